@@ -1,0 +1,37 @@
+# Meridian: `make run` builds and starts the embedded default; `make test` runs every test.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+MERIDIAN_PORT ?= 8080
+MERIDIAN_DATA_DIR ?= ./data
+JOBS ?= $(shell nproc)
+
+.PHONY: run test build server web deps test-deps bench clean test-cpp test-web test-e2e test-sanitize
+
+run: deps build
+	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
+	  MERIDIAN_WEB_ROOT=web/dist/meridian/browser $(BUILD_DIR)/server/src/app/meridian
+
+test: test-deps build
+	scripts/run-tests.sh
+
+build: server web
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+server:
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+
+bench: test-deps build
+	scripts/run-bench.sh
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan web/dist

@@ -1,0 +1,64 @@
+// The multiplexed WebSocket as modules see it: typed JSON envelopes in, text frames
+// out. Free of Beast; net/websocket_session.cpp implements RealtimeConnection.
+//
+// Envelope: {"type": "...", "id": "client-chosen, optional", "seq": n (server->client
+// stream order), ...payload}. Errors: {"type":"error","id":...,"error":{"code","message"}}.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.hpp"
+#include "core/subject.hpp"
+
+namespace meridian::net {
+
+class RealtimeConnection {
+ public:
+  virtual ~RealtimeConnection() = default;
+  virtual std::uint64_t id() const = 0;
+  virtual const Subject& subject() const = 0;
+  // Thread-safe. Queued; a connection whose queue exceeds its bound is closed with
+  // 1008 "send queue overflow" instead of growing memory.
+  virtual void send(std::string text) = 0;
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+using WsHandler = std::function<void(RealtimeConnection&, const boost::json::object& envelope)>;
+
+// Routes envelopes by type and keeps the set of live connections for fan-out.
+class RealtimeHub {
+ public:
+  void on(std::string type, WsHandler handler);
+
+  // Parses one text frame and dispatches it; answers malformed JSON, a missing or
+  // unknown type with an error envelope (the connection stays open).
+  void dispatch(RealtimeConnection& conn, std::string_view text);
+
+  void attach(const std::shared_ptr<RealtimeConnection>& conn);
+  void detach(std::uint64_t connection_id);
+  std::size_t connection_count() const;
+  // Sends to every live connection of the user (all their tabs).
+  void send_to_user(std::int64_t user_id, const std::string& text);
+  // Closes every user session (e.g. after logout or deactivation).
+  void close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason);
+  void close_all(std::uint16_t code, const std::string& reason);
+
+  static std::string error_envelope(std::string_view id, const Error& error);
+
+ private:
+  std::vector<std::shared_ptr<RealtimeConnection>> snapshot() const;
+
+  std::unordered_map<std::string, WsHandler> handlers_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<RealtimeConnection>> connections_;
+};
+
+}  // namespace meridian::net

@@ -1,0 +1,46 @@
+// Maps (method, path pattern) to handlers. Patterns use "{name}" for one segment.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/http_types.hpp"
+
+namespace meridian::net {
+
+enum class Auth { none, required };
+
+struct RouteOptions {
+  Auth auth = Auth::required;
+  std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 before being read
+};
+
+using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // also the metrics label
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;             // null when nothing matched
+  bool path_matched_other_method = false;   // -> 405 instead of 404
+  std::map<std::string, std::string, std::less<>> params;
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  RouteMatch match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace meridian::net

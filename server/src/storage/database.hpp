@@ -1,0 +1,112 @@
+// The Store port: a small SQL session interface with two adapters (SQLite for the
+// embedded default, PostgreSQL for scale-out). Repositories write portable SQL once
+// against it; adapters translate the few dialect differences.
+//
+// Portable SQL rules used by every repository:
+//   * placeholders are `?` (the PostgreSQL adapter rewrites them to $1, $2, ...);
+//     never put a literal '?' inside SQL text, pass it as a parameter instead;
+//   * integers are BIGINT, text is TEXT, booleans are BIGINT 0/1, times are BIGINT
+//     Unix milliseconds; `INSERT ... RETURNING id` works on both;
+//   * in migrations, `{{ID}}` stands for an auto-increment BIGINT primary key column.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace meridian::storage {
+
+enum class Dialect { sqlite, postgres };
+
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+class Row {
+ public:
+  Row() = default;
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+
+  std::size_t size() const { return values_.size(); }
+  bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
+  // Integer column; NULL reads as 0. Text holding digits (PostgreSQL) is converted.
+  std::int64_t integer(std::size_t i) const;
+  std::optional<std::int64_t> optional_integer(std::size_t i) const;
+  double real(std::size_t i) const;
+  // Text column; NULL reads as "".
+  std::string text(std::size_t i) const;
+  std::optional<std::string> optional_text(std::size_t i) const;
+  const Value& at(std::size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Rows = std::vector<Row>;
+
+// One connection, used by one thread for the duration of a read() or write() call.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual Dialect dialect() const = 0;
+  virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;
+  // Returns the number of rows changed.
+  virtual Result<std::int64_t> execute(std::string_view sql, const Params& params = {}) = 0;
+  // Several statements without parameters (migrations). `{{ID}}` is expanded.
+  virtual Result<void> execute_script(std::string_view sql) = 0;
+};
+
+using SessionFn = std::function<Result<void>(Session&)>;
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs fn on a connection that sees committed data. Many reads run concurrently.
+  virtual Result<void> read(const SessionFn& fn) = 0;
+  // Runs fn in a transaction: committed when fn succeeds, rolled back when it fails.
+  // The call returns only after the commit is durable. Adapters may group concurrent
+  // writes into one commit (SQLite does) so that a burst does not serialise on fsync;
+  // a failing fn never affects the others grouped with it.
+  virtual Result<void> write(const SessionFn& fn) = 0;
+  // Makes everything written so far durable and compact (WAL checkpoint); on shutdown.
+  virtual Result<void> flush() = 0;
+  // Cheap liveness probe for /readyz.
+  virtual bool ready() = 0;
+};
+
+// Helpers for the common "compute one value in a read/write" shape.
+template <class T, class F>
+Result<T> read_value(Database& db, F&& fn) {
+  std::optional<Result<T>> out;
+  Result<void> r = db.read([&](Session& s) -> Result<void> {
+    out.emplace(fn(s));
+    if (!out->ok()) return out->error();
+    return {};
+  });
+  if (!r.ok()) return r.error();
+  return std::move(*out);
+}
+
+template <class T, class F>
+Result<T> write_value(Database& db, F&& fn) {
+  std::optional<Result<T>> out;
+  Result<void> r = db.write([&](Session& s) -> Result<void> {
+    out.emplace(fn(s));
+    if (!out->ok()) return out->error();
+    return {};
+  });
+  if (!r.ok()) return r.error();
+  return std::move(*out);
+}
+
+// Expands `{{ID}}` for the dialect; shared by both adapters' execute_script().
+std::string expand_portable_ddl(std::string_view sql, Dialect dialect);
+
+}  // namespace meridian::storage
