@@ -1,0 +1,92 @@
+// Meridian's schema as forward-only migrations. Never edit a released migration:
+// add a new one with the next version.
+#include "storage/migrations.hpp"
+
+namespace meridian::storage {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "identity", R"sql(
+CREATE TABLE users (
+  id {{ID}},
+  email TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  country TEXT NOT NULL,
+  region TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  work_start_minute BIGINT NOT NULL DEFAULT 540,
+  work_end_minute BIGINT NOT NULL DEFAULT 1020,
+  work_days TEXT NOT NULL DEFAULT '1,2,3,4,5',
+  password_hash TEXT NOT NULL,
+  active BIGINT NOT NULL DEFAULT 1,
+  gdpr_restrict_processing BIGINT NOT NULL DEFAULT 0,
+  gdpr_exclude_from_ai BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE user_roles (
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+CREATE TABLE teams (
+  id {{ID}},
+  name TEXT NOT NULL UNIQUE,
+  region TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE team_members (
+  team_id BIGINT NOT NULL REFERENCES teams(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX team_members_user ON team_members(user_id);
+CREATE TABLE sessions (
+  id {{ID}},
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  region TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  ip TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE login_failures (
+  email TEXT PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_failure_at BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE feature_toggles (
+  feature TEXT NOT NULL,
+  country TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (feature, country)
+);
+CREATE TABLE audit_log (
+  id {{ID}},
+  at BIGINT NOT NULL,
+  actor_id BIGINT,
+  actor_email TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  country TEXT NOT NULL,
+  region TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_action ON audit_log(action, id);
+CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() { return kMigrations; }
+
+}  // namespace meridian::storage
