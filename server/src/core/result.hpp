@@ -27,6 +27,7 @@ const char* error_code_name(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  int retry_after_seconds = 0;  // rate_limited: when the caller may try again
 };
 
 inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }

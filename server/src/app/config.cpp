@@ -1,0 +1,132 @@
+#include "app/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+namespace meridian::app {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+long long to_int(const std::string& text, const std::string& where) {
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size()) throw std::invalid_argument("trailing characters");
+    return v;
+  } catch (const std::exception&) {
+    throw std::runtime_error(where + ": '" + text + "' is not an integer");
+  }
+}
+
+std::uint16_t to_port(long long v, const std::string& where) {
+  if (v < 0 || v > 65535) throw std::runtime_error(where + ": port must be 0..65535");
+  return static_cast<std::uint16_t>(v);
+}
+
+void apply_toml(Config& c, const std::string& path) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("config file " + path + ": " + std::string(e.description()));
+  }
+  const std::string where = "config file " + path;
+  if (auto v = t["server"]["address"].value<std::string>()) c.address = *v;
+  if (auto v = t["server"]["port"].value<long long>()) c.port = to_port(*v, where + " server.port");
+  if (auto v = t["server"]["threads"].value<long long>()) c.threads = static_cast<int>(*v);
+  if (auto v = t["server"]["web_root"].value<std::string>()) c.web_root = *v;
+  if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>()) c.max_ws_frame_bytes = static_cast<std::size_t>(*v);
+  if (auto v = t["server"]["ws_idle_timeout_seconds"].value<long long>()) c.ws_idle_timeout_seconds = static_cast<int>(*v);
+  if (auto v = t["storage"]["data_dir"].value<std::string>()) c.data_dir = *v;
+  if (auto v = t["storage"]["database_url"].value<std::string>()) c.database_url = *v;
+  if (auto v = t["storage"]["pool_size"].value<long long>()) c.database_pool_size = static_cast<int>(*v);
+  if (auto v = t["log"]["level"].value<std::string>()) c.log_level = *v;
+  if (auto v = t["auth"]["admin_email"].value<std::string>()) c.admin_email = *v;
+  if (auto v = t["auth"]["session_ttl_hours"].value<long long>()) c.session_ttl_hours = static_cast<int>(*v);
+  if (auto v = t["auth"]["password_cost"].value<std::string>()) c.password_cost = *v;
+  if (auto regions = t["regions"].as_table()) {
+    // [regions] EU = ["DE", "FR"]: every listed country belongs to that region.
+    for (const auto& [region, countries] : *regions) {
+      auto arr = countries.as_array();
+      if (!arr) throw std::runtime_error(where + ": regions." + std::string(region.str()) + " must be a list of country codes");
+      for (const auto& c2 : *arr) {
+        auto code = c2.value<std::string>();
+        if (!code) throw std::runtime_error(where + ": regions." + std::string(region.str()) + " must hold strings");
+        c.country_regions[*code] = std::string(region.str());
+      }
+    }
+  }
+}
+
+void apply_env(Config& c) {
+  if (auto v = env("MERIDIAN_ADDRESS")) c.address = *v;
+  if (auto v = env("MERIDIAN_PORT")) c.port = to_port(to_int(*v, "MERIDIAN_PORT"), "MERIDIAN_PORT");
+  if (auto v = env("MERIDIAN_THREADS")) c.threads = static_cast<int>(to_int(*v, "MERIDIAN_THREADS"));
+  if (auto v = env("MERIDIAN_DATA_DIR")) c.data_dir = *v;
+  if (auto v = env("MERIDIAN_DATABASE_URL")) c.database_url = *v;
+  if (auto v = env("MERIDIAN_WEB_ROOT")) c.web_root = *v;
+  if (auto v = env("MERIDIAN_LOG_LEVEL")) c.log_level = *v;
+  if (auto v = env("MERIDIAN_ADMIN_EMAIL")) c.admin_email = *v;
+  if (auto v = env("MERIDIAN_ADMIN_PASSWORD")) c.admin_password = *v;
+  if (auto v = env("MERIDIAN_SESSION_TTL_HOURS")) c.session_ttl_hours = static_cast<int>(to_int(*v, "MERIDIAN_SESSION_TTL_HOURS"));
+  if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
+}
+
+}  // namespace
+
+ParsedConfig load_config(int argc, char** argv) {
+  CLI::App cli{"Meridian: self-hosted chat, meetings, files, AI copilot, alerts and remote support.\n"
+               "Settings come from defaults < --config TOML file < MERIDIAN_* environment < flags.",
+               "meridian"};
+  std::string config_file, address, data_dir, database_url, web_root, log_level;
+  long long port = -1, threads = -1;
+  cli.add_option("-c,--config", config_file, "TOML configuration file (env MERIDIAN_CONFIG)");
+  cli.add_option("--address", address, "Address to listen on (default 0.0.0.0; env MERIDIAN_ADDRESS)");
+  cli.add_option("-p,--port", port, "Port to listen on, 0 = any free port (default 8080; env MERIDIAN_PORT)");
+  cli.add_option("--threads", threads, "Worker threads, 0 = one per core (env MERIDIAN_THREADS)");
+  cli.add_option("-d,--data-dir", data_dir, "Data folder for SQLite and local objects (default ./data; env MERIDIAN_DATA_DIR)");
+  cli.add_option("--database-url", database_url,
+                 "postgresql://user:pass@host:port/db to use PostgreSQL instead of SQLite (env MERIDIAN_DATABASE_URL)");
+  cli.add_option("--web-root", web_root, "Folder of the built web app (env MERIDIAN_WEB_ROOT)");
+  cli.add_option("--log-level", log_level, "debug, info, warn, error or off (default info; env MERIDIAN_LOG_LEVEL)");
+  cli.set_version_flag("--version", "meridian 0.1.0");
+
+  ParsedConfig out;
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    out.exit_now = true;
+    out.exit_code = cli.exit(e);
+    return out;
+  }
+
+  Config& c = out.config;
+  if (config_file.empty()) config_file = env("MERIDIAN_CONFIG").value_or("");
+  if (!config_file.empty()) apply_toml(c, config_file);
+  apply_env(c);
+  if (!address.empty()) c.address = address;
+  if (port >= 0) c.port = to_port(port, "--port");
+  if (threads >= 0) c.threads = static_cast<int>(threads);
+  if (!data_dir.empty()) c.data_dir = data_dir;
+  if (!database_url.empty()) c.database_url = database_url;
+  if (!web_root.empty()) c.web_root = web_root;
+  if (!log_level.empty()) c.log_level = log_level;
+
+  if (c.password_cost != "interactive" && c.password_cost != "minimum")
+    throw std::runtime_error("password_cost must be 'interactive' or 'minimum'");
+  if (c.session_ttl_hours <= 0) throw std::runtime_error("session_ttl_hours must be positive");
+  if (c.web_root.empty() && std::filesystem::exists("web/dist/meridian/browser/index.html"))
+    c.web_root = "web/dist/meridian/browser";
+  return out;
+}
+
+}  // namespace meridian::app

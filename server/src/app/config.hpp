@@ -1,0 +1,40 @@
+// Meridian's configuration: built-in defaults, then a TOML file, then MERIDIAN_*
+// environment variables, then command-line flags (each overrides the one before).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace meridian::app {
+
+struct Config {
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 8080;
+  int threads = 0;                     // 0 = one per core
+  std::string data_dir = "./data";     // SQLite database and local objects (embedded default)
+  std::string database_url;            // empty = SQLite in data_dir; postgresql://... = PostgreSQL
+  int database_pool_size = 8;
+  std::string web_root;                // built web app; empty = look for web/dist/meridian/browser
+  std::string log_level = "info";
+  std::string admin_email = "admin@meridian.local";
+  std::optional<std::string> admin_password;  // generated and printed once when absent
+  int session_ttl_hours = 168;
+  std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
+  std::size_t max_ws_frame_bytes = 64 * 1024;
+  int ws_idle_timeout_seconds = 60;
+  std::map<std::string, std::string> country_regions;  // overrides, e.g. {"GB": "UK"}
+};
+
+struct ParsedConfig {
+  Config config;
+  bool exit_now = false;  // --help or --version was printed
+  int exit_code = 0;
+};
+
+// Throws std::runtime_error with a message naming the bad setting and where it came from.
+ParsedConfig load_config(int argc, char** argv);
+
+}  // namespace meridian::app

@@ -1,0 +1,135 @@
+// Composition root: reads the configuration, opens storage, wires the modules to the
+// transport, prints where Meridian runs, and shuts down cleanly on SIGINT/SIGTERM.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/json/serialize.hpp>
+
+#include "app/config.hpp"
+#include "audit/audit_routes.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "identity/identity_routes.hpp"
+#include "net/server.hpp"
+#include "region/region_routes.hpp"
+#include "storage/migrations.hpp"
+#include "storage/postgres/postgres_database.hpp"
+#include "storage/sqlite/sqlite_database.hpp"
+
+namespace meridian::app {
+namespace {
+
+std::unique_ptr<storage::Database> open_storage(const Config& c) {
+  if (!c.database_url.empty()) {
+    if (c.database_url.rfind("postgres://", 0) != 0 && c.database_url.rfind("postgresql://", 0) != 0)
+      throw std::runtime_error("database_url must start with postgresql:// (leave it empty for SQLite)");
+    auto db = storage::open_postgres({c.database_url, c.database_pool_size});
+    if (!db.ok()) throw std::runtime_error("cannot open PostgreSQL: " + db.error().message);
+    return std::move(*db);
+  }
+  std::filesystem::create_directories(c.data_dir);
+  std::filesystem::create_directories(std::filesystem::path(c.data_dir) / "objects");
+  auto db = storage::open_sqlite({(std::filesystem::path(c.data_dir) / "meridian.db").string()});
+  if (!db.ok()) throw std::runtime_error("cannot open SQLite: " + db.error().message);
+  return std::move(*db);
+}
+
+std::string printable_host(const std::string& address) {
+  return address == "0.0.0.0" || address == "::" ? "localhost" : address;
+}
+
+int run(const Config& c) {
+  const auto started = std::chrono::steady_clock::now();
+  log::Level level;
+  if (!log::parse_level(c.log_level, level)) throw std::runtime_error("log level must be debug, info, warn, error or off");
+  log::set_level(level);
+  init_crypto();
+
+  SystemClock clock;
+  auto db = open_storage(c);
+  auto migrated = storage::apply_migrations(*db, storage::schema_migrations());
+  if (!migrated.ok()) throw std::runtime_error(migrated.error().message);
+
+  region::RegionMap regions;
+  for (const auto& [country, region] : c.country_regions) regions.set(country, region);
+  policy::Policy policy;
+  audit::AuditLog audit_log(*db, clock);
+  region::FeatureToggles toggles(*db, audit_log, clock);
+  identity::PasswordHasher hasher(c.password_cost == "minimum" ? identity::PasswordCost::minimum()
+                                                               : identity::PasswordCost::interactive());
+  identity::IdentityOptions identity_options;
+  identity_options.session_ttl_ms = static_cast<std::int64_t>(c.session_ttl_hours) * 3600 * 1000;
+  identity::IdentityService identity(*db, audit_log, regions, hasher, clock, identity_options);
+
+  auto bootstrap = identity.ensure_admin(c.admin_email, c.admin_password);
+  if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);
+
+  net::Router router;
+  net::RealtimeHub hub;
+  identity::add_identity_routes(router, {identity, toggles, policy, hub, clock});
+  region::add_region_routes(router, toggles, regions, policy);
+  audit::add_audit_routes(router, audit_log, policy);
+
+  net::Metrics metrics;
+  net::ServerOptions options;
+  options.address = c.address;
+  options.port = c.port;
+  options.threads = c.threads;
+  options.web_root = c.web_root;
+  options.ws_max_frame_bytes = c.max_ws_frame_bytes;
+  options.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_seconds);
+  net::Server server(
+      options, router, hub,
+      [&identity](std::string_view token, std::string_view) { return identity.authenticate(token); },
+      [&db] { return db->ready(); }, metrics);
+  auto port = server.start();
+  if (!port.ok()) throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +
+                                           port.error().message);
+
+  const std::string url = "http://" + printable_host(c.address) + ":" + std::to_string(*port) + "/";
+  const auto startup_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  log::info("server.started", {{"url", url},
+                               {"port", std::int64_t{*port}},
+                               {"storage", c.database_url.empty() ? "sqlite" : "postgres"},
+                               {"web_root", c.web_root},
+                               {"startup_ms", std::int64_t{startup_ms}}});
+  std::fprintf(stderr, "\n  Meridian is running at %s\n", url.c_str());
+  if (bootstrap->created) {
+    std::fprintf(stderr, "  First administrator: %s\n", c.admin_email.c_str());
+    if (bootstrap->generated_password)
+      std::fprintf(stderr, "  Password (shown once, change it after signing in): %s\n",
+                   bootstrap->generated_password->c_str());
+    else
+      std::fprintf(stderr, "  Password: the one given in MERIDIAN_ADMIN_PASSWORD\n");
+  }
+  if (c.web_root.empty()) std::fprintf(stderr, "  (no web app found: run `make build` to serve the UI)\n");
+  std::fprintf(stderr, "\n");
+
+  server.wait();
+  auto flushed = db->flush();
+  if (!flushed.ok()) log::error("storage.flush_failed", {{"message", flushed.error().message}});
+  db.reset();
+  log::info("server.exited");
+  return 0;
+}
+
+}  // namespace
+}  // namespace meridian::app
+
+int main(int argc, char** argv) {
+  try {
+    auto parsed = meridian::app::load_config(argc, argv);
+    if (parsed.exit_now) return parsed.exit_code;
+    return meridian::app::run(parsed.config);
+  } catch (const std::exception& e) {
+    meridian::log::error("server.fatal", {{"message", std::string_view(e.what())}});
+    std::fprintf(stderr, "meridian: %s\n", e.what());
+    return 1;
+  }
+}

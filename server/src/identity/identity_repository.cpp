@@ -1,0 +1,331 @@
+#include "identity/identity_repository.hpp"
+
+#include <charconv>
+
+namespace meridian::identity {
+namespace {
+
+constexpr const char* kUserColumns =
+    "id, email, display_name, kind, country, region, time_zone, work_start_minute, work_end_minute, work_days, "
+    "active, gdpr_restrict_processing, gdpr_exclude_from_ai, created_at";
+
+std::string join_days(const std::vector<int>& days) {
+  std::string out;
+  for (int d : days) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(d);
+  }
+  return out;
+}
+
+std::vector<int> split_days(std::string_view text) {
+  std::vector<int> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string_view::npos) comma = text.size();
+    int d = 0;
+    std::from_chars(text.data() + pos, text.data() + comma, d);
+    if (d >= 1 && d <= 7) out.push_back(d);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+User user_from_row(const storage::Row& r) {
+  User u;
+  u.id = r.integer(0);
+  u.email = r.text(1);
+  u.display_name = r.text(2);
+  parse_user_kind(r.text(3), u.kind);
+  u.country = r.text(4);
+  u.region = r.text(5);
+  u.time_zone = r.text(6);
+  u.working_hours.start_minute = static_cast<int>(r.integer(7));
+  u.working_hours.end_minute = static_cast<int>(r.integer(8));
+  u.working_hours.days = split_days(r.text(9));
+  u.active = r.integer(10) != 0;
+  u.gdpr.restrict_processing = r.integer(11) != 0;
+  u.gdpr.exclude_from_ai = r.integer(12) != 0;
+  u.created_at = r.integer(13);
+  return u;
+}
+
+std::string escape_like(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> IdentityRepository::load_roles_and_teams(S& s, User& user) {
+  auto roles = s.query("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", {user.id});
+  if (!roles.ok()) return roles.error();
+  user.roles.clear();
+  for (const auto& r : *roles) {
+    Role role;
+    if (parse_role(r.text(0), role)) user.roles.push_back(role);
+  }
+  auto teams = s.query(
+      "SELECT t.id, t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name",
+      {user.id});
+  if (!teams.ok()) return teams.error();
+  user.teams.clear();
+  for (const auto& r : *teams) user.teams.push_back(TeamRef{r.integer(0), r.text(1)});
+  return {};
+}
+
+Result<std::optional<StoredCredentials>> IdentityRepository::credentials_by_email(S& s, const std::string& email) {
+  auto rows = s.query("SELECT id, password_hash, active FROM users WHERE email = ?", {email});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<StoredCredentials>{};
+  const auto& r = rows->front();
+  return std::optional<StoredCredentials>(StoredCredentials{r.integer(0), r.text(1), r.integer(2) != 0});
+}
+
+Result<std::optional<User>> IdentityRepository::user(S& s, std::int64_t id) {
+  auto rows = s.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<User>{};
+  User u = user_from_row(rows->front());
+  MERIDIAN_TRY(load_roles_and_teams(s, u));
+  return std::optional<User>(std::move(u));
+}
+
+Result<std::pair<std::vector<User>, std::int64_t>> IdentityRepository::users(S& s, const UserFilter& filter) {
+  std::string where = " WHERE 1 = 1";
+  storage::Params params;
+  if (!filter.text.empty()) {
+    where += " AND (lower(email) LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\')";
+    std::string lowered;
+    for (char c : filter.text) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string pattern = "%" + escape_like(lowered) + "%";
+    params.emplace_back(pattern);
+    params.emplace_back(pattern);
+  }
+  if (!filter.kinds.empty()) {
+    where += " AND kind IN (";
+    for (std::size_t i = 0; i < filter.kinds.size(); ++i) {
+      where += i ? ", ?" : "?";
+      params.emplace_back(std::string(user_kind_name(filter.kinds[i])));
+    }
+    where += ")";
+  }
+  auto count = s.query("SELECT COUNT(*) FROM users" + where, params);
+  if (!count.ok()) return count.error();
+  storage::Params page_params = params;
+  page_params.emplace_back(std::int64_t{filter.limit});
+  page_params.emplace_back(std::int64_t{filter.offset});
+  auto rows = s.query(std::string("SELECT ") + kUserColumns + " FROM users" + where +
+                          " ORDER BY lower(display_name), id LIMIT ? OFFSET ?",
+                      page_params);
+  if (!rows.ok()) return rows.error();
+  std::vector<User> out;
+  for (const auto& r : *rows) {
+    User u = user_from_row(r);
+    MERIDIAN_TRY(load_roles_and_teams(s, u));
+    out.push_back(std::move(u));
+  }
+  return std::make_pair(std::move(out), count->front().integer(0));
+}
+
+Result<std::int64_t> IdentityRepository::insert_user(S& s, const User& u, const std::string& password_hash,
+                                                     UnixMillis now) {
+  auto rows = s.query(
+      "INSERT INTO users (email, display_name, kind, country, region, time_zone, work_start_minute, "
+      "work_end_minute, work_days, password_hash, active, gdpr_restrict_processing, gdpr_exclude_from_ai, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {u.email, u.display_name, std::string(user_kind_name(u.kind)), u.country, u.region, u.time_zone,
+       std::int64_t{u.working_hours.start_minute}, std::int64_t{u.working_hours.end_minute},
+       join_days(u.working_hours.days), password_hash, std::int64_t{u.active ? 1 : 0},
+       std::int64_t{u.gdpr.restrict_processing ? 1 : 0}, std::int64_t{u.gdpr.exclude_from_ai ? 1 : 0}, now, now});
+  if (!rows.ok()) {
+    if (rows.error().code == ErrorCode::conflict)
+      return make_error(ErrorCode::conflict, "a user with email " + u.email + " already exists");
+    return rows.error();
+  }
+  return rows->front().integer(0);
+}
+
+Result<void> IdentityRepository::update_user(S& s, const User& u, UnixMillis now) {
+  auto r = s.execute(
+      "UPDATE users SET display_name = ?, kind = ?, country = ?, region = ?, time_zone = ?, work_start_minute = ?, "
+      "work_end_minute = ?, work_days = ?, active = ?, gdpr_restrict_processing = ?, gdpr_exclude_from_ai = ?, "
+      "updated_at = ? WHERE id = ?",
+      {u.display_name, std::string(user_kind_name(u.kind)), u.country, u.region, u.time_zone,
+       std::int64_t{u.working_hours.start_minute}, std::int64_t{u.working_hours.end_minute},
+       join_days(u.working_hours.days), std::int64_t{u.active ? 1 : 0},
+       std::int64_t{u.gdpr.restrict_processing ? 1 : 0}, std::int64_t{u.gdpr.exclude_from_ai ? 1 : 0}, now, u.id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> IdentityRepository::set_password_hash(S& s, std::int64_t user_id, const std::string& hash,
+                                                   UnixMillis now) {
+  auto r = s.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hash, now, user_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> IdentityRepository::set_roles(S& s, std::int64_t user_id, const std::vector<Role>& roles) {
+  auto del = s.execute("DELETE FROM user_roles WHERE user_id = ?", {user_id});
+  if (!del.ok()) return del.error();
+  for (Role r : roles) {
+    auto ins = s.execute("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                         {user_id, std::string(role_name(r))});
+    if (!ins.ok()) return ins.error();
+  }
+  return {};
+}
+
+Result<std::int64_t> IdentityRepository::count_with_role(S& s, Role role) {
+  auto rows = s.query(
+      "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = ? AND u.active = 1",
+      {std::string(role_name(role))});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::int64_t> IdentityRepository::insert_session(S& s, const std::string& token_hash, std::int64_t user_id,
+                                                        const std::string& region, UnixMillis now,
+                                                        UnixMillis expires_at, const std::string& ip) {
+  auto rows = s.query(
+      "INSERT INTO sessions (token_hash, user_id, region, created_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
+      {token_hash, user_id, region, now, expires_at, ip});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::optional<SessionRecord>> IdentityRepository::session_by_token_hash(S& s, const std::string& token_hash) {
+  auto rows = s.query(
+      "SELECT s.id, s.user_id, s.expires_at, s.revoked_at, u.active, u.kind, u.country, u.region, u.email "
+      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+      {token_hash});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<SessionRecord>{};
+  const auto& r = rows->front();
+  SessionRecord rec;
+  rec.session_id = r.integer(0);
+  rec.user_id = r.integer(1);
+  rec.expires_at = r.integer(2);
+  rec.revoked = !r.is_null(3);
+  rec.user_active = r.integer(4) != 0;
+  rec.subject.user_id = rec.user_id;
+  rec.subject.session_id = rec.session_id;
+  parse_user_kind(r.text(5), rec.subject.kind);
+  rec.subject.country = r.text(6);
+  rec.subject.region = r.text(7);
+  rec.subject.email = r.text(8);
+  auto roles = s.query("SELECT role FROM user_roles WHERE user_id = ?", {rec.user_id});
+  if (!roles.ok()) return roles.error();
+  for (const auto& row : *roles) {
+    Role role;
+    if (parse_role(row.text(0), role)) rec.subject.roles.push_back(role);
+  }
+  return std::optional<SessionRecord>(std::move(rec));
+}
+
+Result<void> IdentityRepository::revoke_session(S& s, std::int64_t session_id, UnixMillis now) {
+  auto r = s.execute("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {now, session_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> IdentityRepository::revoke_user_sessions(S& s, std::int64_t user_id, UnixMillis now) {
+  auto r = s.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {now, user_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<LoginFailures> IdentityRepository::login_failures(S& s, const std::string& key) {
+  auto rows = s.query("SELECT failures, last_failure_at, locked_until FROM login_failures WHERE subject_key = ?",
+                      {key});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return LoginFailures{};
+  const auto& r = rows->front();
+  return LoginFailures{r.integer(0), r.integer(1), r.integer(2)};
+}
+
+Result<void> IdentityRepository::save_login_failures(S& s, const std::string& key, const LoginFailures& f) {
+  auto r = s.execute(
+      "INSERT INTO login_failures (subject_key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (subject_key) DO UPDATE SET failures = excluded.failures, "
+      "last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until",
+      {key, f.failures, f.last_failure_at, f.locked_until});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> IdentityRepository::clear_login_failures(S& s, const std::string& key) {
+  auto r = s.execute("DELETE FROM login_failures WHERE subject_key = ?", {key});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::vector<Team>> IdentityRepository::teams(S& s) {
+  auto rows = s.query(
+      "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
+      "FROM teams t ORDER BY lower(t.name)");
+  if (!rows.ok()) return rows.error();
+  std::vector<Team> out;
+  for (const auto& r : *rows) out.push_back(Team{r.integer(0), r.text(1), r.text(2), r.integer(3)});
+  return out;
+}
+
+Result<std::optional<Team>> IdentityRepository::team(S& s, std::int64_t id) {
+  auto rows = s.query(
+      "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
+      "FROM teams t WHERE t.id = ?",
+      {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Team>{};
+  const auto& r = rows->front();
+  return std::optional<Team>(Team{r.integer(0), r.text(1), r.text(2), r.integer(3)});
+}
+
+Result<std::int64_t> IdentityRepository::insert_team(S& s, const std::string& name, const std::string& region,
+                                                     UnixMillis now) {
+  auto rows = s.query("INSERT INTO teams (name, region, created_at) VALUES (?, ?, ?) RETURNING id",
+                      {name, region, now});
+  if (!rows.ok()) {
+    if (rows.error().code == ErrorCode::conflict)
+      return make_error(ErrorCode::conflict, "a team named '" + name + "' already exists");
+    return rows.error();
+  }
+  return rows->front().integer(0);
+}
+
+Result<std::vector<User>> IdentityRepository::team_members(S& s, std::int64_t team_id) {
+  auto rows = s.query(std::string("SELECT ") + kUserColumns +
+                          " FROM users WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ?) "
+                          "ORDER BY lower(display_name), id",
+                      {team_id});
+  if (!rows.ok()) return rows.error();
+  std::vector<User> out;
+  for (const auto& r : *rows) {
+    User u = user_from_row(r);
+    MERIDIAN_TRY(load_roles_and_teams(s, u));
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+Result<bool> IdentityRepository::add_team_member(S& s, std::int64_t team_id, std::int64_t user_id) {
+  auto r = s.execute("INSERT INTO team_members (team_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                     {team_id, user_id});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+Result<bool> IdentityRepository::remove_team_member(S& s, std::int64_t team_id, std::int64_t user_id) {
+  auto r = s.execute("DELETE FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+}  // namespace meridian::identity

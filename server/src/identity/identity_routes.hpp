@@ -1,0 +1,23 @@
+// REST routes of identity: sign-in, /me, the directory, and the admin API for users,
+// roles and teams. Handlers parse, ask the policy, call the service and answer.
+#pragma once
+
+#include "identity/identity_service.hpp"
+#include "net/realtime.hpp"
+#include "net/router.hpp"
+#include "policy/policy.hpp"
+#include "region/feature_toggles.hpp"
+
+namespace meridian::identity {
+
+struct IdentityRoutesDeps {
+  IdentityService& identity;
+  region::FeatureToggles& toggles;
+  const policy::Policy& policy;
+  net::RealtimeHub& hub;  // sessions of deactivated users are closed
+  const Clock& clock;
+};
+
+void add_identity_routes(net::Router& router, IdentityRoutesDeps deps);
+
+}  // namespace meridian::identity

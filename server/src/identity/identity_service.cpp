@@ -1,0 +1,409 @@
+#include "identity/identity_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/random.hpp"
+
+namespace meridian::identity {
+namespace {
+
+constexpr std::string_view kWrongCredentials = "wrong email or password";
+
+std::string email_key(const std::string& email) { return "email:" + email; }
+std::string ip_key(const std::string& ip) { return "ip:" + ip; }
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+Role role_for_kind(UserKind kind) {
+  switch (kind) {
+    case UserKind::employee: return Role::employee;
+    case UserKind::agent: return Role::agent;
+    case UserKind::customer: return Role::customer;
+    case UserKind::guest: return Role::guest;
+  }
+  return Role::guest;
+}
+
+std::string target_user(std::int64_t id) { return "user:" + std::to_string(id); }
+std::string target_team(std::int64_t id) { return "team:" + std::to_string(id); }
+
+boost::json::array role_names(const std::vector<Role>& roles) {
+  boost::json::array out;
+  for (Role r : roles) out.emplace_back(role_name(r));
+  return out;
+}
+
+}  // namespace
+
+std::string normalize_email(std::string_view email) {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) email.remove_prefix(1);
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) email.remove_suffix(1);
+  std::string out(email);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool plausible_email(std::string_view email) {
+  if (email.size() < 3 || email.size() > 254 || has_control_chars(email)) return false;
+  auto at = email.find('@');
+  if (at == 0 || at == std::string_view::npos || at != email.rfind('@') || at + 1 >= email.size()) return false;
+  return email.find(' ') == std::string_view::npos;
+}
+
+Result<void> IdentityService::validate_profile(const User& u) const {
+  if (!plausible_email(u.email))
+    return make_error(ErrorCode::invalid_argument, "'" + u.email + "' is not a valid email address");
+  if (u.display_name.empty() || u.display_name.size() > 100 || has_control_chars(u.display_name))
+    return make_error(ErrorCode::invalid_argument, "display name must be 1 to 100 printable characters");
+  if (!region::is_country_code(u.country))
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + u.country + "' is not an ISO 3166-1 alpha-2 country code (e.g. PT, DE, US)");
+  if (!region::is_time_zone(u.time_zone))
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + u.time_zone + "' is not an IANA time zone (e.g. Europe/Lisbon)");
+  const auto& wh = u.working_hours;
+  if (wh.start_minute < 0 || wh.start_minute >= 24 * 60 || wh.end_minute <= 0 || wh.end_minute > 24 * 60 ||
+      wh.start_minute == wh.end_minute)
+    return make_error(ErrorCode::invalid_argument, "working hours must be two different times between 00:00 and 24:00");
+  for (int d : wh.days)
+    if (d < 1 || d > 7) return make_error(ErrorCode::invalid_argument, "working days are ISO weekdays 1 (Monday) to 7");
+  return {};
+}
+
+Result<void> IdentityService::record_failure(storage::Session& s, const std::string& key, std::int64_t lock_after,
+                                             bool slow) {
+  const UnixMillis now = clock_.now_ms();
+  auto f = repo_.login_failures(s, key);
+  if (!f.ok()) return f.error();
+  LoginFailures next = *f;
+  if (now - next.last_failure_at > options_.failure_window_ms) next.failures = 0;
+  next.failures += 1;
+  next.last_failure_at = now;
+  if (next.failures >= lock_after) {
+    next.locked_until = now + options_.lockout_ms;
+  } else if (slow && next.failures >= options_.slow_after) {
+    const std::int64_t shift = std::min<std::int64_t>(next.failures - options_.slow_after, 20);
+    next.locked_until = now + std::min<std::int64_t>(1000LL << shift, options_.lockout_ms);
+  }
+  return repo_.save_login_failures(s, key, next);
+}
+
+Result<LoginResult> IdentityService::login(std::string_view raw_email, std::string_view password,
+                                           const std::string& ip) {
+  const std::string email = normalize_email(raw_email);
+  if (email.empty() || password.empty())
+    return make_error(ErrorCode::invalid_argument, "email and password are required");
+  const UnixMillis now = clock_.now_ms();
+
+  struct Gate {
+    UnixMillis locked_until = 0;
+    std::optional<StoredCredentials> creds;
+  };
+  auto gate = storage::read_value<Gate>(db_, [&](storage::Session& s) -> Result<Gate> {
+    auto by_email = repo_.login_failures(s, email_key(email));
+    if (!by_email.ok()) return by_email.error();
+    auto by_ip = repo_.login_failures(s, ip_key(ip));
+    if (!by_ip.ok()) return by_ip.error();
+    auto creds = repo_.credentials_by_email(s, email);
+    if (!creds.ok()) return creds.error();
+    return Gate{std::max(by_email->locked_until, by_ip->locked_until), *creds};
+  });
+  if (!gate.ok()) return gate.error();
+
+  const audit::Actor anonymous = audit::Actor::anonymous(email, ip);
+  if (gate->locked_until > now) {
+    const int wait_s = static_cast<int>((gate->locked_until - now + 999) / 1000);
+    (void)audit_.record(anonymous, "auth.login", "email:" + email, "locked",
+                        "{\"retry_after_seconds\":" + std::to_string(wait_s) + "}");
+    Error e = make_error(ErrorCode::rate_limited, "too many failed sign-ins; try again in " +
+                                                      std::to_string(wait_s) + " s");
+    e.retry_after_seconds = wait_s;
+    return e;
+  }
+
+  // Always run one Argon2id verification so that unknown emails take as long as known ones.
+  const bool password_ok = gate->creds ? hasher_.verify(gate->creds->password_hash, password)
+                                       : (hasher_.verify(hasher_.decoy_hash(), password) && false);
+  if (!password_ok || !gate->creds->active) {
+    const bool inactive = password_ok && !gate->creds->active;
+    auto r = db_.write([&](storage::Session& s) -> Result<void> {
+      MERIDIAN_TRY(record_failure(s, email_key(email), options_.lock_after, true));
+      MERIDIAN_TRY(record_failure(s, ip_key(ip), options_.ip_lock_after, false));
+      return audit_.record(s, anonymous, "auth.login", "email:" + email, inactive ? "denied" : "failed",
+                           inactive ? "{\"reason\":\"deactivated\"}" : "{\"reason\":\"wrong credentials\"}");
+    });
+    if (!r.ok()) return r.error();
+    if (inactive) return make_error(ErrorCode::unauthenticated, "this account is deactivated; ask an administrator");
+    return make_error(ErrorCode::unauthenticated, std::string(kWrongCredentials));
+  }
+
+  const std::int64_t user_id = gate->creds->user_id;
+  std::string token = random_token(32);
+  const UnixMillis expires_at = now + options_.session_ttl_ms;
+  auto user = storage::write_value<User>(db_, [&](storage::Session& s) -> Result<User> {
+    auto u = repo_.user(s, user_id);
+    if (!u.ok()) return u.error();
+    if (!*u) return make_error(ErrorCode::unauthenticated, std::string(kWrongCredentials));
+    MERIDIAN_TRY(repo_.clear_login_failures(s, email_key(email)));
+    auto sid = repo_.insert_session(s, sha256_hex(token), user_id, (*u)->region, now, expires_at, ip);
+    if (!sid.ok()) return sid.error();
+    audit::Actor actor{user_id, email, ip, (*u)->country, (*u)->region};
+    MERIDIAN_TRY(audit_.record(s, actor, "auth.login", target_user(user_id), "ok",
+                               "{\"session_id\":" + std::to_string(*sid) + "}"));
+    return std::move(**u);
+  });
+  if (!user.ok()) return user.error();
+  return LoginResult{std::move(token), expires_at, std::move(*user)};
+}
+
+Result<void> IdentityService::logout(const Subject& subject, const std::string& ip) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(repo_.revoke_session(s, subject.session_id, clock_.now_ms()));
+    return audit_.record(s, audit::Actor::from(subject, ip), "auth.logout", target_user(subject.user_id), "ok");
+  });
+}
+
+Result<Subject> IdentityService::authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 128) return make_error(ErrorCode::unauthenticated, "a valid session token is required");
+  const std::string hash = sha256_hex(token);
+  auto rec = storage::read_value<std::optional<SessionRecord>>(
+      db_, [&](storage::Session& s) { return repo_.session_by_token_hash(s, hash); });
+  if (!rec.ok()) return rec.error();
+  if (!*rec) return make_error(ErrorCode::unauthenticated, "the session token is not valid; sign in again");
+  const SessionRecord& r = **rec;
+  if (r.revoked) return make_error(ErrorCode::unauthenticated, "the session was signed out; sign in again");
+  if (r.expires_at <= clock_.now_ms()) return make_error(ErrorCode::unauthenticated, "the session expired; sign in again");
+  if (!r.user_active) return make_error(ErrorCode::unauthenticated, "this account is deactivated");
+  return r.subject;
+}
+
+Result<User> IdentityService::user(std::int64_t id) {
+  auto u = storage::read_value<std::optional<User>>(db_, [&](storage::Session& s) { return repo_.user(s, id); });
+  if (!u.ok()) return u.error();
+  if (!*u) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+  return std::move(**u);
+}
+
+Result<UserPage> IdentityService::users(const UserFilter& filter) {
+  UserFilter f = filter;
+  f.limit = std::clamp(f.limit, 1, 200);
+  f.offset = std::max(f.offset, 0);
+  auto r = storage::read_value<std::pair<std::vector<User>, std::int64_t>>(
+      db_, [&](storage::Session& s) { return repo_.users(s, f); });
+  if (!r.ok()) return r.error();
+  return UserPage{std::move(r->first), r->second};
+}
+
+Result<User> IdentityService::create_user(const audit::Actor& actor, NewUser input) {
+  User u;
+  u.email = normalize_email(input.email);
+  u.display_name = input.display_name;
+  u.kind = input.kind;
+  u.country = input.country;
+  for (char& c : u.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  u.time_zone = input.time_zone;
+  if (input.working_hours) u.working_hours = *input.working_hours;
+  u.roles = input.roles.value_or(std::vector<Role>{role_for_kind(input.kind)});
+  u.gdpr = input.gdpr;
+  MERIDIAN_TRY(validate_profile(u));
+  std::string why;
+  if (!password_acceptable(input.password, why)) return make_error(ErrorCode::invalid_argument, why);
+  u.region = regions_.region_of(u.country);
+  const std::string hash = hasher_.hash(input.password);  // slow: outside the transaction
+
+  auto id = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto id = repo_.insert_user(s, u, hash, clock_.now_ms());
+    if (!id.ok()) return id.error();
+    MERIDIAN_TRY(repo_.set_roles(s, *id, u.roles));
+    boost::json::object detail{{"email", u.email},       {"kind", user_kind_name(u.kind)},
+                               {"country", u.country},   {"region", u.region},
+                               {"roles", role_names(u.roles)}};
+    MERIDIAN_TRY(audit_.record(s, actor, "admin.user.create", target_user(*id), "ok", boost::json::serialize(detail)));
+    return *id;
+  });
+  if (!id.ok()) return id.error();
+  return user(*id);
+}
+
+Result<User> IdentityService::update_user(const audit::Actor& actor, std::int64_t id, const UserChange& change) {
+  auto result = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto current = repo_.user(s, id);
+    if (!current.ok()) return current.error();
+    if (!*current) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+    User u = **current;
+    boost::json::array changed;
+    if (change.display_name) { u.display_name = *change.display_name; changed.emplace_back("display_name"); }
+    if (change.kind) { u.kind = *change.kind; changed.emplace_back("kind"); }
+    if (change.country) {
+      u.country = *change.country;
+      for (char& c : u.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      changed.emplace_back("country");
+    }
+    if (change.time_zone) { u.time_zone = *change.time_zone; changed.emplace_back("time_zone"); }
+    if (change.working_hours) { u.working_hours = *change.working_hours; changed.emplace_back("working_hours"); }
+    if (change.active) { u.active = *change.active; changed.emplace_back("active"); }
+    if (change.gdpr_restrict_processing) {
+      u.gdpr.restrict_processing = *change.gdpr_restrict_processing;
+      changed.emplace_back("gdpr.restrict_processing");
+    }
+    if (change.gdpr_exclude_from_ai) {
+      u.gdpr.exclude_from_ai = *change.gdpr_exclude_from_ai;
+      changed.emplace_back("gdpr.exclude_from_ai");
+    }
+    MERIDIAN_TRY(validate_profile(u));
+    u.region = regions_.region_of(u.country);
+
+    const bool was_admin = std::find((*current)->roles.begin(), (*current)->roles.end(), Role::admin) !=
+                           (*current)->roles.end();
+    const bool stays_admin =
+        u.active && (change.roles ? std::find(change.roles->begin(), change.roles->end(), Role::admin) !=
+                                        change.roles->end()
+                                  : was_admin);
+    if (was_admin && (*current)->active && !stays_admin) {
+      auto admins = repo_.count_with_role(s, Role::admin);
+      if (!admins.ok()) return admins.error();
+      if (*admins <= 1)
+        return make_error(ErrorCode::conflict, "at least one active administrator must remain");
+    }
+
+    const UnixMillis now = clock_.now_ms();
+    MERIDIAN_TRY(repo_.update_user(s, u, now));
+    if (!changed.empty()) {
+      MERIDIAN_TRY(audit_.record(s, actor, "admin.user.update", target_user(id), "ok",
+                                 boost::json::serialize(boost::json::object{{"changed", changed}})));
+    }
+    if (change.roles) {
+      MERIDIAN_TRY(repo_.set_roles(s, id, *change.roles));
+      boost::json::object detail{{"before", role_names((*current)->roles)}, {"after", role_names(*change.roles)}};
+      MERIDIAN_TRY(audit_.record(s, actor, "admin.user.roles", target_user(id), "ok", boost::json::serialize(detail)));
+    }
+    if (!u.active && (*current)->active) {
+      MERIDIAN_TRY(repo_.revoke_user_sessions(s, id, now));
+      MERIDIAN_TRY(audit_.record(s, actor, "admin.user.deactivate", target_user(id), "ok"));
+    }
+    return id;
+  });
+  if (!result.ok()) return result.error();
+  return user(id);
+}
+
+Result<User> IdentityService::deactivate_user(const audit::Actor& actor, std::int64_t id) {
+  UserChange change;
+  change.active = false;
+  return update_user(actor, id, change);
+}
+
+Result<std::string> IdentityService::reset_password(const audit::Actor& actor, std::int64_t id,
+                                                    std::optional<std::string> password) {
+  std::string pw = password.value_or(generate_password());
+  std::string why;
+  if (!password_acceptable(pw, why)) return make_error(ErrorCode::invalid_argument, why);
+  const std::string hash = hasher_.hash(pw);
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
+    auto u = repo_.user(s, id);
+    if (!u.ok()) return u.error();
+    if (!*u) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+    const UnixMillis now = clock_.now_ms();
+    MERIDIAN_TRY(repo_.set_password_hash(s, id, hash, now));
+    MERIDIAN_TRY(repo_.revoke_user_sessions(s, id, now));
+    MERIDIAN_TRY(repo_.clear_login_failures(s, email_key((*u)->email)));
+    return audit_.record(s, actor, "admin.user.reset_password", target_user(id), "ok");
+  });
+  if (!r.ok()) return r.error();
+  return pw;
+}
+
+Result<std::vector<Team>> IdentityService::teams() {
+  return storage::read_value<std::vector<Team>>(db_, [&](storage::Session& s) { return repo_.teams(s); });
+}
+
+Result<TeamDetail> IdentityService::team(std::int64_t id) {
+  return storage::read_value<TeamDetail>(db_, [&](storage::Session& s) -> Result<TeamDetail> {
+    auto t = repo_.team(s, id);
+    if (!t.ok()) return t.error();
+    if (!*t) return make_error(ErrorCode::not_found, "no team with id " + std::to_string(id));
+    auto members = repo_.team_members(s, id);
+    if (!members.ok()) return members.error();
+    return TeamDetail{**t, std::move(*members)};
+  });
+}
+
+Result<Team> IdentityService::create_team(const audit::Actor& actor, std::string name,
+                                          std::optional<std::string> region) {
+  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+  if (name.empty() || name.size() > 100 || has_control_chars(name))
+    return make_error(ErrorCode::invalid_argument, "team name must be 1 to 100 printable characters");
+  std::string reg = region.value_or(actor.region.empty() ? "EU" : actor.region);
+  if (reg.empty() || reg.size() > 16 || has_control_chars(reg))
+    return make_error(ErrorCode::invalid_argument, "region must be a short tag such as EU, AMER or APAC");
+  auto id = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto id = repo_.insert_team(s, name, reg, clock_.now_ms());
+    if (!id.ok()) return id.error();
+    MERIDIAN_TRY(audit_.record(s, actor, "admin.team.create", target_team(*id), "ok",
+                               boost::json::serialize(boost::json::object{{"name", name}, {"region", reg}})));
+    return *id;
+  });
+  if (!id.ok()) return id.error();
+  return Team{*id, name, reg, 0};
+}
+
+Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto t = repo_.team(s, team_id);
+    if (!t.ok()) return t.error();
+    if (!*t) return make_error(ErrorCode::not_found, "no team with id " + std::to_string(team_id));
+    auto u = repo_.user(s, user_id);
+    if (!u.ok()) return u.error();
+    if (!*u) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
+    auto added = repo_.add_team_member(s, team_id, user_id);
+    if (!added.ok()) return added.error();
+    if (!*added) return {};
+    return audit_.record(s, actor, "admin.team.add_member", target_team(team_id), "ok",
+                         "{\"user_id\":" + std::to_string(user_id) + "}");
+  });
+}
+
+Result<void> IdentityService::remove_team_member(const audit::Actor& actor, std::int64_t team_id,
+                                                 std::int64_t user_id) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto removed = repo_.remove_team_member(s, team_id, user_id);
+    if (!removed.ok()) return removed.error();
+    if (!*removed) return make_error(ErrorCode::not_found, "that user is not a member of this team");
+    return audit_.record(s, actor, "admin.team.remove_member", target_team(team_id), "ok",
+                         "{\"user_id\":" + std::to_string(user_id) + "}");
+  });
+}
+
+Result<IdentityService::Bootstrap> IdentityService::ensure_admin(const std::string& email,
+                                                                 std::optional<std::string> password) {
+  auto admins = storage::read_value<std::int64_t>(
+      db_, [&](storage::Session& s) { return repo_.count_with_role(s, Role::admin); });
+  if (!admins.ok()) return admins.error();
+  if (*admins > 0) return Bootstrap{};
+  Bootstrap out;
+  out.created = true;
+  if (!password) {
+    password = generate_password();
+    out.generated_password = password;
+  }
+  NewUser admin;
+  admin.email = email;
+  admin.display_name = "Administrator";
+  admin.password = *password;
+  admin.kind = UserKind::employee;
+  admin.country = "US";
+  admin.time_zone = "UTC";
+  admin.roles = std::vector<Role>{Role::admin, Role::employee};
+  auto created = create_user(audit::Actor::anonymous("system", "local"), std::move(admin));
+  if (!created.ok()) return created.error();
+  return out;
+}
+
+}  // namespace meridian::identity

@@ -1,0 +1,68 @@
+#include "policy/policy.hpp"
+
+#include <initializer_list>
+
+namespace meridian::policy {
+namespace {
+
+struct Grant {
+  Role role;
+  std::initializer_list<Action> actions;
+};
+
+// Capabilities per role. Admins may do everything listed for admin only; other roles
+// are granted exactly these actions.
+const Grant kGrants[] = {
+    {Role::admin,
+     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::manage_users,
+      Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log}},
+    {Role::employee, {Action::read_own_profile, Action::read_directory, Action::read_user_profile}},
+    {Role::agent, {Action::read_own_profile, Action::read_directory, Action::read_user_profile}},
+    {Role::customer, {Action::read_own_profile}},
+    {Role::guest, {Action::read_own_profile}},
+};
+
+bool role_grants(Role role, Action action) {
+  for (const auto& g : kGrants) {
+    if (g.role != role) continue;
+    for (Action a : g.actions)
+      if (a == action) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* action_name(Action action) {
+  switch (action) {
+    case Action::read_own_profile: return "read your profile";
+    case Action::read_directory: return "browse the people directory";
+    case Action::read_user_profile: return "view this person's profile";
+    case Action::manage_users: return "manage users";
+    case Action::manage_teams: return "manage teams";
+    case Action::manage_roles: return "change roles";
+    case Action::manage_feature_toggles: return "change feature toggles";
+    case Action::read_audit_log: return "read the audit log";
+  }
+  return "do this";
+}
+
+bool Policy::permits(const Subject& subject, Action action, const Resource& resource) const {
+  if (subject.user_id == 0) return false;
+  // Customers and guests see their own profile only, whatever else a role says.
+  if (action == Action::read_user_profile && resource.owner_id == subject.user_id) return true;
+  if ((subject.kind == UserKind::customer || subject.kind == UserKind::guest) &&
+      (action == Action::read_directory || action == Action::read_user_profile) && !subject.has_role(Role::admin)) {
+    return false;
+  }
+  for (Role r : subject.roles)
+    if (role_grants(r, action)) return true;
+  return false;
+}
+
+Result<void> Policy::require(const Subject& subject, Action action, const Resource& resource) const {
+  if (permits(subject, action, resource)) return {};
+  return make_error(ErrorCode::forbidden, std::string("you are not allowed to ") + action_name(action));
+}
+
+}  // namespace meridian::policy

@@ -1,0 +1,64 @@
+#include "policy/policy.hpp"
+
+#include <gtest/gtest.h>
+
+namespace meridian::policy {
+namespace {
+
+Subject subject(UserKind kind, std::vector<Role> roles, std::int64_t id = 7) {
+  Subject s;
+  s.user_id = id;
+  s.kind = kind;
+  s.roles = std::move(roles);
+  return s;
+}
+
+TEST(Policy, DeniesByDefaultForAnonymousSubjects) {
+  Subject nobody;
+  EXPECT_FALSE(Policy{}.permits(nobody, Action::read_own_profile));
+}
+
+TEST(Policy, AdminMayManageEverything) {
+  auto admin = subject(UserKind::employee, {Role::admin});
+  for (Action a : {Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
+                   Action::read_audit_log, Action::read_directory})
+    EXPECT_TRUE(Policy{}.permits(admin, a)) << action_name(a);
+}
+
+TEST(Policy, EmployeeCannotUseAdminActions) {
+  auto employee = subject(UserKind::employee, {Role::employee});
+  EXPECT_TRUE(Policy{}.permits(employee, Action::read_directory));
+  for (Action a : {Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
+                   Action::read_audit_log})
+    EXPECT_FALSE(Policy{}.permits(employee, a)) << action_name(a);
+}
+
+TEST(Policy, CustomerNeverSeesTheEmployeeDirectory) {
+  auto customer = subject(UserKind::customer, {Role::customer});
+  EXPECT_FALSE(Policy{}.permits(customer, Action::read_directory));
+  EXPECT_FALSE(Policy{}.permits(customer, Action::read_user_profile, Resource{99, ""}));
+  EXPECT_TRUE(Policy{}.permits(customer, Action::read_user_profile, Resource{7, ""}));
+}
+
+TEST(Policy, CustomerGivenAnEmployeeRoleStillCannotBrowseTheDirectory) {
+  // A mis-assigned role must not open the directory to someone outside the company.
+  auto customer = subject(UserKind::customer, {Role::customer, Role::employee});
+  EXPECT_FALSE(Policy{}.permits(customer, Action::read_directory));
+}
+
+TEST(Policy, GuestMayOnlyReadOwnProfile) {
+  auto guest = subject(UserKind::guest, {Role::guest});
+  EXPECT_TRUE(Policy{}.permits(guest, Action::read_own_profile));
+  EXPECT_FALSE(Policy{}.permits(guest, Action::read_directory));
+  EXPECT_FALSE(Policy{}.permits(guest, Action::manage_users));
+}
+
+TEST(Policy, RequireExplainsTheRefusal) {
+  auto r = Policy{}.require(subject(UserKind::employee, {Role::employee}), Action::read_audit_log);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(r.error().message, "you are not allowed to read the audit log");
+}
+
+}  // namespace
+}  // namespace meridian::policy

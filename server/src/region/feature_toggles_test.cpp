@@ -1,0 +1,68 @@
+#include "region/feature_toggles.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::region {
+namespace {
+
+class FeatureTogglesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+  }
+  audit::Actor admin_{1, "admin@example.test", "127.0.0.1", "US", "AMER"};
+  ManualClock clock_;
+  std::unique_ptr<storage::Database> db_;
+};
+
+TEST_P(FeatureTogglesTest, CountryOverrideWinsOverDefault) {
+  audit::AuditLog audit(*db_, clock_);
+  FeatureToggles toggles(*db_, audit, clock_);
+  ASSERT_TRUE(*toggles.enabled("files.external_links", "DE"));
+  auto changed = toggles.change(admin_, "files.external_links", ToggleChange{std::nullopt, {{"DE", false}}});
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_FALSE(*toggles.enabled("files.external_links", "DE"));
+  EXPECT_TRUE(*toggles.enabled("files.external_links", "FR"));
+
+  // Turning the default off leaves the explicit override in force.
+  ASSERT_TRUE(toggles.change(admin_, "files.external_links", ToggleChange{false, {{"PT", true}}}).ok());
+  EXPECT_FALSE(*toggles.enabled("files.external_links", "FR"));
+  EXPECT_TRUE(*toggles.enabled("files.external_links", "PT"));
+
+  // null removes an override.
+  ASSERT_TRUE(toggles.change(admin_, "files.external_links", ToggleChange{true, {{"DE", std::nullopt}}}).ok());
+  EXPECT_TRUE(*toggles.enabled("files.external_links", "DE"));
+}
+
+TEST_P(FeatureTogglesTest, EveryChangeIsAudited) {
+  audit::AuditLog audit(*db_, clock_);
+  FeatureToggles toggles(*db_, audit, clock_);
+  ASSERT_TRUE(toggles.change(admin_, "meet.recording", ToggleChange{std::nullopt, {{"DE", false}}}).ok());
+  auto page = audit.query(audit::AuditQuery{.action = std::string("admin.feature_toggle.change")});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].target, "feature:meet.recording");
+  EXPECT_EQ(page->items[0].actor_email, "admin@example.test");
+  EXPECT_EQ(page->items[0].detail, R"({"countries":{"DE":false}})");
+}
+
+TEST_P(FeatureTogglesTest, RejectsUnknownFeaturesAndCountries) {
+  audit::AuditLog audit(*db_, clock_);
+  FeatureToggles toggles(*db_, audit, clock_);
+  auto unknown = toggles.change(admin_, "teleport", ToggleChange{true, {}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::not_found);
+  auto bad_country = toggles.change(admin_, "ai.copilot", ToggleChange{std::nullopt, {{"Germany", false}}});
+  ASSERT_FALSE(bad_country.ok());
+  EXPECT_EQ(bad_country.error().code, ErrorCode::invalid_argument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, FeatureTogglesTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::region
