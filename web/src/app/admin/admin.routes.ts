@@ -1,0 +1,32 @@
+import { Routes } from '@angular/router';
+import { AdminLayout } from './admin-layout';
+
+export const adminRoutes: Routes = [
+  {
+    path: '',
+    component: AdminLayout,
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'users' },
+      {
+        path: 'users',
+        title: 'Users · Admin · Meridian',
+        loadComponent: () => import('./users/users-page').then((m) => m.UsersPage),
+      },
+      {
+        path: 'teams',
+        title: 'Teams · Admin · Meridian',
+        loadComponent: () => import('./teams/teams-page').then((m) => m.TeamsPage),
+      },
+      {
+        path: 'feature-toggles',
+        title: 'Feature toggles · Admin · Meridian',
+        loadComponent: () => import('./feature-toggles/feature-toggles-page').then((m) => m.FeatureTogglesPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log · Admin · Meridian',
+        loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
+      },
+    ],
+  },
+];

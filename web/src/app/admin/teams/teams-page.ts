@@ -1,0 +1,111 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { errorMessage } from '../../core/api-error';
+import { TeamSummary, User } from '../../core/api-types';
+import { countryFlag } from '../../core/local-time';
+import { TeamsStore } from './teams.store';
+
+@Component({
+  selector: 'mer-teams-page',
+  providers: [TeamsStore],
+  templateUrl: './teams-page.html',
+  styleUrl: './teams-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TeamsPage {
+  protected readonly store = inject(TeamsStore);
+
+  protected readonly newName = signal('');
+  protected readonly creating = signal(false);
+  protected readonly createError = signal<string | null>(null);
+  protected readonly detailError = signal<string | null>(null);
+  protected readonly memberQuery = signal('');
+  protected readonly candidates = signal<User[]>([]);
+  protected readonly searching = signal(false);
+  protected readonly flag = countryFlag;
+
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    void this.store.load();
+    inject(DestroyRef).onDestroy(() => {
+      if (this.searchTimer) clearTimeout(this.searchTimer);
+    });
+  }
+
+  protected onName(event: Event): void {
+    this.newName.set((event.target as HTMLInputElement).value);
+  }
+
+  protected async create(event: Event): Promise<void> {
+    event.preventDefault();
+    const name = this.newName().trim();
+    if (!name) {
+      this.createError.set('Give the team a name, e.g. “Support Lisbon”.');
+      return;
+    }
+    this.creating.set(true);
+    this.createError.set(null);
+    try {
+      const team = await this.store.create(name);
+      this.newName.set('');
+      await this.select(team);
+    } catch (failure) {
+      this.createError.set(errorMessage(failure));
+    } finally {
+      this.creating.set(false);
+    }
+  }
+
+  protected async select(team: TeamSummary): Promise<void> {
+    this.detailError.set(null);
+    this.memberQuery.set('');
+    this.candidates.set([]);
+    try {
+      await this.store.open(team.id);
+    } catch (failure) {
+      this.detailError.set(errorMessage(failure));
+    }
+  }
+
+  protected onMemberQuery(event: Event): void {
+    const query = (event.target as HTMLInputElement).value;
+    this.memberQuery.set(query);
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    if (!query.trim()) {
+      this.candidates.set([]);
+      return;
+    }
+    this.searchTimer = setTimeout(() => void this.findCandidates(query.trim()), 250);
+  }
+
+  protected async add(user: User): Promise<void> {
+    this.detailError.set(null);
+    try {
+      await this.store.addMember(user);
+      this.candidates.update((list) => list.filter((candidate) => candidate.id !== user.id));
+    } catch (failure) {
+      this.detailError.set(errorMessage(failure));
+    }
+  }
+
+  protected async remove(user: User): Promise<void> {
+    this.detailError.set(null);
+    try {
+      await this.store.removeMember(user);
+    } catch (failure) {
+      this.detailError.set(errorMessage(failure));
+    }
+  }
+
+  private async findCandidates(query: string): Promise<void> {
+    this.searching.set(true);
+    try {
+      const found = await this.store.candidates(query);
+      if (this.memberQuery().trim() === query) this.candidates.set(found);
+    } catch (failure) {
+      this.detailError.set(errorMessage(failure));
+    } finally {
+      this.searching.set(false);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { ApiClient } from '../../core/api-client';
+import { errorMessage } from '../../core/api-error';
+import { TeamDetail, TeamSummary, User } from '../../core/api-types';
+
+/** Teams and the one team the admin has open. */
+@Injectable()
+export class TeamsStore {
+  private readonly api = inject(ApiClient);
+
+  private readonly teamsState = signal<TeamSummary[]>([]);
+  private readonly loadedState = signal(false);
+  private readonly errorState = signal<string | null>(null);
+  private readonly selectedState = signal<TeamDetail | null>(null);
+  private readonly selectedLoading = signal(false);
+
+  readonly teams = computed(() => [...this.teamsState()].sort((a, b) => a.name.localeCompare(b.name)));
+  readonly loaded = this.loadedState.asReadonly();
+  readonly error = this.errorState.asReadonly();
+  readonly selected = this.selectedState.asReadonly();
+  readonly loadingSelected = this.selectedLoading.asReadonly();
+  readonly memberIds = computed(() => new Set(this.selectedState()?.members.map((member) => member.id) ?? []));
+
+  async load(): Promise<void> {
+    this.errorState.set(null);
+    try {
+      this.teamsState.set((await this.api.listTeams()).items);
+      this.loadedState.set(true);
+    } catch (failure) {
+      this.errorState.set(errorMessage(failure));
+    }
+  }
+
+  async create(name: string): Promise<TeamSummary> {
+    const team = await this.api.createTeam({ name });
+    this.teamsState.update((teams) => [...teams.filter((t) => t.id !== team.id), team]);
+    return team;
+  }
+
+  async open(id: number): Promise<void> {
+    this.selectedLoading.set(true);
+    try {
+      this.selectedState.set(await this.api.getTeam(id));
+    } finally {
+      this.selectedLoading.set(false);
+    }
+  }
+
+  close(): void {
+    this.selectedState.set(null);
+  }
+
+  async addMember(user: User): Promise<void> {
+    const team = this.selectedState();
+    if (!team) return;
+    await this.api.addTeamMember(team.id, user.id);
+    await this.refreshSelected(team.id);
+  }
+
+  async removeMember(user: User): Promise<void> {
+    const team = this.selectedState();
+    if (!team) return;
+    await this.api.removeTeamMember(team.id, user.id);
+    await this.refreshSelected(team.id);
+  }
+
+  /** Users matching `query` who are not in the open team yet. */
+  async candidates(query: string): Promise<User[]> {
+    const page = await this.api.listUsers({ q: query, limit: 8 });
+    const members = this.memberIds();
+    return page.items.filter((user) => user.active && !members.has(user.id));
+  }
+
+  private async refreshSelected(id: number): Promise<void> {
+    const team = await this.api.getTeam(id);
+    this.selectedState.set(team);
+    this.teamsState.update((teams) => teams.map((t) => (t.id === id ? { ...t, member_count: team.members.length } : t)));
+  }
+}

@@ -1,0 +1,39 @@
+import { Routes } from '@angular/router';
+import { adminGuard, authGuard, signedOutGuard } from './core/auth.guards';
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'Sign in · Meridian',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./login/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Home · Meridian',
+        loadComponent: () => import('./home/home-page').then((m) => m.HomePage),
+      },
+      {
+        path: 'admin',
+        canMatch: [adminGuard],
+        loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),
+      },
+      {
+        path: 'not-allowed',
+        title: 'No access · Meridian',
+        loadComponent: () => import('./shell/not-allowed-page').then((m) => m.NotAllowedPage),
+      },
+      {
+        path: '**',
+        title: 'Not found · Meridian',
+        loadComponent: () => import('./shell/not-found-page').then((m) => m.NotFoundPage),
+      },
+    ],
+  },
+];

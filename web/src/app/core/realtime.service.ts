@@ -1,0 +1,262 @@
+import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { Observable, Subject, filter } from 'rxjs';
+import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
+import { SessionStore } from './session.store';
+
+/** Messages the server sends, keyed by `type`. Features add their own entries. */
+export interface ServerMessageMap {
+  hello: { type: 'hello'; seq: number; user: { id: number; display_name: string }; server_time: number };
+  pong: { type: 'pong'; id: string };
+  error: { type: 'error'; id?: string; error: { code: string; message: string } };
+}
+
+export type ServerMessageType = keyof ServerMessageMap;
+export type ServerMessage = ServerMessageMap[ServerMessageType];
+
+/** Messages the client sends, keyed by `type`. */
+export interface ClientMessageMap {
+  ping: Record<never, never>;
+}
+
+export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';
+
+/** The part of the browser WebSocket the service uses, so tests can fake it. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
+
+export const SOCKET_FACTORY = new InjectionToken<SocketFactory>('SOCKET_FACTORY', {
+  providedIn: 'root',
+  factory: () => (url, protocols) => new WebSocket(url, protocols),
+});
+
+export interface RealtimeOptions {
+  backoff: BackoffPolicy;
+  /** A connection that stays up this long resets the backoff. */
+  stableAfterMs: number;
+  /** How often to ping an idle connection, to notice dead links. */
+  pingEveryMs: number;
+  /** A request without an answer in this time fails. */
+  requestTimeoutMs: number;
+  random: () => number;
+}
+
+export const REALTIME_OPTIONS = new InjectionToken<RealtimeOptions>('REALTIME_OPTIONS', {
+  providedIn: 'root',
+  factory: () => ({
+    backoff: DEFAULT_BACKOFF,
+    stableAfterMs: 10_000,
+    pingEveryMs: 25_000,
+    requestTimeoutMs: 10_000,
+    random: Math.random,
+  }),
+});
+
+export const SUBPROTOCOL = 'meridian.v1';
+const OPEN = 1;
+
+export class RealtimeError extends Error {
+  override readonly name = 'RealtimeError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PendingRequest {
+  resolve: (message: ServerMessage) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function socketUrl(): string {
+  return `${location.origin.replace(/^http/, 'ws')}/ws`;
+}
+
+function isServerMessage(value: unknown): value is ServerMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/**
+ * The one WebSocket of the app. Every feature listens with `messages(type)`
+ * and asks with `request(type, body)`; this service keeps the link alive.
+ */
+@Injectable({ providedIn: 'root' })
+export class RealtimeService {
+  private readonly session = inject(SessionStore);
+  private readonly createSocket = inject(SOCKET_FACTORY);
+  private readonly options = inject(REALTIME_OPTIONS);
+
+  private readonly statusState = signal<RealtimeStatus>('offline');
+  private readonly incoming = new Subject<ServerMessage>();
+  private readonly pending = new Map<string, PendingRequest>();
+
+  private socket: SocketLike | null = null;
+  private wanted = false;
+  private attempt = 0;
+  private nextId = 1;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stableTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+
+  readonly status = this.statusState.asReadonly();
+  /** How many reconnects in a row have failed; 0 after a stable connection. */
+  get failedAttempts(): number {
+    return this.attempt;
+  }
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.stop());
+  }
+
+  /** Every message of one type, typed. */
+  messages<K extends ServerMessageType>(type: K): Observable<ServerMessageMap[K]> {
+    return this.incoming.pipe(filter((message): message is ServerMessageMap[K] => message.type === type));
+  }
+
+  /** Opens the link (if not already) and keeps it open until stop(). */
+  start(): void {
+    this.wanted = true;
+    if (this.socket || this.retryTimer) return;
+    this.open();
+  }
+
+  /** Closes the link and stops reconnecting; pending requests fail. */
+  stop(): void {
+    this.wanted = false;
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onopen = socket.onclose = socket.onerror = socket.onmessage = null;
+      socket.close(1000, 'signed out');
+    }
+    this.failPending(new RealtimeError('closed', 'The live connection was closed.'));
+    this.attempt = 0;
+    this.statusState.set('offline');
+  }
+
+  /** Sends {type, id, ...body} and resolves with the answer carrying the same id. */
+  request<K extends keyof ClientMessageMap>(type: K, body?: ClientMessageMap[K]): Promise<ServerMessage> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) {
+      return Promise.reject(new RealtimeError('not_connected', 'Not connected to the server right now.'));
+    }
+    const id = `c${this.nextId++}`;
+    return new Promise<ServerMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RealtimeError('timeout', 'The server did not answer in time.'));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      socket.send(JSON.stringify({ ...body, type, id }));
+    });
+  }
+
+  private open(): void {
+    this.retryTimer = null;
+    const token = this.session.token();
+    if (!this.wanted || !token) {
+      this.statusState.set('offline');
+      return;
+    }
+    this.statusState.set(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(socketUrl(), [SUBPROTOCOL, `bearer.${token}`]);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => this.onOpen();
+    socket.onmessage = (event) => this.onMessage(event);
+    socket.onerror = () => {
+      // A close event always follows; reconnecting happens there.
+    };
+    socket.onclose = () => this.onClose(socket);
+  }
+
+  private onOpen(): void {
+    this.statusState.set('connected');
+    this.stableTimer = setTimeout(() => {
+      this.stableTimer = null;
+      this.attempt = 0;
+    }, this.options.stableAfterMs);
+    this.pingTimer = setInterval(() => {
+      this.request('ping').catch(() => {
+        // No pong: the link is dead even if the socket hasn't noticed.
+        this.socket?.close(4000, 'ping timeout');
+      });
+    }, this.options.pingEveryMs);
+  }
+
+  private onMessage(event: MessageEvent): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(String(event.data));
+    } catch {
+      return; // not ours to interpret
+    }
+    if (!isServerMessage(message)) return;
+    const id = (message as { id?: unknown }).id;
+    if (typeof id === 'string') {
+      const waiting = this.pending.get(id);
+      if (waiting) {
+        this.pending.delete(id);
+        clearTimeout(waiting.timer);
+        if (message.type === 'error') {
+          const { code, message: text } = (message as ServerMessageMap['error']).error;
+          waiting.reject(new RealtimeError(code, text));
+        } else {
+          waiting.resolve(message);
+        }
+      }
+    }
+    this.incoming.next(message);
+  }
+
+  private onClose(socket: SocketLike): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.clearTimers();
+    this.failPending(new RealtimeError('disconnected', 'The live connection dropped.'));
+    if (!this.wanted) {
+      this.statusState.set('offline');
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.statusState.set('reconnecting');
+    const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.stableTimer) clearTimeout(this.stableTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.retryTimer = this.stableTimer = this.pingTimer = null;
+  }
+
+  private failPending(error: Error): void {
+    for (const waiting of this.pending.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(error);
+    }
+    this.pending.clear();
+  }
+}

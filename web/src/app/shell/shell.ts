@@ -1,0 +1,95 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal } from '@angular/core';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ApiClient } from '../core/api-client';
+import { MinuteClock } from '../core/clock';
+import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
+import { RealtimeService } from '../core/realtime.service';
+import { SessionStore } from '../core/session.store';
+
+/** The frame around every signed-in page: top bar, navigation, user menu. */
+@Component({
+  selector: 'mer-shell',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  templateUrl: './shell.html',
+  styleUrl: './shell.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: {
+    '(document:click)': 'onDocumentClick($event)',
+    '(document:keydown.escape)': 'closeMenu()',
+  },
+})
+export class Shell {
+  private readonly session = inject(SessionStore);
+  private readonly api = inject(ApiClient);
+  private readonly router = inject(Router);
+  private readonly realtime = inject(RealtimeService);
+  private readonly clock = inject(MinuteClock);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+
+  protected readonly user = this.session.user;
+  protected readonly isAdmin = this.session.isAdmin;
+  protected readonly status = this.realtime.status;
+  protected readonly menuOpen = signal(false);
+  protected readonly signingOut = signal(false);
+
+  protected readonly flag = computed(() => countryFlag(this.user()?.country));
+  protected readonly localTime = computed(() => {
+    const user = this.user();
+    return user ? formatLocalTime(this.clock.now(), user.time_zone) : '';
+  });
+  protected readonly utcOffset = computed(() => {
+    const user = this.user();
+    return user ? formatUtcOffset(this.clock.now(), user.time_zone) : '';
+  });
+  protected readonly initials = computed(() =>
+    (this.user()?.display_name ?? '?')
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((word) => word[0]?.toUpperCase())
+      .join(''),
+  );
+  protected readonly statusLabel = computed(() => {
+    switch (this.status()) {
+      case 'connected':
+        return 'Connected';
+      case 'connecting':
+        return 'Connecting…';
+      case 'reconnecting':
+        return 'Reconnecting…';
+      default:
+        return 'Offline';
+    }
+  });
+
+  constructor() {
+    this.realtime.start();
+    inject(DestroyRef).onDestroy(() => this.realtime.stop());
+  }
+
+  protected toggleMenu(): void {
+    this.menuOpen.update((open) => !open);
+  }
+
+  protected closeMenu(): void {
+    this.menuOpen.set(false);
+  }
+
+  protected onDocumentClick(event: MouseEvent): void {
+    const menu = this.host.nativeElement.querySelector('.user-menu');
+    if (this.menuOpen() && menu && !menu.contains(event.target as Node)) this.closeMenu();
+  }
+
+  protected async signOut(): Promise<void> {
+    this.signingOut.set(true);
+    try {
+      await this.api.logout();
+    } catch {
+      // The token is dropped locally either way; the server expires it.
+    }
+    this.realtime.stop();
+    this.session.clear();
+    this.signingOut.set(false);
+    await this.router.navigate(['/login']);
+  }
+}
