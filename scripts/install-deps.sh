@@ -44,7 +44,7 @@ fi
 
 # npm ci only when the lock file changed since the last install.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in web e2e; do
+for dir in web e2e server/tests/integration; do
   [[ -f "$root/$dir/package-lock.json" ]] || continue
   stamp="$root/$dir/node_modules/.meridian-lock"
   if [[ ! -f "$stamp" ]] || ! cmp -s "$root/$dir/package-lock.json" "$stamp"; then

@@ -78,6 +78,8 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_ADMIN_EMAIL")) c.admin_email = *v;
   if (auto v = env("MERIDIAN_ADMIN_PASSWORD")) c.admin_password = *v;
   if (auto v = env("MERIDIAN_SESSION_TTL_HOURS")) c.session_ttl_hours = static_cast<int>(to_int(*v, "MERIDIAN_SESSION_TTL_HOURS"));
+  if (auto v = env("MERIDIAN_SESSION_TTL_SECONDS"))
+    c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
   if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
 }
 
@@ -124,6 +126,8 @@ ParsedConfig load_config(int argc, char** argv) {
   if (c.password_cost != "interactive" && c.password_cost != "minimum")
     throw std::runtime_error("password_cost must be 'interactive' or 'minimum'");
   if (c.session_ttl_hours <= 0) throw std::runtime_error("session_ttl_hours must be positive");
+  if (c.session_ttl_seconds == 0) c.session_ttl_seconds = static_cast<long long>(c.session_ttl_hours) * 3600;
+  if (c.session_ttl_seconds < 0) throw std::runtime_error("MERIDIAN_SESSION_TTL_SECONDS must be positive");
   if (c.web_root.empty() && std::filesystem::exists("web/dist/meridian/browser/index.html"))
     c.web_root = "web/dist/meridian/browser";
   return out;

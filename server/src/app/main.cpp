@@ -63,7 +63,7 @@ int run(const Config& c) {
   identity::PasswordHasher hasher(c.password_cost == "minimum" ? identity::PasswordCost::minimum()
                                                                : identity::PasswordCost::interactive());
   identity::IdentityOptions identity_options;
-  identity_options.session_ttl_ms = static_cast<std::int64_t>(c.session_ttl_hours) * 3600 * 1000;
+  identity_options.session_ttl_ms = static_cast<std::int64_t>(c.session_ttl_seconds) * 1000;
   identity::IdentityService identity(*db, audit_log, regions, hasher, clock, identity_options);
 
   auto bootstrap = identity.ensure_admin(c.admin_email, c.admin_password);

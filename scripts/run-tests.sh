@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test suite against real components and prints one summary line.
+# Expects `make build` to have run (the Makefile's `test` target does both).
+#   MERIDIAN_SKIP_SANITIZE=1  skip the ASan+UBSan build of the C++ tests (local speed-up)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+build="${BUILD_DIR:-build}"
+passed=0
+failed=0
+failures=()
+
+suite() {
+  local name="$1"
+  shift
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+# C++ unit tests and the storage suite on SQLite and on a real PostgreSQL server.
+suite "C++ unit + storage (SQLite, PostgreSQL)" \
+  scripts/with-postgres.sh ctest --test-dir "$build" --output-on-failure --timeout 300
+
+# The real server binary on port 0, real HTTP and WebSocket clients; once per store.
+export MERIDIAN_BIN="$root/$build/server/src/app/meridian"
+suite "integration (SQLite)" bash -c "cd server/tests/integration && npm test --silent"
+suite "integration (PostgreSQL)" scripts/with-postgres.sh bash -c \
+  'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" npm test --silent'
+
+if [[ -f web/package.json ]]; then
+  suite "web unit (Vitest)" bash -c "cd web && npm test --silent"
+fi
+if [[ -f e2e/package.json ]]; then
+  suite "end-to-end (Chromium)" bash -c "cd e2e && npm test --silent"
+fi
+
+if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then
+  sanitize() {
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMERIDIAN_SANITIZE=ON -DMERIDIAN_BUILD_BENCH=OFF >/dev/null &&
+      cmake --build build-asan -j "$(nproc)" >/dev/null &&
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure --timeout 600
+  }
+  suite "C++ unit + storage under ASan+UBSan" sanitize
+fi
+
+echo
+if ((failed)); then
+  printf 'failed suites: %s\n' "${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
