@@ -54,7 +54,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 CREATE TABLE login_failures (
-  email TEXT PRIMARY KEY,
+  subject_key TEXT PRIMARY KEY,
   failures BIGINT NOT NULL,
   last_failure_at BIGINT NOT NULL,
   locked_until BIGINT NOT NULL DEFAULT 0
