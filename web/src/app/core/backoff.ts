@@ -14,7 +14,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 30_000 };
  * that lost the same server so they don't all come back at once.
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30); // 2^30 * base is far past any cap
+  const exponent = Number.isFinite(attempt) ? Math.min(Math.max(0, Math.floor(attempt)), 30) : 0; // 2^30 * base is far past any cap
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
   return Math.floor(random() * ceiling);
 }
