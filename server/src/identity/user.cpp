@@ -5,7 +5,7 @@
 namespace meridian::identity {
 
 std::string format_minute(int minute_of_day) {
-  char buf[8];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
   return buf;
 }

@@ -60,7 +60,7 @@ Result<LocalTime> local_time(std::string_view time_zone, std::int64_t unix_ms) {
     date::hh_mm_ss<std::chrono::milliseconds> hms(local - day);
     date::year_month_day ymd(day);
     LocalTime out;
-    char buf[32];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
