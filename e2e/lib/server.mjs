@@ -1,0 +1,113 @@
+// Starts the real meridian binary on a free port with a throwaway data dir, for one test file.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_BIN = resolve(E2E_DIR, '../build/server/src/app/meridian');
+const DEFAULT_WEB_ROOT = resolve(E2E_DIR, '../web/dist/meridian/browser');
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Children still running, killed if the test process dies without cleaning up. */
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * @typedef {object} MeridianServer
+ * @property {string} url            e.g. http://127.0.0.1:41234
+ * @property {number} port
+ * @property {string} adminEmail
+ * @property {string} adminPassword
+ * @property {string} dataDir
+ * @property {() => string} output   everything the server printed so far (for failure messages)
+ * @property {() => Promise<void>} stop  kills the server and removes the data dir; safe to call twice
+ */
+
+/** @returns {Promise<MeridianServer>} */
+export async function startServer({
+  bin = process.env.MERIDIAN_BIN ? resolve(E2E_DIR, process.env.MERIDIAN_BIN) : DEFAULT_BIN,
+  webRoot = DEFAULT_WEB_ROOT,
+} = {}) {
+  if (!existsSync(bin)) {
+    throw new Error(`meridian binary not found at ${bin}. Build the server first (or set MERIDIAN_BIN).`);
+  }
+  if (!existsSync(join(webRoot, 'index.html'))) {
+    throw new Error(`no built web app at ${webRoot}. Run "npm ci && npm run build" in web/ first.`);
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
+  const adminEmail = 'admin@example.test';
+  const adminPassword = `e2e-${randomBytes(12).toString('hex')}`;
+  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--web-root', webRoot], {
+    cwd: E2E_DIR,
+    env: { ...process.env, MERIDIAN_ADMIN_EMAIL: adminEmail, MERIDIAN_ADMIN_PASSWORD: adminPassword },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+
+  const lines = [];
+  const remember = (stream, line) => {
+    lines.push(`[${stream}] ${line}`);
+    if (lines.length > 400) lines.shift();
+  };
+  createInterface({ input: child.stderr }).on('line', (line) => remember('stderr', line));
+
+  let stopped = false;
+  const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  exited.then(() => running.delete(child));
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const started = await new Promise((resolveStart, rejectStart) => {
+      const timer = setTimeout(
+        () => rejectStart(new Error(`meridian did not report server.started within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        remember('stdout', line);
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          return; // not a JSON log line
+        }
+        if (event?.event === 'server.started' && Number.isInteger(event.port) && event.port > 0) {
+          clearTimeout(timer);
+          resolveStart(event);
+        }
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        rejectStart(error);
+      });
+      exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        rejectStart(new Error(`meridian exited before it started (code ${code}, signal ${signal})`));
+      });
+    });
+    const url = typeof started.url === 'string' && started.url ? started.url.replace(/\/$/, '') : `http://127.0.0.1:${started.port}`;
+    return { url, port: started.port, adminEmail, adminPassword, dataDir, output: () => lines.join('\n'), stop };
+  } catch (error) {
+    await stop();
+    error.message += `\n--- server output ---\n${lines.join('\n')}`;
+    throw error;
+  }
+}
