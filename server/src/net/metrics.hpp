@@ -40,7 +40,7 @@ class Metrics {
   std::atomic<std::uint64_t> ws_messages_out_{0};
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // method, route, status
-  std::map<std::string, Histogram> latency_;                                      // route
+  std::map<std::string, Histogram, std::less<>> latency_;                         // route
 };
 
 }  // namespace meridian::net

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -51,14 +52,22 @@ class RealtimeHub {
   void close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason);
   void close_all(std::uint16_t code, const std::string& reason);
 
+  // An empty id is left out of the envelope.
   static std::string error_envelope(std::string_view id, const Error& error);
 
  private:
+  struct Entry {
+    std::weak_ptr<RealtimeConnection> connection;
+    std::int64_t user_id = 0;  // kept here: detach runs when the connection is already gone
+  };
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot() const;
+  std::vector<std::shared_ptr<RealtimeConnection>> snapshot_user(std::int64_t user_id) const;
 
+  // Registered before the server starts; read-only afterwards.
   std::unordered_map<std::string, WsHandler> handlers_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<RealtimeConnection>> connections_;
+  std::unordered_map<std::uint64_t, Entry> connections_;
+  std::unordered_multimap<std::int64_t, std::uint64_t> connections_by_user_;  // user id -> connection id
 };
 
 }  // namespace meridian::net

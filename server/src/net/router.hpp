@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   RouteMatch match(std::string_view method, std::string_view path) const;
+  // Methods with a route for this path, for the Allow header of a 405.
+  std::vector<std::string> allowed_methods(std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

@@ -1,0 +1,230 @@
+#include "net/http_session.hpp"
+
+#include <utility>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "core/log.hpp"
+#include "net/websocket_session.hpp"
+
+namespace meridian::net {
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr unsigned kHttp11 = 11;
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerChunk = 4096;
+
+bool is_parse_error(beast::error_code ec) {
+  return ec.category() == beast::http::make_error_code(http::error::bad_target).category();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state)
+    : stream_(std::move(socket)), state_(std::move(state)), id_(state_->next_id()) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ip_ = endpoint.address().to_string();
+  state_->metrics().http_connection_opened();
+}
+
+HttpSession::~HttpSession() {
+  state_->metrics().http_connection_closed();
+  state_->leave(id_);
+}
+
+void HttpSession::run() {
+  if (!state_->join(id_, weak_from_this())) closing_ = true;
+  // The socket's executor is a strand: everything below runs on it.
+  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
+}
+
+void HttpSession::shutdown() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    if (self->waiting_for_request_) self->close(false);
+  });
+}
+
+void HttpSession::read_request() {
+  if (closing_) return close(false);
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(state_->options().max_header_bytes));
+  // Disabled until the route is known: answer_header() sets the route's own limit.
+  parser_->body_limit(boost::none);
+  waiting_for_request_ = true;
+  stream_.expires_after(state_->options().http_idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t) {
+  waiting_for_request_ = false;
+  if (ec == http::error::end_of_stream) return close(false);
+  started_ = std::chrono::steady_clock::now();
+  if (ec) {
+    if (!is_parse_error(ec)) return fail(ec, "read");
+    request_id_ = request_id_for({});
+    method_.clear();  // unknown: the request line did not parse
+    plan_ = RequestPlan{};
+    if (ec == http::error::header_limit)
+      return reply(error_response(kHttp11, 431, "too_large", "request header too large"), true);
+    return reply(error_response(kHttp11, 400, "invalid_argument", "malformed request"), true);
+  }
+  auto& req = parser_->get();
+  request_id_ = request_id_for(req["X-Request-Id"]);
+  method_ = std::string(req.method_string());
+  if (beast::websocket::is_upgrade(req)) return upgrade_to_websocket();
+
+  plan_ = plan_request(*state_, req);
+  if (plan_.kind == RequestPlan::Kind::bad_target)
+    return reply(error_response(req.version(), 400, "invalid_argument", "malformed request target"), true);
+  if (auto length = parser_->content_length(); length && *length > plan_.body_limit)
+    return reply(error_response(req.version(), 413, "too_large", "request body too large"), true);
+  parser_->body_limit(plan_.body_limit);
+
+  if (!parser_->is_done() && beast::iequals(req[http::field::expect], "100-continue")) {
+    auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
+    http::async_write(stream_, *interim, [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec, "write");
+      self->read_body();
+    });
+    return;
+  }
+  read_body();
+}
+
+void HttpSession::read_body() {
+  if (parser_->is_done()) return answer();
+  stream_.expires_after(state_->options().http_idle_timeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_body, shared_from_this()));
+}
+
+void HttpSession::on_body(beast::error_code ec, std::size_t) {
+  if (ec == http::error::body_limit)
+    return reply(error_response(parser_->get().version(), 413, "too_large", "request body too large"), true);
+  if (ec && is_parse_error(ec))
+    return reply(error_response(parser_->get().version(), 400, "invalid_argument", "malformed request"), true);
+  if (ec) return fail(ec, "read");
+  answer();
+}
+
+void HttpSession::answer() {
+  auto& req = parser_->get();
+  bool keep_alive = req.keep_alive();
+  OutgoingResponse response = answer_request(*state_, plan_, req, remote_ip_, request_id_);
+  parser_.reset();
+  reply(std::move(response), !keep_alive);
+}
+
+void HttpSession::upgrade_to_websocket() {
+  auto& req = parser_->get();
+  plan_ = RequestPlan{};
+  plan_.label = std::string(kWebSocketPath);
+  auto target = req.target();
+  std::string_view path(target.data(), target.size());
+  path = path.substr(0, path.find('?'));
+  if (path != kWebSocketPath) return reply(error_response(req.version(), 404, "not_found", "no such endpoint"), true);
+  if (!parser_->is_done()) return reply(error_response(req.version(), 400, "invalid_argument", "malformed upgrade"), true);
+
+  auto offer = websocket_offer_from(req);
+  if (offer.token.empty()) {
+    auto res = error_response(req.version(), 401, "unauthenticated", "a bearer token is required");
+    res.set(http::field::www_authenticate, "Bearer");
+    return reply(std::move(res), true);
+  }
+  auto subject = state_->authenticate(offer.token, remote_ip_);
+  if (!subject) {
+    auto res = to_beast(HttpResponse::error(subject.error()), req.version());
+    if (res.result_int() == 401) res.set(http::field::www_authenticate, "Bearer error=\"invalid_token\"");
+    return reply(std::move(res), true);
+  }
+  state_->metrics().record_request(method_, plan_.label, 101, seconds_since(started_));
+  log::info("http.request", {{"method", std::string_view(method_)},
+                             {"route", std::string_view(plan_.label)},
+                             {"status", std::int64_t{101}},
+                             {"duration_ms", seconds_since(started_) * 1000.0},
+                             {"request_id", std::string_view(request_id_)},
+                             {"remote_ip", std::string_view(remote_ip_)}});
+  stream_.expires_never();
+  auto session = std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(subject.value()),
+                                                    remote_ip_);
+  session->run(parser_->release(), offer.wants_meridian_v1);
+}
+
+void HttpSession::reply(OutgoingResponse response, bool close_after) {
+  if (closing_ || state_->shutting_down()) close_after = true;
+  int status = std::visit([](const auto& res) { return static_cast<int>(res.result_int()); }, response);
+  double seconds = seconds_since(started_);
+  state_->metrics().record_request(method_, plan_.label, status, seconds);
+  log::info("http.request", {{"method", std::string_view(method_)},
+                             {"route", std::string_view(plan_.label)},
+                             {"status", std::int64_t{status}},
+                             {"duration_ms", seconds * 1000.0},
+                             {"request_id", std::string_view(request_id_)},
+                             {"remote_ip", std::string_view(remote_ip_)}});
+  response_ = std::move(response);
+  stream_.expires_after(state_->options().http_idle_timeout);
+  std::visit(
+      [&](auto& res) {
+        apply_common_headers(res, request_id_);
+        res.keep_alive(!close_after);
+        http::async_write(stream_, res,
+                          beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
+      },
+      response_);
+}
+
+void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {
+  response_ = StringResponse{};  // frees the body or closes the file
+  if (ec) return fail(ec, "write");
+  if (close_after) return close(true);
+  read_request();
+}
+
+void HttpSession::close(bool linger) {
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (!linger || ec) {
+    stream_.socket().close(ec);
+    return;
+  }
+  // Closing with unread request bytes (a refused body) would reset the connection and
+  // could destroy the response before the client reads it: drain for a moment first.
+  stream_.expires_after(kLingerTime);
+  drain();
+}
+
+void HttpSession::drain() {
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(kLingerChunk), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (!ec) return self->drain();
+    beast::error_code ignored;
+    self->stream_.socket().close(ignored);
+  });
+}
+
+void HttpSession::fail(beast::error_code ec, std::string_view what) {
+  // The peer leaving or an idle timeout are ordinary; anything else is worth a line.
+  if (ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == http::error::end_of_stream)
+    return;
+  log::debug("http.session_error", {{"op", what}, {"error", std::string_view(ec.message())}});
+}
+
+}  // namespace meridian::net

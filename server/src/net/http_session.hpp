@@ -1,0 +1,60 @@
+// One HTTP/1.1 connection: reads a request (header first, so the body limit is the
+// route's), answers it, keeps the connection alive, or hands it to a WebSocket session.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "net/http_handler.hpp"
+#include "net/server_state.hpp"
+
+namespace meridian::net {
+
+class HttpSession final : public Session, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state);
+  ~HttpSession() override;
+
+  void run();
+  void shutdown() override;
+
+ private:
+  void read_request();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
+  void read_body();
+  void on_body(boost::beast::error_code ec, std::size_t bytes);
+  void answer();
+  void upgrade_to_websocket();
+  // Records metrics, logs the request, adds the common headers and writes.
+  void reply(OutgoingResponse response, bool close_after);
+  void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
+  void close(bool linger);
+  void drain();
+  void fail(boost::beast::error_code ec, std::string_view what);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ServerState> state_;
+  std::uint64_t id_;
+  std::string remote_ip_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  RequestPlan plan_;
+  std::string request_id_;
+  std::string method_;
+  std::chrono::steady_clock::time_point started_;
+  OutgoingResponse response_;
+  bool waiting_for_request_ = false;  // idle keep-alive: shutdown may close right away
+  bool closing_ = false;              // answer the request in flight, then close
+};
+
+}  // namespace meridian::net

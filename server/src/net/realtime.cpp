@@ -1,0 +1,161 @@
+#include "net/realtime.hpp"
+
+#include <exception>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/log.hpp"
+
+namespace meridian::net {
+namespace {
+
+constexpr std::size_t kMaxEchoedTypeChars = 64;
+
+// The id is echoed back exactly as the client sent it (string or number).
+std::string envelope_with_id(boost::json::object envelope, const boost::json::value* id) {
+  if (id) envelope["id"] = *id;
+  return boost::json::serialize(envelope);
+}
+
+std::string error_envelope_for(const boost::json::value* id, std::string_view code, std::string_view message) {
+  boost::json::object envelope;
+  envelope["type"] = "error";
+  if (id) envelope["id"] = *id;
+  boost::json::object detail;
+  detail["code"] = code;
+  detail["message"] = message;
+  envelope["error"] = std::move(detail);
+  return boost::json::serialize(envelope);
+}
+
+std::string error_envelope_for(const boost::json::value* id, ErrorCode code, std::string_view message) {
+  return error_envelope_for(id, error_code_name(code), message);
+}
+
+}  // namespace
+
+void RealtimeHub::on(std::string type, WsHandler handler) { handlers_[std::move(type)] = std::move(handler); }
+
+void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) {
+    conn.send(error_envelope_for(nullptr, ErrorCode::invalid_argument, "malformed JSON: " + ec.message()));
+    return;
+  }
+  if (!parsed.is_object()) {
+    conn.send(error_envelope_for(nullptr, ErrorCode::invalid_argument, "an envelope must be a JSON object"));
+    return;
+  }
+  const boost::json::object& envelope = parsed.get_object();
+  const boost::json::value* id = envelope.if_contains("id");
+  const boost::json::value* type = envelope.if_contains("type");
+  if (!type || !type->is_string()) {
+    conn.send(error_envelope_for(id, ErrorCode::invalid_argument, "an envelope needs a string \"type\""));
+    return;
+  }
+  std::string_view type_name = type->get_string();
+  auto handler = handlers_.find(std::string(type_name));
+  if (handler == handlers_.end()) {
+    if (type_name == "ping") {
+      boost::json::object pong;
+      pong["type"] = "pong";
+      conn.send(envelope_with_id(std::move(pong), id));
+      return;
+    }
+    std::string shown(type_name.substr(0, kMaxEchoedTypeChars));
+    conn.send(error_envelope_for(id, "unknown_type", "unknown message type '" + shown + "'"));
+    return;
+  }
+  try {
+    handler->second(conn, envelope);
+  } catch (const std::exception& e) {
+    log::error("ws.handler_exception", {{"type", type_name}, {"connection", static_cast<std::int64_t>(conn.id())},
+                                        {"what", std::string_view(e.what())}});
+    conn.send(error_envelope_for(id, ErrorCode::internal, "internal error"));
+  } catch (...) {
+    log::error("ws.handler_exception", {{"type", type_name}, {"connection", static_cast<std::int64_t>(conn.id())}});
+    conn.send(error_envelope_for(id, ErrorCode::internal, "internal error"));
+  }
+}
+
+void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
+  std::lock_guard lock(mutex_);
+  std::int64_t user_id = conn->subject().user_id;
+  connections_[conn->id()] = Entry{conn, user_id};
+  connections_by_user_.emplace(user_id, conn->id());
+}
+
+void RealtimeHub::detach(std::uint64_t connection_id) {
+  std::lock_guard lock(mutex_);
+  auto it = connections_.find(connection_id);
+  if (it == connections_.end()) return;
+  auto [first, last] = connections_by_user_.equal_range(it->second.user_id);
+  for (auto u = first; u != last; ++u) {
+    if (u->second == connection_id) {
+      connections_by_user_.erase(u);
+      break;
+    }
+  }
+  connections_.erase(it);
+}
+
+std::size_t RealtimeHub::connection_count() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
+std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot() const {
+  std::vector<std::weak_ptr<RealtimeConnection>> weak;
+  {
+    std::lock_guard lock(mutex_);
+    weak.reserve(connections_.size());
+    for (const auto& [id, entry] : connections_) weak.push_back(entry.connection);
+  }
+  std::vector<std::shared_ptr<RealtimeConnection>> live;
+  live.reserve(weak.size());
+  for (auto& w : weak)
+    if (auto c = w.lock()) live.push_back(std::move(c));
+  return live;
+}
+
+std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot_user(std::int64_t user_id) const {
+  std::vector<std::weak_ptr<RealtimeConnection>> weak;
+  {
+    std::lock_guard lock(mutex_);
+    auto [first, last] = connections_by_user_.equal_range(user_id);
+    for (auto u = first; u != last; ++u) {
+      auto it = connections_.find(u->second);
+      if (it != connections_.end()) weak.push_back(it->second.connection);
+    }
+  }
+  std::vector<std::shared_ptr<RealtimeConnection>> live;
+  live.reserve(weak.size());
+  for (auto& w : weak)
+    if (auto c = w.lock()) live.push_back(std::move(c));
+  return live;
+}
+
+void RealtimeHub::send_to_user(std::int64_t user_id, const std::string& text) {
+  // Locking the weak pointers and sending happen outside the mutex: send() posts to the
+  // connection's strand and a connection's destructor calls detach().
+  for (auto& conn : snapshot_user(user_id)) conn->send(text);
+}
+
+void RealtimeHub::close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason) {
+  for (auto& conn : snapshot_user(user_id)) conn->close(code, reason);
+}
+
+void RealtimeHub::close_all(std::uint16_t code, const std::string& reason) {
+  for (auto& conn : snapshot()) conn->close(code, reason);
+}
+
+std::string RealtimeHub::error_envelope(std::string_view id, const Error& error) {
+  if (id.empty()) return error_envelope_for(nullptr, error.code, error.message);
+  boost::json::value id_value(id);
+  return error_envelope_for(&id_value, error.code, error.message);
+}
+
+}  // namespace meridian::net

@@ -1,0 +1,71 @@
+// What the listener and every session share (like Beast chat-multi's shared_state):
+// configuration, the application's router, hub and authenticator, and the registry of
+// live sessions that graceful shutdown walks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
+#include "net/server.hpp"
+#include "net/static_files.hpp"
+
+namespace meridian::net {
+
+// An HTTP or WebSocket connection as shutdown sees it.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Thread-safe. HTTP: finish the request in flight, then close; WebSocket: close 1001.
+  virtual void shutdown() = 0;
+};
+
+class ServerState final {
+ public:
+  ServerState(ServerOptions options, const Router& router, RealtimeHub& hub, Authenticator authenticate,
+              ReadinessProbe ready, Metrics& metrics);
+
+  const ServerOptions& options() const { return options_; }
+  const Router& router() const { return router_; }
+  RealtimeHub& hub() const { return hub_; }
+  Metrics& metrics() const { return metrics_; }
+  const StaticFiles& static_files() const { return static_files_; }
+
+  // Never throws: an authenticator that throws counts as an internal error.
+  Result<Subject> authenticate(std::string_view token, std::string_view remote_ip) const;
+  bool ready() const;
+
+  std::uint64_t next_id() { return ++last_id_; }
+  bool shutting_down() const { return shutting_down_.load(); }
+
+  // The registry holds weak pointers: it never keeps a session alive. join() returns
+  // false once shutdown began, and the session then winds itself down.
+  bool join(std::uint64_t id, std::weak_ptr<Session> session);
+  void leave(std::uint64_t id);
+  // Marks shutdown and asks every live session to wind down.
+  void shutdown_sessions();
+  // True when every session has left before the deadline.
+  bool wait_until_no_sessions(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  ServerOptions options_;
+  const Router& router_;
+  RealtimeHub& hub_;
+  Authenticator authenticate_;
+  ReadinessProbe ready_;
+  Metrics& metrics_;
+  StaticFiles static_files_;
+  std::atomic<std::uint64_t> last_id_{0};
+  std::atomic<bool> shutting_down_{false};
+
+  std::mutex mutex_;
+  std::condition_variable no_sessions_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+};
+
+}  // namespace meridian::net
