@@ -1,1 +1,109 @@
+#include "net/realtime.hpp"
+
 #include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include <boost/json/parse.hpp>
+
+namespace meridian::net {
+namespace {
+
+class FakeConnection final : public RealtimeConnection {
+ public:
+  FakeConnection(std::uint64_t id, std::int64_t user_id) : id_(id) { subject_.user_id = user_id; }
+  std::uint64_t id() const override { return id_; }
+  const Subject& subject() const override { return subject_; }
+  void send(std::string text) override { sent.push_back(std::move(text)); }
+  void close(std::uint16_t code, std::string) override { closed_with = code; }
+
+  boost::json::object last() const { return boost::json::parse(sent.back()).as_object(); }
+
+  std::vector<std::string> sent;
+  std::uint16_t closed_with = 0;
+
+ private:
+  std::uint64_t id_;
+  Subject subject_;
+};
+
+TEST(RealtimeHub, PingIsAnsweredWithPongAndTheSameId) {
+  RealtimeHub hub;
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, R"({"type":"ping","id":"p1"})");
+  auto reply = conn.last();
+  EXPECT_EQ(reply.at("type").as_string(), "pong");
+  EXPECT_EQ(reply.at("id").as_string(), "p1");
+}
+
+TEST(RealtimeHub, MalformedJsonGetsAnInvalidArgumentEnvelope) {
+  RealtimeHub hub;
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, "{not json");
+  auto reply = conn.last();
+  EXPECT_EQ(reply.at("type").as_string(), "error");
+  EXPECT_EQ(reply.at("error").at("code").as_string(), "invalid_argument");
+  EXPECT_EQ(std::string(reply.at("error").at("message").as_string()).rfind("malformed JSON: ", 0), 0u);
+}
+
+TEST(RealtimeHub, EnvelopeWithoutStringTypeIsInvalid) {
+  RealtimeHub hub;
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, "[1,2]");
+  EXPECT_EQ(conn.last().at("error").at("code").as_string(), "invalid_argument");
+  hub.dispatch(conn, R"({"id":"x","type":5})");
+  EXPECT_EQ(conn.last().at("error").at("code").as_string(), "invalid_argument");
+  EXPECT_EQ(conn.last().at("id").as_string(), "x");
+}
+
+TEST(RealtimeHub, UnknownTypeIsNamedInTheError) {
+  RealtimeHub hub;
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, R"({"type":"warp","id":"7"})");
+  auto reply = conn.last();
+  EXPECT_EQ(reply.at("error").at("code").as_string(), "unknown_type");
+  EXPECT_NE(std::string(reply.at("error").at("message").as_string()).find("warp"), std::string::npos);
+}
+
+TEST(RealtimeHub, HandlerExceptionBecomesInternalError) {
+  RealtimeHub hub;
+  hub.on("explode", [](RealtimeConnection&, const boost::json::object&) { throw std::runtime_error("boom"); });
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, R"({"type":"explode","id":"e"})");
+  EXPECT_EQ(conn.last().at("error").at("code").as_string(), "internal");
+  EXPECT_EQ(conn.last().at("id").as_string(), "e");
+}
+
+TEST(RealtimeHub, SendsToEveryConnectionOfOneUserOnly) {
+  RealtimeHub hub;
+  auto a1 = std::make_shared<FakeConnection>(1, 10);
+  auto a2 = std::make_shared<FakeConnection>(2, 10);
+  auto b = std::make_shared<FakeConnection>(3, 20);
+  hub.attach(a1);
+  hub.attach(a2);
+  hub.attach(b);
+  EXPECT_EQ(hub.connection_count(), 3u);
+  hub.send_to_user(10, "hello");
+  EXPECT_EQ(a1->sent.size(), 1u);
+  EXPECT_EQ(a2->sent.size(), 1u);
+  EXPECT_TRUE(b->sent.empty());
+  hub.close_user(20, 1008, "bye");
+  EXPECT_EQ(b->closed_with, 1008);
+  hub.detach(1);
+  hub.send_to_user(10, "again");
+  EXPECT_EQ(a1->sent.size(), 1u);
+  EXPECT_EQ(a2->sent.size(), 2u);
+  hub.close_all(1001, "shutdown");
+  EXPECT_EQ(a2->closed_with, 1001);
+  EXPECT_EQ(hub.connection_count(), 2u);
+}
+
+TEST(RealtimeHub, ErrorEnvelopeOmitsAnEmptyId) {
+  auto text = RealtimeHub::error_envelope("", make_error(ErrorCode::forbidden, "no"));
+  auto envelope = boost::json::parse(text).as_object();
+  EXPECT_FALSE(envelope.contains("id"));
+  EXPECT_EQ(envelope.at("error").at("code").as_string(), "forbidden");
+}
+
+}  // namespace
+}  // namespace meridian::net
