@@ -14,12 +14,20 @@ Actor Actor::anonymous(std::string email, std::string ip) {
 
 Result<void> AuditLog::record(storage::Session& s, const Actor& actor, std::string_view action,
                               std::string_view target, std::string_view outcome, std::string_view detail_json) {
-  storage::Value actor_id = actor.user_id ? storage::Value(*actor.user_id) : storage::Value(nullptr);
+  storage::Params params;
+  params.reserve(10);
+  params.emplace_back(clock_.now_ms());
+  if (actor.user_id)
+    params.emplace_back(*actor.user_id);
+  else
+    params.emplace_back(nullptr);
+  for (std::string_view text : {std::string_view(actor.email), action, target, outcome, std::string_view(actor.ip),
+                                std::string_view(actor.country), std::string_view(actor.region), detail_json})
+    params.emplace_back(std::string(text));
   auto r = s.execute(
       "INSERT INTO audit_log (at, actor_id, actor_email, action, target, outcome, ip, country, region, detail) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {clock_.now_ms(), actor_id, actor.email, std::string(action), std::string(target), std::string(outcome),
-       actor.ip, actor.country, actor.region, std::string(detail_json)});
+      params);
   if (!r.ok()) return r.error();
   return {};
 }
