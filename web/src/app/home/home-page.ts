@@ -13,7 +13,9 @@ import {
 import { SessionStore } from '../core/session.store';
 
 function humanise(feature: string): string {
+  // "ai" -> "AI", "remote_support" -> "Remote support"
   const words = feature.replace(/[._-]+/g, ' ').trim();
+  if (words.length <= 2) return words.toUpperCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

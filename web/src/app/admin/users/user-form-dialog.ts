@@ -88,7 +88,10 @@ export class UserFormDialog {
         this.form.controls.password.disable();
         this.rolesTouched = true;
       }
-      this.dialog().nativeElement.showModal();
+      const dialog = this.dialog().nativeElement;
+      dialog.showModal();
+      // Browsers differ on what showModal() focuses; put the cursor in the first field.
+      dialog.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])')?.focus();
     });
     // A new user's role follows the kind until the admin picks roles by hand.
     this.form.controls.kind.valueChanges.subscribe((kind) => {
