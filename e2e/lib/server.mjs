@@ -30,6 +30,14 @@ process.on('exit', () => {
  * @property {() => Promise<void>} stop  kills the server and removes the data dir; safe to call twice
  */
 
+/** The address a browser on this machine should open: a wildcard bind address becomes loopback. */
+function browserUrl(started) {
+  if (typeof started.url !== 'string' || !started.url) return `http://127.0.0.1:${started.port}`;
+  const url = new URL(started.url);
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]' || url.hostname === '::') url.hostname = '127.0.0.1';
+  return url.origin;
+}
+
 /** @returns {Promise<MeridianServer>} */
 export async function startServer({
   bin = process.env.MERIDIAN_BIN ? resolve(E2E_DIR, process.env.MERIDIAN_BIN) : DEFAULT_BIN,
@@ -103,7 +111,7 @@ export async function startServer({
         rejectStart(new Error(`meridian exited before it started (code ${code}, signal ${signal})`));
       });
     });
-    const url = typeof started.url === 'string' && started.url ? started.url.replace(/\/$/, '') : `http://127.0.0.1:${started.port}`;
+    const url = browserUrl(started);
     return { url, port: started.port, adminEmail, adminPassword, dataDir, output: () => lines.join('\n'), stop };
   } catch (error) {
     await stop();
