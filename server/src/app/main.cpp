@@ -56,7 +56,11 @@ int run(const Config& c) {
   if (!migrated.ok()) throw std::runtime_error(migrated.error().message);
 
   region::RegionMap regions;
-  for (const auto& [country, region] : c.country_regions) regions.set(country, region);
+  for (const auto& [country, region] : c.country_regions) {
+    if (!region::is_country_code(country))
+      throw std::runtime_error("[regions]: '" + country + "' is not an ISO 3166-1 alpha-2 country code");
+    regions.set(country, region);
+  }
   policy::Policy policy;
   audit::AuditLog audit_log(*db, clock);
   region::FeatureToggles toggles(*db, audit_log, clock);

@@ -107,6 +107,7 @@ Result<std::pair<std::vector<User>, std::int64_t>> IdentityRepository::users(S& 
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }
+  if (filter.active_only) where += " AND active = 1";
   if (!filter.kinds.empty()) {
     where += " AND kind IN (";
     for (std::size_t i = 0; i < filter.kinds.size(); ++i) {

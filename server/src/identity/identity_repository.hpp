@@ -39,6 +39,7 @@ struct UserFilter {
   std::vector<UserKind> kinds;        // empty = all
   int limit = 50;
   int offset = 0;
+  bool active_only = false;
 };
 
 class IdentityRepository final {

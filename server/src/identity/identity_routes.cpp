@@ -167,7 +167,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
     if (!limit.ok()) return HttpResponse::error(limit.error());
     auto offset = int_query(req, "offset", 0);
     if (!offset.ok()) return HttpResponse::error(offset.error());
-    UserFilter f{req.query_param("q").value_or(""), {UserKind::employee, UserKind::agent}, *limit, *offset};
+    UserFilter f{req.query_param("q").value_or(""), {UserKind::employee, UserKind::agent}, *limit, *offset, true};
     auto page = d.identity.users(f);
     if (!page.ok()) return HttpResponse::error(page.error());
     boost::json::array items;
@@ -176,7 +176,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
       boost::json::object o = to_json(u);
       o.erase("gdpr");
       o.erase("active");
-      if (u.active) items.push_back(std::move(o));
+      items.push_back(std::move(o));
     }
     return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
   }, kSmall);
@@ -214,7 +214,8 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
     auto change = parse_user_change(*body);
     if (!change.ok()) return HttpResponse::error(change.error());
     for (const char* required : {"display_name", "kind", "country", "time_zone"}) {
-      if (!body->contains(required))
+      auto* v = body->if_contains(required);
+      if (!v || v->is_null())
         return HttpResponse::error(make_error(ErrorCode::invalid_argument, std::string("field '") + required + "' is required"));
     }
     if (change->roles && !d.policy.permits(*req.subject, policy::Action::manage_roles))

@@ -393,6 +393,25 @@ Result<IdentityService::Bootstrap> IdentityService::ensure_admin(const std::stri
     password = generate_password();
     out.generated_password = password;
   }
+  const audit::Actor system = audit::Actor::anonymous("system", "local");
+  auto existing = storage::read_value<std::optional<StoredCredentials>>(
+      db_, [&](storage::Session& s) { return repo_.credentials_by_email(s, normalize_email(email)); });
+  if (!existing.ok()) return existing.error();
+  if (*existing) {
+    // No active admin, but the account exists (e.g. deactivated): restore it as admin.
+    auto current = user((*existing)->user_id);
+    if (!current.ok()) return current.error();
+    UserChange restore;
+    restore.active = true;
+    std::vector<Role> roles = current->roles;
+    if (std::find(roles.begin(), roles.end(), Role::admin) == roles.end()) roles.push_back(Role::admin);
+    restore.roles = roles;
+    auto restored = update_user(system, current->id, restore);
+    if (!restored.ok()) return restored.error();
+    auto reset = reset_password(system, current->id, password);
+    if (!reset.ok()) return reset.error();
+    return out;
+  }
   NewUser admin;
   admin.email = email;
   admin.display_name = "Administrator";
@@ -401,7 +420,7 @@ Result<IdentityService::Bootstrap> IdentityService::ensure_admin(const std::stri
   admin.country = "US";
   admin.time_zone = "UTC";
   admin.roles = std::vector<Role>{Role::admin, Role::employee};
-  auto created = create_user(audit::Actor::anonymous("system", "local"), std::move(admin));
+  auto created = create_user(system, std::move(admin));
   if (!created.ok()) return created.error();
   return out;
 }

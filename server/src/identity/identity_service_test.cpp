@@ -224,6 +224,18 @@ TEST_P(IdentityServiceTest, FirstStartCreatesOneAdminWithAGeneratedPassword) {
   EXPECT_FALSE(second->created);
 }
 
+TEST_P(IdentityServiceTest, FirstStartRestoresAnExistingAccountAsAdmin) {
+  NewUser u = person("root@example.test");
+  User existing = create(u);
+  auto boot = service_->ensure_admin("root@example.test", std::string("new admin password"));
+  ASSERT_TRUE(boot.ok()) << boot.error().message;
+  EXPECT_TRUE(boot->created);
+  auto login = service_->login("root@example.test", "new admin password", "127.0.0.1");
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(login->user.id, existing.id);
+  EXPECT_TRUE(std::find(login->user.roles.begin(), login->user.roles.end(), Role::admin) != login->user.roles.end());
+}
+
 TEST_P(IdentityServiceTest, TheLastAdminCannotBeDemotedOrDeactivated) {
   ASSERT_TRUE(service_->ensure_admin("root@example.test", std::string("an admin password")).ok());
   auto admin = service_->users(UserFilter{"root", {}, 1, 0});

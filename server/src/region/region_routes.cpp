@@ -1,5 +1,7 @@
 #include "region/region_routes.hpp"
 
+#include <set>
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -70,10 +72,15 @@ void add_region_routes(net::Router& router, FeatureToggles& toggles, const Regio
     if (auto r = policy.require(*req.subject, policy::Action::manage_feature_toggles); !r.ok())
       return HttpResponse::error(r.error());
     boost::json::object overrides;
-    for (const auto& [country, region] : regions.overrides()) overrides[country] = region;
-    return HttpResponse::json(200, json::serialize(boost::json::object{
-                                       {"regions", boost::json::array{"EU", "AMER", "APAC", "MEA"}},
-                                       {"overrides", std::move(overrides)}}));
+    std::set<std::string> names{"EU", "AMER", "APAC", "MEA"};
+    for (const auto& [country, region] : regions.overrides()) {
+      overrides[country] = region;
+      names.insert(region);
+    }
+    boost::json::array list;
+    for (const auto& n : names) list.emplace_back(n);
+    return HttpResponse::json(200, json::serialize(boost::json::object{{"regions", std::move(list)},
+                                                                       {"overrides", std::move(overrides)}}));
   }, kSmall);
 }
 

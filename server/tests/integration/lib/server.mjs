@@ -25,7 +25,8 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
   const dir = mkdtempSync(join(tmpdir(), 'meridian-it-'));
   const adminEmail = 'admin@example.test';
   const adminPassword = 'admin-' + randomBytes(9).toString('base64url');
-  const fullArgs = ['--port', '0', '--address', '127.0.0.1', '--data-dir', join(dir, 'data'), ...args];
+  const fullArgs = ['--port', '0', '--address', '127.0.0.1', ...args];
+  if (!args.includes('--data-dir')) fullArgs.push('--data-dir', join(dir, 'data'));
   if (webRoot) fullArgs.push('--web-root', makeWebRoot(dir));
   const childEnv = {
     ...process.env,
