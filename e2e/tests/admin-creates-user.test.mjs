@@ -17,6 +17,12 @@ describe('admin creates a user who then signs in', () => {
   let userContext;
   let adminPage;
   let userPage;
+  /** Console errors from every page, e.g. Content-Security-Policy refusals. */
+  const consoleErrors = [];
+  const watch = (page) =>
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) consoleErrors.push(message.text());
+    });
 
   const employee = {
     email: `ana.${randomBytes(3).toString('hex')}@example.test`,
@@ -32,6 +38,7 @@ describe('admin creates a user who then signs in', () => {
     adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
     adminPage = await adminContext.newPage();
     adminPage.setDefaultTimeout(TIMEOUT);
+    watch(adminPage);
   });
 
   after(async () => {
@@ -54,6 +61,9 @@ describe('admin creates a user who then signs in', () => {
     await signIn(adminPage, server.adminEmail, server.adminPassword);
     await adminPage.getByTestId('user-menu').waitFor();
     await adminPage.getByTestId('nav-admin').waitFor();
+    // The global stylesheet applies under the server's Content-Security-Policy.
+    const background = await adminPage.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.equal(background, 'rgb(244, 245, 248)');
   });
 
   it('the admin creates an employee in Portugal through Admin → Users', async () => {
@@ -87,6 +97,7 @@ describe('admin creates a user who then signs in', () => {
     userContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'America/New_York' });
     userPage = await userContext.newPage();
     userPage.setDefaultTimeout(TIMEOUT);
+    watch(userPage);
     await signIn(userPage, employee.email, `${employee.password}-wrong`);
     const error = userPage.getByTestId('login-error');
     await error.waitFor();
@@ -126,5 +137,9 @@ describe('admin creates a user who then signs in', () => {
     await userPage.waitForURL(/\/login/);
     await userPage.goto(`${server.url}/`);
     await userPage.waitForURL(/\/login/);
+  });
+
+  it('no page logged a console error (CSP refusals, failed chunks, exceptions)', () => {
+    assert.deepEqual(consoleErrors, []);
   });
 });

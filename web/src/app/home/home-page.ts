@@ -12,11 +12,16 @@ import {
 } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
 
+const ACRONYMS = new Set(['ai', 'api', 'gdpr', 'pdf', 'sso', 'ui']);
+
+/** "ai_copilot" -> "AI copilot", "files.external_links" -> "Files external links" */
 function humanise(feature: string): string {
-  // "ai" -> "AI", "remote_support" -> "Remote support"
-  const words = feature.replace(/[._-]+/g, ' ').trim();
-  if (words.length <= 2) return words.toUpperCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = feature
+    .split(/[._\-\s]+/)
+    .filter(Boolean)
+    .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word.toLowerCase()));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 @Component({
