@@ -21,7 +21,7 @@ function connect(server, { token, header = false, protocols } = {}) {
     if (found) { messages.splice(messages.indexOf(found), 1); return Promise.resolve(found); }
     return new Promise((resolve, reject) => {
       waiters.push({ match: (m) => { if (match(m)) { messages.splice(messages.indexOf(m), 1); return true; } return false; }, resolve });
-      setTimeout(() => reject(new Error('no matching message in time; got ' + JSON.stringify(messages))), timeoutMs);
+      setTimeout(() => reject(new Error('no matching message in time; got ' + JSON.stringify(messages))), timeoutMs).unref();
     });
   };
   ws.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));

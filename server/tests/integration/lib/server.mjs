@@ -61,7 +61,7 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
       }
     });
     child.on('exit', (code) => rejectStart(new Error(`meridian exited with ${code} before start:\n${stderr}`)));
-    setTimeout(() => rejectStart(new Error(`meridian did not start in 20 s:\n${stderr}`)), 20000);
+    setTimeout(() => rejectStart(new Error(`meridian did not start in 20 s:\n${stderr}`)), 20000).unref();
   });
   const info = await started;
   const base = `http://127.0.0.1:${info.port}`;
