@@ -74,13 +74,13 @@ describe('admin creates a user who then signs in', () => {
     await adminPage.getByTestId('new-user').click();
     const dialog = adminPage.locator('dialog[open]');
     await dialog.waitFor();
-    await dialog.getByTestId('user-email').fill(employee.email);
-    await dialog.getByTestId('user-display-name').fill(employee.name);
-    await dialog.getByTestId('user-password').fill(employee.password);
-    await dialog.getByTestId('user-kind').selectOption('employee');
-    await dialog.getByTestId('user-country').selectOption(employee.country);
-    await dialog.getByTestId('user-time-zone').selectOption(employee.timeZone);
-    await dialog.getByTestId('user-save').click();
+    await dialog.getByTestId('form-email').fill(employee.email);
+    await dialog.getByTestId('form-display-name').fill(employee.name);
+    await dialog.getByTestId('form-password').fill(employee.password);
+    await dialog.getByTestId('form-kind').selectOption('employee');
+    await dialog.getByTestId('form-country').selectOption(employee.country);
+    await dialog.getByTestId('form-time-zone').selectOption(employee.timeZone);
+    await dialog.getByTestId('form-save').click();
 
     await dialog.waitFor({ state: 'detached' });
     await adminPage.getByTestId('users-notice').waitFor();

@@ -20,7 +20,7 @@ export class UsersPage {
   protected readonly store = inject(UsersStore);
   private readonly session = inject(SessionStore);
 
-  private readonly passwordDialog = viewChild<ElementRef<HTMLDialogElement>>('passwordDialog');
+  private readonly passwordDialog = viewChild.required<ElementRef<HTMLDialogElement>>('passwordDialog');
 
   protected readonly editing = signal<Editing | null>(null);
   protected readonly editUser = computed(() => {
@@ -89,7 +89,7 @@ export class UsersPage {
       const password = await this.store.resetPassword(user.id);
       this.copied.set(false);
       this.newPassword.set({ user, password });
-      queueMicrotask(() => this.passwordDialog()?.nativeElement.showModal());
+      this.passwordDialog().nativeElement.showModal();
     } catch (failure) {
       this.actionError.set(errorMessage(failure));
     }
@@ -105,7 +105,7 @@ export class UsersPage {
   }
 
   protected closePasswordDialog(): void {
-    this.passwordDialog()?.nativeElement.close();
+    this.passwordDialog().nativeElement.close();
   }
 
   protected forgetPassword(): void {
