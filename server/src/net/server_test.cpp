@@ -323,6 +323,24 @@ TEST_F(ServerTest, BodyOverTheRouteLimitIs413) {
   }
 }
 
+TEST_F(ServerTest, OversizedContentLengthIsRefusedBeforeTheBodyIsSent) {
+  HttpClient client(port_);
+  client.write_raw("POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n");
+  auto res = client.read_response();
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(error_code(res), "too_large");
+}
+
+TEST_F(ServerTest, HeaderOverTheLimitIs431) {
+  HttpClient client(port_);
+  client.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(options_.max_header_bytes, 'h') +
+                   "\r\n\r\n");
+  auto res = client.read_response();
+  EXPECT_EQ(res.result_int(), 431);
+  expect_security_headers(res);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
 TEST_F(ServerTest, MalformedRequestIs400AndClosed) {
   HttpClient client(port_);
   client.write_raw("THIS IS NOT HTTP\r\n\r\n");
