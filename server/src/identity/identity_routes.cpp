@@ -137,8 +137,18 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
   router.add("POST", "/api/v1/auth/logout", [d](HttpRequest& req) {
     auto r = d.identity.logout(*req.subject, req.remote_ip);
     if (!r.ok()) return HttpResponse::error(r.error());
+    d.hub.close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
     return HttpResponse::no_content();
   }, kSmall);
+
+  // The first message of every WebSocket: who the server thinks you are.
+  d.hub.on_open([d](net::RealtimeConnection& conn) {
+    auto user = d.identity.user(conn.subject().user_id);
+    boost::json::object hello{{"type", "hello"}, {"seq", 1}, {"server_time", d.clock.now_ms()}};
+    if (user.ok())
+      hello["user"] = boost::json::object{{"id", user->id}, {"display_name", user->display_name}};
+    conn.send(json::serialize(hello));
+  });
 
   router.add("GET", "/api/v1/me", [d](HttpRequest& req) {
     auto user = d.identity.user(req.subject->user_id);

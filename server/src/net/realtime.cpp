@@ -81,11 +81,16 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   }
 }
 
+void RealtimeHub::on_open(std::function<void(RealtimeConnection&)> handler) { open_handler_ = std::move(handler); }
+
 void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
-  std::lock_guard lock(mutex_);
-  std::int64_t user_id = conn->subject().user_id;
-  connections_[conn->id()] = Entry{conn, user_id};
-  connections_by_user_.emplace(user_id, conn->id());
+  {
+    std::lock_guard lock(mutex_);
+    std::int64_t user_id = conn->subject().user_id;
+    connections_[conn->id()] = Entry{conn, user_id};
+    connections_by_user_.emplace(user_id, conn->id());
+  }
+  if (open_handler_) open_handler_(*conn);
 }
 
 void RealtimeHub::detach(std::uint64_t connection_id) {
@@ -146,6 +151,12 @@ void RealtimeHub::send_to_user(std::int64_t user_id, const std::string& text) {
 
 void RealtimeHub::close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason) {
   for (auto& conn : snapshot_user(user_id)) conn->close(code, reason);
+}
+
+void RealtimeHub::close_session(std::int64_t user_id, std::int64_t session_id, std::uint16_t code,
+                                const std::string& reason) {
+  for (auto& conn : snapshot_user(user_id))
+    if (conn->subject().session_id == session_id) conn->close(code, reason);
 }
 
 void RealtimeHub::close_all(std::uint16_t code, const std::string& reason) {

@@ -38,6 +38,8 @@ using WsHandler = std::function<void(RealtimeConnection&, const boost::json::obj
 class RealtimeHub {
  public:
   void on(std::string type, WsHandler handler);
+  // Called once for every connection right after it is attached (e.g. to greet it).
+  void on_open(std::function<void(RealtimeConnection&)> handler);
 
   // Parses one text frame and dispatches it; answers malformed JSON, a missing or
   // unknown type with an error envelope (the connection stays open).
@@ -50,6 +52,8 @@ class RealtimeHub {
   void send_to_user(std::int64_t user_id, const std::string& text);
   // Closes every user session (e.g. after logout or deactivation).
   void close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason);
+  // Closes the connections opened with one session token (e.g. after its logout).
+  void close_session(std::int64_t user_id, std::int64_t session_id, std::uint16_t code, const std::string& reason);
   void close_all(std::uint16_t code, const std::string& reason);
 
   // An empty id is left out of the envelope.
@@ -65,6 +69,7 @@ class RealtimeHub {
 
   // Registered before the server starts; read-only afterwards.
   std::unordered_map<std::string, WsHandler> handlers_;
+  std::function<void(RealtimeConnection&)> open_handler_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Entry> connections_;
   std::unordered_multimap<std::int64_t, std::uint64_t> connections_by_user_;  // user id -> connection id

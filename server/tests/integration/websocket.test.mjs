@@ -95,6 +95,21 @@ describe('WebSocket /ws', () => {
     other.close();
   });
 
+  it('logout closes the sockets of that session only', async () => {
+    const { user } = await createUser(server, admin, { email: 'ws-logout@example.test' });
+    const t1 = await login(server, 'ws-logout@example.test', 'a good password');
+    const t2 = await login(server, 'ws-logout@example.test', 'a good password');
+    const ws1 = connect(server, { token: t1 });
+    const ws2 = connect(server, { token: t2 });
+    await Promise.all([ws1.opened, ws2.opened]);
+    assert.equal((await ws1.next((m) => m.type === 'hello')).user.id, user.id);
+    assert.equal((await api(server, 'POST', '/api/v1/auth/logout', { token: t1 })).status, 204);
+    assert.equal((await ws1.closed).code, 1008);
+    ws2.send(JSON.stringify({ type: 'ping', id: 'other-tab' }));
+    assert.equal((await ws2.next((m) => m.type === 'pong')).id, 'other-tab');
+    ws2.close();
+  });
+
   it('closes the sockets of a user who is deactivated', async () => {
     const { user, token } = await createUser(server, admin, { email: 'ws-deact@example.test' });
     const ws = connect(server, { token });
