@@ -38,6 +38,10 @@ class FakeSocket implements SocketLike {
     this.onerror?.(new Event('error'));
     this.onclose?.(new CloseEvent('close', { code: 1006 }));
   }
+  closedByServer(code: number, reason: string): void {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent('close', { code, reason }));
+  }
 }
 
 describe('RealtimeService', () => {
@@ -91,6 +95,27 @@ describe('RealtimeService', () => {
     expect(service.status()).toBe('connecting');
     latest().open();
     expect(service.status()).toBe('connected');
+  });
+
+  it('stops and reports the end of the session when the server closes with 1008 for it', () => {
+    const ended: string[] = [];
+    service.sessionEnded.subscribe((reason) => ended.push(reason));
+    service.start();
+    latest().open();
+    latest().closedByServer(1008, 'account deactivated');
+    expect(ended).toEqual(['account deactivated']);
+    expect(service.status()).toBe('offline');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1); // no reconnect with a token that no longer works
+  });
+
+  it('reconnects after a 1008 that is not about the session (slow consumer)', () => {
+    service.start();
+    latest().open();
+    latest().closedByServer(1008, 'send queue overflow');
+    expect(service.status()).toBe('reconnecting');
+    vi.advanceTimersByTime(1_000);
+    expect(sockets).toHaveLength(2);
   });
 
   it('does not connect without a token', () => {

@@ -91,6 +91,10 @@ function isServerMessage(value: unknown): value is ServerMessage {
  * The one WebSocket of the app. Every feature listens with `messages(type)`
  * and asks with `request(type, body)`; this service keeps the link alive.
  */
+/** Close code 1008 with one of these reasons means the token no longer works. */
+const POLICY_VIOLATION = 1008;
+const SESSION_OVER_REASONS = new Set(['signed out', 'account deactivated', 'password reset']);
+
 @Injectable({ providedIn: 'root' })
 export class RealtimeService {
   private readonly session = inject(SessionStore);
@@ -110,6 +114,12 @@ export class RealtimeService {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly status = this.statusState.asReadonly();
+  /**
+   * Emits the server's reason when it closed the link because this session is over
+   * (signed out elsewhere, account deactivated, password reset). Reconnecting with the
+   * same token would only be refused, so the service stops instead.
+   */
+  readonly sessionEnded = new Subject<string>();
   /** How many reconnects in a row have failed; 0 after a stable connection. */
   get failedAttempts(): number {
     return this.attempt;
@@ -184,7 +194,7 @@ export class RealtimeService {
     socket.onerror = () => {
       // A close event always follows; reconnecting happens there.
     };
-    socket.onclose = () => this.onClose(socket);
+    socket.onclose = (event) => this.onClose(socket, event);
   }
 
   private onOpen(): void {
@@ -226,11 +236,16 @@ export class RealtimeService {
     this.incoming.next(message);
   }
 
-  private onClose(socket: SocketLike): void {
+  private onClose(socket: SocketLike, event?: CloseEvent): void {
     if (socket !== this.socket) return;
     this.socket = null;
     this.clearTimers();
     this.failPending(new RealtimeError('disconnected', 'The live connection dropped.'));
+    if (event?.code === POLICY_VIOLATION && SESSION_OVER_REASONS.has(event.reason)) {
+      this.stop();
+      this.sessionEnded.next(event.reason);
+      return;
+    }
     if (!this.wanted) {
       this.statusState.set('offline');
       return;

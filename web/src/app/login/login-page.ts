@@ -29,6 +29,8 @@ export class LoginPage {
 
   /** Where to go after signing in (query parameter, bound by the router). */
   readonly returnUrl = input<string | undefined>();
+  /** Why the previous session ended, when the server ended it (query parameter). */
+  readonly ended = input<string | undefined>();
 
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
   private readonly passwordInput = viewChild.required<ElementRef<HTMLInputElement>>('passwordInput');
@@ -41,6 +43,18 @@ export class LoginPage {
   protected readonly waitSeconds = signal(0);
   protected readonly canSubmit = computed(() => !this.busy() && this.waitSeconds() === 0);
   protected readonly sessionEnded = computed(() => !!this.returnUrl());
+  protected readonly endedMessage = computed(() => {
+    switch (this.ended()) {
+      case 'signed out':
+        return 'You were signed out. Sign in again to continue.';
+      case 'account deactivated':
+        return 'Your account was deactivated. Ask an administrator if this is unexpected.';
+      case 'password reset':
+        return 'An administrator reset your password. Sign in with the new one.';
+      default:
+        return null;
+    }
+  });
 
   private countdown: ReturnType<typeof setInterval> | null = null;
 

@@ -64,7 +64,14 @@ export class Shell {
 
   constructor() {
     this.realtime.start();
-    inject(DestroyRef).onDestroy(() => this.realtime.stop());
+    const ended = this.realtime.sessionEnded.subscribe((reason) => {
+      this.session.clear();
+      void this.router.navigate(['/login'], { queryParams: { ended: reason } });
+    });
+    inject(DestroyRef).onDestroy(() => {
+      ended.unsubscribe();
+      this.realtime.stop();
+    });
   }
 
   protected toggleMenu(): void {
