@@ -139,6 +139,27 @@ describe('admin creates a user who then signs in', () => {
     await userPage.waitForURL(/\/login/);
   });
 
+  it('when an admin deactivates that user, their open page goes to sign-in and says why', async () => {
+    await signIn(userPage, employee.email, employee.password);
+    await userPage.locator('[data-testid="realtime-status"].connected').waitFor();
+    const api = async (method, path, token, body) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, json: await res.json().catch(() => undefined) };
+    };
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
+    const { json: users } = await api('GET', `/api/v1/admin/users?q=${encodeURIComponent(employee.email)}`, login.token);
+    const target = users.items.find((u) => u.email === employee.email);
+    assert.equal((await api('POST', `/api/v1/admin/users/${target.id}/deactivate`, login.token)).status, 200);
+    await userPage.waitForURL(/\/login/);
+    const notice = userPage.getByTestId('session-ended');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /deactivated/);
+  });
+
   it('no page logged a console error (CSP refusals, failed chunks, exceptions)', () => {
     assert.deepEqual(consoleErrors, []);
   });
