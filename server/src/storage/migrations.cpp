@@ -11,10 +11,23 @@ constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at BIGINT NOT NULL)";
 
+// Several nodes may start at once against one PostgreSQL database: each migration step
+// runs under a transaction-scoped advisory lock so that exactly one node applies it.
+// (SQLite serialises writers by itself.)
+Result<void> lock_for_migration(Session& s) {
+  if (s.dialect() != Dialect::postgres) return {};
+  auto r = s.query("SELECT pg_advisory_xact_lock(7305726150)");  // arbitrary, fixed key
+  if (!r.ok()) return r.error();
+  return {};
+}
+
 }  // namespace
 
 Result<int> apply_migrations(Database& db, std::span<const Migration> migrations) {
-  MERIDIAN_TRY(db.write([](Session& s) { return s.execute_script(kCreateVersionTable); }));
+  MERIDIAN_TRY(db.write([](Session& s) -> Result<void> {
+    MERIDIAN_TRY(lock_for_migration(s));
+    return s.execute_script(kCreateVersionTable);
+  }));
 
   auto current = read_value<int>(db, [](Session& s) -> Result<int> {
     auto rows = s.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -32,7 +45,8 @@ Result<int> apply_migrations(Database& db, std::span<const Migration> migrations
   for (const Migration& m : migrations) {
     if (m.version <= applied) continue;
     auto r = db.write([&](Session& s) -> Result<void> {
-      // Re-check inside the write: another node may have migrated concurrently.
+      // Re-check under the lock: another node may have migrated meanwhile.
+      MERIDIAN_TRY(lock_for_migration(s));
       auto rows = s.query("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", {std::int64_t{m.version}});
       if (!rows.ok()) return rows.error();
       if (rows->at(0).integer(0) > 0) return {};
