@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/json_fields.hpp"
+#include "policy/route_guard.hpp"
 
 namespace meridian::audit {
 namespace {
@@ -46,32 +47,31 @@ boost::json::object to_json(const AuditEvent& e) {
 }  // namespace
 
 void add_audit_routes(net::Router& router, AuditLog& log, const policy::Policy& policy) {
-  router.add("GET", "/api/v1/admin/audit", [&log, &policy](HttpRequest& req) {
-    if (auto r = policy.require(*req.subject, policy::Action::read_audit_log); !r.ok())
-      return HttpResponse::error(r.error());
-    AuditQuery q;
-    auto action = req.query_param("action");
-    if (action && !action->empty()) q.action = *action;
-    auto target = req.query_param("target");
-    if (target && !target->empty()) q.target = *target;
-    for (auto [name, field] : {std::pair{"actor_id", &q.actor_id}, std::pair{"since", &q.since},
-                               std::pair{"until", &q.until}, std::pair{"cursor", &q.before_id}}) {
-      auto v = int_param(req, name);
-      if (!v.ok()) return HttpResponse::error(v.error());
-      *field = *v;
-    }
-    auto limit = int_param(req, "limit");
-    if (!limit.ok()) return HttpResponse::error(limit.error());
-    if (*limit) q.limit = static_cast<int>(std::clamp<std::int64_t>(**limit, 1, 200));
-    auto page = log.query(q);
-    if (!page.ok()) return HttpResponse::error(page.error());
-    boost::json::array items;
-    for (const auto& e : page->items) items.push_back(to_json(e));
-    boost::json::value cursor = nullptr;
-    if (page->next_cursor) cursor = std::to_string(*page->next_cursor);
-    return HttpResponse::json(200, json::serialize(boost::json::object{{"items", std::move(items)},
-                                                                       {"next_cursor", std::move(cursor)}}));
-  });
+  router.add(
+      "GET", "/api/v1/admin/audit", policy::guarded(policy, policy::Action::read_audit_log, [&log](HttpRequest& req) {
+        AuditQuery q;
+        auto action = req.query_param("action");
+        if (action && !action->empty()) q.action = *action;
+        auto target = req.query_param("target");
+        if (target && !target->empty()) q.target = *target;
+        for (auto [name, field] : {std::pair{"actor_id", &q.actor_id}, std::pair{"since", &q.since},
+                                   std::pair{"until", &q.until}, std::pair{"cursor", &q.before_id}}) {
+          auto v = int_param(req, name);
+          if (!v.ok()) return HttpResponse::error(v.error());
+          *field = *v;
+        }
+        auto limit = int_param(req, "limit");
+        if (!limit.ok()) return HttpResponse::error(limit.error());
+        if (*limit) q.limit = static_cast<int>(std::clamp<std::int64_t>(**limit, 1, 200));
+        auto page = log.query(q);
+        if (!page.ok()) return HttpResponse::error(page.error());
+        boost::json::array items;
+        for (const auto& e : page->items) items.push_back(to_json(e));
+        boost::json::value cursor = nullptr;
+        if (page->next_cursor) cursor = std::to_string(*page->next_cursor);
+        return HttpResponse::json(
+            200, json::serialize(boost::json::object{{"items", std::move(items)}, {"next_cursor", std::move(cursor)}}));
+      }));
 }
 
 }  // namespace meridian::audit

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/json_fields.hpp"
+#include "policy/route_guard.hpp"
 #include "identity/user_json.hpp"
 
 namespace meridian::identity {
@@ -115,251 +116,281 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
   constexpr net::RouteOptions kPublic{net::Auth::none, 4 * 1024};
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
 
-  router.add("POST", "/api/v1/auth/login", [d](HttpRequest& req) {
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    auto email = json::required_string(*body, "email", 254);
-    if (!email.ok()) return HttpResponse::error(email.error());
-    auto password = json::required_string(*body, "password", 256);
-    if (!password.ok()) return HttpResponse::error(password.error());
-    auto result = d.identity.login(*email, *password, req.remote_ip);
-    if (!result.ok()) {
-      HttpResponse r = HttpResponse::error(result.error());
-      if (result.error().retry_after_seconds > 0)
-        r.headers.emplace_back("Retry-After", std::to_string(result.error().retry_after_seconds));
-      return r;
-    }
-    return ok_json(200, boost::json::object{{"token", result->token},
-                                            {"expires_at", result->expires_at},
-                                            {"user", to_json(result->user)}});
-  }, kPublic);
+  router.add(
+      "POST", "/api/v1/auth/login",
+      [d](HttpRequest& req) {
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        auto email = json::required_string(*body, "email", 254);
+        if (!email.ok()) return HttpResponse::error(email.error());
+        auto password = json::required_string(*body, "password", 256);
+        if (!password.ok()) return HttpResponse::error(password.error());
+        auto result = d.identity.login(*email, *password, req.remote_ip);
+        if (!result.ok()) {
+          HttpResponse r = HttpResponse::error(result.error());
+          if (result.error().retry_after_seconds > 0)
+            r.headers.emplace_back("Retry-After", std::to_string(result.error().retry_after_seconds));
+          return r;
+        }
+        return ok_json(
+            200, boost::json::object{
+                     {"token", result->token}, {"expires_at", result->expires_at}, {"user", to_json(result->user)}});
+      },
+      kPublic);
 
-  router.add("POST", "/api/v1/auth/logout", [d](HttpRequest& req) {
-    auto r = d.identity.logout(*req.subject, req.remote_ip);
-    if (!r.ok()) return HttpResponse::error(r.error());
-    d.hub.close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
-    return HttpResponse::no_content();
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/auth/logout",
+      [d](HttpRequest& req) {
+        auto r = d.identity.logout(*req.subject, req.remote_ip);
+        if (!r.ok()) return HttpResponse::error(r.error());
+        d.hub.close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
+        return HttpResponse::no_content();
+      },
+      kSmall);
 
   // The first message of every WebSocket: who the server thinks you are.
   d.hub.on_open([d](net::RealtimeConnection& conn) {
     auto user = d.identity.user(conn.subject().user_id);
     boost::json::object hello{{"type", "hello"}, {"seq", 1}, {"server_time", d.clock.now_ms()}};
-    if (user.ok())
-      hello["user"] = boost::json::object{{"id", user->id}, {"display_name", user->display_name}};
+    if (user.ok()) hello["user"] = boost::json::object{{"id", user->id}, {"display_name", user->display_name}};
     conn.send(json::serialize(hello));
   });
 
-  router.add("GET", "/api/v1/me", [d](HttpRequest& req) {
-    auto user = d.identity.user(req.subject->user_id);
-    if (!user.ok()) return HttpResponse::error(user.error());
-    auto features = d.toggles.in_force_for(user->country);
-    if (!features.ok()) return HttpResponse::error(features.error());
-    boost::json::object out = to_json(*user);
-    out["features"] = features_json(*features);
-    if (auto local = region::local_time(user->time_zone, d.clock.now_ms()); local.ok()) {
-      const auto& wh = user->working_hours;
-      bool day = std::find(wh.days.begin(), wh.days.end(), local->weekday) != wh.days.end();
-      bool hours = wh.start_minute < wh.end_minute
-                       ? local->minute_of_day >= wh.start_minute && local->minute_of_day < wh.end_minute
-                       : local->minute_of_day >= wh.start_minute || local->minute_of_day < wh.end_minute;
-      out["local_time"] = local->iso;
-      out["within_working_hours"] = day && hours;
-    }
-    return ok_json(200, out);
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/me",
+      [d](HttpRequest& req) {
+        auto user = d.identity.user(req.subject->user_id);
+        if (!user.ok()) return HttpResponse::error(user.error());
+        auto features = d.toggles.in_force_for(user->country);
+        if (!features.ok()) return HttpResponse::error(features.error());
+        boost::json::object out = to_json(*user);
+        out["features"] = features_json(*features);
+        if (auto local = region::local_time(user->time_zone, d.clock.now_ms()); local.ok()) {
+          const auto& wh = user->working_hours;
+          bool day = std::find(wh.days.begin(), wh.days.end(), local->weekday) != wh.days.end();
+          bool hours = wh.start_minute < wh.end_minute
+                           ? local->minute_of_day >= wh.start_minute && local->minute_of_day < wh.end_minute
+                           : local->minute_of_day >= wh.start_minute || local->minute_of_day < wh.end_minute;
+          out["local_time"] = local->iso;
+          out["within_working_hours"] = day && hours;
+        }
+        return ok_json(200, out);
+      },
+      kSmall);
 
   // The people directory: employees and agents only. Customers and guests are refused.
-  router.add("GET", "/api/v1/users", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::read_directory); !r.ok())
-      return HttpResponse::error(r.error());
-    auto limit = int_query(req, "limit", 50);
-    if (!limit.ok()) return HttpResponse::error(limit.error());
-    auto offset = int_query(req, "offset", 0);
-    if (!offset.ok()) return HttpResponse::error(offset.error());
-    UserFilter f{req.query_param("q").value_or(""), {UserKind::employee, UserKind::agent}, *limit, *offset, true};
-    auto page = d.identity.users(f);
-    if (!page.ok()) return HttpResponse::error(page.error());
-    boost::json::array items;
-    for (const auto& u : page->items) {
-      // The directory shows who someone is, not their account internals.
-      boost::json::object o = to_json(u);
-      o.erase("gdpr");
-      o.erase("active");
-      items.push_back(std::move(o));
-    }
-    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
-  }, kSmall);
+  router.add("GET", "/api/v1/users",
+             policy::guarded(
+                 d.policy, policy::Action::read_directory,
+                 [d](HttpRequest& req) {
+                   auto limit = int_query(req, "limit", 50);
+                   if (!limit.ok()) return HttpResponse::error(limit.error());
+                   auto offset = int_query(req, "offset", 0);
+                   if (!offset.ok()) return HttpResponse::error(offset.error());
+                   UserFilter f{
+                       req.query_param("q").value_or(""), {UserKind::employee, UserKind::agent}, *limit, *offset, true};
+                   auto page = d.identity.users(f);
+                   if (!page.ok()) return HttpResponse::error(page.error());
+                   boost::json::array items;
+                   for (const auto& u : page->items) {
+                     // The directory shows who someone is, not their account internals.
+                     boost::json::object o = to_json(u);
+                     o.erase("gdpr");
+                     o.erase("active");
+                     items.push_back(std::move(o));
+                   }
+                   return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
+                 }),
+             kSmall);
 
-  router.add("GET", "/api/v1/admin/users", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto limit = int_query(req, "limit", 50);
-    if (!limit.ok()) return HttpResponse::error(limit.error());
-    auto offset = int_query(req, "offset", 0);
-    if (!offset.ok()) return HttpResponse::error(offset.error());
-    auto page = d.identity.users(UserFilter{req.query_param("q").value_or(""), {}, *limit, *offset});
-    if (!page.ok()) return HttpResponse::error(page.error());
-    boost::json::array items;
-    for (const auto& u : page->items) items.push_back(to_json(u));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
-  }, kSmall);
+  router.add("GET", "/api/v1/admin/users",
+             policy::guarded(
+                 d.policy, policy::Action::manage_users,
+                 [d](HttpRequest& req) {
+                   auto limit = int_query(req, "limit", 50);
+                   if (!limit.ok()) return HttpResponse::error(limit.error());
+                   auto offset = int_query(req, "offset", 0);
+                   if (!offset.ok()) return HttpResponse::error(offset.error());
+                   auto page = d.identity.users(UserFilter{req.query_param("q").value_or(""), {}, *limit, *offset});
+                   if (!page.ok()) return HttpResponse::error(page.error());
+                   boost::json::array items;
+                   for (const auto& u : page->items) items.push_back(to_json(u));
+                   return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
+                 }),
+             kSmall);
 
-  router.add("POST", "/api/v1/admin/users", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(*body, {"email", "display_name", "name", "password", "kind", "country",
-                                                     "time_zone", "roles", "working_hours", "gdpr"});
-        !r.ok())
-      return HttpResponse::error(r.error());
-    // "name" is accepted as an alias of display_name.
-    if (!body->contains("display_name") && body->contains("name")) (*body)["display_name"] = (*body)["name"];
-    body->erase("name");
-    auto email = json::required_string(*body, "email", 254);
-    if (!email.ok()) return HttpResponse::error(email.error());
-    auto password = json::required_string(*body, "password", 256);
-    if (!password.ok()) return HttpResponse::error(password.error());
-    auto change = parse_user_change(*body);
-    if (!change.ok()) return HttpResponse::error(change.error());
-    for (const char* required : {"display_name", "kind", "country", "time_zone"}) {
-      auto* v = body->if_contains(required);
-      if (!v || v->is_null())
-        return HttpResponse::error(make_error(ErrorCode::invalid_argument, std::string("field '") + required + "' is required"));
-    }
-    if (change->roles && !d.policy.permits(*req.subject, policy::Action::manage_roles))
-      return HttpResponse::error(make_error(ErrorCode::forbidden, "you are not allowed to change roles"));
-    NewUser nu;
-    nu.email = *email;
-    nu.password = *password;
-    nu.display_name = *change->display_name;
-    nu.kind = *change->kind;
-    nu.country = *change->country;
-    nu.time_zone = *change->time_zone;
-    nu.roles = change->roles;
-    nu.working_hours = change->working_hours;
-    nu.gdpr.restrict_processing = change->gdpr_restrict_processing.value_or(false);
-    nu.gdpr.exclude_from_ai = change->gdpr_exclude_from_ai.value_or(false);
-    auto user = d.identity.create_user(actor_of(req), std::move(nu));
-    if (!user.ok()) return HttpResponse::error(user.error());
-    return ok_json(201, to_json(*user));
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/admin/users",
+      policy::guarded(
+          d.policy, policy::Action::manage_users,
+          [d](HttpRequest& req) {
+            auto body = json::parse_object(req.body);
+            if (!body.ok()) return HttpResponse::error(body.error());
+            if (auto r = json::reject_unknown_fields(*body, {"email", "display_name", "name", "password", "kind",
+                                                             "country", "time_zone", "roles", "working_hours", "gdpr"});
+                !r.ok())
+              return HttpResponse::error(r.error());
+            // "name" is accepted as an alias of display_name.
+            if (!body->contains("display_name") && body->contains("name")) (*body)["display_name"] = (*body)["name"];
+            body->erase("name");
+            auto email = json::required_string(*body, "email", 254);
+            if (!email.ok()) return HttpResponse::error(email.error());
+            auto password = json::required_string(*body, "password", 256);
+            if (!password.ok()) return HttpResponse::error(password.error());
+            auto change = parse_user_change(*body);
+            if (!change.ok()) return HttpResponse::error(change.error());
+            for (const char* required : {"display_name", "kind", "country", "time_zone"}) {
+              auto* v = body->if_contains(required);
+              if (!v || v->is_null())
+                return HttpResponse::error(
+                    make_error(ErrorCode::invalid_argument, std::string("field '") + required + "' is required"));
+            }
+            if (change->roles && !d.policy.permits(*req.subject, policy::Action::manage_roles))
+              return HttpResponse::error(make_error(ErrorCode::forbidden, "you are not allowed to change roles"));
+            NewUser nu;
+            nu.email = *email;
+            nu.password = *password;
+            nu.display_name = *change->display_name;
+            nu.kind = *change->kind;
+            nu.country = *change->country;
+            nu.time_zone = *change->time_zone;
+            nu.roles = change->roles;
+            nu.working_hours = change->working_hours;
+            nu.gdpr.restrict_processing = change->gdpr_restrict_processing.value_or(false);
+            nu.gdpr.exclude_from_ai = change->gdpr_exclude_from_ai.value_or(false);
+            auto user = d.identity.create_user(actor_of(req), std::move(nu));
+            if (!user.ok()) return HttpResponse::error(user.error());
+            return ok_json(201, to_json(*user));
+          }),
+      kSmall);
 
-  router.add("GET", "/api/v1/admin/users/{id}", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto user = d.identity.user(*id);
-    if (!user.ok()) return HttpResponse::error(user.error());
-    return ok_json(200, to_json(*user));
-  }, kSmall);
+  router.add("GET", "/api/v1/admin/users/{id}",
+             policy::guarded(d.policy, policy::Action::manage_users,
+                             [d](HttpRequest& req) {
+                               auto id = id_param(req, "id");
+                               if (!id.ok()) return HttpResponse::error(id.error());
+                               auto user = d.identity.user(*id);
+                               if (!user.ok()) return HttpResponse::error(user.error());
+                               return ok_json(200, to_json(*user));
+                             }),
+             kSmall);
 
-  router.add("PATCH", "/api/v1/admin/users/{id}", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(
-            *body, {"display_name", "kind", "country", "time_zone", "working_hours", "roles", "active", "gdpr"});
-        !r.ok())
-      return HttpResponse::error(r.error());
-    auto change = parse_user_change(*body);
-    if (!change.ok()) return HttpResponse::error(change.error());
-    if (change->roles && !d.policy.permits(*req.subject, policy::Action::manage_roles))
-      return HttpResponse::error(make_error(ErrorCode::forbidden, "you are not allowed to change roles"));
-    auto user = d.identity.update_user(actor_of(req), *id, *change);
-    if (!user.ok()) return HttpResponse::error(user.error());
-    if (!user->active) d.hub.close_user(user->id, 1008, "account deactivated");
-    return ok_json(200, to_json(*user));
-  }, kSmall);
+  router.add(
+      "PATCH", "/api/v1/admin/users/{id}",
+      policy::guarded(d.policy, policy::Action::manage_users,
+                      [d](HttpRequest& req) {
+                        auto id = id_param(req, "id");
+                        if (!id.ok()) return HttpResponse::error(id.error());
+                        auto body = json::parse_object(req.body);
+                        if (!body.ok()) return HttpResponse::error(body.error());
+                        if (auto r = json::reject_unknown_fields(*body, {"display_name", "kind", "country", "time_zone",
+                                                                         "working_hours", "roles", "active", "gdpr"});
+                            !r.ok())
+                          return HttpResponse::error(r.error());
+                        auto change = parse_user_change(*body);
+                        if (!change.ok()) return HttpResponse::error(change.error());
+                        if (change->roles && !d.policy.permits(*req.subject, policy::Action::manage_roles))
+                          return HttpResponse::error(
+                              make_error(ErrorCode::forbidden, "you are not allowed to change roles"));
+                        auto user = d.identity.update_user(actor_of(req), *id, *change);
+                        if (!user.ok()) return HttpResponse::error(user.error());
+                        if (!user->active) d.hub.close_user(user->id, 1008, "account deactivated");
+                        return ok_json(200, to_json(*user));
+                      }),
+      kSmall);
 
-  router.add("PUT", "/api/v1/admin/users/{id}/roles", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_roles); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    auto names = json::optional_string_array(*body, "roles", 5);
-    if (!names.ok()) return HttpResponse::error(names.error());
-    if (!*names) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'roles' is required"));
-    auto roles = parse_roles(**names);
-    if (!roles.ok()) return HttpResponse::error(roles.error());
-    UserChange change;
-    change.roles = *roles;
-    auto user = d.identity.update_user(actor_of(req), *id, change);
-    if (!user.ok()) return HttpResponse::error(user.error());
-    return ok_json(200, to_json(*user));
-  }, kSmall);
+  router.add("PUT", "/api/v1/admin/users/{id}/roles",
+             policy::guarded(d.policy, policy::Action::manage_roles,
+                             [d](HttpRequest& req) {
+                               auto id = id_param(req, "id");
+                               if (!id.ok()) return HttpResponse::error(id.error());
+                               auto body = json::parse_object(req.body);
+                               if (!body.ok()) return HttpResponse::error(body.error());
+                               auto names = json::optional_string_array(*body, "roles", 5);
+                               if (!names.ok()) return HttpResponse::error(names.error());
+                               if (!*names)
+                                 return HttpResponse::error(
+                                     make_error(ErrorCode::invalid_argument, "field 'roles' is required"));
+                               auto roles = parse_roles(**names);
+                               if (!roles.ok()) return HttpResponse::error(roles.error());
+                               UserChange change;
+                               change.roles = *roles;
+                               auto user = d.identity.update_user(actor_of(req), *id, change);
+                               if (!user.ok()) return HttpResponse::error(user.error());
+                               return ok_json(200, to_json(*user));
+                             }),
+             kSmall);
 
-  router.add("POST", "/api/v1/admin/users/{id}/deactivate", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto user = d.identity.deactivate_user(actor_of(req), *id);
-    if (!user.ok()) return HttpResponse::error(user.error());
-    d.hub.close_user(user->id, 1008, "account deactivated");
-    return ok_json(200, to_json(*user));
-  }, kSmall);
+  router.add("POST", "/api/v1/admin/users/{id}/deactivate",
+             policy::guarded(d.policy, policy::Action::manage_users,
+                             [d](HttpRequest& req) {
+                               auto id = id_param(req, "id");
+                               if (!id.ok()) return HttpResponse::error(id.error());
+                               auto user = d.identity.deactivate_user(actor_of(req), *id);
+                               if (!user.ok()) return HttpResponse::error(user.error());
+                               d.hub.close_user(user->id, 1008, "account deactivated");
+                               return ok_json(200, to_json(*user));
+                             }),
+             kSmall);
 
-  router.add("POST", "/api/v1/admin/users/{id}/reset-password", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_users); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto body = json::parse_object(req.body, true);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    auto password = json::optional_string(*body, "password", 256);
-    if (!password.ok()) return HttpResponse::error(password.error());
-    auto pw = d.identity.reset_password(actor_of(req), *id, *password);
-    if (!pw.ok()) return HttpResponse::error(pw.error());
-    d.hub.close_user(*id, 1008, "password reset");
-    return ok_json(200, boost::json::object{{"password", *pw}});
-  }, kSmall);
+  router.add("POST", "/api/v1/admin/users/{id}/reset-password",
+             policy::guarded(d.policy, policy::Action::manage_users,
+                             [d](HttpRequest& req) {
+                               auto id = id_param(req, "id");
+                               if (!id.ok()) return HttpResponse::error(id.error());
+                               auto body = json::parse_object(req.body, true);
+                               if (!body.ok()) return HttpResponse::error(body.error());
+                               auto password = json::optional_string(*body, "password", 256);
+                               if (!password.ok()) return HttpResponse::error(password.error());
+                               auto pw = d.identity.reset_password(actor_of(req), *id, *password);
+                               if (!pw.ok()) return HttpResponse::error(pw.error());
+                               d.hub.close_user(*id, 1008, "password reset");
+                               return ok_json(200, boost::json::object{{"password", *pw}});
+                             }),
+             kSmall);
 
-  router.add("GET", "/api/v1/admin/teams", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_teams); !r.ok())
-      return HttpResponse::error(r.error());
-    auto teams = d.identity.teams();
-    if (!teams.ok()) return HttpResponse::error(teams.error());
-    boost::json::array items;
-    for (const auto& t : *teams) items.push_back(to_json(t));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}});
-  }, kSmall);
+  router.add("GET", "/api/v1/admin/teams",
+             policy::guarded(d.policy, policy::Action::manage_teams,
+                             [d](HttpRequest&) {
+                               auto teams = d.identity.teams();
+                               if (!teams.ok()) return HttpResponse::error(teams.error());
+                               boost::json::array items;
+                               for (const auto& t : *teams) items.push_back(to_json(t));
+                               return ok_json(200, boost::json::object{{"items", std::move(items)}});
+                             }),
+             kSmall);
 
-  router.add("POST", "/api/v1/admin/teams", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_teams); !r.ok())
-      return HttpResponse::error(r.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(*body, {"name", "region"}); !r.ok()) return HttpResponse::error(r.error());
-    auto name = json::required_string(*body, "name", 100);
-    if (!name.ok()) return HttpResponse::error(name.error());
-    auto region = json::optional_string(*body, "region", 16);
-    if (!region.ok()) return HttpResponse::error(region.error());
-    auto team = d.identity.create_team(actor_of(req), *name, *region);
-    if (!team.ok()) return HttpResponse::error(team.error());
-    return ok_json(201, to_json(*team));
-  }, kSmall);
+  router.add("POST", "/api/v1/admin/teams",
+             policy::guarded(d.policy, policy::Action::manage_teams,
+                             [d](HttpRequest& req) {
+                               auto body = json::parse_object(req.body);
+                               if (!body.ok()) return HttpResponse::error(body.error());
+                               if (auto r = json::reject_unknown_fields(*body, {"name", "region"}); !r.ok())
+                                 return HttpResponse::error(r.error());
+                               auto name = json::required_string(*body, "name", 100);
+                               if (!name.ok()) return HttpResponse::error(name.error());
+                               auto region = json::optional_string(*body, "region", 16);
+                               if (!region.ok()) return HttpResponse::error(region.error());
+                               auto team = d.identity.create_team(actor_of(req), *name, *region);
+                               if (!team.ok()) return HttpResponse::error(team.error());
+                               return ok_json(201, to_json(*team));
+                             }),
+             kSmall);
 
-  router.add("GET", "/api/v1/admin/teams/{id}", [d](HttpRequest& req) {
-    if (auto r = d.policy.require(*req.subject, policy::Action::manage_teams); !r.ok())
-      return HttpResponse::error(r.error());
-    auto id = id_param(req, "id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto team = d.identity.team(*id);
-    if (!team.ok()) return HttpResponse::error(team.error());
-    boost::json::object out = to_json(team->team);
-    boost::json::array members;
-    for (const auto& u : team->members) members.push_back(to_json(u));
-    out["members"] = std::move(members);
-    return ok_json(200, out);
-  }, kSmall);
+  router.add("GET", "/api/v1/admin/teams/{id}",
+             policy::guarded(d.policy, policy::Action::manage_teams,
+                             [d](HttpRequest& req) {
+                               auto id = id_param(req, "id");
+                               if (!id.ok()) return HttpResponse::error(id.error());
+                               auto team = d.identity.team(*id);
+                               if (!team.ok()) return HttpResponse::error(team.error());
+                               boost::json::object out = to_json(team->team);
+                               boost::json::array members;
+                               for (const auto& u : team->members) members.push_back(to_json(u));
+                               out["members"] = std::move(members);
+                               return ok_json(200, out);
+                             }),
+             kSmall);
 
   auto membership = [d](bool add) {
     return [d, add](HttpRequest& req) {
