@@ -6,9 +6,9 @@ MERIDIAN_PORT ?= 8080
 MERIDIAN_DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build server web deps test-deps bench clean test-cpp test-web test-e2e test-sanitize
+.PHONY: run test build server server-bin configure web deps test-deps bench clean
 
-run: deps build
+run: deps server-bin web
 	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
 	  MERIDIAN_WEB_ROOT=web/dist/meridian/browser $(BUILD_DIR)/server/src/app/meridian
 
@@ -23,9 +23,16 @@ deps:
 test-deps:
 	@scripts/install-deps.sh --test
 
-server:
+configure:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+# Everything: the server, its tests and benchmarks.
+server: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Only the meridian binary (what `make run` needs).
+server-bin: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target meridian
 
 web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi

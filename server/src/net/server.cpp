@@ -108,7 +108,7 @@ Result<std::uint16_t> Server::start() {
     std::lock_guard lock(impl.mutex);
     impl.started = true;
   }
-  log::info("server.started", {{"address", std::string_view(options.address)},
+  log::info("server.listening", {{"address", std::string_view(options.address)},
                                {"port", static_cast<std::int64_t>(*port)},
                                {"threads", static_cast<std::int64_t>(impl.threads)},
                                {"web_root", std::string_view(options.web_root)}});
