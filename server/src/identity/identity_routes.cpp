@@ -113,8 +113,10 @@ boost::json::object features_json(const std::map<std::string, bool>& features) {
 }  // namespace
 
 void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
-  constexpr net::RouteOptions kPublic{net::Auth::none, 4 * 1024};
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
+  // Argon2id takes tens of milliseconds: these run on the blocking pool.
+  constexpr net::RouteOptions kSignIn{net::Auth::none, 4 * 1024, true};
+  constexpr net::RouteOptions kHashing{net::Auth::required, 16 * 1024, true};
 
   router.add(
       "POST", "/api/v1/auth/login",
@@ -136,7 +138,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
             200, boost::json::object{
                      {"token", result->token}, {"expires_at", result->expires_at}, {"user", to_json(result->user)}});
       },
-      kPublic);
+      kSignIn);
 
   router.add(
       "POST", "/api/v1/auth/logout",
@@ -262,7 +264,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
             if (!user.ok()) return HttpResponse::error(user.error());
             return ok_json(201, to_json(*user));
           }),
-      kSmall);
+      kHashing);
 
   router.add("GET", "/api/v1/admin/users/{id}",
              policy::guarded(d.policy, policy::Action::manage_users,
@@ -347,7 +349,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                                d.hub.close_user(*id, 1008, "password reset");
                                return ok_json(200, boost::json::object{{"password", *pw}});
                              }),
-             kSmall);
+             kHashing);
 
   router.add("GET", "/api/v1/admin/teams",
              policy::guarded(d.policy, policy::Action::manage_teams,

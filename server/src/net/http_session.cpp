@@ -125,9 +125,23 @@ void HttpSession::on_body(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::answer() {
-  auto& req = parser_->get();
-  bool keep_alive = req.keep_alive();
-  OutgoingResponse response = answer_request(*state_, plan_, req, remote_ip_, request_id_);
+  if (plan_.kind == RequestPlan::Kind::route && plan_.route && plan_.route->options.blocking) {
+    // Nothing else runs on this session meanwhile: no read is pending until the reply.
+    asio::post(state_->blocking_pool(), [self = shared_from_this()]() mutable {
+      OutgoingResponse response =
+          answer_request(*self->state_, self->plan_, self->parser_->get(), self->remote_ip_, self->request_id_);
+      auto executor = self->stream_.get_executor();
+      asio::dispatch(executor, [self = std::move(self), response = std::move(response)]() mutable {
+        self->finish_answer(std::move(response));
+      });
+    });
+    return;
+  }
+  finish_answer(answer_request(*state_, plan_, parser_->get(), remote_ip_, request_id_));
+}
+
+void HttpSession::finish_answer(OutgoingResponse response) {
+  bool keep_alive = parser_->get().keep_alive();
   parser_.reset();
   reply(std::move(response), !keep_alive);
 }

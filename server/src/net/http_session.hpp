@@ -34,6 +34,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   void read_body();
   void on_body(boost::beast::error_code ec, std::size_t bytes);
   void answer();
+  void finish_answer(OutgoingResponse response);
   void upgrade_to_websocket();
   // Records metrics, logs the request, adds the common headers and writes.
   void reply(OutgoingResponse response, bool close_after);

@@ -17,6 +17,9 @@ enum class Auth { none, required };
 struct RouteOptions {
   Auth auth = Auth::required;
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 before being read
+  // Slow CPU work (password hashing): runs on the blocking pool instead of an I/O thread,
+  // so that a burst of sign-ins does not stall everyone else's requests.
+  bool blocking = false;
 };
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;

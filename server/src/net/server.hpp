@@ -22,6 +22,7 @@ struct ServerOptions {
   std::string address = "0.0.0.0";
   std::uint16_t port = 8080;  // 0 picks a free port
   int threads = 0;            // 0 = hardware concurrency
+  int blocking_threads = 4;   // pool for routes marked RouteOptions::blocking
   std::string web_root;       // built Angular app; empty = no static files
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds http_idle_timeout{60};

@@ -16,7 +16,8 @@ ServerState::ServerState(ServerOptions options, const Router& router, RealtimeHu
       authenticate_(std::move(authenticate)),
       ready_(std::move(ready)),
       metrics_(metrics),
-      static_files_(options_.web_root) {}
+      static_files_(options_.web_root),
+      blocking_pool_(static_cast<std::size_t>(options_.blocking_threads > 0 ? options_.blocking_threads : 1)) {}
 
 Result<Subject> ServerState::authenticate(std::string_view token, std::string_view remote_ip) const {
   if (!authenticate_) return make_error(ErrorCode::unauthenticated, "authentication is not configured");

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "net/server.hpp"
 #include "net/static_files.hpp"
 
@@ -39,6 +41,7 @@ class ServerState final {
   // Never throws: an authenticator that throws counts as an internal error.
   Result<Subject> authenticate(std::string_view token, std::string_view remote_ip) const;
   bool ready() const;
+  boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
 
   std::uint64_t next_id() { return ++last_id_; }
   bool shutting_down() const { return shutting_down_.load(); }
@@ -60,6 +63,7 @@ class ServerState final {
   ReadinessProbe ready_;
   Metrics& metrics_;
   StaticFiles static_files_;
+  boost::asio::thread_pool blocking_pool_;
   std::atomic<std::uint64_t> last_id_{0};
   std::atomic<bool> shutting_down_{false};
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -191,6 +193,15 @@ class ServerTest : public ::testing::Test {
     }, {Auth::none, 1024});
     router_.add("GET", "/api/boom", [](HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); },
                 {Auth::none});
+    router_.add("POST", "/api/slow", [this](HttpRequest&) {
+      ++inside_slow_;
+      gate_opened_.wait();
+      return HttpResponse::json(200, "{}");
+    }, {Auth::none, 1024, true});
+    router_.add("POST", "/api/release", [this](HttpRequest&) {
+      gate_.set_value();
+      return HttpResponse::json(200, "{}");
+    }, {Auth::none});
 
     hub_.on("flood", [](RealtimeConnection& conn, const boost::json::object& envelope) {
       auto count = envelope.at("count").to_number<int>();
@@ -250,6 +261,9 @@ class ServerTest : public ::testing::Test {
   RealtimeHub hub_;
   Metrics metrics_;
   std::atomic<bool> ready_{true};
+  std::atomic<int> inside_slow_{0};
+  std::promise<void> gate_;
+  std::shared_future<void> gate_opened_ = gate_.get_future().share();
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   std::uint16_t port_ = 0;
@@ -267,6 +281,22 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_TRUE(second.keep_alive());
   EXPECT_EQ(second["Cache-Control"], "no-store");
   expect_security_headers(second);
+}
+
+TEST_F(ServerTest, BlockingRoutesDoNotStallTheIoThreads) {
+  // As many slow requests as there are I/O threads: if they ran on the I/O threads, the
+  // request that releases them could never be served (and the watchdog would fire).
+  std::vector<std::future<int>> slow;
+  for (int i = 0; i < options_.threads; ++i) {
+    slow.push_back(std::async(std::launch::async, [this] {
+      HttpClient client(port_);
+      return static_cast<int>(client.request(http::verb::post, "/api/slow").result_int());
+    }));
+  }
+  while (inside_slow_.load() < options_.threads) std::this_thread::sleep_for(1ms);
+  HttpClient fast(port_);
+  EXPECT_EQ(fast.request(http::verb::post, "/api/release").result_int(), 200);
+  for (auto& f : slow) EXPECT_EQ(f.get(), 200);
 }
 
 TEST_F(ServerTest, UnknownApiRouteIsJson404) {
