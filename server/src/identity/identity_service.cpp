@@ -164,30 +164,38 @@ Result<LoginResult> IdentityService::login(std::string_view raw_email, std::stri
 }
 
 Result<void> IdentityService::logout(const Subject& subject, const std::string& ip) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_TRY(repo_.revoke_session(s, subject.session_id, clock_.now_ms()));
     return audit_.record(s, audit::Actor::from(subject, ip), "auth.logout", target_user(subject.user_id), "ok");
   });
+  sessions_.forget_session(subject.session_id);
+  return r;
 }
 
 Result<Subject> IdentityService::authenticate(std::string_view token) {
   if (token.empty() || token.size() > 128) return make_error(ErrorCode::unauthenticated, "a valid session token is required");
   const std::string hash = sha256_hex(token);
+  const UnixMillis now = clock_.now_ms();
+  if (auto cached = sessions_.find(hash, now)) return *cached;
   auto rec = storage::read_value<std::optional<SessionRecord>>(
       db_, [&](storage::Session& s) { return repo_.session_by_token_hash(s, hash); });
   if (!rec.ok()) return rec.error();
   if (!*rec) return make_error(ErrorCode::unauthenticated, "the session token is not valid; sign in again");
   const SessionRecord& r = **rec;
   if (r.revoked) return make_error(ErrorCode::unauthenticated, "the session was signed out; sign in again");
-  if (r.expires_at <= clock_.now_ms()) return make_error(ErrorCode::unauthenticated, "the session expired; sign in again");
+  if (r.expires_at <= now) return make_error(ErrorCode::unauthenticated, "the session expired; sign in again");
   if (!r.user_active) return make_error(ErrorCode::unauthenticated, "this account is deactivated");
+  sessions_.remember(hash, r.subject, r.expires_at, now);
   return r.subject;
 }
 
 Result<User> IdentityService::user(std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  if (auto cached = profiles_.find(id, now)) return std::move(*cached);
   auto u = storage::read_value<std::optional<User>>(db_, [&](storage::Session& s) { return repo_.user(s, id); });
   if (!u.ok()) return u.error();
   if (!*u) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+  if (options_.session_cache_ms > 0) profiles_.put(id, **u, now + options_.session_cache_ms);
   return std::move(**u);
 }
 
@@ -290,6 +298,8 @@ Result<User> IdentityService::update_user(const audit::Actor& actor, std::int64_
     }
     return id;
   });
+  sessions_.forget_user(id);  // roles, kind, country or active may have changed
+  profiles_.erase(id);
   if (!result.ok()) return result.error();
   return user(id);
 }
@@ -316,6 +326,7 @@ Result<std::string> IdentityService::reset_password(const audit::Actor& actor, s
     MERIDIAN_TRY(repo_.clear_login_failures(s, email_key((*u)->email)));
     return audit_.record(s, actor, "admin.user.reset_password", target_user(id), "ok");
   });
+  sessions_.forget_user(id);
   if (!r.ok()) return r.error();
   return pw;
 }
@@ -355,7 +366,7 @@ Result<Team> IdentityService::create_team(const audit::Actor& actor, std::string
 }
 
 Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
     auto t = repo_.team(s, team_id);
     if (!t.ok()) return t.error();
     if (!*t) return make_error(ErrorCode::not_found, "no team with id " + std::to_string(team_id));
@@ -368,17 +379,21 @@ Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::in
     return audit_.record(s, actor, "admin.team.add_member", target_team(team_id), "ok",
                          "{\"user_id\":" + std::to_string(user_id) + "}");
   });
+  profiles_.erase(user_id);
+  return r;
 }
 
 Result<void> IdentityService::remove_team_member(const audit::Actor& actor, std::int64_t team_id,
                                                  std::int64_t user_id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
     auto removed = repo_.remove_team_member(s, team_id, user_id);
     if (!removed.ok()) return removed.error();
     if (!*removed) return make_error(ErrorCode::not_found, "that user is not a member of this team");
     return audit_.record(s, actor, "admin.team.remove_member", target_team(team_id), "ok",
                          "{\"user_id\":" + std::to_string(user_id) + "}");
   });
+  profiles_.erase(user_id);
+  return r;
 }
 
 Result<IdentityService::Bootstrap> IdentityService::ensure_admin(const std::string& email,

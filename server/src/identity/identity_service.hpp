@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "identity/identity_repository.hpp"
 #include "identity/password_hasher.hpp"
+#include "identity/session_cache.hpp"
 #include "identity/user.hpp"
 #include "region/countries.hpp"
 #include "storage/database.hpp"
@@ -28,6 +29,9 @@ struct IdentityOptions {
   std::int64_t lockout_ms = 15LL * 60 * 1000;
   std::int64_t failure_window_ms = 15LL * 60 * 1000;  // failures older than this are forgotten
   std::int64_t ip_lock_after = 100;                   // failures from one address, any email
+  // How long a node may answer "who is this token" from memory. Revocations made on
+  // this node apply at once; on other nodes within this time.
+  std::int64_t session_cache_ms = 5'000;
 };
 
 struct NewUser {
@@ -74,13 +78,21 @@ class IdentityService final {
  public:
   IdentityService(storage::Database& db, audit::AuditLog& audit, const region::RegionMap& regions,
                   const PasswordHasher& hasher, const Clock& clock, IdentityOptions options = {})
-      : db_(db), audit_(audit), regions_(regions), hasher_(hasher), clock_(clock), options_(options) {}
+      : db_(db),
+        audit_(audit),
+        regions_(regions),
+        hasher_(hasher),
+        clock_(clock),
+        options_(options),
+        sessions_(options.session_cache_ms) {}
 
   Result<LoginResult> login(std::string_view email, std::string_view password, const std::string& ip);
   Result<void> logout(const Subject& subject, const std::string& ip);
   // Missing, unknown, expired, revoked tokens and deactivated users -> unauthenticated.
   Result<Subject> authenticate(std::string_view token);
 
+  // May answer from memory for up to session_cache_ms; changes made through this
+  // service on this node are visible at once.
   Result<User> user(std::int64_t id);
   Result<UserPage> users(const UserFilter& filter);
   Result<User> create_user(const audit::Actor& actor, NewUser input);
@@ -116,6 +128,8 @@ class IdentityService final {
   const Clock& clock_;
   IdentityOptions options_;
   IdentityRepository repo_;
+  SessionCache sessions_;
+  TtlCache<std::int64_t, User> profiles_;  // user id -> profile, same window as sessions_
 };
 
 std::string normalize_email(std::string_view email);

@@ -146,6 +146,26 @@ TEST_P(IdentityServiceTest, ForgedAndOversizedTokensAreRefused) {
   EXPECT_EQ(service_->authenticate("' OR 1=1 --").error().code, ErrorCode::unauthenticated);
 }
 
+TEST_P(IdentityServiceTest, RoleChangesApplyToTheNextRequestDespiteTheSessionCache) {
+  User u = create(person("ana@example.test"));
+  auto login = service_->login("ana@example.test", "correct horse battery", "10.0.0.1");
+  ASSERT_TRUE(service_->authenticate(login->token).ok());  // now cached
+  UserChange promote;
+  promote.roles = std::vector<Role>{Role::employee, Role::agent};
+  ASSERT_TRUE(service_->update_user(admin_, u.id, promote).ok());
+  auto subject = service_->authenticate(login->token);
+  ASSERT_TRUE(subject.ok());
+  EXPECT_TRUE(subject->has_role(Role::agent));
+}
+
+TEST_P(IdentityServiceTest, CachedSessionsStillExpire) {
+  create(person("ana@example.test"));
+  auto login = service_->login("ana@example.test", "correct horse battery", "10.0.0.1");
+  ASSERT_TRUE(service_->authenticate(login->token).ok());  // cached
+  clock_.advance_ms(options_.session_ttl_ms);
+  EXPECT_EQ(service_->authenticate(login->token).error().code, ErrorCode::unauthenticated);
+}
+
 TEST_P(IdentityServiceTest, LogoutRevokesTheToken) {
   create(person("ana@example.test"));
   auto login = service_->login("ana@example.test", "correct horse battery", "10.0.0.1");

@@ -52,7 +52,17 @@ bool evaluate(const FeatureToggle& t, std::string_view country) {
 std::span<const FeatureDefinition> known_features() { return kFeatures; }
 
 Result<std::vector<FeatureToggle>> FeatureToggles::list() {
-  return storage::read_value<std::vector<FeatureToggle>>(db_, load);
+  const UnixMillis now = clock_.now_ms();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (cached_ && now - cached_at_ < cache_ms_) return *cached_;
+  }
+  auto fresh = storage::read_value<std::vector<FeatureToggle>>(db_, load);
+  if (!fresh.ok()) return fresh.error();
+  std::lock_guard lock(cache_mutex_);
+  cached_ = std::make_shared<const std::vector<FeatureToggle>>(*fresh);
+  cached_at_ = now;
+  return fresh;
 }
 
 Result<std::map<std::string, bool>> FeatureToggles::in_force_for(std::string_view country) {
@@ -86,7 +96,11 @@ Result<FeatureToggle> FeatureToggles::change(const audit::Actor& actor, std::str
     if (!r.ok()) return r.error();
     return {};
   };
-  return storage::write_value<FeatureToggle>(db_, [&](storage::Session& s) -> Result<FeatureToggle> {
+  auto forget_cache = [this] {
+    std::lock_guard lock(cache_mutex_);
+    cached_.reset();
+  };
+  auto result = storage::write_value<FeatureToggle>(db_, [&](storage::Session& s) -> Result<FeatureToggle> {
     boost::json::object detail;
     if (change.default_enabled) {
       MERIDIAN_TRY(upsert(s, kDefaultCountry, *change.default_enabled));
@@ -113,6 +127,8 @@ Result<FeatureToggle> FeatureToggles::change(const audit::Actor& actor, std::str
       if (t.feature == feature) return t;
     return make_error(ErrorCode::internal, "feature vanished");
   });
+  forget_cache();
+  return result;
 }
 
 }  // namespace meridian::region

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,8 +42,10 @@ struct ToggleChange {
 
 class FeatureToggles final {
  public:
-  FeatureToggles(storage::Database& db, audit::AuditLog& audit, const Clock& clock)
-      : db_(db), audit_(audit), clock_(clock) {}
+  // Toggles are read on every /me: they are kept in memory for `cache_ms`. A change on
+  // this node applies at once; on other nodes within `cache_ms`.
+  FeatureToggles(storage::Database& db, audit::AuditLog& audit, const Clock& clock, std::int64_t cache_ms = 5'000)
+      : db_(db), audit_(audit), clock_(clock), cache_ms_(cache_ms) {}
 
   Result<std::vector<FeatureToggle>> list();
   // feature -> enabled for someone in `country`.
@@ -53,6 +57,10 @@ class FeatureToggles final {
   storage::Database& db_;
   audit::AuditLog& audit_;
   const Clock& clock_;
+  std::int64_t cache_ms_;
+  std::mutex cache_mutex_;
+  std::shared_ptr<const std::vector<FeatureToggle>> cached_;
+  UnixMillis cached_at_ = 0;
 };
 
 }  // namespace meridian::region

@@ -61,6 +61,18 @@ TEST_P(FeatureTogglesTest, RejectsUnknownFeaturesAndCountries) {
   EXPECT_EQ(bad_country.error().code, ErrorCode::invalid_argument);
 }
 
+TEST_P(FeatureTogglesTest, ChangesMadeElsewhereShowAfterTheCacheWindow) {
+  audit::AuditLog audit(*db_, clock_);
+  FeatureToggles node_a(*db_, audit, clock_, 5'000);
+  FeatureToggles node_b(*db_, audit, clock_, 5'000);  // another node on the same database
+  ASSERT_TRUE(*node_b.enabled("ai.copilot", "FR"));  // node B has it cached now
+  ASSERT_TRUE(node_a.change(admin_, "ai.copilot", ToggleChange{std::nullopt, {{"FR", false}}}).ok());
+  EXPECT_FALSE(*node_a.enabled("ai.copilot", "FR"));  // the changing node: at once
+  EXPECT_TRUE(*node_b.enabled("ai.copilot", "FR"));   // the other: still the cached value...
+  clock_.advance_ms(5'000);
+  EXPECT_FALSE(*node_b.enabled("ai.copilot", "FR"));  // ...until the window has passed
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FeatureTogglesTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 
