@@ -53,6 +53,7 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["auth"]["admin_email"].value<std::string>()) c.admin_email = *v;
   if (auto v = t["auth"]["session_ttl_hours"].value<long long>()) c.session_ttl_hours = static_cast<int>(*v);
   if (auto v = t["auth"]["password_cost"].value<std::string>()) c.password_cost = *v;
+  if (auto v = t["auth"]["cache_ms"].value<long long>()) c.auth_cache_ms = *v;
   if (auto regions = t["regions"].as_table()) {
     // [regions] EU = ["DE", "FR"]: every listed country belongs to that region.
     for (const auto& [region, countries] : *regions) {
@@ -81,6 +82,7 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_SESSION_TTL_SECONDS"))
     c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
   if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
+  if (auto v = env("MERIDIAN_AUTH_CACHE_MS")) c.auth_cache_ms = to_int(*v, "MERIDIAN_AUTH_CACHE_MS");
 }
 
 }  // namespace
@@ -125,6 +127,8 @@ ParsedConfig load_config(int argc, char** argv) {
 
   if (c.password_cost != "interactive" && c.password_cost != "minimum")
     throw std::runtime_error("password_cost must be 'interactive' or 'minimum'");
+  if (c.auth_cache_ms < 0 || c.auth_cache_ms > 60'000)
+    throw std::runtime_error("auth cache_ms must be between 0 and 60000");
   if (c.session_ttl_hours <= 0) throw std::runtime_error("session_ttl_hours must be positive");
   if (c.session_ttl_seconds == 0) c.session_ttl_seconds = static_cast<long long>(c.session_ttl_hours) * 3600;
   if (c.session_ttl_seconds < 0) throw std::runtime_error("MERIDIAN_SESSION_TTL_SECONDS must be positive");

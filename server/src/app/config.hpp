@@ -23,6 +23,7 @@ struct Config {
   std::optional<std::string> admin_password;  // generated and printed once when absent
   int session_ttl_hours = 168;
   long long session_ttl_seconds = 0;  // when set (env MERIDIAN_SESSION_TTL_SECONDS) wins over hours
+  long long auth_cache_ms = 5000;  // sessions, profiles, toggles kept in memory this long (0 = off)
   std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;

@@ -63,11 +63,12 @@ int run(const Config& c) {
   }
   policy::Policy policy;
   audit::AuditLog audit_log(*db, clock);
-  region::FeatureToggles toggles(*db, audit_log, clock);
+  region::FeatureToggles toggles(*db, audit_log, clock, c.auth_cache_ms);
   identity::PasswordHasher hasher(c.password_cost == "minimum" ? identity::PasswordCost::minimum()
                                                                : identity::PasswordCost::interactive());
   identity::IdentityOptions identity_options;
   identity_options.session_ttl_ms = static_cast<std::int64_t>(c.session_ttl_seconds) * 1000;
+  identity_options.session_cache_ms = c.auth_cache_ms;
   identity::IdentityService identity(*db, audit_log, regions, hasher, clock, identity_options);
 
   auto bootstrap = identity.ensure_admin(c.admin_email, c.admin_password);
