@@ -12,6 +12,7 @@
 
 #include "app/config.hpp"
 #include "audit/audit_routes.hpp"
+#include "bus/in_process_bus.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "identity/identity_routes.hpp"
@@ -74,6 +75,9 @@ int run(const Config& c) {
   auto bootstrap = identity.ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);
 
+  // The embedded default's event bus; real-time modules publish through it.
+  bus::InProcessBus event_bus;
+
   net::Router router;
   net::RealtimeHub hub;
   identity::add_identity_routes(router, {identity, toggles, policy, hub, clock});
@@ -91,7 +95,7 @@ int run(const Config& c) {
   net::Server server(
       options, router, hub,
       [&identity](std::string_view token, std::string_view) { return identity.authenticate(token); },
-      [&db] { return db->ready(); }, metrics);
+      [&db, &event_bus] { return db->ready() && event_bus.ready(); }, metrics);
   auto port = server.start();
   if (!port.ok()) throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +
                                            port.error().message);

@@ -1,0 +1,110 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace meridian::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs load_config with these flags (argv[0] added) and environment variables set for
+// the duration of the call.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const auto& name : set_) ::unsetenv(name.c_str());
+    if (!toml_.empty()) fs::remove(toml_);
+  }
+  void env(const std::string& name, const std::string& value) {
+    ::setenv(name.c_str(), value.c_str(), 1);
+    set_.push_back(name);
+  }
+  std::string toml(const std::string& text) {
+    toml_ = (fs::temp_directory_path() / ("meridian-config-" + std::to_string(::getpid()) + ".toml")).string();
+    std::ofstream(toml_) << text;
+    return toml_;
+  }
+  ParsedConfig load(std::vector<std::string> args) {
+    args.insert(args.begin(), "meridian");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    return load_config(static_cast<int>(argv.size()), argv.data());
+  }
+
+  std::vector<std::string> set_;
+  std::string toml_;
+};
+
+TEST_F(ConfigTest, DefaultsAreTheEmbeddedSetUp) {
+  auto c = load({}).config;
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_TRUE(c.database_url.empty());
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.session_ttl_seconds, 168 * 3600);
+}
+
+TEST_F(ConfigTest, TomlThenEnvironmentThenFlagsEachOverrideTheOneBefore) {
+  auto file = toml(R"(
+[server]
+port = 9000
+address = "127.0.0.1"
+[storage]
+data_dir = "/srv/from-toml"
+[log]
+level = "warn"
+[regions]
+UK = ["GB", "IM"]
+)");
+  env("MERIDIAN_PORT", "9100");
+  env("MERIDIAN_LOG_LEVEL", "debug");
+  auto c = load({"--config", file, "--port", "9200"}).config;
+  EXPECT_EQ(c.port, 9200);                    // flag beats env beats TOML
+  EXPECT_EQ(c.log_level, "debug");            // env beats TOML
+  EXPECT_EQ(c.data_dir, "/srv/from-toml");    // TOML beats default
+  EXPECT_EQ(c.address, "127.0.0.1");
+  EXPECT_EQ(c.country_regions.at("GB"), "UK");
+  EXPECT_EQ(c.country_regions.at("IM"), "UK");
+}
+
+TEST_F(ConfigTest, EnvironmentNamesTheDataDirAndPortForMakeRun) {
+  env("MERIDIAN_PORT", "18080");
+  env("MERIDIAN_DATA_DIR", "/tmp/meridian-data");
+  auto c = load({}).config;
+  EXPECT_EQ(c.port, 18080);
+  EXPECT_EQ(c.data_dir, "/tmp/meridian-data");
+}
+
+TEST_F(ConfigTest, BadValuesNameTheSettingAndWhereItCameFrom) {
+  env("MERIDIAN_PORT", "eighty");
+  try {
+    load({});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("MERIDIAN_PORT"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ConfigTest, MalformedTomlIsRefusedWithTheFileName) {
+  auto file = toml("[server\nport = ");
+  try {
+    load({"--config", file});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ConfigTest, PortOutOfRangeIsRefused) {
+  EXPECT_THROW(load({"--port", "70000"}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace meridian::app
