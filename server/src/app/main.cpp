@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "audit/audit_routes.hpp"
 #include "bus/in_process_bus.hpp"
+#include "chat/chat_routes.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "identity/identity_routes.hpp"
@@ -83,6 +84,8 @@ int run(const Config& c) {
   identity::add_identity_routes(router, {identity, toggles, policy, hub, clock});
   region::add_region_routes(router, toggles, regions, policy);
   audit::add_audit_routes(router, audit_log, policy);
+  chat::ChatService chat(*db, policy, clock);
+  chat::add_chat_routes(router, hub, chat);
 
   net::Metrics metrics;
   net::ServerOptions options;

@@ -51,14 +51,6 @@ User user_from_row(const storage::Row& r) {
   return u;
 }
 
-std::string escape_like(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -101,9 +93,7 @@ Result<std::pair<std::vector<User>, std::int64_t>> IdentityRepository::users(S& 
   storage::Params params;
   if (!filter.text.empty()) {
     where += " AND (lower(email) LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\')";
-    std::string lowered;
-    for (char c : filter.text) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string pattern = "%" + escape_like(lowered) + "%";
+    const std::string pattern = storage::contains_pattern(filter.text);
     params.emplace_back(pattern);
     params.emplace_back(pattern);
   }

@@ -15,9 +15,12 @@ struct Grant {
 const Grant kGrants[] = {
     {Role::admin,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::manage_users,
-      Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log}},
-    {Role::employee, {Action::read_own_profile, Action::read_directory, Action::read_user_profile}},
-    {Role::agent, {Action::read_own_profile, Action::read_directory, Action::read_user_profile}},
+      Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log,
+      Action::start_conversation}},
+    {Role::employee,
+     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation}},
+    {Role::agent,
+     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation}},
     {Role::customer, {Action::read_own_profile}},
     {Role::guest, {Action::read_own_profile}},
 };
@@ -43,6 +46,7 @@ const char* action_name(Action action) {
     case Action::manage_roles: return "change roles";
     case Action::manage_feature_toggles: return "change feature toggles";
     case Action::read_audit_log: return "read the audit log";
+    case Action::start_conversation: return "start conversations";
   }
   return "do this";
 }
@@ -52,7 +56,9 @@ bool Policy::permits(const Subject& subject, Action action, const Resource& reso
   // Customers and guests see their own profile only, whatever else a role says.
   if (action == Action::read_user_profile && resource.owner_id == subject.user_id) return true;
   if ((subject.kind == UserKind::customer || subject.kind == UserKind::guest) &&
-      (action == Action::read_directory || action == Action::read_user_profile) && !subject.has_role(Role::admin)) {
+      (action == Action::read_directory || action == Action::read_user_profile ||
+       action == Action::start_conversation) &&
+      !subject.has_role(Role::admin)) {
     return false;
   }
   for (Role r : subject.roles)

@@ -19,6 +19,7 @@ enum class Action {
   manage_roles,
   manage_feature_toggles,
   read_audit_log,
+  start_conversation,   // direct messages, groups and channels (not customers or guests)
 };
 
 const char* action_name(Action action);

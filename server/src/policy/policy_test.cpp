@@ -53,6 +53,14 @@ TEST(Policy, GuestMayOnlyReadOwnProfile) {
   EXPECT_FALSE(Policy{}.permits(guest, Action::manage_users));
 }
 
+TEST(Policy, OnlyStaffStartConversations) {
+  EXPECT_TRUE(Policy{}.permits(subject(UserKind::employee, {Role::employee}), Action::start_conversation));
+  EXPECT_TRUE(Policy{}.permits(subject(UserKind::agent, {Role::agent}), Action::start_conversation));
+  EXPECT_FALSE(Policy{}.permits(subject(UserKind::customer, {Role::customer}), Action::start_conversation));
+  EXPECT_FALSE(Policy{}.permits(subject(UserKind::guest, {Role::guest}), Action::start_conversation));
+  EXPECT_FALSE(Policy{}.permits(subject(UserKind::customer, {Role::customer, Role::employee}), Action::start_conversation));
+}
+
 TEST(Policy, RequireExplainsTheRefusal) {
   auto r = Policy{}.require(subject(UserKind::employee, {Role::employee}), Action::read_audit_log);
   ASSERT_FALSE(r.ok());

@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace meridian::storage {
@@ -46,6 +47,16 @@ std::string Row::text(std::size_t i) const {
 std::optional<std::string> Row::optional_text(std::size_t i) const {
   if (is_null(i)) return std::nullopt;
   return text(i);
+}
+
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  out += '%';
+  return out;
 }
 
 std::string expand_portable_ddl(std::string_view sql, Dialect dialect) {

@@ -106,6 +106,9 @@ Result<T> write_value(Database& db, F&& fn) {
   return std::move(*out);
 }
 
+// "%text%" lower-cased, with %, _ and \ escaped: use with `lower(col) LIKE ? ESCAPE '\'`.
+std::string contains_pattern(std::string_view text);
+
 // Expands `{{ID}}` for the dialect; shared by both adapters' execute_script().
 std::string expand_portable_ddl(std::string_view sql, Dialect dialect);
 

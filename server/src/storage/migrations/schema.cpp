@@ -83,6 +83,41 @@ CREATE INDEX audit_log_at ON audit_log(at);
 CREATE INDEX audit_log_action ON audit_log(action, id);
 CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
 )sql"},
+    {2, "chat", R"sql(
+CREATE TABLE conversations (
+  id {{ID}},
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  direct_key TEXT UNIQUE,
+  region TEXT NOT NULL,
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  last_seq BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE conversation_members (
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  joined_at BIGINT NOT NULL,
+  last_read_seq BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (conversation_id, user_id)
+);
+CREATE INDEX conversation_members_user ON conversation_members(user_id);
+CREATE TABLE messages (
+  id {{ID}},
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+  seq BIGINT NOT NULL,
+  author_id BIGINT NOT NULL REFERENCES users(id),
+  client_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  region TEXT NOT NULL,
+  UNIQUE (conversation_id, seq),
+  UNIQUE (author_id, client_id)
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,255 @@
+#include "chat/chat_routes.hpp"
+
+#include <charconv>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/json_fields.hpp"
+
+namespace meridian::chat {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+boost::json::object to_json(const Message& m) {
+  return boost::json::object{{"id", m.id},
+                             {"conversation_id", m.conversation_id},
+                             {"seq", m.seq},
+                             {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
+                             {"client_id", m.client_id},
+                             {"text", m.text},
+                             {"created_at", m.created_at}};
+}
+
+boost::json::object to_json(const Conversation& c) {
+  return boost::json::object{{"id", c.id},
+                             {"kind", kind_name(c.kind)},
+                             {"name", c.name},
+                             {"topic", c.topic},
+                             {"visibility", visibility_name(c.visibility)},
+                             {"region", c.region},
+                             {"created_by", c.created_by},
+                             {"created_at", c.created_at},
+                             {"last_seq", c.last_seq}};
+}
+
+boost::json::object to_json(const ConversationView& v) {
+  boost::json::object o = to_json(v.conversation);
+  o["my_role"] = member_role_name(v.my_role);
+  o["last_read_seq"] = v.last_read_seq;
+  o["unread"] = v.unread;
+  boost::json::array members;
+  for (const auto& m : v.members)
+    members.push_back(boost::json::object{
+        {"user_id", m.user_id}, {"display_name", m.display_name}, {"role", member_role_name(m.role)}});
+  o["members"] = std::move(members);
+  return o;
+}
+
+HttpResponse ok_json(int status, const boost::json::value& v) { return HttpResponse::json(status, json::serialize(v)); }
+
+Result<std::int64_t> id_in(std::string_view text, std::string_view what) {
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size() || id <= 0)
+    return make_error(ErrorCode::not_found, "'" + std::string(text) + "' is not a valid " + std::string(what));
+  return id;
+}
+
+Result<std::optional<std::int64_t>> query_int(const HttpRequest& req, std::string_view name) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return std::optional<std::int64_t>{};
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < 0)
+    return make_error(ErrorCode::invalid_argument, "query parameter '" + std::string(name) + "' must be a whole number");
+  return std::optional<std::int64_t>(out);
+}
+
+// Sends the new message to every member's live connections (this node).
+void fan_out(net::RealtimeHub& hub, const Posted& posted) {
+  if (posted.duplicate) return;  // the first delivery already went out
+  const std::string event = json::serialize(boost::json::object{
+      {"type", "message.new"}, {"conversation_id", posted.message.conversation_id}, {"message", to_json(posted.message)}});
+  for (std::int64_t user : posted.recipients) hub.send_to_user(user, event);
+}
+
+Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t conversation_id,
+                         const boost::json::object& body) {
+  auto text = json::required_string(body, "text", kMaxMessageBytes + 1);
+  if (!text.ok()) {
+    if (text.error().message.find("longer than") != std::string::npos)
+      return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
+    return text.error();
+  }
+  auto client_id = json::required_string(body, "client_id", 64);
+  if (!client_id.ok()) return client_id.error();
+  return chat.post(who, conversation_id, std::move(*text), std::move(*client_id));
+}
+
+}  // namespace
+
+void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat) {
+  constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
+  constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
+
+  router.add("POST", "/api/v1/conversations", [&chat](HttpRequest& req) {
+    auto body = json::parse_object(req.body);
+    if (!body.ok()) return HttpResponse::error(body.error());
+    if (auto r = json::reject_unknown_fields(*body, {"kind", "name", "topic", "visibility", "member_ids"}); !r.ok())
+      return HttpResponse::error(r.error());
+    NewConversation in;
+    auto kind = json::required_string(*body, "kind", 16);
+    if (!kind.ok()) return HttpResponse::error(kind.error());
+    if (!parse_kind(*kind, in.kind))
+      return HttpResponse::error(make_error(ErrorCode::invalid_argument, "kind must be direct, group or channel"));
+    auto name = json::optional_string(*body, "name", 200);
+    if (!name.ok()) return HttpResponse::error(name.error());
+    in.name = name->value_or("");
+    auto topic = json::optional_string(*body, "topic", 500);
+    if (!topic.ok()) return HttpResponse::error(topic.error());
+    in.topic = topic->value_or("");
+    auto visibility = json::optional_string(*body, "visibility", 16);
+    if (!visibility.ok()) return HttpResponse::error(visibility.error());
+    if (*visibility && **visibility != "public" && **visibility != "private")
+      return HttpResponse::error(make_error(ErrorCode::invalid_argument, "visibility must be public or private"));
+    in.visibility = (*visibility && **visibility == "public") ? Visibility::public_ : Visibility::private_;
+    if (auto ids = body->if_contains("member_ids"); ids && !ids->is_null()) {
+      if (!ids->is_array())
+        return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
+      for (const auto& v : ids->as_array()) {
+        if (!v.is_int64() || v.as_int64() <= 0)
+          return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
+        in.member_ids.push_back(v.as_int64());
+      }
+    }
+    auto created = chat.create_conversation(*req.subject, std::move(in));
+    if (!created.ok()) return HttpResponse::error(created.error());
+    return ok_json(201, to_json(*created));
+  }, kSmall);
+
+  router.add("GET", "/api/v1/conversations", [&chat](HttpRequest& req) {
+    auto list = chat.conversations(*req.subject);
+    if (!list.ok()) return HttpResponse::error(list.error());
+    boost::json::array items;
+    for (const auto& v : *list) items.push_back(to_json(v));
+    return ok_json(200, boost::json::object{{"items", std::move(items)}});
+  }, kSmall);
+
+  router.add("GET", "/api/v1/channels", [&chat](HttpRequest& req) {
+    auto list = chat.browse_channels(*req.subject, req.query_param("q").value_or(""));
+    if (!list.ok()) return HttpResponse::error(list.error());
+    boost::json::array items;
+    for (const auto& c : *list) items.push_back(to_json(c));
+    return ok_json(200, boost::json::object{{"items", std::move(items)}});
+  }, kSmall);
+
+  router.add("GET", "/api/v1/conversations/{id}", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto v = chat.conversation(*req.subject, *id);
+    if (!v.ok()) return HttpResponse::error(v.error());
+    return ok_json(200, to_json(*v));
+  }, kSmall);
+
+  router.add("POST", "/api/v1/conversations/{id}/join", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto v = chat.join(*req.subject, *id);
+    if (!v.ok()) return HttpResponse::error(v.error());
+    return ok_json(200, to_json(*v));
+  }, kSmall);
+
+  router.add("POST", "/api/v1/conversations/{id}/leave", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto r = chat.leave(*req.subject, *id);
+    if (!r.ok()) return HttpResponse::error(r.error());
+    return HttpResponse::no_content();
+  }, kSmall);
+
+  auto membership = [&chat](bool add) {
+    return [&chat, add](HttpRequest& req) {
+      auto id = id_in(req.path_param("id"), "conversation id");
+      if (!id.ok()) return HttpResponse::error(id.error());
+      auto user = id_in(req.path_param("user_id"), "user id");
+      if (!user.ok()) return HttpResponse::error(user.error());
+      auto r = add ? chat.add_member(*req.subject, *id, *user) : chat.remove_member(*req.subject, *id, *user);
+      if (!r.ok()) return HttpResponse::error(r.error());
+      return HttpResponse::no_content();
+    };
+  };
+  router.add("PUT", "/api/v1/conversations/{id}/members/{user_id}", membership(true), kSmall);
+  router.add("DELETE", "/api/v1/conversations/{id}/members/{user_id}", membership(false), kSmall);
+
+  router.add("POST", "/api/v1/conversations/{id}/messages", [&chat, &hub](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto body = json::parse_object(req.body);
+    if (!body.ok()) return HttpResponse::error(body.error());
+    if (auto r = json::reject_unknown_fields(*body, {"text", "client_id"}); !r.ok()) return HttpResponse::error(r.error());
+    auto posted = post_from(chat, *req.subject, *id, *body);
+    if (!posted.ok()) return HttpResponse::error(posted.error());
+    fan_out(hub, *posted);
+    return ok_json(posted->duplicate ? 200 : 201, to_json(posted->message));
+  }, kMessage);
+
+  router.add("GET", "/api/v1/conversations/{id}/messages", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto before = query_int(req, "before");
+    if (!before.ok()) return HttpResponse::error(before.error());
+    auto after = query_int(req, "after");
+    if (!after.ok()) return HttpResponse::error(after.error());
+    auto limit = query_int(req, "limit");
+    if (!limit.ok()) return HttpResponse::error(limit.error());
+    const std::int64_t n = limit->value_or(50);
+    if (n < 1 || n > kMaxPage)
+      return HttpResponse::error(
+          make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
+    auto page = chat.history(*req.subject, *id, *before, *after, static_cast<int>(n));
+    if (!page.ok()) return HttpResponse::error(page.error());
+    boost::json::array items;
+    for (const auto& m : page->items) items.push_back(to_json(m));
+    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
+  }, kSmall);
+
+  router.add("POST", "/api/v1/conversations/{id}/read", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto body = json::parse_object(req.body);
+    if (!body.ok()) return HttpResponse::error(body.error());
+    auto seq = json::optional_int(*body, "seq");
+    if (!seq.ok()) return HttpResponse::error(seq.error());
+    if (!*seq) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'seq' is required"));
+    auto r = chat.mark_read(*req.subject, *id, **seq);
+    if (!r.ok()) return HttpResponse::error(r.error());
+    return HttpResponse::no_content();
+  }, kSmall);
+
+  // WebSocket: {"type":"message.send","id":..,"conversation_id":..,"text":..,"client_id":..}
+  // -> {"type":"message.ack","id":..,"message":{..},"duplicate":bool} once durably stored.
+  hub.on("message.send", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+    std::string request_id;
+    if (auto v = env.if_contains("id"); v && v->is_string()) request_id = std::string(v->as_string());
+    auto cid = json::optional_int(env, "conversation_id");
+    if (!cid.ok() || !*cid) {
+      conn.send(net::RealtimeHub::error_envelope(
+          request_id, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer")));
+      return;
+    }
+    auto posted = post_from(chat, conn.subject(), **cid, env);
+    if (!posted.ok()) {
+      conn.send(net::RealtimeHub::error_envelope(request_id, posted.error()));
+      return;
+    }
+    boost::json::object ack{{"type", "message.ack"}, {"message", to_json(posted->message)}, {"duplicate", posted->duplicate}};
+    if (auto v = env.if_contains("id")) ack["id"] = *v;
+    conn.send(json::serialize(ack));
+    fan_out(hub, *posted);
+  });
+}
+
+}  // namespace meridian::chat

@@ -1,0 +1,13 @@
+// REST routes and WebSocket message types of chat. Handlers parse, call the service and
+// answer; stored messages are fanned out to the members' live connections.
+#pragma once
+
+#include "chat/chat_service.hpp"
+#include "net/realtime.hpp"
+#include "net/router.hpp"
+
+namespace meridian::chat {
+
+void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat);
+
+}  // namespace meridian::chat

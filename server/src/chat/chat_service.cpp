@@ -1,0 +1,313 @@
+#include "chat/chat_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace meridian::chat {
+namespace {
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+bool has_control_chars(std::string_view s, bool allow_newlines) {
+  return std::any_of(s.begin(), s.end(), [&](char c) {
+    auto u = static_cast<unsigned char>(c);
+    if (allow_newlines && (c == '\n' || c == '\t')) return false;
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+Error no_such_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
+
+bool can_manage(MemberRole role) { return role == MemberRole::owner || role == MemberRole::moderator; }
+
+}  // namespace
+
+Result<Conversation> ChatService::load(storage::Session& s, std::int64_t id) {
+  auto c = repo_.conversation(s, id);
+  if (!c.ok()) return c.error();
+  if (!*c) return no_such_conversation();
+  return **c;
+}
+
+// Non-members learn nothing about private conversations (404); a public channel says
+// how to get in.
+Result<Member> ChatService::require_member(storage::Session& s, const Conversation& c, const Subject& who) {
+  auto m = repo_.membership(s, c.id, who.user_id);
+  if (!m.ok()) return m.error();
+  if (*m) return **m;
+  if (c.kind == ConversationKind::channel && c.visibility == Visibility::public_ && who.kind != UserKind::customer &&
+      who.kind != UserKind::guest)
+    return make_error(ErrorCode::forbidden, "join #" + c.name + " to read and post in it");
+  return no_such_conversation();
+}
+
+Result<ConversationView> ChatService::view(storage::Session& s, const Conversation& c, const Member& me) {
+  ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
+  auto members = repo_.members(s, c.id);
+  if (!members.ok()) return members.error();
+  v.members = std::move(*members);
+  return v;
+}
+
+Result<ConversationView> ChatService::create_conversation(const Subject& who, NewConversation in) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
+  while (!in.name.empty() && std::isspace(static_cast<unsigned char>(in.name.back()))) in.name.pop_back();
+  if (in.kind == ConversationKind::channel) {
+    if (in.name.empty() || in.name.size() > 80 || has_control_chars(in.name, false))
+      return make_error(ErrorCode::invalid_argument, "a channel needs a name of 1 to 80 printable characters");
+  } else if (in.name.size() > 80 || has_control_chars(in.name, false)) {
+    return make_error(ErrorCode::invalid_argument, "name must be at most 80 printable characters");
+  }
+  if (in.topic.size() > 250 || has_control_chars(in.topic, false))
+    return make_error(ErrorCode::invalid_argument, "topic must be at most 250 printable characters");
+  std::sort(in.member_ids.begin(), in.member_ids.end());
+  in.member_ids.erase(std::unique(in.member_ids.begin(), in.member_ids.end()), in.member_ids.end());
+  std::erase(in.member_ids, who.user_id);
+  if (in.member_ids.size() > 500) return make_error(ErrorCode::invalid_argument, "at most 500 members at creation");
+  if (in.kind == ConversationKind::direct && in.member_ids.size() != 1)
+    return make_error(ErrorCode::invalid_argument, "a direct conversation is between you and exactly one other person");
+  if (in.kind == ConversationKind::direct) in.visibility = Visibility::private_;
+  if (in.kind == ConversationKind::group) in.visibility = Visibility::private_;
+
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+    for (std::int64_t id : in.member_ids) {
+      auto p = repo_.person(s, id);
+      if (!p.ok()) return p.error();
+      if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+      // Customers reach the company through support conversations only.
+      if ((*p)->kind == "customer")
+        return make_error(ErrorCode::forbidden, (*p)->display_name + " is a customer: use a support conversation");
+      if ((*p)->kind == "guest" && in.kind == ConversationKind::direct)
+        return make_error(ErrorCode::forbidden, "guests can be invited to groups and channels, not direct messages");
+    }
+    std::optional<std::string> direct_key;
+    if (in.kind == ConversationKind::direct) {
+      const auto [lo, hi] = std::minmax(who.user_id, in.member_ids.front());
+      direct_key = std::to_string(lo) + ":" + std::to_string(hi);
+      auto existing = repo_.direct_conversation(s, *direct_key);
+      if (!existing.ok()) return existing.error();
+      if (*existing) {  // one direct conversation per pair: return it
+        auto c = load(s, **existing);
+        if (!c.ok()) return c.error();
+        auto me = require_member(s, *c, who);
+        if (!me.ok()) return me.error();
+        return view(s, *c, *me);
+      }
+    }
+    Conversation c;
+    c.kind = in.kind;
+    c.name = in.name;
+    c.topic = in.topic;
+    c.visibility = in.visibility;
+    c.region = who.region;
+    c.created_by = who.user_id;
+    c.created_at = now;
+    auto id = repo_.insert_conversation(s, c, direct_key);
+    if (!id.ok()) return id.error();
+    c.id = *id;
+    const MemberRole creator_role = in.kind == ConversationKind::direct ? MemberRole::member : MemberRole::owner;
+    MERIDIAN_TRY(repo_.add_member(s, c.id, who.user_id, creator_role, now));
+    for (std::int64_t member : in.member_ids) MERIDIAN_TRY(repo_.add_member(s, c.id, member, MemberRole::member, now));
+    auto me = require_member(s, c, who);
+    if (!me.ok()) return me.error();
+    return view(s, c, *me);
+  });
+}
+
+Result<std::vector<ConversationView>> ChatService::conversations(const Subject& who) {
+  return storage::read_value<std::vector<ConversationView>>(
+      db_, [&](storage::Session& s) -> Result<std::vector<ConversationView>> {
+        auto mine = repo_.conversations_of(s, who.user_id);
+        if (!mine.ok()) return mine.error();
+        std::vector<ConversationView> out;
+        for (auto& [c, me] : *mine) {
+          ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
+          if (c.kind != ConversationKind::channel) {  // small: show who is in it
+            auto members = repo_.members(s, c.id);
+            if (!members.ok()) return members.error();
+            v.members = std::move(*members);
+          }
+          out.push_back(std::move(v));
+        }
+        return out;
+      });
+}
+
+Result<ConversationView> ChatService::conversation(const Subject& who, std::int64_t id) {
+  return storage::read_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    return view(s, *c, *me);
+  });
+}
+
+Result<std::vector<Conversation>> ChatService::browse_channels(const Subject& who, const std::string& text) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
+  return storage::read_value<std::vector<Conversation>>(
+      db_, [&](storage::Session& s) { return repo_.public_channels(s, text, 100); });
+}
+
+Result<ConversationView> ChatService::join(const Subject& who, std::int64_t id) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
+  return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto existing = repo_.membership(s, id, who.user_id);
+    if (!existing.ok()) return existing.error();
+    if (!*existing) {
+      if (c->kind != ConversationKind::channel || c->visibility != Visibility::public_) return no_such_conversation();
+      MERIDIAN_TRY(repo_.add_member(s, id, who.user_id, MemberRole::member, clock_.now_ms()));
+    }
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    return view(s, *c, *me);
+  });
+}
+
+Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    if (c->kind == ConversationKind::direct)
+      return make_error(ErrorCode::invalid_argument, "you cannot leave a direct conversation");
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto removed = repo_.remove_member(s, id, who.user_id);
+    if (!removed.ok()) return removed.error();
+    return {};
+  });
+}
+
+Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::int64_t user_id) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (c->kind == ConversationKind::direct)
+      return make_error(ErrorCode::invalid_argument, "a direct conversation has exactly two people; start a group");
+    // Groups: any member may invite. Channels: owners and moderators.
+    if (c->kind == ConversationKind::channel && !can_manage(me->role))
+      return make_error(ErrorCode::forbidden, "only owners and moderators of #" + c->name + " can add people");
+    auto p = repo_.person(s, user_id);
+    if (!p.ok()) return p.error();
+    if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
+    if ((*p)->kind == "customer")
+      return make_error(ErrorCode::forbidden, (*p)->display_name + " is a customer: use a support conversation");
+    auto added = repo_.add_member(s, id, user_id, MemberRole::member, clock_.now_ms());
+    if (!added.ok()) return added.error();
+    return {};
+  });
+}
+
+Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std::int64_t user_id) {
+  if (user_id == who.user_id) return leave(who, id);
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (!can_manage(me->role) || c->kind == ConversationKind::direct)
+      return make_error(ErrorCode::forbidden, "only owners and moderators can remove people");
+    auto them = repo_.membership(s, id, user_id);
+    if (!them.ok()) return them.error();
+    if (!*them) return make_error(ErrorCode::not_found, "that person is not a member");
+    if ((*them)->role == MemberRole::owner && me->role != MemberRole::owner)
+      return make_error(ErrorCode::forbidden, "a moderator cannot remove an owner");
+    auto removed = repo_.remove_member(s, id, user_id);
+    if (!removed.ok()) return removed.error();
+    return {};
+  });
+}
+
+Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id) {
+  if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
+    return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
+  if (text.size() > kMaxMessageBytes)
+    return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
+  if (blank(text)) return make_error(ErrorCode::invalid_argument, "a message needs some text");
+  if (has_control_chars(text, true))
+    return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<Posted>(db_, [&](storage::Session& s) -> Result<Posted> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (me->role == MemberRole::read_only)
+      return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
+    Posted out;
+    auto seen = repo_.message_by_client_id(s, who.user_id, client_id);
+    if (!seen.ok()) return seen.error();
+    if (*seen) {
+      if ((*seen)->conversation_id != id)
+        return make_error(ErrorCode::conflict, "client_id was already used for a message elsewhere");
+      out.message = **seen;
+      out.duplicate = true;
+    } else {
+      auto seq = repo_.next_seq(s, id);
+      if (!seq.ok()) return seq.error();
+      Message m;
+      m.conversation_id = id;
+      m.seq = *seq;
+      m.author_id = who.user_id;
+      m.author_name = me->display_name;
+      m.client_id = client_id;
+      m.text = std::move(text);
+      m.created_at = now;
+      auto mid = repo_.insert_message(s, m, c->region);
+      if (!mid.ok()) return mid.error();
+      m.id = *mid;
+      MERIDIAN_TRY(repo_.set_last_read(s, id, who.user_id, m.seq));  // you have read what you wrote
+      out.message = std::move(m);
+    }
+    auto members = repo_.members(s, id);
+    if (!members.ok()) return members.error();
+    for (const auto& m : *members) out.recipients.push_back(m.user_id);
+    return out;
+  });
+}
+
+Result<HistoryPage> ChatService::history(const Subject& who, std::int64_t id, std::optional<std::int64_t> before,
+                                         std::optional<std::int64_t> after, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  return storage::read_value<HistoryPage>(db_, [&](storage::Session& s) -> Result<HistoryPage> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto rows = repo_.messages(s, id, before, after, limit + 1);
+    if (!rows.ok()) return rows.error();
+    HistoryPage page;
+    page.items = std::move(*rows);
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.has_more = true;
+      const bool forward = after.has_value() && !before.has_value();
+      if (forward)
+        page.items.pop_back();
+      else
+        page.items.erase(page.items.begin());
+    }
+    return page;
+  });
+}
+
+Result<void> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (seq < 0 || seq > c->last_seq)
+      return make_error(ErrorCode::invalid_argument, "seq must be between 0 and " + std::to_string(c->last_seq));
+    return repo_.set_last_read(s, id, who.user_id, seq);
+  });
+}
+
+}  // namespace meridian::chat

@@ -1,0 +1,208 @@
+#include "chat/chat_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "core/random.hpp"
+#include "identity/identity_service.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::chat {
+namespace {
+
+class ChatServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
+    ana_ = person("ana", UserKind::employee);
+    ben_ = person("ben", UserKind::employee);
+    cleo_ = person("cleo", UserKind::agent);
+    carl_ = person("carl", UserKind::customer);
+    gus_ = person("gus", UserKind::guest);
+  }
+
+  Subject person(const std::string& name, UserKind kind) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = kind;
+    u.country = "PT";
+    u.time_zone = "Europe/Lisbon";
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    Subject s;
+    s.user_id = created->id;
+    s.kind = kind;
+    s.roles = created->roles;
+    s.region = created->region;
+    s.country = created->country;
+    return s;
+  }
+
+  ConversationView make(const Subject& who, ConversationKind kind, std::vector<std::int64_t> members,
+                        std::string name = "", Visibility visibility = Visibility::private_) {
+    auto r = chat_->create_conversation(who, NewConversation{kind, std::move(name), "", visibility, std::move(members)});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : ConversationView{};
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ChatService> chat_;
+  Subject ana_, ben_, cleo_, carl_, gus_;
+};
+
+TEST_P(ChatServiceTest, DirectConversationIsOnePerPair) {
+  auto first = make(ana_, ConversationKind::direct, {ben_.user_id});
+  auto again = make(ben_, ConversationKind::direct, {ana_.user_id});
+  EXPECT_EQ(first.conversation.id, again.conversation.id);
+  EXPECT_EQ(first.members.size(), 2u);
+  auto three = chat_->create_conversation(ana_, NewConversation{ConversationKind::direct, "", "", {}, {ben_.user_id, cleo_.user_id}});
+  EXPECT_EQ(three.error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(ChatServiceTest, MessagesGetGaplessSequenceNumbersAndHistoryPages) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "tax team");
+  for (int i = 1; i <= 7; ++i) {
+    auto p = chat_->post(i % 2 ? ana_ : ben_, c.conversation.id, "hello " + std::to_string(i), "c" + std::to_string(i));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->message.seq, i);
+  }
+  auto newest = chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 3);
+  ASSERT_TRUE(newest.ok());
+  ASSERT_EQ(newest->items.size(), 3u);
+  EXPECT_EQ(newest->items.front().seq, 5);
+  EXPECT_EQ(newest->items.back().seq, 7);
+  EXPECT_TRUE(newest->has_more);
+  auto older = chat_->history(ben_, c.conversation.id, 5, std::nullopt, 3);
+  EXPECT_EQ(older->items.front().seq, 2);
+  auto after = chat_->history(ben_, c.conversation.id, std::nullopt, 4, 200);
+  ASSERT_EQ(after->items.size(), 3u);
+  EXPECT_EQ(after->items.front().seq, 5);
+  EXPECT_FALSE(after->has_more);
+  EXPECT_EQ(chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 201).error().code,
+            ErrorCode::invalid_argument);
+}
+
+TEST_P(ChatServiceTest, RetryWithTheSameClientIdNeverDuplicates) {
+  auto c = make(ana_, ConversationKind::direct, {ben_.user_id});
+  auto first = chat_->post(ana_, c.conversation.id, "once", "key-1");
+  auto retry = chat_->post(ana_, c.conversation.id, "once", "key-1");
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(retry.ok());
+  EXPECT_FALSE(first->duplicate);
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(first->message.id, retry->message.id);
+  EXPECT_EQ(chat_->history(ana_, c.conversation.id, std::nullopt, std::nullopt, 50)->items.size(), 1u);
+}
+
+TEST_P(ChatServiceTest, ConcurrentSendersGetDistinctGaplessSeqs) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id, cleo_.user_id}, "busy");
+  std::vector<std::thread> senders;
+  for (const Subject* who : {&ana_, &ben_, &cleo_}) {
+    senders.emplace_back([&, who] {
+      for (int i = 0; i < 20; ++i)
+        ASSERT_TRUE(chat_->post(*who, c.conversation.id, "m", std::to_string(who->user_id) + "-" + std::to_string(i)).ok());
+    });
+  }
+  for (auto& t : senders) t.join();
+  auto all = chat_->history(ana_, c.conversation.id, std::nullopt, std::nullopt, 200);
+  ASSERT_EQ(all->items.size(), 60u);
+  for (std::size_t i = 0; i < all->items.size(); ++i) EXPECT_EQ(all->items[i].seq, static_cast<std::int64_t>(i + 1));
+}
+
+TEST_P(ChatServiceTest, NonMembersCannotReadOrPostAndLearnNothingAboutPrivateConversations) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "private plans");
+  ASSERT_TRUE(chat_->post(ana_, c.conversation.id, "secret", "s1").ok());
+  EXPECT_EQ(chat_->history(cleo_, c.conversation.id, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->post(cleo_, c.conversation.id, "let me in", "x").error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->conversation(cleo_, c.conversation.id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->join(cleo_, c.conversation.id).error().code, ErrorCode::not_found);
+}
+
+TEST_P(ChatServiceTest, ARemovedMemberGetsNothingFromThatMomentOn) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id}, "launch");
+  ASSERT_TRUE(chat_->remove_member(ana_, c.conversation.id, ben_.user_id).ok());
+  auto posted = chat_->post(ana_, c.conversation.id, "after removal", "r1");
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(std::set<std::int64_t>(posted->recipients.begin(), posted->recipients.end()),
+            std::set<std::int64_t>{ana_.user_id});
+  EXPECT_FALSE(chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 50).ok());
+}
+
+TEST_P(ChatServiceTest, PublicChannelsCanBeJoinedPrivateOnesOnlyByInvitation) {
+  auto open = make(ana_, ConversationKind::channel, {}, "general", Visibility::public_);
+  auto closed = make(ana_, ConversationKind::channel, {}, "board", Visibility::private_);
+  EXPECT_EQ(chat_->history(ben_, open.conversation.id, std::nullopt, std::nullopt, 10).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(chat_->join(ben_, open.conversation.id).ok());
+  EXPECT_TRUE(chat_->history(ben_, open.conversation.id, std::nullopt, std::nullopt, 10).ok());
+  EXPECT_EQ(chat_->join(ben_, closed.conversation.id).error().code, ErrorCode::not_found);
+  auto browse = chat_->browse_channels(ben_, "");
+  ASSERT_EQ(browse->size(), 1u);
+  EXPECT_EQ(browse->front().name, "general");
+  // Only owners and moderators add people to a channel.
+  EXPECT_EQ(chat_->add_member(ben_, open.conversation.id, cleo_.user_id).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(chat_->add_member(ana_, closed.conversation.id, cleo_.user_id).ok());
+}
+
+TEST_P(ChatServiceTest, CustomersAndGuestsCannotStartConversationsOrBeAddedWhereTheyDoNotBelong) {
+  EXPECT_EQ(chat_->create_conversation(carl_, NewConversation{ConversationKind::direct, "", "", {}, {ana_.user_id}}).error().code,
+            ErrorCode::forbidden);
+  EXPECT_EQ(chat_->create_conversation(gus_, NewConversation{ConversationKind::group, "", "", {}, {ana_.user_id}}).error().code,
+            ErrorCode::forbidden);
+  auto with_customer = chat_->create_conversation(ana_, NewConversation{ConversationKind::group, "", "", {}, {carl_.user_id}});
+  EXPECT_EQ(with_customer.error().code, ErrorCode::forbidden);
+  auto group = make(ana_, ConversationKind::group, {}, "with guest");
+  EXPECT_TRUE(chat_->add_member(ana_, group.conversation.id, gus_.user_id).ok());  // a guest is invited
+  EXPECT_EQ(chat_->add_member(ana_, group.conversation.id, carl_.user_id).error().code, ErrorCode::forbidden);
+  auto open = make(ana_, ConversationKind::channel, {}, "public", Visibility::public_);
+  EXPECT_EQ(chat_->join(gus_, open.conversation.id).error().code, ErrorCode::forbidden);  // guests only by invitation
+  EXPECT_EQ(chat_->browse_channels(carl_, "").error().code, ErrorCode::forbidden);
+}
+
+TEST_P(ChatServiceTest, UnreadCountsFollowReadState) {
+  auto c = make(ana_, ConversationKind::direct, {ben_.user_id});
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(chat_->post(ana_, c.conversation.id, "ping", "u" + std::to_string(i)).ok());
+  auto bens = chat_->conversations(ben_);
+  ASSERT_EQ(bens->size(), 1u);
+  EXPECT_EQ(bens->front().unread, 3);
+  EXPECT_EQ(chat_->conversations(ana_)->front().unread, 0);  // you have read what you wrote
+  ASSERT_TRUE(chat_->mark_read(ben_, c.conversation.id, 2).ok());
+  EXPECT_EQ(chat_->conversations(ben_)->front().unread, 1);
+  ASSERT_TRUE(chat_->mark_read(ben_, c.conversation.id, 1).ok());  // never moves backward
+  EXPECT_EQ(chat_->conversations(ben_)->front().unread, 1);
+  EXPECT_EQ(chat_->mark_read(ben_, c.conversation.id, 99).error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(ChatServiceTest, RefusesBadMessages) {
+  auto c = make(ana_, ConversationKind::direct, {ben_.user_id});
+  EXPECT_EQ(chat_->post(ana_, c.conversation.id, "   \n ", "b1").error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(chat_->post(ana_, c.conversation.id, std::string(kMaxMessageBytes + 1, 'x'), "b2").error().code,
+            ErrorCode::too_large);
+  EXPECT_EQ(chat_->post(ana_, c.conversation.id, "ok", "").error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(chat_->post(ana_, c.conversation.id, "bell\x07", "b3").error().code, ErrorCode::invalid_argument);
+  auto stored = chat_->post(ana_, c.conversation.id, "'; DROP TABLE messages; -- <script>alert(1)</script>", "b4");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 1)->items.at(0).text,
+            "'; DROP TABLE messages; -- <script>alert(1)</script>");
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::chat
