@@ -229,6 +229,28 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
     return HttpResponse::no_content();
   }, kSmall);
 
+  // WebSocket: {"type":"typing","conversation_id":..} -> the other members get
+  // {"type":"typing","conversation_id":..,"user":{"id":..}}; throttled, never stored.
+  hub.on("typing", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+    std::string request_id;
+    if (auto v = env.if_contains("id"); v && v->is_string()) request_id = std::string(v->as_string());
+    auto cid = json::optional_int(env, "conversation_id");
+    if (!cid.ok() || !*cid) {
+      conn.send(net::RealtimeHub::error_envelope(
+          request_id, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer")));
+      return;
+    }
+    auto notice = chat.typing(conn.subject(), **cid);
+    if (!notice.ok()) {
+      conn.send(net::RealtimeHub::error_envelope(request_id, notice.error()));
+      return;
+    }
+    if (notice->throttled) return;
+    const std::string event = json::serialize(boost::json::object{
+        {"type", "typing"}, {"conversation_id", **cid}, {"user", boost::json::object{{"id", conn.subject().user_id}}}});
+    for (std::int64_t user : notice->recipients) hub.send_to_user(user, event);
+  });
+
   // WebSocket: {"type":"message.send","id":..,"conversation_id":..,"text":..,"client_id":..}
   // -> {"type":"message.ack","id":..,"message":{..},"duplicate":bool} once durably stored.
   hub.on("message.send", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {

@@ -298,6 +298,36 @@ Result<HistoryPage> ChatService::history(const Subject& who, std::int64_t id, st
   });
 }
 
+Result<ChatService::TypingNotice> ChatService::typing(const Subject& who, std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  TypingNotice notice;
+  {
+    std::lock_guard lock(typing_mutex_);
+    auto& last = last_typing_[{who.user_id, id}];
+    notice.throttled = last != 0 && now - last < kTypingThrottleMs;
+    if (!notice.throttled) last = now;
+    if (last_typing_.size() > 100'000) last_typing_.clear();  // bounded; worst case one extra notice
+  }
+  if (notice.throttled) return notice;
+  auto recipients = storage::read_value<std::vector<std::int64_t>>(
+      db_, [&](storage::Session& s) -> Result<std::vector<std::int64_t>> {
+        auto c = load(s, id);
+        if (!c.ok()) return c.error();
+        auto me = require_member(s, *c, who);
+        if (!me.ok()) return me.error();
+        std::vector<std::int64_t> out;
+        if (me->role == MemberRole::read_only) return out;
+        auto members = repo_.members(s, id);
+        if (!members.ok()) return members.error();
+        for (const auto& m : *members)
+          if (m.user_id != who.user_id) out.push_back(m.user_id);
+        return out;
+      });
+  if (!recipients.ok()) return recipients.error();
+  notice.recipients = std::move(*recipients);
+  return notice;
+}
+
 Result<void> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
   return db_.write([&](storage::Session& s) -> Result<void> {
     auto c = load(s, id);

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +64,15 @@ class ChatService final {
                               std::optional<std::int64_t> after, int limit);
   Result<void> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
 
+  // "Someone is typing": who should be told (the other members), or nothing when this
+  // person already signalled within the throttle window. Not stored.
+  struct TypingNotice {
+    bool throttled = false;
+    std::vector<std::int64_t> recipients;
+  };
+  Result<TypingNotice> typing(const Subject& who, std::int64_t id);
+  static constexpr std::int64_t kTypingThrottleMs = 2'000;
+
  private:
   Result<Member> require_member(storage::Session& s, const Conversation& c, const Subject& who);
   Result<Conversation> load(storage::Session& s, std::int64_t id);
@@ -70,6 +82,8 @@ class ChatService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   ChatRepository repo_;
+  std::mutex typing_mutex_;
+  std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
 };
 
 }  // namespace meridian::chat

@@ -201,6 +201,18 @@ TEST_P(ChatServiceTest, RefusesBadMessages) {
             "'; DROP TABLE messages; -- <script>alert(1)</script>");
 }
 
+TEST_P(ChatServiceTest, TypingGoesToTheOtherMembersAndIsThrottled) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "typing");
+  auto first = chat_->typing(ana_, c.conversation.id);
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->throttled);
+  EXPECT_EQ(first->recipients, std::vector<std::int64_t>{ben_.user_id});
+  EXPECT_TRUE(chat_->typing(ana_, c.conversation.id)->throttled);
+  clock_.advance_ms(ChatService::kTypingThrottleMs);
+  EXPECT_FALSE(chat_->typing(ana_, c.conversation.id)->throttled);
+  EXPECT_EQ(chat_->typing(cleo_, c.conversation.id).error().code, ErrorCode::not_found);  // outsiders: nothing
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

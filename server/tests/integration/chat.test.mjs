@@ -121,6 +121,23 @@ describe('chat', () => {
     wb.close();
   });
 
+  it('tells the other members someone is typing, throttled, and nobody else', async () => {
+    const conv = await api(server, 'POST', '/api/v1/conversations', { token: ana.token, body: { kind: 'group', name: 'typing', member_ids: [ben.user.id] } });
+    const [wa, wb, wc] = [live(server, ana.token), live(server, ben.token), live(server, cleo.token)];
+    await Promise.all([wa.opened, wb.opened, wc.opened]);
+    wa.send(JSON.stringify({ type: 'typing', conversation_id: conv.json.id }));
+    wa.send(JSON.stringify({ type: 'typing', conversation_id: conv.json.id }));
+    const t = await wb.next((m) => m.type === 'typing');
+    assert.equal(t.user.id, ana.user.id);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(wb.inbox.filter((m) => m.type === 'typing').length, 0, 'the second signal within 2 s is dropped');
+    assert.equal(wc.inbox.filter((m) => m.type === 'typing').length, 0, 'a non-member was told');
+    assert.equal(wa.inbox.filter((m) => m.type === 'typing').length, 0, 'the typist was told about themself');
+    wc.send(JSON.stringify({ type: 'typing', id: 't1', conversation_id: conv.json.id }));
+    assert.equal((await wc.next((m) => m.type === 'error' && m.id === 't1')).error.code, 'not_found');
+    for (const w of [wa, wb, wc]) w.close();
+  });
+
   it('answers malformed message.send envelopes with error envelopes', async () => {
     const wa = live(server, ana.token);
     await wa.opened;
