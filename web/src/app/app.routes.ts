@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { adminGuard, authGuard, signedOutGuard } from './core/auth.guards';
+import { chatGuard } from './chat/chat.guard';
 
 export const routes: Routes = [
   {
@@ -18,6 +19,11 @@ export const routes: Routes = [
         pathMatch: 'full',
         title: 'Home · Meridian',
         loadComponent: () => import('./home/home-page').then((m) => m.HomePage),
+      },
+      {
+        path: 'chat',
+        canMatch: [chatGuard],
+        loadChildren: () => import('./chat/chat.routes').then((m) => m.chatRoutes),
       },
       {
         path: 'admin',

@@ -25,7 +25,7 @@ export const API_BASE = '/api/v1';
 
 type QueryValue = string | number | undefined | null;
 
-function params(query: Record<string, QueryValue>): HttpParams {
+export function params(query: Record<string, QueryValue>): HttpParams {
   let result = new HttpParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;

@@ -169,3 +169,73 @@ export interface AuditPage {
 export interface ErrorBody {
   error: { code: string; message: string };
 }
+
+// --- chat -------------------------------------------------------------------
+
+export type ConversationKind = 'direct' | 'group' | 'channel';
+export type ConversationVisibility = 'public' | 'private';
+export type ConversationRole = 'owner' | 'moderator' | 'member' | 'read_only';
+
+export interface ConversationMember {
+  user_id: number;
+  display_name: string;
+  role: ConversationRole;
+}
+
+/** A conversation as GET /channels lists it (no per-viewer fields). */
+export interface Conversation {
+  id: number;
+  kind: ConversationKind;
+  name: string;
+  topic: string;
+  visibility: ConversationVisibility;
+  region: string;
+  created_by: number;
+  /** Unix milliseconds. */
+  created_at: number;
+  last_seq: number;
+}
+
+/** A conversation as one member sees it. `members` is empty for channels in the list. */
+export interface ConversationView extends Conversation {
+  my_role: ConversationRole;
+  last_read_seq: number;
+  unread: number;
+  members: ConversationMember[];
+}
+
+export interface CreateConversationRequest {
+  kind: ConversationKind;
+  name?: string;
+  topic?: string;
+  visibility?: ConversationVisibility;
+  member_ids?: number[];
+}
+
+export interface ChatMessage {
+  id: number;
+  conversation_id: number;
+  seq: number;
+  author: { id: number; display_name: string };
+  client_id: string;
+  text: string;
+  /** Unix milliseconds. */
+  created_at: number;
+}
+
+export interface PostMessageRequest {
+  text: string;
+  client_id: string;
+}
+
+export interface MessagesQuery {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+export interface MessagePage {
+  /** Ascending seq. */
+  items: ChatMessage[];
+  has_more: boolean;
+}

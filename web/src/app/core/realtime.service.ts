@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { Observable, Subject, filter } from 'rxjs';
+import { ChatMessage } from './api-types';
 import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { SessionStore } from './session.store';
 
@@ -8,6 +9,8 @@ export interface ServerMessageMap {
   hello: { type: 'hello'; seq: number; user: { id: number; display_name: string }; server_time: number };
   pong: { type: 'pong'; id: string };
   error: { type: 'error'; id?: string; error: { code: string; message: string } };
+  'message.ack': { type: 'message.ack'; id: string; message: ChatMessage; duplicate: boolean };
+  'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
 }
 
 export type ServerMessageType = keyof ServerMessageMap;
@@ -16,6 +19,7 @@ export type ServerMessage = ServerMessageMap[ServerMessageType];
 /** Messages the client sends, keyed by `type`. */
 export interface ClientMessageMap {
   ping: Record<never, never>;
+  'message.send': { conversation_id: number; text: string; client_id: string };
 }
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';

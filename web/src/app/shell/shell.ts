@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { canUseChat } from '../chat/chat.guard';
 import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
@@ -28,6 +29,7 @@ export class Shell {
 
   protected readonly user = this.session.user;
   protected readonly isAdmin = this.session.isAdmin;
+  protected readonly canChat = computed(() => canUseChat(this.user()?.kind));
   protected readonly status = this.realtime.status;
   protected readonly menuOpen = signal(false);
   protected readonly signingOut = signal(false);

@@ -1,0 +1,157 @@
+// Two employees chat in a direct message: live delivery both ways, unread badge, text shown literally.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { launchChromium, screenshot } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+
+const TIMEOUT = 15_000;
+const HOSTILE = 'Olá <script>alert(1)</script>';
+
+describe('two employees chat in a direct message', () => {
+  /** @type {import('../lib/server.mjs').MeridianServer} */
+  let server;
+  /** @type {import('playwright-core').Browser} */
+  let browser;
+  let pageA;
+  let pageB;
+  const problems = [];
+  const watch = (page, who) => {
+    page.on('dialog', async (dialog) => {
+      problems.push(`${who}: a ${dialog.type()} dialog fired: ${dialog.message()}`);
+      await dialog.dismiss().catch(() => undefined);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(`${who}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
+  };
+
+  const tag = randomBytes(3).toString('hex');
+  const alice = { email: `alice.${tag}@example.test`, name: 'Alice Almeida', password: `pw-${randomBytes(8).toString('hex')}` };
+  const bruno = { email: `bruno.${tag}@example.test`, name: 'Bruno Braga', password: `pw-${randomBytes(8).toString('hex')}` };
+
+  async function api(method, path, token, body) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: await res.json().catch(() => undefined) };
+  }
+
+  async function signIn(page, who) {
+    await page.goto(`${server.url}/login`);
+    await page.locator('input[name="email"]').fill(who.email);
+    await page.locator('input[name="password"]').fill(who.password);
+    await page.locator('input[name="password"]').press('Enter');
+    await page.getByTestId('user-menu').waitFor();
+    await page.locator('[data-testid="realtime-status"].connected').waitFor();
+  }
+
+  before(async () => {
+    server = await startServer();
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
+    for (const person of [alice, bruno]) {
+      const created = await api('POST', '/api/v1/admin/users', login.token, {
+        email: person.email,
+        display_name: person.name,
+        password: person.password,
+        kind: 'employee',
+        country: 'PT',
+        time_zone: 'Europe/Lisbon',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+    }
+    browser = await launchChromium();
+    for (const who of ['A', 'B']) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(TIMEOUT);
+      watch(page, who);
+      if (who === 'A') pageA = page;
+      else pageB = page;
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('both sign in and open Chat, which starts empty and says what to do', async () => {
+    await signIn(pageA, alice);
+    await signIn(pageB, bruno);
+    for (const page of [pageA, pageB]) {
+      await page.getByTestId('nav-chat').click();
+      await page.waitForURL(/\/chat$/);
+      await page.getByTestId('chat-sidebar-empty').waitFor();
+    }
+  });
+
+  it('A starts a direct message with B from the directory; focus lands in the composer', async () => {
+    await pageA.getByTestId('chat-new-direct').click();
+    const dialog = pageA.locator('dialog[open]');
+    await dialog.getByTestId('people-search').fill('Bruno');
+    await dialog.locator(`[data-testid="person-option"][data-email="${bruno.email}"]`).click();
+    await pageA.waitForURL(/\/chat\/\d+$/);
+    assert.equal(await pageA.getByTestId('conversation-title').innerText(), bruno.name);
+    await pageA.getByTestId('conversation-empty').waitFor();
+    await pageA.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer-input');
+    assert.equal(await pageA.getByTestId('composer-send').isDisabled(), true, 'send is disabled while the box is empty');
+  });
+
+  it('A sends with Enter; B sees it live, literally, with an unread badge before opening', async () => {
+    await pageA.getByTestId('composer-input').fill(HOSTILE);
+    await pageA.getByTestId('composer-input').press('Enter');
+    const sent = pageA.locator('[data-testid="message"][data-state="sent"]').last();
+    await sent.waitFor();
+    assert.equal(await sent.getByTestId('message-text').innerText(), HOSTILE);
+    assert.equal(await pageA.getByTestId('composer-input').inputValue(), '', 'the composer is cleared');
+
+    // B never reloads: the DM appears in the sidebar with a badge, through the live connection.
+    const item = pageB.locator('[data-testid="conversation-item"]').filter({ hasText: alice.name });
+    await item.waitFor();
+    await item.getByTestId('unread-badge').waitFor();
+    assert.equal((await item.getByTestId('unread-badge').innerText()).trim(), '1');
+    assert.match(await item.getAttribute('class'), /unread/);
+
+    await item.click();
+    const received = pageB.locator('[data-testid="message"]').last();
+    await received.waitFor();
+    assert.equal(await received.getByTestId('message-text').innerText(), HOSTILE);
+    assert.equal(await received.getByTestId('message-author').innerText(), alice.name);
+    assert.equal(await pageB.locator('script:text("alert(1)")').count(), 0);
+    await item.getByTestId('unread-badge').waitFor({ state: 'detached' });
+  });
+
+  it('B replies on two lines with Shift+Enter; A sees the reply live', async () => {
+    const box = pageB.getByTestId('composer-input');
+    await box.click();
+    await box.pressSequentially('Olá Alice!');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('Tudo bem?');
+    await box.press('Enter');
+    await pageB.locator('[data-testid="message"][data-state="sent"]').nth(1).waitFor();
+
+    const reply = pageA.locator('[data-testid="message"]').filter({ hasText: 'Tudo bem?' });
+    await reply.waitFor();
+    assert.equal(await reply.getByTestId('message-text').innerText(), 'Olá Alice!\nTudo bem?');
+    assert.equal(await reply.getByTestId('message-author').innerText(), bruno.name);
+    // A is looking at the conversation, so it is not counted as unread.
+    assert.equal(await pageA.getByTestId('unread-badge').count(), 0);
+    await screenshot(pageA, 'chat-dm');
+    await screenshot(pageB, 'chat-dm-b');
+  });
+
+  it('after a reload the history is still there, in order, with one copy of each message', async () => {
+    await pageA.reload();
+    await pageA.locator('[data-testid="message"]').nth(1).waitFor();
+    const texts = await pageA.getByTestId('message-text').allInnerTexts();
+    assert.deepEqual(texts, [HOSTILE, 'Olá Alice!\nTudo bem?']);
+  });
+
+  it('no dialog fired and no page logged an error', () => {
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,67 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import { API_BASE, params } from '../core/api-client';
+import {
+  ChatMessage,
+  Conversation,
+  ConversationView,
+  CreateConversationRequest,
+  Items,
+  MessagePage,
+  MessagesQuery,
+  Page,
+  PostMessageRequest,
+  User,
+} from '../core/api-types';
+
+/** The chat part of the REST API; failures reject with an ApiError like ApiClient. */
+@Injectable({ providedIn: 'root' })
+export class ChatApi {
+  private readonly http = inject(HttpClient);
+
+  listConversations(): Promise<Items<ConversationView>> {
+    return firstValueFrom(this.http.get<Items<ConversationView>>(`${API_BASE}/conversations`));
+  }
+
+  getConversation(id: number): Promise<ConversationView> {
+    return firstValueFrom(this.http.get<ConversationView>(`${API_BASE}/conversations/${id}`));
+  }
+
+  createConversation(body: CreateConversationRequest): Promise<ConversationView> {
+    return firstValueFrom(this.http.post<ConversationView>(`${API_BASE}/conversations`, body));
+  }
+
+  browseChannels(q = ''): Promise<Items<Conversation>> {
+    return firstValueFrom(this.http.get<Items<Conversation>>(`${API_BASE}/channels`, { params: params({ q }) }));
+  }
+
+  join(id: number): Promise<ConversationView> {
+    return firstValueFrom(this.http.post<ConversationView>(`${API_BASE}/conversations/${id}/join`, {}));
+  }
+
+  leave(id: number): Promise<void> {
+    return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/leave`, {}));
+  }
+
+  listMessages(id: number, query: MessagesQuery = {}): Promise<MessagePage> {
+    return firstValueFrom(
+      this.http.get<MessagePage>(`${API_BASE}/conversations/${id}/messages`, {
+        params: params({ before: query.before, after: query.after, limit: query.limit }),
+      }),
+    );
+  }
+
+  postMessage(id: number, body: PostMessageRequest): Promise<ChatMessage> {
+    return firstValueFrom(this.http.post<ChatMessage>(`${API_BASE}/conversations/${id}/messages`, body));
+  }
+
+  markRead(id: number, seq: number): Promise<void> {
+    return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/read`, { seq }));
+  }
+
+  /** The people directory (employees and agents), for starting conversations. */
+  searchPeople(q = ''): Promise<Page<User>> {
+    return firstValueFrom(this.http.get<Page<User>>(`${API_BASE}/users`, { params: params({ q, limit: 20 }) }));
+  }
+}

@@ -1,0 +1,220 @@
+import { TestBed } from '@angular/core/testing';
+import { signal } from '@angular/core';
+import { Subject, filter } from 'rxjs';
+import { makeMe } from '../../testing/fixtures';
+import { ChatMessage, ConversationView } from '../core/api-types';
+import { RealtimeError, RealtimeService, RealtimeStatus, ServerMessage } from '../core/realtime.service';
+import { SessionStore } from '../core/session.store';
+import { ChatApi } from './chat-api';
+import { ChatStore, NEW_CLIENT_ID, PAGE_VISIBLE, mergeMessages } from './chat-store';
+
+const ME = 7;
+const BIA = 8;
+
+function message(seq: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    id: 100 + seq,
+    conversation_id: 1,
+    seq,
+    author: { id: BIA, display_name: 'Bia Costa' },
+    client_id: `c-${seq}`,
+    text: `message ${seq}`,
+    created_at: 1_700_000_000_000 + seq * 1000,
+    ...overrides,
+  };
+}
+
+function conversation(id: number, overrides: Partial<ConversationView> = {}): ConversationView {
+  return {
+    id,
+    kind: 'direct',
+    name: '',
+    topic: '',
+    visibility: 'private',
+    region: 'EU',
+    created_by: ME,
+    created_at: 0,
+    last_seq: 0,
+    my_role: 'owner',
+    last_read_seq: 0,
+    unread: 0,
+    members: [
+      { user_id: ME, display_name: 'Ana Silva', role: 'owner' },
+      { user_id: BIA + id, display_name: `Person ${id}`, role: 'member' },
+    ],
+    ...overrides,
+  };
+}
+
+describe('mergeMessages', () => {
+  it('keeps one copy per seq, in ascending order, whichever way they arrive', () => {
+    const merged = mergeMessages([message(3), message(1)], [message(2), message(3), message(1)]);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('ChatStore', () => {
+  let api: {
+    listConversations: ReturnType<typeof vi.fn>;
+    getConversation: ReturnType<typeof vi.fn>;
+    listMessages: ReturnType<typeof vi.fn>;
+    postMessage: ReturnType<typeof vi.fn>;
+    markRead: ReturnType<typeof vi.fn>;
+  };
+  let incoming: Subject<ServerMessage>;
+  let status: ReturnType<typeof signal<RealtimeStatus>>;
+  let request: ReturnType<typeof vi.fn>;
+  let visible: boolean;
+  let nextClientId: number;
+  let store: ChatStore;
+
+  beforeEach(async () => {
+    api = {
+      listConversations: vi.fn().mockResolvedValue({ items: [conversation(1, { last_seq: 2 }), conversation(2, { last_seq: 5 })] }),
+      getConversation: vi.fn().mockImplementation((id: number) => Promise.resolve(conversation(id))),
+      listMessages: vi.fn().mockResolvedValue({ items: [message(1), message(2)], has_more: true }),
+      postMessage: vi.fn(),
+      markRead: vi.fn().mockResolvedValue(undefined),
+    };
+    incoming = new Subject<ServerMessage>();
+    status = signal<RealtimeStatus>('connected');
+    request = vi.fn();
+    visible = true;
+    nextClientId = 1;
+    const realtime = {
+      status,
+      request,
+      messages: (type: string) => incoming.pipe(filter((m) => m.type === type)),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        ChatStore,
+        { provide: ChatApi, useValue: api },
+        { provide: RealtimeService, useValue: realtime },
+        { provide: PAGE_VISIBLE, useValue: () => visible },
+        { provide: NEW_CLIENT_ID, useValue: () => `client-${nextClientId++}` },
+      ],
+    });
+    TestBed.inject(SessionStore).setProfile(makeMe({ id: ME }));
+    store = TestBed.inject(ChatStore);
+    await store.load();
+  });
+
+  function live(m: ChatMessage): void {
+    incoming.next({ type: 'message.new', conversation_id: m.conversation_id, message: m });
+  }
+
+  it('names a direct message after the other person and sorts it into its section', () => {
+    expect(store.directs().map((c) => c.label)).toEqual(['Person 1', 'Person 2']);
+    expect(store.channels()).toEqual([]);
+  });
+
+  it('opens the newest page, then marks it read up to the last seq', async () => {
+    await store.open(1);
+    expect(api.listMessages).toHaveBeenCalledWith(1, { limit: 50 });
+    expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2]);
+    expect(api.markRead).toHaveBeenCalledWith(1, 2);
+  });
+
+  it('loads older messages before the first seq and merges them in order', async () => {
+    await store.open(1);
+    api.listMessages.mockResolvedValueOnce({ items: [message(0, { id: 99 })], has_more: false });
+    await store.loadOlder();
+    expect(api.listMessages).toHaveBeenLastCalledWith(1, { before: 1, limit: 50 });
+    expect(store.activeMessages().map((m) => m.seq)).toEqual([0, 1, 2]);
+    expect(store.activeHasMore()).toBe(false);
+  });
+
+  it('appends a live message once, even when history and the live stream both carry it', async () => {
+    await store.open(1);
+    live(message(3));
+    live(message(3));
+    live(message(2));
+    expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('counts a live message in another conversation as unread, not in the open one', async () => {
+    await store.open(1);
+    live(message(6, { conversation_id: 2 }));
+    live(message(3));
+    expect(store.directs().find((c) => c.id === 2)?.unread).toBe(1);
+    expect(store.directs().find((c) => c.id === 1)?.unread).toBe(0);
+    expect(api.markRead).toHaveBeenLastCalledWith(1, 3);
+  });
+
+  it('counts a message as unread in the open conversation when the page is hidden', async () => {
+    await store.open(1);
+    visible = false;
+    live(message(3));
+    expect(store.directs().find((c) => c.id === 1)?.unread).toBe(1);
+  });
+
+  it('does not count my own messages (from another tab) as unread', () => {
+    live(message(6, { conversation_id: 2, author: { id: ME, display_name: 'Ana Silva' } }));
+    expect(store.totalUnread()).toBe(0);
+  });
+
+  it('reloads the list when a message arrives in a conversation it does not know yet', () => {
+    api.listConversations.mockClear();
+    live(message(1, { conversation_id: 9 }));
+    expect(api.listConversations).toHaveBeenCalled();
+  });
+
+  it('shows a sent message at once as "sending", then replaces it with the acked one', async () => {
+    await store.open(1);
+    let ack!: (m: ServerMessage) => void;
+    request.mockReturnValue(new Promise((resolve) => (ack = resolve)));
+    const sending = store.send('hello');
+    expect(request).toHaveBeenCalledWith('message.send', { conversation_id: 1, text: 'hello', client_id: 'client-1' });
+    expect(store.activeMessages().at(-1)).toMatchObject({ text: 'hello', state: 'sending', client_id: 'client-1' });
+
+    const stored = message(3, { author: { id: ME, display_name: 'Ana Silva' }, client_id: 'client-1', text: 'hello' });
+    ack({ type: 'message.ack', id: 'c1', message: stored, duplicate: false });
+    await sending;
+    live(stored); // the echo to every tab of the sender
+    const rows = store.activeMessages();
+    expect(rows.map((m) => [m.seq, m.state])).toEqual([
+      [1, 'sent'],
+      [2, 'sent'],
+      [3, 'sent'],
+    ]);
+  });
+
+  it('an echo that arrives before the ack also replaces the pending copy', async () => {
+    await store.open(1);
+    let ack!: (m: ServerMessage) => void;
+    request.mockReturnValue(new Promise((resolve) => (ack = resolve)));
+    const sending = store.send('hi');
+    const stored = message(3, { author: { id: ME, display_name: 'Ana Silva' }, client_id: 'client-1', text: 'hi' });
+    live(stored);
+    expect(store.activeMessages().filter((m) => m.text === 'hi')).toHaveLength(1);
+    ack({ type: 'message.ack', id: 'c1', message: stored, duplicate: false });
+    await sending;
+    expect(store.activeMessages().filter((m) => m.text === 'hi')).toHaveLength(1);
+  });
+
+  it('marks a failed send and retries with the same client_id', async () => {
+    await store.open(1);
+    request.mockRejectedValueOnce(new RealtimeError('disconnected', 'The live connection dropped.'));
+    await store.send('again');
+    expect(store.activeMessages().at(-1)).toMatchObject({ state: 'failed', client_id: 'client-1' });
+
+    const stored = message(3, { author: { id: ME, display_name: 'Ana Silva' }, client_id: 'client-1', text: 'again' });
+    request.mockResolvedValueOnce({ type: 'message.ack', id: 'c2', message: stored, duplicate: true });
+    await store.retry('client-1');
+    expect(request).toHaveBeenLastCalledWith('message.send', { conversation_id: 1, text: 'again', client_id: 'client-1' });
+    expect(store.activeMessages().filter((m) => m.text === 'again')).toEqual([
+      expect.objectContaining({ seq: 3, state: 'sent' }),
+    ]);
+  });
+
+  it('sends over REST with the client_id when the live connection is down', async () => {
+    await store.open(1);
+    status.set('reconnecting');
+    const stored = message(3, { author: { id: ME, display_name: 'Ana Silva' }, client_id: 'client-1', text: 'rest' });
+    api.postMessage.mockResolvedValue(stored);
+    await store.send('rest');
+    expect(api.postMessage).toHaveBeenCalledWith(1, { text: 'rest', client_id: 'client-1' });
+    expect(store.activeMessages().at(-1)).toMatchObject({ seq: 3, state: 'sent' });
+  });
+});

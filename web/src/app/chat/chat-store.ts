@@ -1,0 +1,413 @@
+import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { errorMessage } from '../core/api-error';
+import { ChatMessage, ConversationView, CreateConversationRequest } from '../core/api-types';
+import { RealtimeService } from '../core/realtime.service';
+import { SessionStore } from '../core/session.store';
+import { ChatApi } from './chat-api';
+
+/** Whether the person can see the page right now; a token so tests can decide. */
+export const PAGE_VISIBLE = new InjectionToken<() => boolean>('PAGE_VISIBLE', {
+  providedIn: 'root',
+  factory: () => () => typeof document === 'undefined' || document.visibilityState === 'visible',
+});
+
+/** Makes the idempotency key of a message; a token so tests can predict it. */
+export const NEW_CLIENT_ID = new InjectionToken<() => string>('NEW_CLIENT_ID', {
+  providedIn: 'root',
+  factory: () => () => crypto.randomUUID(),
+});
+
+export const PAGE_SIZE = 50;
+
+/** A message the server has not confirmed yet. */
+export interface PendingMessage {
+  client_id: string;
+  text: string;
+  /** Unix milliseconds, when it was typed. */
+  created_at: number;
+  state: 'sending' | 'failed';
+  error: string | null;
+}
+
+/** One row of the message list: stored, or still on its way. */
+export interface DisplayMessage {
+  key: string;
+  seq: number | null;
+  author: { id: number; display_name: string };
+  client_id: string;
+  text: string;
+  created_at: number;
+  state: 'sent' | 'sending' | 'failed';
+  error: string | null;
+}
+
+interface Thread {
+  messages: ChatMessage[];
+  pending: PendingMessage[];
+  hasMore: boolean;
+  loaded: boolean;
+  loadingOlder: boolean;
+  error: string | null;
+}
+
+const EMPTY_THREAD: Thread = { messages: [], pending: [], hasMore: false, loaded: false, loadingOlder: false, error: null };
+
+/** Merges pages and live messages: one entry per seq (unique within a conversation), ascending. */
+export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
+  const bySeq = new Map<number, ChatMessage>();
+  for (const message of current) bySeq.set(message.seq, message);
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function byName(a: { label: string }, b: { label: string }): number {
+  return a.label.localeCompare(b.label, undefined, { sensitivity: 'base' });
+}
+
+export interface ConversationEntry {
+  id: number;
+  kind: ConversationView['kind'];
+  label: string;
+  unread: number;
+  visibility: ConversationView['visibility'];
+}
+
+/** The chat feature's state: the person's conversations, the messages of those opened, live updates. */
+@Injectable()
+export class ChatStore {
+  private readonly api = inject(ChatApi);
+  private readonly realtime = inject(RealtimeService);
+  private readonly session = inject(SessionStore);
+  private readonly pageVisible = inject(PAGE_VISIBLE);
+  private readonly newClientId = inject(NEW_CLIENT_ID);
+
+  private readonly conversationsState = signal<ConversationView[]>([]);
+  private readonly threadsState = signal<ReadonlyMap<number, Thread>>(new Map());
+  private readonly activeIdState = signal<number | null>(null);
+  private readonly loadedState = signal(false);
+  private readonly errorState = signal<string | null>(null);
+  private readonly openErrorState = signal<string | null>(null);
+  private readingSeq = new Map<number, number>();
+
+  readonly conversations = this.conversationsState.asReadonly();
+  readonly loaded = this.loadedState.asReadonly();
+  readonly error = this.errorState.asReadonly();
+  readonly openError = this.openErrorState.asReadonly();
+  readonly activeId = this.activeIdState.asReadonly();
+  readonly myId = computed(() => this.session.user()?.id ?? null);
+
+  private readonly entries = computed<ConversationEntry[]>(() =>
+    this.conversationsState().map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      label: this.titleOf(c),
+      unread: c.unread,
+      visibility: c.visibility,
+    })),
+  );
+  readonly channels = computed(() => this.entries().filter((c) => c.kind === 'channel').sort(byName));
+  readonly directs = computed(() => this.entries().filter((c) => c.kind === 'direct').sort(byName));
+  readonly groups = computed(() => this.entries().filter((c) => c.kind === 'group').sort(byName));
+  readonly totalUnread = computed(() => this.conversationsState().reduce((sum, c) => sum + c.unread, 0));
+
+  readonly active = computed(() => {
+    const id = this.activeIdState();
+    return this.conversationsState().find((c) => c.id === id) ?? null;
+  });
+  readonly activeTitle = computed(() => {
+    const active = this.active();
+    return active ? this.titleOf(active) : '';
+  });
+  private readonly activeThread = computed(() => {
+    const id = this.activeIdState();
+    return (id !== null && this.threadsState().get(id)) || EMPTY_THREAD;
+  });
+  readonly activeLoaded = computed(() => this.activeThread().loaded);
+  readonly activeHasMore = computed(() => this.activeThread().hasMore);
+  readonly activeLoadingOlder = computed(() => this.activeThread().loadingOlder);
+  readonly activeError = computed(() => this.activeThread().error);
+  /** Stored messages by seq, then the ones still on their way in the order they were typed. */
+  readonly activeMessages = computed<DisplayMessage[]>(() => {
+    const thread = this.activeThread();
+    const me = this.session.user();
+    const stored: DisplayMessage[] = thread.messages.map((m) => ({
+      key: `m${m.id}`,
+      seq: m.seq,
+      author: m.author,
+      client_id: m.client_id,
+      text: m.text,
+      created_at: m.created_at,
+      state: 'sent',
+      error: null,
+    }));
+    const pending: DisplayMessage[] = thread.pending.map((p) => ({
+      key: `p${p.client_id}`,
+      seq: null,
+      author: { id: me?.id ?? 0, display_name: me?.display_name ?? 'You' },
+      client_id: p.client_id,
+      text: p.text,
+      created_at: p.created_at,
+      state: p.state,
+      error: p.error,
+    }));
+    return [...stored, ...pending];
+  });
+
+  constructor() {
+    const incoming = this.realtime.messages('message.new').subscribe((event) => this.receive(event.message));
+    inject(DestroyRef).onDestroy(() => incoming.unsubscribe());
+  }
+
+  /** "Ana Silva" for a DM (the other person), "#general" style names otherwise. */
+  titleOf(c: ConversationView): string {
+    if (c.kind === 'direct') {
+      const me = this.myId();
+      const other = c.members.find((m) => m.user_id !== me);
+      return other?.display_name ?? (c.name || 'Direct message');
+    }
+    if (c.name) return c.name;
+    const me = this.myId();
+    const names = c.members.filter((m) => m.user_id !== me).map((m) => m.display_name);
+    return names.length ? names.join(', ') : 'Group';
+  }
+
+  async load(): Promise<void> {
+    try {
+      const { items } = await this.api.listConversations();
+      // Keep member lists fetched one by one (the list leaves them out for channels).
+      const known = new Map(this.conversationsState().map((c) => [c.id, c]));
+      this.conversationsState.set(
+        items.map((c) => {
+          const before = known.get(c.id);
+          const active = c.id === this.activeIdState() && this.pageVisible();
+          return {
+            ...c,
+            members: c.members.length || !before ? c.members : before.members,
+            unread: active ? 0 : c.unread,
+          };
+        }),
+      );
+      this.errorState.set(null);
+    } catch (failure) {
+      this.errorState.set(errorMessage(failure));
+    } finally {
+      this.loadedState.set(true);
+    }
+  }
+
+  /** Makes `id` the open conversation: its details, its newest page, then marks it read. */
+  async open(id: number): Promise<void> {
+    this.activeIdState.set(id);
+    this.openErrorState.set(null);
+    const details = this.api.getConversation(id).then(
+      (view) => this.upsert(view),
+      (failure) => {
+        if (this.activeIdState() === id) this.openErrorState.set(errorMessage(failure));
+      },
+    );
+    const thread = this.threadsState().get(id);
+    const page = thread?.loaded ? this.catchUp(id) : this.loadNewest(id);
+    await Promise.all([details, page]);
+    if (this.activeIdState() === id) await this.markActiveRead();
+  }
+
+  close(): void {
+    this.activeIdState.set(null);
+  }
+
+  async loadOlder(): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const thread = this.threadsState().get(id);
+    if (!thread?.loaded || !thread.hasMore || thread.loadingOlder) return;
+    const first = thread.messages[0]?.seq;
+    if (first === undefined) return;
+    this.patchThread(id, { loadingOlder: true });
+    try {
+      const page = await this.api.listMessages(id, { before: first, limit: PAGE_SIZE });
+      this.updateThread(id, (t) => ({
+        ...t,
+        messages: mergeMessages(t.messages, page.items),
+        hasMore: page.has_more,
+        loadingOlder: false,
+      }));
+    } catch (failure) {
+      this.patchThread(id, { loadingOlder: false, error: errorMessage(failure) });
+    }
+  }
+
+  /** Shows the message at once and delivers it; resolves when it is stored or has failed. */
+  send(text: string): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null || !text.trim()) return Promise.resolve();
+    const pending: PendingMessage = { client_id: this.newClientId(), text, created_at: Date.now(), state: 'sending', error: null };
+    this.updateThread(id, (t) => ({ ...t, pending: [...t.pending, pending] }));
+    return this.deliver(id, pending.client_id, text);
+  }
+
+  /** Sends a failed message again with the same client_id, so the server stores it at most once. */
+  retry(clientId: string): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return Promise.resolve();
+    const pending = this.threadsState().get(id)?.pending.find((p) => p.client_id === clientId);
+    if (!pending || pending.state !== 'failed') return Promise.resolve();
+    this.setPendingState(id, clientId, 'sending', null);
+    return this.deliver(id, clientId, pending.text);
+  }
+
+  /** Drops a failed message the person gave up on. */
+  discard(clientId: string): void {
+    const id = this.activeIdState();
+    if (id === null) return;
+    this.updateThread(id, (t) => ({ ...t, pending: t.pending.filter((p) => p.client_id !== clientId) }));
+  }
+
+  /** A message.new from the server: append (once), or count it as unread elsewhere. */
+  receive(message: ChatMessage): void {
+    const id = message.conversation_id;
+    const known = this.conversationsState().some((c) => c.id === id);
+    if (!known) {
+      // Someone started a conversation with us, or added us: the list learns about it.
+      void this.load();
+      return;
+    }
+    if (this.threadsState().get(id)?.loaded) this.confirm(id, message);
+    const mine = message.author.id === this.myId();
+    const reading = id === this.activeIdState() && this.pageVisible();
+    this.conversationsState.update((list) =>
+      list.map((c) => {
+        if (c.id !== id) return c;
+        const lastSeq = Math.max(c.last_seq, message.seq);
+        if (mine || reading) return { ...c, last_seq: lastSeq };
+        return message.seq > c.last_seq ? { ...c, last_seq: lastSeq, unread: c.unread + 1 } : c;
+      }),
+    );
+    if (reading && !mine) void this.markActiveRead();
+  }
+
+  /** Tells the server the open conversation has been read up to its newest message. */
+  async markActiveRead(): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null || !this.pageVisible()) return;
+    const messages = this.threadsState().get(id)?.messages ?? [];
+    const conversation = this.conversationsState().find((c) => c.id === id);
+    const lastSeq = Math.max(messages[messages.length - 1]?.seq ?? 0, conversation?.last_seq ?? 0);
+    if (lastSeq <= 0) return;
+    const alreadyRead = Math.max(conversation?.last_read_seq ?? 0, this.readingSeq.get(id) ?? 0);
+    this.conversationsState.update((list) =>
+      list.map((c) => (c.id === id ? { ...c, unread: 0, last_read_seq: Math.max(c.last_read_seq, lastSeq) } : c)),
+    );
+    if (lastSeq <= alreadyRead) return;
+    this.readingSeq.set(id, lastSeq);
+    try {
+      await this.api.markRead(id, lastSeq);
+    } catch {
+      this.readingSeq.delete(id); // the next visit tries again
+    }
+  }
+
+  async create(request: CreateConversationRequest): Promise<ConversationView> {
+    const view = await this.api.createConversation(request);
+    this.upsert(view);
+    return view;
+  }
+
+  async join(id: number): Promise<ConversationView> {
+    const view = await this.api.join(id);
+    this.upsert(view);
+    return view;
+  }
+
+  private async loadNewest(id: number): Promise<void> {
+    try {
+      const page = await this.api.listMessages(id, { limit: PAGE_SIZE });
+      this.updateThread(id, (t) => ({
+        ...t,
+        messages: mergeMessages(t.messages, page.items),
+        hasMore: page.has_more,
+        loaded: true,
+        error: null,
+      }));
+    } catch (failure) {
+      this.patchThread(id, { error: errorMessage(failure) });
+    }
+  }
+
+  /** Fetches what arrived while the conversation was not open (a reconnect may have missed some). */
+  private async catchUp(id: number): Promise<void> {
+    const messages = this.threadsState().get(id)?.messages ?? [];
+    const after = messages[messages.length - 1]?.seq ?? 0;
+    try {
+      const page = await this.api.listMessages(id, { after, limit: 200 });
+      this.updateThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, page.items) }));
+    } catch {
+      // What is shown stays; live updates continue.
+    }
+  }
+
+  private async deliver(id: number, clientId: string, text: string): Promise<void> {
+    try {
+      let message: ChatMessage;
+      if (this.realtime.status() === 'connected') {
+        const reply = await this.realtime.request('message.send', { conversation_id: id, text, client_id: clientId });
+        if (reply.type !== 'message.ack') throw new Error('The server gave an unexpected answer.');
+        message = reply.message;
+      } else {
+        message = await this.api.postMessage(id, { text, client_id: clientId });
+      }
+      this.confirm(id, message);
+      this.conversationsState.update((list) =>
+        list.map((c) => (c.id === id ? { ...c, last_seq: Math.max(c.last_seq, message.seq) } : c)),
+      );
+      if (id === this.activeIdState()) void this.markActiveRead();
+    } catch (failure) {
+      this.setPendingState(id, clientId, 'failed', errorMessage(failure));
+    }
+  }
+
+  /** A stored message replaces its pending copy (matched by client_id) and joins the list once. */
+  private confirm(id: number, message: ChatMessage): void {
+    const mine = message.author.id === this.myId();
+    this.updateThread(id, (t) => ({
+      ...t,
+      messages: mergeMessages(t.messages, [message]),
+      pending: mine ? t.pending.filter((p) => p.client_id !== message.client_id) : t.pending,
+    }));
+  }
+
+  private setPendingState(id: number, clientId: string, state: PendingMessage['state'], error: string | null): void {
+    this.updateThread(id, (t) => ({
+      ...t,
+      pending: t.pending.map((p) => (p.client_id === clientId ? { ...p, state, error } : p)),
+    }));
+  }
+
+  private upsert(view: ConversationView): void {
+    this.conversationsState.update((list) => {
+      const index = list.findIndex((c) => c.id === view.id);
+      if (index < 0) return [...list, view];
+      const before = list[index];
+      const merged: ConversationView = {
+        ...view,
+        members: view.members.length ? view.members : before.members,
+        // Live updates may be ahead of a response that was on its way.
+        last_seq: Math.max(before.last_seq, view.last_seq),
+        last_read_seq: Math.max(before.last_read_seq, view.last_read_seq),
+        unread: view.id === this.activeIdState() ? 0 : view.unread,
+      };
+      return list.map((c, i) => (i === index ? merged : c));
+    });
+  }
+
+  private updateThread(id: number, change: (thread: Thread) => Thread): void {
+    this.threadsState.update((threads) => {
+      const next = new Map(threads);
+      next.set(id, change(threads.get(id) ?? EMPTY_THREAD));
+      return next;
+    });
+  }
+
+  private patchThread(id: number, patch: Partial<Thread>): void {
+    this.updateThread(id, (t) => ({ ...t, ...patch }));
+  }
+}

@@ -1,0 +1,24 @@
+import { Routes } from '@angular/router';
+import { ChatLayout } from './chat-layout';
+import { ChatStore } from './chat-store';
+
+export const chatRoutes: Routes = [
+  {
+    path: '',
+    component: ChatLayout,
+    providers: [ChatStore],
+    children: [
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Chat · Meridian',
+        loadComponent: () => import('./chat-welcome').then((m) => m.ChatWelcome),
+      },
+      {
+        path: ':id',
+        title: 'Chat · Meridian',
+        loadComponent: () => import('./conversation-page').then((m) => m.ConversationPage),
+      },
+    ],
+  },
+];
