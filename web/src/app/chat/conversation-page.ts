@@ -93,6 +93,15 @@ export class ConversationPage {
     inject(DestroyRef).onDestroy(() => this.store.close());
   }
 
+  protected initials(name: string): string {
+    return name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((word) => word[0]?.toUpperCase())
+      .join('');
+  }
+
   protected onScroll(): void {
     const el = this.list()?.nativeElement;
     if (!el) return;
