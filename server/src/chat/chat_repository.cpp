@@ -46,15 +46,16 @@ Result<std::optional<std::int64_t>> ChatRepository::direct_conversation(S& s, co
   return std::optional<std::int64_t>(rows->front().integer(0));
 }
 
-Result<std::int64_t> ChatRepository::insert_conversation(S& s, const Conversation& c,
-                                                         const std::optional<std::string>& direct_key) {
+Result<std::optional<std::int64_t>> ChatRepository::insert_conversation(S& s, const Conversation& c,
+                                                                        const std::optional<std::string>& direct_key) {
   auto rows = s.query(
       "INSERT INTO conversations (kind, name, topic, visibility, direct_key, region, created_by, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       {std::string(kind_name(c.kind)), c.name, c.topic, std::string(visibility_name(c.visibility)),
        direct_key ? storage::Value(*direct_key) : storage::Value(nullptr), c.region, c.created_by, c.created_at});
   if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  if (rows->empty()) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>(rows->front().integer(0));
 }
 
 Result<std::optional<Member>> ChatRepository::membership(S& s, std::int64_t conversation_id, std::int64_t user_id) {
@@ -158,13 +159,25 @@ Result<std::int64_t> ChatRepository::next_seq(S& s, std::int64_t conversation_id
   return rows->front().integer(0);
 }
 
-Result<std::int64_t> ChatRepository::insert_message(S& s, const Message& m, const std::string& region) {
+Result<std::optional<std::int64_t>> ChatRepository::insert_message(S& s, const Message& m,
+                                                                    const std::string& region) {
   auto rows = s.query(
       "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
       {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region});
   if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  if (rows->empty()) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>(rows->front().integer(0));
+}
+
+Result<void> ChatRepository::ensure_owner(S& s, std::int64_t conversation_id) {
+  auto r = s.execute(
+      "UPDATE conversation_members SET role = 'owner' WHERE conversation_id = ? AND user_id = "
+      "(SELECT user_id FROM conversation_members WHERE conversation_id = ? ORDER BY joined_at, user_id LIMIT 1) "
+      "AND NOT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ? AND role = 'owner')",
+      {conversation_id, conversation_id, conversation_id});
+  if (!r.ok()) return r.error();
+  return {};
 }
 
 Result<std::vector<Message>> ChatRepository::messages(S& s, std::int64_t conversation_id,

@@ -26,7 +26,9 @@ class ChatRepository final {
 
   Result<std::optional<Conversation>> conversation(S& s, std::int64_t id);
   Result<std::optional<std::int64_t>> direct_conversation(S& s, const std::string& direct_key);
-  Result<std::int64_t> insert_conversation(S& s, const Conversation& c, const std::optional<std::string>& direct_key);
+  // nullopt when the direct pair already exists: a concurrent create got there first.
+  Result<std::optional<std::int64_t>> insert_conversation(S& s, const Conversation& c,
+                                                          const std::optional<std::string>& direct_key);
   Result<std::optional<Member>> membership(S& s, std::int64_t conversation_id, std::int64_t user_id);
   Result<std::vector<Member>> members(S& s, std::int64_t conversation_id);
   Result<bool> add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, UnixMillis now);
@@ -38,7 +40,10 @@ class ChatRepository final {
   Result<std::optional<Message>> message_by_client_id(S& s, std::int64_t author_id, const std::string& client_id);
   // Reserves the next sequence number of the conversation (row-locked on PostgreSQL).
   Result<std::int64_t> next_seq(S& s, std::int64_t conversation_id);
-  Result<std::int64_t> insert_message(S& s, const Message& m, const std::string& region);
+  // nullopt when (author, client_id) already exists: a concurrent retry got there first.
+  Result<std::optional<std::int64_t>> insert_message(S& s, const Message& m, const std::string& region);
+  // When no owner is left but members are, the longest-standing member becomes owner.
+  Result<void> ensure_owner(S& s, std::int64_t conversation_id);
   Result<std::vector<Message>> messages(S& s, std::int64_t conversation_id, std::optional<std::int64_t> before,
                                         std::optional<std::int64_t> after, int limit);
   Result<void> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);

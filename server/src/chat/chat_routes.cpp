@@ -68,6 +68,14 @@ Result<std::optional<std::int64_t>> query_int(const HttpRequest& req, std::strin
   return std::optional<std::int64_t>(out);
 }
 
+// Answers a WebSocket request with an error, echoing its id exactly as sent.
+void send_error(net::RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
+  boost::json::object out{{"type", "error"},
+                          {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
+  if (auto id = request.if_contains("id")) out["id"] = *id;
+  conn.send(json::serialize(out));
+}
+
 // Sends the new message to every member's live connections (this node).
 void fan_out(net::RealtimeHub& hub, const Posted& posted) {
   if (posted.duplicate) return;  // the first delivery already went out
@@ -232,17 +240,14 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   // WebSocket: {"type":"typing","conversation_id":..} -> the other members get
   // {"type":"typing","conversation_id":..,"user":{"id":..}}; throttled, never stored.
   hub.on("typing", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
-    std::string request_id;
-    if (auto v = env.if_contains("id"); v && v->is_string()) request_id = std::string(v->as_string());
     auto cid = json::optional_int(env, "conversation_id");
     if (!cid.ok() || !*cid) {
-      conn.send(net::RealtimeHub::error_envelope(
-          request_id, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer")));
+      send_error(conn, env, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer"));
       return;
     }
     auto notice = chat.typing(conn.subject(), **cid);
     if (!notice.ok()) {
-      conn.send(net::RealtimeHub::error_envelope(request_id, notice.error()));
+      send_error(conn, env, notice.error());
       return;
     }
     if (notice->throttled) return;
@@ -254,17 +259,14 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   // WebSocket: {"type":"message.send","id":..,"conversation_id":..,"text":..,"client_id":..}
   // -> {"type":"message.ack","id":..,"message":{..},"duplicate":bool} once durably stored.
   hub.on("message.send", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
-    std::string request_id;
-    if (auto v = env.if_contains("id"); v && v->is_string()) request_id = std::string(v->as_string());
     auto cid = json::optional_int(env, "conversation_id");
     if (!cid.ok() || !*cid) {
-      conn.send(net::RealtimeHub::error_envelope(
-          request_id, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer")));
+      send_error(conn, env, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer"));
       return;
     }
     auto posted = post_from(chat, conn.subject(), **cid, env);
     if (!posted.ok()) {
-      conn.send(net::RealtimeHub::error_envelope(request_id, posted.error()));
+      send_error(conn, env, posted.error());
       return;
     }
     boost::json::object ack{{"type", "message.ack"}, {"message", to_json(posted->message)}, {"duplicate", posted->duplicate}};

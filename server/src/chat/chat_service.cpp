@@ -13,12 +13,29 @@ bool blank(std::string_view s) {
 bool has_control_chars(std::string_view s, bool allow_newlines) {
   return std::any_of(s.begin(), s.end(), [&](char c) {
     auto u = static_cast<unsigned char>(c);
-    if (allow_newlines && (c == '\n' || c == '\t')) return false;
+    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) return false;
     return u < 0x20 || u == 0x7f;
   });
 }
 
 Error no_such_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
+
+// A concurrent request stored the same thing first: the transaction is rolled back (so no
+// sequence number is lost) and the whole operation runs once more, finding that row.
+constexpr std::string_view kRaced = "raced with a concurrent request";
+bool raced(const Error& e) { return e.code == ErrorCode::conflict && e.message == kRaced; }
+
+template <class F>
+auto retry_once_if_raced(F&& attempt) {
+  auto r = attempt();
+  if (!r.ok() && raced(r.error())) r = attempt();
+  return r;
+}
+
+// Said the same way whoever asks, so that it reveals nothing about the person.
+Error customers_only_in_support() {
+  return make_error(ErrorCode::forbidden, "customers can only be reached through support conversations");
+}
 
 bool can_manage(MemberRole role) { return role == MemberRole::owner || role == MemberRole::moderator; }
 
@@ -72,68 +89,71 @@ Result<ConversationView> ChatService::create_conversation(const Subject& who, Ne
   if (in.kind == ConversationKind::group) in.visibility = Visibility::private_;
 
   const UnixMillis now = clock_.now_ms();
-  return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
-    for (std::int64_t id : in.member_ids) {
-      auto p = repo_.person(s, id);
-      if (!p.ok()) return p.error();
-      if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
-      // Customers reach the company through support conversations only.
-      if ((*p)->kind == "customer")
-        return make_error(ErrorCode::forbidden, (*p)->display_name + " is a customer: use a support conversation");
-      if ((*p)->kind == "guest" && in.kind == ConversationKind::direct)
-        return make_error(ErrorCode::forbidden, "guests can be invited to groups and channels, not direct messages");
-    }
-    std::optional<std::string> direct_key;
-    if (in.kind == ConversationKind::direct) {
-      const auto [lo, hi] = std::minmax(who.user_id, in.member_ids.front());
-      direct_key = std::to_string(lo) + ":" + std::to_string(hi);
-      auto existing = repo_.direct_conversation(s, *direct_key);
-      if (!existing.ok()) return existing.error();
-      if (*existing) {  // one direct conversation per pair: return it
-        auto c = load(s, **existing);
-        if (!c.ok()) return c.error();
-        auto me = require_member(s, *c, who);
-        if (!me.ok()) return me.error();
-        return view(s, *c, *me);
+  return retry_once_if_raced([&] {
+    return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+      for (std::int64_t id : in.member_ids) {
+        auto p = repo_.person(s, id);
+        if (!p.ok()) return p.error();
+        if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+        // Customers reach the company through support conversations only.
+        if ((*p)->kind == "customer") return customers_only_in_support();
+        if ((*p)->kind == "guest" && in.kind == ConversationKind::direct)
+          return make_error(ErrorCode::forbidden, "guests can be invited to groups and channels, not direct messages");
       }
-    }
-    Conversation c;
-    c.kind = in.kind;
-    c.name = in.name;
-    c.topic = in.topic;
-    c.visibility = in.visibility;
-    c.region = who.region;
-    c.created_by = who.user_id;
-    c.created_at = now;
-    auto id = repo_.insert_conversation(s, c, direct_key);
-    if (!id.ok()) return id.error();
-    c.id = *id;
-    const MemberRole creator_role = in.kind == ConversationKind::direct ? MemberRole::member : MemberRole::owner;
-    MERIDIAN_TRY(repo_.add_member(s, c.id, who.user_id, creator_role, now));
-    for (std::int64_t member : in.member_ids) MERIDIAN_TRY(repo_.add_member(s, c.id, member, MemberRole::member, now));
-    auto me = require_member(s, c, who);
-    if (!me.ok()) return me.error();
-    return view(s, c, *me);
+      std::optional<std::string> direct_key;
+      if (in.kind == ConversationKind::direct) {
+        const auto [lo, hi] = std::minmax(who.user_id, in.member_ids.front());
+        direct_key = std::to_string(lo) + ":" + std::to_string(hi);
+        auto existing = repo_.direct_conversation(s, *direct_key);
+        if (!existing.ok()) return existing.error();
+        if (*existing) {  // one direct conversation per pair: return it
+          auto c = load(s, **existing);
+          if (!c.ok()) return c.error();
+          auto me = require_member(s, *c, who);
+          if (!me.ok()) return me.error();
+          return view(s, *c, *me);
+        }
+      }
+      Conversation c;
+      c.kind = in.kind;
+      c.name = in.name;
+      c.topic = in.topic;
+      c.visibility = in.visibility;
+      c.region = who.region;
+      c.created_by = who.user_id;
+      c.created_at = now;
+      auto id = repo_.insert_conversation(s, c, direct_key);
+      if (!id.ok()) return id.error();
+      if (!*id) return make_error(ErrorCode::conflict, std::string(kRaced));
+      c.id = **id;
+      const MemberRole creator_role = in.kind == ConversationKind::direct ? MemberRole::member : MemberRole::owner;
+      MERIDIAN_TRY(repo_.add_member(s, c.id, who.user_id, creator_role, now));
+      for (std::int64_t member : in.member_ids)
+        MERIDIAN_TRY(repo_.add_member(s, c.id, member, MemberRole::member, now));
+      auto me = require_member(s, c, who);
+      if (!me.ok()) return me.error();
+      return view(s, c, *me);
+    });
   });
 }
 
 Result<std::vector<ConversationView>> ChatService::conversations(const Subject& who) {
-  return storage::read_value<std::vector<ConversationView>>(
-      db_, [&](storage::Session& s) -> Result<std::vector<ConversationView>> {
-        auto mine = repo_.conversations_of(s, who.user_id);
-        if (!mine.ok()) return mine.error();
-        std::vector<ConversationView> out;
-        for (auto& [c, me] : *mine) {
-          ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
-          if (c.kind != ConversationKind::channel) {  // small: show who is in it
-            auto members = repo_.members(s, c.id);
-            if (!members.ok()) return members.error();
-            v.members = std::move(*members);
-          }
-          out.push_back(std::move(v));
-        }
-        return out;
-      });
+  return storage::read_value<
+      std::vector<ConversationView>>(db_, [&](storage::Session& s) -> Result<std::vector<ConversationView>> {
+    auto mine = repo_.conversations_of(s, who.user_id);
+    if (!mine.ok()) return mine.error();
+    std::vector<ConversationView> out;
+    for (auto& [c, me] : *mine) {
+      ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
+      if (c.kind != ConversationKind::channel) {  // small: show who is in it
+        auto members = repo_.members(s, c.id);
+        if (!members.ok()) return members.error();
+        v.members = std::move(*members);
+      }
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
 }
 
 Result<ConversationView> ChatService::conversation(const Subject& who, std::int64_t id) {
@@ -179,7 +199,7 @@ Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
     if (!me.ok()) return me.error();
     auto removed = repo_.remove_member(s, id, who.user_id);
     if (!removed.ok()) return removed.error();
-    return {};
+    return repo_.ensure_owner(s, id);  // the last owner leaving hands the conversation on
   });
 }
 
@@ -191,14 +211,15 @@ Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::i
     if (!me.ok()) return me.error();
     if (c->kind == ConversationKind::direct)
       return make_error(ErrorCode::invalid_argument, "a direct conversation has exactly two people; start a group");
-    // Groups: any member may invite. Channels: owners and moderators.
+    // Groups: members from the company may invite. Channels: owners and moderators.
+    if (who.kind == UserKind::guest || who.kind == UserKind::customer || me->role == MemberRole::read_only)
+      return make_error(ErrorCode::forbidden, "you cannot add people to this conversation");
     if (c->kind == ConversationKind::channel && !can_manage(me->role))
       return make_error(ErrorCode::forbidden, "only owners and moderators of #" + c->name + " can add people");
     auto p = repo_.person(s, user_id);
     if (!p.ok()) return p.error();
     if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
-    if ((*p)->kind == "customer")
-      return make_error(ErrorCode::forbidden, (*p)->display_name + " is a customer: use a support conversation");
+    if ((*p)->kind == "customer") return customers_only_in_support();
     auto added = repo_.add_member(s, id, user_id, MemberRole::member, clock_.now_ms());
     if (!added.ok()) return added.error();
     return {};
@@ -234,42 +255,45 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
   if (has_control_chars(text, true))
     return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
   const UnixMillis now = clock_.now_ms();
-  return storage::write_value<Posted>(db_, [&](storage::Session& s) -> Result<Posted> {
-    auto c = load(s, id);
-    if (!c.ok()) return c.error();
-    auto me = require_member(s, *c, who);
-    if (!me.ok()) return me.error();
-    if (me->role == MemberRole::read_only)
-      return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
-    Posted out;
-    auto seen = repo_.message_by_client_id(s, who.user_id, client_id);
-    if (!seen.ok()) return seen.error();
-    if (*seen) {
-      if ((*seen)->conversation_id != id)
-        return make_error(ErrorCode::conflict, "client_id was already used for a message elsewhere");
-      out.message = **seen;
-      out.duplicate = true;
-    } else {
-      auto seq = repo_.next_seq(s, id);
-      if (!seq.ok()) return seq.error();
-      Message m;
-      m.conversation_id = id;
-      m.seq = *seq;
-      m.author_id = who.user_id;
-      m.author_name = me->display_name;
-      m.client_id = client_id;
-      m.text = std::move(text);
-      m.created_at = now;
-      auto mid = repo_.insert_message(s, m, c->region);
-      if (!mid.ok()) return mid.error();
-      m.id = *mid;
-      MERIDIAN_TRY(repo_.set_last_read(s, id, who.user_id, m.seq));  // you have read what you wrote
-      out.message = std::move(m);
-    }
-    auto members = repo_.members(s, id);
-    if (!members.ok()) return members.error();
-    for (const auto& m : *members) out.recipients.push_back(m.user_id);
-    return out;
+  return retry_once_if_raced([&] {
+    return storage::write_value<Posted>(db_, [&](storage::Session& s) -> Result<Posted> {
+      auto c = load(s, id);
+      if (!c.ok()) return c.error();
+      auto me = require_member(s, *c, who);
+      if (!me.ok()) return me.error();
+      if (me->role == MemberRole::read_only)
+        return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
+      Posted out;
+      auto seen = repo_.message_by_client_id(s, who.user_id, client_id);
+      if (!seen.ok()) return seen.error();
+      if (*seen) {
+        if ((*seen)->conversation_id != id)
+          return make_error(ErrorCode::conflict, "client_id was already used for a message elsewhere");
+        out.message = **seen;
+        out.duplicate = true;
+      } else {
+        auto seq = repo_.next_seq(s, id);
+        if (!seq.ok()) return seq.error();
+        Message m;
+        m.conversation_id = id;
+        m.seq = *seq;
+        m.author_id = who.user_id;
+        m.author_name = me->display_name;
+        m.client_id = client_id;
+        m.text = text;  // copied: a raced attempt runs again
+        m.created_at = now;
+        auto mid = repo_.insert_message(s, m, c->region);
+        if (!mid.ok()) return mid.error();
+        if (!*mid) return make_error(ErrorCode::conflict, std::string(kRaced));
+        m.id = **mid;
+        MERIDIAN_TRY(repo_.set_last_read(s, id, who.user_id, m.seq));  // you have read what you wrote
+        out.message = std::move(m);
+      }
+      auto members = repo_.members(s, id);
+      if (!members.ok()) return members.error();
+      for (const auto& m : *members) out.recipients.push_back(m.user_id);
+      return out;
+    });
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -211,6 +212,55 @@ TEST_P(ChatServiceTest, TypingGoesToTheOtherMembersAndIsThrottled) {
   clock_.advance_ms(ChatService::kTypingThrottleMs);
   EXPECT_FALSE(chat_->typing(ana_, c.conversation.id)->throttled);
   EXPECT_EQ(chat_->typing(cleo_, c.conversation.id).error().code, ErrorCode::not_found);  // outsiders: nothing
+}
+
+TEST_P(ChatServiceTest, SimultaneousRetriesStoreTheMessageOnce) {
+  auto c = make(ana_, ConversationKind::direct, {ben_.user_id});
+  std::vector<std::thread> retries;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i)
+    retries.emplace_back([&] {
+      if (chat_->post(ana_, c.conversation.id, "flaky network", "same-key").ok()) ++ok;
+    });
+  for (auto& t : retries) t.join();
+  EXPECT_EQ(ok.load(), 6);
+  auto all = chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 50);
+  ASSERT_EQ(all->items.size(), 1u);
+  EXPECT_EQ(all->items[0].seq, 1);
+  // No sequence number was lost to the raced attempts.
+  EXPECT_EQ(chat_->post(ana_, c.conversation.id, "next", "next-key")->message.seq, 2);
+}
+
+TEST_P(ChatServiceTest, SimultaneousDirectCreatesYieldOneConversation) {
+  std::vector<std::thread> creators;
+  std::vector<std::int64_t> ids(4, 0);
+  for (int i = 0; i < 4; ++i)
+    creators.emplace_back([&, i] {
+      auto r = chat_->create_conversation(i % 2 ? ana_ : ben_,
+                                          NewConversation{ConversationKind::direct, "", "", {}, {i % 2 ? ben_.user_id : ana_.user_id}});
+      if (r.ok()) ids[i] = r->conversation.id;
+    });
+  for (auto& t : creators) t.join();
+  for (auto id : ids) EXPECT_EQ(id, ids[0]);
+  EXPECT_NE(ids[0], 0);
+}
+
+TEST_P(ChatServiceTest, TheLastOwnerLeavingHandsTheChannelOn) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id, cleo_.user_id}, "handover");
+  ASSERT_TRUE(chat_->leave(ana_, c.conversation.id).ok());
+  auto view = chat_->conversation(ben_, c.conversation.id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->my_role, MemberRole::owner);  // the longest-standing member
+  EXPECT_TRUE(chat_->add_member(ben_, c.conversation.id, ana_.user_id).ok());
+}
+
+TEST_P(ChatServiceTest, GuestsCannotInviteAndRefusalsDoNotNameCustomers) {
+  auto group = make(ana_, ConversationKind::group, {}, "mixed");
+  ASSERT_TRUE(chat_->add_member(ana_, group.conversation.id, gus_.user_id).ok());
+  EXPECT_EQ(chat_->add_member(gus_, group.conversation.id, cleo_.user_id).error().code, ErrorCode::forbidden);
+  auto refusal = chat_->add_member(ana_, group.conversation.id, carl_.user_id);
+  ASSERT_FALSE(refusal.ok());
+  EXPECT_EQ(refusal.error().message.find("carl"), std::string::npos) << refusal.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -146,6 +146,8 @@ describe('chat', () => {
     assert.equal(e1.error.code, 'invalid_argument');
     wa.send(JSON.stringify({ type: 'message.send', id: 'e2', conversation_id: 999999, text: 'x', client_id: 'e2' }));
     assert.equal((await wa.next((m) => m.type === 'error' && m.id === 'e2')).error.code, 'not_found');
+    wa.send(JSON.stringify({ type: 'message.send', id: 77, conversation_id: 999999, text: 'x', client_id: 'e3' }));
+    assert.equal((await wa.next((m) => m.type === 'error' && m.id === 77)).error.code, 'not_found', 'a numeric id is echoed as sent');
     wa.close();
   });
 });
