@@ -23,11 +23,15 @@ Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
 }
 
 constexpr const char* kMessageColumns =
-    "m.id, m.conversation_id, m.seq, m.author_id, u.display_name, m.client_id, m.text, m.created_at";
+    "m.id, m.conversation_id, m.seq, m.author_id, u.display_name, m.client_id, m.text, m.created_at, "
+    "m.change_seq, m.edited_at, m.deleted_at";
 
 Message message_from(const storage::Row& r) {
-  return Message{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.text(6),
-                 r.integer(7)};
+  Message m{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.text(6), r.integer(7)};
+  m.change_seq = r.integer(8);
+  m.edited_at = r.optional_integer(9);
+  m.deleted_at = r.optional_integer(10);
+  return m;
 }
 
 }  // namespace
@@ -104,6 +108,15 @@ Result<bool> ChatRepository::remove_member(S& s, std::int64_t conversation_id, s
   return *r > 0;
 }
 
+Result<std::int64_t> ChatRepository::unread(S& s, std::int64_t conversation_id, std::int64_t user_id,
+                                           std::int64_t last_read_seq) {
+  auto rows = s.query(
+      "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq > ? AND author_id <> ? AND deleted_at IS NULL",
+      {conversation_id, last_read_seq, user_id});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
 Result<std::vector<std::pair<Conversation, Member>>> ChatRepository::conversations_of(S& s, std::int64_t user_id) {
   auto rows = s.query(std::string("SELECT ") + kConversationColumns +
                           ", m.role, m.last_read_seq FROM conversations c "
@@ -162,9 +175,9 @@ Result<std::int64_t> ChatRepository::next_seq(S& s, std::int64_t conversation_id
 Result<std::optional<std::int64_t>> ChatRepository::insert_message(S& s, const Message& m,
                                                                     const std::string& region) {
   auto rows = s.query(
-      "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
-      {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region});
+      "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region, change_seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
+      {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region, m.seq});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>(rows->front().integer(0));
@@ -203,6 +216,58 @@ Result<std::vector<Message>> ChatRepository::messages(S& s, std::int64_t convers
   std::vector<Message> out;
   for (const auto& r : *rows) out.push_back(message_from(r));
   if (!forward) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::optional<Message>> ChatRepository::message(S& s, std::int64_t conversation_id,
+                                                      std::int64_t message_id) {
+  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
+                          " FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ? AND m.conversation_id = ?",
+                      {message_id, conversation_id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Message>{};
+  return std::optional<Message>(message_from(rows->front()));
+}
+
+Result<void> ChatRepository::record_version(S& s, const Message& current, UnixMillis now, std::int64_t by) {
+  auto r = s.execute(
+      "INSERT INTO message_versions (message_id, version, text, replaced_at, replaced_by) "
+      "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM message_versions WHERE message_id = ?",
+      {current.id, current.text, now, by, current.id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> ChatRepository::set_text(S& s, std::int64_t message_id, const std::string& text,
+                                      std::int64_t change_seq, UnixMillis now) {
+  auto r = s.execute("UPDATE messages SET text = ?, change_seq = ?, edited_at = ? WHERE id = ?",
+                     {text, change_seq, now, message_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> ChatRepository::tombstone(S& s, std::int64_t message_id, std::int64_t change_seq, UnixMillis now) {
+  auto r = s.execute("UPDATE messages SET text = '', change_seq = ?, deleted_at = ? WHERE id = ?",
+                     {change_seq, now, message_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::int64_t> ChatRepository::version_count(S& s, std::int64_t message_id) {
+  auto rows = s.query("SELECT COUNT(*) FROM message_versions WHERE message_id = ?", {message_id});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::vector<Message>> ChatRepository::changes(S& s, std::int64_t conversation_id, std::int64_t after,
+                                                     int limit) {
+  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
+                          " FROM messages m JOIN users u ON u.id = m.author_id "
+                          "WHERE m.conversation_id = ? AND m.change_seq > ? ORDER BY m.change_seq ASC LIMIT ?",
+                      {conversation_id, after, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  std::vector<Message> out;
+  for (const auto& r : *rows) out.push_back(message_from(r));
   return out;
 }
 

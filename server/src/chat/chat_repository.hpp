@@ -34,6 +34,8 @@ class ChatRepository final {
   Result<bool> add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, UnixMillis now);
   Result<bool> remove_member(S& s, std::int64_t conversation_id, std::int64_t user_id);
   Result<std::vector<std::pair<Conversation, Member>>> conversations_of(S& s, std::int64_t user_id);
+  // Messages by others after what the user has read, not counting deleted ones.
+  Result<std::int64_t> unread(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t last_read_seq);
   Result<std::vector<Conversation>> public_channels(S& s, const std::string& text, int limit);
   Result<std::optional<PersonRef>> person(S& s, std::int64_t user_id);
 
@@ -46,6 +48,15 @@ class ChatRepository final {
   Result<void> ensure_owner(S& s, std::int64_t conversation_id);
   Result<std::vector<Message>> messages(S& s, std::int64_t conversation_id, std::optional<std::int64_t> before,
                                         std::optional<std::int64_t> after, int limit);
+  Result<std::optional<Message>> message(S& s, std::int64_t conversation_id, std::int64_t message_id);
+  // Keeps the current text as a version, then replaces it (edit) or clears it (delete).
+  Result<void> record_version(S& s, const Message& current, UnixMillis now, std::int64_t by);
+  Result<void> set_text(S& s, std::int64_t message_id, const std::string& text, std::int64_t change_seq,
+                        UnixMillis now);
+  Result<void> tombstone(S& s, std::int64_t message_id, std::int64_t change_seq, UnixMillis now);
+  Result<std::int64_t> version_count(S& s, std::int64_t message_id);
+  // Messages whose latest change is after `after`, oldest change first.
+  Result<std::vector<Message>> changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit);
   Result<void> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);
 };
 

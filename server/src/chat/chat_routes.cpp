@@ -17,10 +17,13 @@ boost::json::object to_json(const Message& m) {
   return boost::json::object{{"id", m.id},
                              {"conversation_id", m.conversation_id},
                              {"seq", m.seq},
+                             {"change_seq", m.change_seq},
                              {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
                              {"client_id", m.client_id},
                              {"text", m.text},
-                             {"created_at", m.created_at}};
+                             {"created_at", m.created_at},
+                             {"edited_at", m.edited_at ? boost::json::value(*m.edited_at) : boost::json::value(nullptr)},
+                             {"deleted", m.deleted_at.has_value()}};
 }
 
 boost::json::object to_json(const Conversation& c) {
@@ -218,6 +221,57 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
       return HttpResponse::error(
           make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
     auto page = chat.history(*req.subject, *id, *before, *after, static_cast<int>(n));
+    if (!page.ok()) return HttpResponse::error(page.error());
+    boost::json::array items;
+    for (const auto& m : page->items) items.push_back(to_json(m));
+    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
+  }, kSmall);
+
+  // Edit and delete: the members' connections get {"type":"message.updated","message":{..}}.
+  auto changed_response = [&hub](Result<ChatService::Changed> changed) {
+    if (!changed.ok()) return HttpResponse::error(changed.error());
+    if (!changed->unchanged) {
+      const std::string event = json::serialize(boost::json::object{{"type", "message.updated"},
+                                                                    {"conversation_id", changed->message.conversation_id},
+                                                                    {"message", to_json(changed->message)}});
+      for (std::int64_t user : changed->recipients) hub.send_to_user(user, event);
+    }
+    return ok_json(200, to_json(changed->message));
+  };
+
+  router.add("PATCH", "/api/v1/conversations/{id}/messages/{message_id}", [&chat, changed_response](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto mid = id_in(req.path_param("message_id"), "message id");
+    if (!mid.ok()) return HttpResponse::error(mid.error());
+    auto body = json::parse_object(req.body);
+    if (!body.ok()) return HttpResponse::error(body.error());
+    if (auto r = json::reject_unknown_fields(*body, {"text"}); !r.ok()) return HttpResponse::error(r.error());
+    auto text = json::required_string(*body, "text", kMaxMessageBytes + 1);
+    if (!text.ok()) return HttpResponse::error(text.error());
+    return changed_response(chat.edit(*req.subject, *id, *mid, std::move(*text)));
+  }, kMessage);
+
+  router.add("DELETE", "/api/v1/conversations/{id}/messages/{message_id}", [&chat, changed_response](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto mid = id_in(req.path_param("message_id"), "message id");
+    if (!mid.ok()) return HttpResponse::error(mid.error());
+    return changed_response(chat.remove(*req.subject, *id, *mid));
+  }, kSmall);
+
+  router.add("GET", "/api/v1/conversations/{id}/changes", [&chat](HttpRequest& req) {
+    auto id = id_in(req.path_param("id"), "conversation id");
+    if (!id.ok()) return HttpResponse::error(id.error());
+    auto after = query_int(req, "after");
+    if (!after.ok()) return HttpResponse::error(after.error());
+    auto limit = query_int(req, "limit");
+    if (!limit.ok()) return HttpResponse::error(limit.error());
+    const std::int64_t n = limit->value_or(200);
+    if (n < 1 || n > kMaxPage)
+      return HttpResponse::error(
+          make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
+    auto page = chat.changes(*req.subject, *id, after->value_or(0), static_cast<int>(n));
     if (!page.ok()) return HttpResponse::error(page.error());
     boost::json::array items;
     for (const auto& m : page->items) items.push_back(to_json(m));

@@ -37,6 +37,16 @@ Error customers_only_in_support() {
   return make_error(ErrorCode::forbidden, "customers can only be reached through support conversations");
 }
 
+Result<void> check_text(const std::string& text) {
+  if (text.size() > kMaxMessageBytes)
+    return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
+  if (blank(text)) return make_error(ErrorCode::invalid_argument, "a message needs some text");
+  if (has_control_chars(text, true))
+    return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
+  return {};
+}
+
+
 bool can_manage(MemberRole role) { return role == MemberRole::owner || role == MemberRole::moderator; }
 
 }  // namespace
@@ -61,7 +71,9 @@ Result<Member> ChatService::require_member(storage::Session& s, const Conversati
 }
 
 Result<ConversationView> ChatService::view(storage::Session& s, const Conversation& c, const Member& me) {
-  ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
+  auto unread = repo_.unread(s, c.id, me.user_id, me.last_read_seq);
+  if (!unread.ok()) return unread.error();
+  ConversationView v{c, me.role, me.last_read_seq, *unread, {}};
   auto members = repo_.members(s, c.id);
   if (!members.ok()) return members.error();
   v.members = std::move(*members);
@@ -144,7 +156,9 @@ Result<std::vector<ConversationView>> ChatService::conversations(const Subject& 
     if (!mine.ok()) return mine.error();
     std::vector<ConversationView> out;
     for (auto& [c, me] : *mine) {
-      ConversationView v{c, me.role, me.last_read_seq, std::max<std::int64_t>(0, c.last_seq - me.last_read_seq), {}};
+      auto unread = repo_.unread(s, c.id, who.user_id, me.last_read_seq);
+      if (!unread.ok()) return unread.error();
+      ConversationView v{c, me.role, me.last_read_seq, *unread, {}};
       if (c.kind != ConversationKind::channel) {  // small: show who is in it
         auto members = repo_.members(s, c.id);
         if (!members.ok()) return members.error();
@@ -249,11 +263,7 @@ Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std
 Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id) {
   if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
-  if (text.size() > kMaxMessageBytes)
-    return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
-  if (blank(text)) return make_error(ErrorCode::invalid_argument, "a message needs some text");
-  if (has_control_chars(text, true))
-    return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
+  MERIDIAN_TRY(check_text(text));
   const UnixMillis now = clock_.now_ms();
   return retry_once_if_raced([&] {
     return storage::write_value<Posted>(db_, [&](storage::Session& s) -> Result<Posted> {
@@ -350,6 +360,84 @@ Result<ChatService::TypingNotice> ChatService::typing(const Subject& who, std::i
   if (!recipients.ok()) return recipients.error();
   notice.recipients = std::move(*recipients);
   return notice;
+}
+
+
+Result<ChatService::Changed> ChatService::edit(const Subject& who, std::int64_t id, std::int64_t message_id,
+                                               std::string text) {
+  MERIDIAN_TRY(check_text(text));
+  return change_message(who, id, message_id, text);
+}
+
+Result<ChatService::Changed> ChatService::remove(const Subject& who, std::int64_t id, std::int64_t message_id) {
+  return change_message(who, id, message_id, std::nullopt);
+}
+
+// new_text: the edit; nullopt: delete.
+Result<ChatService::Changed> ChatService::change_message(const Subject& who, std::int64_t id,
+                                                         std::int64_t message_id,
+                                                         const std::optional<std::string>& new_text) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<Changed>(db_, [&](storage::Session& s) -> Result<Changed> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto current = repo_.message(s, id, message_id);
+    if (!current.ok()) return current.error();
+    if (!*current) return make_error(ErrorCode::not_found, "no such message in this conversation");
+    const Message& m = **current;
+    const bool mine = m.author_id == who.user_id;
+    if (new_text) {
+      if (!mine) return make_error(ErrorCode::forbidden, "you can only edit your own messages");
+      if (m.deleted_at) return make_error(ErrorCode::conflict, "the message was deleted");
+    } else if (!mine && !can_manage(me->role)) {
+      return make_error(ErrorCode::forbidden, "only the author, owners and moderators can delete a message");
+    }
+    if (me->role == MemberRole::read_only && mine)
+      return make_error(ErrorCode::forbidden, "you can read but not change messages in this conversation");
+    Changed out;
+    if ((new_text && *new_text == m.text) || (!new_text && m.deleted_at)) {
+      out.message = m;
+      out.unchanged = true;
+      return out;
+    }
+    MERIDIAN_TRY(repo_.record_version(s, m, now, who.user_id));  // kept for audit
+    auto seq = repo_.next_seq(s, id);
+    if (!seq.ok()) return seq.error();
+    if (new_text)
+      MERIDIAN_TRY(repo_.set_text(s, message_id, *new_text, *seq, now));
+    else
+      MERIDIAN_TRY(repo_.tombstone(s, message_id, *seq, now));
+    auto updated = repo_.message(s, id, message_id);
+    if (!updated.ok()) return updated.error();
+    out.message = **updated;
+    auto members = repo_.members(s, id);
+    if (!members.ok()) return members.error();
+    for (const auto& member : *members) out.recipients.push_back(member.user_id);
+    return out;
+  });
+}
+
+Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  if (after < 0) return make_error(ErrorCode::invalid_argument, "after must be 0 or more");
+  return storage::read_value<HistoryPage>(db_, [&](storage::Session& s) -> Result<HistoryPage> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto rows = repo_.changes(s, id, after, limit + 1);
+    if (!rows.ok()) return rows.error();
+    HistoryPage page;
+    page.items = std::move(*rows);
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.has_more = true;
+      page.items.pop_back();
+    }
+    return page;
+  });
 }
 
 Result<void> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {

@@ -64,6 +64,20 @@ class ChatService final {
                               std::optional<std::int64_t> after, int limit);
   Result<void> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
 
+  // Edit (author only; the earlier text is kept as a version) and delete (author, owner
+  // or moderator; leaves a tombstone). Each takes the conversation's next sequence number
+  // as the message's change_seq, so clients catch up with changes().
+  struct Changed {
+    Message message;
+    bool unchanged = false;  // same text, or already deleted: nothing stored, nothing to send
+    std::vector<std::int64_t> recipients;
+  };
+  Result<Changed> edit(const Subject& who, std::int64_t id, std::int64_t message_id, std::string text);
+  Result<Changed> remove(const Subject& who, std::int64_t id, std::int64_t message_id);
+  // Messages (new, edited or deleted) whose latest change is after `after`, in change order:
+  // what a client that was away must apply, each message once in its latest state.
+  Result<HistoryPage> changes(const Subject& who, std::int64_t id, std::int64_t after, int limit);
+
   // "Someone is typing": who should be told (the other members), or nothing when this
   // person already signalled within the throttle window. Not stored.
   struct TypingNotice {
@@ -74,6 +88,8 @@ class ChatService final {
   static constexpr std::int64_t kTypingThrottleMs = 2'000;
 
  private:
+  Result<Changed> change_message(const Subject& who, std::int64_t id, std::int64_t message_id,
+                                 const std::optional<std::string>& new_text);
   Result<Member> require_member(storage::Session& s, const Conversation& c, const Subject& who);
   Result<Conversation> load(storage::Session& s, std::int64_t id);
   Result<ConversationView> view(storage::Session& s, const Conversation& c, const Member& me);

@@ -263,6 +263,64 @@ TEST_P(ChatServiceTest, GuestsCannotInviteAndRefusalsDoNotNameCustomers) {
   EXPECT_EQ(refusal.error().message.find("carl"), std::string::npos) << refusal.error().message;
 }
 
+TEST_P(ChatServiceTest, EditsKeepEarlierVersionsAndOnlyTheAuthorEdits) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "edits");
+  auto posted = chat_->post(ana_, c.conversation.id, "teh draft", "e1");
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(chat_->edit(ben_, c.conversation.id, posted->message.id, "hijack").error().code, ErrorCode::forbidden);
+  auto edited = chat_->edit(ana_, c.conversation.id, posted->message.id, "the draft");
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->message.text, "the draft");
+  EXPECT_TRUE(edited->message.edited_at.has_value());
+  EXPECT_EQ(edited->message.seq, 1);         // its place in the conversation is unchanged
+  EXPECT_EQ(edited->message.change_seq, 2);  // the change has its own sequence number
+  auto versions = storage::read_value<std::string>(*db_, [&](storage::Session& s) -> Result<std::string> {
+    auto rows = s.query("SELECT text FROM message_versions WHERE message_id = ?", {posted->message.id});
+    if (!rows.ok()) return rows.error();
+    return rows->at(0).text(0);
+  });
+  EXPECT_EQ(*versions, "teh draft");
+  EXPECT_TRUE(chat_->edit(ana_, c.conversation.id, posted->message.id, "the draft")->unchanged);
+  // An edit is not a new message: Ben's unread count stays at one.
+  EXPECT_EQ(chat_->conversations(ben_)->front().unread, 1);
+}
+
+TEST_P(ChatServiceTest, DeleteLeavesATombstoneAndModeratorsMayDeleteOthers) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id, cleo_.user_id}, "mod");
+  auto bens = chat_->post(ben_, c.conversation.id, "spam spam", "d1");
+  EXPECT_EQ(chat_->remove(cleo_, c.conversation.id, bens->message.id).error().code, ErrorCode::forbidden);
+  auto gone = chat_->remove(ana_, c.conversation.id, bens->message.id);  // ana owns the channel
+  ASSERT_TRUE(gone.ok()) << gone.error().message;
+  EXPECT_TRUE(gone->message.deleted_at.has_value());
+  EXPECT_EQ(gone->message.text, "");
+  EXPECT_TRUE(chat_->remove(ben_, c.conversation.id, bens->message.id)->unchanged);
+  EXPECT_EQ(chat_->edit(ben_, c.conversation.id, bens->message.id, "undo").error().code, ErrorCode::conflict);
+  auto page = chat_->history(cleo_, c.conversation.id, std::nullopt, std::nullopt, 10);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_TRUE(page->items[0].deleted_at.has_value());
+  EXPECT_EQ(chat_->conversations(cleo_)->front().unread, 0);  // deleted messages are not unread
+}
+
+TEST_P(ChatServiceTest, ChangesReplayEverythingMissedOnceInOrder) {
+  auto c = make(ana_, ConversationKind::direct, {ben_.user_id});
+  auto m1 = chat_->post(ana_, c.conversation.id, "one", "c1");
+  auto m2 = chat_->post(ana_, c.conversation.id, "two", "c2");
+  const std::int64_t seen = m2->message.seq;  // Ben's client stops here
+  auto m3 = chat_->post(ana_, c.conversation.id, "three", "c3");
+  ASSERT_TRUE(chat_->edit(ana_, c.conversation.id, m1->message.id, "one (edited)").ok());
+  ASSERT_TRUE(chat_->edit(ana_, c.conversation.id, m1->message.id, "one (edited twice)").ok());
+  ASSERT_TRUE(chat_->remove(ana_, c.conversation.id, m3->message.id).ok());
+  auto missed = chat_->changes(ben_, c.conversation.id, seen, 200);
+  ASSERT_TRUE(missed.ok());
+  ASSERT_EQ(missed->items.size(), 2u);  // m1 (latest edit) and m3 (tombstone), once each
+  EXPECT_EQ(missed->items[0].id, m1->message.id);
+  EXPECT_EQ(missed->items[0].text, "one (edited twice)");
+  EXPECT_EQ(missed->items[1].id, m3->message.id);
+  EXPECT_TRUE(missed->items[1].deleted_at.has_value());
+  EXPECT_LT(missed->items[0].change_seq, missed->items[1].change_seq);
+  EXPECT_EQ(chat_->changes(cleo_, c.conversation.id, 0, 10).error().code, ErrorCode::not_found);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

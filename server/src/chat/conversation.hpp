@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,8 +56,11 @@ struct Message {
   std::int64_t author_id = 0;
   std::string author_name;
   std::string client_id;  // the sender's idempotency key
-  std::string text;
+  std::string text;  // empty once deleted
   UnixMillis created_at = 0;
+  std::int64_t change_seq = 0;  // seq of its latest change: its own seq until edited or deleted
+  std::optional<UnixMillis> edited_at;
+  std::optional<UnixMillis> deleted_at;  // a tombstone: the message was deleted
 };
 
 }  // namespace meridian::chat

@@ -138,6 +138,30 @@ describe('chat', () => {
     for (const w of [wa, wb, wc]) w.close();
   });
 
+  it('edits and deletes: members see message.updated live, and a returning client catches up from /changes', async () => {
+    const conv = await api(server, 'POST', '/api/v1/conversations', { token: ana.token, body: { kind: 'group', name: 'edits', member_ids: [ben.user.id] } });
+    const m1 = await api(server, 'POST', `/api/v1/conversations/${conv.json.id}/messages`, { token: ana.token, body: { text: 'teh plan', client_id: 'p1' } });
+    const m2 = await api(server, 'POST', `/api/v1/conversations/${conv.json.id}/messages`, { token: ana.token, body: { text: 'oops', client_id: 'p2' } });
+    const wb = live(server, ben.token);
+    await wb.opened;
+    const edited = await api(server, 'PATCH', `/api/v1/conversations/${conv.json.id}/messages/${m1.json.id}`, { token: ana.token, body: { text: 'the plan' } });
+    assert.equal(edited.status, 200, edited.text);
+    assert.equal(edited.json.text, 'the plan');
+    assert.ok(edited.json.edited_at);
+    const live1 = await wb.next((m) => m.type === 'message.updated');
+    assert.equal(live1.message.id, m1.json.id);
+    assert.equal((await api(server, 'PATCH', `/api/v1/conversations/${conv.json.id}/messages/${m1.json.id}`, { token: ben.token, body: { text: 'mine now' } })).status, 403);
+    assert.equal((await api(server, 'DELETE', `/api/v1/conversations/${conv.json.id}/messages/${m2.json.id}`, { token: ben.token })).status, 403);
+    const del = await api(server, 'DELETE', `/api/v1/conversations/${conv.json.id}/messages/${m2.json.id}`, { token: ana.token });
+    assert.equal(del.json.deleted, true);
+    assert.equal(del.json.text, '');
+    // A client that last saw seq 1 gets each changed message once, latest state, in order.
+    const changes = await api(server, 'GET', `/api/v1/conversations/${conv.json.id}/changes?after=1`, { token: ben.token });
+    assert.deepEqual(changes.json.items.map((m) => [m.id, m.text, m.deleted]), [[m1.json.id, 'the plan', false], [m2.json.id, '', true]]);
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv.json.id}/changes?after=0`, { token: cleo.token })).status, 404);
+    wb.close();
+  });
+
   it('answers malformed message.send envelopes with error envelopes', async () => {
     const wa = live(server, ana.token);
     await wa.opened;

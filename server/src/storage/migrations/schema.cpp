@@ -118,6 +118,23 @@ CREATE TABLE messages (
   UNIQUE (author_id, client_id)
 );
 )sql"},
+    // Every change to a message (edit, delete) takes the conversation's next sequence number
+    // as its change_seq, so "changes after N" replays everything a client missed, once each.
+    {3, "chat_message_changes", R"sql(
+ALTER TABLE messages ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN edited_at BIGINT;
+ALTER TABLE messages ADD COLUMN deleted_at BIGINT;
+UPDATE messages SET change_seq = seq;
+CREATE INDEX messages_changes ON messages(conversation_id, change_seq);
+CREATE TABLE message_versions (
+  message_id BIGINT NOT NULL REFERENCES messages(id),
+  version BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  replaced_at BIGINT NOT NULL,
+  replaced_by BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (message_id, version)
+);
+)sql"},
 };
 
 }  // namespace
