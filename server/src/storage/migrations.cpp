@@ -1,5 +1,7 @@
 #include "storage/migrations.hpp"
 
+#include <algorithm>
+#include <set>
 #include <string>
 
 #include "core/log.hpp"
@@ -29,21 +31,28 @@ Result<int> apply_migrations(Database& db, std::span<const Migration> migrations
     return s.execute_script(kCreateVersionTable);
   }));
 
-  auto current = read_value<int>(db, [](Session& s) -> Result<int> {
-    auto rows = s.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  // Migrations apply by version, each once: an area may add a version inside its own
+  // range after a higher one from another area has been applied (see schema_parts.hpp).
+  auto recorded = read_value<std::set<int>>(db, [](Session& s) -> Result<std::set<int>> {
+    auto rows = s.query("SELECT version FROM schema_migrations");
     if (!rows.ok()) return rows.error();
-    return static_cast<int>(rows->at(0).integer(0));
+    std::set<int> versions;
+    for (std::size_t i = 0; i < rows->size(); ++i) versions.insert(static_cast<int>(rows->at(i).integer(0)));
+    return versions;
   });
-  if (!current.ok()) return current.error();
+  if (!recorded.ok()) return recorded.error();
 
-  int latest = migrations.empty() ? 0 : migrations.back().version;
-  if (*current > latest) {
-    return make_error(ErrorCode::internal, "database schema version " + std::to_string(*current) +
-                                               " is newer than this build's " + std::to_string(latest));
+  std::set<int> known;
+  for (const Migration& m : migrations) known.insert(m.version);
+  for (int v : *recorded) {
+    if (!known.contains(v)) {
+      return make_error(ErrorCode::internal, "database schema version " + std::to_string(v) +
+                                                 " is newer than this build's (unknown migration)");
+    }
   }
-  int applied = *current;
+  int applied = recorded->empty() ? 0 : *recorded->rbegin();
   for (const Migration& m : migrations) {
-    if (m.version <= applied) continue;
+    if (recorded->contains(m.version)) continue;
     auto r = db.write([&](Session& s) -> Result<void> {
       // Re-check under the lock: another node may have migrated meanwhile.
       MERIDIAN_TRY(lock_for_migration(s));
@@ -61,7 +70,7 @@ Result<int> apply_migrations(Database& db, std::span<const Migration> migrations
                                             ") failed: " + r.error().message);
     }
     log::info("storage.migrated", {{"version", std::int64_t{m.version}}, {"name", m.name}});
-    applied = m.version;
+    applied = std::max(applied, m.version);
   }
   return applied;
 }

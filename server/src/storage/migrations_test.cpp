@@ -32,10 +32,11 @@ TEST_P(MigrationsTest, AppliesTheSchemaOnceAndRecordsItsVersion) {
 TEST_P(MigrationsTest, AppliesOnlyNewerMigrationsForward) {
   ASSERT_TRUE(apply_migrations(*db_, kV1).ok());
   ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {
-                  auto r = s.execute("INSERT INTO notes (body) VALUES (?)", {std::string("kept")});
-                  if (!r.ok()) return r.error();
-                  return {};
-                }).ok());
+                   auto r = s.execute("INSERT INTO notes (body) VALUES (?)", {std::string("kept")});
+                   if (!r.ok()) return r.error();
+                   return {};
+                 })
+                  .ok());
   auto v2 = apply_migrations(*db_, kV2);
   ASSERT_TRUE(v2.ok()) << v2.error().message;
   EXPECT_EQ(*v2, 2);
@@ -48,6 +49,28 @@ TEST_P(MigrationsTest, AppliesOnlyNewerMigrationsForward) {
   EXPECT_EQ(*body, "kept/");
 }
 
+constexpr Migration kV1And3[] = {{1, "notes", "CREATE TABLE notes (id {{ID}}, body TEXT NOT NULL)"},
+                                 {3, "tags", "CREATE TABLE tags (name TEXT NOT NULL)"}};
+constexpr Migration kV1To3[] = {{1, "notes", "CREATE TABLE notes (id {{ID}}, body TEXT NOT NULL)"},
+                                {2, "notes_author", "ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT ''"},
+                                {3, "tags", "CREATE TABLE tags (name TEXT NOT NULL)"}};
+
+// Areas own version ranges: a version added inside a lower range after a higher one
+// was applied must still be applied, once.
+TEST_P(MigrationsTest, AppliesAVersionAddedBelowTheHighestApplied) {
+  ASSERT_TRUE(apply_migrations(*db_, kV1And3).ok());
+  auto filled = apply_migrations(*db_, kV1To3);
+  ASSERT_TRUE(filled.ok()) << filled.error().message;
+  EXPECT_EQ(*filled, 3);
+  auto ok = db_->write([](Session& s) -> Result<void> {
+    auto r = s.execute("INSERT INTO notes (body, author) VALUES (?, ?)", {std::string("b"), std::string("a")});
+    if (!r.ok()) return r.error();
+    return {};
+  });
+  EXPECT_TRUE(ok.ok());
+  EXPECT_TRUE(apply_migrations(*db_, kV1To3).ok());
+}
+
 TEST_P(MigrationsTest, RefusesADatabaseNewerThanThisBuild) {
   ASSERT_TRUE(apply_migrations(*db_, kV2).ok());
   auto older = apply_migrations(*db_, kV1);
@@ -58,8 +81,7 @@ TEST_P(MigrationsTest, RefusesADatabaseNewerThanThisBuild) {
 TEST_P(MigrationsTest, ConcurrentStartsApplyEachMigrationOnce) {
   std::vector<std::thread> nodes;
   std::vector<Result<int>> results(4, Result<int>(0));
-  for (int i = 0; i < 4; ++i)
-    nodes.emplace_back([&, i] { results[i] = apply_migrations(*db_, schema_migrations()); });
+  for (int i = 0; i < 4; ++i) nodes.emplace_back([&, i] { results[i] = apply_migrations(*db_, schema_migrations()); });
   for (auto& t : nodes) t.join();
   for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.error().message;
   auto count = read_value<std::int64_t>(*db_, [](Session& s) -> Result<std::int64_t> {

@@ -1,6 +1,11 @@
 // Meridian's schema as forward-only migrations. Never edit a released migration:
-// add a new one with the next version.
+// add a new one. Each area keeps its migrations in its own file with its own range of
+// version numbers (see schema_parts.hpp), so work on one area never renumbers another.
+#include <algorithm>
+#include <vector>
+
 #include "storage/migrations.hpp"
+#include "storage/migrations/schema_parts.hpp"
 
 namespace meridian::storage {
 namespace {
@@ -139,6 +144,18 @@ CREATE TABLE message_versions (
 
 }  // namespace
 
-std::span<const Migration> schema_migrations() { return kMigrations; }
+std::span<const Migration> foundation_migrations() { return kMigrations; }
+
+std::span<const Migration> schema_migrations() {
+  static const std::vector<Migration> all = [] {
+    std::vector<Migration> v;
+    for (auto part : {foundation_migrations(), chat_feature_migrations(), chat_operation_migrations(),
+                      files_migrations(), meetings_migrations()})
+      v.insert(v.end(), part.begin(), part.end());
+    std::sort(v.begin(), v.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return v;
+  }();
+  return all;
+}
 
 }  // namespace meridian::storage

@@ -1,0 +1,20 @@
+// The schema's parts, one per area, each with its own range of version numbers:
+//   foundation 1-3 (identity, chat core)      chat features 4-9 (reactions, threads, mentions, settings)
+//   chat operations 10-19 (support, presence, search, retention)
+//   files 20-29                               meetings 30-39
+// Migrations apply by version, each once, so a part may add versions inside its range later.
+#pragma once
+
+#include <span>
+
+#include "storage/migrations.hpp"
+
+namespace meridian::storage {
+
+std::span<const Migration> foundation_migrations();
+std::span<const Migration> chat_feature_migrations();
+std::span<const Migration> chat_operation_migrations();
+std::span<const Migration> files_migrations();
+std::span<const Migration> meetings_migrations();
+
+}  // namespace meridian::storage
