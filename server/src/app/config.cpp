@@ -116,6 +116,7 @@ ParsedConfig load_config(int argc, char** argv) {
   Config& c = out.config;
   if (config_file.empty()) config_file = env("MERIDIAN_CONFIG").value_or("");
   if (!config_file.empty()) apply_toml(c, config_file);
+  c.config_file = config_file;
   apply_env(c);
   if (!address.empty()) c.address = address;
   if (port >= 0) c.port = to_port(port, "--port");

@@ -28,6 +28,7 @@ struct Config {
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;
   std::map<std::string, std::string> country_regions;  // overrides, e.g. {"GB": "UK"}
+  std::string config_file;  // the TOML file read, if any (modules read their own sections from it)
 };
 
 struct ParsedConfig {

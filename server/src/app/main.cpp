@@ -17,6 +17,8 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "identity/identity_routes.hpp"
+#include "meetings/meetings_config.hpp"
+#include "meetings/meetings_routes.hpp"
 #include "net/server.hpp"
 #include "region/region_routes.hpp"
 #include "storage/migrations.hpp"
@@ -86,6 +88,8 @@ int run(const Config& c) {
   audit::add_audit_routes(router, audit_log, policy);
   chat::ChatService chat(*db, policy, clock);
   chat::add_chat_routes(router, hub, chat);
+  meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file));
+  meetings::add_meetings_routes(router, hub, meetings);
 
   net::Metrics metrics;
   net::ServerOptions options;
@@ -97,7 +101,12 @@ int run(const Config& c) {
   options.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_seconds);
   net::Server server(
       options, router, hub,
-      [&identity](std::string_view token, std::string_view) { return identity.authenticate(token); },
+      [&identity, &meetings](std::string_view token, std::string_view) -> Result<Subject> {
+        // Meeting guest passes are scoped tokens; anything else is a session token.
+        if (auto guest = meetings.authenticate_guest(token); guest.ok() || guest.error().code != ErrorCode::not_found)
+          return guest;
+        return identity.authenticate(token);
+      },
       [&db, &event_bus] { return db->ready() && event_bus.ready(); }, metrics);
   auto port = server.start();
   if (!port.ok()) throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +

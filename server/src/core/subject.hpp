@@ -20,6 +20,10 @@ struct Subject {
   std::string country;  // ISO 3166-1 alpha-2
   std::string region;   // e.g. EU, US, APAC
   std::string email;
+  // Empty for a full session. A scoped token (e.g. a meeting guest's, "meeting:12") is
+  // accepted only by routes and WebSocket types registered as accepting scoped tokens,
+  // which then check the scope themselves.
+  std::string scope;
 
   bool has_role(Role r) const {
     for (Role x : roles)

@@ -73,6 +73,8 @@ StringResponse call_route(const ServerState& state, RequestPlan& plan, IncomingR
       if (who.error().code == ErrorCode::unauthenticated) return unauthenticated(version, who.error().message, true);
       return to_beast(HttpResponse::error(who.error()), version);
     }
+    if (!who->scope.empty() && !route.options.accepts_scoped_tokens)
+      return unauthenticated(version, "this token is valid only for its meeting", true);
     subject = std::move(who.value());
   }
   HttpRequest r = to_handler_request(req, plan, remote_ip, request_id);

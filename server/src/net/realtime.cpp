@@ -36,7 +36,14 @@ std::string error_envelope_for(const boost::json::value* id, ErrorCode code, std
 
 }  // namespace
 
-void RealtimeHub::on(std::string type, WsHandler handler) { handlers_[std::move(type)] = std::move(handler); }
+void RealtimeHub::on(std::string type, WsHandler handler, bool accepts_scoped_tokens) {
+  if (accepts_scoped_tokens) scoped_types_[type] = true;
+  handlers_[std::move(type)] = std::move(handler);
+}
+
+void RealtimeHub::on_close(std::function<void(std::uint64_t, const Subject&)> handler) {
+  close_handlers_.push_back(std::move(handler));
+}
 
 void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   boost::system::error_code ec;
@@ -69,6 +76,10 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
     conn.send(error_envelope_for(id, "unknown_type", "unknown message type '" + shown + "'"));
     return;
   }
+  if (!conn.subject().scope.empty() && !scoped_types_.contains(handler->first)) {
+    conn.send(error_envelope_for(id, ErrorCode::unauthenticated, "this token is valid only for its meeting"));
+    return;
+  }
   try {
     handler->second(conn, envelope);
   } catch (const std::exception& e) {
@@ -87,24 +98,48 @@ void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
   {
     std::lock_guard lock(mutex_);
     std::int64_t user_id = conn->subject().user_id;
-    connections_[conn->id()] = Entry{conn, user_id};
+    connections_[conn->id()] = Entry{conn, user_id, conn->subject()};
     connections_by_user_.emplace(user_id, conn->id());
   }
   if (open_handler_) open_handler_(*conn);
 }
 
 void RealtimeHub::detach(std::uint64_t connection_id) {
-  std::lock_guard lock(mutex_);
-  auto it = connections_.find(connection_id);
-  if (it == connections_.end()) return;
-  auto [first, last] = connections_by_user_.equal_range(it->second.user_id);
-  for (auto u = first; u != last; ++u) {
-    if (u->second == connection_id) {
-      connections_by_user_.erase(u);
-      break;
+  Subject subject;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = connections_.find(connection_id);
+    if (it == connections_.end()) return;
+    auto [first, last] = connections_by_user_.equal_range(it->second.user_id);
+    for (auto u = first; u != last; ++u) {
+      if (u->second == connection_id) {
+        connections_by_user_.erase(u);
+        break;
+      }
+    }
+    subject = std::move(it->second.subject);
+    connections_.erase(it);
+  }
+  for (const auto& handler : close_handlers_) {
+    try {
+      handler(connection_id, subject);
+    } catch (const std::exception& e) {
+      log::error("ws.close_handler_exception", {{"what", std::string_view(e.what())}});
     }
   }
-  connections_.erase(it);
+}
+
+bool RealtimeHub::send_to_connection(std::uint64_t connection_id, const std::string& text) {
+  std::shared_ptr<RealtimeConnection> conn;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = connections_.find(connection_id);
+    if (it == connections_.end()) return false;
+    conn = it->second.connection.lock();
+  }
+  if (!conn) return false;
+  conn->send(text);
+  return true;
 }
 
 std::size_t RealtimeHub::connection_count() const {

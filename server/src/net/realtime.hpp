@@ -37,7 +37,9 @@ using WsHandler = std::function<void(RealtimeConnection&, const boost::json::obj
 // Routes envelopes by type and keeps the set of live connections for fan-out.
 class RealtimeHub {
  public:
-  void on(std::string type, WsHandler handler);
+  // Connections opened with a scoped token (Subject::scope) are answered `unauthenticated`
+  // for every type not registered with accepts_scoped_tokens.
+  void on(std::string type, WsHandler handler, bool accepts_scoped_tokens = false);
   // Called once for every connection right after it is attached (e.g. to greet it).
   void on_open(std::function<void(RealtimeConnection&)> handler);
 
@@ -45,11 +47,16 @@ class RealtimeHub {
   // unknown type with an error envelope (the connection stays open).
   void dispatch(RealtimeConnection& conn, std::string_view text);
 
+  // Called for every connection after it was detached (it can no longer be sent to).
+  void on_close(std::function<void(std::uint64_t connection_id, const Subject& subject)> handler);
+
   void attach(const std::shared_ptr<RealtimeConnection>& conn);
   void detach(std::uint64_t connection_id);
   std::size_t connection_count() const;
   // Sends to every live connection of the user (all their tabs).
   void send_to_user(std::int64_t user_id, const std::string& text);
+  // Sends to one connection when it is still open; false when it is gone.
+  bool send_to_connection(std::uint64_t connection_id, const std::string& text);
   // Closes every user session (e.g. after logout or deactivation).
   void close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason);
   // Closes the connections opened with one session token (e.g. after its logout).
@@ -63,12 +70,15 @@ class RealtimeHub {
   struct Entry {
     std::weak_ptr<RealtimeConnection> connection;
     std::int64_t user_id = 0;  // kept here: detach runs when the connection is already gone
+    Subject subject;           // for the close handlers, for the same reason
   };
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot() const;
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot_user(std::int64_t user_id) const;
 
   // Registered before the server starts; read-only afterwards.
   std::unordered_map<std::string, WsHandler> handlers_;
+  std::unordered_map<std::string, bool> scoped_types_;
+  std::vector<std::function<void(std::uint64_t, const Subject&)>> close_handlers_;
   std::function<void(RealtimeConnection&)> open_handler_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Entry> connections_;

@@ -11,7 +11,10 @@ namespace {
 
 class FakeConnection final : public RealtimeConnection {
  public:
-  FakeConnection(std::uint64_t id, std::int64_t user_id) : id_(id) { subject_.user_id = user_id; }
+  FakeConnection(std::uint64_t id, std::int64_t user_id, std::string scope = "") : id_(id) {
+    subject_.user_id = user_id;
+    subject_.scope = std::move(scope);
+  }
   std::uint64_t id() const override { return id_; }
   const Subject& subject() const override { return subject_; }
   void send(std::string text) override { sent.push_back(std::move(text)); }
@@ -26,6 +29,46 @@ class FakeConnection final : public RealtimeConnection {
   std::uint64_t id_;
   Subject subject_;
 };
+
+TEST(RealtimeHub, ScopedTokensReachOnlyTypesThatAcceptThem) {
+  RealtimeHub hub;
+  int plain = 0, scoped = 0;
+  hub.on("chat.thing", [&](RealtimeConnection&, const boost::json::object&) { ++plain; });
+  hub.on("meet.thing", [&](RealtimeConnection&, const boost::json::object&) { ++scoped; }, true);
+  FakeConnection guest(1, -5, "meeting:3");
+  hub.dispatch(guest, R"({"type":"chat.thing","id":"a"})");
+  EXPECT_EQ(plain, 0);
+  EXPECT_EQ(guest.last().at("error").at("code").as_string(), "unauthenticated");
+  EXPECT_EQ(guest.last().at("id").as_string(), "a");
+  hub.dispatch(guest, R"({"type":"meet.thing"})");
+  EXPECT_EQ(scoped, 1);
+  FakeConnection user(2, 7);
+  hub.dispatch(user, R"({"type":"chat.thing"})");
+  hub.dispatch(user, R"({"type":"meet.thing"})");
+  EXPECT_EQ(plain, 1);
+  EXPECT_EQ(scoped, 2);
+}
+
+TEST(RealtimeHub, SendsToOneConnectionAndTellsCloseHandlersAfterDetach) {
+  RealtimeHub hub;
+  std::vector<std::uint64_t> closed;
+  hub.on_close([&](std::uint64_t id, const Subject& who) {
+    closed.push_back(id);
+    EXPECT_EQ(who.user_id, 7);
+  });
+  auto a = std::make_shared<FakeConnection>(1, 7);
+  auto b = std::make_shared<FakeConnection>(2, 7);
+  hub.attach(a);
+  hub.attach(b);
+  EXPECT_TRUE(hub.send_to_connection(2, "x"));
+  EXPECT_TRUE(a->sent.empty());
+  EXPECT_EQ(b->sent.size(), 1u);
+  hub.detach(2);
+  EXPECT_FALSE(hub.send_to_connection(2, "y"));
+  EXPECT_EQ(closed, std::vector<std::uint64_t>{2});
+  hub.detach(2);  // unknown: no second call
+  EXPECT_EQ(closed.size(), 1u);
+}
 
 TEST(RealtimeHub, PingIsAnsweredWithPongAndTheSameId) {
   RealtimeHub hub;

@@ -20,6 +20,9 @@ struct RouteOptions {
   // Slow CPU work (password hashing): runs on the blocking pool instead of an I/O thread,
   // so that a burst of sign-ins does not stall everyone else's requests.
   bool blocking = false;
+  // Subjects authenticated by a scoped token (Subject::scope) get 401 unless the route
+  // accepts them; such a route checks the scope itself.
+  bool accepts_scoped_tokens = false;
 };
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;

@@ -16,11 +16,13 @@ const Grant kGrants[] = {
     {Role::admin,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::manage_users,
       Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log,
-      Action::start_conversation}},
+      Action::start_conversation, Action::host_meeting}},
     {Role::employee,
-     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation}},
+     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation,
+      Action::host_meeting}},
     {Role::agent,
-     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation}},
+     {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation,
+      Action::host_meeting}},
     {Role::customer, {Action::read_own_profile}},
     {Role::guest, {Action::read_own_profile}},
 };
@@ -47,6 +49,7 @@ const char* action_name(Action action) {
     case Action::manage_feature_toggles: return "change feature toggles";
     case Action::read_audit_log: return "read the audit log";
     case Action::start_conversation: return "start conversations";
+    case Action::host_meeting: return "host meetings";
   }
   return "do this";
 }
@@ -57,7 +60,7 @@ bool Policy::permits(const Subject& subject, Action action, const Resource& reso
   if (action == Action::read_user_profile && resource.owner_id == subject.user_id) return true;
   if ((subject.kind == UserKind::customer || subject.kind == UserKind::guest) &&
       (action == Action::read_directory || action == Action::read_user_profile ||
-       action == Action::start_conversation) &&
+       action == Action::start_conversation || action == Action::host_meeting) &&
       !subject.has_role(Role::admin)) {
     return false;
   }

@@ -20,6 +20,7 @@ enum class Action {
   manage_feature_toggles,
   read_audit_log,
   start_conversation,   // direct messages, groups and channels (not customers or guests)
+  host_meeting,         // create instant or scheduled meetings (not customers or guests)
 };
 
 const char* action_name(Action action);

@@ -1,0 +1,59 @@
+// Meetings as stored: a room with a persistent link code, instant or scheduled, its
+// invitees and its guest passes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/subject.hpp"
+#include "meetings/room.hpp"
+
+namespace meridian::meetings {
+
+enum class MeetingKind { instant, scheduled };
+const char* meeting_kind_name(MeetingKind kind);
+
+struct Invitee {
+  std::int64_t user_id = 0;
+  std::string display_name;
+  UserKind kind = UserKind::employee;
+  std::string country;
+  std::string time_zone;
+  MeetingRole role = MeetingRole::participant;  // participant or cohost
+  std::optional<std::int64_t> via_team_id;
+};
+
+struct Meeting {
+  std::int64_t id = 0;
+  std::string code;  // the persistent room link: /meet/<code>
+  std::string title;
+  MeetingKind kind = MeetingKind::instant;
+  std::int64_t host_id = 0;
+  std::string host_name;
+  std::optional<UnixMillis> starts_at;  // UTC; absent for instant meetings
+  std::int64_t duration_minutes = 60;
+  std::string time_zone;  // the organiser's, for display; starts_at stays UTC
+  bool lobby_for_external = true;
+  bool guests_can_share_screen = false;
+  UnixMillis created_at = 0;
+  std::optional<UnixMillis> ended_at;  // the last "end for all"
+  std::vector<Invitee> invitees;
+};
+
+struct GuestPass {
+  std::int64_t guest_id = 0;
+  std::int64_t meeting_id = 0;
+  std::string display_name;
+  std::string token;  // returned once; only its hash is stored
+  UnixMillis expires_at = 0;
+};
+
+inline constexpr const char* kGuestTokenPrefix = "mg_";
+
+// The scope string carried by a guest's Subject: "meeting:<id>".
+std::string meeting_scope(std::int64_t meeting_id);
+
+}  // namespace meridian::meetings

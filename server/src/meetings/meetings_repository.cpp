@@ -1,0 +1,146 @@
+#include "meetings/meetings_repository.hpp"
+
+namespace meridian::meetings {
+namespace {
+
+constexpr const char* kMeetingColumns =
+    "m.id, m.code, m.title, m.kind, m.host_id, u.display_name, m.starts_at, m.duration_minutes, m.time_zone, "
+    "m.lobby_for_external, m.guests_can_share_screen, m.created_at, m.ended_at";
+
+Meeting meeting_from(const storage::Row& r) {
+  Meeting m;
+  m.id = r.integer(0);
+  m.code = r.text(1);
+  m.title = r.text(2);
+  m.kind = r.text(3) == "scheduled" ? MeetingKind::scheduled : MeetingKind::instant;
+  m.host_id = r.integer(4);
+  m.host_name = r.text(5);
+  m.starts_at = r.optional_integer(6);
+  m.duration_minutes = r.integer(7);
+  m.time_zone = r.text(8);
+  m.lobby_for_external = r.integer(9) != 0;
+  m.guests_can_share_screen = r.integer(10) != 0;
+  m.created_at = r.integer(11);
+  m.ended_at = r.optional_integer(12);
+  return m;
+}
+
+Result<std::optional<Meeting>> one_meeting(storage::Session& s, const std::string& where, const storage::Value& key) {
+  auto rows = s.query(
+      std::string("SELECT ") + kMeetingColumns + " FROM meetings m JOIN users u ON u.id = m.host_id WHERE " + where,
+      {key});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Meeting>{};
+  return std::optional<Meeting>(meeting_from(rows->front()));
+}
+
+GuestRecord guest_from(const storage::Row& r) {
+  GuestRecord g;
+  g.id = r.integer(0);
+  g.meeting_id = r.integer(1);
+  g.display_name = r.text(2);
+  g.expires_at = r.integer(3);
+  g.revoked = !r.is_null(4);
+  return g;
+}
+
+}  // namespace
+
+Result<std::optional<std::int64_t>> MeetingsRepository::insert_meeting(S& s, const Meeting& m) {
+  auto rows = s.query(
+      "INSERT INTO meetings (code, title, kind, host_id, starts_at, duration_minutes, time_zone, lobby_for_external, "
+      "guests_can_share_screen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      {m.code, m.title, std::string(meeting_kind_name(m.kind)), m.host_id,
+       m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes, m.time_zone,
+       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, m.created_at});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>(rows->front().integer(0));
+}
+
+Result<void> MeetingsRepository::insert_invitee(S& s, std::int64_t meeting_id, const Invitee& i) {
+  auto r = s.execute(
+      "INSERT INTO meeting_invitees (meeting_id, user_id, role, via_team_id) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING",
+      {meeting_id, i.user_id, std::string(meeting_role_name(i.role)),
+       i.via_team_id ? storage::Value(*i.via_team_id) : storage::Value(nullptr)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::optional<Meeting>> MeetingsRepository::meeting(S& s, std::int64_t id) {
+  return one_meeting(s, "m.id = ?", id);
+}
+
+Result<std::optional<Meeting>> MeetingsRepository::meeting_by_code(S& s, const std::string& code) {
+  return one_meeting(s, "m.code = ?", code);
+}
+
+Result<std::vector<Invitee>> MeetingsRepository::invitees(S& s, std::int64_t meeting_id) {
+  auto rows = s.query("SELECT user_id, role, via_team_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY user_id",
+                      {meeting_id});
+  if (!rows.ok()) return rows.error();
+  std::vector<Invitee> out;
+  for (const auto& r : *rows) {
+    Invitee i;
+    i.user_id = r.integer(0);
+    parse_meeting_role(r.text(1), i.role);
+    i.via_team_id = r.optional_integer(2);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> MeetingsRepository::meeting_ids_for(S& s, std::int64_t user_id, std::int64_t limit) {
+  auto rows = s.query(
+      "SELECT id FROM meetings WHERE host_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?) "
+      "ORDER BY id DESC LIMIT ?",
+      {user_id, user_id, limit});
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
+Result<void> MeetingsRepository::mark_ended(S& s, std::int64_t meeting_id, UnixMillis at) {
+  auto r = s.execute("UPDATE meetings SET ended_at = ? WHERE id = ?", {at, meeting_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::int64_t> MeetingsRepository::insert_guest(S& s, std::int64_t meeting_id, const std::string& display_name,
+                                                      const std::string& token_hash, UnixMillis now,
+                                                      UnixMillis expires_at) {
+  auto rows = s.query(
+      "INSERT INTO meeting_guests (meeting_id, display_name, token_hash, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?) RETURNING id",
+      {meeting_id, display_name, token_hash, now, expires_at});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::optional<GuestRecord>> MeetingsRepository::guest_by_token_hash(S& s, const std::string& token_hash) {
+  auto rows =
+      s.query("SELECT id, meeting_id, display_name, expires_at, revoked_at FROM meeting_guests WHERE token_hash = ?",
+              {token_hash});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<GuestRecord>{};
+  return std::optional<GuestRecord>(guest_from(rows->front()));
+}
+
+Result<std::optional<GuestRecord>> MeetingsRepository::guest(S& s, std::int64_t id) {
+  auto rows =
+      s.query("SELECT id, meeting_id, display_name, expires_at, revoked_at FROM meeting_guests WHERE id = ?", {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<GuestRecord>{};
+  return std::optional<GuestRecord>(guest_from(rows->front()));
+}
+
+Result<void> MeetingsRepository::revoke_guests(S& s, std::int64_t meeting_id, UnixMillis at) {
+  auto r = s.execute("UPDATE meeting_guests SET revoked_at = ? WHERE meeting_id = ? AND revoked_at IS NULL",
+                     {at, meeting_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+}  // namespace meridian::meetings

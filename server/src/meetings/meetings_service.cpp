@@ -1,0 +1,421 @@
+#include "meetings/meetings_service.hpp"
+
+#include <algorithm>
+
+#include "core/random.hpp"
+#include "meetings/turn_credentials.hpp"
+#include "region/countries.hpp"
+
+namespace meridian::meetings {
+namespace {
+
+constexpr std::int64_t kMaxInvitees = 500;
+constexpr std::int64_t kMyMeetingsLimit = 100;
+
+bool is_external(UserKind k) { return k == UserKind::customer || k == UserKind::guest; }
+
+Result<std::string> clean_name(std::string_view text, std::string_view what, std::size_t max_chars) {
+  std::size_t b = 0, e = text.size();
+  while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  std::string_view t = text.substr(b, e - b);
+  if (t.empty()) return make_error(ErrorCode::invalid_argument, std::string(what) + " must not be blank");
+  if (t.size() > max_chars)
+    return make_error(ErrorCode::invalid_argument,
+                      std::string(what) + " is at most " + std::to_string(max_chars) + " bytes");
+  for (unsigned char c : t)
+    if (c < 0x20 || c == 0x7f)
+      return make_error(ErrorCode::invalid_argument, std::string(what) + " must not contain control characters");
+  return std::string(t);
+}
+
+}  // namespace
+
+const char* meeting_kind_name(MeetingKind kind) { return kind == MeetingKind::scheduled ? "scheduled" : "instant"; }
+
+std::string meeting_scope(std::int64_t meeting_id) { return "meeting:" + std::to_string(meeting_id); }
+
+boost::json::object region_json(const RegionChoice& choice) {
+  boost::json::object per_country;
+  for (const auto& [c, ms] : choice.per_country) per_country[c] = ms;
+  boost::json::array candidates;
+  for (const auto& c : choice.candidates)
+    candidates.push_back(boost::json::object{{"region", c.region}, {"worst_ms", c.worst_ms}, {"mean_ms", c.mean_ms}});
+  return boost::json::object{
+      {"region", choice.region.empty() ? boost::json::value(nullptr) : boost::json::value(choice.region)},
+      {"worst_rtt_ms", choice.worst_ms},
+      {"mean_rtt_ms", choice.mean_ms},
+      {"expected_rtt_ms", std::move(per_country)},
+      {"candidates", std::move(candidates)}};
+}
+
+MeetingsService::MeetingsService(storage::Database& db, identity::IdentityService& identity,
+                                 const policy::Policy& policy, const Clock& clock, MeetingsOptions options)
+    : db_(db), identity_(identity), policy_(policy), clock_(clock), options_(std::move(options)) {}
+
+std::string MeetingsService::join_url(const Meeting& m) const {
+  std::string base = options_.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/meet/" + m.code;
+}
+
+Result<Meeting> MeetingsService::create(const Subject& who, NewMeeting input) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::host_meeting));
+  auto host = identity_.user(who.user_id);
+  if (!host.ok()) return host.error();
+  Meeting m;
+  auto title = clean_name(input.title, "title", 200);
+  if (!title.ok()) return title.error();
+  m.title = std::move(*title);
+  m.kind = input.kind;
+  m.host_id = who.user_id;
+  m.host_name = host->display_name;
+  const UnixMillis now = clock_.now_ms();
+  if (m.kind == MeetingKind::scheduled) {
+    if (!input.starts_at) return make_error(ErrorCode::invalid_argument, "a scheduled meeting needs starts_at");
+    if (*input.starts_at < now - 5 * 60 * 1000)
+      return make_error(ErrorCode::invalid_argument, "starts_at is in the past");
+    m.starts_at = input.starts_at;
+  } else if (input.starts_at) {
+    return make_error(ErrorCode::invalid_argument, "an instant meeting has no starts_at: use kind 'scheduled'");
+  }
+  if (input.duration_minutes < 1 || input.duration_minutes > 24 * 60)
+    return make_error(ErrorCode::invalid_argument, "duration_minutes must be between 1 and 1440");
+  m.duration_minutes = input.duration_minutes;
+  m.time_zone = input.time_zone.value_or(host->time_zone);
+  if (!region::local_time(m.time_zone, now).ok())
+    return make_error(ErrorCode::invalid_argument, "time_zone '" + m.time_zone + "' is not an IANA time zone");
+  m.lobby_for_external = input.lobby_for_external;
+  m.guests_can_share_screen = input.guests_can_share_screen;
+  m.created_at = now;
+
+  std::map<std::int64_t, Invitee> invitees;
+  auto add_person = [&](std::int64_t user_id, std::optional<std::int64_t> team) -> Result<void> {
+    if (user_id == who.user_id || invitees.contains(user_id)) return {};
+    auto u = identity_.user(user_id);
+    if (!u.ok() || !u->active)
+      return make_error(ErrorCode::invalid_argument, "user " + std::to_string(user_id) + " does not exist");
+    Invitee i;
+    i.user_id = user_id;
+    i.display_name = u->display_name;
+    i.kind = u->kind;
+    i.country = u->country;
+    i.time_zone = u->time_zone;
+    i.via_team_id = team;
+    invitees[user_id] = std::move(i);
+    return {};
+  };
+  for (auto id : input.user_ids) MERIDIAN_TRY(add_person(id, std::nullopt));
+  for (auto team_id : input.team_ids) {
+    auto team = identity_.team(team_id);
+    if (!team.ok())
+      return make_error(ErrorCode::invalid_argument, "team " + std::to_string(team_id) + " does not exist");
+    for (const auto& member : team->members) MERIDIAN_TRY(add_person(member.id, team_id));
+  }
+  for (auto id : input.cohost_ids) {
+    if (id == who.user_id) continue;
+    MERIDIAN_TRY(add_person(id, std::nullopt));
+    if (is_external(invitees[id].kind))
+      return make_error(ErrorCode::invalid_argument, "a customer cannot be a co-host");
+    invitees[id].role = MeetingRole::cohost;
+  }
+  if (static_cast<std::int64_t>(invitees.size()) > kMaxInvitees)
+    return make_error(ErrorCode::invalid_argument,
+                      "a meeting invites at most " + std::to_string(kMaxInvitees) + " people");
+  for (auto& [id, i] : invitees) m.invitees.push_back(i);
+
+  auto stored = write_value<Meeting>(db_, [&](storage::Session& s) -> Result<Meeting> {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      m.code = random_token(9);
+      auto id = repo_.insert_meeting(s, m);
+      if (!id.ok()) return id.error();
+      if (!*id) continue;
+      m.id = **id;
+      for (const auto& i : m.invitees) MERIDIAN_TRY(repo_.insert_invitee(s, m.id, i));
+      Meeting out = m;
+      return out;
+    }
+    return make_error(ErrorCode::internal, "could not pick a unique meeting code");
+  });
+  return stored;
+}
+
+Result<void> MeetingsService::fill_invitees(Meeting& m) {
+  auto rows = read_value<std::vector<Invitee>>(db_, [&](storage::Session& s) { return repo_.invitees(s, m.id); });
+  if (!rows.ok()) return rows.error();
+  m.invitees.clear();
+  for (auto& i : *rows) {
+    if (auto u = identity_.user(i.user_id); u.ok()) {
+      i.display_name = u->display_name;
+      i.kind = u->kind;
+      i.country = u->country;
+      i.time_zone = u->time_zone;
+    }
+    m.invitees.push_back(std::move(i));
+  }
+  return {};
+}
+
+Result<Meeting> MeetingsService::load(std::int64_t id, bool with_invitees) {
+  auto m = read_value<std::optional<Meeting>>(db_, [&](storage::Session& s) { return repo_.meeting(s, id); });
+  if (!m.ok()) return m.error();
+  if (!*m) return make_error(ErrorCode::not_found, "no such meeting");
+  Meeting out = std::move(**m);
+  if (with_invitees) MERIDIAN_TRY(fill_invitees(out));
+  return out;
+}
+
+bool MeetingsService::may_see(const Subject& who, const Meeting& m) const {
+  if (!who.scope.empty()) return false;
+  if (m.host_id == who.user_id || who.has_role(Role::admin)) return true;
+  return std::any_of(m.invitees.begin(), m.invitees.end(), [&](const Invitee& i) { return i.user_id == who.user_id; });
+}
+
+Result<Meeting> MeetingsService::get(const Subject& who, std::int64_t id) {
+  auto m = load(id, true);
+  if (!m.ok()) return m.error();
+  if (!may_see(who, *m)) return make_error(ErrorCode::not_found, "no such meeting");
+  return m;
+}
+
+Result<std::vector<Meeting>> MeetingsService::mine(const Subject& who) {
+  auto ids = read_value<std::vector<std::int64_t>>(
+      db_, [&](storage::Session& s) { return repo_.meeting_ids_for(s, who.user_id, kMyMeetingsLimit); });
+  if (!ids.ok()) return ids.error();
+  std::vector<Meeting> out;
+  for (auto id : *ids) {
+    auto m = load(id, true);
+    if (!m.ok()) return m.error();
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
+Result<Meeting> MeetingsService::by_code(const std::string& code) {
+  auto m = read_value<std::optional<Meeting>>(db_, [&](storage::Session& s) { return repo_.meeting_by_code(s, code); });
+  if (!m.ok()) return m.error();
+  if (!*m) return make_error(ErrorCode::not_found, "no meeting with this link");
+  Meeting out = std::move(**m);
+  return out;
+}
+
+Result<GuestPass> MeetingsService::guest_pass(const std::string& code, const std::string& display_name) {
+  auto name = clean_name(display_name, "display_name", 64);
+  if (!name.ok()) return name.error();
+  auto m = by_code(code);
+  if (!m.ok()) return m.error();
+  GuestPass pass;
+  pass.meeting_id = m->id;
+  pass.display_name = *name;
+  pass.token = std::string(kGuestTokenPrefix) + random_token(32);
+  const UnixMillis now = clock_.now_ms();
+  pass.expires_at = now + options_.guest_token_ttl_seconds * 1000;
+  auto id = write_value<std::int64_t>(db_, [&](storage::Session& s) {
+    return repo_.insert_guest(s, pass.meeting_id, pass.display_name, sha256_hex(pass.token), now, pass.expires_at);
+  });
+  if (!id.ok()) return id.error();
+  pass.guest_id = *id;
+  return pass;
+}
+
+Result<Subject> MeetingsService::authenticate_guest(std::string_view token) {
+  if (token.rfind(kGuestTokenPrefix, 0) != 0) return make_error(ErrorCode::not_found, "not a guest pass");
+  const std::string hash = sha256_hex(token);
+  auto g = read_value<std::optional<GuestRecord>>(
+      db_, [&](storage::Session& s) { return repo_.guest_by_token_hash(s, hash); });
+  if (!g.ok()) return g.error();
+  if (!*g) return make_error(ErrorCode::not_found, "not a guest pass");
+  if ((*g)->revoked) return make_error(ErrorCode::unauthenticated, "this guest pass was revoked: the meeting ended");
+  if ((*g)->expires_at <= clock_.now_ms()) return make_error(ErrorCode::unauthenticated, "this guest pass has expired");
+  Subject s;
+  s.user_id = -(*g)->id;
+  s.kind = UserKind::guest;
+  s.roles = {Role::guest};
+  s.scope = meeting_scope((*g)->meeting_id);
+  return s;
+}
+
+RegionChoice MeetingsService::choose_for(const Room& room) const {
+  std::vector<std::string> countries;
+  for (const auto& p : room.admitted()) countries.push_back(p.country);
+  for (const auto& p : room.lobby()) countries.push_back(p.country);
+  return choose_region(options_.regions, options_.rtt, countries);
+}
+
+boost::json::array MeetingsService::ice_servers(const RegionChoice& room_region, std::string_view country,
+                                                std::string_view credential_user) const {
+  boost::json::array out;
+  const UnixMillis now = clock_.now_ms();
+  auto add_region = [&](const std::string& name) {
+    for (const auto& r : options_.regions) {
+      if (r.name != name || r.turn_urls.empty() || options_.turn_secret.empty()) continue;
+      auto cred = turn_credential(options_.turn_secret, credential_user, now, options_.turn_credential_ttl_seconds);
+      boost::json::array urls;
+      for (const auto& u : r.turn_urls) urls.push_back(boost::json::value(u));
+      out.push_back(boost::json::object{{"urls", std::move(urls)},
+                                        {"username", cred.username},
+                                        {"credential", cred.password},
+                                        {"region", r.name},
+                                        {"expires_at", cred.expires_at}});
+    }
+  };
+  if (!room_region.region.empty()) add_region(room_region.region);
+  std::string nearest = nearest_region(options_.regions, options_.rtt, country);
+  if (!nearest.empty() && nearest != room_region.region) add_region(nearest);
+  if (!options_.stun_urls.empty()) {
+    boost::json::array urls;
+    for (const auto& u : options_.stun_urls) urls.push_back(boost::json::value(u));
+    out.push_back(boost::json::object{{"urls", std::move(urls)}});
+  }
+  return out;
+}
+
+namespace {
+std::string credential_user(const Peer& p) {
+  return p.user_id < 0 ? "g" + std::to_string(-p.user_id) : "u" + std::to_string(p.user_id);
+}
+}  // namespace
+
+void MeetingsService::add_ice(const LiveRoom& live, Effects& fx, std::uint64_t peer_id) const {
+  const Peer* p = live.room.peer(peer_id);
+  if (!p) return;
+  for (auto& d : fx.deliveries) {
+    if (d.peer_id != peer_id) continue;
+    auto type = d.message.if_contains("type");
+    if (!type || !type->is_string() || (type->get_string() != "meet.joined" && type->get_string() != "meet.admitted"))
+      continue;
+    d.message["ice_servers"] = ice_servers(live.region, p->country, credential_user(*p));
+    d.message["media_region"] = region_json(live.region);
+  }
+}
+
+void MeetingsService::reevaluate_region(LiveRoom& live, Effects& fx) const {
+  RegionChoice next = choose_for(live.room);
+  const bool changed = next.region != live.region.region;
+  live.region = std::move(next);
+  if (!changed) return;
+  for (const auto& p : live.room.admitted()) {
+    boost::json::object msg{{"type", "meet.region"}, {"meeting_id", live.room.meeting_id()}};
+    msg["media_region"] = region_json(live.region);
+    msg["ice_servers"] = ice_servers(live.region, p.country, credential_user(p));
+    fx.deliveries.push_back({p.peer_id, std::move(msg)});
+  }
+}
+
+Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id, const std::string& code) {
+  auto m = by_code(code);
+  if (!m.ok()) return m.error();
+  Peer peer;
+  peer.peer_id = peer_id;
+  peer.user_id = who.user_id;
+  peer.joined_at = clock_.now_ms();
+  if (!who.scope.empty()) {
+    if (who.scope != meeting_scope(m->id))
+      return make_error(ErrorCode::forbidden, "this guest pass is for another meeting");
+    auto g =
+        read_value<std::optional<GuestRecord>>(db_, [&](storage::Session& s) { return repo_.guest(s, -who.user_id); });
+    if (!g.ok()) return g.error();
+    if (!*g) return make_error(ErrorCode::unauthenticated, "unknown guest");
+    peer.display_name = (*g)->display_name;
+    peer.role = MeetingRole::guest;
+    peer.external = true;
+  } else {
+    auto u = identity_.user(who.user_id);
+    if (!u.ok()) return u.error();
+    MERIDIAN_TRY(fill_invitees(*m));
+    peer.display_name = u->display_name;
+    peer.country = u->country;
+    peer.time_zone = u->time_zone;
+    peer.external = is_external(u->kind);
+    peer.invited = m->host_id == who.user_id;
+    peer.role = m->host_id == who.user_id ? MeetingRole::host : MeetingRole::participant;
+    for (const auto& i : m->invitees) {
+      if (i.user_id != who.user_id) continue;
+      peer.invited = true;
+      if (i.role == MeetingRole::cohost) peer.role = MeetingRole::cohost;
+    }
+    if (u->kind == UserKind::guest) peer.role = MeetingRole::guest;
+  }
+  RoomSettings settings;
+  settings.lobby_for_external = m->lobby_for_external;
+  settings.guests_can_share_screen = m->guests_can_share_screen;
+  settings.max_publishers = options_.max_publishers;
+
+  std::lock_guard lock(mutex_);
+  if (auto in = peer_room_.find(peer_id); in != peer_room_.end())
+    return make_error(ErrorCode::conflict,
+                      "this connection is already in meeting " + std::to_string(in->second) + ": leave it first");
+  auto [it, created] = rooms_.try_emplace(m->id, LiveRoom{Room(m->id, settings), {}});
+  auto fx = it->second.room.join(peer);
+  if (!fx.ok()) {
+    if (it->second.room.empty()) rooms_.erase(it);
+    return fx.error();
+  }
+  peer_room_[peer_id] = m->id;
+  reevaluate_region(it->second, *fx);
+  add_ice(it->second, *fx, peer_id);
+  return fx;
+}
+
+Effects MeetingsService::leave(std::uint64_t peer_id) {
+  std::lock_guard lock(mutex_);
+  auto in = peer_room_.find(peer_id);
+  if (in == peer_room_.end()) return {};
+  auto room = rooms_.find(in->second);
+  peer_room_.erase(in);
+  if (room == rooms_.end()) return {};
+  Effects fx = room->second.room.leave(peer_id);
+  if (room->second.room.empty()) rooms_.erase(room);
+  return fx;
+}
+
+Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t meeting_id,
+                                         const std::function<Result<Effects>(Room&)>& fn) {
+  std::lock_guard lock(mutex_);
+  auto in = peer_room_.find(peer_id);
+  if (in == peer_room_.end() || in->second != meeting_id)
+    return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+  auto room = rooms_.find(meeting_id);
+  if (room == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
+  auto fx = fn(room->second.room);
+  if (!fx.ok()) return fx;
+  for (auto dropped : fx->dropped) peer_room_.erase(dropped);
+  // An admitted person may change the room's best region.
+  bool admitted_someone = false;
+  for (const auto& d : fx->deliveries)
+    if (auto t = d.message.if_contains("type"); t && t->is_string() && t->get_string() == "meet.admitted")
+      admitted_someone = true;
+  if (admitted_someone)
+    for (const auto& p : room->second.room.admitted()) add_ice(room->second, *fx, p.peer_id);
+  if (fx->ended || room->second.room.empty()) rooms_.erase(room);
+  return fx;
+}
+
+Result<Effects> MeetingsService::end(std::uint64_t peer_id, std::int64_t meeting_id) {
+  auto fx = command(peer_id, meeting_id, [peer_id](Room& r) { return r.end(peer_id); });
+  if (!fx.ok()) return fx;
+  const UnixMillis now = clock_.now_ms();
+  // The room is already over in memory; a failed write only leaves ended_at unset and
+  // the guest passes valid until they expire.
+  auto stored = db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(repo_.mark_ended(s, meeting_id, now));
+    return repo_.revoke_guests(s, meeting_id, now);
+  });
+  (void)stored;
+  return fx;
+}
+
+Result<RegionChoice> MeetingsService::media_region(const Subject& who, std::int64_t meeting_id) {
+  auto m = get(who, meeting_id);
+  if (!m.ok()) return m.error();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto live = rooms_.find(meeting_id); live != rooms_.end()) return live->second.region;
+  }
+  std::vector<std::string> countries;
+  if (auto host = identity_.user(m->host_id); host.ok()) countries.push_back(host->country);
+  for (const auto& i : m->invitees) countries.push_back(i.country);
+  return choose_region(options_.regions, options_.rtt, countries);
+}
+
+}  // namespace meridian::meetings

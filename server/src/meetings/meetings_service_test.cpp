@@ -1,0 +1,198 @@
+#include "meetings/meetings_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/random.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::meetings {
+namespace {
+
+class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    MeetingsOptions o;
+    o.public_url = "https://meet.example.test/";
+    o.turn_secret = "s3cret";
+    o.regions = {{"eu-central", {"turn:eu.example.test:3478"}},
+                 {"us-east", {"turn:us.example.test:3478"}},
+                 {"ap-south", {"turn:ap.example.test:3478"}}};
+    meetings_ = std::make_unique<MeetingsService>(*db_, *identity_, policy_, clock_, o);
+    ana_ = person("ana", UserKind::employee, "PT", "Europe/Lisbon");
+    ben_ = person("ben", UserKind::employee, "US", "America/New_York");
+    carl_ = person("carl", UserKind::customer, "IN", "Asia/Kolkata");
+  }
+
+  Subject person(const std::string& name, UserKind kind, const std::string& country, const std::string& tz) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = kind;
+    u.country = country;
+    u.time_zone = tz;
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    Subject s;
+    s.user_id = created->id;
+    s.kind = kind;
+    s.roles = created->roles;
+    s.country = country;
+    return s;
+  }
+
+  Meeting make(const Subject& host, std::vector<std::int64_t> users = {}) {
+    NewMeeting in;
+    in.title = "Tax review";
+    in.user_ids = std::move(users);
+    auto m = meetings_->create(host, in);
+    EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
+    return m.ok() ? *m : Meeting{};
+  }
+
+  static const boost::json::object* message(const Effects& fx, std::uint64_t peer, std::string_view type) {
+    for (const auto& d : fx.deliveries)
+      if (d.peer_id == peer && d.message.at("type").as_string() == type) return &d.message;
+    return nullptr;
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<MeetingsService> meetings_;
+  Subject ana_, ben_, carl_;
+};
+
+TEST_P(MeetingsServiceTest, CreatesInstantAndScheduledMeetingsWithALink) {
+  auto m = make(ana_, {ben_.user_id, carl_.user_id});
+  EXPECT_GT(m.id, 0);
+  EXPECT_EQ(m.code.size(), 12u);
+  EXPECT_EQ(meetings_->join_url(m), "https://meet.example.test/meet/" + m.code);
+  EXPECT_EQ(m.invitees.size(), 2u);
+  NewMeeting s;
+  s.title = "Quarterly";
+  s.kind = MeetingKind::scheduled;
+  s.starts_at = clock_.now_ms() + 86'400'000;
+  auto scheduled = meetings_->create(ana_, s);
+  ASSERT_TRUE(scheduled.ok()) << scheduled.error().message;
+  EXPECT_EQ(scheduled->time_zone, "Europe/Lisbon");
+  auto got = meetings_->get(ben_, m.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->host_name, "ana");
+  EXPECT_EQ(meetings_->mine(ben_)->size(), 1u);
+  EXPECT_EQ(meetings_->mine(ana_)->size(), 2u);
+}
+
+TEST_P(MeetingsServiceTest, RefusesBadInputAndCustomersCannotHost) {
+  NewMeeting in;
+  in.title = "  ";
+  EXPECT_EQ(meetings_->create(ana_, in).error().code, ErrorCode::invalid_argument);
+  in.title = "x";
+  in.kind = MeetingKind::scheduled;
+  EXPECT_EQ(meetings_->create(ana_, in).error().code, ErrorCode::invalid_argument);  // no starts_at
+  in.starts_at = clock_.now_ms() - 3'600'000;
+  EXPECT_EQ(meetings_->create(ana_, in).error().code, ErrorCode::invalid_argument);  // past
+  in.kind = MeetingKind::instant;
+  in.starts_at.reset();
+  in.user_ids = {99999};
+  EXPECT_EQ(meetings_->create(ana_, in).error().code, ErrorCode::invalid_argument);
+  in.user_ids.clear();
+  in.cohost_ids = {carl_.user_id};
+  EXPECT_EQ(meetings_->create(ana_, in).error().code, ErrorCode::invalid_argument);
+  in.cohost_ids.clear();
+  EXPECT_EQ(meetings_->create(carl_, in).error().code, ErrorCode::forbidden);
+}
+
+TEST_P(MeetingsServiceTest, OnlyHostInviteesAndAdminsSeeAMeeting) {
+  auto m = make(ana_);
+  EXPECT_EQ(meetings_->get(ben_, m.id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(meetings_->get(carl_, m.id).error().code, ErrorCode::not_found);
+  EXPECT_TRUE(meetings_->by_code(m.code).ok());
+  EXPECT_EQ(meetings_->by_code("nope").error().code, ErrorCode::not_found);
+}
+
+TEST_P(MeetingsServiceTest, GuestPassIsScopedToItsMeetingAndExpires) {
+  auto m = make(ana_);
+  auto other = make(ana_);
+  auto pass = meetings_->guest_pass(m.code, " Gina ");
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->display_name, "Gina");
+  EXPECT_EQ(pass->token.rfind(kGuestTokenPrefix, 0), 0u);
+  auto who = meetings_->authenticate_guest(pass->token);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->scope, meeting_scope(m.id));
+  EXPECT_LT(who->user_id, 0);
+  EXPECT_EQ(meetings_->get(*who, m.id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(meetings_->create(*who, NewMeeting{"x"}).error().code, ErrorCode::forbidden);
+  auto wrong_room = meetings_->join(*who, 50, other.code);
+  ASSERT_FALSE(wrong_room.ok());
+  EXPECT_EQ(wrong_room.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(meetings_->authenticate_guest("mg_forged").error().code, ErrorCode::not_found);
+  EXPECT_EQ(meetings_->authenticate_guest("session-token").error().code, ErrorCode::not_found);
+  EXPECT_EQ(meetings_->guest_pass(m.code, "\x01").error().code, ErrorCode::invalid_argument);
+  clock_.advance_ms(meetings_->options().guest_token_ttl_seconds * 1000 + 1);
+  EXPECT_EQ(meetings_->authenticate_guest(pass->token).error().code, ErrorCode::unauthenticated);
+}
+
+TEST_P(MeetingsServiceTest, GuestWaitsHostAdmitsAndEndRevokesThePass) {
+  auto m = make(ana_);
+  auto host = meetings_->join(ana_, 1, m.code);
+  ASSERT_TRUE(host.ok()) << host.error().message;
+  auto joined = message(*host, 1, "meet.joined");
+  ASSERT_NE(joined, nullptr);
+  EXPECT_EQ(joined->at("you").at("role").as_string(), "host");
+  ASSERT_FALSE(joined->at("ice_servers").as_array().empty());
+  EXPECT_EQ(joined->at("media_region").at("region").as_string(), "eu-central");
+  auto pass = meetings_->guest_pass(m.code, "Gina");
+  auto guest = meetings_->authenticate_guest(pass->token);
+  auto waiting = meetings_->join(*guest, 2, m.code);
+  ASSERT_TRUE(waiting.ok());
+  EXPECT_TRUE(message(*waiting, 2, "meet.joined")->at("waiting").as_bool());
+  EXPECT_NE(message(*waiting, 1, "meet.lobby"), nullptr);
+  // The guest cannot act on the room it only waits in, nor on another.
+  EXPECT_EQ(meetings_->command(2, m.id, [](Room& r) { return r.lock(2, true); }).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(meetings_->command(2, m.id + 1, [](Room& r) { return r.lock(2, true); }).error().code,
+            ErrorCode::forbidden);
+  auto admitted = meetings_->command(1, m.id, [](Room& r) { return r.admit(1, 2, true); });
+  ASSERT_TRUE(admitted.ok());
+  ASSERT_NE(message(*admitted, 2, "meet.admitted"), nullptr);
+  EXPECT_TRUE(message(*admitted, 2, "meet.admitted")->contains("ice_servers"));
+  EXPECT_EQ(meetings_->end(2, m.id).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(meetings_->end(1, m.id).ok());
+  EXPECT_EQ(meetings_->authenticate_guest(pass->token).error().code, ErrorCode::unauthenticated);
+  EXPECT_TRUE(meetings_->get(ana_, m.id)->ended_at.has_value());
+}
+
+TEST_P(MeetingsServiceTest, RegionFollowsWhoJoinsAndIceServersPutTheRoomRegionFirst) {
+  auto m = make(ana_, {ben_.user_id, carl_.user_id});
+  ASSERT_TRUE(meetings_->join(ben_, 1, m.code).ok());  // US alone: us-east
+  EXPECT_EQ(meetings_->media_region(ana_, m.id)->region, "us-east");
+  auto fx = meetings_->join(carl_, 2, m.code);  // + India: eu-central has the lowest worst case
+  ASSERT_TRUE(fx.ok());
+  auto changed = message(*fx, 1, "meet.region");
+  ASSERT_NE(changed, nullptr);
+  EXPECT_EQ(changed->at("media_region").at("region").as_string(), "eu-central");
+  // Carl (India) waits in the lobby as an external person; his servers: room region first, then his nearest.
+  auto joined = message(*fx, 2, "meet.joined");
+  ASSERT_NE(joined, nullptr);
+  const auto& ice = joined->at("ice_servers").as_array();
+  ASSERT_EQ(ice.size(), 2u);
+  EXPECT_EQ(ice[0].at("region").as_string(), "eu-central");
+  EXPECT_EQ(ice[1].at("region").as_string(), "ap-south");
+  EXPECT_NE(ice[0].at("username").as_string().find(":u"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
+
+}  // namespace
+}  // namespace meridian::meetings

@@ -1,0 +1,376 @@
+#include "meetings/room.hpp"
+
+#include <algorithm>
+
+#include <boost/json/array.hpp>
+
+namespace meridian::meetings {
+namespace {
+
+bool is_moderator(MeetingRole r) { return r == MeetingRole::host || r == MeetingRole::cohost; }
+
+boost::json::object event(std::string_view type, std::int64_t meeting_id) {
+  return boost::json::object{{"type", type}, {"meeting_id", meeting_id}};
+}
+
+}  // namespace
+
+const char* meeting_role_name(MeetingRole role) {
+  switch (role) {
+    case MeetingRole::host:
+      return "host";
+    case MeetingRole::cohost:
+      return "cohost";
+    case MeetingRole::participant:
+      return "participant";
+    case MeetingRole::guest:
+      return "guest";
+  }
+  return "participant";
+}
+
+bool parse_meeting_role(std::string_view text, MeetingRole& out) {
+  for (MeetingRole r : {MeetingRole::host, MeetingRole::cohost, MeetingRole::participant, MeetingRole::guest}) {
+    if (text == meeting_role_name(r)) {
+      out = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Never carries an e-mail address: guests and customers see this list too.
+boost::json::object peer_json(const Peer& p) {
+  bool guest = p.role == MeetingRole::guest;
+  return boost::json::object{{"peer_id", p.peer_id},
+                             {"user_id", guest ? boost::json::value(nullptr) : boost::json::value(p.user_id)},
+                             {"display_name", p.display_name},
+                             {"role", meeting_role_name(p.role)},
+                             {"guest", guest},
+                             {"country", p.country},
+                             {"time_zone", p.time_zone},
+                             {"admitted", p.admitted},
+                             {"audio_muted", p.audio_muted},
+                             {"video_muted", p.video_muted},
+                             {"screen_sharing", p.screen_sharing},
+                             {"joined_at", p.joined_at}};
+}
+
+Peer* Room::find(std::uint64_t peer_id) {
+  for (auto& p : peers_)
+    if (p.peer_id == peer_id) return &p;
+  return nullptr;
+}
+
+const Peer* Room::peer(std::uint64_t peer_id) const {
+  for (const auto& p : peers_)
+    if (p.peer_id == peer_id) return &p;
+  return nullptr;
+}
+
+std::vector<Peer> Room::admitted() const {
+  std::vector<Peer> out;
+  for (const auto& p : peers_)
+    if (p.admitted) out.push_back(p);
+  return out;
+}
+
+std::vector<Peer> Room::lobby() const {
+  std::vector<Peer> out;
+  for (const auto& p : peers_)
+    if (!p.admitted) out.push_back(p);
+  return out;
+}
+
+std::size_t Room::admitted_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(peers_.begin(), peers_.end(), [](const Peer& p) { return p.admitted; }));
+}
+
+Result<void> Room::check_capacity() const {
+  if (admitted_count() >= settings_.max_publishers)
+    return make_error(ErrorCode::conflict, "this meeting is full: a full-mesh meeting takes at most " +
+                                               std::to_string(settings_.max_publishers) +
+                                               " people sending audio and video");
+  return {};
+}
+
+boost::json::object Room::state_for(const Peer& viewer) const {
+  boost::json::object out = event("meet.state", meeting_id_);
+  out["you"] = peer_json(viewer);
+  out["waiting"] = !viewer.admitted;
+  out["locked"] = locked_;
+  out["max_publishers"] = settings_.max_publishers;
+  out["guests_can_share_screen"] = settings_.guests_can_share_screen;
+  out["recording"] = recording_.empty() ? boost::json::value(nullptr) : boost::json::value(recording_);
+  boost::json::array participants;
+  if (viewer.admitted)
+    for (const auto& p : peers_)
+      if (p.admitted) participants.push_back(peer_json(p));
+  out["participants"] = std::move(participants);
+  boost::json::array lobby;
+  if (viewer.admitted && is_moderator(viewer.role))
+    for (const auto& p : peers_)
+      if (!p.admitted) lobby.push_back(peer_json(p));
+  out["lobby"] = std::move(lobby);
+  return out;
+}
+
+void Room::to_admitted(Effects& fx, const boost::json::object& message, std::uint64_t except) const {
+  for (const auto& p : peers_)
+    if (p.admitted && p.peer_id != except) fx.deliveries.push_back({p.peer_id, message});
+}
+
+void Room::to_everyone(Effects& fx, const boost::json::object& message) const {
+  for (const auto& p : peers_) fx.deliveries.push_back({p.peer_id, message});
+}
+
+void Room::lobby_changed(Effects& fx) const {
+  boost::json::object msg = event("meet.lobby", meeting_id_);
+  boost::json::array lobby;
+  for (const auto& p : peers_)
+    if (!p.admitted) lobby.push_back(peer_json(p));
+  msg["lobby"] = std::move(lobby);
+  for (const auto& p : peers_)
+    if (p.admitted && is_moderator(p.role)) fx.deliveries.push_back({p.peer_id, msg});
+}
+
+Result<Effects> Room::join(Peer candidate) {
+  if (find(candidate.peer_id)) return make_error(ErrorCode::conflict, "this connection already joined the meeting");
+  if (removed_users_.contains(candidate.user_id))
+    return make_error(ErrorCode::forbidden, "you were removed from this meeting");
+  const bool moderator = is_moderator(candidate.role);
+  if (locked_ && !moderator) return make_error(ErrorCode::forbidden, "the meeting is locked: nobody else can join");
+  const bool waits = !moderator && (candidate.role == MeetingRole::guest ||
+                                    (candidate.external && (settings_.lobby_for_external || !candidate.invited)));
+  if (!waits) MERIDIAN_TRY(check_capacity());
+  candidate.admitted = !waits;
+  peers_.push_back(candidate);
+  const Peer& me = peers_.back();
+  Effects fx;
+  boost::json::object joined = state_for(me);
+  joined["type"] = "meet.joined";
+  fx.deliveries.push_back({me.peer_id, std::move(joined)});
+  if (me.admitted) {
+    boost::json::object msg = event("meet.participant_joined", meeting_id_);
+    msg["participant"] = peer_json(me);
+    to_admitted(fx, msg, me.peer_id);
+  } else {
+    lobby_changed(fx);
+  }
+  return fx;
+}
+
+Effects Room::leave(std::uint64_t peer_id) {
+  Effects fx;
+  auto it = std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.peer_id == peer_id; });
+  if (it == peers_.end()) return fx;
+  const bool was_admitted = it->admitted;
+  peers_.erase(it);
+  fx.dropped.push_back(peer_id);
+  if (was_admitted) {
+    boost::json::object msg = event("meet.participant_left", meeting_id_);
+    msg["peer_id"] = peer_id;
+    msg["reason"] = "left";
+    to_admitted(fx, msg);
+  } else {
+    lobby_changed(fx);
+  }
+  return fx;
+}
+
+Result<Peer*> Room::moderator(std::uint64_t actor, std::string_view what) {
+  Peer* a = find(actor);
+  if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "join the meeting first");
+  if (!is_moderator(a->role))
+    return make_error(ErrorCode::forbidden, "only a host or co-host may " + std::string(what));
+  return a;
+}
+
+Result<void> Room::require_moderator(std::uint64_t actor, std::string_view what) const {
+  const Peer* a = peer(actor);
+  if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "join the meeting first");
+  if (!is_moderator(a->role))
+    return make_error(ErrorCode::forbidden, "only a host or co-host may " + std::string(what));
+  return {};
+}
+
+Result<Peer*> Room::admitted_peer(std::uint64_t peer_id, std::string_view who) {
+  Peer* p = find(peer_id);
+  if (!p || !p->admitted) return make_error(ErrorCode::not_found, std::string(who) + " is not in this meeting");
+  return p;
+}
+
+Result<Effects> Room::admit(std::uint64_t actor, std::uint64_t target, bool admit) {
+  auto a = moderator(actor, "admit or deny people");
+  if (!a.ok()) return a.error();
+  Peer* t = find(target);
+  if (!t || t->admitted) return make_error(ErrorCode::not_found, "nobody with that peer_id is waiting in the lobby");
+  Effects fx;
+  if (!admit) {
+    std::uint64_t id = t->peer_id;
+    fx.deliveries.push_back({id, event("meet.denied", meeting_id_)});
+    peers_.erase(std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.peer_id == id; }));
+    fx.dropped.push_back(id);
+    lobby_changed(fx);
+    return fx;
+  }
+  MERIDIAN_TRY(check_capacity());
+  t->admitted = true;
+  boost::json::object admitted = state_for(*t);
+  admitted["type"] = "meet.admitted";
+  fx.deliveries.push_back({t->peer_id, std::move(admitted)});
+  boost::json::object msg = event("meet.participant_joined", meeting_id_);
+  msg["participant"] = peer_json(*t);
+  to_admitted(fx, msg, t->peer_id);
+  lobby_changed(fx);
+  return fx;
+}
+
+Result<Effects> Room::mute(std::uint64_t actor, std::uint64_t target, bool force) {
+  auto a = moderator(actor, "mute others");
+  if (!a.ok()) return a.error();
+  auto t = admitted_peer(target, "that participant");
+  if (!t.ok()) return t.error();
+  Effects fx;
+  boost::json::object msg = event(force ? "meet.muted" : "meet.mute_requested", meeting_id_);
+  msg["by"] = (*a)->display_name;
+  fx.deliveries.push_back({(*t)->peer_id, msg});
+  if (force && !(*t)->audio_muted) {
+    (*t)->audio_muted = true;
+    boost::json::object upd = event("meet.participant_updated", meeting_id_);
+    upd["participant"] = peer_json(**t);
+    to_admitted(fx, upd);
+  }
+  return fx;
+}
+
+Result<Effects> Room::remove(std::uint64_t actor, std::uint64_t target) {
+  auto a = moderator(actor, "remove people");
+  if (!a.ok()) return a.error();
+  Peer* t = find(target);
+  if (!t) return make_error(ErrorCode::not_found, "that participant is not in this meeting");
+  if (t->peer_id == actor)
+    return make_error(ErrorCode::invalid_argument, "leave the meeting instead of removing yourself");
+  if (t->role == MeetingRole::host && (*a)->role != MeetingRole::host)
+    return make_error(ErrorCode::forbidden, "a co-host may not remove a host");
+  const std::uint64_t id = t->peer_id;
+  const bool was_admitted = t->admitted;
+  removed_users_.insert(t->user_id);
+  Effects fx;
+  fx.deliveries.push_back({id, event("meet.removed", meeting_id_)});
+  peers_.erase(std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.peer_id == id; }));
+  fx.dropped.push_back(id);
+  if (was_admitted) {
+    boost::json::object msg = event("meet.participant_left", meeting_id_);
+    msg["peer_id"] = id;
+    msg["reason"] = "removed";
+    to_admitted(fx, msg);
+  } else {
+    lobby_changed(fx);
+  }
+  return fx;
+}
+
+Result<Effects> Room::lock(std::uint64_t actor, bool locked) {
+  auto a = moderator(actor, "lock the meeting");
+  if (!a.ok()) return a.error();
+  locked_ = locked;
+  Effects fx;
+  boost::json::object msg = event("meet.room_updated", meeting_id_);
+  msg["locked"] = locked_;
+  to_everyone(fx, msg);
+  return fx;
+}
+
+Result<Effects> Room::end(std::uint64_t actor) {
+  Peer* a = find(actor);
+  if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "join the meeting first");
+  if (a->role != MeetingRole::host) return make_error(ErrorCode::forbidden, "only a host may end the meeting for all");
+  Effects fx;
+  to_everyone(fx, event("meet.ended", meeting_id_));
+  for (const auto& p : peers_) fx.dropped.push_back(p.peer_id);
+  peers_.clear();
+  fx.ended = true;
+  return fx;
+}
+
+Result<Effects> Room::set_role(std::uint64_t actor, std::uint64_t target, MeetingRole role) {
+  Peer* a = find(actor);
+  if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "join the meeting first");
+  if (a->role != MeetingRole::host) return make_error(ErrorCode::forbidden, "only a host may promote or demote");
+  if (role != MeetingRole::cohost && role != MeetingRole::participant)
+    return make_error(ErrorCode::invalid_argument, "role must be cohost or participant");
+  auto t = admitted_peer(target, "that participant");
+  if (!t.ok()) return t.error();
+  if ((*t)->role == MeetingRole::host) return make_error(ErrorCode::forbidden, "a host's role cannot be changed");
+  if ((*t)->role == MeetingRole::guest) return make_error(ErrorCode::forbidden, "guests cannot be promoted");
+  (*t)->role = role;
+  Effects fx;
+  boost::json::object msg = event("meet.participant_updated", meeting_id_);
+  msg["participant"] = peer_json(**t);
+  to_admitted(fx, msg);
+  if (role == MeetingRole::cohost) {
+    // The new co-host sees the lobby from now on.
+    boost::json::object lobby = event("meet.lobby", meeting_id_);
+    boost::json::array waiting;
+    for (const auto& p : peers_)
+      if (!p.admitted) waiting.push_back(peer_json(p));
+    lobby["lobby"] = std::move(waiting);
+    fx.deliveries.push_back({(*t)->peer_id, std::move(lobby)});
+  }
+  return fx;
+}
+
+Result<Effects> Room::update_media(std::uint64_t actor, const boost::json::object& change) {
+  auto a = admitted_peer(actor, "you");
+  if (!a.ok()) return make_error(ErrorCode::forbidden, "join the meeting first");
+  Peer& me = **a;
+  auto flag = [&](std::string_view key, bool& out) -> Result<void> {
+    const boost::json::value* v = change.if_contains(key);
+    if (!v) return {};
+    if (!v->is_bool())
+      return make_error(ErrorCode::invalid_argument, "field '" + std::string(key) + "' must be a boolean");
+    out = v->get_bool();
+    return {};
+  };
+  Peer next = me;
+  MERIDIAN_TRY(flag("audio_muted", next.audio_muted));
+  MERIDIAN_TRY(flag("video_muted", next.video_muted));
+  MERIDIAN_TRY(flag("screen_sharing", next.screen_sharing));
+  if (next.screen_sharing && !me.screen_sharing && me.role == MeetingRole::guest && !settings_.guests_can_share_screen)
+    return make_error(ErrorCode::forbidden, "guests may not share their screen in this meeting");
+  me = next;
+  Effects fx;
+  boost::json::object msg = event("meet.participant_updated", meeting_id_);
+  msg["participant"] = peer_json(me);
+  to_admitted(fx, msg);
+  return fx;
+}
+
+Result<Effects> Room::relay(std::uint64_t actor, std::uint64_t target, const boost::json::object& signal) {
+  const Peer* a = peer(actor);
+  if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "only admitted participants may send signals");
+  if (target == actor) return make_error(ErrorCode::invalid_argument, "a signal cannot be sent to yourself");
+  const Peer* t = peer(target);
+  if (!t || !t->admitted)
+    return make_error(ErrorCode::not_found, "no admitted participant with that peer_id in this meeting");
+  Effects fx;
+  boost::json::object msg = event("meet.signal", meeting_id_);
+  msg["from"] = actor;
+  msg["signal"] = signal;
+  fx.deliveries.push_back({target, std::move(msg)});
+  return fx;
+}
+
+Result<Effects> Room::broadcast_recording(std::uint64_t actor, const boost::json::object& recording) {
+  MERIDIAN_TRY(require_moderator(actor, "start or stop recording"));
+  recording_ = recording;
+  Effects fx;
+  boost::json::object msg = event("meet.recording", meeting_id_);
+  msg["recording"] = recording_.empty() ? boost::json::value(nullptr) : boost::json::value(recording_);
+  to_everyone(fx, msg);
+  return fx;
+}
+
+}  // namespace meridian::meetings

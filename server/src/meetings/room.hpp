@@ -1,0 +1,117 @@
+// The live state of one meeting room and its rules: who is in the lobby, who is admitted,
+// which role may do what, and whom each event goes to. Pure domain: no sockets, no SQL;
+// the routes deliver the returned events and the service keeps one Room per meeting.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace meridian::meetings {
+
+enum class MeetingRole { host, cohost, participant, guest };
+const char* meeting_role_name(MeetingRole role);
+bool parse_meeting_role(std::string_view text, MeetingRole& out);
+
+// A connection in the room. peer_id is the WebSocket connection id: one person may
+// join from two tabs as two peers.
+struct Peer {
+  std::uint64_t peer_id = 0;
+  std::int64_t user_id = 0;  // negative for guests (minus the guest id)
+  std::string display_name;
+  MeetingRole role = MeetingRole::participant;
+  std::string country;    // ISO 3166-1 alpha-2; empty for guests
+  std::string time_zone;  // IANA; empty for guests
+  bool external = false;  // not an employee or agent of the organisation (customers, guests)
+  bool invited = false;   // the host or an invitee (uninvited external people always wait)
+  bool admitted = false;  // false: waiting in the lobby
+  bool audio_muted = false;
+  bool video_muted = false;
+  bool screen_sharing = false;
+  UnixMillis joined_at = 0;
+};
+
+struct RoomSettings {
+  bool lobby_for_external = true;  // customers wait in the lobby like guests
+  bool guests_can_share_screen = false;
+  std::size_t max_publishers = 6;  // full mesh: everyone admitted publishes to everyone
+};
+
+// One message for one peer.
+struct Delivery {
+  std::uint64_t peer_id = 0;
+  boost::json::object message;
+};
+
+struct Effects {
+  std::vector<Delivery> deliveries;
+  bool ended = false;                  // the room is over: the service drops it
+  std::vector<std::uint64_t> dropped;  // peers no longer in the room (removed, denied)
+};
+
+boost::json::object peer_json(const Peer& p);
+
+class Room final {
+ public:
+  Room(std::int64_t meeting_id, RoomSettings settings) : meeting_id_(meeting_id), settings_(settings) {}
+
+  // The candidate's role is decided by the caller (host of the meeting, co-host, guest
+  // token...). Hosts and co-hosts enter at once; guests, and external people when the
+  // room says so, wait in the lobby. Refused when the room is locked, full, or the person
+  // was removed.
+  Result<Effects> join(Peer candidate);
+  // Leaving (or a closed socket). Unknown peers are ignored.
+  Effects leave(std::uint64_t peer_id);
+
+  Result<Effects> admit(std::uint64_t actor, std::uint64_t target, bool admit);
+  Result<Effects> mute(std::uint64_t actor, std::uint64_t target, bool force);
+  Result<Effects> remove(std::uint64_t actor, std::uint64_t target);
+  Result<Effects> lock(std::uint64_t actor, bool locked);
+  Result<Effects> end(std::uint64_t actor);
+  Result<Effects> set_role(std::uint64_t actor, std::uint64_t target, MeetingRole role);
+  // The sender's own media state (what the others show).
+  Result<Effects> update_media(std::uint64_t actor, const boost::json::object& change);
+  // SDP offers/answers and ICE candidates, opaque to the server, between two admitted peers.
+  Result<Effects> relay(std::uint64_t actor, std::uint64_t target, const boost::json::object& signal);
+  // The recording indicator: sent to everyone in the room (lobby included).
+  Result<Effects> broadcast_recording(std::uint64_t actor, const boost::json::object& recording);
+  // Checks that the actor may start or stop a recording.
+  Result<void> require_moderator(std::uint64_t actor, std::string_view what) const;
+
+  std::int64_t meeting_id() const { return meeting_id_; }
+  const RoomSettings& settings() const { return settings_; }
+  bool locked() const { return locked_; }
+  bool empty() const { return peers_.empty(); }
+  const Peer* peer(std::uint64_t peer_id) const;
+  std::vector<Peer> admitted() const;
+  std::vector<Peer> lobby() const;
+  std::size_t admitted_count() const;
+  boost::json::object state_for(const Peer& viewer) const;
+
+ private:
+  Peer* find(std::uint64_t peer_id);
+  Result<Peer*> moderator(std::uint64_t actor, std::string_view what);
+  Result<Peer*> admitted_peer(std::uint64_t peer_id, std::string_view who);
+  void to_admitted(Effects& fx, const boost::json::object& message, std::uint64_t except = 0) const;
+  void to_everyone(Effects& fx, const boost::json::object& message) const;
+  void lobby_changed(Effects& fx) const;
+  Result<void> check_capacity() const;
+
+  std::int64_t meeting_id_;
+  RoomSettings settings_;
+  bool locked_ = false;
+  std::vector<Peer> peers_;               // in join order
+  std::set<std::int64_t> removed_users_;  // removed people cannot come back into this room
+  boost::json::object recording_;         // the indicator, empty when not recording
+};
+
+}  // namespace meridian::meetings
