@@ -17,7 +17,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  postgresql wrk nginx chromium chromium-driver procps
+  postgresql wrk nginx chromium chromium-driver procps coturn
 )
 
 pkgs=("${build_pkgs[@]}")
