@@ -151,6 +151,77 @@ describe('two employees chat in a direct message', () => {
     assert.deepEqual(texts, [HOSTILE, 'Olá Alice!\nTudo bem?']);
   });
 
+  it('Markdown renders for both, and neither <script> nor a javascript: link ever runs', async () => {
+    const text =
+      '**bold** _it_ `code` [docs](https://example.com/docs) [evil](javascript:window.__pwned=1) <img src=x onerror="window.__pwned=2"> <script>window.__pwned=3</script>';
+    await pageA.getByTestId('composer-input').fill(text);
+    await pageA.getByTestId('composer-input').press('Enter');
+    for (const page of [pageA, pageB]) {
+      const message = page.locator('[data-testid="message"]').filter({ hasText: 'bold' }).last();
+      await message.waitFor();
+      const body = message.getByTestId('message-text');
+      assert.equal(await body.locator('strong').innerText(), 'bold');
+      assert.equal(await body.locator('em').innerText(), 'it');
+      assert.equal(await body.locator('code').innerText(), 'code');
+      const links = body.locator('a');
+      assert.equal(await links.count(), 1, 'only the https link becomes a link');
+      assert.equal(await links.first().getAttribute('href'), 'https://example.com/docs');
+      assert.equal(await links.first().getAttribute('target'), '_blank');
+      assert.equal(await links.first().getAttribute('rel'), 'noopener noreferrer');
+      assert.equal(await body.locator('img, script').count(), 0);
+      assert.match(await body.innerText(), /\[evil\]\(javascript:window.__pwned=1\)/);
+      // Clicking the text where the javascript: link would be does nothing.
+      await body.getByText('[evil]', { exact: false }).click();
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    }
+  });
+
+  it('B sees A typing; A edits the last message with Up, B sees it edited; A deletes it, B sees a tombstone', async () => {
+    const box = pageA.getByTestId('composer-input');
+    await box.click();
+    await box.pressSequentially('Hold on', { delay: 20 });
+    await pageB.getByTestId('typing-indicator').waitFor();
+    assert.equal(await pageB.getByTestId('typing-indicator').innerText(), `${alice.name} is typing…`);
+    await box.fill('');
+    await box.press('ArrowUp');
+    await pageA.getByTestId('composer-editing').waitFor();
+    assert.match(await box.inputValue(), /^\*\*bold\*\*/);
+    await box.fill('Fixed *text*');
+    await box.press('Enter');
+    const editedB = pageB.locator('[data-testid="message"]').filter({ hasText: 'Fixed text' });
+    await editedB.getByTestId('message-edited').waitFor();
+    assert.equal(await editedB.locator('em').innerText(), 'text');
+    assert.equal(await pageA.getByTestId('composer-editing').count(), 0);
+
+    // Escape leaves edit mode without saving.
+    await box.press('ArrowUp');
+    await pageA.getByTestId('composer-editing').waitFor();
+    await box.press('Escape');
+    await pageA.getByTestId('composer-editing').waitFor({ state: 'detached' });
+    assert.equal(await box.inputValue(), '');
+
+    const mine = pageA.locator('[data-testid="message"]').filter({ hasText: 'Fixed text' });
+    await mine.hover();
+    await mine.getByTestId('message-delete').click();
+    await mine.getByTestId('message-delete-confirm').click();
+    await pageB.getByTestId('message-deleted').waitFor();
+    assert.equal(await pageB.locator('[data-testid="message"]').filter({ hasText: 'Fixed text' }).count(), 0);
+    // B may not edit or delete A's messages in a DM.
+    const theirs = pageB.locator('[data-testid="message"]').first();
+    await theirs.hover();
+    assert.equal(await theirs.getByTestId('message-edit').count(), 0);
+    assert.equal(await theirs.getByTestId('message-delete').count(), 0);
+    await screenshot(pageB, 'chat-edit-delete');
+  });
+
+  it('the members panel lists both people; a direct message cannot be left', async () => {
+    await pageA.getByTestId('member-count').click();
+    await pageA.getByTestId('members-list').waitFor();
+    assert.equal(await pageA.getByTestId('member').count(), 2);
+    assert.equal(await pageA.getByTestId('conversation-leave').count(), 0);
+    await pageA.getByTestId('members-close').click();
+  });
+
   it('no dialog fired and no page logged an error', () => {
     assert.deepEqual(problems, []);
   });

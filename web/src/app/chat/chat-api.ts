@@ -56,6 +56,29 @@ export class ChatApi {
     return firstValueFrom(this.http.post<ChatMessage>(`${API_BASE}/conversations/${id}/messages`, body));
   }
 
+  editMessage(id: number, messageId: number, text: string): Promise<ChatMessage> {
+    return firstValueFrom(this.http.patch<ChatMessage>(`${API_BASE}/conversations/${id}/messages/${messageId}`, { text }));
+  }
+
+  deleteMessage(id: number, messageId: number): Promise<ChatMessage> {
+    return firstValueFrom(this.http.delete<ChatMessage>(`${API_BASE}/conversations/${id}/messages/${messageId}`));
+  }
+
+  /** Messages created, edited or deleted after `after` (a change_seq), each once in its latest state. */
+  listChanges(id: number, after: number, limit = 200): Promise<MessagePage> {
+    return firstValueFrom(
+      this.http.get<MessagePage>(`${API_BASE}/conversations/${id}/changes`, { params: params({ after, limit }) }),
+    );
+  }
+
+  addMember(id: number, userId: number): Promise<void> {
+    return firstValueFrom(this.http.put<void>(`${API_BASE}/conversations/${id}/members/${userId}`, {}));
+  }
+
+  removeMember(id: number, userId: number): Promise<void> {
+    return firstValueFrom(this.http.delete<void>(`${API_BASE}/conversations/${id}/members/${userId}`));
+  }
+
   markRead(id: number, seq: number): Promise<void> {
     return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/read`, { seq }));
   }

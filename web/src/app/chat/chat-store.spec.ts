@@ -60,7 +60,11 @@ describe('ChatStore', () => {
     listMessages: ReturnType<typeof vi.fn>;
     postMessage: ReturnType<typeof vi.fn>;
     markRead: ReturnType<typeof vi.fn>;
+    listChanges: ReturnType<typeof vi.fn>;
+    editMessage: ReturnType<typeof vi.fn>;
+    deleteMessage: ReturnType<typeof vi.fn>;
   };
+  let notify: ReturnType<typeof vi.fn>;
   let incoming: Subject<ServerMessage>;
   let status: ReturnType<typeof signal<RealtimeStatus>>;
   let request: ReturnType<typeof vi.fn>;
@@ -75,7 +79,11 @@ describe('ChatStore', () => {
       listMessages: vi.fn().mockResolvedValue({ items: [message(1), message(2)], has_more: true }),
       postMessage: vi.fn(),
       markRead: vi.fn().mockResolvedValue(undefined),
+      listChanges: vi.fn().mockResolvedValue({ items: [], has_more: false }),
+      editMessage: vi.fn(),
+      deleteMessage: vi.fn(),
     };
+    notify = vi.fn().mockReturnValue(true);
     incoming = new Subject<ServerMessage>();
     status = signal<RealtimeStatus>('connected');
     request = vi.fn();
@@ -84,6 +92,7 @@ describe('ChatStore', () => {
     const realtime = {
       status,
       request,
+      notify,
       messages: (type: string) => incoming.pipe(filter((m) => m.type === type)),
     };
     TestBed.configureTestingModule({
@@ -216,5 +225,75 @@ describe('ChatStore', () => {
     await store.send('rest');
     expect(api.postMessage).toHaveBeenCalledWith(1, { text: 'rest', client_id: 'client-1' });
     expect(store.activeMessages().at(-1)).toMatchObject({ seq: 3, state: 'sent' });
+  });
+
+  describe('edits, deletes, catching up, typing', () => {
+    it('replaces a message on message.updated: edited marker, then tombstone', async () => {
+      await store.open(1);
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(2, { text: 'fixed', edited_at: 5, change_seq: 4 }) });
+      expect(store.activeMessages()[1]).toMatchObject({ text: 'fixed', edited: true, deleted: false });
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(2, { text: '', deleted: true, edited_at: 5, change_seq: 5 }) });
+      expect(store.activeMessages()[1]).toMatchObject({ deleted: true, edited: false });
+      // An older copy arriving late does not undo the delete.
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(2, { text: 'fixed', edited_at: 5, change_seq: 4 }) });
+      expect(store.activeMessages()[1].deleted).toBe(true);
+      expect(store.activeMessages().length).toBe(2);
+    });
+
+    it('ignores a change to a message older than the loaded pages', async () => {
+      await store.open(1);
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(-5, { change_seq: 9 }) });
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2]);
+    });
+
+    it('edits and deletes through the API and shows the answer at once', async () => {
+      await store.open(1);
+      api.editMessage.mockResolvedValue(message(1, { text: 'new', edited_at: 9, change_seq: 3 }));
+      await store.edit(101, 'new');
+      expect(api.editMessage).toHaveBeenCalledWith(1, 101, 'new');
+      expect(store.activeMessages()[0]).toMatchObject({ text: 'new', edited: true });
+      api.deleteMessage.mockResolvedValue(message(1, { text: '', deleted: true, change_seq: 4 }));
+      await store.remove(101);
+      expect(store.activeMessages()[0].deleted).toBe(true);
+    });
+
+    it('after a reconnect reads /changes from the last change seen in storage, page by page', async () => {
+      api.listMessages.mockResolvedValueOnce({ items: [message(1, { change_seq: 1 }), message(2, { change_seq: 2 })], has_more: false });
+      await store.open(1);
+      // A live event while connected does not move the catch-up point.
+      live(message(5, { change_seq: 5 }));
+      api.listChanges
+        .mockResolvedValueOnce({ items: [message(1, { text: 'edited', edited_at: 1, change_seq: 3 }), message(3, { change_seq: 4 })], has_more: true })
+        .mockResolvedValueOnce({ items: [message(4, { change_seq: 6 })], has_more: false });
+      incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+      incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+      await vi.waitFor(() => expect(api.listChanges).toHaveBeenCalledTimes(2));
+      expect(api.listChanges.mock.calls[0]).toEqual([1, 2, 200]);
+      expect(api.listChanges.mock.calls[1]).toEqual([1, 4, 200]);
+      await vi.waitFor(() => expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]));
+      expect(store.activeMessages()[0].text).toBe('edited');
+    });
+
+    it('shows who is typing for a few seconds, never me, and throttles my own signal', async () => {
+      vi.useFakeTimers();
+      try {
+        await store.open(1);
+        incoming.next({ type: 'typing', conversation_id: 1, user: { id: BIA + 1 } });
+        incoming.next({ type: 'typing', conversation_id: 1, user: { id: ME } });
+        incoming.next({ type: 'typing', conversation_id: 2, user: { id: BIA + 2 } });
+        expect(store.activeTyping()).toEqual(['Person 1']);
+        vi.advanceTimersByTime(6_000);
+        expect(store.activeTyping()).toEqual([]);
+        store.sendTyping();
+        store.sendTyping();
+        expect(notify).toHaveBeenCalledTimes(1);
+        expect(notify).toHaveBeenCalledWith('typing', { conversation_id: 1 });
+        vi.advanceTimersByTime(2_100);
+        store.sendTyping();
+        expect(notify).toHaveBeenCalledTimes(2);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 });

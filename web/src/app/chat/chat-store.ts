@@ -32,6 +32,8 @@ export interface PendingMessage {
 /** One row of the message list: stored, or still on its way. */
 export interface DisplayMessage {
   key: string;
+  /** The stored message's id; null while on its way. */
+  id: number | null;
   seq: number | null;
   author: { id: number; display_name: string };
   client_id: string;
@@ -39,10 +41,19 @@ export interface DisplayMessage {
   created_at: number;
   state: 'sent' | 'sending' | 'failed';
   error: string | null;
+  edited: boolean;
+  deleted: boolean;
 }
+
+/** How long "… is typing" stays after the last signal. */
+export const TYPING_SHOWN_MS = 5_000;
+/** At most one typing signal per conversation this often (the server drops more). */
+export const TYPING_EVERY_MS = 2_000;
 
 interface Thread {
   messages: ChatMessage[];
+  /** Highest change_seq applied, for GET /changes?after= when catching up. */
+  changeSeq: number;
   pending: PendingMessage[];
   hasMore: boolean;
   loaded: boolean;
@@ -50,14 +61,23 @@ interface Thread {
   error: string | null;
 }
 
-const EMPTY_THREAD: Thread = { messages: [], pending: [], hasMore: false, loaded: false, loadingOlder: false, error: null };
+const EMPTY_THREAD: Thread = { messages: [], changeSeq: 0, pending: [], hasMore: false, loaded: false, loadingOlder: false, error: null };
 
-/** Merges pages and live messages: one entry per seq (unique within a conversation), ascending. */
+/** Merges pages and live messages: one entry per seq (unique within a conversation, newest change wins), ascending. */
 export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
   const bySeq = new Map<number, ChatMessage>();
   for (const message of current) bySeq.set(message.seq, message);
-  for (const message of incoming) bySeq.set(message.seq, message);
+  for (const message of incoming) {
+    // A response that was on its way must not undo a newer edit or delete.
+    const known = bySeq.get(message.seq);
+    if (known && (known.change_seq ?? 0) > (message.change_seq ?? 0)) continue;
+    bySeq.set(message.seq, message);
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function maxChangeSeq(messages: readonly ChatMessage[], start = 0): number {
+  return messages.reduce((max, m) => Math.max(max, m.change_seq ?? 0), start);
 }
 
 function byName(a: { label: string }, b: { label: string }): number {
@@ -132,6 +152,7 @@ export class ChatStore {
     const me = this.session.user();
     const stored: DisplayMessage[] = thread.messages.map((m) => ({
       key: `m${m.id}`,
+      id: m.id,
       seq: m.seq,
       author: m.author,
       client_id: m.client_id,
@@ -139,9 +160,12 @@ export class ChatStore {
       created_at: m.created_at,
       state: 'sent',
       error: null,
+      edited: !!m.edited_at && !m.deleted,
+      deleted: !!m.deleted,
     }));
     const pending: DisplayMessage[] = thread.pending.map((p) => ({
       key: `p${p.client_id}`,
+      id: null,
       seq: null,
       author: { id: me?.id ?? 0, display_name: me?.display_name ?? 'You' },
       client_id: p.client_id,
@@ -149,13 +173,152 @@ export class ChatStore {
       created_at: p.created_at,
       state: p.state,
       error: p.error,
+      edited: false,
+      deleted: false,
     }));
     return [...stored, ...pending];
   });
 
+  private readonly typingState = signal<ReadonlyMap<number, ReadonlyMap<number, number>>>(new Map());
+  private readonly lastTypingSent = new Map<number, number>();
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private greeted = false;
+
+  /** Names of the people typing in the open conversation right now (not me). */
+  readonly activeTyping = computed(() => {
+    const id = this.activeIdState();
+    const typists = id === null ? undefined : this.typingState().get(id);
+    if (!typists || typists.size === 0) return [];
+    const members = this.active()?.members ?? [];
+    return [...typists.keys()].map((userId) => members.find((m) => m.user_id === userId)?.display_name ?? 'Someone');
+  });
+
   constructor() {
-    const incoming = this.realtime.messages('message.new').subscribe((event) => this.receive(event.message));
-    inject(DestroyRef).onDestroy(() => incoming.unsubscribe());
+    const subscriptions = [
+      this.realtime.messages('message.new').subscribe((event) => this.receive(event.message)),
+      this.realtime.messages('message.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),
+      this.realtime.messages('typing').subscribe((event) => this.onTyping(event.conversation_id, event.user.id)),
+      this.realtime.messages('hello').subscribe(() => this.onHello()),
+    ];
+    inject(DestroyRef).onDestroy(() => {
+      for (const s of subscriptions) s.unsubscribe();
+      if (this.typingTimer) clearTimeout(this.typingTimer);
+    });
+  }
+
+  /** A (re)connected socket: everything missed while away is read back from storage. */
+  private onHello(): void {
+    const first = !this.greeted;
+    this.greeted = true;
+    if (first && !this.loadedState()) return; // the first load is under way anyway
+    void this.load();
+    const id = this.activeIdState();
+    if (id !== null && this.threadsState().get(id)?.loaded) void this.catchUp(id);
+  }
+
+  private onTyping(conversationId: number, userId: number): void {
+    if (userId === this.myId()) return;
+    const until = Date.now() + TYPING_SHOWN_MS;
+    this.typingState.update((all) => {
+      const next = new Map(all);
+      next.set(conversationId, new Map(all.get(conversationId) ?? []).set(userId, until));
+      return next;
+    });
+    this.schedulePruneTyping();
+  }
+
+  private schedulePruneTyping(): void {
+    if (this.typingTimer) return;
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = null;
+      const now = Date.now();
+      let left = false;
+      this.typingState.update((all) => {
+        const next = new Map<number, ReadonlyMap<number, number>>();
+        for (const [id, typists] of all) {
+          const still = new Map([...typists].filter(([, until]) => until > now));
+          if (still.size) next.set(id, still);
+        }
+        left = next.size > 0;
+        return next;
+      });
+      if (left) this.schedulePruneTyping();
+    }, 1_000);
+  }
+
+  /** Tells the others I am typing in the open conversation, at most once every 2 s. */
+  sendTyping(): void {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const now = Date.now();
+    if (now - (this.lastTypingSent.get(id) ?? 0) < TYPING_EVERY_MS) return;
+    if (this.realtime.notify('typing', { conversation_id: id })) this.lastTypingSent.set(id, now);
+  }
+
+  /** Edits one of my messages; the list shows the server's answer (and message.updated repeats it). */
+  async edit(messageId: number, text: string): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null || !text.trim()) return;
+    const updated = await this.api.editMessage(id, messageId, text);
+    this.applyChanges(id, [updated]);
+  }
+
+  /** Deletes a message (mine, or anyone's as owner/moderator): it becomes a tombstone. */
+  async remove(messageId: number): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const tombstone = await this.api.deleteMessage(id, messageId);
+    this.applyChanges(id, [tombstone]);
+  }
+
+  /** Whether I may delete others' messages in the open conversation. */
+  readonly canModerate = computed(() => {
+    const role = this.active()?.my_role;
+    return role === 'owner' || role === 'moderator';
+  });
+
+  /**
+   * Edited or deleted messages (and new ones, from GET /changes): replaces each by seq
+   * inside the loaded range; a change to a message older than the loaded pages waits
+   * until that page is read (it then arrives in its latest state).
+   */
+  applyChanges(id: number, changed: readonly ChatMessage[], fromStorage = false): void {
+    const thread = this.threadsState().get(id);
+    if (!thread?.loaded || changed.length === 0) return;
+    const first = thread.messages[0]?.seq ?? Infinity;
+    const relevant = changed.filter((m) => !thread.hasMore || m.seq >= first);
+    this.updateThread(id, (t) => ({
+      ...t,
+      messages: mergeMessages(t.messages, relevant),
+      // Only what was read from storage moves the catch-up point: a live event may have
+      // overtaken one that was lost while the socket was down.
+      changeSeq: fromStorage ? maxChangeSeq(changed, t.changeSeq) : t.changeSeq,
+    }));
+  }
+
+  async addMember(userId: number): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    await this.api.addMember(id, userId);
+    this.upsert(await this.api.getConversation(id));
+  }
+
+  async removeMember(userId: number): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    await this.api.removeMember(id, userId);
+    this.upsert(await this.api.getConversation(id));
+  }
+
+  /** Leaves a group or channel; it disappears from the sidebar. */
+  async leave(id: number): Promise<void> {
+    await this.api.leave(id);
+    this.conversationsState.update((list) => list.filter((c) => c.id !== id));
+    this.threadsState.update((threads) => {
+      const next = new Map(threads);
+      next.delete(id);
+      return next;
+    });
   }
 
   /** "Ana Silva" for a DM (the other person), "#general" style names otherwise. */
@@ -324,6 +487,7 @@ export class ChatStore {
       this.updateThread(id, (t) => ({
         ...t,
         messages: mergeMessages(t.messages, page.items),
+        changeSeq: maxChangeSeq(page.items, t.changeSeq),
         hasMore: page.has_more,
         loaded: true,
         error: null,
@@ -334,14 +498,22 @@ export class ChatStore {
   }
 
   /** Fetches what arrived while the conversation was not open (a reconnect may have missed some). */
+  private readonly catchingUp = new Set<number>();
+
   private async catchUp(id: number): Promise<void> {
-    const messages = this.threadsState().get(id)?.messages ?? [];
-    const after = messages[messages.length - 1]?.seq ?? 0;
+    if (this.catchingUp.has(id)) return; // the running one reads until has_more is false
+    this.catchingUp.add(id);
     try {
-      const page = await this.api.listMessages(id, { after, limit: 200 });
-      this.updateThread(id, (t) => ({ ...t, messages: mergeMessages(t.messages, page.items) }));
+      for (let round = 0; round < 50; round++) {
+        const after = this.threadsState().get(id)?.changeSeq ?? 0;
+        const page = await this.api.listChanges(id, after, 200);
+        this.applyChanges(id, page.items, true);
+        if (!page.has_more || page.items.length === 0) break;
+      }
     } catch {
       // What is shown stays; live updates continue.
+    } finally {
+      this.catchingUp.delete(id);
     }
   }
 

@@ -74,4 +74,50 @@ describe('Composer', () => {
     key({});
     expect(sent).toEqual([]);
   });
+
+  it('Up in an empty box asks to edit the last message; Enter saves, the draft comes back', () => {
+    const { fixture, box, sent, type, key } = setup();
+    const asks: number[] = [];
+    const saved: string[] = [];
+    fixture.componentInstance.editLast.subscribe(() => {
+      asks.push(1);
+      fixture.componentInstance.startEditing('old text');
+    });
+    fixture.componentInstance.saveEdit.subscribe((t) => saved.push(t));
+    type('draft');
+    key({ key: 'ArrowUp' });
+    expect(asks).toEqual([]); // not empty: Up moves the caret
+    type('');
+    const up = key({ key: 'ArrowUp' });
+    expect(up.defaultPrevented).toBe(true);
+    expect(box.value).toBe('old text');
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-editing"]')).not.toBeNull();
+    type('new text');
+    key({});
+    expect(saved).toEqual(['new text']);
+    expect(sent).toEqual([]);
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-editing"]')).toBeNull();
+  });
+
+  it('Escape cancels an edit and restores what was typed', () => {
+    const { fixture, box, type, key } = setup();
+    let cancelled = 0;
+    fixture.componentInstance.cancelEdit.subscribe(() => cancelled++);
+    type('half a thought');
+    fixture.componentInstance.startEditing('old');
+    fixture.detectChanges();
+    expect(box.value).toBe('old');
+    key({ key: 'Escape' });
+    expect(cancelled).toBe(1);
+    expect(box.value).toBe('half a thought');
+  });
+
+  it('tells the page when someone types, not when the box is emptied', () => {
+    const { fixture, type } = setup();
+    let typed = 0;
+    fixture.componentInstance.typed.subscribe(() => typed++);
+    type('h');
+    type('');
+    expect(typed).toBe(1);
+  });
 });

@@ -8,13 +8,18 @@ import {
   effect,
   inject,
   input,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
 import { MinuteClock } from '../core/clock';
 import { SessionStore } from '../core/session.store';
-import { ChatStore } from './chat-store';
+import { Router } from '@angular/router';
+import { errorMessage } from '../core/api-error';
+import { ChatStore, DisplayMessage } from './chat-store';
 import { Composer } from './composer';
+import { renderMarkdown } from './markdown';
+import { MembersPanel } from './members-panel';
 import { buildTimeline } from './timeline';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
@@ -23,7 +28,7 @@ const EDGE_PX = 48;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [Composer],
+  imports: [Composer, MembersPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,6 +38,7 @@ export class ConversationPage {
   private readonly store = inject(ChatStore);
   private readonly session = inject(SessionStore);
   private readonly clock = inject(MinuteClock);
+  private readonly router = inject(Router);
 
   /** The route's :id. */
   readonly id = input.required<string>();
@@ -45,13 +51,27 @@ export class ConversationPage {
   protected readonly loaded = this.store.activeLoaded;
   protected readonly hasMore = this.store.activeHasMore;
   protected readonly loadingOlder = this.store.activeLoadingOlder;
-  protected readonly error = computed(() => this.store.openError() ?? this.store.activeError());
+  protected readonly error = computed(() => this.store.openError() ?? this.store.activeError() ?? this.actionError());
   protected readonly readOnly = computed(() => this.conversation()?.my_role === 'read_only');
   protected readonly memberCount = computed(() => this.conversation()?.members.length ?? 0);
   protected readonly timeZone = computed(() => this.session.user()?.time_zone ?? 'UTC');
   protected readonly timeline = computed(() =>
     buildTimeline(this.store.activeMessages(), this.timeZone(), this.clock.now()),
   );
+  protected readonly myId = this.store.myId;
+  protected readonly canModerate = this.store.canModerate;
+  protected readonly showMembers = signal(false);
+  protected readonly confirmingDelete = signal<number | null>(null);
+  protected readonly actionError = signal<string | null>(null);
+  protected readonly typingText = computed(() => {
+    const names = this.store.activeTyping();
+    if (names.length === 0) return '';
+    if (names.length === 1) return `${names[0]} is typing…`;
+    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+    return 'Several people are typing…';
+  });
+  /** The id of the message the composer is editing. */
+  protected editing: number | null = null;
   protected readonly symbol = computed(() => {
     const c = this.conversation();
     if (!c) return '';
@@ -118,6 +138,58 @@ export class ConversationPage {
   protected send(text: string): void {
     this.stickToBottom = true;
     void this.store.send(text);
+  }
+
+  protected html(text: string): string {
+    return renderMarkdown(text);
+  }
+
+  protected typed(): void {
+    this.store.sendTyping();
+  }
+
+  /** Up arrow in the empty composer: my newest message that can still be edited. */
+  protected editLast(): void {
+    const me = this.myId();
+    const mine = this.store
+      .activeMessages()
+      .filter((m) => m.id !== null && m.author.id === me && !m.deleted)
+      .at(-1);
+    if (mine) this.startEdit(mine);
+  }
+
+  protected startEdit(message: DisplayMessage): void {
+    if (message.id === null) return;
+    this.editing = message.id;
+    this.composer()?.startEditing(message.text);
+  }
+
+  protected async saveEdit(text: string): Promise<void> {
+    const id = this.editing;
+    this.editing = null;
+    if (id === null) return;
+    this.actionError.set(null);
+    try {
+      await this.store.edit(id, text);
+    } catch (failure) {
+      this.actionError.set(errorMessage(failure));
+    }
+  }
+
+  protected async remove(id: number | null): Promise<void> {
+    this.confirmingDelete.set(null);
+    if (id === null) return;
+    this.actionError.set(null);
+    try {
+      await this.store.remove(id);
+    } catch (failure) {
+      this.actionError.set(errorMessage(failure));
+    }
+  }
+
+  protected left(): void {
+    this.showMembers.set(false);
+    void this.router.navigate(['/chat']);
   }
 
   protected retry(clientId: string): void {

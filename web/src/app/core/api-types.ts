@@ -221,6 +221,12 @@ export interface ChatMessage {
   text: string;
   /** Unix milliseconds. */
   created_at: number;
+  /** The conversation sequence number of this message's latest change (create, edit, delete). */
+  change_seq?: number;
+  /** Unix milliseconds of the last edit, or null. */
+  edited_at?: number | null;
+  /** A tombstone: `text` is empty. */
+  deleted?: boolean;
 }
 
 export interface PostMessageRequest {

@@ -11,6 +11,8 @@ export interface ServerMessageMap {
   error: { type: 'error'; id?: string; error: { code: string; message: string } };
   'message.ack': { type: 'message.ack'; id: string; message: ChatMessage; duplicate: boolean };
   'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
+  'message.updated': { type: 'message.updated'; conversation_id: number; message: ChatMessage };
+  typing: { type: 'typing'; conversation_id: number; user: { id: number } };
 }
 
 export type ServerMessageType = keyof ServerMessageMap;
@@ -20,6 +22,7 @@ export type ServerMessage = ServerMessageMap[ServerMessageType];
 export interface ClientMessageMap {
   ping: Record<never, never>;
   'message.send': { conversation_id: number; text: string; client_id: string };
+  typing: { conversation_id: number };
 }
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';
@@ -175,6 +178,14 @@ export class RealtimeService {
       this.pending.set(id, { resolve, reject, timer });
       socket.send(JSON.stringify({ ...body, type, id }));
     });
+  }
+
+  /** Sends {type, ...body} without waiting for an answer; false when not connected. */
+  notify<K extends keyof ClientMessageMap>(type: K, body?: ClientMessageMap[K]): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) return false;
+    socket.send(JSON.stringify({ ...body, type }));
+    return true;
   }
 
   private open(): void {

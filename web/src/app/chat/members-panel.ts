@@ -1,0 +1,159 @@
+import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import { errorMessage } from '../core/api-error';
+import { ConversationMember, User } from '../core/api-types';
+import { ChatApi } from './chat-api';
+import { ChatStore } from './chat-store';
+
+/** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
+@Component({
+  selector: 'mer-members-panel',
+  template: `
+    <header>
+      <h2>Members <span class="muted">{{ members().length }}</span></h2>
+      <button type="button" class="btn-link" (click)="closed.emit()" aria-label="Close members" data-testid="members-close">✕</button>
+    </header>
+    @if (error(); as message) {
+      <div class="alert alert-error" role="alert" data-testid="members-error">{{ message }}</div>
+    }
+    @if (canAdd()) {
+      <form (submit)="$event.preventDefault()" class="add">
+        <label class="sr-only" for="member-search">Add people</label>
+        <input id="member-search" type="search" placeholder="Add people by name or email" [value]="query()" (input)="search($any($event.target).value)" data-testid="member-search" />
+        @if (query().trim() && candidates().length === 0 && !searching()) {
+          <p class="hint">Nobody found who isn't already here.</p>
+        }
+        <ul class="candidates">
+          @for (person of candidates(); track person.id) {
+            <li>
+              <span>{{ person.display_name }} <span class="muted">{{ person.email }}</span></span>
+              <button type="button" class="btn btn-small" (click)="add(person)" [disabled]="busy()" data-testid="member-add">Add</button>
+            </li>
+          }
+        </ul>
+      </form>
+    }
+    <ul class="members" data-testid="members-list">
+      @for (member of members(); track member.user_id) {
+        <li data-testid="member">
+          <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }</span>
+          @if (member.role !== 'member') {
+            <span class="role" data-testid="member-role">{{ roleLabel(member) }}</span>
+          }
+          @if (canRemove(member)) {
+            <button type="button" class="btn-link danger" (click)="remove(member)" [disabled]="busy()" [attr.aria-label]="'Remove ' + member.display_name" data-testid="member-remove">Remove</button>
+          }
+        </li>
+      }
+    </ul>
+    @if (canLeave()) {
+      <button type="button" class="btn btn-danger btn-small leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
+    }
+  `,
+  styles: `
+    :host { display: flex; flex-direction: column; gap: 0.6rem; width: 280px; padding: 0.75rem 1rem; border-left: 1px solid var(--border); background: var(--surface); overflow-y: auto; }
+    header { display: flex; justify-content: space-between; align-items: center; }
+    h2 { font-size: 1rem; margin: 0; }
+    .muted { color: var(--text-muted); font-weight: 400; }
+    input { width: 100%; font: inherit; padding: 0.4rem 0.6rem; border: 1px solid var(--border); border-radius: 6px; }
+    ul { list-style: none; margin: 0; padding: 0; }
+    li { display: flex; align-items: center; gap: 0.4rem; padding: 0.3rem 0; font-size: 0.9rem; }
+    .candidates li span { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .name { flex: 1; }
+    .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
+    .danger { color: var(--danger); font-size: 0.8rem; }
+    .leave { align-self: flex-start; margin-top: 0.5rem; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MembersPanel {
+  private readonly store = inject(ChatStore);
+  private readonly api = inject(ChatApi);
+
+  readonly closed = output<void>();
+  readonly left = output<void>();
+
+  protected readonly myId = this.store.myId;
+  protected readonly conversation = this.store.active;
+  protected readonly members = computed(() =>
+    [...(this.conversation()?.members ?? [])].sort((a, b) => a.display_name.localeCompare(b.display_name)),
+  );
+  protected readonly query = signal('');
+  protected readonly people = signal<User[]>([]);
+  protected readonly searching = signal(false);
+  protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  protected readonly candidates = computed(() => {
+    const here = new Set(this.members().map((m) => m.user_id));
+    return this.people().filter((p) => !here.has(p.id) && p.kind !== 'customer');
+  });
+  protected readonly kindLabel = computed(() => (this.conversation()?.kind === 'channel' ? 'channel' : 'group'));
+  protected readonly canAdd = computed(() => {
+    const c = this.conversation();
+    if (!c || c.kind === 'direct' || c.my_role === 'read_only') return false;
+    return c.kind === 'group' || this.store.canModerate();
+  });
+  protected readonly canLeave = computed(() => {
+    const c = this.conversation();
+    return !!c && c.kind !== 'direct';
+  });
+
+  private generation = 0;
+
+  protected canRemove(member: ConversationMember): boolean {
+    const c = this.conversation();
+    if (!c || c.kind === 'direct' || member.user_id === this.myId()) return false;
+    if (c.my_role === 'owner') return true;
+    return c.my_role === 'moderator' && member.role !== 'owner';
+  }
+
+  protected roleLabel(member: ConversationMember): string {
+    return member.role === 'read_only' ? 'read-only' : member.role;
+  }
+
+  protected async search(value: string): Promise<void> {
+    this.query.set(value);
+    const generation = ++this.generation;
+    if (!value.trim()) {
+      this.people.set([]);
+      return;
+    }
+    this.searching.set(true);
+    try {
+      const page = await this.api.searchPeople(value.trim());
+      if (generation === this.generation) this.people.set(page.items);
+    } catch (failure) {
+      if (generation === this.generation) this.error.set(errorMessage(failure));
+    } finally {
+      if (generation === this.generation) this.searching.set(false);
+    }
+  }
+
+  protected async add(person: User): Promise<void> {
+    await this.run(() => this.store.addMember(person.id));
+  }
+
+  protected async remove(member: ConversationMember): Promise<void> {
+    await this.run(() => this.store.removeMember(member.user_id));
+  }
+
+  protected async leave(): Promise<void> {
+    const c = this.conversation();
+    if (!c) return;
+    if (await this.run(() => this.store.leave(c.id))) this.left.emit();
+  }
+
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await action();
+      return true;
+    } catch (failure) {
+      this.error.set(errorMessage(failure));
+      return false;
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}
