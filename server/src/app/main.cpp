@@ -20,6 +20,7 @@
 #include "meetings/meetings_config.hpp"
 #include "meetings/meetings_routes.hpp"
 #include "net/server.hpp"
+#include "presence/presence_routes.hpp"
 #include "region/region_routes.hpp"
 #include "storage/migrations.hpp"
 #include "storage/postgres/postgres_database.hpp"
@@ -50,7 +51,8 @@ std::string printable_host(const std::string& address) {
 int run(const Config& c) {
   const auto started = std::chrono::steady_clock::now();
   log::Level level;
-  if (!log::parse_level(c.log_level, level)) throw std::runtime_error("log level must be debug, info, warn, error or off");
+  if (!log::parse_level(c.log_level, level))
+    throw std::runtime_error("log level must be debug, info, warn, error or off");
   log::set_level(level);
   init_crypto();
 
@@ -90,6 +92,11 @@ int run(const Config& c) {
   chat::add_chat_routes(router, hub, chat);
   meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file));
   meetings::add_meetings_routes(router, hub, meetings);
+  presence::SqlDirectory presence_directory(*db);
+  presence::PresenceService presence(
+      presence_directory, [&hub](std::int64_t user_id, const std::string& text) { hub.send_to_user(user_id, text); });
+  presence::add_presence_routes(router, hub, presence);
+  presence.start();
 
   net::Metrics metrics;
   net::ServerOptions options;
@@ -133,6 +140,7 @@ int run(const Config& c) {
   std::fprintf(stderr, "\n");
 
   server.wait();
+  presence.stop();
   auto flushed = db->flush();
   if (!flushed.ok()) log::error("storage.flush_failed", {{"message", flushed.error().message}});
   db.reset();

@@ -92,7 +92,9 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   }
 }
 
-void RealtimeHub::on_open(std::function<void(RealtimeConnection&)> handler) { open_handler_ = std::move(handler); }
+void RealtimeHub::on_open(std::function<void(RealtimeConnection&)> handler) {
+  open_handlers_.push_back(std::move(handler));
+}
 
 void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
   {
@@ -101,7 +103,7 @@ void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
     connections_[conn->id()] = Entry{conn, user_id, conn->subject()};
     connections_by_user_.emplace(user_id, conn->id());
   }
-  if (open_handler_) open_handler_(*conn);
+  for (const auto& handler : open_handlers_) handler(*conn);
 }
 
 void RealtimeHub::detach(std::uint64_t connection_id) {

@@ -41,6 +41,7 @@ class RealtimeHub {
   // for every type not registered with accepts_scoped_tokens.
   void on(std::string type, WsHandler handler, bool accepts_scoped_tokens = false);
   // Called once for every connection right after it is attached (e.g. to greet it).
+  // Several modules may register; handlers run in registration order.
   void on_open(std::function<void(RealtimeConnection&)> handler);
 
   // Parses one text frame and dispatches it; answers malformed JSON, a missing or
@@ -79,7 +80,7 @@ class RealtimeHub {
   std::unordered_map<std::string, WsHandler> handlers_;
   std::unordered_map<std::string, bool> scoped_types_;
   std::vector<std::function<void(std::uint64_t, const Subject&)>> close_handlers_;
-  std::function<void(RealtimeConnection&)> open_handler_;
+  std::vector<std::function<void(RealtimeConnection&)>> open_handlers_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Entry> connections_;
   std::unordered_multimap<std::int64_t, std::uint64_t> connections_by_user_;  // user id -> connection id

@@ -1,0 +1,119 @@
+#include "presence/presence_routes.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/json_fields.hpp"
+
+namespace meridian::presence {
+namespace {
+
+constexpr std::size_t kMaxIds = 200;
+
+boost::json::object to_json(const PresenceView& v) {
+  boost::json::object o{{"user_id", v.user_id}, {"status", status_name(v.status)}, {"status_text", v.status_text}};
+  if (v.locale) {
+    auto clock = [](std::int64_t minute) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(minute / 60), static_cast<int>(minute % 60));
+      return std::string(buf);
+    };
+    boost::json::array days;
+    std::string_view rest(v.locale->work_days);
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto part = rest.substr(0, comma);
+      int d = 0;
+      std::from_chars(part.data(), part.data() + part.size(), d);
+      if (d >= 1 && d <= 7) days.push_back(d);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    o["country"] = v.locale->country;
+    o["time_zone"] = v.locale->time_zone;
+    o["working_hours"] = boost::json::object{{"start", clock(v.locale->work_start_minute)},
+                                             {"end", clock(v.locale->work_end_minute)},
+                                             {"days", std::move(days)}};
+  }
+  return o;
+}
+
+void send_error(net::RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
+  boost::json::object out{
+      {"type", "error"},
+      {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
+  if (auto id = request.if_contains("id")) out["id"] = *id;
+  conn.send(boost::json::serialize(out));
+}
+
+Result<std::vector<std::int64_t>> parse_ids(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return make_error(ErrorCode::invalid_argument, "query parameter 'user_ids' is required");
+  std::vector<std::int64_t> ids;
+  std::string_view rest(*text);
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view part = rest.substr(0, comma);
+    std::int64_t id = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+    if (ec != std::errc() || p != part.data() + part.size() || id <= 0)
+      return make_error(ErrorCode::invalid_argument, "user_ids must be positive integers separated by commas");
+    ids.push_back(id);
+    if (ids.size() > kMaxIds) return make_error(ErrorCode::invalid_argument, "at most 200 user_ids at a time");
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+    if (rest.empty()) return make_error(ErrorCode::invalid_argument, "user_ids must not end with a comma");
+  }
+  return ids;
+}
+
+}  // namespace
+
+void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceService& presence) {
+  // A connection with a scoped token (a meeting guest pass) is not a chat presence.
+  hub.on_open([&presence](net::RealtimeConnection& conn) {
+    if (conn.subject().scope.empty()) presence.connected(conn.subject(), conn.id());
+  });
+  hub.on_close([&presence](std::uint64_t connection_id, const Subject& subject) {
+    if (subject.scope.empty()) presence.disconnected(subject.user_id, connection_id);
+  });
+
+  // {"type":"presence.set","id":..,"mode":"auto"|"away"|"dnd","status_text":"..","idle":bool}
+  // -> {"type":"presence.ack","id":..,"presence":{..}}; others learn it in the next flush.
+  hub.on("presence.set", [&presence](net::RealtimeConnection& conn, const boost::json::object& env) {
+    auto mode_text = json::optional_string(env, "mode", 16);
+    auto text = json::optional_string(env, "status_text", 1000);
+    auto idle = json::optional_bool(env, "idle");
+    if (!mode_text.ok()) return send_error(conn, env, mode_text.error());
+    if (!text.ok()) return send_error(conn, env, text.error());
+    if (!idle.ok()) return send_error(conn, env, idle.error());
+    std::optional<Mode> mode;
+    if (*mode_text) {
+      Mode m{};
+      if (!parse_mode(**mode_text, m))
+        return send_error(conn, env, make_error(ErrorCode::invalid_argument, "mode must be auto, away or dnd"));
+      mode = m;
+    }
+    if (!*mode_text && !*text && !*idle)
+      return send_error(conn, env,
+                        make_error(ErrorCode::invalid_argument, "presence.set needs mode, status_text or idle"));
+    auto view = presence.set(conn.subject(), conn.id(), mode, std::move(*text), *idle);
+    if (!view.ok()) return send_error(conn, env, view.error());
+    boost::json::object ack{{"type", "presence.ack"}, {"presence", to_json(*view)}};
+    if (auto id = env.if_contains("id")) ack["id"] = *id;
+    conn.send(boost::json::serialize(ack));
+  });
+
+  router.add("GET", "/api/v1/presence", [&presence](net::HttpRequest& req) {
+    auto ids = parse_ids(req.query_param("user_ids"));
+    if (!ids.ok()) return net::HttpResponse::error(ids.error());
+    boost::json::array items;
+    for (const auto& v : presence.visible(*req.subject, *ids)) items.push_back(to_json(v));
+    return net::HttpResponse::json(200, boost::json::serialize(boost::json::object{{"items", std::move(items)}}));
+  });
+}
+
+}  // namespace meridian::presence

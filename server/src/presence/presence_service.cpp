@@ -1,0 +1,210 @@
+#include "presence/presence_service.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/log.hpp"
+
+namespace meridian::presence {
+
+std::optional<UserKind> SqlDirectory::kind(std::int64_t user_id) {
+  std::optional<UserKind> out;
+  auto r = db_.read([&](storage::Session& s) -> Result<void> {
+    auto rows = s.query("SELECT kind FROM users WHERE id = ? AND active = 1", {user_id});
+    if (!rows.ok()) return rows.error();
+    UserKind k{};
+    if (!rows->empty() && parse_user_kind(rows->front().text(0), k)) out = k;
+    return {};
+  });
+  if (!r.ok()) log::warn("presence.directory_failed", {{"message", r.error().message}});
+  return out;
+}
+
+std::vector<std::int64_t> SqlDirectory::contacts(std::int64_t user_id) {
+  std::vector<std::int64_t> out;
+  auto r = db_.read([&](storage::Session& s) -> Result<void> {
+    auto rows = s.query(
+        "SELECT DISTINCT o.user_id FROM conversation_members m JOIN conversation_members o "
+        "ON o.conversation_id = m.conversation_id WHERE m.user_id = ? AND o.user_id <> ?",
+        {user_id, user_id});
+    if (!rows.ok()) return rows.error();
+    out.reserve(rows->size());
+    for (const auto& row : *rows) out.push_back(row.integer(0));
+    return {};
+  });
+  if (!r.ok()) log::warn("presence.directory_failed", {{"message", r.error().message}});
+  return out;
+}
+
+std::optional<Locale> SqlDirectory::locale(std::int64_t user_id) {
+  std::optional<Locale> out;
+  auto r = db_.read([&](storage::Session& s) -> Result<void> {
+    auto rows = s.query(
+        "SELECT country, time_zone, work_start_minute, work_end_minute, work_days FROM users WHERE id = ?", {user_id});
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) return {};
+    const auto& row = rows->front();
+    Locale l;
+    l.country = row.text(0);
+    l.time_zone = row.text(1);
+    l.work_start_minute = row.integer(2);
+    l.work_end_minute = row.integer(3);
+    l.work_days = row.text(4);
+    out = std::move(l);
+    return {};
+  });
+  if (!r.ok()) log::warn("presence.directory_failed", {{"message", r.error().message}});
+  return out;
+}
+
+PresenceService::PresenceService(Directory& directory, Sender send, PresenceOptions options)
+    : directory_(directory), send_(std::move(send)), options_(options) {}
+
+PresenceService::~PresenceService() { stop(); }
+
+void PresenceService::start() {
+  std::lock_guard lock(thread_mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void PresenceService::stop() {
+  {
+    std::lock_guard lock(thread_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PresenceService::run() {
+  std::unique_lock lock(thread_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      flush();
+    } catch (const std::exception& e) {
+      log::error("presence.flush_failed", {{"message", std::string_view(e.what())}});
+    }
+    lock.lock();
+  }
+}
+
+void PresenceService::connected(const Subject& who, std::uint64_t connection_id) {
+  std::lock_guard lock(mutex_);
+  tracker_.connect(who, connection_id);
+}
+
+void PresenceService::disconnected(std::int64_t user_id, std::uint64_t connection_id) {
+  std::lock_guard lock(mutex_);
+  tracker_.disconnect(user_id, connection_id);
+}
+
+Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t connection_id, std::optional<Mode> mode,
+                                          std::optional<std::string> status_text, std::optional<bool> idle) {
+  if (status_text && status_text->size() > PresenceTracker::kMaxStatusText)
+    return make_error(ErrorCode::invalid_argument, "status_text is longer than 100 bytes");
+  if (status_text)
+    for (unsigned char c : *status_text)
+      if (c < 0x20 || c == 0x7f) return make_error(ErrorCode::invalid_argument, "status_text has control characters");
+  std::lock_guard lock(mutex_);
+  if (mode) tracker_.set_mode(who.user_id, *mode);
+  if (status_text) tracker_.set_status_text(who.user_id, std::move(*status_text));
+  if (idle) tracker_.set_idle(who.user_id, connection_id, *idle);
+  PresenceView v = tracker_.view(who.user_id);
+  return v;
+}
+
+std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const std::vector<std::int64_t>& user_ids) {
+  std::unordered_set<std::int64_t> contacts;
+  bool contacts_loaded = false;
+  auto shares = [&](std::int64_t, std::int64_t subject) {
+    if (!contacts_loaded) {
+      for (auto id : directory_.contacts(viewer.user_id)) contacts.insert(id);
+      contacts_loaded = true;
+    }
+    return contacts.count(subject) != 0;
+  };
+  std::vector<PresenceView> out;
+  for (std::int64_t id : user_ids) {
+    std::optional<UserKind> kind;
+    {
+      std::lock_guard lock(mutex_);
+      kind = tracker_.kind(id);
+    }
+    if (!kind) kind = directory_.kind(id);
+    if (!kind) continue;
+    if (!can_see(viewer.user_id, viewer.kind, id, *kind, shares)) continue;
+    PresenceView view;
+    {
+      std::lock_guard lock(mutex_);
+      view = tracker_.view(id);
+    }
+    view.locale = directory_.locale(id);
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+std::string PresenceService::envelope(const std::vector<PresenceView>& views) {
+  boost::json::array users;
+  users.reserve(views.size());
+  for (const auto& v : views)
+    users.push_back(
+        boost::json::object{{"user_id", v.user_id}, {"status", status_name(v.status)}, {"status_text", v.status_text}});
+  return boost::json::serialize(boost::json::object{{"type", "presence"}, {"users", std::move(users)}});
+}
+
+std::size_t PresenceService::flush() {
+  std::lock_guard flushing(flush_mutex_);
+  std::vector<PresenceView> changes;
+  std::unordered_map<std::int64_t, UserKind> online;  // viewers: everyone connected now
+  {
+    std::lock_guard lock(mutex_);
+    changes = tracker_.take_changes();
+    if (changes.empty()) return 0;
+    online = tracker_.connected_users();
+  }
+  bool any_outsider = false;  // a connected customer or guest
+  for (const auto& [id, kind] : online)
+    if (!is_staff(kind)) {
+      any_outsider = true;
+      break;
+    }
+
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> batches;  // recipient -> change indexes
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const std::int64_t subject = changes[i].user_id;
+    std::optional<UserKind> subject_kind;
+    if (auto it = online.find(subject); it != online.end())
+      subject_kind = it->second;
+    else
+      subject_kind = directory_.kind(subject);
+    if (!subject_kind) continue;
+    // Membership is read only when someone could see the subject through it.
+    std::unordered_set<std::int64_t> contacts;
+    if (!is_staff(*subject_kind) || any_outsider)
+      for (auto id : directory_.contacts(subject)) contacts.insert(id);
+    auto shares = [&](std::int64_t viewer, std::int64_t) { return contacts.count(viewer) != 0; };
+    for (const auto& [viewer, viewer_kind] : online)
+      if (can_see(viewer, viewer_kind, subject, *subject_kind, shares)) batches[viewer].push_back(i);
+  }
+  for (auto& [viewer, indexes] : batches) {
+    std::vector<PresenceView> views;
+    views.reserve(indexes.size());
+    for (auto i : indexes) views.push_back(changes[i]);
+    send_(viewer, envelope(views));
+  }
+  return batches.size();
+}
+
+}  // namespace meridian::presence

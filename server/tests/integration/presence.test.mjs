@@ -1,0 +1,161 @@
+// Presence against the real server: aggregation over tabs, idle and dnd, coalesced
+// `presence` batches, and who may see whom (a customer never gets an employee's presence).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { startServer, api, login, createUser } from './lib/server.mjs';
+
+function live(server, token) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, ['meridian.v1', `bearer.${token}`]);
+  const inbox = [];
+  const waiters = [];
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString());
+    const w = waiters.find((x) => x.match(msg));
+    if (w) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); } else inbox.push(msg);
+  });
+  ws.next = (match, ms = 5000) => {
+    const i = inbox.findIndex(match);
+    if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
+    return new Promise((resolve, reject) => {
+      waiters.push({ match, resolve });
+      setTimeout(() => reject(new Error('no matching message; inbox ' + JSON.stringify(inbox))), ms).unref();
+    });
+  };
+  ws.inbox = inbox;
+  ws.opened = new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+  ws.closedP = new Promise((resolve) => ws.on('close', resolve));
+  return ws;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The status of `userId` in a presence batch, or undefined if the batch does not name them. */
+const statusIn = (batch, userId) => batch.users.find((u) => u.user_id === userId)?.status;
+const about = (userId, status) => (m) => m.type === 'presence' && statusIn(m, userId) === status;
+
+describe('presence', () => {
+  let server, admin, ana, ben, gus, carl;
+  const sockets = [];
+  const open = async (who) => {
+    const ws = live(server, who.token);
+    sockets.push(ws);
+    await ws.opened;
+    await ws.next((m) => m.type === 'hello');
+    return ws;
+  };
+  before(async () => {
+    server = await startServer({ webRoot: false });
+    admin = await login(server, server.adminEmail, server.adminPassword);
+    ana = await createUser(server, admin, { email: 'ana.presence@example.test', display_name: 'Ana' });
+    ben = await createUser(server, admin, { email: 'ben.presence@example.test', display_name: 'Ben' });
+    gus = await createUser(server, admin, { email: 'gus.presence@example.test', display_name: 'Gus', kind: 'guest' });
+    carl = await createUser(server, admin, { email: 'carl.presence@example.test', display_name: 'Carl', kind: 'customer' });
+  });
+  after(async () => {
+    for (const ws of sockets) ws.terminate();
+    await server?.stop();
+  });
+
+  it('shows staff to staff, aggregated over tabs: online, away when every tab is idle, dnd, offline', async () => {
+    const ben1 = await open(ben);
+    const ana1 = await open(ana);
+    await ben1.next(about(ana.user.id, 'online'));
+    const ana2 = await open(ana);
+    ana1.send(JSON.stringify({ type: 'presence.set', id: 'p1', idle: true }));
+    const ack = await ana1.next((m) => m.type === 'presence.ack' && m.id === 'p1');
+    assert.equal(ack.presence.status, 'online', 'the second tab is still active');
+    ana2.send(JSON.stringify({ type: 'presence.set', id: 'p2', idle: true }));
+    await ben1.next(about(ana.user.id, 'away'));
+    ana2.send(JSON.stringify({ type: 'presence.set', id: 'p3', mode: 'dnd', status_text: 'Workshop until 3' }));
+    const dnd = await ben1.next(about(ana.user.id, 'dnd'));
+    assert.equal(dnd.users.find((u) => u.user_id === ana.user.id).status_text, 'Workshop until 3');
+
+    const rest = await api(server, 'GET', `/api/v1/presence?user_ids=${ana.user.id},${ben.user.id}`, { token: ben.token });
+    assert.equal(rest.status, 200, rest.text);
+    assert.deepEqual(rest.json.items.map((i) => [i.user_id, i.status]), [[ana.user.id, 'dnd'], [ben.user.id, 'online']]);
+
+    // Mode and text outlive the connections (in memory): clear them for the next tests.
+    ana2.send(JSON.stringify({ type: 'presence.set', id: 'p4', mode: 'auto', status_text: '' }));
+    await ana2.next((m) => m.id === 'p4');
+    ana1.close();
+    ana2.close();
+    await ben1.next(about(ana.user.id, 'offline'));
+    ben1.close();
+    await sleep(500);
+  });
+
+  it('coalesces: many changes within one flush window reach a viewer as one batch', async () => {
+    const watcher = await open(ben);
+    const ana1 = await open(ana);
+    for (let i = 0; i < 10; i++) ana1.send(JSON.stringify({ type: 'presence.set', idle: i % 2 === 0 }));
+    ana1.send(JSON.stringify({ type: 'presence.set', id: 'last', idle: false }));
+    await ana1.next((m) => m.id === 'last');
+    await sleep(900);
+    const batches = watcher.inbox.filter((m) => m.type === 'presence' && statusIn(m, ana.user.id) !== undefined);
+    assert.ok(batches.length <= 3, `at most a few batches for 11 changes, got ${batches.length}`);
+    for (const b of batches) assert.equal(b.users.filter((u) => u.user_id === ana.user.id).length, 1);
+    ana1.close();
+    watcher.close();
+    await sleep(500);
+  });
+
+  it('a customer receives no employee presence and cannot read it over REST', async () => {
+    const customer = await open(carl);
+    const employee = await open(ana);
+    await employee.next(about(ana.user.id, 'online')); // her own presence reaches her
+    employee.send(JSON.stringify({ type: 'presence.set', id: 'd', mode: 'dnd' }));
+    await employee.next((m) => m.type === 'presence.ack');
+    await sleep(900);
+    const leaked = customer.inbox.filter((m) => m.type === 'presence' && statusIn(m, ana.user.id) !== undefined);
+    assert.deepEqual(leaked, [], 'the customer got nothing about Ana');
+    const rest = await api(server, 'GET', `/api/v1/presence?user_ids=${ana.user.id},${carl.user.id}`, { token: carl.token });
+    assert.equal(rest.status, 200);
+    assert.deepEqual(rest.json.items.map((i) => i.user_id), [carl.user.id], 'only themselves');
+    // Ana (staff) does not see a customer she shares no conversation with either.
+    const back = await api(server, 'GET', `/api/v1/presence?user_ids=${carl.user.id}`, { token: ana.token });
+    assert.deepEqual(back.json.items, []);
+    employee.send(JSON.stringify({ type: 'presence.set', id: 'a', mode: 'auto' }));
+    await employee.next((m) => m.id === 'a');
+    customer.close();
+    employee.close();
+  });
+
+  it('a guest sees only members of their conversations, from the moment they are added', async () => {
+    const guest = await open(gus);
+    const employee = await open(ben);
+    await sleep(700);
+    assert.equal(guest.inbox.filter((m) => m.type === 'presence' && statusIn(m, ben.user.id)).length, 0);
+    const group = await api(server, 'POST', '/api/v1/conversations', {
+      token: ben.token, body: { kind: 'group', name: 'Guests welcome', member_ids: [gus.user.id] },
+    });
+    assert.equal(group.status, 201, group.text);
+    employee.send(JSON.stringify({ type: 'presence.set', id: 'i', idle: true }));
+    await guest.next(about(ben.user.id, 'away'));
+    const rest = await api(server, 'GET', `/api/v1/presence?user_ids=${ben.user.id},${ana.user.id}`, { token: gus.token });
+    assert.deepEqual(rest.json.items.map((i) => i.user_id), [ben.user.id]);
+    guest.close();
+    employee.close();
+  });
+
+  it('refuses bad input precisely and stays up', async () => {
+    const ws = await open(ana);
+    for (const [body, pattern] of [
+      [{ mode: 'sleeping' }, /mode must be/],
+      [{}, /needs mode, status_text or idle/],
+      [{ idle: 'yes' }, /idle/],
+      [{ status_text: 'x'.repeat(101) }, /longer than 100/],
+    ]) {
+      ws.send(JSON.stringify({ type: 'presence.set', id: 'bad', ...body }));
+      const err = await ws.next((m) => m.type === 'error' && m.id === 'bad');
+      assert.equal(err.error.code, 'invalid_argument');
+      assert.match(err.error.message, pattern);
+    }
+    for (const q of ['', '?user_ids=', '?user_ids=abc', '?user_ids=1,', '?user_ids=0', `?user_ids=${Array.from({ length: 201 }, (_, i) => i + 1).join(',')}`]) {
+      const r = await api(server, 'GET', `/api/v1/presence${q}`, { token: ana.token });
+      assert.equal(r.status, 400, q);
+    }
+    const anon = await api(server, 'GET', `/api/v1/presence?user_ids=1`);
+    assert.equal(anon.status, 401);
+    ws.close();
+  });
+});
