@@ -214,12 +214,66 @@ describe('two employees chat in a direct message', () => {
     await screenshot(pageB, 'chat-edit-delete');
   });
 
+  it('presence: each sees the other online with local time and working hours; dnd shows on the other side', async () => {
+    const dotOfAlice = pageB.locator('[data-testid="conversation-item"]').filter({ hasText: alice.name }).getByTestId('presence-dot');
+    await pageB.waitForFunction(
+      (name) => [...document.querySelectorAll('[data-testid="conversation-item"]')].some((a) => a.textContent.includes(name) && a.querySelector('[data-status="online"]')),
+      alice.name,
+    );
+    assert.match(await dotOfAlice.getAttribute('title'), /^Active · 🇵🇹 \d\d:\d\d in Lisbon, (inside|outside) working hours$/);
+    assert.match(await pageA.getByTestId('peer-local-time').innerText(), /in Lisbon, (inside|outside) working hours/);
+    await pageA.getByTestId('my-mode').selectOption('dnd');
+    await pageB.waitForFunction(
+      (name) => [...document.querySelectorAll('[data-testid="conversation-item"]')].some((a) => a.textContent.includes(name) && a.querySelector('[data-status="dnd"]')),
+      alice.name,
+    );
+    await pageA.getByTestId('my-mode').selectOption('auto');
+    await screenshot(pageB, 'chat-presence');
+  });
+
   it('the members panel lists both people; a direct message cannot be left', async () => {
     await pageA.getByTestId('member-count').click();
     await pageA.getByTestId('members-list').waitFor();
     assert.equal(await pageA.getByTestId('member').count(), 2);
     assert.equal(await pageA.getByTestId('conversation-leave').count(), 0);
     await pageA.getByTestId('members-close').click();
+  });
+
+  it('a long channel keeps at most a window of messages in the page; scrolling up reaches the start; ?seq= jumps', async () => {
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: alice.email, password: alice.password });
+    const channel = await api('POST', '/api/v1/conversations', login.token, { kind: 'channel', name: `long-${tag}`, visibility: 'public' });
+    assert.equal(channel.status, 201, JSON.stringify(channel.json));
+    const total = 400;
+    for (let i = 1; i <= total; i++) {
+      const text = i % 25 === 0 ? `Message ${i}\n\n\`\`\`\nsome code\nmore code\n\`\`\`` : `Message ${i}`;
+      const r = await api('POST', `/api/v1/conversations/${channel.json.id}/messages`, login.token, { text, client_id: `long-${tag}-${i}` });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+    }
+    await pageA.goto(`${server.url}/chat/${channel.json.id}`);
+    await pageA.locator('[data-testid="message"]').filter({ hasText: `Message ${total}` }).waitFor();
+    const list = pageA.getByTestId('message-list');
+    let seen = new Set();
+    for (let round = 0; round < 60; round++) {
+      const count = await pageA.locator('[data-testid="message"]').count();
+      assert.ok(count <= 150 + 50, `at most a window of messages in the DOM, found ${count}`);
+      for (const seq of await pageA.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)))) seen.add(seq);
+      if (await pageA.getByText('This is the start of the conversation.').count()) break;
+      await list.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+      await pageA.waitForTimeout(150);
+    }
+    await pageA.getByText('This is the start of the conversation.').waitFor();
+    assert.equal(seen.size, total, 'every message was shown on the way up, none twice in one view');
+    const firstText = await pageA.locator('[data-testid="message"]').first().getByTestId('message-text').innerText();
+    assert.equal(firstText, 'Message 1');
+
+    await pageA.goto(`${server.url}/chat/${channel.json.id}?seq=123`);
+    const target = pageA.locator('[data-testid="message"][data-seq="123"]');
+    await target.waitFor();
+    assert.match(await target.getAttribute('class'), /highlighted/);
+    assert.ok(await target.isVisible());
+    await pageA.getByTestId('jump-latest').click();
+    await pageA.locator('[data-testid="message"]').filter({ hasText: `Message ${total}` }).waitFor();
+    await screenshot(pageA, 'chat-long-channel');
   });
 
   it('no dialog fired and no page logged an error', () => {

@@ -1,14 +1,17 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ConversationView } from '../core/api-types';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { ChatStore, ConversationEntry } from './chat-store';
 import { NewConversationDialog, NewConversationKind } from './new-conversation-dialog';
+import { PresenceDot } from './presence-dot';
+import { PresenceStore } from './presence-store';
+import { PresenceMode } from '../core/realtime.service';
 
 /** The chat page: conversation sidebar on the left, the open conversation on the right. */
 @Component({
   selector: 'mer-chat-layout',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, NewConversationDialog, BrowseChannelsDialog],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, NewConversationDialog, BrowseChannelsDialog, PresenceDot],
   templateUrl: './chat-layout.html',
   styleUrl: './chat-layout.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -20,8 +23,26 @@ export class ChatLayout {
   protected readonly creating = signal<NewConversationKind | null>(null);
   protected readonly browsing = signal(false);
 
+  protected readonly presence = inject(PresenceStore);
+
   constructor() {
     void this.store.load();
+    // Presence of DM partners, of the open conversation's members, and my own.
+    effect(() => {
+      const ids = this.store.directs().flatMap((e) => (e.peerId === null ? [] : [e.peerId]));
+      for (const m of this.store.active()?.members ?? []) ids.push(m.user_id);
+      const me = this.store.myId();
+      if (me !== null) ids.push(me);
+      untracked(() => void this.presence.want(ids));
+    });
+  }
+
+  protected chooseMode(mode: PresenceMode): void {
+    void this.presence.choose(mode, this.presence.statusText());
+  }
+
+  protected chooseText(text: string): void {
+    void this.presence.choose(this.presence.mode(), text.trim().slice(0, 100));
   }
 
   protected symbol(entry: ConversationEntry): string {

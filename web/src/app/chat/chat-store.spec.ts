@@ -47,6 +47,20 @@ function conversation(id: number, overrides: Partial<ConversationView> = {}): Co
 }
 
 describe('mergeMessages', () => {
+  it('appends and prepends without sorting, fast with 100,000 messages', () => {
+    const big = Array.from({ length: 100_000 }, (_, i) => message(i + 1));
+    const started = performance.now();
+    let merged = big;
+    for (let i = 0; i < 20; i++) merged = mergeMessages(merged, [message(100_001 + i)]);
+    const perLive = (performance.now() - started) / 20;
+    merged = mergeMessages(merged, [message(-1), message(0)]);
+    expect(merged.length).toBe(100_022);
+    expect(merged[0].seq).toBe(-1);
+    expect(merged.at(-1)?.seq).toBe(100_020);
+    console.info(`mergeMessages: one live message into 100,000: ${perLive.toFixed(2)} ms`);
+    expect(perLive).toBeLessThan(50);
+  });
+
   it('keeps one copy per seq, in ascending order, whichever way they arrive', () => {
     const merged = mergeMessages([message(3), message(1)], [message(2), message(3), message(1)]);
     expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
@@ -294,6 +308,31 @@ describe('ChatStore', () => {
       } finally {
         vi.useRealTimers();
       }
+    });
+  });
+
+  describe('jumping to a message', () => {
+    it('loads one page around an old message, then newer pages; live messages wait until the newest page', async () => {
+      api.listMessages.mockResolvedValueOnce({ items: [message(900), message(901)], has_more: true });
+      await store.open(1);
+      api.listMessages
+        .mockResolvedValueOnce({ items: [message(10), message(11)], has_more: true })
+        .mockResolvedValueOnce({ items: [message(12), message(13)], has_more: true });
+      expect(await store.jumpTo(11)).toBe(true);
+      expect(api.listMessages).toHaveBeenCalledWith(1, { before: 12, limit: 25 });
+      expect(api.listMessages).toHaveBeenCalledWith(1, { after: 11, limit: 25 });
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([10, 11, 12, 13]);
+      expect(store.activeHasNewer()).toBe(true);
+      live(message(902));
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([10, 11, 12, 13]);
+      api.listMessages.mockResolvedValueOnce({ items: [message(14)], has_more: false });
+      await store.loadNewer();
+      expect(api.listMessages).toHaveBeenLastCalledWith(1, { after: 13, limit: 50 });
+      expect(store.activeHasNewer()).toBe(false);
+      // Inside the loaded range nothing is fetched.
+      const calls = api.listMessages.mock.calls.length;
+      expect(await store.jumpTo(12)).toBe(true);
+      expect(api.listMessages.mock.calls.length).toBe(calls);
     });
   });
 });

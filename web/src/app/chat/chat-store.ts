@@ -56,15 +56,27 @@ interface Thread {
   changeSeq: number;
   pending: PendingMessage[];
   hasMore: boolean;
+  /** After a jump to an old message: newer messages exist that are not loaded yet. */
+  hasNewer: boolean;
+  loadingNewer: boolean;
   loaded: boolean;
   loadingOlder: boolean;
   error: string | null;
 }
 
-const EMPTY_THREAD: Thread = { messages: [], changeSeq: 0, pending: [], hasMore: false, loaded: false, loadingOlder: false, error: null };
+const EMPTY_THREAD: Thread = { messages: [], changeSeq: 0, hasNewer: false, loadingNewer: false, pending: [], hasMore: false, loaded: false, loadingOlder: false, error: null };
 
 /** Merges pages and live messages: one entry per seq (unique within a conversation, newest change wins), ascending. */
 export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
+  // Fast paths (a live message or a newer page at the end, an older page at the start):
+  // O(n) copies instead of a sort, which matters with 100,000 messages loaded.
+  if (incoming.length === 0) return [...current];
+  if (isAscending(incoming)) {
+    const last = current[current.length - 1]?.seq ?? -Infinity;
+    const first = current[0]?.seq ?? Infinity;
+    if (incoming[0].seq > last) return [...current, ...incoming];
+    if (incoming[incoming.length - 1].seq < first) return [...incoming, ...current];
+  }
   const bySeq = new Map<number, ChatMessage>();
   for (const message of current) bySeq.set(message.seq, message);
   for (const message of incoming) {
@@ -74,6 +86,11 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
     bySeq.set(message.seq, message);
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function isAscending(messages: readonly ChatMessage[]): boolean {
+  for (let i = 1; i < messages.length; i++) if (messages[i].seq <= messages[i - 1].seq) return false;
+  return true;
 }
 
 function maxChangeSeq(messages: readonly ChatMessage[], start = 0): number {
@@ -90,6 +107,8 @@ export interface ConversationEntry {
   label: string;
   unread: number;
   visibility: ConversationView['visibility'];
+  /** The other person of a direct conversation. */
+  peerId: number | null;
 }
 
 /** The chat feature's state: the person's conversations, the messages of those opened, live updates. */
@@ -123,6 +142,7 @@ export class ChatStore {
       label: this.titleOf(c),
       unread: c.unread,
       visibility: c.visibility,
+      peerId: c.kind === 'direct' ? (c.members.find((m) => m.user_id !== this.myId())?.user_id ?? null) : null,
     })),
   );
   readonly channels = computed(() => this.entries().filter((c) => c.kind === 'channel').sort(byName));
@@ -150,20 +170,8 @@ export class ChatStore {
   readonly activeMessages = computed<DisplayMessage[]>(() => {
     const thread = this.activeThread();
     const me = this.session.user();
-    const stored: DisplayMessage[] = thread.messages.map((m) => ({
-      key: `m${m.id}`,
-      id: m.id,
-      seq: m.seq,
-      author: m.author,
-      client_id: m.client_id,
-      text: m.text,
-      created_at: m.created_at,
-      state: 'sent',
-      error: null,
-      edited: !!m.edited_at && !m.deleted,
-      deleted: !!m.deleted,
-    }));
-    const pending: DisplayMessage[] = thread.pending.map((p) => ({
+    const stored: DisplayMessage[] = thread.messages.map((m) => this.display(m));
+    const pending: DisplayMessage[] = thread.hasNewer ? [] : thread.pending.map((p) => ({
       key: `p${p.client_id}`,
       id: null,
       seq: null,
@@ -178,6 +186,31 @@ export class ChatStore {
     }));
     return [...stored, ...pending];
   });
+  readonly activeHasNewer = computed(() => this.activeThread().hasNewer);
+  readonly activeLoadingNewer = computed(() => this.activeThread().loadingNewer);
+
+  /** One DisplayMessage per stored message object, so a long list is not rebuilt per change. */
+  private readonly displayCache = new WeakMap<ChatMessage, DisplayMessage>();
+  private display(m: ChatMessage): DisplayMessage {
+    let d = this.displayCache.get(m);
+    if (!d) {
+      d = {
+      key: `m${m.id}`,
+      id: m.id,
+      seq: m.seq,
+      author: m.author,
+      client_id: m.client_id,
+      text: m.text,
+      created_at: m.created_at,
+      state: 'sent',
+      error: null,
+      edited: !!m.edited_at && !m.deleted,
+      deleted: !!m.deleted,
+      };
+      this.displayCache.set(m, d);
+    }
+    return d;
+  }
 
   private readonly typingState = signal<ReadonlyMap<number, ReadonlyMap<number, number>>>(new Map());
   private readonly lastTypingSent = new Map<number, number>();
@@ -286,7 +319,8 @@ export class ChatStore {
     const thread = this.threadsState().get(id);
     if (!thread?.loaded || changed.length === 0) return;
     const first = thread.messages[0]?.seq ?? Infinity;
-    const relevant = changed.filter((m) => !thread.hasMore || m.seq >= first);
+    const last = thread.messages[thread.messages.length - 1]?.seq ?? -Infinity;
+    const relevant = changed.filter((m) => (!thread.hasMore || m.seq >= first) && (!thread.hasNewer || m.seq <= last));
     this.updateThread(id, (t) => ({
       ...t,
       messages: mergeMessages(t.messages, relevant),
@@ -399,6 +433,72 @@ export class ChatStore {
     }
   }
 
+  /** After a jump: the next page towards the newest message. */
+  async loadNewer(): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const thread = this.threadsState().get(id);
+    if (!thread?.loaded || !thread.hasNewer || thread.loadingNewer) return;
+    const last = thread.messages[thread.messages.length - 1]?.seq ?? 0;
+    this.patchThread(id, { loadingNewer: true });
+    try {
+      const page = await this.api.listMessages(id, { after: last, limit: PAGE_SIZE });
+      this.updateThread(id, (t) => ({
+        ...t,
+        messages: mergeMessages(t.messages, page.items),
+        hasNewer: page.has_more,
+        loadingNewer: false,
+      }));
+    } catch (failure) {
+      this.patchThread(id, { loadingNewer: false, error: errorMessage(failure) });
+    }
+  }
+
+  /**
+   * Makes sure the message with `seq` is loaded. Inside the loaded range nothing is fetched;
+   * otherwise the thread restarts as one page around it (older and newer pages load on
+   * scroll; live messages are not appended until the newest page is reached again).
+   */
+  async jumpTo(seq: number): Promise<boolean> {
+    const id = this.activeIdState();
+    if (id === null) return false;
+    const thread = this.threadsState().get(id);
+    const first = thread?.messages[0]?.seq;
+    const last = thread?.messages[thread.messages.length - 1]?.seq;
+    if (thread?.loaded && first !== undefined && last !== undefined && seq >= first && (seq <= last || !thread.hasNewer)) {
+      return thread.messages.some((m) => m.seq === seq);
+    }
+    try {
+      const half = PAGE_SIZE / 2;
+      const [older, newer] = await Promise.all([
+        this.api.listMessages(id, { before: seq + 1, limit: half }),
+        this.api.listMessages(id, { after: seq, limit: half }),
+      ]);
+      const messages = mergeMessages(older.items, newer.items);
+      this.updateThread(id, (t) => ({
+        ...t,
+        messages,
+        changeSeq: maxChangeSeq(messages),
+        hasMore: older.has_more,
+        hasNewer: newer.has_more,
+        loaded: true,
+        error: null,
+      }));
+      return messages.some((m) => m.seq === seq);
+    } catch (failure) {
+      this.patchThread(id, { error: errorMessage(failure) });
+      return false;
+    }
+  }
+
+  /** Back to the newest page after a jump. */
+  async jumpToLatest(): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    this.updateThread(id, (t) => ({ ...t, messages: [], hasNewer: false, loaded: false, changeSeq: 0 }));
+    await this.loadNewest(id);
+  }
+
   /** Shows the message at once and delivers it; resolves when it is stored or has failed. */
   send(text: string): Promise<void> {
     const id = this.activeIdState();
@@ -434,7 +534,8 @@ export class ChatStore {
       void this.load();
       return;
     }
-    if (this.threadsState().get(id)?.loaded) this.confirm(id, message);
+    const thread = this.threadsState().get(id);
+    if (thread?.loaded && !thread.hasNewer) this.confirm(id, message);
     const mine = message.author.id === this.myId();
     const reading = id === this.activeIdState() && this.pageVisible();
     this.conversationsState.update((list) =>

@@ -20,15 +20,25 @@ import { ChatStore, DisplayMessage } from './chat-store';
 import { Composer } from './composer';
 import { renderMarkdown } from './markdown';
 import { MembersPanel } from './members-panel';
+import { PresenceDot } from './presence-dot';
+import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
-const EDGE_PX = 48;
+const EDGE_PX = 200;
+/**
+ * Virtual scrolling: at most WINDOW messages are in the DOM, whatever the conversation's
+ * length; scrolling near an edge slides the window by STEP (from memory, or by loading a
+ * page), keeping the message under the eye where it was. Heights are never estimated:
+ * the browser lays out the real items, so variable heights (code blocks, quotes) are exact.
+ */
+export const WINDOW = 150;
+export const STEP = 50;
 
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [Composer, MembersPanel],
+  imports: [Composer, MembersPanel, PresenceDot],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -42,6 +52,8 @@ export class ConversationPage {
 
   /** The route's :id. */
   readonly id = input.required<string>();
+  /** ?seq= in the URL: jump to that message. */
+  readonly seq = input<string | undefined>();
 
   private readonly list = viewChild<ElementRef<HTMLElement>>('list');
   private readonly composer = viewChild(Composer);
@@ -55,10 +67,40 @@ export class ConversationPage {
   protected readonly readOnly = computed(() => this.conversation()?.my_role === 'read_only');
   protected readonly memberCount = computed(() => this.conversation()?.members.length ?? 0);
   protected readonly timeZone = computed(() => this.session.user()?.time_zone ?? 'UTC');
-  protected readonly timeline = computed(() =>
-    buildTimeline(this.store.activeMessages(), this.timeZone(), this.clock.now()),
-  );
+  /** The key of the last message in the window; null follows the newest. */
+  private readonly windowEndKey = signal<string | null>(null);
+  private readonly range = computed(() => {
+    const messages = this.store.activeMessages();
+    const key = this.windowEndKey();
+    let end = messages.length;
+    if (key !== null) {
+      const index = messages.findIndex((m) => m.key === key);
+      if (index >= 0) end = index + 1;
+    }
+    return { start: Math.max(0, end - WINDOW), end, total: messages.length };
+  });
+  protected readonly timeline = computed(() => {
+    const messages = this.store.activeMessages();
+    const { start, end } = this.range();
+    return buildTimeline(messages.slice(start, end), this.timeZone(), this.clock.now(), messages[start - 1] ?? null);
+  });
+  protected readonly hasNewer = this.store.activeHasNewer;
+  /** Messages exist below the window (in memory or on the server). */
+  protected readonly moreBelow = computed(() => this.range().end < this.range().total || this.hasNewer());
+  protected readonly highlighted = signal<number | null>(null);
+  protected readonly windowStart = computed(() => this.range().start);
+  private readonly presence = inject(PresenceStore);
   protected readonly myId = this.store.myId;
+  /** For a direct message: the other person's local time and working hours. */
+  protected readonly peerLocal = computed(() => {
+    const c = this.conversation();
+    if (c?.kind !== 'direct') return '';
+    const peer = c.members.find((m) => m.user_id !== this.myId());
+    if (!peer) return '';
+    const info = this.presence.all().get(peer.user_id);
+    const local = describeLocalTime(info, this.clock.now());
+    return local ? `${flagOf(info)} ${local}`.trim() : '';
+  });
   protected readonly canModerate = this.store.canModerate;
   protected readonly showMembers = signal(false);
   protected readonly confirmingDelete = signal<number | null>(null);
@@ -80,15 +122,20 @@ export class ConversationPage {
   });
 
   private stickToBottom = true;
-  /** Set while an older page loads, to keep the same message under the eye. */
-  private anchor: { height: number; top: number } | null = null;
+  /** Set while the window moves, to keep the same message under the eye. */
+  private anchor: { key: string; offset: number } | null = null;
+  private jumpTarget: number | null = null;
 
   constructor() {
     effect(() => {
       const id = Number(this.id());
+      const seq = Number(this.seq() ?? NaN);
       untracked(() => {
         this.stickToBottom = true;
-        void this.store.open(id);
+        this.windowEndKey.set(null);
+        void this.store.open(id).then(() => {
+          if (Number.isInteger(seq) && seq > 0 && this.store.activeId() === id) void this.jumpTo(seq);
+        });
       });
     });
     // Focus the composer when a conversation opens (and once it is rendered).
@@ -102,8 +149,16 @@ export class ConversationPage {
         this.timeline();
         const el = this.list()?.nativeElement;
         if (!el) return;
-        if (this.anchor) {
-          el.scrollTop = el.scrollHeight - this.anchor.height + this.anchor.top;
+        if (this.jumpTarget !== null) {
+          const target = el.querySelector<HTMLElement>(`[data-seq="${this.jumpTarget}"]`);
+          if (target) {
+            el.scrollTop = target.offsetTop - el.clientHeight / 3;
+            this.jumpTarget = null;
+            this.anchor = null;
+          }
+        } else if (this.anchor) {
+          const same = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(this.anchor.key)}"]`);
+          if (same) el.scrollTop = same.offsetTop - this.anchor.offset;
           this.anchor = null;
         } else if (this.stickToBottom) {
           el.scrollTop = el.scrollHeight;
@@ -124,20 +179,84 @@ export class ConversationPage {
 
   protected onScroll(): void {
     const el = this.list()?.nativeElement;
+    if (!el || this.anchor) return;
+    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
+    this.stickToBottom = nearBottom && !this.moreBelow();
+    if (el.scrollTop < EDGE_PX) {
+      if (this.range().start > 0) this.slide(-STEP);
+      else if (this.hasMore() && !this.loadingOlder()) void this.loadOlder();
+    } else if (nearBottom && this.moreBelow()) {
+      if (this.range().end < this.range().total) this.slide(STEP);
+      else if (!this.store.activeLoadingNewer()) {
+        this.keepAnchor();
+        void this.store.loadNewer();
+      }
+    }
+  }
+
+  /** Moves the window by `by` messages (negative: towards older ones). */
+  private slide(by: number): void {
+    const messages = this.store.activeMessages();
+    const end = Math.min(messages.length, Math.max(Math.min(WINDOW, messages.length), this.range().end + by));
+    this.keepAnchor();
+    this.windowEndKey.set(end >= messages.length && !this.hasNewer() ? null : (messages[end - 1]?.key ?? null));
+  }
+
+  /** Remembers the first message in view and its distance from the top of the list. */
+  private keepAnchor(): void {
+    const el = this.list()?.nativeElement;
     if (!el) return;
-    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
-    if (el.scrollTop < EDGE_PX && this.hasMore() && !this.loadingOlder()) void this.loadOlder();
+    for (const item of Array.from(el.querySelectorAll<HTMLElement>('[data-key]'))) {
+      if (item.offsetTop + item.offsetHeight > el.scrollTop) {
+        this.anchor = { key: item.dataset['key'] ?? '', offset: item.offsetTop - el.scrollTop };
+        return;
+      }
+    }
+  }
+
+  protected showOlder(): void {
+    if (this.range().start > 0) this.slide(-STEP);
+    else void this.loadOlder();
   }
 
   protected async loadOlder(): Promise<void> {
-    const el = this.list()?.nativeElement;
-    if (el) this.anchor = { height: el.scrollHeight, top: el.scrollTop };
+    // Pin the window's end so the loaded page extends it upwards instead of pushing it.
+    const messages = this.store.activeMessages();
+    if (this.windowEndKey() === null && messages.length) this.windowEndKey.set(messages[messages.length - 1].key);
+    this.keepAnchor();
     await this.store.loadOlder();
+    if (this.windowEndKey() === messages[messages.length - 1]?.key && !this.hasNewer()) this.windowEndKey.set(null);
+  }
+
+  /** Shows the message with `seq` in the middle of the window, highlighted. */
+  protected async jumpTo(seq: number): Promise<void> {
+    const found = await this.store.jumpTo(seq);
+    if (!found) return;
+    const messages = this.store.activeMessages();
+    const index = messages.findIndex((m) => m.seq === seq);
+    const end = Math.min(messages.length, index + WINDOW / 2);
+    this.windowEndKey.set(end >= messages.length && !this.hasNewer() ? null : messages[end - 1].key);
+    this.stickToBottom = false;
+    this.jumpTarget = seq;
+    this.highlighted.set(seq);
+  }
+
+  protected async jumpToLatest(): Promise<void> {
+    this.windowEndKey.set(null);
+    this.stickToBottom = true;
+    if (this.hasNewer()) await this.store.jumpToLatest();
   }
 
   protected send(text: string): void {
+    if (this.moreBelow()) void this.jumpToLatest();
     this.stickToBottom = true;
     void this.store.send(text);
+  }
+
+  protected localTimeOf(userId: number): string {
+    const info = this.presence.all().get(userId);
+    const local = describeLocalTime(info, this.clock.now());
+    return local ? `${flagOf(info)} ${local}`.trim() : '';
   }
 
   protected html(text: string): string {

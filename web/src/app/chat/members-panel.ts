@@ -3,10 +3,14 @@ import { errorMessage } from '../core/api-error';
 import { ConversationMember, User } from '../core/api-types';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
+import { MinuteClock } from '../core/clock';
+import { PresenceDot } from './presence-dot';
+import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
   selector: 'mer-members-panel',
+  imports: [PresenceDot],
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
@@ -35,7 +39,10 @@ import { ChatStore } from './chat-store';
     <ul class="members" data-testid="members-list">
       @for (member of members(); track member.user_id) {
         <li data-testid="member">
-          <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }</span>
+          <mer-presence-dot [userId]="member.user_id" />
+          <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }
+            @if (localTime(member.user_id); as local) { <small class="local" data-testid="member-local-time">{{ local }}</small> }
+          </span>
           @if (member.role !== 'member') {
             <span class="role" data-testid="member-role">{{ roleLabel(member) }}</span>
           }
@@ -59,6 +66,7 @@ import { ChatStore } from './chat-store';
     li { display: flex; align-items: center; gap: 0.4rem; padding: 0.3rem 0; font-size: 0.9rem; }
     .candidates li span { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .name { flex: 1; }
+    .local { display: block; color: var(--text-muted); font-size: 0.75rem; }
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
     .leave { align-self: flex-start; margin-top: 0.5rem; }
@@ -68,6 +76,8 @@ import { ChatStore } from './chat-store';
 export class MembersPanel {
   private readonly store = inject(ChatStore);
   private readonly api = inject(ChatApi);
+  private readonly presence = inject(PresenceStore);
+  private readonly clock = inject(MinuteClock);
 
   readonly closed = output<void>();
   readonly left = output<void>();
@@ -105,6 +115,12 @@ export class MembersPanel {
     if (!c || c.kind === 'direct' || member.user_id === this.myId()) return false;
     if (c.my_role === 'owner') return true;
     return c.my_role === 'moderator' && member.role !== 'owner';
+  }
+
+  protected localTime(userId: number): string {
+    const info = this.presence.all().get(userId);
+    const local = describeLocalTime(info, this.clock.now());
+    return local ? `${flagOf(info)} ${local}`.trim() : '';
   }
 
   protected roleLabel(member: ConversationMember): string {

@@ -37,10 +37,19 @@ export function dayLabel(at: number, now: number, timeZone: string): string {
   return formattersFor(zone).label.format(at);
 }
 
-export function buildTimeline(messages: readonly DisplayMessage[], timeZone: string, now: number): TimelineItem[] {
+/**
+ * `before` is the message just above `messages` when they are a window of a longer list:
+ * it decides whether the first one starts a new day or author run.
+ */
+export function buildTimeline(
+  messages: readonly DisplayMessage[],
+  timeZone: string,
+  now: number,
+  before: DisplayMessage | null = null,
+): TimelineItem[] {
   const items: TimelineItem[] = [];
-  let previous: DisplayMessage | null = null;
-  let previousDay = '';
+  let previous: DisplayMessage | null = before;
+  let previousDay = before ? dayKey(before.created_at, timeZone) : '';
   for (const message of messages) {
     const day = dayKey(message.created_at, timeZone);
     const newDay = day !== previousDay;

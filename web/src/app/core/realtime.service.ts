@@ -13,7 +13,12 @@ export interface ServerMessageMap {
   'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
   'message.updated': { type: 'message.updated'; conversation_id: number; message: ChatMessage };
   typing: { type: 'typing'; conversation_id: number; user: { id: number } };
+  presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
+  'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
 }
+
+export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';
+export type PresenceMode = 'auto' | 'away' | 'dnd';
 
 export type ServerMessageType = keyof ServerMessageMap;
 export type ServerMessage = ServerMessageMap[ServerMessageType];
@@ -23,6 +28,7 @@ export interface ClientMessageMap {
   ping: Record<never, never>;
   'message.send': { conversation_id: number; text: string; client_id: string };
   typing: { conversation_id: number };
+  'presence.set': { mode?: PresenceMode; status_text?: string; idle?: boolean };
 }
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';

@@ -1,0 +1,86 @@
+import { TestBed } from '@angular/core/testing';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
+import { Subject, filter } from 'rxjs';
+import { RealtimeService, ServerMessage } from '../core/realtime.service';
+import { IDLE_AFTER_MS, PresenceInfo, PresenceStore, cityOf, describeLocalTime } from './presence-store';
+
+const LISBON: PresenceInfo = {
+  user_id: 8,
+  status: 'online',
+  status_text: '',
+  country: 'PT',
+  time_zone: 'Europe/Lisbon',
+  working_hours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+};
+
+describe('describeLocalTime', () => {
+  it('says the local time, the city and whether it is inside working hours', () => {
+    // Tuesday 2025-03-04 22:14 UTC = 22:14 in Lisbon (WET).
+    expect(describeLocalTime(LISBON, Date.UTC(2025, 2, 4, 22, 14))).toBe('22:14 in Lisbon, outside working hours');
+    expect(describeLocalTime(LISBON, Date.UTC(2025, 2, 4, 10, 5))).toBe('10:05 in Lisbon, inside working hours');
+    // Saturday is not a working day.
+    expect(describeLocalTime(LISBON, Date.UTC(2025, 2, 8, 10, 5))).toBe('10:05 in Lisbon, outside working hours');
+    expect(describeLocalTime({ ...LISBON, time_zone: 'Nowhere/Else' }, 0)).toBe('');
+    expect(describeLocalTime(undefined, 0)).toBe('');
+    expect(cityOf('America/Argentina/Buenos_Aires')).toBe('Buenos Aires');
+  });
+});
+
+describe('PresenceStore', () => {
+  let incoming: Subject<ServerMessage>;
+  let notify: ReturnType<typeof vi.fn>;
+  let http: HttpTestingController;
+  let store: PresenceStore;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    incoming = new Subject<ServerMessage>();
+    notify = vi.fn().mockReturnValue(true);
+    TestBed.configureTestingModule({
+      providers: [
+        PresenceStore,
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: IDLE_AFTER_MS, useValue: 1_000 },
+        {
+          provide: RealtimeService,
+          useValue: {
+            status: signal('connected'),
+            notify,
+            request: vi.fn(),
+            messages: (type: string) => incoming.pipe(filter((m) => m.type === type)),
+          },
+        },
+      ],
+    });
+    store = TestBed.inject(PresenceStore);
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it('asks the server once per person, then follows presence batches', async () => {
+    const first = store.want([8, 9, 8]);
+    const req = http.expectOne((r) => r.url === '/api/v1/presence');
+    expect(req.request.params.get('user_ids')).toBe('8,9');
+    req.flush({ items: [LISBON] });
+    await first;
+    await store.want([8, 9]);
+    http.expectNone('/api/v1/presence');
+    expect(store.get(8)?.status).toBe('online');
+    expect(store.get(9)).toBeUndefined(); // not visible to me: the server left it out
+
+    incoming.next({ type: 'presence', users: [{ user_id: 8, status: 'dnd', status_text: 'Focus' }] });
+    expect(store.get(8)).toMatchObject({ status: 'dnd', status_text: 'Focus', time_zone: 'Europe/Lisbon' });
+  });
+
+  it('reports this tab idle after a quiet while and active again on input', () => {
+    vi.advanceTimersByTime(1_100);
+    expect(notify).toHaveBeenLastCalledWith('presence.set', { idle: true });
+    document.dispatchEvent(new Event('keydown'));
+    expect(notify).toHaveBeenLastCalledWith('presence.set', { idle: false });
+    expect(notify).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,181 @@
+import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { HttpClient } from '@angular/common/http';
+import { firstValueFrom } from 'rxjs';
+import { API_BASE } from '../core/api-client';
+import { WorkingHours } from '../core/api-types';
+import { countryFlag, isValidTimeZone, isWithinWorkingHours, formatLocalTime } from '../core/local-time';
+import { PresenceMode, PresenceStatus, RealtimeService } from '../core/realtime.service';
+
+export interface PresenceInfo {
+  user_id: number;
+  status: PresenceStatus;
+  status_text: string;
+  country?: string;
+  time_zone?: string;
+  working_hours?: WorkingHours;
+}
+
+/** No input for this long (or the tab hidden) reports this tab idle; all tabs idle = away. */
+export const IDLE_AFTER_MS = new InjectionToken<number>('IDLE_AFTER_MS', { providedIn: 'root', factory: () => 5 * 60_000 });
+const MAX_IDS = 200;
+
+/** "Lisbon" from "Europe/Lisbon", "Ho Chi Minh" from "Asia/Ho_Chi_Minh". */
+export function cityOf(timeZone: string): string {
+  return (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
+}
+
+/** "22:14 in Lisbon, outside working hours" (empty when the person's zone is unknown). */
+export function describeLocalTime(info: PresenceInfo | undefined, now: number): string {
+  if (!info?.time_zone || !isValidTimeZone(info.time_zone)) return '';
+  const time = formatLocalTime(now, info.time_zone);
+  const where = `${time} in ${cityOf(info.time_zone)}`;
+  if (!info.working_hours) return where;
+  const inside = isWithinWorkingHours(now, info.working_hours, info.time_zone);
+  return `${where}, ${inside ? 'inside' : 'outside'} working hours`;
+}
+
+export function statusLabel(status: PresenceStatus | undefined): string {
+  switch (status) {
+    case 'online':
+      return 'Active';
+    case 'away':
+      return 'Away';
+    case 'dnd':
+      return 'Do not disturb';
+    default:
+      return 'Offline';
+  }
+}
+
+export function flagOf(info: PresenceInfo | undefined): string {
+  return countryFlag(info?.country);
+}
+
+/**
+ * Presence of the people the chat shows: fetched over REST for the ids it is asked about,
+ * kept current by `presence` batches; reports this tab's idleness and my chosen mode.
+ */
+@Injectable()
+export class PresenceStore {
+  private readonly http = inject(HttpClient);
+  private readonly realtime = inject(RealtimeService);
+  private readonly idleAfter = inject(IDLE_AFTER_MS);
+
+  private readonly state = signal<ReadonlyMap<number, PresenceInfo>>(new Map());
+  private readonly requested = new Set<number>();
+  private readonly modeState = signal<PresenceMode>('auto');
+  private readonly statusTextState = signal('');
+  private idle = false;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly all = this.state.asReadonly();
+  readonly mode = this.modeState.asReadonly();
+  readonly statusText = this.statusTextState.asReadonly();
+
+  constructor() {
+    const subscriptions = [
+      this.realtime.messages('presence').subscribe((event) => this.apply(event.users)),
+      this.realtime.messages('hello').subscribe(() => this.onHello()),
+    ];
+    const activity = () => this.active();
+    const visibility = () => (document.visibilityState === 'hidden' ? this.setIdle(true) : this.active());
+    if (typeof document !== 'undefined') {
+      for (const type of ['keydown', 'pointerdown', 'pointermove', 'wheel']) document.addEventListener(type, activity, { passive: true });
+      document.addEventListener('visibilitychange', visibility);
+    }
+    this.armIdleTimer();
+    inject(DestroyRef).onDestroy(() => {
+      for (const s of subscriptions) s.unsubscribe();
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      if (typeof document !== 'undefined') {
+        for (const type of ['keydown', 'pointerdown', 'pointermove', 'wheel']) document.removeEventListener(type, activity);
+        document.removeEventListener('visibilitychange', visibility);
+      }
+    });
+  }
+
+  get(userId: number): PresenceInfo | undefined {
+    return this.state().get(userId);
+  }
+
+  /** Asks the server about these people once (and again after each reconnect). */
+  async want(userIds: Iterable<number>): Promise<void> {
+    const fresh = [...new Set(userIds)].filter((id) => id > 0 && !this.requested.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.requested.add(id);
+    await this.fetch(fresh);
+  }
+
+  /** presence.set: auto / away / dnd and a custom status text. */
+  async choose(mode: PresenceMode, statusText: string): Promise<void> {
+    this.modeState.set(mode);
+    this.statusTextState.set(statusText);
+    if (this.realtime.status() !== 'connected') return; // sent on the next hello
+    await this.realtime.request('presence.set', { mode, status_text: statusText }).then(
+      (reply) => {
+        if (reply.type === 'presence.ack') this.apply([reply.presence]);
+      },
+      () => undefined,
+    );
+  }
+
+  /** Merges `presence` batches (status only; locale comes from REST). */
+  apply(users: readonly { user_id: number; status: PresenceStatus; status_text: string }[]): void {
+    if (users.length === 0) return;
+    this.state.update((all) => {
+      const next = new Map(all);
+      for (const u of users) next.set(u.user_id, { ...(all.get(u.user_id) ?? {}), ...u });
+      return next;
+    });
+  }
+
+  private async fetch(ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += MAX_IDS) {
+      const chunk = ids.slice(i, i + MAX_IDS);
+      try {
+        const page = await firstValueFrom(
+          this.http.get<{ items: PresenceInfo[] }>(`${API_BASE}/presence`, { params: { user_ids: chunk.join(',') } }),
+        );
+        this.state.update((all) => {
+          const next = new Map(all);
+          for (const item of page.items) next.set(item.user_id, item);
+          return next;
+        });
+      } catch {
+        for (const id of chunk) this.requested.delete(id); // asked again next time
+      }
+    }
+  }
+
+  private onHello(): void {
+    // The new socket starts active with the default mode: tell the server what this tab is.
+    const mode = this.modeState();
+    const text = this.statusTextState();
+    if (mode !== 'auto' || text || this.idle) {
+      this.realtime.notify('presence.set', { mode, status_text: text, idle: this.idle });
+    }
+    const known = [...this.requested];
+    if (known.length) void this.fetch(known);
+  }
+
+  private lastActivity = 0;
+
+  private active(): void {
+    const now = Date.now();
+    if (!this.idle && now - this.lastActivity < 5_000) return; // pointermove fires constantly
+    this.lastActivity = now;
+    this.armIdleTimer();
+    if (this.idle) this.setIdle(false);
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.setIdle(true), this.idleAfter);
+  }
+
+  private setIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    this.realtime.notify('presence.set', { idle });
+  }
+}
