@@ -12,6 +12,7 @@ import {
   MessagesQuery,
   Page,
   PostMessageRequest,
+  ThreadPage,
   User,
 } from '../core/api-types';
 
@@ -69,6 +70,19 @@ export class ChatApi {
     return firstValueFrom(
       this.http.get<MessagePage>(`${API_BASE}/conversations/${id}/changes`, { params: params({ after, limit }) }),
     );
+  }
+
+  listThread(id: number, rootId: number, query: MessagesQuery = {}): Promise<ThreadPage> {
+    return firstValueFrom(
+      this.http.get<ThreadPage>(`${API_BASE}/conversations/${id}/messages/${rootId}/replies`, {
+        params: params({ before: query.before, after: query.after, limit: query.limit }),
+      }),
+    );
+  }
+
+  followThread(id: number, rootId: number, follow: boolean): Promise<void> {
+    const url = `${API_BASE}/conversations/${id}/messages/${rootId}/follow`;
+    return firstValueFrom(follow ? this.http.put<void>(url, {}) : this.http.delete<void>(url));
   }
 
   addMember(id: number, userId: number): Promise<void> {

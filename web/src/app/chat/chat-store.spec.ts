@@ -77,6 +77,8 @@ describe('ChatStore', () => {
     listChanges: ReturnType<typeof vi.fn>;
     editMessage: ReturnType<typeof vi.fn>;
     deleteMessage: ReturnType<typeof vi.fn>;
+    listThread: ReturnType<typeof vi.fn>;
+    followThread: ReturnType<typeof vi.fn>;
   };
   let notify: ReturnType<typeof vi.fn>;
   let incoming: Subject<ServerMessage>;
@@ -96,6 +98,8 @@ describe('ChatStore', () => {
       listChanges: vi.fn().mockResolvedValue({ items: [], has_more: false }),
       editMessage: vi.fn(),
       deleteMessage: vi.fn(),
+      listThread: vi.fn(),
+      followThread: vi.fn().mockResolvedValue(undefined),
     };
     notify = vi.fn().mockReturnValue(true);
     incoming = new Subject<ServerMessage>();
@@ -333,6 +337,53 @@ describe('ChatStore', () => {
       const calls = api.listMessages.mock.calls.length;
       expect(await store.jumpTo(12)).toBe(true);
       expect(api.listMessages.mock.calls.length).toBe(calls);
+    });
+  });
+
+  describe('reactions, threads, mentions', () => {
+    it('applies reaction.updated (even a partial message) and toggles through reaction.toggle', async () => {
+      await store.open(1);
+      incoming.next({
+        type: 'reaction.updated', conversation_id: 1, message_id: 102, emoji: '👍', on: true,
+        message: { id: 102, change_seq: 7, reactions: [{ emoji: '👍', count: 1, me: false }] } as unknown as ChatMessage,
+      });
+      expect(store.activeMessages()[1]).toMatchObject({ text: 'message 2', reactions: [{ emoji: '👍', count: 1, me: false }] });
+      request.mockResolvedValue({ type: 'reaction.ack', id: 'c1', changed: true, on: true, message: message(2, { change_seq: 8, reactions: [{ emoji: '👍', count: 2, me: true }] }) });
+      await store.toggleReaction(102, '👍');
+      expect(request).toHaveBeenCalledWith('reaction.toggle', { conversation_id: 1, message_id: 102, emoji: '👍' });
+      expect(store.activeMessages()[1].reactions).toEqual([{ emoji: '👍', count: 2, me: true }]);
+    });
+
+    it('keeps thread replies out of the timeline and unread count, in the open thread panel', async () => {
+      await store.open(1);
+      live(message(7, { conversation_id: 2, thread_root_id: 500 }));
+      expect(store.directs().find((c) => c.id === 2)?.unread).toBe(0);
+      api.listThread.mockResolvedValue({ root: message(2, { reply_count: 1 }), items: [message(3, { id: 300, thread_root_id: 102 })], has_more: false, following: true });
+      await store.openThread(102);
+      expect(api.listThread).toHaveBeenCalledWith(1, 102, { limit: 50 });
+      expect(store.threadReplies().map((m) => m.id)).toEqual([300]);
+      live(message(4, { id: 301, thread_root_id: 102 }));
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(2, { reply_count: 2, change_seq: 5 }) });
+      expect(store.threadReplies().map((m) => m.id)).toEqual([300, 301]);
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2]);
+      expect(store.activeMessages()[1].replyCount).toBe(2);
+      request.mockResolvedValue({ type: 'message.ack', id: 'c1', duplicate: false, message: message(5, { id: 302, thread_root_id: 102, author: { id: ME, display_name: 'Ana' } }) });
+      await store.replyInThread('me too');
+      expect(request).toHaveBeenCalledWith('message.send', expect.objectContaining({ conversation_id: 1, text: 'me too', thread_root_id: 102 }));
+      expect(store.threadReplies().map((m) => m.id)).toEqual([300, 301, 302]);
+      await store.setFollowing(false);
+      expect(api.followThread).toHaveBeenCalledWith(1, 102, false);
+      expect(store.threadPanel()?.following).toBe(false);
+    });
+
+    it('counts mentions elsewhere and clears them on reading', async () => {
+      await store.open(1);
+      incoming.next({ type: 'mention', conversation_id: 2, kind: 'user', message: message(9, { conversation_id: 2 }) });
+      incoming.next({ type: 'mention', conversation_id: 1, kind: 'user', message: message(9) });
+      expect(store.directs().find((c) => c.id === 2)?.mentions).toBe(1);
+      expect(store.directs().find((c) => c.id === 1)?.mentions).toBe(0);
+      await store.open(2);
+      expect(store.directs().find((c) => c.id === 2)?.mentions).toBe(0);
     });
   });
 });

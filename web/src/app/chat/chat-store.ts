@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { ChatMessage, ConversationView, CreateConversationRequest } from '../core/api-types';
+import { ChatMessage, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
@@ -32,6 +32,8 @@ export interface PendingMessage {
 /** One row of the message list: stored, or still on its way. */
 export interface DisplayMessage {
   key: string;
+  reactions: Reaction[];
+  replyCount: number;
   /** The stored message's id; null while on its way. */
   id: number | null;
   seq: number | null;
@@ -49,6 +51,16 @@ export interface DisplayMessage {
 export const TYPING_SHOWN_MS = 5_000;
 /** At most one typing signal per conversation this often (the server drops more). */
 export const TYPING_EVERY_MS = 2_000;
+
+export interface ThreadPanel {
+  conversationId: number;
+  root: ChatMessage;
+  replies: ChatMessage[];
+  hasMore: boolean;
+  following: boolean;
+  loading: boolean;
+  error: string | null;
+}
 
 interface Thread {
   messages: ChatMessage[];
@@ -83,7 +95,8 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
     // A response that was on its way must not undo a newer edit or delete.
     const known = bySeq.get(message.seq);
     if (known && (known.change_seq ?? 0) > (message.change_seq ?? 0)) continue;
-    bySeq.set(message.seq, message);
+    // An event may carry only some fields (e.g. reactions): keep the others.
+    bySeq.set(message.seq, known ? { ...known, ...message } : message);
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
@@ -106,6 +119,7 @@ export interface ConversationEntry {
   kind: ConversationView['kind'];
   label: string;
   unread: number;
+  mentions: number;
   visibility: ConversationView['visibility'];
   /** The other person of a direct conversation. */
   peerId: number | null;
@@ -141,6 +155,7 @@ export class ChatStore {
       kind: c.kind,
       label: this.titleOf(c),
       unread: c.unread,
+      mentions: c.mentions ?? 0,
       visibility: c.visibility,
       peerId: c.kind === 'direct' ? (c.members.find((m) => m.user_id !== this.myId())?.user_id ?? null) : null,
     })),
@@ -148,6 +163,7 @@ export class ChatStore {
   readonly channels = computed(() => this.entries().filter((c) => c.kind === 'channel').sort(byName));
   readonly directs = computed(() => this.entries().filter((c) => c.kind === 'direct').sort(byName));
   readonly groups = computed(() => this.entries().filter((c) => c.kind === 'group').sort(byName));
+  readonly supports = computed(() => this.entries().filter((c) => (c.kind as string) === 'support').sort(byName));
   readonly totalUnread = computed(() => this.conversationsState().reduce((sum, c) => sum + c.unread, 0));
 
   readonly active = computed(() => {
@@ -183,6 +199,8 @@ export class ChatStore {
       error: p.error,
       edited: false,
       deleted: false,
+      reactions: [],
+      replyCount: 0,
     }));
     return [...stored, ...pending];
   });
@@ -206,6 +224,8 @@ export class ChatStore {
       error: null,
       edited: !!m.edited_at && !m.deleted,
       deleted: !!m.deleted,
+      reactions: m.reactions ?? [],
+      replyCount: m.reply_count ?? 0,
       };
       this.displayCache.set(m, d);
     }
@@ -232,6 +252,8 @@ export class ChatStore {
       this.realtime.messages('message.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),
       this.realtime.messages('typing').subscribe((event) => this.onTyping(event.conversation_id, event.user.id)),
       this.realtime.messages('hello').subscribe(() => this.onHello()),
+      this.realtime.messages('reaction.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),
+      this.realtime.messages('mention').subscribe((event) => this.onMention(event.conversation_id, event.message)),
     ];
     inject(DestroyRef).onDestroy(() => {
       for (const s of subscriptions) s.unsubscribe();
@@ -315,9 +337,17 @@ export class ChatStore {
    * inside the loaded range; a change to a message older than the loaded pages waits
    * until that page is read (it then arrives in its latest state).
    */
-  applyChanges(id: number, changed: readonly ChatMessage[], fromStorage = false): void {
+  applyChanges(id: number, changed: ChatMessage[], fromStorage = false): void {
+    this.applyToThreadPanel(id, changed);
     const thread = this.threadsState().get(id);
     if (!thread?.loaded || changed.length === 0) return;
+    const byId = new Map(thread.messages.map((m) => [m.id, m]));
+    changed = changed.flatMap((m) => {
+      if (m.thread_root_id) return []; // replies live in the thread panel
+      if (typeof m.seq === 'number') return [m];
+      const known = byId.get(m.id);
+      return known ? [{ ...known, ...m }] : [];
+    });
     const first = thread.messages[0]?.seq ?? Infinity;
     const last = thread.messages[thread.messages.length - 1]?.seq ?? -Infinity;
     const relevant = changed.filter((m) => (!thread.hasMore || m.seq >= first) && (!thread.hasNewer || m.seq <= last));
@@ -328,6 +358,93 @@ export class ChatStore {
       // overtaken one that was lost while the socket was down.
       changeSeq: fromStorage ? maxChangeSeq(changed, t.changeSeq) : t.changeSeq,
     }));
+  }
+
+  private onMention(conversationId: number, message: ChatMessage): void {
+    const reading = conversationId === this.activeIdState() && this.pageVisible() && !message.thread_root_id;
+    if (reading) return;
+    this.conversationsState.update((list) =>
+      list.map((c) => (c.id === conversationId ? { ...c, mentions: (c.mentions ?? 0) + 1 } : c)),
+    );
+  }
+
+  /** Adds or removes my reaction with `emoji`; the list shows the server's answer. */
+  async toggleReaction(messageId: number, emoji: string): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const reply = await this.realtime.request('reaction.toggle', { conversation_id: id, message_id: messageId, emoji });
+    if (reply.type === 'reaction.ack') this.applyChanges(id, [reply.message]);
+  }
+
+  // --- thread panel -------------------------------------------------------
+
+  private readonly panelState = signal<ThreadPanel | null>(null);
+  readonly threadPanel = this.panelState.asReadonly();
+  readonly threadReplies = computed<DisplayMessage[]>(() => (this.panelState()?.replies ?? []).map((m) => this.display(m)));
+  readonly threadRoot = computed(() => {
+    const panel = this.panelState();
+    return panel ? this.display(panel.root) : null;
+  });
+
+  async openThread(rootId: number): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    const root = this.threadsState().get(id)?.messages.find((m) => m.id === rootId);
+    this.panelState.set({
+      conversationId: id,
+      root: root ?? ({ id: rootId } as ChatMessage),
+      replies: [],
+      hasMore: false,
+      following: false,
+      loading: true,
+      error: null,
+    });
+    try {
+      const page = await this.api.listThread(id, rootId, { limit: PAGE_SIZE });
+      this.panelState.update((p) =>
+        p && p.root.id === rootId
+          ? { ...p, root: page.root, replies: mergeMessages(p.replies, page.items), hasMore: page.has_more, following: page.following, loading: false }
+          : p,
+      );
+    } catch (failure) {
+      this.panelState.update((p) => (p && p.root.id === rootId ? { ...p, loading: false, error: errorMessage(failure) } : p));
+    }
+  }
+
+  closeThread(): void {
+    this.panelState.set(null);
+  }
+
+  async replyInThread(text: string): Promise<void> {
+    const panel = this.panelState();
+    if (!panel || !text.trim()) return;
+    const reply = await this.realtime.request('message.send', {
+      conversation_id: panel.conversationId,
+      text,
+      client_id: this.newClientId(),
+      thread_root_id: panel.root.id,
+    });
+    if (reply.type === 'message.ack') this.applyToThreadPanel(panel.conversationId, [reply.message]);
+  }
+
+  async setFollowing(follow: boolean): Promise<void> {
+    const panel = this.panelState();
+    if (!panel) return;
+    await this.api.followThread(panel.conversationId, panel.root.id, follow);
+    this.panelState.update((p) => (p && p.root.id === panel.root.id ? { ...p, following: follow } : p));
+  }
+
+  private applyToThreadPanel(conversationId: number, changed: readonly ChatMessage[]): void {
+    const panel = this.panelState();
+    if (!panel || panel.conversationId !== conversationId) return;
+    const replies = changed.filter((m) => m.thread_root_id === panel.root.id && typeof m.seq === 'number');
+    const root = changed.find((m) => m.id === panel.root.id);
+    if (!replies.length && !root) return;
+    this.panelState.update((p) =>
+      p && p.root.id === panel.root.id
+        ? { ...p, root: root ? { ...p.root, ...root } : p.root, replies: mergeMessages(p.replies, replies) }
+        : p,
+    );
   }
 
   async addMember(userId: number): Promise<void> {
@@ -534,6 +651,11 @@ export class ChatStore {
       void this.load();
       return;
     }
+    if (message.thread_root_id) {
+      // A thread reply: shown in the thread panel; does not count as unread in the timeline.
+      this.applyToThreadPanel(id, [message]);
+      return;
+    }
     const thread = this.threadsState().get(id);
     if (thread?.loaded && !thread.hasNewer) this.confirm(id, message);
     const mine = message.author.id === this.myId();
@@ -559,7 +681,7 @@ export class ChatStore {
     if (lastSeq <= 0) return;
     const alreadyRead = Math.max(conversation?.last_read_seq ?? 0, this.readingSeq.get(id) ?? 0);
     this.conversationsState.update((list) =>
-      list.map((c) => (c.id === id ? { ...c, unread: 0, last_read_seq: Math.max(c.last_read_seq, lastSeq) } : c)),
+      list.map((c) => (c.id === id ? { ...c, unread: 0, mentions: 0, last_read_seq: Math.max(c.last_read_seq, lastSeq) } : c)),
     );
     if (lastSeq <= alreadyRead) return;
     this.readingSeq.set(id, lastSeq);

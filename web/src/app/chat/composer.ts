@@ -17,10 +17,10 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
       <p class="typing" aria-live="polite" data-testid="typing-indicator">{{ who }}</p>
     }
     <form class="composer" (submit)="$event.preventDefault(); submit()">
-      <label class="sr-only" for="composer-input">{{ label() }}</label>
+      <label class="sr-only" [attr.for]="inputId()">{{ label() }}</label>
       <textarea
         #box
-        id="composer-input"
+        [id]="inputId()"
         [rows]="rows()"
         [value]="text()"
         [attr.placeholder]="label()"
@@ -58,6 +58,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
 })
 export class Composer {
   readonly label = input('Write a message');
+  readonly inputId = input('composer-input');
   readonly disabled = input(false);
   readonly send = output<string>();
   /** "Ana is typing…", or empty. */

@@ -20,6 +20,7 @@ import { ChatStore, DisplayMessage } from './chat-store';
 import { Composer } from './composer';
 import { renderMarkdown } from './markdown';
 import { MembersPanel } from './members-panel';
+import { ThreadPanel } from './thread-panel';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
@@ -38,7 +39,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [Composer, MembersPanel, PresenceDot],
+  imports: [Composer, MembersPanel, PresenceDot, ThreadPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -103,6 +104,9 @@ export class ConversationPage {
   });
   protected readonly canModerate = this.store.canModerate;
   protected readonly showMembers = signal(false);
+  protected readonly picking = signal<number | null>(null);
+  protected readonly threadOpen = computed(() => this.store.threadPanel() !== null);
+  protected readonly commonEmoji = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
   protected readonly confirmingDelete = signal<number | null>(null);
   protected readonly actionError = signal<string | null>(null);
   protected readonly typingText = computed(() => {
@@ -133,6 +137,7 @@ export class ConversationPage {
       untracked(() => {
         this.stickToBottom = true;
         this.windowEndKey.set(null);
+        this.store.closeThread();
         void this.store.open(id).then(() => {
           if (Number.isInteger(seq) && seq > 0 && this.store.activeId() === id) void this.jumpTo(seq);
         });
@@ -165,7 +170,10 @@ export class ConversationPage {
         }
       },
     });
-    inject(DestroyRef).onDestroy(() => this.store.close());
+    inject(DestroyRef).onDestroy(() => {
+      this.store.closeThread();
+      this.store.close();
+    });
   }
 
   protected initials(name: string): string {
@@ -304,6 +312,27 @@ export class ConversationPage {
     } catch (failure) {
       this.actionError.set(errorMessage(failure));
     }
+  }
+
+  protected async react(messageId: number | null, emoji: string): Promise<void> {
+    if (messageId === null) return;
+    this.actionError.set(null);
+    try {
+      await this.store.toggleReaction(messageId, emoji);
+    } catch (failure) {
+      this.actionError.set(errorMessage(failure));
+    }
+  }
+
+  protected openThread(messageId: number | null): void {
+    if (messageId === null) return;
+    this.showMembers.set(false);
+    void this.store.openThread(messageId);
+  }
+
+  protected closeThread(): void {
+    this.store.closeThread();
+    this.composer()?.focus();
   }
 
   protected left(): void {

@@ -201,6 +201,8 @@ export interface ConversationView extends Conversation {
   my_role: ConversationRole;
   last_read_seq: number;
   unread: number;
+  /** Unread messages that mention me (after chat features land). */
+  mentions?: number;
   members: ConversationMember[];
 }
 
@@ -227,6 +229,26 @@ export interface ChatMessage {
   edited_at?: number | null;
   /** A tombstone: `text` is empty. */
   deleted?: boolean;
+  /** A thread reply: the root message's id; null/absent in the main timeline. */
+  thread_root_id?: number | null;
+  reply_count?: number;
+  last_reply_at?: number | null;
+  reactions?: Reaction[];
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** Whether the receiving user reacted with it. */
+  me: boolean;
+  user_ids?: number[];
+}
+
+export interface ThreadPage {
+  root: ChatMessage;
+  items: ChatMessage[];
+  has_more: boolean;
+  following: boolean;
 }
 
 export interface PostMessageRequest {

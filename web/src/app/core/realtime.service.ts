@@ -13,6 +13,9 @@ export interface ServerMessageMap {
   'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
   'message.updated': { type: 'message.updated'; conversation_id: number; message: ChatMessage };
   typing: { type: 'typing'; conversation_id: number; user: { id: number } };
+  'reaction.ack': { type: 'reaction.ack'; id: string; changed: boolean; on: boolean; message: ChatMessage };
+  'reaction.updated': { type: 'reaction.updated'; conversation_id: number; message_id: number; emoji: string; on: boolean; message: ChatMessage };
+  mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
   'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
 }
@@ -26,7 +29,8 @@ export type ServerMessage = ServerMessageMap[ServerMessageType];
 /** Messages the client sends, keyed by `type`. */
 export interface ClientMessageMap {
   ping: Record<never, never>;
-  'message.send': { conversation_id: number; text: string; client_id: string };
+  'message.send': { conversation_id: number; text: string; client_id: string; thread_root_id?: number };
+  'reaction.toggle': { conversation_id: number; message_id: number; emoji: string; on?: boolean };
   typing: { conversation_id: number };
   'presence.set': { mode?: PresenceMode; status_text?: string; idle?: boolean };
 }

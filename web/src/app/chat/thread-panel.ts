@@ -1,0 +1,109 @@
+import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import { MinuteClock } from '../core/clock';
+import { formatLocalTime } from '../core/local-time';
+import { SessionStore } from '../core/session.store';
+import { errorMessage } from '../core/api-error';
+import { ChatStore } from './chat-store';
+import { Composer } from './composer';
+import { renderMarkdown } from './markdown';
+
+/** A thread beside the timeline: the root, its replies, a composer, follow/unfollow. */
+@Component({
+  selector: 'mer-thread-panel',
+  imports: [Composer],
+  template: `
+    <header>
+      <h2>Thread</h2>
+      @if (panel(); as p) {
+        <button type="button" class="btn btn-small" (click)="follow(!p.following)" data-testid="thread-follow">{{ p.following ? 'Unfollow' : 'Follow' }}</button>
+      }
+      <button type="button" class="btn-link" (click)="closed.emit()" aria-label="Close thread" data-testid="thread-close">✕</button>
+    </header>
+    @if (error(); as message) {
+      <div class="alert alert-error" role="alert">{{ message }}</div>
+    }
+    <div class="replies" data-testid="thread-replies">
+      @if (root(); as r) {
+        <article class="root" data-testid="thread-root">
+          <strong>{{ r.author?.display_name }}</strong> <time>{{ time(r.created_at) }}</time>
+          @if (r.deleted) {
+            <div class="text tombstone">This message was deleted.</div>
+          } @else {
+            <div class="text md" [innerHTML]="html(r.text ?? '')"></div>
+          }
+        </article>
+        <p class="count muted">{{ replies().length }} {{ replies().length === 1 ? 'reply' : 'replies' }}</p>
+      }
+      @for (reply of replies(); track reply.key) {
+        <article class="reply" data-testid="thread-reply">
+          <strong>{{ reply.author.display_name }}</strong> <time>{{ time(reply.created_at) }}</time>
+          @if (reply.deleted) {
+            <div class="text tombstone">This message was deleted.</div>
+          } @else {
+            <div class="text md" [innerHTML]="html(reply.text)" data-testid="thread-reply-text"></div>
+          }
+        </article>
+      } @empty {
+        @if (!panel()?.loading) {
+          <p class="muted">No replies yet — answer below to start the thread.</p>
+        }
+      }
+    </div>
+    <mer-composer inputId="thread-composer-input" label="Reply in thread" (send)="reply($event)" />
+  `,
+  styles: `
+    :host { display: flex; flex-direction: column; width: 340px; border-left: 1px solid var(--border); background: var(--surface); min-height: 0; }
+    header { display: flex; align-items: center; gap: 0.5rem; padding: 0.75rem 1rem; border-bottom: 1px solid var(--border); }
+    h2 { font-size: 1rem; margin: 0; flex: 1; }
+    .replies { flex: 1; overflow-y: auto; padding: 0.5rem 1rem; min-height: 0; }
+    article { padding: 0.35rem 0; }
+    .root { border-bottom: 1px solid var(--border); padding-bottom: 0.6rem; }
+    time { font-size: 0.75rem; color: var(--text-muted); }
+    .count { font-size: 0.8rem; margin: 0.4rem 0; }
+    .muted { color: var(--text-muted); }
+    .tombstone { font-style: italic; color: var(--text-muted); }
+    .alert { margin: 0.5rem 1rem 0; }
+    .md ::ng-deep p { margin: 0; }
+    .md ::ng-deep pre { background: #1f2547; color: #e6e8f5; border-radius: 6px; padding: 0.4rem 0.6rem; overflow-x: auto; }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ThreadPanel {
+  private readonly store = inject(ChatStore);
+  private readonly session = inject(SessionStore);
+  private readonly clock = inject(MinuteClock);
+
+  readonly closed = output<void>();
+
+  protected readonly panel = this.store.threadPanel;
+  protected readonly root = computed(() => this.panel()?.root ?? null);
+  protected readonly replies = this.store.threadReplies;
+  private readonly actionError = signal<string | null>(null);
+  protected readonly error = computed(() => this.actionError() ?? this.panel()?.error ?? null);
+
+  protected time(at: number | undefined): string {
+    this.clock.now();
+    return at ? formatLocalTime(at, this.session.user()?.time_zone ?? 'UTC') : '';
+  }
+
+  protected html(text: string): string {
+    return renderMarkdown(text);
+  }
+
+  protected async reply(text: string): Promise<void> {
+    this.actionError.set(null);
+    try {
+      await this.store.replyInThread(text);
+    } catch (failure) {
+      this.actionError.set(errorMessage(failure));
+    }
+  }
+
+  protected async follow(on: boolean): Promise<void> {
+    try {
+      await this.store.setFollowing(on);
+    } catch (failure) {
+      this.actionError.set(errorMessage(failure));
+    }
+  }
+}
