@@ -90,8 +90,12 @@ int run(const Config& c) {
   audit::add_audit_routes(router, audit_log, policy);
   chat::ChatService chat(*db, policy, clock);
   chat::add_chat_routes(router, hub, chat);
-  meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file));
-  meetings::add_meetings_routes(router, hub, meetings);
+  meetings::WebhookDispatcher webhooks(*db, clock, meetings::load_webhook_options(c.config_file),
+                                      std::make_unique<meetings::CurlPoster>());
+  meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
+                                     &toggles, &webhooks);
+  meetings::add_meetings_routes(router, hub, meetings, policy, &webhooks);
+  webhooks.start();
   presence::SqlDirectory presence_directory(*db);
   presence::PresenceService presence(
       presence_directory, [&hub](std::int64_t user_id, const std::string& text) { hub.send_to_user(user_id, text); });
@@ -141,6 +145,7 @@ int run(const Config& c) {
 
   server.wait();
   presence.stop();
+  webhooks.stop();
   auto flushed = db->flush();
   if (!flushed.ok()) log::error("storage.flush_failed", {{"message", flushed.error().message}});
   db.reset();

@@ -51,6 +51,30 @@ struct GuestPass {
   UnixMillis expires_at = 0;
 };
 
+struct RecordingPresence {
+  std::uint64_t peer_id = 0;
+  std::int64_t user_id = 0;  // negative for guests
+  std::string display_name;
+  std::string role;
+  std::string country;
+  UnixMillis joined_at = 0;  // in the room while recording: from here
+  std::optional<UnixMillis> left_at;
+  std::optional<UnixMillis> acknowledged_at;  // saw and acknowledged the recording notice
+};
+
+// Metadata only: no media is recorded by Meridian.
+struct Recording {
+  std::int64_t id = 0;
+  std::int64_t meeting_id = 0;
+  std::int64_t started_by = 0;
+  std::string started_by_name;
+  UnixMillis started_at = 0;
+  std::optional<std::int64_t> stopped_by;
+  std::optional<UnixMillis> stopped_at;
+  std::string stop_reason;  // "stopped", "meeting ended", "everyone left"
+  std::vector<RecordingPresence> participants;
+};
+
 inline constexpr const char* kGuestTokenPrefix = "mg_";
 
 // The scope string carried by a guest's Subject: "meeting:<id>".

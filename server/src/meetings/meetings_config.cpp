@@ -88,4 +88,33 @@ MeetingsOptions load_meetings_options(const std::string& config_file) {
   return o;
 }
 
+WebhookOptions load_webhook_options(const std::string& config_file) {
+  WebhookOptions o;
+  if (!config_file.empty()) {
+    toml::table file;
+    try {
+      file = toml::parse_file(config_file);
+    } catch (const toml::parse_error& e) {
+      throw std::runtime_error("config file " + config_file + ": " + std::string(e.description()));
+    }
+    const std::string where = "config file " + config_file + ": meetings.";
+    const toml::node_view<const toml::node> t = std::as_const(file)["meetings"];
+    o.urls = strings(t["webhook_urls"], where + "webhook_urls");
+    for (const auto& u : o.urls)
+      if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)
+        throw std::runtime_error(where + "webhook_urls: '" + u + "' must start with http:// or https://");
+    if (auto v = t["webhook_secret"].value<std::string>()) o.secret = *v;
+    if (auto v = t["webhook_max_attempts"].value<long long>()) o.max_attempts = static_cast<int>(*v);
+    if (auto v = t["webhook_first_retry_ms"].value<long long>()) o.first_retry_ms = *v;
+  }
+  if (auto v = env("MERIDIAN_WEBHOOK_SECRET")) o.secret = v;
+  if (!o.urls.empty() && o.secret.empty())
+    throw std::runtime_error(
+        "meetings.webhook_urls needs meetings.webhook_secret (or MERIDIAN_WEBHOOK_SECRET) to sign with");
+  if (o.max_attempts < 1 || o.max_attempts > 20)
+    throw std::runtime_error("meetings.webhook_max_attempts must be 1..20");
+  if (o.first_retry_ms < 10) throw std::runtime_error("meetings.webhook_first_retry_ms must be at least 10");
+  return o;
+}
+
 }  // namespace meridian::meetings

@@ -143,4 +143,91 @@ Result<void> MeetingsRepository::revoke_guests(S& s, std::int64_t meeting_id, Un
   return {};
 }
 
+Result<std::int64_t> MeetingsRepository::insert_recording(S& s, const Recording& r) {
+  auto rows = s.query(
+      "INSERT INTO meeting_recordings (meeting_id, started_by, started_by_name, started_at) VALUES (?, ?, ?, ?) "
+      "RETURNING id",
+      {r.meeting_id, r.started_by, r.started_by_name, r.started_at});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<void> MeetingsRepository::insert_presence(S& s, std::int64_t recording_id, const RecordingPresence& p) {
+  auto r = s.execute(
+      "INSERT INTO meeting_recording_presence (recording_id, peer_id, user_id, display_name, role, country, joined_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {recording_id, static_cast<std::int64_t>(p.peer_id), p.user_id, p.display_name, p.role, p.country, p.joined_at});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> MeetingsRepository::close_presence(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at) {
+  auto r = s.execute(
+      "UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND peer_id = ? AND left_at IS NULL",
+      {at, recording_id, static_cast<std::int64_t>(peer_id)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> MeetingsRepository::stop_recording(S& s, std::int64_t recording_id, std::optional<std::int64_t> stopped_by,
+                                                UnixMillis at, const std::string& reason) {
+  auto r = s.execute(
+      "UPDATE meeting_recordings SET stopped_at = ?, stopped_by = ?, stop_reason = ? WHERE id = ? AND stopped_at IS "
+      "NULL",
+      {at, stopped_by ? storage::Value(*stopped_by) : storage::Value(nullptr), reason, recording_id});
+  if (!r.ok()) return r.error();
+  auto p = s.execute("UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND left_at IS NULL",
+                     {at, recording_id});
+  if (!p.ok()) return p.error();
+  return {};
+}
+
+Result<bool> MeetingsRepository::acknowledge(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at) {
+  auto r = s.execute(
+      "UPDATE meeting_recording_presence SET acknowledged_at = ? WHERE recording_id = ? AND peer_id = ? "
+      "AND acknowledged_at IS NULL",
+      {at, recording_id, static_cast<std::int64_t>(peer_id)});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t meeting_id) {
+  auto rows = s.query(
+      "SELECT id, meeting_id, started_by, started_by_name, started_at, stopped_by, stopped_at, stop_reason "
+      "FROM meeting_recordings WHERE meeting_id = ? ORDER BY id",
+      {meeting_id});
+  if (!rows.ok()) return rows.error();
+  std::vector<Recording> out;
+  for (const auto& r : *rows) {
+    Recording rec;
+    rec.id = r.integer(0);
+    rec.meeting_id = r.integer(1);
+    rec.started_by = r.integer(2);
+    rec.started_by_name = r.text(3);
+    rec.started_at = r.integer(4);
+    rec.stopped_by = r.optional_integer(5);
+    rec.stopped_at = r.optional_integer(6);
+    rec.stop_reason = r.text(7);
+    auto people = s.query(
+        "SELECT peer_id, user_id, display_name, role, country, joined_at, left_at, acknowledged_at "
+        "FROM meeting_recording_presence WHERE recording_id = ? ORDER BY id",
+        {rec.id});
+    if (!people.ok()) return people.error();
+    for (const auto& p : *people) {
+      RecordingPresence presence;
+      presence.peer_id = static_cast<std::uint64_t>(p.integer(0));
+      presence.user_id = p.integer(1);
+      presence.display_name = p.text(2);
+      presence.role = p.text(3);
+      presence.country = p.text(4);
+      presence.joined_at = p.integer(5);
+      presence.left_at = p.optional_integer(6);
+      presence.acknowledged_at = p.optional_integer(7);
+      rec.participants.push_back(std::move(presence));
+    }
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
 }  // namespace meridian::meetings

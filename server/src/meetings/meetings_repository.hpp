@@ -40,6 +40,15 @@ class MeetingsRepository final {
   Result<std::optional<GuestRecord>> guest_by_token_hash(S& s, const std::string& token_hash);
   Result<std::optional<GuestRecord>> guest(S& s, std::int64_t id);
   Result<void> revoke_guests(S& s, std::int64_t meeting_id, UnixMillis at);
+
+  Result<std::int64_t> insert_recording(S& s, const Recording& r);
+  Result<void> insert_presence(S& s, std::int64_t recording_id, const RecordingPresence& p);
+  Result<void> close_presence(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at);
+  Result<void> stop_recording(S& s, std::int64_t recording_id, std::optional<std::int64_t> stopped_by, UnixMillis at,
+                              const std::string& reason);
+  // false when there is nothing to acknowledge (not present in that recording).
+  Result<bool> acknowledge(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at);
+  Result<std::vector<Recording>> recordings(S& s, std::int64_t meeting_id);
 };
 
 }  // namespace meridian::meetings

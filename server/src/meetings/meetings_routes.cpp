@@ -162,7 +162,8 @@ Result<std::uint64_t> required_peer(const boost::json::object& env, std::string_
 
 }  // namespace
 
-void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings) {
+void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings,
+                         const policy::Policy& policy, WebhookDispatcher* webhooks) {
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kPublic{net::Auth::none, 4 * 1024};
 
@@ -223,6 +224,71 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         auto region = meetings.media_region(*req.subject, *id);
         if (!region.ok()) return HttpResponse::error(region.error());
         return ok_json(200, region_json(*region));
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/meetings/{id}/recordings",
+      [&meetings](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "meeting id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto list = meetings.recordings(*req.subject, *id);
+        if (!list.ok()) return HttpResponse::error(list.error());
+        auto opt = [](const std::optional<std::int64_t>& v) {
+          return v ? boost::json::value(*v) : boost::json::value(nullptr);
+        };
+        boost::json::array items;
+        for (const auto& r : *list) {
+          boost::json::array people;
+          for (const auto& p : r.participants)
+            people.push_back(boost::json::object{
+                {"peer_id", p.peer_id},
+                {"user_id", p.user_id < 0 ? boost::json::value(nullptr) : boost::json::value(p.user_id)},
+                {"display_name", p.display_name},
+                {"role", p.role},
+                {"country", p.country},
+                {"joined_at", p.joined_at},
+                {"left_at", opt(p.left_at)},
+                {"acknowledged_at", opt(p.acknowledged_at)}});
+          items.push_back(boost::json::object{
+              {"id", r.id},
+              {"meeting_id", r.meeting_id},
+              {"started_by", boost::json::object{{"user_id", r.started_by}, {"display_name", r.started_by_name}}},
+              {"started_at", r.started_at},
+              {"stopped_by", opt(r.stopped_by)},
+              {"stopped_at", opt(r.stopped_at)},
+              {"stop_reason", r.stop_reason},
+              {"participants", std::move(people)}});
+        }
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/admin/webhook-deliveries",
+      [&policy, webhooks](HttpRequest& req) {
+        if (auto allowed = policy.require(*req.subject, policy::Action::read_webhook_log); !allowed.ok())
+          return HttpResponse::error(allowed.error());
+        boost::json::array items;
+        if (webhooks) {
+          auto list = webhooks->log(200);
+          if (!list.ok()) return HttpResponse::error(list.error());
+          for (const auto& d : *list)
+            items.push_back(boost::json::object{
+                {"id", d.id},
+                {"event", d.event},
+                {"url", d.url},
+                {"status", d.status},
+                {"attempts", d.attempts},
+                {"last_status_code",
+                 d.last_status_code ? boost::json::value(*d.last_status_code) : boost::json::value(nullptr)},
+                {"last_error", d.last_error},
+                {"next_attempt_at", d.next_attempt_at},
+                {"created_at", d.created_at},
+                {"delivered_at", d.delivered_at ? boost::json::value(*d.delivered_at) : boost::json::value(nullptr)},
+                {"payload", d.payload}});
+        }
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
       },
       kSmall);
 
@@ -372,6 +438,32 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         if (!fx.ok()) return send_error(conn, env, fx.error());
         ack(conn, env);
         deliver(hub, *fx);
+      },
+      true);
+
+  auto on_recording = [&meetings, &hub](std::string type, bool start) {
+    hub.on(
+        type,
+        [&meetings, &hub, start](net::RealtimeConnection& conn, const boost::json::object& env) {
+          auto mid = required_id(env, "meeting_id");
+          if (!mid.ok()) return send_error(conn, env, mid.error());
+          auto fx = start ? meetings.start_recording(conn.id(), *mid) : meetings.stop_recording(conn.id(), *mid);
+          if (!fx.ok()) return send_error(conn, env, fx.error());
+          ack(conn, env);
+          deliver(hub, *fx);
+        },
+        true);
+  };
+  on_recording("meet.recording.start", true);
+  on_recording("meet.recording.stop", false);
+
+  hub.on(
+      "meet.recording.ack",
+      [&meetings](net::RealtimeConnection& conn, const boost::json::object& env) {
+        auto mid = required_id(env, "meeting_id");
+        if (!mid.ok()) return send_error(conn, env, mid.error());
+        if (auto r = meetings.acknowledge_recording(conn.id(), *mid); !r.ok()) return send_error(conn, env, r.error());
+        ack(conn, env);
       },
       true);
 

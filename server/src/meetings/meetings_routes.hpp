@@ -8,6 +8,8 @@
 
 namespace meridian::meetings {
 
-void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings);
+// webhooks may be null (no delivery log route then answers an empty list).
+void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings,
+                         const policy::Policy& policy, WebhookDispatcher* webhooks);
 
 }  // namespace meridian::meetings

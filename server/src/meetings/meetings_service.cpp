@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/log.hpp"
 #include "core/random.hpp"
 #include "meetings/turn_credentials.hpp"
 #include "region/countries.hpp"
@@ -50,8 +51,15 @@ boost::json::object region_json(const RegionChoice& choice) {
 }
 
 MeetingsService::MeetingsService(storage::Database& db, identity::IdentityService& identity,
-                                 const policy::Policy& policy, const Clock& clock, MeetingsOptions options)
-    : db_(db), identity_(identity), policy_(policy), clock_(clock), options_(std::move(options)) {}
+                                 const policy::Policy& policy, const Clock& clock, MeetingsOptions options,
+                                 region::FeatureToggles* toggles, WebhookDispatcher* webhooks)
+    : db_(db),
+      identity_(identity),
+      policy_(policy),
+      clock_(clock),
+      options_(std::move(options)),
+      toggles_(toggles),
+      webhooks_(webhooks) {}
 
 std::string MeetingsService::join_url(const Meeting& m) const {
   std::string base = options_.public_url;
@@ -341,67 +349,280 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
   settings.guests_can_share_screen = m->guests_can_share_screen;
   settings.max_publishers = options_.max_publishers;
 
-  std::lock_guard lock(mutex_);
-  if (auto in = peer_room_.find(peer_id); in != peer_room_.end())
-    return make_error(ErrorCode::conflict,
-                      "this connection is already in meeting " + std::to_string(in->second) + ": leave it first");
-  auto [it, created] = rooms_.try_emplace(m->id, LiveRoom{Room(m->id, settings), {}});
-  auto fx = it->second.room.join(peer);
-  if (!fx.ok()) {
-    if (it->second.room.empty()) rooms_.erase(it);
-    return fx.error();
+  PresenceChange change;
+  Result<Effects> out = Effects{};
+  {
+    std::lock_guard lock(mutex_);
+    if (auto in = peer_room_.find(peer_id); in != peer_room_.end())
+      return make_error(ErrorCode::conflict,
+                        "this connection is already in meeting " + std::to_string(in->second) + ": leave it first");
+    auto [it, created] = rooms_.try_emplace(m->id, LiveRoom{Room(m->id, settings), {}, 0});
+    const auto before = admitted_snapshot(it->second);
+    auto fx = it->second.room.join(peer);
+    if (!fx.ok()) {
+      if (it->second.room.empty()) rooms_.erase(it);
+      return fx.error();
+    }
+    peer_room_[peer_id] = m->id;
+    reevaluate_region(it->second, *fx);
+    add_ice(it->second, *fx, peer_id);
+    change = presence_change(it->second, before, false);
+    out = std::move(fx);
   }
-  peer_room_[peer_id] = m->id;
-  reevaluate_region(it->second, *fx);
-  add_ice(it->second, *fx, peer_id);
-  return fx;
+  record_presence(change);
+  return out;
 }
 
 Effects MeetingsService::leave(std::uint64_t peer_id) {
-  std::lock_guard lock(mutex_);
-  auto in = peer_room_.find(peer_id);
-  if (in == peer_room_.end()) return {};
-  auto room = rooms_.find(in->second);
-  peer_room_.erase(in);
-  if (room == rooms_.end()) return {};
-  Effects fx = room->second.room.leave(peer_id);
-  if (room->second.room.empty()) rooms_.erase(room);
+  PresenceChange change;
+  Effects fx;
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end()) return {};
+    auto room = rooms_.find(in->second);
+    peer_room_.erase(in);
+    if (room == rooms_.end()) return {};
+    const auto before = admitted_snapshot(room->second);
+    fx = room->second.room.leave(peer_id);
+    const bool gone = room->second.room.empty();
+    change = presence_change(room->second, before, gone);
+    if (gone) rooms_.erase(room);
+  }
+  record_presence(change);
   return fx;
 }
 
 Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t meeting_id,
                                          const std::function<Result<Effects>(Room&)>& fn) {
+  PresenceChange change;
+  Result<Effects> out = Effects{};
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    auto room = rooms_.find(meeting_id);
+    if (room == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
+    const auto before = admitted_snapshot(room->second);
+    auto fx = fn(room->second.room);
+    if (!fx.ok()) return fx;
+    for (auto dropped : fx->dropped) peer_room_.erase(dropped);
+    // Someone admitted gets the room's ICE servers with the admission.
+    bool admitted_someone = false;
+    for (const auto& d : fx->deliveries)
+      if (auto t = d.message.if_contains("type"); t && t->is_string() && t->get_string() == "meet.admitted")
+        admitted_someone = true;
+    if (admitted_someone)
+      for (const auto& p : room->second.room.admitted()) add_ice(room->second, *fx, p.peer_id);
+    const bool gone = fx->ended || room->second.room.empty();
+    // "End for all" finishes the recording itself, with its own reason.
+    if (!fx->ended) change = presence_change(room->second, before, gone);
+    if (gone) rooms_.erase(room);
+    out = std::move(fx);
+  }
+  record_presence(change);
+  return out;
+}
+
+std::vector<Peer> MeetingsService::admitted_snapshot(const LiveRoom& live) {
+  if (live.recording_id == 0) return {};
+  return live.room.admitted();
+}
+
+MeetingsService::PresenceChange MeetingsService::presence_change(const LiveRoom& live, const std::vector<Peer>& before,
+                                                                 bool room_gone) {
+  PresenceChange c;
+  if (live.recording_id == 0) return c;
+  c.meeting_id = live.room.meeting_id();
+  c.recording_id = live.recording_id;
+  c.room_gone = room_gone;
+  const auto after = live.room.admitted();
+  auto has = [](const std::vector<Peer>& v, std::uint64_t id) {
+    return std::any_of(v.begin(), v.end(), [&](const Peer& p) { return p.peer_id == id; });
+  };
+  for (const auto& p : after)
+    if (!has(before, p.peer_id))
+      c.joined.push_back(RecordingPresence{p.peer_id, p.user_id, p.display_name, meeting_role_name(p.role), p.country,
+                                           0, std::nullopt, std::nullopt});
+  for (const auto& p : before)
+    if (!has(after, p.peer_id)) c.left.push_back(p.peer_id);
+  return c;
+}
+
+void MeetingsService::record_presence(const PresenceChange& change) {
+  if (change.recording_id == 0) return;
+  if (change.room_gone) {
+    auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, "everyone left");
+    if (!r.ok())
+      log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+    return;
+  }
+  if (change.joined.empty() && change.left.empty()) return;
+  const UnixMillis now = clock_.now_ms();
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
+    for (auto p : change.joined) {
+      p.joined_at = now;
+      MERIDIAN_TRY(repo_.insert_presence(s, change.recording_id, p));
+    }
+    for (auto id : change.left) MERIDIAN_TRY(repo_.close_presence(s, change.recording_id, id, now));
+    return {};
+  });
+  if (!r.ok())
+    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+}
+
+Result<void> MeetingsService::finish_recording(std::int64_t meeting_id, std::int64_t recording_id,
+                                               std::optional<std::int64_t> by, const std::string& reason) {
+  const UnixMillis now = clock_.now_ms();
+  auto r = db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(repo_.stop_recording(s, recording_id, by, now, reason));
+    if (!webhooks_) return {};
+    boost::json::object data{{"meeting_id", meeting_id},
+                             {"recording_id", recording_id},
+                             {"stopped_at", now},
+                             {"stopped_by", by ? boost::json::value(*by) : boost::json::value(nullptr)},
+                             {"reason", reason}};
+    return webhooks_->enqueue(s, "recording.stopped", data);
+  });
+  if (r.ok() && webhooks_) webhooks_->wake();
+  return r;
+}
+
+Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
+  std::vector<Peer> present;
+  Peer actor;
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    auto& live = rooms_.at(meeting_id);
+    MERIDIAN_TRY(live.room.require_moderator(peer_id, "start or stop recording"));
+    if (live.recording_id != 0) return make_error(ErrorCode::conflict, "the meeting is already being recorded");
+    present = live.room.admitted();
+    actor = *live.room.peer(peer_id);
+  }
+  if (toggles_) {
+    for (const auto& p : present) {
+      if (p.country.empty()) continue;
+      auto on = toggles_->enabled("meet.recording", p.country);
+      if (!on.ok()) return on.error();
+      if (!*on)
+        return make_error(ErrorCode::forbidden, "recording is not allowed: " + p.display_name + " takes part from " +
+                                                    p.country +
+                                                    ", where recording is turned off (feature meet.recording)");
+    }
+  }
+  Recording rec;
+  rec.meeting_id = meeting_id;
+  rec.started_by = actor.user_id;
+  rec.started_by_name = actor.display_name;
+  rec.started_at = clock_.now_ms();
+  auto id = write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto rid = repo_.insert_recording(s, rec);
+    if (!rid.ok()) return rid;
+    boost::json::array people;
+    for (const auto& p : present) {
+      MERIDIAN_TRY(
+          repo_.insert_presence(s, *rid,
+                                RecordingPresence{p.peer_id, p.user_id, p.display_name, meeting_role_name(p.role),
+                                                  p.country, rec.started_at, std::nullopt, std::nullopt}));
+      people.push_back(boost::json::object{{"display_name", p.display_name}, {"role", meeting_role_name(p.role)}});
+    }
+    if (webhooks_) {
+      boost::json::object data{
+          {"meeting_id", meeting_id},
+          {"recording_id", *rid},
+          {"started_at", rec.started_at},
+          {"started_by", boost::json::object{{"user_id", rec.started_by}, {"display_name", rec.started_by_name}}},
+          {"participants", std::move(people)}};
+      MERIDIAN_TRY(webhooks_->enqueue(s, "recording.started", data));
+    }
+    return rid;
+  });
+  if (!id.ok()) return id.error();
+  if (webhooks_) webhooks_->wake();
   std::lock_guard lock(mutex_);
-  auto in = peer_room_.find(peer_id);
-  if (in == peer_room_.end() || in->second != meeting_id)
-    return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-  auto room = rooms_.find(meeting_id);
-  if (room == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
-  auto fx = fn(room->second.room);
-  if (!fx.ok()) return fx;
-  for (auto dropped : fx->dropped) peer_room_.erase(dropped);
-  // An admitted person may change the room's best region.
-  bool admitted_someone = false;
-  for (const auto& d : fx->deliveries)
-    if (auto t = d.message.if_contains("type"); t && t->is_string() && t->get_string() == "meet.admitted")
-      admitted_someone = true;
-  if (admitted_someone)
-    for (const auto& p : room->second.room.admitted()) add_ice(room->second, *fx, p.peer_id);
-  if (fx->ended || room->second.room.empty()) rooms_.erase(room);
+  auto live = rooms_.find(meeting_id);
+  if (live == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
+  live->second.recording_id = *id;
+  boost::json::object indicator{{"id", *id}, {"started_at", rec.started_at}, {"started_by", rec.started_by_name}};
+  return live->second.room.broadcast_recording(peer_id, indicator);
+}
+
+Result<Effects> MeetingsService::stop_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
+  std::int64_t recording_id = 0;
+  std::int64_t by = 0;
+  Result<Effects> fx = Effects{};
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    auto& live = rooms_.at(meeting_id);
+    MERIDIAN_TRY(live.room.require_moderator(peer_id, "start or stop recording"));
+    if (live.recording_id == 0) return make_error(ErrorCode::conflict, "the meeting is not being recorded");
+    recording_id = live.recording_id;
+    by = live.room.peer(peer_id)->user_id;
+    live.recording_id = 0;
+    fx = live.room.broadcast_recording(peer_id, boost::json::object{});
+  }
+  MERIDIAN_TRY(finish_recording(meeting_id, recording_id, by, "stopped"));
   return fx;
 }
 
-Result<Effects> MeetingsService::end(std::uint64_t peer_id, std::int64_t meeting_id) {
-  auto fx = command(peer_id, meeting_id, [peer_id](Room& r) { return r.end(peer_id); });
-  if (!fx.ok()) return fx;
+Result<void> MeetingsService::acknowledge_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
+  std::int64_t recording_id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    recording_id = rooms_.at(meeting_id).recording_id;
+  }
+  if (recording_id == 0) return make_error(ErrorCode::conflict, "the meeting is not being recorded");
   const UnixMillis now = clock_.now_ms();
-  // The room is already over in memory; a failed write only leaves ended_at unset and
-  // the guest passes valid until they expire.
+  auto done =
+      write_value<bool>(db_, [&](storage::Session& s) { return repo_.acknowledge(s, recording_id, peer_id, now); });
+  if (!done.ok()) return done.error();
+  return {};
+}
+
+Result<std::vector<Recording>> MeetingsService::recordings(const Subject& who, std::int64_t meeting_id) {
+  auto m = get(who, meeting_id);
+  if (!m.ok()) return m.error();
+  return read_value<std::vector<Recording>>(db_, [&](storage::Session& s) { return repo_.recordings(s, meeting_id); });
+}
+
+Result<Effects> MeetingsService::end(std::uint64_t peer_id, std::int64_t meeting_id) {
+  std::int64_t recording_id = 0;
+  std::int64_t by = 0;
+  auto fx = command(peer_id, meeting_id, [&](Room& r) {
+    if (const Peer* p = r.peer(peer_id)) by = p->user_id;
+    auto ended = r.end(peer_id);
+    if (ended.ok()) recording_id = rooms_.at(meeting_id).recording_id;
+    return ended;
+  });
+  if (!fx.ok()) return fx;
+  if (recording_id != 0) {
+    auto r = finish_recording(meeting_id, recording_id, by, "meeting ended");
+    if (!r.ok())
+      log::error("meetings.recording_not_stored", {{"recording", recording_id}, {"message", r.error().message}});
+  }
+  const UnixMillis now = clock_.now_ms();
+  // The room is already over in memory; a failed write leaves ended_at unset and the
+  // guest passes valid until they expire: logged, the host still gets the answer.
   auto stored = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_TRY(repo_.mark_ended(s, meeting_id, now));
-    return repo_.revoke_guests(s, meeting_id, now);
+    MERIDIAN_TRY(repo_.revoke_guests(s, meeting_id, now));
+    if (!webhooks_) return {};
+    return webhooks_->enqueue(s, "meeting.ended",
+                              boost::json::object{{"meeting_id", meeting_id}, {"ended_at", now}, {"ended_by", by}});
   });
-  (void)stored;
+  if (!stored.ok())
+    log::error("meetings.end_not_stored", {{"meeting", meeting_id}, {"message", stored.error().message}});
+  if (webhooks_) webhooks_->wake();
   return fx;
 }
 

@@ -20,7 +20,9 @@
 #include "meetings/meeting.hpp"
 #include "meetings/meetings_repository.hpp"
 #include "meetings/room.hpp"
+#include "meetings/webhooks.hpp"
 #include "policy/policy.hpp"
+#include "region/feature_toggles.hpp"
 #include "storage/database.hpp"
 
 namespace meridian::meetings {
@@ -51,8 +53,11 @@ struct NewMeeting {
 
 class MeetingsService final {
  public:
+  // toggles: the per-country "meet.recording" feature (null: recording allowed
+  // everywhere); webhooks: recording and meeting events (null: none sent).
   MeetingsService(storage::Database& db, identity::IdentityService& identity, const policy::Policy& policy,
-                  const Clock& clock, MeetingsOptions options);
+                  const Clock& clock, MeetingsOptions options, region::FeatureToggles* toggles = nullptr,
+                  WebhookDispatcher* webhooks = nullptr);
 
   Result<Meeting> create(const Subject& who, NewMeeting input);
   // Host, invitees and admins; anyone else gets not_found.
@@ -77,6 +82,14 @@ class MeetingsService final {
   // End for all: the room command, then the meeting is marked ended and guest passes revoked.
   Result<Effects> end(std::uint64_t peer_id, std::int64_t meeting_id);
 
+  // Recording hooks (metadata only). Start is refused when anyone admitted is from a
+  // country where the "meet.recording" feature is off; everyone gets meet.recording.
+  Result<Effects> start_recording(std::uint64_t peer_id, std::int64_t meeting_id);
+  Result<Effects> stop_recording(std::uint64_t peer_id, std::int64_t meeting_id);
+  // The peer saw the recording notice.
+  Result<void> acknowledge_recording(std::uint64_t peer_id, std::int64_t meeting_id);
+  Result<std::vector<Recording>> recordings(const Subject& who, std::int64_t meeting_id);
+
   // The media region the live room uses (or would use for the host and invitees).
   Result<RegionChoice> media_region(const Subject& who, std::int64_t meeting_id);
   // ICE servers for one person: the room region's TURN first, then their nearest
@@ -90,7 +103,21 @@ class MeetingsService final {
   struct LiveRoom {
     Room room;
     RegionChoice region;
+    std::int64_t recording_id = 0;  // 0: not recording
   };
+  // What changed in a recording room during one operation; written after the lock.
+  struct PresenceChange {
+    std::int64_t meeting_id = 0;
+    std::int64_t recording_id = 0;
+    std::vector<RecordingPresence> joined;
+    std::vector<std::uint64_t> left;
+    bool room_gone = false;  // the recording ends with the room
+  };
+  static std::vector<Peer> admitted_snapshot(const LiveRoom& live);
+  static PresenceChange presence_change(const LiveRoom& live, const std::vector<Peer>& before, bool room_gone);
+  void record_presence(const PresenceChange& change);
+  Result<void> finish_recording(std::int64_t meeting_id, std::int64_t recording_id, std::optional<std::int64_t> by,
+                                const std::string& reason);
   Result<Meeting> load(std::int64_t id, bool with_invitees);
   Result<void> fill_invitees(Meeting& m);
   bool may_see(const Subject& who, const Meeting& m) const;
@@ -104,6 +131,8 @@ class MeetingsService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   MeetingsOptions options_;
+  region::FeatureToggles* toggles_;
+  WebhookDispatcher* webhooks_;
   MeetingsRepository repo_;
 
   std::mutex mutex_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/audit_log.hpp"
 #include "core/random.hpp"
 #include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
@@ -23,7 +24,8 @@ class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
     o.regions = {{"eu-central", {"turn:eu.example.test:3478"}},
                  {"us-east", {"turn:us.example.test:3478"}},
                  {"ap-south", {"turn:ap.example.test:3478"}}};
-    meetings_ = std::make_unique<MeetingsService>(*db_, *identity_, policy_, clock_, o);
+    toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
+    meetings_ = std::make_unique<MeetingsService>(*db_, *identity_, policy_, clock_, o, toggles_.get());
     ana_ = person("ana", UserKind::employee, "PT", "Europe/Lisbon");
     ben_ = person("ben", UserKind::employee, "US", "America/New_York");
     carl_ = person("carl", UserKind::customer, "IN", "Asia/Kolkata");
@@ -69,6 +71,7 @@ class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<region::FeatureToggles> toggles_;
   std::unique_ptr<MeetingsService> meetings_;
   Subject ana_, ben_, carl_;
 };
@@ -190,6 +193,79 @@ TEST_P(MeetingsServiceTest, RegionFollowsWhoJoinsAndIceServersPutTheRoomRegionFi
   EXPECT_EQ(ice[0].at("region").as_string(), "eu-central");
   EXPECT_EQ(ice[1].at("region").as_string(), "ap-south");
   EXPECT_NE(ice[0].at("username").as_string().find(":u"), std::string::npos);
+}
+
+TEST_P(MeetingsServiceTest, RecordingKeepsWhoWasThereWhenAndTheirAcknowledgements) {
+  auto m = make(ana_, {ben_.user_id});
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  ASSERT_TRUE(meetings_->join(ben_, 2, m.code).ok());
+  EXPECT_EQ(meetings_->start_recording(2, m.id).error().code, ErrorCode::forbidden);  // participant
+  auto started = meetings_->start_recording(1, m.id);
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  // Everyone sees the indicator.
+  for (std::uint64_t p : {1u, 2u}) {
+    auto msg = message(*started, p, "meet.recording");
+    ASSERT_NE(msg, nullptr);
+    EXPECT_EQ(msg->at("recording").at("started_by").as_string(), "ana");
+  }
+  EXPECT_EQ(meetings_->start_recording(1, m.id).error().code, ErrorCode::conflict);
+  ASSERT_TRUE(meetings_->acknowledge_recording(2, m.id).ok());
+  clock_.advance_ms(1000);
+  meetings_->leave(2);
+  clock_.advance_ms(1000);
+  ASSERT_TRUE(meetings_->join(ben_, 3, m.code).ok());  // back, in a new tab
+  clock_.advance_ms(1000);
+  auto stopped = meetings_->stop_recording(1, m.id);
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_TRUE(message(*stopped, 3, "meet.recording")->at("recording").is_null());
+  EXPECT_EQ(meetings_->stop_recording(1, m.id).error().code, ErrorCode::conflict);
+
+  auto recs = meetings_->recordings(ana_, m.id);
+  ASSERT_TRUE(recs.ok());
+  ASSERT_EQ(recs->size(), 1u);
+  const auto& r = recs->front();
+  EXPECT_EQ(r.started_by, ana_.user_id);
+  EXPECT_EQ(*r.stopped_at - r.started_at, 3000);
+  EXPECT_EQ(r.stop_reason, "stopped");
+  ASSERT_EQ(r.participants.size(), 3u);  // ana, ben's first tab, ben's second tab
+  EXPECT_EQ(r.participants[1].display_name, "ben");
+  EXPECT_TRUE(r.participants[1].acknowledged_at.has_value());
+  EXPECT_EQ(*r.participants[1].left_at - r.participants[1].joined_at, 1000);
+  EXPECT_FALSE(r.participants[2].acknowledged_at.has_value());
+  EXPECT_EQ(r.participants[2].joined_at, r.started_at + 2000);
+  EXPECT_EQ(meetings_->recordings(carl_, m.id).error().code, ErrorCode::not_found);
+}
+
+TEST_P(MeetingsServiceTest, RecordingIsRefusedWhenSomeoneIsFromACountryThatForbidsIt) {
+  region::ToggleChange change;
+  change.countries.push_back({"IN", false});
+  ASSERT_TRUE(toggles_->change(audit::Actor{}, "meet.recording", change).ok());
+  NewMeeting in;
+  in.title = "Consultation";
+  in.user_ids = {carl_.user_id};
+  in.lobby_for_external = false;
+  auto m = meetings_->create(ana_, in);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(meetings_->join(ana_, 1, m->code).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, m->id).ok());  // only Portugal so far
+  ASSERT_TRUE(meetings_->stop_recording(1, m->id).ok());
+  ASSERT_TRUE(meetings_->join(carl_, 2, m->code).ok());  // India, admitted (invited, lobby off)
+  auto refused = meetings_->start_recording(1, m->id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_NE(refused.error().message.find("IN"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("carl"), std::string::npos);
+}
+
+TEST_P(MeetingsServiceTest, EndingTheMeetingStopsTheRecording) {
+  auto m = make(ana_);
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, m.id).ok());
+  ASSERT_TRUE(meetings_->end(1, m.id).ok());
+  auto recs = meetings_->recordings(ana_, m.id);
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_EQ(recs->front().stop_reason, "meeting ended");
+  EXPECT_TRUE(recs->front().participants[0].left_at.has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));

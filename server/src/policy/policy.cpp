@@ -16,7 +16,7 @@ const Grant kGrants[] = {
     {Role::admin,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::manage_users,
       Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log,
-      Action::start_conversation, Action::host_meeting}},
+      Action::start_conversation, Action::host_meeting, Action::read_webhook_log}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation,
       Action::host_meeting}},
@@ -50,6 +50,7 @@ const char* action_name(Action action) {
     case Action::read_audit_log: return "read the audit log";
     case Action::start_conversation: return "start conversations";
     case Action::host_meeting: return "host meetings";
+    case Action::read_webhook_log: return "read the webhook delivery log";
   }
   return "do this";
 }

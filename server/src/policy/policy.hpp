@@ -21,6 +21,7 @@ enum class Action {
   read_audit_log,
   start_conversation,   // direct messages, groups and channels (not customers or guests)
   host_meeting,         // create instant or scheduled meetings (not customers or guests)
+  read_webhook_log,     // admin: outbound webhook deliveries and their attempts
 };
 
 const char* action_name(Action action);

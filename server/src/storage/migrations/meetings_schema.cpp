@@ -42,8 +42,53 @@ CREATE TABLE meeting_guests (
 CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id);
 )SQL";
 
+// Recording hooks (metadata only): who started and stopped, who was present when, and
+// each person's acknowledgement of the recording notice. Outbound webhook deliveries
+// with their attempts (the delivery log).
+constexpr const char* kRecordings = R"SQL(
+CREATE TABLE meeting_recordings (
+  id {{ID}},
+  meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+  started_by BIGINT NOT NULL,
+  started_by_name TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  stopped_by BIGINT,
+  stopped_at BIGINT,
+  stop_reason TEXT
+);
+CREATE INDEX meeting_recordings_meeting ON meeting_recordings(meeting_id);
+CREATE TABLE meeting_recording_presence (
+  id {{ID}},
+  recording_id BIGINT NOT NULL REFERENCES meeting_recordings(id),
+  peer_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  country TEXT NOT NULL,
+  joined_at BIGINT NOT NULL,
+  left_at BIGINT,
+  acknowledged_at BIGINT
+);
+CREATE INDEX meeting_recording_presence_recording ON meeting_recording_presence(recording_id);
+CREATE TABLE webhook_deliveries (
+  id {{ID}},
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  last_status_code BIGINT,
+  last_error TEXT NOT NULL DEFAULT '',
+  next_attempt_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+)SQL";
+
 const Migration kMigrations[] = {
     {30, "meetings, invitees and guest passes", kMeetings},
+    {31, "meeting recordings, presence, acknowledgements; webhook deliveries", kRecordings},
 };
 
 }  // namespace
