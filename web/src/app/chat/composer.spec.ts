@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { Composer } from './composer';
+import { Composer, mentionQuery } from './composer';
 
 describe('Composer', () => {
   function setup() {
@@ -119,5 +119,32 @@ describe('Composer', () => {
     type('h');
     type('');
     expect(typed).toBe(1);
+  });
+
+  it('finds the @query before the caret, not inside an email address', () => {
+    expect(mentionQuery('hi @be', 6)).toEqual({ start: 3, query: 'be' });
+    expect(mentionQuery('@', 1)).toEqual({ start: 0, query: '' });
+    expect(mentionQuery('mail ana@example', 16)).toBeNull();
+    expect(mentionQuery('hi @ben there', 13)).toBeNull();
+  });
+
+  it('@ suggests members; arrows choose, Enter completes instead of sending', () => {
+    const { fixture, box, sent, key } = setup();
+    fixture.componentRef.setInput('mentionables', [
+      { handle: 'ben.silva', label: 'Ben Silva' },
+      { handle: 'bia', label: 'Beatriz Costa' },
+      { handle: 'channel', label: 'everyone in this channel' },
+    ]);
+    box.value = 'hello @b';
+    box.setSelectionRange(8, 8);
+    box.dispatchEvent(new Event('input'));
+    fixture.detectChanges();
+    const options = () => Array.from(fixture.nativeElement.querySelectorAll('[data-testid="mention-option"]')) as HTMLElement[];
+    expect(options().map((o) => o.querySelector('strong')?.textContent)).toEqual(['@ben.silva', '@bia']);
+    key({ key: 'ArrowDown' });
+    key({ key: 'Enter' });
+    expect(sent).toEqual([]);
+    expect(box.value).toBe('hello @bia ');
+    expect(options().length).toBe(0);
   });
 });

@@ -1,5 +1,21 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output, signal, viewChild } from '@angular/core';
 
+/** Someone (or @channel/@here) the composer can complete after "@". */
+export interface Mentionable {
+  handle: string;
+  label: string;
+}
+
+const MAX_SUGGESTIONS = 6;
+
+/** The "@que" being typed right before the caret, or null. */
+export function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
+  const before = text.slice(0, caret);
+  const match = /(^|[\s(])@([\p{L}\p{N}._+%-]*)$/u.exec(before);
+  if (!match) return null;
+  return { start: caret - match[2].length - 1, query: match[2].toLowerCase() };
+}
+
 /**
  * The message box: Enter sends, Shift+Enter starts a new line, Up in an empty box asks to
  * edit my last message; while editing, Enter saves and Escape cancels.
@@ -16,6 +32,15 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
     @if (typing(); as who) {
       <p class="typing" aria-live="polite" data-testid="typing-indicator">{{ who }}</p>
     }
+    @if (suggestions().length > 0) {
+      <ul class="suggestions" role="listbox" aria-label="Mention someone" data-testid="mention-suggestions">
+        @for (s of suggestions(); track s.handle; let i = $index) {
+          <li role="option" [attr.aria-selected]="i === selected()" [class.selected]="i === selected()" (mousedown)="$event.preventDefault(); pick(s)" data-testid="mention-option">
+            <strong>&#64;{{ s.handle }}</strong> <span>{{ s.label }}</span>
+          </li>
+        }
+      </ul>
+    }
     <form class="composer" (submit)="$event.preventDefault(); submit()">
       <label class="sr-only" [attr.for]="inputId()">{{ label() }}</label>
       <textarea
@@ -26,6 +51,8 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
         [attr.placeholder]="label()"
         [disabled]="disabled()"
         (input)="onInput($event)"
+        (click)="updateMention()"
+        (blur)="mention.set(null)"
         (keydown)="onKeydown($event)"
         data-testid="composer-input"
       ></textarea>
@@ -52,6 +79,14 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
     .editing { color: var(--brand-strong); }
     .typing { font-style: italic; }
     .btn-link { font-size: inherit; padding: 0; }
+    :host { position: relative; }
+    .suggestions {
+      position: absolute; bottom: 100%; left: 1.25rem; margin: 0 0 0.25rem; padding: 0.25rem; list-style: none; min-width: 16rem;
+      background: var(--surface); border: 1px solid var(--border); border-radius: 8px; box-shadow: var(--shadow-lg); z-index: 5;
+    }
+    .suggestions li { padding: 0.3rem 0.5rem; border-radius: 6px; cursor: pointer; font-size: 0.9rem; display: flex; gap: 0.5rem; }
+    .suggestions li span { color: var(--text-muted); }
+    .suggestions li.selected { background: var(--brand-soft); }
     kbd { font: inherit; font-size: 0.74rem; padding: 0 0.3rem; border: 1px solid var(--border); border-radius: 4px; background: var(--surface-muted); }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -59,6 +94,18 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output
 export class Composer {
   readonly label = input('Write a message');
   readonly inputId = input('composer-input');
+  /** Who "@" can complete to. */
+  readonly mentionables = input<Mentionable[]>([]);
+  protected readonly mention = signal<{ start: number; query: string } | null>(null);
+  protected readonly selected = signal(0);
+  protected readonly suggestions = computed(() => {
+    const m = this.mention();
+    if (!m) return [];
+    const q = m.query;
+    return this.mentionables()
+      .filter((x) => x.handle.startsWith(q) || x.label.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)))
+      .slice(0, MAX_SUGGESTIONS);
+  });
   readonly disabled = input(false);
   readonly send = output<string>();
   /** "Ana is typing…", or empty. */
@@ -105,13 +152,54 @@ export class Composer {
     this.box().nativeElement.value = text;
   }
 
+  protected updateMention(): void {
+    const box = this.box().nativeElement;
+    const found = mentionQuery(box.value, box.selectionStart ?? box.value.length);
+    this.mention.set(found);
+    this.selected.set(0);
+  }
+
+  /** Replaces the "@que" before the caret with "@handle ". */
+  protected pick(choice: Mentionable): void {
+    const m = this.mention();
+    const box = this.box().nativeElement;
+    if (!m) return;
+    const caret = box.selectionStart ?? box.value.length;
+    const text = `${box.value.slice(0, m.start)}@${choice.handle} ${box.value.slice(caret)}`;
+    this.setText(text);
+    const at = m.start + choice.handle.length + 2;
+    box.setSelectionRange(at, at);
+    this.mention.set(null);
+    this.focus();
+  }
+
   protected onInput(event: Event): void {
     this.text.set((event.target as HTMLTextAreaElement).value);
+    this.updateMention();
     if (!this.editing() && this.text().trim() !== '') this.typed.emit();
   }
 
   protected onKeydown(event: KeyboardEvent): void {
     if (event.isComposing) return;
+    const suggestions = this.suggestions();
+    if (suggestions.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        this.selected.set((this.selected() + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        this.pick(suggestions[this.selected()] ?? suggestions[0]);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.mention.set(null);
+        return;
+      }
+    }
     if (event.key === 'Escape' && this.editing()) {
       event.preventDefault();
       this.cancelEditing();

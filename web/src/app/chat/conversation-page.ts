@@ -17,7 +17,7 @@ import { SessionStore } from '../core/session.store';
 import { Router } from '@angular/router';
 import { errorMessage } from '../core/api-error';
 import { ChatStore, DisplayMessage } from './chat-store';
-import { Composer } from './composer';
+import { Composer, Mentionable } from './composer';
 import { renderMarkdown } from './markdown';
 import { MembersPanel } from './members-panel';
 import { ThreadPanel } from './thread-panel';
@@ -104,6 +104,17 @@ export class ConversationPage {
   });
   protected readonly canModerate = this.store.canModerate;
   protected readonly showMembers = signal(false);
+  /** Members by handle (when the server gives handles), then @channel / @here outside DMs. */
+  protected readonly mentionables = computed<Mentionable[]>(() => {
+    const c = this.conversation();
+    if (!c) return [];
+    const me = this.myId();
+    const people = c.members
+      .filter((m) => m.user_id !== me && m.handle)
+      .map((m) => ({ handle: m.handle as string, label: m.display_name }));
+    if (c.kind === 'direct') return people;
+    return [...people, { handle: 'channel', label: 'Notify everyone here' }, { handle: 'here', label: 'Notify everyone online' }];
+  });
   protected readonly picking = signal<number | null>(null);
   protected readonly threadOpen = computed(() => this.store.threadPanel() !== null);
   protected readonly commonEmoji = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];

@@ -58,7 +58,7 @@ import { renderMarkdown } from './markdown';
     .replies { flex: 1; overflow-y: auto; padding: 0.5rem 1rem; min-height: 0; }
     article { padding: 0.35rem 0; }
     .root { border-bottom: 1px solid var(--border); padding-bottom: 0.6rem; }
-    time { font-size: 0.75rem; color: var(--text-muted); }
+    time { font-size: 0.75rem; color: var(--text-muted); margin-left: 0.4rem; }
     .count { font-size: 0.8rem; margin: 0.4rem 0; }
     .muted { color: var(--text-muted); }
     .tombstone { font-style: italic; color: var(--text-muted); }

@@ -180,6 +180,8 @@ export interface ConversationMember {
   user_id: number;
   display_name: string;
   role: ConversationRole;
+  /** What "@handle" matches (after chat features land). */
+  handle?: string;
 }
 
 /** A conversation as GET /channels lists it (no per-viewer fields). */
