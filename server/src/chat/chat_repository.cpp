@@ -1,12 +1,51 @@
 #include "chat/chat_repository.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 
 namespace meridian::chat {
 namespace {
 
 constexpr const char* kConversationColumns =
-    "c.id, c.kind, c.name, c.topic, c.visibility, c.region, c.created_by, c.created_at, c.last_seq";
+    "c.id, c.kind, c.name, c.topic, c.visibility, c.region, c.created_by, c.created_at, c.last_seq, "
+    "c.announcement, c.broadcast_mentions, c.allowed_countries, c.allowed_regions";
+constexpr std::size_t kConversationColumnCount = 13;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += ',';
+    out += i;
+  }
+  return out;
+}
+
+std::string handle_of(const std::string& email) {
+  std::string h = email.substr(0, email.find('@'));
+  for (auto& ch : h) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return h;
+}
+
+constexpr const char* kMemberColumns = "m.user_id, u.display_name, m.role, m.last_read_seq, u.email, m.can_post";
+
+Member member_from(const storage::Row& r) {
+  Member m{r.integer(0), r.text(1), MemberRole::member, r.integer(3), handle_of(r.text(4)), r.integer(5) != 0};
+  parse_member_role(r.text(2), m.role);
+  return m;
+}
 
 Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
   Conversation c;
@@ -19,18 +58,25 @@ Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
   c.created_by = r.integer(at + 6);
   c.created_at = r.integer(at + 7);
   c.last_seq = r.integer(at + 8);
+  c.settings.announcement = r.integer(at + 9) != 0;
+  parse_broadcast_mentions(r.text(at + 10), c.settings.broadcast_mentions);
+  c.settings.allowed_countries = split_list(r.text(at + 11));
+  c.settings.allowed_regions = split_list(r.text(at + 12));
   return c;
 }
 
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.seq, m.author_id, u.display_name, m.client_id, m.text, m.created_at, "
-    "m.change_seq, m.edited_at, m.deleted_at";
+    "m.change_seq, m.edited_at, m.deleted_at, m.thread_root_id, m.reply_count, m.last_reply_at";
 
 Message message_from(const storage::Row& r) {
   Message m{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.text(6), r.integer(7)};
   m.change_seq = r.integer(8);
   m.edited_at = r.optional_integer(9);
   m.deleted_at = r.optional_integer(10);
+  m.thread_root_id = r.optional_integer(11);
+  m.reply_count = r.integer(12);
+  m.last_reply_at = r.optional_integer(13);
   return m;
 }
 
@@ -63,30 +109,23 @@ Result<std::optional<std::int64_t>> ChatRepository::insert_conversation(S& s, co
 }
 
 Result<std::optional<Member>> ChatRepository::membership(S& s, std::int64_t conversation_id, std::int64_t user_id) {
-  auto rows = s.query(
-      "SELECT m.user_id, u.display_name, m.role, m.last_read_seq FROM conversation_members m "
-      "JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? AND m.user_id = ?",
-      {conversation_id, user_id});
+  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
+                          " FROM conversation_members m "
+                          "JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? AND m.user_id = ?",
+                      {conversation_id, user_id});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<Member>{};
-  const auto& r = rows->front();
-  Member m{r.integer(0), r.text(1), MemberRole::member, r.integer(3)};
-  parse_member_role(r.text(2), m.role);
-  return std::optional<Member>(m);
+  return std::optional<Member>(member_from(rows->front()));
 }
 
 Result<std::vector<Member>> ChatRepository::members(S& s, std::int64_t conversation_id) {
-  auto rows = s.query(
-      "SELECT m.user_id, u.display_name, m.role, m.last_read_seq FROM conversation_members m "
-      "JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? ORDER BY lower(u.display_name), m.user_id",
-      {conversation_id});
+  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
+                          " FROM conversation_members m JOIN users u ON u.id = m.user_id "
+                          "WHERE m.conversation_id = ? ORDER BY lower(u.display_name), m.user_id",
+                      {conversation_id});
   if (!rows.ok()) return rows.error();
   std::vector<Member> out;
-  for (const auto& r : *rows) {
-    Member m{r.integer(0), r.text(1), MemberRole::member, r.integer(3)};
-    parse_member_role(r.text(2), m.role);
-    out.push_back(std::move(m));
-  }
+  for (const auto& r : *rows) out.push_back(member_from(r));
   return out;
 }
 
@@ -109,9 +148,10 @@ Result<bool> ChatRepository::remove_member(S& s, std::int64_t conversation_id, s
 }
 
 Result<std::int64_t> ChatRepository::unread(S& s, std::int64_t conversation_id, std::int64_t user_id,
-                                           std::int64_t last_read_seq) {
+                                            std::int64_t last_read_seq) {
   auto rows = s.query(
-      "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq > ? AND author_id <> ? AND deleted_at IS NULL",
+      "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq > ? AND author_id <> ? AND deleted_at IS NULL "
+      "AND thread_root_id IS NULL",
       {conversation_id, last_read_seq, user_id});
   if (!rows.ok()) return rows.error();
   return rows->front().integer(0);
@@ -126,8 +166,8 @@ Result<std::vector<std::pair<Conversation, Member>>> ChatRepository::conversatio
   if (!rows.ok()) return rows.error();
   std::vector<std::pair<Conversation, Member>> out;
   for (const auto& r : *rows) {
-    Member me{user_id, "", MemberRole::member, r.integer(10)};
-    parse_member_role(r.text(9), me.role);
+    Member me{user_id, "", MemberRole::member, r.integer(kConversationColumnCount + 1)};
+    parse_member_role(r.text(kConversationColumnCount), me.role);
     out.emplace_back(conversation_from(r), me);
   }
   return out;
@@ -146,11 +186,12 @@ Result<std::vector<Conversation>> ChatRepository::public_channels(S& s, const st
 }
 
 Result<std::optional<PersonRef>> ChatRepository::person(S& s, std::int64_t user_id) {
-  auto rows = s.query("SELECT id, kind, display_name, active FROM users WHERE id = ?", {user_id});
+  auto rows = s.query("SELECT id, kind, display_name, active, country, region FROM users WHERE id = ?", {user_id});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<PersonRef>{};
   const auto& r = rows->front();
-  return std::optional<PersonRef>(PersonRef{r.integer(0), r.text(1), r.text(2), r.integer(3) != 0});
+  return std::optional<PersonRef>(
+      PersonRef{r.integer(0), r.text(1), r.text(2), r.integer(3) != 0, r.text(4), r.text(5)});
 }
 
 Result<std::optional<Message>> ChatRepository::message_by_client_id(S& s, std::int64_t author_id,
@@ -165,19 +206,19 @@ Result<std::optional<Message>> ChatRepository::message_by_client_id(S& s, std::i
 }
 
 Result<std::int64_t> ChatRepository::next_seq(S& s, std::int64_t conversation_id) {
-  auto rows = s.query("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
-                      {conversation_id});
+  auto rows =
+      s.query("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", {conversation_id});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return make_error(ErrorCode::not_found, "no such conversation");
   return rows->front().integer(0);
 }
 
-Result<std::optional<std::int64_t>> ChatRepository::insert_message(S& s, const Message& m,
-                                                                    const std::string& region) {
+Result<std::optional<std::int64_t>> ChatRepository::insert_message(S& s, const Message& m, const std::string& region) {
   auto rows = s.query(
-      "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region, change_seq) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
-      {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region, m.seq});
+      "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region, change_seq, "
+      "thread_root_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
+      {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region, m.seq,
+       m.thread_root_id ? storage::Value(*m.thread_root_id) : storage::Value(nullptr)});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>(rows->front().integer(0));
@@ -195,10 +236,18 @@ Result<void> ChatRepository::ensure_owner(S& s, std::int64_t conversation_id) {
 
 Result<std::vector<Message>> ChatRepository::messages(S& s, std::int64_t conversation_id,
                                                       std::optional<std::int64_t> before,
-                                                      std::optional<std::int64_t> after, int limit) {
-  std::string sql = std::string("SELECT ") + kMessageColumns +
-                    " FROM messages m JOIN users u ON u.id = m.author_id WHERE m.conversation_id = ?";
-  storage::Params params{conversation_id};
+                                                      std::optional<std::int64_t> after, int limit,
+                                                      std::optional<std::int64_t> thread_root_id) {
+  std::string sql =
+      std::string("SELECT ") + kMessageColumns + " FROM messages m JOIN users u ON u.id = m.author_id WHERE ";
+  storage::Params params;
+  if (thread_root_id) {
+    sql += "m.conversation_id = ? AND m.thread_root_id = ?";
+    params = {conversation_id, *thread_root_id};
+  } else {
+    sql += "m.conversation_id = ? AND m.thread_root_id IS NULL";
+    params = {conversation_id};
+  }
   if (after) {
     sql += " AND m.seq > ?";
     params.emplace_back(*after);
@@ -219,11 +268,11 @@ Result<std::vector<Message>> ChatRepository::messages(S& s, std::int64_t convers
   return out;
 }
 
-Result<std::optional<Message>> ChatRepository::message(S& s, std::int64_t conversation_id,
-                                                      std::int64_t message_id) {
-  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
-                          " FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ? AND m.conversation_id = ?",
-                      {message_id, conversation_id});
+Result<std::optional<Message>> ChatRepository::message(S& s, std::int64_t conversation_id, std::int64_t message_id) {
+  auto rows =
+      s.query(std::string("SELECT ") + kMessageColumns +
+                  " FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ? AND m.conversation_id = ?",
+              {message_id, conversation_id});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<Message>{};
   return std::optional<Message>(message_from(rows->front()));
@@ -238,8 +287,8 @@ Result<void> ChatRepository::record_version(S& s, const Message& current, UnixMi
   return {};
 }
 
-Result<void> ChatRepository::set_text(S& s, std::int64_t message_id, const std::string& text,
-                                      std::int64_t change_seq, UnixMillis now) {
+Result<void> ChatRepository::set_text(S& s, std::int64_t message_id, const std::string& text, std::int64_t change_seq,
+                                      UnixMillis now) {
   auto r = s.execute("UPDATE messages SET text = ?, change_seq = ?, edited_at = ? WHERE id = ?",
                      {text, change_seq, now, message_id});
   if (!r.ok()) return r.error();
@@ -271,15 +320,212 @@ Result<std::vector<Message>> ChatRepository::changes(S& s, std::int64_t conversa
   return out;
 }
 
-Result<void> ChatRepository::set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id,
-                                           std::int64_t seq) {
+Result<bool> ChatRepository::set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) {
   // Read state only moves forward.
   auto r = s.execute(
       "UPDATE conversation_members SET last_read_seq = ? WHERE conversation_id = ? AND user_id = ? "
       "AND last_read_seq < ?",
       {seq, conversation_id, user_id, seq});
   if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+namespace {
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+}  // namespace
+
+Result<void> ChatRepository::decorate(S& s, std::vector<Message>& messages) {
+  if (messages.empty()) return {};
+  std::map<std::int64_t, Message*> by_id;
+  storage::Params ids;
+  storage::Params roots;
+  for (auto& m : messages) {
+    m.reactions.clear();
+    m.participants.clear();
+    by_id[m.id] = &m;
+    ids.emplace_back(m.id);
+    if (m.reply_count > 0) roots.emplace_back(m.id);
+  }
+  auto rows = s.query("SELECT message_id, emoji, user_id FROM message_reactions WHERE message_id IN (" +
+                          placeholders(ids.size()) + ") ORDER BY created_at, emoji, user_id",
+                      ids);
+  if (!rows.ok()) return rows.error();
+  for (const auto& r : *rows) {
+    Message* m = by_id[r.integer(0)];
+    const std::string emoji = r.text(1);
+    auto it =
+        std::find_if(m->reactions.begin(), m->reactions.end(), [&](const Reaction& x) { return x.emoji == emoji; });
+    if (it == m->reactions.end()) {
+      m->reactions.push_back(Reaction{emoji, {}});
+      it = m->reactions.end() - 1;
+    }
+    it->user_ids.push_back(r.integer(2));
+  }
+  if (!roots.empty()) {
+    auto authors = s.query(
+        "SELECT thread_root_id, author_id, MIN(seq) AS first FROM messages WHERE thread_root_id IN (" +
+            placeholders(roots.size()) + ") AND deleted_at IS NULL GROUP BY thread_root_id, author_id ORDER BY first",
+        roots);
+    if (!authors.ok()) return authors.error();
+    for (const auto& r : *authors) by_id[r.integer(0)]->participants.push_back(r.integer(1));
+  }
   return {};
+}
+
+Result<bool> ChatRepository::set_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji,
+                                          bool on, UnixMillis now) {
+  if (on) {
+    auto r = s.execute(
+        "INSERT INTO message_reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        {message_id, emoji, user_id, now});
+    if (!r.ok()) return r.error();
+    return *r > 0;
+  }
+  auto r = s.execute("DELETE FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+                     {message_id, emoji, user_id});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+Result<bool> ChatRepository::has_reaction(S& s, std::int64_t message_id, std::int64_t user_id,
+                                          const std::string& emoji) {
+  auto rows = s.query("SELECT 1 FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+                      {message_id, emoji, user_id});
+  if (!rows.ok()) return rows.error();
+  return !rows->empty();
+}
+
+Result<std::int64_t> ChatRepository::other_emoji(S& s, std::int64_t message_id, const std::string& emoji) {
+  auto rows = s.query("SELECT COUNT(DISTINCT emoji) FROM message_reactions WHERE message_id = ? AND emoji <> ?",
+                      {message_id, emoji});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<void> ChatRepository::set_change_seq(S& s, std::int64_t message_id, std::int64_t change_seq) {
+  auto r = s.execute("UPDATE messages SET change_seq = ? WHERE id = ?", {change_seq, message_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> ChatRepository::count_reply(S& s, std::int64_t root_id, std::int64_t change_seq, UnixMillis now) {
+  auto r =
+      s.execute("UPDATE messages SET reply_count = reply_count + 1, last_reply_at = ?, change_seq = ? WHERE id = ?",
+                {now, change_seq, root_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> ChatRepository::follow(S& s, std::int64_t root_id, std::int64_t user_id, FollowMode mode,
+                                    std::int64_t last_read_seq) {
+  std::string sql =
+      "INSERT INTO thread_followers (root_id, user_id, following, last_read_seq) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (root_id, user_id) DO ";
+  switch (mode) {
+    case FollowMode::unless_unfollowed:
+      sql += "NOTHING";
+      break;
+    case FollowMode::follow:
+      sql += "UPDATE SET following = 1";
+      break;
+    case FollowMode::unfollow:
+      sql += "UPDATE SET following = 0";
+      break;
+  }
+  auto r = s.execute(sql, {root_id, user_id, std::int64_t{mode == FollowMode::unfollow ? 0 : 1}, last_read_seq});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::optional<std::pair<bool, std::int64_t>>> ChatRepository::follower(S& s, std::int64_t root_id,
+                                                                              std::int64_t user_id) {
+  auto rows = s.query("SELECT following, last_read_seq FROM thread_followers WHERE root_id = ? AND user_id = ?",
+                      {root_id, user_id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<std::pair<bool, std::int64_t>>{};
+  return std::optional<std::pair<bool, std::int64_t>>(
+      std::pair<bool, std::int64_t>{rows->front().integer(0) != 0, rows->front().integer(1)});
+}
+
+Result<void> ChatRepository::set_thread_read(S& s, std::int64_t root_id, std::int64_t user_id, std::int64_t seq) {
+  auto r =
+      s.execute("UPDATE thread_followers SET last_read_seq = ? WHERE root_id = ? AND user_id = ? AND last_read_seq < ?",
+                {seq, root_id, user_id, seq});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::int64_t> ChatRepository::thread_unread(S& s, std::int64_t conversation_id, std::int64_t user_id) {
+  auto rows = s.query(
+      "SELECT COUNT(*) FROM messages m JOIN thread_followers f ON f.root_id = m.thread_root_id "
+      "WHERE m.conversation_id = ? AND f.user_id = ? AND f.following = 1 AND m.seq > f.last_read_seq "
+      "AND m.author_id <> ? AND m.deleted_at IS NULL",
+      {conversation_id, user_id, user_id});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<void> ChatRepository::replace_mentions(S& s, const Message& m, const std::vector<Mentioned>& mentioned) {
+  auto d = s.execute("DELETE FROM message_mentions WHERE message_id = ?", {m.id});
+  if (!d.ok()) return d.error();
+  for (const auto& x : mentioned) {
+    auto r = s.execute(
+        "INSERT INTO message_mentions (message_id, user_id, conversation_id, seq, kind) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        {m.id, x.user_id, m.conversation_id, m.seq, x.kind});
+    if (!r.ok()) return r.error();
+  }
+  return {};
+}
+
+Result<std::vector<std::int64_t>> ChatRepository::mentioned_users(S& s, std::int64_t message_id) {
+  auto rows = s.query("SELECT user_id FROM message_mentions WHERE message_id = ?", {message_id});
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
+Result<std::int64_t> ChatRepository::mention_count(S& s, std::int64_t conversation_id, std::int64_t user_id,
+                                                   std::int64_t last_read_seq) {
+  auto rows = s.query(
+      "SELECT COUNT(*) FROM message_mentions x JOIN messages m ON m.id = x.message_id "
+      "WHERE x.user_id = ? AND x.conversation_id = ? AND x.seq > ? AND m.deleted_at IS NULL",
+      {user_id, conversation_id, last_read_seq});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<void> ChatRepository::update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings) {
+  auto r = s.execute(
+      "UPDATE conversations SET announcement = ?, broadcast_mentions = ?, allowed_countries = ?, allowed_regions = ? "
+      "WHERE id = ?",
+      {std::int64_t{settings.announcement ? 1 : 0}, std::string(broadcast_mentions_name(settings.broadcast_mentions)),
+       join_list(settings.allowed_countries), join_list(settings.allowed_regions), conversation_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
+                                        bool can_post) {
+  auto r = s.execute("UPDATE conversation_members SET role = ?, can_post = ? WHERE conversation_id = ? AND user_id = ?",
+                     {std::string(member_role_name(role)), std::int64_t{can_post ? 1 : 0}, conversation_id, user_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::int64_t> ChatRepository::owner_count(S& s, std::int64_t conversation_id) {
+  auto rows = s.query("SELECT COUNT(*) FROM conversation_members WHERE conversation_id = ? AND role = 'owner'",
+                      {conversation_id});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
 }
 
 }  // namespace meridian::chat

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,16 @@ struct PersonRef {
   std::string kind;  // employee, agent, customer, guest
   std::string display_name;
   bool active = false;
+  std::string country;
+  std::string region;
 };
+
+struct Mentioned {
+  std::int64_t user_id = 0;
+  std::string kind;  // user, channel, here
+};
+
+enum class FollowMode { unless_unfollowed, follow, unfollow };
 
 class ChatRepository final {
  public:
@@ -46,8 +56,10 @@ class ChatRepository final {
   Result<std::optional<std::int64_t>> insert_message(S& s, const Message& m, const std::string& region);
   // When no owner is left but members are, the longest-standing member becomes owner.
   Result<void> ensure_owner(S& s, std::int64_t conversation_id);
+  // The main timeline (thread_root_id absent) or one thread's replies.
   Result<std::vector<Message>> messages(S& s, std::int64_t conversation_id, std::optional<std::int64_t> before,
-                                        std::optional<std::int64_t> after, int limit);
+                                        std::optional<std::int64_t> after, int limit,
+                                        std::optional<std::int64_t> thread_root_id = std::nullopt);
   Result<std::optional<Message>> message(S& s, std::int64_t conversation_id, std::int64_t message_id);
   // Keeps the current text as a version, then replaces it (edit) or clears it (delete).
   Result<void> record_version(S& s, const Message& current, UnixMillis now, std::int64_t by);
@@ -57,7 +69,31 @@ class ChatRepository final {
   Result<std::int64_t> version_count(S& s, std::int64_t message_id);
   // Messages whose latest change is after `after`, oldest change first.
   Result<std::vector<Message>> changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit);
-  Result<void> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);
+  // true when it moved forward.
+  Result<bool> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);
+
+  // Fills reactions and thread participants of the given messages.
+  Result<void> decorate(S& s, std::vector<Message>& messages);
+  // true when something changed.
+  Result<bool> set_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji, bool on,
+                            UnixMillis now);
+  Result<bool> has_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji);
+  // Distinct emoji on the message other than this one.
+  Result<std::int64_t> other_emoji(S& s, std::int64_t message_id, const std::string& emoji);
+  Result<void> set_change_seq(S& s, std::int64_t message_id, std::int64_t change_seq);
+  Result<void> count_reply(S& s, std::int64_t root_id, std::int64_t change_seq, UnixMillis now);
+  Result<void> follow(S& s, std::int64_t root_id, std::int64_t user_id, FollowMode mode, std::int64_t last_read_seq);
+  // (following, last_read_seq), nullopt when never followed.
+  Result<std::optional<std::pair<bool, std::int64_t>>> follower(S& s, std::int64_t root_id, std::int64_t user_id);
+  Result<void> set_thread_read(S& s, std::int64_t root_id, std::int64_t user_id, std::int64_t seq);
+  Result<std::int64_t> thread_unread(S& s, std::int64_t conversation_id, std::int64_t user_id);
+  Result<void> replace_mentions(S& s, const Message& m, const std::vector<Mentioned>& mentioned);
+  Result<std::vector<std::int64_t>> mentioned_users(S& s, std::int64_t message_id);
+  Result<std::int64_t> mention_count(S& s, std::int64_t conversation_id, std::int64_t user_id,
+                                     std::int64_t last_read_seq);
+  Result<void> update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings);
+  Result<void> set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, bool can_post);
+  Result<std::int64_t> owner_count(S& s, std::int64_t conversation_id);
 };
 
 }  // namespace meridian::chat

@@ -13,17 +13,62 @@ namespace {
 using net::HttpRequest;
 using net::HttpResponse;
 
-boost::json::object to_json(const Message& m) {
-  return boost::json::object{{"id", m.id},
-                             {"conversation_id", m.conversation_id},
-                             {"seq", m.seq},
-                             {"change_seq", m.change_seq},
-                             {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
-                             {"client_id", m.client_id},
-                             {"text", m.text},
-                             {"created_at", m.created_at},
-                             {"edited_at", m.edited_at ? boost::json::value(*m.edited_at) : boost::json::value(nullptr)},
-                             {"deleted", m.deleted_at.has_value()}};
+// `viewer`: whose "me" flags the reactions carry (0: nobody's).
+boost::json::object to_json(const Message& m, std::int64_t viewer = 0) {
+  boost::json::array reactions;
+  for (const auto& r : m.reactions) {
+    boost::json::array users;
+    bool me = false;
+    for (auto u : r.user_ids) {
+      users.push_back(u);
+      me = me || u == viewer;
+    }
+    reactions.push_back(boost::json::object{
+        {"emoji", r.emoji}, {"count", r.user_ids.size()}, {"me", me}, {"user_ids", std::move(users)}});
+  }
+  boost::json::array participants;
+  for (auto p : m.participants) participants.push_back(p);
+  auto opt = [](const std::optional<std::int64_t>& v) {
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+  };
+  return boost::json::object{
+      {"id", m.id},
+      {"conversation_id", m.conversation_id},
+      {"seq", m.seq},
+      {"change_seq", m.change_seq},
+      {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
+      {"client_id", m.client_id},
+      {"text", m.text},
+      {"created_at", m.created_at},
+      {"edited_at", m.edited_at ? boost::json::value(*m.edited_at) : boost::json::value(nullptr)},
+      {"deleted", m.deleted_at.has_value()},
+      {"thread_root_id", opt(m.thread_root_id)},
+      {"reply_count", m.reply_count},
+      {"last_reply_at", opt(m.last_reply_at)},
+      {"participants", std::move(participants)},
+      {"reactions", std::move(reactions)}};
+}
+
+boost::json::object to_json(const ChannelSettings& c) {
+  boost::json::array countries;
+  for (const auto& x : c.allowed_countries) countries.push_back(boost::json::string(x));
+  boost::json::array regions;
+  for (const auto& x : c.allowed_regions) regions.push_back(boost::json::string(x));
+  return boost::json::object{{"announcement", c.announcement},
+                             {"broadcast_mentions", broadcast_mentions_name(c.broadcast_mentions)},
+                             {"allowed_countries", std::move(countries)},
+                             {"allowed_regions", std::move(regions)}};
+}
+
+// last_read_seq only where "seen" is shown (direct conversations).
+boost::json::object to_json(const Member& m, ConversationKind kind) {
+  boost::json::object o{{"user_id", m.user_id},
+                        {"display_name", m.display_name},
+                        {"handle", m.handle},
+                        {"role", member_role_name(m.role)},
+                        {"can_post", m.can_post}};
+  if (kind == ConversationKind::direct) o["last_read_seq"] = m.last_read_seq;
+  return o;
 }
 
 boost::json::object to_json(const Conversation& c) {
@@ -35,7 +80,8 @@ boost::json::object to_json(const Conversation& c) {
                              {"region", c.region},
                              {"created_by", c.created_by},
                              {"created_at", c.created_at},
-                             {"last_seq", c.last_seq}};
+                             {"last_seq", c.last_seq},
+                             {"settings", to_json(c.settings)}};
 }
 
 boost::json::object to_json(const ConversationView& v) {
@@ -43,10 +89,10 @@ boost::json::object to_json(const ConversationView& v) {
   o["my_role"] = member_role_name(v.my_role);
   o["last_read_seq"] = v.last_read_seq;
   o["unread"] = v.unread;
+  o["mentions"] = v.mentions;
+  o["thread_unread"] = v.thread_unread;
   boost::json::array members;
-  for (const auto& m : v.members)
-    members.push_back(boost::json::object{
-        {"user_id", m.user_id}, {"display_name", m.display_name}, {"role", member_role_name(m.role)}});
+  for (const auto& m : v.members) members.push_back(to_json(m, v.conversation.kind));
   o["members"] = std::move(members);
   return o;
 }
@@ -67,24 +113,68 @@ Result<std::optional<std::int64_t>> query_int(const HttpRequest& req, std::strin
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < 0)
-    return make_error(ErrorCode::invalid_argument, "query parameter '" + std::string(name) + "' must be a whole number");
+    return make_error(ErrorCode::invalid_argument,
+                      "query parameter '" + std::string(name) + "' must be a whole number");
   return std::optional<std::int64_t>(out);
 }
 
 // Answers a WebSocket request with an error, echoing its id exactly as sent.
 void send_error(net::RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
-  boost::json::object out{{"type", "error"},
-                          {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
+  boost::json::object out{
+      {"type", "error"},
+      {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
   if (auto id = request.if_contains("id")) out["id"] = *id;
   conn.send(json::serialize(out));
 }
 
-// Sends the new message to every member's live connections (this node).
+// One event about a message to each recipient; "me" in reactions differs per viewer, so
+// a message with reactions is serialised per recipient.
+void send_message_event(net::RealtimeHub& hub, const std::vector<std::int64_t>& recipients, boost::json::object base,
+                        const Message& m) {
+  base["conversation_id"] = m.conversation_id;
+  base["change_seq"] = m.change_seq;
+  if (m.reactions.empty()) {
+    base["message"] = to_json(m);
+    const std::string event = json::serialize(base);
+    for (std::int64_t user : recipients) hub.send_to_user(user, event);
+    return;
+  }
+  for (std::int64_t user : recipients) {
+    base["message"] = to_json(m, user);
+    hub.send_to_user(user, json::serialize(base));
+  }
+}
+
+// Sends the new message to every member's live connections (this node); a thread reply
+// is followed by its root's new count; mentioned people get a `mention` notice.
 void fan_out(net::RealtimeHub& hub, const Posted& posted) {
   if (posted.duplicate) return;  // the first delivery already went out
-  const std::string event = json::serialize(boost::json::object{
-      {"type", "message.new"}, {"conversation_id", posted.message.conversation_id}, {"message", to_json(posted.message)}});
-  for (std::int64_t user : posted.recipients) hub.send_to_user(user, event);
+  send_message_event(hub, posted.recipients, boost::json::object{{"type", "message.new"}}, posted.message);
+  if (posted.root)
+    send_message_event(hub, posted.recipients, boost::json::object{{"type", "message.updated"}}, *posted.root);
+  for (const auto& x : posted.mentioned) {
+    hub.send_to_user(x.user_id, json::serialize(boost::json::object{{"type", "mention"},
+                                                                    {"conversation_id", posted.message.conversation_id},
+                                                                    {"kind", x.kind},
+                                                                    {"message", to_json(posted.message, x.user_id)}}));
+  }
+}
+
+void fan_out(net::RealtimeHub& hub, const Reacted& r) {
+  if (!r.changed) return;
+  send_message_event(
+      hub, r.recipients,
+      boost::json::object{{"type", "reaction.updated"}, {"message_id", r.message.id}, {"emoji", r.emoji}, {"on", r.on}},
+      r.message);
+}
+
+Result<Reacted> react_from(ChatService& chat, const Subject& who, std::int64_t conversation_id, std::int64_t message_id,
+                           const boost::json::object& body) {
+  auto emoji = json::required_string(body, "emoji", 64);
+  if (!emoji.ok()) return emoji.error();
+  auto on = json::optional_bool(body, "on");
+  if (!on.ok()) return on.error();
+  return chat.react(who, conversation_id, message_id, *emoji, *on);
 }
 
 Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t conversation_id,
@@ -97,7 +187,9 @@ Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t con
   }
   auto client_id = json::required_string(body, "client_id", 64);
   if (!client_id.ok()) return client_id.error();
-  return chat.post(who, conversation_id, std::move(*text), std::move(*client_id));
+  auto root = json::optional_int(body, "thread_root_id");
+  if (!root.ok()) return root.error();
+  return chat.post(who, conversation_id, std::move(*text), std::move(*client_id), *root);
 }
 
 }  // namespace
@@ -105,81 +197,102 @@ Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t con
 void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat) {
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
+  chat.set_online_check([&hub](std::int64_t user_id) { return hub.user_connected(user_id); });
 
-  router.add("POST", "/api/v1/conversations", [&chat](HttpRequest& req) {
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(*body, {"kind", "name", "topic", "visibility", "member_ids"}); !r.ok())
-      return HttpResponse::error(r.error());
-    NewConversation in;
-    auto kind = json::required_string(*body, "kind", 16);
-    if (!kind.ok()) return HttpResponse::error(kind.error());
-    if (!parse_kind(*kind, in.kind))
-      return HttpResponse::error(make_error(ErrorCode::invalid_argument, "kind must be direct, group or channel"));
-    auto name = json::optional_string(*body, "name", 200);
-    if (!name.ok()) return HttpResponse::error(name.error());
-    in.name = name->value_or("");
-    auto topic = json::optional_string(*body, "topic", 500);
-    if (!topic.ok()) return HttpResponse::error(topic.error());
-    in.topic = topic->value_or("");
-    auto visibility = json::optional_string(*body, "visibility", 16);
-    if (!visibility.ok()) return HttpResponse::error(visibility.error());
-    if (*visibility && **visibility != "public" && **visibility != "private")
-      return HttpResponse::error(make_error(ErrorCode::invalid_argument, "visibility must be public or private"));
-    in.visibility = (*visibility && **visibility == "public") ? Visibility::public_ : Visibility::private_;
-    if (auto ids = body->if_contains("member_ids"); ids && !ids->is_null()) {
-      if (!ids->is_array())
-        return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
-      for (const auto& v : ids->as_array()) {
-        if (!v.is_int64() || v.as_int64() <= 0)
-          return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
-        in.member_ids.push_back(v.as_int64());
-      }
-    }
-    auto created = chat.create_conversation(*req.subject, std::move(in));
-    if (!created.ok()) return HttpResponse::error(created.error());
-    return ok_json(201, to_json(*created));
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/conversations",
+      [&chat](HttpRequest& req) {
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"kind", "name", "topic", "visibility", "member_ids"}); !r.ok())
+          return HttpResponse::error(r.error());
+        NewConversation in;
+        auto kind = json::required_string(*body, "kind", 16);
+        if (!kind.ok()) return HttpResponse::error(kind.error());
+        if (!parse_kind(*kind, in.kind))
+          return HttpResponse::error(make_error(ErrorCode::invalid_argument, "kind must be direct, group or channel"));
+        auto name = json::optional_string(*body, "name", 200);
+        if (!name.ok()) return HttpResponse::error(name.error());
+        in.name = name->value_or("");
+        auto topic = json::optional_string(*body, "topic", 500);
+        if (!topic.ok()) return HttpResponse::error(topic.error());
+        in.topic = topic->value_or("");
+        auto visibility = json::optional_string(*body, "visibility", 16);
+        if (!visibility.ok()) return HttpResponse::error(visibility.error());
+        if (*visibility && **visibility != "public" && **visibility != "private")
+          return HttpResponse::error(make_error(ErrorCode::invalid_argument, "visibility must be public or private"));
+        in.visibility = (*visibility && **visibility == "public") ? Visibility::public_ : Visibility::private_;
+        if (auto ids = body->if_contains("member_ids"); ids && !ids->is_null()) {
+          if (!ids->is_array())
+            return HttpResponse::error(
+                make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
+          for (const auto& v : ids->as_array()) {
+            if (!v.is_int64() || v.as_int64() <= 0)
+              return HttpResponse::error(
+                  make_error(ErrorCode::invalid_argument, "field 'member_ids' must be an array of user ids"));
+            in.member_ids.push_back(v.as_int64());
+          }
+        }
+        auto created = chat.create_conversation(*req.subject, std::move(in));
+        if (!created.ok()) return HttpResponse::error(created.error());
+        return ok_json(201, to_json(*created));
+      },
+      kSmall);
 
-  router.add("GET", "/api/v1/conversations", [&chat](HttpRequest& req) {
-    auto list = chat.conversations(*req.subject);
-    if (!list.ok()) return HttpResponse::error(list.error());
-    boost::json::array items;
-    for (const auto& v : *list) items.push_back(to_json(v));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}});
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/conversations",
+      [&chat](HttpRequest& req) {
+        auto list = chat.conversations(*req.subject);
+        if (!list.ok()) return HttpResponse::error(list.error());
+        boost::json::array items;
+        for (const auto& v : *list) items.push_back(to_json(v));
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      kSmall);
 
-  router.add("GET", "/api/v1/channels", [&chat](HttpRequest& req) {
-    auto list = chat.browse_channels(*req.subject, req.query_param("q").value_or(""));
-    if (!list.ok()) return HttpResponse::error(list.error());
-    boost::json::array items;
-    for (const auto& c : *list) items.push_back(to_json(c));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}});
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/channels",
+      [&chat](HttpRequest& req) {
+        auto list = chat.browse_channels(*req.subject, req.query_param("q").value_or(""));
+        if (!list.ok()) return HttpResponse::error(list.error());
+        boost::json::array items;
+        for (const auto& c : *list) items.push_back(to_json(c));
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      kSmall);
 
-  router.add("GET", "/api/v1/conversations/{id}", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto v = chat.conversation(*req.subject, *id);
-    if (!v.ok()) return HttpResponse::error(v.error());
-    return ok_json(200, to_json(*v));
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/conversations/{id}",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto v = chat.conversation(*req.subject, *id);
+        if (!v.ok()) return HttpResponse::error(v.error());
+        return ok_json(200, to_json(*v));
+      },
+      kSmall);
 
-  router.add("POST", "/api/v1/conversations/{id}/join", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto v = chat.join(*req.subject, *id);
-    if (!v.ok()) return HttpResponse::error(v.error());
-    return ok_json(200, to_json(*v));
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/conversations/{id}/join",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto v = chat.join(*req.subject, *id);
+        if (!v.ok()) return HttpResponse::error(v.error());
+        return ok_json(200, to_json(*v));
+      },
+      kSmall);
 
-  router.add("POST", "/api/v1/conversations/{id}/leave", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto r = chat.leave(*req.subject, *id);
-    if (!r.ok()) return HttpResponse::error(r.error());
-    return HttpResponse::no_content();
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/conversations/{id}/leave",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto r = chat.leave(*req.subject, *id);
+        if (!r.ok()) return HttpResponse::error(r.error());
+        return HttpResponse::no_content();
+      },
+      kSmall);
 
   auto membership = [&chat](bool add) {
     return [&chat, add](HttpRequest& req) {
@@ -195,101 +308,325 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   router.add("PUT", "/api/v1/conversations/{id}/members/{user_id}", membership(true), kSmall);
   router.add("DELETE", "/api/v1/conversations/{id}/members/{user_id}", membership(false), kSmall);
 
-  router.add("POST", "/api/v1/conversations/{id}/messages", [&chat, &hub](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(*body, {"text", "client_id"}); !r.ok()) return HttpResponse::error(r.error());
-    auto posted = post_from(chat, *req.subject, *id, *body);
-    if (!posted.ok()) return HttpResponse::error(posted.error());
-    fan_out(hub, *posted);
-    return ok_json(posted->duplicate ? 200 : 201, to_json(posted->message));
-  }, kMessage);
+  router.add(
+      "POST", "/api/v1/conversations/{id}/messages",
+      [&chat, &hub](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"text", "client_id", "thread_root_id"}); !r.ok())
+          return HttpResponse::error(r.error());
+        auto posted = post_from(chat, *req.subject, *id, *body);
+        if (!posted.ok()) return HttpResponse::error(posted.error());
+        fan_out(hub, *posted);
+        return ok_json(posted->duplicate ? 200 : 201, to_json(posted->message));
+      },
+      kMessage);
 
-  router.add("GET", "/api/v1/conversations/{id}/messages", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto before = query_int(req, "before");
-    if (!before.ok()) return HttpResponse::error(before.error());
-    auto after = query_int(req, "after");
-    if (!after.ok()) return HttpResponse::error(after.error());
-    auto limit = query_int(req, "limit");
-    if (!limit.ok()) return HttpResponse::error(limit.error());
-    const std::int64_t n = limit->value_or(50);
-    if (n < 1 || n > kMaxPage)
-      return HttpResponse::error(
-          make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
-    auto page = chat.history(*req.subject, *id, *before, *after, static_cast<int>(n));
-    if (!page.ok()) return HttpResponse::error(page.error());
-    boost::json::array items;
-    for (const auto& m : page->items) items.push_back(to_json(m));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/conversations/{id}/messages",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto before = query_int(req, "before");
+        if (!before.ok()) return HttpResponse::error(before.error());
+        auto after = query_int(req, "after");
+        if (!after.ok()) return HttpResponse::error(after.error());
+        auto limit = query_int(req, "limit");
+        if (!limit.ok()) return HttpResponse::error(limit.error());
+        const std::int64_t n = limit->value_or(50);
+        if (n < 1 || n > kMaxPage)
+          return HttpResponse::error(
+              make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
+        auto page = chat.history(*req.subject, *id, *before, *after, static_cast<int>(n));
+        if (!page.ok()) return HttpResponse::error(page.error());
+        boost::json::array items;
+        for (const auto& m : page->items) items.push_back(to_json(m, req.subject->user_id));
+        return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
+      },
+      kSmall);
 
   // Edit and delete: the members' connections get {"type":"message.updated","message":{..}}.
-  auto changed_response = [&hub](Result<ChatService::Changed> changed) {
+  auto changed_response = [&hub](Result<ChatService::Changed> changed, std::int64_t viewer) {
     if (!changed.ok()) return HttpResponse::error(changed.error());
     if (!changed->unchanged) {
-      const std::string event = json::serialize(boost::json::object{{"type", "message.updated"},
-                                                                    {"conversation_id", changed->message.conversation_id},
-                                                                    {"message", to_json(changed->message)}});
-      for (std::int64_t user : changed->recipients) hub.send_to_user(user, event);
+      send_message_event(hub, changed->recipients, boost::json::object{{"type", "message.updated"}}, changed->message);
+      for (const auto& x : changed->newly_mentioned)
+        hub.send_to_user(x.user_id,
+                         json::serialize(boost::json::object{{"type", "mention"},
+                                                             {"conversation_id", changed->message.conversation_id},
+                                                             {"kind", x.kind},
+                                                             {"message", to_json(changed->message, x.user_id)}}));
     }
-    return ok_json(200, to_json(changed->message));
+    return ok_json(200, to_json(changed->message, viewer));
   };
 
-  router.add("PATCH", "/api/v1/conversations/{id}/messages/{message_id}", [&chat, changed_response](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto mid = id_in(req.path_param("message_id"), "message id");
-    if (!mid.ok()) return HttpResponse::error(mid.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    if (auto r = json::reject_unknown_fields(*body, {"text"}); !r.ok()) return HttpResponse::error(r.error());
-    auto text = json::required_string(*body, "text", kMaxMessageBytes + 1);
-    if (!text.ok()) return HttpResponse::error(text.error());
-    return changed_response(chat.edit(*req.subject, *id, *mid, std::move(*text)));
-  }, kMessage);
+  router.add(
+      "PATCH", "/api/v1/conversations/{id}/messages/{message_id}",
+      [&chat, changed_response](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto mid = id_in(req.path_param("message_id"), "message id");
+        if (!mid.ok()) return HttpResponse::error(mid.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"text"}); !r.ok()) return HttpResponse::error(r.error());
+        auto text = json::required_string(*body, "text", kMaxMessageBytes + 1);
+        if (!text.ok()) return HttpResponse::error(text.error());
+        return changed_response(chat.edit(*req.subject, *id, *mid, std::move(*text)), req.subject->user_id);
+      },
+      kMessage);
 
-  router.add("DELETE", "/api/v1/conversations/{id}/messages/{message_id}", [&chat, changed_response](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto mid = id_in(req.path_param("message_id"), "message id");
-    if (!mid.ok()) return HttpResponse::error(mid.error());
-    return changed_response(chat.remove(*req.subject, *id, *mid));
-  }, kSmall);
+  router.add(
+      "DELETE", "/api/v1/conversations/{id}/messages/{message_id}",
+      [&chat, changed_response](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto mid = id_in(req.path_param("message_id"), "message id");
+        if (!mid.ok()) return HttpResponse::error(mid.error());
+        return changed_response(chat.remove(*req.subject, *id, *mid), req.subject->user_id);
+      },
+      kSmall);
 
-  router.add("GET", "/api/v1/conversations/{id}/changes", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto after = query_int(req, "after");
-    if (!after.ok()) return HttpResponse::error(after.error());
-    auto limit = query_int(req, "limit");
-    if (!limit.ok()) return HttpResponse::error(limit.error());
-    const std::int64_t n = limit->value_or(200);
-    if (n < 1 || n > kMaxPage)
-      return HttpResponse::error(
-          make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
-    auto page = chat.changes(*req.subject, *id, after->value_or(0), static_cast<int>(n));
-    if (!page.ok()) return HttpResponse::error(page.error());
-    boost::json::array items;
-    for (const auto& m : page->items) items.push_back(to_json(m));
-    return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
-  }, kSmall);
+  router.add(
+      "GET", "/api/v1/conversations/{id}/changes",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto after = query_int(req, "after");
+        if (!after.ok()) return HttpResponse::error(after.error());
+        auto limit = query_int(req, "limit");
+        if (!limit.ok()) return HttpResponse::error(limit.error());
+        const std::int64_t n = limit->value_or(200);
+        if (n < 1 || n > kMaxPage)
+          return HttpResponse::error(
+              make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
+        auto page = chat.changes(*req.subject, *id, after->value_or(0), static_cast<int>(n));
+        if (!page.ok()) return HttpResponse::error(page.error());
+        boost::json::array items;
+        for (const auto& m : page->items) items.push_back(to_json(m, req.subject->user_id));
+        return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
+      },
+      kSmall);
 
-  router.add("POST", "/api/v1/conversations/{id}/read", [&chat](HttpRequest& req) {
-    auto id = id_in(req.path_param("id"), "conversation id");
-    if (!id.ok()) return HttpResponse::error(id.error());
-    auto body = json::parse_object(req.body);
-    if (!body.ok()) return HttpResponse::error(body.error());
-    auto seq = json::optional_int(*body, "seq");
-    if (!seq.ok()) return HttpResponse::error(seq.error());
-    if (!*seq) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'seq' is required"));
-    auto r = chat.mark_read(*req.subject, *id, **seq);
-    if (!r.ok()) return HttpResponse::error(r.error());
-    return HttpResponse::no_content();
-  }, kSmall);
+  router.add(
+      "POST", "/api/v1/conversations/{id}/read",
+      [&chat, &hub](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        auto seq = json::optional_int(*body, "seq");
+        if (!seq.ok()) return HttpResponse::error(seq.error());
+        if (!*seq) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'seq' is required"));
+        auto r = chat.mark_read(*req.subject, *id, **seq);
+        if (!r.ok()) return HttpResponse::error(r.error());
+        if (!r->notify.empty()) {  // "seen" in direct conversations
+          const std::string event = json::serialize(boost::json::object{{"type", "read.updated"},
+                                                                        {"conversation_id", *id},
+                                                                        {"user_id", req.subject->user_id},
+                                                                        {"last_read_seq", r->last_read_seq}});
+          for (std::int64_t user : r->notify) hub.send_to_user(user, event);
+        }
+        return HttpResponse::no_content();
+      },
+      kSmall);
+
+  auto two_ids = [](HttpRequest& req, std::int64_t& id, std::int64_t& mid) -> Result<void> {
+    auto a = id_in(req.path_param("id"), "conversation id");
+    if (!a.ok()) return a.error();
+    auto b = id_in(req.path_param("message_id"), "message id");
+    if (!b.ok()) return b.error();
+    id = *a;
+    mid = *b;
+    return {};
+  };
+
+  // Reactions: {"emoji": "👍"} toggles, {"emoji": "👍", "on": true|false} sets.
+  router.add(
+      "POST", "/api/v1/conversations/{id}/messages/{message_id}/reactions",
+      [&chat, &hub, two_ids](HttpRequest& req) {
+        std::int64_t id = 0, mid = 0;
+        if (auto r = two_ids(req, id, mid); !r.ok()) return HttpResponse::error(r.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"emoji", "on"}); !r.ok())
+          return HttpResponse::error(r.error());
+        auto reacted = react_from(chat, *req.subject, id, mid, *body);
+        if (!reacted.ok()) return HttpResponse::error(reacted.error());
+        fan_out(hub, *reacted);
+        return ok_json(200, to_json(reacted->message, req.subject->user_id));
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/conversations/{id}/messages/{message_id}/replies",
+      [&chat, two_ids](HttpRequest& req) {
+        std::int64_t id = 0, mid = 0;
+        if (auto r = two_ids(req, id, mid); !r.ok()) return HttpResponse::error(r.error());
+        auto before = query_int(req, "before");
+        if (!before.ok()) return HttpResponse::error(before.error());
+        auto after = query_int(req, "after");
+        if (!after.ok()) return HttpResponse::error(after.error());
+        auto limit = query_int(req, "limit");
+        if (!limit.ok()) return HttpResponse::error(limit.error());
+        const std::int64_t n = limit->value_or(50);
+        if (n < 1 || n > kMaxPage)
+          return HttpResponse::error(
+              make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage)));
+        auto page = chat.thread(*req.subject, id, mid, *before, *after, static_cast<int>(n));
+        if (!page.ok()) return HttpResponse::error(page.error());
+        boost::json::array items;
+        for (const auto& m : page->items) items.push_back(to_json(m, req.subject->user_id));
+        return ok_json(200, boost::json::object{{"root", to_json(page->root, req.subject->user_id)},
+                                                {"items", std::move(items)},
+                                                {"has_more", page->has_more},
+                                                {"following", page->following}});
+      },
+      kSmall);
+
+  auto follow = [&chat, two_ids](bool on) {
+    return [&chat, two_ids, on](HttpRequest& req) {
+      std::int64_t id = 0, mid = 0;
+      if (auto r = two_ids(req, id, mid); !r.ok()) return HttpResponse::error(r.error());
+      auto r = chat.follow_thread(*req.subject, id, mid, on);
+      if (!r.ok()) return HttpResponse::error(r.error());
+      return HttpResponse::no_content();
+    };
+  };
+  router.add("PUT", "/api/v1/conversations/{id}/messages/{message_id}/follow", follow(true), kSmall);
+  router.add("DELETE", "/api/v1/conversations/{id}/messages/{message_id}/follow", follow(false), kSmall);
+
+  router.add(
+      "POST", "/api/v1/conversations/{id}/messages/{message_id}/read",
+      [&chat, two_ids](HttpRequest& req) {
+        std::int64_t id = 0, mid = 0;
+        if (auto r = two_ids(req, id, mid); !r.ok()) return HttpResponse::error(r.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        auto seq = json::optional_int(*body, "seq");
+        if (!seq.ok()) return HttpResponse::error(seq.error());
+        if (!*seq) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'seq' is required"));
+        auto r = chat.mark_thread_read(*req.subject, id, mid, **seq);
+        if (!r.ok()) return HttpResponse::error(r.error());
+        return HttpResponse::no_content();
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/conversations/{id}/settings",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto v = chat.settings(*req.subject, *id);
+        if (!v.ok()) return HttpResponse::error(v.error());
+        return ok_json(200, to_json(*v));
+      },
+      kSmall);
+
+  router.add(
+      "PATCH", "/api/v1/conversations/{id}/settings",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(
+                *body, {"announcement", "broadcast_mentions", "allowed_countries", "allowed_regions"});
+            !r.ok())
+          return HttpResponse::error(r.error());
+        SettingsPatch patch;
+        auto announcement = json::optional_bool(*body, "announcement");
+        if (!announcement.ok()) return HttpResponse::error(announcement.error());
+        patch.announcement = *announcement;
+        auto broadcast = json::optional_string(*body, "broadcast_mentions", 16);
+        if (!broadcast.ok()) return HttpResponse::error(broadcast.error());
+        if (*broadcast) {
+          BroadcastMentions b{};
+          if (!parse_broadcast_mentions(**broadcast, b))
+            return HttpResponse::error(
+                make_error(ErrorCode::invalid_argument, "broadcast_mentions must be everyone, moderators or nobody"));
+          patch.broadcast_mentions = b;
+        }
+        auto countries = json::optional_string_array(*body, "allowed_countries", 200);
+        if (!countries.ok()) return HttpResponse::error(countries.error());
+        patch.allowed_countries = *countries;
+        auto regions = json::optional_string_array(*body, "allowed_regions", 200);
+        if (!regions.ok()) return HttpResponse::error(regions.error());
+        patch.allowed_regions = *regions;
+        auto v = chat.update_settings(*req.subject, *id, patch);
+        if (!v.ok()) return HttpResponse::error(v.error());
+        return ok_json(200, to_json(*v));
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/conversations/{id}/members",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto list = chat.members(*req.subject, *id);
+        if (!list.ok()) return HttpResponse::error(list.error());
+        boost::json::array items;
+        for (const auto& m : list->items) items.push_back(to_json(m, list->kind));
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      kSmall);
+
+  router.add(
+      "PATCH", "/api/v1/conversations/{id}/members/{user_id}",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto user = id_in(req.path_param("user_id"), "user id");
+        if (!user.ok()) return HttpResponse::error(user.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"role", "can_post"}); !r.ok())
+          return HttpResponse::error(r.error());
+        MemberPatch patch;
+        auto role = json::optional_string(*body, "role", 16);
+        if (!role.ok()) return HttpResponse::error(role.error());
+        if (*role) {
+          MemberRole r{};
+          if (!parse_member_role(**role, r))
+            return HttpResponse::error(
+                make_error(ErrorCode::invalid_argument, "role must be owner, moderator, member or read_only"));
+          patch.role = r;
+        }
+        auto can_post = json::optional_bool(*body, "can_post");
+        if (!can_post.ok()) return HttpResponse::error(can_post.error());
+        patch.can_post = *can_post;
+        auto m = chat.update_member(*req.subject, *id, *user, patch);
+        if (!m.ok()) return HttpResponse::error(m.error());
+        return ok_json(200, to_json(*m, ConversationKind::group));
+      },
+      kSmall);
+
+  // WebSocket: {"type":"reaction.toggle","id":..,"conversation_id":..,"message_id":..,"emoji":..,"on"?:bool}
+  // -> {"type":"reaction.ack","id":..,"changed":bool,"on":bool,"message":{..}}; members get reaction.updated.
+  hub.on("reaction.toggle", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+    auto cid = json::optional_int(env, "conversation_id");
+    auto mid = json::optional_int(env, "message_id");
+    if (!cid.ok() || !*cid || !mid.ok() || !*mid) {
+      send_error(conn, env,
+                 make_error(ErrorCode::invalid_argument, "fields 'conversation_id' and 'message_id' must be integers"));
+      return;
+    }
+    auto reacted = react_from(chat, conn.subject(), **cid, **mid, env);
+    if (!reacted.ok()) {
+      send_error(conn, env, reacted.error());
+      return;
+    }
+    boost::json::object ack{{"type", "reaction.ack"},
+                            {"changed", reacted->changed},
+                            {"on", reacted->on},
+                            {"message", to_json(reacted->message, conn.subject().user_id)}};
+    if (auto v = env.if_contains("id")) ack["id"] = *v;
+    conn.send(json::serialize(ack));
+    fan_out(hub, *reacted);
+  });
 
   // WebSocket: {"type":"typing","conversation_id":..} -> the other members get
   // {"type":"typing","conversation_id":..,"user":{"id":..}}; throttled, never stored.
@@ -323,7 +660,9 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
       send_error(conn, env, posted.error());
       return;
     }
-    boost::json::object ack{{"type", "message.ack"}, {"message", to_json(posted->message)}, {"duplicate", posted->duplicate}};
+    boost::json::object ack{{"type", "message.ack"},
+                            {"message", to_json(posted->message, conn.subject().user_id)},
+                            {"duplicate", posted->duplicate}};
     if (auto v = env.if_contains("id")) ack["id"] = *v;
     conn.send(json::serialize(ack));
     fan_out(hub, *posted);

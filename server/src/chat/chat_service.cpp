@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "chat/mentions.hpp"
+
 namespace meridian::chat {
 namespace {
 
@@ -46,8 +48,58 @@ Result<void> check_text(const std::string& text) {
   return {};
 }
 
-
 bool can_manage(MemberRole role) { return role == MemberRole::owner || role == MemberRole::moderator; }
+
+// One emoji (any Unicode sequence, e.g. with skin tone or ZWJ) or a :shortcode:.
+bool valid_emoji(std::string_view e) {
+  if (e.empty() || e.size() > 32) return false;
+  if (e.size() >= 3 && e.front() == ':' && e.back() == ':') {
+    return std::all_of(e.begin() + 1, e.end() - 1, [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
+    });
+  }
+  bool non_ascii = false;
+  for (char c : e) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      non_ascii = true;
+    } else if (!(std::isdigit(u) || c == '#' || c == '*')) {  // keycaps: 1️⃣ #️⃣
+      return false;
+    }
+  }
+  return non_ascii;
+}
+
+std::string describe_limits(const ChannelSettings& settings) {
+  std::string out;
+  for (const auto& list : {settings.allowed_countries, settings.allowed_regions})
+    for (const auto& item : list) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+Error limited_to(const Conversation& c) {
+  return make_error(ErrorCode::forbidden, "#" + c.name + " is open only to people in " + describe_limits(c.settings));
+}
+
+Result<std::vector<std::string>> check_places(const std::vector<std::string>& items, bool countries) {
+  std::vector<std::string> out;
+  for (auto item : items) {
+    for (auto& c : item) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const bool ok = countries
+                        ? (item.size() == 2 && std::isalpha(static_cast<unsigned char>(item[0])) &&
+                           std::isalpha(static_cast<unsigned char>(item[1])))
+                        : (!item.empty() && item.size() <= 16 && std::all_of(item.begin(), item.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                          }));
+    if (!ok)
+      return make_error(ErrorCode::invalid_argument,
+                        countries ? "allowed_countries must be ISO 3166-1 alpha-2 codes such as PT"
+                                  : "allowed_regions must be region codes such as EU");
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  }
+  if (out.size() > 100) return make_error(ErrorCode::invalid_argument, "at most 100 countries or regions");
+  return out;
+}
 
 }  // namespace
 
@@ -73,7 +125,13 @@ Result<Member> ChatService::require_member(storage::Session& s, const Conversati
 Result<ConversationView> ChatService::view(storage::Session& s, const Conversation& c, const Member& me) {
   auto unread = repo_.unread(s, c.id, me.user_id, me.last_read_seq);
   if (!unread.ok()) return unread.error();
-  ConversationView v{c, me.role, me.last_read_seq, *unread, {}};
+  ConversationView v{c, me.role, me.last_read_seq, *unread, 0, 0, {}};
+  auto mentions = repo_.mention_count(s, c.id, me.user_id, me.last_read_seq);
+  if (!mentions.ok()) return mentions.error();
+  v.mentions = *mentions;
+  auto threads = repo_.thread_unread(s, c.id, me.user_id);
+  if (!threads.ok()) return threads.error();
+  v.thread_unread = *threads;
   auto members = repo_.members(s, c.id);
   if (!members.ok()) return members.error();
   v.members = std::move(*members);
@@ -150,24 +208,30 @@ Result<ConversationView> ChatService::create_conversation(const Subject& who, Ne
 }
 
 Result<std::vector<ConversationView>> ChatService::conversations(const Subject& who) {
-  return storage::read_value<
-      std::vector<ConversationView>>(db_, [&](storage::Session& s) -> Result<std::vector<ConversationView>> {
-    auto mine = repo_.conversations_of(s, who.user_id);
-    if (!mine.ok()) return mine.error();
-    std::vector<ConversationView> out;
-    for (auto& [c, me] : *mine) {
-      auto unread = repo_.unread(s, c.id, who.user_id, me.last_read_seq);
-      if (!unread.ok()) return unread.error();
-      ConversationView v{c, me.role, me.last_read_seq, *unread, {}};
-      if (c.kind != ConversationKind::channel) {  // small: show who is in it
-        auto members = repo_.members(s, c.id);
-        if (!members.ok()) return members.error();
-        v.members = std::move(*members);
-      }
-      out.push_back(std::move(v));
-    }
-    return out;
-  });
+  return storage::read_value<std::vector<ConversationView>>(
+      db_, [&](storage::Session& s) -> Result<std::vector<ConversationView>> {
+        auto mine = repo_.conversations_of(s, who.user_id);
+        if (!mine.ok()) return mine.error();
+        std::vector<ConversationView> out;
+        for (auto& [c, me] : *mine) {
+          auto unread = repo_.unread(s, c.id, who.user_id, me.last_read_seq);
+          if (!unread.ok()) return unread.error();
+          ConversationView v{c, me.role, me.last_read_seq, *unread, 0, 0, {}};
+          auto mentions = repo_.mention_count(s, c.id, who.user_id, me.last_read_seq);
+          if (!mentions.ok()) return mentions.error();
+          v.mentions = *mentions;
+          auto threads = repo_.thread_unread(s, c.id, who.user_id);
+          if (!threads.ok()) return threads.error();
+          v.thread_unread = *threads;
+          if (c.kind != ConversationKind::channel) {  // small: show who is in it
+            auto members = repo_.members(s, c.id);
+            if (!members.ok()) return members.error();
+            v.members = std::move(*members);
+          }
+          out.push_back(std::move(v));
+        }
+        return out;
+      });
 }
 
 Result<ConversationView> ChatService::conversation(const Subject& who, std::int64_t id) {
@@ -182,8 +246,13 @@ Result<ConversationView> ChatService::conversation(const Subject& who, std::int6
 
 Result<std::vector<Conversation>> ChatService::browse_channels(const Subject& who, const std::string& text) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
-  return storage::read_value<std::vector<Conversation>>(
+  auto all = storage::read_value<std::vector<Conversation>>(
       db_, [&](storage::Session& s) { return repo_.public_channels(s, text, 100); });
+  if (!all.ok()) return all.error();
+  std::vector<Conversation> out;  // channels limited to other countries are not offered
+  for (auto& c : *all)
+    if (c.settings.admits(who.country, who.region)) out.push_back(std::move(c));
+  return out;
 }
 
 Result<ConversationView> ChatService::join(const Subject& who, std::int64_t id) {
@@ -195,6 +264,7 @@ Result<ConversationView> ChatService::join(const Subject& who, std::int64_t id) 
     if (!existing.ok()) return existing.error();
     if (!*existing) {
       if (c->kind != ConversationKind::channel || c->visibility != Visibility::public_) return no_such_conversation();
+      if (!c->settings.admits(who.country, who.region)) return limited_to(*c);
       MERIDIAN_TRY(repo_.add_member(s, id, who.user_id, MemberRole::member, clock_.now_ms()));
     }
     auto me = require_member(s, *c, who);
@@ -234,6 +304,7 @@ Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::i
     if (!p.ok()) return p.error();
     if (!*p || !(*p)->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
     if ((*p)->kind == "customer") return customers_only_in_support();
+    if (!c->settings.admits((*p)->country, (*p)->region)) return limited_to(*c);
     auto added = repo_.add_member(s, id, user_id, MemberRole::member, clock_.now_ms());
     if (!added.ok()) return added.error();
     return {};
@@ -260,7 +331,43 @@ Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std
   });
 }
 
-Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id) {
+Result<std::vector<Mentioned>> ChatService::resolve_mentions(const Conversation& c, const Member& me,
+                                                             const std::string& text,
+                                                             const std::vector<Member>& members) {
+  const MentionTokens tokens = parse_mentions(text);
+  const bool broadcast = (tokens.channel || tokens.here) && c.kind != ConversationKind::direct;
+  if (broadcast && c.kind == ConversationKind::channel) {
+    const auto who_may = c.settings.broadcast_mentions;
+    if (who_may == BroadcastMentions::nobody)
+      return make_error(ErrorCode::forbidden, "@channel and @here are turned off in #" + c.name);
+    if (who_may == BroadcastMentions::moderators && !can_manage(me.role))
+      return make_error(ErrorCode::forbidden, "only owners and moderators may use @channel and @here in #" + c.name);
+  }
+  std::vector<Mentioned> out;
+  for (const auto& m : members) {
+    if (m.user_id == me.user_id) continue;
+    if (std::find(tokens.handles.begin(), tokens.handles.end(), m.handle) != tokens.handles.end())
+      out.push_back(Mentioned{m.user_id, "user"});
+    else if (broadcast && tokens.channel)
+      out.push_back(Mentioned{m.user_id, "channel"});
+    else if (broadcast && tokens.here && online_ && online_(m.user_id))
+      out.push_back(Mentioned{m.user_id, "here"});
+  }
+  return out;
+}
+
+Result<Message> ChatService::decorated(storage::Session& s, std::int64_t id, std::int64_t message_id) {
+  auto m = repo_.message(s, id, message_id);
+  if (!m.ok()) return m.error();
+  if (!*m) return make_error(ErrorCode::not_found, "no such message in this conversation");
+  std::vector<Message> one{**m};
+  MERIDIAN_TRY(repo_.decorate(s, one));
+  Message out = std::move(one.front());
+  return out;
+}
+
+Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id,
+                                 std::optional<std::int64_t> thread_root_id) {
   if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
   MERIDIAN_TRY(check_text(text));
@@ -273,6 +380,22 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       if (!me.ok()) return me.error();
       if (me->role == MemberRole::read_only)
         return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
+      if (c->kind == ConversationKind::channel && c->settings.announcement && !thread_root_id &&
+          !can_manage(me->role) && !me->can_post)
+        return make_error(ErrorCode::forbidden,
+                          "#" + c->name + " is an announcement channel: you can react and reply in threads");
+      std::optional<Message> root;
+      if (thread_root_id) {
+        auto r = repo_.message(s, id, *thread_root_id);
+        if (!r.ok()) return r.error();
+        if (!*r) return make_error(ErrorCode::not_found, "no such message in this conversation");
+        if ((*r)->thread_root_id)
+          return make_error(ErrorCode::invalid_argument, "reply to the thread's root message, not to a reply");
+        if ((*r)->deleted_at) return make_error(ErrorCode::conflict, "the thread's root message was deleted");
+        root = **r;
+      }
+      auto members = repo_.members(s, id);
+      if (!members.ok()) return members.error();
       Posted out;
       auto seen = repo_.message_by_client_id(s, who.user_id, client_id);
       if (!seen.ok()) return seen.error();
@@ -281,7 +404,11 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
           return make_error(ErrorCode::conflict, "client_id was already used for a message elsewhere");
         out.message = **seen;
         out.duplicate = true;
+        if (out.message.thread_root_id != thread_root_id)
+          return make_error(ErrorCode::conflict, "client_id was already used for another message");
       } else {
+        auto mentioned = resolve_mentions(*c, *me, text, *members);
+        if (!mentioned.ok()) return mentioned.error();
         auto seq = repo_.next_seq(s, id);
         if (!seq.ok()) return seq.error();
         Message m;
@@ -292,15 +419,29 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
         m.client_id = client_id;
         m.text = text;  // copied: a raced attempt runs again
         m.created_at = now;
+        m.thread_root_id = thread_root_id;
         auto mid = repo_.insert_message(s, m, c->region);
         if (!mid.ok()) return mid.error();
         if (!*mid) return make_error(ErrorCode::conflict, std::string(kRaced));
         m.id = **mid;
-        MERIDIAN_TRY(repo_.set_last_read(s, id, who.user_id, m.seq));  // you have read what you wrote
+        MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
+        if (root) {
+          // The root changes too (count, last reply): it takes the next sequence number.
+          auto root_seq = repo_.next_seq(s, id);
+          if (!root_seq.ok()) return root_seq.error();
+          MERIDIAN_TRY(repo_.count_reply(s, root->id, *root_seq, now));
+          MERIDIAN_TRY(repo_.follow(s, root->id, who.user_id, FollowMode::follow, m.seq));
+          MERIDIAN_TRY(repo_.follow(s, root->id, root->author_id, FollowMode::unless_unfollowed, 0));
+          for (const auto& x : *mentioned) MERIDIAN_TRY(repo_.follow(s, root->id, x.user_id, FollowMode::follow, 0));
+          auto updated_root = decorated(s, id, root->id);
+          if (!updated_root.ok()) return updated_root.error();
+          out.root = std::move(*updated_root);
+        } else {
+          MERIDIAN_TRY(repo_.set_last_read(s, id, who.user_id, m.seq));  // you have read what you wrote
+        }
+        out.mentioned = std::move(*mentioned);
         out.message = std::move(m);
       }
-      auto members = repo_.members(s, id);
-      if (!members.ok()) return members.error();
       for (const auto& m : *members) out.recipients.push_back(m.user_id);
       return out;
     });
@@ -328,6 +469,7 @@ Result<HistoryPage> ChatService::history(const Subject& who, std::int64_t id, st
       else
         page.items.erase(page.items.begin());
     }
+    MERIDIAN_TRY(repo_.decorate(s, page.items));
     return page;
   });
 }
@@ -362,7 +504,6 @@ Result<ChatService::TypingNotice> ChatService::typing(const Subject& who, std::i
   return notice;
 }
 
-
 Result<ChatService::Changed> ChatService::edit(const Subject& who, std::int64_t id, std::int64_t message_id,
                                                std::string text) {
   MERIDIAN_TRY(check_text(text));
@@ -374,8 +515,7 @@ Result<ChatService::Changed> ChatService::remove(const Subject& who, std::int64_
 }
 
 // new_text: the edit; nullopt: delete.
-Result<ChatService::Changed> ChatService::change_message(const Subject& who, std::int64_t id,
-                                                         std::int64_t message_id,
+Result<ChatService::Changed> ChatService::change_message(const Subject& who, std::int64_t id, std::int64_t message_id,
                                                          const std::optional<std::string>& new_text) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<Changed>(db_, [&](storage::Session& s) -> Result<Changed> {
@@ -405,15 +545,23 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
     MERIDIAN_TRY(repo_.record_version(s, m, now, who.user_id));  // kept for audit
     auto seq = repo_.next_seq(s, id);
     if (!seq.ok()) return seq.error();
-    if (new_text)
-      MERIDIAN_TRY(repo_.set_text(s, message_id, *new_text, *seq, now));
-    else
-      MERIDIAN_TRY(repo_.tombstone(s, message_id, *seq, now));
-    auto updated = repo_.message(s, id, message_id);
-    if (!updated.ok()) return updated.error();
-    out.message = **updated;
     auto members = repo_.members(s, id);
     if (!members.ok()) return members.error();
+    if (new_text) {
+      auto mentioned = resolve_mentions(*c, *me, *new_text, *members);
+      if (!mentioned.ok()) return mentioned.error();
+      auto before = repo_.mentioned_users(s, message_id);
+      if (!before.ok()) return before.error();
+      for (const auto& x : *mentioned)
+        if (std::find(before->begin(), before->end(), x.user_id) == before->end()) out.newly_mentioned.push_back(x);
+      MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
+      MERIDIAN_TRY(repo_.set_text(s, message_id, *new_text, *seq, now));
+    } else {
+      MERIDIAN_TRY(repo_.tombstone(s, message_id, *seq, now));
+    }
+    auto updated = decorated(s, id, message_id);
+    if (!updated.ok()) return updated.error();
+    out.message = std::move(*updated);
     for (const auto& member : *members) out.recipients.push_back(member.user_id);
     return out;
   });
@@ -436,11 +584,130 @@ Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, st
       page.has_more = true;
       page.items.pop_back();
     }
+    MERIDIAN_TRY(repo_.decorate(s, page.items));
     return page;
   });
 }
 
-Result<void> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
+Result<ReadReceipt> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
+  return storage::write_value<ReadReceipt>(db_, [&](storage::Session& s) -> Result<ReadReceipt> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (seq < 0 || seq > c->last_seq)
+      return make_error(ErrorCode::invalid_argument, "seq must be between 0 and " + std::to_string(c->last_seq));
+    auto changed = repo_.set_last_read(s, id, who.user_id, seq);
+    if (!changed.ok()) return changed.error();
+    ReadReceipt out;
+    out.changed = *changed;
+    out.last_read_seq = std::max(seq, me->last_read_seq);
+    if (out.changed && c->kind == ConversationKind::direct) {  // "seen" receipts
+      auto members = repo_.members(s, id);
+      if (!members.ok()) return members.error();
+      for (const auto& m : *members)
+        if (m.user_id != who.user_id) out.notify.push_back(m.user_id);
+    }
+    return out;
+  });
+}
+
+Result<Reacted> ChatService::react(const Subject& who, std::int64_t id, std::int64_t message_id,
+                                   const std::string& emoji, std::optional<bool> on) {
+  if (!valid_emoji(emoji))
+    return make_error(ErrorCode::invalid_argument, "emoji must be one emoji or a :shortcode: of at most 32 bytes");
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<Reacted>(db_, [&](storage::Session& s) -> Result<Reacted> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto m = repo_.message(s, id, message_id);
+    if (!m.ok()) return m.error();
+    if (!*m) return make_error(ErrorCode::not_found, "no such message in this conversation");
+    if ((*m)->deleted_at) return make_error(ErrorCode::conflict, "the message was deleted");
+    Reacted out;
+    out.emoji = emoji;
+    auto has = repo_.has_reaction(s, message_id, who.user_id, emoji);
+    if (!has.ok()) return has.error();
+    out.on = on.value_or(!*has);
+    if (out.on && !*has) {
+      auto others = repo_.other_emoji(s, message_id, emoji);
+      if (!others.ok()) return others.error();
+      if (static_cast<std::size_t>(*others) >= kMaxEmojiPerMessage)
+        return make_error(ErrorCode::invalid_argument,
+                          "a message can carry at most " + std::to_string(kMaxEmojiPerMessage) + " different emoji");
+    }
+    auto changed = repo_.set_reaction(s, message_id, who.user_id, emoji, out.on, now);
+    if (!changed.ok()) return changed.error();
+    out.changed = *changed;
+    if (out.changed) {  // a change to the message: replayable from /changes
+      auto seq = repo_.next_seq(s, id);
+      if (!seq.ok()) return seq.error();
+      MERIDIAN_TRY(repo_.set_change_seq(s, message_id, *seq));
+      auto members = repo_.members(s, id);
+      if (!members.ok()) return members.error();
+      for (const auto& member : *members) out.recipients.push_back(member.user_id);
+    }
+    auto updated = decorated(s, id, message_id);
+    if (!updated.ok()) return updated.error();
+    out.message = std::move(*updated);
+    return out;
+  });
+}
+
+Result<ThreadPage> ChatService::thread(const Subject& who, std::int64_t id, std::int64_t root_id,
+                                       std::optional<std::int64_t> before, std::optional<std::int64_t> after,
+                                       int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  return storage::read_value<ThreadPage>(db_, [&](storage::Session& s) -> Result<ThreadPage> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto root = decorated(s, id, root_id);
+    if (!root.ok()) return root.error();
+    if (root->thread_root_id)
+      return make_error(ErrorCode::invalid_argument, "message " + std::to_string(root_id) + " is a reply, not a root");
+    auto rows = repo_.messages(s, id, before, after, limit + 1, root_id);
+    if (!rows.ok()) return rows.error();
+    ThreadPage page;
+    page.root = std::move(*root);
+    page.items = std::move(*rows);
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.has_more = true;
+      if (after.has_value() && !before.has_value())
+        page.items.pop_back();
+      else
+        page.items.erase(page.items.begin());
+    }
+    MERIDIAN_TRY(repo_.decorate(s, page.items));
+    auto f = repo_.follower(s, root_id, who.user_id);
+    if (!f.ok()) return f.error();
+    page.following = *f && (*f)->first;
+    return page;
+  });
+}
+
+Result<void> ChatService::follow_thread(const Subject& who, std::int64_t id, std::int64_t root_id, bool follow) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto root = repo_.message(s, id, root_id);
+    if (!root.ok()) return root.error();
+    if (!*root) return make_error(ErrorCode::not_found, "no such message in this conversation");
+    if ((*root)->thread_root_id)
+      return make_error(ErrorCode::invalid_argument, "follow the thread's root message, not a reply");
+    // Following from now on: earlier replies do not count as unread.
+    return repo_.follow(s, root_id, who.user_id, follow ? FollowMode::follow : FollowMode::unfollow, c->last_seq);
+  });
+}
+
+Result<void> ChatService::mark_thread_read(const Subject& who, std::int64_t id, std::int64_t root_id,
+                                           std::int64_t seq) {
   return db_.write([&](storage::Session& s) -> Result<void> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
@@ -448,7 +715,100 @@ Result<void> ChatService::mark_read(const Subject& who, std::int64_t id, std::in
     if (!me.ok()) return me.error();
     if (seq < 0 || seq > c->last_seq)
       return make_error(ErrorCode::invalid_argument, "seq must be between 0 and " + std::to_string(c->last_seq));
-    return repo_.set_last_read(s, id, who.user_id, seq);
+    auto root = repo_.message(s, id, root_id);
+    if (!root.ok()) return root.error();
+    if (!*root || (*root)->thread_root_id)
+      return make_error(ErrorCode::not_found, "no such thread in this conversation");
+    return repo_.set_thread_read(s, root_id, who.user_id, seq);
+  });
+}
+
+Result<ChannelSettings> ChatService::settings(const Subject& who, std::int64_t id) {
+  return storage::read_value<ChannelSettings>(db_, [&](storage::Session& s) -> Result<ChannelSettings> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    return c->settings;
+  });
+}
+
+Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::int64_t id, const SettingsPatch& patch) {
+  std::optional<std::vector<std::string>> countries;
+  std::optional<std::vector<std::string>> regions;
+  if (patch.allowed_countries) {
+    auto v = check_places(*patch.allowed_countries, true);
+    if (!v.ok()) return v.error();
+    countries = std::move(*v);
+  }
+  if (patch.allowed_regions) {
+    auto v = check_places(*patch.allowed_regions, false);
+    if (!v.ok()) return v.error();
+    regions = std::move(*v);
+  }
+  return storage::write_value<ChannelSettings>(db_, [&](storage::Session& s) -> Result<ChannelSettings> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (c->kind != ConversationKind::channel)
+      return make_error(ErrorCode::invalid_argument, "settings apply to channels only");
+    if (!can_manage(me->role))
+      return make_error(ErrorCode::forbidden, "only owners and moderators of #" + c->name + " can change its settings");
+    ChannelSettings next = c->settings;
+    if (patch.announcement) next.announcement = *patch.announcement;
+    if (patch.broadcast_mentions) next.broadcast_mentions = *patch.broadcast_mentions;
+    if (countries) next.allowed_countries = *countries;
+    if (regions) next.allowed_regions = *regions;
+    MERIDIAN_TRY(repo_.update_settings(s, id, next));
+    return next;
+  });
+}
+
+Result<MemberList> ChatService::members(const Subject& who, std::int64_t id) {
+  return storage::read_value<MemberList>(db_, [&](storage::Session& s) -> Result<MemberList> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    auto members = repo_.members(s, id);
+    if (!members.ok()) return members.error();
+    MemberList out;
+    out.kind = c->kind;
+    out.items = std::move(*members);
+    return out;
+  });
+}
+
+Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, std::int64_t user_id,
+                                          const MemberPatch& patch) {
+  return storage::write_value<Member>(db_, [&](storage::Session& s) -> Result<Member> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (c->kind == ConversationKind::direct)
+      return make_error(ErrorCode::invalid_argument, "a direct conversation has no roles");
+    auto them = repo_.membership(s, id, user_id);
+    if (!them.ok()) return them.error();
+    if (!*them) return make_error(ErrorCode::not_found, "that person is not a member");
+    Member next = **them;
+    if (patch.role && *patch.role != next.role) {
+      if (me->role != MemberRole::owner) return make_error(ErrorCode::forbidden, "only owners can change roles");
+      if (next.role == MemberRole::owner) {
+        auto owners = repo_.owner_count(s, id);
+        if (!owners.ok()) return owners.error();
+        if (*owners <= 1)
+          return make_error(ErrorCode::conflict, "the last owner cannot step down; make someone else owner first");
+      }
+      next.role = *patch.role;
+    }
+    if (patch.can_post && *patch.can_post != next.can_post) {
+      if (!can_manage(me->role)) return make_error(ErrorCode::forbidden, "only owners and moderators choose who posts");
+      next.can_post = *patch.can_post;
+    }
+    MERIDIAN_TRY(repo_.set_member(s, id, user_id, next.role, next.can_post));
+    return next;
   });
 }
 

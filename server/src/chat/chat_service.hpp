@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -34,9 +35,51 @@ struct NewConversation {
 
 struct Posted {
   Message message;
-  bool duplicate = false;                 // the client_id was seen before: nothing new stored
-  std::vector<std::int64_t> recipients;   // members at the moment it was stored
+  bool duplicate = false;                // the client_id was seen before: nothing new stored
+  std::vector<std::int64_t> recipients;  // members at the moment it was stored
+  std::optional<Message> root;           // a thread reply: its root with the new count
+  std::vector<Mentioned> mentioned;      // who the message mentions (not the author)
 };
+
+struct Reacted {
+  Message message;  // with all its reactions
+  bool changed = false;
+  bool on = false;  // the reaction is now there
+  std::string emoji;
+  std::vector<std::int64_t> recipients;
+};
+
+struct ThreadPage {
+  Message root;
+  std::vector<Message> items;  // replies, oldest first
+  bool has_more = false;
+  bool following = false;
+};
+
+struct ReadReceipt {
+  bool changed = false;
+  std::int64_t last_read_seq = 0;
+  std::vector<std::int64_t> notify;  // direct conversations: the other member ("seen")
+};
+
+struct SettingsPatch {
+  std::optional<bool> announcement;
+  std::optional<BroadcastMentions> broadcast_mentions;
+  std::optional<std::vector<std::string>> allowed_countries;
+  std::optional<std::vector<std::string>> allowed_regions;
+};
+
+struct MemberPatch {
+  std::optional<MemberRole> role;
+  std::optional<bool> can_post;
+};
+
+struct MemberList {
+  ConversationKind kind = ConversationKind::group;
+  std::vector<Member> items;
+};
+
+inline constexpr std::size_t kMaxEmojiPerMessage = 50;
 
 struct HistoryPage {
   std::vector<Message> items;
@@ -59,10 +102,31 @@ class ChatService final {
 
   // Stores the message durably and returns it with its sequence number. Sending again
   // with the same client_id returns the stored message instead of a second copy.
-  Result<Posted> post(const Subject& who, std::int64_t id, std::string text, std::string client_id);
+  // thread_root_id: a reply in that root message's thread.
+  Result<Posted> post(const Subject& who, std::int64_t id, std::string text, std::string client_id,
+                      std::optional<std::int64_t> thread_root_id = std::nullopt);
   Result<HistoryPage> history(const Subject& who, std::int64_t id, std::optional<std::int64_t> before,
                               std::optional<std::int64_t> after, int limit);
-  Result<void> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
+  Result<ReadReceipt> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
+
+  // Reactions: on = nullopt toggles; true/false sets (a retry is harmless). Any member,
+  // read_only included, may react; not on a deleted message.
+  Result<Reacted> react(const Subject& who, std::int64_t id, std::int64_t message_id, const std::string& emoji,
+                        std::optional<bool> on);
+  // A thread: the root and a page of its replies (after/before a seq, like history).
+  Result<ThreadPage> thread(const Subject& who, std::int64_t id, std::int64_t root_id,
+                            std::optional<std::int64_t> before, std::optional<std::int64_t> after, int limit);
+  Result<void> follow_thread(const Subject& who, std::int64_t id, std::int64_t root_id, bool follow);
+  Result<void> mark_thread_read(const Subject& who, std::int64_t id, std::int64_t root_id, std::int64_t seq);
+
+  Result<ChannelSettings> settings(const Subject& who, std::int64_t id);
+  Result<ChannelSettings> update_settings(const Subject& who, std::int64_t id, const SettingsPatch& patch);
+  Result<MemberList> members(const Subject& who, std::int64_t id);
+  // Role: owners only. can_post (announcement mode): owners and moderators.
+  Result<Member> update_member(const Subject& who, std::int64_t id, std::int64_t user_id, const MemberPatch& patch);
+
+  // Who is connected now (for @here). Set once before serving; without it @here reaches nobody.
+  void set_online_check(std::function<bool(std::int64_t)> online) { online_ = std::move(online); }
 
   // Edit (author only; the earlier text is kept as a version) and delete (author, owner
   // or moderator; leaves a tombstone). Each takes the conversation's next sequence number
@@ -71,6 +135,7 @@ class ChatService final {
     Message message;
     bool unchanged = false;  // same text, or already deleted: nothing stored, nothing to send
     std::vector<std::int64_t> recipients;
+    std::vector<Mentioned> newly_mentioned;  // an edit that adds mentions notifies those people
   };
   Result<Changed> edit(const Subject& who, std::int64_t id, std::int64_t message_id, std::string text);
   Result<Changed> remove(const Subject& who, std::int64_t id, std::int64_t message_id);
@@ -93,6 +158,9 @@ class ChatService final {
   Result<Member> require_member(storage::Session& s, const Conversation& c, const Subject& who);
   Result<Conversation> load(storage::Session& s, std::int64_t id);
   Result<ConversationView> view(storage::Session& s, const Conversation& c, const Member& me);
+  Result<std::vector<Mentioned>> resolve_mentions(const Conversation& c, const Member& me, const std::string& text,
+                                                  const std::vector<Member>& members);
+  Result<Message> decorated(storage::Session& s, std::int64_t id, std::int64_t message_id);
 
   storage::Database& db_;
   const policy::Policy& policy_;
@@ -100,6 +168,7 @@ class ChatService final {
   ChatRepository repo_;
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
+  std::function<bool(std::int64_t)> online_;
 };
 
 }  // namespace meridian::chat

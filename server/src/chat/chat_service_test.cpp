@@ -51,7 +51,8 @@ class ChatServiceTest : public ::testing::TestWithParam<std::string> {
 
   ConversationView make(const Subject& who, ConversationKind kind, std::vector<std::int64_t> members,
                         std::string name = "", Visibility visibility = Visibility::private_) {
-    auto r = chat_->create_conversation(who, NewConversation{kind, std::move(name), "", visibility, std::move(members)});
+    auto r =
+        chat_->create_conversation(who, NewConversation{kind, std::move(name), "", visibility, std::move(members)});
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : ConversationView{};
   }
@@ -72,7 +73,8 @@ TEST_P(ChatServiceTest, DirectConversationIsOnePerPair) {
   auto again = make(ben_, ConversationKind::direct, {ana_.user_id});
   EXPECT_EQ(first.conversation.id, again.conversation.id);
   EXPECT_EQ(first.members.size(), 2u);
-  auto three = chat_->create_conversation(ana_, NewConversation{ConversationKind::direct, "", "", {}, {ben_.user_id, cleo_.user_id}});
+  auto three = chat_->create_conversation(
+      ana_, NewConversation{ConversationKind::direct, "", "", {}, {ben_.user_id, cleo_.user_id}});
   EXPECT_EQ(three.error().code, ErrorCode::invalid_argument);
 }
 
@@ -117,7 +119,8 @@ TEST_P(ChatServiceTest, ConcurrentSendersGetDistinctGaplessSeqs) {
   for (const Subject* who : {&ana_, &ben_, &cleo_}) {
     senders.emplace_back([&, who] {
       for (int i = 0; i < 20; ++i)
-        ASSERT_TRUE(chat_->post(*who, c.conversation.id, "m", std::to_string(who->user_id) + "-" + std::to_string(i)).ok());
+        ASSERT_TRUE(
+            chat_->post(*who, c.conversation.id, "m", std::to_string(who->user_id) + "-" + std::to_string(i)).ok());
     });
   }
   for (auto& t : senders) t.join();
@@ -129,7 +132,8 @@ TEST_P(ChatServiceTest, ConcurrentSendersGetDistinctGaplessSeqs) {
 TEST_P(ChatServiceTest, NonMembersCannotReadOrPostAndLearnNothingAboutPrivateConversations) {
   auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "private plans");
   ASSERT_TRUE(chat_->post(ana_, c.conversation.id, "secret", "s1").ok());
-  EXPECT_EQ(chat_->history(cleo_, c.conversation.id, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->history(cleo_, c.conversation.id, std::nullopt, std::nullopt, 50).error().code,
+            ErrorCode::not_found);
   EXPECT_EQ(chat_->post(cleo_, c.conversation.id, "let me in", "x").error().code, ErrorCode::not_found);
   EXPECT_EQ(chat_->conversation(cleo_, c.conversation.id).error().code, ErrorCode::not_found);
   EXPECT_EQ(chat_->join(cleo_, c.conversation.id).error().code, ErrorCode::not_found);
@@ -148,7 +152,8 @@ TEST_P(ChatServiceTest, ARemovedMemberGetsNothingFromThatMomentOn) {
 TEST_P(ChatServiceTest, PublicChannelsCanBeJoinedPrivateOnesOnlyByInvitation) {
   auto open = make(ana_, ConversationKind::channel, {}, "general", Visibility::public_);
   auto closed = make(ana_, ConversationKind::channel, {}, "board", Visibility::private_);
-  EXPECT_EQ(chat_->history(ben_, open.conversation.id, std::nullopt, std::nullopt, 10).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->history(ben_, open.conversation.id, std::nullopt, std::nullopt, 10).error().code,
+            ErrorCode::forbidden);
   ASSERT_TRUE(chat_->join(ben_, open.conversation.id).ok());
   EXPECT_TRUE(chat_->history(ben_, open.conversation.id, std::nullopt, std::nullopt, 10).ok());
   EXPECT_EQ(chat_->join(ben_, closed.conversation.id).error().code, ErrorCode::not_found);
@@ -161,11 +166,16 @@ TEST_P(ChatServiceTest, PublicChannelsCanBeJoinedPrivateOnesOnlyByInvitation) {
 }
 
 TEST_P(ChatServiceTest, CustomersAndGuestsCannotStartConversationsOrBeAddedWhereTheyDoNotBelong) {
-  EXPECT_EQ(chat_->create_conversation(carl_, NewConversation{ConversationKind::direct, "", "", {}, {ana_.user_id}}).error().code,
+  EXPECT_EQ(chat_->create_conversation(carl_, NewConversation{ConversationKind::direct, "", "", {}, {ana_.user_id}})
+                .error()
+                .code,
             ErrorCode::forbidden);
-  EXPECT_EQ(chat_->create_conversation(gus_, NewConversation{ConversationKind::group, "", "", {}, {ana_.user_id}}).error().code,
+  EXPECT_EQ(chat_->create_conversation(gus_, NewConversation{ConversationKind::group, "", "", {}, {ana_.user_id}})
+                .error()
+                .code,
             ErrorCode::forbidden);
-  auto with_customer = chat_->create_conversation(ana_, NewConversation{ConversationKind::group, "", "", {}, {carl_.user_id}});
+  auto with_customer =
+      chat_->create_conversation(ana_, NewConversation{ConversationKind::group, "", "", {}, {carl_.user_id}});
   EXPECT_EQ(with_customer.error().code, ErrorCode::forbidden);
   auto group = make(ana_, ConversationKind::group, {}, "with guest");
   EXPECT_TRUE(chat_->add_member(ana_, group.conversation.id, gus_.user_id).ok());  // a guest is invited
@@ -236,8 +246,9 @@ TEST_P(ChatServiceTest, SimultaneousDirectCreatesYieldOneConversation) {
   std::vector<std::int64_t> ids(4, 0);
   for (int i = 0; i < 4; ++i)
     creators.emplace_back([&, i] {
-      auto r = chat_->create_conversation(i % 2 ? ana_ : ben_,
-                                          NewConversation{ConversationKind::direct, "", "", {}, {i % 2 ? ben_.user_id : ana_.user_id}});
+      auto r = chat_->create_conversation(
+          i % 2 ? ana_ : ben_,
+          NewConversation{ConversationKind::direct, "", "", {}, {i % 2 ? ben_.user_id : ana_.user_id}});
       if (r.ok()) ids[i] = r->conversation.id;
     });
   for (auto& t : creators) t.join();

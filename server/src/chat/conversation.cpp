@@ -4,9 +4,12 @@ namespace meridian::chat {
 
 const char* kind_name(ConversationKind kind) {
   switch (kind) {
-    case ConversationKind::direct: return "direct";
-    case ConversationKind::group: return "group";
-    case ConversationKind::channel: return "channel";
+    case ConversationKind::direct:
+      return "direct";
+    case ConversationKind::group:
+      return "group";
+    case ConversationKind::channel:
+      return "channel";
   }
   return "group";
 }
@@ -25,10 +28,14 @@ const char* visibility_name(Visibility v) { return v == Visibility::public_ ? "p
 
 const char* member_role_name(MemberRole role) {
   switch (role) {
-    case MemberRole::owner: return "owner";
-    case MemberRole::moderator: return "moderator";
-    case MemberRole::member: return "member";
-    case MemberRole::read_only: return "read_only";
+    case MemberRole::owner:
+      return "owner";
+    case MemberRole::moderator:
+      return "moderator";
+    case MemberRole::member:
+      return "member";
+    case MemberRole::read_only:
+      return "read_only";
   }
   return "member";
 }
@@ -40,6 +47,37 @@ bool parse_member_role(std::string_view text, MemberRole& out) {
       return true;
     }
   }
+  return false;
+}
+
+const char* broadcast_mentions_name(BroadcastMentions b) {
+  switch (b) {
+    case BroadcastMentions::everyone:
+      return "everyone";
+    case BroadcastMentions::moderators:
+      return "moderators";
+    case BroadcastMentions::nobody:
+      return "nobody";
+  }
+  return "everyone";
+}
+
+bool parse_broadcast_mentions(std::string_view text, BroadcastMentions& out) {
+  for (auto b : {BroadcastMentions::everyone, BroadcastMentions::moderators, BroadcastMentions::nobody}) {
+    if (text == broadcast_mentions_name(b)) {
+      out = b;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ChannelSettings::admits(const std::string& country, const std::string& region) const {
+  if (allowed_countries.empty() && allowed_regions.empty()) return true;
+  for (const auto& c : allowed_countries)
+    if (c == country) return true;
+  for (const auto& r : allowed_regions)
+    if (r == region) return true;
   return false;
 }
 

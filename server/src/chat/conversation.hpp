@@ -21,6 +21,21 @@ const char* visibility_name(Visibility v);
 const char* member_role_name(MemberRole role);
 bool parse_member_role(std::string_view text, MemberRole& out);
 
+// Who may use @channel and @here in a channel.
+enum class BroadcastMentions { everyone, moderators, nobody };
+const char* broadcast_mentions_name(BroadcastMentions b);
+bool parse_broadcast_mentions(std::string_view text, BroadcastMentions& out);
+
+// Per-channel settings (groups and direct conversations keep the defaults).
+struct ChannelSettings {
+  bool announcement = false;  // only owners, moderators and chosen posters post to the main timeline
+  BroadcastMentions broadcast_mentions = BroadcastMentions::everyone;
+  std::vector<std::string> allowed_countries;  // empty and no regions: anyone may join
+  std::vector<std::string> allowed_regions;
+  // Whether a person from `country`/`region` may join or be invited.
+  bool admits(const std::string& country, const std::string& region) const;
+};
+
 struct Conversation {
   std::int64_t id = 0;
   ConversationKind kind = ConversationKind::group;
@@ -30,7 +45,8 @@ struct Conversation {
   std::string region;
   std::int64_t created_by = 0;
   UnixMillis created_at = 0;
-  std::int64_t last_seq = 0;  // sequence number of the newest message
+  std::int64_t last_seq = 0;  // sequence number of the newest message or change
+  ChannelSettings settings;
 };
 
 struct Member {
@@ -38,6 +54,8 @@ struct Member {
   std::string display_name;
   MemberRole role = MemberRole::member;
   std::int64_t last_read_seq = 0;
+  std::string handle;     // for @mentions: the lower-cased local part of the email
+  bool can_post = false;  // a chosen poster in announcement mode
 };
 
 // A conversation as one member sees it in their list.
@@ -45,8 +63,15 @@ struct ConversationView {
   Conversation conversation;
   MemberRole my_role = MemberRole::member;
   std::int64_t last_read_seq = 0;
-  std::int64_t unread = 0;
-  std::vector<Member> members;  // direct and group only: who is in it
+  std::int64_t unread = 0;         // main-timeline messages by others after last_read_seq
+  std::int64_t mentions = 0;       // messages after last_read_seq that mention me
+  std::int64_t thread_unread = 0;  // replies by others in threads I follow, not yet read
+  std::vector<Member> members;     // direct and group only: who is in it
+};
+
+struct Reaction {
+  std::string emoji;
+  std::vector<std::int64_t> user_ids;  // who reacted, first first
 };
 
 struct Message {
@@ -56,11 +81,16 @@ struct Message {
   std::int64_t author_id = 0;
   std::string author_name;
   std::string client_id;  // the sender's idempotency key
-  std::string text;  // empty once deleted
+  std::string text;       // empty once deleted
   UnixMillis created_at = 0;
   std::int64_t change_seq = 0;  // seq of its latest change: its own seq until edited or deleted
   std::optional<UnixMillis> edited_at;
-  std::optional<UnixMillis> deleted_at;  // a tombstone: the message was deleted
+  std::optional<UnixMillis> deleted_at;        // a tombstone: the message was deleted
+  std::optional<std::int64_t> thread_root_id;  // a thread reply: the root message's id
+  std::int64_t reply_count = 0;                // a root: replies in its thread
+  std::optional<UnixMillis> last_reply_at;
+  std::vector<std::int64_t> participants;  // a root: reply authors, first reply first
+  std::vector<Reaction> reactions;         // in order of each emoji's first use
 };
 
 }  // namespace meridian::chat

@@ -180,6 +180,11 @@ std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot_user(std:
   return live;
 }
 
+bool RealtimeHub::user_connected(std::int64_t user_id) const {
+  std::lock_guard lock(mutex_);
+  return connections_by_user_.count(user_id) > 0;
+}
+
 void RealtimeHub::send_to_user(std::int64_t user_id, const std::string& text) {
   // Locking the weak pointers and sending happen outside the mutex: send() posts to the
   // connection's strand and a connection's destructor calls detach().

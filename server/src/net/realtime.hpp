@@ -54,6 +54,8 @@ class RealtimeHub {
   void attach(const std::shared_ptr<RealtimeConnection>& conn);
   void detach(std::uint64_t connection_id);
   std::size_t connection_count() const;
+  // Whether the user has at least one live connection on this node.
+  bool user_connected(std::int64_t user_id) const;
   // Sends to every live connection of the user (all their tabs).
   void send_to_user(std::int64_t user_id, const std::string& text);
   // Sends to one connection when it is still open; false when it is gone.

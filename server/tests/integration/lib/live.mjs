@@ -23,6 +23,9 @@ export function live(server, token) {
     ws.send(JSON.stringify(msg));
     return ws.next((m) => m.id === msg.id);
   };
+  ws.inbox = inbox;
   ws.opened = new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
   return ws;
 }
+
+export const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
