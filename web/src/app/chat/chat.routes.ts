@@ -16,6 +16,11 @@ export const chatRoutes: Routes = [
         loadComponent: () => import('./chat-welcome').then((m) => m.ChatWelcome),
       },
       {
+        path: 'search',
+        title: 'Search · Chat · Meridian',
+        loadComponent: () => import('./search-page').then((m) => m.SearchPage),
+      },
+      {
         path: ':id',
         title: 'Chat · Meridian',
         loadComponent: () => import('./conversation-page').then((m) => m.ConversationPage),
