@@ -6,7 +6,8 @@ import { chromium } from 'playwright-core';
 
 export const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
-export function launchChromium() {
+/** extraArgs: e.g. fake camera and microphone for WebRTC tests. */
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
@@ -18,6 +19,7 @@ export function launchChromium() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

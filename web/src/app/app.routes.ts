@@ -10,6 +10,12 @@ export const routes: Routes = [
     loadComponent: () => import('./login/login-page').then((m) => m.LoginPage),
   },
   {
+    // Meeting links work without an account (guests) as well as signed in.
+    path: 'meet/:code',
+    title: 'Meeting · Meridian',
+    loadComponent: () => import('./meetings/meeting-page').then((m) => m.MeetingPage),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
@@ -24,6 +30,11 @@ export const routes: Routes = [
         path: 'chat',
         canMatch: [chatGuard],
         loadChildren: () => import('./chat/chat.routes').then((m) => m.chatRoutes),
+      },
+      {
+        path: 'meetings',
+        title: 'Meetings · Meridian',
+        loadComponent: () => import('./meetings/meetings-page').then((m) => m.MeetingsPage),
       },
       {
         path: 'admin',

@@ -1,0 +1,166 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { RouterLink } from '@angular/router';
+import { MinuteClock } from '../core/clock';
+import { countryFlag, formatLocalTime } from '../core/local-time';
+import { SessionStore } from '../core/session.store';
+import { MeetingSession, Participant } from './meeting-session';
+import { VideoTile } from './video-tile';
+
+interface MeetingLink {
+  id: number;
+  code: string;
+  title: string;
+  kind: 'instant' | 'scheduled';
+  starts_at: number | null;
+  time_zone: string;
+  host_name: string;
+  max_publishers: number;
+}
+
+const ROLE_LABEL: Record<Participant['role'], string> = {
+  host: 'Host',
+  cohost: 'Co-host',
+  participant: 'Participant',
+  guest: 'Guest',
+};
+
+/**
+ * /meet/:code — pre-join (camera and microphone preview, device choice, a name for
+ * guests), then the room: video grid with the active speaker, controls, participants
+ * and lobby panels with host actions, recording banner, network quality, local times.
+ * Works signed in (session token) and without an account (a guest pass).
+ */
+@Component({
+  selector: 'mer-meeting-page',
+  imports: [FormsModule, RouterLink, VideoTile],
+  templateUrl: './meeting-page.html',
+  styleUrl: './meeting-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MeetingPage {
+  readonly code = input.required<string>();
+
+  private readonly sessionStore = inject(SessionStore);
+  private readonly clock = inject(MinuteClock);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly link = signal<MeetingLink | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly preview = signal<MediaStream | null>(null);
+  protected readonly mediaError = signal<string | null>(null);
+  protected readonly cameras = signal<MediaDeviceInfo[]>([]);
+  protected readonly microphones = signal<MediaDeviceInfo[]>([]);
+  protected readonly cameraId = signal('');
+  protected readonly microphoneId = signal('');
+  protected readonly guestName = signal('');
+  protected readonly joining = signal(false);
+  protected readonly session = signal<MeetingSession | null>(null);
+  protected readonly panel = signal<'people' | 'info'>('people');
+  protected readonly signedIn = this.sessionStore.hasValidToken();
+  protected readonly previewVideo = viewChild<ElementRef<HTMLVideoElement>>('previewVideo');
+
+  protected readonly roleLabel = ROLE_LABEL;
+  protected readonly flag = countryFlag;
+
+  protected readonly startsLocal = computed(() => {
+    const l = this.link();
+    if (!l?.starts_at) return null;
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(l.starts_at) + ` (${zone})`;
+  });
+
+  constructor() {
+    effect(() => {
+      const video = this.previewVideo()?.nativeElement;
+      const stream = this.preview();
+      if (video && video.srcObject !== stream) video.srcObject = stream;
+    });
+    effect(() => void this.load(this.code()));
+    this.destroyRef.onDestroy(() => {
+      this.session()?.leave();
+      for (const t of this.preview()?.getTracks() ?? []) t.stop();
+    });
+  }
+
+  protected localTime(p: Participant): string {
+    return p.time_zone ? formatLocalTime(this.clock.now(), p.time_zone) : '';
+  }
+
+  private async load(code: string): Promise<void> {
+    const res = await fetch(`/api/v1/meeting-links/${encodeURIComponent(code)}`);
+    if (!res.ok) {
+      this.loadError.set(res.status === 404 ? 'This meeting link does not exist.' : `The meeting could not be loaded (${res.status}).`);
+      return;
+    }
+    this.link.set((await res.json()) as MeetingLink);
+    await this.openPreview();
+  }
+
+  protected async openPreview(): Promise<void> {
+    for (const t of this.preview()?.getTracks() ?? []) t.stop();
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: this.microphoneId() ? { deviceId: { exact: this.microphoneId() } } : true,
+        video: this.cameraId() ? { deviceId: { exact: this.cameraId() } } : { width: 640, height: 360 },
+      });
+      this.preview.set(stream);
+      this.mediaError.set(null);
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      this.cameras.set(devices.filter((d) => d.kind === 'videoinput'));
+      this.microphones.set(devices.filter((d) => d.kind === 'audioinput'));
+      this.cameraId.set(stream.getVideoTracks()[0]?.getSettings().deviceId ?? '');
+      this.microphoneId.set(stream.getAudioTracks()[0]?.getSettings().deviceId ?? '');
+    } catch (e) {
+      this.mediaError.set(`Camera or microphone unavailable: ${(e as Error).message}. You can still join without them.`);
+      this.preview.set(new MediaStream());
+    }
+  }
+
+  protected async join(): Promise<void> {
+    const link = this.link();
+    if (!link) return;
+    this.joining.set(true);
+    let token = this.sessionStore.token();
+    if (!this.signedIn || !token) {
+      const res = await fetch(`/api/v1/meeting-links/${encodeURIComponent(link.code)}/guests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ display_name: this.guestName() }),
+      });
+      const body = await res.json().catch(() => undefined);
+      if (!res.ok) {
+        this.mediaError.set(body?.error?.message ?? `Could not join (${res.status}).`);
+        this.joining.set(false);
+        return;
+      }
+      token = body.token as string;
+    }
+    const url = `${location.origin.replace(/^http/, 'ws')}/ws`;
+    const s = new MeetingSession(url, token, link.code, this.preview() ?? new MediaStream());
+    this.session.set(s);
+    (globalThis as unknown as { __meridianMeeting?: MeetingSession }).__meridianMeeting = s;
+    s.start();
+    this.joining.set(false);
+  }
+
+  protected async shareScreen(s: MeetingSession): Promise<void> {
+    if (s.screenSharing()) s.stopScreenShare();
+    else await s.startScreenShare();
+  }
+
+  protected leave(s: MeetingSession): void {
+    s.leave();
+  }
+}

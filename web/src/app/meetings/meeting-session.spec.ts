@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { MeetingSession, MeetingSocket, qualityOf } from './meeting-session';
+
+class FakeSocket implements MeetingSocket {
+  readyState = 1;
+  onopen: ((e: Event) => void) | null = null;
+  onclose: ((e: CloseEvent) => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  sent: Record<string, unknown>[] = [];
+  closed = false;
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(): void {
+    this.closed = true;
+  }
+  receive(message: Record<string, unknown>): void {
+    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent);
+  }
+}
+
+function fakeStream() {
+  const audio = { enabled: true };
+  return { audio, stream: { getAudioTracks: () => [audio], getVideoTracks: () => [], getTracks: () => [audio] } as unknown as MediaStream };
+}
+
+function person(peer: number, role = 'participant', admitted = true) {
+  return { peer_id: peer, user_id: peer, display_name: `p${peer}`, role, guest: role === 'guest', country: 'PT', time_zone: 'Europe/Lisbon', admitted, audio_muted: false, video_muted: false, screen_sharing: false, joined_at: 0 };
+}
+
+function setup() {
+  let socket!: FakeSocket;
+  const { audio, stream } = fakeStream();
+  const s = new MeetingSession('ws://x/ws', 'mg_token', 'abc', stream, (url, protocols) => (socket = new FakeSocket(url, protocols)));
+  s.start();
+  socket.onopen?.(new Event('open'));
+  return { s, socket, audio };
+}
+
+describe('MeetingSession', () => {
+  it('authenticates with the bearer subprotocol and joins by code', () => {
+    const { socket, s } = setup();
+    expect(socket.protocols).toEqual(['meridian.v1', 'bearer.mg_token']);
+    expect(socket.sent[0]).toMatchObject({ type: 'meet.join', code: 'abc' });
+    s.leave();
+  });
+
+  it('waits in the lobby, then enters when admitted', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(3, 'guest', false), waiting: true, participants: [], lobby: [] });
+    expect(s.state()).toBe('waiting');
+    socket.receive({ type: 'meet.admitted', meeting_id: 7, you: person(3, 'guest'), waiting: false, participants: [person(3, 'guest')], lobby: [], ice_servers: [] });
+    expect(s.state()).toBe('in-room');
+    expect(s.isModerator()).toBe(false);
+    s.leave();
+  });
+
+  it('sends host actions with the meeting id and shows the lobby to hosts', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(1, 'host'), waiting: false, participants: [person(1, 'host')], lobby: [] });
+    socket.receive({ type: 'meet.lobby', meeting_id: 7, lobby: [person(5, 'guest', false)] });
+    expect(s.lobby().map((p) => p.peer_id)).toEqual([5]);
+    s.admit(5);
+    s.mute(5, true);
+    s.remove(5);
+    s.endForAll();
+    expect(socket.sent.slice(1).map((m) => [m['type'], m['meeting_id'], m['peer_id']])).toEqual([
+      ['meet.admit', 7, 5],
+      ['meet.mute', 7, 5],
+      ['meet.remove', 7, 5],
+      ['meet.end', 7, undefined],
+    ]);
+    s.leave();
+  });
+
+  it('turns the microphone off when a host forces mute, and ends when removed', () => {
+    const { socket, s, audio } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    socket.receive({ type: 'meet.muted', meeting_id: 7, by: 'Hana' });
+    expect(audio.enabled).toBe(false);
+    expect(s.audioMuted()).toBe(true);
+    expect(s.notice()).toContain('Hana');
+    socket.receive({ type: 'meet.recording', meeting_id: 7, recording: { id: 1, started_at: 1, started_by: 'Hana' } });
+    expect(s.recording()?.started_by).toBe('Hana');
+    socket.receive({ type: 'meet.removed', meeting_id: 7 });
+    expect(s.state()).toBe('removed');
+    expect(socket.closed).toBe(true);
+  });
+
+  it('shows a refused join as an error', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'error', id: 'm1', error: { code: 'conflict', message: 'this meeting is full' } });
+    expect(s.state()).toBe('error');
+    expect(s.error()).toBe('this meeting is full');
+    s.leave();
+  });
+});
+
+describe('qualityOf', () => {
+  it('grades round trip and loss', () => {
+    expect(qualityOf(null, 0)).toBe('unknown');
+    expect(qualityOf(40, 0)).toBe('good');
+    expect(qualityOf(200, 1)).toBe('fair');
+    expect(qualityOf(100, 10)).toBe('poor');
+  });
+});
