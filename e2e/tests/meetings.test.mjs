@@ -50,14 +50,22 @@ describe('video meeting in the browser', () => {
   async function decoding(page, name) {
     const tile = remoteTile(page, name);
     await tile.waitFor({ timeout: TIMEOUT });
-    await page.waitForFunction(
+    await page
+      .waitForFunction(
       (n) => {
         const t = document.querySelector(`[data-testid="tile-remote"][data-name="${n}"]`);
         return t && t.getAttribute('data-connection-state') === 'connected' && Number(t.getAttribute('data-frames-decoded')) > 0;
       },
       name,
       { timeout: TIMEOUT },
-    );
+      )
+      .catch(async (e) => {
+        const state = await page.evaluate(() => {
+          const s = globalThis.__meridianMeeting;
+          return JSON.stringify({ state: s?.state(), notice: s?.notice(), stats: s?.stats(), me: s?.me()?.peer_id, remote: Object.keys(s?.remote() ?? {}) });
+        });
+        throw new Error(`${name} not decoding on this page: ${state}\n${e.message}`);
+      });
   }
 
   before(async () => {
@@ -90,12 +98,13 @@ describe('video meeting in the browser', () => {
 
     const host = await pageFor(hana.login);
     await host.goto(url);
+    await host.locator('[data-testid="preview-video"][data-ready="true"]').waitFor({ timeout: TIMEOUT });
     await host.getByTestId('join-button').click();
     await host.getByTestId('meeting-room').waitFor({ timeout: TIMEOUT });
 
     const part = await pageFor(paul.login);
     await part.goto(url);
-    await part.getByTestId('preview-video').waitFor();
+    await part.locator('[data-testid="preview-video"][data-ready="true"]').waitFor({ timeout: TIMEOUT });
     const clicked = Date.now();
     await part.getByTestId('join-button').click();
     await decoding(part, hana.name);
@@ -106,6 +115,7 @@ describe('video meeting in the browser', () => {
     // A guest without an account waits in the lobby until the host admits them.
     const guest = await pageFor(null);
     await guest.goto(url);
+    await guest.locator('[data-testid="preview-video"][data-ready="true"]').waitFor({ timeout: TIMEOUT });
     await guest.getByTestId('guest-name').fill('Gina Guest');
     await guest.getByTestId('join-button').click();
     await guest.getByTestId('lobby-waiting').waitFor({ timeout: TIMEOUT });

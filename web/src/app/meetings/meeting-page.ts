@@ -66,6 +66,8 @@ export class MeetingPage {
   protected readonly microphoneId = signal('');
   protected readonly guestName = signal('');
   protected readonly joining = signal(false);
+  /** The camera/microphone request has settled (granted or not): joining before would send nothing. */
+  protected readonly previewReady = signal(false);
   protected readonly session = signal<MeetingSession | null>(null);
   protected readonly panel = signal<'people' | 'info'>('people');
   protected readonly signedIn = this.sessionStore.hasValidToken();
@@ -109,6 +111,7 @@ export class MeetingPage {
   }
 
   protected async openPreview(): Promise<void> {
+    this.previewReady.set(false);
     for (const t of this.preview()?.getTracks() ?? []) t.stop();
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
@@ -126,6 +129,7 @@ export class MeetingPage {
       this.mediaError.set(`Camera or microphone unavailable: ${(e as Error).message}. You can still join without them.`);
       this.preview.set(new MediaStream());
     }
+    this.previewReady.set(true);
   }
 
   protected async join(): Promise<void> {

@@ -377,7 +377,12 @@ export class MeetingSession {
       };
       this.remote.set({ ...this.remote(), [peer]: media });
     };
-    if (addTracksNow) this.addLocalTracks(entry);
+    if (addTracksNow) {
+      this.addLocalTracks(entry);
+      // Without a camera or microphone the offer still asks for the others' media.
+      if (!this.local.getAudioTracks().length) pc.addTransceiver('audio', { direction: 'recvonly' });
+      if (!this.local.getVideoTracks().length) pc.addTransceiver('video', { direction: 'recvonly' });
+    }
     return entry;
   }
 
