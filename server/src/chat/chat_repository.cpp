@@ -308,12 +308,13 @@ Result<std::int64_t> ChatRepository::version_count(S& s, std::int64_t message_id
   return rows->front().integer(0);
 }
 
-Result<std::vector<Message>> ChatRepository::changes(S& s, std::int64_t conversation_id, std::int64_t after,
-                                                     int limit) {
+Result<std::vector<Message>> ChatRepository::changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit,
+                                                     std::int64_t upto) {
   auto rows = s.query(std::string("SELECT ") + kMessageColumns +
                           " FROM messages m JOIN users u ON u.id = m.author_id "
-                          "WHERE m.conversation_id = ? AND m.change_seq > ? ORDER BY m.change_seq ASC LIMIT ?",
-                      {conversation_id, after, std::int64_t{limit}});
+                          "WHERE m.conversation_id = ? AND m.change_seq > ? AND m.change_seq <= ? "
+                          "ORDER BY m.change_seq ASC LIMIT ?",
+                      {conversation_id, after, upto, std::int64_t{limit}});
   if (!rows.ok()) return rows.error();
   std::vector<Message> out;
   for (const auto& r : *rows) out.push_back(message_from(r));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <string>
@@ -68,7 +69,8 @@ class ChatRepository final {
   Result<void> tombstone(S& s, std::int64_t message_id, std::int64_t change_seq, UnixMillis now);
   Result<std::int64_t> version_count(S& s, std::int64_t message_id);
   // Messages whose latest change is after `after`, oldest change first.
-  Result<std::vector<Message>> changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit);
+  Result<std::vector<Message>> changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit,
+                                       std::int64_t upto = std::numeric_limits<std::int64_t>::max());
   // true when it moved forward.
   Result<bool> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);
 

@@ -1,6 +1,11 @@
 #include "chat/chat_routes.hpp"
 
 #include <charconv>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -127,31 +132,172 @@ void send_error(net::RealtimeConnection& conn, const boost::json::object& reques
   conn.send(json::serialize(out));
 }
 
-// One event about a message to each recipient; "me" in reactions differs per viewer, so
-// a message with reactions is serialised per recipient.
-void send_message_event(net::RealtimeHub& hub, const std::vector<std::int64_t>& recipients, boost::json::object base,
-                        const Message& m) {
-  base["conversation_id"] = m.conversation_id;
-  base["change_seq"] = m.change_seq;
-  if (m.reactions.empty()) {
-    base["message"] = to_json(m);
-    const std::string event = json::serialize(base);
-    for (std::int64_t user : recipients) hub.send_to_user(user, event);
-    return;
+// The live event stream of every conversation, in change_seq order, with nothing left out.
+//
+// Each change to a message takes the conversation's next sequence number inside its
+// write transaction, and that number is row-locked (PostgreSQL) or written by the only
+// writer (SQLite) until commit, so committed numbers have no holes and when number n is
+// committed every number below it is too. Publishing happens after commit, on the
+// poster's thread, so two posters' events can reach publish() in either order. publish()
+// releases them per conversation in order: a number at or below `released` was already
+// sent (from storage, see below) and is dropped; a number above released + 1 means the
+// ones between are committed but their publishers are still on their way, so they are
+// read from storage now, sent, and dropped when their publishers arrive.
+//
+// `sync` replays from storage under the same per-conversation lock, so on each socket
+// the replay sits exactly between the events before it (covered by the replay) and the
+// events after it (all above the replay's end).
+class ChatStream {
+ public:
+  using Render = std::function<std::string(std::int64_t viewer)>;
+  struct Item {
+    std::int64_t change_seq = 0;
+    Render render;
+  };
+
+  ChatStream(net::RealtimeHub& hub, ChatService& chat) : hub_(hub), chat_(chat) {}
+
+  // Inside the write transaction that took `seq`: the first number taken since start
+  // tells where this conversation's stream begins.
+  void taken(std::int64_t conversation_id, std::int64_t seq) {
+    auto e = entry(conversation_id);
+    std::lock_guard init(e->init_mutex);
+    if (!e->released) e->released = seq - 1;
   }
-  for (std::int64_t user : recipients) {
-    base["message"] = to_json(m, user);
-    hub.send_to_user(user, json::serialize(base));
+
+  void publish(std::int64_t conversation_id, const std::vector<std::int64_t>& recipients, std::vector<Item> items) {
+    if (items.empty()) return;
+    auto e = entry(conversation_id);
+    std::lock_guard lock(e->mutex);
+    {
+      std::lock_guard init(e->init_mutex);
+      if (!e->released) e->released = items.front().change_seq - 1;
+    }
+    for (auto& item : items) {
+      if (item.change_seq <= *released(*e)) continue;  // already sent from storage
+      if (item.change_seq > *released(*e) + 1) fill(conversation_id, *e, item.change_seq - 1);
+      if (item.change_seq <= *released(*e)) continue;
+      deliver(recipients, item.render);
+      set_released(*e, item.change_seq);
+    }
   }
+
+  // Replays (cursor, released] to one socket, preceded by a `sync.replay` marker.
+  void replay(net::RealtimeConnection& conn, const boost::json::value* request_id, std::int64_t conversation_id,
+              std::int64_t cursor) {
+    const Subject& who = conn.subject();
+    auto marker = [&](boost::json::object o) {
+      o["type"] = "sync.replay";
+      o["conversation_id"] = conversation_id;
+      if (request_id) o["id"] = *request_id;
+      conn.send(json::serialize(o));
+    };
+    // Membership (and existence) as the person sees it, before anything is created.
+    auto check = chat_.changes(who, conversation_id, 0, 1, 0);
+    if (!check.ok()) return marker(error_object(check.error()));
+    auto e = entry(conversation_id);
+    std::lock_guard lock(e->mutex);
+    if (!released(*e)) {
+      auto first = chat_.stream_fill(conversation_id, 0, 0, 1);
+      if (!first.ok()) return marker(error_object(first.error()));
+      std::lock_guard init(e->init_mutex);
+      if (!e->released) e->released = first->last_seq;
+    }
+    // A cursor ahead of what was published (the client saw its own ack first): those
+    // numbers are committed, so they go to everyone now.
+    if (cursor > *released(*e)) fill(conversation_id, *e, cursor);
+    if (cursor > *released(*e))
+      return marker(
+          error_object(make_error(ErrorCode::invalid_argument,
+                                  "cursor " + std::to_string(cursor) + " is beyond the conversation's last change")));
+    auto page = chat_.changes(who, conversation_id, cursor, kReplayPage, *released(*e));
+    if (!page.ok()) return marker(error_object(page.error()));
+    const std::int64_t to = page->has_more ? page->items.back().change_seq : *released(*e);
+    marker(boost::json::object{{"from", cursor}, {"to", to}, {"complete", !page->has_more}});
+    for (const auto& m : page->items) conn.send(render(m, cursor)(who.user_id));
+  }
+
+  static constexpr int kReplayPage = 200;
+
+ private:
+  struct Entry {
+    std::mutex mutex;       // held while sending: one conversation's events go out one at a time
+    std::mutex init_mutex;  // guards `released`; taken() (inside a transaction) never waits for sends
+    std::optional<std::int64_t> released;
+  };
+
+  static boost::json::object error_object(const Error& e) {
+    return boost::json::object{
+        {"error", boost::json::object{{"code", error_code_name(e.code)}, {"message", e.message}}}};
+  }
+
+  static std::optional<std::int64_t> released(Entry& e) {
+    std::lock_guard init(e.init_mutex);
+    return e.released;
+  }
+  static void set_released(Entry& e, std::int64_t v) {
+    std::lock_guard init(e.init_mutex);
+    e.released = v;
+  }
+
+  std::shared_ptr<Entry> entry(std::int64_t conversation_id) {
+    std::lock_guard lock(mutex_);
+    auto& e = entries_[conversation_id];
+    if (!e) e = std::make_shared<Entry>();
+    return e;
+  }
+
+  // A message from storage as an event for someone whose stream stood at `base`.
+  static Render render(const Message& m, std::int64_t base) {
+    return [m, base](std::int64_t viewer) {
+      return json::serialize(boost::json::object{{"type", m.seq > base ? "message.new" : "message.updated"},
+                                                 {"conversation_id", m.conversation_id},
+                                                 {"change_seq", m.change_seq},
+                                                 {"message", to_json(m, viewer)}});
+    };
+  }
+
+  void deliver(const std::vector<std::int64_t>& recipients, const Render& render) {
+    for (std::int64_t user : recipients) hub_.send_to_user(user, render(user));
+  }
+
+  // Sends (released, upto] from storage to the members now. Caller holds e.mutex.
+  void fill(std::int64_t conversation_id, Entry& e, std::int64_t upto) {
+    while (*released(e) < upto) {
+      const std::int64_t base = *released(e);
+      auto page = chat_.stream_fill(conversation_id, base, upto, kReplayPage);
+      if (!page.ok()) return;  // storage trouble: the stream stays behind; the next publish retries
+      for (const auto& m : page->items) deliver(page->members, render(m, base));
+      set_released(e, page->has_more ? page->items.back().change_seq : upto);
+    }
+  }
+
+  net::RealtimeHub& hub_;
+  ChatService& chat_;
+  std::mutex mutex_;
+  std::unordered_map<std::int64_t, std::shared_ptr<Entry>> entries_;
+};
+
+ChatStream::Item message_item(const char* type, const Message& m, boost::json::object extra = {}) {
+  return ChatStream::Item{m.change_seq, [type, m, extra = std::move(extra)](std::int64_t viewer) {
+                            boost::json::object o = extra;
+                            o["type"] = type;
+                            o["conversation_id"] = m.conversation_id;
+                            o["change_seq"] = m.change_seq;
+                            o["message"] = to_json(m, viewer);
+                            return json::serialize(o);
+                          }};
 }
 
-// Sends the new message to every member's live connections (this node); a thread reply
-// is followed by its root's new count; mentioned people get a `mention` notice.
-void fan_out(net::RealtimeHub& hub, const Posted& posted) {
+// The new message to every member's live connections (this node); a thread reply is
+// followed by its root's new count; mentioned people get a `mention` notice (not part
+// of the replayable stream: a notification, counted in GET /conversations).
+void fan_out(net::RealtimeHub& hub, ChatStream& stream, const Posted& posted) {
   if (posted.duplicate) return;  // the first delivery already went out
-  send_message_event(hub, posted.recipients, boost::json::object{{"type", "message.new"}}, posted.message);
-  if (posted.root)
-    send_message_event(hub, posted.recipients, boost::json::object{{"type", "message.updated"}}, *posted.root);
+  std::vector<ChatStream::Item> items;
+  items.push_back(message_item("message.new", posted.message));
+  if (posted.root) items.push_back(message_item("message.updated", *posted.root));
+  stream.publish(posted.message.conversation_id, posted.recipients, std::move(items));
   for (const auto& x : posted.mentioned) {
     hub.send_to_user(x.user_id, json::serialize(boost::json::object{{"type", "mention"},
                                                                     {"conversation_id", posted.message.conversation_id},
@@ -160,12 +306,12 @@ void fan_out(net::RealtimeHub& hub, const Posted& posted) {
   }
 }
 
-void fan_out(net::RealtimeHub& hub, const Reacted& r) {
+void fan_out(ChatStream& stream, const Reacted& r) {
   if (!r.changed) return;
-  send_message_event(
-      hub, r.recipients,
-      boost::json::object{{"type", "reaction.updated"}, {"message_id", r.message.id}, {"emoji", r.emoji}, {"on", r.on}},
-      r.message);
+  std::vector<ChatStream::Item> items;
+  items.push_back(message_item("reaction.updated", r.message,
+                               boost::json::object{{"message_id", r.message.id}, {"emoji", r.emoji}, {"on", r.on}}));
+  stream.publish(r.message.conversation_id, r.recipients, std::move(items));
 }
 
 Result<Reacted> react_from(ChatService& chat, const Subject& who, std::int64_t conversation_id, std::int64_t message_id,
@@ -198,6 +344,9 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
   chat.set_online_check([&hub](std::int64_t user_id) { return hub.user_connected(user_id); });
+  auto stream_owner = std::make_shared<ChatStream>(hub, chat);
+  ChatStream& stream = *stream_owner;
+  chat.set_seq_observer([stream_owner](std::int64_t id, std::int64_t seq) { stream_owner->taken(id, seq); });
 
   router.add(
       "POST", "/api/v1/conversations",
@@ -310,7 +459,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   router.add(
       "POST", "/api/v1/conversations/{id}/messages",
-      [&chat, &hub](HttpRequest& req) {
+      [&chat, &hub, &stream](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
         auto body = json::parse_object(req.body);
@@ -319,7 +468,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
           return HttpResponse::error(r.error());
         auto posted = post_from(chat, *req.subject, *id, *body);
         if (!posted.ok()) return HttpResponse::error(posted.error());
-        fan_out(hub, *posted);
+        fan_out(hub, stream, *posted);
         return ok_json(posted->duplicate ? 200 : 201, to_json(posted->message));
       },
       kMessage);
@@ -348,10 +497,12 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
       kSmall);
 
   // Edit and delete: the members' connections get {"type":"message.updated","message":{..}}.
-  auto changed_response = [&hub](Result<ChatService::Changed> changed, std::int64_t viewer) {
+  auto changed_response = [&hub, &stream](Result<ChatService::Changed> changed, std::int64_t viewer) {
     if (!changed.ok()) return HttpResponse::error(changed.error());
     if (!changed->unchanged) {
-      send_message_event(hub, changed->recipients, boost::json::object{{"type", "message.updated"}}, changed->message);
+      std::vector<ChatStream::Item> items;
+      items.push_back(message_item("message.updated", changed->message));
+      stream.publish(changed->message.conversation_id, changed->recipients, std::move(items));
       for (const auto& x : changed->newly_mentioned)
         hub.send_to_user(x.user_id,
                          json::serialize(boost::json::object{{"type", "mention"},
@@ -446,7 +597,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   // Reactions: {"emoji": "👍"} toggles, {"emoji": "👍", "on": true|false} sets.
   router.add(
       "POST", "/api/v1/conversations/{id}/messages/{message_id}/reactions",
-      [&chat, &hub, two_ids](HttpRequest& req) {
+      [&chat, &stream, two_ids](HttpRequest& req) {
         std::int64_t id = 0, mid = 0;
         if (auto r = two_ids(req, id, mid); !r.ok()) return HttpResponse::error(r.error());
         auto body = json::parse_object(req.body);
@@ -455,7 +606,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
           return HttpResponse::error(r.error());
         auto reacted = react_from(chat, *req.subject, id, mid, *body);
         if (!reacted.ok()) return HttpResponse::error(reacted.error());
-        fan_out(hub, *reacted);
+        fan_out(stream, *reacted);
         return ok_json(200, to_json(reacted->message, req.subject->user_id));
       },
       kSmall);
@@ -606,7 +757,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   // WebSocket: {"type":"reaction.toggle","id":..,"conversation_id":..,"message_id":..,"emoji":..,"on"?:bool}
   // -> {"type":"reaction.ack","id":..,"changed":bool,"on":bool,"message":{..}}; members get reaction.updated.
-  hub.on("reaction.toggle", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+  hub.on("reaction.toggle", [&chat, &stream](net::RealtimeConnection& conn, const boost::json::object& env) {
     auto cid = json::optional_int(env, "conversation_id");
     auto mid = json::optional_int(env, "message_id");
     if (!cid.ok() || !*cid || !mid.ok() || !*mid) {
@@ -625,7 +776,39 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
                             {"message", to_json(reacted->message, conn.subject().user_id)}};
     if (auto v = env.if_contains("id")) ack["id"] = *v;
     conn.send(json::serialize(ack));
-    fan_out(hub, *reacted);
+    fan_out(stream, *reacted);
+  });
+
+  // WebSocket: {"type":"sync","id":..,"cursors":{"<conversation id>": <last change_seq applied>, ..}}
+  // -> per conversation {"type":"sync.replay","conversation_id":..,"from":..,"to":..,"complete":bool}
+  //    then the missed changes (message.new / message.updated), then live events; finally
+  //    {"type":"sync.done","id":..}. See docs/websocket.md "Reconnect and resume".
+  hub.on("sync", [&stream](net::RealtimeConnection& conn, const boost::json::object& env) {
+    const auto* cursors = env.if_contains("cursors");
+    if (!cursors || !cursors->is_object() || cursors->as_object().size() > 1000) {
+      send_error(conn, env,
+                 make_error(ErrorCode::invalid_argument,
+                            "field 'cursors' must be an object {\"<conversation id>\": <change_seq>} of at most 1000"));
+      return;
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> wanted;
+    for (const auto& [key, value] : cursors->as_object()) {
+      std::int64_t id = 0;
+      auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+      if (ec != std::errc() || p != key.data() + key.size() || id <= 0 || !value.is_int64() || value.as_int64() < 0) {
+        send_error(
+            conn, env,
+            make_error(ErrorCode::invalid_argument, "cursors: '" + std::string(key.substr(0, 32)) +
+                                                        "' must map a conversation id to a change_seq of 0 or more"));
+        return;
+      }
+      wanted.emplace_back(id, value.as_int64());
+    }
+    const boost::json::value* rid = env.if_contains("id");
+    for (const auto& [id, cursor] : wanted) stream.replay(conn, rid, id, cursor);
+    boost::json::object done{{"type", "sync.done"}};
+    if (rid) done["id"] = *rid;
+    conn.send(json::serialize(done));
   });
 
   // WebSocket: {"type":"typing","conversation_id":..} -> the other members get
@@ -649,7 +832,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   // WebSocket: {"type":"message.send","id":..,"conversation_id":..,"text":..,"client_id":..}
   // -> {"type":"message.ack","id":..,"message":{..},"duplicate":bool} once durably stored.
-  hub.on("message.send", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+  hub.on("message.send", [&chat, &hub, &stream](net::RealtimeConnection& conn, const boost::json::object& env) {
     auto cid = json::optional_int(env, "conversation_id");
     if (!cid.ok() || !*cid) {
       send_error(conn, env, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer"));
@@ -665,7 +848,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
                             {"duplicate", posted->duplicate}};
     if (auto v = env.if_contains("id")) ack["id"] = *v;
     conn.send(json::serialize(ack));
-    fan_out(hub, *posted);
+    fan_out(hub, stream, *posted);
   });
 }
 

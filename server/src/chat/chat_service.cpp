@@ -409,7 +409,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       } else {
         auto mentioned = resolve_mentions(*c, *me, text, *members);
         if (!mentioned.ok()) return mentioned.error();
-        auto seq = repo_.next_seq(s, id);
+        auto seq = next_seq(s, id);
         if (!seq.ok()) return seq.error();
         Message m;
         m.conversation_id = id;
@@ -420,6 +420,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
         m.text = text;  // copied: a raced attempt runs again
         m.created_at = now;
         m.thread_root_id = thread_root_id;
+        m.change_seq = m.seq;  // its own seq until it changes
         auto mid = repo_.insert_message(s, m, c->region);
         if (!mid.ok()) return mid.error();
         if (!*mid) return make_error(ErrorCode::conflict, std::string(kRaced));
@@ -427,7 +428,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
         MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
         if (root) {
           // The root changes too (count, last reply): it takes the next sequence number.
-          auto root_seq = repo_.next_seq(s, id);
+          auto root_seq = next_seq(s, id);
           if (!root_seq.ok()) return root_seq.error();
           MERIDIAN_TRY(repo_.count_reply(s, root->id, *root_seq, now));
           MERIDIAN_TRY(repo_.follow(s, root->id, who.user_id, FollowMode::follow, m.seq));
@@ -543,7 +544,7 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
       return out;
     }
     MERIDIAN_TRY(repo_.record_version(s, m, now, who.user_id));  // kept for audit
-    auto seq = repo_.next_seq(s, id);
+    auto seq = next_seq(s, id);
     if (!seq.ok()) return seq.error();
     auto members = repo_.members(s, id);
     if (!members.ok()) return members.error();
@@ -567,7 +568,38 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
   });
 }
 
-Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit) {
+Result<std::int64_t> ChatService::next_seq(storage::Session& s, std::int64_t id) {
+  auto seq = repo_.next_seq(s, id);
+  if (seq.ok() && seq_observer_) seq_observer_(id, *seq);
+  return seq;
+}
+
+Result<ChatService::StreamFill> ChatService::stream_fill(std::int64_t id, std::int64_t after, std::int64_t upto,
+                                                         int limit) {
+  return storage::read_value<StreamFill>(db_, [&](storage::Session& s) -> Result<StreamFill> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    StreamFill out;
+    out.last_seq = c->last_seq;
+    if (upto > after) {
+      auto rows = repo_.changes(s, id, after, limit + 1, upto);
+      if (!rows.ok()) return rows.error();
+      out.items = std::move(*rows);
+      if (static_cast<int>(out.items.size()) > limit) {
+        out.has_more = true;
+        out.items.pop_back();
+      }
+      MERIDIAN_TRY(repo_.decorate(s, out.items));
+    }
+    auto members = repo_.members(s, id);
+    if (!members.ok()) return members.error();
+    for (const auto& m : *members) out.members.push_back(m.user_id);
+    return out;
+  });
+}
+
+Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
+                                         std::int64_t upto) {
   if (limit < 1 || limit > kMaxPage)
     return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
   if (after < 0) return make_error(ErrorCode::invalid_argument, "after must be 0 or more");
@@ -576,7 +608,7 @@ Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, st
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
-    auto rows = repo_.changes(s, id, after, limit + 1);
+    auto rows = repo_.changes(s, id, after, limit + 1, upto);
     if (!rows.ok()) return rows.error();
     HistoryPage page;
     page.items = std::move(*rows);
@@ -642,7 +674,7 @@ Result<Reacted> ChatService::react(const Subject& who, std::int64_t id, std::int
     if (!changed.ok()) return changed.error();
     out.changed = *changed;
     if (out.changed) {  // a change to the message: replayable from /changes
-      auto seq = repo_.next_seq(s, id);
+      auto seq = next_seq(s, id);
       if (!seq.ok()) return seq.error();
       MERIDIAN_TRY(repo_.set_change_seq(s, message_id, *seq));
       auto members = repo_.members(s, id);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -141,7 +142,23 @@ class ChatService final {
   Result<Changed> remove(const Subject& who, std::int64_t id, std::int64_t message_id);
   // Messages (new, edited or deleted) whose latest change is after `after`, in change order:
   // what a client that was away must apply, each message once in its latest state.
-  Result<HistoryPage> changes(const Subject& who, std::int64_t id, std::int64_t after, int limit);
+  Result<HistoryPage> changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
+                              std::int64_t upto = std::numeric_limits<std::int64_t>::max());
+
+  // For the live event stream (no person asking): changes in (after, upto], the members
+  // now, and the conversation's last sequence number.
+  struct StreamFill {
+    std::vector<Message> items;
+    bool has_more = false;
+    std::vector<std::int64_t> members;
+    std::int64_t last_seq = 0;
+  };
+  Result<StreamFill> stream_fill(std::int64_t id, std::int64_t after, std::int64_t upto, int limit);
+  // Called inside the write transaction each time a sequence number is taken (so the
+  // event stream knows the first number taken after start).
+  void set_seq_observer(std::function<void(std::int64_t conversation_id, std::int64_t seq)> f) {
+    seq_observer_ = std::move(f);
+  }
 
   // "Someone is typing": who should be told (the other members), or nothing when this
   // person already signalled within the throttle window. Not stored.
@@ -169,6 +186,8 @@ class ChatService final {
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
   std::function<bool(std::int64_t)> online_;
+  std::function<void(std::int64_t, std::int64_t)> seq_observer_;
+  Result<std::int64_t> next_seq(storage::Session& s, std::int64_t id);
 };
 
 }  // namespace meridian::chat
