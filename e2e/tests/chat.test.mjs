@@ -123,6 +123,8 @@ describe('two employees chat in a direct message', () => {
     assert.equal(await received.getByTestId('message-author').innerText(), alice.name);
     assert.equal(await pageB.locator('script:text("alert(1)")').count(), 0);
     await item.getByTestId('unread-badge').waitFor({ state: 'detached' });
+    // A sees that B has read it ("seen" in direct conversations).
+    await pageA.locator('[data-testid="message"]').last().getByTestId('message-seen').waitFor();
   });
 
   it('B replies on two lines with Shift+Enter; A sees the reply live', async () => {

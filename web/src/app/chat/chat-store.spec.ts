@@ -386,4 +386,13 @@ describe('ChatStore', () => {
       expect(store.directs().find((c) => c.id === 2)?.mentions).toBe(0);
     });
   });
+
+  it('follows read.updated in a direct conversation for "seen" receipts', async () => {
+    await store.open(1);
+    expect(store.activeSeenSeq()).toBeNull();
+    incoming.next({ type: 'read.updated', conversation_id: 1, user_id: BIA + 1, last_read_seq: 2 });
+    expect(store.activeSeenSeq()).toBe(2);
+    incoming.next({ type: 'read.updated', conversation_id: 1, user_id: BIA + 1, last_read_seq: 1 });
+    expect(store.activeSeenSeq()).toBe(2);
+  });
 });

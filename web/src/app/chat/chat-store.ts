@@ -254,6 +254,7 @@ export class ChatStore {
       this.realtime.messages('hello').subscribe(() => this.onHello()),
       this.realtime.messages('reaction.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),
       this.realtime.messages('mention').subscribe((event) => this.onMention(event.conversation_id, event.message)),
+      this.realtime.messages('read.updated').subscribe((event) => this.onReadUpdated(event.conversation_id, event.user_id, event.last_read_seq)),
     ];
     inject(DestroyRef).onDestroy(() => {
       for (const s of subscriptions) s.unsubscribe();
@@ -358,6 +359,29 @@ export class ChatStore {
       // overtaken one that was lost while the socket was down.
       changeSeq: fromStorage ? maxChangeSeq(changed, t.changeSeq) : t.changeSeq,
     }));
+  }
+
+  /** In a direct conversation: the seq of my newest message the other person has read. */
+  readonly activeSeenSeq = computed(() => {
+    const c = this.active();
+    if (c?.kind !== 'direct') return null;
+    const other = c.members.find((m) => m.user_id !== this.myId());
+    return other?.last_read_seq ?? null;
+  });
+
+  private onReadUpdated(conversationId: number, userId: number, lastReadSeq: number): void {
+    this.conversationsState.update((list) =>
+      list.map((c) =>
+        c.id === conversationId
+          ? {
+              ...c,
+              members: c.members.map((m) =>
+                m.user_id === userId ? { ...m, last_read_seq: Math.max(m.last_read_seq ?? 0, lastReadSeq) } : m,
+              ),
+            }
+          : c,
+      ),
+    );
   }
 
   private onMention(conversationId: number, message: ChatMessage): void {

@@ -90,6 +90,17 @@ export class ConversationPage {
   protected readonly moreBelow = computed(() => this.range().end < this.range().total || this.hasNewer());
   protected readonly highlighted = signal<number | null>(null);
   protected readonly windowStart = computed(() => this.range().start);
+  /** "Seen" goes under my newest message the other person of a DM has read. */
+  protected readonly seenKey = computed(() => {
+    const seen = this.store.activeSeenSeq();
+    if (seen === null || seen <= 0) return null;
+    const me = this.myId();
+    const mine = this.store.activeMessages().filter((m) => m.author.id === me && m.seq !== null && m.seq <= seen);
+    const latestMine = this.store.activeMessages().filter((m) => m.author.id === me && m.seq !== null).at(-1);
+    const last = mine.at(-1);
+    // Only on my latest message, as in most messengers.
+    return last && latestMine && last.key === latestMine.key ? last.key : null;
+  });
   private readonly presence = inject(PresenceStore);
   protected readonly myId = this.store.myId;
   /** For a direct message: the other person's local time and working hours. */

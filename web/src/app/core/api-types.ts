@@ -182,6 +182,8 @@ export interface ConversationMember {
   role: ConversationRole;
   /** What "@handle" matches (after chat features land). */
   handle?: string;
+  /** Direct conversations only: how far this member has read ("seen" receipts). */
+  last_read_seq?: number;
 }
 
 /** A conversation as GET /channels lists it (no per-viewer fields). */

@@ -15,6 +15,7 @@ export interface ServerMessageMap {
   typing: { type: 'typing'; conversation_id: number; user: { id: number } };
   'reaction.ack': { type: 'reaction.ack'; id: string; changed: boolean; on: boolean; message: ChatMessage };
   'reaction.updated': { type: 'reaction.updated'; conversation_id: number; message_id: number; emoji: string; on: boolean; message: ChatMessage };
+  'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
   mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
   'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
