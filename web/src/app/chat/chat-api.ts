@@ -85,6 +85,10 @@ export class ChatApi {
     return firstValueFrom(follow ? this.http.put<void>(url, {}) : this.http.delete<void>(url));
   }
 
+  markThreadRead(id: number, rootId: number, seq: number): Promise<void> {
+    return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/messages/${rootId}/read`, { seq }));
+  }
+
   addMember(id: number, userId: number): Promise<void> {
     return firstValueFrom(this.http.put<void>(`${API_BASE}/conversations/${id}/members/${userId}`, {}));
   }

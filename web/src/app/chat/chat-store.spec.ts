@@ -79,6 +79,7 @@ describe('ChatStore', () => {
     deleteMessage: ReturnType<typeof vi.fn>;
     listThread: ReturnType<typeof vi.fn>;
     followThread: ReturnType<typeof vi.fn>;
+    markThreadRead: ReturnType<typeof vi.fn>;
   };
   let notify: ReturnType<typeof vi.fn>;
   let incoming: Subject<ServerMessage>;
@@ -100,6 +101,7 @@ describe('ChatStore', () => {
       deleteMessage: vi.fn(),
       listThread: vi.fn(),
       followThread: vi.fn().mockResolvedValue(undefined),
+      markThreadRead: vi.fn().mockResolvedValue(undefined),
     };
     notify = vi.fn().mockReturnValue(true);
     incoming = new Subject<ServerMessage>();
@@ -361,6 +363,7 @@ describe('ChatStore', () => {
       api.listThread.mockResolvedValue({ root: message(2, { reply_count: 1 }), items: [message(3, { id: 300, thread_root_id: 102 })], has_more: false, following: true });
       await store.openThread(102);
       expect(api.listThread).toHaveBeenCalledWith(1, 102, { limit: 50 });
+      await vi.waitFor(() => expect(api.markThreadRead).toHaveBeenCalledWith(1, 102, 3));
       expect(store.threadReplies().map((m) => m.id)).toEqual([300]);
       live(message(4, { id: 301, thread_root_id: 102 }));
       incoming.next({ type: 'message.updated', conversation_id: 1, message: message(2, { reply_count: 2, change_seq: 5 }) });

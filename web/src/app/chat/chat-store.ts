@@ -120,6 +120,7 @@ export interface ConversationEntry {
   label: string;
   unread: number;
   mentions: number;
+  threadUnread: number;
   visibility: ConversationView['visibility'];
   /** The other person of a direct conversation. */
   peerId: number | null;
@@ -156,6 +157,7 @@ export class ChatStore {
       label: this.titleOf(c),
       unread: c.unread,
       mentions: c.mentions ?? 0,
+      threadUnread: c.thread_unread ?? 0,
       visibility: c.visibility,
       peerId: c.kind === 'direct' ? (c.members.find((m) => m.user_id !== this.myId())?.user_id ?? null) : null,
     })),
@@ -430,8 +432,26 @@ export class ChatStore {
           ? { ...p, root: page.root, replies: mergeMessages(p.replies, page.items), hasMore: page.has_more, following: page.following, loading: false }
           : p,
       );
+      void this.markThreadRead();
     } catch (failure) {
       this.panelState.update((p) => (p && p.root.id === rootId ? { ...p, loading: false, error: errorMessage(failure) } : p));
+    }
+  }
+
+  private threadReadSeq = new Map<number, number>();
+
+  /** Moves my read marker in the open thread to its newest reply (only when I follow it). */
+  private async markThreadRead(): Promise<void> {
+    const panel = this.panelState();
+    const last = panel?.replies[panel.replies.length - 1]?.seq;
+    if (!panel || !panel.following || last === undefined || !this.pageVisible()) return;
+    if ((this.threadReadSeq.get(panel.root.id) ?? 0) >= last) return;
+    this.threadReadSeq.set(panel.root.id, last);
+    try {
+      await this.api.markThreadRead(panel.conversationId, panel.root.id, last);
+      await this.load(); // thread_unread comes from the server
+    } catch {
+      this.threadReadSeq.delete(panel.root.id);
     }
   }
 
@@ -469,6 +489,7 @@ export class ChatStore {
         ? { ...p, root: root ? { ...p.root, ...root } : p.root, replies: mergeMessages(p.replies, replies) }
         : p,
     );
+    if (replies.length) void this.markThreadRead();
   }
 
   async addMember(userId: number): Promise<void> {

@@ -207,6 +207,8 @@ export interface ConversationView extends Conversation {
   unread: number;
   /** Unread messages that mention me (after chat features land). */
   mentions?: number;
+  /** Unread replies in threads I follow (after chat features land). */
+  thread_unread?: number;
   members: ConversationMember[];
 }
 
