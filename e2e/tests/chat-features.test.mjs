@@ -1,0 +1,165 @@
+// Two employees in a group: a reaction and a thread reply show on the other side; @-mention
+// autocomplete, mention and unread badges count and clear.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { launchChromium, screenshot } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+
+const TIMEOUT = 15_000;
+const HOSTILE = 'Olá <script>alert(1)</script>';
+
+describe('reactions, threads, mentions and unread between two people', () => {
+  /** @type {import('../lib/server.mjs').MeridianServer} */
+  let server;
+  /** @type {import('playwright-core').Browser} */
+  let browser;
+  let pageA;
+  let pageB;
+  const problems = [];
+  const watch = (page, who) => {
+    page.on('dialog', async (dialog) => {
+      problems.push(`${who}: a ${dialog.type()} dialog fired: ${dialog.message()}`);
+      await dialog.dismiss().catch(() => undefined);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(`${who}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
+  };
+
+  const tag = randomBytes(3).toString('hex');
+  const alice = { email: `alice.${tag}@example.test`, name: 'Alice Almeida', password: `pw-${randomBytes(8).toString('hex')}` };
+  const bruno = { email: `bruno.${tag}@example.test`, name: 'Bruno Braga', password: `pw-${randomBytes(8).toString('hex')}` };
+
+  async function api(method, path, token, body) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: await res.json().catch(() => undefined) };
+  }
+
+  async function signIn(page, who) {
+    await page.goto(`${server.url}/login`);
+    await page.locator('input[name="email"]').fill(who.email);
+    await page.locator('input[name="password"]').fill(who.password);
+    await page.locator('input[name="password"]').press('Enter');
+    await page.getByTestId('user-menu').waitFor();
+    await page.locator('[data-testid="realtime-status"].connected').waitFor();
+  }
+
+  before(async () => {
+    server = await startServer();
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
+    for (const person of [alice, bruno]) {
+      const created = await api('POST', '/api/v1/admin/users', login.token, {
+        email: person.email,
+        display_name: person.name,
+        password: person.password,
+        kind: 'employee',
+        country: 'PT',
+        time_zone: 'Europe/Lisbon',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+    }
+    browser = await launchChromium();
+    for (const who of ['A', 'B']) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(TIMEOUT);
+      watch(page, who);
+      if (who === 'A') pageA = page;
+      else pageB = page;
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+
+  it('both sign in; A creates a group with B and sends a message', async () => {
+    await signIn(pageA, alice);
+    await signIn(pageB, bruno);
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: alice.email, password: alice.password });
+    const { json: people } = await api('GET', `/api/v1/users?q=${encodeURIComponent(bruno.name)}`, login.token);
+    const group = await api('POST', '/api/v1/conversations', login.token, { kind: 'group', name: `crew-${tag}`, member_ids: [people.items[0].id] });
+    assert.equal(group.status, 201, JSON.stringify(group.json));
+    for (const page of [pageA, pageB]) {
+      await page.getByTestId('nav-chat').click();
+      await page.locator('[data-testid="conversation-item"]').filter({ hasText: `crew-${tag}` }).waitFor();
+    }
+    await pageA.locator('[data-testid="conversation-item"]').filter({ hasText: `crew-${tag}` }).click();
+    await pageA.getByTestId('composer-input').fill('Lunch at one?');
+    await pageA.getByTestId('composer-input').press('Enter');
+    await pageA.locator('[data-testid="message"][data-state="sent"]').waitFor();
+  });
+
+  it('B sees the unread badge count and clear; B reacts and A sees the reaction live', async () => {
+    const item = pageB.locator('[data-testid="conversation-item"]').filter({ hasText: `crew-${tag}` });
+    await item.getByTestId('unread-badge').waitFor();
+    assert.equal((await item.getByTestId('unread-badge').innerText()).trim(), '1');
+    await item.click();
+    await item.getByTestId('unread-badge').waitFor({ state: 'detached' });
+    const msg = pageB.locator('[data-testid="message"]').filter({ hasText: 'Lunch at one?' });
+    await msg.hover();
+    await msg.getByTestId('message-react').click();
+    await msg.locator('[data-testid="emoji-option"]').first().click();
+    const mine = msg.getByTestId('reaction').first();
+    await mine.waitFor();
+    assert.equal(await mine.getAttribute('aria-pressed'), 'true');
+    const theirs = pageA.locator('[data-testid="message"]').filter({ hasText: 'Lunch at one?' }).getByTestId('reaction').first();
+    await theirs.waitFor();
+    assert.equal((await theirs.getByTestId('reaction-count').innerText()).trim(), '1');
+    assert.equal(await theirs.getAttribute('aria-pressed'), 'false');
+    // A adds the same emoji: both see 2.
+    await theirs.click();
+    await pageB.waitForFunction(() => document.querySelector('[data-testid="reaction-count"]')?.textContent?.trim() === '2');
+  });
+
+  it('B replies in a thread; A sees the reply count and the reply in the thread panel', async () => {
+    const msg = pageB.locator('[data-testid="message"]').filter({ hasText: 'Lunch at one?' });
+    await msg.hover();
+    await msg.getByTestId('message-reply').click();
+    const panel = pageB.getByTestId('thread-panel');
+    await panel.getByTestId('thread-root').waitFor();
+    await panel.getByTestId('composer-input').fill('Yes, 13:00 works');
+    await panel.getByTestId('composer-input').press('Enter');
+    await panel.getByTestId('thread-reply').filter({ hasText: '13:00' }).waitFor();
+    // Not in B's main timeline.
+    assert.equal(await pageB.getByTestId('message-list').getByText('Yes, 13:00 works').count(), 0);
+
+    const link = pageA.locator('[data-testid="message"]').filter({ hasText: 'Lunch at one?' }).getByTestId('thread-replies-link');
+    await link.waitFor();
+    assert.match(await link.innerText(), /1 reply/);
+    await link.click();
+    await pageA.getByTestId('thread-panel').getByTestId('thread-reply').filter({ hasText: '13:00' }).waitFor();
+    await screenshot(pageA, 'chat-thread-reaction');
+  });
+
+  it('A mentions B with @-autocomplete; B gets a mention badge that clears on reading', async () => {
+    // B looks elsewhere: the Chat welcome page.
+    await pageB.goto(`${server.url}/chat`);
+    await pageB.locator('[data-testid="conversation-item"]').first().waitFor();
+    await pageA.getByTestId('thread-close').click();
+    const box = pageA.getByTestId('composer-input').first();
+    await box.click();
+    await box.pressSequentially('see you @bru');
+    await pageA.getByTestId('mention-option').first().waitFor();
+    await box.press('Enter');
+    assert.match(await box.inputValue(), /^see you @bruno\.[0-9a-f]+ $/);
+    await box.press('Enter');
+    const item = pageB.locator('[data-testid="conversation-item"]').filter({ hasText: `crew-${tag}` });
+    await item.getByTestId('mention-badge').waitFor();
+    assert.equal((await item.getByTestId('mention-badge').innerText()).trim(), '@1');
+    await item.click();
+    await item.getByTestId('mention-badge').waitFor({ state: 'detached' });
+  });
+
+  it('no dialog fired and no page logged an error', () => {
+    assert.deepEqual(problems, []);
+  });
+});
