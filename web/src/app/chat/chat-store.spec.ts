@@ -277,7 +277,29 @@ describe('ChatStore', () => {
       expect(store.activeMessages()[0].deleted).toBe(true);
     });
 
-    it('after a reconnect reads /changes from the last change seen in storage, page by page', async () => {
+    it('after a reconnect resumes with sync: replayed changes apply, sync.done moves the cursor', async () => {
+      api.listMessages.mockResolvedValueOnce({ items: [message(1, { change_seq: 1 }), message(2, { change_seq: 2 })], has_more: false });
+      await store.open(1);
+      const hello = () => incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+      hello();
+      hello();
+      expect(notify).toHaveBeenLastCalledWith('sync', { id: 'sync2', cursors: { '1': 2 } });
+      incoming.next({ type: 'sync.replay', id: 'sync2', conversation_id: 1, from: 2, to: 9, complete: true });
+      incoming.next({ type: 'message.updated', conversation_id: 1, message: message(1, { text: 'edited', edited_at: 1, change_seq: 8 }) });
+      incoming.next({ type: 'message.new', conversation_id: 1, message: message(3, { change_seq: 9 }) });
+      incoming.next({ type: 'sync.done', id: 'sync2' });
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(store.activeMessages()[0].text).toBe('edited');
+      hello();
+      expect(notify).toHaveBeenLastCalledWith('sync', { id: 'sync3', cursors: { '1': 9 } });
+      // Cut short (more than 200 missed): the rest is read over REST.
+      incoming.next({ type: 'sync.replay', id: 'sync3', conversation_id: 1, from: 9, to: 300, complete: false });
+      await vi.waitFor(() => expect(api.listChanges).toHaveBeenCalledWith(1, 9, 200));
+      expect(api.listChanges).toHaveBeenCalledTimes(1);
+    });
+
+    it('after a reconnect without a usable socket reads /changes from the last change seen in storage, page by page', async () => {
+      notify.mockReturnValue(false);
       api.listMessages.mockResolvedValueOnce({ items: [message(1, { change_seq: 1 }), message(2, { change_seq: 2 })], has_more: false });
       await store.open(1);
       // A live event while connected does not move the catch-up point.

@@ -256,6 +256,8 @@ export class ChatStore {
       this.realtime.messages('hello').subscribe(() => this.onHello()),
       this.realtime.messages('reaction.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),
       this.realtime.messages('mention').subscribe((event) => this.onMention(event.conversation_id, event.message)),
+      this.realtime.messages('sync.replay').subscribe((event) => this.onSyncReplay(event)),
+      this.realtime.messages('sync.done').subscribe((event) => this.onSyncDone(event.id)),
       this.realtime.messages('read.updated').subscribe((event) => this.onReadUpdated(event.conversation_id, event.user_id, event.last_read_seq)),
     ];
     inject(DestroyRef).onDestroy(() => {
@@ -271,7 +273,41 @@ export class ChatStore {
     if (first && !this.loadedState()) return; // the first load is under way anyway
     void this.load();
     const id = this.activeIdState();
-    if (id !== null && this.threadsState().get(id)?.loaded) void this.catchUp(id);
+    if (id === null || !this.threadsState().get(id)?.loaded) return;
+    // Resume over the socket (`sync`): the server replays every change after our cursor
+    // from storage, then carries on live. Applying is idempotent (merge by seq, newest
+    // change wins), so events that raced the replay do no harm. REST /changes is the
+    // fallback when the socket refuses or the replay is cut short.
+    const requestId = `sync${++this.syncCounter}`;
+    const cursor = this.threadsState().get(id)?.changeSeq ?? 0;
+    if (this.realtime.notify('sync', { id: requestId, cursors: { [String(id)]: cursor } })) {
+      this.syncing.set(requestId, { conversationId: id, to: null });
+    } else {
+      void this.catchUp(id);
+    }
+  }
+
+  private syncCounter = 0;
+  private readonly syncing = new Map<string, { conversationId: number; to: number | null }>();
+
+  private onSyncReplay(event: { id?: string; conversation_id: number; to: number; complete: boolean; error?: unknown }): void {
+    const pending = event.id ? this.syncing.get(event.id) : undefined;
+    if (!pending || pending.conversationId !== event.conversation_id) return;
+    if (event.error || !event.complete) {
+      this.syncing.delete(event.id as string);
+      void this.catchUp(event.conversation_id);
+      return;
+    }
+    pending.to = event.to;
+  }
+
+  /** The replay is applied: its end becomes the catch-up point. */
+  private onSyncDone(requestId: string | undefined): void {
+    const pending = requestId ? this.syncing.get(requestId) : undefined;
+    if (!pending) return;
+    this.syncing.delete(requestId as string);
+    const to = pending.to;
+    if (to !== null) this.updateThread(pending.conversationId, (t) => ({ ...t, changeSeq: Math.max(t.changeSeq, to) }));
   }
 
   private onTyping(conversationId: number, userId: number): void {

@@ -15,6 +15,16 @@ export interface ServerMessageMap {
   typing: { type: 'typing'; conversation_id: number; user: { id: number } };
   'reaction.ack': { type: 'reaction.ack'; id: string; changed: boolean; on: boolean; message: ChatMessage };
   'reaction.updated': { type: 'reaction.updated'; conversation_id: number; message_id: number; emoji: string; on: boolean; message: ChatMessage };
+  'sync.replay': {
+    type: 'sync.replay';
+    id?: string;
+    conversation_id: number;
+    from: number;
+    to: number;
+    complete: boolean;
+    error?: { code: string; message: string };
+  };
+  'sync.done': { type: 'sync.done'; id?: string };
   'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
   mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
@@ -31,6 +41,7 @@ export type ServerMessage = ServerMessageMap[ServerMessageType];
 export interface ClientMessageMap {
   ping: Record<never, never>;
   'message.send': { conversation_id: number; text: string; client_id: string; thread_root_id?: number };
+  sync: { id: string; cursors: Record<string, number> };
   'reaction.toggle': { conversation_id: number; message_id: number; emoji: string; on?: boolean };
   typing: { conversation_id: number };
   'presence.set': { mode?: PresenceMode; status_text?: string; idle?: boolean };
