@@ -153,6 +153,7 @@ class ChatStream {
   struct Item {
     std::int64_t change_seq = 0;
     Render render;
+    bool per_viewer = true;  // false: the same text for everyone (no reactions, so no "me")
   };
 
   ChatStream(net::RealtimeHub& hub, ChatService& chat) : hub_(hub), chat_(chat) {}
@@ -177,7 +178,7 @@ class ChatStream {
       if (item.change_seq <= *released(*e)) continue;  // already sent from storage
       if (item.change_seq > *released(*e) + 1) fill(conversation_id, *e, item.change_seq - 1);
       if (item.change_seq <= *released(*e)) continue;
-      deliver(recipients, item.render);
+      deliver(recipients, item.render, item.per_viewer);
       set_released(*e, item.change_seq);
     }
   }
@@ -257,7 +258,12 @@ class ChatStream {
     };
   }
 
-  void deliver(const std::vector<std::int64_t>& recipients, const Render& render) {
+  void deliver(const std::vector<std::int64_t>& recipients, const Render& render, bool per_viewer) {
+    if (!per_viewer) {
+      const std::string text = render(0);
+      for (std::int64_t user : recipients) hub_.send_to_user(user, text);
+      return;
+    }
     for (std::int64_t user : recipients) hub_.send_to_user(user, render(user));
   }
 
@@ -267,7 +273,7 @@ class ChatStream {
       const std::int64_t base = *released(e);
       auto page = chat_.stream_fill(conversation_id, base, upto, kReplayPage);
       if (!page.ok()) return;  // storage trouble: the stream stays behind; the next publish retries
-      for (const auto& m : page->items) deliver(page->members, render(m, base));
+      for (const auto& m : page->items) deliver(page->members, render(m, base), !m.reactions.empty());
       set_released(e, page->has_more ? page->items.back().change_seq : upto);
     }
   }
@@ -279,14 +285,16 @@ class ChatStream {
 };
 
 ChatStream::Item message_item(const char* type, const Message& m, boost::json::object extra = {}) {
-  return ChatStream::Item{m.change_seq, [type, m, extra = std::move(extra)](std::int64_t viewer) {
+  return ChatStream::Item{m.change_seq,
+                          [type, m, extra = std::move(extra)](std::int64_t viewer) {
                             boost::json::object o = extra;
                             o["type"] = type;
                             o["conversation_id"] = m.conversation_id;
                             o["change_seq"] = m.change_seq;
                             o["message"] = to_json(m, viewer);
                             return json::serialize(o);
-                          }};
+                          },
+                          !m.reactions.empty()};
 }
 
 // The new message to every member's live connections (this node); a thread reply is

@@ -1,4 +1,5 @@
 #include "chat/chat_service.hpp"
+#include "chat/mentions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -330,6 +331,126 @@ TEST_P(ChatServiceTest, ChangesReplayEverythingMissedOnceInOrder) {
   EXPECT_TRUE(missed->items[1].deleted_at.has_value());
   EXPECT_LT(missed->items[0].change_seq, missed->items[1].change_seq);
   EXPECT_EQ(chat_->changes(cleo_, c.conversation.id, 0, 10).error().code, ErrorCode::not_found);
+}
+
+TEST(Mentions, ParsedOnTheServerNotInsideEmailAddresses) {
+  auto t = parse_mentions("Hi @Ben.Silva, @cleo. see ana@example.test and @channel/@here @ben.silva");
+  EXPECT_EQ(t.handles, (std::vector<std::string>{"ben.silva", "cleo"}));
+  EXPECT_TRUE(t.channel);
+  EXPECT_TRUE(t.here);
+  auto none = parse_mentions("mail me at ana@example.test or @ or @- ok");
+  EXPECT_TRUE(none.handles.empty());
+  EXPECT_FALSE(none.channel);
+}
+
+TEST_P(ChatServiceTest, ReactionsToggleOnePerPersonAndEmojiAndAreRefusedToOutsiders) {
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "r");
+  auto m = chat_->post(ana_, c.conversation.id, "hello", "r1");
+  ASSERT_TRUE(m.ok());
+  auto on = chat_->react(ben_, c.conversation.id, m->message.id, "👍", std::nullopt);
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_TRUE(on->on);
+  EXPECT_GT(on->message.change_seq, m->message.seq);
+  auto again = chat_->react(ben_, c.conversation.id, m->message.id, "👍", true);
+  EXPECT_FALSE(again->changed);
+  ASSERT_EQ(again->message.reactions.size(), 1u);
+  EXPECT_EQ(again->message.reactions[0].user_ids, (std::vector<std::int64_t>{ben_.user_id}));
+  auto off = chat_->react(ben_, c.conversation.id, m->message.id, "👍", std::nullopt);
+  EXPECT_FALSE(off->on);
+  EXPECT_TRUE(off->message.reactions.empty());
+  EXPECT_EQ(chat_->react(cleo_, c.conversation.id, m->message.id, "👍", true).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->react(ben_, c.conversation.id, m->message.id, "abc", true).error().code,
+            ErrorCode::invalid_argument);
+  ASSERT_TRUE(chat_->remove(ana_, c.conversation.id, m->message.id).ok());
+  EXPECT_EQ(chat_->react(ben_, c.conversation.id, m->message.id, "👍", true).error().code, ErrorCode::conflict);
+}
+
+TEST_P(ChatServiceTest, ThreadRepliesCountOnTheRootStayOutOfTheTimelineAndUnread) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id}, "t", Visibility::public_);
+  auto root = chat_->post(ana_, c.conversation.id, "root", "t1");
+  auto reply = chat_->post(ben_, c.conversation.id, "reply", "t2", root->message.id);
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_TRUE(reply->root);
+  EXPECT_EQ(reply->root->reply_count, 1);
+  EXPECT_EQ(reply->root->change_seq, reply->message.seq + 1);
+  EXPECT_EQ(reply->root->participants, (std::vector<std::int64_t>{ben_.user_id}));
+  auto main = chat_->history(ben_, c.conversation.id, std::nullopt, std::nullopt, 50);
+  ASSERT_EQ(main->items.size(), 1u);
+  auto thread = chat_->thread(ana_, c.conversation.id, root->message.id, std::nullopt, std::nullopt, 50);
+  ASSERT_EQ(thread->items.size(), 1u);
+  EXPECT_TRUE(thread->following);  // the root's author follows
+  auto mine = chat_->conversation(ana_, c.conversation.id);
+  EXPECT_EQ(mine->unread, 0);
+  EXPECT_EQ(mine->thread_unread, 1);
+  EXPECT_EQ(chat_->post(ben_, c.conversation.id, "nested", "t3", reply->message.id).error().code,
+            ErrorCode::invalid_argument);
+}
+
+TEST_P(ChatServiceTest, AnnouncementModeReadOnlyAndBroadcastMentionsAreEnforced) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id}, "news", Visibility::public_);
+  const auto id = c.conversation.id;
+  SettingsPatch patch;
+  patch.announcement = true;
+  patch.broadcast_mentions = BroadcastMentions::moderators;
+  EXPECT_EQ(chat_->update_settings(ben_, id, patch).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(chat_->update_settings(ana_, id, patch).ok());
+  auto root = chat_->post(ana_, id, "@channel hello", "a1");
+  ASSERT_TRUE(root.ok()) << root.error().message;
+  ASSERT_EQ(root->mentioned.size(), 1u);
+  EXPECT_EQ(chat_->conversation(ben_, id)->mentions, 1);
+  EXPECT_EQ(chat_->post(ben_, id, "me too", "b1").error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(chat_->post(ben_, id, "in a thread", "b2", root->message.id).ok());
+  EXPECT_EQ(chat_->post(ben_, id, "@here lunch", "b3", root->message.id).error().code, ErrorCode::forbidden);
+  MemberPatch poster;
+  poster.can_post = true;
+  ASSERT_TRUE(chat_->update_member(ana_, id, ben_.user_id, poster).ok());
+  EXPECT_TRUE(chat_->post(ben_, id, "now I post", "b4").ok());
+  MemberPatch read_only;
+  read_only.role = MemberRole::read_only;
+  EXPECT_EQ(chat_->update_member(ben_, id, ben_.user_id, read_only).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(chat_->update_member(ana_, id, ben_.user_id, read_only).ok());
+  EXPECT_EQ(chat_->post(ben_, id, "still?", "b5").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->post(ben_, id, "thread?", "b6", root->message.id).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(chat_->react(ben_, id, root->message.id, "👀", true).ok());
+  MemberPatch step_down;
+  step_down.role = MemberRole::member;
+  EXPECT_EQ(chat_->update_member(ana_, id, ana_.user_id, step_down).error().code, ErrorCode::conflict);
+}
+
+TEST_P(ChatServiceTest, CountryLimitedChannelsRefuseJoinAndInvite) {
+  auto c = make(ana_, ConversationKind::channel, {}, "de-only", Visibility::public_);
+  SettingsPatch patch;
+  patch.allowed_countries = std::vector<std::string>{"de"};
+  auto set = chat_->update_settings(ana_, c.conversation.id, patch);
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->allowed_countries, (std::vector<std::string>{"DE"}));
+  EXPECT_EQ(chat_->join(ben_, c.conversation.id).error().code, ErrorCode::forbidden);  // ben is in PT
+  EXPECT_EQ(chat_->add_member(ana_, c.conversation.id, ben_.user_id).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(chat_->browse_channels(ben_, "de-only")->empty());
+  patch.allowed_countries = std::vector<std::string>{};
+  patch.allowed_regions = std::vector<std::string>{ben_.region};
+  ASSERT_TRUE(chat_->update_settings(ana_, c.conversation.id, patch).ok());
+  EXPECT_TRUE(chat_->join(ben_, c.conversation.id).ok());
+}
+
+TEST_P(ChatServiceTest, SeenReceiptsOnlyInDirectConversationsAndEverySeqTakenIsObserved) {
+  std::vector<std::int64_t> taken;
+  chat_->set_seq_observer([&](std::int64_t, std::int64_t seq) { taken.push_back(seq); });
+  auto dm = make(ana_, ConversationKind::direct, {ben_.user_id});
+  auto m = chat_->post(ana_, dm.conversation.id, "seen?", "s1");
+  auto read = chat_->mark_read(ben_, dm.conversation.id, m->message.seq);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->notify, (std::vector<std::int64_t>{ana_.user_id}));
+  EXPECT_TRUE(chat_->mark_read(ben_, dm.conversation.id, m->message.seq)->notify.empty());
+  auto g = make(ana_, ConversationKind::group, {ben_.user_id}, "g");
+  auto gm = chat_->post(ana_, g.conversation.id, "x", "s2");
+  EXPECT_TRUE(chat_->mark_read(ben_, g.conversation.id, gm->message.seq)->notify.empty());
+  ASSERT_TRUE(chat_->react(ben_, g.conversation.id, gm->message.id, "👍", true).ok());
+  EXPECT_EQ(taken, (std::vector<std::int64_t>{1, 1, 2}));
+  auto fill = chat_->stream_fill(g.conversation.id, 0, 2, 10);
+  ASSERT_EQ(fill->items.size(), 1u);
+  EXPECT_EQ(fill->items[0].change_seq, 2);
+  EXPECT_EQ(fill->last_seq, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -246,6 +246,17 @@ describe('chat features', () => {
     await settle(300);
     assert.deepEqual(wb.inbox.filter((x) => !['hello', 'presence'].includes(x.type)).map((x) => x.type), []);
     assert.equal((await api(server, 'POST', `/api/v1/conversations/${cid}/messages/${root.json.id}/reactions`, { token: ben.token, body: { emoji: '👍' } })).status, 403);
+    // Nor can they replay it with sync; bad cursors are refused.
+    wb.send(JSON.stringify({ type: 'sync', id: 'y1', cursors: { [cid]: 0 } }));
+    const marker = await wb.next((x) => x.type === 'sync.replay' && x.id === 'y1');
+    assert.equal(marker.error.code, 'forbidden');
+    await wb.next((x) => x.type === 'sync.done' && x.id === 'y1');
+    await settle();
+    assert.equal(wb.inbox.filter((x) => x.type?.startsWith('message.')).length, 0, 'a removed member got a replay');
+    wb.send(JSON.stringify({ type: 'sync', id: 'y2', cursors: { abc: 1 } }));
+    assert.equal((await wb.next((x) => x.type === 'error' && x.id === 'y2')).error.code, 'invalid_argument');
+    wb.send(JSON.stringify({ type: 'sync', id: 'y3', cursors: [1] }));
+    assert.equal((await wb.next((x) => x.type === 'error' && x.id === 'y3')).error.code, 'invalid_argument');
     wb.close();
   });
 });
