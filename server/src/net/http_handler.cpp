@@ -24,8 +24,8 @@ bool is_get_or_head(const IncomingRequest& req) {
 }
 
 bool starts_with_segment(std::string_view path, std::string_view prefix) {
-  return path == prefix || (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix &&
-                            path[prefix.size()] == '/');
+  return path == prefix ||
+         (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix && path[prefix.size()] == '/');
 }
 
 std::string lower(std::string_view s) {
@@ -34,14 +34,18 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-StringResponse json_response(unsigned version, int status, std::string body) {
-  return to_beast(HttpResponse::json(status, std::move(body)), version);
+// HEAD is answered by the GET route (headers only) unless a HEAD route exists.
+RouteMatch match_route(const Router& router, const IncomingRequest& req, std::string_view path) {
+  auto match = router.match(req.method_string(), path);
+  if (!match.route && is_head(req)) {
+    auto get = router.match("GET", path);
+    if (get.route && !get.route->options.stream_body) return get;
+  }
+  return match;
 }
 
-StringResponse unauthenticated(unsigned version, std::string_view message, bool token_was_present) {
-  StringResponse res = error_response(version, 401, "unauthenticated", message);
-  res.set(http::field::www_authenticate, token_was_present ? "Bearer error=\"invalid_token\"" : "Bearer");
-  return res;
+StringResponse json_response(unsigned version, int status, std::string body) {
+  return to_beast(HttpResponse::json(status, std::move(body)), version);
 }
 
 HttpRequest to_handler_request(IncomingRequest& req, RequestPlan& plan, std::string_view remote_ip,
@@ -60,34 +64,49 @@ HttpRequest to_handler_request(IncomingRequest& req, RequestPlan& plan, std::str
   return r;
 }
 
-StringResponse call_route(const ServerState& state, RequestPlan& plan, IncomingRequest& req,
-                          std::string_view remote_ip, std::string_view request_id) {
+HttpResponse unauthenticated_answer(std::string_view message, bool token_was_present) {
+  HttpResponse res = HttpResponse::error(401, "unauthenticated", message);
+  res.headers.emplace_back("WWW-Authenticate", token_was_present ? "Bearer error=\"invalid_token\"" : "Bearer");
+  return res;
+}
+
+// The subject for a route that requires one, or the refusal.
+std::variant<std::optional<Subject>, HttpResponse> authenticate_route(const ServerState& state, const Route& route,
+                                                                      const IncomingRequest& req,
+                                                                      std::string_view remote_ip) {
+  if (route.options.auth != Auth::required) return std::optional<Subject>{};
+  std::string_view token = bearer_token(req[http::field::authorization]);
+  if (token.empty()) return unauthenticated_answer("a bearer token is required", false);
+  auto who = state.authenticate(token, remote_ip);
+  if (!who) {
+    if (who.error().code == ErrorCode::unauthenticated) return unauthenticated_answer(who.error().message, true);
+    return HttpResponse::error(who.error());
+  }
+  if (!who->scope.empty() && !route.options.accepts_scoped_tokens)
+    return unauthenticated_answer("this token is valid only for its meeting", true);
+  return std::optional<Subject>(std::move(who.value()));
+}
+
+void log_handler_exception(const Route& route, std::string_view request_id, const char* what) {
+  log::error("http.handler_exception",
+             {{"route", route.pattern}, {"request_id", request_id}, {"what", std::string_view(what ? what : "")}});
+}
+
+HttpResponse call_route(const ServerState& state, RequestPlan& plan, IncomingRequest& req, std::string_view remote_ip,
+                        std::string_view request_id) {
   const Route& route = *plan.route;
-  const unsigned version = req.version();
-  std::optional<Subject> subject;
-  if (route.options.auth == Auth::required) {
-    std::string_view token = bearer_token(req[http::field::authorization]);
-    if (token.empty()) return unauthenticated(version, "a bearer token is required", false);
-    auto who = state.authenticate(token, remote_ip);
-    if (!who) {
-      if (who.error().code == ErrorCode::unauthenticated) return unauthenticated(version, who.error().message, true);
-      return to_beast(HttpResponse::error(who.error()), version);
-    }
-    if (!who->scope.empty() && !route.options.accepts_scoped_tokens)
-      return unauthenticated(version, "this token is valid only for its meeting", true);
-    subject = std::move(who.value());
-  }
+  auto auth = authenticate_route(state, route, req, remote_ip);
+  if (auto* refused = std::get_if<HttpResponse>(&auth)) return std::move(*refused);
   HttpRequest r = to_handler_request(req, plan, remote_ip, request_id);
-  r.subject = std::move(subject);
+  r.subject = std::move(std::get<0>(auth));
   try {
-    return to_beast(route.handler(r), version);
+    return route.handler(r);
   } catch (const std::exception& e) {
-    log::error("http.handler_exception",
-               {{"route", route.pattern}, {"request_id", request_id}, {"what", std::string_view(e.what())}});
+    log_handler_exception(route, request_id, e.what());
   } catch (...) {
-    log::error("http.handler_exception", {{"route", route.pattern}, {"request_id", request_id}});
+    log_handler_exception(route, request_id, nullptr);
   }
-  return error_response(version, 500, "internal", "internal error");
+  return HttpResponse::error(500, "internal", "internal error");
 }
 
 OutgoingResponse serve_file(const ServerState& state, const RequestPlan& plan, const IncomingRequest& req) {
@@ -114,8 +133,7 @@ OutgoingResponse serve_file(const ServerState& state, const RequestPlan& plan, c
   return res;
 }
 
-StringResponse answer_with_body(const ServerState& state, RequestPlan& plan, IncomingRequest& req,
-                                std::string_view remote_ip, std::string_view request_id) {
+StringResponse answer_builtin(const ServerState& state, RequestPlan& plan, IncomingRequest& req) {
   const unsigned version = req.version();
   using Kind = RequestPlan::Kind;
   switch (plan.kind) {
@@ -133,7 +151,6 @@ StringResponse answer_with_body(const ServerState& state, RequestPlan& plan, Inc
       return to_beast(res, version);
     }
     case Kind::route:
-      return call_route(state, plan, req, remote_ip, request_id);
     case Kind::wrong_method: {
       StringResponse res = error_response(version, 405, "method_not_allowed", "method not allowed");
       std::string allow;
@@ -188,7 +205,7 @@ RequestPlan plan_request(const ServerState& state, const IncomingRequest& req) {
   } else if (plan.path == kWebSocketPath) {
     plan.label = std::string(kWebSocketPath);
     plan.kind = Kind::upgrade_required;
-  } else if (auto match = state.router().match(req.method_string(), plan.path); match.route) {
+  } else if (auto match = match_route(state.router(), req, plan.path); match.route) {
     plan.kind = Kind::route;
     plan.route = match.route;
     plan.label = match.route->pattern;
@@ -207,10 +224,67 @@ RequestPlan plan_request(const ServerState& state, const IncomingRequest& req) {
   return plan;
 }
 
+boost::optional<std::pair<SourceBody::writer::const_buffers_type, bool>> SourceBody::writer::get(
+    boost::beast::error_code& ec) {
+  ec = {};
+  if (!source_ || produced_ >= source_->size()) return boost::none;
+  auto n = source_->read(buffer_.get(), kChunkBytes);
+  if (!n || *n == 0) {
+    if (!n) log::warn("http.stream_read_failed", {{"error", std::string_view(n.error().message)}});
+    ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
+    return boost::none;
+  }
+  produced_ += *n;
+  return std::make_pair(const_buffers_type(buffer_.get(), *n), produced_ < source_->size());
+}
+
+BodyStart start_streaming(const ServerState& state, RequestPlan& plan, IncomingRequest& header,
+                          std::string_view remote_ip, std::string_view request_id) {
+  const Route& route = *plan.route;
+  auto auth = authenticate_route(state, route, header, remote_ip);
+  if (auto* refused = std::get_if<HttpResponse>(&auth)) return answer_now(std::move(*refused));
+  HttpRequest r = to_handler_request(header, plan, remote_ip, request_id);
+  r.subject = std::move(std::get<0>(auth));
+  try {
+    return route.streaming(r);
+  } catch (const std::exception& e) {
+    log_handler_exception(route, request_id, e.what());
+  } catch (...) {
+    log_handler_exception(route, request_id, nullptr);
+  }
+  return answer_now(HttpResponse::error(500, "internal", "internal error"));
+}
+
+OutgoingResponse to_outgoing(HttpResponse res, unsigned version, bool head) {
+  if (!res.source) {
+    StringResponse out = to_beast(res, version);
+    if (head) {
+      const auto size = out.body().size();
+      out.body().clear();
+      out.content_length(size);
+    }
+    return out;
+  }
+  auto source = std::move(res.source);
+  res.body.clear();
+  StringResponse headers = to_beast(res, version);
+  if (head) {
+    headers.content_length(source->size());
+    return headers;
+  }
+  SourceResponse out{std::piecewise_construct, std::make_tuple(std::move(source)),
+                     std::make_tuple(headers.result(), version)};
+  for (const auto& field : headers) out.insert(field.name_string(), field.value());
+  out.content_length(SourceBody::size(out.body()));
+  return out;
+}
+
 OutgoingResponse answer_request(const ServerState& state, RequestPlan& plan, IncomingRequest& req,
                                 std::string_view remote_ip, std::string_view request_id) {
   if (plan.kind == RequestPlan::Kind::web) return serve_file(state, plan, req);
-  StringResponse res = answer_with_body(state, plan, req, remote_ip, request_id);
+  if (plan.kind == RequestPlan::Kind::route)
+    return to_outgoing(call_route(state, plan, req, remote_ip, request_id), req.version(), is_head(req));
+  StringResponse res = answer_builtin(state, plan, req);
   if (is_head(req)) {
     // HEAD: the headers of the GET, no body.
     const auto size = res.body().size();

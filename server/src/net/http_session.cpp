@@ -24,6 +24,7 @@ namespace {
 constexpr unsigned kHttp11 = 11;
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::size_t kLingerChunk = 4096;
+constexpr std::size_t kStreamChunk = 256 * 1024;
 
 bool is_parse_error(beast::error_code ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_target).category();
@@ -97,6 +98,7 @@ void HttpSession::on_header(beast::error_code ec, std::size_t) {
   if (auto length = parser_->content_length(); length && *length > plan_.body_limit)
     return reply(error_response(req.version(), 413, "too_large", "request body too large"), true);
   parser_->body_limit(plan_.body_limit);
+  if (plan_.kind == RequestPlan::Kind::route && plan_.route->options.stream_body) return start_stream();
 
   if (!parser_->is_done() && beast::iequals(req[http::field::expect], "100-continue")) {
     auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
@@ -146,6 +148,124 @@ void HttpSession::finish_answer(OutgoingResponse response) {
   reply(std::move(response), !keep_alive);
 }
 
+void HttpSession::route_work(std::function<void()> work, std::function<void()> then) {
+  if (!plan_.route->options.blocking) {
+    work();
+    then();
+    return;
+  }
+  asio::post(state_->blocking_pool(),
+             [self = shared_from_this(), work = std::move(work), then = std::move(then)]() mutable {
+               work();
+               asio::dispatch(self->stream_.get_executor(), std::move(then));
+             });
+}
+
+void HttpSession::start_stream() {
+  version_ = parser_->get().version();
+  keep_alive_ = parser_->get().keep_alive();
+  auto start = std::make_shared<BodyStart>();
+  auto self = shared_from_this();
+  route_work(
+      [self, start] {
+        *start = start_streaming(*self->state_, self->plan_, self->parser_->get(), self->remote_ip_, self->request_id_);
+      },
+      [self, start] { self->on_stream_started(std::move(*start)); });
+}
+
+void HttpSession::on_stream_started(BodyStart start) {
+  if (!start.sink) {
+    HttpResponse answer =
+        start.answer ? std::move(*start.answer) : HttpResponse::error(500, "internal", "internal error");
+    // Refused before the body: unread bytes must not be taken for the next request.
+    const bool keep = keep_alive_ && parser_->is_done();
+    parser_.reset();
+    return reply(to_outgoing(std::move(answer), version_, false), !keep);
+  }
+  sink_ = std::move(start.sink);
+  const bool expect_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
+  stream_parser_.emplace(std::move(*parser_));
+  parser_.reset();
+  stream_parser_->body_limit(plan_.body_limit);
+  if (!stream_parser_->is_done() && expect_continue) {
+    auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+    http::async_write(stream_, *interim, [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->sink_.reset();
+        return self->fail(ec, "write");
+      }
+      self->read_chunk();
+    });
+    return;
+  }
+  read_chunk();
+}
+
+void HttpSession::read_chunk() {
+  if (stream_parser_->is_done()) return finish_stream();
+  if (!chunk_) chunk_ = std::make_unique<char[]>(kStreamChunk);
+  auto& body = stream_parser_->get().body();
+  body.data = chunk_.get();
+  body.size = kStreamChunk;
+  stream_.expires_after(state_->options().http_idle_timeout);
+  http::async_read(stream_, buffer_, *stream_parser_,
+                   beast::bind_front_handler(&HttpSession::on_chunk, shared_from_this()));
+}
+
+void HttpSession::refuse_stream(HttpResponse answer) {
+  sink_.reset();  // discards what it kept
+  stream_parser_.reset();
+  reply(to_outgoing(std::move(answer), version_, false), true);
+}
+
+void HttpSession::on_chunk(beast::error_code ec, std::size_t) {
+  if (ec == http::error::need_buffer) ec = {};
+  if (ec == http::error::body_limit)
+    return refuse_stream(HttpResponse::error(413, "too_large", "request body too large"));
+  if (ec && is_parse_error(ec)) return refuse_stream(HttpResponse::error(400, "invalid_argument", "malformed request"));
+  if (ec) {
+    sink_.reset();
+    stream_parser_.reset();
+    return fail(ec, "read");
+  }
+  const std::size_t n = kStreamChunk - stream_parser_->get().body().size;
+  if (n == 0) return read_chunk();
+  auto refusal = std::make_shared<std::optional<HttpResponse>>();
+  auto self = shared_from_this();
+  route_work(
+      [self, refusal, n] {
+        try {
+          *refusal = self->sink_->write(std::string_view(self->chunk_.get(), n));
+        } catch (const std::exception& e) {
+          log::error("http.handler_exception", {{"route", self->plan_.label}, {"what", std::string_view(e.what())}});
+          *refusal = HttpResponse::error(500, "internal", "internal error");
+        }
+      },
+      [self, refusal] {
+        if (*refusal) return self->refuse_stream(std::move(**refusal));
+        self->read_chunk();
+      });
+}
+
+void HttpSession::finish_stream() {
+  auto response = std::make_shared<HttpResponse>();
+  auto self = shared_from_this();
+  route_work(
+      [self, response] {
+        try {
+          *response = self->sink_->finish();
+        } catch (const std::exception& e) {
+          log::error("http.handler_exception", {{"route", self->plan_.label}, {"what", std::string_view(e.what())}});
+          *response = HttpResponse::error(500, "internal", "internal error");
+        }
+      },
+      [self, response] {
+        self->sink_.reset();
+        self->stream_parser_.reset();
+        self->reply(to_outgoing(std::move(*response), self->version_, false), !self->keep_alive_);
+      });
+}
+
 void HttpSession::upgrade_to_websocket() {
   auto& req = parser_->get();
   plan_ = RequestPlan{};
@@ -154,7 +274,8 @@ void HttpSession::upgrade_to_websocket() {
   std::string_view path(target.data(), target.size());
   path = path.substr(0, path.find('?'));
   if (path != kWebSocketPath) return reply(error_response(req.version(), 404, "not_found", "no such endpoint"), true);
-  if (!parser_->is_done()) return reply(error_response(req.version(), 400, "invalid_argument", "malformed upgrade"), true);
+  if (!parser_->is_done())
+    return reply(error_response(req.version(), 400, "invalid_argument", "malformed upgrade"), true);
 
   auto offer = websocket_offer_from(req);
   if (offer.token.empty()) {
@@ -176,8 +297,8 @@ void HttpSession::upgrade_to_websocket() {
                              {"request_id", std::string_view(request_id_)},
                              {"remote_ip", std::string_view(remote_ip_)}});
   stream_.expires_never();
-  auto session = std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(subject.value()),
-                                                    remote_ip_);
+  auto session =
+      std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(subject.value()), remote_ip_);
   session->run(parser_->release(), offer.wants_meridian_v1);
 }
 
@@ -205,7 +326,7 @@ void HttpSession::reply(OutgoingResponse response, bool close_after) {
 }
 
 void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {
-  response_ = StringResponse{};  // frees the body or closes the file
+  response_ = StringResponse{};  // frees the body, closes the file or releases the source
   if (ec) return fail(ec, "write");
   if (close_after) return close(true);
   read_request();
@@ -226,11 +347,12 @@ void HttpSession::close(bool linger) {
 
 void HttpSession::drain() {
   buffer_.clear();
-  stream_.async_read_some(buffer_.prepare(kLingerChunk), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (!ec) return self->drain();
-    beast::error_code ignored;
-    self->stream_.socket().close(ignored);
-  });
+  stream_.async_read_some(buffer_.prepare(kLingerChunk),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) return self->drain();
+                            beast::error_code ignored;
+                            self->stream_.socket().close(ignored);
+                          });
 }
 
 void HttpSession::fail(beast::error_code ec, std::string_view what) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "net/http_handler.hpp"
@@ -36,6 +38,18 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   void answer();
   void finish_answer(OutgoingResponse response);
   void upgrade_to_websocket();
+  // Streaming routes (RouteOptions::stream_body): the handler sees the header, then the
+  // body goes to its sink one chunk at a time; the next chunk is read only after the
+  // sink took the previous one.
+  void start_stream();
+  void on_stream_started(BodyStart start);
+  void read_chunk();
+  void on_chunk(boost::beast::error_code ec, std::size_t bytes);
+  void finish_stream();
+  void refuse_stream(HttpResponse answer);
+  // Runs `work` on the blocking pool when the route asks for it (else right here), then
+  // `then` on this session's strand.
+  void route_work(std::function<void()> work, std::function<void()> then);
   // Records metrics, logs the request, adds the common headers and writes.
   void reply(OutgoingResponse response, bool close_after);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
@@ -49,6 +63,11 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   std::uint64_t id_;
   std::string remote_ip_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  std::unique_ptr<BodySink> sink_;
+  std::unique_ptr<char[]> chunk_;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
   RequestPlan plan_;
   std::string request_id_;
   std::string method_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,17 +16,19 @@
 
 namespace meridian::net {
 
+class BodySource;  // net/streaming.hpp
+
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as received, with the query string
-  std::string path;    // percent-decoded path without the query
+  std::string method;                                        // "GET", "POST", ...
+  std::string target;                                        // as received, with the query string
+  std::string path;                                          // percent-decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;    // decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_ip;
   std::string request_id;
   std::map<std::string, std::string, std::less<>> path_params;  // from "{name}" segments
-  std::optional<Subject> subject;  // set by the transport on routes that require auth
+  std::optional<Subject> subject;                               // set by the transport on routes that require auth
 
   std::string_view header(std::string_view lower_name) const;
   std::optional<std::string> query_param(std::string_view name) const;
@@ -37,6 +40,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, the body is streamed from here (Content-Length = source->size()) and
+  // `body` is ignored. HEAD answers send the headers without reading it.
+  std::shared_ptr<BodySource> source;
 
   static HttpResponse json(int status, std::string body);
   static HttpResponse no_content();

@@ -54,7 +54,14 @@ int match_pattern(std::string_view pattern, const std::vector<std::string_view>&
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), options});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), options, {}});
+}
+
+void Router::add_streaming(std::string method, std::string pattern, StreamingHandler handler, RouteOptions options) {
+  options.stream_body = true;
+  Route route{std::move(method), std::move(pattern), {}, options};
+  route.streaming = std::move(handler);
+  routes_.push_back(std::move(route));
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path) const {

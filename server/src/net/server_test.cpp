@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -28,6 +29,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/log.hpp"
+#include "net/streaming.hpp"
 
 namespace meridian::net {
 namespace {
@@ -170,9 +172,8 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log::set_level(log::Level::warn);
-    base_ = fs::temp_directory_path() /
-            ("meridian-server-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    base_ = fs::temp_directory_path() / ("meridian-server-test-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(base_);
     fs::create_directories(base_ / "web" / "assets");
     write(base_ / "web" / "index.html", "<!doctype html><title>Meridian</title>");
@@ -182,26 +183,35 @@ class ServerTest : public ::testing::Test {
     write(base_ / "web" / "favicon.ico", "ico");
     write(base_ / "web" / "manifest.webmanifest", "{}");
 
-    router_.add("GET", "/api/echo", [](HttpRequest& req) {
-      return HttpResponse::json(200, R"({"q":")" + req.query_param("q").value_or("") + "\"}");
-    }, {Auth::none});
+    router_.add("GET", "/api/echo",
+                [](HttpRequest& req) {
+                  return HttpResponse::json(200, R"({"q":")" + req.query_param("q").value_or("") + "\"}");
+                },
+                {Auth::none});
     router_.add("GET", "/api/me", [](HttpRequest& req) {
       return HttpResponse::json(200, "{\"user_id\":" + std::to_string(req.subject->user_id) + "}");
     });
-    router_.add("POST", "/api/upload", [](HttpRequest& req) {
-      return HttpResponse::json(200, "{\"size\":" + std::to_string(req.body.size()) + "}");
-    }, {Auth::none, 1024});
+    router_.add(
+        "POST", "/api/upload",
+        [](HttpRequest& req) { return HttpResponse::json(200, "{\"size\":" + std::to_string(req.body.size()) + "}"); },
+        {Auth::none, 1024});
     router_.add("GET", "/api/boom", [](HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); },
                 {Auth::none});
-    router_.add("POST", "/api/slow", [this](HttpRequest&) {
-      ++inside_slow_;
-      gate_opened_.wait();
-      return HttpResponse::json(200, "{}");
-    }, {Auth::none, 1024, true});
-    router_.add("POST", "/api/release", [this](HttpRequest&) {
-      gate_.set_value();
-      return HttpResponse::json(200, "{}");
-    }, {Auth::none});
+    router_.add("POST", "/api/slow",
+                [this](HttpRequest&) {
+                  ++inside_slow_;
+                  gate_opened_.wait();
+                  return HttpResponse::json(200, "{}");
+                },
+                {Auth::none, 1024, true});
+    router_.add("POST", "/api/release",
+                [this](HttpRequest&) {
+                  gate_.set_value();
+                  return HttpResponse::json(200, "{}");
+                },
+                {Auth::none});
+
+    add_streaming_routes();
 
     hub_.on("flood", [](RealtimeConnection& conn, const boost::json::object& envelope) {
       auto count = envelope.at("count").to_number<int>();
@@ -218,6 +228,81 @@ class ServerTest : public ::testing::Test {
     options_.ws_max_queued_bytes = 256 * 1024;
     options_.shutdown_grace = 3s;
     start();
+  }
+
+  // A sink that counts bytes and chunks and a checksum; refuses when asked to.
+  class CountingSink final : public BodySink {
+   public:
+    CountingSink(ServerTest& test, std::uint64_t stop_after) : test_(test), stop_after_(stop_after) {}
+    ~CountingSink() override {
+      if (!finished_) ++test_.aborted_sinks_;
+    }
+    std::optional<HttpResponse> write(std::string_view chunk) override {
+      size_ += chunk.size();
+      ++chunks_;
+      for (unsigned char c : chunk) sum_ = sum_ * 31 + c;
+      if (stop_after_ && size_ > stop_after_) return HttpResponse::error(413, "quota_exceeded", "over quota");
+      return std::nullopt;
+    }
+    HttpResponse finish() override {
+      finished_ = true;
+      return HttpResponse::json(200, "{\"size\":" + std::to_string(size_) + ",\"chunks\":" + std::to_string(chunks_) +
+                                         ",\"sum\":" + std::to_string(sum_) + "}");
+    }
+
+   private:
+    ServerTest& test_;
+    std::uint64_t stop_after_;
+    std::uint64_t size_ = 0;
+    std::uint64_t chunks_ = 0;
+    std::uint64_t sum_ = 0;
+    bool finished_ = false;
+  };
+
+  static std::uint64_t checksum(const std::string& bytes) {
+    std::uint64_t sum = 0;
+    for (unsigned char c : bytes) sum = sum * 31 + c;
+    return sum;
+  }
+
+  static std::string pattern_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    std::uint32_t x = 12345;
+    for (auto& c : out) {
+      x = x * 1103515245u + 12345u;
+      c = static_cast<char>(x >> 24);
+    }
+    return out;
+  }
+
+  void add_streaming_routes() {
+    for (bool blocking : {false, true}) {
+      RouteOptions options{Auth::none, 1024 * 1024, blocking};
+      router_.add_streaming(
+          "POST", blocking ? "/api/stream-blocking" : "/api/stream",
+          [this](HttpRequest& req) {
+            if (!req.header("x-refuse").empty())
+              return answer_now(HttpResponse::error(413, "quota_exceeded", "over quota"));
+            std::uint64_t stop_after = 0;
+            if (auto v = req.header("x-stop-after"); !v.empty()) stop_after = std::stoull(std::string(v));
+            BodyStart start;
+            start.sink = std::make_unique<CountingSink>(*this, stop_after);
+            return start;
+          },
+          options);
+    }
+    router_.add("GET", "/api/download",
+                [this](HttpRequest& req) {
+                  ContentInfo info;
+                  info.size = download_.size();
+                  info.etag = "\"d1\"";
+                  info.content_type = "application/octet-stream";
+                  info.filename = "data.bin";
+                  return serve_content(req, info, [this](std::uint64_t offset, std::uint64_t length) {
+                    return Result<std::unique_ptr<BodySource>>(memory_source(download_.substr(offset, length)));
+                  });
+                },
+                {Auth::none});
   }
 
   void start() {
@@ -267,6 +352,8 @@ class ServerTest : public ::testing::Test {
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   std::uint16_t port_ = 0;
+  std::atomic<int> aborted_sinks_{0};
+  std::string download_ = pattern_bytes(3 * 1024 * 1024 + 17);
 };
 
 // --- HTTP -------------------------------------------------------------------------
@@ -416,8 +503,10 @@ TEST_F(ServerTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_EQ(metrics[http::field::content_type], "text/plain; version=0.0.4");
   const std::string& text = metrics.body();
-  EXPECT_NE(text.find(R"(meridian_http_requests_total{method="GET",route="/api/echo",status="200"} 1)"), std::string::npos);
-  EXPECT_NE(text.find(R"(meridian_http_requests_total{method="GET",route="/readyz",status="503"} 1)"), std::string::npos);
+  EXPECT_NE(text.find(R"(meridian_http_requests_total{method="GET",route="/api/echo",status="200"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(meridian_http_requests_total{method="GET",route="/readyz",status="503"} 1)"),
+            std::string::npos);
   EXPECT_NE(text.find(R"(route="unmatched",status="404"} 1)"), std::string::npos);
   EXPECT_NE(text.find(R"(route="static",status="200"} 1)"), std::string::npos);
   EXPECT_NE(text.find("meridian_http_request_duration_seconds_bucket{route=\"/api/echo\""), std::string::npos);
@@ -469,9 +558,9 @@ TEST_F(ServerTest, SpaFallbackServesIndexForClientRoutesOnly) {
 
 TEST_F(ServerTest, TraversalNeverLeavesTheWebRoot) {
   write(base_ / "secret.txt", "TOP SECRET");
-  for (const char* target : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd",
-                             "/assets/..%5c..%5cetc%5cpasswd", "/../secret.txt", "/%2e%2e/secret.txt",
-                             "/assets/../../secret.txt"}) {
+  for (const char* target :
+       {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/assets/..%5c..%5cetc%5cpasswd",
+        "/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt"}) {
     HttpClient client(port_);
     auto res = client.request(http::verb::get, target);
     EXPECT_EQ(res.result_int(), 404) << target;
@@ -574,6 +663,155 @@ TEST_F(ServerTest, StopClosesWebSocketsWith1001AndWaitReturnsWithinGrace) {
   EXPECT_TRUE(idle.closed_by_server());
   waiter.join();
   EXPECT_LT(std::chrono::steady_clock::now() - began, options_.shutdown_grace);
+}
+
+}  // namespace
+}  // namespace meridian::net
+
+namespace meridian::net {
+namespace {
+
+// --- Streaming -------------------------------------------------------------------
+
+TEST_F(ServerTest, StreamingRouteReceivesTheBodyInChunks) {
+  for (const char* path : {"/api/stream", "/api/stream-blocking"}) {
+    HttpClient client(port_);
+    std::string body = pattern_bytes(1000 * 1000);
+    auto res = client.request(http::verb::post, path, body);
+    ASSERT_EQ(res.result_int(), 200) << path;
+    EXPECT_EQ(json(res).at("size").as_int64(), 1000 * 1000);
+    EXPECT_GE(json(res).at("chunks").as_int64(), 4);  // never the whole body at once
+    EXPECT_EQ(json(res).at("sum").to_number<std::uint64_t>(), checksum(body));
+    // The connection stays usable.
+    EXPECT_EQ(client.request(http::verb::post, path, "abc").result_int(), 200);
+  }
+  EXPECT_EQ(aborted_sinks_.load(), 0);
+}
+
+TEST_F(ServerTest, StreamingRouteAcceptsChunkedTransferEncoding) {
+  HttpClient client(port_);
+  client.write_raw(
+      "POST /api/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  auto res = client.read_response();
+  ASSERT_EQ(res.result_int(), 200);
+  EXPECT_EQ(json(res).at("size").as_int64(), 11);
+  EXPECT_EQ(json(res).at("sum").to_number<std::uint64_t>(), checksum("hello world"));
+}
+
+TEST_F(ServerTest, StreamingRouteRefusesFromTheHeaderBeforeTheBodyIsSent) {
+  HttpClient client(port_);
+  // Expect: 100-continue: the refusal comes instead of "100 Continue", no body is sent.
+  client.write_raw(
+      "POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\nExpect: 100-continue\r\n"
+      "X-Refuse: 1\r\n\r\n");
+  auto res = client.read_response();
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(error_code(res), "quota_exceeded");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(aborted_sinks_.load(), 0);  // no sink was ever made
+}
+
+TEST_F(ServerTest, StreamingRouteDeclaredLengthOverTheLimitIs413BeforeTheHandler) {
+  HttpClient client(port_);
+  client.write_raw("POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
+  auto res = client.read_response();
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(aborted_sinks_.load(), 0);
+}
+
+TEST_F(ServerTest, SinkRefusalMidBodyStopsAndDiscards) {
+  HttpClient client(port_);
+  auto res = client.request(http::verb::post, "/api/stream", pattern_bytes(900 * 1000), {{"X-Stop-After", "300000"}});
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(error_code(res), "quota_exceeded");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(aborted_sinks_.load(), 1);
+}
+
+TEST_F(ServerTest, ChunkedBodyOverTheRouteLimitIs413AndTheSinkDiscards) {
+  HttpClient client(port_);
+  std::string chunk(512 * 1024, 'a');
+  std::string raw = "POST /api/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) raw += "80000\r\n" + chunk + "\r\n";
+  raw += "0\r\n\r\n";
+  std::thread writer([&] {
+    try {
+      client.write_raw(raw);
+    } catch (...) {
+    }
+  });
+  auto res = client.read_response();
+  writer.join();
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(aborted_sinks_.load(), 1);
+}
+
+TEST_F(ServerTest, ClientGoneMidBodyDiscardsTheSink) {
+  {
+    HttpClient client(port_);
+    client.write_raw("POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + std::string(1000, 'x'));
+  }
+  for (int i = 0; i < 500 && aborted_sinks_.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(aborted_sinks_.load(), 1);
+}
+
+TEST_F(ServerTest, StreamedDownloadIsByteExact) {
+  HttpClient client(port_);
+  auto res = client.request(http::verb::get, "/api/download");
+  ASSERT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), download_);
+  EXPECT_EQ(res["Content-Length"], std::to_string(download_.size()));
+  EXPECT_EQ(res["ETag"], "\"d1\"");
+  EXPECT_EQ(res["Accept-Ranges"], "bytes");
+  EXPECT_EQ(res["Content-Disposition"], "attachment; filename=\"data.bin\"; filename*=UTF-8''data.bin");
+  // Keep-alive after a streamed body.
+  EXPECT_EQ(client.request(http::verb::get, "/api/echo?q=x").result_int(), 200);
+}
+
+TEST_F(ServerTest, StreamedDownloadRanges) {
+  HttpClient client(port_);
+  const auto size = download_.size();
+  auto mid = client.request(http::verb::get, "/api/download", {}, {{"Range", "bytes=1000-300000"}});
+  ASSERT_EQ(mid.result_int(), 206);
+  EXPECT_EQ(mid["Content-Range"], "bytes 1000-300000/" + std::to_string(size));
+  EXPECT_EQ(mid.body(), download_.substr(1000, 299001));
+
+  auto tail = client.request(http::verb::get, "/api/download", {}, {{"Range", "bytes=-17"}});
+  ASSERT_EQ(tail.result_int(), 206);
+  EXPECT_EQ(tail.body(), download_.substr(size - 17));
+
+  auto last =
+      client.request(http::verb::get, "/api/download", {}, {{"Range", "bytes=" + std::to_string(size - 1) + "-"}});
+  ASSERT_EQ(last.result_int(), 206);
+  EXPECT_EQ(last.body(), download_.substr(size - 1));
+
+  auto beyond =
+      client.request(http::verb::get, "/api/download", {}, {{"Range", "bytes=" + std::to_string(size) + "-"}});
+  EXPECT_EQ(beyond.result_int(), 416);
+  EXPECT_EQ(beyond["Content-Range"], "bytes */" + std::to_string(size));
+
+  auto multi = client.request(http::verb::get, "/api/download", {}, {{"Range", "bytes=0-1,4-5"}});
+  EXPECT_EQ(multi.result_int(), 200);
+  EXPECT_EQ(multi.body().size(), size);
+
+  auto cached = client.request(http::verb::get, "/api/download", {}, {{"If-None-Match", "\"d1\""}});
+  EXPECT_EQ(cached.result_int(), 304);
+  EXPECT_TRUE(cached.body().empty());
+  EXPECT_EQ(cached["ETag"], "\"d1\"");
+}
+
+TEST_F(ServerTest, HeadOfAStreamedDownloadSendsOnlyTheLength) {
+  HttpClient client(port_);
+  http::request<http::empty_body> req{http::verb::head, "/api/download", 11};
+  req.set(http::field::host, "x");
+  std::ostringstream raw;
+  raw << req;
+  client.write_raw(raw.str());
+  auto res = client.read_response(true);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res["Content-Length"], std::to_string(download_.size()));
+  EXPECT_EQ(client.request(http::verb::get, "/api/echo?q=x").result_int(), 200);
 }
 
 }  // namespace
