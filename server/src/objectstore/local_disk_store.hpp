@@ -1,0 +1,33 @@
+// Objects as files under a root folder (the embedded default: data_dir/objects).
+// Writes go to a temporary file that is fsynced and renamed into place, so a reader
+// sees a whole object or none, also after a crash.
+#pragma once
+
+#include <filesystem>
+
+#include "objectstore/object_store.hpp"
+
+namespace meridian::objectstore {
+
+class LocalDiskStore final : public ObjectStore {
+ public:
+  // Creates the root if needed and removes temporary files a crash left behind.
+  explicit LocalDiskStore(std::filesystem::path root);
+
+  std::uint64_t min_part_bytes() const override { return 1; }
+  Result<std::unique_ptr<ObjectWriter>> put(std::string_view key) override;
+  Result<std::unique_ptr<net::BodySource>> get(std::string_view key, std::uint64_t offset,
+                                               std::optional<std::uint64_t> length) override;
+  Result<std::uint64_t> size(std::string_view key) override;
+  Result<void> remove(std::string_view key) override;
+  Result<std::vector<std::string>> list(std::string_view prefix) override;
+  Result<std::unique_ptr<MultipartUpload>> start_multipart(std::string_view key) override;
+  Result<std::unique_ptr<MultipartUpload>> resume_multipart(std::string_view key, std::string_view upload_id) override;
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace meridian::objectstore
