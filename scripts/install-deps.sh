@@ -11,7 +11,7 @@ want_test=0
 build_pkgs=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev
+  libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libutf8proc-dev libmagic-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
 )

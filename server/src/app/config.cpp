@@ -54,6 +54,16 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["auth"]["session_ttl_hours"].value<long long>()) c.session_ttl_hours = static_cast<int>(*v);
   if (auto v = t["auth"]["password_cost"].value<std::string>()) c.password_cost = *v;
   if (auto v = t["auth"]["cache_ms"].value<long long>()) c.auth_cache_ms = *v;
+  if (auto v = t["files"]["object_store"].value<std::string>()) c.object_store = *v;
+  if (auto v = t["files"]["s3_endpoint"].value<std::string>()) c.s3_endpoint = *v;
+  if (auto v = t["files"]["s3_region"].value<std::string>()) c.s3_region = *v;
+  if (auto v = t["files"]["s3_bucket"].value<std::string>()) c.s3_bucket = *v;
+  if (auto v = t["files"]["s3_access_key"].value<std::string>()) c.s3_access_key = *v;
+  if (auto v = t["files"]["s3_secret_key"].value<std::string>()) c.s3_secret_key = *v;
+  if (auto v = t["files"]["personal_quota_bytes"].value<long long>()) c.files_personal_quota_bytes = *v;
+  if (auto v = t["files"]["space_quota_bytes"].value<long long>()) c.files_space_quota_bytes = *v;
+  if (auto v = t["files"]["max_file_bytes"].value<long long>()) c.files_max_file_bytes = *v;
+  if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
   if (auto regions = t["regions"].as_table()) {
     // [regions] EU = ["DE", "FR"]: every listed country belongs to that region.
     for (const auto& [region, countries] : *regions) {
@@ -83,6 +93,19 @@ void apply_env(Config& c) {
     c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
   if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
   if (auto v = env("MERIDIAN_AUTH_CACHE_MS")) c.auth_cache_ms = to_int(*v, "MERIDIAN_AUTH_CACHE_MS");
+  if (auto v = env("MERIDIAN_OBJECT_STORE")) c.object_store = *v;
+  if (auto v = env("MERIDIAN_S3_ENDPOINT")) c.s3_endpoint = *v;
+  if (auto v = env("MERIDIAN_S3_REGION")) c.s3_region = *v;
+  if (auto v = env("MERIDIAN_S3_BUCKET")) c.s3_bucket = *v;
+  if (auto v = env("MERIDIAN_S3_ACCESS_KEY")) c.s3_access_key = *v;
+  if (auto v = env("MERIDIAN_S3_SECRET_KEY")) c.s3_secret_key = *v;
+  if (auto v = env("MERIDIAN_FILES_PERSONAL_QUOTA_BYTES"))
+    c.files_personal_quota_bytes = to_int(*v, "MERIDIAN_FILES_PERSONAL_QUOTA_BYTES");
+  if (auto v = env("MERIDIAN_FILES_SPACE_QUOTA_BYTES"))
+    c.files_space_quota_bytes = to_int(*v, "MERIDIAN_FILES_SPACE_QUOTA_BYTES");
+  if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES")) c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
+  if (auto v = env("MERIDIAN_FILES_KEEP_VERSIONS"))
+    c.files_keep_versions = static_cast<int>(to_int(*v, "MERIDIAN_FILES_KEEP_VERSIONS"));
 }
 
 }  // namespace

@@ -13,22 +13,33 @@ namespace meridian::app {
 struct Config {
   std::string address = "0.0.0.0";
   std::uint16_t port = 8080;
-  int threads = 0;                     // 0 = one per core
-  std::string data_dir = "./data";     // SQLite database and local objects (embedded default)
-  std::string database_url;            // empty = SQLite in data_dir; postgresql://... = PostgreSQL
+  int threads = 0;                  // 0 = one per core
+  std::string data_dir = "./data";  // SQLite database and local objects (embedded default)
+  std::string database_url;         // empty = SQLite in data_dir; postgresql://... = PostgreSQL
   int database_pool_size = 8;
-  std::string web_root;                // built web app; empty = look for web/dist/meridian/browser
+  std::string web_root;  // built web app; empty = look for web/dist/meridian/browser
   std::string log_level = "info";
   std::string admin_email = "admin@meridian.local";
   std::optional<std::string> admin_password;  // generated and printed once when absent
   int session_ttl_hours = 168;
-  long long session_ttl_seconds = 0;  // when set (env MERIDIAN_SESSION_TTL_SECONDS) wins over hours
-  long long auth_cache_ms = 5000;  // sessions, profiles, toggles kept in memory this long (0 = off)
+  long long session_ttl_seconds = 0;          // when set (env MERIDIAN_SESSION_TTL_SECONDS) wins over hours
+  long long auth_cache_ms = 5000;             // sessions, profiles, toggles kept in memory this long (0 = off)
   std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;
   std::map<std::string, std::string> country_regions;  // overrides, e.g. {"GB": "UK"}
   std::string config_file;  // the TOML file read, if any (modules read their own sections from it)
+  // [files] Object store: "local" (data_dir/objects) or "s3" (path-style, Signature V4).
+  std::string object_store = "local";
+  std::string s3_endpoint;  // http://host:port
+  std::string s3_region = "us-east-1";
+  std::string s3_bucket;
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  long long files_personal_quota_bytes = 10LL * 1024 * 1024 * 1024;
+  long long files_space_quota_bytes = 100LL * 1024 * 1024 * 1024;
+  long long files_max_file_bytes = 50LL * 1024 * 1024 * 1024;
+  int files_keep_versions = 10;
 };
 
 struct ParsedConfig {

@@ -14,6 +14,9 @@
 #include "audit/audit_routes.hpp"
 #include "bus/in_process_bus.hpp"
 #include "chat/chat_routes.hpp"
+#include "files/files_routes.hpp"
+#include "objectstore/local_disk_store.hpp"
+#include "objectstore/s3_store.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "identity/identity_routes.hpp"
@@ -101,6 +104,28 @@ int run(const Config& c) {
       presence_directory, [&hub](std::int64_t user_id, const std::string& text) { hub.send_to_user(user_id, text); });
   presence::add_presence_routes(router, hub, presence);
   presence.start();
+
+  std::unique_ptr<objectstore::ObjectStore> objects;
+  if (c.object_store == "s3") {
+    objectstore::S3Options s3;
+    s3.endpoint = c.s3_endpoint;
+    s3.region = c.s3_region;
+    s3.bucket = c.s3_bucket;
+    s3.access_key = c.s3_access_key;
+    s3.secret_key = c.s3_secret_key;
+    objects = std::make_unique<objectstore::S3Store>(s3);
+  } else if (c.object_store == "local") {
+    objects = std::make_unique<objectstore::LocalDiskStore>(std::filesystem::path(c.data_dir) / "objects");
+  } else {
+    throw std::runtime_error("files.object_store must be local or s3");
+  }
+  files::FilesOptions files_options;
+  files_options.personal_quota_bytes = c.files_personal_quota_bytes;
+  files_options.space_quota_bytes = c.files_space_quota_bytes;
+  files_options.max_file_bytes = c.files_max_file_bytes;
+  files_options.keep_versions = c.files_keep_versions;
+  files::FilesService files_service(*db, *objects, clock, files_options);
+  files::add_files_routes(router, files_service);
 
   net::Metrics metrics;
   net::ServerOptions options;

@@ -2,7 +2,88 @@
 #include "storage/migrations/schema_parts.hpp"
 
 namespace meridian::storage {
+namespace {
 
-std::span<const Migration> files_migrations() { return {}; }
+constexpr Migration kMigrations[] = {
+    {20, "files", R"sql(
+CREATE TABLE file_spaces (
+  id {{ID}},
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  owner_user_id BIGINT REFERENCES users(id),
+  team_id BIGINT REFERENCES teams(id),
+  region TEXT NOT NULL,
+  quota_bytes BIGINT NOT NULL,
+  used_bytes BIGINT NOT NULL DEFAULT 0,
+  created_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX file_spaces_owner ON file_spaces(kind, owner_user_id);
+CREATE TABLE file_nodes (
+  id {{ID}},
+  space_id BIGINT NOT NULL REFERENCES file_spaces(id),
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  current_version_id BIGINT,
+  locked_by BIGINT,
+  lock_expires_at BIGINT,
+  created_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX file_nodes_name ON file_nodes(space_id, parent_id, name);
+CREATE TABLE file_blobs (
+  id {{ID}},
+  region TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  object_key TEXT NOT NULL,
+  ref_count BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX file_blobs_hash ON file_blobs(region, sha256);
+CREATE TABLE file_versions (
+  id {{ID}},
+  node_id BIGINT NOT NULL REFERENCES file_nodes(id),
+  number BIGINT NOT NULL,
+  blob_id BIGINT NOT NULL REFERENCES file_blobs(id),
+  size BIGINT NOT NULL,
+  content_type TEXT NOT NULL,
+  created_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX file_versions_number ON file_versions(node_id, number);
+CREATE TABLE file_grants (
+  id {{ID}},
+  space_id BIGINT NOT NULL REFERENCES file_spaces(id),
+  node_id BIGINT NOT NULL DEFAULT 0,
+  grantee_kind TEXT NOT NULL,
+  grantee_id BIGINT NOT NULL,
+  role TEXT NOT NULL,
+  created_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX file_grants_unique ON file_grants(space_id, node_id, grantee_kind, grantee_id);
+CREATE TABLE file_activity (
+  id {{ID}},
+  space_id BIGINT NOT NULL,
+  node_id BIGINT NOT NULL DEFAULT 0,
+  actor_user_id BIGINT NOT NULL DEFAULT 0,
+  link_id BIGINT NOT NULL DEFAULT 0,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  ip TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL
+);
+CREATE INDEX file_activity_space ON file_activity(space_id, id);
+CREATE INDEX file_activity_node ON file_activity(node_id, id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> files_migrations() { return kMigrations; }
 
 }  // namespace meridian::storage

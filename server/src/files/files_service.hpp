@@ -1,0 +1,214 @@
+// Files: spaces (personal, team, customer), folders, files and their versions, grants
+// inherited from folders, quotas, content deduplicated by hash per region with
+// reference counts, and the append-only activity log. Bytes live in an ObjectStore;
+// this service decides who may move them and records what happened.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/subject.hpp"
+#include "objectstore/object_store.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::files {
+
+enum class SpaceKind { personal, team, customer };
+const char* space_kind_name(SpaceKind kind);
+bool parse_space_kind(std::string_view text, SpaceKind& out);
+
+// Ordered: a higher role may do everything a lower one may.
+enum class FileRole { none = 0, viewer = 1, editor = 2, manager = 3 };
+const char* file_role_name(FileRole role);
+bool parse_file_role(std::string_view text, FileRole& out);
+
+struct Space {
+  std::int64_t id = 0;
+  SpaceKind kind = SpaceKind::personal;
+  std::string name;
+  std::int64_t owner_user_id = 0;  // personal: the owner; customer: the customer
+  std::int64_t team_id = 0;
+  std::string region;
+  std::int64_t quota_bytes = 0;
+  std::int64_t used_bytes = 0;
+  FileRole role = FileRole::none;  // the caller's
+};
+
+struct Node {
+  std::int64_t id = 0;
+  std::int64_t space_id = 0;
+  std::int64_t parent_id = 0;  // 0: the space's root
+  bool is_folder = false;
+  std::string name;
+  std::int64_t size = 0;
+  std::string content_type;
+  std::string sha256;
+  std::int64_t version = 0;  // current version number
+  std::int64_t created_by = 0;
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+  std::int64_t locked_by = 0;
+  UnixMillis lock_expires_at = 0;
+  FileRole role = FileRole::none;
+};
+
+struct Version {
+  std::int64_t number = 0;
+  std::int64_t size = 0;
+  std::string content_type;
+  std::string sha256;
+  std::int64_t created_by = 0;
+  UnixMillis created_at = 0;
+  bool current = false;
+};
+
+struct Grant {
+  std::int64_t id = 0;
+  std::int64_t space_id = 0;
+  std::int64_t node_id = 0;  // 0: the whole space
+  std::string grantee_kind;  // "user" | "team"
+  std::int64_t grantee_id = 0;
+  FileRole role = FileRole::viewer;
+  std::int64_t created_by = 0;
+  UnixMillis created_at = 0;
+};
+
+struct Activity {
+  std::int64_t id = 0;
+  std::int64_t space_id = 0;
+  std::int64_t node_id = 0;
+  std::int64_t actor_user_id = 0;
+  std::int64_t link_id = 0;
+  std::string action;  // upload, download, preview, rename, move, delete, restore, grant, ungrant, lock, unlock, folder
+  std::string detail;
+  std::string ip;
+  std::string country;
+  UnixMillis at = 0;
+};
+
+struct ActivityFilter {
+  std::string action;      // empty: every action
+  std::int64_t actor = 0;  // 0: everyone
+  UnixMillis since = 0;
+  UnixMillis until = 0;  // 0: no upper bound
+  int limit = 200;
+};
+
+// Who acts and from where, for permissions and the activity log.
+struct Caller {
+  Subject subject;
+  std::string ip;
+  std::string country;
+};
+
+struct FilesOptions {
+  std::int64_t personal_quota_bytes = 10LL * 1024 * 1024 * 1024;
+  std::int64_t space_quota_bytes = 100LL * 1024 * 1024 * 1024;
+  std::int64_t max_file_bytes = 50LL * 1024 * 1024 * 1024;
+  int keep_versions = 10;
+};
+
+struct NewSpace {
+  SpaceKind kind = SpaceKind::team;
+  std::string name;
+  std::int64_t team_id = 0;           // team spaces
+  std::int64_t customer_user_id = 0;  // customer spaces
+  std::int64_t quota_bytes = 0;       // 0: the default
+};
+
+// An accepted upload, decided before any byte is read.
+struct UploadTicket {
+  std::int64_t space_id = 0;
+  std::int64_t parent_id = 0;
+  std::string name;
+  std::string region;
+  std::string object_key;
+  std::int64_t declared_bytes = -1;  // -1: unknown (chunked)
+  std::int64_t max_bytes = 0;        // refuse the body past this
+};
+
+struct Download {
+  Node node;
+  Version version;
+  std::string object_key;
+};
+
+class FilesService final {
+ public:
+  FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock, FilesOptions options = {});
+
+  const FilesOptions& options() const { return options_; }
+  objectstore::ObjectStore& store() { return store_; }
+
+  // Spaces the caller may see; the personal space is made on first call.
+  Result<std::vector<Space>> list_spaces(const Subject& who);
+  Result<Space> get_space(const Subject& who, std::int64_t space_id);
+  Result<Space> create_space(const Caller& caller, const NewSpace& space);
+
+  Result<std::vector<Node>> list_children(const Subject& who, std::int64_t space_id, std::int64_t parent_id);
+  Result<Node> get_node(const Subject& who, std::int64_t node_id);
+  Result<Node> create_folder(const Caller& caller, std::int64_t space_id, std::int64_t parent_id,
+                             std::string_view name);
+
+  // Checks permission, name, lock, size and quota against the declared length; a new
+  // file or, when the name exists, its next version.
+  Result<UploadTicket> begin_upload(const Caller& caller, std::int64_t space_id, std::int64_t parent_id,
+                                    std::string_view name, std::int64_t declared_bytes);
+  // The next version of an existing file.
+  Result<UploadTicket> begin_new_version(const Caller& caller, std::int64_t node_id, std::int64_t declared_bytes);
+  // The object is committed: record it (deduplicated), or remove it and say why.
+  Result<Node> complete_upload(const Caller& caller, const UploadTicket& ticket, const objectstore::ObjectInfo& info,
+                               const std::string& content_type);
+  // The upload ended without an object (cut, refused): forget the key.
+  void abandon_upload(const UploadTicket& ticket);
+
+  // For GET .../content: the version (current when 0) and its object; logs download or preview.
+  Result<Download> open_download(const Caller& caller, std::int64_t node_id, std::int64_t version, bool preview);
+
+  Result<std::vector<Version>> list_versions(const Subject& who, std::int64_t node_id);
+  Result<Node> restore_version(const Caller& caller, std::int64_t node_id, std::int64_t number);
+  Result<Node> rename_or_move(const Caller& caller, std::int64_t node_id, std::optional<std::string> name,
+                              std::optional<std::int64_t> parent_id);
+  // A file with every version, or a folder with everything in it.
+  Result<void> remove(const Caller& caller, std::int64_t node_id);
+
+  Result<Node> lock(const Caller& caller, std::int64_t node_id, std::int64_t seconds);
+  Result<Node> unlock(const Caller& caller, std::int64_t node_id);
+
+  Result<std::vector<Grant>> list_grants(const Subject& who, std::int64_t space_id, std::int64_t node_id);
+  Result<Grant> add_grant(const Caller& caller, std::int64_t space_id, std::int64_t node_id,
+                          const std::string& grantee_kind, std::int64_t grantee_id, FileRole role);
+  Result<void> remove_grant(const Caller& caller, std::int64_t grant_id);
+
+  // Per space (node_id 0) or per file/folder; managers of the space or node only.
+  Result<std::vector<Activity>> activity(const Subject& who, std::int64_t space_id, std::int64_t node_id,
+                                         const ActivityFilter& filter);
+
+  // Removes stored objects that no blob row names (a crash between commit and record);
+  // objects of uploads in flight are kept. Returns how many were removed.
+  Result<std::size_t> collect_garbage();
+
+  // The caller's role on a node (0: on the space root).
+  Result<FileRole> role_on(const Subject& who, std::int64_t space_id, std::int64_t node_id);
+
+ private:
+  void remove_objects(const std::vector<std::string>& keys);
+
+  storage::Database& db_;
+  objectstore::ObjectStore& store_;
+  const Clock& clock_;
+  FilesOptions options_;
+  std::mutex in_flight_mutex_;
+  std::set<std::string> in_flight_;
+};
+
+// Object keys are "<region>/objects/<random>": residency is the key prefix.
+std::string region_prefix(std::string_view region);
+
+}  // namespace meridian::files
