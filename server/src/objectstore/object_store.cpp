@@ -23,6 +23,21 @@ std::string Sha256::hex_digest() {
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
 }
 
+std::string Sha256::save_state() const {
+  std::string out(sizeof(state_->st) * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(&state_->st), sizeof(state_->st));
+  out.pop_back();
+  return out;
+}
+
+bool Sha256::load_state(std::string_view hex) {
+  if (hex.size() != sizeof(state_->st) * 2) return false;
+  std::size_t len = 0;
+  return sodium_hex2bin(reinterpret_cast<unsigned char*>(&state_->st), sizeof(state_->st), hex.data(), hex.size(),
+                        nullptr, &len, nullptr) == 0 &&
+         len == sizeof(state_->st);
+}
+
 bool is_valid_key(std::string_view key) {
   if (key.empty() || key.size() > 512) return false;
   std::size_t start = 0;

@@ -29,6 +29,11 @@ class Sha256 final {
   Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view bytes);
   std::string hex_digest();  // once
+  // The running state as hex, so that a hash can continue in a later request (a
+  // resumable upload); only meaningful to the same build of libsodium.
+  std::string save_state() const;
+  // false when `hex` is not a state saved by save_state().
+  bool load_state(std::string_view hex);
 
  private:
   struct State;
