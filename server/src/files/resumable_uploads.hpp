@@ -1,0 +1,83 @@
+// Resumable uploads (the state behind tus 1.0): an upload is created with its length,
+// then receives PATCHes at its current offset until complete. Bytes are staged on local
+// disk only until a whole part is there; every part goes to the object store as a
+// multipart part (S3 joins them; nothing is reassembled through Meridian). The SHA-256
+// of the whole file continues across requests. A cut PATCH keeps what arrived.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "files/files_service.hpp"
+
+namespace meridian::files {
+
+struct UploadState {
+  std::string token;
+  std::int64_t offset = 0;
+  std::int64_t length = 0;
+  UnixMillis expires_at = 0;
+};
+
+// tus checksum extension: the digest of one PATCH's bytes.
+struct ChunkChecksum {
+  std::string algorithm;  // "sha1" | "sha256"
+  std::string digest;     // raw bytes
+};
+
+// One PATCH request's bytes, in order.
+class UploadPatch {
+ public:
+  virtual ~UploadPatch() = default;
+  virtual Result<void> write(std::string_view chunk) = 0;
+  struct Done {
+    std::int64_t offset = 0;
+    std::optional<Node> file;  // set when this PATCH completed the upload
+  };
+  // invalid_argument "checksum mismatch" discards this PATCH's bytes.
+  virtual Result<Done> finish() = 0;
+};
+
+struct ResumableOptions {
+  std::filesystem::path staging_dir;
+  std::int64_t part_bytes = 8 * 1024 * 1024;
+  UnixMillis ttl_ms = 24LL * 3600 * 1000;
+};
+
+class ResumableUploads final {
+ public:
+  ResumableUploads(storage::Database& db, FilesService& files, const Clock& clock, ResumableOptions options);
+
+  // Checks like a plain upload (permission, name, lock, size, quota) from the length alone.
+  Result<UploadState> create(const Caller& caller, std::int64_t space_id, std::int64_t parent_id, std::string_view name,
+                             std::int64_t length);
+  // Only the user who created an upload sees it; others get not_found.
+  Result<UploadState> status(const Subject& who, std::string_view token);
+  // conflict when `offset` is not the upload's offset or another PATCH is running.
+  Result<std::unique_ptr<UploadPatch>> patch(const Caller& caller, std::string_view token, std::int64_t offset,
+                                             std::optional<ChunkChecksum> checksum);
+  Result<void> terminate(const Subject& who, std::string_view token);
+  // Removes uploads past their expiry (their parts and staging files too).
+  Result<std::size_t> expire();
+
+  const ResumableOptions& options() const { return options_; }
+
+ private:
+  friend class PatchImpl;
+  void release(const std::string& token);
+  void discard(const std::string& token, const std::string& object_key, const std::string& multipart_id);
+
+  storage::Database& db_;
+  FilesService& files_;
+  const Clock& clock_;
+  ResumableOptions options_;
+  std::mutex active_mutex_;
+  std::set<std::string> active_;  // tokens with a PATCH in progress
+};
+
+}  // namespace meridian::files

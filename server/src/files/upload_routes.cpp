@@ -1,0 +1,224 @@
+// tus 1.0 resumable uploads: https://tus.io/protocols/resumable-upload
+#include <sodium.h>
+
+#include <charconv>
+#include <ctime>
+#include <limits>
+#include <map>
+
+#include "files/files_routes.hpp"
+#include "net/streaming.hpp"
+
+namespace meridian::files {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+constexpr const char* kTusVersion = "1.0.0";
+constexpr const char* kUploadsPath = "/api/v1/uploads/";
+
+HttpResponse tus(HttpResponse res) {
+  res.headers.emplace_back("Tus-Resumable", kTusVersion);
+  return res;
+}
+
+HttpResponse tus_error(int status, std::string_view code, std::string_view message) {
+  return tus(HttpResponse::error(status, code, message));
+}
+
+HttpResponse tus_error(const Error& e) {
+  if (e.code == ErrorCode::too_large && e.message.rfind("quota", 0) == 0)
+    return tus_error(413, "quota_exceeded", e.message);
+  return tus(HttpResponse::error(e));
+}
+
+std::string http_date(UnixMillis ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<std::int64_t> parse_length(std::string_view v) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
+// Upload-Metadata: "key base64value,key base64value"
+std::optional<std::map<std::string, std::string>> parse_metadata(std::string_view header) {
+  std::map<std::string, std::string> out;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    auto space = item.find(' ');
+    std::string key(item.substr(0, space));
+    std::string value;
+    if (space != std::string_view::npos) {
+      auto decoded = base64_decode(item.substr(space + 1));
+      if (!decoded) return std::nullopt;
+      value = *decoded;
+    }
+    if (!key.empty()) out[key] = value;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool version_ok(const HttpRequest& req) { return req.header("tus-resumable") == kTusVersion; }
+
+HttpResponse version_refused() {
+  HttpResponse res = tus_error(412, "precondition_failed", "Tus-Resumable must be 1.0.0");
+  res.headers.emplace_back("Tus-Version", kTusVersion);
+  return res;
+}
+
+Caller caller_of(const HttpRequest& req) {
+  Caller c;
+  c.subject = *req.subject;
+  c.ip = req.remote_ip;
+  c.country = req.subject->country;
+  return c;
+}
+
+class PatchSink final : public net::BodySink {
+ public:
+  explicit PatchSink(std::unique_ptr<UploadPatch> patch) : patch_(std::move(patch)) {}
+  std::optional<HttpResponse> write(std::string_view chunk) override {
+    if (auto r = patch_->write(chunk); !r) return tus_error(r.error());
+    return std::nullopt;
+  }
+  HttpResponse finish() override {
+    auto done = patch_->finish();
+    if (!done) {
+      if (done.error().message == "checksum mismatch") return tus_error(460, "checksum_mismatch", "checksum mismatch");
+      return tus_error(done.error());
+    }
+    HttpResponse res = tus(HttpResponse::no_content());
+    res.headers.emplace_back("Upload-Offset", std::to_string(done->offset));
+    if (done->file) res.headers.emplace_back("X-Meridian-File-Id", std::to_string(done->file->id));
+    return res;
+  }
+
+ private:
+  std::unique_ptr<UploadPatch> patch_;
+};
+
+}  // namespace
+
+void add_upload_routes(net::Router& router, ResumableUploads& uploads) {
+  const net::RouteOptions kSmall{net::Auth::required, 0, true};
+
+  router.add("OPTIONS", "/api/v1/uploads",
+             [](HttpRequest&) {
+               HttpResponse res = tus(HttpResponse::no_content());
+               res.headers.emplace_back("Tus-Version", kTusVersion);
+               res.headers.emplace_back("Tus-Extension", "creation,termination,checksum,expiration");
+               res.headers.emplace_back("Tus-Checksum-Algorithm", "sha1,sha256");
+               return res;
+             },
+             {net::Auth::none, 0, false});
+
+  router.add(
+      "POST", "/api/v1/uploads",
+      [&uploads](HttpRequest& req) {
+        if (!version_ok(req)) return version_refused();
+        if (!req.header("upload-defer-length").empty())
+          return tus_error(400, "invalid_argument", "Upload-Defer-Length is not supported");
+        auto length = parse_length(req.header("upload-length"));
+        if (!length) return tus_error(400, "invalid_argument", "Upload-Length is required");
+        auto meta = parse_metadata(req.header("upload-metadata"));
+        if (!meta) return tus_error(400, "invalid_argument", "Upload-Metadata values must be base64");
+        auto space = parse_length((*meta)["space_id"]);
+        auto parent =
+            (*meta)["parent_id"].empty() ? std::optional<std::int64_t>(0) : parse_length((*meta)["parent_id"]);
+        const std::string name = (*meta)["filename"].empty() ? (*meta)["name"] : (*meta)["filename"];
+        if (!space || !parent)
+          return tus_error(400, "invalid_argument", "Upload-Metadata needs space_id (and parent_id)");
+        auto state = uploads.create(caller_of(req), *space, *parent, name, *length);
+        if (!state) return tus_error(state.error());
+        HttpResponse res = tus(HttpResponse::no_content());
+        res.status = 201;
+        res.headers.emplace_back("Location", kUploadsPath + state->token);
+        res.headers.emplace_back("Upload-Expires", http_date(state->expires_at));
+        res.headers.emplace_back("Upload-Offset", "0");
+        return res;
+      },
+      kSmall);
+
+  router.add(
+      "HEAD", "/api/v1/uploads/{token}",
+      [&uploads](HttpRequest& req) {
+        if (!version_ok(req)) return version_refused();
+        auto state = uploads.status(*req.subject, req.path_param("token"));
+        if (!state) return tus_error(state.error());
+        HttpResponse res = tus(HttpResponse::no_content());
+        res.status = 200;
+        res.content_type.clear();
+        res.headers.emplace_back("Upload-Offset", std::to_string(state->offset));
+        res.headers.emplace_back("Upload-Length", std::to_string(state->length));
+        res.headers.emplace_back("Upload-Expires", http_date(state->expires_at));
+        res.headers.emplace_back("Cache-Control", "no-store");
+        return res;
+      },
+      kSmall);
+
+  net::RouteOptions patch_options{net::Auth::required,
+                                  static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()), true};
+  router.add_streaming(
+      "PATCH", "/api/v1/uploads/{token}",
+      [&uploads](HttpRequest& req) {
+        if (!version_ok(req)) return net::answer_now(version_refused());
+        if (req.header("content-type") != "application/offset+octet-stream")
+          return net::answer_now(
+              tus_error(415, "unsupported_media_type", "Content-Type must be application/offset+octet-stream"));
+        auto offset = parse_length(req.header("upload-offset"));
+        if (!offset) return net::answer_now(tus_error(400, "invalid_argument", "Upload-Offset is required"));
+        std::optional<ChunkChecksum> checksum;
+        if (auto header = req.header("upload-checksum"); !header.empty()) {
+          auto space = header.find(' ');
+          ChunkChecksum c;
+          c.algorithm = std::string(header.substr(0, space));
+          if (c.algorithm != "sha1" && c.algorithm != "sha256")
+            return net::answer_now(tus_error(400, "invalid_argument", "checksum algorithm must be sha1 or sha256"));
+          auto digest = space == std::string_view::npos ? std::nullopt : base64_decode(header.substr(space + 1));
+          if (!digest)
+            return net::answer_now(tus_error(400, "invalid_argument", "Upload-Checksum digest must be base64"));
+          c.digest = *digest;
+          checksum = std::move(c);
+        }
+        auto patch = uploads.patch(caller_of(req), req.path_param("token"), *offset, std::move(checksum));
+        if (!patch) return net::answer_now(tus_error(patch.error()));
+        net::BodyStart start;
+        start.sink = std::make_unique<PatchSink>(std::move(patch.value()));
+        return start;
+      },
+      patch_options);
+
+  router.add(
+      "DELETE", "/api/v1/uploads/{token}",
+      [&uploads](HttpRequest& req) {
+        if (!version_ok(req)) return version_refused();
+        if (auto r = uploads.terminate(*req.subject, req.path_param("token")); !r) return tus_error(r.error());
+        return tus(HttpResponse::no_content());
+      },
+      kSmall);
+}
+
+}  // namespace meridian::files
