@@ -126,6 +126,12 @@ int run(const Config& c) {
   files_options.keep_versions = c.files_keep_versions;
   files::FilesService files_service(*db, *objects, clock, files_options);
   files::add_files_routes(router, files_service);
+  files::ResumableOptions resumable_options;
+  resumable_options.staging_dir = std::filesystem::path(c.data_dir) / "uploads";
+  files::ResumableUploads resumable(*db, files_service, clock, resumable_options);
+  files::add_upload_routes(router, resumable);
+  files::ShareLinks share_links(*db, files_service, toggles, hasher, clock);
+  files::add_link_routes(router, share_links);
 
   net::Metrics metrics;
   net::ServerOptions options;

@@ -81,6 +81,23 @@ boost::json::object to_json(const Activity& a) {
                              {"country", a.country}, {"at", a.at}};
 }
 
+boost::json::object to_json(const Link& l) {
+  boost::json::object o{{"id", l.id},
+                        {"node_id", l.node_id},
+                        {"created_by", l.created_by},
+                        {"has_password", l.has_password},
+                        {"expires_at", l.expires_at},
+                        {"max_downloads", l.max_downloads},
+                        {"download_count", l.download_count},
+                        {"revoked", l.revoked_at != 0},
+                        {"created_at", l.created_at}};
+  if (!l.token.empty()) {
+    o["token"] = l.token;
+    o["url"] = "/api/v1/public/links/" + l.token + "/content";
+  }
+  return o;
+}
+
 template <class T>
 boost::json::array to_json_array(const std::vector<T>& items) {
   boost::json::array out;
@@ -243,7 +260,108 @@ Result<ActivityFilter> filter_from(const HttpRequest& req) {
   return f;
 }
 
+// Serves a version with the safe-preview rules (shared by files and share links).
+HttpResponse serve_download(const HttpRequest& req, objectstore::ObjectStore& store, const Download& d,
+                            bool wants_inline) {
+  net::ContentInfo info;
+  info.size = static_cast<std::uint64_t>(d.version.size);
+  info.etag = "\"" + d.version.sha256 + "\"";
+  info.filename = d.node.name;
+  info.content_security_policy = kContentCsp;
+  // Inline only for types a browser renders without running scripts; HTML, SVG and
+  // everything else is an attachment typed so that no browser renders it here.
+  const std::string& type = d.version.content_type;
+  if (wants_inline && is_safe_inline(type)) {
+    info.disposition = net::Disposition::inline_;
+    info.content_type = type.rfind("text/", 0) == 0 ? "text/plain; charset=utf-8" : type;
+  } else {
+    info.disposition = net::Disposition::attachment;
+    info.content_type = is_safe_inline(type) ? type : "application/octet-stream";
+  }
+  const std::string key = d.object_key;
+  return net::serve_content(
+      req, info, [&store, key](std::uint64_t offset, std::uint64_t length) { return store.get(key, offset, length); });
+}
+
 }  // namespace
+
+void add_link_routes(net::Router& router, ShareLinks& links) {
+  const net::RouteOptions kSmall{net::Auth::required, 64 * 1024, true};
+  const net::RouteOptions kPublic{net::Auth::none, 0, true};
+
+  router.add(
+      "POST", "/api/v1/files/{id}/links",
+      [&links](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"));
+        if (!id) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body, true);
+        if (!body) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"expires_at", "password", "max_downloads"}); !r)
+          return HttpResponse::error(r.error());
+        auto expires = json::optional_int(*body, "expires_at");
+        auto password = json::optional_string(*body, "password", 256);
+        auto max = json::optional_int(*body, "max_downloads");
+        if (!expires) return HttpResponse::error(expires.error());
+        if (!password) return HttpResponse::error(password.error());
+        if (!max) return HttpResponse::error(max.error());
+        NewLink spec;
+        spec.expires_at = expires->value_or(0);
+        spec.password = *password;
+        spec.max_downloads = max->value_or(0);
+        auto link = links.create(caller_of(req), *id, spec);
+        if (!link) return HttpResponse::error(link.error());
+        return ok_json(201, to_json(*link));
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/files/{id}/links",
+      [&links](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"));
+        if (!id) return HttpResponse::error(id.error());
+        auto items = links.list(*req.subject, *id);
+        if (!items) return HttpResponse::error(items.error());
+        return ok_json(200, boost::json::object{{"items", to_json_array(*items)}});
+      },
+      kSmall);
+
+  router.add(
+      "DELETE", "/api/v1/links/{id}",
+      [&links](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"));
+        if (!id) return HttpResponse::error(id.error());
+        if (auto r = links.revoke(caller_of(req), *id); !r) return HttpResponse::error(r.error());
+        return HttpResponse::no_content();
+      },
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/public/links/{token}",
+      [&links](HttpRequest& req) {
+        auto p = links.preview(req.path_param("token"), req.header("x-link-password"));
+        if (!p) return HttpResponse::error(p.error());
+        boost::json::object o{{"needs_password", p->needs_password}};
+        if (!p->name.empty()) {
+          o["name"] = p->name;
+          o["size"] = p->size;
+          o["content_type"] = p->content_type;
+        }
+        return ok_json(200, o);
+      },
+      kPublic);
+
+  router.add(
+      "GET", "/api/v1/public/links/{token}/content",
+      [&links](HttpRequest& req) {
+        // A download counts once: a Range that does not start at 0 continues one.
+        auto range = req.header("range");
+        const bool counts = range.empty() || range.rfind("bytes=0-", 0) == 0;
+        auto d = links.open(req.path_param("token"), req.header("x-link-password"), req.remote_ip, counts);
+        if (!d) return HttpResponse::error(d.error());
+        return serve_download(req, links.store(), *d, false);
+      },
+      kPublic);
+}
 
 void add_files_routes(net::Router& router, FilesService& files) {
   const net::RouteOptions kSmall{net::Auth::required, 64 * 1024, true};
@@ -381,26 +499,7 @@ void add_files_routes(net::Router& router, FilesService& files) {
         const bool wants_inline = req.query_param("inline").value_or("") == "1";
         auto download = files.open_download(caller_of(req), *id, *version, wants_inline);
         if (!download) return HttpResponse::error(download.error());
-        net::ContentInfo info;
-        info.size = static_cast<std::uint64_t>(download->version.size);
-        info.etag = "\"" + download->version.sha256 + "\"";
-        info.filename = download->node.name;
-        info.content_security_policy = kContentCsp;
-        // Inline only for types a browser renders without running scripts; HTML, SVG and
-        // everything else is an attachment typed so that no browser renders it here.
-        const std::string& type = download->version.content_type;
-        if (wants_inline && is_safe_inline(type)) {
-          info.disposition = net::Disposition::inline_;
-          info.content_type = type.rfind("text/", 0) == 0 ? "text/plain; charset=utf-8" : type;
-        } else {
-          info.disposition = net::Disposition::attachment;
-          info.content_type = is_safe_inline(type) ? type : "application/octet-stream";
-        }
-        auto& store = files.store();
-        const std::string key = download->object_key;
-        return net::serve_content(req, info, [&store, key](std::uint64_t offset, std::uint64_t length) {
-          return store.get(key, offset, length);
-        });
+        return serve_download(req, files.store(), *download, wants_inline);
       },
       kSmall);
 

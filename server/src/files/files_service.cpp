@@ -706,6 +706,33 @@ Result<Download> FilesService::open_download(const Caller& caller, std::int64_t 
   });
 }
 
+Result<Download> FilesService::open_current(std::int64_t node_id) {
+  return storage::read_value<Download>(db_, [&](Session& s) -> Result<Download> {
+    auto node = load_node(s, node_id);
+    if (!node) return node.error();
+    if (node->is_folder) return make_error(ErrorCode::invalid_argument, "a folder has no content");
+    auto rows = s.query(
+        "SELECT v.number, v.size, v.content_type, b.sha256, v.created_by, v.created_at, b.object_key "
+        "FROM file_nodes n JOIN file_versions v ON v.id = n.current_version_id JOIN file_blobs b ON b.id = v.blob_id "
+        "WHERE n.id = ?",
+        {node_id});
+    if (!rows) return rows.error();
+    if (rows->empty()) return not_found();
+    const auto& r = rows->front();
+    Download d;
+    d.node = *node;
+    d.version.number = r.integer(0);
+    d.version.size = r.integer(1);
+    d.version.content_type = r.text(2);
+    d.version.sha256 = r.text(3);
+    d.version.created_by = r.integer(4);
+    d.version.created_at = r.integer(5);
+    d.version.current = true;
+    d.object_key = r.text(6);
+    return d;
+  });
+}
+
 Result<std::vector<Version>> FilesService::list_versions(const Subject& who, std::int64_t node_id) {
   auto node = get_node(who, node_id);
   if (!node) return node.error();

@@ -171,6 +171,10 @@ class FilesService final {
   // For GET .../content: the version (current when 0) and its object; logs download or preview.
   Result<Download> open_download(const Caller& caller, std::int64_t node_id, std::int64_t version, bool preview);
 
+  // The current version for a share link (the link was checked by ShareLinks; no
+  // subject, no activity entry here).
+  Result<Download> open_current(std::int64_t node_id);
+
   Result<std::vector<Version>> list_versions(const Subject& who, std::int64_t node_id);
   Result<Node> restore_version(const Caller& caller, std::int64_t node_id, std::int64_t number);
   Result<Node> rename_or_move(const Caller& caller, std::int64_t node_id, std::optional<std::string> name,

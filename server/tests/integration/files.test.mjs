@@ -218,6 +218,61 @@ describe('files', () => {
     assert.equal((await api(server, 'GET', `/api/v1/spaces/${anaSpace.id}/activity`, { token: ben.token })).status, 404);
   });
 
+  it('share links: password, download limit, expiry, revocation and the country toggle', async () => {
+    const file = await upload(server, ana.token, anaSpace.id, 'linked.txt', Buffer.from('for outsiders'));
+    assert.equal(file.status, 201);
+    const made = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, {
+      token: ana.token,
+      body: { password: 'open sesame', max_downloads: 1 },
+    });
+    assert.equal(made.status, 201, made.text);
+    const url = made.json.url;
+    const anon = (headers = {}) => fetch(server.base + url, { headers });
+    assert.equal((await anon()).status, 401);
+    assert.equal((await anon({ 'x-link-password': 'wrong password' })).status, 403);
+    const ok = await anon({ 'x-link-password': 'open sesame' });
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), 'for outsiders');
+    assert.match(ok.headers.get('content-disposition'), /^attachment/);
+    assert.equal((await anon({ 'x-link-password': 'open sesame' })).status, 403); // limit reached
+
+    const revocable = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, { token: ana.token, body: {} });
+    assert.equal((await fetch(server.base + revocable.json.url)).status, 200);
+    assert.equal((await api(server, 'DELETE', `/api/v1/links/${revocable.json.id}`, { token: ana.token })).status, 204);
+    assert.equal((await fetch(server.base + revocable.json.url)).status, 404);
+
+    const expired = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, {
+      token: ana.token,
+      body: { expires_at: Date.now() + 500 },
+    });
+    assert.equal(expired.status, 201);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal((await fetch(server.base + expired.json.url)).status, 404);
+
+    // Ben is a viewer only: he may not make links.
+    const viewer = await api(server, 'POST', `/api/v1/files/${file.json.id}/grants`, {
+      token: ana.token,
+      body: { grantee_kind: 'user', grantee_id: ben.user.id, role: 'viewer' },
+    });
+    assert.equal(viewer.status, 201);
+    assert.equal((await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, { token: ben.token, body: {} })).status, 403);
+
+    // Links off in Portugal (Ana's country): new links refused, existing ones stop.
+    const open = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, { token: ana.token, body: {} });
+    const off = await api(server, 'PUT', '/api/v1/admin/feature-toggles/files.external_links', {
+      token: admin,
+      body: { countries: { PT: false } },
+    });
+    assert.equal(off.status, 200, off.text);
+    // A change applies at once on the node that made it.
+    assert.equal((await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, { token: ana.token, body: {} })).status, 403);
+    assert.equal((await fetch(server.base + open.json.url)).status, 403);
+
+    const activity = await api(server, 'GET', `/api/v1/files/${file.json.id}/activity?action=link_use`, { token: ana.token });
+    assert.ok(activity.json.items.length >= 2);
+    assert.ok(activity.json.items.every((a) => a.link_id > 0 && a.ip === '127.0.0.1'));
+  });
+
   it('a customer sees only their customer space', async () => {
     const carlsSpace = await api(server, 'POST', '/api/v1/spaces', {
       token: ana.token,

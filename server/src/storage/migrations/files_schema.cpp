@@ -80,6 +80,44 @@ CREATE TABLE file_activity (
 CREATE INDEX file_activity_space ON file_activity(space_id, id);
 CREATE INDEX file_activity_node ON file_activity(node_id, id);
 )sql"},
+    {21, "files_resumable_uploads", R"sql(
+CREATE TABLE file_uploads (
+  id {{ID}},
+  token TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  space_id BIGINT NOT NULL REFERENCES file_spaces(id),
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  multipart_id TEXT NOT NULL DEFAULT '',
+  length BIGINT NOT NULL,
+  upload_offset BIGINT NOT NULL DEFAULT 0,
+  parts_bytes BIGINT NOT NULL DEFAULT 0,
+  part_etags TEXT NOT NULL DEFAULT '',
+  hash_state TEXT NOT NULL DEFAULT '',
+  expires_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX file_uploads_expiry ON file_uploads(expires_at);
+)sql"},
+    {22, "files_share_links", R"sql(
+CREATE TABLE file_links (
+  id {{ID}},
+  token_hash TEXT NOT NULL UNIQUE,
+  space_id BIGINT NOT NULL REFERENCES file_spaces(id),
+  node_id BIGINT NOT NULL REFERENCES file_nodes(id),
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  creator_country TEXT NOT NULL,
+  password_hash TEXT NOT NULL DEFAULT '',
+  expires_at BIGINT NOT NULL DEFAULT 0,
+  max_downloads BIGINT NOT NULL DEFAULT 0,
+  download_count BIGINT NOT NULL DEFAULT 0,
+  revoked_at BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX file_links_node ON file_links(node_id);
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,215 @@
+#include "files/share_links.hpp"
+
+#include <cctype>
+
+#include "core/random.hpp"
+
+namespace meridian::files {
+namespace {
+
+using storage::Session;
+
+// One answer for unknown, revoked and expired links: a visitor learns nothing more.
+Error gone() { return make_error(ErrorCode::not_found, "this link does not exist or has expired"); }
+
+constexpr const char* kLinkColumns =
+    "id, node_id, created_by, password_hash, expires_at, max_downloads, download_count, revoked_at, created_at, "
+    "space_id, creator_country";
+
+struct Row {
+  Link link;
+  std::string password_hash;
+  std::int64_t space_id = 0;
+  std::string creator_country;
+};
+
+Row row_from(const storage::Row& r) {
+  Row out;
+  out.link.id = r.integer(0);
+  out.link.node_id = r.integer(1);
+  out.link.created_by = r.integer(2);
+  out.password_hash = r.text(3);
+  out.link.has_password = !out.password_hash.empty();
+  out.link.expires_at = r.integer(4);
+  out.link.max_downloads = r.integer(5);
+  out.link.download_count = r.integer(6);
+  out.link.revoked_at = r.integer(7);
+  out.link.created_at = r.integer(8);
+  out.space_id = r.integer(9);
+  out.creator_country = r.text(10);
+  return out;
+}
+
+Result<void> log_link(Session& s, std::int64_t space_id, std::int64_t node_id, std::int64_t actor, std::int64_t link,
+                      std::string_view action, std::string detail, const std::string& ip, const std::string& country,
+                      UnixMillis at) {
+  auto r = s.execute(
+      "INSERT INTO file_activity (space_id, node_id, actor_user_id, link_id, action, detail, ip, country, at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {space_id, node_id, actor, link, std::string(action), std::move(detail), ip, country, at});
+  if (!r) return r.error();
+  return {};
+}
+
+}  // namespace
+
+struct ShareLinks::Checked {
+  Row row;
+};
+
+ShareLinks::ShareLinks(storage::Database& db, FilesService& files, region::FeatureToggles& toggles,
+                       const identity::PasswordHasher& hasher, const Clock& clock)
+    : db_(db), files_(files), toggles_(toggles), hasher_(hasher), clock_(clock) {}
+
+Result<Link> ShareLinks::create(const Caller& caller, std::int64_t node_id, const NewLink& spec) {
+  auto node = files_.get_node(caller.subject, node_id);
+  if (!node) return node.error();
+  if (node->is_folder) return make_error(ErrorCode::invalid_argument, "links are for files, not folders");
+  if (node->role < FileRole::manager) return make_error(ErrorCode::forbidden, "only managers may share links");
+  auto allowed = toggles_.enabled(kExternalLinksFeature, caller.subject.country);
+  if (!allowed) return allowed.error();
+  if (!*allowed) return make_error(ErrorCode::forbidden, "external links are turned off in your country");
+  const auto now = clock_.now_ms();
+  if (spec.expires_at != 0 && spec.expires_at <= now)
+    return make_error(ErrorCode::invalid_argument, "expires_at must be in the future");
+  if (spec.max_downloads < 0) return make_error(ErrorCode::invalid_argument, "max_downloads must be 0 or more");
+  std::string password_hash;
+  if (spec.password) {
+    std::string why;
+    if (!identity::password_acceptable(*spec.password, why)) return make_error(ErrorCode::invalid_argument, why);
+    password_hash = hasher_.hash(*spec.password);
+  }
+  Link link;
+  link.token = random_token(32);
+  return storage::write_value<Link>(db_, [&](Session& s) -> Result<Link> {
+    auto rows = s.query(
+        "INSERT INTO file_links (token_hash, space_id, node_id, created_by, creator_country, password_hash, "
+        "expires_at, "
+        "max_downloads, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {sha256_hex(link.token), node->space_id, node_id, caller.subject.user_id, caller.subject.country, password_hash,
+         spec.expires_at, spec.max_downloads, now});
+    if (!rows) return rows.error();
+    link.id = rows->front().integer(0);
+    link.node_id = node_id;
+    link.created_by = caller.subject.user_id;
+    link.has_password = !password_hash.empty();
+    link.expires_at = spec.expires_at;
+    link.max_downloads = spec.max_downloads;
+    link.created_at = now;
+    std::string detail = "link " + std::to_string(link.id);
+    if (link.has_password) detail += ", password";
+    if (link.expires_at) detail += ", expires";
+    if (link.max_downloads) detail += ", max " + std::to_string(link.max_downloads);
+    MERIDIAN_TRY(log_link(s, node->space_id, node_id, caller.subject.user_id, link.id, "link_create", detail, caller.ip,
+                          caller.country, now));
+    return link;
+  });
+}
+
+Result<std::vector<Link>> ShareLinks::list(const Subject& who, std::int64_t node_id) {
+  auto node = files_.get_node(who, node_id);
+  if (!node) return node.error();
+  if (node->role < FileRole::manager) return make_error(ErrorCode::forbidden, "only managers see links");
+  return storage::read_value<std::vector<Link>>(db_, [&](Session& s) -> Result<std::vector<Link>> {
+    auto rows =
+        s.query(std::string("SELECT ") + kLinkColumns + " FROM file_links WHERE node_id = ? ORDER BY id", {node_id});
+    if (!rows) return rows.error();
+    std::vector<Link> out;
+    for (const auto& r : *rows) out.push_back(row_from(r).link);
+    return out;
+  });
+}
+
+Result<void> ShareLinks::revoke(const Caller& caller, std::int64_t link_id) {
+  auto found = storage::read_value<std::int64_t>(db_, [&](Session& s) -> Result<std::int64_t> {
+    auto rows = s.query("SELECT node_id FROM file_links WHERE id = ?", {link_id});
+    if (!rows) return rows.error();
+    if (rows->empty()) return make_error(ErrorCode::not_found, "no such link");
+    return rows->front().integer(0);
+  });
+  if (!found) return found.error();
+  auto node = files_.get_node(caller.subject, *found);
+  if (!node) return make_error(ErrorCode::not_found, "no such link");
+  if (node->role < FileRole::manager) return make_error(ErrorCode::forbidden, "only managers may revoke links");
+  const auto now = clock_.now_ms();
+  return db_.write([&](Session& s) -> Result<void> {
+    auto upd = s.execute("UPDATE file_links SET revoked_at = ? WHERE id = ? AND revoked_at = 0", {now, link_id});
+    if (!upd) return upd.error();
+    return log_link(s, node->space_id, node->id, caller.subject.user_id, link_id, "link_revoke", "", caller.ip,
+                    caller.country, now);
+  });
+}
+
+Result<ShareLinks::Checked> ShareLinks::check(std::string_view token, std::string_view password) {
+  if (token.empty() || token.size() > 100) return gone();
+  auto row = storage::read_value<std::optional<Row>>(db_, [&](Session& s) -> Result<std::optional<Row>> {
+    auto rows =
+        s.query(std::string("SELECT ") + kLinkColumns + " FROM file_links WHERE token_hash = ?", {sha256_hex(token)});
+    if (!rows) return rows.error();
+    if (rows->empty()) return std::optional<Row>{};
+    return std::optional<Row>(row_from(rows->front()));
+  });
+  if (!row) return row.error();
+  if (!*row) return gone();
+  const auto now = clock_.now_ms();
+  const Row& r = **row;
+  if (r.link.revoked_at != 0 || (r.link.expires_at != 0 && r.link.expires_at <= now)) return gone();
+  if (r.link.max_downloads != 0 && r.link.download_count >= r.link.max_downloads)
+    return make_error(ErrorCode::forbidden, "this link's download limit is reached");
+  auto allowed = toggles_.enabled(kExternalLinksFeature, r.creator_country);
+  if (!allowed) return allowed.error();
+  if (!*allowed) return make_error(ErrorCode::forbidden, "external links are turned off for this link");
+  if (!r.password_hash.empty()) {
+    if (password.empty()) return make_error(ErrorCode::unauthenticated, "this link needs a password");
+    if (!hasher_.verify(r.password_hash, password)) return make_error(ErrorCode::forbidden, "wrong password");
+  }
+  return Checked{**row};
+}
+
+Result<LinkPreview> ShareLinks::preview(std::string_view token, std::string_view password) {
+  auto checked = check(token, password);
+  if (!checked) {
+    // Before the password: say that one is needed, and nothing else.
+    if (checked.error().code == ErrorCode::unauthenticated) {
+      LinkPreview p;
+      p.needs_password = true;
+      return p;
+    }
+    return checked.error();
+  }
+  auto d = files_.open_current(checked->row.link.node_id);
+  if (!d) return gone();
+  LinkPreview p;
+  p.name = d->node.name;
+  p.size = d->version.size;
+  p.content_type = d->version.content_type;
+  p.needs_password = checked->row.link.has_password;
+  return p;
+}
+
+Result<Download> ShareLinks::open(std::string_view token, std::string_view password, const std::string& ip,
+                                  bool counts) {
+  auto checked = check(token, password);
+  if (!checked) return checked.error();
+  const Row& r = checked->row;
+  const auto now = clock_.now_ms();
+  auto used = db_.write([&](Session& s) -> Result<void> {
+    if (counts) {
+      // Atomic: two visitors racing for the last download do not both get it.
+      auto upd = s.execute(
+          "UPDATE file_links SET download_count = download_count + 1 WHERE id = ? AND revoked_at = 0 AND "
+          "(max_downloads = 0 OR download_count < max_downloads)",
+          {r.link.id});
+      if (!upd) return upd.error();
+      if (*upd == 0) return make_error(ErrorCode::forbidden, "this link's download limit is reached");
+    }
+    return log_link(s, r.space_id, r.link.node_id, 0, r.link.id, "link_use", counts ? "download" : "range", ip, "",
+                    now);
+  });
+  if (!used) return used.error();
+  auto d = files_.open_current(r.link.node_id);
+  if (!d) return gone();
+  return d;
+}
+
+}  // namespace meridian::files

@@ -1,0 +1,182 @@
+#include "files/share_links.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/random.hpp"
+#include "identity/identity_service.hpp"
+#include "objectstore/local_disk_store.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::files {
+namespace {
+namespace fs = std::filesystem;
+
+class ShareLinksTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    root_ = fs::temp_directory_path() / ("meridian-links-" + std::to_string(::getpid()) + "-" + random_token(6));
+    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
+    files_ = std::make_unique<FilesService>(*db_, *store_, clock_);
+    links_ = std::make_unique<ShareLinks>(*db_, *files_, *toggles_, hasher_, clock_);
+    ana_ = person("ana", "PT");
+    ben_ = person("ben", "DE");
+    auto spaces = files_->list_spaces(ana_.subject);
+    space_ = spaces->front().id;
+    auto ticket = files_->begin_upload(ana_, space_, 0, "offer.txt", 11);
+    auto writer = store_->put(ticket->object_key);
+    ASSERT_TRUE((*writer)->write("hello world").ok());
+    auto info = (*writer)->commit();
+    auto node = files_->complete_upload(ana_, *ticket, *info, "text/plain");
+    ASSERT_TRUE(node.ok());
+    file_ = node->id;
+  }
+  void TearDown() override {
+    links_.reset();
+    files_.reset();
+    store_.reset();
+    fs::remove_all(root_);
+  }
+
+  Caller person(const std::string& name, const std::string& country) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = UserKind::employee;
+    u.country = country;
+    u.time_zone = "Europe/Lisbon";
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok());
+    Caller c;
+    c.subject.user_id = created->id;
+    c.subject.kind = UserKind::employee;
+    c.subject.region = created->region;
+    c.subject.country = created->country;
+    c.ip = "198.51.100.1";
+    c.country = country;
+    return c;
+  }
+
+  void set_links_in(const std::string& country, bool on) {
+    region::ToggleChange change;
+    change.countries.emplace_back(country, on);
+    ASSERT_TRUE(toggles_->change(audit::Actor{}, kExternalLinksFeature, change).ok());
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  std::unique_ptr<storage::Database> db_;
+  fs::path root_;
+  std::unique_ptr<objectstore::LocalDiskStore> store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<region::FeatureToggles> toggles_;
+  std::unique_ptr<FilesService> files_;
+  std::unique_ptr<ShareLinks> links_;
+  Caller ana_, ben_;
+  std::int64_t space_ = 0;
+  std::int64_t file_ = 0;
+};
+
+TEST_P(ShareLinksTest, ALinkOpensTheFileAndIsLogged) {
+  auto link = links_->create(ana_, file_, {});
+  ASSERT_TRUE(link.ok()) << link.error().message;
+  EXPECT_EQ(link->token.size(), 43u);
+  auto d = links_->open(link->token, "", "203.0.113.9", true);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->node.name, "offer.txt");
+  auto log = files_->activity(ana_.subject, space_, file_, {});
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)[0].action, "link_use");
+  EXPECT_EQ((*log)[0].link_id, link->id);
+  EXPECT_EQ((*log)[0].ip, "203.0.113.9");
+  EXPECT_EQ((*log)[1].action, "link_create");
+  EXPECT_EQ(links_->open("not-a-token", "", "x", true).error().code, ErrorCode::not_found);
+}
+
+TEST_P(ShareLinksTest, OnlyManagersMayCreateListOrRevoke) {
+  auto g = files_->add_grant(ana_, space_, file_, "user", ben_.subject.user_id, FileRole::editor);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(links_->create(ben_, file_, {}).error().code, ErrorCode::forbidden);
+  auto link = links_->create(ana_, file_, {});
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(links_->list(ben_.subject, file_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(links_->revoke(ben_, link->id).error().code, ErrorCode::forbidden);
+  auto eve = person("eve", "PT");
+  EXPECT_EQ(links_->create(eve, file_, {}).error().code, ErrorCode::not_found);
+}
+
+TEST_P(ShareLinksTest, ExpiredAndRevokedLinksAreGone) {
+  NewLink spec;
+  spec.expires_at = clock_.now_ms() + 60'000;
+  auto expiring = links_->create(ana_, file_, spec);
+  auto revoked = links_->create(ana_, file_, {});
+  ASSERT_TRUE(expiring.ok() && revoked.ok());
+  EXPECT_TRUE(links_->open(expiring->token, "", "x", true).ok());
+  clock_.advance_ms(60'001);
+  EXPECT_EQ(links_->open(expiring->token, "", "x", true).error().code, ErrorCode::not_found);
+  ASSERT_TRUE(links_->revoke(ana_, revoked->id).ok());
+  EXPECT_EQ(links_->open(revoked->token, "", "x", true).error().code, ErrorCode::not_found);
+  spec.expires_at = clock_.now_ms() - 1;
+  EXPECT_EQ(links_->create(ana_, file_, spec).error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(ShareLinksTest, APasswordIsNeededAndChecked) {
+  NewLink spec;
+  spec.password = "correct horse";
+  auto link = links_->create(ana_, file_, spec);
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(links_->open(link->token, "", "x", true).error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(links_->open(link->token, "wrong password", "x", true).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(links_->open(link->token, "correct horse", "x", true).ok());
+  auto preview = links_->preview(link->token, "");
+  ASSERT_TRUE(preview.ok());
+  EXPECT_TRUE(preview->needs_password);
+  EXPECT_TRUE(preview->name.empty());  // nothing about the file before the password
+  spec.password = "short";
+  EXPECT_EQ(links_->create(ana_, file_, spec).error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(ShareLinksTest, TheDownloadLimitHolds) {
+  NewLink spec;
+  spec.max_downloads = 2;
+  auto link = links_->create(ana_, file_, spec);
+  ASSERT_TRUE(link.ok());
+  EXPECT_TRUE(links_->open(link->token, "", "x", true).ok());
+  EXPECT_TRUE(links_->open(link->token, "", "x", false).ok());  // a Range continuing one
+  EXPECT_TRUE(links_->open(link->token, "", "x", true).ok());
+  auto third = links_->open(link->token, "", "x", true);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::forbidden);
+  EXPECT_EQ((*links_->list(ana_.subject, file_))[0].download_count, 2);
+}
+
+TEST_P(ShareLinksTest, TheCountryToggleIsEnforcedOnCreationAndOnUse) {
+  auto link = links_->create(ana_, file_, {});
+  ASSERT_TRUE(link.ok());
+  set_links_in("PT", false);
+  auto refused = links_->create(ana_, file_, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(links_->open(link->token, "", "x", true).error().code, ErrorCode::forbidden);
+  // A manager in a country where links are on may still make them.
+  ASSERT_TRUE(files_->add_grant(ana_, space_, file_, "user", ben_.subject.user_id, FileRole::manager).ok());
+  EXPECT_TRUE(links_->create(ben_, file_, {}).ok());
+  set_links_in("PT", true);
+  EXPECT_TRUE(links_->open(link->token, "", "x", true).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, ShareLinksTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
+
+}  // namespace
+}  // namespace meridian::files
