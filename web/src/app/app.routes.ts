@@ -37,6 +37,11 @@ export const routes: Routes = [
         loadComponent: () => import('./meetings/meetings-page').then((m) => m.MeetingsPage),
       },
       {
+        path: 'files',
+        title: 'Files · Meridian',
+        loadComponent: () => import('./files/files-page').then((m) => m.FilesPage),
+      },
+      {
         path: 'admin',
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),
