@@ -6,6 +6,7 @@ import { API_BASE } from '../core/api-client';
 import { errorMessage } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { formatLocalDayTime } from '../core/local-time';
+import { ChatStore } from './chat-store';
 
 export interface SearchHit {
   kind: 'message' | 'note';
@@ -60,7 +61,7 @@ export function snippetParts(snippet: string): { text: string; match: boolean }[
       }
       @for (hit of hits(); track $index) {
         <a class="hit" [routerLink]="['/chat', hit.conversation.id]" [queryParams]="hit.seq ? { seq: hit.seq } : {}" data-testid="search-hit">
-          <span class="where">{{ hit.conversation.name || 'Direct message' }} · {{ hit.author.display_name }} · {{ when(hit.created_at) }}@if (hit.kind === 'note') { · internal note }</span>
+          <span class="where">{{ where(hit) }} · {{ hit.author.display_name }} · {{ when(hit.created_at) }}@if (hit.kind === 'note') { · internal note }</span>
           <span class="snippet">@for (part of parts(hit); track $index) {@if (part.match) {<mark>{{ part.text }}</mark>} @else {{{ part.text }}}}</span>
         </a>
       }
@@ -86,6 +87,7 @@ export function snippetParts(snippet: string): { text: string; match: boolean }[
 export class SearchPage {
   private readonly http = inject(HttpClient);
   private readonly session = inject(SessionStore);
+  private readonly chat = inject(ChatStore);
   private readonly box = viewChild<ElementRef<HTMLInputElement>>('box');
 
   protected readonly query = signal('');
@@ -96,6 +98,12 @@ export class SearchPage {
 
   constructor() {
     afterNextRender(() => this.box()?.nativeElement.focus());
+  }
+
+  /** The conversation as the sidebar names it ("Ana Silva" for a DM), else its name. */
+  protected where(hit: SearchHit): string {
+    const known = this.chat.conversations().find((c) => c.id === hit.conversation.id);
+    return known ? this.chat.titleOf(known) : hit.conversation.name || 'Direct message';
   }
 
   protected parts(hit: SearchHit) {
