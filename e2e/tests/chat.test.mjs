@@ -115,6 +115,7 @@ describe('two employees chat in a direct message', () => {
     await item.getByTestId('unread-badge').waitFor();
     assert.equal((await item.getByTestId('unread-badge').innerText()).trim(), '1');
     assert.match(await item.getAttribute('class'), /unread/);
+    assert.equal((await pageB.getByTestId('nav-chat-unread').innerText()).trim(), '1', 'the top navigation counts it too');
 
     await item.click();
     const received = pageB.locator('[data-testid="message"]').last();
@@ -123,6 +124,7 @@ describe('two employees chat in a direct message', () => {
     assert.equal(await received.getByTestId('message-author').innerText(), alice.name);
     assert.equal(await pageB.locator('script:text("alert(1)")').count(), 0);
     await item.getByTestId('unread-badge').waitFor({ state: 'detached' });
+    await pageB.getByTestId('nav-chat-unread').waitFor({ state: 'detached' });
     // A sees that B has read it ("seen" in direct conversations).
     await pageA.locator('[data-testid="message"]').last().getByTestId('message-seen').waitFor();
   });

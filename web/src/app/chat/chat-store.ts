@@ -1,9 +1,10 @@
-import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { ChatMessage, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
+import { ChatUnread } from './chat-unread';
 
 /** Whether the person can see the page right now; a token so tests can decide. */
 export const PAGE_VISIBLE = new InjectionToken<() => boolean>('PAGE_VISIBLE', {
@@ -249,6 +250,8 @@ export class ChatStore {
   });
 
   constructor() {
+    const unread = inject(ChatUnread);
+    effect(() => unread.total.set(this.totalUnread()));
     const subscriptions = [
       this.realtime.messages('message.new').subscribe((event) => this.receive(event.message)),
       this.realtime.messages('message.updated').subscribe((event) => this.applyChanges(event.conversation_id, [event.message])),

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { canUseChat } from '../chat/chat.guard';
+import { ChatUnread } from '../chat/chat-unread';
 import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
@@ -25,6 +26,8 @@ export class Shell {
   private readonly router = inject(Router);
   private readonly realtime = inject(RealtimeService);
   private readonly clock = inject(MinuteClock);
+  /** Unread chat messages, once the chat has been opened in this tab. */
+  protected readonly chatUnread = inject(ChatUnread).total;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   protected readonly user = this.session.user;
