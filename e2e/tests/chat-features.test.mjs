@@ -159,6 +159,20 @@ describe('reactions, threads, mentions and unread between two people', () => {
     await item.getByTestId('mention-badge').waitFor({ state: 'detached' });
   });
 
+  it('the owner makes B a moderator from the members panel', async () => {
+    await pageA.getByTestId('member-count').click();
+    const select = pageA.getByTestId('member-role-select');
+    await select.waitFor();
+    assert.equal(await select.count(), 1, 'one other member, and no select for myself');
+    await select.selectOption('moderator');
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: alice.email, password: alice.password });
+    const { json: list } = await api('GET', '/api/v1/conversations', login.token);
+    const crew = list.items.find((c) => c.name === `crew-${tag}`);
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="member-role-select"]')?.value === 'moderator');
+    const { json: view } = await api('GET', `/api/v1/conversations/${crew.id}`, login.token);
+    assert.equal(view.members.find((m) => m.display_name === bruno.name).role, 'moderator');
+  });
+
   it('no dialog fired and no page logged an error', () => {
     assert.deepEqual(problems, []);
   });

@@ -5,6 +5,7 @@ import { API_BASE, params } from '../core/api-client';
 import {
   ChatMessage,
   Conversation,
+  ConversationRole,
   ConversationView,
   CreateConversationRequest,
   Items,
@@ -87,6 +88,10 @@ export class ChatApi {
 
   markThreadRead(id: number, rootId: number, seq: number): Promise<void> {
     return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/messages/${rootId}/read`, { seq }));
+  }
+
+  setMemberRole(id: number, userId: number, role: ConversationRole): Promise<unknown> {
+    return firstValueFrom(this.http.patch(`${API_BASE}/conversations/${id}/members/${userId}`, { role }));
   }
 
   addMember(id: number, userId: number): Promise<void> {

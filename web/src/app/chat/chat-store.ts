@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { ChatMessage, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
+import { ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
@@ -535,6 +535,14 @@ export class ChatStore {
     const id = this.activeIdState();
     if (id === null) return;
     await this.api.addMember(id, userId);
+    this.upsert(await this.api.getConversation(id));
+  }
+
+  /** Owners only: member, moderator, read-only or owner. */
+  async setMemberRole(userId: number, role: ConversationRole): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    await this.api.setMemberRole(id, userId, role);
     this.upsert(await this.api.getConversation(id));
   }
 

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { ConversationMember, User } from '../core/api-types';
+import { ConversationMember, ConversationRole, User } from '../core/api-types';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';
@@ -43,7 +43,15 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
           <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }
             @if (localTime(member.user_id); as local) { <small class="local" data-testid="member-local-time">{{ local }}</small> }
           </span>
-          @if (member.role !== 'member') {
+          @if (canChangeRoles() && member.user_id !== myId()) {
+            <label class="sr-only" [attr.for]="'role-' + member.user_id">Role of {{ member.display_name }}</label>
+            <select [id]="'role-' + member.user_id" [value]="member.role" (change)="setRole(member, $any($event.target).value)" [disabled]="busy()" data-testid="member-role-select">
+              <option value="owner">owner</option>
+              <option value="moderator">moderator</option>
+              <option value="member">member</option>
+              <option value="read_only">read-only</option>
+            </select>
+          } @else if (member.role !== 'member') {
             <span class="role" data-testid="member-role">{{ roleLabel(member) }}</span>
           }
           @if (canRemove(member)) {
@@ -69,6 +77,7 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     .local { display: block; color: var(--text-muted); font-size: 0.75rem; }
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
+    select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
     .leave { align-self: flex-start; margin-top: 0.5rem; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -102,6 +111,11 @@ export class MembersPanel {
     const c = this.conversation();
     if (!c || c.kind === 'direct' || c.my_role === 'read_only') return false;
     return c.kind === 'group' || this.store.canModerate();
+  });
+  /** Owners of channels and groups change roles. */
+  protected readonly canChangeRoles = computed(() => {
+    const c = this.conversation();
+    return !!c && c.kind !== 'direct' && c.my_role === 'owner';
   });
   protected readonly canLeave = computed(() => {
     const c = this.conversation();
@@ -147,6 +161,10 @@ export class MembersPanel {
 
   protected async add(person: User): Promise<void> {
     await this.run(() => this.store.addMember(person.id));
+  }
+
+  protected async setRole(member: ConversationMember, role: ConversationRole): Promise<void> {
+    await this.run(() => this.store.setMemberRole(member.user_id, role));
   }
 
   protected async remove(member: ConversationMember): Promise<void> {
