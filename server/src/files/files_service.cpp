@@ -353,7 +353,9 @@ Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
       params.insert(params.end(), {who.user_id, who.user_id, who.user_id});
       if (is_admin(who)) sql += " OR kind <> 'personal'";
     }
-    sql += " ORDER BY id";
+    // The caller's own personal space first, then by age.
+    sql += " ORDER BY CASE WHEN kind = 'personal' AND owner_user_id = ? THEN 0 ELSE 1 END, id";
+    params.emplace_back(who.user_id);
     auto rows = s.query(sql, params);
     if (!rows) return rows.error();
     std::vector<Space> out;

@@ -182,7 +182,9 @@ export class FilesPage implements OnInit {
       const a = document.createElement('a');
       a.href = url;
       a.download = node.name;
+      document.body.appendChild(a);
       a.click();
+      a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
       this.error.set(this.message(e));
