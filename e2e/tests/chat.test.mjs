@@ -278,6 +278,18 @@ describe('two employees chat in a direct message', () => {
     await pageA.getByTestId('jump-latest').click();
     await pageA.locator('[data-testid="message"]').filter({ hasText: `Message ${total}` }).waitFor();
     await screenshot(pageA, 'chat-long-channel');
+
+    // The owner turns on announcement mode from the channel's panel.
+    await pageA.getByTestId('member-count').click();
+    await pageA.getByTestId('setting-announcement').check();
+    await pageA.getByTestId('setting-countries').fill('pt, de');
+    await pageA.getByTestId('setting-countries').press('Tab');
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="setting-countries"]')?.value === 'PT, DE');
+    const settings = await api('GET', `/api/v1/conversations/${channel.json.id}/settings`, login.token);
+    assert.equal(settings.json.announcement, true);
+    assert.deepEqual(settings.json.allowed_countries, ['PT', 'DE']);
+    await screenshot(pageA, 'chat-channel-settings');
+    await pageA.getByTestId('members-close').click();
   });
 
   it('no dialog fired and no page logged an error', () => {

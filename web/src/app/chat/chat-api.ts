@@ -17,6 +17,13 @@ import {
   User,
 } from '../core/api-types';
 
+export interface ChannelSettings {
+  announcement: boolean;
+  broadcast_mentions: 'everyone' | 'moderators' | 'nobody';
+  allowed_countries: string[];
+  allowed_regions: string[];
+}
+
 /** The chat part of the REST API; failures reject with an ApiError like ApiClient. */
 @Injectable({ providedIn: 'root' })
 export class ChatApi {
@@ -88,6 +95,14 @@ export class ChatApi {
 
   markThreadRead(id: number, rootId: number, seq: number): Promise<void> {
     return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/messages/${rootId}/read`, { seq }));
+  }
+
+  getSettings(id: number): Promise<ChannelSettings> {
+    return firstValueFrom(this.http.get<ChannelSettings>(`${API_BASE}/conversations/${id}/settings`));
+  }
+
+  updateSettings(id: number, patch: Partial<ChannelSettings>): Promise<ChannelSettings> {
+    return firstValueFrom(this.http.patch<ChannelSettings>(`${API_BASE}/conversations/${id}/settings`, patch));
   }
 
   setMemberRole(id: number, userId: number, role: ConversationRole): Promise<unknown> {

@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { ConversationMember, ConversationRole, User } from '../core/api-types';
-import { ChatApi } from './chat-api';
+import { ChannelSettings, ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';
 import { PresenceDot } from './presence-dot';
@@ -60,6 +60,31 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
         </li>
       }
     </ul>
+    @if (conversation()?.kind === 'channel' && settings(); as st) {
+      <section class="settings" data-testid="channel-settings">
+        <h3>Channel settings</h3>
+        <div class="row">
+          <input id="setting-announcement" type="checkbox" [checked]="st.announcement" [disabled]="!canModerate() || busy()" (change)="saveSettings({ announcement: $any($event.target).checked })" data-testid="setting-announcement" />
+          <label for="setting-announcement">Announcement mode (only owners, moderators and chosen posters post)</label>
+        </div>
+        <div class="row">
+          <label for="setting-broadcast">&#64;channel / &#64;here:</label>
+          <select id="setting-broadcast" [value]="st.broadcast_mentions" [disabled]="!canModerate() || busy()" (change)="saveSettings({ broadcast_mentions: $any($event.target).value })" data-testid="setting-broadcast">
+            <option value="everyone">everyone</option>
+            <option value="moderators">owners and moderators</option>
+            <option value="nobody">nobody</option>
+          </select>
+        </div>
+        <label class="stack">
+          Limited to countries (e.g. PT, DE; empty: no limit)
+          <input type="text" [value]="st.allowed_countries.join(', ')" [disabled]="!canModerate() || busy()" (change)="saveSettings({ allowed_countries: list($any($event.target).value) })" data-testid="setting-countries" />
+        </label>
+        <label class="stack">
+          Limited to regions (e.g. EU; empty: no limit)
+          <input type="text" [value]="st.allowed_regions.join(', ')" [disabled]="!canModerate() || busy()" (change)="saveSettings({ allowed_regions: list($any($event.target).value) })" data-testid="setting-regions" />
+        </label>
+      </section>
+    }
     @if (canLeave()) {
       <button type="button" class="btn btn-danger btn-small leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
     }
@@ -79,6 +104,14 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     .danger { color: var(--danger); font-size: 0.8rem; }
     select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
     .leave { align-self: flex-start; margin-top: 0.5rem; }
+    .settings { border-top: 1px solid var(--border); padding-top: 0.5rem; font-size: 0.85rem; display: flex; flex-direction: column; gap: 0.45rem; }
+    h3 { font-size: 0.9rem; margin: 0; }
+    .row { display: flex; gap: 0.4rem; align-items: center; flex-wrap: nowrap; }
+    .row label { font-weight: 400; margin: 0; }
+    .row input[type='checkbox'] { width: auto; flex: none; margin: 0; }
+    .row select { width: auto; }
+    .settings label.stack { font-weight: 400; }
+    .stack { display: flex; flex-direction: column; gap: 0.2rem; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -123,6 +156,40 @@ export class MembersPanel {
   });
 
   private generation = 0;
+  protected readonly settings = signal<ChannelSettings | null>(null);
+  protected readonly canModerate = this.store.canModerate;
+
+  constructor() {
+    effect(() => {
+      const c = this.conversation();
+      const id = c?.kind === 'channel' ? c.id : null;
+      untracked(() => {
+        this.settings.set(null);
+        if (id !== null)
+          this.api.getSettings(id).then(
+            (st) => {
+              if (this.conversation()?.id === id) this.settings.set(st);
+            },
+            () => undefined, // e.g. before chat features: no settings section
+          );
+      });
+    });
+  }
+
+  protected list(text: string): string[] {
+    return text
+      .split(/[\s,;]+/)
+      .map((x) => x.trim().toUpperCase())
+      .filter(Boolean);
+  }
+
+  protected async saveSettings(patch: Partial<ChannelSettings>): Promise<void> {
+    const c = this.conversation();
+    if (!c) return;
+    await this.run(async () => {
+      this.settings.set(await this.api.updateSettings(c.id, patch));
+    });
+  }
 
   protected canRemove(member: ConversationMember): boolean {
     const c = this.conversation();
