@@ -27,6 +27,9 @@ struct Config {
   std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;
+  long long retention_interval_seconds = 3600;  // how often the retention job runs; 0 = never by itself
+  int retention_batch_size = 500;              // messages deleted per write transaction
+  bool retention_allow_run_as_of = false;       // tests only: POST /admin/retention/run {"as_of"}
   std::map<std::string, std::string> country_regions;  // overrides, e.g. {"GB": "UK"}
   std::string config_file;  // the TOML file read, if any (modules read their own sections from it)
   // [files] Object store: "local" (data_dir/objects) or "s3" (path-style, Signature V4).

@@ -14,6 +14,8 @@
 #include "audit/audit_routes.hpp"
 #include "bus/in_process_bus.hpp"
 #include "chat/chat_routes.hpp"
+#include "chat/search_routes.hpp"
+#include "chat/support_routes.hpp"
 #include "files/files_routes.hpp"
 #include "objectstore/local_disk_store.hpp"
 #include "objectstore/s3_store.hpp"
@@ -25,6 +27,8 @@
 #include "net/server.hpp"
 #include "presence/presence_routes.hpp"
 #include "region/region_routes.hpp"
+#include "retention/retention_job.hpp"
+#include "retention/retention_routes.hpp"
 #include "storage/migrations.hpp"
 #include "storage/postgres/postgres_database.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -104,6 +108,16 @@ int run(const Config& c) {
       presence_directory, [&hub](std::int64_t user_id, const std::string& text) { hub.send_to_user(user_id, text); });
   presence::add_presence_routes(router, hub, presence);
   presence.start();
+  chat::SupportService support(*db, policy, clock);
+  support.install_access(chat);
+  chat::add_support_routes(router, hub, support);
+  chat::SearchService search(*db, policy);
+  chat::add_search_routes(router, search);
+  retention::RetentionService retention_service(*db, audit_log, policy, clock,
+                                                retention::RetentionOptions{c.retention_batch_size});
+  retention::add_retention_routes(router, retention_service, chat, {c.retention_allow_run_as_of});
+  retention::RetentionJob retention_job(retention_service, std::chrono::seconds(c.retention_interval_seconds));
+  if (c.retention_interval_seconds > 0) retention_job.start();
 
   std::unique_ptr<objectstore::ObjectStore> objects;
   if (c.object_store == "s3") {
@@ -175,6 +189,7 @@ int run(const Config& c) {
   std::fprintf(stderr, "\n");
 
   server.wait();
+  retention_job.stop();
   presence.stop();
   webhooks.stop();
   auto flushed = db->flush();

@@ -116,6 +116,11 @@ Result<Member> ChatService::require_member(storage::Session& s, const Conversati
   auto m = repo_.membership(s, c.id, who.user_id);
   if (!m.ok()) return m.error();
   if (*m) return **m;
+  if (access_hook_ && c.kind == ConversationKind::support) {
+    auto granted = access_hook_(s, c, who);
+    if (!granted.ok()) return granted.error();
+    if (*granted) return **granted;
+  }
   if (c.kind == ConversationKind::channel && c.visibility == Visibility::public_ && who.kind != UserKind::customer &&
       who.kind != UserKind::guest)
     return make_error(ErrorCode::forbidden, "join #" + c.name + " to read and post in it");
@@ -140,6 +145,8 @@ Result<ConversationView> ChatService::view(storage::Session& s, const Conversati
 
 Result<ConversationView> ChatService::create_conversation(const Subject& who, NewConversation in) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
+  if (in.kind == ConversationKind::support)
+    return make_error(ErrorCode::invalid_argument, "support conversations are opened with POST /api/v1/support/conversations");
   while (!in.name.empty() && std::isspace(static_cast<unsigned char>(in.name.back()))) in.name.pop_back();
   if (in.kind == ConversationKind::channel) {
     if (in.name.empty() || in.name.size() > 80 || has_control_chars(in.name, false))
@@ -279,6 +286,8 @@ Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
     if (!c.ok()) return c.error();
     if (c->kind == ConversationKind::direct)
       return make_error(ErrorCode::invalid_argument, "you cannot leave a direct conversation");
+    if (c->kind == ConversationKind::support)
+      return make_error(ErrorCode::invalid_argument, "support conversations are assigned and transferred, not left");
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
     auto removed = repo_.remove_member(s, id, who.user_id);
@@ -295,6 +304,8 @@ Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::i
     if (!me.ok()) return me.error();
     if (c->kind == ConversationKind::direct)
       return make_error(ErrorCode::invalid_argument, "a direct conversation has exactly two people; start a group");
+    if (c->kind == ConversationKind::support)
+      return make_error(ErrorCode::invalid_argument, "agents join support conversations by claim or assignment");
     // Groups: members from the company may invite. Channels: owners and moderators.
     if (who.kind == UserKind::guest || who.kind == UserKind::customer || me->role == MemberRole::read_only)
       return make_error(ErrorCode::forbidden, "you cannot add people to this conversation");

@@ -169,6 +169,11 @@ class ChatService final {
   Result<TypingNotice> typing(const Subject& who, std::int64_t id);
   static constexpr std::int64_t kTypingThrottleMs = 2'000;
 
+  // Lets another part of the module let a non-member act in a conversation (support: the
+  // agents of its team read it before claiming). Returns the member to act as, or nullopt.
+  using AccessHook = std::function<Result<std::optional<Member>>(storage::Session&, const Conversation&, const Subject&)>;
+  void set_access_hook(AccessHook hook) { access_hook_ = std::move(hook); }
+
  private:
   Result<Changed> change_message(const Subject& who, std::int64_t id, std::int64_t message_id,
                                  const std::optional<std::string>& new_text);
@@ -183,6 +188,7 @@ class ChatService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   ChatRepository repo_;
+  AccessHook access_hook_;
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
   std::function<bool(std::int64_t)> online_;

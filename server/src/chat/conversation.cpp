@@ -10,12 +10,15 @@ const char* kind_name(ConversationKind kind) {
       return "group";
     case ConversationKind::channel:
       return "channel";
+    case ConversationKind::support:
+      return "support";
   }
   return "group";
 }
 
 bool parse_kind(std::string_view text, ConversationKind& out) {
-  for (auto k : {ConversationKind::direct, ConversationKind::group, ConversationKind::channel}) {
+  for (auto k : {ConversationKind::direct, ConversationKind::group, ConversationKind::channel,
+                 ConversationKind::support}) {
     if (text == kind_name(k)) {
       out = k;
       return true;

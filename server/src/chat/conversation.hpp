@@ -11,7 +11,7 @@
 
 namespace meridian::chat {
 
-enum class ConversationKind { direct, group, channel };
+enum class ConversationKind { direct, group, channel, support };
 enum class Visibility { public_, private_ };
 enum class MemberRole { owner, moderator, member, read_only };
 

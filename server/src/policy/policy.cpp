@@ -16,14 +16,15 @@ const Grant kGrants[] = {
     {Role::admin,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::manage_users,
       Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles, Action::read_audit_log,
-      Action::start_conversation, Action::host_meeting, Action::read_webhook_log}},
+      Action::start_conversation, Action::host_meeting, Action::read_webhook_log, Action::work_support_queue,
+      Action::manage_support, Action::manage_retention}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation,
       Action::host_meeting}},
     {Role::agent,
      {Action::read_own_profile, Action::read_directory, Action::read_user_profile, Action::start_conversation,
-      Action::host_meeting}},
-    {Role::customer, {Action::read_own_profile}},
+      Action::host_meeting, Action::work_support_queue}},
+    {Role::customer, {Action::read_own_profile, Action::open_support_conversation}},
     {Role::guest, {Action::read_own_profile}},
 };
 
@@ -51,6 +52,10 @@ const char* action_name(Action action) {
     case Action::start_conversation: return "start conversations";
     case Action::host_meeting: return "host meetings";
     case Action::read_webhook_log: return "read the webhook delivery log";
+    case Action::open_support_conversation: return "open support conversations";
+    case Action::work_support_queue: return "work on support conversations";
+    case Action::manage_support: return "configure support routing";
+    case Action::manage_retention: return "manage retention and legal holds";
   }
   return "do this";
 }

@@ -22,6 +22,10 @@ enum class Action {
   start_conversation,   // direct messages, groups and channels (not customers or guests)
   host_meeting,         // create instant or scheduled meetings (not customers or guests)
   read_webhook_log,     // admin: outbound webhook deliveries and their attempts
+  open_support_conversation,  // customers: ask the company for help
+  work_support_queue,         // agents (of a team) and admins: queue, claim, assign, transfer, notes
+  manage_support,             // admins: which team gets which customers' conversations
+  manage_retention,           // admins: retention policies, legal holds, running the purge
 };
 
 const char* action_name(Action action);

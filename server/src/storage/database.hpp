@@ -7,7 +7,9 @@
 //     never put a literal '?' inside SQL text, pass it as a parameter instead;
 //   * integers are BIGINT, text is TEXT, booleans are BIGINT 0/1, times are BIGINT
 //     Unix milliseconds; `INSERT ... RETURNING id` works on both;
-//   * in migrations, `{{ID}}` stands for an auto-increment BIGINT primary key column.
+//   * in migrations, `{{ID}}` stands for an auto-increment BIGINT primary key column, and
+//     `{{SQLITE}} ... {{END}}` / `{{POSTGRES}} ... {{END}}` hold what only one dialect has
+//     (full-text search: FTS5 tables and triggers; tsvector indexes).
 #pragma once
 
 #include <cstdint>
@@ -109,7 +111,7 @@ Result<T> write_value(Database& db, F&& fn) {
 // "%text%" lower-cased, with %, _ and \ escaped: use with `lower(col) LIKE ? ESCAPE '\'`.
 std::string contains_pattern(std::string_view text);
 
-// Expands `{{ID}}` for the dialect; shared by both adapters' execute_script().
+// Expands `{{ID}}` and the dialect sections; shared by both adapters' execute_script().
 std::string expand_portable_ddl(std::string_view sql, Dialect dialect);
 
 }  // namespace meridian::storage

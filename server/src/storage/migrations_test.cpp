@@ -29,6 +29,26 @@ TEST_P(MigrationsTest, AppliesTheSchemaOnceAndRecordsItsVersion) {
   EXPECT_EQ(*again, *first);
 }
 
+TEST_P(MigrationsTest, DialectSectionsApplyOnlyOnTheirDialect) {
+  constexpr Migration kSections[] = {{1, "sections",
+                                      "CREATE TABLE shared (id {{ID}});\n"
+                                      "{{SQLITE}}CREATE TABLE only_sqlite (id BIGINT);{{END}}\n"
+                                      "{{POSTGRES}}CREATE TABLE only_postgres (id BIGINT);{{END}}"}};
+  ASSERT_TRUE(apply_migrations(*db_, kSections).ok());
+  const bool sqlite = db_->dialect() == Dialect::sqlite;
+  auto exists = [&](const std::string& table) {
+    return db_->read([&](Session& s) -> Result<void> {
+                 auto r = s.query("SELECT COUNT(*) FROM " + table);
+                 if (!r.ok()) return r.error();
+                 return {};
+               })
+        .ok();
+  };
+  EXPECT_TRUE(exists("shared"));
+  EXPECT_EQ(exists("only_sqlite"), sqlite);
+  EXPECT_EQ(exists("only_postgres"), !sqlite);
+}
+
 TEST_P(MigrationsTest, AppliesOnlyNewerMigrationsForward) {
   ASSERT_TRUE(apply_migrations(*db_, kV1).ok());
   ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {

@@ -1,0 +1,243 @@
+#include "chat/support_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/random.hpp"
+#include "identity/identity_service.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::chat {
+namespace {
+
+class SupportServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
+    support_ = std::make_unique<SupportService>(*db_, policy_, clock_);
+    support_->install_access(*chat_);
+    admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
+    lisbon_ = team("Support Lisbon");
+    berlin_ = team("Support Berlin");
+    ada_ = person("ada", UserKind::agent, "PT");
+    abe_ = person("abe", UserKind::agent, "PT");
+    bo_ = person("bo", UserKind::agent, "DE");
+    emma_ = person("emma", UserKind::employee, "PT");
+    carl_ = person("carl", UserKind::customer, "PT");
+    dora_ = person("dora", UserKind::customer, "DE");
+    gus_ = person("gus", UserKind::guest, "PT");
+    join(lisbon_, ada_);
+    join(lisbon_, abe_);
+    join(berlin_, bo_);
+    join(lisbon_, emma_);  // an employee in a support team is still not an agent
+    ASSERT_TRUE(support_->set_route(admin_, "default", lisbon_).ok());
+    ASSERT_TRUE(support_->set_route(admin_, "country:DE", berlin_).ok());
+  }
+
+  Subject person(const std::string& name, UserKind kind, const std::string& country,
+                 std::optional<std::vector<Role>> roles = std::nullopt) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = kind;
+    u.country = country;
+    u.time_zone = country == "DE" ? "Europe/Berlin" : "Europe/Lisbon";
+    u.roles = roles;
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    Subject s;
+    s.user_id = created->id;
+    s.kind = kind;
+    s.roles = created->roles;
+    s.region = created->region;
+    s.country = created->country;
+    return s;
+  }
+
+  std::int64_t team(const std::string& name) {
+    auto t = identity_->create_team(audit::Actor{}, name, std::nullopt);
+    EXPECT_TRUE(t.ok());
+    return t->id;
+  }
+
+  void join(std::int64_t team_id, const Subject& who) {
+    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_id, who.user_id).ok());
+  }
+
+  std::int64_t open(const Subject& customer, const std::string& subject = "my invoice") {
+    auto r = support_->open(customer, OpenSupport{subject, "Hello, I need help", "first-" + subject});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->conversation.conversation_id : 0;
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ChatService> chat_;
+  std::unique_ptr<SupportService> support_;
+  std::int64_t lisbon_ = 0, berlin_ = 0;
+  Subject admin_, ada_, abe_, bo_, emma_, carl_, dora_, gus_;
+};
+
+TEST_P(SupportServiceTest, CustomerOpensAndItLandsInTheTeamRoutedToTheirCountry) {
+  auto opened = support_->open(carl_, OpenSupport{"my invoice", "Hello, I need help", "k1"});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(opened->conversation.team_id, lisbon_);  // default route
+  EXPECT_EQ(opened->conversation.status, SupportStatus::queued);
+  ASSERT_TRUE(opened->first_message);
+  EXPECT_EQ(opened->first_message->seq, 1);
+  EXPECT_EQ(opened->agents, (std::vector<std::int64_t>{ada_.user_id, abe_.user_id}));
+  // A retry returns the same conversation, no second one.
+  auto again = support_->open(carl_, OpenSupport{"my invoice", "Hello, I need help", "k1"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->conversation.conversation_id, opened->conversation.conversation_id);
+  EXPECT_FALSE(again->first_message);
+  EXPECT_EQ(support_->list(carl_, std::nullopt)->size(), 1u);
+
+  auto german = support_->open(dora_, OpenSupport{"Rechnung", "Hallo", "k1"});
+  ASSERT_TRUE(german.ok());
+  EXPECT_EQ(german->conversation.team_id, berlin_);  // country beats default
+  EXPECT_EQ(german->conversation.customer_country, "DE");
+  ASSERT_TRUE(support_->set_route(admin_, "region:EU", berlin_).ok());
+  ASSERT_TRUE(support_->delete_route(admin_, "country:DE").ok());
+  EXPECT_EQ(support_->open(carl_, OpenSupport{"again", "hi", "k2"})->conversation.team_id, berlin_);  // region
+}
+
+TEST_P(SupportServiceTest, OnlyCustomersOpenSupportAndOnlyOnceSetUp) {
+  EXPECT_EQ(support_->open(gus_, OpenSupport{"help", "hi", "g1"}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->open(emma_, OpenSupport{"help", "hi", "e1"}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->open(carl_, OpenSupport{"", "hi", "c1"}).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(support_->open(carl_, OpenSupport{"help", "  ", "c1"}).error().code, ErrorCode::invalid_argument);
+  ASSERT_TRUE(support_->delete_route(admin_, "default").ok());
+  EXPECT_EQ(support_->open(carl_, OpenSupport{"help", "hi", "c1"}).error().code, ErrorCode::conflict);
+  // Routing is for admins; nobody else may change or read it.
+  EXPECT_EQ(support_->set_route(ada_, "default", berlin_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->routes(carl_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->set_route(admin_, "country:germany", berlin_).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(support_->set_route(admin_, "default", 9999).error().code, ErrorCode::not_found);
+  // Chat's own create cannot make a support conversation.
+  auto via_chat = chat_->create_conversation(ada_, NewConversation{ConversationKind::support, "x", "", {}, {}});
+  EXPECT_EQ(via_chat.error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(SupportServiceTest, CustomerSeesOnlyTheirOwnConversations) {
+  const auto mine = open(carl_);
+  const auto theirs = open(dora_);
+  auto list = support_->list(carl_, std::nullopt);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().conversation_id, mine);
+  EXPECT_EQ(support_->get(carl_, theirs).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->history(carl_, theirs, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->conversation(carl_, theirs).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->post(carl_, theirs, "hi", "x1").error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->close(carl_, theirs).error().code, ErrorCode::not_found);
+  // The customer sees no queue and cannot claim, even their own conversation.
+  EXPECT_EQ(support_->queue(carl_, std::nullopt).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->claim(carl_, mine).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->assign(carl_, mine, ada_.user_id).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->transfer(carl_, mine, berlin_).error().code, ErrorCode::forbidden);
+  // Nor bring anyone in or leave it through chat.
+  EXPECT_EQ(chat_->add_member(carl_, mine, emma_.user_id).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(chat_->leave(carl_, mine).error().code, ErrorCode::invalid_argument);
+  // Guests and employees learn nothing.
+  EXPECT_EQ(support_->get(gus_, mine).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->list(gus_, std::nullopt).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->list(emma_, std::nullopt).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->get(emma_, mine).error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->history(emma_, mine, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+}
+
+TEST_P(SupportServiceTest, AgentsSeeOnlyTheQueuesAndConversationsOfTheirTeams) {
+  const auto pt = open(carl_);
+  const auto de = open(dora_);
+  auto queue = support_->queue(ada_, std::nullopt);
+  ASSERT_EQ(queue->size(), 1u);
+  EXPECT_EQ(queue->front().conversation_id, pt);
+  EXPECT_EQ(support_->queue(bo_, std::nullopt)->front().conversation_id, de);
+  EXPECT_EQ(support_->queue(bo_, lisbon_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->get(bo_, pt).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->claim(bo_, pt).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->notes(bo_, pt).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->add_note(bo_, pt, "peek").error().code, ErrorCode::not_found);
+  EXPECT_EQ(chat_->history(bo_, pt, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->list(bo_, std::nullopt)->size(), 1u);
+  // An agent of the team reads the conversation before claiming, but cannot write in it.
+  auto before_claim = chat_->history(abe_, pt, std::nullopt, std::nullopt, 50);
+  ASSERT_TRUE(before_claim.ok()) << before_claim.error().message;
+  EXPECT_EQ(before_claim->items.size(), 1u);
+  EXPECT_EQ(chat_->post(abe_, pt, "hi", "a1").error().code, ErrorCode::forbidden);
+  // Admins see every queue and conversation.
+  EXPECT_EQ(support_->queue(admin_, std::nullopt)->size(), 2u);
+  EXPECT_EQ(support_->list(admin_, std::nullopt)->size(), 2u);
+  EXPECT_TRUE(support_->get(admin_, de).ok());
+}
+
+TEST_P(SupportServiceTest, ClaimAssignAndTransferMoveMembership) {
+  const auto id = open(carl_);
+  auto claimed = support_->claim(ada_, id);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  EXPECT_EQ(claimed->conversation.status, SupportStatus::assigned);
+  EXPECT_EQ(claimed->conversation.assignee_id, ada_.user_id);
+  EXPECT_EQ(support_->claim(abe_, id).error().code, ErrorCode::conflict);  // taken
+  EXPECT_TRUE(support_->queue(ada_, std::nullopt)->empty());
+  ASSERT_TRUE(chat_->post(ada_, id, "Hi Carl, Ada here", "a1").ok());
+  // The customer sees the agent's name among the members.
+  auto view = chat_->conversation(carl_, id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->members.size(), 2u);
+  EXPECT_EQ(view->members.front().display_name, "ada");
+
+  EXPECT_EQ(support_->assign(ada_, id, bo_.user_id).error().code, ErrorCode::invalid_argument);    // other team
+  EXPECT_EQ(support_->assign(ada_, id, emma_.user_id).error().code, ErrorCode::invalid_argument);  // not an agent
+  auto assigned = support_->assign(ada_, id, abe_.user_id);
+  ASSERT_TRUE(assigned.ok()) << assigned.error().message;
+  EXPECT_EQ(assigned->removed, (std::vector<std::int64_t>{ada_.user_id}));
+  EXPECT_EQ(chat_->post(ada_, id, "still here?", "a2").error().code, ErrorCode::forbidden);  // reads only now
+  ASSERT_TRUE(chat_->post(abe_, id, "Abe taking over", "b1").ok());
+
+  auto moved = support_->transfer(abe_, id, berlin_);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->conversation.status, SupportStatus::queued);
+  EXPECT_FALSE(moved->conversation.assignee_id);
+  EXPECT_EQ(support_->get(abe_, id).error().code, ErrorCode::not_found);  // no longer their team's
+  EXPECT_EQ(chat_->history(ada_, id, std::nullopt, std::nullopt, 50).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->queue(bo_, std::nullopt)->front().conversation_id, id);
+  ASSERT_TRUE(support_->claim(bo_, id).ok());
+  EXPECT_EQ(chat_->history(carl_, id, std::nullopt, std::nullopt, 50)->items.size(), 3u);
+  ASSERT_TRUE(support_->close(carl_, id).ok());
+  EXPECT_EQ(support_->get(bo_, id)->status, SupportStatus::closed);
+  EXPECT_EQ(support_->claim(bo_, id).error().code, ErrorCode::conflict);
+}
+
+TEST_P(SupportServiceTest, InternalNotesReachAgentsOnly) {
+  const auto id = open(carl_);
+  ASSERT_TRUE(support_->claim(ada_, id).ok());
+  auto note = support_->add_note(ada_, id, "customer is upset about invoice 42");
+  ASSERT_TRUE(note.ok()) << note.error().message;
+  EXPECT_EQ(note->recipients, (std::vector<std::int64_t>{ada_.user_id, abe_.user_id}));
+  EXPECT_EQ(support_->notes(carl_, id).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->add_note(carl_, id, "let me in").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(support_->notes(abe_, id)->size(), 1u);
+  // Never part of the conversation's messages or changes.
+  auto history = chat_->history(carl_, id, std::nullopt, std::nullopt, 50);
+  for (const auto& m : history->items) EXPECT_EQ(m.text.find("upset"), std::string::npos);
+  auto changes = chat_->changes(carl_, id, 0, 200);
+  for (const auto& m : changes->items) EXPECT_EQ(m.text.find("upset"), std::string::npos);
+  EXPECT_EQ(chat_->conversation(carl_, id)->unread, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::chat

@@ -1,0 +1,142 @@
+#include "retention/retention_repository.hpp"
+
+namespace meridian::retention {
+namespace {
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+constexpr const char* kNotHeldAuthor =
+    " AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.kind = 'user' AND h.target_id = author_id)";
+
+}  // namespace
+
+Result<std::vector<RetentionPolicy>> RetentionRepository::policies(S& s) {
+  auto rows = s.query("SELECT scope, keep_days, updated_at FROM retention_policies ORDER BY scope");
+  if (!rows.ok()) return rows.error();
+  std::vector<RetentionPolicy> out;
+  for (const auto& r : *rows) out.push_back(RetentionPolicy{r.text(0), r.integer(1), r.integer(2)});
+  return out;
+}
+
+Result<void> RetentionRepository::set_policy(S& s, const std::string& scope, std::int64_t keep_days, UnixMillis now,
+                                             std::int64_t by) {
+  auto r = s.execute(
+      "INSERT INTO retention_policies (scope, keep_days, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (scope) DO UPDATE SET keep_days = excluded.keep_days, updated_at = excluded.updated_at, "
+      "updated_by = excluded.updated_by",
+      {scope, keep_days, now, by});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<bool> RetentionRepository::delete_policy(S& s, const std::string& scope) {
+  auto r = s.execute("DELETE FROM retention_policies WHERE scope = ?", {scope});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+Result<std::vector<LegalHold>> RetentionRepository::holds(S& s) {
+  auto rows = s.query("SELECT scope, reason, created_by, created_at FROM legal_holds ORDER BY scope");
+  if (!rows.ok()) return rows.error();
+  std::vector<LegalHold> out;
+  for (const auto& r : *rows) out.push_back(LegalHold{r.text(0), r.text(1), r.integer(2), r.integer(3)});
+  return out;
+}
+
+Result<void> RetentionRepository::set_hold(S& s, const std::string& scope, const std::string& kind,
+                                           std::int64_t target_id, const std::string& reason, std::int64_t by,
+                                           UnixMillis now) {
+  auto r = s.execute(
+      "INSERT INTO legal_holds (scope, kind, target_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason",
+      {scope, kind, target_id, reason, by, now});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<bool> RetentionRepository::delete_hold(S& s, const std::string& scope) {
+  auto r = s.execute("DELETE FROM legal_holds WHERE scope = ?", {scope});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
+Result<bool> RetentionRepository::target_exists(S& s, const std::string& kind, std::int64_t id) {
+  auto rows =
+      s.query(kind == "user" ? "SELECT 1 FROM users WHERE id = ?" : "SELECT 1 FROM conversations WHERE id = ?", {id});
+  if (!rows.ok()) return rows.error();
+  return !rows->empty();
+}
+
+Result<std::vector<ConversationFacts>> RetentionRepository::conversations(S& s, std::int64_t after_id, int limit) {
+  auto rows = s.query(
+      "SELECT c.id, c.kind, sc.customer_country, sc.customer_region FROM conversations c "
+      "LEFT JOIN support_conversations sc ON sc.conversation_id = c.id WHERE c.id > ? ORDER BY c.id LIMIT ?",
+      {after_id, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  std::vector<ConversationFacts> out;
+  for (const auto& r : *rows) out.push_back(ConversationFacts{r.integer(0), r.text(1), r.text(2), r.text(3)});
+  return out;
+}
+
+Result<std::optional<ConversationFacts>> RetentionRepository::conversation(S& s, std::int64_t id) {
+  auto rows = s.query(
+      "SELECT c.id, c.kind, sc.customer_country, sc.customer_region FROM conversations c "
+      "LEFT JOIN support_conversations sc ON sc.conversation_id = c.id WHERE c.id = ?",
+      {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<ConversationFacts>{};
+  const auto& r = rows->front();
+  return std::optional<ConversationFacts>(ConversationFacts{r.integer(0), r.text(1), r.text(2), r.text(3)});
+}
+
+Result<bool> RetentionRepository::held(S& s, std::int64_t conversation_id) {
+  auto rows = s.query(
+      "SELECT 1 FROM legal_holds WHERE kind = 'conversation' AND target_id = ? "
+      "UNION ALL SELECT 1 FROM conversation_members cm JOIN legal_holds h ON h.kind = 'user' AND "
+      "h.target_id = cm.user_id WHERE cm.conversation_id = ? LIMIT 1",
+      {conversation_id, conversation_id});
+  if (!rows.ok()) return rows.error();
+  return !rows->empty();
+}
+
+Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff,
+                                                                  int limit) {
+  auto rows = s.query(std::string("SELECT id FROM messages WHERE conversation_id = ? AND created_at < ?") +
+                          kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
+                      {conversation_id, cutoff, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  BatchDeleted out;
+  if (rows->empty()) return out;
+  storage::Params ids;
+  for (const auto& r : *rows) ids.emplace_back(r.integer(0));
+  const std::string in = " IN (" + placeholders(ids.size()) + ")";
+  // Dependents first: the schema's foreign keys point at messages. The search index
+  // follows by itself (triggers on SQLite, an expression index on PostgreSQL).
+  auto versions = s.execute("DELETE FROM message_versions WHERE message_id" + in, ids);
+  if (!versions.ok()) return versions.error();
+  out.versions = *versions;
+  auto messages = s.execute("DELETE FROM messages WHERE id" + in, ids);
+  if (!messages.ok()) return messages.error();
+  out.messages = *messages;
+  return out;
+}
+
+Result<std::int64_t> RetentionRepository::delete_expired_notes(S& s, std::int64_t conversation_id, UnixMillis cutoff,
+                                                               int limit) {
+  auto rows = s.query(std::string("SELECT id FROM support_notes WHERE conversation_id = ? AND created_at < ?") +
+                          kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
+                      {conversation_id, cutoff, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::int64_t{0};
+  storage::Params ids;
+  for (const auto& r : *rows) ids.emplace_back(r.integer(0));
+  auto deleted = s.execute("DELETE FROM support_notes WHERE id IN (" + placeholders(ids.size()) + ")", ids);
+  if (!deleted.ok()) return deleted.error();
+  return *deleted;
+}
+
+}  // namespace meridian::retention

@@ -1,0 +1,241 @@
+#include "retention/retention_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "chat/chat_service.hpp"
+#include "chat/search_service.hpp"
+#include "chat/support_service.hpp"
+#include "core/random.hpp"
+#include "identity/identity_service.hpp"
+#include "retention/retention_job.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::retention {
+namespace {
+
+TEST(RetentionPolicyInForce, MostSpecificScopeWins) {
+  std::vector<RetentionPolicy> p{{"global", 365, 0},
+                                 {"kind:support", 730, 0},
+                                 {"region:EU", 400, 0},
+                                 {"country:DE", 180, 0},
+                                 {"conversation:7", 0, 0}};
+  EXPECT_EQ(policy_in_force(p, {7, "support", "DE", "EU"})->scope, "conversation:7");
+  EXPECT_EQ(policy_in_force(p, {8, "support", "DE", "EU"})->keep_days, 180);
+  EXPECT_EQ(policy_in_force(p, {8, "support", "FR", "EU"})->keep_days, 400);
+  EXPECT_EQ(policy_in_force(p, {8, "support", "US", "US"})->keep_days, 730);
+  EXPECT_EQ(policy_in_force(p, {8, "channel", "", ""})->keep_days, 365);
+  EXPECT_FALSE(policy_in_force({}, {8, "channel", "", ""}));
+  // Country and region policies are for support conversations only.
+  EXPECT_EQ(policy_in_force({{"country:DE", 1, 0}}, {8, "group", "DE", "EU"}), std::nullopt);
+  EXPECT_TRUE(valid_policy_scope("kind:channel"));
+  EXPECT_FALSE(valid_policy_scope("kind:meeting"));
+  EXPECT_FALSE(valid_policy_scope("country:de"));
+  EXPECT_FALSE(valid_policy_scope("conversation:abc"));
+}
+
+class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_);
+    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_);
+    search_ = std::make_unique<chat::SearchService>(*db_, policy_);
+    retention_ = std::make_unique<RetentionService>(*db_, *audit_, policy_, clock_, RetentionOptions{3});
+    admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
+    ana_ = person("ana", UserKind::employee, "PT");
+    ben_ = person("ben", UserKind::employee, "PT");
+    ada_ = person("ada", UserKind::agent, "PT");
+    dora_ = person("dora", UserKind::customer, "DE");
+    carl_ = person("carl", UserKind::customer, "PT");
+    auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
+    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada_.user_id).ok());
+    ASSERT_TRUE(support_->set_route(admin_, "default", team->id).ok());
+  }
+
+  Subject person(const std::string& name, UserKind kind, const std::string& country,
+                 std::optional<std::vector<Role>> roles = std::nullopt) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = kind;
+    u.country = country;
+    u.time_zone = country == "DE" ? "Europe/Berlin" : "Europe/Lisbon";
+    u.roles = roles;
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    Subject s;
+    s.user_id = created->id;
+    s.kind = kind;
+    s.roles = created->roles;
+    s.region = created->region;
+    s.country = created->country;
+    return s;
+  }
+
+  std::int64_t group(const std::string& name) {
+    auto r = chat_->create_conversation(
+        ana_, chat::NewConversation{chat::ConversationKind::group, name, "", {}, {ben_.user_id}});
+    EXPECT_TRUE(r.ok());
+    return r->conversation.id;
+  }
+
+  std::int64_t say(const Subject& who, std::int64_t conversation, const std::string& text) {
+    auto p = chat_->post(who, conversation, text, "k" + std::to_string(++counter_));
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+    return p.ok() ? p->message.id : 0;
+  }
+
+  std::size_t count(const Subject& who, std::int64_t conversation) {
+    auto h = chat_->history(who, conversation, std::nullopt, std::nullopt, 200);
+    EXPECT_TRUE(h.ok());
+    return h.ok() ? h->items.size() : 0;
+  }
+
+  std::int64_t rows(const std::string& sql) {
+    auto n = storage::read_value<std::int64_t>(*db_, [&](storage::Session& s) -> Result<std::int64_t> {
+      auto r = s.query(sql);
+      if (!r.ok()) return r.error();
+      return r->front().integer(0);
+    });
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<chat::ChatService> chat_;
+  std::unique_ptr<chat::SupportService> support_;
+  std::unique_ptr<chat::SearchService> search_;
+  std::unique_ptr<RetentionService> retention_;
+  Subject admin_, ana_, ben_, ada_, dora_, carl_;
+  int counter_ = 0;
+};
+
+TEST_P(RetentionServiceTest, DeletesExpiredMessagesInBatchesWithVersionsAndSearchEntries) {
+  const auto g = group("old news");
+  const auto first = say(ana_, g, "zebra crossing one");
+  for (int i = 0; i < 6; ++i) say(ben_, g, "zebra " + std::to_string(i));
+  ASSERT_TRUE(chat_->edit(ana_, g, first, "zebra crossing edited").ok());
+  clock_.advance_ms(40 * kDayMs);
+  say(ana_, g, "zebra fresh");  // newer than the policy: stays
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 30).ok());
+  auto report = retention_->run_once();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->messages_deleted, 7);
+  EXPECT_EQ(report->versions_deleted, 1);
+  EXPECT_EQ(report->batches, 3);  // 3 + 3 + 1 with a batch size of 3
+  EXPECT_EQ(count(ana_, g), 1u);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM message_versions"), 0);
+  auto found = search_->search(ben_, chat::SearchQuery{"zebra", std::nullopt, 50});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_NE(found->front().snippet.find("fresh"), std::string::npos);
+  // Audited with counts, never contents.
+  audit::AuditQuery q;
+  q.action = "retention.run";
+  auto audited = audit_->query(q);
+  ASSERT_EQ(audited->items.size(), 1u);
+  EXPECT_NE(audited->items[0].detail.find("\"messages_deleted\":7"), std::string::npos);
+  EXPECT_EQ(audited->items[0].detail.find("zebra"), std::string::npos);
+  // Nothing left to do: a second run deletes nothing.
+  EXPECT_EQ(retention_->run_once()->messages_deleted, 0);
+}
+
+TEST_P(RetentionServiceTest, LegalHoldsSuspendDeletion) {
+  const auto held = group("held");
+  const auto free = group("free");
+  say(ana_, held, "keep me");
+  say(ana_, free, "lose me");
+  clock_.advance_ms(10 * kDayMs);
+  ASSERT_TRUE(retention_->set_policy(admin_, "kind:group", 1).ok());
+  ASSERT_TRUE(retention_->set_hold(admin_, "conversation:" + std::to_string(held), "case 12").ok());
+  auto report = retention_->run_once();
+  EXPECT_EQ(report->conversations_held, 1);
+  EXPECT_EQ(count(ana_, held), 1u);
+  EXPECT_EQ(count(ana_, free), 0u);
+
+  // A hold on a person keeps every conversation they are in.
+  const auto with_ben = group("with ben");
+  say(ana_, with_ben, "ben's conversation");
+  clock_.advance_ms(10 * kDayMs);
+  ASSERT_TRUE(retention_->set_hold(admin_, "user:" + std::to_string(ben_.user_id), "").ok());
+  ASSERT_TRUE(retention_->run_once().ok());
+  EXPECT_EQ(count(ana_, with_ben), 1u);
+  EXPECT_EQ(count(ana_, held), 1u);
+  // Released: the next run deletes.
+  ASSERT_TRUE(retention_->delete_hold(admin_, "user:" + std::to_string(ben_.user_id)).ok());
+  ASSERT_TRUE(retention_->delete_hold(admin_, "conversation:" + std::to_string(held)).ok());
+  EXPECT_EQ(retention_->run_once()->messages_deleted, 2);
+  EXPECT_EQ(count(ana_, held), 0u);
+}
+
+TEST_P(RetentionServiceTest, SupportByCustomerCountryAndPerConversationOverrides) {
+  auto de = support_->open(dora_, chat::OpenSupport{"Rechnung", "Hallo", "d1"});
+  auto pt = support_->open(carl_, chat::OpenSupport{"fatura", "Olá", "c1"});
+  ASSERT_TRUE(de.ok() && pt.ok());
+  const auto de_id = de->conversation.conversation_id, pt_id = pt->conversation.conversation_id;
+  ASSERT_TRUE(support_->claim(ada_, de_id).ok());
+  ASSERT_TRUE(support_->add_note(ada_, de_id, "internal").ok());
+  const auto g = group("exempt");
+  say(ana_, g, "forever");
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 365).ok());
+  ASSERT_TRUE(retention_->set_policy(admin_, "country:DE", 180).ok());
+  ASSERT_TRUE(retention_->set_policy(admin_, "conversation:" + std::to_string(g), 0).ok());
+  EXPECT_EQ(retention_->in_force(de_id)->policy->scope, "country:DE");
+  EXPECT_EQ(retention_->in_force(pt_id)->policy->scope, "global");
+  EXPECT_EQ(retention_->in_force(g)->policy->keep_days, 0);
+  clock_.advance_ms(200 * kDayMs);
+  auto report = retention_->run_once();
+  EXPECT_EQ(report->messages_deleted, 1);  // only the German customer's first message
+  EXPECT_EQ(report->notes_deleted, 1);
+  EXPECT_EQ(count(dora_, de_id), 0u);
+  EXPECT_EQ(count(carl_, pt_id), 1u);
+  clock_.advance_ms(3650 * kDayMs);
+  ASSERT_TRUE(retention_->run_once().ok());
+  EXPECT_EQ(count(ana_, g), 1u);  // keep_days 0: kept forever
+  EXPECT_EQ(count(carl_, pt_id), 0u);
+}
+
+TEST_P(RetentionServiceTest, OnlyAdminsManageRetention) {
+  EXPECT_EQ(retention_->set_policy(ana_, "global", 30).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(retention_->set_hold(ada_, "user:1", "x").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(retention_->policies(carl_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(retention_->set_policy(admin_, "everything", 30).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(retention_->set_policy(admin_, "global", -1).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(retention_->set_policy(admin_, "conversation:999999", 1).error().code, ErrorCode::not_found);
+  EXPECT_EQ(retention_->set_hold(admin_, "user:999999", "").error().code, ErrorCode::not_found);
+  EXPECT_EQ(retention_->delete_policy(admin_, "global").error().code, ErrorCode::not_found);
+}
+
+TEST_P(RetentionServiceTest, TheJobRunsOnItsOwnThreadUntilStopped) {
+  const auto g = group("job");
+  say(ana_, g, "old");
+  clock_.advance_ms(2 * kDayMs);
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 1).ok());
+  RetentionJob job(*retention_, std::chrono::milliseconds(20));
+  job.start();
+  for (int i = 0; i < 200 && job.runs() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  job.stop();
+  EXPECT_GE(job.runs(), 1);
+  EXPECT_EQ(count(ana_, g), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, RetentionServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::retention
