@@ -1,5 +1,7 @@
 #include "retention/retention_repository.hpp"
 
+#include <algorithm>
+
 namespace meridian::retention {
 namespace {
 
@@ -8,6 +10,27 @@ std::string placeholders(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
   return out;
 }
+
+// Chat features add tables that point at messages (reactions, mentions, thread
+// followers) and thread replies; the purge removes them with their messages when the
+// schema has them, so retention keeps working whichever chat features are installed.
+Result<bool> has_column(storage::Session& s, const std::string& table, const std::string& column) {
+  auto rows = s.dialect() == storage::Dialect::sqlite
+                  ? s.query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", {table, column})
+                  : s.query(
+                        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = ? AND column_name = ?",
+                        {table, column});
+  if (!rows.ok()) return rows.error();
+  return !rows->empty();
+}
+
+struct Dependent {
+  const char* table;
+  const char* column;
+};
+constexpr Dependent kDependents[] = {
+    {"message_reactions", "message_id"}, {"message_mentions", "message_id"}, {"thread_followers", "root_id"}};
 
 constexpr const char* kNotHeldAuthor =
     " AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.kind = 'user' AND h.target_id = author_id)";
@@ -113,9 +136,28 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   if (rows->empty()) return out;
   storage::Params ids;
   for (const auto& r : *rows) ids.emplace_back(r.integer(0));
+  // A thread goes with its root: replies of an expired root are deleted with it.
+  auto threads = has_column(s, "messages", "thread_root_id");
+  if (!threads.ok()) return threads.error();
+  if (*threads) {
+    auto replies = s.query(
+        "SELECT id FROM messages WHERE thread_root_id IN (" + placeholders(ids.size()) + ")" + kNotHeldAuthor, ids);
+    if (!replies.ok()) return replies.error();
+    for (const auto& r : *replies) {
+      storage::Value id = r.integer(0);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  }
   const std::string in = " IN (" + placeholders(ids.size()) + ")";
   // Dependents first: the schema's foreign keys point at messages. The search index
   // follows by itself (triggers on SQLite, an expression index on PostgreSQL).
+  for (const auto& d : kDependents) {
+    auto present = has_column(s, d.table, d.column);
+    if (!present.ok()) return present.error();
+    if (!*present) continue;
+    auto r = s.execute(std::string("DELETE FROM ") + d.table + " WHERE " + d.column + in, ids);
+    if (!r.ok()) return r.error();
+  }
   auto versions = s.execute("DELETE FROM message_versions WHERE message_id" + in, ids);
   if (!versions.ok()) return versions.error();
   out.versions = *versions;

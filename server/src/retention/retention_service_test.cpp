@@ -155,6 +155,34 @@ TEST_P(RetentionServiceTest, DeletesExpiredMessagesInBatchesWithVersionsAndSearc
   EXPECT_EQ(retention_->run_once()->messages_deleted, 0);
 }
 
+// Chat features' tables that point at messages go with them (created here with the
+// chat features' shape when that part of the schema is not installed in this build).
+TEST_P(RetentionServiceTest, ReactionsGoWithTheirMessages) {
+  ASSERT_TRUE(db_->write([](storage::Session& s) -> Result<void> {
+                   return s.execute_script(
+                       "CREATE TABLE IF NOT EXISTS message_reactions (message_id BIGINT NOT NULL REFERENCES "
+                       "messages(id), emoji TEXT NOT NULL, user_id BIGINT NOT NULL REFERENCES users(id), "
+                       "created_at BIGINT NOT NULL, PRIMARY KEY (message_id, emoji, user_id))");
+                 })
+                  .ok());
+  const auto g = group("reacted");
+  const auto id = say(ana_, g, "like me");
+  ASSERT_TRUE(db_->write([&](storage::Session& s) -> Result<void> {
+                   auto r = s.execute(
+                       "INSERT INTO message_reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)",
+                       {id, std::string("+1"), ben_.user_id, clock_.now_ms()});
+                   if (!r.ok()) return r.error();
+                   return {};
+                 })
+                  .ok());
+  clock_.advance_ms(3 * kDayMs);
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 1).ok());
+  auto report = retention_->run_once();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->messages_deleted, 1);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM message_reactions"), 0);
+}
+
 TEST_P(RetentionServiceTest, LegalHoldsSuspendDeletion) {
   const auto held = group("held");
   const auto free = group("free");
