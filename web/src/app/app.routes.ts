@@ -42,6 +42,11 @@ export const routes: Routes = [
         loadComponent: () => import('./files/files-page').then((m) => m.FilesPage),
       },
       {
+        path: 'support',
+        title: 'Support · Meridian',
+        loadComponent: () => import('./support/support-page').then((m) => m.SupportPage),
+      },
+      {
         path: 'admin',
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),

@@ -11,6 +11,8 @@ export interface ServerMessageMap {
   error: { type: 'error'; id?: string; error: { code: string; message: string } };
   'message.ack': { type: 'message.ack'; id: string; message: ChatMessage; duplicate: boolean };
   'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
+  'support.updated': { type: 'support.updated'; conversation: { id: number; status: string } };
+  'support.note': { type: 'support.note'; conversation_id: number; note: { id: number; text: string } };
   'message.updated': { type: 'message.updated'; conversation_id: number; message: ChatMessage };
   typing: { type: 'typing'; conversation_id: number; user: { id: number } };
   'reaction.ack': { type: 'reaction.ack'; id: string; changed: boolean; on: boolean; message: ChatMessage };

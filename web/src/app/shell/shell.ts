@@ -33,6 +33,10 @@ export class Shell {
   protected readonly user = this.session.user;
   protected readonly isAdmin = this.session.isAdmin;
   protected readonly canChat = computed(() => canUseChat(this.user()?.kind));
+  protected readonly canSupport = computed(() => {
+    const kind = this.user()?.kind;
+    return kind === 'customer' || kind === 'agent' || this.isAdmin();
+  });
   protected readonly status = this.realtime.status;
   protected readonly menuOpen = signal(false);
   protected readonly signingOut = signal(false);
