@@ -1,0 +1,101 @@
+// A customer asks for help from their own view; an agent of the routed team claims it
+// from the queue and answers in Chat; the customer sees the answer live.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { launchChromium } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+
+const TIMEOUT = 15_000;
+
+describe('support: customer asks, agent claims and answers', () => {
+  let server;
+  let browser;
+  let customerPage;
+  let agentPage;
+  const problems = [];
+  const tag = randomBytes(3).toString('hex');
+  const carla = { email: `carla.${tag}@example.test`, name: 'Carla Customer', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'customer' };
+  const abel = { email: `abel.${tag}@example.test`, name: 'Abel Agent', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'agent' };
+
+  async function api(method, path, token, body) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: await res.json().catch(() => undefined) };
+  }
+
+  async function signIn(page, who) {
+    await page.goto(`${server.url}/login`);
+    await page.locator('input[name="email"]').fill(who.email);
+    await page.locator('input[name="password"]').fill(who.password);
+    await page.locator('input[name="password"]').press('Enter');
+    await page.getByTestId('user-menu').waitFor();
+    await page.locator('[data-testid="realtime-status"].connected').waitFor();
+  }
+
+  before(async () => {
+    server = await startServer();
+    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
+    const ids = {};
+    for (const person of [carla, abel]) {
+      const created = await api('POST', '/api/v1/admin/users', login.token, {
+        email: person.email, display_name: person.name, password: person.password, kind: person.kind, country: 'PT', time_zone: 'Europe/Lisbon',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      ids[person.kind] = created.json.id;
+    }
+    const team = await api('POST', '/api/v1/admin/teams', login.token, { name: `Support ${tag}` });
+    assert.equal((await api('PUT', `/api/v1/admin/teams/${team.json.id}/members/${ids.agent}`, login.token)).status, 204);
+    assert.equal((await api('PUT', '/api/v1/admin/support/routes/default', login.token, { team_id: team.json.id })).status, 200);
+    browser = await launchChromium();
+    for (const who of ['customer', 'agent']) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(TIMEOUT);
+      page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
+      page.on('dialog', async (dialog) => {
+        problems.push(`${who}: a ${dialog.type()} dialog fired`);
+        await dialog.dismiss().catch(() => undefined);
+      });
+      if (who === 'customer') customerPage = page;
+      else agentPage = page;
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('the customer opens a request from their own view', async () => {
+    await signIn(customerPage, carla);
+    assert.equal(await customerPage.getByTestId('nav-chat').count(), 0, 'customers have no Chat');
+    await customerPage.getByTestId('nav-support').click();
+    await customerPage.waitForURL(/\/support$/);
+    const form = customerPage.getByTestId('support-open-form');
+    await form.locator('input[name="subject"]').fill('Invoice 42');
+    await form.locator('textarea[name="text"]').fill('The total is wrong <b>twice</b>');
+    await form.locator('button[type="submit"]').click();
+    await customerPage.getByTestId('support-list').getByText('Invoice 42').waitFor();
+    await customerPage.getByTestId('support-conversation').getByText('The total is wrong <b>twice</b>').waitFor();
+  });
+
+  it('the agent sees it in the queue, claims it and answers in Chat; the customer sees it live', async () => {
+    await signIn(agentPage, abel);
+    await agentPage.getByTestId('nav-support').click();
+    const queued = agentPage.getByTestId('support-queue').locator('li').filter({ hasText: 'Invoice 42' });
+    await queued.waitFor();
+    await queued.getByRole('button', { name: 'Claim' }).click();
+    await agentPage.waitForURL(/\/chat\/\d+$/);
+    await agentPage.getByTestId('composer-input').fill('Hello Carla, fixing it now');
+    await agentPage.getByTestId('composer-input').press('Enter');
+    await customerPage.getByTestId('support-conversation').getByText('Hello Carla, fixing it now').waitFor();
+    const page = await customerPage.content();
+    assert.ok(!page.includes(abel.email), 'an agent email reached the customer');
+    await customerPage.getByTestId('support-list').getByText('Abel Agent').waitFor();
+    assert.deepEqual(problems, []);
+  });
+});
