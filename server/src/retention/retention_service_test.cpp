@@ -183,6 +183,22 @@ TEST_P(RetentionServiceTest, ReactionsGoWithTheirMessages) {
   EXPECT_EQ(rows("SELECT COUNT(*) FROM message_reactions"), 0);
 }
 
+TEST_P(RetentionServiceTest, AThreadGoesWithItsExpiredRoot) {
+  const auto g = group("threads");
+  auto root = chat_->post(ana_, g, "root", "r1");
+  ASSERT_TRUE(root.ok()) << root.error().message;
+  ASSERT_TRUE(chat_->post(ben_, g, "old reply", "r2", root->message.id).ok());
+  clock_.advance_ms(5 * kDayMs);
+  ASSERT_TRUE(chat_->post(ben_, g, "recent reply", "r3", root->message.id).ok());
+  ASSERT_TRUE(chat_->post(ana_, g, "recent top-level", "r4").ok());
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 3).ok());
+  auto report = retention_->run_once();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->messages_deleted, 3);  // the root and both replies
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM messages"), 1);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM thread_followers"), 0);
+}
+
 TEST_P(RetentionServiceTest, LegalHoldsSuspendDeletion) {
   const auto held = group("held");
   const auto free = group("free");
