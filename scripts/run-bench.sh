@@ -2,17 +2,19 @@
 # Runs every benchmark in bench/ against the meridian binary and prints a markdown summary.
 # Each benchmark starts its own processes on loopback free ports with fresh temp folders; a
 # trap stops them and removes the folders however the run ends. The whole run is bounded
-# (BENCH_TIMEOUT seconds, default 600).
+# (BENCH_TIMEOUT seconds, default 900).
 #
 #   scripts/run-bench.sh                 (or: make bench)
 # Environment: MERIDIAN_BIN (default build/server/src/app/meridian), WS_CONNECTIONS (20000),
-# STARTUP_RUNS (10), HTTP_ROUNDS (2), WRK_DURATION (15s), BENCH_RESULTS (key=value file to keep).
+# STARTUP_RUNS (10), HTTP_ROUNDS (2), WRK_DURATION (15s), BENCH_RESULTS (key=value file to keep),
+# CHAT_BENCH (1; 0 skips the chat benchmarks, which need build/bench/chat_load/chat_load, see
+# bench/chat_load/chat_bench.sh for their own settings).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bench/lib.sh"
 
 WS_CONNECTIONS="${WS_CONNECTIONS:-20000}"
 STARTUP_RUNS="${STARTUP_RUNS:-10}"
-BENCH_TIMEOUT="${BENCH_TIMEOUT:-600}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-900}"
 export MERIDIAN_BIN
 export BENCH_RESULTS="${BENCH_RESULTS:-$BENCH_TMP/results.txt}"
 : >"$BENCH_RESULTS"
@@ -108,6 +110,13 @@ already set up (nothing to migrate, the administrator exists); the target is on 
 MD
 )")
 
+# --- 4. Chat: fan-out, peak vs Node.js, durable sends, history, memory per client -----------
+CHAT_BENCH="${CHAT_BENCH:-1}"
+if [[ "$CHAT_BENCH" != 0 ]]; then
+  log "4/4 chat (bench/chat_load/chat_bench.sh)"
+  section+=("$("$BENCH_DIR/chat_load/chat_bench.sh")")
+fi
+
 # --- Summary ---------------------------------------------------------------------------------
 met() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= t : (op == "<=") ? v <= t : v < t; print ok ? "met" : "**NOT met**" }'; }
 ws_ok="$(met "$(result ws_kib_per_connection)" "<=" 20)"
@@ -127,6 +136,14 @@ Binary: \`${MERIDIAN_BIN#"$ROOT/"}\`.
 | \`GET /api/v1/me\`, wrk -t2 -c64 | $(result http_meridian_rps) req/s (p50 $(result http_meridian_p50_ms) ms, p99 $(result http_meridian_p99_ms) ms) = $(result http_ratio_pct) % of nginx's $(result http_nginx_rps) req/s (p50 $(result http_nginx_p50_ms) ms, p99 $(result http_nginx_p99_ms) ms); server CPU per request $(result http_meridian_cpu_us) µs vs $(result http_nginx_cpu_us) µs | >= 50 % of nginx | $http_ok |
 | idle WebSocket memory | $(result ws_kib_per_connection) KiB per connection over $(result ws_opened) connections | <= 20 KiB | $ws_ok |
 | start-up to ready (empty data folder) | median $(result startup_median_ms) ms (min $(result startup_min_ms), max $(result startup_max_ms)); on a set-up folder median $(result restart_median_ms) ms | < 300 ms | $(met "$(result startup_median_ms)" "<" 300) on the median; $(result startup_over_300) of $STARTUP_RUNS runs at or over 300 ms |
+$( [[ "$CHAT_BENCH" == 0 ]] || cat <<CHAT
+| chat fan-out: $(result chat_fanout_clients) clients in channels of ${CHAT_FANOUT_SIZE:-100}, $(result chat_fanout_rate) messages/s | $(result chat_fanout_deliveries_per_s) deliveries/s, send-to-deliver p50 $(result chat_fanout_p50_ms) ms, p99 $(result chat_fanout_p99_ms) ms | p99 < 100 ms | $(met "$(result chat_fanout_p99_ms)" "<" 100) |
+| chat peak, one channel of ${CHAT_PEAK_SIZE:-1000} | Meridian $(result chat_peak_meridian) deliveries/s (storing every message) vs Node.js ws broadcast $(result chat_peak_node) | >= Node.js | $(met "$(result chat_peak_meridian)" ">=" "$(result chat_peak_node)") |
+| chat durable sends (acknowledged) | SQLite $(result chat_durable_sqlite)/s, PostgreSQL $(result chat_durable_pg)/s | | |
+| chat history page, 1,000,000 messages | p50 $(result chat_history_p50_ms) ms, p99 $(result chat_history_p99_ms) ms | p99 < 10 ms | $(met "$(result chat_history_p99_ms)" "<" 10) |
+| memory per connected chat client | $(result chat_kib_per_client) KiB | | |
+CHAT
+)
 
 $(printf '%s\n\n' "${section[@]}")
 MD
