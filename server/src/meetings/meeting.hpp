@@ -75,6 +75,19 @@ struct Recording {
   std::vector<RecordingPresence> participants;
 };
 
+// A message of the meeting's chat. author_id: a person's user id, or minus the guest
+// pass id for a guest.
+struct ChatMessage {
+  std::int64_t id = 0;
+  std::int64_t meeting_id = 0;
+  std::int64_t author_id = 0;
+  std::string author_name;
+  std::string client_id;
+  std::string text;
+  UnixMillis created_at = 0;
+};
+inline constexpr std::size_t kMaxChatMessageBytes = 4'000;
+
 inline constexpr const char* kGuestTokenPrefix = "mg_";
 
 // The scope string carried by a guest's Subject: "meeting:<id>".

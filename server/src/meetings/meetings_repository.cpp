@@ -230,4 +230,52 @@ Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t
   return out;
 }
 
+namespace {
+ChatMessage message_from(const storage::Row& r) {
+  ChatMessage m;
+  m.id = r.integer(0);
+  m.meeting_id = r.integer(1);
+  m.author_id = r.integer(2);
+  m.author_name = r.text(3);
+  m.client_id = r.text(4);
+  m.text = r.text(5);
+  m.created_at = r.integer(6);
+  return m;
+}
+constexpr const char* kMessageColumns = "id, meeting_id, author_id, author_name, client_id, body, created_at";
+}  // namespace
+
+Result<ChatMessage> MeetingsRepository::insert_message(S& s, const ChatMessage& m, bool& duplicate) {
+  duplicate = false;
+  if (!m.client_id.empty()) {
+    auto seen = s.query(std::string("SELECT ") + kMessageColumns +
+                            " FROM meeting_messages WHERE meeting_id = ? AND author_id = ? AND client_id = ?",
+                        {m.meeting_id, m.author_id, m.client_id});
+    if (!seen.ok()) return seen.error();
+    if (!seen->empty()) {
+      duplicate = true;
+      return message_from(seen->front());
+    }
+  }
+  auto rows = s.query(
+      "INSERT INTO meeting_messages (meeting_id, author_id, author_name, client_id, body, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      {m.meeting_id, m.author_id, m.author_name, m.client_id, m.text, m.created_at});
+  if (!rows.ok()) return rows.error();
+  ChatMessage out = m;
+  out.id = rows->front().integer(0);
+  return out;
+}
+
+Result<std::vector<ChatMessage>> MeetingsRepository::messages(S& s, std::int64_t meeting_id, UnixMillis since,
+                                                              std::int64_t limit) {
+  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
+                          " FROM meeting_messages WHERE meeting_id = ? AND created_at >= ? ORDER BY id DESC LIMIT ?",
+                      {meeting_id, since, limit});
+  if (!rows.ok()) return rows.error();
+  std::vector<ChatMessage> out;
+  for (auto it = rows->rbegin(); it != rows->rend(); ++it) out.push_back(message_from(*it));
+  return out;
+}
+
 }  // namespace meridian::meetings

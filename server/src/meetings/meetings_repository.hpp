@@ -49,6 +49,12 @@ class MeetingsRepository final {
   // false when there is nothing to acknowledge (not present in that recording).
   Result<bool> acknowledge(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at);
   Result<std::vector<Recording>> recordings(S& s, std::int64_t meeting_id);
+
+  // In-meeting chat. A message with the same (meeting, author, client_id) is returned
+  // instead of stored twice (a resend after a lost acknowledgement).
+  Result<ChatMessage> insert_message(S& s, const ChatMessage& m, bool& duplicate);
+  // Messages created at or after `since`, oldest first, the newest `limit` of them.
+  Result<std::vector<ChatMessage>> messages(S& s, std::int64_t meeting_id, UnixMillis since, std::int64_t limit);
 };
 
 }  // namespace meridian::meetings

@@ -386,6 +386,9 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
     if (!force.ok()) return Result<Effects>(force.error());
     return r.mute(a, t, force->value_or(false));
   });
+  on_peer_command("meet.ask_unmute", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object&) {
+    return r.ask_unmute(a, t);
+  });
   on_peer_command("meet.remove",
                   [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object&) { return r.remove(a, t); });
   on_peer_command("meet.set_role", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object& env) {
@@ -424,6 +427,48 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         if (!fx.ok()) return send_error(conn, env, fx.error());
         ack(conn, env);
         deliver(hub, *fx);
+      },
+      true);
+
+  // In-meeting chat: the meeting's own conversation, for admitted peers only (a guest's
+  // scoped pass reaches exactly this, for its one meeting).
+  hub.on(
+      "meet.chat.send",
+      [&meetings, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+        if (auto r = json::reject_unknown_fields(env, {"type", "id", "meeting_id", "text", "client_id"}); !r.ok())
+          return send_error(conn, env, r.error());
+        auto mid = required_id(env, "meeting_id");
+        if (!mid.ok()) return send_error(conn, env, mid.error());
+        auto text = json::required_string(env, "text", kMaxChatMessageBytes);
+        if (!text.ok()) return send_error(conn, env, text.error());
+        auto client_id = json::optional_string(env, "client_id", 64);
+        if (!client_id.ok()) return send_error(conn, env, client_id.error());
+        auto posted = meetings.post_chat(conn.id(), *mid, std::move(*text), client_id->value_or(""));
+        if (!posted.ok()) return send_error(conn, env, posted.error());
+        if (auto id = env.if_contains("id"))
+          conn.send(json::serialize(boost::json::object{{"type", "meet.ack"},
+                                                        {"id", *id},
+                                                        {"for", "meet.chat.send"},
+                                                        {"message", chat_json(posted->message)},
+                                                        {"duplicate", posted->duplicate}}));
+        deliver(hub, posted->effects);
+      },
+      true);
+
+  hub.on(
+      "meet.chat.history",
+      [&meetings](net::RealtimeConnection& conn, const boost::json::object& env) {
+        auto mid = required_id(env, "meeting_id");
+        if (!mid.ok()) return send_error(conn, env, mid.error());
+        auto limit = json::optional_int(env, "limit");
+        if (!limit.ok()) return send_error(conn, env, limit.error());
+        auto list = meetings.chat_history(conn.id(), *mid, static_cast<int>(limit->value_or(200)));
+        if (!list.ok()) return send_error(conn, env, list.error());
+        boost::json::array items;
+        for (const auto& m : *list) items.push_back(chat_json(m));
+        boost::json::object out{{"type", "meet.chat.history"}, {"meeting_id", *mid}, {"items", std::move(items)}};
+        if (auto id = env.if_contains("id")) out["id"] = *id;
+        conn.send(json::serialize(out));
       },
       true);
 

@@ -10,6 +10,18 @@
 namespace meridian::meetings {
 namespace {
 
+// Why a person's presence rules out recording (guests: by the host's country).
+std::string recording_refusal(const Peer& p) {
+  if (p.role == MeetingRole::guest)
+    return p.display_name + " is a guest invited from " + p.rules_country +
+           ", where recording is turned off (feature meet.recording; guests count as from the host's country)";
+  return p.display_name + " takes part from " + p.rules_country +
+         ", where recording is turned off (feature meet.recording)";
+}
+}  // namespace
+
+namespace {
+
 constexpr std::int64_t kMaxInvitees = 500;
 constexpr std::int64_t kMyMeetingsLimit = 100;
 
@@ -327,12 +339,15 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
     peer.display_name = (*g)->display_name;
     peer.role = MeetingRole::guest;
     peer.external = true;
+    // A guest came by the host's link: the host's country's rules apply to them.
+    if (auto host = identity_.user(m->host_id); host.ok()) peer.rules_country = host->country;
   } else {
     auto u = identity_.user(who.user_id);
     if (!u.ok()) return u.error();
     MERIDIAN_TRY(fill_invitees(*m));
     peer.display_name = u->display_name;
     peer.country = u->country;
+    peer.rules_country = u->country;
     peer.time_zone = u->time_zone;
     peer.external = is_external(u->kind);
     peer.invited = m->host_id == who.user_id;
@@ -364,11 +379,13 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
       return fx.error();
     }
     peer_room_[peer_id] = m->id;
+    it->second.room.stamp_admissions(clock_.now_ms());
     reevaluate_region(it->second, *fx);
     add_ice(it->second, *fx, peer_id);
     change = presence_change(it->second, before, false);
     out = std::move(fx);
   }
+  enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
 }
@@ -408,6 +425,7 @@ Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t mee
     auto fx = fn(room->second.room);
     if (!fx.ok()) return fx;
     for (auto dropped : fx->dropped) peer_room_.erase(dropped);
+    room->second.room.stamp_admissions(clock_.now_ms());
     // Someone admitted gets the room's ICE servers with the admission.
     bool admitted_someone = false;
     for (const auto& d : fx->deliveries)
@@ -421,6 +439,7 @@ Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t mee
     if (gone) rooms_.erase(room);
     out = std::move(fx);
   }
+  enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
 }
@@ -448,6 +467,43 @@ MeetingsService::PresenceChange MeetingsService::presence_change(const LiveRoom&
   for (const auto& p : before)
     if (!has(after, p.peer_id)) c.left.push_back(p.peer_id);
   return c;
+}
+
+void MeetingsService::enforce_recording_rules(PresenceChange& change, Effects& fx) {
+  if (change.recording_id == 0 || change.joined.empty() || !toggles_) return;
+  std::vector<Peer> joined;
+  {
+    std::lock_guard lock(mutex_);
+    auto live = rooms_.find(change.meeting_id);
+    if (live == rooms_.end()) return;
+    for (const auto& j : change.joined)
+      if (const Peer* p = live->second.room.peer(j.peer_id)) joined.push_back(*p);
+  }
+  std::string reason;
+  for (const auto& p : joined) {
+    if (p.rules_country.empty()) continue;
+    auto on = toggles_->enabled("meet.recording", p.rules_country);
+    if (!on.ok()) {
+      log::error("meetings.toggle_unavailable", {{"message", on.error().message}});
+      continue;
+    }
+    if (!*on) {
+      reason = "recording stopped: " + recording_refusal(p);
+      break;
+    }
+  }
+  if (reason.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    auto live = rooms_.find(change.meeting_id);
+    if (live == rooms_.end() || live->second.recording_id != change.recording_id) return;
+    live->second.recording_id = 0;
+    auto stopped = live->second.room.recording_stopped(reason);
+    for (auto& d : stopped.deliveries) fx.deliveries.push_back(std::move(d));
+  }
+  if (auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, reason); !r.ok())
+    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+  change = PresenceChange{};
 }
 
 void MeetingsService::record_presence(const PresenceChange& change) {
@@ -505,13 +561,10 @@ Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int
   }
   if (toggles_) {
     for (const auto& p : present) {
-      if (p.country.empty()) continue;
-      auto on = toggles_->enabled("meet.recording", p.country);
+      if (p.rules_country.empty()) continue;
+      auto on = toggles_->enabled("meet.recording", p.rules_country);
       if (!on.ok()) return on.error();
-      if (!*on)
-        return make_error(ErrorCode::forbidden, "recording is not allowed: " + p.display_name + " takes part from " +
-                                                    p.country +
-                                                    ", where recording is turned off (feature meet.recording)");
+      if (!*on) return make_error(ErrorCode::forbidden, "recording is not allowed: " + recording_refusal(p));
     }
   }
   Recording rec;
@@ -637,6 +690,73 @@ Result<RegionChoice> MeetingsService::media_region(const Subject& who, std::int6
   if (auto host = identity_.user(m->host_id); host.ok()) countries.push_back(host->country);
   for (const auto& i : m->invitees) countries.push_back(i.country);
   return choose_region(options_.regions, options_.rtt, countries);
+}
+
+Result<MeetingsService::ChatPosted> MeetingsService::post_chat(std::uint64_t peer_id, std::int64_t meeting_id,
+                                                               std::string text, std::string client_id) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return make_error(ErrorCode::invalid_argument, "a chat message needs text");
+  if (text.size() > kMaxChatMessageBytes)
+    return make_error(ErrorCode::invalid_argument,
+                      "a chat message may have at most " + std::to_string(kMaxChatMessageBytes) + " bytes");
+  ChatMessage msg;
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    auto author = rooms_.at(meeting_id).room.chat_member(peer_id);
+    if (!author.ok()) return author.error();
+    msg.author_id = author->user_id;
+    msg.author_name = author->display_name;
+  }
+  msg.meeting_id = meeting_id;
+  msg.text = std::move(text);
+  msg.client_id = std::move(client_id);
+  msg.created_at = clock_.now_ms();
+  bool duplicate = false;
+  auto stored =
+      write_value<ChatMessage>(db_, [&](storage::Session& s) { return repo_.insert_message(s, msg, duplicate); });
+  if (!stored.ok()) return stored.error();
+  ChatPosted out;
+  out.message = std::move(*stored);
+  out.duplicate = duplicate;
+  if (duplicate) return out;
+  std::lock_guard lock(mutex_);
+  auto live = rooms_.find(meeting_id);
+  if (live == rooms_.end()) return out;
+  auto fx = live->second.room.chat(peer_id, chat_json(out.message));
+  if (fx.ok()) out.effects = std::move(*fx);
+  return out;
+}
+
+Result<std::vector<ChatMessage>> MeetingsService::chat_history(std::uint64_t peer_id, std::int64_t meeting_id,
+                                                               int limit) {
+  UnixMillis since = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto in = peer_room_.find(peer_id);
+    if (in == peer_room_.end() || in->second != meeting_id)
+      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+    auto me = rooms_.at(meeting_id).room.chat_member(peer_id);
+    if (!me.ok()) return me.error();
+    if (me->external) since = me->admitted_at;
+  }
+  if (limit <= 0 || limit > 500) limit = 500;
+  return read_value<std::vector<ChatMessage>>(
+      db_, [&](storage::Session& s) { return repo_.messages(s, meeting_id, since, limit); });
+}
+
+boost::json::object chat_json(const ChatMessage& m) {
+  return boost::json::object{
+      {"id", m.id},
+      {"author",
+       boost::json::object{{"user_id", m.author_id > 0 ? boost::json::value(m.author_id) : boost::json::value(nullptr)},
+                           {"display_name", m.author_name},
+                           {"guest", m.author_id < 0}}},
+      {"client_id", m.client_id},
+      {"text", m.text},
+      {"created_at", m.created_at}};
 }
 
 }  // namespace meridian::meetings

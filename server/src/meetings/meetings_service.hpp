@@ -51,6 +51,9 @@ struct NewMeeting {
   bool guests_can_share_screen = false;
 };
 
+// A chat message as clients see it (no e-mail; guests have no user id).
+boost::json::object chat_json(const ChatMessage& m);
+
 class MeetingsService final {
  public:
   // toggles: the per-country "meet.recording" feature (null: recording allowed
@@ -99,6 +102,19 @@ class MeetingsService final {
 
   const MeetingsOptions& options() const { return options_; }
 
+  // In-meeting chat: the meeting's own conversation. Only peers admitted to the live room
+  // read or post (guests with their scoped pass); a message is stored, then sent to
+  // everyone admitted at that moment.
+  struct ChatPosted {
+    Effects effects;
+    ChatMessage message;
+    bool duplicate = false;  // same client_id again: nothing stored or sent
+  };
+  Result<ChatPosted> post_chat(std::uint64_t peer_id, std::int64_t meeting_id, std::string text, std::string client_id);
+  // The chat so far for an admitted peer: people of the organisation see all of it;
+  // guests and external people (customers) only what was posted since they were admitted.
+  Result<std::vector<ChatMessage>> chat_history(std::uint64_t peer_id, std::int64_t meeting_id, int limit);
+
  private:
   struct LiveRoom {
     Room room;
@@ -116,6 +132,9 @@ class MeetingsService final {
   static std::vector<Peer> admitted_snapshot(const LiveRoom& live);
   static PresenceChange presence_change(const LiveRoom& live, const std::vector<Peer>& before, bool room_gone);
   void record_presence(const PresenceChange& change);
+  // Someone admitted during a recording from a country whose toggle forbids recording:
+  // the recording stops for everyone with the reason (change then records nothing).
+  void enforce_recording_rules(PresenceChange& change, Effects& fx);
   Result<void> finish_recording(std::int64_t meeting_id, std::int64_t recording_id, std::optional<std::int64_t> by,
                                 const std::string& reason);
   Result<Meeting> load(std::int64_t id, bool with_invitees);

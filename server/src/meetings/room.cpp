@@ -53,6 +53,7 @@ boost::json::object peer_json(const Peer& p) {
                              {"audio_muted", p.audio_muted},
                              {"video_muted", p.video_muted},
                              {"screen_sharing", p.screen_sharing},
+                             {"hand_raised", p.hand_raised},
                              {"joined_at", p.joined_at}};
 }
 
@@ -338,6 +339,7 @@ Result<Effects> Room::update_media(std::uint64_t actor, const boost::json::objec
   MERIDIAN_TRY(flag("audio_muted", next.audio_muted));
   MERIDIAN_TRY(flag("video_muted", next.video_muted));
   MERIDIAN_TRY(flag("screen_sharing", next.screen_sharing));
+  MERIDIAN_TRY(flag("hand_raised", next.hand_raised));
   if (next.screen_sharing && !me.screen_sharing && me.role == MeetingRole::guest && !settings_.guests_can_share_screen)
     return make_error(ErrorCode::forbidden, "guests may not share their screen in this meeting");
   me = next;
@@ -345,6 +347,50 @@ Result<Effects> Room::update_media(std::uint64_t actor, const boost::json::objec
   boost::json::object msg = event("meet.participant_updated", meeting_id_);
   msg["participant"] = peer_json(me);
   to_admitted(fx, msg);
+  return fx;
+}
+
+Result<Effects> Room::ask_unmute(std::uint64_t actor, std::uint64_t target) {
+  auto a = moderator(actor, "ask people to unmute");
+  if (!a.ok()) return a.error();
+  auto t = admitted_peer(target, "that participant");
+  if (!t.ok()) return t.error();
+  if (!(*t)->audio_muted) return make_error(ErrorCode::conflict, (*t)->display_name + " is not muted");
+  Effects fx;
+  boost::json::object msg = event("meet.unmute_requested", meeting_id_);
+  msg["by"] = (*a)->display_name;
+  fx.deliveries.push_back({(*t)->peer_id, msg});
+  return fx;
+}
+
+void Room::stamp_admissions(UnixMillis now) {
+  for (auto& p : peers_)
+    if (p.admitted && p.admitted_at == 0) p.admitted_at = now;
+}
+
+Result<Peer> Room::chat_member(std::uint64_t peer_id) const {
+  const Peer* p = peer(peer_id);
+  if (!p || !p->admitted)
+    return make_error(ErrorCode::forbidden, "only admitted participants may use the meeting chat");
+  return *p;
+}
+
+Result<Effects> Room::chat(std::uint64_t actor, const boost::json::object& message) {
+  MERIDIAN_TRY(chat_member(actor));
+  Effects fx;
+  boost::json::object msg = event("meet.chat", meeting_id_);
+  msg["message"] = message;
+  to_admitted(fx, msg);
+  return fx;
+}
+
+Effects Room::recording_stopped(const std::string& reason) {
+  recording_ = boost::json::object{};
+  Effects fx;
+  boost::json::object msg = event("meet.recording", meeting_id_);
+  msg["recording"] = nullptr;
+  msg["reason"] = reason;
+  to_everyone(fx, msg);
   return fx;
 }
 

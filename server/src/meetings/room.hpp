@@ -37,7 +37,12 @@ struct Peer {
   bool audio_muted = false;
   bool video_muted = false;
   bool screen_sharing = false;
+  bool hand_raised = false;
+  // The country whose rules (e.g. the recording toggle) apply: the person's own, or for a
+  // guest the host's (the guest came by the host's link). Not shown to others.
+  std::string rules_country;
   UnixMillis joined_at = 0;
+  UnixMillis admitted_at = 0;  // 0 while in the lobby (see Room::stamp_admissions)
 };
 
 struct RoomSettings {
@@ -74,6 +79,17 @@ class Room final {
 
   Result<Effects> admit(std::uint64_t actor, std::uint64_t target, bool admit);
   Result<Effects> mute(std::uint64_t actor, std::uint64_t target, bool force);
+  // Asks a muted participant to unmute: only a prompt; the participant decides.
+  Result<Effects> ask_unmute(std::uint64_t actor, std::uint64_t target);
+  // In-meeting chat: an admitted peer's (already stored) message to every admitted peer.
+  // The lobby gets nothing.
+  Result<Effects> chat(std::uint64_t actor, const boost::json::object& message);
+  // Gives everyone admitted since the last call the admission time `now`.
+  void stamp_admissions(UnixMillis now);
+  // Checks that the peer is admitted (may read or post in the meeting chat).
+  Result<Peer> chat_member(std::uint64_t peer_id) const;
+  // The recording stopped without a person's command (a reason for everyone).
+  Effects recording_stopped(const std::string& reason);
   Result<Effects> remove(std::uint64_t actor, std::uint64_t target);
   Result<Effects> lock(std::uint64_t actor, bool locked);
   Result<Effects> end(std::uint64_t actor);

@@ -223,5 +223,45 @@ TEST_F(RoomTest, ParticipantListsCarryNoEmailAddresses) {
   EXPECT_TRUE(peer_json(*room_.peer(4)).at("user_id").is_null());
 }
 
+TEST_F(RoomTest, ChatGoesToAdmittedPeersOnlyAndOnlyAdmittedPeersPost) {
+  auto fx = room_.chat(4, boost::json::object{{"text", "hi"}});
+  ASSERT_TRUE(fx.ok());
+  for (std::uint64_t p : {1, 2, 3, 4}) EXPECT_TRUE(got(*fx, p, "meet.chat")) << p;
+  EXPECT_FALSE(got(*fx, 5, "meet.chat"));  // the lobby
+  EXPECT_EQ(room_.chat(5, boost::json::object{}).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(room_.chat(99, boost::json::object{}).error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(room_.remove(1, 3).ok());
+  auto after = room_.chat(1, boost::json::object{{"text", "bye"}});
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(got(*after, 3, "meet.chat"));
+  EXPECT_FALSE(room_.chat_member(3).ok());
+}
+
+TEST_F(RoomTest, AskToUnmuteIsAPromptForMutedPeopleFromModeratorsOnly) {
+  EXPECT_EQ(room_.ask_unmute(1, 3).error().code, ErrorCode::conflict);  // not muted
+  ASSERT_TRUE(room_.update_media(3, boost::json::object{{"audio_muted", true}}).ok());
+  auto fx = room_.ask_unmute(2, 3);
+  ASSERT_TRUE(fx.ok());
+  EXPECT_EQ(types_for(*fx, 3), std::vector<std::string>{"meet.unmute_requested"});
+  EXPECT_TRUE(room_.peer(3)->audio_muted);
+  EXPECT_EQ(room_.ask_unmute(4, 3).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(room_.ask_unmute(3, 1).error().code, ErrorCode::forbidden);
+}
+
+TEST_F(RoomTest, RaisedHandIsPartOfTheMediaState) {
+  auto fx = room_.update_media(4, boost::json::object{{"hand_raised", true}});
+  ASSERT_TRUE(fx.ok());
+  EXPECT_TRUE(room_.peer(4)->hand_raised);
+  EXPECT_TRUE(got(*fx, 1, "meet.participant_updated"));
+  EXPECT_EQ(room_.update_media(4, boost::json::object{{"hand_raised", 1}}).error().code, ErrorCode::invalid_argument);
+}
+
+TEST_F(RoomTest, RecordingStoppedTellsEveryoneWithTheReason) {
+  ASSERT_TRUE(room_.broadcast_recording(1, boost::json::object{{"id", 1}}).ok());
+  auto fx = room_.recording_stopped("recording stopped: x");
+  for (std::uint64_t p : {1, 2, 3, 4, 5}) EXPECT_TRUE(got(fx, p, "meet.recording")) << p;
+  EXPECT_EQ(fx.deliveries.front().message.at("reason").as_string(), "recording stopped: x");
+}
+
 }  // namespace
 }  // namespace meridian::meetings

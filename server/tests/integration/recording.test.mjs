@@ -126,4 +126,42 @@ describe('recording hooks and webhooks', () => {
     assert.equal(refused.error.code, 'forbidden');
     assert.match(refused.error.message, /Carl takes part from IN, where recording is turned off/);
   });
+
+  it('stops a running recording, with the reason for everyone, when someone from such a country is admitted', async () => {
+    // IN is still off (previous test). Carl waits in the lobby (external), the recording runs.
+    const m = (await api(server, 'POST', '/api/v1/meetings', { token: ana.token, body: { title: 'Later join', user_ids: [carl.user.id] } })).json;
+    const wa = await open(ana.token);
+    const wc = await open(carl.token);
+    await wa.request({ type: 'meet.join', id: 'j1', code: m.code });
+    const started = await wa.request({ type: 'meet.recording.start', id: 'r1', meeting_id: m.id });
+    assert.equal(started.type, 'meet.ack', JSON.stringify(started));
+    const cj = await wc.request({ type: 'meet.join', id: 'j2', code: m.code });
+    assert.equal(cj.waiting, true);
+    await wa.request({ type: 'meet.admit', id: 'a1', meeting_id: m.id, peer_id: cj.you.peer_id });
+    const stopped = await wa.next((x) => x.type === 'meet.recording' && x.recording === null);
+    assert.match(stopped.reason, /recording stopped: Carl takes part from IN, where recording is turned off/);
+    const toCarl = await wc.next((x) => x.type === 'meet.recording' && x.recording === null);
+    assert.equal(toCarl.reason, stopped.reason);
+    const recs = await api(server, 'GET', `/api/v1/meetings/${m.id}/recordings`, { token: ana.token });
+    assert.equal(recs.json.items.length, 1);
+    assert.ok(recs.json.items[0].stopped_at);
+    assert.match(recs.json.items[0].stop_reason, /Carl takes part from IN/);
+    assert.ok(!recs.json.items[0].participants.some((p) => p.display_name === 'Carl'), 'Carl was never recorded');
+  });
+
+  it('counts a guest as from the host\'s country: a guest admitted to a host from a forbidding country stops it', async () => {
+    // Ana (the host) is in PT: recording starts while PT allows it, then PT turns it off.
+    const m = (await api(server, 'POST', '/api/v1/meetings', { token: ana.token, body: { title: 'Guest rules' } })).json;
+    const wa = await open(ana.token);
+    await wa.request({ type: 'meet.join', id: 'j1', code: m.code });
+    assert.equal((await wa.request({ type: 'meet.recording.start', id: 'r1', meeting_id: m.id })).type, 'meet.ack');
+    await api(server, 'PUT', '/api/v1/admin/feature-toggles/meet.recording', { token: admin, body: { countries: { IN: false, PT: false } } });
+    const pass = (await api(server, 'POST', `/api/v1/meeting-links/${m.code}/guests`, { body: { display_name: 'Gus' } })).json;
+    const wg = await open(pass.token);
+    const gj = await wg.request({ type: 'meet.join', id: 'g1', code: m.code });
+    await wa.request({ type: 'meet.admit', id: 'a1', meeting_id: m.id, peer_id: gj.you.peer_id });
+    const stopped = await wa.next((x) => x.type === 'meet.recording' && x.recording === null);
+    assert.match(stopped.reason, /Gus is a guest invited from PT/);
+    await api(server, 'PUT', '/api/v1/admin/feature-toggles/meet.recording', { token: admin, body: { countries: {} } });
+  });
 });

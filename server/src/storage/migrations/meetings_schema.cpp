@@ -86,9 +86,25 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
 )SQL";
 
+// In-meeting chat: messages posted by admitted participants while in the room. Authors
+// are people (user id) or guests (minus the guest pass id), so no foreign key on them.
+constexpr const char* kMeetingChat = R"SQL(
+CREATE TABLE meeting_messages (
+  id {{ID}},
+  meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+  author_id BIGINT NOT NULL,
+  author_name TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX meeting_messages_meeting ON meeting_messages(meeting_id, id);
+)SQL";
+
 const Migration kMigrations[] = {
     {30, "meetings, invitees and guest passes", kMeetings},
     {31, "meeting recordings, presence, acknowledgements; webhook deliveries", kRecordings},
+    {32, "in-meeting chat messages", kMeetingChat},
 };
 
 }  // namespace

@@ -69,7 +69,8 @@ export class MeetingPage {
   /** The camera/microphone request has settled (granted or not): joining before would send nothing. */
   protected readonly previewReady = signal(false);
   protected readonly session = signal<MeetingSession | null>(null);
-  protected readonly panel = signal<'people' | 'info'>('people');
+  protected readonly panel = signal<'people' | 'chat' | 'info'>('people');
+  protected chatText = '';
   protected readonly signedIn = this.sessionStore.hasValidToken();
   protected readonly previewVideo = viewChild<ElementRef<HTMLVideoElement>>('previewVideo');
 
@@ -162,6 +163,34 @@ export class MeetingPage {
   protected async shareScreen(s: MeetingSession): Promise<void> {
     if (s.screenSharing()) s.stopScreenShare();
     else await s.startScreenShare();
+  }
+
+  protected sendChat(s: MeetingSession, e: Event): void {
+    e.preventDefault();
+    s.sendChat(this.chatText);
+    this.chatText = '';
+  }
+
+  protected chatTime(at: number): string {
+    return new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(at);
+  }
+
+  /** Another camera or microphone during the call: a new track replaces the old one (replaceTrack). */
+  protected async switchDevice(s: MeetingSession, kind: 'videoinput' | 'audioinput', deviceId: string): Promise<void> {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(
+        kind === 'videoinput' ? { video: { deviceId: { exact: deviceId } } } : { audio: { deviceId: { exact: deviceId } } },
+      );
+      const [track] = kind === 'videoinput' ? stream.getVideoTracks() : stream.getAudioTracks();
+      await s.switchTrack(track);
+      if (kind === 'videoinput') this.cameraId.set(deviceId);
+      else this.microphoneId.set(deviceId);
+      // The self view shows the local stream: give it a fresh object so the tile rebinds.
+      const local = this.preview();
+      if (local) this.preview.set(new MediaStream(local.getTracks()));
+    } catch (err) {
+      s.notice.set(`Could not switch device: ${(err as Error).message}`);
+    }
   }
 
   protected leave(s: MeetingSession): void {

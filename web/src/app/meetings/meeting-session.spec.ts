@@ -69,6 +69,7 @@ describe('MeetingSession', () => {
     s.remove(5);
     s.endForAll();
     expect(socket.sent.slice(1).map((m) => [m['type'], m['meeting_id'], m['peer_id']])).toEqual([
+      ['meet.chat.history', 7, undefined],
       ['meet.admit', 7, 5],
       ['meet.mute', 7, 5],
       ['meet.remove', 7, 5],
@@ -89,6 +90,42 @@ describe('MeetingSession', () => {
     socket.receive({ type: 'meet.removed', meeting_id: 7 });
     expect(s.state()).toBe('removed');
     expect(socket.closed).toBe(true);
+  });
+
+  it('loads the meeting chat on entry, merges live messages once, and posts with a client id', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'meet.chat.history', meeting_id: 7 });
+    const msg = (id: number, text: string) => ({ id, author: { user_id: 1, display_name: 'Hana', guest: false }, client_id: '', text, created_at: id });
+    socket.receive({ type: 'meet.chat', meeting_id: 7, message: msg(3, 'live') });
+    socket.receive({ type: 'meet.chat.history', meeting_id: 7, items: [msg(1, 'first'), msg(3, 'live')] });
+    socket.receive({ type: 'meet.chat', meeting_id: 7, message: msg(3, 'live') });
+    expect(s.chat().map((m) => m.text)).toEqual(['first', 'live']);
+    s.sendChat('   ');
+    s.sendChat(' hello ');
+    const sent = socket.sent.filter((m) => m['type'] === 'meet.chat.send');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ meeting_id: 7, text: 'hello' });
+    expect(String(sent[0]['client_id'])).not.toBe('');
+    s.leave();
+  });
+
+  it('prompts on an unmute request and unmutes only when accepted; raises a hand', () => {
+    const { socket, s, audio } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    s.setAudioMuted(true);
+    socket.receive({ type: 'meet.unmute_requested', meeting_id: 7, by: 'Hana' });
+    expect(s.unmuteRequestedBy()).toBe('Hana');
+    expect(audio.enabled).toBe(false);
+    s.answerUnmuteRequest(true);
+    expect(s.unmuteRequestedBy()).toBeNull();
+    expect(audio.enabled).toBe(true);
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'meet.media', audio_muted: false });
+    s.setHandRaised(true);
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'meet.media', hand_raised: true });
+    socket.receive({ type: 'meet.recording', meeting_id: 7, recording: null, reason: 'recording stopped: Carl takes part from IN' });
+    expect(s.notice()).toContain('Carl');
+    s.leave();
   });
 
   it('shows a refused join as an error', () => {

@@ -13,7 +13,17 @@ export interface Participant {
   audio_muted: boolean;
   video_muted: boolean;
   screen_sharing: boolean;
+  hand_raised?: boolean;
   joined_at: number;
+}
+
+/** A message of the meeting's own chat (meet.chat); guests have no user id. */
+export interface MeetingChatMessage {
+  id: number;
+  author: { user_id: number | null; display_name: string; guest: boolean };
+  client_id: string;
+  text: string;
+  created_at: number;
 }
 
 export interface RecordingIndicator {
@@ -95,6 +105,10 @@ export class MeetingSession {
   readonly audioMuted = signal(false);
   readonly videoMuted = signal(false);
   readonly screenSharing = signal(false);
+  readonly handRaised = signal(false);
+  /** A host asked me to unmute: who asked (I decide). */
+  readonly unmuteRequestedBy = signal<string | null>(null);
+  readonly chat = signal<MeetingChatMessage[]>([]);
   readonly others = computed(() => this.participants().filter((p) => p.peer_id !== this.me()?.peer_id));
   readonly isModerator = computed(() => ['host', 'cohost'].includes(this.me()?.role ?? ''));
   readonly isHost = computed(() => this.me()?.role === 'host');
@@ -162,6 +176,42 @@ export class MeetingSession {
     this.sendMedia({ video_muted: muted });
   }
 
+  setHandRaised(raised: boolean): void {
+    this.handRaised.set(raised);
+    this.sendMedia({ hand_raised: raised });
+  }
+
+  answerUnmuteRequest(unmute: boolean): void {
+    this.unmuteRequestedBy.set(null);
+    if (unmute) this.setAudioMuted(false);
+  }
+
+  /**
+   * Switches camera or microphone during the call: the new track replaces the old one on
+   * every connection (RTCRtpSender.replaceTrack, no renegotiation) and in the local stream.
+   */
+  async switchTrack(next: MediaStreamTrack): Promise<void> {
+    const old = next.kind === 'audio' ? this.local.getAudioTracks()[0] : this.local.getVideoTracks()[0];
+    next.enabled = next.kind === 'audio' ? !this.audioMuted() : !this.videoMuted();
+    for (const entry of this.peers.values()) {
+      const sender = old ? entry.senders.find((s) => s.track === old) : undefined;
+      if (sender) await sender.replaceTrack(next);
+      else entry.senders.push(entry.pc.addTrack(next, this.local));
+    }
+    if (old) {
+      this.local.removeTrack(old);
+      old.stop();
+    }
+    this.local.addTrack(next);
+  }
+
+  /** Posts to the meeting's chat; the message comes back as meet.chat like everyone's. */
+  sendChat(text: string): void {
+    const t = text.trim();
+    if (!t) return;
+    this.command('meet.chat.send', { text: t, client_id: `c${Date.now()}-${this.nextId}` });
+  }
+
   /** Adds a screen track to every connection (a renegotiation); getDisplayMedia first, a canvas stream when that is unavailable. */
   async startScreenShare(source?: () => Promise<MediaStream>): Promise<void> {
     if (this.screenStream) return;
@@ -196,6 +246,9 @@ export class MeetingSession {
   }
   mute(peer: number, force: boolean): void {
     this.command('meet.mute', { peer_id: peer, force });
+  }
+  askUnmute(peer: number): void {
+    this.command('meet.ask_unmute', { peer_id: peer });
   }
   remove(peer: number): void {
     this.command('meet.remove', { peer_id: peer });
@@ -260,6 +313,20 @@ export class MeetingSession {
       case 'meet.signal':
         void this.onSignal(m['from'] as number, m['signal'] as Json);
         break;
+      case 'meet.unmute_requested':
+        this.unmuteRequestedBy.set(String(m['by']));
+        break;
+      case 'meet.chat': {
+        const msg = m['message'] as MeetingChatMessage;
+        if (!this.chat().some((x) => x.id === msg.id)) this.chat.set([...this.chat(), msg]);
+        break;
+      }
+      case 'meet.chat.history': {
+        const items = (m['items'] as MeetingChatMessage[]) ?? [];
+        const known = new Set(items.map((x) => x.id));
+        this.chat.set([...items, ...this.chat().filter((x) => !known.has(x.id))].sort((a, b) => a.id - b.id));
+        break;
+      }
       case 'meet.mute_requested':
         this.notice.set(`${String(m['by'])} asks you to mute your microphone.`);
         break;
@@ -274,6 +341,7 @@ export class MeetingSession {
       case 'meet.recording':
         this.recording.set((m['recording'] as RecordingIndicator | null) ?? null);
         this.recordingAcknowledged.set(false);
+        if (m['reason']) this.notice.set(String(m['reason']));
         break;
       case 'meet.region':
         this.iceServers = (m['ice_servers'] as RTCIceServer[]) ?? [];
@@ -317,6 +385,7 @@ export class MeetingSession {
       return;
     }
     this.state.set('in-room');
+    this.command('meet.chat.history', {});
     const list = (m['participants'] as Participant[]) ?? [];
     this.participants.set(list);
     // Newcomer offers to everyone already here.
