@@ -33,7 +33,7 @@ suite "C++ unit + storage (SQLite, PostgreSQL)" \
 export MERIDIAN_BIN="$root/$build/server/src/app/meridian"
 suite "integration (SQLite)" bash -c "cd server/tests/integration && npm test --silent"
 suite "integration (PostgreSQL)" scripts/with-postgres.sh bash -c \
-  'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" npm test --silent'
+  'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" MERIDIAN_SKIP_BIG_UPLOAD=1 npm test --silent'
 
 if [[ -f web/package.json ]]; then
   suite "web unit (Vitest)" bash -c "cd web && npm test --silent"

@@ -48,6 +48,7 @@ struct Record {
   std::vector<std::string> etags;
   std::string hash_state;
   UnixMillis expires_at = 0;
+  bool in_place = false;  // bytes appended into the store's file, no staging
 };
 
 std::string join_etags(const std::vector<std::string>& etags) {
@@ -71,7 +72,7 @@ std::vector<std::string> split_etags(const std::string& text) {
 Result<std::optional<Record>> load(Session& s, std::string_view token) {
   auto rows = s.query(
       "SELECT token, user_id, space_id, parent_id, name, region, object_key, multipart_id, length, upload_offset, "
-      "parts_bytes, part_etags, hash_state, expires_at FROM file_uploads WHERE token = ?",
+      "parts_bytes, part_etags, hash_state, expires_at, in_place FROM file_uploads WHERE token = ?",
       {std::string(token)});
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<Record>{};
@@ -91,6 +92,7 @@ Result<std::optional<Record>> load(Session& s, std::string_view token) {
   rec.etags = split_etags(r.text(11));
   rec.hash_state = r.text(12);
   rec.expires_at = r.integer(13);
+  rec.in_place = r.integer(14) != 0;
   return std::optional<Record>(std::move(rec));
 }
 
@@ -133,6 +135,14 @@ class PatchImpl final : public UploadPatch {
       : owner_(owner), caller_(std::move(caller)), rec_(std::move(rec)), checksum_(std::move(checksum)) {}
 
   ~PatchImpl() override {
+    if (append_ && !finished_) {
+      // Cut mid-request: keep what arrived (unless it had to match a checksum).
+      if (checksum_) {
+        (void)append_->truncate(static_cast<std::uint64_t>(rec_.offset));
+      } else {
+        (void)persist();
+      }
+    }
     if (fd_ >= 0) {
       if (!finished_) {
         // Cut mid-request: keep what arrived (unless it had to match a checksum).
@@ -151,6 +161,18 @@ class PatchImpl final : public UploadPatch {
 
   Result<void> open() {
     fs::create_directories(owner_.options_.staging_dir);
+    if (!rec_.hash_state.empty() && !hash_.load_state(rec_.hash_state))
+      return make_error(ErrorCode::internal, "upload hash state unreadable");
+    if (checksum_) digest_ = std::make_unique<Digest>(checksum_->algorithm);
+    if (rec_.in_place) {
+      auto upload = multipart();
+      if (!upload) return upload.error();
+      upload_ = std::move(upload.value());
+      auto file = upload_->open_append(static_cast<std::uint64_t>(rec_.offset));
+      if (!file) return file.error();
+      append_ = std::move(file.value());
+      return {};
+    }
     fd_ = ::open(pending_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) return io_error("open staging");
     struct stat st {};
@@ -166,9 +188,6 @@ class PatchImpl final : public UploadPatch {
     pending_start_ = expected;
     pending_ = expected;
     if (::lseek(fd_, 0, SEEK_END) < 0) return io_error("seek staging");
-    if (!rec_.hash_state.empty() && !hash_.load_state(rec_.hash_state))
-      return make_error(ErrorCode::internal, "upload hash state unreadable");
-    if (checksum_) digest_ = std::make_unique<Digest>(checksum_->algorithm);
     return {};
   }
 
@@ -186,6 +205,7 @@ class PatchImpl final : public UploadPatch {
       ::close(head);
       if (w < 0) return io_error("write head");
     }
+    if (append_) return append(chunk);
     while (!chunk.empty()) {
       std::string_view piece = chunk;
       if (!checksum_) {
@@ -204,6 +224,18 @@ class PatchImpl final : public UploadPatch {
 
   Result<Done> finish() override {
     finished_ = true;
+    if (append_) {
+      if (digest_ && digest_->final() != checksum_->digest) {
+        MERIDIAN_TRY(append_->truncate(static_cast<std::uint64_t>(rec_.offset)));
+        return make_error(ErrorCode::invalid_argument, "checksum mismatch");
+      }
+      MERIDIAN_TRY(persist());
+      Done done;
+      done.offset = rec_.offset + received_;
+      if (done.offset != rec_.length) return done;
+      MERIDIAN_TRY(upload_->complete_appended(static_cast<std::uint64_t>(rec_.length)));
+      return complete_upload(done);
+    }
     if (digest_ && digest_->final() != checksum_->digest) {
       if (::ftruncate(fd_, static_cast<off_t>(pending_start_)) != 0) return io_error("truncate staging");
       return make_error(ErrorCode::invalid_argument, "checksum mismatch");
@@ -257,9 +289,27 @@ class PatchImpl final : public UploadPatch {
     return persist();
   }
 
+  // In place: the bytes go straight into the store's file; without a checksum to wait
+  // for, the offset (with the hash state) is made durable every part_bytes.
+  Result<void> append(std::string_view chunk) {
+    MERIDIAN_TRY(append_->write(chunk));
+    hash_.update(chunk);
+    received_ += static_cast<std::int64_t>(chunk.size());
+    unsynced_ += static_cast<std::int64_t>(chunk.size());
+    if (!checksum_ && unsynced_ >= owner_.options_.part_bytes) MERIDIAN_TRY(persist());
+    return {};
+  }
+
   Result<void> persist() {
-    if (::fsync(fd_) != 0) return io_error("fsync staging");
-    const std::int64_t offset = rec_.parts_bytes + pending_;
+    std::int64_t offset = 0;
+    if (append_) {
+      MERIDIAN_TRY(append_->sync());
+      unsynced_ = 0;
+      offset = rec_.offset + received_;
+    } else {
+      if (::fsync(fd_) != 0) return io_error("fsync staging");
+      offset = rec_.parts_bytes + pending_;
+    }
     auto r = owner_.db_.write([&](Session& s) -> Result<void> {
       auto upd = s.execute(
           "UPDATE file_uploads SET upload_offset = ?, parts_bytes = ?, part_etags = ?, hash_state = ? WHERE token = ?",
@@ -271,9 +321,11 @@ class PatchImpl final : public UploadPatch {
   }
 
   Result<Done> complete_upload(Done done) {
-    auto upload = multipart();
-    if (!upload) return upload.error();
-    MERIDIAN_TRY((*upload)->complete(rec_.etags));
+    if (!append_) {
+      auto upload = multipart();
+      if (!upload) return upload.error();
+      MERIDIAN_TRY((*upload)->complete(rec_.etags));
+    }
     std::string head(kSniffBytes, '\0');
     int hfd = ::open(head_path().c_str(), O_RDONLY | O_CLOEXEC);
     ssize_t got = hfd >= 0 ? ::pread(hfd, head.data(), head.size(), 0) : 0;
@@ -304,6 +356,9 @@ class PatchImpl final : public UploadPatch {
   std::optional<ChunkChecksum> checksum_;
   std::unique_ptr<Digest> digest_;
   objectstore::Sha256 hash_;
+  std::unique_ptr<objectstore::MultipartUpload> upload_;  // in place only
+  std::unique_ptr<objectstore::AppendFile> append_;       // in place only
+  std::int64_t unsynced_ = 0;                             // in place: bytes since the last persist
   int fd_ = -1;
   std::int64_t pending_start_ = 0;  // staging bytes before this PATCH
   std::int64_t pending_ = 0;        // staging bytes now
@@ -327,6 +382,7 @@ Result<UploadState> ResumableUploads::create(const Caller& caller, std::int64_t 
   auto upload = files_.store().start_multipart(ticket->object_key);
   files_.abandon_upload(*ticket);  // parts are not objects; nothing for GC to spare
   if (!upload) return upload.error();
+  const bool in_place = options_.in_place && files_.store().appends_in_place();
   UploadState state;
   state.token = safe_token();
   state.length = length;
@@ -334,10 +390,9 @@ Result<UploadState> ResumableUploads::create(const Caller& caller, std::int64_t 
   auto r = db_.write([&](Session& s) -> Result<void> {
     auto ins = s.execute(
         "INSERT INTO file_uploads (token, user_id, space_id, parent_id, name, region, object_key, multipart_id, "
-        "length, "
-        "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "length, expires_at, created_at, in_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {state.token, caller.subject.user_id, space_id, parent_id, ticket->name, ticket->region, ticket->object_key,
-         (*upload)->upload_id(), length, state.expires_at, clock_.now_ms()});
+         (*upload)->upload_id(), length, state.expires_at, clock_.now_ms(), std::int64_t{in_place ? 1 : 0}});
     if (!ins) return ins.error();
     return {};
   });

@@ -1,8 +1,11 @@
 // Resumable uploads (the state behind tus 1.0): an upload is created with its length,
-// then receives PATCHes at its current offset until complete. Bytes are staged on local
-// disk only until a whole part is there; every part goes to the object store as a
-// multipart part (S3 joins them; nothing is reassembled through Meridian). The SHA-256
-// of the whole file continues across requests. A cut PATCH keeps what arrived.
+// then receives PATCHes at its current offset until complete. On a store that appends in
+// place (the local disk) every byte is written once into the file that becomes the
+// object by rename, fsynced with the offset every part_bytes. Otherwise (S3) bytes are
+// staged on local disk only until a whole part is there; every part goes to the object
+// store as a multipart part (S3 joins them; nothing is reassembled through Meridian).
+// The SHA-256 of the whole file is computed once and continues across requests. A cut
+// PATCH keeps what arrived.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +48,10 @@ class UploadPatch {
 
 struct ResumableOptions {
   std::filesystem::path staging_dir;
+  // S3 part size; with in-place appends, how often the offset is made durable.
   std::int64_t part_bytes = 8 * 1024 * 1024;
+  // Append in place when the store can (false: always stage parts, e.g. for tests).
+  bool in_place = true;
   UnixMillis ttl_ms = 24LL * 3600 * 1000;
 };
 

@@ -35,11 +35,26 @@ std::string sha1_raw(std::string_view b) {
   return std::string(reinterpret_cast<const char*>(out), sizeof out);
 }
 
+// Every database, each with bytes appended in place (the local store's way) and with
+// staged multipart parts (the way S3 receives them): "<database>" / "<database>+parts".
+std::vector<std::string> upload_modes() {
+  std::vector<std::string> out;
+  for (const auto& kind : storage::testing::test_database_kinds()) {
+    out.push_back(kind);
+    out.push_back(kind + "+parts");
+  }
+  return out;
+}
+
 class ResumableUploadsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
+    std::string kind = GetParam();
+    const auto plus = kind.find('+');
+    in_place_ = plus == std::string::npos;
+    if (!in_place_) kind.resize(plus);
+    db_ = storage::testing::make_test_database(kind);
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     root_ = fs::temp_directory_path() / ("meridian-tus-" + std::to_string(::getpid()) + "-" + random_token(6));
     store_ = std::make_unique<objectstore::LocalDiskStore>(root_ / "objects");
@@ -51,6 +66,7 @@ class ResumableUploadsTest : public ::testing::TestWithParam<std::string> {
     ResumableOptions ro;
     ro.staging_dir = root_ / "uploads";
     ro.part_bytes = 1000;
+    ro.in_place = in_place_;
     ro.ttl_ms = 3600 * 1000;
     uploads_ = std::make_unique<ResumableUploads>(*db_, *files_, clock_, ro);
     ana_ = person("ana");
@@ -109,6 +125,7 @@ class ResumableUploadsTest : public ::testing::TestWithParam<std::string> {
     return n;
   }
 
+  bool in_place_ = true;
   ManualClock clock_;
   region::RegionMap regions_;
   identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
@@ -221,7 +238,7 @@ TEST_P(ResumableUploadsTest, TerminationAndExpiryLeaveNothing) {
   EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, ResumableUploadsTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
+INSTANTIATE_TEST_SUITE_P(Databases, ResumableUploadsTest, ::testing::ValuesIn(upload_modes()));
 
 }  // namespace
 }  // namespace meridian::files

@@ -107,6 +107,29 @@ Result<std::unique_ptr<ObjectWriter>> open_writer(const fs::path& temp_dir, fs::
   return std::unique_ptr<ObjectWriter>(std::make_unique<AtomicFileWriter>(fd, std::move(temp), std::move(target)));
 }
 
+// The file of an in-place multipart upload, continued at its end.
+class LocalAppendFile final : public AppendFile {
+ public:
+  explicit LocalAppendFile(int fd) : fd_(fd) {}
+  ~LocalAppendFile() override { ::close(fd_); }
+  LocalAppendFile(const LocalAppendFile&) = delete;
+  LocalAppendFile& operator=(const LocalAppendFile&) = delete;
+
+  Result<void> write(std::string_view chunk) override { return write_fully(fd_, chunk); }
+  Result<void> sync() override {
+    if (::fdatasync(fd_) != 0) return io_error("fsync");
+    return {};
+  }
+  Result<void> truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return io_error("truncate");
+    if (::lseek(fd_, 0, SEEK_END) < 0) return io_error("seek");
+    return {};
+  }
+
+ private:
+  int fd_;
+};
+
 class LocalMultipart final : public MultipartUpload {
  public:
   LocalMultipart(LocalDiskStore& store, std::string key, std::string id)
@@ -155,6 +178,39 @@ class LocalMultipart final : public MultipartUpload {
       ::close(fd);
     }
     MERIDIAN_TRY(writer->commit());
+    return abort();
+  }
+
+  fs::path append_path() const { return dir() / "data"; }
+
+  Result<std::unique_ptr<AppendFile>> open_append(std::uint64_t offset) override {
+    int fd = ::open(append_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return io_error("open upload file");
+    auto file = std::make_unique<LocalAppendFile>(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return io_error("stat upload file");
+    if (static_cast<std::uint64_t>(st.st_size) < offset)
+      return make_error(ErrorCode::conflict, "the store lost part of this upload; start again");
+    MERIDIAN_TRY(file->truncate(offset));
+    return std::unique_ptr<AppendFile>(std::move(file));
+  }
+
+  Result<void> complete_appended(std::uint64_t length) override {
+    const fs::path data = append_path();
+    int fd = ::open(data.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return make_error(ErrorCode::invalid_argument, "nothing was appended to this upload");
+    struct stat st {};
+    const bool ok = ::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) == length;
+    const bool synced = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return make_error(ErrorCode::invalid_argument, "the upload does not have the expected length");
+    if (!synced) return io_error("fsync");
+    const fs::path target = store_.root() / key_;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return make_error(ErrorCode::internal, "mkdir: " + ec.message());
+    if (::rename(data.c_str(), target.c_str()) != 0) return io_error("rename");
+    MERIDIAN_TRY(fsync_dir(target.parent_path()));
     return abort();
   }
 

@@ -1,6 +1,7 @@
 // Objects as files under a root folder (the embedded default: data_dir/objects).
 // Writes go to a temporary file that is fsynced and renamed into place, so a reader
-// sees a whole object or none, also after a crash.
+// sees a whole object or none, also after a crash. Multipart uploads keep parts in
+// .multipart/<id>/, or (open_append) one file there that becomes the object by rename.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,8 @@ class LocalDiskStore final : public ObjectStore {
   explicit LocalDiskStore(std::filesystem::path root);
 
   std::uint64_t min_part_bytes() const override { return 1; }
+  // A multipart upload may instead append into one file that is renamed at completion.
+  bool appends_in_place() const override { return true; }
   Result<std::unique_ptr<ObjectWriter>> put(std::string_view key) override;
   Result<std::unique_ptr<net::BodySource>> get(std::string_view key, std::uint64_t offset,
                                                std::optional<std::uint64_t> length) override;

@@ -57,6 +57,14 @@ bool is_valid_key(std::string_view key) {
   return true;
 }
 
+Result<std::unique_ptr<AppendFile>> MultipartUpload::open_append(std::uint64_t) {
+  return make_error(ErrorCode::internal, "this store does not append in place");
+}
+
+Result<void> MultipartUpload::complete_appended(std::uint64_t) {
+  return make_error(ErrorCode::internal, "this store does not append in place");
+}
+
 Result<std::string> read_all(net::BodySource& source) {
   std::string out;
   out.reserve(static_cast<std::size_t>(source.size()));

@@ -49,6 +49,18 @@ class ObjectWriter {
   virtual Result<ObjectInfo> commit() = 0;
 };
 
+// Bytes appended in order straight into the object being built (the local disk's way to
+// receive a resumable upload: each byte written once, nothing copied at completion).
+class AppendFile {
+ public:
+  virtual ~AppendFile() = default;
+  virtual Result<void> write(std::string_view chunk) = 0;
+  // Everything written so far is durable (fsync).
+  virtual Result<void> sync() = 0;
+  // Drops every byte after the first `size` (a refused request's bytes).
+  virtual Result<void> truncate(std::uint64_t size) = 0;
+};
+
 // A multipart upload: parts are numbered from 1, uploaded in any order and any number
 // of times (the last upload of a number wins); complete() joins parts 1..n in order
 // without copying them through the server (S3), abort() discards them all.
@@ -61,6 +73,13 @@ class MultipartUpload {
   // Joins the parts 1..n, `part_etags[i]` being part i+1's.
   virtual Result<void> complete(const std::vector<std::string>& part_etags) = 0;
   virtual Result<void> abort() = 0;
+
+  // Stores that append in place (ObjectStore::appends_in_place) offer these instead of
+  // parts. open_append: the file continued at `offset` (bytes beyond it, e.g. left by
+  // a crash, are dropped; fewer bytes than `offset` is a conflict).
+  virtual Result<std::unique_ptr<AppendFile>> open_append(std::uint64_t offset);
+  // The appended bytes (exactly `length`) become the object, atomically.
+  virtual Result<void> complete_appended(std::uint64_t length);
 };
 
 class ObjectStore {
@@ -68,6 +87,8 @@ class ObjectStore {
   virtual ~ObjectStore() = default;
   // Smallest part size the store accepts for every part but the last.
   virtual std::uint64_t min_part_bytes() const = 0;
+  // true when multipart uploads can append in place (MultipartUpload::open_append).
+  virtual bool appends_in_place() const { return false; }
 
   virtual Result<std::unique_ptr<ObjectWriter>> put(std::string_view key) = 0;
   // Bytes [offset, offset + length) of the object; the whole rest without length.

@@ -291,6 +291,45 @@ TEST_P(ObjectStoreConformance, AbortedMultipartLeavesNothing) {
   }
 }
 
+TEST_P(ObjectStoreConformance, InPlaceAppendsBecomeTheObjectAtCompletion) {
+  if (!store_->appends_in_place()) {
+    auto upload = store_->start_multipart("eu/no-append");
+    ASSERT_TRUE(upload.ok());
+    EXPECT_FALSE((*upload)->open_append(0).ok()) << "stores without in-place appends say so";
+    ASSERT_TRUE((*upload)->abort().ok());
+    return;
+  }
+  const std::string data = pattern_bytes(5000, 7);
+  auto upload = store_->start_multipart("eu/app");
+  ASSERT_TRUE(upload.ok());
+  const std::string id = (*upload)->upload_id();
+  {
+    auto file = (*upload)->open_append(0);
+    ASSERT_TRUE(file.ok()) << file.error().message;
+    ASSERT_TRUE((*file)->write(std::string_view(data).substr(0, 2000)).ok());
+    ASSERT_TRUE((*file)->sync().ok());
+    ASSERT_TRUE((*file)->write("bytes nobody recorded").ok());  // e.g. a crash before the offset was saved
+  }
+  upload->reset();
+  auto resumed = store_->resume_multipart("eu/app", id);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ((*resumed)->open_append(2100).error().code, ErrorCode::conflict) << "fewer bytes than the offset";
+  {
+    auto file = (*resumed)->open_append(2000);  // drops what lies beyond
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE((*file)->write(std::string_view(data).substr(2000, 1000)).ok());
+    ASSERT_TRUE((*file)->write("refused").ok());
+    ASSERT_TRUE((*file)->truncate(3000).ok());
+    ASSERT_TRUE((*file)->write(std::string_view(data).substr(3000)).ok());
+  }
+  EXPECT_TRUE(keys().empty()) << "nothing visible before completion";
+  EXPECT_FALSE((*resumed)->complete_appended(4999).ok()) << "the length must match";
+  ASSERT_TRUE((*resumed)->complete_appended(5000).ok());
+  EXPECT_TRUE(get("eu/app") == data);
+  EXPECT_EQ(keys(), std::vector<std::string>{"eu/app"});
+  EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Adapters, ObjectStoreConformance, ::testing::Values(Adapter::local, Adapter::s3),
                          [](const auto& info) { return info.param == Adapter::local ? "LocalDisk" : "S3"; });
 

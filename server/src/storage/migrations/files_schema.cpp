@@ -118,6 +118,9 @@ CREATE TABLE file_links (
 );
 CREATE INDEX file_links_node ON file_links(node_id);
 )sql"},
+    {23, "files_uploads_in_place", R"sql(
+ALTER TABLE file_uploads ADD COLUMN in_place INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace
