@@ -8,13 +8,15 @@
 # Environment: MERIDIAN_BIN (default build/server/src/app/meridian), WS_CONNECTIONS (20000),
 # STARTUP_RUNS (10), HTTP_ROUNDS (2), WRK_DURATION (15s), BENCH_RESULTS (key=value file to keep),
 # CHAT_BENCH (1; 0 skips the chat benchmarks, which need build/bench/chat_load/chat_load, see
-# bench/chat_load/chat_bench.sh for their own settings).
+# bench/chat_load/chat_bench.sh for their own settings),
+# FILES_BENCH (1; 0 skips the file transfers), FILES_SIZE_MIB (1024), FILES_ROUNDS (2), FILES_PARALLEL (10).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bench/lib.sh"
 
 WS_CONNECTIONS="${WS_CONNECTIONS:-20000}"
 STARTUP_RUNS="${STARTUP_RUNS:-10}"
-BENCH_TIMEOUT="${BENCH_TIMEOUT:-900}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-1500}"
+FILES_BENCH="${FILES_BENCH:-1}"
 export MERIDIAN_BIN
 export BENCH_RESULTS="${BENCH_RESULTS:-$BENCH_TMP/results.txt}"
 : >"$BENCH_RESULTS"
@@ -49,11 +51,11 @@ result() { sed -n "s/^$1=//p" "$BENCH_RESULTS" | tail -1; }
 section=()
 
 # --- 1. HTTP throughput ----------------------------------------------------------------------
-log "1/3 HTTP /api/v1/me vs nginx"
+log "1/5 HTTP /api/v1/me vs nginx"
 section+=("$("$BENCH_DIR/http_me.sh")")
 
 # --- 2. Idle WebSocket memory ----------------------------------------------------------------
-log "2/3 $WS_CONNECTIONS idle WebSockets"
+log "2/5 $WS_CONNECTIONS idle WebSockets"
 start_meridian ws
 WS_TOKEN="$(meridian_token)"
 sleep 1 # let the login's allocations settle before the "before" reading
@@ -81,7 +83,7 @@ MD
 )")
 
 # --- 3. Start-up to ready --------------------------------------------------------------------
-log "3/3 start-up to ready, $STARTUP_RUNS runs"
+log "3/5 start-up to ready, $STARTUP_RUNS runs"
 mkdir -p "$BENCH_TMP/startup"
 st_line="$(MERIDIAN_ADMIN_EMAIL="$BENCH_EMAIL" MERIDIAN_ADMIN_PASSWORD="$BENCH_PASSWORD" timeout 180 \
   node "$BENCH_DIR/startup.mjs" --bin "$MERIDIAN_BIN" --runs "$STARTUP_RUNS" --restarts 5 --poll-ms 2 --tmp "$BENCH_TMP/startup" |
@@ -113,8 +115,14 @@ MD
 # --- 4. Chat: fan-out, peak vs Node.js, durable sends, history, memory per client -----------
 CHAT_BENCH="${CHAT_BENCH:-1}"
 if [[ "$CHAT_BENCH" != 0 ]]; then
-  log "4/4 chat (bench/chat_load/chat_bench.sh)"
+  log "4/5 chat (bench/chat_load/chat_bench.sh)"
   section+=("$("$BENCH_DIR/chat_load/chat_bench.sh")")
+fi
+
+# --- 5. File transfers ----------------------------------------------------------------------
+if [[ "$FILES_BENCH" == 1 ]]; then
+  log "5/5 files: 1 GiB vs nginx, parallel uploads, small uploads"
+  section+=("$("$BENCH_DIR/files.sh")")
 fi
 
 # --- Summary ---------------------------------------------------------------------------------
@@ -143,6 +151,13 @@ $( [[ "$CHAT_BENCH" == 0 ]] || cat <<CHAT
 | chat history page, 1,000,000 messages | p50 $(result chat_history_p50_ms) ms, p99 $(result chat_history_p99_ms) ms | p99 < 10 ms | $(met "$(result chat_history_p99_ms)" "<" 10) |
 | memory per connected chat client | $(result chat_kib_per_client) KiB | | |
 CHAT
+)
+$( [[ "$FILES_BENCH" != 1 ]] || cat <<FILES
+| 1 GiB download (\`GET /api/v1/files/{id}/content\`) | $(result files_download_mbps) MB/s = $(result files_download_pct) % of nginx's $(result files_nginx_download_mbps) MB/s | >= 90 % of nginx | $(met "$(result files_download_pct)" ">=" 90) |
+| 1 GiB upload (tus, one PATCH) | $(result files_upload_mbps) MB/s = $(result files_upload_pct) % of nginx WebDAV PUT's $(result files_nginx_upload_mbps) MB/s (plain upload $(result files_plain_upload_mbps) MB/s) | >= 70 % of nginx | $(met "$(result files_upload_pct)" ">=" 70) |
+| server RSS growth, $(result files_parallel_ok) parallel 1 GiB uploads | $(result files_parallel_rss_growth_mib) MiB | < 100 MiB | $(met "$(result files_parallel_rss_growth_mib)" "<" 100) |
+| 4 KiB uploads | $(result files_small_per_second) per second ($(result files_small_failed) failed) | | |
+FILES
 )
 
 $(printf '%s\n\n' "${section[@]}")
