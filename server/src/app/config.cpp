@@ -64,6 +64,8 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["files"]["space_quota_bytes"].value<long long>()) c.files_space_quota_bytes = *v;
   if (auto v = t["files"]["max_file_bytes"].value<long long>()) c.files_max_file_bytes = *v;
   if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
+  if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>())
+    c.files_maintenance_interval_seconds = *v;
   if (auto v = t["retention"]["interval_seconds"].value<long long>()) c.retention_interval_seconds = *v;
   if (auto v = t["retention"]["batch_size"].value<long long>()) c.retention_batch_size = static_cast<int>(*v);
   if (auto v = t["retention"]["allow_run_as_of"].value<bool>()) c.retention_allow_run_as_of = *v;
@@ -109,6 +111,8 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES")) c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
   if (auto v = env("MERIDIAN_FILES_KEEP_VERSIONS"))
     c.files_keep_versions = static_cast<int>(to_int(*v, "MERIDIAN_FILES_KEEP_VERSIONS"));
+  if (auto v = env("MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS"))
+    c.files_maintenance_interval_seconds = to_int(*v, "MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS");
   if (auto v = env("MERIDIAN_RETENTION_INTERVAL_SECONDS"))
     c.retention_interval_seconds = to_int(*v, "MERIDIAN_RETENTION_INTERVAL_SECONDS");
   if (auto v = env("MERIDIAN_RETENTION_BATCH_SIZE"))
@@ -161,6 +165,8 @@ ParsedConfig load_config(int argc, char** argv) {
     throw std::runtime_error("password_cost must be 'interactive' or 'minimum'");
   if (c.auth_cache_ms < 0 || c.auth_cache_ms > 60'000)
     throw std::runtime_error("auth cache_ms must be between 0 and 60000");
+  if (c.files_maintenance_interval_seconds < 0)
+    throw std::runtime_error("files maintenance_interval_seconds must be 0 or more");
   if (c.retention_interval_seconds < 0) throw std::runtime_error("retention interval_seconds must be 0 or more");
   if (c.retention_batch_size < 1 || c.retention_batch_size > 10'000)
     throw std::runtime_error("retention batch_size must be between 1 and 10000");

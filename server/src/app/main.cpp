@@ -17,6 +17,7 @@
 #include "chat/search_routes.hpp"
 #include "chat/support_routes.hpp"
 #include "files/files_routes.hpp"
+#include "files/maintenance_job.hpp"
 #include "objectstore/local_disk_store.hpp"
 #include "objectstore/s3_store.hpp"
 #include "core/log.hpp"
@@ -144,6 +145,9 @@ int run(const Config& c) {
   resumable_options.staging_dir = std::filesystem::path(c.data_dir) / "uploads";
   files::ResumableUploads resumable(*db, files_service, clock, resumable_options);
   files::add_upload_routes(router, resumable);
+  files::MaintenanceJob files_maintenance(files_service, resumable,
+                                          std::chrono::seconds(c.files_maintenance_interval_seconds));
+  if (c.files_maintenance_interval_seconds > 0) files_maintenance.start();
   files::ShareLinks share_links(*db, files_service, toggles, hasher, clock);
   files::add_link_routes(router, share_links);
 
@@ -190,6 +194,7 @@ int run(const Config& c) {
 
   server.wait();
   retention_job.stop();
+  files_maintenance.stop();
   presence.stop();
   webhooks.stop();
   auto flushed = db->flush();

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "core/random.hpp"
+#include "files/maintenance_job.hpp"
 #include "identity/identity_service.hpp"
 #include "objectstore/local_disk_store.hpp"
 #include "storage/migrations.hpp"
@@ -236,6 +239,25 @@ TEST_P(ResumableUploadsTest, TerminationAndExpiryLeaveNothing) {
   EXPECT_EQ(staging_files(), 0u);
   EXPECT_TRUE(store_->list("")->empty());
   EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart"));
+}
+
+TEST_P(ResumableUploadsTest, MaintenanceJobExpiresUploadsAndCollectsOrphansPeriodically) {
+  const std::string data = bytes_of(1500, 4);
+  auto stale = uploads_->create(ana_, space_, 0, "stale.bin", 2500);
+  ASSERT_TRUE(stale.ok());
+  ASSERT_TRUE(send(stale->token, data, 0, 1500).ok());
+  auto orphan = store_->put("eu/objects/orphan");
+  ASSERT_TRUE((*orphan)->write("lost").ok());
+  ASSERT_TRUE((*orphan)->commit().ok());
+  clock_.advance_ms(3601 * 1000);
+  MaintenanceJob job(*files_, *uploads_, std::chrono::milliseconds(10));
+  job.start();
+  for (int i = 0; i < 500 && job.runs() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  job.stop();
+  EXPECT_GE(job.runs(), 1);
+  EXPECT_TRUE(store_->list("")->empty()) << "the orphan object went";
+  EXPECT_EQ(staging_files(), 0u);
+  EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart")) << "the expired upload's bytes went";
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ResumableUploadsTest, ::testing::ValuesIn(upload_modes()));

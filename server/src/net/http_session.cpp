@@ -1,5 +1,9 @@
 #include "net/http_session.hpp"
 
+#include <sys/sendfile.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include <boost/asio/dispatch.hpp>
@@ -315,6 +319,23 @@ void HttpSession::reply(OutgoingResponse response, bool close_after) {
                              {"remote_ip", std::string_view(remote_ip_)}});
   response_ = std::move(response);
   stream_.expires_after(state_->options().http_idle_timeout);
+  if (auto* streamed = std::get_if<SourceResponse>(&response_); streamed && streamed->body()) {
+    if (auto span = streamed->body()->file_span()) {
+      // The header through Beast, the body by sendfile(2): one copy instead of two.
+      apply_common_headers(*streamed, request_id_);
+      streamed->keep_alive(!close_after);
+      auto header = std::make_shared<http::response<http::empty_body>>(streamed->result(), streamed->version());
+      for (const auto& field : *streamed) header->insert(field.name_string(), field.value());
+      const std::uint64_t length = streamed->body()->size();
+      http::async_write(
+          stream_, *header,
+          [self = shared_from_this(), header, close_after, span = *span, length](beast::error_code ec, std::size_t) {
+            if (ec) return self->on_write(close_after, ec, 0);
+            self->send_file(close_after, span.fd, span.offset, length);
+          });
+      return;
+    }
+  }
   std::visit(
       [&](auto& res) {
         apply_common_headers(res, request_id_);
@@ -323,6 +344,57 @@ void HttpSession::reply(OutgoingResponse response, bool close_after) {
                           beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
       },
       response_);
+}
+
+void HttpSession::send_file(bool close_after, int fd, std::uint64_t offset, std::uint64_t left) {
+  constexpr std::uint64_t kTurnBytes = 8 * 1024 * 1024;  // then let other connections run
+  auto& socket = stream_.socket();
+  beast::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) return on_write(close_after, ec, 0);
+  std::uint64_t this_turn = 0;
+  while (left > 0) {
+    if (this_turn >= kTurnBytes) {
+      asio::post(stream_.get_executor(), [self = shared_from_this(), close_after, fd, offset, left] {
+        self->send_file(close_after, fd, offset, left);
+      });
+      return;
+    }
+    off_t at = static_cast<off_t>(offset);
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kTurnBytes));
+    ssize_t n = ::sendfile(socket.native_handle(), fd, &at, want);
+    if (n > 0) {
+      offset += static_cast<std::uint64_t>(n);
+      left -= static_cast<std::uint64_t>(n);
+      this_turn += static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!send_timer_) send_timer_.emplace(stream_.get_executor());
+      send_timer_->expires_after(state_->options().http_idle_timeout);
+      send_timer_->async_wait([weak = weak_from_this()](beast::error_code timer_ec) {
+        if (timer_ec) return;
+        if (auto self = weak.lock()) {
+          beast::error_code ignored;
+          self->stream_.socket().cancel(ignored);  // the client stopped reading: give up
+        }
+      });
+      socket.async_wait(asio::ip::tcp::socket::wait_write,
+                        [self = shared_from_this(), close_after, fd, offset, left](beast::error_code wait_ec) {
+                          self->send_timer_->cancel();
+                          if (wait_ec) return self->on_write(close_after, wait_ec, 0);
+                          self->send_file(close_after, fd, offset, left);
+                        });
+      return;
+    }
+    // The file ended early or the connection broke: the client sees a short body.
+    if (n == 0) log::warn("http.sendfile_short", {{"request_id", std::string_view(request_id_)}});
+    return on_write(close_after,
+                    n == 0 ? beast::error_code(asio::error::eof) : beast::error_code(errno, beast::system_category()),
+                    0);
+  }
+  on_write(close_after, {}, 0);
 }
 
 void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -53,6 +54,10 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   // Records metrics, logs the request, adds the common headers and writes.
   void reply(OutgoingResponse response, bool close_after);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // The body of a response whose source is a file span, after its header: sendfile(2)
+  // while the socket takes bytes, then waits until it is writable (bounded by the idle
+  // timeout); yields to other connections every few MiB.
+  void send_file(bool close, int fd, std::uint64_t offset, std::uint64_t left);
   void close(bool linger);
   void drain();
   void fail(boost::beast::error_code ec, std::string_view what);
@@ -73,6 +78,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   std::string method_;
   std::chrono::steady_clock::time_point started_;
   OutgoingResponse response_;
+  std::optional<boost::asio::steady_timer> send_timer_;
   bool waiting_for_request_ = false;  // idle keep-alive: shutdown may close right away
   bool closing_ = false;              // answer the request in flight, then close
 };

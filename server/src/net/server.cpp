@@ -90,6 +90,9 @@ Result<std::uint16_t> Server::start() {
     if (impl.started) return make_error(ErrorCode::conflict, "server already started");
   }
   const ServerOptions& options = impl.state->options();
+  // A client leaving mid-download must not kill the process: sendfile(2) has no
+  // MSG_NOSIGNAL, so a write to a closed socket would raise SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   impl.listener = std::make_shared<Listener>(impl.ioc, impl.state);
   auto port = impl.listener->open(options.address, options.port);
   if (!port) return port.error();

@@ -48,6 +48,11 @@ class FileRangeSource final : public BodySource {
 
   std::uint64_t size() const override { return length_; }
 
+  std::optional<FileSpan> file_span() const override {
+    if (done_ != 0) return std::nullopt;
+    return FileSpan{fd_, offset_};
+  }
+
   Result<std::size_t> read(char* out, std::size_t max) override {
     const std::uint64_t left = length_ - done_;
     if (left == 0) return std::size_t{0};

@@ -51,6 +51,14 @@ class BodySource {
   // Up to `max` bytes into `out`; 0 only when size() bytes were produced. An error
   // aborts the response (the connection closes, the client sees a short body).
   virtual Result<std::size_t> read(char* out, std::size_t max) = 0;
+
+  // Bytes [offset, offset + size()) of an open file, when the source is exactly that:
+  // the transport may then send them with sendfile(2) instead of read().
+  struct FileSpan {
+    int fd = -1;
+    std::uint64_t offset = 0;
+  };
+  virtual std::optional<FileSpan> file_span() const { return std::nullopt; }
 };
 
 // Bytes [first, last] inclusive.

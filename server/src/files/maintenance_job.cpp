@@ -1,0 +1,50 @@
+#include "files/maintenance_job.hpp"
+
+#include "core/log.hpp"
+
+namespace meridian::files {
+
+void MaintenanceJob::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void MaintenanceJob::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::int64_t MaintenanceJob::runs() const {
+  std::lock_guard lock(mutex_);
+  return runs_;
+}
+
+void MaintenanceJob::run_once() {
+  auto expired = uploads_.expire();
+  if (!expired) log::error("files.upload_expiry_failed", {{"message", expired.error().message}});
+  auto collected = files_.collect_garbage();
+  if (!collected) log::error("files.gc_failed", {{"message", collected.error().message}});
+  if ((expired && *expired > 0) || (collected && *collected > 0))
+    log::info("files.maintenance", {{"expired_uploads", static_cast<std::int64_t>(expired ? *expired : 0)},
+                                    {"objects_collected", static_cast<std::int64_t>(collected ? *collected : 0)}});
+  std::lock_guard lock(mutex_);
+  ++runs_;
+}
+
+void MaintenanceJob::loop() {
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
+    }
+    run_once();
+  }
+}
+
+}  // namespace meridian::files
