@@ -8,7 +8,8 @@
 // send-to-deliver latency without any clock skew.
 //
 // Modes (one `CHAT_RESULT {json}` line on stdout, a human summary on stderr):
-//   fanout   every client connected; --rate messages/s in total, round-robin over the
+//   fanout   every client connected; --rate messages/s in total (a list such as 20,100 runs
+//            one phase per rate on the same connections), round-robin over the
 //            conversations, each from a random member; deliveries/s and latency percentiles
 //            of the messages sent within the measured window.
 //   peak     --senders members of each conversation send back to back (next message when
@@ -21,7 +22,9 @@
 //            latency percentiles.
 //
 //   chat_load --mode fanout --host 127.0.0.1 --port 8080 --setup clients.txt
-//             [--threads 2] [--rate 100] [--warmup 3] [--duration 10] [--pid SERVER_PID]
+//             [--threads 2] [--rate 100] [--warmup 3] [--duration 10] [--pid SERVER_PID [--settle-max 90]]
+// With --pid: the server's VmRSS before and after connecting (memory per client), and the
+// run starts only once the server has gone quiet (under 5 % of a core over a second).
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -34,8 +37,10 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +50,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -67,7 +74,7 @@ struct Options {
   std::string token;  // history mode
   std::int64_t conversation = 0;
   int threads = 2;
-  double rate = 100;
+  std::vector<double> rates{100};  // fanout: messages/s, one phase each
   double warmup = 3;
   double duration = 10;
   double drain = 2;
@@ -76,8 +83,9 @@ struct Options {
   int requests = 2000;
   std::int64_t max_seq = 0;
   int pid = 0;
-  int handshakes = 64;  // in flight per thread
-  int sources = 50;     // loopback source addresses 127.0.0.2..
+  double settle_max = 90;  // seconds to wait for the server to go quiet after connecting
+  int handshakes = 64;     // in flight per thread
+  int sources = 50;        // loopback source addresses 127.0.0.2..
 };
 
 long rss_kib(int pid) {
@@ -87,6 +95,24 @@ long rss_kib(int pid) {
   while (std::getline(in, line))
     if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
   return -1;
+}
+
+// CPU seconds (user + system) the process has used so far; -1 when unknown.
+double cpu_seconds(int pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = all.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(all.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  // Fields after the name start at 3 (state); utime and stime are 14 and 15.
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 struct Percentiles {
@@ -483,7 +509,24 @@ int run_ws(const Options& opt) {
   double open_secs = std::chrono::duration<double>(Clock::now() - t_open).count();
   std::fprintf(stderr, "%d of %d clients connected in %.1f s (%d failed) over %zu conversations\n",
                run.connected.load(), n, open_secs, run.failed.load(), by_conv.size());
-  sleep_s(2);  // idle: let the server settle before the memory reading
+  const long rss_open = rss_kib(opt.pid);
+  // Let the server go quiet before measuring: with --pid, until it uses under 5 % of a core
+  // over a second (connecting thousands of users sets off presence updates to everyone
+  // online, which takes a while); otherwise 2 s.
+  auto t_settle = Clock::now();
+  if (opt.pid > 0) {
+    double before = cpu_seconds(opt.pid);
+    while (std::chrono::duration<double>(Clock::now() - t_settle).count() < opt.settle_max) {
+      sleep_s(1);
+      double now = cpu_seconds(opt.pid);
+      if (now - before < 0.05) break;
+      before = now;
+    }
+  } else {
+    sleep_s(2);
+  }
+  double settle_secs = std::chrono::duration<double>(Clock::now() - t_settle).count();
+  std::fprintf(stderr, "server quiet after %.1f s\n", settle_secs);
   long rss_connected = rss_kib(opt.pid);
   int connected_idle = run.connected.load() - run.closed.load();
 
@@ -497,86 +540,101 @@ int run_ws(const Options& opt) {
   }
   for (auto& c : paced) c->self_paced = true;
 
-  std::int64_t t0 = now_ns();
-  std::int64_t start = t0 + static_cast<std::int64_t>(opt.warmup * 1e9);
-  std::int64_t end = start + static_cast<std::int64_t>(opt.duration * 1e9);
-  run.start_ns = start;
-  run.end_ns = end;
-  run.collect_until_ns = end + static_cast<std::int64_t>(opt.drain * 1e9);
-  run.sending = true;
-  std::int64_t sent_total = 0;
-  if (opt.mode == "fanout") {
-    std::vector<std::int64_t> conv_ids;
-    for (auto& [conv, members] : by_conv) conv_ids.push_back(conv);
-    std::mt19937_64 rng(42);
-    std::size_t rr = 0;
-    while (true) {
-      std::int64_t now = now_ns();
-      if (now >= end) break;
-      auto due = static_cast<std::int64_t>(static_cast<double>(now - t0) * 1e-9 * opt.rate);
-      while (sent_total < due) {
-        auto& members = by_conv[conv_ids[rr++ % conv_ids.size()]];
-        auto& c = members[std::uniform_int_distribution<std::size_t>(0, members.size() - 1)(rng)];
-        c->post_send();
-        ++sent_total;
-      }
-      sleep_s(0.001);
-    }
-    run.sending = false;
-    sleep_s(opt.drain);
-  } else {
-    for (auto& c : paced)
-      for (int k = 0; k < opt.window; ++k) c->post_send();
-    sleep_s(opt.warmup + opt.duration);
-    run.sending = false;
-    sleep_s(0.5);
-  }
-  long rss_after = rss_kib(opt.pid);
-  // Stop the threads; read the statistics only after they have stopped.
-  for (auto& w : workers) w->ioc.stop();
-  for (auto& w : workers) w->thread.join();
-
-  std::vector<std::uint32_t> lat;
-  std::int64_t deliveries = 0, acks = 0;
-  for (auto& w : workers) {
-    deliveries += w->deliveries;
-    acks += w->acks;
-    lat.insert(lat.end(), w->latencies_us.begin(), w->latencies_us.end());
-  }
-  Percentiles p = percentiles(lat);
-  double secs = opt.duration;
   std::int64_t members_total = 0;
   for (auto& [conv, members] : by_conv) members_total += static_cast<std::int64_t>(members.size());
-  double avg_members = static_cast<double>(members_total) / static_cast<double>(by_conv.size());
-  std::int64_t sent_window = run.sent_in_window.load();
-  auto expected = static_cast<std::int64_t>(static_cast<double>(sent_window) * avg_members);
-  double kib_per_client =
+  const double avg_members = static_cast<double>(members_total) / static_cast<double>(by_conv.size());
+  const double kib_per_client =
       (rss_before > 0 && connected_idle > 0) ? static_cast<double>(rss_connected - rss_before) / connected_idle : -1;
+  std::vector<std::int64_t> conv_ids;
+  for (auto& [conv, members] : by_conv) conv_ids.push_back(conv);
+  std::mt19937_64 rng(42);
+  std::size_t rr = 0;
 
-  std::fprintf(stderr,
-               "%s: %lld messages sent in the %.0f s window, %lld deliveries (%s/s, %lld expected), %lld acks (%s/s); "
-               "latency p50 %.2f ms p99 %.2f ms max %.2f ms; %ld errors, %d closed\n",
-               opt.mode.c_str(), static_cast<long long>(sent_window), secs, static_cast<long long>(deliveries),
-               fmt(static_cast<double>(deliveries) / secs).c_str(), static_cast<long long>(expected),
-               static_cast<long long>(acks), fmt(static_cast<double>(acks) / secs).c_str(), p.p50, p.p99, p.max,
-               run.errors.load(), run.closed.load());
-  if (rss_before > 0)
+  // One phase per rate (fanout) or a single one (peak, durable), on the same connections.
+  std::vector<double> rates = opt.mode == "fanout" ? opt.rates : std::vector<double>{0};
+  for (double rate : rates) {
+    std::int64_t t0 = now_ns();
+    std::int64_t start = t0 + static_cast<std::int64_t>(opt.warmup * 1e9);
+    std::int64_t end = start + static_cast<std::int64_t>(opt.duration * 1e9);
+    run.sent_in_window = 0;
+    run.start_ns = start;
+    run.end_ns = end;
+    run.collect_until_ns = end + static_cast<std::int64_t>(opt.drain * 1e9);
+    run.sending = true;
+    if (opt.mode == "fanout") {
+      std::int64_t sent_total = 0;
+      while (true) {
+        std::int64_t now = now_ns();
+        if (now >= end) break;
+        auto due = static_cast<std::int64_t>(static_cast<double>(now - t0) * 1e-9 * rate);
+        while (sent_total < due) {
+          auto& members = by_conv[conv_ids[rr++ % conv_ids.size()]];
+          auto& c = members[std::uniform_int_distribution<std::size_t>(0, members.size() - 1)(rng)];
+          c->post_send();
+          ++sent_total;
+        }
+        sleep_s(0.001);
+      }
+      run.sending = false;
+      sleep_s(opt.drain);
+    } else {
+      for (auto& c : paced)
+        for (int k = 0; k < opt.window; ++k) c->post_send();
+      sleep_s(opt.warmup + opt.duration);
+      run.sending = false;
+      sleep_s(0.5);
+    }
+    long rss_after = rss_kib(opt.pid);
+    // Each worker hands over (and resets) its statistics on its own thread.
+    std::vector<std::uint32_t> lat;
+    std::int64_t deliveries = 0, acks = 0;
+    for (auto& w : workers) {
+      std::promise<void> done;
+      Worker* wp = w.get();
+      asio::post(wp->ioc, [&, wp] {
+        deliveries += wp->deliveries;
+        acks += wp->acks;
+        lat.insert(lat.end(), wp->latencies_us.begin(), wp->latencies_us.end());
+        wp->deliveries = 0;
+        wp->acks = 0;
+        wp->latencies_us.clear();
+        done.set_value();
+      });
+      done.get_future().wait();
+    }
+    Percentiles p = percentiles(lat);
+    double secs = opt.duration;
+    std::int64_t sent_window = run.sent_in_window.load();
+    auto expected = static_cast<std::int64_t>(static_cast<double>(sent_window) * avg_members);
+
     std::fprintf(stderr,
-                 "server RSS: %ld KiB before, %ld KiB with %d idle clients (%.1f KiB each), %ld KiB after the run\n",
-                 rss_before, rss_connected, connected_idle, kib_per_client, rss_after);
-  if (!run.first_error.empty()) std::fprintf(stderr, "first error: %s\n", run.first_error.c_str());
-  std::printf(
-      "CHAT_RESULT {\"mode\":\"%s\",\"clients\":%d,\"connected\":%d,\"failed\":%d,\"closed\":%d,\"conversations\":%zu,"
-      "\"open_seconds\":%s,\"threads\":%d,\"rate\":%s,\"senders\":%zu,\"window\":%d,\"seconds\":%s,\"sent\":%lld,"
-      "\"deliveries\":%lld,\"expected_deliveries\":%lld,\"deliveries_per_s\":%s,\"acks\":%lld,\"acks_per_s\":%s,%s,"
-      "\"samples\":%zu,\"errors\":%ld,\"rss_before_kib\":%ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,"
-      "\"kib_per_client\":%s}\n",
-      opt.mode.c_str(), n, run.connected.load(), run.failed.load(), run.closed.load(), by_conv.size(),
-      fmt(open_secs).c_str(), opt.threads, fmt(opt.rate).c_str(), paced.size(), opt.window, fmt(secs).c_str(),
-      static_cast<long long>(sent_window), static_cast<long long>(deliveries), static_cast<long long>(expected),
-      fmt(static_cast<double>(deliveries) / secs).c_str(), static_cast<long long>(acks),
-      fmt(static_cast<double>(acks) / secs).c_str(), percentile_json("", p).c_str(), p.count, run.errors.load(),
-      rss_before, rss_connected, rss_after, fmt(kib_per_client).c_str());
+                 "%s%s: %lld messages sent in the %.0f s window, %lld deliveries (%s/s, %lld expected), %lld acks "
+                 "(%s/s); latency p50 %.2f ms p99 %.2f ms max %.2f ms; %ld errors, %d closed\n",
+                 opt.mode.c_str(), opt.mode == "fanout" ? (" at " + fmt(rate) + " messages/s").c_str() : "",
+                 static_cast<long long>(sent_window), secs, static_cast<long long>(deliveries),
+                 fmt(static_cast<double>(deliveries) / secs).c_str(), static_cast<long long>(expected),
+                 static_cast<long long>(acks), fmt(static_cast<double>(acks) / secs).c_str(), p.p50, p.p99, p.max,
+                 run.errors.load(), run.closed.load());
+    if (rss_before > 0)
+      std::fprintf(stderr,
+                   "server RSS: %ld KiB before, %ld KiB once all %d were open, %ld KiB quiet (%.1f KiB each), %ld KiB "
+                   "after the run\n",
+                   rss_before, rss_open, connected_idle, rss_connected, kib_per_client, rss_after);
+    if (!run.first_error.empty()) std::fprintf(stderr, "first error: %s\n", run.first_error.c_str());
+    std::printf(
+        "CHAT_RESULT {\"mode\":\"%s\",\"clients\":%d,\"connected\":%d,\"failed\":%d,\"closed\":%d,\"conversations\":%"
+        "zu,\"open_seconds\":%s,\"settle_seconds\":%s,\"threads\":%d,\"rate\":%s,\"senders\":%zu,\"window\":%d,"
+        "\"seconds\":%s,\"sent\":%lld,\"deliveries\":%lld,\"expected_deliveries\":%lld,\"deliveries_per_s\":%s,"
+        "\"acks\":%lld,\"acks_per_s\":%s,%s,\"samples\":%zu,\"errors\":%ld,\"rss_before_kib\":%ld,\"rss_open_kib\":%"
+        "ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,\"kib_per_client\":%s}\n",
+        opt.mode.c_str(), n, run.connected.load(), run.failed.load(), run.closed.load(), by_conv.size(),
+        fmt(open_secs).c_str(), fmt(settle_secs).c_str(), opt.threads, fmt(rate).c_str(), paced.size(), opt.window,
+        fmt(secs).c_str(), static_cast<long long>(sent_window), static_cast<long long>(deliveries),
+        static_cast<long long>(expected), fmt(static_cast<double>(deliveries) / secs).c_str(),
+        static_cast<long long>(acks), fmt(static_cast<double>(acks) / secs).c_str(), percentile_json("", p).c_str(),
+        p.count, run.errors.load(), rss_before, rss_open, rss_connected, rss_after, fmt(kib_per_client).c_str());
+    std::fflush(stdout);
+  }
   std::fflush(stdout);
   std::fflush(stderr);
   // Thousands of sockets: let the kernel close them rather than run close handshakes.
@@ -610,9 +668,11 @@ int main(int argc, char** argv) {
       opt.conversation = std::stoll(next());
     else if (a == "--threads")
       opt.threads = std::stoi(next());
-    else if (a == "--rate")
-      opt.rate = std::stod(next());
-    else if (a == "--warmup")
+    else if (a == "--rate") {
+      opt.rates.clear();
+      std::stringstream list(next());
+      for (std::string r; std::getline(list, r, ',');) opt.rates.push_back(std::stod(r));
+    } else if (a == "--warmup")
       opt.warmup = std::stod(next());
     else if (a == "--duration")
       opt.duration = std::stod(next());
