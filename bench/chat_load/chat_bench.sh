@@ -7,7 +7,7 @@
 #   bench/chat_load/chat_bench.sh            (scripts/run-bench.sh runs it)
 #   bench/chat_load/chat_bench.sh durable-pg (internal: run under scripts/with-postgres.sh)
 # Environment: MERIDIAN_BIN, CHAT_LOAD_BIN (default build/bench/chat_load/chat_load),
-# CHAT_FANOUT_GROUPS (100) x CHAT_FANOUT_SIZE (100), CHAT_FANOUT_RATES ("100,300" messages/s),
+# CHAT_FANOUT_GROUPS (100) x CHAT_FANOUT_SIZE (100), CHAT_FANOUT_RATES ("100,200" messages/s),
 # CHAT_PEAK_SIZE (1000), CHAT_DURATION (10 s measured per run), CHAT_HISTORY_MESSAGES (1000000).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
@@ -16,7 +16,7 @@ CHAT_DIR="$BENCH_DIR/chat_load"
 CHAT_LOAD_BIN="${CHAT_LOAD_BIN:-$ROOT/build/bench/chat_load/chat_load}"
 FANOUT_GROUPS="${CHAT_FANOUT_GROUPS:-100}"
 FANOUT_SIZE="${CHAT_FANOUT_SIZE:-100}"
-FANOUT_RATES="${CHAT_FANOUT_RATES:-100,300}" # messages/s in total, one phase each, same connections
+FANOUT_RATES="${CHAT_FANOUT_RATES:-100,200}" # messages/s in total, one phase each, same connections
 PEAK_SIZE="${CHAT_PEAK_SIZE:-1000}"
 PEAK_SENDERS="${CHAT_PEAK_SENDERS:-8}"
 DURABLE_SENDERS="${CHAT_DURABLE_SENDERS:-16}"
@@ -58,11 +58,11 @@ chat_setup() {
     --prefix "$1" --groups "$2" --size "$3" --out "$4"
 }
 
-# chat_run ARGS...: runs chat_load, echoes its CHAT_RESULT json (its summary goes to stderr).
+# chat_run ARGS...: runs chat_load, echoes its CHAT_RESULT json lines (its summary goes to stderr).
 chat_run() {
   local line
   line="$(timeout 200 "$CHAT_LOAD_BIN" "$@" | grep '^CHAT_RESULT ')" || { log "chat_load $* failed"; return 1; }
-  echo "${line#CHAT_RESULT }"
+  sed 's/^CHAT_RESULT //' <<<"$line"
 }
 
 # field JSON NAME
@@ -89,12 +89,11 @@ clients=$((FANOUT_GROUPS * FANOUT_SIZE))
 log "chat 1/5: fan-out, $clients clients in $FANOUT_GROUPS channels of $FANOUT_SIZE, $FANOUT_RATES messages/s"
 chat_start chat
 chat_setup fan "$FANOUT_GROUPS" "$FANOUT_SIZE" "$BENCH_TMP/fan.txt" >&2
-load_fanout="$(load_avg)"
 fan_all="$(chat_run --mode fanout --port "$CHAT_PORT" --setup "$BENCH_TMP/fan.txt" --threads 2 --rate "$FANOUT_RATES" \
   --warmup 3 --duration "$DURATION" --drain 3 --pid "$MERIDIAN_PID")"
 fan_rows=()
 while read -r fan; do
-  fan_rows+=("| fan-out: $(field "$fan" conversations) channels of $FANOUT_SIZE, $(field "$fan" rate) messages/s, each from a random member | $(field "$fan" connected) of $(field "$fan" clients) | $load_fanout | **$(field "$fan" deliveries_per_s) deliveries/s** ($(field "$fan" deliveries) of $(field "$fan" expected_deliveries) expected in ${DURATION} s); send-to-deliver p50 $(field "$fan" p50_ms) ms, p90 $(field "$fan" p90_ms) ms, **p99 $(field "$fan" p99_ms) ms**, max $(field "$fan" max_ms) ms |")
+  fan_rows+=("| fan-out: $(field "$fan" conversations) channels of $FANOUT_SIZE, $(field "$fan" rate) messages/s, each from a random member | $(field "$fan" connected) of $(field "$fan" clients) | $(field "$fan" load_average) | **$(field "$fan" deliveries_per_s) deliveries/s** ($(field "$fan" deliveries) of $(field "$fan" expected_deliveries) expected in ${DURATION} s); send-to-deliver p50 $(field "$fan" p50_ms) ms, p90 $(field "$fan" p90_ms) ms, **p99 $(field "$fan" p99_ms) ms**, max $(field "$fan" max_ms) ms |")
 done <<<"$fan_all"
 fan_mem="$(head -1 <<<"$fan_all")"
 fan_first="$fan_mem"
@@ -103,13 +102,11 @@ fan="$(tail -1 <<<"$fan_all")"
 # --- 2. Peak fan-out in one channel: Meridian, then the Node.js broadcast server -------------
 log "chat 2/5: peak fan-out in one channel of $PEAK_SIZE, $PEAK_SENDERS senders"
 chat_setup peak 1 "$PEAK_SIZE" "$BENCH_TMP/peak.txt" >&2
-load_peak="$(load_avg)"
 peak="$(chat_run --mode peak --port "$CHAT_PORT" --setup "$BENCH_TMP/peak.txt" --threads 2 --pid "$MERIDIAN_PID" --senders "$PEAK_SENDERS" \
   --window 1 --warmup 2 --duration "$DURATION")"
 
 # --- 3a. Durable sends on SQLite (same server) ----------------------------------------------
 log "chat 3/5: durable sends, SQLite"
-load_durable="$(load_avg)"
 dur_sqlite="$(durable_run)"
 stop_pid "$MERIDIAN_PID"
 
@@ -184,15 +181,15 @@ hashes a password). Every text carries its send time (steady clock of the load g
 which is also the receiver, so no clock skew). $(ulimit -Hn) descriptors per process: the
 server and chat_load are separate processes, each with its own limit.
 
-| run | clients | load avg (1/5/15) | result |
+| run | clients | load average (1/5/15 min) at the end of the run | result |
 | --- | ---: | --- | --- |
 $(printf '%s\n' "${fan_rows[@]}")
 | memory per connected client (server VmRSS in the fan-out run) | $(f "$fan_mem" connected) | | $(f "$fan_mem" rss_before_kib) KiB before; $(f "$fan_mem" rss_open_kib) KiB once all were open ($(f "$fan_mem" rss_before_kib | awk -v a="$(f "$fan_mem" rss_open_kib)" -v n="$(f "$fan_mem" connected)" '{ printf "%.1f", (a - $1) / n }') KiB per client); $(f "$fan_mem" rss_connected_kib) KiB once quiet, $(f "$fan_mem" settle_seconds) s later: **$(f "$fan_mem" kib_per_client) KiB per client** (see the presence note below) |
-| peak, Meridian: one channel of $PEAK_SIZE, $(f "$peak" senders) senders back to back | $(f "$peak" connected) | $load_peak | **$(f "$peak" deliveries_per_s) deliveries/s** ($(f "$peak" deliveries_per_s | awk -v n="$PEAK_SIZE" '{ printf "%.0f", $1 / n }') messages/s stored); p50 $(f "$peak" p50_ms) ms, p99 $(f "$peak" p99_ms) ms |
-| peak, Node.js \`ws\` broadcast server (no storage), same clients | $(f "$peak_node" connected) | | **$(f "$peak_node" deliveries_per_s) deliveries/s**; p50 $(f "$peak_node" p50_ms) ms, p99 $(f "$peak_node" p99_ms) ms |
-| durable sends, SQLite: $DURABLE_SENDERS senders (each alone in a channel), next send on the ack | $(f "$dur_sqlite" connected) | $load_durable | **$(f "$dur_sqlite" acks_per_s) acknowledged sends/s**; ack p50 $(f "$dur_sqlite" p50_ms) ms, p99 $(f "$dur_sqlite" p99_ms) ms |
-| durable sends, PostgreSQL 15 (scripts/with-postgres.sh, same host) | $(f "$dur_pg" connected) | | **$(f "$dur_pg" acks_per_s) acknowledged sends/s**; ack p50 $(f "$dur_pg" p50_ms) ms, p99 $(f "$dur_pg" p99_ms) ms |
-| history: \`GET .../messages?before=<random>&limit=50\`, $HISTORY_MESSAGES messages in the channel, 1 keep-alive connection | | $load_history | $(f "$hist" requests) requests: p50 $(f "$hist" p50_ms) ms, **p99 $(f "$hist" p99_ms) ms**, max $(f "$hist" max_ms) ms ($(f "$hist" errors) errors, $(f "$hist" short_pages) short pages) |
+| peak, Meridian: one channel of $PEAK_SIZE, $(f "$peak" senders) senders back to back | $(f "$peak" connected) | $(f "$peak" load_average) | **$(f "$peak" deliveries_per_s) deliveries/s** ($(f "$peak" deliveries_per_s | awk -v n="$PEAK_SIZE" '{ printf "%.0f", $1 / n }') messages/s stored); p50 $(f "$peak" p50_ms) ms, p99 $(f "$peak" p99_ms) ms |
+| peak, Node.js \`ws\` broadcast server (no storage), same clients | $(f "$peak_node" connected) | $(f "$peak_node" load_average) | **$(f "$peak_node" deliveries_per_s) deliveries/s**; p50 $(f "$peak_node" p50_ms) ms, p99 $(f "$peak_node" p99_ms) ms |
+| durable sends, SQLite: $DURABLE_SENDERS senders (each alone in a channel), next send on the ack | $(f "$dur_sqlite" connected) | $(f "$dur_sqlite" load_average) | **$(f "$dur_sqlite" acks_per_s) acknowledged sends/s**; ack p50 $(f "$dur_sqlite" p50_ms) ms, p99 $(f "$dur_sqlite" p99_ms) ms |
+| durable sends, PostgreSQL 15 (scripts/with-postgres.sh, same host) | $(f "$dur_pg" connected) | $(f "$dur_pg" load_average) | **$(f "$dur_pg" acks_per_s) acknowledged sends/s**; ack p50 $(f "$dur_pg" p50_ms) ms, p99 $(f "$dur_pg" p99_ms) ms |
+| history: \`GET .../messages?before=<random>&limit=50\`, $HISTORY_MESSAGES messages in the channel, 1 keep-alive connection | | $load_history (at the start) | $(f "$hist" requests) requests: p50 $(f "$hist" p50_ms) ms, **p99 $(f "$hist" p99_ms) ms**, max $(f "$hist" max_ms) ms ($(f "$hist" errors) errors, $(f "$hist" short_pages) short pages) |
 
 History seeding: the $HISTORY_MESSAGES messages were inserted with the \`sqlite3\` CLI straight
 into the stopped server's database in one transaction (${seed_seconds} s): seq = change_seq =

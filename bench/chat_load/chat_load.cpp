@@ -115,6 +115,14 @@ double cpu_seconds(int pid) {
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// The 1, 5 and 15 minute load averages, as "a b c".
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
 struct Percentiles {
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
   std::size_t count = 0;
@@ -626,13 +634,14 @@ int run_ws(const Options& opt) {
         "zu,\"open_seconds\":%s,\"settle_seconds\":%s,\"threads\":%d,\"rate\":%s,\"senders\":%zu,\"window\":%d,"
         "\"seconds\":%s,\"sent\":%lld,\"deliveries\":%lld,\"expected_deliveries\":%lld,\"deliveries_per_s\":%s,"
         "\"acks\":%lld,\"acks_per_s\":%s,%s,\"samples\":%zu,\"errors\":%ld,\"rss_before_kib\":%ld,\"rss_open_kib\":%"
-        "ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,\"kib_per_client\":%s}\n",
+        "ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,\"kib_per_client\":%s,\"load_average\":\"%s\"}\n",
         opt.mode.c_str(), n, run.connected.load(), run.failed.load(), run.closed.load(), by_conv.size(),
         fmt(open_secs).c_str(), fmt(settle_secs).c_str(), opt.threads, fmt(rate).c_str(), paced.size(), opt.window,
         fmt(secs).c_str(), static_cast<long long>(sent_window), static_cast<long long>(deliveries),
         static_cast<long long>(expected), fmt(static_cast<double>(deliveries) / secs).c_str(),
         static_cast<long long>(acks), fmt(static_cast<double>(acks) / secs).c_str(), percentile_json("", p).c_str(),
-        p.count, run.errors.load(), rss_before, rss_open, rss_connected, rss_after, fmt(kib_per_client).c_str());
+        p.count, run.errors.load(), rss_before, rss_open, rss_connected, rss_after, fmt(kib_per_client).c_str(),
+        load_average().c_str());
     std::fflush(stdout);
   }
   std::fflush(stdout);
