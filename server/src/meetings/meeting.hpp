@@ -39,8 +39,17 @@ struct Meeting {
   bool lobby_for_external = true;
   bool guests_can_share_screen = false;
   UnixMillis created_at = 0;
-  std::optional<UnixMillis> ended_at;  // the last "end for all"
+  std::optional<UnixMillis> ended_at;      // the last "end for all"
+  std::optional<UnixMillis> cancelled_at;  // the host cancelled it: nobody can join
   std::vector<Invitee> invitees;
+};
+
+// A host's change to a meeting (PATCH): only the fields given change.
+struct MeetingPatch {
+  std::optional<std::string> title;
+  std::optional<UnixMillis> starts_at;  // scheduled meetings only
+  std::optional<std::int64_t> duration_minutes;
+  std::optional<std::string> time_zone;
 };
 
 struct GuestPass {

@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kMeetingColumns =
     "m.id, m.code, m.title, m.kind, m.host_id, u.display_name, m.starts_at, m.duration_minutes, m.time_zone, "
-    "m.lobby_for_external, m.guests_can_share_screen, m.created_at, m.ended_at";
+    "m.lobby_for_external, m.guests_can_share_screen, m.created_at, m.ended_at, m.cancelled_at";
 
 Meeting meeting_from(const storage::Row& r) {
   Meeting m;
@@ -22,6 +22,7 @@ Meeting meeting_from(const storage::Row& r) {
   m.guests_can_share_screen = r.integer(10) != 0;
   m.created_at = r.integer(11);
   m.ended_at = r.optional_integer(12);
+  m.cancelled_at = r.optional_integer(13);
   return m;
 }
 
@@ -104,6 +105,20 @@ Result<std::vector<std::int64_t>> MeetingsRepository::meeting_ids_for(S& s, std:
 
 Result<void> MeetingsRepository::mark_ended(S& s, std::int64_t meeting_id, UnixMillis at) {
   auto r = s.execute("UPDATE meetings SET ended_at = ? WHERE id = ?", {at, meeting_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> MeetingsRepository::update_schedule(S& s, const Meeting& m) {
+  auto r = s.execute("UPDATE meetings SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ? WHERE id = ?",
+                     {m.title, m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes,
+                      m.time_zone, m.id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> MeetingsRepository::mark_cancelled(S& s, std::int64_t meeting_id, UnixMillis at) {
+  auto r = s.execute("UPDATE meetings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL", {at, meeting_id});
   if (!r.ok()) return r.error();
   return {};
 }

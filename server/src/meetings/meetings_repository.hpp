@@ -34,6 +34,9 @@ class MeetingsRepository final {
   // Hosted by or inviting the user, newest first.
   Result<std::vector<std::int64_t>> meeting_ids_for(S& s, std::int64_t user_id, std::int64_t limit);
   Result<void> mark_ended(S& s, std::int64_t meeting_id, UnixMillis at);
+  // Title, starts_at, duration and time zone as in `m`.
+  Result<void> update_schedule(S& s, const Meeting& m);
+  Result<void> mark_cancelled(S& s, std::int64_t meeting_id, UnixMillis at);
 
   Result<std::int64_t> insert_guest(S& s, std::int64_t meeting_id, const std::string& display_name,
                                     const std::string& token_hash, UnixMillis now, UnixMillis expires_at);

@@ -22,19 +22,21 @@ std::string local_iso(std::string_view time_zone, UnixMillis at) {
 // No e-mail addresses: invitees may include customers.
 boost::json::object to_json(const Meeting& m, const std::string& join_url, const Subject* viewer,
                             const std::string& viewer_tz) {
-  boost::json::object o{{"id", m.id},
-                        {"code", m.code},
-                        {"join_url", join_url},
-                        {"title", m.title},
-                        {"kind", meeting_kind_name(m.kind)},
-                        {"host", boost::json::object{{"id", m.host_id}, {"display_name", m.host_name}}},
-                        {"starts_at", m.starts_at ? boost::json::value(*m.starts_at) : boost::json::value(nullptr)},
-                        {"duration_minutes", m.duration_minutes},
-                        {"time_zone", m.time_zone},
-                        {"lobby_for_external", m.lobby_for_external},
-                        {"guests_can_share_screen", m.guests_can_share_screen},
-                        {"created_at", m.created_at},
-                        {"ended_at", m.ended_at ? boost::json::value(*m.ended_at) : boost::json::value(nullptr)}};
+  boost::json::object o{
+      {"id", m.id},
+      {"code", m.code},
+      {"join_url", join_url},
+      {"title", m.title},
+      {"kind", meeting_kind_name(m.kind)},
+      {"host", boost::json::object{{"id", m.host_id}, {"display_name", m.host_name}}},
+      {"starts_at", m.starts_at ? boost::json::value(*m.starts_at) : boost::json::value(nullptr)},
+      {"duration_minutes", m.duration_minutes},
+      {"time_zone", m.time_zone},
+      {"lobby_for_external", m.lobby_for_external},
+      {"guests_can_share_screen", m.guests_can_share_screen},
+      {"created_at", m.created_at},
+      {"ended_at", m.ended_at ? boost::json::value(*m.ended_at) : boost::json::value(nullptr)},
+      {"cancelled_at", m.cancelled_at ? boost::json::value(*m.cancelled_at) : boost::json::value(nullptr)}};
   if (m.starts_at) {
     o["starts_at_local"] = local_iso(m.time_zone, *m.starts_at);
     if (!viewer_tz.empty())
@@ -213,6 +215,45 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         if (auto region = meetings.media_region(*req.subject, *id); region.ok())
           out["media_region"] = region_json(*region);
         return ok_json(200, out);
+      },
+      kSmall);
+
+  router.add(
+      "PATCH", "/api/v1/meetings/{id}",
+      [&meetings](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "meeting id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"title", "starts_at", "duration_minutes", "time_zone"});
+            !r.ok())
+          return HttpResponse::error(r.error());
+        MeetingPatch patch;
+        auto title = json::optional_string(*body, "title", 1000);
+        if (!title.ok()) return HttpResponse::error(title.error());
+        patch.title = *title;
+        auto starts = json::optional_int(*body, "starts_at");
+        if (!starts.ok()) return HttpResponse::error(starts.error());
+        patch.starts_at = *starts;
+        auto duration = json::optional_int(*body, "duration_minutes");
+        if (!duration.ok()) return HttpResponse::error(duration.error());
+        patch.duration_minutes = *duration;
+        auto tz = json::optional_string(*body, "time_zone", 64);
+        if (!tz.ok()) return HttpResponse::error(tz.error());
+        patch.time_zone = *tz;
+        auto m = meetings.update(*req.subject, *id, patch);
+        if (!m.ok()) return HttpResponse::error(m.error());
+        return ok_json(200, to_json(*m, meetings.join_url(*m), &*req.subject, m->time_zone));
+      },
+      kSmall);
+
+  router.add(
+      "DELETE", "/api/v1/meetings/{id}",
+      [&meetings](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "meeting id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        if (auto r = meetings.cancel(*req.subject, *id); !r.ok()) return HttpResponse::error(r.error());
+        return HttpResponse::no_content();
       },
       kSmall);
 

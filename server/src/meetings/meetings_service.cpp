@@ -211,10 +211,60 @@ Result<std::vector<Meeting>> MeetingsService::mine(const Subject& who) {
   return out;
 }
 
+Result<Meeting> MeetingsService::update(const Subject& who, std::int64_t id, const MeetingPatch& patch) {
+  auto m = get(who, id);
+  if (!m.ok()) return m.error();
+  if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may change this meeting");
+  if (m->cancelled_at) return make_error(ErrorCode::conflict, "this meeting was cancelled");
+  Meeting next = *m;
+  const UnixMillis now = clock_.now_ms();
+  if (patch.title) {
+    auto t = clean_name(*patch.title, "title", 200);
+    if (!t.ok()) return t.error();
+    next.title = *t;
+  }
+  if (patch.starts_at) {
+    if (m->kind != MeetingKind::scheduled)
+      return make_error(ErrorCode::invalid_argument, "an instant meeting has no starts_at");
+    if (*patch.starts_at < now - 5 * 60 * 1000)
+      return make_error(ErrorCode::invalid_argument, "starts_at is in the past");
+    next.starts_at = patch.starts_at;
+  }
+  if (patch.duration_minutes) {
+    if (*patch.duration_minutes < 1 || *patch.duration_minutes > 24 * 60)
+      return make_error(ErrorCode::invalid_argument, "duration_minutes must be between 1 and 1440");
+    next.duration_minutes = *patch.duration_minutes;
+  }
+  if (patch.time_zone) {
+    if (!region::local_time(*patch.time_zone, now).ok())
+      return make_error(ErrorCode::invalid_argument, "time_zone '" + *patch.time_zone + "' is not an IANA time zone");
+    next.time_zone = *patch.time_zone;
+  }
+  MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.update_schedule(s, next); }));
+  return next;
+}
+
+Result<void> MeetingsService::cancel(const Subject& who, std::int64_t id) {
+  auto m = get(who, id);
+  if (!m.ok()) return m.error();
+  if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may cancel this meeting");
+  if (m->cancelled_at) return {};
+  {
+    std::lock_guard lock(mutex_);
+    if (rooms_.count(id)) return make_error(ErrorCode::conflict, "the meeting is running: end it for all first");
+  }
+  const UnixMillis now = clock_.now_ms();
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(repo_.mark_cancelled(s, id, now));
+    return repo_.revoke_guests(s, id, now);
+  });
+}
+
 Result<Meeting> MeetingsService::by_code(const std::string& code) {
   auto m = read_value<std::optional<Meeting>>(db_, [&](storage::Session& s) { return repo_.meeting_by_code(s, code); });
   if (!m.ok()) return m.error();
   if (!*m) return make_error(ErrorCode::not_found, "no meeting with this link");
+  if ((*m)->cancelled_at) return make_error(ErrorCode::conflict, "this meeting was cancelled by its host");
   Meeting out = std::move(**m);
   return out;
 }

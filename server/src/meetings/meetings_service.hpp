@@ -63,6 +63,12 @@ class MeetingsService final {
                   WebhookDispatcher* webhooks = nullptr);
 
   Result<Meeting> create(const Subject& who, NewMeeting input);
+  // The host reschedules or renames (not after it was cancelled; starts_at only for
+  // scheduled meetings, not in the past). Others: not_found (invitees) or forbidden.
+  Result<Meeting> update(const Subject& who, std::int64_t id, const MeetingPatch& patch);
+  // The host cancels: nobody can join any more, guest passes are revoked; refused while
+  // the room is running (end it for all first).
+  Result<void> cancel(const Subject& who, std::int64_t id);
   // Host, invitees and admins; anyone else gets not_found.
   Result<Meeting> get(const Subject& who, std::int64_t id);
   Result<std::vector<Meeting>> mine(const Subject& who);

@@ -101,10 +101,16 @@ CREATE TABLE meeting_messages (
 CREATE INDEX meeting_messages_meeting ON meeting_messages(meeting_id, id);
 )SQL";
 
+// A scheduled meeting the host cancelled (DELETE): kept for the invitees' lists.
+constexpr const char* kMeetingCancel = R"SQL(
+ALTER TABLE meetings ADD COLUMN cancelled_at BIGINT;
+)SQL";
+
 const Migration kMigrations[] = {
     {30, "meetings, invitees and guest passes", kMeetings},
     {31, "meeting recordings, presence, acknowledgements; webhook deliveries", kRecordings},
     {32, "in-meeting chat messages", kMeetingChat},
+    {33, "cancelled meetings", kMeetingCancel},
 };
 
 }  // namespace

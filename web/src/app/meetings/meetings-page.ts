@@ -6,6 +6,21 @@ import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { ApiError } from '../core/api-error';
 
+/** Someone (or a team) to invite: people and customers by user id, teams by team id. */
+export interface InviteCandidate {
+  kind: 'person' | 'customer' | 'team';
+  id: number;
+  name: string;
+  label: string;
+}
+
+/** datetime-local value (the browser's zone) for UTC milliseconds. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export interface MeetingSummary {
   id: number;
   code: string;
@@ -17,6 +32,8 @@ export interface MeetingSummary {
   my_role: string;
   host: { id: number; display_name: string };
   my_start?: { time_zone: string; local: string };
+  duration_minutes?: number;
+  cancelled_at?: number | null;
   invitees: { user_id: number; display_name: string; time_zone: string; local_start?: string }[];
 }
 
@@ -35,6 +52,22 @@ export interface MeetingSummary {
         <label>Title <input name="title" [(ngModel)]="title" required maxlength="200" data-testid="schedule-title" /></label>
         <label>Starts (your local time) <input type="datetime-local" name="start" [(ngModel)]="start" required data-testid="schedule-start" /></label>
         <label>Duration (minutes) <input type="number" name="duration" [(ngModel)]="duration" min="1" max="1440" /></label>
+        <fieldset class="invite" data-testid="invite-picker">
+          <legend>Invite</legend>
+          <input name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
+          @if (suggestions().length) {
+            <ul class="suggestions">
+              @for (c of suggestions(); track c.kind + c.id) {
+                <li><button type="button" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">{{ c.name }} <small>{{ c.label }}</small></button></li>
+              }
+            </ul>
+          }
+          <ul class="chosen">
+            @for (c of invitees(); track c.kind + c.id) {
+              <li data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+            }
+          </ul>
+        </fieldset>
         <button type="submit" [disabled]="!title || !start">Schedule</button>
       </form>
       @if (error(); as e) { <p role="alert" class="error">{{ e }}</p> }
@@ -48,6 +81,23 @@ export interface MeetingSummary {
               @if (m.my_start) { · {{ m.my_start.local.replace('T', ' ') }} ({{ m.my_start.time_zone }}) }
             </small>
             <code>{{ m.join_url }}</code>
+            @if (m.cancelled_at) {
+              <strong data-testid="meeting-cancelled">Cancelled</strong>
+            } @else if (m.my_role === 'host' && m.kind === 'scheduled') {
+              @if (editing() === m.id) {
+                <form class="edit" (ngSubmit)="saveEdit(m)" data-testid="meeting-edit">
+                  <label>Title <input name="editTitle" [(ngModel)]="editTitle" required maxlength="200" /></label>
+                  <label>Starts (your local time) <input type="datetime-local" name="editStart" [(ngModel)]="editStart" required data-testid="edit-start" /></label>
+                  <button type="submit">Save</button>
+                  <button type="button" (click)="editing.set(null)">Cancel editing</button>
+                </form>
+              } @else {
+                <span>
+                  <button type="button" (click)="beginEdit(m)" data-testid="meeting-reschedule">Edit</button>
+                  <button type="button" class="danger" (click)="cancelMeeting(m)" data-testid="meeting-cancel">Cancel meeting</button>
+                </span>
+              }
+            }
           </li>
         } @empty {
           <li>No meetings yet.</li>
@@ -61,6 +111,9 @@ export interface MeetingSummary {
     label { display: flex; flex-direction: column; gap: 0.2rem; }
     .list li { display: flex; flex-direction: column; padding: 0.5rem 0; border-bottom: 1px solid #ddd; }
     .error { color: #b00020; }
+    .invite { display: grid; gap: 0.3rem; }
+    .suggestions, .chosen { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3rem; }
+    .edit { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: end; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -72,6 +125,81 @@ export class MeetingsPage {
   protected title = '';
   protected start = '';
   protected duration = 60;
+  protected inviteQuery = '';
+  protected readonly suggestions = signal<InviteCandidate[]>([]);
+  protected readonly invitees = signal<InviteCandidate[]>([]);
+  protected readonly editing = signal<number | null>(null);
+  protected editTitle = '';
+  protected editStart = '';
+  private searchSeq = 0;
+
+  /**
+   * People from the directory (/users: employees and agents), customers from the admin
+   * user list and teams from the admin team list when the caller may read them (403
+   * otherwise: those sources are then left out).
+   */
+  protected async searchInvitees(q: string): Promise<void> {
+    const seq = ++this.searchSeq;
+    const text = q.trim();
+    if (text.length < 2) {
+      this.suggestions.set([]);
+      return;
+    }
+    const query = encodeURIComponent(text);
+    const quiet = <T>(p: Promise<T>) => p.catch(() => null);
+    type U = { id: number; display_name: string; kind: string; country: string };
+    const [people, users, teams] = await Promise.all([
+      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/users?q=${query}&limit=10`))),
+      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/admin/users?q=${query}&limit=20`))),
+      quiet(firstValueFrom(this.http.get<{ items: { id: number; name: string }[] }>(`${API_BASE}/admin/teams`))),
+    ]);
+    if (seq !== this.searchSeq) return;
+    const chosen = new Set(this.invitees().map((c) => c.kind + c.id));
+    const out: InviteCandidate[] = [];
+    for (const u of people?.items ?? []) out.push({ kind: 'person', id: u.id, name: u.display_name, label: `${u.kind} · ${u.country}` });
+    for (const u of users?.items ?? [])
+      if (u.kind === 'customer') out.push({ kind: 'customer', id: u.id, name: u.display_name, label: `customer · ${u.country}` });
+    for (const t of teams?.items ?? [])
+      if (t.name.toLowerCase().includes(text.toLowerCase())) out.push({ kind: 'team', id: t.id, name: t.name, label: 'team' });
+    this.suggestions.set(out.filter((c) => !chosen.has(c.kind + c.id)));
+  }
+
+  protected addInvitee(c: InviteCandidate): void {
+    this.invitees.set([...this.invitees(), c]);
+    this.suggestions.set(this.suggestions().filter((x) => x !== c));
+  }
+
+  protected removeInvitee(c: InviteCandidate): void {
+    this.invitees.set(this.invitees().filter((x) => x !== c));
+  }
+
+  protected beginEdit(m: MeetingSummary): void {
+    this.editing.set(m.id);
+    this.editTitle = m.title;
+    this.editStart = m.starts_at ? toLocalInput(m.starts_at) : '';
+  }
+
+  protected async saveEdit(m: MeetingSummary): Promise<void> {
+    try {
+      await firstValueFrom(
+        this.http.patch(`${API_BASE}/meetings/${m.id}`, { title: this.editTitle, starts_at: new Date(this.editStart).getTime() }),
+      );
+      this.editing.set(null);
+      await this.refresh();
+    } catch (e) {
+      this.error.set(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+
+  protected async cancelMeeting(m: MeetingSummary): Promise<void> {
+    if (!confirm(`Cancel “${m.title}” for everyone invited?`)) return;
+    try {
+      await firstValueFrom(this.http.delete(`${API_BASE}/meetings/${m.id}`));
+      await this.refresh();
+    } catch (e) {
+      this.error.set(e instanceof ApiError ? e.message : String(e));
+    }
+  }
 
   constructor() {
     void this.refresh();
@@ -106,10 +234,13 @@ export class MeetingsPage {
           starts_at: startsAt,
           duration_minutes: Number(this.duration),
           time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
+          team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
         }),
       );
       this.title = '';
       this.start = '';
+      this.invitees.set([]);
       await this.refresh();
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
