@@ -128,6 +128,14 @@ describe('video meeting in the browser', () => {
     await decoding(host, 'Gina Guest');
     assert.ok(!(await guest.content()).includes('@example.test'), 'a guest never sees e-mail addresses');
 
+    // In-meeting chat: the guest writes in the Chat tab, the host reads it there.
+    await guest.getByTestId('chat-tab').click();
+    await guest.getByTestId('meeting-chat-input').fill('Hello from the guest');
+    await guest.getByTestId('meeting-chat-send').click();
+    await host.getByTestId('chat-tab').click();
+    await host.locator('[data-testid="meeting-chat-message"][data-author="Gina Guest"]', { hasText: 'Hello from the guest' }).waitFor({ timeout: TIMEOUT });
+    await host.getByRole('tab', { name: /People/ }).click();
+
     // Paul shares his screen: a renegotiation; the host decodes the screen track.
     await part.getByTestId('toggle-screen').click();
     await host.waitForFunction(
