@@ -75,6 +75,24 @@ describe('Composer', () => {
     expect(sent).toEqual([]);
   });
 
+  it('shows why it is blocked, disables the box and sends nothing', () => {
+    const { fixture, box, sent, type, key, sendButton } = setup();
+    fixture.componentRef.setInput('blocked', 'Claim this conversation to reply');
+    fixture.detectChanges();
+    const notice = fixture.nativeElement.querySelector('[data-testid="composer-blocked"]') as HTMLElement;
+    expect(notice.textContent).toContain('Claim this conversation to reply');
+    expect(box.disabled).toBe(true);
+    expect(box.getAttribute('placeholder')).toBe('Claim this conversation to reply');
+    type('hello');
+    key({});
+    expect(sendButton().disabled).toBe(true);
+    expect(sent).toEqual([]);
+    fixture.componentRef.setInput('blocked', '');
+    fixture.detectChanges();
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-blocked"]')).toBeNull();
+    expect(box.disabled).toBe(false);
+  });
+
   it('Up in an empty box asks to edit the last message; Enter saves, the draft comes back', () => {
     const { fixture, box, sent, type, key } = setup();
     const asks: number[] = [];

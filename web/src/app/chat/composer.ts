@@ -41,6 +41,9 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
         }
       </ul>
     }
+    @if (blocked(); as reason) {
+      <p class="blocked" role="status" data-testid="composer-blocked">{{ reason }}</p>
+    }
     <form class="composer" (submit)="$event.preventDefault(); submit()">
       <label class="sr-only" [attr.for]="inputId()">{{ label() }}</label>
       <textarea
@@ -48,15 +51,15 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
         [id]="inputId()"
         [rows]="rows()"
         [value]="text()"
-        [attr.placeholder]="label()"
-        [disabled]="disabled()"
+        [attr.placeholder]="blocked() || label()"
+        [disabled]="disabled() || !!blocked()"
         (input)="onInput($event)"
         (click)="updateMention()"
         (blur)="mention.set(null)"
         (keydown)="onKeydown($event)"
         data-testid="composer-input"
       ></textarea>
-      <button type="submit" class="btn btn-primary" [disabled]="empty() || disabled()" data-testid="composer-send">{{ editing() ? 'Save' : 'Send' }}</button>
+      <button type="submit" class="btn btn-primary" [disabled]="empty() || disabled() || !!blocked()" data-testid="composer-send">{{ editing() ? 'Save' : 'Send' }}</button>
     </form>
     <p class="hint" data-testid="composer-hint">
       @if (empty()) {
@@ -68,6 +71,7 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
   styles: `
     :host { display: block; padding: 0.5rem 1.25rem 0.75rem; background: var(--surface); border-top: 1px solid var(--border); }
     .composer { display: flex; gap: 0.5rem; align-items: flex-end; }
+    .blocked { margin: 0 0 0.4rem; font-size: 0.85rem; color: var(--text-muted, inherit); }
     textarea {
       flex: 1; font: inherit; resize: none; padding: 0.55rem 0.75rem; border: 1px solid var(--border);
       border-radius: var(--radius); max-height: 12rem; background: var(--surface); color: var(--text);
@@ -107,6 +111,8 @@ export class Composer {
       .slice(0, MAX_SUGGESTIONS);
   });
   readonly disabled = input(false);
+  /** Why this person may not post here ('' = may): shown, and the box is disabled. */
+  readonly blocked = input('');
   readonly send = output<string>();
   /** "Ana is typing…", or empty. */
   readonly typing = input('');
@@ -218,7 +224,7 @@ export class Composer {
 
   protected submit(): void {
     const text = this.text();
-    if (this.disabled() || text.trim() === '') return;
+    if (this.disabled() || this.blocked() || text.trim() === '') return;
     const clean = text.replace(/^\n+|\s+$/g, '');
     if (this.editing()) {
       this.editing.set(false);

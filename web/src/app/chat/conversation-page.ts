@@ -18,6 +18,7 @@ import { Router } from '@angular/router';
 import { errorMessage } from '../core/api-error';
 import { ChatStore, DisplayMessage } from './chat-store';
 import { Composer, Mentionable } from './composer';
+import { composerBlockedReason } from './composer-access';
 import { renderMarkdown } from './markdown';
 import { MembersPanel } from './members-panel';
 import { ThreadPanel } from './thread-panel';
@@ -65,7 +66,8 @@ export class ConversationPage {
   protected readonly hasMore = this.store.activeHasMore;
   protected readonly loadingOlder = this.store.activeLoadingOlder;
   protected readonly error = computed(() => this.store.openError() ?? this.store.activeError() ?? this.actionError());
-  protected readonly readOnly = computed(() => this.conversation()?.my_role === 'read_only');
+  /** Why the composer is off ('' = I may post): read-only, announcement mode, unclaimed support. */
+  protected readonly blocked = computed(() => composerBlockedReason(this.conversation()));
   protected readonly memberCount = computed(() => this.conversation()?.members.length ?? 0);
   protected readonly timeZone = computed(() => this.session.user()?.time_zone ?? 'UTC');
   /** The key of the last message in the window; null follows the newest. */

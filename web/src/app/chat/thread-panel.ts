@@ -4,6 +4,7 @@ import { formatLocalTime } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
 import { errorMessage } from '../core/api-error';
 import { ChatStore } from './chat-store';
+import { threadReplyBlockedReason } from './composer-access';
 import { Composer } from './composer';
 import { renderMarkdown } from './markdown';
 
@@ -49,7 +50,7 @@ import { renderMarkdown } from './markdown';
         }
       }
     </div>
-    <mer-composer inputId="thread-composer-input" label="Reply in thread" (send)="reply($event)" />
+    <mer-composer inputId="thread-composer-input" label="Reply in thread" [blocked]="blocked()" (send)="reply($event)" />
   `,
   styles: `
     :host { display: flex; flex-direction: column; width: 340px; border-left: 1px solid var(--border); background: var(--surface); min-height: 0; }
@@ -70,6 +71,7 @@ import { renderMarkdown } from './markdown';
 })
 export class ThreadPanel {
   private readonly store = inject(ChatStore);
+  protected readonly blocked = computed(() => threadReplyBlockedReason(this.store.active()));
   private readonly session = inject(SessionStore);
   private readonly clock = inject(MinuteClock);
 

@@ -210,6 +210,12 @@ export interface ConversationView extends Conversation {
   /** Unread replies in threads I follow (after chat features land). */
   thread_unread?: number;
   members: ConversationMember[];
+  /** A chosen poster in announcement mode. */
+  my_can_post?: boolean;
+  /** Not a member: a support agent reading before claiming (no posting or reacting). */
+  observer?: boolean;
+  /** Channel settings; `announcement`: only owners, moderators and chosen posters post. */
+  settings?: { announcement: boolean };
 }
 
 export interface CreateConversationRequest {
