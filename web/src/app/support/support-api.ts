@@ -52,6 +52,10 @@ export class SupportApi {
     return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/claim`, {}));
   }
 
+  reopen(id: number): Promise<SupportConversation> {
+    return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/reopen`, {}));
+  }
+
   close(id: number): Promise<SupportConversation> {
     return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/close`, {}));
   }

@@ -63,6 +63,21 @@ describe('SupportStore', () => {
     expect(store.messages().map((m) => m.id)).toEqual([10, 11, 13]);
   });
 
+  it('reopens a closed conversation and shows its new status', async () => {
+    const { store, http } = setup('customer');
+    const loaded = store.load();
+    http.expectOne('/api/v1/support/conversations').flush({
+      items: [{ id: 3, subject: 'invoice', status: 'closed', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 1, last_seq: 2 }],
+    });
+    await loaded;
+    const reopened = store.reopen(3);
+    const req = http.expectOne('/api/v1/support/conversations/3/reopen');
+    expect(req.request.method).toBe('POST');
+    req.flush({ id: 3, subject: 'invoice', status: 'assigned', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 2, last_seq: 2 });
+    expect(await reopened).toBe(true);
+    expect(store.conversations()[0].status).toBe('assigned');
+  });
+
   it('opening a request selects it with its first message', async () => {
     const { store, http } = setup('customer');
     const opened = store.open('  refund ', 'order 77');

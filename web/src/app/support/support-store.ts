@@ -114,6 +114,19 @@ export class SupportStore {
     }
   }
 
+  /** A closed conversation takes no messages until reopened (back to its agent or the queue). */
+  async reopen(id: number): Promise<boolean> {
+    try {
+      const reopened = await this.api.reopen(id);
+      this.listState.update((list) => list.map((c) => (c.id === id ? reopened : c)));
+      this.errorState.set('');
+      return true;
+    } catch (e) {
+      this.errorState.set(describe(e));
+      return false;
+    }
+  }
+
   private add(message: ChatMessage): void {
     this.messagesState.update((list) =>
       list.some((m) => m.id === message.id) ? list : [...list, message].sort((a, b) => a.seq - b.seq),
