@@ -65,14 +65,14 @@ boost::json::object to_json(const ChannelSettings& c) {
                              {"allowed_regions", std::move(regions)}};
 }
 
-// last_read_seq only where "seen" is shown (direct conversations).
+// last_read_seq only where "seen" is shown (direct and support conversations).
 boost::json::object to_json(const Member& m, ConversationKind kind) {
   boost::json::object o{{"user_id", m.user_id},
                         {"display_name", m.display_name},
                         {"handle", m.handle},
                         {"role", member_role_name(m.role)},
                         {"can_post", m.can_post}};
-  if (kind == ConversationKind::direct) o["last_read_seq"] = m.last_read_seq;
+  if (kind == ConversationKind::direct || kind == ConversationKind::support) o["last_read_seq"] = m.last_read_seq;
   return o;
 }
 
@@ -96,6 +96,8 @@ boost::json::object to_json(const ConversationView& v) {
   o["unread"] = v.unread;
   o["mentions"] = v.mentions;
   o["thread_unread"] = v.thread_unread;
+  o["my_can_post"] = v.my_can_post;
+  o["observer"] = v.observer;
   boost::json::array members;
   for (const auto& m : v.members) members.push_back(to_json(m, v.conversation.kind));
   o["members"] = std::move(members);
@@ -355,6 +357,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   auto stream_owner = std::make_shared<ChatStream>(hub, chat);
   ChatStream& stream = *stream_owner;
   chat.set_seq_observer([stream_owner](std::int64_t id, std::int64_t seq) { stream_owner->taken(id, seq); });
+  chat.set_publisher([&hub, stream_owner](const Posted& posted) { fan_out(hub, *stream_owner, posted); });
 
   router.add(
       "POST", "/api/v1/conversations",
@@ -581,7 +584,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
         if (!*seq) return HttpResponse::error(make_error(ErrorCode::invalid_argument, "field 'seq' is required"));
         auto r = chat.mark_read(*req.subject, *id, **seq);
         if (!r.ok()) return HttpResponse::error(r.error());
-        if (!r->notify.empty()) {  // "seen" in direct conversations
+        if (!r->notify.empty()) {  // "seen" in direct and support conversations
           const std::string event = json::serialize(boost::json::object{{"type", "read.updated"},
                                                                         {"conversation_id", *id},
                                                                         {"user_id", req.subject->user_id},

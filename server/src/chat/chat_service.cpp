@@ -50,6 +50,12 @@ Result<void> check_text(const std::string& text) {
 
 bool can_manage(MemberRole role) { return role == MemberRole::owner || role == MemberRole::moderator; }
 
+// A support agent reading before claiming is not a member: no writes at all.
+Result<void> require_participant(const Member& me, const char* what) {
+  if (me.observer) return make_error(ErrorCode::forbidden, std::string("claim this conversation to ") + what);
+  return {};
+}
+
 // One emoji (any Unicode sequence, e.g. with skin tone or ZWJ) or a :shortcode:.
 bool valid_emoji(std::string_view e) {
   if (e.empty() || e.size() > 32) return false;
@@ -131,6 +137,8 @@ Result<ConversationView> ChatService::view(storage::Session& s, const Conversati
   auto unread = repo_.unread(s, c.id, me.user_id, me.last_read_seq);
   if (!unread.ok()) return unread.error();
   ConversationView v{c, me.role, me.last_read_seq, *unread, 0, 0, {}};
+  v.my_can_post = me.can_post;
+  v.observer = me.observer;
   auto mentions = repo_.mention_count(s, c.id, me.user_id, me.last_read_seq);
   if (!mentions.ok()) return mentions.error();
   v.mentions = *mentions;
@@ -146,7 +154,8 @@ Result<ConversationView> ChatService::view(storage::Session& s, const Conversati
 Result<ConversationView> ChatService::create_conversation(const Subject& who, NewConversation in) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
   if (in.kind == ConversationKind::support)
-    return make_error(ErrorCode::invalid_argument, "support conversations are opened with POST /api/v1/support/conversations");
+    return make_error(ErrorCode::invalid_argument,
+                      "support conversations are opened with POST /api/v1/support/conversations");
   while (!in.name.empty() && std::isspace(static_cast<unsigned char>(in.name.back()))) in.name.pop_back();
   if (in.kind == ConversationKind::channel) {
     if (in.name.empty() || in.name.size() > 80 || has_control_chars(in.name, false))
@@ -389,8 +398,10 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       if (!c.ok()) return c.error();
       auto me = require_member(s, *c, who);
       if (!me.ok()) return me.error();
+      MERIDIAN_TRY(require_participant(*me, "reply"));
       if (me->role == MemberRole::read_only)
         return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
+      if (c->kind == ConversationKind::support && post_guard_) MERIDIAN_TRY(post_guard_(s, *c));
       if (c->kind == ConversationKind::channel && c->settings.announcement && !thread_root_id &&
           !can_manage(me->role) && !me->can_post)
         return make_error(ErrorCode::forbidden,
@@ -535,6 +546,7 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
+    MERIDIAN_TRY(require_participant(*me, new_text ? "edit messages" : "delete messages"));
     auto current = repo_.message(s, id, message_id);
     if (!current.ok()) return current.error();
     if (!*current) return make_error(ErrorCode::not_found, "no such message in this conversation");
@@ -640,12 +652,14 @@ Result<ReadReceipt> ChatService::mark_read(const Subject& who, std::int64_t id, 
     if (!me.ok()) return me.error();
     if (seq < 0 || seq > c->last_seq)
       return make_error(ErrorCode::invalid_argument, "seq must be between 0 and " + std::to_string(c->last_seq));
+    if (me->observer) return ReadReceipt{};  // no marker to move, nobody told
     auto changed = repo_.set_last_read(s, id, who.user_id, seq);
     if (!changed.ok()) return changed.error();
     ReadReceipt out;
     out.changed = *changed;
     out.last_read_seq = std::max(seq, me->last_read_seq);
-    if (out.changed && c->kind == ConversationKind::direct) {  // "seen" receipts
+    if (out.changed &&
+        (c->kind == ConversationKind::direct || c->kind == ConversationKind::support)) {  // "seen" receipts
       auto members = repo_.members(s, id);
       if (!members.ok()) return members.error();
       for (const auto& m : *members)
@@ -665,6 +679,7 @@ Result<Reacted> ChatService::react(const Subject& who, std::int64_t id, std::int
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
+    MERIDIAN_TRY(require_participant(*me, "react"));
     auto m = repo_.message(s, id, message_id);
     if (!m.ok()) return m.error();
     if (!*m) return make_error(ErrorCode::not_found, "no such message in this conversation");
@@ -739,6 +754,7 @@ Result<void> ChatService::follow_thread(const Subject& who, std::int64_t id, std
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
+    MERIDIAN_TRY(require_participant(*me, "follow its threads"));
     auto root = repo_.message(s, id, root_id);
     if (!root.ok()) return root.error();
     if (!*root) return make_error(ErrorCode::not_found, "no such message in this conversation");
@@ -762,6 +778,7 @@ Result<void> ChatService::mark_thread_read(const Subject& who, std::int64_t id, 
     if (!root.ok()) return root.error();
     if (!*root || (*root)->thread_root_id)
       return make_error(ErrorCode::not_found, "no such thread in this conversation");
+    if (me->observer) return {};  // nothing to mark for someone who is not a member
     return repo_.set_thread_read(s, root_id, who.user_id, seq);
   });
 }

@@ -60,7 +60,7 @@ struct ThreadPage {
 struct ReadReceipt {
   bool changed = false;
   std::int64_t last_read_seq = 0;
-  std::vector<std::int64_t> notify;  // direct conversations: the other member ("seen")
+  std::vector<std::int64_t> notify;  // direct and support conversations: the others ("seen")
 };
 
 struct SettingsPatch {
@@ -111,7 +111,8 @@ class ChatService final {
   Result<ReadReceipt> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
 
   // Reactions: on = nullopt toggles; true/false sets (a retry is harmless). Any member,
-  // read_only included, may react; not on a deleted message.
+  // read_only included, may react; not on a deleted message. A support agent who has not
+  // claimed the conversation is no member (Member::observer) and may not.
   Result<Reacted> react(const Subject& who, std::int64_t id, std::int64_t message_id, const std::string& emoji,
                         std::optional<bool> on);
   // A thread: the root and a page of its replies (after/before a seq, like history).
@@ -171,8 +172,23 @@ class ChatService final {
 
   // Lets another part of the module let a non-member act in a conversation (support: the
   // agents of its team read it before claiming). Returns the member to act as, or nullopt.
-  using AccessHook = std::function<Result<std::optional<Member>>(storage::Session&, const Conversation&, const Subject&)>;
+  using AccessHook =
+      std::function<Result<std::optional<Member>>(storage::Session&, const Conversation&, const Subject&)>;
   void set_access_hook(AccessHook hook) { access_hook_ = std::move(hook); }
+  // Called before a message is stored in a support conversation (inside the write
+  // transaction): refuses posting in a closed one.
+  using PostGuard = std::function<Result<void>(storage::Session&, const Conversation&)>;
+  void set_post_guard(PostGuard guard) { post_guard_ = std::move(guard); }
+  // Live delivery of a message stored elsewhere in the module (the support opening
+  // message): chat's routes install it so it goes through the same ordered stream.
+  void set_publisher(std::function<void(const Posted&)> f) { publisher_ = std::move(f); }
+  void publish(const Posted& posted) const {
+    if (publisher_) publisher_(posted);
+  }
+  // For messages stored outside this service (inside their write transaction).
+  void seq_taken(std::int64_t id, std::int64_t seq) const {
+    if (seq_observer_) seq_observer_(id, seq);
+  }
 
  private:
   Result<Changed> change_message(const Subject& who, std::int64_t id, std::int64_t message_id,
@@ -189,6 +205,8 @@ class ChatService final {
   const Clock& clock_;
   ChatRepository repo_;
   AccessHook access_hook_;
+  PostGuard post_guard_;
+  std::function<void(const Posted&)> publisher_;
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
   std::function<bool(std::int64_t)> online_;

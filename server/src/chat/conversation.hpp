@@ -56,6 +56,9 @@ struct Member {
   std::int64_t last_read_seq = 0;
   std::string handle;     // for @mentions: the lower-cased local part of the email
   bool can_post = false;  // a chosen poster in announcement mode
+  // Not a member: reads through an access hook (a support agent before claiming). Reads
+  // and per-person markers only; every write (post, react, edit, delete, follow) is refused.
+  bool observer = false;
 };
 
 // A conversation as one member sees it in their list.
@@ -67,6 +70,8 @@ struct ConversationView {
   std::int64_t mentions = 0;       // messages after last_read_seq that mention me
   std::int64_t thread_unread = 0;  // replies by others in threads I follow, not yet read
   std::vector<Member> members;     // direct and group only: who is in it
+  bool my_can_post = false;        // a chosen poster in announcement mode
+  bool observer = false;           // reads only until claimed (support agents)
 };
 
 struct Reaction {

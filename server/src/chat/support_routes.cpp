@@ -126,6 +126,7 @@ void add_support_routes(net::Router& router, net::RealtimeHub& hub, SupportServi
         auto opened = support.open(*req.subject, std::move(in));
         if (!opened.ok()) return HttpResponse::error(opened.error());
         announce(hub, *opened);
+        support.publish_opening(*opened);
         boost::json::object out = view_for(*req.subject, opened->conversation);
         if (opened->first_message) out["message"] = message_json(*opened->first_message);
         return ok_json(opened->first_message ? 201 : 200, out);
@@ -222,6 +223,15 @@ void add_support_routes(net::Router& router, net::RealtimeHub& hub, SupportServi
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
         return update_response(hub, *req.subject, support.close(*req.subject, *id));
+      },
+      kSmall);
+
+  router.add(
+      "POST", "/api/v1/support/conversations/{id}/reopen",
+      [&support, &hub](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        return update_response(hub, *req.subject, support.reopen(*req.subject, *id));
       },
       kSmall);
 

@@ -63,8 +63,18 @@ void SupportService::install_access(ChatService& chat) {
         if (!may.ok()) return may.error();
         if (!*may) return std::optional<Member>{};
         // Reads only: writing in it means claiming it first.
-        return std::optional<Member>(Member{who.user_id, "", MemberRole::read_only, 0});
+        Member observer{who.user_id, "", MemberRole::read_only, 0};
+        observer.observer = true;
+        return std::optional<Member>(std::move(observer));
       });
+  chat.set_post_guard([this](storage::Session& s, const Conversation& c) -> Result<void> {
+    auto sc = repo_.get(s, c.id);
+    if (!sc.ok()) return sc.error();
+    if (*sc && (*sc)->status == SupportStatus::closed)
+      return make_error(ErrorCode::conflict, "this conversation is closed; reopen it to continue");
+    return {};
+  });
+  chat_ = &chat;
 }
 
 Result<bool> SupportService::may_work_on(storage::Session& s, const Subject& who, std::int64_t team_id) {
@@ -160,6 +170,7 @@ Result<SupportUpdate> SupportService::open(const Subject& who, OpenSupport in) {
     if (!mid.ok()) return mid.error();
     if (!*mid) return make_error(ErrorCode::conflict, "raced with a concurrent request; try again");
     m.id = **mid;
+    if (chat_) chat_->seq_taken(c.id, m.seq);  // the live stream starts at this message
     MERIDIAN_TRY(chat_repo_.set_last_read(s, c.id, who.user_id, m.seq));
     SupportConversation sc;
     sc.conversation_id = c.id;
@@ -295,6 +306,27 @@ Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id)
     if (sc->status != SupportStatus::closed) MERIDIAN_TRY(repo_.set_status(s, id, SupportStatus::closed, now));
     return updated(s, id, {}, {});
   });
+}
+
+// Customer or agent: a closed conversation goes back to its agent (or to the queue when
+// nobody had claimed it). Posting in a closed conversation is refused until then.
+Result<SupportUpdate> SupportService::reopen(const Subject& who, std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    auto sc = load_for(s, who, id, Need::read);
+    if (!sc.ok()) return sc.error();
+    if (sc->status == SupportStatus::closed)
+      MERIDIAN_TRY(repo_.set_status(s, id, sc->assignee_id ? SupportStatus::assigned : SupportStatus::queued, now));
+    return updated(s, id, {}, {});
+  });
+}
+
+void SupportService::publish_opening(const SupportUpdate& opened) const {
+  if (!chat_ || !opened.first_message) return;
+  Posted posted;
+  posted.message = *opened.first_message;
+  posted.recipients.push_back(opened.conversation.customer_id);
+  chat_->publish(posted);
 }
 
 Result<NoteAdded> SupportService::add_note(const Subject& who, std::int64_t id, std::string text) {

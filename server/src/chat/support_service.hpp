@@ -69,6 +69,9 @@ class SupportService final {
   Result<SupportUpdate> assign(const Subject& who, std::int64_t id, std::int64_t agent_id);
   Result<SupportUpdate> transfer(const Subject& who, std::int64_t id, std::int64_t team_id);
   Result<SupportUpdate> close(const Subject& who, std::int64_t id);
+  Result<SupportUpdate> reopen(const Subject& who, std::int64_t id);
+  // The opening message to the customer's live connections (their other tabs).
+  void publish_opening(const SupportUpdate& opened) const;
 
   Result<NoteAdded> add_note(const Subject& who, std::int64_t id, std::string text);
   Result<std::vector<SupportNote>> notes(const Subject& who, std::int64_t id);
@@ -89,6 +92,7 @@ class SupportService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   ChatRepository chat_repo_;
+  ChatService* chat_ = nullptr;  // set by install_access
   SupportRepository repo_;
 };
 

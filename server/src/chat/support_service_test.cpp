@@ -219,6 +219,91 @@ TEST_P(SupportServiceTest, ClaimAssignAndTransferMoveMembership) {
   EXPECT_EQ(support_->claim(bo_, id).error().code, ErrorCode::conflict);
 }
 
+// Before claiming, an agent of the team reads (history, thread view, read markers are
+// harmless no-ops, internal notes) but writes nothing the customer would see.
+TEST_P(SupportServiceTest, AnAgentWhoHasNotClaimedReadsButNeverWrites) {
+  const auto id = open(carl_);
+  auto history = chat_->history(ada_, id, std::nullopt, std::nullopt, 50);
+  ASSERT_TRUE(history.ok()) << history.error().message;
+  ASSERT_EQ(history->items.size(), 1u);
+  const auto first = history->items[0].id;
+  EXPECT_TRUE(chat_->thread(ada_, id, first, std::nullopt, std::nullopt, 50).ok());
+  EXPECT_EQ(chat_->react(ada_, id, first, ":thumbsup:", std::nullopt).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->react(ada_, id, first, ":eyes:", true).error().code, ErrorCode::forbidden);
+  auto posted = chat_->post(ada_, id, "hi", "a1");
+  ASSERT_FALSE(posted.ok());
+  EXPECT_EQ(posted.error().code, ErrorCode::forbidden);
+  EXPECT_NE(posted.error().message.find("claim"), std::string::npos);
+  EXPECT_EQ(chat_->post(ada_, id, "in a thread", "a2", first).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->edit(ada_, id, first, "changed").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->remove(ada_, id, first).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(chat_->follow_thread(ada_, id, first, true).error().code, ErrorCode::forbidden);
+  auto read = chat_->mark_read(ada_, id, 1);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_FALSE(read->changed);
+  EXPECT_TRUE(read->notify.empty());  // the customer is not told an unseen agent read it
+  EXPECT_TRUE(chat_->mark_thread_read(ada_, id, first, 1).ok());
+  EXPECT_TRUE(chat_->typing(ada_, id)->recipients.empty());
+  EXPECT_TRUE(support_->add_note(ada_, id, "looks like a refund").ok());  // notes are internal
+  auto after = chat_->history(carl_, id, std::nullopt, std::nullopt, 50);
+  ASSERT_EQ(after->items.size(), 1u);
+  EXPECT_TRUE(after->items[0].reactions.empty());
+  EXPECT_EQ(after->items[0].text, "Hello, I need help");
+  // Claiming makes her a member: now she reacts and replies.
+  ASSERT_TRUE(support_->claim(ada_, id).ok());
+  EXPECT_TRUE(chat_->react(ada_, id, first, ":thumbsup:", std::nullopt).ok());
+  EXPECT_TRUE(chat_->post(ada_, id, "Hi Carl", "a3").ok());
+  // Abe, her team mate, still only reads.
+  EXPECT_EQ(chat_->react(abe_, id, first, ":thumbsup:", std::nullopt).error().code, ErrorCode::forbidden);
+}
+
+TEST_P(SupportServiceTest, AClosedConversationTakesNoMessagesUntilReopened) {
+  const auto id = open(carl_);
+  ASSERT_TRUE(support_->claim(ada_, id).ok());
+  ASSERT_TRUE(support_->close(carl_, id).ok());
+  auto refused = chat_->post(carl_, id, "one more thing", "c2");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_NE(refused.error().message.find("closed; reopen"), std::string::npos);
+  EXPECT_EQ(chat_->post(ada_, id, "anything else?", "a1").error().code, ErrorCode::conflict);
+  EXPECT_EQ(chat_->history(carl_, id, std::nullopt, std::nullopt, 50)->items.size(), 1u);
+  // Only the customer and the team reopen; anyone else learns nothing.
+  EXPECT_EQ(support_->reopen(dora_, id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(support_->reopen(bo_, id).error().code, ErrorCode::not_found);
+  auto reopened = support_->reopen(carl_, id);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(reopened->conversation.status, SupportStatus::assigned);  // back to Ada
+  EXPECT_EQ(reopened->conversation.assignee_id, ada_.user_id);
+  EXPECT_TRUE(chat_->post(carl_, id, "one more thing", "c2").ok());
+  EXPECT_TRUE(support_->reopen(carl_, id).ok());  // not closed: nothing to do
+  // The agent closes and reopens too; unclaimed ones go back to the queue.
+  ASSERT_TRUE(support_->close(ada_, id).ok());
+  EXPECT_EQ(support_->reopen(abe_, id)->conversation.status, SupportStatus::assigned);
+  const auto other = open(carl_, "second");
+  ASSERT_TRUE(support_->close(carl_, other).ok());
+  auto queued = support_->reopen(carl_, other);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(queued->conversation.status, SupportStatus::queued);
+  EXPECT_EQ(support_->queue(ada_, std::nullopt)->size(), 1u);
+}
+
+TEST_P(SupportServiceTest, SeenReceiptsGoToTheOtherSide) {
+  const auto id = open(carl_);
+  ASSERT_TRUE(support_->claim(ada_, id).ok());
+  auto reply = chat_->post(ada_, id, "Hi Carl", "a1");
+  ASSERT_TRUE(reply.ok());
+  auto seen = chat_->mark_read(carl_, id, reply->message.seq);
+  ASSERT_TRUE(seen.ok()) << seen.error().message;
+  EXPECT_TRUE(seen->changed);
+  EXPECT_EQ(seen->notify, std::vector<std::int64_t>{ada_.user_id});
+  auto thanks = chat_->post(carl_, id, "Thanks", "c1");
+  ASSERT_TRUE(thanks.ok());
+  auto by_agent = chat_->mark_read(ada_, id, thanks->message.seq);
+  ASSERT_TRUE(by_agent.ok());
+  EXPECT_EQ(by_agent->notify, std::vector<std::int64_t>{carl_.user_id});
+  EXPECT_TRUE(chat_->mark_read(ada_, id, thanks->message.seq)->notify.empty());  // did not move
+}
+
 TEST_P(SupportServiceTest, InternalNotesReachAgentsOnly) {
   const auto id = open(carl_);
   ASSERT_TRUE(support_->claim(ada_, id).ok());

@@ -149,6 +149,18 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
     }
   }
   const std::string in = " IN (" + placeholders(ids.size()) + ")";
+  // Roots that stay while some of their replies go: their count and last reply change.
+  std::vector<std::int64_t> surviving_roots;
+  if (*threads) {
+    auto roots = s.query("SELECT DISTINCT thread_root_id FROM messages WHERE thread_root_id IS NOT NULL AND id" + in +
+                             " ORDER BY thread_root_id",
+                         ids);
+    if (!roots.ok()) return roots.error();
+    for (const auto& r : *roots) {
+      storage::Value root = r.integer(0);
+      if (std::find(ids.begin(), ids.end(), root) == ids.end()) surviving_roots.push_back(r.integer(0));
+    }
+  }
   // Dependents first: the schema's foreign keys point at messages. The search index
   // follows by itself (triggers on SQLite, an expression index on PostgreSQL).
   for (const auto& d : kDependents) {
@@ -164,6 +176,20 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   auto messages = s.execute("DELETE FROM messages WHERE id" + in, ids);
   if (!messages.ok()) return messages.error();
   out.messages = *messages;
+  // Each changed root takes the next change number, so /changes and `sync` carry it.
+  for (std::int64_t root : surviving_roots) {
+    auto seq =
+        s.query("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", {conversation_id});
+    if (!seq.ok()) return seq.error();
+    if (seq->empty()) return make_error(ErrorCode::not_found, "no such conversation");
+    auto r = s.execute(
+        "UPDATE messages SET reply_count = (SELECT COUNT(*) FROM messages r WHERE r.thread_root_id = ?), "
+        "last_reply_at = (SELECT MAX(r.created_at) FROM messages r WHERE r.thread_root_id = ?), change_seq = ? "
+        "WHERE id = ?",
+        {root, root, seq->front().integer(0), root});
+    if (!r.ok()) return r.error();
+    ++out.roots_updated;
+  }
   return out;
 }
 

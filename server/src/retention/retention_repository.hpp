@@ -15,6 +15,7 @@ namespace meridian::retention {
 struct BatchDeleted {
   std::int64_t messages = 0;
   std::int64_t versions = 0;
+  std::int64_t roots_updated = 0;  // thread roots kept whose replies went (count, change_seq)
 };
 
 class RetentionRepository final {

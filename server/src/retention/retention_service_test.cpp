@@ -199,6 +199,55 @@ TEST_P(RetentionServiceTest, AThreadGoesWithItsExpiredRoot) {
   EXPECT_EQ(rows("SELECT COUNT(*) FROM thread_followers"), 0);
 }
 
+// A root that stays loses its expired replies: count, last reply and participants follow,
+// and the root takes a new change number so clients see it through /changes and sync.
+TEST_P(RetentionServiceTest, ASurvivingRootForgetsItsExpiredReplies) {
+  const Subject eve = person("eve", UserKind::employee, "PT");
+  auto created = chat_->create_conversation(
+      ana_, chat::NewConversation{chat::ConversationKind::group, "kept root", "", {}, {ben_.user_id, eve.user_id}});
+  ASSERT_TRUE(created.ok());
+  const auto g = created->conversation.id;
+  // Ben's root survives (he is on hold and has left, so the conversation itself is not held).
+  auto root = chat_->post(ben_, g, "root by ben", "r1");
+  ASSERT_TRUE(root.ok());
+  ASSERT_TRUE(chat_->post(ana_, g, "old reply by ana", "r2", root->message.id).ok());
+  clock_.advance_ms(5 * kDayMs);
+  auto recent = chat_->post(eve, g, "recent reply by eve", "r3", root->message.id);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_TRUE(chat_->leave(ben_, g).ok());
+  ASSERT_TRUE(retention_->set_hold(admin_, "user:" + std::to_string(ben_.user_id), "case 7").ok());
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 3).ok());
+  auto before = chat_->history(ana_, g, std::nullopt, std::nullopt, 50);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->items.size(), 1u);
+  EXPECT_EQ(before->items[0].reply_count, 2);
+  const std::int64_t cursor = chat_->conversation(ana_, g)->conversation.last_seq;
+
+  auto report = retention_->run_once();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->messages_deleted, 1);  // only Ana's old reply
+
+  auto after = chat_->history(ana_, g, std::nullopt, std::nullopt, 50);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->items.size(), 1u);
+  const auto& kept = after->items[0];
+  EXPECT_EQ(kept.id, root->message.id);
+  EXPECT_EQ(kept.reply_count, 1);
+  ASSERT_TRUE(kept.last_reply_at.has_value());
+  EXPECT_EQ(*kept.last_reply_at, recent->message.created_at);
+  EXPECT_EQ(kept.participants, std::vector<std::int64_t>{eve.user_id});
+  EXPECT_GT(kept.change_seq, cursor);
+  // Replayable: /changes after the old cursor carries the root with its new count.
+  auto changes = chat_->changes(ana_, g, cursor, 50);
+  ASSERT_TRUE(changes.ok()) << changes.error().message;
+  ASSERT_EQ(changes->items.size(), 1u);
+  EXPECT_EQ(changes->items[0].id, root->message.id);
+  EXPECT_EQ(changes->items[0].reply_count, 1);
+  // A second run changes nothing more.
+  EXPECT_EQ(retention_->run_once()->messages_deleted, 0);
+  EXPECT_EQ(chat_->conversation(ana_, g)->conversation.last_seq, kept.change_seq);
+}
+
 TEST_P(RetentionServiceTest, LegalHoldsSuspendDeletion) {
   const auto held = group("held");
   const auto free = group("free");

@@ -180,4 +180,53 @@ describe('support', () => {
     assert.equal((await api(server, 'POST', `/api/v1/support/conversations/${id}/close`, { token: carl.token })).json.status, 'closed');
     for (const w of [wcarl, wabe]) w.close();
   });
+  it('the opening message reaches the customer\'s other tabs; unclaimed agents only read; seen receipts; closed until reopened', async () => {
+    const [tab1, tab2] = [live(server, carl.token), live(server, carl.token)];
+    await Promise.all([tab1.opened, tab2.opened]);
+    const opened = await api(server, 'POST', '/api/v1/support/conversations', { token: carl.token, body: { subject: 'two tabs', text: 'sent from tab one', client_id: 'tabs1' } });
+    assert.equal(opened.status, 201, opened.text);
+    const id = opened.json.id;
+    for (const tab of [tab1, tab2]) {
+      const got = await tab.next((m) => m.type === 'message.new' && m.conversation_id === id);
+      assert.equal(got.message.text, 'sent from tab one');
+      assert.equal(got.change_seq, 1);
+    }
+    const first = opened.json.message.id;
+    // Ada reads before claiming, but reacting, posting and following need the claim.
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${id}/messages`, { token: ada.token })).status, 200);
+    const asObserver = await api(server, 'GET', `/api/v1/conversations/${id}`, { token: ada.token });
+    assert.equal(asObserver.json.observer, true);
+    assert.equal(asObserver.json.my_role, 'read_only');
+    const react = await api(server, 'POST', `/api/v1/conversations/${id}/messages/${first}/reactions`, { token: ada.token, body: { emoji: ':eyes:' } });
+    assert.equal(react.status, 403, react.text);
+    assert.match(react.json.error.message, /claim/);
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${id}/messages`, { token: ada.token, body: { text: 'hi', client_id: 'u1' } })).status, 403);
+    assert.equal((await api(server, 'PUT', `/api/v1/conversations/${id}/messages/${first}/follow`, { token: ada.token })).status, 403);
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${id}/read`, { token: ada.token, body: { seq: 1 } })).status, 204);
+    assert.equal((await api(server, 'POST', `/api/v1/support/conversations/${id}/notes`, { token: ada.token, body: { text: 'internal' } })).status, 201);
+    assert.equal((await api(server, 'POST', `/api/v1/support/conversations/${id}/claim`, { token: ada.token })).status, 200);
+    const wada = live(server, ada.token);
+    await wada.opened;
+    const reply = await api(server, 'POST', `/api/v1/conversations/${id}/messages`, { token: ada.token, body: { text: 'Ada here', client_id: 'u2' } });
+    assert.equal(reply.status, 201, reply.text);
+    // Seen: Carl reads, Ada is told; both see last_read_seq in the member list.
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${id}/read`, { token: carl.token, body: { seq: reply.json.seq } })).status, 204);
+    const seen = await wada.next((m) => m.type === 'read.updated' && m.conversation_id === id);
+    assert.equal(seen.user_id, carl.user.id);
+    assert.equal(seen.last_read_seq, reply.json.seq);
+    const members = await api(server, 'GET', `/api/v1/conversations/${id}/members`, { token: ada.token });
+    assert.equal(members.json.items.find((m) => m.user_id === carl.user.id).last_read_seq, reply.json.seq);
+    // Closed: nobody posts until someone reopens it.
+    assert.equal((await api(server, 'POST', `/api/v1/support/conversations/${id}/close`, { token: carl.token })).json.status, 'closed');
+    const refused = await api(server, 'POST', `/api/v1/conversations/${id}/messages`, { token: carl.token, body: { text: 'one more', client_id: 'c9' } });
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.json.error.message, /closed; reopen/);
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${id}/messages`, { token: ada.token, body: { text: 'x', client_id: 'u3' } })).status, 409);
+    assert.equal((await api(server, 'POST', `/api/v1/support/conversations/${id}/reopen`, { token: dora.token })).status, 404);
+    const reopened = await api(server, 'POST', `/api/v1/support/conversations/${id}/reopen`, { token: carl.token });
+    assert.equal(reopened.status, 200, reopened.text);
+    assert.equal(reopened.json.status, 'assigned');
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${id}/messages`, { token: carl.token, body: { text: 'one more', client_id: 'c9' } })).status, 201);
+    for (const w of [tab1, tab2, wada]) w.close();
+  });
 });
