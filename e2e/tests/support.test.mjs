@@ -85,6 +85,13 @@ describe('support: customer asks, agent claims and answers', () => {
 
   it('the agent sees it in the queue, claims it and answers in Chat; the customer sees it live', async () => {
     await signIn(agentPage, abel);
+    // Before claiming, Chat shows the conversation but the composer says why it is off.
+    const { json: customer } = await api('POST', '/api/v1/auth/login', null, { email: carla.email, password: carla.password });
+    carla.token = customer.token;
+    const { json: mine } = await api('GET', '/api/v1/support/conversations', customer.token);
+    await agentPage.goto(`${server.url}/chat/${mine.items[0].id}`);
+    await agentPage.getByTestId('composer-blocked').getByText('Claim this conversation to reply').waitFor();
+    assert.equal(await agentPage.getByTestId('composer-input').isDisabled(), true);
     await agentPage.getByTestId('nav-support').click();
     const queued = agentPage.getByTestId('support-queue').locator('li').filter({ hasText: 'Invoice 42' });
     await queued.waitFor();
@@ -96,6 +103,20 @@ describe('support: customer asks, agent claims and answers', () => {
     const page = await customerPage.content();
     assert.ok(!page.includes(abel.email), 'an agent email reached the customer');
     await customerPage.getByTestId('support-list').getByText('Abel Agent').waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  it('a closed request shows Reopen instead of the composer; reopening brings the composer back', async () => {
+    const { json: mine } = await api('GET', '/api/v1/support/conversations', carla.token);
+    assert.equal((await api('POST', `/api/v1/support/conversations/${mine.items[0].id}/close`, carla.token)).status, 200);
+    await customerPage.reload();
+    await customerPage.getByTestId('support-list').getByText('Invoice 42').click();
+    await customerPage.getByTestId('support-closed').waitFor();
+    assert.equal(await customerPage.getByTestId('support-composer').count(), 0);
+    await customerPage.getByTestId('support-reopen').click();
+    await customerPage.getByTestId('support-composer').waitFor();
+    const { json: after } = await api('GET', '/api/v1/support/conversations', carla.token);
+    assert.equal(after.items[0].status, 'assigned');
     assert.deepEqual(problems, []);
   });
 });

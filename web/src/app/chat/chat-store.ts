@@ -582,17 +582,20 @@ export class ChatStore {
       const { items } = await this.api.listConversations();
       // Keep member lists fetched one by one (the list leaves them out for channels).
       const known = new Map(this.conversationsState().map((c) => [c.id, c]));
-      this.conversationsState.set(
-        items.map((c) => {
-          const before = known.get(c.id);
-          const active = c.id === this.activeIdState() && this.pageVisible();
-          return {
-            ...c,
-            members: c.members.length || !before ? c.members : before.members,
-            unread: active ? 0 : c.unread,
-          };
-        }),
-      );
+      const next = items.map((c) => {
+        const before = known.get(c.id);
+        const active = c.id === this.activeIdState() && this.pageVisible();
+        return {
+          ...c,
+          members: c.members.length || !before ? c.members : before.members,
+          unread: active ? 0 : c.unread,
+        };
+      });
+      // The open conversation may be one I read without being a member (a support agent
+      // before claiming): it is not in my list, so keep what was fetched for it.
+      const open = known.get(this.activeIdState() ?? -1);
+      if (open?.observer && !next.some((c) => c.id === open.id)) next.push(open);
+      this.conversationsState.set(next);
       this.errorState.set(null);
     } catch (failure) {
       this.errorState.set(errorMessage(failure));
