@@ -105,8 +105,9 @@ int run(const Config& c) {
   meetings::add_meetings_routes(router, hub, meetings, policy, &webhooks);
   webhooks.start();
   presence::SqlDirectory presence_directory(*db);
-  presence::PresenceService presence(
-      presence_directory, [&hub](std::int64_t user_id, const std::string& text) { hub.send_to_user(user_id, text); });
+  presence::PresenceService presence(presence_directory, [&hub](std::uint64_t connection_id, const std::string& text) {
+    hub.send_to_connection(connection_id, text);
+  });
   presence::add_presence_routes(router, hub, presence);
   presence.start();
   chat::SupportService support(*db, policy, clock);

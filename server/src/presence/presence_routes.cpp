@@ -107,6 +107,34 @@ void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceSer
     conn.send(boost::json::serialize(ack));
   });
 
+  // {"type":"presence.subscribe","id":..,"user_ids":[7,9]} -> {"type":"presence.subscribed","id":..,
+  // "users":[..current presence of the visible ones..]}; replaces this connection's set.
+  hub.on("presence.subscribe", [&presence](net::RealtimeConnection& conn, const boost::json::object& env) {
+    if (!conn.subject().scope.empty())
+      return send_error(conn, env, make_error(ErrorCode::forbidden, "a scoped token has no chat presence"));
+    const auto* list = env.if_contains("user_ids");
+    if (!list || !list->is_array())
+      return send_error(conn, env, make_error(ErrorCode::invalid_argument, "user_ids must be an array of user ids"));
+    const auto& array = list->as_array();
+    if (array.size() > PresenceService::kMaxSubscriptions)
+      return send_error(conn, env,
+                        make_error(ErrorCode::invalid_argument, "at most 500 user_ids per presence.subscribe"));
+    std::vector<std::int64_t> ids;
+    ids.reserve(array.size());
+    for (const auto& v : array) {
+      if (!v.is_int64() || v.as_int64() <= 0)
+        return send_error(conn, env, make_error(ErrorCode::invalid_argument, "user_ids must be positive integers"));
+      ids.push_back(v.as_int64());
+    }
+    auto views = presence.subscribe(conn.subject(), conn.id(), std::move(ids));
+    if (!views.ok()) return send_error(conn, env, views.error());
+    boost::json::array users;
+    for (const auto& v : *views) users.push_back(to_json(v));
+    boost::json::object reply{{"type", "presence.subscribed"}, {"users", std::move(users)}};
+    if (auto id = env.if_contains("id")) reply["id"] = *id;
+    conn.send(boost::json::serialize(reply));
+  });
+
   router.add("GET", "/api/v1/presence", [&presence](net::HttpRequest& req) {
     auto ids = parse_ids(req.query_param("user_ids"));
     if (!ids.ok()) return net::HttpResponse::error(ids.error());

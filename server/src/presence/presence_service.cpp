@@ -107,6 +107,45 @@ void PresenceService::connected(const Subject& who, std::uint64_t connection_id)
 void PresenceService::disconnected(std::int64_t user_id, std::uint64_t connection_id) {
   std::lock_guard lock(mutex_);
   tracker_.disconnect(user_id, connection_id);
+  unsubscribe_locked(connection_id);
+}
+
+void PresenceService::unsubscribe_locked(std::uint64_t connection_id) {
+  auto it = subscriptions_.find(connection_id);
+  if (it == subscriptions_.end()) return;
+  for (auto subject : it->second.subjects) {
+    auto f = followers_.find(subject);
+    if (f == followers_.end()) continue;
+    f->second.erase(connection_id);
+    if (f->second.empty()) followers_.erase(f);
+  }
+  subscriptions_.erase(it);
+}
+
+Result<std::vector<PresenceView>> PresenceService::subscribe(const Subject& who, std::uint64_t connection_id,
+                                                             std::vector<std::int64_t> user_ids) {
+  std::sort(user_ids.begin(), user_ids.end());
+  user_ids.erase(std::unique(user_ids.begin(), user_ids.end()), user_ids.end());
+  if (user_ids.size() > kMaxSubscriptions)
+    return make_error(ErrorCode::invalid_argument, "at most 500 user_ids per presence.subscribe");
+  for (auto id : user_ids)
+    if (id <= 0) return make_error(ErrorCode::invalid_argument, "user_ids must be positive integers");
+  {
+    std::lock_guard lock(mutex_);
+    unsubscribe_locked(connection_id);
+    if (!user_ids.empty()) {
+      for (auto id : user_ids) followers_[id].insert(connection_id);
+      subscriptions_[connection_id] = Subscription{who.user_id, who.kind, user_ids};
+    }
+  }
+  auto views = visible(who, user_ids, false);
+  return views;
+}
+
+std::size_t PresenceService::subscriber_count(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto it = followers_.find(user_id);
+  return it == followers_.end() ? 0 : it->second.size();
 }
 
 Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t connection_id, std::optional<Mode> mode,
@@ -124,7 +163,8 @@ Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t conn
   return v;
 }
 
-std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const std::vector<std::int64_t>& user_ids) {
+std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const std::vector<std::int64_t>& user_ids,
+                                                   bool with_locale) {
   std::unordered_set<std::int64_t> contacts;
   bool contacts_loaded = false;
   auto shares = [&](std::int64_t, std::int64_t subject) {
@@ -149,7 +189,7 @@ std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const 
       std::lock_guard lock(mutex_);
       view = tracker_.view(id);
     }
-    view.locale = directory_.locale(id);
+    if (with_locale) view.locale = directory_.locale(id);
     out.push_back(std::move(view));
   }
   return out;
@@ -166,43 +206,58 @@ std::string PresenceService::envelope(const std::vector<PresenceView>& views) {
 
 std::size_t PresenceService::flush() {
   std::lock_guard flushing(flush_mutex_);
-  std::vector<PresenceView> changes;
-  std::unordered_map<std::int64_t, UserKind> online;  // viewers: everyone connected now
+  struct Watcher {
+    std::uint64_t connection_id;
+    std::int64_t user_id;
+    UserKind kind;
+  };
+  struct Change {
+    PresenceView view;
+    std::optional<UserKind> kind;  // of a connected subject
+    std::vector<Watcher> watchers;
+  };
+  std::vector<Change> changes;
   {
     std::lock_guard lock(mutex_);
-    changes = tracker_.take_changes();
-    if (changes.empty()) return 0;
-    online = tracker_.connected_users();
-  }
-  bool any_outsider = false;  // a connected customer or guest
-  for (const auto& [id, kind] : online)
-    if (!is_staff(kind)) {
-      any_outsider = true;
-      break;
+    for (auto& view : tracker_.take_changes()) {
+      auto f = followers_.find(view.user_id);
+      if (f == followers_.end()) continue;  // nobody follows them: nothing to send, nothing to read
+      Change c;
+      c.kind = tracker_.kind(view.user_id);
+      c.watchers.reserve(f->second.size());
+      for (auto conn : f->second) {
+        const auto& sub = subscriptions_.at(conn);
+        c.watchers.push_back(Watcher{conn, sub.user_id, sub.kind});
+      }
+      c.view = std::move(view);
+      changes.push_back(std::move(c));
     }
-
-  std::unordered_map<std::int64_t, std::vector<std::size_t>> batches;  // recipient -> change indexes
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    const std::int64_t subject = changes[i].user_id;
-    std::optional<UserKind> subject_kind;
-    if (auto it = online.find(subject); it != online.end())
-      subject_kind = it->second;
-    else
-      subject_kind = directory_.kind(subject);
-    if (!subject_kind) continue;
-    // Membership is read only when someone could see the subject through it.
-    std::unordered_set<std::int64_t> contacts;
-    if (!is_staff(*subject_kind) || any_outsider)
-      for (auto id : directory_.contacts(subject)) contacts.insert(id);
-    auto shares = [&](std::int64_t viewer, std::int64_t) { return contacts.count(viewer) != 0; };
-    for (const auto& [viewer, viewer_kind] : online)
-      if (can_see(viewer, viewer_kind, subject, *subject_kind, shares)) batches[viewer].push_back(i);
   }
-  for (auto& [viewer, indexes] : batches) {
+  if (changes.empty()) return 0;
+
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> batches;  // connection -> change indexes
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& change = changes[i];
+    const std::int64_t subject = change.view.user_id;
+    std::optional<UserKind> subject_kind = change.kind ? change.kind : directory_.kind(subject);
+    if (!subject_kind) continue;
+    // Membership is read only when a watcher could see the subject through it, once per subject.
+    std::optional<std::unordered_set<std::int64_t>> contacts;
+    auto shares = [&](std::int64_t viewer, std::int64_t) {
+      if (!contacts) {
+        contacts.emplace();
+        for (auto id : directory_.contacts(subject)) contacts->insert(id);
+      }
+      return contacts->count(viewer) != 0;
+    };
+    for (const auto& w : change.watchers)
+      if (can_see(w.user_id, w.kind, subject, *subject_kind, shares)) batches[w.connection_id].push_back(i);
+  }
+  for (auto& [connection, indexes] : batches) {
     std::vector<PresenceView> views;
     views.reserve(indexes.size());
-    for (auto i : indexes) views.push_back(changes[i]);
-    send_(viewer, envelope(views));
+    for (auto i : indexes) views.push_back(changes[i].view);
+    send_(connection, envelope(views));
   }
   return batches.size();
 }

@@ -1,7 +1,10 @@
-// Thread-safe presence with coalesced fan-out: changes collect in a PresenceTracker and a
-// background thread flushes them every `flush_interval` as ONE `presence` envelope per
-// recipient listing every change that recipient may see. A thousand people connecting at
-// once therefore cost one message per connected viewer per flush, not a million.
+// Thread-safe, interest-based presence with coalesced fan-out. Changes collect in a
+// PresenceTracker; a background thread flushes them every `flush_interval` as ONE
+// `presence` envelope per subscribed connection, listing the changes of the people that
+// connection subscribed to (`presence.subscribe`) and may see. An index subject ->
+// subscribed connections makes a flush cost O(changes x their subscribers): a thousand
+// people connecting at once cost nothing but bookkeeping when nobody watches them, instead
+// of one envelope to every connected person (O(N^2) work for N people arriving).
 #pragma once
 
 #include <chrono>
@@ -11,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/result.hpp"
@@ -50,8 +55,9 @@ struct PresenceOptions {
 
 class PresenceService {
  public:
-  // `send(user_id, text)` delivers one text frame to every connection of a user.
-  using Sender = std::function<void(std::int64_t user_id, const std::string& text)>;
+  // `send(connection_id, text)` delivers one text frame to one connection.
+  using Sender = std::function<void(std::uint64_t connection_id, const std::string& text)>;
+  static constexpr std::size_t kMaxSubscriptions = 500;  // user ids per connection
 
   PresenceService(Directory& directory, Sender send, PresenceOptions options = {});
   ~PresenceService();
@@ -68,9 +74,19 @@ class PresenceService {
   Result<PresenceView> set(const Subject& who, std::uint64_t connection_id, std::optional<Mode> mode,
                            std::optional<std::string> status_text, std::optional<bool> idle);
 
+  // presence.subscribe: replaces the set of people this connection follows (at most
+  // kMaxSubscriptions ids; an empty list unsubscribes). Returns the current views of the
+  // visible ones (no locale). Ids the viewer may not see are kept but yield nothing, now
+  // or later, unless visibility changes (e.g. a guest added to a conversation): it is
+  // checked at every flush, so asking reveals nothing and no error is given.
+  Result<std::vector<PresenceView>> subscribe(const Subject& who, std::uint64_t connection_id,
+                                              std::vector<std::int64_t> user_ids);
+  std::size_t subscriber_count(std::int64_t user_id);  // connections following someone (tests)
+
   // GET /api/v1/presence: the views (with locale) of those among `user_ids` the viewer
   // may see (the others are left out, not refused, so that asking reveals nothing).
-  std::vector<PresenceView> visible(const Subject& viewer, const std::vector<std::int64_t>& user_ids);
+  std::vector<PresenceView> visible(const Subject& viewer, const std::vector<std::int64_t>& user_ids,
+                                    bool with_locale = true);
 
   // Publishes what changed since the last flush; returns the number of envelopes sent.
   std::size_t flush();
@@ -79,13 +95,22 @@ class PresenceService {
 
  private:
   void run();
+  void unsubscribe_locked(std::uint64_t connection_id);
+
+  struct Subscription {
+    std::int64_t user_id = 0;
+    UserKind kind = UserKind::employee;
+    std::vector<std::int64_t> subjects;  // deduplicated
+  };
 
   Directory& directory_;
   Sender send_;
   PresenceOptions options_;
-  std::mutex mutex_;  // guards tracker_
+  std::mutex mutex_;  // guards tracker_, subscriptions_, followers_
   PresenceTracker tracker_;
-  std::mutex flush_mutex_;  // one flush at a time
+  std::unordered_map<std::uint64_t, Subscription> subscriptions_;                  // connection -> follows
+  std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>> followers_;  // subject -> connections
+  std::mutex flush_mutex_;                                                         // one flush at a time
   std::mutex thread_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

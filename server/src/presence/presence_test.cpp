@@ -109,7 +109,9 @@ class FakeDirectory final : public Directory {
   std::map<std::int64_t, UserKind> kinds;
   std::map<std::int64_t, std::set<std::int64_t>> members;  // conversation -> users
   int contact_queries = 0;
+  int kind_queries = 0;
   std::optional<UserKind> kind(std::int64_t id) override {
+    ++kind_queries;
     auto it = kinds.find(id);
     if (it == kinds.end()) return std::nullopt;
     return it->second;
@@ -140,21 +142,32 @@ struct Sent {
   }
 };
 
-TEST(PresenceService, OneBatchPerRecipientPerFlushAndOnlyWhatTheyMaySee) {
+TEST(PresenceService, SubscribersGetOneBatchPerFlushAndOnlyWhatTheyMaySee) {
   FakeDirectory dir;
   Sent sent;
-  PresenceService service(dir, [&](std::int64_t user, const std::string& text) { sent.frames[user].push_back(text); });
+  PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
+    sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
+  });
   dir.kinds = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}, {4, UserKind::customer}};
   dir.members[100] = {2, 3};  // a support conversation: agent 2 and customer 3
-  for (std::int64_t id : {1, 2, 3, 4})
+  // Connection of user N is N*10; everyone follows everyone.
+  for (std::int64_t id : {1, 2, 3, 4}) {
     service.connected(person(id, dir.kinds[id]), static_cast<std::uint64_t>(id) * 10);
+    auto now = service.subscribe(person(id, dir.kinds[id]), static_cast<std::uint64_t>(id) * 10, {1, 2, 3, 4, 99});
+    ASSERT_TRUE(now.ok());
+  }
+  auto customer_now = service.subscribe(person(3, UserKind::customer), 30, {1, 2, 3, 4, 99});
+  ASSERT_TRUE(customer_now.ok());
+  std::set<std::int64_t> answered;
+  for (const auto& v : *customer_now) answered.insert(v.user_id);
+  EXPECT_EQ(answered, (std::set<std::int64_t>{2, 3})) << "the answer leaves out the invisible, without error";
 
-  EXPECT_EQ(service.flush(), 4u) << "one envelope per connected viewer";
-  for (std::int64_t id : {1, 2, 3, 4}) EXPECT_EQ(sent.frames[id].size(), 1u);
-  EXPECT_EQ(sent.seen(1)[1], (std::set<std::int64_t>{1, 2}));
-  EXPECT_EQ(sent.seen(2)[2], (std::set<std::int64_t>{1, 2, 3}));
-  EXPECT_EQ(sent.seen(3)[3], (std::set<std::int64_t>{2, 3})) << "the customer sees their agent, not employee 1";
-  EXPECT_EQ(sent.seen(4)[4], (std::set<std::int64_t>{4})) << "customer 4 has no conversation: only themselves";
+  EXPECT_EQ(service.flush(), 4u) << "one envelope per subscribed connection";
+  for (std::int64_t id : {10, 20, 30, 40}) EXPECT_EQ(sent.frames[id].size(), 1u);
+  EXPECT_EQ(sent.seen(10)[10], (std::set<std::int64_t>{1, 2}));
+  EXPECT_EQ(sent.seen(20)[20], (std::set<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(sent.seen(30)[30], (std::set<std::int64_t>{2, 3})) << "the customer sees their agent, not employee 1";
+  EXPECT_EQ(sent.seen(40)[40], (std::set<std::int64_t>{4})) << "customer 4 has no conversation: only themselves";
 
   EXPECT_EQ(service.flush(), 0u) << "nothing changed";
   auto idle = service.set(person(1, UserKind::employee), 10, std::nullopt, std::nullopt, true);
@@ -162,26 +175,119 @@ TEST(PresenceService, OneBatchPerRecipientPerFlushAndOnlyWhatTheyMaySee) {
   EXPECT_EQ(idle->status, Status::away);
   sent.frames.clear();
   EXPECT_EQ(service.flush(), 2u);
-  EXPECT_EQ(sent.frames.count(3), 0u) << "employee 1's presence never reaches a customer";
-  EXPECT_EQ(sent.frames.count(4), 0u);
+  EXPECT_EQ(sent.frames.count(30), 0u) << "employee 1's presence never reaches a customer, subscribed or not";
+  EXPECT_EQ(sent.frames.count(40), 0u);
 }
 
-TEST(PresenceService, ThousandConnectsCostOneEnvelopePerViewer) {
+TEST(PresenceService, OnlySubscribersHearOfAChange) {
+  FakeDirectory dir;
+  Sent sent;
+  PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
+    sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
+  });
+  for (std::int64_t id : {1, 2, 3}) dir.kinds[id] = UserKind::employee;
+  service.connected(person(1, UserKind::employee), 10);
+  service.connected(person(1, UserKind::employee), 11);  // a second tab of 1, following nobody
+  service.connected(person(2, UserKind::employee), 20);
+  ASSERT_TRUE(service.subscribe(person(1, UserKind::employee), 10, {3}).ok());
+  service.flush();
+  EXPECT_TRUE(sent.frames.empty()) << "1 and 2 came online, nobody follows them";
+  service.connected(person(3, UserKind::employee), 30);
+  EXPECT_EQ(service.flush(), 1u);
+  EXPECT_EQ(sent.seen(10)[10], (std::set<std::int64_t>{3}));
+  EXPECT_EQ(sent.frames.count(11), 0u) << "subscriptions are per connection";
+  EXPECT_EQ(sent.frames.count(20), 0u);
+
+  // A new subscription replaces the previous set.
+  ASSERT_TRUE(service.subscribe(person(1, UserKind::employee), 10, {2}).ok());
+  EXPECT_EQ(service.subscriber_count(3), 0u);
+  EXPECT_EQ(service.subscriber_count(2), 1u);
+  sent.frames.clear();
+  service.disconnected(3, 30);
+  EXPECT_EQ(service.flush(), 0u) << "no longer following 3";
+  // Closing the connection drops its subscriptions.
+  service.disconnected(1, 10);
+  EXPECT_EQ(service.subscriber_count(2), 0u);
+  service.disconnected(2, 20);
+  EXPECT_EQ(service.flush(), 0u);
+}
+
+TEST(PresenceService, InvisibleSubscriptionsYieldNothing) {
+  FakeDirectory dir;
+  Sent sent;
+  PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
+    sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
+  });
+  dir.kinds = {{1, UserKind::employee}, {3, UserKind::customer}, {5, UserKind::guest}};
+  service.connected(person(3, UserKind::customer), 30);
+  service.connected(person(5, UserKind::guest), 50);
+  auto c = service.subscribe(person(3, UserKind::customer), 30, {1});
+  auto g = service.subscribe(person(5, UserKind::guest), 50, {1});
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(g.ok());
+  EXPECT_TRUE(c->empty());
+  EXPECT_TRUE(g->empty());
+  service.connected(person(1, UserKind::employee), 10);
+  EXPECT_EQ(service.flush(), 0u);
+  EXPECT_TRUE(sent.frames.empty());
+  // Visibility is checked at each flush: the guest joins a conversation with 1 and then hears of them.
+  dir.members[7] = {1, 5};
+  auto idle = service.set(person(1, UserKind::employee), 10, std::nullopt, std::nullopt, true);
+  ASSERT_TRUE(idle.ok());
+  EXPECT_EQ(service.flush(), 1u);
+  EXPECT_EQ(sent.seen(50)[50], (std::set<std::int64_t>{1}));
+  EXPECT_EQ(sent.frames.count(30), 0u) << "a customer never sees an employee";
+}
+
+TEST(PresenceService, RefusesTooManySubscriptions) {
+  FakeDirectory dir;
+  PresenceService service(dir, [](std::uint64_t, const std::string&) {});
+  std::vector<std::int64_t> many;
+  for (std::int64_t id = 1; id <= 501; ++id) many.push_back(id);
+  auto refused = service.subscribe(person(1, UserKind::employee), 10, many);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(refused.error().message, "at most 500 user_ids per presence.subscribe");
+  many.pop_back();
+  many.push_back(1);  // duplicates count once
+  EXPECT_TRUE(service.subscribe(person(1, UserKind::employee), 10, many).ok());
+  EXPECT_EQ(service.subscriber_count(500), 1u);
+  EXPECT_FALSE(service.subscribe(person(1, UserKind::employee), 10, {0}).ok());
+}
+
+TEST(PresenceService, ThousandConnectsWithoutSubscribersCostNothing) {
   FakeDirectory dir;
   std::size_t frames = 0;
-  PresenceService service(dir, [&](std::int64_t, const std::string&) { ++frames; });
+  PresenceService service(dir, [&](std::uint64_t, const std::string&) { ++frames; });
   for (std::int64_t id = 1; id <= 1000; ++id) {
     dir.kinds[id] = UserKind::employee;
     service.connected(person(id, UserKind::employee), static_cast<std::uint64_t>(id));
   }
+  EXPECT_EQ(service.flush(), 0u);
+  EXPECT_EQ(frames, 0u) << "nobody subscribed: zero envelopes";
+  EXPECT_EQ(dir.contact_queries, 0);
+  EXPECT_EQ(dir.kind_queries, 0) << "no directory reads either";
+
+  // Now every one of them follows 10 colleagues: a burst of 1,000 changes costs ~10,000
+  // deliveries batched into one envelope per connection, not 1,000 x 1,000.
+  for (std::int64_t id = 1; id <= 1000; ++id) {
+    std::vector<std::int64_t> follows;
+    for (std::int64_t k = 1; k <= 10; ++k) follows.push_back((id + k - 1) % 1000 + 1);
+    ASSERT_TRUE(service.subscribe(person(id, UserKind::employee), static_cast<std::uint64_t>(id), follows).ok());
+  }
+  for (std::int64_t id = 1; id <= 1000; ++id)
+    ASSERT_TRUE(
+        service
+            .set(person(id, UserKind::employee), static_cast<std::uint64_t>(id), Mode::away, std::nullopt, std::nullopt)
+            .ok());
   EXPECT_EQ(service.flush(), 1000u);
   EXPECT_EQ(frames, 1000u);
-  EXPECT_EQ(dir.contact_queries, 0) << "with only staff connected no membership is read";
+  EXPECT_EQ(dir.contact_queries, 0) << "staff watching staff reads no membership";
 }
 
 TEST(PresenceService, RestVisibilityLeavesOutWhatTheViewerMayNotSee) {
   FakeDirectory dir;
-  PresenceService service(dir, [](std::int64_t, const std::string&) {});
+  PresenceService service(dir, [](std::uint64_t, const std::string&) {});
   dir.kinds = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}};
   dir.members[100] = {2, 3};
   service.connected(person(1, UserKind::employee), 10);
@@ -198,7 +304,7 @@ TEST(PresenceService, RestVisibilityLeavesOutWhatTheViewerMayNotSee) {
 
 TEST(PresenceService, RefusesBadStatusText) {
   FakeDirectory dir;
-  PresenceService service(dir, [](std::int64_t, const std::string&) {});
+  PresenceService service(dir, [](std::uint64_t, const std::string&) {});
   service.connected(person(1, UserKind::employee), 10);
   EXPECT_FALSE(service.set(person(1, UserKind::employee), 10, std::nullopt, std::string(101, 'x'), std::nullopt).ok());
   EXPECT_FALSE(service.set(person(1, UserKind::employee), 10, std::nullopt, std::string("a\nb"), std::nullopt).ok());
@@ -212,10 +318,11 @@ TEST(PresenceService, BackgroundThreadFlushesAndStops) {
   FakeDirectory dir;
   std::atomic<int> frames{0};
   PresenceService service(
-      dir, [&](std::int64_t, const std::string&) { ++frames; }, PresenceOptions{std::chrono::milliseconds(20)});
+      dir, [&](std::uint64_t, const std::string&) { ++frames; }, PresenceOptions{std::chrono::milliseconds(20)});
   dir.kinds[1] = UserKind::employee;
   service.start();
   service.connected(person(1, UserKind::employee), 10);
+  ASSERT_TRUE(service.subscribe(person(1, UserKind::employee), 10, {1}).ok());
   for (int i = 0; i < 100 && frames.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(frames.load(), 1);
   service.stop();

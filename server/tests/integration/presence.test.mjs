@@ -1,5 +1,6 @@
 // Presence against the real server: aggregation over tabs, idle and dnd, coalesced
-// `presence` batches, and who may see whom (a customer never gets an employee's presence).
+// `presence` batches delivered only to sockets that subscribed (`presence.subscribe`), and
+// who may see whom (a customer never gets an employee's presence, even when subscribing).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
@@ -43,6 +44,13 @@ describe('presence', () => {
     await ws.next((m) => m.type === 'hello');
     return ws;
   };
+  let nextId = 0;
+  /** presence.subscribe; resolves with the `presence.subscribed` answer. */
+  const follow = async (ws, userIds) => {
+    const id = `s${++nextId}`;
+    ws.send(JSON.stringify({ type: 'presence.subscribe', id, user_ids: userIds }));
+    return ws.next((m) => m.id === id);
+  };
   before(async () => {
     server = await startServer({ webRoot: false });
     admin = await login(server, server.adminEmail, server.adminPassword);
@@ -58,6 +66,9 @@ describe('presence', () => {
 
   it('shows staff to staff, aggregated over tabs: online, away when every tab is idle, dnd, offline', async () => {
     const ben1 = await open(ben);
+    const before = await follow(ben1, [ana.user.id]);
+    assert.equal(before.type, 'presence.subscribed');
+    assert.deepEqual(before.users.map((u) => [u.user_id, u.status]), [[ana.user.id, 'offline']]);
     const ana1 = await open(ana);
     await ben1.next(about(ana.user.id, 'online'));
     const ana2 = await open(ana);
@@ -86,6 +97,7 @@ describe('presence', () => {
 
   it('coalesces: many changes within one flush window reach a viewer as one batch', async () => {
     const watcher = await open(ben);
+    await follow(watcher, [ana.user.id]);
     const ana1 = await open(ana);
     for (let i = 0; i < 10; i++) ana1.send(JSON.stringify({ type: 'presence.set', idle: i % 2 === 0 }));
     ana1.send(JSON.stringify({ type: 'presence.set', id: 'last', idle: false }));
@@ -101,13 +113,17 @@ describe('presence', () => {
 
   it('a customer receives no employee presence and cannot read it over REST', async () => {
     const customer = await open(carl);
+    const asked = await follow(customer, [ana.user.id, carl.user.id]);
+    assert.deepEqual(asked.users.map((u) => u.user_id), [carl.user.id], 'subscribing to Ana is no error and yields nothing');
     const employee = await open(ana);
-    await employee.next(about(ana.user.id, 'online')); // her own presence reaches her
+    const self = await follow(employee, [ana.user.id]);
+    assert.deepEqual(self.users.map((u) => [u.user_id, u.status]), [[ana.user.id, 'online']]);
     employee.send(JSON.stringify({ type: 'presence.set', id: 'd', mode: 'dnd' }));
     await employee.next((m) => m.type === 'presence.ack');
     await sleep(900);
     const leaked = customer.inbox.filter((m) => m.type === 'presence' && statusIn(m, ana.user.id) !== undefined);
     assert.deepEqual(leaked, [], 'the customer got nothing about Ana');
+    await employee.next(about(ana.user.id, 'dnd')); // her own presence reaches her: she follows herself
     const rest = await api(server, 'GET', `/api/v1/presence?user_ids=${ana.user.id},${carl.user.id}`, { token: carl.token });
     assert.equal(rest.status, 200);
     assert.deepEqual(rest.json.items.map((i) => i.user_id), [carl.user.id], 'only themselves');
@@ -120,8 +136,29 @@ describe('presence', () => {
     employee.close();
   });
 
+  it('a socket that subscribed to nobody receives no presence at all', async () => {
+    const quiet = await open(ben);
+    const ana1 = await open(ana);
+    ana1.send(JSON.stringify({ type: 'presence.set', id: 'q', idle: true }));
+    await ana1.next((m) => m.id === 'q');
+    await sleep(900);
+    assert.deepEqual(quiet.inbox.filter((m) => m.type === 'presence'), []);
+    // Subscribing to nobody (an empty list) is how a socket stops following.
+    await follow(quiet, [ana.user.id]);
+    await follow(quiet, []);
+    ana1.send(JSON.stringify({ type: 'presence.set', id: 'q2', idle: false }));
+    await ana1.next((m) => m.id === 'q2');
+    await sleep(900);
+    assert.deepEqual(quiet.inbox.filter((m) => m.type === 'presence'), []);
+    ana1.close();
+    quiet.close();
+    await sleep(500);
+  });
+
   it('a guest sees only members of their conversations, from the moment they are added', async () => {
     const guest = await open(gus);
+    const early = await follow(guest, [ben.user.id]);
+    assert.deepEqual(early.users, [], 'not visible yet');
     const employee = await open(ben);
     await sleep(700);
     assert.equal(guest.inbox.filter((m) => m.type === 'presence' && statusIn(m, ben.user.id)).length, 0);
@@ -150,6 +187,20 @@ describe('presence', () => {
       assert.equal(err.error.code, 'invalid_argument');
       assert.match(err.error.message, pattern);
     }
+    for (const [body, pattern] of [
+      [{}, /user_ids must be an array/],
+      [{ user_ids: 'all' }, /user_ids must be an array/],
+      [{ user_ids: [1, -2] }, /positive integers/],
+      [{ user_ids: [1, 'x'] }, /positive integers/],
+      [{ user_ids: Array.from({ length: 501 }, (_, i) => i + 1) }, /at most 500 user_ids per presence.subscribe/],
+    ]) {
+      ws.send(JSON.stringify({ type: 'presence.subscribe', id: 'bad', ...body }));
+      const err = await ws.next((m) => m.type === 'error' && m.id === 'bad');
+      assert.equal(err.error.code, 'invalid_argument');
+      assert.match(err.error.message, pattern);
+    }
+    const fine = await follow(ws, Array.from({ length: 500 }, (_, i) => i + 1));
+    assert.equal(fine.type, 'presence.subscribed', 'exactly 500 is accepted');
     for (const q of ['', '?user_ids=', '?user_ids=abc', '?user_ids=1,', '?user_ids=0', `?user_ids=${Array.from({ length: 201 }, (_, i) => i + 1).join(',')}`]) {
       const r = await api(server, 'GET', `/api/v1/presence${q}`, { token: ana.token });
       assert.equal(r.status, 400, q);

@@ -31,6 +31,7 @@ describe('describeLocalTime', () => {
 describe('PresenceStore', () => {
   let incoming: Subject<ServerMessage>;
   let notify: ReturnType<typeof vi.fn>;
+  let request: ReturnType<typeof vi.fn>;
   let http: HttpTestingController;
   let store: PresenceStore;
 
@@ -38,6 +39,7 @@ describe('PresenceStore', () => {
     vi.useFakeTimers();
     incoming = new Subject<ServerMessage>();
     notify = vi.fn().mockReturnValue(true);
+    request = vi.fn().mockResolvedValue({ type: 'presence.subscribed', users: [] });
     TestBed.configureTestingModule({
       providers: [
         PresenceStore,
@@ -49,7 +51,7 @@ describe('PresenceStore', () => {
           useValue: {
             status: signal('connected'),
             notify,
-            request: vi.fn(),
+            request,
             messages: (type: string) => incoming.pipe(filter((m) => m.type === type)),
           },
         },
@@ -74,6 +76,35 @@ describe('PresenceStore', () => {
 
     incoming.next({ type: 'presence', users: [{ user_id: 8, status: 'dnd', status_text: 'Focus' }] });
     expect(store.get(8)).toMatchObject({ status: 'dnd', status_text: 'Focus', time_zone: 'Europe/Lisbon' });
+  });
+
+  it('subscribes the socket to the people it shows, once per tick, and again after a reconnect', async () => {
+    request.mockResolvedValueOnce({ type: 'presence.subscribed', users: [{ user_id: 8, status: 'away', status_text: '' }] });
+    const a = store.want([8, 9]);
+    const b = store.want([10]);
+    await Promise.resolve();
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(request).toHaveBeenCalledWith('presence.subscribe', { user_ids: [8, 9, 10] });
+    await Promise.resolve();
+    expect(store.get(8)?.status).toBe('away'); // the answer carries the current presence
+    for (const r of http.match((r) => r.url === '/api/v1/presence')) r.flush({ items: [] });
+    await Promise.all([a, b]);
+
+    request.mockClear();
+    incoming.next({ type: 'hello', seq: 2, user: { id: 1, display_name: 'Me' }, server_time: 0 });
+    expect(request).toHaveBeenCalledWith('presence.subscribe', { user_ids: [8, 9, 10] });
+    http.expectOne((r) => r.url === '/api/v1/presence').flush({ items: [] });
+  });
+
+  it('follows at most the 500 most recently shown people', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => i + 1);
+    void store.want(ids);
+    await Promise.resolve();
+    const followed = store.subscribed();
+    expect(followed.length).toBe(500);
+    expect(followed[0]).toBe(101);
+    expect(followed.at(-1)).toBe(600);
+    expect(request).toHaveBeenLastCalledWith('presence.subscribe', { user_ids: followed });
   });
 
   it('reports this tab idle after a quiet while and active again on input', () => {

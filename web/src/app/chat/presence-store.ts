@@ -18,6 +18,8 @@ export interface PresenceInfo {
 /** No input for this long (or the tab hidden) reports this tab idle; all tabs idle = away. */
 export const IDLE_AFTER_MS = new InjectionToken<number>('IDLE_AFTER_MS', { providedIn: 'root', factory: () => 5 * 60_000 });
 const MAX_IDS = 200;
+/** The server follows at most this many people per socket (`presence.subscribe`). */
+export const MAX_SUBSCRIPTIONS = 500;
 
 /** "Lisbon" from "Europe/Lisbon", "Ho Chi Minh" from "Asia/Ho_Chi_Minh". */
 export function cityOf(timeZone: string): string {
@@ -52,8 +54,10 @@ export function flagOf(info: PresenceInfo | undefined): string {
 }
 
 /**
- * Presence of the people the chat shows: fetched over REST for the ids it is asked about,
- * kept current by `presence` batches; reports this tab's idleness and my chosen mode.
+ * Presence of the people the chat shows: fetched over REST for the ids it is asked about
+ * (with country and working hours), kept current by `presence` batches for the people this
+ * socket subscribed to (`presence.subscribe`, the most recent 500, sent again after each
+ * reconnect); reports this tab's idleness and my chosen mode.
  */
 @Injectable()
 export class PresenceStore {
@@ -62,7 +66,8 @@ export class PresenceStore {
   private readonly idleAfter = inject(IDLE_AFTER_MS);
 
   private readonly state = signal<ReadonlyMap<number, PresenceInfo>>(new Map());
-  private readonly requested = new Set<number>();
+  private readonly requested = new Set<number>(); // oldest first
+  private subscribeQueued = false;
   private readonly modeState = signal<PresenceMode>('auto');
   private readonly statusTextState = signal('');
   private idle = false;
@@ -103,7 +108,37 @@ export class PresenceStore {
     const fresh = [...new Set(userIds)].filter((id) => id > 0 && !this.requested.has(id));
     if (fresh.length === 0) return;
     for (const id of fresh) this.requested.add(id);
+    for (const id of this.requested) {
+      if (this.requested.size <= MAX_SUBSCRIPTIONS) break;
+      this.requested.delete(id); // forget the oldest: asked again (REST) if shown again
+    }
+    this.queueSubscribe();
     await this.fetch(fresh);
+  }
+
+  /** The ids this socket follows (what the next `presence.subscribe` sends). */
+  subscribed(): number[] {
+    return [...this.requested];
+  }
+
+  /** One presence.subscribe per tick however many want() calls came in it. */
+  private queueSubscribe(): void {
+    if (this.subscribeQueued) return;
+    this.subscribeQueued = true;
+    queueMicrotask(() => {
+      this.subscribeQueued = false;
+      this.subscribe();
+    });
+  }
+
+  private subscribe(): void {
+    if (this.realtime.status() !== 'connected') return; // sent on the next hello
+    this.realtime.request('presence.subscribe', { user_ids: [...this.requested] }).then(
+      (reply) => {
+        if (reply.type === 'presence.subscribed') this.apply(reply.users);
+      },
+      () => undefined,
+    );
   }
 
   /** presence.set: auto / away / dnd and a custom status text. */
@@ -155,7 +190,10 @@ export class PresenceStore {
       this.realtime.notify('presence.set', { mode, status_text: text, idle: this.idle });
     }
     const known = [...this.requested];
-    if (known.length) void this.fetch(known);
+    if (known.length) {
+      this.subscribe(); // a new socket follows nobody
+      void this.fetch(known);
+    }
   }
 
   private lastActivity = 0;

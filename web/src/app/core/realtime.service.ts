@@ -31,6 +31,7 @@ export interface ServerMessageMap {
   mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
   'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
+  'presence.subscribed': { type: 'presence.subscribed'; id?: string; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
 }
 
 export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';
@@ -47,6 +48,7 @@ export interface ClientMessageMap {
   'reaction.toggle': { conversation_id: number; message_id: number; emoji: string; on?: boolean };
   typing: { conversation_id: number };
   'presence.set': { mode?: PresenceMode; status_text?: string; idle?: boolean };
+  'presence.subscribe': { user_ids: number[] };
 }
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';
