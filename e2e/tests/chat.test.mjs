@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
+import { createPeople, newPage, request, signIn as signInAs, watchProblems } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 const HOSTILE = 'Olá <script>alert(1)</script>';
@@ -16,62 +17,23 @@ describe('two employees chat in a direct message', () => {
   let pageA;
   let pageB;
   const problems = [];
-  const watch = (page, who) => {
-    page.on('dialog', async (dialog) => {
-      problems.push(`${who}: a ${dialog.type()} dialog fired: ${dialog.message()}`);
-      await dialog.dismiss().catch(() => undefined);
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(`${who}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-  };
 
   const tag = randomBytes(3).toString('hex');
   const alice = { email: `alice.${tag}@example.test`, name: 'Alice Almeida', password: `pw-${randomBytes(8).toString('hex')}` };
   const bruno = { email: `bruno.${tag}@example.test`, name: 'Bruno Braga', password: `pw-${randomBytes(8).toString('hex')}` };
 
-  async function api(method, path, token, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: await res.json().catch(() => undefined) };
-  }
+  const api = (method, path, token, body) => request(server.url, method, path, token, body);
 
-  async function signIn(page, who) {
-    await page.goto(`${server.url}/login`);
-    await page.locator('input[name="email"]').fill(who.email);
-    await page.locator('input[name="password"]').fill(who.password);
-    await page.locator('input[name="password"]').press('Enter');
-    await page.getByTestId('user-menu').waitFor();
-    await page.locator('[data-testid="realtime-status"].connected').waitFor();
-  }
+  const signIn = (page, who) => signInAs(page, server.url, who);
 
   before(async () => {
     server = await startServer();
-    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
-    for (const person of [alice, bruno]) {
-      const created = await api('POST', '/api/v1/admin/users', login.token, {
-        email: person.email,
-        display_name: person.name,
-        password: person.password,
-        kind: 'employee',
-        country: 'PT',
-        time_zone: 'Europe/Lisbon',
-      });
-      assert.equal(created.status, 201, JSON.stringify(created.json));
-    }
+    await createPeople(server, [alice, bruno], { kind: 'employee', country: 'PT', timeZone: 'Europe/Lisbon' });
     browser = await launchChromium();
-    for (const who of ['A', 'B']) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-      const page = await context.newPage();
-      page.setDefaultTimeout(TIMEOUT);
-      watch(page, who);
-      if (who === 'A') pageA = page;
-      else pageB = page;
-    }
+    pageA = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
+    watchProblems(pageA, 'A', problems);
+    pageB = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
+    watchProblems(pageB, 'B', problems);
   });
 
   after(async () => {

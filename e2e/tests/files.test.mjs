@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
+import { createPeople, newPage, request, submitLogin, watchErrors } from '../lib/session.mjs';
 
 const TIMEOUT = 20_000;
 
@@ -19,27 +20,12 @@ describe('files', () => {
   const carla = { email: `carla.files.${tag}@example.test`, name: 'Carla Customer', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'customer' };
   const content = randomBytes(3 * 1024 * 1024);
 
-  async function api(method, path, token, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: await res.json().catch(() => undefined) };
-  }
+  const api = (method, path, token, body) => request(server.url, method, path, token, body);
 
   async function pageFor(who) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC', acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`${who.name}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${who.name}: ${e.message}`));
-    await page.goto(`${server.url}/login`);
-    await page.locator('input[name="email"]').fill(who.email);
-    await page.locator('input[name="password"]').fill(who.password);
-    await page.locator('input[name="password"]').press('Enter');
+    const page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC', acceptDownloads: true });
+    watchErrors(page, who.name, problems);
+    await submitLogin(page, server.url, who);
     await page.getByTestId('user-menu').waitFor();
     await page.getByTestId('nav-files').click();
     await page.getByTestId('files-page').waitFor();
@@ -48,19 +34,7 @@ describe('files', () => {
 
   before(async () => {
     server = await startServer();
-    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
-    for (const person of [alice, bruno, carla]) {
-      const created = await api('POST', '/api/v1/admin/users', login.token, {
-        email: person.email,
-        display_name: person.name,
-        password: person.password,
-        kind: person.kind,
-        country: 'PT',
-        time_zone: 'Europe/Lisbon',
-      });
-      assert.equal(created.status, 201, JSON.stringify(created.json));
-      person.id = created.json.id;
-    }
+    await createPeople(server, [alice, bruno, carla], { country: 'PT', timeZone: 'Europe/Lisbon' });
     browser = await launchChromium();
   });
 

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
+import { createPeople, request } from '../lib/session.mjs';
 
 const TIMEOUT = 30_000;
 
@@ -23,14 +24,7 @@ describe('video meeting in the browser', () => {
   const hana = { email: `hana.${tag}@example.test`, name: 'Hana Host', password: `pw-${randomBytes(8).toString('hex')}` };
   const paul = { email: `paul.${tag}@example.test`, name: 'Paul Part', password: `pw-${randomBytes(8).toString('hex')}` };
 
-  async function api(method, path, token, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: await res.json().catch(() => undefined) };
-  }
+  const api = (method, path, token, body) => request(server.url, method, path, token, body);
 
   async function pageFor(login) {
     const context = await browser.newContext();
@@ -75,12 +69,8 @@ describe('video meeting in the browser', () => {
       '--use-fake-ui-for-media-stream',
       '--auto-select-desktop-capture-source=Entire screen',
     ]);
-    const admin = (await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword })).json.token;
+    await createPeople(server, [hana, paul], { kind: 'employee', country: 'PT', timeZone: 'Europe/Lisbon' });
     for (const who of [hana, paul]) {
-      const r = await api('POST', '/api/v1/admin/users', admin, {
-        email: who.email, display_name: who.name, password: who.password, kind: 'employee', country: 'PT', time_zone: 'Europe/Lisbon',
-      });
-      assert.equal(r.status, 201);
       who.login = (await api('POST', '/api/v1/auth/login', null, { email: who.email, password: who.password })).json;
     }
   });

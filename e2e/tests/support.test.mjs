@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
+import { createPeople, newPage, request, signIn as signInAs } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 
@@ -18,43 +19,19 @@ describe('support: customer asks, agent claims and answers', () => {
   const carla = { email: `carla.${tag}@example.test`, name: 'Carla Customer', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'customer' };
   const abel = { email: `abel.${tag}@example.test`, name: 'Abel Agent', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'agent' };
 
-  async function api(method, path, token, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: await res.json().catch(() => undefined) };
-  }
+  const api = (method, path, token, body) => request(server.url, method, path, token, body);
 
-  async function signIn(page, who) {
-    await page.goto(`${server.url}/login`);
-    await page.locator('input[name="email"]').fill(who.email);
-    await page.locator('input[name="password"]').fill(who.password);
-    await page.locator('input[name="password"]').press('Enter');
-    await page.getByTestId('user-menu').waitFor();
-    await page.locator('[data-testid="realtime-status"].connected').waitFor();
-  }
+  const signIn = (page, who) => signInAs(page, server.url, who);
 
   before(async () => {
     server = await startServer();
-    const { json: login } = await api('POST', '/api/v1/auth/login', null, { email: server.adminEmail, password: server.adminPassword });
-    const ids = {};
-    for (const person of [carla, abel]) {
-      const created = await api('POST', '/api/v1/admin/users', login.token, {
-        email: person.email, display_name: person.name, password: person.password, kind: person.kind, country: 'PT', time_zone: 'Europe/Lisbon',
-      });
-      assert.equal(created.status, 201, JSON.stringify(created.json));
-      ids[person.kind] = created.json.id;
-    }
+    const login = await createPeople(server, [carla, abel], { country: 'PT', timeZone: 'Europe/Lisbon' });
     const team = await api('POST', '/api/v1/admin/teams', login.token, { name: `Support ${tag}` });
-    assert.equal((await api('PUT', `/api/v1/admin/teams/${team.json.id}/members/${ids.agent}`, login.token)).status, 204);
+    assert.equal((await api('PUT', `/api/v1/admin/teams/${team.json.id}/members/${abel.id}`, login.token)).status, 204);
     assert.equal((await api('PUT', '/api/v1/admin/support/routes/default', login.token, { team_id: team.json.id })).status, 200);
     browser = await launchChromium();
     for (const who of ['customer', 'agent']) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
-      const page = await context.newPage();
-      page.setDefaultTimeout(TIMEOUT);
+      const page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
       page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
       page.on('dialog', async (dialog) => {
         problems.push(`${who}: a ${dialog.type()} dialog fired`);

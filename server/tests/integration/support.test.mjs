@@ -3,30 +3,8 @@
 // refusal of the isolation rules, over REST and the WebSocket.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-
-function live(server, token) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, ['meridian.v1', `bearer.${token}`]);
-  const inbox = [];
-  const waiters = [];
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    const w = waiters.find((x) => x.match(msg));
-    if (w) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); } else inbox.push(msg);
-  });
-  ws.next = (match, ms = 5000) => {
-    const i = inbox.findIndex(match);
-    if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
-    return new Promise((resolve, reject) => {
-      waiters.push({ match, resolve });
-      setTimeout(() => reject(new Error('no matching message; inbox ' + JSON.stringify(inbox))), ms).unref();
-    });
-  };
-  ws.inbox = inbox;
-  ws.opened = new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
-  return ws;
-}
+import { live } from './lib/live.mjs';
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
