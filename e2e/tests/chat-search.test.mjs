@@ -2,45 +2,21 @@
 // someone outside the conversation finds nothing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { launchChromium, screenshot } from '../lib/browser.mjs';
-import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, signIn as signInAs, watchProblems } from '../lib/session.mjs';
+import { before, describe, it } from 'node:test';
+import { screenshot } from '../lib/browser.mjs';
+import { aliceAndBruno } from '../lib/chat-pair.mjs';
 
 const TIMEOUT = 15_000;
 const HOSTILE = 'Olá <script>alert(1)</script>';
 
 describe('search finds what I may read and opens the conversation at the hit', () => {
+  const pair = aliceAndBruno({ timeout: TIMEOUT });
+  const { problems, tag, alice, bruno, api, signIn } = pair;
   /** @type {import('../lib/server.mjs').MeridianServer} */
   let server;
-  /** @type {import('playwright-core').Browser} */
-  let browser;
   let pageA;
   let pageB;
-  const problems = [];
-
-  const tag = randomBytes(3).toString('hex');
-  const alice = { email: `alice.${tag}@example.test`, name: 'Alice Almeida', password: `pw-${randomBytes(8).toString('hex')}` };
-  const bruno = { email: `bruno.${tag}@example.test`, name: 'Bruno Braga', password: `pw-${randomBytes(8).toString('hex')}` };
-
-  const api = (method, path, token, body) => request(server.url, method, path, token, body);
-
-  const signIn = (page, who) => signInAs(page, server.url, who);
-
-  before(async () => {
-    server = await startServer();
-    await createPeople(server, [alice, bruno], { kind: 'employee', country: 'PT', timeZone: 'Europe/Lisbon' });
-    browser = await launchChromium();
-    pageA = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
-    watchProblems(pageA, 'A', problems);
-    pageB = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
-    watchProblems(pageB, 'B', problems);
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  });
+  before(() => ({ server, pageA, pageB } = pair));
 
   it('A writes to B; B finds it by a word prefix and jumps to it; an outsider finds nothing', async () => {
     const { json: la } = await api('POST', '/api/v1/auth/login', null, { email: alice.email, password: alice.password });
