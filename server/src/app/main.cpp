@@ -12,6 +12,7 @@
 
 #include "app/config.hpp"
 #include "audit/audit_routes.hpp"
+#include "attachments/chat_attachments.hpp"
 #include "bus/in_process_bus.hpp"
 #include "chat/chat_routes.hpp"
 #include "chat/search_routes.hpp"
@@ -142,6 +143,7 @@ int run(const Config& c) {
   files_options.keep_versions = c.files_keep_versions;
   files::FilesService files_service(*db, *objects, clock, files_options);
   files::add_files_routes(router, files_service);
+  attachments::connect(chat, files_service, &retention_service);
   files::ResumableOptions resumable_options;
   resumable_options.staging_dir = std::filesystem::path(c.data_dir) / "uploads";
   files::ResumableUploads resumable(*db, files_service, clock, resumable_options);

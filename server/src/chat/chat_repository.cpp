@@ -349,6 +349,7 @@ Result<void> ChatRepository::decorate(S& s, std::vector<Message>& messages) {
   for (auto& m : messages) {
     m.reactions.clear();
     m.participants.clear();
+    m.attachments.clear();
     by_id[m.id] = &m;
     ids.emplace_back(m.id);
     if (m.reply_count > 0) roots.emplace_back(m.id);
@@ -368,6 +369,13 @@ Result<void> ChatRepository::decorate(S& s, std::vector<Message>& messages) {
     }
     it->user_ids.push_back(r.integer(2));
   }
+  auto files =
+      s.query("SELECT message_id, file_id, name, size, content_type FROM message_attachments WHERE message_id IN (" +
+                  placeholders(ids.size()) + ") ORDER BY message_id, position",
+              ids);
+  if (!files.ok()) return files.error();
+  for (const auto& r : *files)
+    by_id[r.integer(0)]->attachments.push_back(Attachment{r.integer(1), r.text(2), r.integer(3), r.text(4)});
   if (!roots.empty()) {
     auto authors = s.query(
         "SELECT thread_root_id, author_id, MIN(seq) AS first FROM messages WHERE thread_root_id IN (" +
@@ -377,6 +385,30 @@ Result<void> ChatRepository::decorate(S& s, std::vector<Message>& messages) {
     for (const auto& r : *authors) by_id[r.integer(0)]->participants.push_back(r.integer(1));
   }
   return {};
+}
+
+Result<void> ChatRepository::insert_attachments(S& s, const Message& m, const std::vector<Attachment>& files,
+                                                UnixMillis now) {
+  std::int64_t position = 0;
+  for (const auto& f : files) {
+    auto r = s.execute(
+        "INSERT INTO message_attachments (file_id, message_id, conversation_id, position, name, size, content_type, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.file_id, m.id, m.conversation_id, position++, f.name, f.size, f.content_type, now});
+    if (!r.ok()) return r.error();
+  }
+  return {};
+}
+
+Result<std::vector<std::int64_t>> ChatRepository::release_attachments(S& s, std::int64_t message_id) {
+  auto rows = s.query("SELECT file_id FROM message_attachments WHERE message_id = ? ORDER BY position", {message_id});
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> ids;
+  for (const auto& r : *rows) ids.push_back(r.integer(0));
+  if (ids.empty()) return ids;
+  auto r = s.execute("UPDATE message_attachments SET message_id = NULL WHERE message_id = ?", {message_id});
+  if (!r.ok()) return r.error();
+  return ids;
 }
 
 Result<bool> ChatRepository::set_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji,

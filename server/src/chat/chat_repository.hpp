@@ -74,7 +74,10 @@ class ChatRepository final {
   // true when it moved forward.
   Result<bool> set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq);
 
-  // Fills reactions and thread participants of the given messages.
+  Result<void> insert_attachments(S& s, const Message& m, const std::vector<Attachment>& files, UnixMillis now);
+  // The message went: its files are released (removed by files next). Returns their ids.
+  Result<std::vector<std::int64_t>> release_attachments(S& s, std::int64_t message_id);
+  // Fills reactions, attachments and thread participants of the given messages.
   Result<void> decorate(S& s, std::vector<Message>& messages);
   // true when something changed.
   Result<bool> set_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji, bool on,

@@ -33,6 +33,10 @@ boost::json::object to_json(const Message& m, std::int64_t viewer = 0) {
   }
   boost::json::array participants;
   for (auto p : m.participants) participants.push_back(p);
+  boost::json::array attachments;
+  for (const auto& a : m.attachments)
+    attachments.push_back(
+        boost::json::object{{"id", a.file_id}, {"name", a.name}, {"size", a.size}, {"content_type", a.content_type}});
   auto opt = [](const std::optional<std::int64_t>& v) {
     return v ? boost::json::value(*v) : boost::json::value(nullptr);
   };
@@ -51,7 +55,8 @@ boost::json::object to_json(const Message& m, std::int64_t viewer = 0) {
       {"reply_count", m.reply_count},
       {"last_reply_at", opt(m.last_reply_at)},
       {"participants", std::move(participants)},
-      {"reactions", std::move(reactions)}};
+      {"reactions", std::move(reactions)},
+      {"attachments", std::move(attachments)}};
 }
 
 boost::json::object to_json(const ChannelSettings& c) {
@@ -333,6 +338,25 @@ Result<Reacted> react_from(ChatService& chat, const Subject& who, std::int64_t c
   return chat.react(who, conversation_id, message_id, *emoji, *on);
 }
 
+// "attachments": [file ids] (optional).
+Result<std::vector<std::int64_t>> attachment_ids(const boost::json::object& body) {
+  std::vector<std::int64_t> out;
+  const auto* v = body.if_contains("attachments");
+  if (!v || v->is_null()) return out;
+  auto invalid = [] {
+    return make_error(ErrorCode::invalid_argument, "field 'attachments' must be an array of file ids");
+  };
+  if (!v->is_array() || v->as_array().size() > 10) {
+    if (v->is_array()) return make_error(ErrorCode::invalid_argument, "a message carries at most 10 attachments");
+    return invalid();
+  }
+  for (const auto& x : v->as_array()) {
+    if (!x.is_int64() || x.as_int64() <= 0) return invalid();
+    out.push_back(x.as_int64());
+  }
+  return out;
+}
+
 Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t conversation_id,
                          const boost::json::object& body) {
   auto text = json::required_string(body, "text", kMaxMessageBytes + 1);
@@ -345,7 +369,9 @@ Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t con
   if (!client_id.ok()) return client_id.error();
   auto root = json::optional_int(body, "thread_root_id");
   if (!root.ok()) return root.error();
-  return chat.post(who, conversation_id, std::move(*text), std::move(*client_id), *root);
+  auto attachments = attachment_ids(body);
+  if (!attachments.ok()) return attachments.error();
+  return chat.post(who, conversation_id, std::move(*text), std::move(*client_id), *root, *attachments);
 }
 
 }  // namespace
@@ -475,7 +501,8 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
         if (!id.ok()) return HttpResponse::error(id.error());
         auto body = json::parse_object(req.body);
         if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"text", "client_id", "thread_root_id"}); !r.ok())
+        if (auto r = json::reject_unknown_fields(*body, {"text", "client_id", "thread_root_id", "attachments"});
+            !r.ok())
           return HttpResponse::error(r.error());
         auto posted = post_from(chat, *req.subject, *id, *body);
         if (!posted.ok()) return HttpResponse::error(posted.error());

@@ -39,10 +39,11 @@ Error customers_only_in_support() {
   return make_error(ErrorCode::forbidden, "customers can only be reached through support conversations");
 }
 
-Result<void> check_text(const std::string& text) {
+Result<void> check_text(const std::string& text, bool may_be_empty = false) {
   if (text.size() > kMaxMessageBytes)
     return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
-  if (blank(text)) return make_error(ErrorCode::invalid_argument, "a message needs some text");
+  if (blank(text) && !(may_be_empty && text.empty()))
+    return make_error(ErrorCode::invalid_argument, "a message needs some text");
   if (has_control_chars(text, true))
     return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
   return {};
@@ -387,10 +388,13 @@ Result<Message> ChatService::decorated(storage::Session& s, std::int64_t id, std
 }
 
 Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id,
-                                 std::optional<std::int64_t> thread_root_id) {
+                                 std::optional<std::int64_t> thread_root_id,
+                                 const std::vector<std::int64_t>& attachments) {
   if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
-  MERIDIAN_TRY(check_text(text));
+  MERIDIAN_TRY(check_text(text, !attachments.empty()));
+  if (!attachments.empty() && !attach_hook_)
+    return make_error(ErrorCode::invalid_argument, "attachments are not available on this server");
   const UnixMillis now = clock_.now_ms();
   return retry_once_if_raced([&] {
     return storage::write_value<Posted>(db_, [&](storage::Session& s) -> Result<Posted> {
@@ -424,7 +428,9 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       if (*seen) {
         if ((*seen)->conversation_id != id)
           return make_error(ErrorCode::conflict, "client_id was already used for a message elsewhere");
-        out.message = **seen;
+        std::vector<Message> one{**seen};
+        MERIDIAN_TRY(repo_.decorate(s, one));
+        out.message = std::move(one.front());
         out.duplicate = true;
         if (out.message.thread_root_id != thread_root_id)
           return make_error(ErrorCode::conflict, "client_id was already used for another message");
@@ -448,6 +454,12 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
         if (!*mid) return make_error(ErrorCode::conflict, std::string(kRaced));
         m.id = **mid;
         MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
+        if (!attachments.empty()) {
+          auto files = attach_hook_(s, *c, who, attachments);
+          if (!files.ok()) return files.error();
+          MERIDIAN_TRY(repo_.insert_attachments(s, m, *files, now));
+          m.attachments = std::move(*files);
+        }
         if (root) {
           // The root changes too (count, last reply): it takes the next sequence number.
           auto root_seq = next_seq(s, id);
@@ -534,7 +546,26 @@ Result<ChatService::Changed> ChatService::edit(const Subject& who, std::int64_t 
 }
 
 Result<ChatService::Changed> ChatService::remove(const Subject& who, std::int64_t id, std::int64_t message_id) {
-  return change_message(who, id, message_id, std::nullopt);
+  auto changed = change_message(who, id, message_id, std::nullopt);
+  // The attachments go with the message (after the commit: files removes their objects).
+  if (changed.ok() && !changed->released_files.empty() && release_listener_)
+    release_listener_(changed->released_files, who.user_id);
+  return changed;
+}
+
+Result<std::optional<ChatService::Access>> ChatService::access(storage::Session& s, std::int64_t id,
+                                                               const Subject& who) {
+  auto c = repo_.conversation(s, id);
+  if (!c.ok()) return c.error();
+  if (!*c) return std::optional<Access>{};
+  Access out;
+  out.region = (*c)->region;
+  auto me = require_member(s, **c, who);
+  if (me.ok())
+    out.member = std::move(*me);
+  else if (me.error().code != ErrorCode::not_found && me.error().code != ErrorCode::forbidden)
+    return me.error();
+  return std::optional<Access>(std::move(out));
 }
 
 // new_text: the edit; nullopt: delete.
@@ -581,6 +612,9 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
       MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
       MERIDIAN_TRY(repo_.set_text(s, message_id, *new_text, *seq, now));
     } else {
+      auto released = repo_.release_attachments(s, message_id);
+      if (!released.ok()) return released.error();
+      out.released_files = std::move(*released);
       MERIDIAN_TRY(repo_.tombstone(s, message_id, *seq, now));
     }
     auto updated = decorated(s, id, message_id);

@@ -104,8 +104,11 @@ class ChatService final {
   // Stores the message durably and returns it with its sequence number. Sending again
   // with the same client_id returns the stored message instead of a second copy.
   // thread_root_id: a reply in that root message's thread.
+  // attachments: ids of files the author uploaded into the conversation's space (then
+  // the text may be empty).
   Result<Posted> post(const Subject& who, std::int64_t id, std::string text, std::string client_id,
-                      std::optional<std::int64_t> thread_root_id = std::nullopt);
+                      std::optional<std::int64_t> thread_root_id = std::nullopt,
+                      const std::vector<std::int64_t>& attachments = {});
   Result<HistoryPage> history(const Subject& who, std::int64_t id, std::optional<std::int64_t> before,
                               std::optional<std::int64_t> after, int limit);
   Result<ReadReceipt> mark_read(const Subject& who, std::int64_t id, std::int64_t seq);
@@ -137,7 +140,8 @@ class ChatService final {
     Message message;
     bool unchanged = false;  // same text, or already deleted: nothing stored, nothing to send
     std::vector<std::int64_t> recipients;
-    std::vector<Mentioned> newly_mentioned;  // an edit that adds mentions notifies those people
+    std::vector<Mentioned> newly_mentioned;    // an edit that adds mentions notifies those people
+    std::vector<std::int64_t> released_files;  // a delete: the message's attachments
   };
   Result<Changed> edit(const Subject& who, std::int64_t id, std::int64_t message_id, std::string text);
   Result<Changed> remove(const Subject& who, std::int64_t id, std::int64_t message_id);
@@ -179,6 +183,23 @@ class ChatService final {
   // transaction): refuses posting in a closed one.
   using PostGuard = std::function<Result<void>(storage::Session&, const Conversation&)>;
   void set_post_guard(PostGuard guard) { post_guard_ = std::move(guard); }
+  // Attachments: files decides which files may go with a message (inside the write
+  // transaction) and removes those of a deleted message afterwards. Without the hook a
+  // message with attachments is refused.
+  using AttachHook = std::function<Result<std::vector<Attachment>>(storage::Session&, const Conversation&,
+                                                                   const Subject&, const std::vector<std::int64_t>&)>;
+  void set_attach_hook(AttachHook hook) { attach_hook_ = std::move(hook); }
+  void set_release_listener(std::function<void(const std::vector<std::int64_t>& file_ids, std::int64_t by)> f) {
+    release_listener_ = std::move(f);
+  }
+  // For the files of a conversation: its region and who the person is in it now
+  // (member: nullopt when they may not read it). nullopt: no such conversation.
+  struct Access {
+    std::string region;
+    std::optional<Member> member;
+  };
+  Result<std::optional<Access>> access(storage::Session& s, std::int64_t id, const Subject& who);
+
   // Live delivery of a message stored elsewhere in the module (the support opening
   // message): chat's routes install it so it goes through the same ordered stream.
   void set_publisher(std::function<void(const Posted&)> f) { publisher_ = std::move(f); }
@@ -206,6 +227,8 @@ class ChatService final {
   ChatRepository repo_;
   AccessHook access_hook_;
   PostGuard post_guard_;
+  AttachHook attach_hook_;
+  std::function<void(const std::vector<std::int64_t>&, std::int64_t)> release_listener_;
   std::function<void(const Posted&)> publisher_;
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)

@@ -79,6 +79,14 @@ struct Reaction {
   std::vector<std::int64_t> user_ids;  // who reacted, first first
 };
 
+// A file attached to a message; it lives in the conversation's file space.
+struct Attachment {
+  std::int64_t file_id = 0;
+  std::string name;
+  std::int64_t size = 0;
+  std::string content_type;
+};
+
 struct Message {
   std::int64_t id = 0;
   std::int64_t conversation_id = 0;
@@ -96,6 +104,7 @@ struct Message {
   std::optional<UnixMillis> last_reply_at;
   std::vector<std::int64_t> participants;  // a root: reply authors, first reply first
   std::vector<Reaction> reactions;         // in order of each emoji's first use
+  std::vector<Attachment> attachments;     // none once deleted
 };
 
 }  // namespace meridian::chat

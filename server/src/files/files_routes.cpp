@@ -24,6 +24,7 @@ boost::json::object to_json(const Space& s) {
                              {"name", s.name},
                              {"owner_user_id", s.owner_user_id},
                              {"team_id", s.team_id},
+                             {"conversation_id", s.conversation_id},
                              {"region", s.region},
                              {"quota_bytes", s.quota_bytes},
                              {"used_bytes", s.used_bytes},
@@ -413,6 +414,19 @@ void add_files_routes(net::Router& router, FilesService& files) {
         auto id = id_in(req.path_param("id"));
         if (!id) return HttpResponse::error(id.error());
         auto space = files.get_space(*req.subject, *id);
+        if (!space) return HttpResponse::error(space.error());
+        return ok_json(200, to_json(*space));
+      },
+      kSmall);
+
+  // A conversation's attachments space (made on first use): members upload into it with
+  // POST /spaces/{id}/files or tus, then name the file ids in a message's "attachments".
+  router.add(
+      "GET", "/api/v1/conversations/{id}/space",
+      [&files](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"));
+        if (!id) return HttpResponse::error(id.error());
+        auto space = files.conversation_space(caller_of(req), *id);
         if (!space) return HttpResponse::error(space.error());
         return ok_json(200, to_json(*space));
       },

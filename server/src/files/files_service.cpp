@@ -15,7 +15,8 @@ using storage::Params;
 using storage::Row;
 using storage::Session;
 
-constexpr const char* kSpaceColumns = "id, kind, name, owner_user_id, team_id, region, quota_bytes, used_bytes";
+constexpr const char* kSpaceColumns =
+    "id, kind, name, owner_user_id, team_id, region, quota_bytes, used_bytes, conversation_id";
 constexpr const char* kNodeColumns =
     "n.id, n.space_id, n.parent_id, n.kind, n.name, n.created_by, n.created_at, n.updated_at, n.locked_by, "
     "n.lock_expires_at, v.number, v.size, v.content_type, b.sha256";
@@ -25,6 +26,10 @@ constexpr const char* kNodeFrom =
 
 Error not_found() { return make_error(ErrorCode::not_found, "no such file or folder"); }
 Error no_space() { return make_error(ErrorCode::not_found, "no such space"); }
+Error attachment_fixed() {
+  return make_error(ErrorCode::conflict, "a chat attachment can not be renamed, moved, locked or overwritten");
+}
+constexpr std::size_t kMaxAttachments = 10;
 
 bool is_staff(const Subject& s) { return s.kind == UserKind::employee || s.kind == UserKind::agent; }
 bool is_admin(const Subject& s) { return s.has_role(Role::admin); }
@@ -39,6 +44,7 @@ Space space_from(const Row& r) {
   s.region = r.text(5);
   s.quota_bytes = r.integer(6);
   s.used_bytes = r.integer(7);
+  s.conversation_id = r.integer(8);
   return s;
 }
 
@@ -85,26 +91,6 @@ Result<std::optional<Node>> find_child(Session& s, std::int64_t space_id, std::i
   return std::optional<Node>(node_from(rows->front()));
 }
 
-// The role a subject has on the space itself, before grants.
-FileRole implicit_role(Session& s, const Subject& who, const Space& space, std::int64_t created_by) {
-  switch (space.kind) {
-    case SpaceKind::personal:
-      return space.owner_user_id == who.user_id ? FileRole::manager : FileRole::none;
-    case SpaceKind::customer:
-      if (space.owner_user_id == who.user_id) return FileRole::editor;
-      if (who.kind == UserKind::customer || who.kind == UserKind::guest) return FileRole::none;
-      if (is_admin(who) || created_by == who.user_id) return FileRole::manager;
-      return FileRole::none;
-    case SpaceKind::team: {
-      if (who.kind == UserKind::customer || who.kind == UserKind::guest) return FileRole::none;
-      if (is_admin(who) || created_by == who.user_id) return FileRole::manager;
-      auto rows = s.query("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {space.team_id, who.user_id});
-      return rows && !rows->empty() ? FileRole::editor : FileRole::none;
-    }
-  }
-  return FileRole::none;
-}
-
 Result<std::int64_t> space_creator(Session& s, std::int64_t space_id) {
   auto rows = s.query("SELECT created_by FROM file_spaces WHERE id = ?", {space_id});
   if (!rows) return rows.error();
@@ -125,51 +111,6 @@ Result<std::vector<std::int64_t>> ancestry(Session& s, std::int64_t node_id) {
   }
   out.push_back(0);
   return out;
-}
-
-Result<FileRole> role_in(Session& s, const Subject& who, const Space& space, std::int64_t node_id) {
-  auto creator = space_creator(s, space.id);
-  if (!creator) return creator.error();
-  FileRole best = implicit_role(s, who, space, *creator);
-  if (best == FileRole::manager) return best;
-  auto path = ancestry(s, node_id);
-  if (!path) return path.error();
-  std::string in;
-  Params params{space.id};
-  for (auto id : *path) {
-    in += in.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  params.emplace_back(who.user_id);
-  std::string sql = "SELECT role FROM file_grants WHERE space_id = ? AND node_id IN (" + in +
-                    ") AND ((grantee_kind = 'user' AND grantee_id = ?)";
-  // Customers and guests are never team members; team grants reach staff only.
-  if (who.kind != UserKind::customer && who.kind != UserKind::guest) {
-    sql += " OR (grantee_kind = 'team' AND grantee_id IN (SELECT team_id FROM team_members WHERE user_id = ?))";
-    params.emplace_back(who.user_id);
-  }
-  sql += ")";
-  auto rows = s.query(sql, params);
-  if (!rows) return rows.error();
-  for (const auto& r : *rows) {
-    FileRole role = FileRole::none;
-    parse_file_role(r.text(0), role);
-    best = std::max(best, role);
-  }
-  return best;
-}
-
-// Not found rather than forbidden when the caller may not even see it.
-Result<FileRole> require_role(Session& s, const Subject& who, const Space& space, std::int64_t node_id,
-                              FileRole needed) {
-  auto role = role_in(s, who, space, node_id);
-  if (!role) return role.error();
-  if (*role == FileRole::none) return node_id ? not_found() : no_space();
-  if (*role < needed) {
-    return make_error(ErrorCode::forbidden, std::string("this needs the ") + file_role_name(needed) +
-                                                " role; you are " + file_role_name(*role));
-  }
-  return *role;
 }
 
 Result<void> log_activity(Session& s, const Caller& caller, std::int64_t space_id, std::int64_t node_id,
@@ -240,6 +181,32 @@ Result<void> delete_tree(Session& s, std::int64_t space_id, std::int64_t node_id
   return {};
 }
 
+// A file of a conversation space: not attached yet, attached to a message, or released
+// (its message was deleted or purged; the file is removed next).
+enum class Attachment { none, attached, released };
+
+Result<Attachment> attachment_state(Session& s, std::int64_t node_id) {
+  auto rows = s.query("SELECT message_id FROM message_attachments WHERE file_id = ?", {node_id});
+  if (!rows) return rows.error();
+  if (rows->empty()) return Attachment::none;
+  return rows->front().is_null(0) ? Attachment::released : Attachment::attached;
+}
+
+Result<void> forget_release(Session& s, std::int64_t node_id) {
+  auto r = s.execute("DELETE FROM message_attachments WHERE file_id = ? AND message_id IS NULL", {node_id});
+  if (!r) return r.error();
+  return {};
+}
+
+// "report.pdf" -> "report (2).pdf": a chat upload never becomes a version of another.
+std::string numbered_name(const std::string& name, int n) {
+  const auto dot = name.rfind('.');
+  const bool has_ext = dot != std::string::npos && dot > 0;
+  const std::string stem = has_ext ? name.substr(0, dot) : name;
+  const std::string ext = has_ext ? name.substr(dot) : "";
+  return stem + " (" + std::to_string(n) + ")" + ext;
+}
+
 std::string random_object_name() {
   std::string token = random_token(18);
   for (auto& c : token)
@@ -264,6 +231,8 @@ const char* space_kind_name(SpaceKind kind) {
       return "team";
     case SpaceKind::customer:
       return "customer";
+    case SpaceKind::conversation:
+      return "conversation";
   }
   return "personal";
 }
@@ -275,6 +244,8 @@ bool parse_space_kind(std::string_view text, SpaceKind& out) {
     out = SpaceKind::team;
   else if (text == "customer")
     out = SpaceKind::customer;
+  else if (text == "conversation")
+    out = SpaceKind::conversation;
   else
     return false;
   return true;
@@ -315,6 +286,77 @@ std::string region_prefix(std::string_view region) {
   return out.empty() ? "default" : out;
 }
 
+// The role a subject has on the space itself, before grants.
+FileRole FilesService::implicit_role(Session& s, const Subject& who, const Space& space, std::int64_t created_by) {
+  switch (space.kind) {
+    case SpaceKind::personal:
+      return space.owner_user_id == who.user_id ? FileRole::manager : FileRole::none;
+    case SpaceKind::customer:
+      if (space.owner_user_id == who.user_id) return FileRole::editor;
+      if (who.kind == UserKind::customer || who.kind == UserKind::guest) return FileRole::none;
+      if (is_admin(who) || created_by == who.user_id) return FileRole::manager;
+      return FileRole::none;
+    case SpaceKind::team: {
+      if (who.kind == UserKind::customer || who.kind == UserKind::guest) return FileRole::none;
+      if (is_admin(who) || created_by == who.user_id) return FileRole::manager;
+      auto rows = s.query("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {space.team_id, who.user_id});
+      return rows && !rows->empty() ? FileRole::editor : FileRole::none;
+    }
+    case SpaceKind::conversation: {
+      // Membership now, asked at every check: a removed member reads nothing from then on.
+      if (!conversation_access_) return FileRole::none;
+      auto access = conversation_access_(s, space.conversation_id, who);
+      return access && *access ? (*access)->role : FileRole::none;
+    }
+  }
+  return FileRole::none;
+}
+
+Result<FileRole> FilesService::role_in(Session& s, const Subject& who, const Space& space, std::int64_t node_id) {
+  auto creator = space_creator(s, space.id);
+  if (!creator) return creator.error();
+  FileRole best = implicit_role(s, who, space, *creator);
+  if (best == FileRole::manager) return best;
+  auto path = ancestry(s, node_id);
+  if (!path) return path.error();
+  std::string in;
+  Params params{space.id};
+  for (auto id : *path) {
+    in += in.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  params.emplace_back(who.user_id);
+  std::string sql = "SELECT role FROM file_grants WHERE space_id = ? AND node_id IN (" + in +
+                    ") AND ((grantee_kind = 'user' AND grantee_id = ?)";
+  // Customers and guests are never team members; team grants reach staff only.
+  if (who.kind != UserKind::customer && who.kind != UserKind::guest) {
+    sql += " OR (grantee_kind = 'team' AND grantee_id IN (SELECT team_id FROM team_members WHERE user_id = ?))";
+    params.emplace_back(who.user_id);
+  }
+  sql += ")";
+  auto rows = s.query(sql, params);
+  if (!rows) return rows.error();
+  for (const auto& r : *rows) {
+    FileRole role = FileRole::none;
+    parse_file_role(r.text(0), role);
+    best = std::max(best, role);
+  }
+  return best;
+}
+
+// Not found rather than forbidden when the caller may not even see it.
+Result<FileRole> FilesService::require_role(Session& s, const Subject& who, const Space& space, std::int64_t node_id,
+                                            FileRole needed) {
+  auto role = role_in(s, who, space, node_id);
+  if (!role) return role.error();
+  if (*role == FileRole::none) return node_id ? not_found() : no_space();
+  if (*role < needed) {
+    return make_error(ErrorCode::forbidden, std::string("this needs the ") + file_role_name(needed) +
+                                                " role; you are " + file_role_name(*role));
+  }
+  return *role;
+}
+
 FilesService::FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock,
                            FilesOptions options)
     : db_(db), store_(store), clock_(clock), options_(options) {}
@@ -351,7 +393,7 @@ Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
           " OR id IN (SELECT space_id FROM file_grants WHERE grantee_kind = 'team' AND grantee_id IN"
           " (SELECT team_id FROM team_members WHERE user_id = ?))";
       params.insert(params.end(), {who.user_id, who.user_id, who.user_id});
-      if (is_admin(who)) sql += " OR kind <> 'personal'";
+      if (is_admin(who)) sql += " OR kind IN ('team', 'customer')";
     }
     // The caller's own personal space first, then by age.
     sql += " ORDER BY CASE WHEN kind = 'personal' AND owner_user_id = ? THEN 0 ELSE 1 END, id";
@@ -510,6 +552,8 @@ Result<Node> FilesService::create_folder(const Caller& caller, std::int64_t spac
     }
     auto role = require_role(s, caller.subject, *space, parent_id, FileRole::editor);
     if (!role) return role.error();
+    if (space->kind == SpaceKind::conversation)
+      return make_error(ErrorCode::conflict, "a conversation's files have no folders");
     auto id = insert_id(s,
                         "INSERT INTO file_nodes (space_id, parent_id, kind, name, created_by, created_at, updated_at) "
                         "VALUES (?, ?, 'folder', ?, ?, ?, ?) RETURNING id",
@@ -544,6 +588,8 @@ Result<UploadTicket> FilesService::begin_upload(const Caller& caller, std::int64
     }
     auto existing = find_child(s, space_id, parent_id, *name);
     if (!existing) return existing.error();
+    // In a conversation every upload is a file of its own (named apart at completion).
+    if (space->kind == SpaceKind::conversation) *existing = std::nullopt;
     const std::int64_t target = *existing ? (*existing)->id : parent_id;
     auto role = require_role(s, caller.subject, *space, target, FileRole::editor);
     if (!role) return role.error();
@@ -578,6 +624,13 @@ Result<UploadTicket> FilesService::begin_new_version(const Caller& caller, std::
   auto node = get_node(caller.subject, node_id);
   if (!node) return node.error();
   if (node->is_folder) return make_error(ErrorCode::invalid_argument, "a folder has no content");
+  auto kind = storage::read_value<SpaceKind>(db_, [&](Session& s) -> Result<SpaceKind> {
+    auto space = load_space(s, node->space_id);
+    if (!space) return space.error();
+    return space->kind;
+  });
+  if (!kind) return kind.error();
+  if (*kind == SpaceKind::conversation) return attachment_fixed();
   return begin_upload(caller, node->space_id, node->parent_id, node->name, declared);
 }
 
@@ -612,6 +665,13 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
         return make_error(ErrorCode::too_large, "quota exceeded while uploading");
       auto existing = find_child(s, t.space_id, t.parent_id, t.name);
       if (!existing) return existing.error();
+      std::string name = t.name;
+      for (int n = 2; *existing && space->kind == SpaceKind::conversation; ++n) {
+        if (n > 1000) return make_error(ErrorCode::conflict, "too many files with that name in this conversation");
+        name = numbered_name(t.name, n);
+        existing = find_child(s, t.space_id, t.parent_id, name);
+        if (!existing) return existing.error();
+      }
       std::int64_t node_id = 0;
       if (*existing) {
         if ((*existing)->is_folder) return make_error(ErrorCode::conflict, "a folder with that name exists here");
@@ -625,7 +685,7 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
         auto id = insert_id(s,
                             "INSERT INTO file_nodes (space_id, parent_id, kind, name, created_by, created_at, "
                             "updated_at) VALUES (?, ?, 'file', ?, ?, ?, ?) RETURNING id",
-                            {t.space_id, t.parent_id, t.name, caller.subject.user_id, now, now});
+                            {t.space_id, t.parent_id, name, caller.subject.user_id, now, now});
         if (!id) return id.error();
         node_id = *id;
       }
@@ -658,8 +718,8 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
       for (std::size_t i = static_cast<std::size_t>(std::max(options_.keep_versions, 1)); i < old->size(); ++i)
         prune.push_back((*old)[i].integer(0));
       MERIDIAN_TRY(drop_versions(s, t.space_id, prune, dead));
-      MERIDIAN_TRY(log_activity(s, caller, t.space_id, node_id, "upload",
-                                t.name + " (" + std::to_string(size) + " bytes)", now));
+      MERIDIAN_TRY(
+          log_activity(s, caller, t.space_id, node_id, "upload", name + " (" + std::to_string(size) + " bytes)", now));
       auto node = load_node(s, node_id);
       if (node) node->role = FileRole::editor;
       return node;
@@ -826,6 +886,7 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
     if (!space) return space.error();
     auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
     if (!role) return role.error();
+    if (space->kind == SpaceKind::conversation) return attachment_fixed();
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
     if (new_parent && *new_parent != node->parent_id) {
       if (*new_parent != 0) {
@@ -874,6 +935,16 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
     auto space = load_space(s, node->space_id);
     if (!space) return space.error();
     MERIDIAN_TRY(require_role(s, caller.subject, *space, node_id, FileRole::editor));
+    if (space->kind == SpaceKind::conversation) {
+      // An attachment goes with its message; an upload not attached yet, by its uploader.
+      auto state = attachment_state(s, node_id);
+      if (!state) return state.error();
+      if (*state == Attachment::attached)
+        return make_error(ErrorCode::conflict, "delete the message to remove its attachment");
+      if (node->created_by != caller.subject.user_id)
+        return make_error(ErrorCode::forbidden, "only the uploader may remove a file not attached yet");
+      MERIDIAN_TRY(forget_release(s, node_id));
+    }
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
     MERIDIAN_TRY(delete_tree(s, node->space_id, node_id, dead));
     return log_activity(s, caller, node->space_id, node_id, "delete", node->name, now);
@@ -895,6 +966,7 @@ Result<Node> FilesService::lock(const Caller& caller, std::int64_t node_id, std:
     if (!space) return space.error();
     auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
     if (!role) return role.error();
+    if (space->kind == SpaceKind::conversation) return attachment_fixed();
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
     auto upd = s.execute("UPDATE file_nodes SET locked_by = ?, lock_expires_at = ? WHERE id = ?",
                          {caller.subject.user_id, now + seconds * 1000, node_id});
@@ -1106,6 +1178,141 @@ Result<FileRole> FilesService::role_on(const Subject& who, std::int64_t space_id
     if (!space) return space.error();
     return role_in(s, who, *space, node_id);
   });
+}
+
+Result<Space> FilesService::conversation_space(const Caller& caller, std::int64_t conversation_id) {
+  const auto now = clock_.now_ms();
+  auto no_conversation = [] { return make_error(ErrorCode::not_found, "no such conversation"); };
+  // Two tries: a concurrent first use may create the space first (unique index).
+  Result<Space> out = no_conversation();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    out = storage::write_value<Space>(db_, [&](Session& s) -> Result<Space> {
+      if (!conversation_access_) return no_conversation();
+      auto access = conversation_access_(s, conversation_id, caller.subject);
+      if (!access) return access.error();
+      if (!*access || (*access)->role == FileRole::none) return no_conversation();
+      auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE conversation_id = ?",
+                          {conversation_id});
+      if (!rows) return rows.error();
+      std::int64_t space_id = 0;
+      if (!rows->empty()) {
+        space_id = rows->front().integer(0);
+      } else {
+        auto id =
+            insert_id(s,
+                      "INSERT INTO file_spaces (kind, name, conversation_id, region, quota_bytes, created_by, "
+                      "created_at) VALUES ('conversation', 'Conversation files', ?, ?, ?, ?, ?) RETURNING id",
+                      {conversation_id, (*access)->region, options_.space_quota_bytes, caller.subject.user_id, now});
+        if (!id) return id.error();
+        space_id = *id;
+        MERIDIAN_TRY(
+            log_activity(s, caller, space_id, 0, "space", "conversation " + std::to_string(conversation_id), now));
+      }
+      auto space = load_space(s, space_id);
+      if (space) space->role = (*access)->role;
+      return space;
+    });
+    if (out || out.error().code != ErrorCode::conflict) break;
+  }
+  return out;
+}
+
+Result<std::vector<AttachedFile>> FilesService::files_to_attach(Session& s, const Caller& author,
+                                                                std::int64_t conversation_id,
+                                                                const std::vector<std::int64_t>& file_ids) {
+  std::vector<AttachedFile> out;
+  if (file_ids.empty()) return out;
+  if (file_ids.size() > kMaxAttachments)
+    return make_error(ErrorCode::invalid_argument,
+                      "a message carries at most " + std::to_string(kMaxAttachments) + " attachments");
+  auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE conversation_id = ?",
+                      {conversation_id});
+  if (!rows) return rows.error();
+  auto not_here = [](std::int64_t id) {
+    return make_error(ErrorCode::invalid_argument,
+                      "file " + std::to_string(id) + " is not an upload of yours in this conversation");
+  };
+  if (rows->empty()) return not_here(file_ids.front());
+  const Space space = space_from(rows->front());
+  const auto now = clock_.now_ms();
+  for (std::size_t i = 0; i < file_ids.size(); ++i) {
+    const auto id = file_ids[i];
+    if (std::find(file_ids.begin(), file_ids.begin() + static_cast<std::ptrdiff_t>(i), id) !=
+        file_ids.begin() + static_cast<std::ptrdiff_t>(i))
+      return make_error(ErrorCode::invalid_argument, "file " + std::to_string(id) + " is listed twice");
+    auto node = load_node(s, id);
+    if (!node) {
+      if (node.error().code == ErrorCode::not_found) return not_here(id);
+      return node.error();
+    }
+    if (node->space_id != space.id || node->is_folder || node->created_by != author.subject.user_id)
+      return not_here(id);
+    auto state = attachment_state(s, id);
+    if (!state) return state.error();
+    if (*state != Attachment::none)
+      return make_error(ErrorCode::conflict, "file " + std::to_string(id) + " is already attached to a message");
+    MERIDIAN_TRY(log_activity(s, author, space.id, id, "attach", node->name, now));
+    AttachedFile f;
+    f.file_id = id;
+    f.name = node->name;
+    f.size = node->size;
+    f.content_type = node->content_type;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t>& file_ids, std::int64_t actor,
+                                                  std::string_view why) {
+  if (file_ids.empty()) return std::size_t{0};
+  const auto now = clock_.now_ms();
+  std::vector<std::string> dead;
+  std::size_t removed = 0;
+  auto r = db_.write([&](Session& s) -> Result<void> {
+    dead.clear();
+    removed = 0;
+    for (auto id : file_ids) {
+      auto node = load_node(s, id);
+      if (!node) {
+        if (node.error().code == ErrorCode::not_found) continue;  // gone already
+        return node.error();
+      }
+      auto space = load_space(s, node->space_id);
+      if (!space) return space.error();
+      if (space->kind != SpaceKind::conversation) continue;
+      auto state = attachment_state(s, id);
+      if (!state) return state.error();
+      if (*state == Attachment::attached) continue;
+      MERIDIAN_TRY(forget_release(s, id));
+      MERIDIAN_TRY(delete_tree(s, node->space_id, id, dead));
+      Caller system;
+      system.subject.user_id = actor;
+      MERIDIAN_TRY(log_activity(s, system, node->space_id, id, "delete", node->name + ": " + std::string(why), now));
+      ++removed;
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  remove_objects(dead);
+  return removed;
+}
+
+Result<std::size_t> FilesService::sweep_conversation_files(std::int64_t pending_ms) {
+  const UnixMillis older_than = clock_.now_ms() - pending_ms;
+  auto ids = storage::read_value<std::vector<std::int64_t>>(db_, [&](Session& s) -> Result<std::vector<std::int64_t>> {
+    auto rows = s.query(
+        "SELECT n.id FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id WHERE sp.kind = 'conversation' "
+        "AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = n.id AND a.message_id IS NOT NULL) "
+        "AND (n.created_at < ? OR EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = n.id)) "
+        "ORDER BY n.id LIMIT 1000",
+        {older_than});
+    if (!rows) return rows.error();
+    std::vector<std::int64_t> out;
+    for (const auto& r : *rows) out.push_back(r.integer(0));
+    return out;
+  });
+  if (!ids) return ids.error();
+  return remove_detached(*ids, 0, "not attached to any message");
 }
 
 }  // namespace meridian::files

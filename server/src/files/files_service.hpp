@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -19,7 +20,8 @@
 
 namespace meridian::files {
 
-enum class SpaceKind { personal, team, customer };
+// conversation: a chat conversation's attachments (made on first use; members read).
+enum class SpaceKind { personal, team, customer, conversation };
 const char* space_kind_name(SpaceKind kind);
 bool parse_space_kind(std::string_view text, SpaceKind& out);
 
@@ -34,6 +36,7 @@ struct Space {
   std::string name;
   std::int64_t owner_user_id = 0;  // personal: the owner; customer: the customer
   std::int64_t team_id = 0;
+  std::int64_t conversation_id = 0;  // conversation spaces
   std::string region;
   std::int64_t quota_bytes = 0;
   std::int64_t used_bytes = 0;
@@ -133,6 +136,24 @@ struct UploadTicket {
   std::int64_t max_bytes = 0;        // refuse the body past this
 };
 
+// A file as it is attached to a chat message (copied into the message's record).
+struct AttachedFile {
+  std::int64_t file_id = 0;
+  std::string name;
+  std::int64_t size = 0;
+  std::string content_type;
+};
+
+// What chat says about a person in a conversation: their role on its files (editor:
+// may post; viewer: reads only; none: not a member now) and the conversation's region.
+// nullopt: no such conversation.
+struct ConversationAccess {
+  FileRole role = FileRole::none;
+  std::string region;
+};
+using ConversationAccessFn =
+    std::function<Result<std::optional<ConversationAccess>>(storage::Session&, std::int64_t, const Subject&)>;
+
 struct Download {
   Node node;
   Version version;
@@ -201,8 +222,33 @@ class FilesService final {
   // The caller's role on a node (0: on the space root).
   Result<FileRole> role_on(const Subject& who, std::int64_t space_id, std::int64_t node_id);
 
+  // Chat attachments. Chat answers who is in a conversation (set once before serving;
+  // without it nobody has a role in a conversation space).
+  void set_conversation_access(ConversationAccessFn access) { conversation_access_ = std::move(access); }
+  // The conversation's space, made on first use in the conversation's region.
+  Result<Space> conversation_space(const Caller& caller, std::int64_t conversation_id);
+  // Inside chat's write transaction for a new message: the files must be the author's
+  // own uploads in the conversation's space, not attached elsewhere. Logs "attach".
+  Result<std::vector<AttachedFile>> files_to_attach(storage::Session& s, const Caller& author,
+                                                    std::int64_t conversation_id,
+                                                    const std::vector<std::int64_t>& file_ids);
+  // After a message went (deleted, purged): removes these files of conversation spaces
+  // with their objects, unless they are attached again. Logs "delete" as `actor`.
+  Result<std::size_t> remove_detached(const std::vector<std::int64_t>& file_ids, std::int64_t actor,
+                                      std::string_view why);
+  // Files of conversation spaces that no message holds: released ones (their message was
+  // deleted or purged) and uploads never attached, made
+  // more than `pending_ms` ago. Removed with their objects.
+  static constexpr std::int64_t kPendingAttachmentMs = 24LL * 3600 * 1000;
+  Result<std::size_t> sweep_conversation_files(std::int64_t pending_ms = kPendingAttachmentMs);
+
  private:
   void remove_objects(const std::vector<std::string>& keys);
+  FileRole implicit_role(storage::Session& s, const Subject& who, const Space& space, std::int64_t created_by);
+  Result<FileRole> role_in(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id);
+  Result<FileRole> require_role(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id,
+                                FileRole needed);
+  ConversationAccessFn conversation_access_;
 
   storage::Database& db_;
   objectstore::ObjectStore& store_;

@@ -170,6 +170,13 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
     auto r = s.execute(std::string("DELETE FROM ") + d.table + " WHERE " + d.column + in, ids);
     if (!r.ok()) return r.error();
   }
+  // Attachments are released, not deleted: files removes them with their objects.
+  auto attachments = has_column(s, "message_attachments", "message_id");
+  if (!attachments.ok()) return attachments.error();
+  if (*attachments) {
+    auto r = s.execute("UPDATE message_attachments SET message_id = NULL WHERE message_id" + in, ids);
+    if (!r.ok()) return r.error();
+  }
   auto versions = s.execute("DELETE FROM message_versions WHERE message_id" + in, ids);
   if (!versions.ok()) return versions.error();
   out.versions = *versions;

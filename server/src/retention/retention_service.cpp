@@ -174,6 +174,7 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
   log::info("retention.run", {{"messages_deleted", report.messages_deleted},
                               {"notes_deleted", report.notes_deleted},
                               {"batches", report.batches}});
+  if (report.messages_deleted > 0 && after_purge_) after_purge_();
   return report;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,7 +55,11 @@ class RetentionService final {
   // server; the REST route accepts it only when configured to).
   Result<RunReport> run_once(std::optional<UnixMillis> as_of = std::nullopt);
 
+  // Called after a run that deleted messages (files removes the attachments released).
+  void set_after_purge(std::function<void()> f) { after_purge_ = std::move(f); }
+
  private:
+  std::function<void()> after_purge_;
   storage::Database& db_;
   audit::AuditLog& audit_;
   const policy::Policy& policy_;

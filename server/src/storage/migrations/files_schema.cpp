@@ -121,6 +121,25 @@ CREATE INDEX file_links_node ON file_links(node_id);
     {23, "files_uploads_in_place", R"sql(
 ALTER TABLE file_uploads ADD COLUMN in_place INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // Chat attachments: each conversation's files live in its own space (made on first
+    // use); a file is attached to at most one message. Name, size and type are copied at
+    // attach time (an attachment never changes) so that chat reads no file tables.
+    // message_id NULL: the message went (deleted or purged); the file is removed next.
+    {24, "files_chat_attachments", R"sql(
+ALTER TABLE file_spaces ADD COLUMN conversation_id BIGINT REFERENCES conversations(id);
+CREATE UNIQUE INDEX file_spaces_conversation ON file_spaces(conversation_id);
+CREATE TABLE message_attachments (
+  file_id BIGINT PRIMARY KEY REFERENCES file_nodes(id),
+  message_id BIGINT REFERENCES messages(id),
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content_type TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX message_attachments_message ON message_attachments(message_id, position);
+)sql"},
 };
 
 }  // namespace
