@@ -6,7 +6,7 @@ import { ChatMessage, ConversationView } from '../core/api-types';
 import { RealtimeError, RealtimeService, RealtimeStatus, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
-import { ChatStore, NEW_CLIENT_ID, PAGE_VISIBLE, mergeMessages } from './chat-store';
+import { ChatStore, MAX_LOADED, NEW_CLIENT_ID, PAGE_VISIBLE, boundThread, mergeMessages } from './chat-store';
 
 const ME = 7;
 const BIA = 8;
@@ -419,5 +419,149 @@ describe('ChatStore', () => {
     expect(store.activeSeenSeq()).toBe(2);
     incoming.next({ type: 'read.updated', conversation_id: 1, user_id: BIA + 1, last_read_seq: 1 });
     expect(store.activeSeenSeq()).toBe(2);
+  });
+
+  describe('a long conversation (bounded window in memory)', () => {
+    const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
+
+    beforeEach(async () => {
+      // 100,000 messages on the server; the newest page first.
+      api.listMessages.mockImplementation((_id: number, q: { before?: number; after?: number; limit: number }) => {
+        const total = 100_000;
+        if (q.before !== undefined) {
+          const to = q.before - 1;
+          const from = Math.max(1, to - q.limit + 1);
+          return Promise.resolve({ items: page(from, to), has_more: from > 1 });
+        }
+        if (q.after !== undefined) {
+          const from = q.after + 1;
+          const to = Math.min(total, from + q.limit - 1);
+          return Promise.resolve({ items: page(from, to), has_more: to < total });
+        }
+        return Promise.resolve({ items: page(total - q.limit + 1, total), has_more: true });
+      });
+      await store.open(1);
+    });
+
+    it('keeps at most MAX_LOADED messages while scrolling up 100 pages, and can come back down', async () => {
+      for (let i = 0; i < 100; i++) {
+        const seqs = store.activeMessages();
+        // The page draws the oldest 150 loaded (scrolled to the top).
+        store.setViewport(1, seqs[0].seq, seqs[Math.min(149, seqs.length - 1)].seq);
+        await store.loadOlder();
+      }
+      const seqs = store.activeMessages().map((m) => m.seq as number);
+      expect(seqs.length).toBe(MAX_LOADED);
+      expect(seqs[0]).toBe(100_000 - 101 * 50 + 1);
+      expect(store.activeHasNewer()).toBe(true);
+      expect(store.activeHasMore()).toBe(true);
+      // Down again: newer pages load, the oldest are dropped.
+      for (let i = 0; i < 20; i++) {
+        const all = store.activeMessages();
+        store.setViewport(1, all[all.length - 150].seq, all[all.length - 1].seq);
+        await store.loadNewer();
+      }
+      expect(store.activeMessages().length).toBe(MAX_LOADED);
+      expect(store.activeMessages().at(-1)?.seq).toBe(100_000 - 101 * 50 + 20 * 50 + MAX_LOADED);
+    });
+
+    it('drops the oldest when live messages arrive while the newest are on screen', async () => {
+      store.setViewport(1, 99_901, 100_000);
+      for (let i = 0; i < 3; i++) {
+        await store.loadOlder();
+      }
+      for (let seq = 100_001; seq <= 100_600; seq++) {
+        store.setViewport(1, seq - 150, seq - 1);
+        live(message(seq));
+      }
+      const seqs = store.activeMessages().map((m) => m.seq);
+      expect(seqs.length).toBe(MAX_LOADED);
+      expect(seqs.at(-1)).toBe(100_600);
+      expect(store.activeHasNewer()).toBe(false);
+      expect(store.activeHasMore()).toBe(true);
+    });
+
+    it('keeps what is on screen when live messages arrive while reading older ones; they load later', async () => {
+      for (let i = 0; i < 11; i++) await store.loadOlder(); // 600 loaded: 99,401 .. 100,000
+      store.setViewport(1, 99_401, 99_550);
+      live(message(100_001));
+      expect(store.activeMessages()[0].seq).toBe(99_401);
+      expect(store.activeHasNewer()).toBe(true);
+      expect(store.activeMessages().length).toBe(MAX_LOADED);
+    });
+
+    it('a change costs the same with 100,000 messages behind the window (no full copy)', () => {
+      const started = performance.now();
+      for (let seq = 100_001; seq <= 101_000; seq++) live(message(seq));
+      const perLive = (performance.now() - started) / 1000;
+      console.info(`store: one live message with a 100,000-message conversation open: ${perLive.toFixed(3)} ms`);
+      expect(store.activeMessages().length).toBeLessThanOrEqual(MAX_LOADED);
+      expect(perLive).toBeLessThan(5);
+    });
+  });
+
+  it('boundThread centres the kept messages on what is on screen', () => {
+    const thread = { messages: Array.from({ length: 1000 }, (_, i) => message(i + 1)), hasMore: false, hasNewer: false };
+    const kept = boundThread(thread, { first: 101, last: 250 }, 600);
+    expect(kept.messages[0].seq).toBe(1);
+    expect(kept.messages.at(-1)?.seq).toBe(600);
+    expect(kept).toMatchObject({ hasMore: false, hasNewer: true });
+    const middle = boundThread(thread, { first: 451, last: 600 }, 600);
+    expect(middle.messages[0].seq).toBe(226);
+    expect(middle).toMatchObject({ hasMore: true, hasNewer: true });
+    const newest = boundThread(thread, undefined, 600);
+    expect(newest.messages[0].seq).toBe(401);
+    expect(newest).toMatchObject({ hasMore: true, hasNewer: false });
+  });
+
+  it('loads older replies in the thread panel before the first one shown', async () => {
+    await store.open(1);
+    api.listThread.mockResolvedValueOnce({
+      root: message(2, { reply_count: 60 }),
+      items: Array.from({ length: 50 }, (_, i) => message(20 + i, { id: 500 + i, thread_root_id: 102 })),
+      has_more: true,
+      following: false,
+    });
+    await store.openThread(102);
+    expect(store.threadPanel()?.hasMore).toBe(true);
+    api.listThread.mockResolvedValueOnce({
+      root: message(2, { reply_count: 60 }),
+      items: Array.from({ length: 10 }, (_, i) => message(10 + i, { id: 400 + i, thread_root_id: 102 })),
+      has_more: false,
+      following: false,
+    });
+    await store.loadOlderReplies();
+    expect(api.listThread).toHaveBeenLastCalledWith(1, 102, { before: 20, limit: 50 });
+    expect(store.threadReplies().length).toBe(60);
+    expect(store.threadReplies()[0].seq).toBe(10);
+    expect(store.threadPanel()?.hasMore).toBe(false);
+  });
+
+  it('applies conversation.updated: new name and topic, my new role', async () => {
+    await store.open(1);
+    api.getConversation.mockResolvedValueOnce(conversation(1, { name: 'Renamed', topic: 'New topic', my_role: 'read_only' }));
+    incoming.next({
+      type: 'conversation.updated',
+      conversation_id: 1,
+      change: 'member',
+      conversation: { id: 1, name: 'Renamed', topic: 'New topic' },
+      member: { user_id: ME, role: 'read_only', can_post: true },
+    });
+    expect(store.active()?.topic).toBe('New topic');
+    expect(store.active()?.my_role).toBe('read_only');
+    expect(store.active()?.members.find((m) => m.user_id === ME)?.role).toBe('read_only');
+    await Promise.resolve();
+    expect(api.getConversation).toHaveBeenLastCalledWith(1);
+  });
+
+  it('drops purged messages from the timeline and the thread panel', async () => {
+    await store.open(1);
+    api.listThread.mockResolvedValueOnce({ root: message(2), items: [message(3, { id: 300, thread_root_id: 102 })], has_more: false, following: false });
+    await store.openThread(102);
+    incoming.next({ type: 'messages.purged', conversation_id: 1, message_ids: [101, 300] });
+    expect(store.activeMessages().map((m) => m.seq)).toEqual([2]);
+    expect(store.threadReplies()).toEqual([]);
+    incoming.next({ type: 'messages.purged', conversation_id: 1, message_ids: [102] });
+    expect(store.threadPanel()).toBeNull();
   });
 });

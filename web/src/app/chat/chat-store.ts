@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
-import { RealtimeService } from '../core/realtime.service';
+import { RealtimeService, ServerMessageMap } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatUnread } from './chat-unread';
@@ -19,6 +19,13 @@ export const NEW_CLIENT_ID = new InjectionToken<() => string>('NEW_CLIENT_ID', {
 });
 
 export const PAGE_SIZE = 50;
+/**
+ * At most this many messages of one conversation are kept in memory (12 pages; the page
+ * draws at most 150 of them). Loading further pages drops the far end (hasMore / hasNewer
+ * then say it can be loaded again), so memory and the cost of every change stay the same
+ * whether the conversation holds 100 or 100,000 messages.
+ */
+export const MAX_LOADED = 600;
 
 /** A message the server has not confirmed yet. */
 export interface PendingMessage {
@@ -100,6 +107,39 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
     bySeq.set(message.seq, known ? { ...known, ...message } : message);
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** The first index whose seq is >= seq (messages ascending by seq). */
+function lowerBound(messages: readonly ChatMessage[], seq: number): number {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (messages[mid].seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Keeps at most `max` messages, centred on the seqs on screen (`view`), else the newest;
+ * what is dropped at either end becomes loadable again (hasMore / hasNewer).
+ */
+export function boundThread<T extends { messages: ChatMessage[]; hasMore: boolean; hasNewer: boolean }>(
+  thread: T,
+  view: { first: number; last: number } | undefined,
+  max = MAX_LOADED,
+): T {
+  const n = thread.messages.length;
+  if (n <= max) return thread;
+  let lo = n - max;
+  if (view) {
+    const a = lowerBound(thread.messages, view.first);
+    const b = lowerBound(thread.messages, view.last + 1);
+    lo = Math.min(n - max, Math.max(0, Math.floor((a + b - max) / 2)));
+  }
+  const hi = lo + max;
+  return { ...thread, messages: thread.messages.slice(lo, hi), hasMore: thread.hasMore || lo > 0, hasNewer: thread.hasNewer || hi < n };
 }
 
 function isAscending(messages: readonly ChatMessage[]): boolean {
@@ -262,6 +302,8 @@ export class ChatStore {
       this.realtime.messages('sync.replay').subscribe((event) => this.onSyncReplay(event)),
       this.realtime.messages('sync.done').subscribe((event) => this.onSyncDone(event.id)),
       this.realtime.messages('read.updated').subscribe((event) => this.onReadUpdated(event.conversation_id, event.user_id, event.last_read_seq)),
+      this.realtime.messages('conversation.updated').subscribe((event) => this.onConversationUpdated(event)),
+      this.realtime.messages('messages.purged').subscribe((event) => this.onPurged(event.conversation_id, event.message_ids)),
     ];
     inject(DestroyRef).onDestroy(() => {
       for (const s of subscriptions) s.unsubscribe();
@@ -425,6 +467,48 @@ export class ChatStore {
     );
   }
 
+  /** Name, topic, settings or a member's role changed (by someone, maybe in another tab). */
+  private onConversationUpdated(event: ServerMessageMap['conversation.updated']): void {
+    const id = event.conversation_id;
+    const me = this.myId();
+    const member = event.member;
+    this.conversationsState.update((list) =>
+      list.map((c) => {
+        if (c.id !== id) return c;
+        const next: ConversationView = { ...c, ...event.conversation, unread: c.unread, last_seq: Math.max(c.last_seq, event.conversation.last_seq ?? 0) };
+        if (member) {
+          next.members = c.members.map((m) => (m.user_id === member.user_id ? { ...m, role: member.role, can_post: member.can_post } : m));
+          if (member.user_id === me) {
+            next.my_role = member.role;
+            next.my_can_post = member.can_post;
+          }
+        }
+        return next;
+      }),
+    );
+    // The open conversation: what I may do (my_can_post, observer) comes from the server.
+    if (id === this.activeIdState()) {
+      this.api.getConversation(id).then(
+        (view) => this.upsert(view),
+        () => undefined,
+      );
+    }
+  }
+
+  /** Retention deleted these messages: they leave the timeline and the thread panel. */
+  private onPurged(conversationId: number, messageIds: readonly number[]): void {
+    const gone = new Set(messageIds);
+    if (this.threadsState().get(conversationId)?.messages.some((m) => gone.has(m.id))) {
+      this.updateThread(conversationId, (t) => ({ ...t, messages: t.messages.filter((m) => !gone.has(m.id)) }));
+    }
+    const panel = this.panelState();
+    if (panel && panel.conversationId === conversationId) {
+      if (gone.has(panel.root.id)) this.panelState.set(null);
+      else if (panel.replies.some((m) => gone.has(m.id)))
+        this.panelState.set({ ...panel, replies: panel.replies.filter((m) => !gone.has(m.id)) });
+    }
+  }
+
   private onMention(conversationId: number, message: ChatMessage): void {
     const reading = conversationId === this.activeIdState() && this.pageVisible() && !message.thread_root_id;
     if (reading) return;
@@ -472,6 +556,24 @@ export class ChatStore {
           : p,
       );
       void this.markThreadRead();
+    } catch (failure) {
+      this.panelState.update((p) => (p && p.root.id === rootId ? { ...p, loading: false, error: errorMessage(failure) } : p));
+    }
+  }
+
+  /** The thread panel's next older page of replies. */
+  async loadOlderReplies(): Promise<void> {
+    const panel = this.panelState();
+    if (!panel || !panel.hasMore || panel.loading) return;
+    const first = panel.replies[0]?.seq;
+    if (first === undefined) return;
+    const rootId = panel.root.id;
+    this.panelState.set({ ...panel, loading: true });
+    try {
+      const page = await this.api.listThread(panel.conversationId, rootId, { before: first, limit: PAGE_SIZE });
+      this.panelState.update((p) =>
+        p && p.root.id === rootId ? { ...p, replies: mergeMessages(p.replies, page.items), hasMore: page.has_more, loading: false } : p,
+      );
     } catch (failure) {
       this.panelState.update((p) => (p && p.root.id === rootId ? { ...p, loading: false, error: errorMessage(failure) } : p));
     }
@@ -892,9 +994,18 @@ export class ChatStore {
   private updateThread(id: number, change: (thread: Thread) => Thread): void {
     this.threadsState.update((threads) => {
       const next = new Map(threads);
-      next.set(id, change(threads.get(id) ?? EMPTY_THREAD));
+      next.set(id, boundThread(change(threads.get(id) ?? EMPTY_THREAD), this.viewports.get(id)));
       return next;
     });
+  }
+
+  /** The seqs on screen per conversation, so trimming never drops what is being read. */
+  private readonly viewports = new Map<number, { first: number; last: number }>();
+
+  /** The page reports the first and last seq it draws (null: nothing drawn). */
+  setViewport(id: number, first: number | null, last: number | null): void {
+    if (first === null || last === null) this.viewports.delete(id);
+    else this.viewports.set(id, { first, last });
   }
 
   private patchThread(id: number, patch: Partial<Thread>): void {

@@ -151,7 +151,7 @@ export class ConversationPage {
 
   private stickToBottom = true;
   /** Set while the window moves, to keep the same message under the eye. */
-  private anchor: { key: string; offset: number } | null = null;
+  private anchor: { key: string; offset: number; drawn: string } | null = null;
   private jumpTarget: number | null = null;
 
   constructor() {
@@ -166,6 +166,30 @@ export class ConversationPage {
           if (Number.isInteger(seq) && seq > 0 && this.store.activeId() === id) void this.jumpTo(seq);
         });
       });
+    });
+    // Passive, so the wheel never waits for this listener.
+    effect((onCleanup) => {
+      const el = this.list()?.nativeElement;
+      if (!el) return;
+      const wheel = (event: WheelEvent) => this.onWheel(event);
+      el.addEventListener('wheel', wheel, { passive: true });
+      onCleanup(() => el.removeEventListener('wheel', wheel));
+    });
+    // Tell the store which seqs are drawn, so it keeps them when it trims far pages.
+    effect(() => {
+      const messages = this.store.activeMessages();
+      const { start, end } = this.range();
+      const id = this.store.activeId();
+      if (id === null) return;
+      let first: number | null = null;
+      let last: number | null = null;
+      for (let i = start; i < end; i++) {
+        const seq = messages[i].seq;
+        if (seq === null) continue;
+        first ??= seq;
+        last = seq;
+      }
+      untracked(() => this.store.setViewport(id, first, last));
     });
     // Focus the composer when a conversation opens (and once it is rendered).
     effect(() => {
@@ -186,6 +210,9 @@ export class ConversationPage {
             this.anchor = null;
           }
         } else if (this.anchor) {
+          // Only once what is drawn has changed: a render in between (a "Loading…"
+          // flag) must not use up the anchor before the page arrives.
+          if (this.drawn() === this.anchor.drawn) return;
           const same = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(this.anchor.key)}"]`);
           if (same) el.scrollTop = same.offsetTop - this.anchor.offset;
           this.anchor = null;
@@ -221,7 +248,7 @@ export class ConversationPage {
       if (this.range().end < this.range().total) this.slide(STEP);
       else if (!this.store.activeLoadingNewer()) {
         this.keepAnchor();
-        void this.store.loadNewer();
+        void this.store.loadNewer().then(() => this.dropStaleAnchor());
       }
     }
   }
@@ -234,16 +261,36 @@ export class ConversationPage {
     this.windowEndKey.set(end >= messages.length && !this.hasNewer() ? null : (messages[end - 1]?.key ?? null));
   }
 
+  /** What the window draws: its first and last message and their count. */
+  private drawn(): string {
+    const t = this.timeline();
+    return `${t[0]?.key ?? ''}|${t.at(-1)?.key ?? ''}|${t.length}`;
+  }
+
+  /** Wheeling up at the very top (or down at the bottom) fires no scroll event: load anyway. */
+  private onWheel(event: WheelEvent): void {
+    const el = this.list()?.nativeElement;
+    if (!el || this.anchor) return;
+    const atTop = el.scrollTop <= 0 && event.deltaY < 0;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= 1 && event.deltaY > 0;
+    if (atTop || atBottom) this.onScroll();
+  }
+
   /** Remembers the first message in view and its distance from the top of the list. */
   private keepAnchor(): void {
     const el = this.list()?.nativeElement;
     if (!el) return;
     for (const item of Array.from(el.querySelectorAll<HTMLElement>('[data-key]'))) {
       if (item.offsetTop + item.offsetHeight > el.scrollTop) {
-        this.anchor = { key: item.dataset['key'] ?? '', offset: item.offsetTop - el.scrollTop };
+        this.anchor = { key: item.dataset['key'] ?? '', offset: item.offsetTop - el.scrollTop, drawn: this.drawn() };
         return;
       }
     }
+  }
+
+  /** A load that changed nothing (failed, or nothing older) must not keep scrolling blocked. */
+  private dropStaleAnchor(): void {
+    if (this.anchor && this.drawn() === this.anchor.drawn) this.anchor = null;
   }
 
   protected showOlder(): void {
@@ -258,6 +305,7 @@ export class ConversationPage {
     this.keepAnchor();
     await this.store.loadOlder();
     if (this.windowEndKey() === messages[messages.length - 1]?.key && !this.hasNewer()) this.windowEndKey.set(null);
+    this.dropStaleAnchor();
   }
 
   /** Shows the message with `seq` in the middle of the window, highlighted. */

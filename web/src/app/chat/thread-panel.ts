@@ -33,7 +33,12 @@ import { renderMarkdown } from './markdown';
             <div class="text md" [innerHTML]="html(r.text ?? '')"></div>
           }
         </article>
-        <p class="count muted">{{ replies().length }} {{ replies().length === 1 ? 'reply' : 'replies' }}</p>
+        <p class="count muted" data-testid="thread-count">{{ replyCount() }} {{ replyCount() === 1 ? 'reply' : 'replies' }}</p>
+      }
+      @if (panel()?.hasMore) {
+        <button type="button" class="btn btn-small older" (click)="loadOlder()" [disabled]="panel()?.loading" data-testid="thread-load-older">
+          {{ panel()?.loading ? 'Loading…' : 'Load older replies' }}
+        </button>
       }
       @for (reply of replies(); track reply.key) {
         <article class="reply" data-testid="thread-reply">
@@ -60,6 +65,7 @@ import { renderMarkdown } from './markdown';
     article { padding: 0.35rem 0; }
     .root { border-bottom: 1px solid var(--border); padding-bottom: 0.6rem; }
     time { font-size: 0.75rem; color: var(--text-muted); margin-left: 0.4rem; }
+    .older { margin: 0.25rem 0 0.5rem; }
     .count { font-size: 0.8rem; margin: 0.4rem 0; }
     .muted { color: var(--text-muted); }
     .tombstone { font-style: italic; color: var(--text-muted); }
@@ -80,6 +86,8 @@ export class ThreadPanel {
   protected readonly panel = this.store.threadPanel;
   protected readonly root = computed(() => this.panel()?.root ?? null);
   protected readonly replies = this.store.threadReplies;
+  /** The root's count (all replies), not just the loaded pages. */
+  protected readonly replyCount = computed(() => Math.max(this.root()?.reply_count ?? 0, this.replies().length));
   private readonly actionError = signal<string | null>(null);
   protected readonly error = computed(() => this.actionError() ?? this.panel()?.error ?? null);
 
@@ -99,6 +107,10 @@ export class ThreadPanel {
     } catch (failure) {
       this.actionError.set(errorMessage(failure));
     }
+  }
+
+  protected loadOlder(): void {
+    void this.store.loadOlderReplies();
   }
 
   protected async follow(on: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { Observable, Subject, filter } from 'rxjs';
-import { ChatMessage } from './api-types';
+import { ChatMessage, ConversationRole, ConversationView } from './api-types';
 import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { SessionStore } from './session.store';
 
@@ -27,6 +27,16 @@ export interface ServerMessageMap {
     error?: { code: string; message: string };
   };
   'sync.done': { type: 'sync.done'; id?: string };
+  /** A conversation's name, topic, settings or one member's role / can_post changed. */
+  'conversation.updated': {
+    type: 'conversation.updated';
+    conversation_id: number;
+    change: 'details' | 'settings' | 'member';
+    conversation: Partial<ConversationView> & { id: number };
+    member?: { user_id: number; role: ConversationRole; can_post: boolean };
+  };
+  /** Retention deleted these messages (and replies): clients drop them. */
+  'messages.purged': { type: 'messages.purged'; conversation_id: number; message_ids: number[] };
   'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
   mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
