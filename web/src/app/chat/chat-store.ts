@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
+import { ChatAttachment, ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
 import { RealtimeService, ServerMessageMap } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
@@ -35,6 +35,8 @@ export interface PendingMessage {
   created_at: number;
   state: 'sending' | 'failed';
   error: string | null;
+  /** File ids going with it. */
+  attachments?: number[];
 }
 
 /** One row of the message list: stored, or still on its way. */
@@ -53,6 +55,7 @@ export interface DisplayMessage {
   error: string | null;
   edited: boolean;
   deleted: boolean;
+  attachments?: ChatAttachment[];
 }
 
 /** How long "… is typing" stays after the last signal. */
@@ -269,6 +272,7 @@ export class ChatStore {
       deleted: !!m.deleted,
       reactions: m.reactions ?? [],
       replyCount: m.reply_count ?? 0,
+      attachments: m.attachments ?? [],
       };
       this.displayCache.set(m, d);
     }
@@ -814,12 +818,12 @@ export class ChatStore {
   }
 
   /** Shows the message at once and delivers it; resolves when it is stored or has failed. */
-  send(text: string): Promise<void> {
+  send(text: string, attachments: number[] = []): Promise<void> {
     const id = this.activeIdState();
-    if (id === null || !text.trim()) return Promise.resolve();
-    const pending: PendingMessage = { client_id: this.newClientId(), text, created_at: Date.now(), state: 'sending', error: null };
+    if (id === null || (!text.trim() && attachments.length === 0)) return Promise.resolve();
+    const pending: PendingMessage = { client_id: this.newClientId(), text, created_at: Date.now(), state: 'sending', error: null, attachments };
     this.updateThread(id, (t) => ({ ...t, pending: [...t.pending, pending] }));
-    return this.deliver(id, pending.client_id, text);
+    return this.deliver(id, pending.client_id, text, attachments);
   }
 
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
@@ -829,7 +833,7 @@ export class ChatStore {
     const pending = this.threadsState().get(id)?.pending.find((p) => p.client_id === clientId);
     if (!pending || pending.state !== 'failed') return Promise.resolve();
     this.setPendingState(id, clientId, 'sending', null);
-    return this.deliver(id, clientId, pending.text);
+    return this.deliver(id, clientId, pending.text, pending.attachments ?? []);
   }
 
   /** Drops a failed message the person gave up on. */
@@ -937,15 +941,16 @@ export class ChatStore {
     }
   }
 
-  private async deliver(id: number, clientId: string, text: string): Promise<void> {
+  private async deliver(id: number, clientId: string, text: string, attachments: number[] = []): Promise<void> {
     try {
       let message: ChatMessage;
+      const files = attachments.length > 0 ? { attachments } : {};
       if (this.realtime.status() === 'connected') {
-        const reply = await this.realtime.request('message.send', { conversation_id: id, text, client_id: clientId });
+        const reply = await this.realtime.request('message.send', { conversation_id: id, text, client_id: clientId, ...files });
         if (reply.type !== 'message.ack') throw new Error('The server gave an unexpected answer.');
         message = reply.message;
       } else {
-        message = await this.api.postMessage(id, { text, client_id: clientId });
+        message = await this.api.postMessage(id, { text, client_id: clientId, ...files });
       }
       this.confirm(id, message);
       this.conversationsState.update((list) =>

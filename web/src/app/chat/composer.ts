@@ -114,6 +114,8 @@ export class Composer {
   /** Why this person may not post here ('' = may): shown, and the box is disabled. */
   readonly blocked = input('');
   readonly send = output<string>();
+  /** Files are ready to go: sending with no text is allowed. */
+  readonly hasAttachments = input(false);
   /** "Ana is typing…", or empty. */
   readonly typing = input('');
   /** Up in an empty box: the page answers with startEditing() if I have a message to edit. */
@@ -129,7 +131,7 @@ export class Composer {
   private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
 
   protected readonly text = signal('');
-  protected readonly empty = computed(() => this.text().trim() === '');
+  protected readonly empty = computed(() => this.text().trim() === '' && !this.hasAttachments());
   protected readonly rows = computed(() => Math.min(8, Math.max(1, this.text().split('\n').length)));
 
   focus(): void {
@@ -224,7 +226,7 @@ export class Composer {
 
   protected submit(): void {
     const text = this.text();
-    if (this.disabled() || this.blocked() || text.trim() === '') return;
+    if (this.disabled() || this.blocked() || (text.trim() === '' && (this.editing() || !this.hasAttachments()))) return;
     const clean = text.replace(/^\n+|\s+$/g, '');
     if (this.editing()) {
       this.editing.set(false);

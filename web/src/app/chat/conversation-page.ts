@@ -17,9 +17,11 @@ import { SessionStore } from '../core/session.store';
 import { Router } from '@angular/router';
 import { errorMessage } from '../core/api-error';
 import { ChatStore, DisplayMessage } from './chat-store';
+import { AttachmentPicker } from './attachment-picker';
 import { Composer, Mentionable } from './composer';
 import { composerBlockedReason } from './composer-access';
 import { renderMarkdown } from './markdown';
+import { MessageAttachments } from './message-attachments';
 import { MembersPanel } from './members-panel';
 import { ThreadPanel } from './thread-panel';
 import { PresenceDot } from './presence-dot';
@@ -40,7 +42,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [Composer, MembersPanel, PresenceDot, ThreadPanel],
+  imports: [AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -327,10 +329,10 @@ export class ConversationPage {
     if (this.hasNewer()) await this.store.jumpToLatest();
   }
 
-  protected send(text: string): void {
+  protected send(text: string, attachments: number[] = []): void {
     if (this.moreBelow()) void this.jumpToLatest();
     this.stickToBottom = true;
-    void this.store.send(text);
+    void this.store.send(text, attachments);
   }
 
   protected localTimeOf(userId: number): string {

@@ -7,11 +7,12 @@ import { ChatStore } from './chat-store';
 import { threadReplyBlockedReason } from './composer-access';
 import { Composer } from './composer';
 import { renderMarkdown } from './markdown';
+import { MessageAttachments } from './message-attachments';
 
 /** A thread beside the timeline: the root, its replies, a composer, follow/unfollow. */
 @Component({
   selector: 'mer-thread-panel',
-  imports: [Composer],
+  imports: [Composer, MessageAttachments],
   template: `
     <header>
       <h2>Thread</h2>
@@ -31,6 +32,7 @@ import { renderMarkdown } from './markdown';
             <div class="text tombstone">This message was deleted.</div>
           } @else {
             <div class="text md" [innerHTML]="html(r.text ?? '')"></div>
+            @if (r.attachments?.length) { <mer-message-attachments [attachments]="r.attachments!" /> }
           }
         </article>
         <p class="count muted" data-testid="thread-count">{{ replyCount() }} {{ replyCount() === 1 ? 'reply' : 'replies' }}</p>
@@ -47,6 +49,7 @@ import { renderMarkdown } from './markdown';
             <div class="text tombstone">This message was deleted.</div>
           } @else {
             <div class="text md" [innerHTML]="html(reply.text)" data-testid="thread-reply-text"></div>
+            @if (reply.attachments?.length) { <mer-message-attachments [attachments]="reply.attachments!" /> }
           }
         </article>
       } @empty {

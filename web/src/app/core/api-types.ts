@@ -246,6 +246,16 @@ export interface ChatMessage {
   reply_count?: number;
   last_reply_at?: number | null;
   reactions?: Reaction[];
+  /** Files posted with the message (none once deleted); bytes at /files/{id}/content. */
+  attachments?: ChatAttachment[];
+}
+
+/** A file attached to a chat message; it lives in the conversation's file space. */
+export interface ChatAttachment {
+  id: number;
+  name: string;
+  size: number;
+  content_type: string;
 }
 
 export interface Reaction {
@@ -266,6 +276,8 @@ export interface ThreadPage {
 export interface PostMessageRequest {
   text: string;
   client_id: string;
+  /** File ids uploaded into the conversation's space; then text may be empty. */
+  attachments?: number[];
 }
 
 export interface MessagesQuery {

@@ -53,7 +53,7 @@ export type ServerMessage = ServerMessageMap[ServerMessageType];
 /** Messages the client sends, keyed by `type`. */
 export interface ClientMessageMap {
   ping: Record<never, never>;
-  'message.send': { conversation_id: number; text: string; client_id: string; thread_root_id?: number };
+  'message.send': { conversation_id: number; text: string; client_id: string; thread_root_id?: number; attachments?: number[] };
   sync: { id: string; cursors: Record<string, number> };
   'reaction.toggle': { conversation_id: number; message_id: number; emoji: string; on?: boolean };
   typing: { conversation_id: number };
