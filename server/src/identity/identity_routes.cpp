@@ -205,6 +205,45 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                  }),
              kSmall);
 
+  // Teams, for pickers (invite a team to a meeting, share with a team): staff only.
+  router.add(
+      "GET", "/api/v1/teams",
+      policy::guarded(
+          d.policy, policy::Action::read_directory,
+          [d](HttpRequest&) {
+            auto teams = d.identity.teams();
+            if (!teams.ok()) return HttpResponse::error(teams.error());
+            boost::json::array items;
+            for (const auto& t : *teams)
+              items.push_back(boost::json::object{{"id", t.id}, {"name", t.name}, {"member_count", t.member_count}});
+            return ok_json(200, boost::json::object{{"items", std::move(items)}});
+          }),
+      kSmall);
+
+  // The customer directory, for pickers: staff only; a customer never lists other customers.
+  router.add(
+      "GET", "/api/v1/customers",
+      policy::guarded(d.policy, policy::Action::read_customer_directory,
+                      [d](HttpRequest& req) {
+                        auto limit = int_query(req, "limit", 50);
+                        if (!limit.ok()) return HttpResponse::error(limit.error());
+                        auto offset = int_query(req, "offset", 0);
+                        if (!offset.ok()) return HttpResponse::error(offset.error());
+                        UserFilter f{req.query_param("q").value_or(""), {UserKind::customer}, *limit, *offset, true};
+                        auto page = d.identity.users(f);
+                        if (!page.ok()) return HttpResponse::error(page.error());
+                        boost::json::array items;
+                        for (const auto& u : page->items)
+                          items.push_back(boost::json::object{{"id", u.id},
+                                                              {"display_name", u.display_name},
+                                                              {"email", u.email},
+                                                              {"kind", user_kind_name(u.kind)},
+                                                              {"country", u.country},
+                                                              {"time_zone", u.time_zone}});
+                        return ok_json(200, boost::json::object{{"items", std::move(items)}, {"total", page->total}});
+                      }),
+      kSmall);
+
   router.add("GET", "/api/v1/admin/users",
              policy::guarded(
                  d.policy, policy::Action::manage_users,

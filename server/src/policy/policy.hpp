@@ -12,16 +12,17 @@ namespace meridian::policy {
 
 enum class Action {
   read_own_profile,
-  read_directory,       // list employees and agents; never customers or guests
-  read_user_profile,    // another user's profile (resource.owner_id)
-  manage_users,         // admin: create, update, deactivate, reset passwords
+  read_directory,           // list employees and agents, and teams; never customers or guests
+  read_customer_directory,  // staff: find customers to invite or share with; never customers or guests
+  read_user_profile,        // another user's profile (resource.owner_id)
+  manage_users,             // admin: create, update, deactivate, reset passwords
   manage_teams,
   manage_roles,
   manage_feature_toggles,
   read_audit_log,
-  start_conversation,   // direct messages, groups and channels (not customers or guests)
-  host_meeting,         // create instant or scheduled meetings (not customers or guests)
-  read_webhook_log,     // admin: outbound webhook deliveries and their attempts
+  start_conversation,         // direct messages, groups and channels (not customers or guests)
+  host_meeting,               // create instant or scheduled meetings (not customers or guests)
+  read_webhook_log,           // admin: outbound webhook deliveries and their attempts
   open_support_conversation,  // customers: ask the company for help
   work_support_queue,         // agents (of a team) and admins: queue, claim, assign, transfer, notes
   manage_support,             // admins: which team gets which customers' conversations

@@ -58,7 +58,19 @@ TEST(Policy, OnlyStaffStartConversations) {
   EXPECT_TRUE(Policy{}.permits(subject(UserKind::agent, {Role::agent}), Action::start_conversation));
   EXPECT_FALSE(Policy{}.permits(subject(UserKind::customer, {Role::customer}), Action::start_conversation));
   EXPECT_FALSE(Policy{}.permits(subject(UserKind::guest, {Role::guest}), Action::start_conversation));
-  EXPECT_FALSE(Policy{}.permits(subject(UserKind::customer, {Role::customer, Role::employee}), Action::start_conversation));
+  EXPECT_FALSE(
+      Policy{}.permits(subject(UserKind::customer, {Role::customer, Role::employee}), Action::start_conversation));
+}
+
+TEST(Policy, OnlyStaffBrowseTheCustomerDirectory) {
+  EXPECT_TRUE(Policy{}.permits(subject(UserKind::employee, {Role::employee}), Action::read_customer_directory));
+  EXPECT_TRUE(Policy{}.permits(subject(UserKind::agent, {Role::agent}), Action::read_customer_directory));
+  EXPECT_TRUE(Policy{}.permits(subject(UserKind::employee, {Role::admin}), Action::read_customer_directory));
+  // A customer never lists other customers, even with a mis-assigned staff role.
+  EXPECT_FALSE(Policy{}.permits(subject(UserKind::customer, {Role::customer}), Action::read_customer_directory));
+  EXPECT_FALSE(
+      Policy{}.permits(subject(UserKind::customer, {Role::customer, Role::employee}), Action::read_customer_directory));
+  EXPECT_FALSE(Policy{}.permits(subject(UserKind::guest, {Role::guest}), Action::read_customer_directory));
 }
 
 TEST(Policy, RequireExplainsTheRefusal) {
