@@ -183,6 +183,14 @@ TEST_P(ChatAttachmentsTest, MemberAttachesAndOtherMembersReadWhileTheyAreMembers
     return rows->front().integer(0);
   });
   EXPECT_EQ(*log, 3);
+  // Admins audit the log (not the content); members, who manage nothing here, do not.
+  const auto space = files_->conversation_space(ana_, id)->id;
+  auto audited = files_->activity(admin_.subject, space, 0, files::ActivityFilter{});
+  ASSERT_TRUE(audited.ok()) << audited.error().message;
+  std::vector<std::string> actions;
+  for (const auto& a : *audited) actions.push_back(a.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"download", "attach", "upload", "space"}));
+  EXPECT_EQ(files_->activity(ana_.subject, space, 0, files::ActivityFilter{}).error().code, ErrorCode::forbidden);
 }
 
 TEST_P(ChatAttachmentsTest, OnlyYourOwnUploadsInThisConversationCanBeAttachedOnce) {

@@ -1101,7 +1101,10 @@ Result<std::vector<Activity>> FilesService::activity(const Subject& who, std::in
   return storage::read_value<std::vector<Activity>>(db_, [&](Session& s) -> Result<std::vector<Activity>> {
     auto space = load_space(s, space_id);
     if (!space) return space.error();
-    MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
+    // Nobody manages a conversation's files; admins audit who uploaded and downloaded
+    // them (the log, not the content).
+    if (!(space->kind == SpaceKind::conversation && is_admin(who)))
+      MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
     std::string sql =
         "SELECT id, space_id, node_id, actor_user_id, link_id, action, detail, ip, country, at FROM file_activity "
         "WHERE space_id = ?";

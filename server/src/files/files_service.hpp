@@ -211,7 +211,8 @@ class FilesService final {
                           const std::string& grantee_kind, std::int64_t grantee_id, FileRole role);
   Result<void> remove_grant(const Caller& caller, std::int64_t grant_id);
 
-  // Per space (node_id 0) or per file/folder; managers of the space or node only.
+  // Per space (node_id 0) or per file/folder; managers of the space or node only (a
+  // conversation space has none: admins read its log).
   Result<std::vector<Activity>> activity(const Subject& who, std::int64_t space_id, std::int64_t node_id,
                                          const ActivityFilter& filter);
 

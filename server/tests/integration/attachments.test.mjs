@@ -132,8 +132,15 @@ describe('chat attachments', () => {
 
     // The activity log records upload, attach and download (C++ test); only managers read
     // a space's log and nobody manages a conversation space.
-    const csv = await api(server, 'GET', `/api/v1/spaces/${s.json.id}/activity`, { token: ana.token });
-    assert.equal(csv.status, 403, 'no one manages a conversation space');
+    const log = await api(server, 'GET', `/api/v1/spaces/${s.json.id}/activity`, { token: ana.token });
+    assert.equal(log.status, 403, 'no one manages a conversation space');
+    const audited = await api(server, 'GET', `/api/v1/spaces/${s.json.id}/activity`, { token: admin });
+    assert.equal(audited.status, 200, audited.text);
+    const actions = audited.json.items.filter((a) => a.node_id === up.json.id).map((a) => `${a.action}:${a.actor_user_id}`);
+    for (const want of [`upload:${ana.user.id}`, `attach:${ana.user.id}`, `download:${ben.user.id}`, `download:${gus.user.id}`])
+      assert.ok(actions.includes(want), `${want} in ${actions}`);
+    // No share links on chat attachments.
+    assert.equal((await api(server, 'POST', `/api/v1/files/${up.json.id}/links`, { token: ana.token, body: {} })).status, 403);
   });
 
   it('uploads by tus into the conversation space and attaches in a thread reply', async () => {
