@@ -125,11 +125,20 @@ export class AttachmentPicker {
     for (const file of files.slice(0, Math.max(room, 0))) this.start(id, file);
   }
 
+  /** The ids of the finished uploads. */
+  readyIds(): number[] {
+    return this.ready().map((u) => u.fileId as number);
+  }
+
+  /** These files went with a message: out of the tray. */
+  sent(ids: number[]): void {
+    this.uploads.update((all) => all.filter((u) => u.fileId === null || !ids.includes(u.fileId)));
+  }
+
   /** The ids of the finished uploads, removed from the tray (they go with a message now). */
   takeReady(): number[] {
-    const ready = this.ready();
-    const ids = ready.map((u) => u.fileId as number);
-    this.uploads.update((all) => all.filter((u) => !ready.includes(u)));
+    const ids = this.readyIds();
+    this.sent(ids);
     return ids;
   }
 

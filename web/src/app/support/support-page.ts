@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
+import { AttachmentPicker } from '../chat/attachment-picker';
+import { MessageAttachments } from '../chat/message-attachments';
 import { SupportStore } from './support-store';
 
 /**
@@ -10,7 +12,7 @@ import { SupportStore } from './support-store';
  */
 @Component({
   selector: 'mer-support-page',
-  imports: [FormsModule],
+  imports: [AttachmentPicker, FormsModule, MessageAttachments],
   providers: [SupportStore],
   templateUrl: './support-page.html',
   styleUrl: './support-page.css',
@@ -35,14 +37,19 @@ export class SupportPage implements OnInit {
     }
   }
 
-  protected async sendDraft(): Promise<void> {
-    if (await this.store.send(this.draft())) this.draft.set('');
+  protected async sendDraft(attach?: AttachmentPicker): Promise<void> {
+    // The files leave the tray only once the message is stored (else they can be sent again).
+    const files = attach?.readyIds() ?? [];
+    if (await this.store.send(this.draft(), files)) {
+      this.draft.set('');
+      attach?.sent(files);
+    }
   }
 
-  protected onComposerKey(event: KeyboardEvent): void {
+  protected onComposerKey(event: KeyboardEvent, attach?: AttachmentPicker): void {
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
-      void this.sendDraft();
+      void this.sendDraft(attach);
     }
   }
 

@@ -61,6 +61,15 @@ describe('SupportStore', () => {
     post.flush({ ...reply, id: 13, seq: 3, text: 'thanks' });
     expect(await sent).toBe(true);
     expect(store.messages().map((m) => m.id)).toEqual([10, 11, 13]);
+    expect(post.request.body.attachments).toBeUndefined();
+
+    // A file alone is a message; the ids go with it.
+    const withFile = store.send('', [41]);
+    const filePost = http.expectOne('/api/v1/conversations/3/messages');
+    expect(filePost.request.body.attachments).toEqual([41]);
+    filePost.flush({ ...reply, id: 14, seq: 4, text: '', attachments: [{ id: 41, name: 'shot.png', size: 9, content_type: 'image/png' }] });
+    expect(await withFile).toBe(true);
+    expect(await store.send('  ')).toBe(false);
   });
 
   it('reopens a closed conversation and shows its new status', async () => {

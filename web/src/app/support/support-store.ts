@@ -91,11 +91,12 @@ export class SupportStore {
     }
   }
 
-  async send(text: string): Promise<boolean> {
+  async send(text: string, attachments: number[] = []): Promise<boolean> {
     const id = this.selectedState();
-    if (id === null || !text.trim()) return false;
+    if (id === null || (!text.trim() && attachments.length === 0)) return false;
     try {
-      this.add(await this.chat.postMessage(id, { text, client_id: newClientId() }));
+      const files = attachments.length > 0 ? { attachments } : {};
+      this.add(await this.chat.postMessage(id, { text, client_id: newClientId(), ...files }));
       return true;
     } catch (e) {
       this.errorState.set(describe(e));
