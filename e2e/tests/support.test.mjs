@@ -83,6 +83,23 @@ describe('support: customer asks, agent claims and answers', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('the customer attaches a screenshot; the agent sees it live in Chat as a thumbnail', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const conversation = customerPage.getByTestId('support-conversation');
+    await conversation.getByTestId('attachment-input').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: png });
+    await conversation.locator('[data-testid="attachment-upload"][data-state="done"]').waitFor();
+    await conversation.getByTestId('support-composer').press('Enter');
+    await conversation.getByTestId('attachment-name').getByText('screenshot.png').waitFor();
+    await conversation.getByTestId('attachment-upload').waitFor({ state: 'detached' });
+    const shown = agentPage.locator('[data-testid="message"]').filter({ has: agentPage.getByTestId('attachment-thumbnail') });
+    await shown.waitFor();
+    assert.equal(await shown.getByTestId('attachment-name').innerText(), 'screenshot.png');
+    assert.deepEqual(problems, []);
+  });
+
   it('a closed request shows Reopen instead of the composer; reopening brings the composer back', async () => {
     const { json: mine } = await api('GET', '/api/v1/support/conversations', carla.token);
     assert.equal((await api('POST', `/api/v1/support/conversations/${mine.items[0].id}/close`, carla.token)).status, 200);
