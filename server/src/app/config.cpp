@@ -64,6 +64,7 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["files"]["space_quota_bytes"].value<long long>()) c.files_space_quota_bytes = *v;
   if (auto v = t["files"]["max_file_bytes"].value<long long>()) c.files_max_file_bytes = *v;
   if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
+  if (auto v = t["files"]["fsync"].value<bool>()) c.files_fsync = *v;
   if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>())
     c.files_maintenance_interval_seconds = *v;
   if (auto v = t["retention"]["interval_seconds"].value<long long>()) c.retention_interval_seconds = *v;
@@ -111,6 +112,7 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES")) c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
   if (auto v = env("MERIDIAN_FILES_KEEP_VERSIONS"))
     c.files_keep_versions = static_cast<int>(to_int(*v, "MERIDIAN_FILES_KEEP_VERSIONS"));
+  if (auto v = env("MERIDIAN_FILES_FSYNC")) c.files_fsync = !(*v == "0" || *v == "false");
   if (auto v = env("MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS"))
     c.files_maintenance_interval_seconds = to_int(*v, "MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS");
   if (auto v = env("MERIDIAN_RETENTION_INTERVAL_SECONDS"))

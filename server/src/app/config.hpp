@@ -43,6 +43,7 @@ struct Config {
   long long files_space_quota_bytes = 100LL * 1024 * 1024 * 1024;
   long long files_max_file_bytes = 50LL * 1024 * 1024 * 1024;
   int files_keep_versions = 10;
+  bool files_fsync = true;  // local store: fsync objects before they count as stored
   long long files_maintenance_interval_seconds = 3600;  // expired uploads + object GC; 0 = never by itself
 };
 

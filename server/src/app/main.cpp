@@ -132,7 +132,8 @@ int run(const Config& c) {
     s3.secret_key = c.s3_secret_key;
     objects = std::make_unique<objectstore::S3Store>(s3);
   } else if (c.object_store == "local") {
-    objects = std::make_unique<objectstore::LocalDiskStore>(std::filesystem::path(c.data_dir) / "objects");
+    objects =
+        std::make_unique<objectstore::LocalDiskStore>(std::filesystem::path(c.data_dir) / "objects", c.files_fsync);
   } else {
     throw std::runtime_error("files.object_store must be local or s3");
   }

@@ -290,13 +290,13 @@ class PatchImpl final : public UploadPatch {
   }
 
   // In place: the bytes go straight into the store's file; without a checksum to wait
-  // for, the offset (with the hash state) is made durable every part_bytes.
+  // for, the offset (with the hash state) is made durable every checkpoint_bytes.
   Result<void> append(std::string_view chunk) {
     MERIDIAN_TRY(append_->write(chunk));
     hash_.update(chunk);
     received_ += static_cast<std::int64_t>(chunk.size());
     unsynced_ += static_cast<std::int64_t>(chunk.size());
-    if (!checksum_ && unsynced_ >= owner_.options_.part_bytes) MERIDIAN_TRY(persist());
+    if (!checksum_ && unsynced_ >= owner_.options_.checkpoint_bytes) MERIDIAN_TRY(persist());
     return {};
   }
 

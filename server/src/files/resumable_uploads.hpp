@@ -1,7 +1,7 @@
 // Resumable uploads (the state behind tus 1.0): an upload is created with its length,
 // then receives PATCHes at its current offset until complete. On a store that appends in
 // place (the local disk) every byte is written once into the file that becomes the
-// object by rename, fsynced with the offset every part_bytes. Otherwise (S3) bytes are
+// object by rename, fsynced with the offset every checkpoint_bytes. Otherwise (S3) bytes are
 // staged on local disk only until a whole part is there; every part goes to the object
 // store as a multipart part (S3 joins them; nothing is reassembled through Meridian).
 // The SHA-256 of the whole file is computed once and continues across requests. A cut
@@ -48,8 +48,12 @@ class UploadPatch {
 
 struct ResumableOptions {
   std::filesystem::path staging_dir;
-  // S3 part size; with in-place appends, how often the offset is made durable.
+  // S3 part size (bytes are staged until a whole part exists).
   std::int64_t part_bytes = 8 * 1024 * 1024;
+  // In place: how often during a PATCH the bytes are fdatasynced and the offset with the
+  // hash state recorded (a cut PATCH records what arrived anyway; this bounds what a
+  // crash of the server loses). Each checkpoint costs a database write and a disk flush.
+  std::int64_t checkpoint_bytes = 64 * 1024 * 1024;
   // Append in place when the store can (false: always stage parts, e.g. for tests).
   bool in_place = true;
   UnixMillis ttl_ms = 24LL * 3600 * 1000;

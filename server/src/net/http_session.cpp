@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include <boost/asio/dispatch.hpp>
@@ -28,7 +29,6 @@ namespace {
 constexpr unsigned kHttp11 = 11;
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::size_t kLingerChunk = 4096;
-constexpr std::size_t kStreamChunk = 256 * 1024;
 
 bool is_parse_error(beast::error_code ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_target).category();
@@ -188,70 +188,219 @@ void HttpSession::on_stream_started(BodyStart start) {
   }
   sink_ = std::move(start.sink);
   const bool expect_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
-  stream_parser_.emplace(std::move(*parser_));
-  parser_.reset();
-  stream_parser_->body_limit(plan_.body_limit);
-  if (!stream_parser_->is_done() && expect_continue) {
+  body_ = BodyStream{};
+  const std::size_t chunk = std::max<std::size_t>(state_->options().stream_chunk_bytes, 4096);
+  const auto length = parser_->content_length();
+  if (length && !parser_->chunked()) {
+    // The header told the length (checked against the route's limit already): the body
+    // bytes are read from the socket into the chunk buffers, without the parser.
+    body_.direct = true;
+    body_.remaining = *length;
+    body_.capacity = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, std::max<std::uint64_t>(*length, 1)));
+    body_.done = *length == 0;
+    parser_.reset();
+  } else {
+    body_.capacity = chunk;
+    stream_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    stream_parser_->body_limit(plan_.body_limit);
+    body_.done = stream_parser_->is_done();
+  }
+  stream_.expires_never();  // the watchdog below replaces the per-read timeout
+  body_.watchdog.emplace(stream_.get_executor());
+  arm_watchdog();
+  if (!body_.done && expect_continue) {
     auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
     http::async_write(stream_, *interim, [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
       if (ec) {
         self->sink_.reset();
+        self->end_body();
         return self->fail(ec, "write");
       }
-      self->read_chunk();
+      self->stream_next();
     });
     return;
   }
-  read_chunk();
+  stream_next();
 }
 
-void HttpSession::read_chunk() {
-  if (stream_parser_->is_done()) return finish_stream();
-  if (!chunk_) chunk_ = std::make_unique<char[]>(kStreamChunk);
-  auto& body = stream_parser_->get().body();
-  body.data = chunk_.get();
-  body.size = kStreamChunk;
-  stream_.expires_after(state_->options().http_idle_timeout);
-  http::async_read(stream_, buffer_, *stream_parser_,
-                   beast::bind_front_handler(&HttpSession::on_chunk, shared_from_this()));
+void HttpSession::arm_watchdog() {
+  body_.watchdog->expires_after(state_->options().http_idle_timeout);
+  body_.watchdog->async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self || self->body_.ended) return;
+    auto& body = self->body_;
+    if (body.reading && body.progress == body.progress_seen) {
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);  // the client stopped sending: give up
+      return;
+    }
+    body.progress_seen = body.progress;
+    self->arm_watchdog();
+  });
+}
+
+void HttpSession::stream_next() {
+  auto& body = body_;
+  if (body.ended) return;
+  if (body.refusal || body.failed) {
+    if (body.reading || body.writing) return;  // the sink or the socket is still busy
+    if (body.refusal) {
+      HttpResponse answer = std::move(*body.refusal);
+      return refuse_stream(std::move(answer));
+    }
+    sink_.reset();  // discards what it kept
+    stream_parser_.reset();
+    end_body();
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    return;
+  }
+  if (!body.writing && body.filled[body.write_slot] > 0) write_to_sink(body.write_slot);
+  const int slot = body.read_slot;
+  if (!body.reading && !body.done && body.filled[slot] == 0 && !(body.writing && body.write_slot == slot))
+    read_into(slot);
+  if (body.done && !body.reading && !body.writing && body.filled[0] == 0 && body.filled[1] == 0) finish_stream();
+}
+
+void HttpSession::read_into(int slot) {
+  auto& body = body_;
+  if (!body.buffer[slot]) body.buffer[slot] = std::make_unique<char[]>(body.capacity);
+  body.reading = true;
+  if (!body.direct) {
+    // Beast's buffer_body advances `data` and shrinks `size` as the parser fills it.
+    auto& parsed = stream_parser_->get().body();
+    parsed.data = body.buffer[slot].get();
+    parsed.size = body.capacity;
+    return parse_into(slot);
+  }
+  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(body.capacity, body.remaining));
+  // Body bytes that came with the header first.
+  std::size_t have = std::min(buffer_.size(), want);
+  if (have > 0) {
+    std::memcpy(body.buffer[slot].get(), buffer_.data().data(), have);
+    buffer_.consume(have);
+  }
+  fill_direct(slot, have, want);
+}
+
+void HttpSession::fill_direct(int slot, std::size_t have, std::size_t want) {
+  if (have == want) {
+    asio::post(stream_.get_executor(),
+               [self = shared_from_this(), slot, have] { self->on_read(slot, beast::error_code{}, have); });
+    return;
+  }
+  stream_.socket().async_read_some(asio::buffer(body_.buffer[slot].get() + have, want - have),
+                                   [self = shared_from_this(), slot, have, want](beast::error_code ec, std::size_t n) {
+                                     self->body_.progress += n;
+                                     if (!ec && have + n < want) return self->fill_direct(slot, have + n, want);
+                                     self->on_read(slot, ec, have + n);
+                                   });
+}
+
+void HttpSession::parse_into(int slot) {
+  http::async_read_some(stream_, buffer_, *stream_parser_,
+                        [self = shared_from_this(), slot](beast::error_code ec, std::size_t n) {
+                          if (ec == http::error::need_buffer) ec = {};
+                          self->body_.progress += n;
+                          auto& parsed = self->stream_parser_->get().body();
+                          const std::size_t filled = self->body_.capacity - parsed.size;
+                          if (!ec && filled < self->body_.capacity && !self->stream_parser_->is_done())
+                            return self->parse_into(slot);
+                          self->on_read(slot, ec, filled);
+                        });
+}
+
+void HttpSession::on_read(int slot, beast::error_code ec, std::size_t n) {
+  auto& body = body_;
+  body.reading = false;
+  if (!body.direct) {
+    // The next parse starts at the beginning of the other buffer.
+    stream_parser_->get().body().data = nullptr;
+    stream_parser_->get().body().size = 0;
+  }
+  if (body.refusal || body.failed) return stream_next();  // the sink refused meanwhile
+  if (ec == http::error::body_limit) {
+    body.refusal = HttpResponse::error(413, "too_large", "request body too large");
+  } else if (ec && is_parse_error(ec)) {
+    body.refusal = HttpResponse::error(400, "invalid_argument", "malformed request");
+  } else if (ec) {
+    body.failed = true;
+    fail(ec, "read");
+  } else {
+    if (n > 0) {
+      body.filled[slot] = n;
+      body.read_slot = 1 - slot;
+    }
+    if (body.direct) {
+      body.remaining -= n;
+      body.done = body.remaining == 0;
+    } else {
+      body.done = stream_parser_->is_done();
+    }
+  }
+  stream_next();
+}
+
+void HttpSession::write_to_sink(int slot) {
+  body_.writing = true;
+  auto self = shared_from_this();
+  auto work = [self, slot]() -> std::optional<HttpResponse> {
+    try {
+      return self->sink_->write(std::string_view(self->body_.buffer[slot].get(), self->body_.filled[slot]));
+    } catch (const std::exception& e) {
+      log::error("http.handler_exception", {{"route", self->plan_.label}, {"what", std::string_view(e.what())}});
+      return HttpResponse::error(500, "internal", "internal error");
+    }
+  };
+  if (!plan_.route->options.blocking) {
+    // Here, then back through the strand's queue: no recursion into stream_next().
+    asio::post(stream_.get_executor(), [self, refusal = work()]() mutable { self->on_written(std::move(refusal)); });
+    return;
+  }
+  // Only this slot's bytes are touched on the pool; the strand reads into the other one.
+  asio::post(state_->blocking_pool(), [self, work = std::move(work)]() mutable {
+    auto refusal = work();
+    auto executor = self->stream_.get_executor();
+    asio::dispatch(executor, [self = std::move(self), refusal = std::move(refusal)]() mutable {
+      self->on_written(std::move(refusal));
+    });
+  });
+}
+
+void HttpSession::on_written(std::optional<HttpResponse> refusal) {
+  auto& body = body_;
+  body.writing = false;
+  body.filled[body.write_slot] = 0;
+  body.write_slot = 1 - body.write_slot;
+  if (refusal && !body.refusal && !body.failed) {
+    body.refusal = std::move(refusal);
+    if (body.reading) {
+      beast::error_code ignored;
+      stream_.socket().cancel(ignored);  // stop waiting for bytes nobody will take
+    }
+  }
+  stream_next();
+}
+
+void HttpSession::end_body() {
+  body_.ended = true;
+  if (body_.watchdog) body_.watchdog->cancel();
+  body_.buffer[0].reset();
+  body_.buffer[1].reset();
 }
 
 void HttpSession::refuse_stream(HttpResponse answer) {
   sink_.reset();  // discards what it kept
   stream_parser_.reset();
+  end_body();
   reply(to_outgoing(std::move(answer), version_, false), true);
 }
 
-void HttpSession::on_chunk(beast::error_code ec, std::size_t) {
-  if (ec == http::error::need_buffer) ec = {};
-  if (ec == http::error::body_limit)
-    return refuse_stream(HttpResponse::error(413, "too_large", "request body too large"));
-  if (ec && is_parse_error(ec)) return refuse_stream(HttpResponse::error(400, "invalid_argument", "malformed request"));
-  if (ec) {
-    sink_.reset();
-    stream_parser_.reset();
-    return fail(ec, "read");
-  }
-  const std::size_t n = kStreamChunk - stream_parser_->get().body().size;
-  if (n == 0) return read_chunk();
-  auto refusal = std::make_shared<std::optional<HttpResponse>>();
-  auto self = shared_from_this();
-  route_work(
-      [self, refusal, n] {
-        try {
-          *refusal = self->sink_->write(std::string_view(self->chunk_.get(), n));
-        } catch (const std::exception& e) {
-          log::error("http.handler_exception", {{"route", self->plan_.label}, {"what", std::string_view(e.what())}});
-          *refusal = HttpResponse::error(500, "internal", "internal error");
-        }
-      },
-      [self, refusal] {
-        if (*refusal) return self->refuse_stream(std::move(**refusal));
-        self->read_chunk();
-      });
-}
-
 void HttpSession::finish_stream() {
+  body_.ended = true;  // nothing more to read or write; the finish may take a while
+  if (body_.watchdog) body_.watchdog->cancel();
   auto response = std::make_shared<HttpResponse>();
   auto self = shared_from_this();
   route_work(
@@ -266,6 +415,7 @@ void HttpSession::finish_stream() {
       [self, response] {
         self->sink_.reset();
         self->stream_parser_.reset();
+        self->end_body();
         self->reply(to_outgoing(std::move(*response), self->version_, false), !self->keep_alive_);
       });
 }

@@ -40,14 +40,26 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   void finish_answer(OutgoingResponse response);
   void upgrade_to_websocket();
   // Streaming routes (RouteOptions::stream_body): the handler sees the header, then the
-  // body goes to its sink one chunk at a time; the next chunk is read only after the
-  // sink took the previous one.
+  // body goes to its sink in chunks (ServerOptions::stream_chunk_bytes). Two buffers:
+  // while the sink takes one chunk (on the blocking pool for blocking routes), the next
+  // is read from the socket; nothing more is read until the sink took a chunk, so the
+  // body never sits in memory. A body with a Content-Length is read straight from the
+  // socket (no parser copy); a chunked one through Beast's parser. No timer per read: one
+  // watchdog per body ticks every idle timeout and closes the connection when a read was
+  // waiting and no byte arrived since the previous tick.
   void start_stream();
   void on_stream_started(BodyStart start);
-  void read_chunk();
-  void on_chunk(boost::beast::error_code ec, std::size_t bytes);
+  void stream_next();  // starts what can start now: a sink write, a read, the finish
+  void read_into(int slot);
+  void fill_direct(int slot, std::size_t have, std::size_t want);
+  void parse_into(int slot);
+  void on_read(int slot, boost::beast::error_code ec, std::size_t bytes);
+  void write_to_sink(int slot);
+  void on_written(std::optional<HttpResponse> refusal);
+  void arm_watchdog();
   void finish_stream();
   void refuse_stream(HttpResponse answer);
+  void end_body();  // frees the body's buffers and timer
   // Runs `work` on the blocking pool when the route asks for it (else right here), then
   // `then` on this session's strand.
   void route_work(std::function<void()> work, std::function<void()> then);
@@ -70,7 +82,25 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::request_parser<http::buffer_body>> stream_parser_;
   std::unique_ptr<BodySink> sink_;
-  std::unique_ptr<char[]> chunk_;
+  struct BodyStream {
+    std::unique_ptr<char[]> buffer[2];
+    std::size_t capacity = 0;        // of each buffer
+    std::size_t filled[2] = {0, 0};  // bytes of a chunk waiting for the sink
+    int read_slot = 0;               // the next chunk is read into this buffer
+    int write_slot = 0;              // and the sink takes chunks in the same order
+    bool reading = false;
+    bool writing = false;         // the sink has a chunk (maybe on another thread)
+    bool direct = false;          // Content-Length body read straight from the socket
+    std::uint64_t remaining = 0;  // direct: body bytes not read yet
+    bool done = false;            // every body byte was read
+    std::uint64_t progress = 0;   // bytes read, for the watchdog
+    std::uint64_t progress_seen = 0;
+    std::optional<HttpResponse> refusal;  // answer once nothing is in flight
+    bool failed = false;                  // connection error: close once nothing is in flight
+    bool ended = false;
+    std::optional<boost::asio::steady_timer> watchdog;
+  };
+  BodyStream body_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
   RequestPlan plan_;

@@ -26,6 +26,9 @@ struct ServerOptions {
   std::string web_root;       // built Angular app; empty = no static files
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds http_idle_timeout{60};
+  // A streamed request body goes to its sink in chunks of this size, two buffers per
+  // upload: the next chunk is read from the socket while the sink writes the previous.
+  std::size_t stream_chunk_bytes = 1024 * 1024;
   std::size_t ws_max_frame_bytes = 64 * 1024;        // larger -> close 1009
   std::size_t ws_max_queued_messages = 1024;         // per connection
   std::size_t ws_max_queued_bytes = 4 * 1024 * 1024; // per connection

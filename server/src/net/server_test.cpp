@@ -227,6 +227,7 @@ class ServerTest : public ::testing::Test {
     options_.ws_max_queued_messages = 8;
     options_.ws_max_queued_bytes = 256 * 1024;
     options_.shutdown_grace = 3s;
+    options_.stream_chunk_bytes = 128 * 1024;
     start();
   }
 
@@ -686,6 +687,75 @@ TEST_F(ServerTest, StreamingRouteReceivesTheBodyInChunks) {
     EXPECT_EQ(client.request(http::verb::post, path, "abc").result_int(), 200);
   }
   EXPECT_EQ(aborted_sinks_.load(), 0);
+}
+
+// Body bytes sent together with the header, a body ending in the same packet as the next
+// (pipelined) request, and a chunked body larger than one chunk: each reaches the sink
+// byte-exact and the connection goes on with the next request.
+TEST_F(ServerTest, StreamedBodiesArriveExactWithPipelinedRequests) {
+  for (const char* path : {"/api/stream", "/api/stream-blocking"}) {
+    HttpClient client(port_);
+    const std::string body = pattern_bytes(300 * 1000 + 7);
+    const std::string small = "tiny body";
+    client.write_raw(std::string("POST ") + path +
+                     " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+                     "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(small.size()) +
+                     "\r\n\r\n" + small + "GET /api/echo?q=after HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto first = client.read_response();
+    ASSERT_EQ(first.result_int(), 200) << path;
+    EXPECT_EQ(json(first).at("size").as_int64(), static_cast<std::int64_t>(body.size()));
+    EXPECT_EQ(json(first).at("sum").to_number<std::uint64_t>(), checksum(body));
+    auto second = client.read_response();
+    ASSERT_EQ(second.result_int(), 200) << path;
+    EXPECT_EQ(json(second).at("sum").to_number<std::uint64_t>(), checksum(small));
+    EXPECT_EQ(json(second).at("chunks").as_int64(), 1);
+    EXPECT_EQ(client.read_response().result_int(), 200);
+
+    std::string chunked = std::string("POST ") + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string piece = pattern_bytes(100 * 1000);
+    std::string all;
+    for (int i = 0; i < 4; ++i) {
+      chunked += "186a0\r\n" + piece + "\r\n";
+      all += piece;
+    }
+    client.write_raw(chunked + "0\r\n\r\n");
+    auto third = client.read_response();
+    ASSERT_EQ(third.result_int(), 200) << path;
+    EXPECT_EQ(json(third).at("size").as_int64(), static_cast<std::int64_t>(all.size()));
+    EXPECT_GE(json(third).at("chunks").as_int64(), 4);
+    EXPECT_EQ(json(third).at("sum").to_number<std::uint64_t>(), checksum(all));
+  }
+  EXPECT_EQ(aborted_sinks_.load(), 0);
+}
+
+// No timer per read: a client sending slowly but steadily for longer than the idle
+// timeout is served; one that stops sending mid-body is dropped after about the idle
+// timeout and its sink discards.
+TEST_F(ServerTest, StreamedBodyIdleTimeoutCountsOnlyStalls) {
+  server_->stop();
+  server_->wait();
+  options_.http_idle_timeout = 1s;
+  start();
+  {
+    HttpClient slow(port_);
+    slow.write_raw("POST /api/stream-blocking HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+    for (int i = 0; i < 10; ++i) {
+      std::this_thread::sleep_for(300ms);  // 3 s in all, three idle timeouts
+      slow.write_raw("x");
+    }
+    auto res = slow.read_response();
+    ASSERT_EQ(res.result_int(), 200);
+    EXPECT_EQ(json(res).at("size").as_int64(), 10);
+  }
+  HttpClient stalled(port_);
+  stalled.write_raw("POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + std::string(10, 'y'));
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_TRUE(stalled.closed_by_server());
+  const auto waited = std::chrono::steady_clock::now() - began;
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 5s);
+  for (int i = 0; i < 200 && aborted_sinks_.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(aborted_sinks_.load(), 1);
 }
 
 TEST_F(ServerTest, StreamingRouteAcceptsChunkedTransferEncoding) {

@@ -13,7 +13,10 @@ namespace meridian::objectstore {
 class LocalDiskStore final : public ObjectStore {
  public:
   // Creates the root if needed and removes temporary files a crash left behind.
-  explicit LocalDiskStore(std::filesystem::path root);
+  // `durable` = false skips every fsync (files.fsync = false): still atomic by rename,
+  // but a power loss may leave a committed object empty or partial. For disposable data
+  // or measurements only.
+  explicit LocalDiskStore(std::filesystem::path root, bool durable = true);
 
   std::uint64_t min_part_bytes() const override { return 1; }
   // A multipart upload may instead append into one file that is renamed at completion.
@@ -28,9 +31,11 @@ class LocalDiskStore final : public ObjectStore {
   Result<std::unique_ptr<MultipartUpload>> resume_multipart(std::string_view key, std::string_view upload_id) override;
 
   const std::filesystem::path& root() const { return root_; }
+  bool durable() const { return durable_; }
 
  private:
   std::filesystem::path root_;
+  bool durable_;
 };
 
 }  // namespace meridian::objectstore

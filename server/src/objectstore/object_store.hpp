@@ -20,7 +20,7 @@ struct ObjectInfo {
   std::string sha256_hex;  // of the whole content, computed while the bytes went by
 };
 
-// Incremental SHA-256 (libsodium).
+// Incremental SHA-256 (OpenSSL, with the CPU's SHA instructions when present).
 class Sha256 final {
  public:
   Sha256();
@@ -29,8 +29,9 @@ class Sha256 final {
   Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view bytes);
   std::string hex_digest();  // once
-  // The running state as hex, so that a hash can continue in a later request (a
-  // resumable upload); only meaningful to the same build of libsodium.
+  // The running state as text, so that a hash can continue in a later request (a
+  // resumable upload). Independent of the library version; states saved by earlier
+  // builds (libsodium's struct as hex) are still read.
   std::string save_state() const;
   // false when `hex` is not a state saved by save_state().
   bool load_state(std::string_view hex);
