@@ -154,7 +154,8 @@ CHAT
 )
 $( [[ "$FILES_BENCH" != 1 ]] || cat <<FILES
 | 1 GiB download (\`GET /api/v1/files/{id}/content\`) | $(result files_download_mbps) MB/s = $(result files_download_pct) % of nginx's $(result files_nginx_download_mbps) MB/s | >= 90 % of nginx | $(met "$(result files_download_pct)" ">=" 90) |
-| 1 GiB upload (tus, one PATCH) | $(result files_upload_mbps) MB/s = $(result files_upload_pct) % of nginx WebDAV PUT's $(result files_nginx_upload_mbps) MB/s (plain upload $(result files_plain_upload_mbps) MB/s) | >= 70 % of nginx | $(met "$(result files_upload_pct)" ">=" 70) |
+| 1 GiB upload (tus, one PATCH, fsync before the answer) | $(result files_upload_mbps) MB/s = $(result files_upload_pct) % of nginx WebDAV PUT's $(result files_nginx_upload_mbps) MB/s (plain upload $(result files_plain_upload_mbps) MB/s; the disk took $(result files_disk_fdatasync_mbps) MB/s with dd conv=fdatasync) | >= 70 % of nginx | $(met "$(result files_upload_pct)" ">=" 70) |
+| 1 GiB upload, \`files.fsync = false\` (no fsync, like nginx) | $(result files_upload_nofsync_mbps) MB/s = $(result files_upload_nofsync_pct) % of nginx WebDAV PUT | >= 70 % of nginx | $(met "$(result files_upload_nofsync_pct)" ">=" 70) |
 | server RSS growth, $(result files_parallel_ok) parallel 1 GiB uploads | $(result files_parallel_rss_growth_mib) MiB | < 100 MiB | $(met "$(result files_parallel_rss_growth_mib)" "<" 100) |
 | 4 KiB uploads | $(result files_small_per_second) per second ($(result files_small_failed) failed) | | |
 FILES
