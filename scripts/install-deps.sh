@@ -11,13 +11,13 @@ want_test=0
 build_pkgs=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libutf8proc-dev libmagic-dev
+  libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libutf8proc-dev libmagic-dev libhiredis-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
 )
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  postgresql wrk nginx chromium chromium-driver procps coturn
+  postgresql wrk nginx chromium chromium-driver procps coturn redis-server
 )
 
 pkgs=("${build_pkgs[@]}")

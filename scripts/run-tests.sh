@@ -25,14 +25,16 @@ suite() {
   fi
 }
 
-# C++ unit tests and the storage suite on SQLite and on a real PostgreSQL server.
-suite "C++ unit + storage (SQLite, PostgreSQL)" \
-  scripts/with-postgres.sh ctest --test-dir "$build" --output-on-failure --timeout 300
+# C++ unit tests and the storage suite on SQLite and on a real PostgreSQL server; the
+# Redis bus adapter against a real redis-server (with-redis.sh starts and stops it).
+suite "C++ unit + storage (SQLite, PostgreSQL, Redis)" \
+  scripts/with-postgres.sh scripts/with-redis.sh ctest --test-dir "$build" --output-on-failure --timeout 300
 
 # The real server binary on port 0, real HTTP and WebSocket clients; once per store.
 export MERIDIAN_BIN="$root/$build/server/src/app/meridian"
 suite "integration (SQLite)" bash -c "cd server/tests/integration && npm test --silent"
-suite "integration (PostgreSQL)" scripts/with-postgres.sh bash -c \
+# On PostgreSQL, with a Redis for the tests that run several nodes.
+suite "integration (PostgreSQL, Redis)" scripts/with-postgres.sh scripts/with-redis.sh bash -c \
   'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" MERIDIAN_SKIP_BIG_UPLOAD=1 npm test --silent'
 
 if [[ -f web/package.json ]]; then
@@ -47,7 +49,7 @@ if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMERIDIAN_SANITIZE=ON -DMERIDIAN_BUILD_BENCH=OFF >/dev/null &&
       cmake --build build-asan -j "$(nproc)" >/dev/null &&
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure --timeout 600
+        scripts/with-postgres.sh scripts/with-redis.sh ctest --test-dir build-asan --output-on-failure --timeout 600
   }
   suite "C++ unit + storage under ASan+UBSan" sanitize
 fi

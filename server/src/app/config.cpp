@@ -49,6 +49,8 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["storage"]["data_dir"].value<std::string>()) c.data_dir = *v;
   if (auto v = t["storage"]["database_url"].value<std::string>()) c.database_url = *v;
   if (auto v = t["storage"]["pool_size"].value<long long>()) c.database_pool_size = static_cast<int>(*v);
+  if (auto v = t["bus"]["url"].value<std::string>()) c.bus_url = *v;
+  if (auto v = t["bus"]["prefix"].value<std::string>()) c.bus_prefix = *v;
   if (auto v = t["log"]["level"].value<std::string>()) c.log_level = *v;
   if (auto v = t["auth"]["admin_email"].value<std::string>()) c.admin_email = *v;
   if (auto v = t["auth"]["session_ttl_hours"].value<long long>()) c.session_ttl_hours = static_cast<int>(*v);
@@ -90,6 +92,8 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_THREADS")) c.threads = static_cast<int>(to_int(*v, "MERIDIAN_THREADS"));
   if (auto v = env("MERIDIAN_DATA_DIR")) c.data_dir = *v;
   if (auto v = env("MERIDIAN_DATABASE_URL")) c.database_url = *v;
+  if (auto v = env("MERIDIAN_BUS_URL")) c.bus_url = *v;
+  if (auto v = env("MERIDIAN_BUS_PREFIX")) c.bus_prefix = *v;
   if (auto v = env("MERIDIAN_WEB_ROOT")) c.web_root = *v;
   if (auto v = env("MERIDIAN_LOG_LEVEL")) c.log_level = *v;
   if (auto v = env("MERIDIAN_ADMIN_EMAIL")) c.admin_email = *v;
@@ -128,7 +132,7 @@ ParsedConfig load_config(int argc, char** argv) {
   CLI::App cli{"Meridian: self-hosted chat, meetings, files, AI copilot, alerts and remote support.\n"
                "Settings come from defaults < --config TOML file < MERIDIAN_* environment < flags.",
                "meridian"};
-  std::string config_file, address, data_dir, database_url, web_root, log_level;
+  std::string config_file, address, data_dir, database_url, bus_url, web_root, log_level;
   long long port = -1, threads = -1;
   cli.add_option("-c,--config", config_file, "TOML configuration file (env MERIDIAN_CONFIG)");
   cli.add_option("--address", address, "Address to listen on (default 0.0.0.0; env MERIDIAN_ADDRESS)");
@@ -137,6 +141,9 @@ ParsedConfig load_config(int argc, char** argv) {
   cli.add_option("-d,--data-dir", data_dir, "Data folder for SQLite and local objects (default ./data; env MERIDIAN_DATA_DIR)");
   cli.add_option("--database-url", database_url,
                  "postgresql://user:pass@host:port/db to use PostgreSQL instead of SQLite (env MERIDIAN_DATABASE_URL)");
+  cli.add_option("--bus-url", bus_url,
+                 "redis://host:port to fan out real-time events across nodes through Redis (default: in-process; "
+                 "env MERIDIAN_BUS_URL)");
   cli.add_option("--web-root", web_root, "Folder of the built web app (env MERIDIAN_WEB_ROOT)");
   cli.add_option("--log-level", log_level, "debug, info, warn, error or off (default info; env MERIDIAN_LOG_LEVEL)");
   cli.set_version_flag("--version", "meridian 0.1.0");
@@ -160,6 +167,7 @@ ParsedConfig load_config(int argc, char** argv) {
   if (threads >= 0) c.threads = static_cast<int>(threads);
   if (!data_dir.empty()) c.data_dir = data_dir;
   if (!database_url.empty()) c.database_url = database_url;
+  if (!bus_url.empty()) c.bus_url = bus_url;
   if (!web_root.empty()) c.web_root = web_root;
   if (!log_level.empty()) c.log_level = log_level;
 

@@ -17,6 +17,10 @@ struct Config {
   std::string data_dir = "./data";  // SQLite database and local objects (embedded default)
   std::string database_url;         // empty = SQLite in data_dir; postgresql://... = PostgreSQL
   int database_pool_size = 8;
+  // [bus] Real-time fan-out between nodes: empty = in-process (one node);
+  // redis://[:password@]host[:port] = Redis pub/sub (several nodes behind a load balancer).
+  std::string bus_url;
+  std::string bus_prefix = "meridian:";  // Redis channel prefix: deployments sharing one Redis use different ones
   std::string web_root;  // built web app; empty = look for web/dist/meridian/browser
   std::string log_level = "info";
   std::string admin_email = "admin@meridian.local";

@@ -74,6 +74,16 @@ UK = ["GB", "IM"]
   EXPECT_EQ(c.country_regions.at("IM"), "UK");
 }
 
+TEST_F(ConfigTest, TheBusIsInProcessUnlessAUrlNamesRedis) {
+  EXPECT_TRUE(load({}).config.bus_url.empty());
+  auto file = toml("[bus]\nurl = \"redis://from-toml:6379\"\nprefix = \"eu1:\"\n");
+  EXPECT_EQ(load({"--config", file}).config.bus_url, "redis://from-toml:6379");
+  EXPECT_EQ(load({"--config", file}).config.bus_prefix, "eu1:");
+  env("MERIDIAN_BUS_URL", "redis://from-env:6380");
+  EXPECT_EQ(load({"--config", file}).config.bus_url, "redis://from-env:6380");
+  EXPECT_EQ(load({"--config", file, "--bus-url", "redis://flag:1"}).config.bus_url, "redis://flag:1");
+}
+
 TEST_F(ConfigTest, EnvironmentNamesTheDataDirAndPortForMakeRun) {
   env("MERIDIAN_PORT", "18080");
   env("MERIDIAN_DATA_DIR", "/tmp/meridian-data");

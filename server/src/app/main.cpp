@@ -14,9 +14,11 @@
 #include "audit/audit_routes.hpp"
 #include "attachments/chat_attachments.hpp"
 #include "bus/in_process_bus.hpp"
+#include "bus/redis_bus.hpp"
 #include "chat/chat_routes.hpp"
 #include "chat/search_routes.hpp"
 #include "chat/support_routes.hpp"
+#include "cluster/relay.hpp"
 #include "files/files_routes.hpp"
 #include "files/maintenance_job.hpp"
 #include "objectstore/local_disk_store.hpp"
@@ -27,6 +29,7 @@
 #include "meetings/meetings_config.hpp"
 #include "meetings/meetings_routes.hpp"
 #include "net/server.hpp"
+#include "presence/presence_cluster.hpp"
 #include "presence/presence_routes.hpp"
 #include "region/region_routes.hpp"
 #include "retention/retention_job.hpp"
@@ -51,6 +54,22 @@ std::unique_ptr<storage::Database> open_storage(const Config& c) {
   auto db = storage::open_sqlite({(std::filesystem::path(c.data_dir) / "meridian.db").string()});
   if (!db.ok()) throw std::runtime_error("cannot open SQLite: " + db.error().message);
   return std::move(*db);
+}
+
+// In-process for one node; Redis pub/sub when bus_url names it (several nodes).
+std::unique_ptr<bus::Bus> open_bus(const Config& c) {
+  if (c.bus_url.empty()) return std::make_unique<bus::InProcessBus>();
+  auto options = bus::parse_redis_url(c.bus_url);
+  if (!options.ok()) throw std::runtime_error(options.error().message);
+  if (c.bus_prefix.empty()) throw std::runtime_error("bus prefix must not be empty");
+  options->prefix = c.bus_prefix;
+  auto redis = std::make_unique<bus::RedisBus>(*options);
+  // Start anyway when Redis is late: /readyz says not ready until it answers, and the
+  // bus keeps reconnecting.
+  if (!redis->wait_ready(std::chrono::seconds(5)))
+    log::warn("bus.redis_not_ready",
+              {{"host", std::string_view(options->host)}, {"port", std::int64_t{options->port}}});
+  return redis;
 }
 
 std::string printable_host(const std::string& address) {
@@ -89,16 +108,19 @@ int run(const Config& c) {
   auto bootstrap = identity.ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);
 
-  // The embedded default's event bus; real-time modules publish through it.
-  bus::InProcessBus event_bus;
+  // Real-time modules publish through the bus so that fan-out works the same across nodes.
+  auto event_bus_owner = open_bus(c);
+  bus::Bus& event_bus = *event_bus_owner;
 
   net::Router router;
   net::RealtimeHub hub;
+  // Sends to people's sockets on every node (through the bus).
+  cluster::Relay relay(event_bus, hub);
   identity::add_identity_routes(router, {identity, toggles, policy, hub, clock});
   region::add_region_routes(router, toggles, regions, policy);
   audit::add_audit_routes(router, audit_log, policy);
   chat::ChatService chat(*db, policy, clock);
-  chat::add_chat_routes(router, hub, chat);
+  chat::add_chat_routes(router, hub, chat, relay);
   meetings::WebhookDispatcher webhooks(*db, clock, meetings::load_webhook_options(c.config_file),
                                       std::make_unique<meetings::CurlPoster>());
   meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
@@ -111,9 +133,13 @@ int run(const Config& c) {
   });
   presence::add_presence_routes(router, hub, presence);
   presence.start();
+  // Other nodes' connections count in the aggregate; @here counts people connected anywhere.
+  presence::PresenceCluster presence_cluster(event_bus, presence);
+  presence_cluster.start();
+  chat.set_online_check([&presence](std::int64_t user_id) { return presence.online(user_id); });
   chat::SupportService support(*db, policy, clock);
   support.install_access(chat);
-  chat::add_support_routes(router, hub, support);
+  chat::add_support_routes(router, relay, support);
   chat::SearchService search(*db, policy);
   chat::add_search_routes(router, search);
   retention::RetentionService retention_service(*db, audit_log, policy, clock,
@@ -182,6 +208,7 @@ int run(const Config& c) {
   log::info("server.started", {{"url", url},
                                {"port", std::int64_t{*port}},
                                {"storage", c.database_url.empty() ? "sqlite" : "postgres"},
+                               {"bus", c.bus_url.empty() ? "in-process" : "redis"},
                                {"web_root", c.web_root},
                                {"startup_ms", std::int64_t{startup_ms}}});
   std::fprintf(stderr, "\n  Meridian is running at %s\n", url.c_str());
@@ -199,8 +226,11 @@ int run(const Config& c) {
   server.wait();
   retention_job.stop();
   files_maintenance.stop();
+  presence_cluster.stop();
   presence.stop();
   webhooks.stop();
+  // No handler may run once the modules start going away: the Redis threads stop here.
+  event_bus_owner.reset();
   auto flushed = db->flush();
   if (!flushed.ok()) log::error("storage.flush_failed", {{"message", flushed.error().message}});
   db.reset();

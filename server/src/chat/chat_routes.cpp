@@ -10,7 +10,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <boost/json/parse.hpp>
+
 #include "core/json_fields.hpp"
+#include "core/log.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -291,42 +294,121 @@ class ChatStream {
   std::unordered_map<std::int64_t, std::shared_ptr<Entry>> entries_;
 };
 
-ChatStream::Item message_item(const char* type, const Message& m, boost::json::object extra = {}) {
-  return ChatStream::Item{m.change_seq,
-                          [type, m, extra = std::move(extra)](std::int64_t viewer) {
-                            boost::json::object o = extra;
-                            o["type"] = type;
-                            o["conversation_id"] = m.conversation_id;
-                            o["change_seq"] = m.change_seq;
-                            o["message"] = to_json(m, viewer);
-                            return json::serialize(o);
-                          },
-                          !m.reactions.empty()};
+// One stream event as every viewer sees it, before the per-viewer "me" flags of reactions.
+boost::json::object message_event(const char* type, const Message& m, boost::json::object extra = {}) {
+  boost::json::object o = std::move(extra);
+  o["type"] = type;
+  o["conversation_id"] = m.conversation_id;
+  o["change_seq"] = m.change_seq;
+  o["message"] = to_json(m, 0);
+  return o;
 }
 
-// The new message to every member's live connections (this node); a thread reply is
+// Renders an event (as built by message_event) for one viewer: a reaction is "me" when the
+// viewer is among its user_ids.
+ChatStream::Item stream_item(boost::json::object event) {
+  const auto* seq = event.if_contains("change_seq");
+  const std::int64_t change_seq = seq && seq->is_int64() ? seq->as_int64() : 0;
+  bool has_reactions = false;
+  if (auto* m = event.if_contains("message"); m && m->is_object())
+    if (auto* r = m->as_object().if_contains("reactions"); r && r->is_array()) has_reactions = !r->as_array().empty();
+  auto shared = std::make_shared<const boost::json::object>(std::move(event));
+  if (!has_reactions) {
+    auto text = std::make_shared<const std::string>(json::serialize(*shared));
+    return ChatStream::Item{change_seq, [text](std::int64_t) { return *text; }, false};
+  }
+  return ChatStream::Item{change_seq,
+                          [shared](std::int64_t viewer) {
+                            boost::json::object o = *shared;
+                            for (auto& r : o["message"].as_object()["reactions"].as_array()) {
+                              auto& reaction = r.as_object();
+                              bool me = false;
+                              for (const auto& u : reaction["user_ids"].as_array()) me = me || u == viewer;
+                              reaction["me"] = me;
+                            }
+                            return json::serialize(o);
+                          },
+                          true};
+}
+
+// Live chat events cross nodes through the bus: the node that stored a change publishes
+// one "chat.stream" event; every node (this one included, by the same path) releases it
+// through its own ChatStream to its own sockets of the listed recipients. Payload:
+//   {"conversation_id":5,"recipients":[7,9],"items":[<event as built by message_event>, ..]}
+// Recipients are the members when the change was stored, so a member removed before it
+// gets nothing, on any node.
+class StreamBus {
+ public:
+  StreamBus(bus::Bus& bus, std::shared_ptr<ChatStream> stream) : bus_(bus), stream_(std::move(stream)) {
+    subscription_ = bus_.subscribe(kTopic, [this](std::string_view, std::string_view payload) { receive(payload); });
+  }
+
+  void publish(std::int64_t conversation_id, const std::vector<std::int64_t>& recipients,
+               std::vector<boost::json::object> events) {
+    if (events.empty()) return;
+    boost::json::array users;
+    users.reserve(recipients.size());
+    for (auto u : recipients) users.push_back(u);
+    boost::json::array items;
+    for (auto& e : events) items.push_back(std::move(e));
+    bus_.publish(kTopic, json::serialize(boost::json::object{{"conversation_id", conversation_id},
+                                                             {"recipients", std::move(users)},
+                                                             {"items", std::move(items)}}));
+  }
+
+  static constexpr const char* kTopic = "chat.stream";
+
+ private:
+  void receive(std::string_view payload) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(payload, ec);
+    auto* o = ec ? nullptr : v.if_object();
+    auto* cid = o ? o->if_contains("conversation_id") : nullptr;
+    auto* users = o ? o->if_contains("recipients") : nullptr;
+    auto* events = o ? o->if_contains("items") : nullptr;
+    if (!cid || !cid->is_int64() || !users || !users->is_array() || !events || !events->is_array()) {
+      log::warn("chat.bad_bus_event", {{"topic", kTopic}});
+      return;
+    }
+    std::vector<std::int64_t> recipients;
+    recipients.reserve(users->as_array().size());
+    for (const auto& u : users->as_array())
+      if (u.is_int64()) recipients.push_back(u.as_int64());
+    std::vector<ChatStream::Item> items;
+    for (auto& e : events->as_array())
+      if (e.is_object()) items.push_back(stream_item(std::move(e.as_object())));
+    stream_->publish(cid->as_int64(), recipients, std::move(items));
+  }
+
+  bus::Bus& bus_;
+  std::shared_ptr<ChatStream> stream_;
+  std::unique_ptr<bus::Subscription> subscription_;
+};
+
+// The new message to every member's live connections (every node); a thread reply is
 // followed by its root's new count; mentioned people get a `mention` notice (not part
 // of the replayable stream: a notification, counted in GET /conversations).
-void fan_out(net::RealtimeHub& hub, ChatStream& stream, const Posted& posted) {
+void fan_out(cluster::Relay& relay, StreamBus& stream, const Posted& posted) {
   if (posted.duplicate) return;  // the first delivery already went out
-  std::vector<ChatStream::Item> items;
-  items.push_back(message_item("message.new", posted.message));
-  if (posted.root) items.push_back(message_item("message.updated", *posted.root));
-  stream.publish(posted.message.conversation_id, posted.recipients, std::move(items));
+  std::vector<boost::json::object> events;
+  events.push_back(message_event("message.new", posted.message));
+  if (posted.root) events.push_back(message_event("message.updated", *posted.root));
+  stream.publish(posted.message.conversation_id, posted.recipients, std::move(events));
   for (const auto& x : posted.mentioned) {
-    hub.send_to_user(x.user_id, json::serialize(boost::json::object{{"type", "mention"},
-                                                                    {"conversation_id", posted.message.conversation_id},
-                                                                    {"kind", x.kind},
-                                                                    {"message", to_json(posted.message, x.user_id)}}));
+    relay.send_to_user(x.user_id,
+                       json::serialize(boost::json::object{{"type", "mention"},
+                                                           {"conversation_id", posted.message.conversation_id},
+                                                           {"kind", x.kind},
+                                                           {"message", to_json(posted.message, x.user_id)}}));
   }
 }
 
-void fan_out(ChatStream& stream, const Reacted& r) {
+void fan_out(StreamBus& stream, const Reacted& r) {
   if (!r.changed) return;
-  std::vector<ChatStream::Item> items;
-  items.push_back(message_item("reaction.updated", r.message,
-                               boost::json::object{{"message_id", r.message.id}, {"emoji", r.emoji}, {"on", r.on}}));
-  stream.publish(r.message.conversation_id, r.recipients, std::move(items));
+  std::vector<boost::json::object> events;
+  events.push_back(message_event("reaction.updated", r.message,
+                                 boost::json::object{{"message_id", r.message.id}, {"emoji", r.emoji}, {"on", r.on}}));
+  stream.publish(r.message.conversation_id, r.recipients, std::move(events));
 }
 
 Result<Reacted> react_from(ChatService& chat, const Subject& who, std::int64_t conversation_id, std::int64_t message_id,
@@ -376,14 +458,17 @@ Result<Posted> post_from(ChatService& chat, const Subject& who, std::int64_t con
 
 }  // namespace
 
-void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat) {
+void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat, cluster::Relay& relay) {
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
   chat.set_online_check([&hub](std::int64_t user_id) { return hub.user_connected(user_id); });
   auto stream_owner = std::make_shared<ChatStream>(hub, chat);
-  ChatStream& stream = *stream_owner;
+  ChatStream& local_stream = *stream_owner;
+  // Lives as long as the handlers that capture it (the router and hub keep them to the end).
+  auto bus_owner = std::make_shared<StreamBus>(relay.bus(), stream_owner);
+  StreamBus& stream = *bus_owner;
   chat.set_seq_observer([stream_owner](std::int64_t id, std::int64_t seq) { stream_owner->taken(id, seq); });
-  chat.set_publisher([&hub, stream_owner](const Posted& posted) { fan_out(hub, *stream_owner, posted); });
+  chat.set_publisher([&relay, bus_owner](const Posted& posted) { fan_out(relay, *bus_owner, posted); });
 
   router.add(
       "POST", "/api/v1/conversations",
@@ -496,7 +581,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   router.add(
       "POST", "/api/v1/conversations/{id}/messages",
-      [&chat, &hub, &stream](HttpRequest& req) {
+      [&chat, &relay, &stream](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
         auto body = json::parse_object(req.body);
@@ -506,7 +591,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
           return HttpResponse::error(r.error());
         auto posted = post_from(chat, *req.subject, *id, *body);
         if (!posted.ok()) return HttpResponse::error(posted.error());
-        fan_out(hub, stream, *posted);
+        fan_out(relay, stream, *posted);
         return ok_json(posted->duplicate ? 200 : 201, to_json(posted->message));
       },
       kMessage);
@@ -535,18 +620,18 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
       kSmall);
 
   // Edit and delete: the members' connections get {"type":"message.updated","message":{..}}.
-  auto changed_response = [&hub, &stream](Result<ChatService::Changed> changed, std::int64_t viewer) {
+  auto changed_response = [&relay, &stream](Result<ChatService::Changed> changed, std::int64_t viewer) {
     if (!changed.ok()) return HttpResponse::error(changed.error());
     if (!changed->unchanged) {
-      std::vector<ChatStream::Item> items;
-      items.push_back(message_item("message.updated", changed->message));
-      stream.publish(changed->message.conversation_id, changed->recipients, std::move(items));
+      std::vector<boost::json::object> events;
+      events.push_back(message_event("message.updated", changed->message));
+      stream.publish(changed->message.conversation_id, changed->recipients, std::move(events));
       for (const auto& x : changed->newly_mentioned)
-        hub.send_to_user(x.user_id,
-                         json::serialize(boost::json::object{{"type", "mention"},
-                                                             {"conversation_id", changed->message.conversation_id},
-                                                             {"kind", x.kind},
-                                                             {"message", to_json(changed->message, x.user_id)}}));
+        relay.send_to_user(x.user_id,
+                           json::serialize(boost::json::object{{"type", "mention"},
+                                                               {"conversation_id", changed->message.conversation_id},
+                                                               {"kind", x.kind},
+                                                               {"message", to_json(changed->message, x.user_id)}}));
     }
     return ok_json(200, to_json(changed->message, viewer));
   };
@@ -601,7 +686,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   router.add(
       "POST", "/api/v1/conversations/{id}/read",
-      [&chat, &hub](HttpRequest& req) {
+      [&chat, &relay](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
         auto body = json::parse_object(req.body);
@@ -616,7 +701,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
                                                                         {"conversation_id", *id},
                                                                         {"user_id", req.subject->user_id},
                                                                         {"last_read_seq", r->last_read_seq}});
-          for (std::int64_t user : r->notify) hub.send_to_user(user, event);
+          relay.send_to_users(r->notify, event);
         }
         return HttpResponse::no_content();
       },
@@ -821,7 +906,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   // -> per conversation {"type":"sync.replay","conversation_id":..,"from":..,"to":..,"complete":bool}
   //    then the missed changes (message.new / message.updated), then live events; finally
   //    {"type":"sync.done","id":..}. See docs/websocket.md "Reconnect and resume".
-  hub.on("sync", [&stream](net::RealtimeConnection& conn, const boost::json::object& env) {
+  hub.on("sync", [&local_stream](net::RealtimeConnection& conn, const boost::json::object& env) {
     const auto* cursors = env.if_contains("cursors");
     if (!cursors || !cursors->is_object() || cursors->as_object().size() > 1000) {
       send_error(conn, env,
@@ -843,7 +928,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
       wanted.emplace_back(id, value.as_int64());
     }
     const boost::json::value* rid = env.if_contains("id");
-    for (const auto& [id, cursor] : wanted) stream.replay(conn, rid, id, cursor);
+    for (const auto& [id, cursor] : wanted) local_stream.replay(conn, rid, id, cursor);
     boost::json::object done{{"type", "sync.done"}};
     if (rid) done["id"] = *rid;
     conn.send(json::serialize(done));
@@ -851,7 +936,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
 
   // WebSocket: {"type":"typing","conversation_id":..} -> the other members get
   // {"type":"typing","conversation_id":..,"user":{"id":..}}; throttled, never stored.
-  hub.on("typing", [&chat, &hub](net::RealtimeConnection& conn, const boost::json::object& env) {
+  hub.on("typing", [&chat, &relay](net::RealtimeConnection& conn, const boost::json::object& env) {
     auto cid = json::optional_int(env, "conversation_id");
     if (!cid.ok() || !*cid) {
       send_error(conn, env, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer"));
@@ -865,12 +950,12 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
     if (notice->throttled) return;
     const std::string event = json::serialize(boost::json::object{
         {"type", "typing"}, {"conversation_id", **cid}, {"user", boost::json::object{{"id", conn.subject().user_id}}}});
-    for (std::int64_t user : notice->recipients) hub.send_to_user(user, event);
+    relay.send_to_users(notice->recipients, event);
   });
 
   // WebSocket: {"type":"message.send","id":..,"conversation_id":..,"text":..,"client_id":..}
   // -> {"type":"message.ack","id":..,"message":{..},"duplicate":bool} once durably stored.
-  hub.on("message.send", [&chat, &hub, &stream](net::RealtimeConnection& conn, const boost::json::object& env) {
+  hub.on("message.send", [&chat, &relay, &stream](net::RealtimeConnection& conn, const boost::json::object& env) {
     auto cid = json::optional_int(env, "conversation_id");
     if (!cid.ok() || !*cid) {
       send_error(conn, env, make_error(ErrorCode::invalid_argument, "field 'conversation_id' must be an integer"));
@@ -886,7 +971,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
                             {"duplicate", posted->duplicate}};
     if (auto v = env.if_contains("id")) ack["id"] = *v;
     conn.send(json::serialize(ack));
-    fan_out(hub, stream, *posted);
+    fan_out(relay, stream, *posted);
   });
 }
 

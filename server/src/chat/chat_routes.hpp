@@ -3,11 +3,13 @@
 #pragma once
 
 #include "chat/chat_service.hpp"
+#include "cluster/relay.hpp"
 #include "net/realtime.hpp"
 #include "net/router.hpp"
 
 namespace meridian::chat {
 
-void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat);
+// Live events go out through `relay` (its bus): every node delivers to its own sockets.
+void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& chat, cluster::Relay& relay);
 
 }  // namespace meridian::chat

@@ -85,7 +85,7 @@ Result<std::int64_t> required_id(const boost::json::object& body, std::string_vi
 
 // Agents (full record) and the customer (their view) hear about every change; people
 // taken off the conversation hear it too, so their screens drop it.
-void announce(net::RealtimeHub& hub, const SupportUpdate& u) {
+void announce(cluster::Relay& hub, const SupportUpdate& u) {
   const std::string for_agents =
       json::serialize(boost::json::object{{"type", "support.updated"}, {"conversation", agent_json(u.conversation)}});
   for (std::int64_t a : u.agents) hub.send_to_user(a, for_agents);
@@ -94,7 +94,7 @@ void announce(net::RealtimeHub& hub, const SupportUpdate& u) {
                                                        {"conversation", customer_json(u.conversation)}}));
 }
 
-HttpResponse update_response(net::RealtimeHub& hub, const Subject& who, const Result<SupportUpdate>& u) {
+HttpResponse update_response(cluster::Relay& hub, const Subject& who, const Result<SupportUpdate>& u) {
   if (!u.ok()) return HttpResponse::error(u.error());
   announce(hub, *u);
   return ok_json(200, view_for(who, u->conversation));
@@ -102,7 +102,7 @@ HttpResponse update_response(net::RealtimeHub& hub, const Subject& who, const Re
 
 }  // namespace
 
-void add_support_routes(net::Router& router, net::RealtimeHub& hub, SupportService& support) {
+void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService& support) {
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
 

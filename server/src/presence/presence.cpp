@@ -104,6 +104,17 @@ PresenceView PresenceTracker::view(std::int64_t user_id) const {
   return v;
 }
 
+std::optional<bool> PresenceTracker::local_activity(std::int64_t user_id) const {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return std::nullopt;
+  std::optional<bool> out;
+  for (const auto& [id, idle] : it->second.connections) {
+    if (id & kRemoteBit) continue;
+    out = out.value_or(false) || !idle;
+  }
+  return out;
+}
+
 Mode PresenceTracker::mode(std::int64_t user_id) const {
   auto it = users_.find(user_id);
   return it == users_.end() ? Mode::automatic : it->second.mode;

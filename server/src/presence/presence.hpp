@@ -55,6 +55,11 @@ class PresenceTracker {
   void set_status_text(std::int64_t user_id, std::string text);
 
   PresenceView view(std::int64_t user_id) const;
+  // Connection ids with this bit stand for all of a person's connections on another node
+  // (presence/presence_cluster.hpp); the hub's own ids never have it.
+  static constexpr std::uint64_t kRemoteBit = std::uint64_t{1} << 63;
+  // This node's own connections of a person: nullopt = none, else whether any is active.
+  std::optional<bool> local_activity(std::int64_t user_id) const;
   Mode mode(std::int64_t user_id) const;
   std::optional<UserKind> kind(std::int64_t user_id) const;  // of a connected user
   bool connected(std::int64_t user_id) const;

@@ -102,12 +102,70 @@ void PresenceService::run() {
 void PresenceService::connected(const Subject& who, std::uint64_t connection_id) {
   std::lock_guard lock(mutex_);
   tracker_.connect(who, connection_id);
+  if (observer_) observer_(who.user_id, false);
 }
 
 void PresenceService::disconnected(std::int64_t user_id, std::uint64_t connection_id) {
   std::lock_guard lock(mutex_);
   tracker_.disconnect(user_id, connection_id);
   unsubscribe_locked(connection_id);
+  if (observer_) observer_(user_id, false);
+}
+
+void PresenceService::set_local_observer(LocalObserver f) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(f);
+}
+
+PresenceService::LocalState PresenceService::local_state(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  LocalState out;
+  out.user_id = user_id;
+  out.active = tracker_.local_activity(user_id);
+  if (auto k = tracker_.kind(user_id)) out.kind = *k;
+  out.mode = tracker_.mode(user_id);
+  out.status_text = tracker_.view(user_id).status_text;
+  return out;
+}
+
+std::vector<PresenceService::LocalState> PresenceService::local_snapshot() {
+  std::vector<std::int64_t> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, kind] : tracker_.connected_users()) ids.push_back(id);
+  }
+  std::vector<LocalState> out;
+  for (auto id : ids) {
+    auto st = local_state(id);
+    if (st.active) out.push_back(std::move(st));
+  }
+  return out;
+}
+
+void PresenceService::remote_connection(std::uint32_t node_key, std::int64_t user_id, UserKind kind,
+                                        std::optional<bool> active) {
+  const std::uint64_t pseudo = PresenceTracker::kRemoteBit | node_key;
+  std::lock_guard lock(mutex_);
+  if (!active) {
+    tracker_.disconnect(user_id, pseudo);
+    return;
+  }
+  Subject who;
+  who.user_id = user_id;
+  who.kind = kind;
+  tracker_.connect(who, pseudo);
+  tracker_.set_idle(user_id, pseudo, !*active);
+}
+
+void PresenceService::remote_settings(std::int64_t user_id, Mode mode, std::string status_text) {
+  std::lock_guard lock(mutex_);
+  tracker_.set_mode(user_id, mode);
+  tracker_.set_status_text(user_id, std::move(status_text));
+}
+
+bool PresenceService::online(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  return tracker_.connected(user_id);
 }
 
 void PresenceService::unsubscribe_locked(std::uint64_t connection_id) {
@@ -159,6 +217,7 @@ Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t conn
   if (mode) tracker_.set_mode(who.user_id, *mode);
   if (status_text) tracker_.set_status_text(who.user_id, std::move(*status_text));
   if (idle) tracker_.set_idle(who.user_id, connection_id, *idle);
+  if (observer_) observer_(who.user_id, mode.has_value() || status_text.has_value());
   PresenceView v = tracker_.view(who.user_id);
   return v;
 }

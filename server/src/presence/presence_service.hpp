@@ -93,6 +93,27 @@ class PresenceService {
 
   static std::string envelope(const std::vector<PresenceView>& views);
 
+  // Several nodes (presence/presence_cluster.hpp). The observer learns every change of a
+  // person made on this node (settings: mode or status text were set); it runs under the
+  // service's lock, so it must only take note.
+  using LocalObserver = std::function<void(std::int64_t user_id, bool settings)>;
+  void set_local_observer(LocalObserver f);
+  struct LocalState {
+    std::int64_t user_id = 0;
+    UserKind kind = UserKind::employee;
+    std::optional<bool> active;  // nullopt: no connection on this node
+    Mode mode = Mode::automatic;
+    std::string status_text;
+  };
+  LocalState local_state(std::int64_t user_id);
+  std::vector<LocalState> local_snapshot();  // everyone connected on this node
+  // Another node's connections of a person (`node_key` tells the nodes apart): active or
+  // idle, or gone (nullopt). They count like this node's own in the aggregate.
+  void remote_connection(std::uint32_t node_key, std::int64_t user_id, UserKind kind, std::optional<bool> active);
+  void remote_settings(std::int64_t user_id, Mode mode, std::string status_text);
+  // Connected on any node (for @here).
+  bool online(std::int64_t user_id);
+
  private:
   void run();
   void unsubscribe_locked(std::uint64_t connection_id);
@@ -105,6 +126,7 @@ class PresenceService {
 
   Directory& directory_;
   Sender send_;
+  LocalObserver observer_;
   PresenceOptions options_;
   std::mutex mutex_;  // guards tracker_, subscriptions_, followers_
   PresenceTracker tracker_;
