@@ -33,7 +33,7 @@ suite "C++ unit + storage (SQLite, PostgreSQL, Redis)" \
 # The real server binary on port 0, real HTTP and WebSocket clients; once per store.
 export MERIDIAN_BIN="$root/$build/server/src/app/meridian"
 suite "integration (SQLite)" bash -c "cd server/tests/integration && npm test --silent"
-# On PostgreSQL, with a Redis for the tests that run several nodes.
+# On PostgreSQL with a Redis too: multinode.test.mjs runs two nodes sharing both.
 suite "integration (PostgreSQL, Redis)" scripts/with-postgres.sh scripts/with-redis.sh bash -c \
   'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" MERIDIAN_SKIP_BIG_UPLOAD=1 npm test --silent'
 

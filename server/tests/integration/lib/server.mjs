@@ -90,7 +90,7 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
 
 let dbCounter = 0;
 // Each server gets its own PostgreSQL database on the test cluster.
-async function freshPostgresDatabase(url) {
+export async function freshPostgresDatabase(url) {
   const { execFileSync } = await import('node:child_process');
   const name = `meridian_it_${process.pid}_${++dbCounter}`;
   execFileSync('psql', [url, '-qAtc', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
