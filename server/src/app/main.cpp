@@ -125,6 +125,7 @@ int run(const Config& c) {
                                       std::make_unique<meetings::CurlPoster>());
   meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
                                      &toggles, &webhooks);
+  meetings.attach_chat(chat);
   meetings::add_meetings_routes(router, hub, meetings, policy, &webhooks);
   webhooks.start();
   presence::SqlDirectory presence_directory(*db);

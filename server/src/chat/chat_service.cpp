@@ -128,6 +128,11 @@ Result<Member> ChatService::require_member(storage::Session& s, const Conversati
     if (!granted.ok()) return granted.error();
     if (*granted) return **granted;
   }
+  if (meeting_access_hook_ && c.kind == ConversationKind::group) {
+    auto granted = meeting_access_hook_(s, c, who);
+    if (!granted.ok()) return granted.error();
+    if (*granted) return **granted;
+  }
   if (c.kind == ConversationKind::channel && c.visibility == Visibility::public_ && who.kind != UserKind::customer &&
       who.kind != UserKind::guest)
     return make_error(ErrorCode::forbidden, "join #" + c.name + " to read and post in it");

@@ -179,6 +179,17 @@ class ChatService final {
   using AccessHook =
       std::function<Result<std::optional<Member>>(storage::Session&, const Conversation&, const Subject&)>;
   void set_access_hook(AccessHook hook) { access_hook_ = std::move(hook); }
+  // The same for meetings' conversations (private groups): the meetings module lets the
+  // people outside the organisation who are admitted to the live room read and post.
+  void set_meeting_access_hook(AccessHook hook) { meeting_access_hook_ = std::move(hook); }
+
+  // A meeting's conversation (chat/meeting_conversations.cpp): a private group named after
+  // the meeting, created on first use with its owner (the host) and members; the same id
+  // for the same meeting ever after. Members are added by the meetings module.
+  Result<std::int64_t> meeting_conversation(std::int64_t meeting_id, const std::string& title, std::int64_t owner_id,
+                                            const std::string& region, const std::vector<std::int64_t>& member_ids);
+  Result<std::optional<std::int64_t>> find_meeting_conversation(std::int64_t meeting_id);
+  Result<void> add_meeting_member(std::int64_t conversation_id, std::int64_t user_id);
   // Called before a message is stored in a support conversation (inside the write
   // transaction): refuses posting in a closed one.
   using PostGuard = std::function<Result<void>(storage::Session&, const Conversation&)>;
@@ -226,6 +237,7 @@ class ChatService final {
   const Clock& clock_;
   ChatRepository repo_;
   AccessHook access_hook_;
+  AccessHook meeting_access_hook_;
   PostGuard post_guard_;
   AttachHook attach_hook_;
   std::function<void(const std::vector<std::int64_t>&, std::int64_t)> release_listener_;

@@ -240,6 +240,30 @@ Result<User> IdentityService::create_user(const audit::Actor& actor, NewUser inp
   return user(*id);
 }
 
+Result<std::int64_t> IdentityService::create_meeting_guest_account(const std::string& email,
+                                                                   const std::string& display_name,
+                                                                   const std::string& country,
+                                                                   const std::string& time_zone) {
+  User u;
+  u.email = email;
+  u.display_name = display_name;
+  u.kind = UserKind::guest;
+  u.country = country;
+  u.time_zone = time_zone;
+  u.roles = {Role::guest};
+  u.region = regions_.region_of(u.country);
+  // "!" is no password hash: every sign-in attempt fails verification.
+  return storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto id = repo_.insert_user(s, u, "!", clock_.now_ms());
+    if (!id.ok()) return id.error();
+    MERIDIAN_TRY(repo_.set_roles(s, *id, u.roles));
+    boost::json::object detail{{"email", u.email}, {"kind", "guest"}, {"reason", "meeting guest"}};
+    MERIDIAN_TRY(audit_.record(s, audit::Actor{}, "meeting.guest_account", target_user(*id), "ok",
+                               boost::json::serialize(detail)));
+    return *id;
+  });
+}
+
 Result<User> IdentityService::update_user(const audit::Actor& actor, std::int64_t id, const UserChange& change) {
   auto result = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
     auto current = repo_.user(s, id);

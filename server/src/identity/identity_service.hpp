@@ -96,11 +96,15 @@ class IdentityService final {
   Result<User> user(std::int64_t id);
   Result<UserPage> users(const UserFilter& filter);
   Result<User> create_user(const audit::Actor& actor, NewUser input);
+  // An account of kind guest for a meeting guest (someone who came by a link), so what
+  // they write has an author: it has no usable password and never signs in. `email` is a
+  // reserved address under .invalid naming the guest pass.
+  Result<std::int64_t> create_meeting_guest_account(const std::string& email, const std::string& display_name,
+                                                    const std::string& country, const std::string& time_zone);
   Result<User> update_user(const audit::Actor& actor, std::int64_t id, const UserChange& change);
   Result<User> deactivate_user(const audit::Actor& actor, std::int64_t id);
   // Sets the given password or generates one; returns it. Revokes the user's sessions.
-  Result<std::string> reset_password(const audit::Actor& actor, std::int64_t id,
-                                     std::optional<std::string> password);
+  Result<std::string> reset_password(const audit::Actor& actor, std::int64_t id, std::optional<std::string> password);
 
   Result<std::vector<Team>> teams();
   Result<TeamDetail> team(std::int64_t id);

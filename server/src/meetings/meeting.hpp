@@ -38,18 +38,26 @@ struct Meeting {
   std::string time_zone;  // the organiser's, for display; starts_at stays UTC
   bool lobby_for_external = true;
   bool guests_can_share_screen = false;
+  bool locked = false;  // the room opens locked: only hosts and co-hosts enter
   UnixMillis created_at = 0;
   std::optional<UnixMillis> ended_at;      // the last "end for all"
   std::optional<UnixMillis> cancelled_at;  // the host cancelled it: nobody can join
   std::vector<Invitee> invitees;
 };
 
-// A host's change to a meeting (PATCH): only the fields given change.
+// A host's change to a meeting (PATCH): only the fields given change. Each invitee list
+// given replaces its part: people invited directly, teams (expanded again), co-hosts.
 struct MeetingPatch {
   std::optional<std::string> title;
   std::optional<UnixMillis> starts_at;  // scheduled meetings only
   std::optional<std::int64_t> duration_minutes;
   std::optional<std::string> time_zone;
+  std::optional<std::vector<std::int64_t>> user_ids;
+  std::optional<std::vector<std::int64_t>> team_ids;
+  std::optional<std::vector<std::int64_t>> cohost_ids;
+  std::optional<bool> lobby_for_external;
+  std::optional<bool> guests_can_share_screen;
+  std::optional<bool> locked;
 };
 
 struct GuestPass {
@@ -84,13 +92,17 @@ struct Recording {
   std::vector<RecordingPresence> participants;
 };
 
-// A message of the meeting's chat. author_id: a person's user id, or minus the guest
-// pass id for a guest.
+// A message of the meeting's chat as the meeting shows it: a message of the meeting's
+// chat-module conversation. author_id: the author's account (for a guest, the account of
+// kind guest made for the guest pass; not shown to others).
 struct ChatMessage {
   std::int64_t id = 0;
   std::int64_t meeting_id = 0;
+  std::int64_t conversation_id = 0;
+  std::int64_t seq = 0;
   std::int64_t author_id = 0;
   std::string author_name;
+  bool guest = false;
   std::string client_id;
   std::string text;
   UnixMillis created_at = 0;

@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kMeetingColumns =
     "m.id, m.code, m.title, m.kind, m.host_id, u.display_name, m.starts_at, m.duration_minutes, m.time_zone, "
-    "m.lobby_for_external, m.guests_can_share_screen, m.created_at, m.ended_at, m.cancelled_at";
+    "m.lobby_for_external, m.guests_can_share_screen, m.created_at, m.ended_at, m.cancelled_at, m.locked";
 
 Meeting meeting_from(const storage::Row& r) {
   Meeting m;
@@ -23,6 +23,7 @@ Meeting meeting_from(const storage::Row& r) {
   m.created_at = r.integer(11);
   m.ended_at = r.optional_integer(12);
   m.cancelled_at = r.optional_integer(13);
+  m.locked = r.integer(14) != 0;
   return m;
 }
 
@@ -50,10 +51,12 @@ GuestRecord guest_from(const storage::Row& r) {
 Result<std::optional<std::int64_t>> MeetingsRepository::insert_meeting(S& s, const Meeting& m) {
   auto rows = s.query(
       "INSERT INTO meetings (code, title, kind, host_id, starts_at, duration_minutes, time_zone, lobby_for_external, "
-      "guests_can_share_screen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      "guests_can_share_screen, created_at, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+      "RETURNING id",
       {m.code, m.title, std::string(meeting_kind_name(m.kind)), m.host_id,
        m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes, m.time_zone,
-       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, m.created_at});
+       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, m.created_at,
+       std::int64_t{m.locked}});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>(rows->front().integer(0));
@@ -109,11 +112,20 @@ Result<void> MeetingsRepository::mark_ended(S& s, std::int64_t meeting_id, UnixM
   return {};
 }
 
-Result<void> MeetingsRepository::update_schedule(S& s, const Meeting& m) {
-  auto r = s.execute("UPDATE meetings SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ? WHERE id = ?",
-                     {m.title, m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes,
-                      m.time_zone, m.id});
+Result<void> MeetingsRepository::update_meeting(S& s, const Meeting& m) {
+  auto r = s.execute(
+      "UPDATE meetings SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, lobby_for_external = ?, "
+      "guests_can_share_screen = ?, locked = ? WHERE id = ?",
+      {m.title, m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes, m.time_zone,
+       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, std::int64_t{m.locked}, m.id});
   if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<void> MeetingsRepository::replace_invitees(S& s, std::int64_t meeting_id, const std::vector<Invitee>& invitees) {
+  auto r = s.execute("DELETE FROM meeting_invitees WHERE meeting_id = ?", {meeting_id});
+  if (!r.ok()) return r.error();
+  for (const auto& i : invitees) MERIDIAN_TRY(insert_invitee(s, meeting_id, i));
   return {};
 }
 
@@ -245,51 +257,24 @@ Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t
   return out;
 }
 
-namespace {
-ChatMessage message_from(const storage::Row& r) {
-  ChatMessage m;
-  m.id = r.integer(0);
-  m.meeting_id = r.integer(1);
-  m.author_id = r.integer(2);
-  m.author_name = r.text(3);
-  m.client_id = r.text(4);
-  m.text = r.text(5);
-  m.created_at = r.integer(6);
-  return m;
-}
-constexpr const char* kMessageColumns = "id, meeting_id, author_id, author_name, client_id, body, created_at";
-}  // namespace
-
-Result<ChatMessage> MeetingsRepository::insert_message(S& s, const ChatMessage& m, bool& duplicate) {
-  duplicate = false;
-  if (!m.client_id.empty()) {
-    auto seen = s.query(std::string("SELECT ") + kMessageColumns +
-                            " FROM meeting_messages WHERE meeting_id = ? AND author_id = ? AND client_id = ?",
-                        {m.meeting_id, m.author_id, m.client_id});
-    if (!seen.ok()) return seen.error();
-    if (!seen->empty()) {
-      duplicate = true;
-      return message_from(seen->front());
-    }
-  }
-  auto rows = s.query(
-      "INSERT INTO meeting_messages (meeting_id, author_id, author_name, client_id, body, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-      {m.meeting_id, m.author_id, m.author_name, m.client_id, m.text, m.created_at});
+Result<std::optional<std::int64_t>> MeetingsRepository::guest_user(S& s, std::int64_t guest_id) {
+  auto rows = s.query("SELECT user_id FROM meeting_guests WHERE id = ?", {guest_id});
   if (!rows.ok()) return rows.error();
-  ChatMessage out = m;
-  out.id = rows->front().integer(0);
-  return out;
+  if (rows->empty()) return std::optional<std::int64_t>{};
+  return rows->front().optional_integer(0);
 }
 
-Result<std::vector<ChatMessage>> MeetingsRepository::messages(S& s, std::int64_t meeting_id, UnixMillis since,
-                                                              std::int64_t limit) {
-  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
-                          " FROM meeting_messages WHERE meeting_id = ? AND created_at >= ? ORDER BY id DESC LIMIT ?",
-                      {meeting_id, since, limit});
+Result<void> MeetingsRepository::set_guest_user(S& s, std::int64_t guest_id, std::int64_t user_id) {
+  auto r = s.execute("UPDATE meeting_guests SET user_id = ? WHERE id = ? AND user_id IS NULL", {user_id, guest_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::vector<std::int64_t>> MeetingsRepository::guest_users(S& s, std::int64_t meeting_id) {
+  auto rows = s.query("SELECT user_id FROM meeting_guests WHERE meeting_id = ? AND user_id IS NOT NULL", {meeting_id});
   if (!rows.ok()) return rows.error();
-  std::vector<ChatMessage> out;
-  for (auto it = rows->rbegin(); it != rows->rend(); ++it) out.push_back(message_from(*it));
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
   return out;
 }
 

@@ -34,8 +34,9 @@ class MeetingsRepository final {
   // Hosted by or inviting the user, newest first.
   Result<std::vector<std::int64_t>> meeting_ids_for(S& s, std::int64_t user_id, std::int64_t limit);
   Result<void> mark_ended(S& s, std::int64_t meeting_id, UnixMillis at);
-  // Title, starts_at, duration and time zone as in `m`.
-  Result<void> update_schedule(S& s, const Meeting& m);
+  // Title, schedule and room settings as in `m` (not the invitees).
+  Result<void> update_meeting(S& s, const Meeting& m);
+  Result<void> replace_invitees(S& s, std::int64_t meeting_id, const std::vector<Invitee>& invitees);
   Result<void> mark_cancelled(S& s, std::int64_t meeting_id, UnixMillis at);
 
   Result<std::int64_t> insert_guest(S& s, std::int64_t meeting_id, const std::string& display_name,
@@ -53,11 +54,10 @@ class MeetingsRepository final {
   Result<bool> acknowledge(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at);
   Result<std::vector<Recording>> recordings(S& s, std::int64_t meeting_id);
 
-  // In-meeting chat. A message with the same (meeting, author, client_id) is returned
-  // instead of stored twice (a resend after a lost acknowledgement).
-  Result<ChatMessage> insert_message(S& s, const ChatMessage& m, bool& duplicate);
-  // Messages created at or after `since`, oldest first, the newest `limit` of them.
-  Result<std::vector<ChatMessage>> messages(S& s, std::int64_t meeting_id, UnixMillis since, std::int64_t limit);
+  // The account (kind guest) a guest pass writes in the meeting chat with, once it has one.
+  Result<std::optional<std::int64_t>> guest_user(S& s, std::int64_t guest_id);
+  Result<void> set_guest_user(S& s, std::int64_t guest_id, std::int64_t user_id);  // only when not set yet
+  Result<std::vector<std::int64_t>> guest_users(S& s, std::int64_t meeting_id);
 };
 
 }  // namespace meridian::meetings

@@ -34,6 +34,7 @@ boost::json::object to_json(const Meeting& m, const std::string& join_url, const
       {"time_zone", m.time_zone},
       {"lobby_for_external", m.lobby_for_external},
       {"guests_can_share_screen", m.guests_can_share_screen},
+      {"locked", m.locked},
       {"created_at", m.created_at},
       {"ended_at", m.ended_at ? boost::json::value(*m.ended_at) : boost::json::value(nullptr)},
       {"cancelled_at", m.cancelled_at ? boost::json::value(*m.cancelled_at) : boost::json::value(nullptr)}};
@@ -88,9 +89,9 @@ Result<std::vector<std::int64_t>> id_list(const boost::json::object& body, std::
 }
 
 Result<NewMeeting> new_meeting_from(const boost::json::object& body) {
-  MERIDIAN_TRY(
-      json::reject_unknown_fields(body, {"title", "kind", "starts_at", "duration_minutes", "time_zone", "user_ids",
-                                         "team_ids", "cohost_ids", "lobby_for_external", "guests_can_share_screen"}));
+  MERIDIAN_TRY(json::reject_unknown_fields(
+      body, {"title", "kind", "starts_at", "duration_minutes", "time_zone", "user_ids", "team_ids", "cohost_ids",
+             "lobby_for_external", "guests_can_share_screen", "locked"}));
   NewMeeting in;
   auto title = json::required_string(body, "title", 1000);
   if (!title.ok()) return title.error();
@@ -124,7 +125,58 @@ Result<NewMeeting> new_meeting_from(const boost::json::object& body) {
   auto share = json::optional_bool(body, "guests_can_share_screen");
   if (!share.ok()) return share.error();
   in.guests_can_share_screen = share->value_or(false);
+  auto locked = json::optional_bool(body, "locked");
+  if (!locked.ok()) return locked.error();
+  in.locked = locked->value_or(false);
   return in;
+}
+
+// Optional id list: absent or null leaves that part unchanged.
+Result<std::optional<std::vector<std::int64_t>>> optional_id_list(const boost::json::object& body,
+                                                                  std::string_view key) {
+  auto v = body.if_contains(key);
+  if (!v || v->is_null()) return std::optional<std::vector<std::int64_t>>{};
+  auto list = id_list(body, key);
+  if (!list.ok()) return list.error();
+  return std::optional<std::vector<std::int64_t>>(std::move(*list));
+}
+
+Result<MeetingPatch> patch_from(const boost::json::object& body) {
+  MERIDIAN_TRY(
+      json::reject_unknown_fields(body, {"title", "starts_at", "duration_minutes", "time_zone", "user_ids", "team_ids",
+                                         "cohost_ids", "lobby_for_external", "guests_can_share_screen", "locked"}));
+  MeetingPatch patch;
+  auto title = json::optional_string(body, "title", 1000);
+  if (!title.ok()) return title.error();
+  patch.title = *title;
+  auto starts = json::optional_int(body, "starts_at");
+  if (!starts.ok()) return starts.error();
+  patch.starts_at = *starts;
+  auto duration = json::optional_int(body, "duration_minutes");
+  if (!duration.ok()) return duration.error();
+  patch.duration_minutes = *duration;
+  auto tz = json::optional_string(body, "time_zone", 64);
+  if (!tz.ok()) return tz.error();
+  patch.time_zone = *tz;
+  auto users = optional_id_list(body, "user_ids");
+  if (!users.ok()) return users.error();
+  patch.user_ids = std::move(*users);
+  auto teams = optional_id_list(body, "team_ids");
+  if (!teams.ok()) return teams.error();
+  patch.team_ids = std::move(*teams);
+  auto cohosts = optional_id_list(body, "cohost_ids");
+  if (!cohosts.ok()) return cohosts.error();
+  patch.cohost_ids = std::move(*cohosts);
+  auto lobby = json::optional_bool(body, "lobby_for_external");
+  if (!lobby.ok()) return lobby.error();
+  patch.lobby_for_external = *lobby;
+  auto share = json::optional_bool(body, "guests_can_share_screen");
+  if (!share.ok()) return share.error();
+  patch.guests_can_share_screen = *share;
+  auto locked = json::optional_bool(body, "locked");
+  if (!locked.ok()) return locked.error();
+  patch.locked = *locked;
+  return patch;
 }
 
 void send_error(net::RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
@@ -137,6 +189,21 @@ void send_error(net::RealtimeConnection& conn, const boost::json::object& reques
 
 void deliver(net::RealtimeHub& hub, const Effects& fx) {
   for (const auto& d : fx.deliveries) hub.send_to_connection(d.peer_id, json::serialize(d.message));
+}
+
+// Tells people about a meeting of theirs (invited, changed, cancelled), each with the
+// start in their own time zone, on every socket they have open.
+void notify(net::RealtimeHub& hub, MeetingsService& meetings, const Meeting& m, const std::string& type,
+            const std::vector<std::int64_t>& user_ids) {
+  for (auto uid : user_ids) {
+    Subject viewer;
+    viewer.user_id = uid;
+    std::string tz = uid == m.host_id ? m.time_zone : "";
+    for (const auto& i : m.invitees)
+      if (i.user_id == uid) tz = i.time_zone;
+    boost::json::object msg{{"type", type}, {"meeting", to_json(m, meetings.join_url(m), &viewer, tz)}};
+    hub.send_to_user(uid, json::serialize(msg));
+  }
 }
 
 // Acknowledges a request that carried an id.
@@ -171,13 +238,16 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
 
   router.add(
       "POST", "/api/v1/meetings",
-      [&meetings](HttpRequest& req) {
+      [&meetings, &hub](HttpRequest& req) {
         auto body = json::parse_object(req.body);
         if (!body.ok()) return HttpResponse::error(body.error());
         auto in = new_meeting_from(*body);
         if (!in.ok()) return HttpResponse::error(in.error());
         auto created = meetings.create(*req.subject, std::move(*in));
         if (!created.ok()) return HttpResponse::error(created.error());
+        std::vector<std::int64_t> invited;
+        for (const auto& i : created->invitees) invited.push_back(i.user_id);
+        notify(hub, meetings, *created, "meeting.invited", invited);
         return ok_json(201, to_json(*created, meetings.join_url(*created), &*req.subject, created->time_zone));
       },
       kSmall);
@@ -214,45 +284,46 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         boost::json::object out = to_json(*m, meetings.join_url(*m), &*req.subject, tz);
         if (auto region = meetings.media_region(*req.subject, *id); region.ok())
           out["media_region"] = region_json(*region);
+        if (auto conversation = meetings.conversation_of(*req.subject, *id); conversation.ok())
+          out["conversation_id"] = *conversation ? boost::json::value(**conversation) : boost::json::value(nullptr);
         return ok_json(200, out);
       },
       kSmall);
 
   router.add(
       "PATCH", "/api/v1/meetings/{id}",
-      [&meetings](HttpRequest& req) {
+      [&meetings, &hub](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "meeting id");
         if (!id.ok()) return HttpResponse::error(id.error());
         auto body = json::parse_object(req.body);
         if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"title", "starts_at", "duration_minutes", "time_zone"});
-            !r.ok())
-          return HttpResponse::error(r.error());
-        MeetingPatch patch;
-        auto title = json::optional_string(*body, "title", 1000);
-        if (!title.ok()) return HttpResponse::error(title.error());
-        patch.title = *title;
-        auto starts = json::optional_int(*body, "starts_at");
-        if (!starts.ok()) return HttpResponse::error(starts.error());
-        patch.starts_at = *starts;
-        auto duration = json::optional_int(*body, "duration_minutes");
-        if (!duration.ok()) return HttpResponse::error(duration.error());
-        patch.duration_minutes = *duration;
-        auto tz = json::optional_string(*body, "time_zone", 64);
-        if (!tz.ok()) return HttpResponse::error(tz.error());
-        patch.time_zone = *tz;
-        auto m = meetings.update(*req.subject, *id, patch);
-        if (!m.ok()) return HttpResponse::error(m.error());
-        return ok_json(200, to_json(*m, meetings.join_url(*m), &*req.subject, m->time_zone));
+        auto patch = patch_from(*body);
+        if (!patch.ok()) return HttpResponse::error(patch.error());
+        auto changed = meetings.update(*req.subject, *id, *patch);
+        if (!changed.ok()) return HttpResponse::error(changed.error());
+        const Meeting& m = changed->meeting;
+        notify(hub, meetings, m, "meeting.invited", changed->invited);
+        notify(hub, meetings, m, "meeting.updated", changed->updated);
+        for (auto uid : changed->uninvited)
+          hub.send_to_user(uid, json::serialize(boost::json::object{
+                                    {"type", "meeting.uninvited"}, {"meeting_id", m.id}, {"title", m.title}}));
+        deliver(hub, changed->live);
+        return ok_json(200, to_json(m, meetings.join_url(m), &*req.subject, m.time_zone));
       },
       kSmall);
 
   router.add(
       "DELETE", "/api/v1/meetings/{id}",
-      [&meetings](HttpRequest& req) {
+      [&meetings, &hub](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "meeting id");
         if (!id.ok()) return HttpResponse::error(id.error());
-        if (auto r = meetings.cancel(*req.subject, *id); !r.ok()) return HttpResponse::error(r.error());
+        auto cancelled = meetings.cancel(*req.subject, *id);
+        if (!cancelled.ok()) return HttpResponse::error(cancelled.error());
+        if (*cancelled) {
+          std::vector<std::int64_t> told{(*cancelled)->host_id};
+          for (const auto& i : (*cancelled)->invitees) told.push_back(i.user_id);
+          notify(hub, meetings, **cancelled, "meeting.cancelled", told);
+        }
         return HttpResponse::no_content();
       },
       kSmall);

@@ -107,42 +107,12 @@ Result<Meeting> MeetingsService::create(const Subject& who, NewMeeting input) {
     return make_error(ErrorCode::invalid_argument, "time_zone '" + m.time_zone + "' is not an IANA time zone");
   m.lobby_for_external = input.lobby_for_external;
   m.guests_can_share_screen = input.guests_can_share_screen;
+  m.locked = input.locked;
   m.created_at = now;
 
-  std::map<std::int64_t, Invitee> invitees;
-  auto add_person = [&](std::int64_t user_id, std::optional<std::int64_t> team) -> Result<void> {
-    if (user_id == who.user_id || invitees.contains(user_id)) return {};
-    auto u = identity_.user(user_id);
-    if (!u.ok() || !u->active)
-      return make_error(ErrorCode::invalid_argument, "user " + std::to_string(user_id) + " does not exist");
-    Invitee i;
-    i.user_id = user_id;
-    i.display_name = u->display_name;
-    i.kind = u->kind;
-    i.country = u->country;
-    i.time_zone = u->time_zone;
-    i.via_team_id = team;
-    invitees[user_id] = std::move(i);
-    return {};
-  };
-  for (auto id : input.user_ids) MERIDIAN_TRY(add_person(id, std::nullopt));
-  for (auto team_id : input.team_ids) {
-    auto team = identity_.team(team_id);
-    if (!team.ok())
-      return make_error(ErrorCode::invalid_argument, "team " + std::to_string(team_id) + " does not exist");
-    for (const auto& member : team->members) MERIDIAN_TRY(add_person(member.id, team_id));
-  }
-  for (auto id : input.cohost_ids) {
-    if (id == who.user_id) continue;
-    MERIDIAN_TRY(add_person(id, std::nullopt));
-    if (is_external(invitees[id].kind))
-      return make_error(ErrorCode::invalid_argument, "a customer cannot be a co-host");
-    invitees[id].role = MeetingRole::cohost;
-  }
-  if (static_cast<std::int64_t>(invitees.size()) > kMaxInvitees)
-    return make_error(ErrorCode::invalid_argument,
-                      "a meeting invites at most " + std::to_string(kMaxInvitees) + " people");
-  for (auto& [id, i] : invitees) m.invitees.push_back(i);
+  auto invitees = resolve_invitees(who.user_id, input.user_ids, input.team_ids, input.cohost_ids, {});
+  if (!invitees.ok()) return invitees.error();
+  m.invitees = std::move(*invitees);
 
   auto stored = write_value<Meeting>(db_, [&](storage::Session& s) -> Result<Meeting> {
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -158,6 +128,56 @@ Result<Meeting> MeetingsService::create(const Subject& who, NewMeeting input) {
     return make_error(ErrorCode::internal, "could not pick a unique meeting code");
   });
   return stored;
+}
+
+Result<std::vector<Invitee>> MeetingsService::resolve_invitees(std::int64_t host_id,
+                                                               const std::vector<std::int64_t>& user_ids,
+                                                               const std::vector<std::int64_t>& team_ids,
+                                                               const std::vector<std::int64_t>& cohost_ids,
+                                                               const std::vector<Invitee>& before) {
+  auto was_invited = [&](std::int64_t id) {
+    return std::any_of(before.begin(), before.end(), [&](const Invitee& i) { return i.user_id == id; });
+  };
+  std::map<std::int64_t, Invitee> invitees;
+  auto add_person = [&](std::int64_t user_id, std::optional<std::int64_t> team) -> Result<void> {
+    if (user_id == host_id || invitees.contains(user_id)) return {};
+    auto u = identity_.user(user_id);
+    if (!u.ok() || !u->active) {
+      // Someone invited earlier and deactivated since is dropped, not an error.
+      if (was_invited(user_id) || team) return {};
+      return make_error(ErrorCode::invalid_argument, "user " + std::to_string(user_id) + " does not exist");
+    }
+    Invitee i;
+    i.user_id = user_id;
+    i.display_name = u->display_name;
+    i.kind = u->kind;
+    i.country = u->country;
+    i.time_zone = u->time_zone;
+    i.via_team_id = team;
+    invitees[user_id] = std::move(i);
+    return {};
+  };
+  for (auto id : user_ids) MERIDIAN_TRY(add_person(id, std::nullopt));
+  for (auto team_id : team_ids) {
+    auto team = identity_.team(team_id);
+    if (!team.ok())
+      return make_error(ErrorCode::invalid_argument, "team " + std::to_string(team_id) + " does not exist");
+    for (const auto& member : team->members) MERIDIAN_TRY(add_person(member.id, team_id));
+  }
+  for (auto id : cohost_ids) {
+    if (id == host_id) continue;
+    MERIDIAN_TRY(add_person(id, std::nullopt));
+    auto it = invitees.find(id);
+    if (it == invitees.end()) continue;  // deactivated since
+    if (is_external(it->second.kind)) return make_error(ErrorCode::invalid_argument, "a customer cannot be a co-host");
+    it->second.role = MeetingRole::cohost;
+  }
+  if (static_cast<std::int64_t>(invitees.size()) > kMaxInvitees)
+    return make_error(ErrorCode::invalid_argument,
+                      "a meeting invites at most " + std::to_string(kMaxInvitees) + " people");
+  std::vector<Invitee> out;
+  for (auto& [id, i] : invitees) out.push_back(std::move(i));
+  return out;
 }
 
 Result<void> MeetingsService::fill_invitees(Meeting& m) {
@@ -211,7 +231,7 @@ Result<std::vector<Meeting>> MeetingsService::mine(const Subject& who) {
   return out;
 }
 
-Result<Meeting> MeetingsService::update(const Subject& who, std::int64_t id, const MeetingPatch& patch) {
+Result<MeetingChange> MeetingsService::update(const Subject& who, std::int64_t id, const MeetingPatch& patch) {
   auto m = get(who, id);
   if (!m.ok()) return m.error();
   if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may change this meeting");
@@ -240,24 +260,82 @@ Result<Meeting> MeetingsService::update(const Subject& who, std::int64_t id, con
       return make_error(ErrorCode::invalid_argument, "time_zone '" + *patch.time_zone + "' is not an IANA time zone");
     next.time_zone = *patch.time_zone;
   }
-  MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.update_schedule(s, next); }));
-  return next;
+  if (patch.lobby_for_external) next.lobby_for_external = *patch.lobby_for_external;
+  if (patch.guests_can_share_screen) next.guests_can_share_screen = *patch.guests_can_share_screen;
+  if (patch.locked) next.locked = *patch.locked;
+  const bool invitees_change = patch.user_ids || patch.team_ids || patch.cohost_ids;
+  if (invitees_change) {
+    // Each list given replaces its part: people invited directly, teams, co-hosts.
+    std::vector<std::int64_t> users, teams, cohosts;
+    for (const auto& i : m->invitees) {
+      if (!i.via_team_id)
+        users.push_back(i.user_id);
+      else if (std::find(teams.begin(), teams.end(), *i.via_team_id) == teams.end())
+        teams.push_back(*i.via_team_id);
+      if (i.role == MeetingRole::cohost) cohosts.push_back(i.user_id);
+    }
+    if (patch.user_ids) users = *patch.user_ids;
+    if (patch.team_ids) teams = *patch.team_ids;
+    if (patch.cohost_ids) {
+      cohosts = *patch.cohost_ids;
+    } else {  // a co-host no longer invited stops being one
+      std::erase_if(cohosts, [&](std::int64_t c) {
+        return std::find(users.begin(), users.end(), c) == users.end() &&
+               !std::any_of(m->invitees.begin(), m->invitees.end(), [&](const Invitee& i) {
+                 return i.user_id == c && i.via_team_id &&
+                        std::find(teams.begin(), teams.end(), *i.via_team_id) != teams.end();
+               });
+      });
+    }
+    auto resolved = resolve_invitees(m->host_id, users, teams, cohosts, m->invitees);
+    if (!resolved.ok()) return resolved.error();
+    next.invitees = std::move(*resolved);
+  }
+  MERIDIAN_TRY(db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(repo_.update_meeting(s, next));
+    if (invitees_change) MERIDIAN_TRY(repo_.replace_invitees(s, id, next.invitees));
+    return {};
+  }));
+  MeetingChange out;
+  auto had = [](const Meeting& mm, std::int64_t uid) {
+    return std::any_of(mm.invitees.begin(), mm.invitees.end(), [&](const Invitee& i) { return i.user_id == uid; });
+  };
+  out.updated.push_back(next.host_id);
+  for (const auto& i : next.invitees) (had(*m, i.user_id) ? out.updated : out.invited).push_back(i.user_id);
+  for (const auto& i : m->invitees)
+    if (!had(next, i.user_id)) out.uninvited.push_back(i.user_id);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto live = rooms_.find(id); live != rooms_.end()) {
+      const auto& st = live->second.room.settings();
+      const bool settings_changed = st.lobby_for_external != next.lobby_for_external ||
+                                    st.guests_can_share_screen != next.guests_can_share_screen ||
+                                    (patch.locked && *patch.locked != live->second.room.locked());
+      if (settings_changed)
+        out.live =
+            live->second.room.update_settings(next.lobby_for_external, next.guests_can_share_screen, patch.locked);
+    }
+  }
+  out.meeting = std::move(next);
+  return out;
 }
 
-Result<void> MeetingsService::cancel(const Subject& who, std::int64_t id) {
+Result<std::optional<Meeting>> MeetingsService::cancel(const Subject& who, std::int64_t id) {
   auto m = get(who, id);
   if (!m.ok()) return m.error();
   if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may cancel this meeting");
-  if (m->cancelled_at) return {};
+  if (m->cancelled_at) return std::optional<Meeting>{};
   {
     std::lock_guard lock(mutex_);
     if (rooms_.count(id)) return make_error(ErrorCode::conflict, "the meeting is running: end it for all first");
   }
   const UnixMillis now = clock_.now_ms();
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  MERIDIAN_TRY(db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_TRY(repo_.mark_cancelled(s, id, now));
     return repo_.revoke_guests(s, id, now);
-  });
+  }));
+  m->cancelled_at = now;
+  return std::optional<Meeting>(std::move(*m));
 }
 
 Result<Meeting> MeetingsService::by_code(const std::string& code) {
@@ -361,7 +439,8 @@ void MeetingsService::add_ice(const LiveRoom& live, Effects& fx, std::uint64_t p
 
 void MeetingsService::reevaluate_region(LiveRoom& live, Effects& fx) const {
   RegionChoice next = choose_for(live.room);
-  const bool changed = next.region != live.region.region;
+  // The first join sets the region: the joiner gets it with meet.joined, nobody else is there.
+  const bool changed = next.region != live.region.region && !live.region.region.empty();
   live.region = std::move(next);
   if (!changed) return;
   for (const auto& p : live.room.admitted()) {
@@ -413,6 +492,7 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
   settings.lobby_for_external = m->lobby_for_external;
   settings.guests_can_share_screen = m->guests_can_share_screen;
   settings.max_publishers = options_.max_publishers;
+  settings.locked = m->locked;
 
   PresenceChange change;
   Result<Effects> out = Effects{};
@@ -742,36 +822,148 @@ Result<RegionChoice> MeetingsService::media_region(const Subject& who, std::int6
   return choose_region(options_.regions, options_.rtt, countries);
 }
 
+void MeetingsService::attach_chat(chat::ChatService& chat) {
+  chat_ = &chat;
+  // People outside the organisation (customers, guests) are no members of the meeting's
+  // conversation: they read and post in it only while admitted to the live room.
+  chat.set_meeting_access_hook([this](storage::Session&, const chat::Conversation& c,
+                                      const Subject& who) -> Result<std::optional<chat::Member>> {
+    std::lock_guard lock(mutex_);
+    auto meeting = conversation_meetings_.find(c.id);
+    if (meeting == conversation_meetings_.end()) return std::optional<chat::Member>{};
+    auto live = rooms_.find(meeting->second);
+    if (live == rooms_.end()) return std::optional<chat::Member>{};
+    for (const auto& p : live->second.room.admitted()) {
+      const bool same = p.user_id == who.user_id || (p.user_id < 0 && guest_accounts_.count(-p.user_id) &&
+                                                     guest_accounts_.at(-p.user_id) == who.user_id);
+      if (!same) continue;
+      chat::Member m;
+      m.user_id = who.user_id;
+      m.display_name = p.display_name;
+      m.role = chat::MemberRole::member;
+      return std::optional<chat::Member>(std::move(m));
+    }
+    return std::optional<chat::Member>{};
+  });
+}
+
+Result<std::int64_t> MeetingsService::chat_conversation(std::int64_t meeting_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = meeting_conversations_.find(meeting_id); it != meeting_conversations_.end()) return it->second;
+  }
+  auto m = load(meeting_id, true);
+  if (!m.ok()) return m.error();
+  auto host = identity_.user(m->host_id);
+  if (!host.ok()) return host.error();
+  // Lasting members: the host and the invited people of the organisation.
+  std::vector<std::int64_t> members;
+  for (const auto& i : m->invitees)
+    if (!is_external(i.kind)) members.push_back(i.user_id);
+  auto id = chat_->meeting_conversation(meeting_id, m->title, m->host_id, host->region, members);
+  if (!id.ok()) return id.error();
+  std::lock_guard lock(mutex_);
+  meeting_conversations_[meeting_id] = *id;
+  conversation_meetings_[*id] = meeting_id;
+  return *id;
+}
+
+Result<MeetingsService::ChatAuthor> MeetingsService::chat_author(const Peer& p, std::int64_t meeting_id) {
+  ChatAuthor a;
+  a.subject.roles = {Role::guest};
+  a.subject.kind = UserKind::guest;
+  if (p.role == MeetingRole::guest && p.user_id < 0) {
+    const std::int64_t guest_id = -p.user_id;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = guest_accounts_.find(guest_id); it != guest_accounts_.end()) a.subject.user_id = it->second;
+    }
+    if (a.subject.user_id == 0) {
+      auto stored = read_value<std::optional<std::int64_t>>(
+          db_, [&](storage::Session& s) { return repo_.guest_user(s, guest_id); });
+      if (!stored.ok()) return stored.error();
+      if (*stored) {
+        a.subject.user_id = **stored;
+      } else {
+        std::string country = p.rules_country.empty() ? "PT" : p.rules_country;
+        std::string tz = "UTC";
+        if (auto m = load(meeting_id, false); m.ok()) tz = m->time_zone;
+        auto created = identity_.create_meeting_guest_account(
+            "meeting-guest-" + std::to_string(guest_id) + "@guests.invalid", p.display_name, country, tz);
+        if (!created.ok()) return created.error();
+        MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.set_guest_user(s, guest_id, *created); }));
+        auto again =  // a concurrent first message may have set another account first
+            read_value<std::optional<std::int64_t>>(db_,
+                                                    [&](storage::Session& s) { return repo_.guest_user(s, guest_id); });
+        if (!again.ok()) return again.error();
+        a.subject.user_id = again->value_or(*created);
+      }
+      std::lock_guard lock(mutex_);
+      guest_accounts_[guest_id] = a.subject.user_id;
+    }
+    a.guest = true;
+    return a;
+  }
+  auto u = identity_.user(p.user_id);
+  if (!u.ok()) return u.error();
+  a.subject.user_id = u->id;
+  a.subject.kind = u->kind;
+  a.subject.roles = u->roles;
+  a.subject.country = u->country;
+  a.subject.region = u->region;
+  a.member = !is_external(u->kind);
+  return a;
+}
+
+namespace {
+ChatMessage meeting_message(const chat::Message& m, std::int64_t meeting_id, bool guest) {
+  ChatMessage out;
+  out.id = m.id;
+  out.meeting_id = meeting_id;
+  out.conversation_id = m.conversation_id;
+  out.seq = m.seq;
+  out.author_id = m.author_id;
+  out.author_name = m.author_name;
+  out.guest = guest;
+  out.client_id = m.client_id;
+  out.text = m.text;
+  out.created_at = m.created_at;
+  return out;
+}
+}  // namespace
+
 Result<MeetingsService::ChatPosted> MeetingsService::post_chat(std::uint64_t peer_id, std::int64_t meeting_id,
                                                                std::string text, std::string client_id) {
+  if (!chat_) return make_error(ErrorCode::unavailable, "chat is not available on this server");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return make_error(ErrorCode::invalid_argument, "a chat message needs text");
   if (text.size() > kMaxChatMessageBytes)
     return make_error(ErrorCode::invalid_argument,
                       "a chat message may have at most " + std::to_string(kMaxChatMessageBytes) + " bytes");
-  ChatMessage msg;
+  Peer author;
   {
     std::lock_guard lock(mutex_);
     auto in = peer_room_.find(peer_id);
     if (in == peer_room_.end() || in->second != meeting_id)
       return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto author = rooms_.at(meeting_id).room.chat_member(peer_id);
-    if (!author.ok()) return author.error();
-    msg.author_id = author->user_id;
-    msg.author_name = author->display_name;
+    auto member = rooms_.at(meeting_id).room.chat_member(peer_id);
+    if (!member.ok()) return member.error();
+    author = *member;
   }
-  msg.meeting_id = meeting_id;
-  msg.text = std::move(text);
-  msg.client_id = std::move(client_id);
-  msg.created_at = clock_.now_ms();
-  bool duplicate = false;
-  auto stored =
-      write_value<ChatMessage>(db_, [&](storage::Session& s) { return repo_.insert_message(s, msg, duplicate); });
-  if (!stored.ok()) return stored.error();
+  auto conversation = chat_conversation(meeting_id);
+  if (!conversation.ok()) return conversation.error();
+  auto who = chat_author(author, meeting_id);
+  if (!who.ok()) return who.error();
+  if (who->member) MERIDIAN_TRY(chat_->add_meeting_member(*conversation, who->subject.user_id));
+  if (client_id.empty()) client_id = "meet-" + random_token(12);
+  // Through the chat module: stored with a sequence number, searchable, under retention.
+  auto posted = chat_->post(who->subject, *conversation, std::move(text), std::move(client_id));
+  if (!posted.ok()) return posted.error();
+  if (!posted->duplicate) chat_->publish(*posted);  // the members' Chat app, live
   ChatPosted out;
-  out.message = std::move(*stored);
-  out.duplicate = duplicate;
-  if (duplicate) return out;
+  out.message = meeting_message(posted->message, meeting_id, who->guest);
+  out.duplicate = posted->duplicate;
+  if (out.duplicate) return out;
   std::lock_guard lock(mutex_);
   auto live = rooms_.find(meeting_id);
   if (live == rooms_.end()) return out;
@@ -782,31 +974,57 @@ Result<MeetingsService::ChatPosted> MeetingsService::post_chat(std::uint64_t pee
 
 Result<std::vector<ChatMessage>> MeetingsService::chat_history(std::uint64_t peer_id, std::int64_t meeting_id,
                                                                int limit) {
-  UnixMillis since = 0;
+  if (!chat_) return make_error(ErrorCode::unavailable, "chat is not available on this server");
+  Peer me;
   {
     std::lock_guard lock(mutex_);
     auto in = peer_room_.find(peer_id);
     if (in == peer_room_.end() || in->second != meeting_id)
       return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto me = rooms_.at(meeting_id).room.chat_member(peer_id);
-    if (!me.ok()) return me.error();
-    if (me->external) since = me->admitted_at;
+    auto member = rooms_.at(meeting_id).room.chat_member(peer_id);
+    if (!member.ok()) return member.error();
+    me = *member;
   }
-  if (limit <= 0 || limit > 500) limit = 500;
-  return read_value<std::vector<ChatMessage>>(
-      db_, [&](storage::Session& s) { return repo_.messages(s, meeting_id, since, limit); });
+  // Guests and external people read only what was posted since they were admitted.
+  const UnixMillis since = me.external ? me.admitted_at : 0;
+  auto conversation = chat_conversation(meeting_id);
+  if (!conversation.ok()) return conversation.error();
+  auto who = chat_author(me, meeting_id);
+  if (!who.ok()) return who.error();
+  if (who->member) MERIDIAN_TRY(chat_->add_meeting_member(*conversation, who->subject.user_id));
+  if (limit <= 0 || limit > chat::kMaxPage) limit = chat::kMaxPage;
+  auto page = chat_->history(who->subject, *conversation, std::nullopt, std::nullopt, limit);
+  if (!page.ok()) return page.error();
+  auto guests =
+      read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& s) { return repo_.guest_users(s, meeting_id); });
+  if (!guests.ok()) return guests.error();
+  std::vector<ChatMessage> out;
+  for (const auto& m : page->items) {
+    if (m.deleted_at || m.created_at < since) continue;
+    const bool guest = std::find(guests->begin(), guests->end(), m.author_id) != guests->end();
+    out.push_back(meeting_message(m, meeting_id, guest));
+  }
+  return out;
+}
+
+Result<std::optional<std::int64_t>> MeetingsService::conversation_of(const Subject& who, std::int64_t meeting_id) {
+  auto m = get(who, meeting_id);
+  if (!m.ok()) return m.error();
+  if (!chat_) return std::optional<std::int64_t>{};
+  return chat_->find_meeting_conversation(meeting_id);
 }
 
 boost::json::object chat_json(const ChatMessage& m) {
-  return boost::json::object{
-      {"id", m.id},
-      {"author",
-       boost::json::object{{"user_id", m.author_id > 0 ? boost::json::value(m.author_id) : boost::json::value(nullptr)},
-                           {"display_name", m.author_name},
-                           {"guest", m.author_id < 0}}},
-      {"client_id", m.client_id},
-      {"text", m.text},
-      {"created_at", m.created_at}};
+  return boost::json::object{{"id", m.id},
+                             {"conversation_id", m.conversation_id},
+                             {"seq", m.seq},
+                             {"author", boost::json::object{{"user_id", m.guest ? boost::json::value(nullptr)
+                                                                                : boost::json::value(m.author_id)},
+                                                            {"display_name", m.author_name},
+                                                            {"guest", m.guest}}},
+                             {"client_id", m.client_id},
+                             {"text", m.text},
+                             {"created_at", m.created_at}};
 }
 
 }  // namespace meridian::meetings

@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "chat/chat_service.hpp"
 #include "identity/identity_service.hpp"
 #include "meetings/media_regions.hpp"
 #include "meetings/meeting.hpp"
@@ -49,6 +50,16 @@ struct NewMeeting {
   std::vector<std::int64_t> cohost_ids;  // must be invited people too (added when not)
   bool lobby_for_external = true;
   bool guests_can_share_screen = false;
+  bool locked = false;
+};
+
+// What a host's change did: whom to tell what, and the running room's new settings.
+struct MeetingChange {
+  Meeting meeting;
+  std::vector<std::int64_t> invited;    // newly invited
+  std::vector<std::int64_t> updated;    // the host and everyone still invited
+  std::vector<std::int64_t> uninvited;  // taken off the invitation list
+  Effects live;                         // meet.room_updated for the running room, if any
 };
 
 // A chat message as clients see it (no e-mail; guests have no user id).
@@ -65,10 +76,11 @@ class MeetingsService final {
   Result<Meeting> create(const Subject& who, NewMeeting input);
   // The host reschedules or renames (not after it was cancelled; starts_at only for
   // scheduled meetings, not in the past). Others: not_found (invitees) or forbidden.
-  Result<Meeting> update(const Subject& who, std::int64_t id, const MeetingPatch& patch);
+  Result<MeetingChange> update(const Subject& who, std::int64_t id, const MeetingPatch& patch);
   // The host cancels: nobody can join any more, guest passes are revoked; refused while
-  // the room is running (end it for all first).
-  Result<void> cancel(const Subject& who, std::int64_t id);
+  // the room is running (end it for all first). Returns the meeting (with its invitees, to
+  // tell them), or nullopt when it was already cancelled.
+  Result<std::optional<Meeting>> cancel(const Subject& who, std::int64_t id);
   // Host, invitees and admins; anyone else gets not_found.
   Result<Meeting> get(const Subject& who, std::int64_t id);
   Result<std::vector<Meeting>> mine(const Subject& who);
@@ -108,9 +120,17 @@ class MeetingsService final {
 
   const MeetingsOptions& options() const { return options_; }
 
-  // In-meeting chat: the meeting's own conversation. Only peers admitted to the live room
-  // read or post (guests with their scoped pass); a message is stored, then sent to
-  // everyone admitted at that moment.
+  // The in-meeting chat goes through the chat module (without it, meet.chat.* answer
+  // unavailable). Installs the access hook for admitted customers and guests.
+  void attach_chat(chat::ChatService& chat);
+  // The meeting's conversation, when its chat was used (for people who may see the meeting).
+  Result<std::optional<std::int64_t>> conversation_of(const Subject& who, std::int64_t meeting_id);
+
+  // In-meeting chat: the meeting's chat-module conversation (created on first use; members
+  // the host, invited staff and the organisation's people who took part). Only peers
+  // admitted to the live room read or post here (guests with their scoped pass, writing
+  // as an account of kind guest); a message is stored by ChatService, then sent to
+  // everyone admitted at that moment (meet.chat) and to the members' Chat app.
   struct ChatPosted {
     Effects effects;
     ChatMessage message;
@@ -144,6 +164,21 @@ class MeetingsService final {
   Result<void> finish_recording(std::int64_t meeting_id, std::int64_t recording_id, std::optional<std::int64_t> by,
                                 const std::string& reason);
   Result<Meeting> load(std::int64_t id, bool with_invitees);
+  // Who writes in the chat for a peer: their account, or the guest pass's guest account
+  // (made on first use). member: a lasting member of the conversation (organisation people).
+  struct ChatAuthor {
+    Subject subject;
+    bool guest = false;
+    bool member = false;
+  };
+  Result<ChatAuthor> chat_author(const Peer& peer, std::int64_t meeting_id);
+  Result<std::int64_t> chat_conversation(std::int64_t meeting_id);
+  // People and team members to invite (not the host; deduplicated; co-hosts marked).
+  // Someone in `before` who was deactivated since is dropped instead of refused.
+  Result<std::vector<Invitee>> resolve_invitees(std::int64_t host_id, const std::vector<std::int64_t>& user_ids,
+                                                const std::vector<std::int64_t>& team_ids,
+                                                const std::vector<std::int64_t>& cohost_ids,
+                                                const std::vector<Invitee>& before);
   Result<void> fill_invitees(Meeting& m);
   bool may_see(const Subject& who, const Meeting& m) const;
   RegionChoice choose_for(const Room& room) const;
@@ -163,6 +198,10 @@ class MeetingsService final {
   std::mutex mutex_;
   std::unordered_map<std::int64_t, LiveRoom> rooms_;           // meeting id -> live room
   std::unordered_map<std::uint64_t, std::int64_t> peer_room_;  // peer id -> meeting id
+  chat::ChatService* chat_ = nullptr;
+  std::unordered_map<std::int64_t, std::int64_t> meeting_conversations_;  // meeting id -> conversation id
+  std::unordered_map<std::int64_t, std::int64_t> conversation_meetings_;  // conversation id -> meeting id
+  std::unordered_map<std::int64_t, std::int64_t> guest_accounts_;         // guest pass id -> user id
 };
 
 boost::json::object region_json(const RegionChoice& choice);

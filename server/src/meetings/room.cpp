@@ -284,6 +284,19 @@ Result<Effects> Room::lock(std::uint64_t actor, bool locked) {
   return fx;
 }
 
+Effects Room::update_settings(bool lobby_for_external, bool guests_can_share_screen, std::optional<bool> locked) {
+  settings_.lobby_for_external = lobby_for_external;
+  settings_.guests_can_share_screen = guests_can_share_screen;
+  if (locked) locked_ = *locked;
+  Effects fx;
+  boost::json::object msg = event("meet.room_updated", meeting_id_);
+  msg["locked"] = locked_;
+  msg["lobby_for_external"] = settings_.lobby_for_external;
+  msg["guests_can_share_screen"] = settings_.guests_can_share_screen;
+  to_everyone(fx, msg);
+  return fx;
+}
+
 Result<Effects> Room::end(std::uint64_t actor) {
   Peer* a = find(actor);
   if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "join the meeting first");
@@ -394,6 +407,31 @@ Effects Room::recording_stopped(const std::string& reason) {
   return fx;
 }
 
+std::size_t sending_video_sections(std::string_view sdp) {
+  std::size_t count = 0;
+  bool in_video = false;
+  bool sends = true;  // RFC 3264: sendrecv unless the section says otherwise
+  auto close_section = [&] {
+    if (in_video && sends) ++count;
+  };
+  while (!sdp.empty()) {
+    auto eol = sdp.find('\n');
+    std::string_view line = sdp.substr(0, eol);
+    sdp = eol == std::string_view::npos ? std::string_view{} : sdp.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.rfind("m=", 0) == 0) {
+      close_section();
+      in_video = line.rfind("m=video ", 0) == 0;
+      // A rejected section (port 0) carries nothing.
+      sends = !(line.size() > 8 && line.substr(8, 2) == "0 ");
+    } else if (line == "a=recvonly" || line == "a=inactive") {
+      sends = false;
+    }
+  }
+  close_section();
+  return count;
+}
+
 Result<Effects> Room::relay(std::uint64_t actor, std::uint64_t target, const boost::json::object& signal) {
   const Peer* a = peer(actor);
   if (!a || !a->admitted) return make_error(ErrorCode::forbidden, "only admitted participants may send signals");
@@ -401,6 +439,16 @@ Result<Effects> Room::relay(std::uint64_t actor, std::uint64_t target, const boo
   const Peer* t = peer(target);
   if (!t || !t->admitted)
     return make_error(ErrorCode::not_found, "no admitted participant with that peer_id in this meeting");
+  // Screen sharing is a second video track: a guest who may not share cannot offer (or
+  // answer with) more than one sending video section, whatever meet.media says.
+  if (a->role == MeetingRole::guest && !settings_.guests_can_share_screen) {
+    const boost::json::value* d = signal.if_contains("description");
+    const boost::json::value* sdp =
+        d && d->is_object() ? d->get_object().if_contains("sdp") : signal.if_contains("sdp");
+    if (sdp && sdp->is_string() && sending_video_sections(sdp->get_string()) > 1)
+      return make_error(ErrorCode::forbidden,
+                        "guests may not share their screen in this meeting (the offer adds a second video track)");
+  }
   Effects fx;
   boost::json::object msg = event("meet.signal", meeting_id_);
   msg["from"] = actor;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,7 +50,12 @@ struct RoomSettings {
   bool lobby_for_external = true;  // customers wait in the lobby like guests
   bool guests_can_share_screen = false;
   std::size_t max_publishers = 6;  // full mesh: everyone admitted publishes to everyone
+  bool locked = false;             // opens locked (the meeting's standing setting)
 };
+
+// Video m-sections of an SDP that send (sendrecv or sendonly, port not 0): a camera is
+// one, a shared screen another.
+std::size_t sending_video_sections(std::string_view sdp);
 
 // One message for one peer.
 struct Delivery {
@@ -67,7 +73,8 @@ boost::json::object peer_json(const Peer& p);
 
 class Room final {
  public:
-  Room(std::int64_t meeting_id, RoomSettings settings) : meeting_id_(meeting_id), settings_(settings) {}
+  Room(std::int64_t meeting_id, RoomSettings settings)
+      : meeting_id_(meeting_id), settings_(settings), locked_(settings.locked) {}
 
   // The candidate's role is decided by the caller (host of the meeting, co-host, guest
   // token...). Hosts and co-hosts enter at once; guests, and external people when the
@@ -92,11 +99,14 @@ class Room final {
   Effects recording_stopped(const std::string& reason);
   Result<Effects> remove(std::uint64_t actor, std::uint64_t target);
   Result<Effects> lock(std::uint64_t actor, bool locked);
+  // The host changed the meeting's settings (PATCH) while the room runs: everyone is told.
+  Effects update_settings(bool lobby_for_external, bool guests_can_share_screen, std::optional<bool> locked);
   Result<Effects> end(std::uint64_t actor);
   Result<Effects> set_role(std::uint64_t actor, std::uint64_t target, MeetingRole role);
   // The sender's own media state (what the others show).
   Result<Effects> update_media(std::uint64_t actor, const boost::json::object& change);
-  // SDP offers/answers and ICE candidates, opaque to the server, between two admitted peers.
+  // SDP offers/answers and ICE candidates between two admitted peers. Opaque to the server
+  // except one rule: a guest who may not share the screen cannot send a second video track.
   Result<Effects> relay(std::uint64_t actor, std::uint64_t target, const boost::json::object& signal);
   // The recording indicator: sent to everyone in the room (lobby included).
   Result<Effects> broadcast_recording(std::uint64_t actor, const boost::json::object& recording);

@@ -263,5 +263,44 @@ TEST_F(RoomTest, RecordingStoppedTellsEveryoneWithTheReason) {
   EXPECT_EQ(fx.deliveries.front().message.at("reason").as_string(), "recording stopped: x");
 }
 
+TEST(SdpVideo, CountsVideoSectionsThatSend) {
+  const std::string head = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+  EXPECT_EQ(sending_video_sections(head), 0u);
+  EXPECT_EQ(sending_video_sections(head + "m=audio 9 X 111\r\na=sendrecv\r\nm=video 9 X 96\r\na=sendrecv\r\n"), 1u);
+  // No direction attribute means sendrecv; recvonly, inactive and rejected (port 0) do not send.
+  EXPECT_EQ(sending_video_sections(head + "m=video 9 X 96\r\nm=video 9 X 97\r\na=sendonly\r\n"), 2u);
+  EXPECT_EQ(sending_video_sections(head + "m=video 9 X 96\r\nm=video 9 X 97\r\na=recvonly\r\n"), 1u);
+  EXPECT_EQ(sending_video_sections(head + "m=video 9 X 96\r\nm=video 9 X 97\r\na=inactive\r\n"), 1u);
+  EXPECT_EQ(sending_video_sections(head + "m=video 9 X 96\r\nm=video 0 X 97\r\n"), 1u);
+  EXPECT_EQ(sending_video_sections("m=video 9 X 96\nm=video 9 X 97\n"), 2u);  // bare newlines
+}
+
+TEST_F(RoomTest, AGuestWhoMayNotShareCannotOfferASecondVideoTrack) {
+  const std::string two = "v=0\r\nm=video 9 X 96\r\na=sendrecv\r\nm=video 9 X 97\r\na=sendonly\r\n";
+  const std::string one = "v=0\r\nm=video 9 X 96\r\na=sendrecv\r\nm=video 9 X 97\r\na=recvonly\r\n";
+  auto offer = [](const std::string& sdp) {
+    return boost::json::object{{"description", boost::json::object{{"type", "offer"}, {"sdp", sdp}}}};
+  };
+  EXPECT_EQ(room_.relay(4, 1, offer(two)).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(room_.relay(4, 1, offer(one)).ok());
+  EXPECT_TRUE(room_.relay(4, 1, boost::json::object{{"candidate", boost::json::object{}}}).ok());
+  EXPECT_TRUE(room_.relay(3, 1, offer(two)).ok());  // not a guest
+  auto fx = room_.update_settings(true, true, std::nullopt);
+  for (std::uint64_t p : {1, 2, 3, 4, 5}) EXPECT_TRUE(got(fx, p, "meet.room_updated")) << p;
+  EXPECT_TRUE(room_.relay(4, 1, offer(two)).ok());
+  EXPECT_FALSE(room_.locked());
+  room_.update_settings(true, false, true);
+  EXPECT_TRUE(room_.locked());
+  EXPECT_EQ(room_.relay(4, 1, offer(two)).error().code, ErrorCode::forbidden);
+}
+
+TEST(RoomSettingsTest, ARoomCanOpenLocked) {
+  RoomSettings settings;
+  settings.locked = true;
+  Room room{9, settings};
+  EXPECT_TRUE(room.join(person(1, MeetingRole::host)).ok());
+  EXPECT_EQ(room.join(person(2, MeetingRole::participant)).error().code, ErrorCode::forbidden);
+}
+
 }  // namespace
 }  // namespace meridian::meetings

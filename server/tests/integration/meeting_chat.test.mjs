@@ -1,13 +1,16 @@
 // In-meeting chat against the real server: only admitted peers read and post (guests with
 // their scoped pass, for their one meeting), the lobby gets nothing, a removed participant
-// gets nothing more, guests see only what was posted since they were admitted.
+// gets nothing more, guests see only what was posted since they were admitted. The chat
+// is a conversation of the chat module: readable afterwards in the Chat app by the
+// organisation's people who were invited or took part, searchable; not by customers or
+// guests, and a guest pass opens no other conversation.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
 import { live, settle } from './lib/live.mjs';
 
 describe('meeting chat', () => {
-  let server, admin, ana, ben, cleo;
+  let server, admin, ana, ben, cleo, carl;
   const sockets = [];
   const open = async (token) => {
     const ws = live(server, token);
@@ -22,6 +25,7 @@ describe('meeting chat', () => {
     ana = await createUser(server, admin, { email: 'ana.mchat@example.test', display_name: 'Ana' });
     ben = await createUser(server, admin, { email: 'ben.mchat@example.test', display_name: 'Ben' });
     cleo = await createUser(server, admin, { email: 'cleo.mchat@example.test', display_name: 'Cleo' });
+    carl = await createUser(server, admin, { email: 'carl.mchat@example.test', display_name: 'Carl', kind: 'customer', country: 'DE', time_zone: 'Europe/Berlin' });
   });
   after(async () => {
     for (const ws of sockets) ws.terminate();
@@ -104,6 +108,74 @@ describe('meeting chat', () => {
     await settle(300);
     assert.ok(!wb.inbox.some((x) => x.type === 'meet.chat'), 'the removed participant receives no meeting chat');
     assert.equal((await wb.request({ type: 'meet.chat.send', id: 'b2', meeting_id: m.id, text: 'still here?' })).error.code, 'forbidden');
+  });
+
+  it('is a chat conversation: the Chat app shows it to staff afterwards; customers and guests only while admitted', async () => {
+    const m = (await api(server, 'POST', '/api/v1/meetings', { token: ana.token, body: { title: 'Consultation', user_ids: [ben.user.id, carl.user.id] } })).json;
+    const elsewhere = (await api(server, 'POST', '/api/v1/conversations', { token: ana.token, body: { kind: 'group', name: 'Private', member_ids: [ben.user.id] } })).json;
+    await api(server, 'POST', `/api/v1/conversations/${elsewhere.id}/messages`, { token: ana.token, body: { text: 'secret elsewhere', client_id: 'e1' } });
+    const pass = (await api(server, 'POST', `/api/v1/meeting-links/${m.code}/guests`, { body: { display_name: 'Gus Guest' } })).json;
+
+    const wa = await open(ana.token);
+    const aj = await wa.request({ type: 'meet.join', id: 'a', code: m.code });
+    const wc = await open(carl.token);
+    const cj = await wc.request({ type: 'meet.join', id: 'c', code: m.code });
+    assert.equal(cj.waiting, true);  // a customer waits in the lobby
+    const wg = await open(pass.token);
+    const gj = await wg.request({ type: 'meet.join', id: 'g', code: m.code });
+    await wa.request({ type: 'meet.chat.send', id: 'a0', meeting_id: m.id, text: 'before anyone else' });
+    for (const peer of [cj.you.peer_id, gj.you.peer_id]) await wa.request({ type: 'meet.admit', id: `ad${peer}`, meeting_id: m.id, peer_id: peer });
+    await wc.next((x) => x.type === 'meet.admitted');
+    await wg.next((x) => x.type === 'meet.admitted');
+
+    const sent = await wa.request({ type: 'meet.chat.send', id: 'a1', meeting_id: m.id, text: 'Welcome, Carl and Gus', client_id: 'w1' });
+    assert.ok(sent.message.conversation_id > 0);
+    assert.ok(sent.message.seq > 0);
+    const conv = sent.message.conversation_id;
+    await wc.next((x) => x.type === 'meet.chat' && x.message.text === 'Welcome, Carl and Gus');
+    await wg.request({ type: 'meet.chat.send', id: 'g1', meeting_id: m.id, text: 'Hello from Gus' });
+    await wc.request({ type: 'meet.chat.send', id: 'c1', meeting_id: m.id, text: 'Hello from Carl' });
+    // Customer and guest history: only since admission.
+    assert.deepEqual((await wc.request({ type: 'meet.chat.history', id: 'c2', meeting_id: m.id })).items.map((x) => x.text), ['Welcome, Carl and Gus', 'Hello from Gus', 'Hello from Carl']);
+    const gh = await wg.request({ type: 'meet.chat.history', id: 'g2', meeting_id: m.id });
+    assert.deepEqual(gh.items.map((x) => [x.text, x.author.guest]), [['Welcome, Carl and Gus', false], ['Hello from Gus', true], ['Hello from Carl', false]]);
+
+    // The guest pass opens nothing else: not the chat REST API, not other conversations.
+    for (const path of ['/api/v1/conversations', `/api/v1/conversations/${conv}/messages`, `/api/v1/conversations/${elsewhere.id}/messages`, '/api/v1/search?q=secret'])
+      assert.equal((await api(server, 'GET', path, { token: pass.token })).status, 401, path);
+    assert.equal((await wg.request({ type: 'sync', id: 'g3', cursors: { [elsewhere.id]: 0 } })).error.code, 'unauthenticated');
+    // While admitted, the customer reaches this conversation (through the meeting) but no other.
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${elsewhere.id}/messages`, { token: carl.token })).status, 404);
+
+    // The meeting's detail names its conversation.
+    assert.equal((await api(server, 'GET', `/api/v1/meetings/${m.id}`, { token: ana.token })).json.conversation_id, conv);
+    await wa.request({ type: 'meet.end', id: 'e', meeting_id: m.id });
+    await wc.next((x) => x.type === 'meet.ended');
+
+    // Afterwards: the host and the invited colleague read it in the Chat app (Ben never joined).
+    const list = (await api(server, 'GET', '/api/v1/conversations', { token: ben.token })).json.items;
+    const entry = list.find((c) => c.id === conv);
+    assert.equal(entry.name, 'Meeting: Consultation');
+    const msgs = await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: ben.token });
+    assert.equal(msgs.status, 200, msgs.text);
+    assert.deepEqual(msgs.json.items.map((x) => x.text), ['before anyone else', 'Welcome, Carl and Gus', 'Hello from Gus', 'Hello from Carl']);
+    assert.equal(msgs.json.items.find((x) => x.text === 'Hello from Gus').author.display_name, 'Gus Guest');
+    // Searchable like any chat message.
+    const found = await api(server, 'GET', '/api/v1/search?q=Welcome', { token: ana.token });
+    assert.equal(found.status, 200, found.text);
+    assert.ok(found.json.items.some((h) => h.conversation.id === conv), found.text);
+    // The customer and the guest: not after the meeting.
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: carl.token })).status, 404);
+    assert.ok(!(await api(server, 'GET', '/api/v1/conversations', { token: carl.token })).json.items.some((c) => c.id === conv));
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: pass.token })).status, 401);
+    // The guest's account (the author of Gus's messages) has no password to sign in with.
+    const users = (await api(server, 'GET', '/api/v1/admin/users?q=meeting-guest', { token: admin })).json.items;
+    const gusAccount = users.find((u) => u.display_name === 'Gus Guest');
+    assert.equal(gusAccount.kind, 'guest');
+    for (const password of ['!', 'a good password', 'anything at all'])
+      assert.equal((await api(server, 'POST', '/api/v1/auth/login', { body: { email: gusAccount.email, password } })).status, 401);
+    // Someone neither invited nor present cannot read it.
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: cleo.token })).status, 404);
   });
 
   it('lets a host ask a muted participant to unmute, and participants raise a hand', async () => {

@@ -106,11 +106,28 @@ constexpr const char* kMeetingCancel = R"SQL(
 ALTER TABLE meetings ADD COLUMN cancelled_at BIGINT;
 )SQL";
 
+// A host's standing choice that the room opens locked (only hosts and co-hosts enter);
+// meet.lock changes the live room only.
+constexpr const char* kMeetingLocked = R"SQL(
+ALTER TABLE meetings ADD COLUMN locked BIGINT NOT NULL DEFAULT 0;
+)SQL";
+
+// In-meeting chat moved to the chat module (a conversation per meeting, see
+// chat/meeting_conversations.cpp): the meeting's own message table goes (it held only
+// development data). A meeting guest who writes in the chat gets an account of kind guest
+// (no password) so the message has an author; the pass remembers it.
+constexpr const char* kMeetingChatInChat = R"SQL(
+DROP TABLE meeting_messages;
+ALTER TABLE meeting_guests ADD COLUMN user_id BIGINT REFERENCES users(id);
+)SQL";
+
 const Migration kMigrations[] = {
     {30, "meetings, invitees and guest passes", kMeetings},
     {31, "meeting recordings, presence, acknowledgements; webhook deliveries", kRecordings},
     {32, "in-meeting chat messages", kMeetingChat},
     {33, "cancelled meetings", kMeetingCancel},
+    {34, "meetings that open locked", kMeetingLocked},
+    {35, "in-meeting chat in the chat module; meeting guests' accounts", kMeetingChatInChat},
 };
 
 }  // namespace

@@ -42,6 +42,11 @@ export interface ServerMessageMap {
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
   'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
   'presence.subscribed': { type: 'presence.subscribed'; id?: string; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
+  /** Meetings: you were invited, the meeting changed (rescheduled, renamed, settings), it was cancelled, you were taken off it. */
+  'meeting.invited': { type: 'meeting.invited'; meeting: { id: number; title: string } };
+  'meeting.updated': { type: 'meeting.updated'; meeting: { id: number; title: string } };
+  'meeting.cancelled': { type: 'meeting.cancelled'; meeting: { id: number; title: string } };
+  'meeting.uninvited': { type: 'meeting.uninvited'; meeting_id: number; title: string };
 }
 
 export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';

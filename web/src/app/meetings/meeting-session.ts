@@ -105,6 +105,8 @@ export class MeetingSession {
   readonly audioMuted = signal(false);
   readonly videoMuted = signal(false);
   readonly screenSharing = signal(false);
+  /** ICE restarts this page asked for after a change of media region (shown in the info panel, read by tests). */
+  readonly iceRestarts = signal(0);
   readonly handRaised = signal(false);
   /** A host asked me to unmute: who asked (I decide). */
   readonly unmuteRequestedBy = signal<string | null>(null);
@@ -346,7 +348,16 @@ export class MeetingSession {
       case 'meet.region':
         this.iceServers = (m['ice_servers'] as RTCIceServer[]) ?? [];
         this.mediaRegion.set(m['media_region'] as MediaRegionDecision);
-        for (const { pc } of this.peers.values()) pc.setConfiguration({ iceServers: this.iceServers });
+        // The room moved to another media region: new TURN servers, then an ICE restart so
+        // candidates through them are gathered (one side restarts; its new offer makes the
+        // other side gather with its new servers too).
+        for (const [peer, { pc }] of this.peers) {
+          pc.setConfiguration({ iceServers: this.iceServers });
+          if ((this.me()?.peer_id ?? 0) < peer) {
+            pc.restartIce();
+            this.iceRestarts.set(this.iceRestarts() + 1);
+          }
+        }
         break;
       case 'meet.denied':
         this.finish('denied');

@@ -1,10 +1,11 @@
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, merge } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { ApiError } from '../core/api-error';
+import { RealtimeService } from '../core/realtime.service';
 
 /** Someone (or a team) to invite: people and customers by user id, teams by team id. */
 export interface InviteCandidate {
@@ -34,7 +35,9 @@ export interface MeetingSummary {
   my_start?: { time_zone: string; local: string };
   duration_minutes?: number;
   cancelled_at?: number | null;
-  invitees: { user_id: number; display_name: string; time_zone: string; local_start?: string }[];
+  lobby_for_external?: boolean;
+  guests_can_share_screen?: boolean;
+  invitees: { user_id: number; display_name: string; kind?: string; time_zone: string; local_start?: string; via_team_id?: number | null }[];
 }
 
 /** /meetings — start an instant meeting, schedule one, and the meetings you host or are invited to. */
@@ -52,7 +55,8 @@ export interface MeetingSummary {
         <label>Title <input name="title" [(ngModel)]="title" required maxlength="200" data-testid="schedule-title" /></label>
         <label>Starts (your local time) <input type="datetime-local" name="start" [(ngModel)]="start" required data-testid="schedule-start" /></label>
         <label>Duration (minutes) <input type="number" name="duration" [(ngModel)]="duration" min="1" max="1440" /></label>
-        <fieldset class="invite" data-testid="invite-picker">
+@if (editing() === null) {
+                <fieldset class="invite" data-testid="invite-picker">
           <legend>Invite</legend>
           <input name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
           @if (suggestions().length) {
@@ -68,9 +72,11 @@ export interface MeetingSummary {
             }
           </ul>
         </fieldset>
+        }
         <button type="submit" [disabled]="!title || !start">Schedule</button>
       </form>
       @if (error(); as e) { <p role="alert" class="error">{{ e }}</p> }
+      @if (notice(); as n) { <p role="status" class="notice" data-testid="meetings-notice">{{ n }}</p> }
       <h2>Your meetings</h2>
       <ul class="list" data-testid="meetings-list">
         @for (m of meetings(); track m.id) {
@@ -81,6 +87,9 @@ export interface MeetingSummary {
               @if (m.my_start) { · {{ m.my_start.local.replace('T', ' ') }} ({{ m.my_start.time_zone }}) }
             </small>
             <code>{{ m.join_url }}</code>
+            @if (m.invitees.length) {
+              <small data-testid="meeting-invitees">Invited: @for (i of m.invitees; track i.user_id) {<span>{{ i.display_name }}@if (i.local_start) { ({{ i.local_start.slice(11) }} {{ i.time_zone }})}@if (!$last) {, }</span>}</small>
+            }
             @if (m.cancelled_at) {
               <strong data-testid="meeting-cancelled">Cancelled</strong>
             } @else if (m.my_role === 'host' && m.kind === 'scheduled') {
@@ -88,8 +97,26 @@ export interface MeetingSummary {
                 <form class="edit" (ngSubmit)="saveEdit(m)" data-testid="meeting-edit">
                   <label>Title <input name="editTitle" [(ngModel)]="editTitle" required maxlength="200" /></label>
                   <label>Starts (your local time) <input type="datetime-local" name="editStart" [(ngModel)]="editStart" required data-testid="edit-start" /></label>
-                  <button type="submit">Save</button>
-                  <button type="button" (click)="editing.set(null)">Cancel editing</button>
+                  <fieldset class="invite" data-testid="edit-invite-picker">
+                    <legend>Invited</legend>
+                    <input name="editInviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Add people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="edit-invite-search" />
+                    @if (suggestions().length) {
+                      <ul class="suggestions">
+                        @for (c of suggestions(); track c.kind + c.id) {
+                          <li><button type="button" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">{{ c.name }} <small>{{ c.label }}</small></button></li>
+                        }
+                      </ul>
+                    }
+                    <ul class="chosen">
+                      @for (c of invitees(); track c.kind + c.id) {
+                        <li data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+                      }
+                    </ul>
+                  </fieldset>
+                  <label class="check"><input type="checkbox" name="editLobby" [(ngModel)]="editLobby" /> People outside the organisation wait in the lobby</label>
+                  <label class="check"><input type="checkbox" name="editShare" [(ngModel)]="editShare" data-testid="edit-guests-share" /> Guests may share their screen</label>
+                  <button type="submit" data-testid="edit-save">Save</button>
+                  <button type="button" (click)="endEdit()">Cancel editing</button>
                 </form>
               } @else {
                 <span>
@@ -114,6 +141,8 @@ export interface MeetingSummary {
     .invite { display: grid; gap: 0.3rem; }
     .suggestions, .chosen { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3rem; }
     .edit { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: end; }
+    .check { flex-direction: row; align-items: center; }
+    .notice { color: #0b5394; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -122,6 +151,9 @@ export class MeetingsPage {
   private readonly router = inject(Router);
   protected readonly meetings = signal<MeetingSummary[]>([]);
   protected readonly error = signal<string | null>(null);
+  protected readonly notice = signal<string | null>(null);
+  protected editLobby = true;
+  protected editShare = false;
   protected title = '';
   protected start = '';
   protected duration = 60;
@@ -134,9 +166,9 @@ export class MeetingsPage {
   private searchSeq = 0;
 
   /**
-   * People from the directory (/users: employees and agents), customers from the admin
-   * user list and teams from the admin team list when the caller may read them (403
-   * otherwise: those sources are then left out).
+   * People from the directory (/users: employees and agents), customers from the
+   * customer directory (/customers) and teams (/teams) — all three for staff; a source
+   * that answers 403 is left out.
    */
   protected async searchInvitees(q: string): Promise<void> {
     const seq = ++this.searchSeq;
@@ -148,19 +180,19 @@ export class MeetingsPage {
     const query = encodeURIComponent(text);
     const quiet = <T>(p: Promise<T>) => p.catch(() => null);
     type U = { id: number; display_name: string; kind: string; country: string };
-    const [people, users, teams] = await Promise.all([
+    const [people, customers, teams] = await Promise.all([
       quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/users?q=${query}&limit=10`))),
-      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/admin/users?q=${query}&limit=20`))),
-      quiet(firstValueFrom(this.http.get<{ items: { id: number; name: string }[] }>(`${API_BASE}/admin/teams`))),
+      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/customers?q=${query}&limit=10`))),
+      quiet(firstValueFrom(this.http.get<{ items: { id: number; name: string; member_count: number }[] }>(`${API_BASE}/teams`))),
     ]);
     if (seq !== this.searchSeq) return;
     const chosen = new Set(this.invitees().map((c) => c.kind + c.id));
     const out: InviteCandidate[] = [];
     for (const u of people?.items ?? []) out.push({ kind: 'person', id: u.id, name: u.display_name, label: `${u.kind} · ${u.country}` });
-    for (const u of users?.items ?? [])
-      if (u.kind === 'customer') out.push({ kind: 'customer', id: u.id, name: u.display_name, label: `customer · ${u.country}` });
+    for (const u of customers?.items ?? []) out.push({ kind: 'customer', id: u.id, name: u.display_name, label: `customer · ${u.country}` });
     for (const t of teams?.items ?? [])
-      if (t.name.toLowerCase().includes(text.toLowerCase())) out.push({ kind: 'team', id: t.id, name: t.name, label: 'team' });
+      if (t.name.toLowerCase().includes(text.toLowerCase()))
+        out.push({ kind: 'team', id: t.id, name: t.name, label: `team · ${t.member_count} ${t.member_count === 1 ? 'person' : 'people'}` });
     this.suggestions.set(out.filter((c) => !chosen.has(c.kind + c.id)));
   }
 
@@ -173,18 +205,60 @@ export class MeetingsPage {
     this.invitees.set(this.invitees().filter((x) => x !== c));
   }
 
+  /** Edit: the invitees become chips again (people and customers by user id, teams as they were invited). */
   protected beginEdit(m: MeetingSummary): void {
     this.editing.set(m.id);
     this.editTitle = m.title;
     this.editStart = m.starts_at ? toLocalInput(m.starts_at) : '';
+    this.editLobby = m.lobby_for_external ?? true;
+    this.editShare = m.guests_can_share_screen ?? false;
+    this.inviteQuery = '';
+    this.suggestions.set([]);
+    const chips: InviteCandidate[] = [];
+    const teams = new Set<number>();
+    for (const i of m.invitees) {
+      if (i.via_team_id) {
+        if (!teams.has(i.via_team_id)) chips.push({ kind: 'team', id: i.via_team_id, name: `Team ${i.via_team_id}`, label: 'team' });
+        teams.add(i.via_team_id);
+        continue;
+      }
+      const customer = i.kind === 'customer';
+      chips.push({ kind: customer ? 'customer' : 'person', id: i.user_id, name: i.display_name, label: i.kind ?? '' });
+    }
+    this.invitees.set(chips);
+    if (teams.size)
+      void firstValueFrom(this.http.get<{ items: { id: number; name: string; member_count: number }[] }>(`${API_BASE}/teams`))
+        .then((r) => {
+          const names = new Map(r.items.map((t) => [t.id, t] as const));
+          this.invitees.set(
+            this.invitees().map((c) => {
+              const t = c.kind === 'team' ? names.get(c.id) : undefined;
+              return t ? { ...c, name: t.name, label: `team · ${t.member_count}` } : c;
+            }),
+          );
+        })
+        .catch(() => undefined);
+  }
+
+  protected endEdit(): void {
+    this.editing.set(null);
+    this.invitees.set([]);
+    this.suggestions.set([]);
   }
 
   protected async saveEdit(m: MeetingSummary): Promise<void> {
     try {
       await firstValueFrom(
-        this.http.patch(`${API_BASE}/meetings/${m.id}`, { title: this.editTitle, starts_at: new Date(this.editStart).getTime() }),
+        this.http.patch(`${API_BASE}/meetings/${m.id}`, {
+          title: this.editTitle,
+          starts_at: new Date(this.editStart).getTime(),
+          user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
+          team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
+          lobby_for_external: this.editLobby,
+          guests_can_share_screen: this.editShare,
+        }),
       );
-      this.editing.set(null);
+      this.endEdit();
       await this.refresh();
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
@@ -203,6 +277,21 @@ export class MeetingsPage {
 
   constructor() {
     void this.refresh();
+    // Invitations, reschedules and cancellations arrive live: say so and reload the list.
+    const realtime = inject(RealtimeService);
+    const sub = merge(
+      realtime.messages('meeting.invited'),
+      realtime.messages('meeting.updated'),
+      realtime.messages('meeting.cancelled'),
+      realtime.messages('meeting.uninvited'),
+    ).subscribe((m) => {
+      if (m.type === 'meeting.invited') this.notice.set(`You were invited to “${m.meeting.title}”.`);
+      else if (m.type === 'meeting.updated') this.notice.set(`“${m.meeting.title}” was changed.`);
+      else if (m.type === 'meeting.cancelled') this.notice.set(`“${m.meeting.title}” was cancelled.`);
+      else this.notice.set(`You are no longer invited to “${m.title}”.`);
+      void this.refresh();
+    });
+    inject(DestroyRef).onDestroy(() => sub.unsubscribe());
   }
 
   private async refresh(): Promise<void> {
