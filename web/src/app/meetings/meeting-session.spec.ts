@@ -144,4 +144,18 @@ describe('qualityOf', () => {
     expect(qualityOf(200, 1)).toBe('fair');
     expect(qualityOf(100, 10)).toBe('poor');
   });
+  it('follows the room settings and a change of media region', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(3, 'guest'), waiting: false, participants: [person(3, 'guest')], lobby: [], guests_can_share_screen: false, locked: false });
+    expect(s.guestsCanShareScreen()).toBe(false);
+    socket.receive({ type: 'meet.room_updated', meeting_id: 7, locked: true, lobby_for_external: true, guests_can_share_screen: true });
+    expect(s.guestsCanShareScreen()).toBe(true);
+    expect(s.locked()).toBe(true);
+    socket.receive({ type: 'meet.room_updated', meeting_id: 7, locked: false });
+    expect(s.guestsCanShareScreen()).toBe(true);
+    socket.receive({ type: 'meet.region', meeting_id: 7, media_region: { region: 'us-east', worst_rtt_ms: 200, mean_rtt_ms: 105, expected_rtt_ms: {}, candidates: [] }, ice_servers: [{ urls: ['turn:us.example.test'] }] });
+    expect(s.mediaRegion()?.region).toBe('us-east');
+    expect(s.iceRestarts()).toBe(0); // no connections yet: nothing to restart
+    s.leave();
+  });
 });

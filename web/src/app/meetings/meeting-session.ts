@@ -107,6 +107,8 @@ export class MeetingSession {
   readonly screenSharing = signal(false);
   /** ICE restarts this page asked for after a change of media region (shown in the info panel, read by tests). */
   readonly iceRestarts = signal(0);
+  /** The room's setting (the server refuses a guest's screen track without it). */
+  readonly guestsCanShareScreen = signal(false);
   readonly handRaised = signal(false);
   /** A host asked me to unmute: who asked (I decide). */
   readonly unmuteRequestedBy = signal<string | null>(null);
@@ -339,6 +341,7 @@ export class MeetingSession {
         break;
       case 'meet.room_updated':
         this.locked.set(Boolean(m['locked']));
+        if ('guests_can_share_screen' in m) this.guestsCanShareScreen.set(Boolean(m['guests_can_share_screen']));
         break;
       case 'meet.recording':
         this.recording.set((m['recording'] as RecordingIndicator | null) ?? null);
@@ -386,6 +389,7 @@ export class MeetingSession {
     this.me.set(me);
     this.meetingId.set(m['meeting_id'] as number);
     this.locked.set(Boolean(m['locked']));
+    this.guestsCanShareScreen.set(Boolean(m['guests_can_share_screen']));
     this.maxPublishers.set((m['max_publishers'] as number) ?? 6);
     this.recording.set((m['recording'] as RecordingIndicator | null) ?? null);
     if (m['ice_servers']) this.iceServers = m['ice_servers'] as RTCIceServer[];
