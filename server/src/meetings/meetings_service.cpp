@@ -831,6 +831,9 @@ void MeetingsService::attach_chat(chat::ChatService& chat) {
     std::lock_guard lock(mutex_);
     auto meeting = conversation_meetings_.find(c.id);
     if (meeting == conversation_meetings_.end()) return std::optional<chat::Member>{};
+    // Only calls the meetings module makes for them (meet.chat.*), never their own
+    // requests to the chat API: those carry no meeting scope.
+    if (who.scope != meeting_scope(meeting->second)) return std::optional<chat::Member>{};
     auto live = rooms_.find(meeting->second);
     if (live == rooms_.end()) return std::optional<chat::Member>{};
     for (const auto& p : live->second.room.admitted()) {
@@ -902,6 +905,7 @@ Result<MeetingsService::ChatAuthor> MeetingsService::chat_author(const Peer& p, 
       guest_accounts_[guest_id] = a.subject.user_id;
     }
     a.guest = true;
+    a.subject.scope = meeting_scope(meeting_id);
     return a;
   }
   auto u = identity_.user(p.user_id);
@@ -912,6 +916,7 @@ Result<MeetingsService::ChatAuthor> MeetingsService::chat_author(const Peer& p, 
   a.subject.country = u->country;
   a.subject.region = u->region;
   a.member = !is_external(u->kind);
+  if (!a.member) a.subject.scope = meeting_scope(meeting_id);  // reaches the conversation through the hook only
   return a;
 }
 

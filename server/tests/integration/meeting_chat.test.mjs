@@ -144,7 +144,9 @@ describe('meeting chat', () => {
     for (const path of ['/api/v1/conversations', `/api/v1/conversations/${conv}/messages`, `/api/v1/conversations/${elsewhere.id}/messages`, '/api/v1/search?q=secret'])
       assert.equal((await api(server, 'GET', path, { token: pass.token })).status, 401, path);
     assert.equal((await wg.request({ type: 'sync', id: 'g3', cursors: { [elsewhere.id]: 0 } })).error.code, 'unauthenticated');
-    // While admitted, the customer reaches this conversation (through the meeting) but no other.
+    // The customer reads it through the meeting only: not through the chat API (where the
+    // whole history, from before admission, would be), not any other conversation.
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: carl.token })).status, 404);
     assert.equal((await api(server, 'GET', `/api/v1/conversations/${elsewhere.id}/messages`, { token: carl.token })).status, 404);
 
     // The meeting's detail names its conversation.
