@@ -67,6 +67,7 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["files"]["max_file_bytes"].value<long long>()) c.files_max_file_bytes = *v;
   if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
   if (auto v = t["files"]["fsync"].value<bool>()) c.files_fsync = *v;
+  if (auto v = t["files"]["download_secret"].value<std::string>()) c.files_download_secret = *v;
   if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>())
     c.files_maintenance_interval_seconds = *v;
   if (auto v = t["retention"]["interval_seconds"].value<long long>()) c.retention_interval_seconds = *v;
@@ -109,6 +110,7 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_S3_BUCKET")) c.s3_bucket = *v;
   if (auto v = env("MERIDIAN_S3_ACCESS_KEY")) c.s3_access_key = *v;
   if (auto v = env("MERIDIAN_S3_SECRET_KEY")) c.s3_secret_key = *v;
+  if (auto v = env("MERIDIAN_FILES_DOWNLOAD_SECRET")) c.files_download_secret = *v;
   if (auto v = env("MERIDIAN_FILES_PERSONAL_QUOTA_BYTES"))
     c.files_personal_quota_bytes = to_int(*v, "MERIDIAN_FILES_PERSONAL_QUOTA_BYTES");
   if (auto v = env("MERIDIAN_FILES_SPACE_QUOTA_BYTES"))

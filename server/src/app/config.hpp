@@ -48,6 +48,9 @@ struct Config {
   long long files_max_file_bytes = 50LL * 1024 * 1024 * 1024;
   int files_keep_versions = 10;
   bool files_fsync = true;  // local store: fsync objects before they count as stored
+  // Key for the file manager's short-lived download links (files/download_tokens.hpp);
+  // empty = random per process, fine for one node. Several nodes must share it.
+  std::string files_download_secret;
   long long files_maintenance_interval_seconds = 3600;  // expired uploads + object GC; 0 = never by itself
 };
 

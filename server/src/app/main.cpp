@@ -122,7 +122,7 @@ int run(const Config& c) {
   chat::ChatService chat(*db, policy, clock);
   chat::add_chat_routes(router, hub, chat, relay);
   meetings::WebhookDispatcher webhooks(*db, clock, meetings::load_webhook_options(c.config_file),
-                                      std::make_unique<meetings::CurlPoster>());
+                                       std::make_unique<meetings::CurlPoster>());
   meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
                                      &toggles, &webhooks);
   meetings.attach_chat(chat);
@@ -181,6 +181,22 @@ int run(const Config& c) {
   if (c.files_maintenance_interval_seconds > 0) files_maintenance.start();
   files::ShareLinks share_links(*db, files_service, toggles, hasher, clock);
   files::add_link_routes(router, share_links);
+  files::FileSearch file_search(*db, files_service);
+  files::DownloadTokens download_tokens(clock, c.files_download_secret);
+  files::add_access_routes(router, files_service, file_search, download_tokens,
+                           [&identity](std::int64_t user_id) -> Result<Subject> {
+                             auto user = identity.user(user_id);
+                             if (!user) return user.error();
+                             if (!user->active) return make_error(ErrorCode::unauthenticated, "deactivated");
+                             Subject s;
+                             s.user_id = user->id;
+                             s.kind = user->kind;
+                             s.roles = user->roles;
+                             s.country = user->country;
+                             s.region = user->region;
+                             s.email = user->email;
+                             return s;
+                           });
 
   net::Metrics metrics;
   net::ServerOptions options;
@@ -200,8 +216,9 @@ int run(const Config& c) {
       },
       [&db, &event_bus] { return db->ready() && event_bus.ready(); }, metrics);
   auto port = server.start();
-  if (!port.ok()) throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +
-                                           port.error().message);
+  if (!port.ok())
+    throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +
+                             port.error().message);
 
   const std::string url = "http://" + printable_host(c.address) + ":" + std::to_string(*port) + "/";
   const auto startup_ms =

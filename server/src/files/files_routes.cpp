@@ -18,6 +18,8 @@ using net::HttpResponse;
 // Stored content never runs in Meridian's origin: no scripts, no plugins, no frames.
 constexpr const char* kContentCsp = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
+}  // namespace
+
 boost::json::object to_json(const Space& s) {
   return boost::json::object{{"id", s.id},
                              {"kind", space_kind_name(s.kind)},
@@ -28,7 +30,8 @@ boost::json::object to_json(const Space& s) {
                              {"region", s.region},
                              {"quota_bytes", s.quota_bytes},
                              {"used_bytes", s.used_bytes},
-                             {"my_role", file_role_name(s.role)}};
+                             {"my_role", file_role_name(s.role)},
+                             {"owner_name", s.owner_name}};
 }
 
 boost::json::object to_json(const Node& n) {
@@ -53,6 +56,8 @@ boost::json::object to_json(const Node& n) {
   return o;
 }
 
+namespace {
+
 boost::json::object to_json(const Version& v) {
   return boost::json::object{{"number", v.number},
                              {"size", v.size},
@@ -71,15 +76,23 @@ boost::json::object to_json(const Grant& g) {
                              {"grantee_id", g.grantee_id},
                              {"role", file_role_name(g.role)},
                              {"created_by", g.created_by},
-                             {"created_at", g.created_at}};
+                             {"created_at", g.created_at},
+                             {"grantee_name", g.grantee_name}};
 }
 
 boost::json::object to_json(const Activity& a) {
-  return boost::json::object{{"id", a.id},           {"space_id", a.space_id},
-                             {"node_id", a.node_id}, {"actor_user_id", a.actor_user_id},
-                             {"link_id", a.link_id}, {"action", a.action},
-                             {"detail", a.detail},   {"ip", a.ip},
-                             {"country", a.country}, {"at", a.at}};
+  return boost::json::object{{"id", a.id},
+                             {"space_id", a.space_id},
+                             {"node_id", a.node_id},
+                             {"actor_user_id", a.actor_user_id},
+                             {"link_id", a.link_id},
+                             {"action", a.action},
+                             {"detail", a.detail},
+                             {"ip", a.ip},
+                             {"country", a.country},
+                             {"at", a.at},
+                             {"actor_name", a.actor_name},
+                             {"node_name", a.node_name}};
 }
 
 boost::json::object to_json(const Link& l) {
@@ -228,12 +241,12 @@ std::string csv_field(std::string_view text) {
 HttpResponse activity_response(const HttpRequest& req, const Result<std::vector<Activity>>& items) {
   if (!items) return HttpResponse::error(items.error());
   if (req.query_param("format").value_or("") == "csv") {
-    std::string csv = "id,at,space_id,node_id,actor_user_id,link_id,action,detail,ip,country\r\n";
+    std::string csv = "id,at,space_id,node_id,node_name,actor_user_id,actor_name,link_id,action,detail,ip,country\r\n";
     for (const auto& a : *items) {
       csv += std::to_string(a.id) + "," + std::to_string(a.at) + "," + std::to_string(a.space_id) + "," +
-             std::to_string(a.node_id) + "," + std::to_string(a.actor_user_id) + "," + std::to_string(a.link_id) + "," +
-             csv_field(a.action) + "," + csv_field(a.detail) + "," + csv_field(a.ip) + "," + csv_field(a.country) +
-             "\r\n";
+             std::to_string(a.node_id) + "," + csv_field(a.node_name) + "," + std::to_string(a.actor_user_id) + "," +
+             csv_field(a.actor_name) + "," + std::to_string(a.link_id) + "," + csv_field(a.action) + "," +
+             csv_field(a.detail) + "," + csv_field(a.ip) + "," + csv_field(a.country) + "\r\n";
     }
     HttpResponse res;
     res.content_type = "text/csv; charset=utf-8";
@@ -261,6 +274,8 @@ Result<ActivityFilter> filter_from(const HttpRequest& req) {
   return f;
 }
 
+}  // namespace
+
 // Serves a version with the safe-preview rules (shared by files and share links).
 HttpResponse serve_download(const HttpRequest& req, objectstore::ObjectStore& store, const Download& d,
                             bool wants_inline) {
@@ -283,8 +298,6 @@ HttpResponse serve_download(const HttpRequest& req, objectstore::ObjectStore& st
   return net::serve_content(
       req, info, [&store, key](std::uint64_t offset, std::uint64_t length) { return store.get(key, offset, length); });
 }
-
-}  // namespace
 
 void add_link_routes(net::Router& router, ShareLinks& links) {
   const net::RouteOptions kSmall{net::Auth::required, 64 * 1024, true};

@@ -2,12 +2,27 @@
 // versions, grants, locks and the activity log (JSON or CSV).
 #pragma once
 
+#include <boost/json/object.hpp>
+
+#include <functional>
+
+#include "files/download_tokens.hpp"
+#include "files/file_search.hpp"
 #include "files/files_service.hpp"
 #include "files/resumable_uploads.hpp"
 #include "files/share_links.hpp"
 #include "net/router.hpp"
 
 namespace meridian::files {
+
+// JSON shapes shared by the files routes (docs/openapi.yaml: Space, FileNode).
+boost::json::object to_json(const Space& space);
+boost::json::object to_json(const Node& node);
+
+// Streams a version with Range/ETag and the safe-preview rules: inline only for types a
+// browser shows without running scripts, every answer sandboxed (CSP) and nosniff.
+net::HttpResponse serve_download(const net::HttpRequest& req, objectstore::ObjectStore& store, const Download& d,
+                                 bool wants_inline);
 
 void add_files_routes(net::Router& router, FilesService& files);
 
@@ -16,5 +31,14 @@ void add_link_routes(net::Router& router, ShareLinks& links);
 
 // tus 1.0 (core, creation, termination, checksum, expiration) under /api/v1/uploads.
 void add_upload_routes(net::Router& router, ResumableUploads& uploads);
+
+// The current Subject of a user (kind, roles, country), for requests that carry a
+// download token instead of a session; unauthenticated/not_found when deactivated or gone.
+using SubjectLookup = std::function<Result<Subject>(std::int64_t user_id)>;
+
+// GET /files/search (name, permission-filtered), POST /files/{id}/download-token and
+// GET /files/{id}/download?token=... (no bearer header: a plain link can stream a file).
+void add_access_routes(net::Router& router, FilesService& files, FileSearch& search, DownloadTokens& tokens,
+                       SubjectLookup subject_of);
 
 }  // namespace meridian::files

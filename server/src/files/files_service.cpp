@@ -67,6 +67,24 @@ Node node_from(const Row& r) {
   return n;
 }
 
+// Display names for listings: a user's or a team's; empty when gone.
+Result<std::string> name_of(Session& s, std::string_view kind, std::int64_t id) {
+  if (id == 0) return std::string();
+  auto rows = kind == "team" ? s.query("SELECT name FROM teams WHERE id = ?", {id})
+                             : s.query("SELECT display_name FROM users WHERE id = ?", {id});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::string();
+  return rows->front().text(0);
+}
+
+Result<void> add_owner_name(Session& s, Space& space) {
+  if (space.kind == SpaceKind::team) return {};
+  auto name = name_of(s, "user", space.owner_user_id);
+  if (!name) return name.error();
+  space.owner_name = std::move(*name);
+  return {};
+}
+
 Result<Space> load_space(Session& s, std::int64_t id) {
   auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE id = ?", {id});
   if (!rows) return rows.error();
@@ -406,6 +424,7 @@ Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
       auto role = role_in(s, who, space, 0);
       if (!role) return role.error();
       space.role = *role;
+      MERIDIAN_TRY(add_owner_name(s, space));
       out.push_back(std::move(space));
     }
     return out;
@@ -426,6 +445,7 @@ Result<Space> FilesService::get_space(const Subject& who, std::int64_t space_id)
       if (any->empty()) return no_space();
     }
     space->role = *role;
+    MERIDIAN_TRY(add_owner_name(s, *space));
     return space;
   });
 }
@@ -1020,6 +1040,9 @@ Result<std::vector<Grant>> FilesService::list_grants(const Subject& who, std::in
       parse_file_role(r.text(5), g.role);
       g.created_by = r.integer(6);
       g.created_at = r.integer(7);
+      auto name = name_of(s, g.grantee_kind, g.grantee_id);
+      if (!name) return name.error();
+      g.grantee_name = std::move(*name);
       out.push_back(std::move(g));
     }
     return out;
@@ -1106,30 +1129,31 @@ Result<std::vector<Activity>> FilesService::activity(const Subject& who, std::in
     if (!(space->kind == SpaceKind::conversation && is_admin(who)))
       MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
     std::string sql =
-        "SELECT id, space_id, node_id, actor_user_id, link_id, action, detail, ip, country, at FROM file_activity "
-        "WHERE space_id = ?";
+        "SELECT a.id, a.space_id, a.node_id, a.actor_user_id, a.link_id, a.action, a.detail, a.ip, a.country, a.at, "
+        "u.display_name, n.name FROM file_activity a LEFT JOIN users u ON u.id = a.actor_user_id "
+        "LEFT JOIN file_nodes n ON n.id = a.node_id WHERE a.space_id = ?";
     Params params{space_id};
     if (node_id) {
-      sql += " AND node_id = ?";
+      sql += " AND a.node_id = ?";
       params.emplace_back(node_id);
     }
     if (!f.action.empty()) {
-      sql += " AND action = ?";
+      sql += " AND a.action = ?";
       params.emplace_back(f.action);
     }
     if (f.actor) {
-      sql += " AND actor_user_id = ?";
+      sql += " AND a.actor_user_id = ?";
       params.emplace_back(f.actor);
     }
     if (f.since) {
-      sql += " AND at >= ?";
+      sql += " AND a.at >= ?";
       params.emplace_back(f.since);
     }
     if (f.until) {
-      sql += " AND at < ?";
+      sql += " AND a.at < ?";
       params.emplace_back(f.until);
     }
-    sql += " ORDER BY id DESC LIMIT ?";
+    sql += " ORDER BY a.id DESC LIMIT ?";
     params.emplace_back(static_cast<std::int64_t>(std::clamp(f.limit, 1, 10000)));
     auto rows = s.query(sql, params);
     if (!rows) return rows.error();
@@ -1146,6 +1170,8 @@ Result<std::vector<Activity>> FilesService::activity(const Subject& who, std::in
       a.ip = r.text(7);
       a.country = r.text(8);
       a.at = r.integer(9);
+      a.actor_name = r.is_null(10) ? std::string() : r.text(10);
+      a.node_name = r.is_null(11) ? std::string() : r.text(11);
       out.push_back(std::move(a));
     }
     return out;

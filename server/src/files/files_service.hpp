@@ -41,6 +41,7 @@ struct Space {
   std::int64_t quota_bytes = 0;
   std::int64_t used_bytes = 0;
   FileRole role = FileRole::none;  // the caller's
+  std::string owner_name;          // personal and customer spaces: the owner's display name
 };
 
 struct Node {
@@ -80,6 +81,7 @@ struct Grant {
   FileRole role = FileRole::viewer;
   std::int64_t created_by = 0;
   UnixMillis created_at = 0;
+  std::string grantee_name;  // the user's display name or the team's name (listings)
 };
 
 struct Activity {
@@ -93,6 +95,8 @@ struct Activity {
   std::string ip;
   std::string country;
   UnixMillis at = 0;
+  std::string actor_name;  // display name of actor_user_id, empty for link visitors
+  std::string node_name;   // the file or folder's current name, empty once deleted
 };
 
 struct ActivityFilter {
