@@ -16,6 +16,12 @@ export const routes: Routes = [
     loadComponent: () => import('./meetings/meeting-page').then((m) => m.MeetingPage),
   },
   {
+    // Share links of files open without an account.
+    path: 's/:token',
+    title: 'Shared file · Meridian',
+    loadComponent: () => import('./files/link-page').then((m) => m.LinkPage),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),

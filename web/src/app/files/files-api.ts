@@ -14,6 +14,8 @@ export interface FileSpace {
   quota_bytes: number;
   used_bytes: number;
   my_role: FileRole;
+  owner_user_id?: number;
+  owner_name?: string;
 }
 
 export interface FileNode {
@@ -37,8 +39,47 @@ export interface FileVersion {
   current: boolean;
 }
 
+export interface FileGrant {
+  id: number;
+  node_id: number;
+  grantee_kind: 'user' | 'team';
+  grantee_id: number;
+  grantee_name: string;
+  role: FileRole;
+}
+
+export interface FileActivity {
+  id: number;
+  space_id: number;
+  node_id: number;
+  node_name: string;
+  actor_user_id: number;
+  actor_name: string;
+  link_id: number;
+  action: string;
+  detail: string;
+  ip: string;
+  country: string;
+  at: number;
+}
+
+export interface SearchHit extends FileNode {
+  space: { id: number; kind: FileSpace['kind']; name: string; owner_name: string };
+  path: { id: number; name: string; my_role: FileRole }[];
+}
+
+/** A grantee offered in the share dialog: a person, a team or a customer. */
+export interface Grantee {
+  kind: 'user' | 'team';
+  id: number;
+  name: string;
+  detail: string;
+  customer: boolean;
+}
+
 export interface ShareLink {
   id: number;
+  token?: string;
   url?: string;
   has_password: boolean;
   expires_at: number;
@@ -88,8 +129,62 @@ export class FilesApi {
       );
   }
 
-  download(id: number): Promise<Blob> {
-    return firstValueFrom(this.http.get(`${API_BASE}/files/${id}/content`, { responseType: 'blob' }));
+  /** A 2-minute link for one file that needs no bearer header (a plain <a href> streams it). */
+  downloadToken(id: number, version?: number): Promise<{ url: string; expires_at: number }> {
+    return firstValueFrom(
+      this.http.post<{ url: string; expires_at: number }>(`${API_BASE}/files/${id}/download-token`, version ? { version } : {}),
+    );
+  }
+
+  /** The start of a file for a preview (a Range keeps big text files cheap). */
+  previewBlob(id: number, maxBytes?: number): Promise<Blob> {
+    return firstValueFrom(
+      this.http.get(`${API_BASE}/files/${id}/content`, {
+        params: params({ inline: 1 }),
+        responseType: 'blob',
+        headers: maxBytes ? { range: `bytes=0-${maxBytes - 1}` } : {},
+      }),
+    );
+  }
+
+  search(q: string, spaceId?: number): Promise<Items<SearchHit>> {
+    return firstValueFrom(this.http.get<Items<SearchHit>>(`${API_BASE}/files/search`, { params: params({ q, space_id: spaceId }) }));
+  }
+
+  activity(target: { kind: 'space' | 'file'; id: number }, query: Record<string, string | number>): Promise<Items<FileActivity>> {
+    const base = target.kind === 'space' ? `${API_BASE}/spaces/${target.id}` : `${API_BASE}/files/${target.id}`;
+    return firstValueFrom(this.http.get<Items<FileActivity>>(`${base}/activity`, { params: params(query) }));
+  }
+
+  activityCsv(target: { kind: 'space' | 'file'; id: number }, query: Record<string, string | number>): Promise<Blob> {
+    const base = target.kind === 'space' ? `${API_BASE}/spaces/${target.id}` : `${API_BASE}/files/${target.id}`;
+    return firstValueFrom(this.http.get(`${base}/activity`, { params: params({ ...query, format: 'csv' }), responseType: 'blob' }));
+  }
+
+  grants(nodeId: number): Promise<Items<FileGrant>> {
+    return firstValueFrom(this.http.get<Items<FileGrant>>(`${API_BASE}/files/${nodeId}/grants`));
+  }
+
+  removeGrant(grantId: number): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`${API_BASE}/grants/${grantId}`));
+  }
+
+  links(nodeId: number): Promise<Items<ShareLink>> {
+    return firstValueFrom(this.http.get<Items<ShareLink>>(`${API_BASE}/files/${nodeId}/links`));
+  }
+
+  revokeLink(linkId: number): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`${API_BASE}/links/${linkId}`));
+  }
+
+  findTeams(q: string): Promise<Items<{ id: number; name: string; region?: string; member_count?: number }>> {
+    return firstValueFrom(this.http.get<Items<{ id: number; name: string }>>(`${API_BASE}/teams`, { params: params({ q }) }));
+  }
+
+  findCustomers(q: string): Promise<Items<{ id: number; display_name: string; email?: string; company?: string }>> {
+    return firstValueFrom(
+      this.http.get<Items<{ id: number; display_name: string; email?: string }>>(`${API_BASE}/customers`, { params: params({ q }) }),
+    );
   }
 
   remove(id: number): Promise<unknown> {
@@ -108,9 +203,9 @@ export class FilesApi {
     return firstValueFrom(this.http.get<Items<User>>(`${API_BASE}/users`, { params: params({ q }) }));
   }
 
-  grant(nodeId: number, userId: number, role: FileRole): Promise<unknown> {
+  grant(nodeId: number, grantee: { kind: 'user' | 'team'; id: number }, role: FileRole): Promise<FileGrant> {
     return firstValueFrom(
-      this.http.post(`${API_BASE}/files/${nodeId}/grants`, { grantee_kind: 'user', grantee_id: userId, role }),
+      this.http.post<FileGrant>(`${API_BASE}/files/${nodeId}/grants`, { grantee_kind: grantee.kind, grantee_id: grantee.id, role }),
     );
   }
 

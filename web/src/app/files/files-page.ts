@@ -1,75 +1,86 @@
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
-import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, OnDestroy, OnInit, computed, inject, signal } from '@angular/core';
+import { DatePipe, DecimalPipe } from '@angular/common';
 import { FormsModule } from '@angular/forms';
-import { User } from '../core/api-types';
-import { FileNode, FileSpace, FileVersion, FilesApi, ShareLink } from './files-api';
+import { SessionStore } from '../core/session.store';
+import { ActivityPanel, ActivityTarget } from './activity-panel';
+import { FileNode, FileSpace, FileVersion, FilesApi, SearchHit } from './files-api';
+import { fileIcon, formatBytes, previewKind, spaceLabel, spaceSubtitle } from './files-logic';
+import { FilePreview } from './file-preview';
+import { ShareDialog, message } from './share-dialog';
+import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
+import { TusUploader } from './tus-uploader';
 
-interface Transfer {
-  id: number;
-  name: string;
-  loaded: number;
-  total: number;
-  state: 'running' | 'done' | 'failed';
-  error?: string;
-}
+export { formatBytes } from './files-logic';
 
-/** Human sizes: 1.5 MB, 320 KB. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+type ViewMode = 'list' | 'grid';
+const VIEW_KEY = 'meridian.files.view';
 
-/** The file manager: spaces, breadcrumbs, a folder's content, uploads with progress, versions and sharing. */
+/** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe],
+  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class FilesPage implements OnInit {
+export class FilesPage implements OnInit, OnDestroy {
   private readonly api = inject(FilesApi);
-  private nextTransfer = 1;
+  private readonly session = inject(SessionStore);
+  private readonly uploader = inject(TusUploader);
 
   protected readonly spaces = signal<FileSpace[]>([]);
   protected readonly space = signal<FileSpace | null>(null);
   protected readonly path = signal<FileNode[]>([]);
   protected readonly items = signal<FileNode[]>([]);
   protected readonly loading = signal(false);
+  protected readonly loaded = signal(false);
   protected readonly error = signal('');
   protected readonly transfers = signal<Transfer[]>([]);
   protected readonly dragging = signal(false);
   protected readonly newFolder = signal('');
+  protected readonly view = signal<ViewMode>(readView());
   protected readonly versionsOf = signal<FileNode | null>(null);
   protected readonly versions = signal<FileVersion[]>([]);
   protected readonly shareOf = signal<FileNode | null>(null);
-  protected readonly shareQuery = signal('');
-  protected readonly shareMatches = signal<User[]>([]);
-  protected readonly shareMessage = signal('');
-  protected readonly link = signal<ShareLink | null>(null);
-  protected readonly linkPassword = signal('');
+  protected readonly activityOf = signal<ActivityTarget | null>(null);
+  protected readonly previewOf = signal<FileNode | null>(null);
+  protected readonly searchText = signal('');
+  protected readonly results = signal<SearchHit[] | null>(null);
+  protected readonly searchedFor = signal('');
 
+  private readonly queue = new TransferQueue(
+    (job, cb) => this.uploader.create(job, cb),
+    (t) => this.transfers.set(t),
+    (_t, job) => this.uploaded(job.spaceId),
+  );
+
+  protected readonly myId = computed(() => this.session.user()?.id);
   protected readonly parentId = computed(() => this.path().at(-1)?.id ?? 0);
   protected readonly canEdit = computed(() => {
     const folder = this.path().at(-1);
     const role = folder ? folder.my_role : this.space()?.my_role;
     return role === 'editor' || role === 'manager';
   });
+  protected readonly isManager = computed(() => this.space()?.my_role === 'manager');
   protected readonly quotaPercent = computed(() => {
     const s = this.space();
     return s && s.quota_bytes > 0 ? Math.min(100, (100 * s.used_bytes) / s.quota_bytes) : 0;
   });
+  protected readonly activeTransfers = computed(() => this.transfers().filter((t) => t.state !== 'done' && t.state !== 'cancelled').length);
   protected readonly formatBytes = formatBytes;
+  protected readonly fileIcon = fileIcon;
+  protected readonly percent = transferPercent;
+  protected readonly canPreview = (n: FileNode) => n.kind === 'file' && previewKind(n.content_type) !== null;
+  protected readonly label = (s: FileSpace) => spaceLabel(s, this.myId());
+  protected readonly subtitle = (s: FileSpace) => spaceSubtitle(s, this.myId());
 
   async ngOnInit(): Promise<void> {
     await this.loadSpaces();
+  }
+
+  ngOnDestroy(): void {
+    // Leaving the page stops sending; what arrived stays on the server until it expires.
+    this.queue.pauseAll();
   }
 
   protected async loadSpaces(keep?: number): Promise<void> {
@@ -81,24 +92,32 @@ export class FilesPage implements OnInit {
       this.space.set(chosen);
       await this.refresh();
     } catch (e) {
-      this.error.set(this.message(e));
+      this.error.set(message(e));
+    } finally {
+      this.loaded.set(true);
     }
   }
 
   protected async openSpace(space: FileSpace): Promise<void> {
     this.space.set(space);
     this.path.set([]);
+    this.closePanels();
+    this.results.set(null);
     await this.refresh();
   }
 
   protected async open(node: FileNode): Promise<void> {
-    if (node.kind !== 'folder') return;
+    if (node.kind !== 'folder') {
+      if (this.canPreview(node)) this.previewOf.set(node);
+      return;
+    }
     this.path.update((p) => [...p, node]);
     await this.refresh();
   }
 
   protected async goTo(depth: number): Promise<void> {
     this.path.update((p) => p.slice(0, depth));
+    this.results.set(null);
     await this.refresh();
   }
 
@@ -113,9 +132,18 @@ export class FilesPage implements OnInit {
     try {
       this.items.set((await this.api.children(space.id, this.parentId())).items);
     } catch (e) {
-      this.error.set(this.message(e));
+      this.error.set(message(e));
     } finally {
       this.loading.set(false);
+    }
+  }
+
+  protected setView(mode: ViewMode): void {
+    this.view.set(mode);
+    try {
+      localStorage.setItem(VIEW_KEY, mode);
+    } catch {
+      /* private mode: the choice lasts for this page only */
     }
   }
 
@@ -128,18 +156,26 @@ export class FilesPage implements OnInit {
       this.newFolder.set('');
       await this.refresh();
     } catch (e) {
-      this.error.set(this.message(e));
+      this.error.set(message(e));
     }
   }
 
   protected onDragOver(event: DragEvent): void {
+    if (!this.canEdit()) return;
     event.preventDefault();
     this.dragging.set(true);
+  }
+
+  protected onDragLeave(event: DragEvent): void {
+    // Only when the pointer leaves the drop zone, not when it moves over a child.
+    const to = event.relatedTarget as Node | null;
+    if (!to || !(event.currentTarget as HTMLElement).contains(to)) this.dragging.set(false);
   }
 
   protected onDrop(event: DragEvent): void {
     event.preventDefault();
     this.dragging.set(false);
+    if (!this.canEdit()) return;
     this.uploadAll(Array.from(event.dataTransfer?.files ?? []));
   }
 
@@ -149,112 +185,132 @@ export class FilesPage implements OnInit {
   }
 
   protected uploadAll(files: File[]): void {
-    for (const file of files) this.uploadOne(file);
-  }
-
-  private uploadOne(file: File): void {
     const space = this.space();
-    if (!space) return;
-    const id = this.nextTransfer++;
-    this.transfers.update((t) => [...t, { id, name: file.name, loaded: 0, total: file.size, state: 'running' }]);
-    const patch = (change: Partial<Transfer>) =>
-      this.transfers.update((t) => t.map((x) => (x.id === id ? { ...x, ...change } : x)));
-    this.api.upload(space.id, this.parentId(), file).subscribe({
-      next: (e) => {
-        if (e.kind === 'progress') patch({ loaded: e.loaded, total: e.total });
-        else {
-          patch({ loaded: file.size, state: 'done' });
-          void this.loadSpaces(space.id);
-        }
-      },
-      error: (e) => patch({ state: 'failed', error: this.message(e) }),
-    });
+    if (!space || !files.length) return;
+    this.queue.add(files, space.id, this.parentId());
   }
 
+  protected pause(t: Transfer): void {
+    this.queue.pause(t.id);
+  }
+  protected resume(t: Transfer): void {
+    this.queue.resume(t.id);
+  }
   protected retry(t: Transfer): void {
-    this.transfers.update((all) => all.filter((x) => x.id !== t.id));
+    this.queue.retry(t.id);
+  }
+  protected cancel(t: Transfer): void {
+    this.queue.cancel(t.id);
+  }
+  protected dismiss(t: Transfer): void {
+    this.queue.dismiss(t.id);
+  }
+  protected clearFinished(): void {
+    this.queue.clearFinished();
   }
 
-  protected async download(node: FileNode): Promise<void> {
+  private uploaded(spaceId: number): void {
+    if (this.space()?.id === spaceId) void this.loadSpaces(spaceId);
+  }
+
+  /** A short-lived link that streams the file (no Blob in memory, no bearer header needed). */
+  protected async download(node: FileNode, version?: number): Promise<void> {
     try {
-      const blob = await this.api.download(node.id);
-      const url = URL.createObjectURL(blob);
+      const { url } = await this.api.downloadToken(node.id, version);
       const a = document.createElement('a');
       a.href = url;
-      a.download = node.name;
+      a.rel = 'noopener';
       document.body.appendChild(a);
       a.click();
       a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      this.error.set(this.message(e));
+      this.error.set(message(e));
     }
   }
 
   protected async remove(node: FileNode): Promise<void> {
-    if (!confirm(`Delete ${node.name}?`)) return;
+    if (!confirm(`Delete ${node.name}${node.kind === 'folder' ? ' and everything in it' : ''}?`)) return;
     try {
       await this.api.remove(node.id);
       await this.loadSpaces();
     } catch (e) {
-      this.error.set(this.message(e));
+      this.error.set(message(e));
     }
   }
 
   protected async showVersions(node: FileNode): Promise<void> {
+    this.closePanels();
     this.versionsOf.set(node);
-    this.versions.set((await this.api.versions(node.id)).items);
+    try {
+      this.versions.set((await this.api.versions(node.id)).items);
+    } catch (e) {
+      this.error.set(message(e));
+    }
   }
 
   protected async restore(v: FileVersion): Promise<void> {
     const node = this.versionsOf();
     if (!node) return;
-    await this.api.restore(node.id, v.number);
-    await this.showVersions(node);
-    await this.loadSpaces();
-  }
-
-  protected openShare(node: FileNode): void {
-    this.shareOf.set(node);
-    this.shareQuery.set('');
-    this.shareMatches.set([]);
-    this.shareMessage.set('');
-    this.link.set(null);
-  }
-
-  protected async searchPeople(): Promise<void> {
-    const q = this.shareQuery().trim();
-    this.shareMatches.set(q ? (await this.api.findUsers(q)).items : []);
-  }
-
-  protected async shareWith(user: User, role: 'viewer' | 'editor'): Promise<void> {
-    const node = this.shareOf();
-    if (!node) return;
     try {
-      await this.api.grant(node.id, user.id, role);
-      this.shareMessage.set(`Shared with ${user.display_name} as ${role}.`);
+      await this.api.restore(node.id, v.number);
+      await this.showVersions(node);
+      await this.loadSpaces();
     } catch (e) {
-      this.shareMessage.set(this.message(e));
+      this.error.set(message(e));
     }
   }
 
-  protected async makeLink(): Promise<void> {
-    const node = this.shareOf();
-    if (!node) return;
+  protected showActivity(target: ActivityTarget): void {
+    this.closePanels();
+    this.activityOf.set(target);
+  }
+
+  protected spaceActivity(): void {
+    const s = this.space();
+    if (s) this.showActivity({ kind: 'space', id: s.id, name: this.label(s) });
+  }
+
+  protected async search(): Promise<void> {
+    const q = this.searchText().trim();
+    if (!q) {
+      this.results.set(null);
+      return;
+    }
     try {
-      const password = this.linkPassword().trim();
-      this.link.set(await this.api.createLink(node.id, password ? { password } : {}));
+      this.results.set((await this.api.search(q)).items);
+      this.searchedFor.set(q);
     } catch (e) {
-      this.shareMessage.set(this.message(e));
+      this.error.set(message(e));
     }
   }
 
-  protected linkUrl(link: ShareLink): string {
-    return `${location.origin}${link.url ?? ''}`;
+  protected clearSearch(): void {
+    this.searchText.set('');
+    this.results.set(null);
   }
 
-  private message(e: unknown): string {
-    const err = e as { message?: string; error?: { error?: { message?: string } } };
-    return err?.error?.error?.message ?? err?.message ?? 'Something went wrong';
+  /** Opens the folder that holds a search hit (or the folder itself). */
+  protected async reveal(hit: SearchHit): Promise<void> {
+    const space = this.spaces().find((s) => s.id === hit.space.id);
+    if (!space) return;
+    this.space.set(space);
+    const folders = hit.path.map((p) => ({ id: p.id, name: p.name, kind: 'folder', space_id: space.id, my_role: p.my_role }) as FileNode);
+    if (hit.kind === 'folder') folders.push(hit);
+    this.path.set(folders);
+    this.results.set(null);
+    await this.refresh();
+  }
+
+  private closePanels(): void {
+    this.versionsOf.set(null);
+    this.activityOf.set(null);
+  }
+}
+
+function readView(): ViewMode {
+  try {
+    return localStorage.getItem(VIEW_KEY) === 'grid' ? 'grid' : 'list';
+  } catch {
+    return 'list';
   }
 }

@@ -1,0 +1,76 @@
+import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { FormsModule } from '@angular/forms';
+import { FileActivity, FilesApi } from './files-api';
+import { ACTIVITY_ACTIONS, ActivityFilterInput, actionLabel, activityQuery } from './files-logic';
+import { message } from './share-dialog';
+
+export interface ActivityTarget {
+  kind: 'space' | 'file';
+  id: number;
+  name: string;
+}
+
+/** Who did what, for a whole space or one file (managers only), with filters and a CSV export. */
+@Component({
+  selector: 'app-activity-panel',
+  imports: [FormsModule, DatePipe],
+  templateUrl: './activity-panel.html',
+  styleUrl: './activity-panel.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ActivityPanel {
+  private readonly api = inject(FilesApi);
+
+  readonly target = input.required<ActivityTarget>();
+  readonly closed = output<void>();
+
+  protected readonly actions = ACTIVITY_ACTIONS;
+  protected readonly actionLabel = actionLabel;
+  protected readonly filter = signal<ActivityFilterInput>({ action: '', since: '', until: '' });
+  protected readonly items = signal<FileActivity[]>([]);
+  protected readonly loading = signal(false);
+  protected readonly error = signal('');
+
+  constructor() {
+    effect(() => {
+      this.target();
+      void this.load();
+    });
+  }
+
+  protected setFilter(change: Partial<ActivityFilterInput>): void {
+    this.filter.update((f) => ({ ...f, ...change }));
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    const target = this.target();
+    this.loading.set(true);
+    this.error.set('');
+    try {
+      this.items.set((await this.api.activity(target, activityQuery(this.filter()))).items);
+    } catch (e) {
+      this.items.set([]);
+      this.error.set(message(e));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected async exportCsv(): Promise<void> {
+    try {
+      const blob = await this.api.activityCsv(this.target(), activityQuery(this.filter()));
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `activity-${this.target().name}.csv`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      this.error.set(message(e));
+    }
+  }
+}
