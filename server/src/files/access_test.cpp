@@ -35,7 +35,8 @@ TEST(DownloadTokensTest, ATokenOpensOneFileUntilItExpires) {
   EXPECT_EQ(tokens.verify(forged, 42).error().code, ErrorCode::unauthenticated);
   std::string other_node = "7.43.3." + std::to_string(t.expires_at) + t.token.substr(t.token.rfind('.'));
   EXPECT_EQ(tokens.verify(other_node, 43).error().code, ErrorCode::unauthenticated);
-  for (std::string bad : {"", ".", "a.b.c.d.e", "7.42.3", std::string(300, 'x')})
+  const std::vector<std::string> malformed{"", ".", "a.b.c.d.e", "7.42.3", std::string(300, 'x')};
+  for (const auto& bad : malformed)
     EXPECT_EQ(tokens.verify(bad, 42).error().code, ErrorCode::unauthenticated) << bad;
   // Expiry, to the millisecond.
   clock.advance_ms(59'999);

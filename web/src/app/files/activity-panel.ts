@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { FormsModule } from '@angular/forms';
 import { FileActivity, FilesApi } from './files-api';
@@ -35,7 +35,7 @@ export class ActivityPanel {
   constructor() {
     effect(() => {
       this.target();
-      void this.load();
+      untracked(() => void this.load());
     });
   }
 

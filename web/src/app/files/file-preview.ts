@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, OnDestroy, afterNextRender, effect, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, OnDestroy, afterNextRender, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { DomSanitizer, SafeResourceUrl } from '@angular/platform-browser';
 import { FileNode, FilesApi } from './files-api';
 import { PREVIEW_MAX_BYTES, PreviewKind, TEXT_PREVIEW_BYTES, formatBytes, previewBlobType, previewKind } from './files-logic';
@@ -37,7 +37,10 @@ export class FilePreview implements OnDestroy {
   protected readonly formatBytes = formatBytes;
 
   constructor() {
-    effect(() => void this.load(this.node()));
+    effect(() => {
+      const node = this.node();
+      untracked(() => void this.load(node));
+    });
     afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-autofocus]')?.focus());
   }
 
