@@ -111,6 +111,19 @@ describe('file manager', () => {
       await page.getByTestId(`node-${f.name}`).waitFor();
     }
 
+    // Drag and drop of several files onto the folder.
+    await page.getByTestId('drop-zone').evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['dropped one'], 'drop-1.txt', { type: 'text/plain' }));
+      data.items.add(new File(['dropped two'], 'drop-2.txt', { type: 'text/plain' }));
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    for (const name of ['drop-1.txt', 'drop-2.txt']) {
+      await page.locator(`[data-testid="transfer-${name}"][data-state="done"]`).waitFor();
+      await page.getByTestId(`node-${name}`).waitFor();
+    }
+
     // A slow link (CDP throttling) so that there is time to pause mid-way.
     const big = randomBytes(3 * 1024 * 1024);
     big.set([0x00, 0xff, 0x00, 0xff, 0x4d, 0x45, 0x52, 0x49]);
@@ -161,6 +174,16 @@ describe('file manager', () => {
     await page.getByTestId('files-grid').waitFor();
     await page.getByTestId('view-list').click();
     await page.getByTestId('files-list').waitFor();
+
+    // Rename and the versions panel from the row's menu.
+    await page.getByTestId('more-beta.txt').click();
+    await page.getByTestId('rename-beta.txt').click();
+    await page.getByTestId('rename-input').fill('beta renamed.txt');
+    await page.getByTestId('rename-input').press('Enter');
+    await page.getByTestId('node-beta renamed.txt').waitFor();
+    await page.getByTestId('more-gamma.txt').click();
+    await page.getByTestId('versions-gamma.txt').click();
+    await page.getByTestId('versions-panel').getByText('current').waitFor();
     assert.deepEqual(problems, []);
   });
 
@@ -275,6 +298,7 @@ describe('file manager', () => {
     await carlaPage.getByTestId('preview-image').waitFor();
 
     // Alice's activity panel for alpha.txt shows Bruno's download.
+    await alicePage.getByTestId('more-alpha.txt').click();
     await alicePage.getByTestId('activity-alpha.txt').click();
     const panel = alicePage.getByTestId('activity-panel');
     await panel.waitFor();

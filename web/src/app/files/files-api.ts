@@ -187,6 +187,10 @@ export class FilesApi {
     );
   }
 
+  rename(id: number, name: string): Promise<FileNode> {
+    return firstValueFrom(this.http.patch<FileNode>(`${API_BASE}/files/${id}`, { name }));
+  }
+
   remove(id: number): Promise<unknown> {
     return firstValueFrom(this.http.delete(`${API_BASE}/files/${id}`));
   }

@@ -108,7 +108,7 @@ export class FilesPage implements OnInit, OnDestroy {
 
   protected async open(node: FileNode): Promise<void> {
     if (node.kind !== 'folder') {
-      if (this.canPreview(node)) this.previewOf.set(node);
+      if (this.canPreview(node)) this.openPreview(node);
       return;
     }
     this.path.update((p) => [...p, node]);
@@ -228,6 +228,30 @@ export class FilesPage implements OnInit, OnDestroy {
     }
   }
 
+  protected readonly renaming = signal<number | null>(null);
+  protected readonly renameText = signal('');
+
+  protected startRename(node: FileNode): void {
+    this.renaming.set(node.id);
+    this.renameText.set(node.name);
+    setTimeout(() => document.querySelector<HTMLInputElement>('[data-testid="rename-input"]')?.select());
+  }
+
+  protected async saveRename(node: FileNode): Promise<void> {
+    const name = this.renameText().trim();
+    if (!name || name === node.name) {
+      this.renaming.set(null);
+      return;
+    }
+    try {
+      await this.api.rename(node.id, name);
+      this.renaming.set(null);
+      await this.refresh();
+    } catch (e) {
+      this.error.set(message(e));
+    }
+  }
+
   protected async remove(node: FileNode): Promise<void> {
     if (!confirm(`Delete ${node.name}${node.kind === 'folder' ? ' and everything in it' : ''}?`)) return;
     try {
@@ -300,6 +324,27 @@ export class FilesPage implements OnInit, OnDestroy {
     this.results.set(null);
     await this.refresh();
   }
+
+  /** Opens the share dialog or the preview, remembering where focus was to give it back. */
+  protected openShare(node: FileNode): void {
+    this.returnFocus = document.activeElement as HTMLElement | null;
+    this.shareOf.set(node);
+  }
+
+  protected openPreview(node: FileNode): void {
+    this.returnFocus = document.activeElement as HTMLElement | null;
+    this.previewOf.set(node);
+  }
+
+  protected closeOverlay(): void {
+    this.shareOf.set(null);
+    this.previewOf.set(null);
+    const back = this.returnFocus;
+    this.returnFocus = null;
+    if (back?.isConnected) setTimeout(() => back.focus());
+  }
+
+  private returnFocus: HTMLElement | null = null;
 
   private closePanels(): void {
     this.versionsOf.set(null);
