@@ -1,7 +1,7 @@
 // Short-lived download tokens: a plain <a href> (or a download manager) can fetch one
 // file without the bearer header. A token names one user, one file and one version and
 // expires after a minute or two; it is an HMAC over those fields, so nothing is stored.
-// The key is random per process unless configured (files.download_token_secret), so with
+// The key is random per process unless configured (files.download_secret), so with
 // several nodes behind a balancer the secret must be shared.
 #pragma once
 
