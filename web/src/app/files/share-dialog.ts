@@ -60,7 +60,7 @@ export class ShareDialog implements OnInit {
         const needle = q.toLowerCase();
         found = (await this.api.findTeams(q)).items
           .filter((t) => !needle || t.name.toLowerCase().includes(needle))
-          .map((t) => ({ kind: 'team', id: t.id, name: t.name, detail: t.member_count !== undefined ? `${t.member_count} members` : '', customer: false }));
+          .map((t) => ({ kind: 'team', id: t.id, name: t.name, detail: t.member_count !== undefined ? `${t.member_count} ${t.member_count === 1 ? 'member' : 'members'}` : '', customer: false }));
       } else {
         found = (await this.api.findCustomers(q)).items.map((c) => ({ kind: 'user', id: c.id, name: c.display_name, detail: c.email ?? c.company ?? '', customer: true }));
       }
