@@ -546,6 +546,13 @@ Result<void> ChatRepository::update_settings(S& s, std::int64_t conversation_id,
   return {};
 }
 
+Result<void> ChatRepository::update_details(S& s, std::int64_t conversation_id, const std::string& name,
+                                            const std::string& topic) {
+  auto r = s.execute("UPDATE conversations SET name = ?, topic = ? WHERE id = ?", {name, topic, conversation_id});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
 Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
                                         bool can_post) {
   auto r = s.execute("UPDATE conversation_members SET role = ?, can_post = ? WHERE conversation_id = ? AND user_id = ?",

@@ -97,6 +97,7 @@ class ChatRepository final {
   Result<std::int64_t> mention_count(S& s, std::int64_t conversation_id, std::int64_t user_id,
                                      std::int64_t last_read_seq);
   Result<void> update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings);
+  Result<void> update_details(S& s, std::int64_t conversation_id, const std::string& name, const std::string& topic);
   Result<void> set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, bool can_post);
   Result<std::int64_t> owner_count(S& s, std::int64_t conversation_id);
 };

@@ -469,6 +469,24 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   StreamBus& stream = *bus_owner;
   chat.set_seq_observer([stream_owner](std::int64_t id, std::int64_t seq) { stream_owner->taken(id, seq); });
   chat.set_publisher([&relay, bus_owner](const Posted& posted) { fan_out(relay, *bus_owner, posted); });
+  // Notifications outside the change order go to members on every node (the bus).
+  chat.set_change_publisher([&relay](const ConversationChanged& c) {
+    boost::json::object o{{"type", "conversation.updated"},
+                          {"conversation_id", c.conversation.id},
+                          {"change", c.change},
+                          {"conversation", to_json(c.conversation)}};
+    if (c.member)
+      o["member"] = boost::json::object{
+          {"user_id", c.member->user_id}, {"role", member_role_name(c.member->role)}, {"can_post", c.member->can_post}};
+    relay.send_to_users(c.recipients, json::serialize(o));
+  });
+  chat.set_purge_publisher([&relay](const Purged& p) {
+    boost::json::array ids;
+    for (auto id : p.message_ids) ids.push_back(id);
+    relay.send_to_users(p.recipients, json::serialize(boost::json::object{{"type", "messages.purged"},
+                                                                          {"conversation_id", p.conversation_id},
+                                                                          {"message_ids", std::move(ids)}}));
+  });
 
   router.add(
       "POST", "/api/v1/conversations",
@@ -538,6 +556,30 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
         auto v = chat.conversation(*req.subject, *id);
+        if (!v.ok()) return HttpResponse::error(v.error());
+        return ok_json(200, to_json(*v));
+      },
+      kSmall);
+
+  router.add(
+      "PATCH", "/api/v1/conversations/{id}",
+      [&chat](HttpRequest& req) {
+        auto id = id_in(req.path_param("id"), "conversation id");
+        if (!id.ok()) return HttpResponse::error(id.error());
+        auto body = json::parse_object(req.body);
+        if (!body.ok()) return HttpResponse::error(body.error());
+        if (auto r = json::reject_unknown_fields(*body, {"name", "topic"}); !r.ok())
+          return HttpResponse::error(r.error());
+        DetailsPatch patch;
+        auto name = json::optional_string(*body, "name", 200);
+        if (!name.ok()) return HttpResponse::error(name.error());
+        patch.name = *name;
+        auto topic = json::optional_string(*body, "topic", 500);
+        if (!topic.ok()) return HttpResponse::error(topic.error());
+        patch.topic = *topic;
+        if (!patch.name && !patch.topic)
+          return HttpResponse::error(make_error(ErrorCode::invalid_argument, "give a name, a topic or both"));
+        auto v = chat.update_details(*req.subject, *id, std::move(patch));
         if (!v.ok()) return HttpResponse::error(v.error());
         return ok_json(200, to_json(*v));
       },

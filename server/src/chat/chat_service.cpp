@@ -845,7 +845,8 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     if (!v.ok()) return v.error();
     regions = std::move(*v);
   }
-  return storage::write_value<ChannelSettings>(db_, [&](storage::Session& s) -> Result<ChannelSettings> {
+  ConversationChanged changed;
+  auto result = storage::write_value<ChannelSettings>(db_, [&](storage::Session& s) -> Result<ChannelSettings> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
@@ -860,8 +861,14 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     if (countries) next.allowed_countries = *countries;
     if (regions) next.allowed_regions = *regions;
     MERIDIAN_TRY(repo_.update_settings(s, id, next));
+    changed.conversation = *c;
+    changed.conversation.settings = next;
+    changed.change = "settings";
+    MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
+  if (result.ok() && change_publisher_) change_publisher_(changed);
+  return result;
 }
 
 Result<MemberList> ChatService::members(const Subject& who, std::int64_t id) {
@@ -881,7 +888,8 @@ Result<MemberList> ChatService::members(const Subject& who, std::int64_t id) {
 
 Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, std::int64_t user_id,
                                           const MemberPatch& patch) {
-  return storage::write_value<Member>(db_, [&](storage::Session& s) -> Result<Member> {
+  ConversationChanged changed;
+  auto result = storage::write_value<Member>(db_, [&](storage::Session& s) -> Result<Member> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
@@ -907,8 +915,67 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
       next.can_post = *patch.can_post;
     }
     MERIDIAN_TRY(repo_.set_member(s, id, user_id, next.role, next.can_post));
+    changed.conversation = *c;
+    changed.change = "member";
+    changed.member = next;
+    MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
+  if (result.ok() && change_publisher_) change_publisher_(changed);
+  return result;
+}
+
+Result<void> ChatService::fill_recipients(storage::Session& s, ConversationChanged& changed) {
+  auto members = repo_.members(s, changed.conversation.id);
+  if (!members.ok()) return members.error();
+  for (const auto& m : *members) changed.recipients.push_back(m.user_id);
+  return {};
+}
+
+Result<ConversationView> ChatService::update_details(const Subject& who, std::int64_t id, DetailsPatch patch) {
+  if (patch.name) {
+    auto& n = *patch.name;
+    while (!n.empty() && std::isspace(static_cast<unsigned char>(n.back()))) n.pop_back();
+    if (n.size() > 80 || has_control_chars(n, false))
+      return make_error(ErrorCode::invalid_argument, "name must be at most 80 printable characters");
+  }
+  if (patch.topic && (patch.topic->size() > 250 || has_control_chars(*patch.topic, false)))
+    return make_error(ErrorCode::invalid_argument, "topic must be at most 250 printable characters");
+  ConversationChanged changed;
+  auto result = storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+    auto c = load(s, id);
+    if (!c.ok()) return c.error();
+    auto me = require_member(s, *c, who);
+    if (!me.ok()) return me.error();
+    if (c->kind != ConversationKind::channel && c->kind != ConversationKind::group)
+      return make_error(ErrorCode::invalid_argument, "only groups and channels have a name and topic to change");
+    if (!can_manage(me->role))
+      return make_error(ErrorCode::forbidden, "only owners and moderators can rename it or change its topic");
+    if (patch.name && patch.name->empty() && c->kind == ConversationKind::channel)
+      return make_error(ErrorCode::invalid_argument, "a channel needs a name of 1 to 80 printable characters");
+    Conversation next = *c;
+    if (patch.name) next.name = *patch.name;
+    if (patch.topic) next.topic = *patch.topic;
+    MERIDIAN_TRY(repo_.update_details(s, id, next.name, next.topic));
+    changed.conversation = next;
+    changed.change = "details";
+    MERIDIAN_TRY(fill_recipients(s, changed));
+    return view(s, next, *me);
+  });
+  if (result.ok() && change_publisher_) change_publisher_(changed);
+  return result;
+}
+
+void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids) {
+  if (!purge_publisher_ || message_ids.empty()) return;
+  auto members =
+      storage::read_value<std::vector<Member>>(db_, [&](storage::Session& s) { return repo_.members(s, id); });
+  if (!members.ok()) return;  // the conversation went too; clients drop it on their next list
+  Purged p;
+  p.conversation_id = id;
+  p.message_ids = std::move(message_ids);
+  for (const auto& m : *members) p.recipients.push_back(m.user_id);
+  purge_publisher_(p);
 }
 
 }  // namespace meridian::chat

@@ -75,6 +75,27 @@ struct MemberPatch {
   std::optional<bool> can_post;
 };
 
+struct DetailsPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> topic;
+};
+
+// A conversation's name, topic or settings, or one member's role / can_post changed:
+// the members are told (WS conversation.updated).
+struct ConversationChanged {
+  Conversation conversation;
+  std::string change;  // "details", "settings" or "member"
+  std::optional<Member> member;
+  std::vector<std::int64_t> recipients;
+};
+
+// Retention deleted these messages: the members drop them (WS messages.purged).
+struct Purged {
+  std::int64_t conversation_id = 0;
+  std::vector<std::int64_t> message_ids;
+  std::vector<std::int64_t> recipients;
+};
+
 struct MemberList {
   ConversationKind kind = ConversationKind::group;
   std::vector<Member> items;
@@ -129,6 +150,14 @@ class ChatService final {
   Result<MemberList> members(const Subject& who, std::int64_t id);
   // Role: owners only. can_post (announcement mode): owners and moderators.
   Result<Member> update_member(const Subject& who, std::int64_t id, std::int64_t user_id, const MemberPatch& patch);
+
+  // Name and topic of a group or channel: owners and moderators.
+  Result<ConversationView> update_details(const Subject& who, std::int64_t id, DetailsPatch patch);
+  // Live notices outside the message order; chat's routes install them.
+  void set_change_publisher(std::function<void(const ConversationChanged&)> f) { change_publisher_ = std::move(f); }
+  void set_purge_publisher(std::function<void(const Purged&)> f) { purge_publisher_ = std::move(f); }
+  // Retention removed these messages (after its transaction committed): tells the members.
+  void purged(std::int64_t id, std::vector<std::int64_t> message_ids);
 
   // Who is connected now (for @here). Set once before serving; without it @here reaches nobody.
   void set_online_check(std::function<bool(std::int64_t)> online) { online_ = std::move(online); }
@@ -242,6 +271,9 @@ class ChatService final {
   AttachHook attach_hook_;
   std::function<void(const std::vector<std::int64_t>&, std::int64_t)> release_listener_;
   std::function<void(const Posted&)> publisher_;
+  std::function<void(const ConversationChanged&)> change_publisher_;
+  std::function<void(const Purged&)> purge_publisher_;
+  Result<void> fill_recipients(storage::Session& s, ConversationChanged& changed);
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
   std::function<bool(std::int64_t)> online_;

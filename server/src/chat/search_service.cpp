@@ -91,7 +91,7 @@ Result<std::vector<SearchHit>> SearchService::search(const Subject& who, const S
     } else {
       sql =
           "SELECT m.id, m.conversation_id, c.kind, c.name, m.seq, m.author_id, u.display_name, "
-          "ts_headline('simple', m.text, to_tsquery('simple', ?), ?), m.created_at FROM messages m ";
+          "ts_headline('meridian_search', m.text, to_tsquery('meridian_search', ?), ?), m.created_at FROM messages m ";
       params = {tsquery(terms), headline_options()};
     }
     sql +=
@@ -103,7 +103,7 @@ Result<std::vector<SearchHit>> SearchService::search(const Subject& who, const S
       sql += " AND message_search MATCH ?";
       params.emplace_back(fts5_query(terms));
     } else {
-      sql += " AND to_tsvector('simple', m.text) @@ to_tsquery('simple', ?)";
+      sql += " AND to_tsvector('meridian_search', m.text) @@ to_tsquery('meridian_search', ?)";
       params.emplace_back(tsquery(terms));
     }
     if (q.conversation_id) {
@@ -129,7 +129,8 @@ Result<std::vector<SearchHit>> SearchService::search(const Subject& who, const S
       } else {
         nsql =
             "SELECT n.id, n.conversation_id, c.kind, c.name, 0, n.author_id, u.display_name, "
-            "ts_headline('simple', n.text, to_tsquery('simple', ?), ?), n.created_at FROM support_notes n ";
+            "ts_headline('meridian_search', n.text, to_tsquery('meridian_search', ?), ?), n.created_at FROM "
+            "support_notes n ";
         np = {tsquery(terms), headline_options()};
       }
       nsql +=
@@ -144,7 +145,7 @@ Result<std::vector<SearchHit>> SearchService::search(const Subject& who, const S
         nsql += " AND support_note_search MATCH ?";
         np.emplace_back(fts5_query(terms));
       } else {
-        nsql += " AND to_tsvector('simple', n.text) @@ to_tsquery('simple', ?)";
+        nsql += " AND to_tsvector('meridian_search', n.text) @@ to_tsquery('meridian_search', ?)";
         np.emplace_back(tsquery(terms));
       }
       if (q.conversation_id) {

@@ -124,6 +124,23 @@ TEST_P(SearchServiceTest, FindsWordsByPrefixWithSnippetAndSeqNewestFirst) {
   EXPECT_TRUE(find(ben_, "invoice september").empty());
 }
 
+// Same answers on both stores: FTS5 remove_diacritics on SQLite, unaccent on PostgreSQL.
+TEST_P(SearchServiceTest, AccentsDoNotMatterAndSnippetsKeepThem) {
+  const auto g = make(ana_, ConversationKind::group, {ben_.user_id}, "trip");
+  say(ana_, g, "Olá, vamos a São Paulo");
+  say(ana_, g, "Treffen in München am Freitag");
+  say(ana_, g, "plain ola without accents");
+  auto hits = find(ben_, "sao paulo");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].snippet.find(std::string(1, kMatchStart) + "São" + kMatchEnd), std::string::npos)
+      << hits[0].snippet;
+  EXPECT_EQ(find(ben_, "munchen").size(), 1u);
+  EXPECT_EQ(find(ben_, "MÜNCH").size(), 1u);
+  EXPECT_EQ(find(ben_, "ola").size(), 2u);  // "Olá" and "ola"
+  EXPECT_EQ(find(ben_, "olá").size(), 2u);  // an accent typed in the query does not narrow it
+  EXPECT_TRUE(find(ben_, "munich").empty());
+}
+
 TEST_P(SearchServiceTest, SyntaxIsNeverAnErrorButEmptyOrHugeQueriesAre) {
   const auto g = make(ana_, ConversationKind::group, {ben_.user_id}, "x");
   say(ana_, g, "near the end");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/clock.hpp"
@@ -45,6 +46,17 @@ struct SupportNote {
 };
 
 // Which team's queue receives new conversations: scope "country:DE", "region:EU" or "default".
+// A team that has agents, with them: whom a conversation can be assigned or transferred to.
+struct SupportAgent {
+  std::int64_t id = 0;
+  std::string display_name;
+};
+struct SupportTeam {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<SupportAgent> agents;
+};
+
 struct SupportRoute {
   std::string scope;
   std::int64_t team_id = 0;

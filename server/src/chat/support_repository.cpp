@@ -174,6 +174,29 @@ Result<std::optional<std::string>> SupportRepository::team_name(S& s, std::int64
   return std::optional<std::string>(rows->front().text(0));
 }
 
+Result<std::vector<SupportTeam>> SupportRepository::support_teams(S& s) {
+  auto rows = s.query(
+      "SELECT t.id, t.name, u.id, u.display_name FROM teams t JOIN team_members tm ON tm.team_id = t.id "
+      "JOIN users u ON u.id = tm.user_id AND u.active = 1 "
+      "JOIN user_roles r ON r.user_id = u.id AND r.role = 'agent' ORDER BY t.name, t.id, u.display_name, u.id",
+      {});
+  if (!rows.ok()) return rows.error();
+  std::vector<SupportTeam> out;
+  for (const auto& r : *rows) {
+    if (out.empty() || out.back().id != r.integer(0)) {
+      SupportTeam t;
+      t.id = r.integer(0);
+      t.name = r.text(1);
+      out.push_back(std::move(t));
+    }
+    SupportAgent a;
+    a.id = r.integer(2);
+    a.display_name = r.text(3);
+    out.back().agents.push_back(std::move(a));
+  }
+  return out;
+}
+
 Result<SupportNote> SupportRepository::insert_note(S& s, std::int64_t conversation_id, std::int64_t author_id,
                                                    const std::string& text, UnixMillis now) {
   auto rows = s.query(

@@ -40,6 +40,8 @@ class SupportRepository final {
   Result<bool> in_team(S& s, std::int64_t team_id, std::int64_t user_id);
   Result<std::vector<std::int64_t>> team_agents(S& s, std::int64_t team_id);
   Result<std::optional<std::string>> team_name(S& s, std::int64_t team_id);
+  // Teams with at least one active agent, by name, each with its agents.
+  Result<std::vector<SupportTeam>> support_teams(S& s);
 
   Result<SupportNote> insert_note(S& s, std::int64_t conversation_id, std::int64_t author_id, const std::string& text,
                                   UnixMillis now);

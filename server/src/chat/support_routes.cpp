@@ -170,6 +170,22 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
       kSmall);
 
   router.add(
+      "GET", "/api/v1/support/teams",
+      [&support](HttpRequest& req) {
+        auto list = support.teams(*req.subject);
+        if (!list.ok()) return HttpResponse::error(list.error());
+        boost::json::array items;
+        for (const auto& t : *list) {
+          boost::json::array agents;
+          for (const auto& a : t.agents)
+            agents.push_back(boost::json::object{{"id", a.id}, {"display_name", a.display_name}});
+          items.push_back(boost::json::object{{"id", t.id}, {"name", t.name}, {"agents", std::move(agents)}});
+        }
+        return ok_json(200, boost::json::object{{"items", std::move(items)}});
+      },
+      kSmall);
+
+  router.add(
       "GET", "/api/v1/support/conversations/{id}",
       [&support](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
@@ -185,7 +201,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
       [&support, &hub](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.claim(*req.subject, *id));
+        return update_response(hub, *req.subject, support.claim(*req.subject, *id, req.remote_ip));
       },
       kSmall);
 
@@ -199,7 +215,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
         if (auto r = json::reject_unknown_fields(*body, {"agent_id"}); !r.ok()) return HttpResponse::error(r.error());
         auto agent = required_id(*body, "agent_id");
         if (!agent.ok()) return HttpResponse::error(agent.error());
-        return update_response(hub, *req.subject, support.assign(*req.subject, *id, *agent));
+        return update_response(hub, *req.subject, support.assign(*req.subject, *id, *agent, req.remote_ip));
       },
       kSmall);
 
@@ -213,7 +229,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
         if (auto r = json::reject_unknown_fields(*body, {"team_id"}); !r.ok()) return HttpResponse::error(r.error());
         auto team = required_id(*body, "team_id");
         if (!team.ok()) return HttpResponse::error(team.error());
-        return update_response(hub, *req.subject, support.transfer(*req.subject, *id, *team));
+        return update_response(hub, *req.subject, support.transfer(*req.subject, *id, *team, req.remote_ip));
       },
       kSmall);
 
@@ -222,7 +238,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
       [&support, &hub](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.close(*req.subject, *id));
+        return update_response(hub, *req.subject, support.close(*req.subject, *id, req.remote_ip));
       },
       kSmall);
 
@@ -231,7 +247,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
       [&support, &hub](HttpRequest& req) {
         auto id = id_in(req.path_param("id"), "conversation id");
         if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.reopen(*req.subject, *id));
+        return update_response(hub, *req.subject, support.reopen(*req.subject, *id, req.remote_ip));
       },
       kSmall);
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace meridian::chat {
 namespace {
 
@@ -226,12 +229,18 @@ Result<std::vector<SupportConversation>> SupportService::queue(const Subject& wh
       });
 }
 
+Result<std::vector<SupportTeam>> SupportService::teams(const Subject& who) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
+  return storage::read_value<std::vector<SupportTeam>>(db_,
+                                                       [&](storage::Session& s) { return repo_.support_teams(s); });
+}
+
 Result<SupportConversation> SupportService::get(const Subject& who, std::int64_t id) {
   return storage::read_value<SupportConversation>(
       db_, [&](storage::Session& s) { return load_for(s, who, id, Need::read); });
 }
 
-Result<SupportUpdate> SupportService::claim(const Subject& who, std::int64_t id) {
+Result<SupportUpdate> SupportService::claim(const Subject& who, std::int64_t id, const std::string& ip) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
@@ -243,11 +252,15 @@ Result<SupportUpdate> SupportService::claim(const Subject& who, std::int64_t id)
     if (!claimed.ok()) return claimed.error();
     if (!*claimed) return make_error(ErrorCode::conflict, "someone else is already working on it");
     MERIDIAN_TRY(chat_repo_.add_member(s, id, who.user_id, MemberRole::member, now));
-    return updated(s, id, {}, {});
+    auto after = updated(s, id, {}, {});
+    if (!after.ok()) return after.error();
+    MERIDIAN_TRY(audit(s, who, ip, "support.claim", *sc, *after));
+    return after;
   });
 }
 
-Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id, std::int64_t agent_id) {
+Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id, std::int64_t agent_id,
+                                             const std::string& ip) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
@@ -269,11 +282,15 @@ Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id
     MERIDIAN_TRY(repo_.set_assignee(s, id, agent_id, SupportStatus::assigned, now));
     MERIDIAN_TRY(chat_repo_.add_member(s, id, agent_id, MemberRole::member, now));
     auto previous = removed;  // the previous assignee hears that it moved on
-    return updated(s, id, std::move(previous), std::move(removed));
+    auto after = updated(s, id, std::move(previous), std::move(removed));
+    if (!after.ok()) return after.error();
+    MERIDIAN_TRY(audit(s, who, ip, "support.assign", *sc, *after));
+    return after;
   });
 }
 
-Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t id, std::int64_t team_id) {
+Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t id, std::int64_t team_id,
+                                               const std::string& ip) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
@@ -294,31 +311,60 @@ Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t 
       add_unique(*old_agents, *sc->assignee_id);
     }
     MERIDIAN_TRY(repo_.set_team(s, id, team_id, now));
-    return updated(s, id, std::move(*old_agents), std::move(removed));
+    auto after = updated(s, id, std::move(*old_agents), std::move(removed));
+    if (!after.ok()) return after.error();
+    MERIDIAN_TRY(audit(s, who, ip, "support.transfer", *sc, *after));
+    return after;
   });
 }
 
-Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id) {
+Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id, const std::string& ip) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
     auto sc = load_for(s, who, id, Need::read);  // the customer may close their own
     if (!sc.ok()) return sc.error();
-    if (sc->status != SupportStatus::closed) MERIDIAN_TRY(repo_.set_status(s, id, SupportStatus::closed, now));
-    return updated(s, id, {}, {});
+    if (sc->status == SupportStatus::closed) return updated(s, id, {}, {});
+    MERIDIAN_TRY(repo_.set_status(s, id, SupportStatus::closed, now));
+    auto after = updated(s, id, {}, {});
+    if (!after.ok()) return after.error();
+    MERIDIAN_TRY(audit(s, who, ip, "support.close", *sc, *after));
+    return after;
   });
 }
 
 // Customer or agent: a closed conversation goes back to its agent (or to the queue when
 // nobody had claimed it). Posting in a closed conversation is refused until then.
-Result<SupportUpdate> SupportService::reopen(const Subject& who, std::int64_t id) {
+Result<SupportUpdate> SupportService::reopen(const Subject& who, std::int64_t id, const std::string& ip) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
     auto sc = load_for(s, who, id, Need::read);
     if (!sc.ok()) return sc.error();
-    if (sc->status == SupportStatus::closed)
-      MERIDIAN_TRY(repo_.set_status(s, id, sc->assignee_id ? SupportStatus::assigned : SupportStatus::queued, now));
-    return updated(s, id, {}, {});
+    if (sc->status != SupportStatus::closed) return updated(s, id, {}, {});
+    MERIDIAN_TRY(repo_.set_status(s, id, sc->assignee_id ? SupportStatus::assigned : SupportStatus::queued, now));
+    auto after = updated(s, id, {}, {});
+    if (!after.ok()) return after.error();
+    MERIDIAN_TRY(audit(s, who, ip, "support.reopen", *sc, *after));
+    return after;
   });
+}
+
+Result<void> SupportService::audit(storage::Session& s, const Subject& who, const std::string& ip,
+                                   std::string_view action, const SupportConversation& before,
+                                   const SupportUpdate& after) {
+  if (!audit_) return {};
+  const SupportConversation& now = after.conversation;
+  auto assignee = [](const std::optional<std::int64_t>& a) {
+    return a ? boost::json::value(*a) : boost::json::value(nullptr);
+  };
+  const std::string detail =
+      boost::json::serialize(boost::json::object{{"team_id", now.team_id},
+                                                 {"from_team_id", before.team_id},
+                                                 {"assignee_id", assignee(now.assignee_id)},
+                                                 {"from_assignee_id", assignee(before.assignee_id)},
+                                                 {"status", support_status_name(now.status)},
+                                                 {"from_status", support_status_name(before.status)}});
+  return audit_->record(s, audit::Actor::from(who, ip), action, "support:" + std::to_string(now.conversation_id), "ok",
+                        detail);
 }
 
 void SupportService::publish_opening(const SupportUpdate& opened) const {

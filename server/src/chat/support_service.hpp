@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.hpp"
 #include "chat/chat_repository.hpp"
 #include "chat/chat_service.hpp"
 #include "chat/support.hpp"
@@ -57,6 +58,9 @@ class SupportService final {
   // Lets the agents of a support conversation's team (and admins) read it in chat
   // without being members; they write after claiming it.
   void install_access(ChatService& chat);
+  // Claim, assign, transfer, close and reopen are recorded here (with the change, in its
+  // transaction) once set; the server sets it at start.
+  void set_audit_log(audit::AuditLog& log) { audit_ = &log; }
 
   Result<SupportUpdate> open(const Subject& who, OpenSupport input);
   // Customer: their own; agent: their teams'; admin: all. Optional status filter.
@@ -65,16 +69,19 @@ class SupportService final {
   Result<std::vector<SupportConversation>> queue(const Subject& who, std::optional<std::int64_t> team_id);
   Result<SupportConversation> get(const Subject& who, std::int64_t id);
 
-  Result<SupportUpdate> claim(const Subject& who, std::int64_t id);
-  Result<SupportUpdate> assign(const Subject& who, std::int64_t id, std::int64_t agent_id);
-  Result<SupportUpdate> transfer(const Subject& who, std::int64_t id, std::int64_t team_id);
-  Result<SupportUpdate> close(const Subject& who, std::int64_t id);
-  Result<SupportUpdate> reopen(const Subject& who, std::int64_t id);
+  Result<SupportUpdate> claim(const Subject& who, std::int64_t id, const std::string& ip = "");
+  Result<SupportUpdate> assign(const Subject& who, std::int64_t id, std::int64_t agent_id, const std::string& ip = "");
+  Result<SupportUpdate> transfer(const Subject& who, std::int64_t id, std::int64_t team_id, const std::string& ip = "");
+  Result<SupportUpdate> close(const Subject& who, std::int64_t id, const std::string& ip = "");
+  Result<SupportUpdate> reopen(const Subject& who, std::int64_t id, const std::string& ip = "");
   // The opening message to the customer's live connections (their other tabs).
   void publish_opening(const SupportUpdate& opened) const;
 
   Result<NoteAdded> add_note(const Subject& who, std::int64_t id, std::string text);
   Result<std::vector<SupportNote>> notes(const Subject& who, std::int64_t id);
+
+  // Agents and admins: the teams a conversation can go to and their agents (assign, transfer).
+  Result<std::vector<SupportTeam>> teams(const Subject& who);
 
   Result<std::vector<SupportRoute>> routes(const Subject& who);
   // scope: "default", "country:DE" or "region:EU".
@@ -87,12 +94,16 @@ class SupportService final {
   Result<bool> may_work_on(storage::Session& s, const Subject& who, std::int64_t team_id);
   Result<SupportUpdate> updated(storage::Session& s, std::int64_t id, std::vector<std::int64_t> extra_agents,
                                 std::vector<std::int64_t> removed);
+  // "support.claim" etc. on support:<id>, with the state before and after (no contents).
+  Result<void> audit(storage::Session& s, const Subject& who, const std::string& ip, std::string_view action,
+                     const SupportConversation& before, const SupportUpdate& after);
 
   storage::Database& db_;
   const policy::Policy& policy_;
   const Clock& clock_;
   ChatRepository chat_repo_;
   ChatService* chat_ = nullptr;  // set by install_access
+  audit::AuditLog* audit_ = nullptr;
   SupportRepository repo_;
 };
 

@@ -219,6 +219,41 @@ TEST_P(SupportServiceTest, ClaimAssignAndTransferMoveMembership) {
   EXPECT_EQ(support_->claim(bo_, id).error().code, ErrorCode::conflict);
 }
 
+TEST_P(SupportServiceTest, ClaimAssignTransferCloseAndReopenAreAudited) {
+  support_->set_audit_log(*audit_);
+  const auto id = open(carl_);
+  const std::string target = "support:" + std::to_string(id);
+  EXPECT_EQ(support_->claim(carl_, id).error().code, ErrorCode::forbidden);  // refused: nothing recorded
+  ASSERT_TRUE(support_->claim(ada_, id, "192.0.2.7").ok());
+  ASSERT_TRUE(support_->claim(ada_, id).ok());  // already hers: no second record
+  ASSERT_TRUE(support_->assign(ada_, id, abe_.user_id).ok());
+  ASSERT_TRUE(support_->transfer(abe_, id, berlin_).ok());
+  ASSERT_TRUE(support_->claim(bo_, id).ok());
+  ASSERT_TRUE(support_->close(carl_, id).ok());
+  ASSERT_TRUE(support_->close(carl_, id).ok());  // already closed: no second record
+  ASSERT_TRUE(support_->reopen(carl_, id).ok());
+
+  audit::AuditQuery q;
+  q.action = "support.*";
+  q.target = target;
+  auto page = audit_->query(q);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  std::vector<std::string> actions;
+  for (auto it = page->items.rbegin(); it != page->items.rend(); ++it) actions.push_back(it->action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"support.claim", "support.assign", "support.transfer", "support.claim",
+                                               "support.close", "support.reopen"}));
+  const auto& first = page->items.back();
+  EXPECT_EQ(first.actor_id, ada_.user_id);
+  EXPECT_EQ(first.ip, "192.0.2.7");
+  EXPECT_EQ(first.outcome, "ok");
+  EXPECT_NE(first.detail.find("\"assignee_id\":" + std::to_string(ada_.user_id)), std::string::npos) << first.detail;
+  EXPECT_NE(first.detail.find("\"from_status\":\"queued\""), std::string::npos) << first.detail;
+  const auto& transfer = page->items[page->items.size() - 3];
+  EXPECT_NE(transfer.detail.find("\"team_id\":" + std::to_string(berlin_)), std::string::npos) << transfer.detail;
+  EXPECT_NE(transfer.detail.find("\"from_team_id\":" + std::to_string(lisbon_)), std::string::npos) << transfer.detail;
+  for (const auto& e : page->items) EXPECT_EQ(e.detail.find("invoice"), std::string::npos) << "no subject or text";
+}
+
 // Before claiming, an agent of the team reads (history, thread view, read markers are
 // harmless no-ops, internal notes) but writes nothing the customer would see.
 TEST_P(SupportServiceTest, AnAgentWhoHasNotClaimedReadsButNeverWrites) {

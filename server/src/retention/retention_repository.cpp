@@ -183,6 +183,7 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   auto messages = s.execute("DELETE FROM messages WHERE id" + in, ids);
   if (!messages.ok()) return messages.error();
   out.messages = *messages;
+  for (const auto& id : ids) out.message_ids.push_back(std::get<std::int64_t>(id));
   // Each changed root takes the next change number, so /changes and `sync` carry it.
   for (std::int64_t root : surviving_roots) {
     auto seq =

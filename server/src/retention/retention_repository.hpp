@@ -15,7 +15,8 @@ namespace meridian::retention {
 struct BatchDeleted {
   std::int64_t messages = 0;
   std::int64_t versions = 0;
-  std::int64_t roots_updated = 0;  // thread roots kept whose replies went (count, change_seq)
+  std::int64_t roots_updated = 0;         // thread roots kept whose replies went (count, change_seq)
+  std::vector<std::int64_t> message_ids;  // what went, for the live messages.purged notice
 };
 
 class RetentionRepository final {

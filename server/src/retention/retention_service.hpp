@@ -57,6 +57,10 @@ class RetentionService final {
 
   // Called after a run that deleted messages (files removes the attachments released).
   void set_after_purge(std::function<void()> f) { after_purge_ = std::move(f); }
+  // Told after each committed batch which messages of a conversation went (the server
+  // passes it to chat, which tells the members live).
+  using PurgeObserver = std::function<void(std::int64_t conversation_id, std::vector<std::int64_t> message_ids)>;
+  void set_purge_observer(PurgeObserver f) { purge_observer_ = std::move(f); }
 
  private:
   std::function<void()> after_purge_;
@@ -67,6 +71,7 @@ class RetentionService final {
   RetentionOptions options_;
   RetentionRepository repo_;
   std::mutex run_mutex_;
+  PurgeObserver purge_observer_;
 };
 
 }  // namespace meridian::retention

@@ -95,6 +95,23 @@ CREATE INDEX legal_holds_target ON legal_holds(kind, target_id);
 CREATE INDEX messages_created ON messages(conversation_id, created_at);
 CREATE INDEX support_notes_created ON support_notes(conversation_id, created_at);
 )sql"},
+    // Accent-insensitive search on PostgreSQL, as on SQLite (FTS5 remove_diacritics):
+    // "ola" finds "Olá", "munchen" finds "München". The text search configuration
+    // meridian_search is 'simple' (lower-case, no stemming) after the unaccent filter
+    // dictionary (extension unaccent: shipped with Debian's postgresql-15, a trusted
+    // extension, so the database owner may create it). Indexing, queries and snippets
+    // all use it, so a highlighted snippet still shows the original accents.
+    {13, "search_unaccent", R"sql(
+{{POSTGRES}}
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION meridian_search (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION meridian_search ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, simple;
+DROP INDEX messages_search;
+DROP INDEX support_notes_search;
+CREATE INDEX messages_search ON messages USING GIN (to_tsvector('meridian_search', text));
+CREATE INDEX support_notes_search ON support_notes USING GIN (to_tsvector('meridian_search', text));
+{{END}}
+)sql"},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
           <a routerLink="users" routerLinkActive="active">Users</a>
           <a routerLink="teams" routerLinkActive="active">Teams</a>
           <a routerLink="feature-toggles" routerLinkActive="active">Feature toggles</a>
+          <a routerLink="chat-operations" routerLinkActive="active" data-testid="admin-chat-operations">Chat operations</a>
           <a routerLink="audit" routerLinkActive="active">Audit log</a>
         </nav>
       </aside>

@@ -23,6 +23,11 @@ export const adminRoutes: Routes = [
         loadComponent: () => import('./feature-toggles/feature-toggles-page').then((m) => m.FeatureTogglesPage),
       },
       {
+        path: 'chat-operations',
+        title: 'Chat operations · Admin · Meridian',
+        loadComponent: () => import('./chat-operations/chat-operations-page').then((m) => m.ChatOperationsPage),
+      },
+      {
         path: 'audit',
         title: 'Audit log · Admin · Meridian',
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),

@@ -17,6 +17,13 @@ import {
   User,
 } from '../core/api-types';
 
+export interface RetentionInForce {
+  conversation_id: number;
+  /** null: kept forever. */
+  policy: { scope: string; keep_days: number } | null;
+  legal_hold?: boolean;
+}
+
 export interface ChannelSettings {
   announcement: boolean;
   broadcast_mentions: 'everyone' | 'moderators' | 'nobody';
@@ -95,6 +102,16 @@ export class ChatApi {
 
   markThreadRead(id: number, rootId: number, seq: number): Promise<void> {
     return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/messages/${rootId}/read`, { seq }));
+  }
+
+  /** Owners and moderators of a group or channel: name and topic (members get conversation.updated). */
+  updateConversation(id: number, patch: { name?: string; topic?: string }): Promise<ConversationView> {
+    return firstValueFrom(this.http.patch<ConversationView>(`${API_BASE}/conversations/${id}`, patch));
+  }
+
+  /** The retention policy in force (members); legal_hold only for admins. */
+  getRetention(id: number): Promise<RetentionInForce> {
+    return firstValueFrom(this.http.get<RetentionInForce>(`${API_BASE}/conversations/${id}/retention`));
   }
 
   getSettings(id: number): Promise<ChannelSettings> {

@@ -730,6 +730,23 @@ export class ChatStore {
     this.activeIdState.set(null);
   }
 
+  /** Name and topic; the answer (and conversation.updated for the others) updates the list. */
+  async updateDetails(id: number, patch: { name?: string; topic?: string }): Promise<void> {
+    this.upsert(await this.api.updateConversation(id, patch));
+  }
+
+  /** Reads the open conversation again (my role, observer, can_post) and the list. */
+  async refreshActive(): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    try {
+      this.upsert(await this.api.getConversation(id));
+    } catch (failure) {
+      this.openErrorState.set(errorMessage(failure));
+    }
+    await this.load();
+  }
+
   async loadOlder(): Promise<void> {
     const id = this.activeIdState();
     if (id === null) return;

@@ -24,6 +24,7 @@ import { renderMarkdown } from './markdown';
 import { MessageAttachments } from './message-attachments';
 import { MembersPanel } from './members-panel';
 import { ThreadPanel } from './thread-panel';
+import { SupportBar } from './support-bar';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
@@ -42,7 +43,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel],
+  imports: [AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -118,6 +119,12 @@ export class ConversationPage {
     return local ? `${flagOf(info)} ${local}`.trim() : '';
   });
   protected readonly canModerate = this.store.canModerate;
+  /** Agents and admins in a support conversation get the support bar (claim, notes...). */
+  protected readonly supportStaff = computed(() => {
+    const c = this.conversation();
+    const me = this.session.user();
+    return (c?.kind as string) === 'support' && (me?.kind === 'agent' || !!me?.roles?.includes('admin'));
+  });
   protected readonly showMembers = signal(false);
   /** Members by handle (when the server gives handles), then @channel / @here outside DMs. */
   protected readonly mentionables = computed<Mentionable[]>(() => {
@@ -148,6 +155,7 @@ export class ConversationPage {
     const c = this.conversation();
     if (!c) return '';
     if (c.kind === 'channel') return c.visibility === 'private' ? '🔒' : '#';
+    if ((c.kind as string) === 'support') return '🎧';
     return c.kind === 'group' ? '👥' : '@';
   });
 
@@ -420,6 +428,11 @@ export class ConversationPage {
 
   protected discard(clientId: string): void {
     this.store.discard(clientId);
+  }
+
+  /** Claimed, assigned away, closed...: what I may do here comes from the server again. */
+  protected supportChanged(): void {
+    void this.store.refreshActive();
   }
 
   protected onVisibilityChange(): void {

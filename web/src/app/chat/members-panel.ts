@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { ConversationMember, ConversationRole, User } from '../core/api-types';
-import { ChannelSettings, ChatApi } from './chat-api';
+import { ChannelSettings, ChatApi, RetentionInForce } from './chat-api';
 import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';
 import { PresenceDot } from './presence-dot';
@@ -18,6 +18,31 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     </header>
     @if (error(); as message) {
       <div class="alert alert-error" role="alert" data-testid="members-error">{{ message }}</div>
+    }
+    @if (conversation(); as c) {
+      @if (canEditDetails()) {
+        <section class="about" data-testid="conversation-details">
+          <label class="stack">Name
+            <input type="text" [value]="c.name" maxlength="80" [disabled]="busy()" (change)="saveDetails({ name: $any($event.target).value })" data-testid="conversation-name-input" />
+          </label>
+          <label class="stack">Topic
+            <input type="text" [value]="c.topic" maxlength="250" placeholder="What is this about?" [disabled]="busy()" (change)="saveDetails({ topic: $any($event.target).value })" data-testid="conversation-topic-input" />
+          </label>
+        </section>
+      }
+      @if (retention(); as r) {
+        <p class="retention" data-testid="retention-in-force">
+          @if (r.policy && r.policy.keep_days > 0) {
+            Messages are deleted after {{ r.policy.keep_days }} {{ r.policy.keep_days === 1 ? 'day' : 'days' }}
+            <span class="muted">({{ scopeLabel(r.policy.scope) }})</span>.
+          } @else {
+            Messages are kept forever.
+          }
+          @if (r.legal_hold) {
+            <strong class="hold" data-testid="retention-hold">Legal hold: nothing is deleted.</strong>
+          }
+        </p>
+      }
     }
     @if (canAdd()) {
       <form (submit)="$event.preventDefault()" class="add">
@@ -103,6 +128,9 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
     select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
+    .about { display: flex; flex-direction: column; gap: 0.4rem; font-size: 0.85rem; }
+    .retention { font-size: 0.82rem; margin: 0; padding: 0.4rem 0.5rem; background: var(--surface-muted); border-radius: 6px; }
+    .hold { display: block; color: var(--brand-strong); }
     .leave { align-self: flex-start; margin-top: 0.5rem; }
     .settings { border-top: 1px solid var(--border); padding-top: 0.5rem; font-size: 0.85rem; display: flex; flex-direction: column; gap: 0.45rem; }
     h3 { font-size: 0.9rem; margin: 0; }
@@ -157,9 +185,28 @@ export class MembersPanel {
 
   private generation = 0;
   protected readonly settings = signal<ChannelSettings | null>(null);
+  protected readonly retention = signal<RetentionInForce | null>(null);
+  /** Owners and moderators of groups and channels rename them and set the topic. */
+  protected readonly canEditDetails = computed(() => {
+    const c = this.conversation();
+    return !!c && (c.kind === 'channel' || c.kind === 'group') && (c.my_role === 'owner' || c.my_role === 'moderator');
+  });
   protected readonly canModerate = this.store.canModerate;
 
   constructor() {
+    effect(() => {
+      const id = this.conversation()?.id ?? null;
+      untracked(() => {
+        this.retention.set(null);
+        if (id !== null)
+          this.api.getRetention(id).then(
+            (r) => {
+              if (this.conversation()?.id === id) this.retention.set(r);
+            },
+            () => undefined, // an observer (support agent before claiming) is no member: no line
+          );
+      });
+    });
     effect(() => {
       const c = this.conversation();
       const id = c?.kind === 'channel' ? c.id : null;
@@ -189,6 +236,22 @@ export class MembersPanel {
     await this.run(async () => {
       this.settings.set(await this.api.updateSettings(c.id, patch));
     });
+  }
+
+  protected async saveDetails(patch: { name?: string; topic?: string }): Promise<void> {
+    const c = this.conversation();
+    if (!c) return;
+    await this.run(() => this.store.updateDetails(c.id, patch));
+  }
+
+  protected scopeLabel(scope: string): string {
+    const [kind, value] = scope.split(':', 2);
+    if (kind === 'global') return 'the organisation’s default';
+    if (kind === 'kind') return `the policy for all ${value === 'direct' ? 'direct messages' : value + 's'}`;
+    if (kind === 'conversation') return 'a policy for this conversation';
+    if (kind === 'country') return `the policy for customers in ${value}`;
+    if (kind === 'region') return `the policy for customers in ${value}`;
+    return scope;
   }
 
   protected canRemove(member: ConversationMember): boolean {

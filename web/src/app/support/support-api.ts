@@ -23,6 +23,21 @@ export interface SupportConversation {
   assignee?: { id: number; display_name: string } | null;
 }
 
+/** A team that can take support conversations, with its agents (GET /support/teams). */
+export interface SupportTeam {
+  id: number;
+  name: string;
+  agents: { id: number; display_name: string }[];
+}
+
+/** An internal note: agents of the team and admins only, never the customer. */
+export interface SupportNote {
+  id: number;
+  text: string;
+  author: { id: number; display_name: string };
+  created_at: number;
+}
+
 export interface OpenSupportRequest {
   subject: string;
   text: string;
@@ -54,6 +69,30 @@ export class SupportApi {
 
   reopen(id: number): Promise<SupportConversation> {
     return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/reopen`, {}));
+  }
+
+  get(id: number): Promise<SupportConversation> {
+    return firstValueFrom(this.http.get<SupportConversation>(`${API_BASE}/support/conversations/${id}`));
+  }
+
+  teams(): Promise<Items<SupportTeam>> {
+    return firstValueFrom(this.http.get<Items<SupportTeam>>(`${API_BASE}/support/teams`));
+  }
+
+  assign(id: number, agentId: number): Promise<SupportConversation> {
+    return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/assign`, { agent_id: agentId }));
+  }
+
+  transfer(id: number, teamId: number): Promise<SupportConversation> {
+    return firstValueFrom(this.http.post<SupportConversation>(`${API_BASE}/support/conversations/${id}/transfer`, { team_id: teamId }));
+  }
+
+  notes(id: number): Promise<Items<SupportNote>> {
+    return firstValueFrom(this.http.get<Items<SupportNote>>(`${API_BASE}/support/conversations/${id}/notes`));
+  }
+
+  addNote(id: number, text: string): Promise<SupportNote> {
+    return firstValueFrom(this.http.post<SupportNote>(`${API_BASE}/support/conversations/${id}/notes`, { text }));
   }
 
   close(id: number): Promise<SupportConversation> {
