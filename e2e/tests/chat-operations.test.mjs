@@ -82,7 +82,7 @@ describe('chat operations: retention admin, live topic, support bar with interna
     assert.equal(await alicePage.getByTestId('retention-hold').count(), 0, 'members are not told about holds');
   });
 
-  it('the owner changes the topic; another member sees it live', async () => {
+  it('the owner changes the topic, turns on announcement mode and chooses a poster; another member sees each live', async () => {
     await api('POST', `/api/v1/conversations/${channel.id}/join`, (await api('POST', '/api/v1/auth/login', null, { email: abel.email, password: abel.password })).json.token);
     await signIn(agentPage, abel);
     await agentPage.goto(`${server.url}/chat/${channel.id}`);
@@ -90,6 +90,12 @@ describe('chat operations: retention admin, live topic, support bar with interna
     await alicePage.getByTestId('conversation-topic-input').fill('Quarterly planning');
     await alicePage.getByTestId('conversation-topic-input').press('Tab');
     await agentPage.getByTestId('conversation-topic').getByText('Quarterly planning').waitFor();
+    // Announcement mode reaches Abel live; Alice then lets him post, also live.
+    await alicePage.getByTestId('setting-announcement').check();
+    await agentPage.getByTestId('composer-blocked').getByText('announcement channel').waitFor();
+    await alicePage.getByTestId('member').filter({ hasText: 'Abel Agent' }).getByTestId('member-can-post').check();
+    await agentPage.getByTestId('composer-blocked').waitFor({ state: 'detached' });
+    assert.equal(await agentPage.getByTestId('composer-input').isDisabled(), false);
     await shot(alicePage, 'chat-channel-details');
   });
 

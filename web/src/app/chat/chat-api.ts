@@ -126,6 +126,11 @@ export class ChatApi {
     return firstValueFrom(this.http.patch(`${API_BASE}/conversations/${id}/members/${userId}`, { role }));
   }
 
+  /** Announcement mode: whether a member may post (owners and moderators decide). */
+  setMemberCanPost(id: number, userId: number, canPost: boolean): Promise<unknown> {
+    return firstValueFrom(this.http.patch(`${API_BASE}/conversations/${id}/members/${userId}`, { can_post: canPost }));
+  }
+
   addMember(id: number, userId: number): Promise<void> {
     return firstValueFrom(this.http.put<void>(`${API_BASE}/conversations/${id}/members/${userId}`, {}));
   }

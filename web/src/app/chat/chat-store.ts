@@ -652,6 +652,14 @@ export class ChatStore {
     this.upsert(await this.api.getConversation(id));
   }
 
+  /** Announcement mode: lets a member post (or not). */
+  async setMemberCanPost(userId: number, canPost: boolean): Promise<void> {
+    const id = this.activeIdState();
+    if (id === null) return;
+    await this.api.setMemberCanPost(id, userId, canPost);
+    this.upsert(await this.api.getConversation(id));
+  }
+
   async removeMember(userId: number): Promise<void> {
     const id = this.activeIdState();
     if (id === null) return;

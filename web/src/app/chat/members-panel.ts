@@ -79,7 +79,13 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
           } @else if (member.role !== 'member') {
             <span class="role" data-testid="member-role">{{ roleLabel(member) }}</span>
           }
-          @if (canRemove(member)) {
+          @if (choosesPosters() && member.role !== 'owner' && member.role !== 'moderator') {
+            <label class="poster" [attr.title]="'Let ' + member.display_name + ' post in announcement mode'">
+              <input type="checkbox" [checked]="!!member.can_post" [disabled]="busy() || member.role === 'read_only'" (change)="setCanPost(member, $any($event.target).checked)" data-testid="member-can-post" />
+              posts
+            </label>
+          }
+                    @if (canRemove(member)) {
             <button type="button" class="btn-link danger" (click)="remove(member)" [disabled]="busy()" [attr.aria-label]="'Remove ' + member.display_name" data-testid="member-remove">Remove</button>
           }
         </li>
@@ -128,6 +134,8 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
     select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
+    .poster { display: flex; align-items: center; gap: 0.2rem; font-size: 0.75rem; font-weight: 400; color: var(--text-muted); }
+    .poster input { width: auto; margin: 0; }
     .about { display: flex; flex-direction: column; gap: 0.4rem; font-size: 0.85rem; }
     .retention { font-size: 0.82rem; margin: 0; padding: 0.4rem 0.5rem; background: var(--surface-muted); border-radius: 6px; }
     .hold { display: block; color: var(--brand-strong); }
@@ -186,6 +194,11 @@ export class MembersPanel {
   private generation = 0;
   protected readonly settings = signal<ChannelSettings | null>(null);
   protected readonly retention = signal<RetentionInForce | null>(null);
+  /** In an announcement channel, owners and moderators choose who else posts. */
+  protected readonly choosesPosters = computed(() => {
+    const c = this.conversation();
+    return c?.kind === 'channel' && !!this.settings()?.announcement && this.store.canModerate();
+  });
   /** Owners and moderators of groups and channels rename them and set the topic. */
   protected readonly canEditDetails = computed(() => {
     const c = this.conversation();
@@ -295,6 +308,10 @@ export class MembersPanel {
 
   protected async setRole(member: ConversationMember, role: ConversationRole): Promise<void> {
     await this.run(() => this.store.setMemberRole(member.user_id, role));
+  }
+
+  protected async setCanPost(member: ConversationMember, canPost: boolean): Promise<void> {
+    await this.run(() => this.store.setMemberCanPost(member.user_id, canPost));
   }
 
   protected async remove(member: ConversationMember): Promise<void> {

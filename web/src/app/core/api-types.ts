@@ -184,6 +184,8 @@ export interface ConversationMember {
   handle?: string;
   /** Direct conversations only: how far this member has read ("seen" receipts). */
   last_read_seq?: number;
+  /** Announcement mode: chosen to post although not an owner or moderator. */
+  can_post?: boolean;
 }
 
 /** A conversation as GET /channels lists it (no per-viewer fields). */
