@@ -5,7 +5,7 @@
 //
 //   node bench/chat_scroll.mjs            (MERIDIAN_BIN, default build/server/src/app/meridian;
 //                                          the web app built in web/dist/meridian/browser)
-// Environment: SCROLL_MESSAGES (100000), SCROLL_UP_PAGES (200: wheel steps up, each 1,600 px),
+// Environment: SCROLL_DRIVE (wheel | scrolltop), MERIDIAN_WEB_ROOT, SCROLL_MESSAGES (100000), SCROLL_UP_PAGES (200: wheel steps up, each 1,600 px),
 // SCROLL_DOWN_STEPS (100), SCROLL_JUMP_SEQ (50000), CHROMIUM (/usr/bin/chromium).
 // The conversation is seeded straight into the SQLite file while the server is stopped
 // (as bench/chat_load/chat_bench.sh does), with mixed line lengths, Markdown and code
@@ -27,6 +27,9 @@ const UP_STEPS = Number(process.env.SCROLL_UP_PAGES ?? 200);
 const DOWN_STEPS = Number(process.env.SCROLL_DOWN_STEPS ?? 100);
 const JUMP_SEQ = Number(process.env.SCROLL_JUMP_SEQ ?? Math.floor(MESSAGES / 2));
 const WHEEL_PX = 1600;
+// 'wheel' (default): real mouse-wheel input. 'scrolltop': sets scrollTop and dispatches a
+// scroll event, as the e2e test does (works with builds that only load on scroll events).
+const DRIVE = process.env.SCROLL_DRIVE ?? 'wheel';
 const { chromium } = createRequire(join(ROOT, 'e2e/package.json'))('playwright-core');
 
 const ADMIN = { email: 'admin@bench.test', password: 'bench-scroll-password-1' };
@@ -220,8 +223,12 @@ async function main() {
     await page.evaluate(startRecording);
     t0 = Date.now();
     let maxMessages = 0;
+    const step = async (dy) => {
+      if (DRIVE === 'scrolltop') await list.evaluate((el, d) => { el.scrollTop = Math.max(0, el.scrollTop + d); el.dispatchEvent(new Event('scroll')); }, dy);
+      else await page.mouse.wheel(0, dy);
+    };
     for (let i = 0; i < UP_STEPS; i++) {
-      await page.mouse.wheel(0, -WHEEL_PX);
+      await step(-WHEEL_PX);
       await page.waitForTimeout(60);
       if (i % 20 === 19) maxMessages = Math.max(maxMessages, (await domState(page)).messages);
       if (process.env.SCROLL_DEBUG) log(JSON.stringify({ i, ...(await domState(page)), top: await list.evaluate((el) => [el.scrollTop, el.scrollHeight, el.clientHeight]) }));
@@ -244,6 +251,7 @@ async function main() {
     result.scroll_up = { ...summarise(up.frames, up.longTasks), seconds: +((Date.now() - t0) / 1000).toFixed(1), messages_passed: MESSAGES - upState.first, dom_messages_max: Math.max(maxMessages, upState.messages), dom_nodes: upState.nodes };
     result.heap_after_up_mb = await heapMb(cdp);
 
+    result.heap_after_up_messages = await page.evaluate(() => document.querySelectorAll('[data-testid="message"]').length);
     // 3. Jump to a message in the middle (as a search hit does: /chat/<id>?seq=).
     await page.evaluate(startRecording);
     t0 = Date.now();
@@ -257,11 +265,11 @@ async function main() {
     await page.evaluate(startRecording);
     t0 = Date.now();
     for (let i = 0; i < DOWN_STEPS; i++) {
-      await page.mouse.wheel(0, WHEEL_PX);
+      await step(WHEEL_PX);
       await page.waitForTimeout(60);
     }
     for (let i = 0; i < DOWN_STEPS / 2; i++) {
-      await page.mouse.wheel(0, -WHEEL_PX);
+      await step(-WHEEL_PX);
       await page.waitForTimeout(60);
     }
     await page.waitForTimeout(500);
@@ -279,7 +287,7 @@ async function main() {
 
   const r = result;
   const row = (name, s) => `| ${name} | ${s.frames} | ${s.p50_ms} | ${s.p95_ms} | ${s.p99_ms} | ${s.max_ms} | ${s.over_50ms} | ${s.long_tasks} (${s.long_task_ms} ms) |`;
-  console.log(`### Chat: scrolling ${MESSAGES.toLocaleString('en')} messages in Chromium (bench/chat_scroll.mjs)
+  console.log(`### Chat: scrolling ${MESSAGES.toLocaleString('en')} messages in Chromium (bench/chat_scroll.mjs, drive: ${DRIVE})
 
 Load average at start: ${r.load_average.join(', ')}. Open: ${r.open_ms} ms. Jump to seq ${JUMP_SEQ} (page load + one page around it): ${r.jump_ms} ms.
 
