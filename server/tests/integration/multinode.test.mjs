@@ -37,6 +37,7 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
       MERIDIAN_DATABASE_URL: database,
       MERIDIAN_BUS_URL: redis,
       MERIDIAN_BUS_PREFIX: `it${process.pid}-${Date.now()}:`,
+      MERIDIAN_RETENTION_ALLOW_RUN_AS_OF: '1',
     };
     nodeA = await startServer({ webRoot: false, env });
     // The second node finds the administrator (and everything else) already in the database.
@@ -179,5 +180,22 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
     const leaked = wc.inbox.filter((m) => m.conversation_id === cid && m.type !== 'hello');
     assert.deepEqual(leaked.map((m) => m.type), [], 'the removed member received events after the removal');
     for (const ws of [wa, wb, wc]) ws.close();
+  });
+
+  it('a rename and a retention purge on one node reach members connected to the other', async () => {
+    const g = await api(nodeA, 'POST', '/api/v1/conversations', { token: ana.token, body: { kind: 'group', name: 'Renamed across', member_ids: [ben.user.id] } });
+    assert.equal(g.status, 201, g.text);
+    const posted = await api(nodeA, 'POST', `/api/v1/conversations/${g.json.id}/messages`, { token: ana.token, body: { text: 'soon gone', client_id: 'mn-purge' } });
+    assert.equal(posted.status, 201, posted.text);
+    const wb = await open(nodeB, ben);
+    const renamed = await api(nodeA, 'PATCH', `/api/v1/conversations/${g.json.id}`, { token: ana.token, body: { topic: 'Crossing nodes' } });
+    assert.equal(renamed.status, 200, renamed.text);
+    const updated = await wb.next((m) => m.type === 'conversation.updated' && m.conversation_id === g.json.id);
+    assert.equal(updated.conversation.topic, 'Crossing nodes');
+    assert.equal((await api(nodeA, 'PUT', `/api/v1/admin/retention/policies/conversation:${g.json.id}`, { token: admin, body: { keep_days: 1 } })).status, 200);
+    const run = await api(nodeA, 'POST', '/api/v1/admin/retention/run', { token: admin, body: { as_of: Date.now() + 2 * 86_400_000 } });
+    assert.equal(run.status, 200, run.text);
+    const purged = await wb.next((m) => m.type === 'messages.purged' && m.conversation_id === g.json.id);
+    assert.deepEqual(purged.message_ids, [posted.json.id]);
   });
 });
