@@ -292,8 +292,13 @@ class PatchImpl final : public UploadPatch {
   // In place: the bytes go straight into the store's file; without a checksum to wait
   // for, the offset (with the hash state) is made durable every checkpoint_bytes.
   Result<void> append(std::string_view chunk) {
-    MERIDIAN_TRY(append_->write(chunk));
-    hash_.update(chunk);
+    // Slice by slice, so that the hash reads bytes the write just brought into the cache.
+    constexpr std::size_t kSlice = 128 * 1024;
+    for (std::size_t at = 0; at < chunk.size(); at += kSlice) {
+      const std::string_view slice = chunk.substr(at, kSlice);
+      MERIDIAN_TRY(append_->write(slice));
+      hash_.update(slice);
+    }
     received_ += static_cast<std::int64_t>(chunk.size());
     unsynced_ += static_cast<std::int64_t>(chunk.size());
     if (!checksum_ && unsynced_ >= owner_.options_.checkpoint_bytes) MERIDIAN_TRY(persist());
