@@ -116,7 +116,7 @@ int run(const Config& c) {
   net::RealtimeHub hub;
   // Sends to people's sockets on every node (through the bus).
   cluster::Relay relay(event_bus, hub);
-  identity::add_identity_routes(router, {identity, toggles, policy, hub, clock});
+  identity::add_identity_routes(router, {identity, toggles, policy, hub, clock, &relay});
   region::add_region_routes(router, toggles, regions, policy);
   audit::add_audit_routes(router, audit_log, policy);
   chat::ChatService chat(*db, policy, clock);

@@ -110,6 +110,14 @@ boost::json::object features_json(const std::map<std::string, bool>& features) {
   return out;
 }
 
+// Closes the person's sockets on every node when a relay is wired, else on this node.
+void close_user(const IdentityRoutesDeps& d, std::int64_t user_id, const std::string& reason) {
+  if (d.relay)
+    d.relay->close_user(user_id, 1008, reason);
+  else
+    d.hub.close_user(user_id, 1008, reason);
+}
+
 }  // namespace
 
 void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
@@ -145,7 +153,10 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
       [d](HttpRequest& req) {
         auto r = d.identity.logout(*req.subject, req.remote_ip);
         if (!r.ok()) return HttpResponse::error(r.error());
-        d.hub.close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
+        if (d.relay)
+          d.relay->close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
+        else
+          d.hub.close_session(req.subject->user_id, req.subject->session_id, 1008, "signed out");
         return HttpResponse::no_content();
       },
       kSmall);
@@ -335,7 +346,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                               make_error(ErrorCode::forbidden, "you are not allowed to change roles"));
                         auto user = d.identity.update_user(actor_of(req), *id, *change);
                         if (!user.ok()) return HttpResponse::error(user.error());
-                        if (!user->active) d.hub.close_user(user->id, 1008, "account deactivated");
+                        if (!user->active) close_user(d, user->id, "account deactivated");
                         return ok_json(200, to_json(*user));
                       }),
       kSmall);
@@ -369,7 +380,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                                if (!id.ok()) return HttpResponse::error(id.error());
                                auto user = d.identity.deactivate_user(actor_of(req), *id);
                                if (!user.ok()) return HttpResponse::error(user.error());
-                               d.hub.close_user(user->id, 1008, "account deactivated");
+                               close_user(d, user->id, "account deactivated");
                                return ok_json(200, to_json(*user));
                              }),
              kSmall);
@@ -385,7 +396,7 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                                if (!password.ok()) return HttpResponse::error(password.error());
                                auto pw = d.identity.reset_password(actor_of(req), *id, *password);
                                if (!pw.ok()) return HttpResponse::error(pw.error());
-                               d.hub.close_user(*id, 1008, "password reset");
+                               close_user(d, *id, "password reset");
                                return ok_json(200, boost::json::object{{"password", *pw}});
                              }),
              kHashing);

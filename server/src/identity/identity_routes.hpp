@@ -2,6 +2,7 @@
 // roles and teams. Handlers parse, ask the policy, call the service and answer.
 #pragma once
 
+#include "cluster/relay.hpp"
 #include "identity/identity_service.hpp"
 #include "net/realtime.hpp"
 #include "net/router.hpp"
@@ -16,6 +17,9 @@ struct IdentityRoutesDeps {
   const policy::Policy& policy;
   net::RealtimeHub& hub;  // sessions of deactivated users are closed
   const Clock& clock;
+  // When set, sign-out, deactivation and password resets close the sockets on every node
+  // (through the bus); otherwise on this node only.
+  cluster::Relay* relay = nullptr;
 };
 
 void add_identity_routes(net::Router& router, IdentityRoutesDeps deps);

@@ -198,4 +198,14 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
     const purged = await wb.next((m) => m.type === 'messages.purged' && m.conversation_id === g.json.id);
     assert.deepEqual(purged.message_ids, [posted.json.id]);
   });
+
+  it("signing out on node A closes that session's socket on node B", async () => {
+    const wd = await open(nodeB, dan);
+    const closed = new Promise((r) => wd.once('close', (code, reason) => r({ code, reason: reason.toString() })));
+    const out = await api(nodeA, 'POST', '/api/v1/auth/logout', { token: dan.token });
+    assert.equal(out.status, 204, out.text);
+    const { code, reason } = await closed;
+    assert.equal(code, 1008);
+    assert.equal(reason, 'signed out');
+  });
 });
