@@ -271,7 +271,7 @@ class ChatStream {
   void deliver(const std::vector<std::int64_t>& recipients, const Render& render, bool per_viewer) {
     if (!per_viewer) {
       const std::string text = render(0);
-      for (std::int64_t user : recipients) hub_.send_to_user(user, text);
+      hub_.send_to_users(recipients, text);
       return;
     }
     for (std::int64_t user : recipients) hub_.send_to_user(user, render(user));

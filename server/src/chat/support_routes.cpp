@@ -280,7 +280,7 @@ void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService
         if (!added.ok()) return HttpResponse::error(added.error());
         const std::string event = json::serialize(
             boost::json::object{{"type", "support.note"}, {"conversation_id", *id}, {"note", note_json(added->note)}});
-        for (std::int64_t user : added->recipients) hub.send_to_user(user, event);
+        hub.send_to_users(added->recipients, event);
         return ok_json(201, note_json(added->note));
       },
       kMessage);

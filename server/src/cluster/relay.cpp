@@ -60,9 +60,11 @@ void Relay::receive(std::string_view payload) {
     const auto* users = o->if_contains("users");
     const auto* t = o->if_contains("text");
     if (!users || !users->is_array() || !t || !t->is_string()) return;
-    const std::string frame(t->as_string());
+    std::vector<std::int64_t> ids;
+    ids.reserve(users->as_array().size());
     for (const auto& u : users->as_array())
-      if (u.is_int64()) hub_.send_to_user(u.as_int64(), frame);
+      if (u.is_int64()) ids.push_back(u.as_int64());
+    hub_.send_to_users(ids, net::share_text(std::string(t->as_string())));  // one frame shared by all
   } else if (op->as_string() == "close_user") {
     hub_.close_user(integer("user"), static_cast<std::uint16_t>(integer("code")), text("reason"));
   } else if (op->as_string() == "close_session") {

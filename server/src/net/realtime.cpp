@@ -83,7 +83,8 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   try {
     handler->second(conn, envelope);
   } catch (const std::exception& e) {
-    log::error("ws.handler_exception", {{"type", type_name}, {"connection", static_cast<std::int64_t>(conn.id())},
+    log::error("ws.handler_exception", {{"type", type_name},
+                                        {"connection", static_cast<std::int64_t>(conn.id())},
                                         {"what", std::string_view(e.what())}});
     conn.send(error_envelope_for(id, ErrorCode::internal, "internal error"));
   } catch (...) {
@@ -132,6 +133,10 @@ void RealtimeHub::detach(std::uint64_t connection_id) {
 }
 
 bool RealtimeHub::send_to_connection(std::uint64_t connection_id, const std::string& text) {
+  return send_to_connection(connection_id, share_text(text));
+}
+
+bool RealtimeHub::send_to_connection(std::uint64_t connection_id, const SharedText& text) {
   std::shared_ptr<RealtimeConnection> conn;
   {
     std::lock_guard lock(mutex_);
@@ -185,10 +190,49 @@ bool RealtimeHub::user_connected(std::int64_t user_id) const {
   return connections_by_user_.count(user_id) > 0;
 }
 
+std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot_users(
+    const std::vector<std::int64_t>& user_ids) const {
+  std::vector<std::weak_ptr<RealtimeConnection>> weak;
+  weak.reserve(user_ids.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (std::int64_t user_id : user_ids) {
+      auto [first, last] = connections_by_user_.equal_range(user_id);
+      for (auto u = first; u != last; ++u) {
+        auto it = connections_.find(u->second);
+        if (it != connections_.end()) weak.push_back(it->second.connection);
+      }
+    }
+  }
+  std::vector<std::shared_ptr<RealtimeConnection>> live;
+  live.reserve(weak.size());
+  for (auto& w : weak)
+    if (auto c = w.lock()) live.push_back(std::move(c));
+  return live;
+}
+
+// Locking the weak pointers and sending happen outside the mutex: send() posts to the
+// connection's strand and a connection's destructor calls detach().
 void RealtimeHub::send_to_user(std::int64_t user_id, const std::string& text) {
-  // Locking the weak pointers and sending happen outside the mutex: send() posts to the
-  // connection's strand and a connection's destructor calls detach().
+  auto conns = snapshot_user(user_id);
+  if (conns.empty()) return;
+  const SharedText shared = share_text(text);
+  for (auto& conn : conns) conn->send(shared);
+}
+
+void RealtimeHub::send_to_user(std::int64_t user_id, const SharedText& text) {
   for (auto& conn : snapshot_user(user_id)) conn->send(text);
+}
+
+void RealtimeHub::send_to_users(const std::vector<std::int64_t>& user_ids, const std::string& text) {
+  auto conns = snapshot_users(user_ids);
+  if (conns.empty()) return;
+  const SharedText shared = share_text(text);
+  for (auto& conn : conns) conn->send(shared);
+}
+
+void RealtimeHub::send_to_users(const std::vector<std::int64_t>& user_ids, const SharedText& text) {
+  for (auto& conn : snapshot_users(user_ids)) conn->send(text);
 }
 
 void RealtimeHub::close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason) {

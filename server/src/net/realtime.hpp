@@ -21,6 +21,11 @@
 
 namespace meridian::net {
 
+// One text frame, immutable once built: a fan-out serializes an event once and every
+// connection it goes to queues the same bytes (no copy per socket).
+using SharedText = std::shared_ptr<const std::string>;
+inline SharedText share_text(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
 class RealtimeConnection {
  public:
   virtual ~RealtimeConnection() = default;
@@ -28,7 +33,8 @@ class RealtimeConnection {
   virtual const Subject& subject() const = 0;
   // Thread-safe. Queued; a connection whose queue exceeds its bound is closed with
   // 1008 "send queue overflow" instead of growing memory.
-  virtual void send(std::string text) = 0;
+  virtual void send(SharedText text) = 0;
+  void send(std::string text) { send(share_text(std::move(text))); }
   virtual void close(std::uint16_t code, std::string reason) = 0;
 };
 
@@ -58,8 +64,14 @@ class RealtimeHub {
   bool user_connected(std::int64_t user_id) const;
   // Sends to every live connection of the user (all their tabs).
   void send_to_user(std::int64_t user_id, const std::string& text);
+  void send_to_user(std::int64_t user_id, const SharedText& text);
+  // The same frame to every live connection of each of the users (a fan-out): the text is
+  // shared, not copied per connection, and the connections are looked up under one lock.
+  void send_to_users(const std::vector<std::int64_t>& user_ids, const std::string& text);
+  void send_to_users(const std::vector<std::int64_t>& user_ids, const SharedText& text);
   // Sends to one connection when it is still open; false when it is gone.
   bool send_to_connection(std::uint64_t connection_id, const std::string& text);
+  bool send_to_connection(std::uint64_t connection_id, const SharedText& text);
   // Closes every user session (e.g. after logout or deactivation).
   void close_user(std::int64_t user_id, std::uint16_t code, const std::string& reason);
   // Closes the connections opened with one session token (e.g. after its logout).
@@ -77,6 +89,7 @@ class RealtimeHub {
   };
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot() const;
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot_user(std::int64_t user_id) const;
+  std::vector<std::shared_ptr<RealtimeConnection>> snapshot_users(const std::vector<std::int64_t>& user_ids) const;
 
   // Registered before the server starts; read-only afterwards.
   std::unordered_map<std::string, WsHandler> handlers_;

@@ -17,12 +17,16 @@ class FakeConnection final : public RealtimeConnection {
   }
   std::uint64_t id() const override { return id_; }
   const Subject& subject() const override { return subject_; }
-  void send(std::string text) override { sent.push_back(std::move(text)); }
+  void send(SharedText text) override {
+    sent.push_back(*text);
+    frames.push_back(std::move(text));
+  }
   void close(std::uint16_t code, std::string) override { closed_with = code; }
 
   boost::json::object last() const { return boost::json::parse(sent.back()).as_object(); }
 
   std::vector<std::string> sent;
+  std::vector<SharedText> frames;  // as queued: shared or not
   std::uint16_t closed_with = 0;
 
  private:
@@ -34,7 +38,8 @@ TEST(RealtimeHub, ScopedTokensReachOnlyTypesThatAcceptThem) {
   RealtimeHub hub;
   int plain = 0, scoped = 0;
   hub.on("chat.thing", [&](RealtimeConnection&, const boost::json::object&) { ++plain; });
-  hub.on("meet.thing", [&](RealtimeConnection&, const boost::json::object&) { ++scoped; }, true);
+  hub.on(
+      "meet.thing", [&](RealtimeConnection&, const boost::json::object&) { ++scoped; }, true);
   FakeConnection guest(1, -5, "meeting:3");
   hub.dispatch(guest, R"({"type":"chat.thing","id":"a"})");
   EXPECT_EQ(plain, 0);
@@ -139,6 +144,38 @@ TEST(RealtimeHub, SendsToEveryConnectionOfOneUserOnly) {
   hub.close_all(1001, "shutdown");
   EXPECT_EQ(a2->closed_with, 1001);
   EXPECT_EQ(hub.connection_count(), 2u);
+}
+
+TEST(RealtimeHub, FanOutSharesOneFrameAcrossEveryConnectionOfTheUsers) {
+  RealtimeHub hub;
+  auto a1 = std::make_shared<FakeConnection>(1, 10);
+  auto a2 = std::make_shared<FakeConnection>(2, 10);
+  auto b = std::make_shared<FakeConnection>(3, 20);
+  auto c = std::make_shared<FakeConnection>(4, 30);
+  hub.attach(a1);
+  hub.attach(a2);
+  hub.attach(b);
+  hub.attach(c);
+  hub.send_to_users({10, 20, 99}, R"({"type":"message.new"})");
+  ASSERT_EQ(a1->frames.size(), 1u);
+  ASSERT_EQ(a2->frames.size(), 1u);
+  ASSERT_EQ(b->frames.size(), 1u);
+  EXPECT_TRUE(c->frames.empty());  // not a recipient
+  EXPECT_EQ(*b->frames[0], R"({"type":"message.new"})");
+  // One buffer, not one copy per socket.
+  EXPECT_EQ(a1->frames[0].get(), a2->frames[0].get());
+  EXPECT_EQ(a1->frames[0].get(), b->frames[0].get());
+
+  // A user's tabs share the frame too; a closed connection is skipped.
+  hub.detach(2);
+  hub.send_to_user(10, "x");
+  EXPECT_EQ(a1->frames.size(), 2u);
+  EXPECT_EQ(a2->frames.size(), 1u);
+  auto shared = share_text("y");
+  EXPECT_TRUE(hub.send_to_connection(3, shared));
+  EXPECT_EQ(b->frames.back().get(), shared.get());
+  hub.send_to_users({}, "nobody");
+  EXPECT_EQ(c->frames.size(), 0u);
 }
 
 TEST(RealtimeHub, ErrorEnvelopeOmitsAnEmptyId) {

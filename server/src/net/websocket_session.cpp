@@ -5,8 +5,10 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/error.hpp>
 #include <boost/beast/websocket/option.hpp>
 
@@ -24,6 +26,9 @@ constexpr std::chrono::seconds kHandshakeTimeout{10};
 constexpr std::chrono::seconds kCloseTimeout{10};
 // Read buffers above this are given back after the message.
 constexpr std::size_t kKeptReadBufferBytes = 4 * 1024;
+// One gathered write carries at most this many frames / bytes (IOV_MAX is 1024).
+constexpr std::size_t kMaxFramesPerWrite = 256;
+constexpr std::size_t kMaxBytesPerWrite = 256 * 1024;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -32,6 +37,96 @@ std::string_view trim(std::string_view s) {
 }
 
 }  // namespace
+
+void FrameStream::append_text(SharedText payload) {
+  Segment s;
+  const std::size_t n = payload->size();
+  s.header[0] = static_cast<char>(0x81);  // FIN, text
+  if (n < 126) {
+    s.header[1] = static_cast<char>(n);
+    s.header_size = 2;
+  } else if (n <= 0xffff) {
+    s.header[1] = 126;
+    s.header[2] = static_cast<char>((n >> 8) & 0xff);
+    s.header[3] = static_cast<char>(n & 0xff);
+    s.header_size = 4;
+  } else {
+    s.header[1] = 127;
+    for (int i = 0; i < 8; ++i)
+      s.header[2 + i] = static_cast<char>((static_cast<std::uint64_t>(n) >> (56 - 8 * i)) & 0xff);
+    s.header_size = 10;
+  }
+  s.data = std::move(payload);
+  s.text = true;
+  append(std::move(s));
+}
+
+void FrameStream::append(Segment segment) {
+  if (failed_) return;
+  queued_bytes_ += segment.size();
+  segments_.push_back(std::move(segment));
+}
+
+void FrameStream::drop_unsent() {
+  for (std::size_t i = in_flight_; i < segments_.size(); ++i) queued_bytes_ -= segments_[i].size();
+  segments_.resize(in_flight_);
+}
+
+void FrameStream::pump() {
+  if (writing_ || segments_.empty() || failed_) return;
+  auto owner = owner_.lock();
+  std::vector<asio::const_buffer> buffers;
+  const std::size_t n = std::min(segments_.size(), kMaxFramesPerWrite);
+  buffers.reserve(2 * n);
+  // The headers are copied out of the segments: appending may move the vector's elements
+  // while this write is in flight (the payloads live in their own shared buffers).
+  headers_.clear();
+  headers_.reserve(n * sizeof(Segment::header));
+  std::size_t bytes = 0;
+  std::size_t count = 0;
+  for (; count < n && (count == 0 || bytes + segments_[count].size() <= kMaxBytesPerWrite); ++count) {
+    const Segment& s = segments_[count];
+    if (s.header_size) {
+      buffers.emplace_back(headers_.data() + headers_.size(), s.header_size);
+      headers_.append(s.header.data(), s.header_size);  // within the reserved capacity: never moves
+    }
+    buffers.emplace_back(s.data->data(), s.data->size());
+    bytes += s.size();
+  }
+  writing_ = true;
+  in_flight_ = count;
+  asio::async_write(socket_, buffers, [this, owner = std::move(owner), count](beast::error_code ec, std::size_t) {
+    on_written(ec, count);
+  });
+}
+
+void FrameStream::on_written(beast::error_code ec, std::size_t count) {
+  writing_ = false;
+  std::size_t text_frames = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    queued_bytes_ -= segments_[i].size();
+    if (segments_[i].text) ++text_frames;
+  }
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(count));
+  in_flight_ = 0;
+  if (ec) {
+    failed_ = ec;
+    segments_.clear();
+    queued_bytes_ = 0;
+  }
+  if (segments_.empty() && segments_.capacity() > 16) std::vector<Segment>().swap(segments_);
+  if (headers_.capacity() > 256) std::string().swap(headers_);
+  if (written_) written_(ec, text_frames);
+  if (!segments_.empty()) return pump();
+  if (flushed_) {
+    auto waiter = std::move(flushed_);
+    waiter->run();
+  }
+}
+
+void teardown(beast::role_type role, FrameStream& stream, beast::error_code& ec) {
+  websocket::teardown(role, stream.next_layer(), ec);
+}
 
 WebSocketOffer websocket_offer_from(const IncomingRequest& req) {
   WebSocketOffer offer;
@@ -52,13 +147,16 @@ WebSocketOffer websocket_offer_from(const IncomingRequest& req) {
   return offer;
 }
 
-WebSocketSession::WebSocketSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state,
-                                   Subject subject, std::string remote_ip)
+WebSocketSession::WebSocketSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, Subject subject,
+                                   std::string remote_ip)
     : ws_(std::move(socket)),
       state_(std::move(state)),
       subject_(std::move(subject)),
       id_(state_->next_id()),
-      remote_ip_(std::move(remote_ip)) {}
+      remote_ip_(std::move(remote_ip)) {
+  beast::error_code ec;
+  beast::get_lowest_layer(ws_).set_option(asio::ip::tcp::no_delay(true), ec);  // frames go out as written
+}
 
 WebSocketSession::~WebSocketSession() {
   if (open_) {
@@ -81,9 +179,12 @@ void WebSocketSession::run(IncomingRequest req, bool answer_subprotocol) {
   timeouts.idle_timeout = options.ws_idle_timeout;
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.set_option(websocket::permessage_deflate{});  // off: its buffers cost memory per connection
+  // Off: its buffers cost memory per connection, and FrameStream writes uncompressed frames.
+  ws_.set_option(websocket::permessage_deflate{});
   ws_.read_message_max(options.ws_max_frame_bytes);
   ws_.auto_fragment(false);
+  ws_.next_layer().set_owner(weak_from_this(),
+                             [this](beast::error_code ec, std::size_t text_frames) { on_written(ec, text_frames); });
   ws_.set_option(websocket::stream_base::decorator([answer_subprotocol](websocket::response_type& res) {
     if (answer_subprotocol) res.set(http::field::sec_websocket_protocol, kSubprotocol);
   }));
@@ -95,7 +196,8 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   open_ = true;
   state_->metrics().ws_connection_opened();
   state_->hub().attach(shared_from_this());
-  log::debug("ws.open", {{"connection", static_cast<std::int64_t>(id_)}, {"user_id", subject_.user_id},
+  log::debug("ws.open", {{"connection", static_cast<std::int64_t>(id_)},
+                         {"user_id", subject_.user_id},
                          {"remote_ip", std::string_view(remote_ip_)}});
   if (closing_) {
     closing_ = false;  // a close was asked for during the handshake
@@ -130,10 +232,26 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   read();
 }
 
-void WebSocketSession::send(std::string text) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-    self->enqueue(std::move(text));
-  });
+void WebSocketSession::send(SharedText text) {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(std::move(text));
+    if (drain_posted_) return;  // the strand has not taken the inbox yet: it takes this one too
+    drain_posted_ = true;
+  }
+  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void WebSocketSession::drain_inbox() {
+  std::vector<SharedText> batch;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    batch.swap(inbox_);
+    drain_posted_ = false;
+  }
+  for (auto& text : batch)
+    if (!enqueue(std::move(text))) break;
+  ws_.next_layer().flush();  // the whole batch in one write when the socket is idle
 }
 
 void WebSocketSession::close(std::uint16_t code, std::string reason) {
@@ -144,54 +262,26 @@ void WebSocketSession::close(std::uint16_t code, std::string reason) {
 
 void WebSocketSession::shutdown() { close(websocket::close_code::going_away, "server shutting down"); }
 
-void WebSocketSession::enqueue(std::string text) {
-  if (closing_ || !open_) return;
+bool WebSocketSession::enqueue(SharedText text) {
+  if (closing_ || !open_ || !ws_.is_open()) return false;
   const ServerOptions& options = state_->options();
-  const std::size_t queued_messages = queue_.size() + (writing_ ? 1 : 0);
-  if (queued_messages + 1 > options.ws_max_queued_messages || queued_bytes_ + text.size() > options.ws_max_queued_bytes) {
+  FrameStream& out = ws_.next_layer();
+  if (out.queued_frames() + 1 > options.ws_max_queued_messages ||
+      out.queued_bytes() + text->size() > options.ws_max_queued_bytes) {
     log::warn("ws.send_queue_overflow", {{"connection", static_cast<std::int64_t>(id_)},
                                          {"user_id", subject_.user_id},
-                                         {"queued_messages", static_cast<std::int64_t>(queued_messages)},
-                                         {"queued_bytes", static_cast<std::int64_t>(queued_bytes_)}});
+                                         {"queued_messages", static_cast<std::int64_t>(out.queued_frames())},
+                                         {"queued_bytes", static_cast<std::int64_t>(out.queued_bytes())}});
     begin_close(websocket::close_code::policy_error, "send queue overflow");
-    return;
+    return false;
   }
-  queued_bytes_ += text.size();
-  queue_.push_back(std::move(text));
-  if (!writing_) write_next();
+  out.append_text(std::move(text));
+  return true;
 }
 
-void WebSocketSession::write_next() {
-  // The message in flight lives outside the vector: growing the vector moves strings,
-  // and a short string's characters move with it.
-  writing_ = true;
-  in_flight_ = std::move(queue_.front());
-  queue_.erase(queue_.begin());
-  ws_.text(true);
-  ws_.async_write(asio::buffer(in_flight_), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-}
-
-void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
-  writing_ = false;
-  queued_bytes_ -= in_flight_.size();
-  std::string().swap(in_flight_);
-  if (ec) {
-    drop_queue();
-    return fail(ec, "write");
-  }
-  state_->metrics().ws_message_sent();
-  if (closing_) {
-    if (!close_sent_) send_close();
-    return;
-  }
-  if (!queue_.empty()) return write_next();
-  if (queue_.capacity() > 16) queue_.shrink_to_fit();
-}
-
-void WebSocketSession::drop_queue() {
-  queue_.clear();
-  queue_.shrink_to_fit();
-  queued_bytes_ = writing_ ? in_flight_.size() : 0;
+void WebSocketSession::on_written(beast::error_code ec, std::size_t text_frames) {
+  for (std::size_t i = 0; i < text_frames; ++i) state_->metrics().ws_message_sent();
+  if (ec) fail(ec, "write");
 }
 
 void WebSocketSession::begin_close(std::uint16_t code, std::string reason) {
@@ -200,18 +290,17 @@ void WebSocketSession::begin_close(std::uint16_t code, std::string reason) {
   close_code_ = code;
   close_reason_ = std::move(reason);
   if (!open_) return;  // on_accept closes once the handshake is done
-  drop_queue();
+  ws_.next_layer().drop_unsent();
   close_deadline_ = std::make_unique<asio::steady_timer>(ws_.get_executor(), kCloseTimeout);
   close_deadline_->async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) beast::get_lowest_layer(self->ws_).close();
   });
-  // One write at a time: the close frame goes out when the write in flight is done.
-  if (!writing_) send_close();
+  // Queued after the frames in flight (FrameStream keeps the order).
+  send_close();
 }
 
 void WebSocketSession::send_close() {
-  close_sent_ = true;
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
                   [self = shared_from_this()](beast::error_code ec) {
                     if (ec) return self->fail(ec, "close");
@@ -223,9 +312,8 @@ void WebSocketSession::fail(beast::error_code ec, std::string_view what) {
   if (ec == websocket::error::closed || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
       ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe)
     return;
-  log::debug("ws.session_error", {{"connection", static_cast<std::int64_t>(id_)},
-                                  {"op", what},
-                                  {"error", std::string_view(ec.message())}});
+  log::debug("ws.session_error",
+             {{"connection", static_cast<std::int64_t>(id_)}, {"op", what}, {"error", std::string_view(ec.message())}});
 }
 
 }  // namespace meridian::net
