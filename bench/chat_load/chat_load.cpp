@@ -561,6 +561,7 @@ int run_ws(const Options& opt) {
   // One phase per rate (fanout) or a single one (peak, durable), on the same connections.
   std::vector<double> rates = opt.mode == "fanout" ? opt.rates : std::vector<double>{0};
   for (double rate : rates) {
+    double server_cpu = -1;  // CPU seconds the server used within the window (peak, durable)
     std::int64_t t0 = now_ns();
     std::int64_t start = t0 + static_cast<std::int64_t>(opt.warmup * 1e9);
     std::int64_t end = start + static_cast<std::int64_t>(opt.duration * 1e9);
@@ -588,7 +589,10 @@ int run_ws(const Options& opt) {
     } else {
       for (auto& c : paced)
         for (int k = 0; k < opt.window; ++k) c->post_send();
-      sleep_s(opt.warmup + opt.duration);
+      sleep_s(opt.warmup);
+      const double cpu_start = opt.pid > 0 ? cpu_seconds(opt.pid) : 0;
+      sleep_s(opt.duration);
+      if (opt.pid > 0) server_cpu = cpu_seconds(opt.pid) - cpu_start;
       run.sending = false;
       sleep_s(0.5);
     }
@@ -634,13 +638,16 @@ int run_ws(const Options& opt) {
         "zu,\"open_seconds\":%s,\"settle_seconds\":%s,\"threads\":%d,\"rate\":%s,\"senders\":%zu,\"window\":%d,"
         "\"seconds\":%s,\"sent\":%lld,\"deliveries\":%lld,\"expected_deliveries\":%lld,\"deliveries_per_s\":%s,"
         "\"acks\":%lld,\"acks_per_s\":%s,%s,\"samples\":%zu,\"errors\":%ld,\"rss_before_kib\":%ld,\"rss_open_kib\":%"
-        "ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,\"kib_per_client\":%s,\"load_average\":\"%s\"}\n",
+        "ld,\"rss_connected_kib\":%ld,\"rss_after_kib\":%ld,\"kib_per_client\":%s,\"server_cpu_s\":%s,"
+        "\"server_cpu_us_per_delivery\":%s,\"load_average\":\"%s\"}\n",
         opt.mode.c_str(), n, run.connected.load(), run.failed.load(), run.closed.load(), by_conv.size(),
         fmt(open_secs).c_str(), fmt(settle_secs).c_str(), opt.threads, fmt(rate).c_str(), paced.size(), opt.window,
         fmt(secs).c_str(), static_cast<long long>(sent_window), static_cast<long long>(deliveries),
         static_cast<long long>(expected), fmt(static_cast<double>(deliveries) / secs).c_str(),
         static_cast<long long>(acks), fmt(static_cast<double>(acks) / secs).c_str(), percentile_json("", p).c_str(),
         p.count, run.errors.load(), rss_before, rss_open, rss_connected, rss_after, fmt(kib_per_client).c_str(),
+        fmt(server_cpu).c_str(),
+        fmt(server_cpu >= 0 && deliveries > 0 ? server_cpu * 1e6 / static_cast<double>(deliveries) : -1).c_str(),
         load_average().c_str());
     std::fflush(stdout);
   }
