@@ -72,6 +72,8 @@ describe('meeting invitations, meeting chat in the Chat app, pre-join devices', 
     for (const name of [ivo.name, cora.name]) {
       await host.getByTestId('invite-search').fill(name);
       await host.locator(`[data-testid="invite-suggestion"][data-name="${name}"]`).click();
+      // The chip is drawn after the click's change detection: wait for it, don't count at once.
+      await host.getByTestId('invitee-chip').filter({ hasText: name }).waitFor();
     }
     assert.equal(await host.getByTestId('invitee-chip').count(), 2);
     await host.getByRole('button', { name: 'Schedule' }).click();
