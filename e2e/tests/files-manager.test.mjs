@@ -306,6 +306,9 @@ describe('file manager', () => {
     await panel.locator('[data-testid="activity-row"][data-action="download"]', { hasText: 'Bruno Braga' }).waitFor();
     await panel.getByTestId('activity-action').selectOption('upload');
     await panel.locator('[data-testid="activity-row"][data-action="upload"]').first().waitFor();
+    // The unfiltered rows (uploads among them) stay until the filtered page arrives: wait for
+    // the download rows to go rather than counting at once (this flaked in CI).
+    await panel.locator('[data-testid="activity-row"][data-action="download"]').first().waitFor({ state: 'detached', timeout: 10000 });
     assert.equal(await panel.locator('[data-testid="activity-row"][data-action="download"]').count(), 0);
     const csv = alicePage.waitForEvent('download');
     await panel.getByTestId('activity-csv').click();
