@@ -219,6 +219,8 @@ class ChatService final {
                                             const std::string& region, const std::vector<std::int64_t>& member_ids);
   Result<std::optional<std::int64_t>> find_meeting_conversation(std::int64_t meeting_id);
   Result<void> add_meeting_member(std::int64_t conversation_id, std::int64_t user_id);
+  // The newest sequence number in a meeting's conversation (0 when it has none yet).
+  Result<std::int64_t> meeting_chat_last_seq(std::int64_t meeting_id);
   // Called before a message is stored in a support conversation (inside the write
   // transaction): refuses posting in a closed one.
   using PostGuard = std::function<Result<void>(storage::Session&, const Conversation&)>;

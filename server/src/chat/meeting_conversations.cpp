@@ -46,6 +46,18 @@ Result<std::optional<std::int64_t>> ChatService::find_meeting_conversation(std::
       db_, [&](storage::Session& s) { return repo_.direct_conversation(s, key); });
 }
 
+Result<std::int64_t> ChatService::meeting_chat_last_seq(std::int64_t meeting_id) {
+  const std::string key = "meeting:" + std::to_string(meeting_id);
+  return storage::read_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    auto id = repo_.direct_conversation(s, key);
+    if (!id.ok()) return id.error();
+    if (!*id) return std::int64_t{0};
+    auto c = repo_.conversation(s, **id);
+    if (!c.ok()) return c.error();
+    return *c ? (*c)->last_seq : std::int64_t{0};
+  });
+}
+
 Result<void> ChatService::add_meeting_member(std::int64_t conversation_id, std::int64_t user_id) {
   return db_.write([&](storage::Session& s) -> Result<void> {
     auto added = repo_.add_member(s, conversation_id, user_id, MemberRole::member, clock_.now_ms());

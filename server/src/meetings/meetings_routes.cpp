@@ -1,6 +1,7 @@
 #include "meetings/meetings_routes.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -487,12 +488,21 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
         },
         true);
   };
-  on_peer_command("meet.admit", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object&) {
-    return r.admit(a, t, true);
-  });
-  on_peer_command("meet.deny", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object&) {
-    return r.admit(a, t, false);
-  });
+  // Admission goes through the service: it fixes where the admitted person's chat starts.
+  for (const auto& [type, allow] : {std::pair{"meet.admit", true}, std::pair{"meet.deny", false}})
+    hub.on(
+        type,
+        [&meetings, &hub, allow](net::RealtimeConnection& conn, const boost::json::object& env) {
+          auto mid = required_id(env, "meeting_id");
+          if (!mid.ok()) return send_error(conn, env, mid.error());
+          auto target = required_peer(env, "peer_id");
+          if (!target.ok()) return send_error(conn, env, target.error());
+          auto fx = meetings.admit(conn.id(), *mid, *target, allow);
+          if (!fx.ok()) return send_error(conn, env, fx.error());
+          ack(conn, env);
+          deliver(hub, *fx);
+        },
+        true);
   on_peer_command("meet.mute", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object& env) {
     auto force = json::optional_bool(env, "force");
     if (!force.ok()) return Result<Effects>(force.error());

@@ -493,6 +493,8 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
   settings.guests_can_share_screen = m->guests_can_share_screen;
   settings.max_publishers = options_.max_publishers;
   settings.locked = m->locked;
+  auto chat_seq = stored_chat_seq(m->id);
+  if (!chat_seq.ok()) return chat_seq.error();
 
   PresenceChange change;
   Result<Effects> out = Effects{};
@@ -509,7 +511,8 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
       return fx.error();
     }
     peer_room_[peer_id] = m->id;
-    it->second.room.stamp_admissions(clock_.now_ms());
+    it->second.chat_seq = std::max(it->second.chat_seq, *chat_seq);
+    it->second.room.stamp_admissions(clock_.now_ms(), it->second.chat_seq);
     reevaluate_region(it->second, *fx);
     add_ice(it->second, *fx, peer_id);
     change = presence_change(it->second, before, false);
@@ -518,6 +521,27 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
   enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
+}
+
+Result<Effects> MeetingsService::admit(std::uint64_t peer_id, std::int64_t meeting_id, std::uint64_t target,
+                                       bool allow) {
+  if (allow) {
+    auto seq = stored_chat_seq(meeting_id);
+    if (!seq.ok()) return seq.error();
+    raise_chat_seq(meeting_id, *seq);
+  }
+  return command(peer_id, meeting_id, [&](Room& r) { return r.admit(peer_id, target, allow); });
+}
+
+Result<std::int64_t> MeetingsService::stored_chat_seq(std::int64_t meeting_id) {
+  if (!chat_) return std::int64_t{0};
+  return chat_->meeting_chat_last_seq(meeting_id);
+}
+
+void MeetingsService::raise_chat_seq(std::int64_t meeting_id, std::int64_t seq) {
+  std::lock_guard lock(mutex_);
+  if (auto live = rooms_.find(meeting_id); live != rooms_.end())
+    live->second.chat_seq = std::max(live->second.chat_seq, seq);
 }
 
 Effects MeetingsService::leave(std::uint64_t peer_id) {
@@ -555,7 +579,7 @@ Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t mee
     auto fx = fn(room->second.room);
     if (!fx.ok()) return fx;
     for (auto dropped : fx->dropped) peer_room_.erase(dropped);
-    room->second.room.stamp_admissions(clock_.now_ms());
+    room->second.room.stamp_admissions(clock_.now_ms(), room->second.chat_seq);
     // Someone admitted gets the room's ICE servers with the admission.
     bool admitted_someone = false;
     for (const auto& d : fx->deliveries)
@@ -972,6 +996,7 @@ Result<MeetingsService::ChatPosted> MeetingsService::post_chat(std::uint64_t pee
   std::lock_guard lock(mutex_);
   auto live = rooms_.find(meeting_id);
   if (live == rooms_.end()) return out;
+  live->second.chat_seq = std::max(live->second.chat_seq, out.message.seq);
   auto fx = live->second.room.chat(peer_id, chat_json(out.message));
   if (fx.ok()) out.effects = std::move(*fx);
   return out;
@@ -991,7 +1016,7 @@ Result<std::vector<ChatMessage>> MeetingsService::chat_history(std::uint64_t pee
     me = *member;
   }
   // Guests and external people read only what was posted since they were admitted.
-  const UnixMillis since = me.external ? me.admitted_at : 0;
+  const std::int64_t after_seq = me.external ? me.chat_seq_at_admission : 0;
   auto conversation = chat_conversation(meeting_id);
   if (!conversation.ok()) return conversation.error();
   auto who = chat_author(me, meeting_id);
@@ -1005,7 +1030,7 @@ Result<std::vector<ChatMessage>> MeetingsService::chat_history(std::uint64_t pee
   if (!guests.ok()) return guests.error();
   std::vector<ChatMessage> out;
   for (const auto& m : page->items) {
-    if (m.deleted_at || m.created_at < since) continue;
+    if (m.deleted_at || m.seq <= after_seq) continue;
     const bool guest = std::find(guests->begin(), guests->end(), m.author_id) != guests->end();
     out.push_back(meeting_message(m, meeting_id, guest));
   }

@@ -100,6 +100,9 @@ class MeetingsService final {
   // Runs a room command for a peer who is in the meeting's room.
   Result<Effects> command(std::uint64_t peer_id, std::int64_t meeting_id,
                           const std::function<Result<Effects>(Room&)>& fn);
+  // A host admits (or denies) someone in the lobby. Reads the meeting chat's position
+  // first, so the admitted person's chat history starts exactly at the admission.
+  Result<Effects> admit(std::uint64_t peer_id, std::int64_t meeting_id, std::uint64_t target, bool allow);
   // End for all: the room command, then the meeting is marked ended and guest passes revoked.
   Result<Effects> end(std::uint64_t peer_id, std::int64_t meeting_id);
 
@@ -146,6 +149,9 @@ class MeetingsService final {
     Room room;
     RegionChoice region;
     std::int64_t recording_id = 0;  // 0: not recording
+    // The newest meeting-chat sequence number known here: read from storage on join and
+    // before an admission, raised by each message sent in the room.
+    std::int64_t chat_seq = 0;
   };
   // What changed in a recording room during one operation; written after the lock.
   struct PresenceChange {
@@ -156,6 +162,10 @@ class MeetingsService final {
     bool room_gone = false;  // the recording ends with the room
   };
   static std::vector<Peer> admitted_snapshot(const LiveRoom& live);
+  // The meeting chat's newest sequence number in storage (0 without chat or messages).
+  Result<std::int64_t> stored_chat_seq(std::int64_t meeting_id);
+  // Raises the live room's chat_seq to `seq` (under mutex_).
+  void raise_chat_seq(std::int64_t meeting_id, std::int64_t seq);
   static PresenceChange presence_change(const LiveRoom& live, const std::vector<Peer>& before, bool room_gone);
   void record_presence(const PresenceChange& change);
   // Someone admitted during a recording from a country whose toggle forbids recording:

@@ -176,6 +176,30 @@ TEST_P(MeetingsServiceTest, GuestWaitsHostAdmitsAndEndRevokesThePass) {
   EXPECT_TRUE(meetings_->get(ana_, m.id)->ended_at.has_value());
 }
 
+TEST_P(MeetingsServiceTest, AGuestsChatStartsAtTheAdmissionEvenWithinOneMillisecond) {
+  // The clock stands still: a time stamp cannot tell "before" from "after" the admission,
+  // the chat's sequence numbers can.
+  chat::ChatService chat(*db_, policy_, clock_);
+  meetings_->attach_chat(chat);
+  auto m = make(ana_);
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  ASSERT_TRUE(meetings_->post_chat(1, m.id, "before the guest", "c1").ok());
+  auto pass = meetings_->guest_pass(m.code, "Gina");
+  auto guest = meetings_->authenticate_guest(pass->token);
+  ASSERT_TRUE(meetings_->join(*guest, 2, m.code).ok());
+  ASSERT_TRUE(meetings_->post_chat(1, m.id, "still in the lobby", "c2").ok());
+  EXPECT_EQ(meetings_->admit(2, m.id, 2, true).error().code, ErrorCode::forbidden);  // not a host
+  auto admitted = meetings_->admit(1, m.id, 2, true);
+  ASSERT_TRUE(admitted.ok()) << admitted.error().message;
+  ASSERT_NE(message(*admitted, 2, "meet.admitted"), nullptr);
+  ASSERT_TRUE(meetings_->post_chat(1, m.id, "welcome", "c3").ok());
+  auto seen = meetings_->chat_history(2, m.id, 50);
+  ASSERT_TRUE(seen.ok()) << seen.error().message;
+  ASSERT_EQ(seen->size(), 1u);
+  EXPECT_EQ(seen->front().text, "welcome");
+  EXPECT_EQ(meetings_->chat_history(1, m.id, 50)->size(), 3u);  // the host sees it all
+}
+
 TEST_P(MeetingsServiceTest, RegionFollowsWhoJoinsAndIceServersPutTheRoomRegionFirst) {
   auto m = make(ana_, {ben_.user_id, carl_.user_id});
   ASSERT_TRUE(meetings_->join(ben_, 1, m.code).ok());  // US alone: us-east

@@ -376,9 +376,12 @@ Result<Effects> Room::ask_unmute(std::uint64_t actor, std::uint64_t target) {
   return fx;
 }
 
-void Room::stamp_admissions(UnixMillis now) {
+void Room::stamp_admissions(UnixMillis now, std::int64_t chat_seq) {
   for (auto& p : peers_)
-    if (p.admitted && p.admitted_at == 0) p.admitted_at = now;
+    if (p.admitted && p.admitted_at == 0) {
+      p.admitted_at = now;
+      p.chat_seq_at_admission = chat_seq;
+    }
 }
 
 Result<Peer> Room::chat_member(std::uint64_t peer_id) const {

@@ -44,6 +44,10 @@ struct Peer {
   std::string rules_country;
   UnixMillis joined_at = 0;
   UnixMillis admitted_at = 0;  // 0 while in the lobby (see Room::stamp_admissions)
+  // The meeting chat's newest sequence number when this peer was admitted: guests and
+  // external people read only messages after it (a sequence, not a clock: a message in
+  // the same millisecond as the admission is still on the right side).
+  std::int64_t chat_seq_at_admission = 0;
 };
 
 struct RoomSettings {
@@ -91,8 +95,9 @@ class Room final {
   // In-meeting chat: an admitted peer's (already stored) message to every admitted peer.
   // The lobby gets nothing.
   Result<Effects> chat(std::uint64_t actor, const boost::json::object& message);
-  // Gives everyone admitted since the last call the admission time `now`.
-  void stamp_admissions(UnixMillis now);
+  // Gives everyone admitted since the last call the admission time `now` and the meeting
+  // chat's newest sequence number `chat_seq`.
+  void stamp_admissions(UnixMillis now, std::int64_t chat_seq);
   // Checks that the peer is admitted (may read or post in the meeting chat).
   Result<Peer> chat_member(std::uint64_t peer_id) const;
   // The recording stopped without a person's command (a reason for everyone).
