@@ -9,8 +9,8 @@ namespace {
 
 constexpr const char* kConversationColumns =
     "c.id, c.kind, c.name, c.topic, c.visibility, c.region, c.created_by, c.created_at, c.last_seq, "
-    "c.announcement, c.broadcast_mentions, c.allowed_countries, c.allowed_regions";
-constexpr std::size_t kConversationColumnCount = 13;
+    "c.announcement, c.broadcast_mentions, c.allowed_countries, c.allowed_regions, c.details_seq";
+constexpr std::size_t kConversationColumnCount = 14;
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -39,11 +39,13 @@ std::string handle_of(const std::string& email) {
   return h;
 }
 
-constexpr const char* kMemberColumns = "m.user_id, u.display_name, m.role, m.last_read_seq, u.email, m.can_post";
+constexpr const char* kMemberColumns =
+    "m.user_id, u.display_name, m.role, m.last_read_seq, u.email, m.can_post, m.change_seq";
 
 Member member_from(const storage::Row& r) {
   Member m{r.integer(0), r.text(1), MemberRole::member, r.integer(3), handle_of(r.text(4)), r.integer(5) != 0};
   parse_member_role(r.text(2), m.role);
+  m.change_seq = r.integer(6);
   return m;
 }
 
@@ -62,6 +64,7 @@ Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
   parse_broadcast_mentions(r.text(at + 10), c.settings.broadcast_mentions);
   c.settings.allowed_countries = split_list(r.text(at + 11));
   c.settings.allowed_regions = split_list(r.text(at + 12));
+  c.details_seq = r.integer(at + 13);
   return c;
 }
 
@@ -536,29 +539,62 @@ Result<std::int64_t> ChatRepository::mention_count(S& s, std::int64_t conversati
   return rows->front().integer(0);
 }
 
-Result<void> ChatRepository::update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings) {
+Result<void> ChatRepository::update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings,
+                                             std::int64_t change_seq) {
   auto r = s.execute(
-      "UPDATE conversations SET announcement = ?, broadcast_mentions = ?, allowed_countries = ?, allowed_regions = ? "
-      "WHERE id = ?",
+      "UPDATE conversations SET announcement = ?, broadcast_mentions = ?, allowed_countries = ?, allowed_regions = ?, "
+      "details_seq = ? WHERE id = ?",
       {std::int64_t{settings.announcement ? 1 : 0}, std::string(broadcast_mentions_name(settings.broadcast_mentions)),
-       join_list(settings.allowed_countries), join_list(settings.allowed_regions), conversation_id});
+       join_list(settings.allowed_countries), join_list(settings.allowed_regions), change_seq, conversation_id});
   if (!r.ok()) return r.error();
   return {};
 }
 
 Result<void> ChatRepository::update_details(S& s, std::int64_t conversation_id, const std::string& name,
-                                            const std::string& topic) {
-  auto r = s.execute("UPDATE conversations SET name = ?, topic = ? WHERE id = ?", {name, topic, conversation_id});
+                                            const std::string& topic, std::int64_t change_seq) {
+  auto r = s.execute("UPDATE conversations SET name = ?, topic = ?, details_seq = ? WHERE id = ?",
+                     {name, topic, change_seq, conversation_id});
   if (!r.ok()) return r.error();
   return {};
 }
 
 Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
-                                        bool can_post) {
-  auto r = s.execute("UPDATE conversation_members SET role = ?, can_post = ? WHERE conversation_id = ? AND user_id = ?",
-                     {std::string(member_role_name(role)), std::int64_t{can_post ? 1 : 0}, conversation_id, user_id});
+                                        bool can_post, std::int64_t change_seq) {
+  auto r = s.execute(
+      "UPDATE conversation_members SET role = ?, can_post = ?, change_seq = ? WHERE conversation_id = ? AND user_id = ?",
+      {std::string(member_role_name(role)), std::int64_t{can_post ? 1 : 0}, change_seq, conversation_id, user_id});
   if (!r.ok()) return r.error();
   return {};
+}
+
+Result<std::vector<Purge>> ChatRepository::purges(S& s, std::int64_t conversation_id, std::int64_t after,
+                                                  std::int64_t upto, int limit) {
+  auto rows = s.query(
+      "SELECT change_seq, message_ids FROM chat_purges WHERE conversation_id = ? AND change_seq > ? AND change_seq <= ? "
+      "ORDER BY change_seq LIMIT ?",
+      {conversation_id, after, upto, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  std::vector<Purge> out;
+  for (const auto& r : *rows) {
+    Purge p;
+    p.change_seq = r.integer(0);
+    for (const auto& id : split_list(r.text(1))) p.message_ids.push_back(std::stoll(id));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<Member>> ChatRepository::member_changes(S& s, std::int64_t conversation_id, std::int64_t after,
+                                                           std::int64_t upto, int limit) {
+  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
+                          " FROM conversation_members m JOIN users u ON u.id = m.user_id "
+                          "WHERE m.conversation_id = ? AND m.change_seq > ? AND m.change_seq <= ? "
+                          "ORDER BY m.change_seq LIMIT ?",
+                      {conversation_id, after, upto, std::int64_t{limit}});
+  if (!rows.ok()) return rows.error();
+  std::vector<Member> out;
+  for (const auto& r : *rows) out.push_back(member_from(r));
+  return out;
 }
 
 Result<std::int64_t> ChatRepository::owner_count(S& s, std::int64_t conversation_id) {

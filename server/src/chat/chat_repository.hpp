@@ -96,9 +96,18 @@ class ChatRepository final {
   Result<std::vector<std::int64_t>> mentioned_users(S& s, std::int64_t message_id);
   Result<std::int64_t> mention_count(S& s, std::int64_t conversation_id, std::int64_t user_id,
                                      std::int64_t last_read_seq);
-  Result<void> update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings);
-  Result<void> update_details(S& s, std::int64_t conversation_id, const std::string& name, const std::string& topic);
-  Result<void> set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, bool can_post);
+  // These three stamp the change with its place in the conversation's change order.
+  Result<void> update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings,
+                               std::int64_t change_seq);
+  Result<void> update_details(S& s, std::int64_t conversation_id, const std::string& name, const std::string& topic,
+                              std::int64_t change_seq);
+  Result<void> set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, bool can_post,
+                          std::int64_t change_seq);
+  // Retention purges and member role changes in (after, upto], oldest change first.
+  Result<std::vector<Purge>> purges(S& s, std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
+                                    int limit);
+  Result<std::vector<Member>> member_changes(S& s, std::int64_t conversation_id, std::int64_t after,
+                                             std::int64_t upto, int limit);
   Result<std::int64_t> owner_count(S& s, std::int64_t conversation_id);
 };
 

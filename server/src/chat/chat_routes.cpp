@@ -112,6 +112,44 @@ boost::json::object to_json(const ConversationView& v) {
   return o;
 }
 
+boost::json::object member_change_json(const Member& m) {
+  return boost::json::object{{"user_id", m.user_id}, {"role", member_role_name(m.role)}, {"can_post", m.can_post}};
+}
+
+// A notice of the change order as its event (the same for every viewer): messages.purged,
+// or conversation.updated with the conversation's current state.
+boost::json::object notice_event(const Conversation& c, const StreamNotice& n) {
+  if (n.purge) {
+    boost::json::array ids;
+    for (auto id : n.purge->message_ids) ids.push_back(id);
+    return boost::json::object{{"type", "messages.purged"},
+                               {"conversation_id", c.id},
+                               {"change_seq", n.change_seq},
+                               {"message_ids", std::move(ids)}};
+  }
+  boost::json::object o{{"type", "conversation.updated"},
+                        {"conversation_id", c.id},
+                        {"change_seq", n.change_seq},
+                        {"change", n.member ? "member" : "details"},
+                        {"conversation", to_json(c)}};
+  if (n.member) o["member"] = member_change_json(*n.member);
+  return o;
+}
+
+// Calls on_message / on_notice for a page's changes in change_seq order.
+template <typename OnMessage, typename OnNotice>
+void for_each_change(const ChangePage& page, OnMessage on_message, OnNotice on_notice) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < page.items.size() || j < page.notices.size()) {
+    if (j == page.notices.size() ||
+        (i < page.items.size() && page.items[i].change_seq < page.notices[j].change_seq))
+      on_message(page.items[i++]);
+    else
+      on_notice(page.notices[j++]);
+  }
+}
+
 HttpResponse ok_json(int status, const boost::json::value& v) { return HttpResponse::json(status, json::serialize(v)); }
 
 Result<std::int64_t> id_in(std::string_view text, std::string_view what) {
@@ -223,9 +261,11 @@ class ChatStream {
                                   "cursor " + std::to_string(cursor) + " is beyond the conversation's last change")));
     auto page = chat_.changes(who, conversation_id, cursor, kReplayPage, *released(*e));
     if (!page.ok()) return marker(error_object(page.error()));
-    const std::int64_t to = page->has_more ? page->items.back().change_seq : *released(*e);
+    const std::int64_t to = page->has_more ? page->to : *released(*e);
     marker(boost::json::object{{"from", cursor}, {"to", to}, {"complete", !page->has_more}});
-    for (const auto& m : page->items) conn.send(render(m, cursor)(who.user_id));
+    for_each_change(
+        *page, [&](const Message& m) { conn.send(render(m, cursor)(who.user_id)); },
+        [&](const StreamNotice& n) { conn.send(json::serialize(notice_event(page->conversation, n))); });
   }
 
   static constexpr int kReplayPage = 200;
@@ -283,8 +323,12 @@ class ChatStream {
       const std::int64_t base = *released(e);
       auto page = chat_.stream_fill(conversation_id, base, upto, kReplayPage);
       if (!page.ok()) return;  // storage trouble: the stream stays behind; the next publish retries
-      for (const auto& m : page->items) deliver(page->members, render(m, base), !m.reactions.empty());
-      set_released(e, page->has_more ? page->items.back().change_seq : upto);
+      for_each_change(
+          *page, [&](const Message& m) { deliver(page->members, render(m, base), !m.reactions.empty()); },
+          [&](const StreamNotice& n) {
+            hub_.send_to_users(page->members, json::serialize(notice_event(page->conversation, n)));
+          });
+      set_released(e, page->has_more ? page->to : upto);
     }
   }
 
@@ -469,23 +513,28 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
   StreamBus& stream = *bus_owner;
   chat.set_seq_observer([stream_owner](std::int64_t id, std::int64_t seq) { stream_owner->taken(id, seq); });
   chat.set_publisher([&relay, bus_owner](const Posted& posted) { fan_out(relay, *bus_owner, posted); });
-  // Notifications outside the change order go to members on every node (the bus).
-  chat.set_change_publisher([&relay](const ConversationChanged& c) {
+  // Conversation changes and retention purges have their place in the change order too:
+  // they go through the same ordered stream (every node, via the bus) and are replayed.
+  chat.set_change_publisher([bus_owner](const ConversationChanged& c) {
     boost::json::object o{{"type", "conversation.updated"},
                           {"conversation_id", c.conversation.id},
+                          {"change_seq", c.change_seq},
                           {"change", c.change},
                           {"conversation", to_json(c.conversation)}};
-    if (c.member)
-      o["member"] = boost::json::object{
-          {"user_id", c.member->user_id}, {"role", member_role_name(c.member->role)}, {"can_post", c.member->can_post}};
-    relay.send_to_users(c.recipients, json::serialize(o));
+    if (c.member) o["member"] = member_change_json(*c.member);
+    std::vector<boost::json::object> events;
+    events.push_back(std::move(o));
+    bus_owner->publish(c.conversation.id, c.recipients, std::move(events));
   });
-  chat.set_purge_publisher([&relay](const Purged& p) {
+  chat.set_purge_publisher([bus_owner](const Purged& p) {
     boost::json::array ids;
     for (auto id : p.message_ids) ids.push_back(id);
-    relay.send_to_users(p.recipients, json::serialize(boost::json::object{{"type", "messages.purged"},
-                                                                          {"conversation_id", p.conversation_id},
-                                                                          {"message_ids", std::move(ids)}}));
+    std::vector<boost::json::object> events;
+    events.push_back(boost::json::object{{"type", "messages.purged"},
+                                         {"conversation_id", p.conversation_id},
+                                         {"change_seq", p.change_seq},
+                                         {"message_ids", std::move(ids)}});
+    bus_owner->publish(p.conversation_id, p.recipients, std::move(events));
   });
 
   router.add(
@@ -722,7 +771,12 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
         if (!page.ok()) return HttpResponse::error(page.error());
         boost::json::array items;
         for (const auto& m : page->items) items.push_back(to_json(m, req.subject->user_id));
-        return ok_json(200, boost::json::object{{"items", std::move(items)}, {"has_more", page->has_more}});
+        boost::json::array events;
+        for (const auto& n : page->notices) events.push_back(notice_event(page->conversation, n));
+        return ok_json(200, boost::json::object{{"items", std::move(items)},
+                                                {"events", std::move(events)},
+                                                {"has_more", page->has_more},
+                                                {"to", page->to}});
       },
       kSmall);
 

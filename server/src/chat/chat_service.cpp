@@ -641,18 +641,11 @@ Result<ChatService::StreamFill> ChatService::stream_fill(std::int64_t id, std::i
   return storage::read_value<StreamFill>(db_, [&](storage::Session& s) -> Result<StreamFill> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
+    auto page = read_changes(s, *c, after, upto, limit);
+    if (!page.ok()) return page.error();
     StreamFill out;
+    static_cast<ChangePage&>(out) = std::move(*page);
     out.last_seq = c->last_seq;
-    if (upto > after) {
-      auto rows = repo_.changes(s, id, after, limit + 1, upto);
-      if (!rows.ok()) return rows.error();
-      out.items = std::move(*rows);
-      if (static_cast<int>(out.items.size()) > limit) {
-        out.has_more = true;
-        out.items.pop_back();
-      }
-      MERIDIAN_TRY(repo_.decorate(s, out.items));
-    }
     auto members = repo_.members(s, id);
     if (!members.ok()) return members.error();
     for (const auto& m : *members) out.members.push_back(m.user_id);
@@ -660,27 +653,74 @@ Result<ChatService::StreamFill> ChatService::stream_fill(std::int64_t id, std::i
   });
 }
 
-Result<HistoryPage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
-                                         std::int64_t upto) {
+Result<ChangePage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
+                                        std::int64_t upto) {
   if (limit < 1 || limit > kMaxPage)
     return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
   if (after < 0) return make_error(ErrorCode::invalid_argument, "after must be 0 or more");
-  return storage::read_value<HistoryPage>(db_, [&](storage::Session& s) -> Result<HistoryPage> {
+  return storage::read_value<ChangePage>(db_, [&](storage::Session& s) -> Result<ChangePage> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
-    auto rows = repo_.changes(s, id, after, limit + 1, upto);
-    if (!rows.ok()) return rows.error();
-    HistoryPage page;
-    page.items = std::move(*rows);
-    if (static_cast<int>(page.items.size()) > limit) {
-      page.has_more = true;
-      page.items.pop_back();
-    }
-    MERIDIAN_TRY(repo_.decorate(s, page.items));
+    auto page = read_changes(s, *c, after, upto, limit);
+    if (!page.ok()) return page.error();
+    // Complete: everything up to the last number taken when the conversation was read.
+    if (!page->has_more) page->to = std::max(after, std::min(upto, c->last_seq));
     return page;
   });
+}
+
+Result<ChangePage> ChatService::read_changes(storage::Session& s, const Conversation& c, std::int64_t after,
+                                             std::int64_t upto, int limit) {
+  ChangePage out;
+  out.conversation = c;
+  out.to = after;
+  if (upto <= after) return out;
+  auto rows = repo_.changes(s, c.id, after, limit + 1, upto);
+  if (!rows.ok()) return rows.error();
+  auto purges = repo_.purges(s, c.id, after, upto, limit + 1);
+  if (!purges.ok()) return purges.error();
+  auto members = repo_.member_changes(s, c.id, after, upto, limit + 1);
+  if (!members.ok()) return members.error();
+  std::vector<StreamNotice> notices;
+  for (auto& p : *purges) {
+    StreamNotice n;
+    n.change_seq = p.change_seq;
+    n.purge = std::move(p);
+    notices.push_back(std::move(n));
+  }
+  for (auto& m : *members) {
+    StreamNotice n;
+    n.change_seq = m.change_seq;
+    n.member = std::move(m);
+    notices.push_back(std::move(n));
+  }
+  if (c.details_seq > after && c.details_seq <= upto) {
+    StreamNotice n;
+    n.change_seq = c.details_seq;
+    n.details = true;
+    notices.push_back(std::move(n));
+  }
+  std::sort(notices.begin(), notices.end(),
+            [](const StreamNotice& a, const StreamNotice& b) { return a.change_seq < b.change_seq; });
+  // The first `limit` of both lists together (each list was read one past `limit`, so
+  // anything left over means there is more).
+  std::size_t i = 0;
+  std::size_t j = 0;
+  for (int taken = 0; taken < limit && (i < rows->size() || j < notices.size()); ++taken) {
+    const bool message = j == notices.size() || (i < rows->size() && (*rows)[i].change_seq < notices[j].change_seq);
+    if (message) {
+      out.to = (*rows)[i].change_seq;
+      out.items.push_back(std::move((*rows)[i++]));
+    } else {
+      out.to = notices[j].change_seq;
+      out.notices.push_back(std::move(notices[j++]));
+    }
+  }
+  out.has_more = i < rows->size() || j < notices.size();
+  MERIDIAN_TRY(repo_.decorate(s, out.items));
+  return out;
 }
 
 Result<ReadReceipt> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
@@ -860,9 +900,13 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     if (patch.broadcast_mentions) next.broadcast_mentions = *patch.broadcast_mentions;
     if (countries) next.allowed_countries = *countries;
     if (regions) next.allowed_regions = *regions;
-    MERIDIAN_TRY(repo_.update_settings(s, id, next));
+    auto seq = next_seq(s, id);
+    if (!seq.ok()) return seq.error();
+    MERIDIAN_TRY(repo_.update_settings(s, id, next, *seq));
+    changed.change_seq = *seq;
     changed.conversation = *c;
     changed.conversation.settings = next;
+    changed.conversation.last_seq = changed.conversation.details_seq = *seq;
     changed.change = "settings";
     MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
@@ -914,8 +958,13 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
       if (!can_manage(me->role)) return make_error(ErrorCode::forbidden, "only owners and moderators choose who posts");
       next.can_post = *patch.can_post;
     }
-    MERIDIAN_TRY(repo_.set_member(s, id, user_id, next.role, next.can_post));
+    auto seq = next_seq(s, id);
+    if (!seq.ok()) return seq.error();
+    MERIDIAN_TRY(repo_.set_member(s, id, user_id, next.role, next.can_post, *seq));
+    next.change_seq = *seq;
+    changed.change_seq = *seq;
     changed.conversation = *c;
+    changed.conversation.last_seq = *seq;
     changed.change = "member";
     changed.member = next;
     MERIDIAN_TRY(fill_recipients(s, changed));
@@ -956,7 +1005,11 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
     Conversation next = *c;
     if (patch.name) next.name = *patch.name;
     if (patch.topic) next.topic = *patch.topic;
-    MERIDIAN_TRY(repo_.update_details(s, id, next.name, next.topic));
+    auto seq = next_seq(s, id);
+    if (!seq.ok()) return seq.error();
+    MERIDIAN_TRY(repo_.update_details(s, id, next.name, next.topic, *seq));
+    next.last_seq = next.details_seq = *seq;
+    changed.change_seq = *seq;
     changed.conversation = next;
     changed.change = "details";
     MERIDIAN_TRY(fill_recipients(s, changed));
@@ -966,13 +1019,14 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
   return result;
 }
 
-void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids) {
+void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq) {
   if (!purge_publisher_ || message_ids.empty()) return;
   auto members =
       storage::read_value<std::vector<Member>>(db_, [&](storage::Session& s) { return repo_.members(s, id); });
   if (!members.ok()) return;  // the conversation went too; clients drop it on their next list
   Purged p;
   p.conversation_id = id;
+  p.change_seq = change_seq;
   p.message_ids = std::move(message_ids);
   for (const auto& m : *members) p.recipients.push_back(m.user_id);
   purge_publisher_(p);

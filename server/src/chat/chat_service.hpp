@@ -83,6 +83,7 @@ struct DetailsPatch {
 // A conversation's name, topic or settings, or one member's role / can_post changed:
 // the members are told (WS conversation.updated).
 struct ConversationChanged {
+  std::int64_t change_seq = 0;  // its place in the conversation's change order
   Conversation conversation;
   std::string change;  // "details", "settings" or "member"
   std::optional<Member> member;
@@ -92,6 +93,7 @@ struct ConversationChanged {
 // Retention deleted these messages: the members drop them (WS messages.purged).
 struct Purged {
   std::int64_t conversation_id = 0;
+  std::int64_t change_seq = 0;  // taken by the retention batch that deleted them
   std::vector<std::int64_t> message_ids;
   std::vector<std::int64_t> recipients;
 };
@@ -106,6 +108,26 @@ inline constexpr std::size_t kMaxEmojiPerMessage = 50;
 struct HistoryPage {
   std::vector<Message> items;
   bool has_more = false;  // in the direction read
+};
+
+// A change in a conversation's order that is not a message's latest state: a retention
+// purge, a name/topic/settings change (shown as the conversation's current state) or one
+// member's role change.
+struct StreamNotice {
+  std::int64_t change_seq = 0;
+  std::optional<Purge> purge;
+  bool details = false;
+  std::optional<Member> member;
+};
+
+// What changed in a conversation after a cursor, each thing once in its latest state.
+// Merged by change_seq, `items` and `notices` give the change order.
+struct ChangePage {
+  Conversation conversation;  // its current state (what a details notice shows)
+  std::vector<Message> items;
+  std::vector<StreamNotice> notices;
+  bool has_more = false;
+  std::int64_t to = 0;  // the highest change_seq covered: the next cursor
 };
 
 class ChatService final {
@@ -157,7 +179,7 @@ class ChatService final {
   void set_change_publisher(std::function<void(const ConversationChanged&)> f) { change_publisher_ = std::move(f); }
   void set_purge_publisher(std::function<void(const Purged&)> f) { purge_publisher_ = std::move(f); }
   // Retention removed these messages (after its transaction committed): tells the members.
-  void purged(std::int64_t id, std::vector<std::int64_t> message_ids);
+  void purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq);
 
   // Who is connected now (for @here). Set once before serving; without it @here reaches nobody.
   void set_online_check(std::function<bool(std::int64_t)> online) { online_ = std::move(online); }
@@ -176,14 +198,12 @@ class ChatService final {
   Result<Changed> remove(const Subject& who, std::int64_t id, std::int64_t message_id);
   // Messages (new, edited or deleted) whose latest change is after `after`, in change order:
   // what a client that was away must apply, each message once in its latest state.
-  Result<HistoryPage> changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
-                              std::int64_t upto = std::numeric_limits<std::int64_t>::max());
+  Result<ChangePage> changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
+                             std::int64_t upto = std::numeric_limits<std::int64_t>::max());
 
   // For the live event stream (no person asking): changes in (after, upto], the members
   // now, and the conversation's last sequence number.
-  struct StreamFill {
-    std::vector<Message> items;
-    bool has_more = false;
+  struct StreamFill : ChangePage {
     std::vector<std::int64_t> members;
     std::int64_t last_seq = 0;
   };
@@ -281,6 +301,9 @@ class ChatService final {
   std::function<bool(std::int64_t)> online_;
   std::function<void(std::int64_t, std::int64_t)> seq_observer_;
   Result<std::int64_t> next_seq(storage::Session& s, std::int64_t id);
+  // Messages and notices changed in (after, upto], at most `limit`, in change order.
+  Result<ChangePage> read_changes(storage::Session& s, const Conversation& c, std::int64_t after, std::int64_t upto,
+                                  int limit);
 };
 
 }  // namespace meridian::chat

@@ -417,6 +417,51 @@ TEST_P(ChatServiceTest, AnnouncementModeReadOnlyAndBroadcastMentionsAreEnforced)
   EXPECT_EQ(chat_->update_member(ana_, id, ana_.user_id, step_down).error().code, ErrorCode::conflict);
 }
 
+// Renames, settings and role changes take places in the change order, so a member who was
+// away reads them back from storage (sync, /changes) with the messages, each once.
+TEST_P(ChatServiceTest, ConversationChangesAreInTheChangeOrder) {
+  auto c = make(ana_, ConversationKind::channel, {ben_.user_id}, "plans", Visibility::public_);
+  const auto id = c.conversation.id;
+  const std::int64_t cursor = chat_->conversation(ben_, id)->conversation.last_seq;
+  ASSERT_TRUE(chat_->post(ana_, id, "first", "p1").ok());
+  DetailsPatch rename;
+  rename.name = "plans-2027";
+  auto renamed = chat_->update_details(ana_, id, rename);
+  ASSERT_TRUE(renamed.ok());
+  MemberPatch moderator;
+  moderator.role = MemberRole::moderator;
+  ASSERT_TRUE(chat_->update_member(ana_, id, ben_.user_id, moderator).ok());
+  ASSERT_TRUE(chat_->post(ana_, id, "second", "p2").ok());
+  SettingsPatch announce;
+  announce.announcement = true;
+  ASSERT_TRUE(chat_->update_settings(ana_, id, announce).ok());
+
+  auto page = chat_->changes(ben_, id, cursor, 50);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 2u);
+  // The rename's own place was taken over by the settings change: one details notice, with
+  // the current state (like a message edited twice).
+  ASSERT_EQ(page->notices.size(), 2u);
+  ASSERT_TRUE(page->notices[0].member.has_value());
+  EXPECT_EQ(page->notices[0].member->user_id, ben_.user_id);
+  EXPECT_EQ(page->notices[0].member->role, MemberRole::moderator);
+  EXPECT_GT(page->notices[0].change_seq, page->items[0].change_seq);
+  EXPECT_LT(page->notices[0].change_seq, page->items[1].change_seq);
+  EXPECT_TRUE(page->notices[1].details);
+  EXPECT_GT(page->notices[1].change_seq, page->items[1].change_seq);
+  EXPECT_EQ(page->conversation.name, "plans-2027");
+  EXPECT_TRUE(page->conversation.settings.announcement);
+  EXPECT_EQ(page->to, page->notices[1].change_seq);
+  EXPECT_EQ(page->to, chat_->conversation(ben_, id)->conversation.last_seq);
+  // Nothing after the end.
+  auto none = chat_->changes(ben_, id, page->to, 50);
+  EXPECT_TRUE(none->items.empty());
+  EXPECT_TRUE(none->notices.empty());
+  EXPECT_EQ(none->to, page->to);
+  // Unread counts messages only: the changes are not something to read.
+  EXPECT_EQ(chat_->conversation(ben_, id)->unread, 2);
+}
+
 TEST_P(ChatServiceTest, CountryLimitedChannelsRefuseJoinAndInvite) {
   auto c = make(ana_, ConversationKind::channel, {}, "de-only", Visibility::public_);
   SettingsPatch patch;

@@ -127,7 +127,7 @@ Result<bool> RetentionRepository::held(S& s, std::int64_t conversation_id) {
 }
 
 Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff,
-                                                                  int limit) {
+                                                                  int limit, UnixMillis now) {
   auto rows = s.query(std::string("SELECT id FROM messages WHERE conversation_id = ? AND created_at < ?") +
                           kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
                       {conversation_id, cutoff, std::int64_t{limit}});
@@ -184,17 +184,33 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   if (!messages.ok()) return messages.error();
   out.messages = *messages;
   for (const auto& id : ids) out.message_ids.push_back(std::get<std::int64_t>(id));
-  // Each changed root takes the next change number, so /changes and `sync` carry it.
-  for (std::int64_t root : surviving_roots) {
+  auto take_seq = [&]() -> Result<std::int64_t> {
     auto seq =
         s.query("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", {conversation_id});
     if (!seq.ok()) return seq.error();
     if (seq->empty()) return make_error(ErrorCode::not_found, "no such conversation");
+    return seq->front().integer(0);
+  };
+  // The purge itself takes a change number and keeps the ids (chat's chat_purges), so a
+  // client that was away drops them when it resumes (sync, /changes).
+  auto purge_seq = take_seq();
+  if (!purge_seq.ok()) return purge_seq.error();
+  out.purge_seq = *purge_seq;
+  std::string id_list;
+  for (auto id : out.message_ids) id_list += (id_list.empty() ? "" : ",") + std::to_string(id);
+  auto recorded =
+      s.execute("INSERT INTO chat_purges (conversation_id, change_seq, message_ids, purged_at) VALUES (?, ?, ?, ?)",
+                {conversation_id, *purge_seq, id_list, now});
+  if (!recorded.ok()) return recorded.error();
+  // Each changed root takes the next change number, so /changes and `sync` carry it.
+  for (std::int64_t root : surviving_roots) {
+    auto seq = take_seq();
+    if (!seq.ok()) return seq.error();
     auto r = s.execute(
         "UPDATE messages SET reply_count = (SELECT COUNT(*) FROM messages r WHERE r.thread_root_id = ?), "
         "last_reply_at = (SELECT MAX(r.created_at) FROM messages r WHERE r.thread_root_id = ?), change_seq = ? "
         "WHERE id = ?",
-        {root, root, seq->front().integer(0), root});
+        {root, root, *seq, root});
     if (!r.ok()) return r.error();
     ++out.roots_updated;
   }

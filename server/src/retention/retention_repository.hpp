@@ -17,6 +17,7 @@ struct BatchDeleted {
   std::int64_t versions = 0;
   std::int64_t roots_updated = 0;         // thread roots kept whose replies went (count, change_seq)
   std::vector<std::int64_t> message_ids;  // what went, for the live messages.purged notice
+  std::int64_t purge_seq = 0;             // the purge's place in the change order (chat_purges)
 };
 
 class RetentionRepository final {
@@ -41,7 +42,8 @@ class RetentionRepository final {
 
   // Deletes up to `limit` messages of the conversation created before `cutoff`, oldest
   // first, with their edit history, except those written by held users.
-  Result<BatchDeleted> delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff, int limit);
+  Result<BatchDeleted> delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff, int limit,
+                                               UnixMillis now);
   Result<std::int64_t> delete_expired_notes(S& s, std::int64_t conversation_id, UnixMillis cutoff, int limit);
 };
 

@@ -135,7 +135,7 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
             if (!h.ok()) return h.error();
             held = *h;
             if (*h) return {};
-            auto d = repo_.delete_expired_messages(s, c.id, cutoff, options_.batch_size);
+            auto d = repo_.delete_expired_messages(s, c.id, cutoff, options_.batch_size, clock_.now_ms());
             if (!d.ok()) return d.error();
             deleted = *d;
             if (deleted.messages < options_.batch_size) {
@@ -152,7 +152,7 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
             break;
           }
           if (deleted.messages + notes > 0) ++report.batches;
-          if (purge_observer_ && !deleted.message_ids.empty()) purge_observer_(c.id, std::move(deleted.message_ids));
+          if (purge_observer_ && !deleted.message_ids.empty()) purge_observer_(c.id, std::move(deleted.message_ids), deleted.purge_seq);
           report.messages_deleted += deleted.messages;
           report.versions_deleted += deleted.versions;
           report.notes_deleted += notes;

@@ -59,7 +59,8 @@ class RetentionService final {
   void set_after_purge(std::function<void()> f) { after_purge_ = std::move(f); }
   // Told after each committed batch which messages of a conversation went (the server
   // passes it to chat, which tells the members live).
-  using PurgeObserver = std::function<void(std::int64_t conversation_id, std::vector<std::int64_t> message_ids)>;
+  using PurgeObserver = std::function<void(std::int64_t conversation_id, std::vector<std::int64_t> message_ids,
+                                           std::int64_t change_seq)>;
   void set_purge_observer(PurgeObserver f) { purge_observer_ = std::move(f); }
 
  private:

@@ -237,12 +237,28 @@ TEST_P(RetentionServiceTest, ASurvivingRootForgetsItsExpiredReplies) {
   EXPECT_EQ(*kept.last_reply_at, recent->message.created_at);
   EXPECT_EQ(kept.participants, std::vector<std::int64_t>{eve.user_id});
   EXPECT_GT(kept.change_seq, cursor);
-  // Replayable: /changes after the old cursor carries the root with its new count.
+  // Replayable: /changes after the old cursor carries the purge (its ids, in the change
+  // order before the root) and then the root with its new count.
   auto changes = chat_->changes(ana_, g, cursor, 50);
   ASSERT_TRUE(changes.ok()) << changes.error().message;
   ASSERT_EQ(changes->items.size(), 1u);
   EXPECT_EQ(changes->items[0].id, root->message.id);
   EXPECT_EQ(changes->items[0].reply_count, 1);
+  ASSERT_EQ(changes->notices.size(), 1u);
+  ASSERT_TRUE(changes->notices[0].purge.has_value());
+  EXPECT_EQ(changes->notices[0].purge->message_ids.size(), 1u);
+  EXPECT_EQ(changes->notices[0].change_seq, cursor + 1);
+  EXPECT_LT(changes->notices[0].change_seq, changes->items[0].change_seq);
+  EXPECT_EQ(changes->to, kept.change_seq);
+  // A page of one stops after the purge and says there is more.
+  auto first = chat_->changes(ana_, g, cursor, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->items.empty());
+  ASSERT_EQ(first->notices.size(), 1u);
+  EXPECT_TRUE(first->has_more);
+  EXPECT_EQ(first->to, cursor + 1);
+  // Someone not in the conversation gets no purge list either.
+  EXPECT_EQ(chat_->changes(admin_, g, 0, 50).error().code, ErrorCode::not_found);
   // A second run changes nothing more.
   EXPECT_EQ(retention_->run_once()->messages_deleted, 0);
   EXPECT_EQ(chat_->conversation(ana_, g)->conversation.last_seq, kept.change_seq);

@@ -112,6 +112,21 @@ CREATE INDEX messages_search ON messages USING GIN (to_tsvector('meridian_search
 CREATE INDEX support_notes_search ON support_notes USING GIN (to_tsvector('meridian_search', text));
 {{END}}
 )sql"},
+    // Changes that leave no message row behind still take a place in the conversation's
+    // change order, so a client that was away gets them from storage (sync, /changes):
+    // a retention purge keeps the ids it deleted (ids only, no content), a rename or a
+    // settings change stamps the conversation, a role change stamps the member.
+    {14, "stream_notices", R"sql(
+CREATE TABLE chat_purges (
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+  change_seq BIGINT NOT NULL,
+  message_ids TEXT NOT NULL,
+  purged_at BIGINT NOT NULL,
+  PRIMARY KEY (conversation_id, change_seq)
+);
+ALTER TABLE conversations ADD COLUMN details_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE conversation_members ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace
