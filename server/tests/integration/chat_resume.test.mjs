@@ -1,13 +1,15 @@
 // Reconnect and resume: several real WebSocket clients are cut at random points while
-// others post, edit, delete, react and reply in threads concurrently; each client resumes
-// with `sync` and must end with exactly the stored state, having applied every change at
-// most once and in change_seq order.
+// others post, edit, delete, react and reply in threads, rename the conversations, change
+// members' roles, and the retention job purges old messages, all concurrently; each client
+// resumes with `sync` and must end with exactly the stored state (messages, name, roles),
+// having applied every change at most once and in change_seq order.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, api, login, createUser } from './lib/server.mjs';
 
-const CHANGE_EVENTS = new Set(['message.new', 'message.updated', 'reaction.updated']);
+const CHANGE_EVENTS = new Set(['message.new', 'message.updated', 'reaction.updated', 'messages.purged', 'conversation.updated']);
+const DAY = 86_400_000;
 
 // A client that keeps, per conversation, the highest change_seq applied and the messages.
 class ResumingClient {
@@ -16,6 +18,9 @@ class ResumingClient {
     this.cursor = Object.fromEntries(conversations.map((c) => [c, 0]));
     this.messages = Object.fromEntries(conversations.map((c) => [c, new Map()]));
     this.applied = Object.fromEntries(conversations.map((c) => [c, []]));
+    this.names = {};
+    this.roles = Object.fromEntries(conversations.map((c) => [c, {}]));
+    this.purges = 0;
     this.violations = [];
     this.connections = 0;
     this.stopped = false;
@@ -61,6 +66,18 @@ class ResumingClient {
     if (msg.change_seq <= this.cursor[c]) { this.violations.push(`duplicate or old ${c}:${msg.change_seq} at cursor ${this.cursor[c]}`); return; }
     this.cursor[c] = msg.change_seq;
     this.applied[c].push(msg.change_seq);
+    if (msg.type === 'messages.purged') {
+      for (const id of msg.message_ids) this.messages[c].delete(id);
+      this.purges += 1;
+    } else if (msg.type === 'conversation.updated') {
+      // The conversation's state comes with details changes; a member change names the member.
+      if (msg.change === 'member') this.roles[c][msg.member.user_id] = msg.member.role;
+      else this.names[c] = msg.conversation.name;
+    }
+    if (msg.type === 'messages.purged' || msg.type === 'conversation.updated') {
+      if (partialTo != null && msg.change_seq === partialTo) this.resync(ws, state, c);
+      return;
+    }
     const m = msg.message;
     if (m.change_seq !== msg.change_seq) this.violations.push(`message change_seq ${m.change_seq} != event ${msg.change_seq}`);
     this.messages[c].set(m.id, summary(m));
@@ -116,7 +133,7 @@ function mulberry32(seed) {
 describe('chat resume', () => {
   let server, admin, people;
   before(async () => {
-    server = await startServer({ webRoot: false });
+    server = await startServer({ webRoot: false, env: { MERIDIAN_RETENTION_ALLOW_RUN_AS_OF: '1', MERIDIAN_RETENTION_BATCH_SIZE: '5' } });
     admin = await login(server, server.adminEmail, server.adminPassword);
     people = [];
     for (const name of ['ana', 'ben', 'cleo', 'dan', 'eva', 'fay']) {
@@ -130,6 +147,12 @@ describe('chat resume', () => {
     const ch = await api(server, 'POST', '/api/v1/conversations', { token: ana.token, body: { kind: 'channel', name: 'resume', member_ids: people.slice(1).map((p) => p.user.id) } });
     const grp = await api(server, 'POST', '/api/v1/conversations', { token: ben.token, body: { kind: 'group', name: 'resume-2', member_ids: people.filter((p) => p !== ben).map((p) => p.user.id) } });
     const convs = [ch.json.id, grp.json.id];
+    const owners = { [convs[0]]: ana, [convs[1]]: ben };
+    // Messages older than a day go (the runs below pretend it is later).
+    for (const c of convs) {
+      const r = await api(server, 'PUT', `/api/v1/admin/retention/policies/conversation:${c}`, { token: admin, body: { keep_days: 1 } });
+      assert.equal(r.status, 200, r.text);
+    }
     const seed = Number(process.env.RESUME_SEED ?? Date.now() % 100000);
     const rng = mulberry32(seed);
     const clients = readers.map((r, i) => new ResumingClient(server, r.token, convs, mulberry32(seed + i + 1)));
@@ -152,41 +175,69 @@ describe('chat resume', () => {
       } else if (roll < 0.8) {
         const target = mine[Math.floor(rng() * mine.length)];
         await api(server, 'POST', `/api/v1/conversations/${c}/messages`, { token: who.token, body: { text: `reply ${n++}`, client_id: `t${n}-${who.user.id}`, thread_root_id: target.id } });
-      } else if (roll < 0.95) {
+      } else if (roll < 0.9) {
         const target = mine[Math.floor(rng() * mine.length)];
         await api(server, 'PATCH', `/api/v1/conversations/${c}/messages/${target.id}`, { token: target.author.token, body: { text: `edited ${n++}` } });
+      } else if (roll < 0.93) {
+        const r = await api(server, 'PATCH', `/api/v1/conversations/${c}`, { token: owners[c].token, body: { name: `renamed ${n++}` } });
+        assert.equal(r.status, 200, r.text);
+      } else if (roll < 0.96) {
+        const reader = readers[Math.floor(rng() * readers.length)];
+        const role = rng() < 0.5 ? 'moderator' : 'member';
+        const r = await api(server, 'PATCH', `/api/v1/conversations/${c}/members/${reader.user.id}`, { token: owners[c].token, body: { role } });
+        assert.equal(r.status, 200, r.text);
       } else {
         const target = mine[Math.floor(rng() * mine.length)];
         await api(server, 'DELETE', `/api/v1/conversations/${c}/messages/${target.id}`, { token: target.author.token });
       }
     };
     const deadline = Date.now() + 4000;
+    // The retention job, as if a day had passed since 1.5 s ago: what was posted before
+    // goes, in batches of 5, while the writers go on.
+    const purging = (async () => {
+      let runs = 0;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 400 + Math.floor(rng() * 400)));
+        const r = await api(server, 'POST', '/api/v1/admin/retention/run', { token: admin, body: { as_of: Date.now() - 1500 + DAY } });
+        assert.equal(r.status, 200, r.text);
+        runs += r.json.messages_deleted > 0 ? 1 : 0;
+      }
+      return runs;
+    })();
     await Promise.all([ana, ben].map(async (who) => {
       while (Date.now() < deadline) {
         await Promise.all([op(who), op(who), op(who)]);  // three in flight per writer
       }
     }));
+    assert.ok((await purging) >= 2, 'the retention job purged during the run');
     for (const c of clients) await c.finish();
-    console.log(`seed ${seed}: connections ${clients.map((c) => c.connections)}, applied ${clients.map((c) => convs.map((x) => c.applied[x].length).join("+"))}`);
+    console.log(`seed ${seed}: connections ${clients.map((c) => c.connections)}, applied ${clients.map((c) => convs.map((x) => c.applied[x].length).join("+"))}, purges seen ${clients.map((c) => c.purges)}`);
     await Promise.all(running);
 
     // What storage holds: every message in its latest state.
     for (const c of convs) {
       const stored = new Map();
       let after = 0;
+      let purgedEvents = 0;
       for (;;) {
         const page = await api(server, 'GET', `/api/v1/conversations/${c}/changes?after=${after}&limit=200`, { token: ana.token });
         for (const m of page.json.items) stored.set(m.id, summary(m));
+        purgedEvents += page.json.events.filter((e) => e.type === 'messages.purged').length;
+        assert.ok(page.json.to > after || !page.json.has_more, 'the cursor moves');
         if (!page.json.has_more) break;
-        after = page.json.items.at(-1).change_seq;
+        after = page.json.to;
       }
       assert.ok(stored.size > 10, `only ${stored.size} messages`);
+      const conversation = (await api(server, 'GET', `/api/v1/conversations/${c}`, { token: ana.token })).json;
+      const roles = Object.fromEntries(conversation.members.map((m) => [m.user_id, m.role]));
       for (const [i, client] of clients.entries()) {
         assert.deepEqual(client.violations, [], `client ${i} (seed ${seed})`);
         assert.ok(client.connections >= 3, `client ${i} was cut only ${client.connections - 1} times`);
         const applied = client.applied[c];
         for (let k = 1; k < applied.length; k++) assert.ok(applied[k] > applied[k - 1], `client ${i} order (seed ${seed})`);
         assert.deepEqual(Object.fromEntries(client.messages[c]), Object.fromEntries(stored), `client ${i} state in ${c} (seed ${seed})`);
+        if (client.names[c] !== undefined) assert.equal(client.names[c], conversation.name, `client ${i} name of ${c}`);
+        for (const [user, role] of Object.entries(client.roles[c])) assert.equal(role, roles[user], `client ${i} role of ${user} in ${c}`);
       }
     }
   });
