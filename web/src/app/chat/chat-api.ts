@@ -3,6 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, params } from '../core/api-client';
 import {
+  ChangesPage,
   ChatMessage,
   Conversation,
   ConversationRole,
@@ -80,10 +81,13 @@ export class ChatApi {
     return firstValueFrom(this.http.delete<ChatMessage>(`${API_BASE}/conversations/${id}/messages/${messageId}`));
   }
 
-  /** Messages created, edited or deleted after `after` (a change_seq), each once in its latest state. */
-  listChanges(id: number, after: number, limit = 200): Promise<MessagePage> {
+  /**
+   * Everything changed after `after` (a change_seq): messages once each in their latest
+   * state, and the purges and conversation changes as `events`.
+   */
+  listChanges(id: number, after: number, limit = 200): Promise<ChangesPage> {
     return firstValueFrom(
-      this.http.get<MessagePage>(`${API_BASE}/conversations/${id}/changes`, { params: params({ after, limit }) }),
+      this.http.get<ChangesPage>(`${API_BASE}/conversations/${id}/changes`, { params: params({ after, limit }) }),
     );
   }
 

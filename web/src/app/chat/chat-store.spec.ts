@@ -539,19 +539,54 @@ describe('ChatStore', () => {
 
   it('applies conversation.updated: new name and topic, my new role', async () => {
     await store.open(1);
-    api.getConversation.mockResolvedValueOnce(conversation(1, { name: 'Renamed', topic: 'New topic', my_role: 'read_only' }));
+    api.getConversation.mockReturnValue(new Promise(() => undefined)); // the re-read does not answer here
+    incoming.next({
+      type: 'conversation.updated',
+      conversation_id: 1,
+      change: 'details',
+      conversation: { id: 1, name: 'Renamed', topic: 'New topic' },
+    });
+    expect(store.active()?.name).toBe('Renamed');
+    expect(store.active()?.topic).toBe('New topic');
+    // A member change moves the member only: its conversation may be older than the rename.
     incoming.next({
       type: 'conversation.updated',
       conversation_id: 1,
       change: 'member',
-      conversation: { id: 1, name: 'Renamed', topic: 'New topic' },
+      conversation: { id: 1, name: 'Old name', topic: '' },
       member: { user_id: ME, role: 'read_only', can_post: true },
     });
-    expect(store.active()?.topic).toBe('New topic');
+    expect(store.active()?.name).toBe('Renamed');
     expect(store.active()?.my_role).toBe('read_only');
     expect(store.active()?.members.find((m) => m.user_id === ME)?.role).toBe('read_only');
     await Promise.resolve();
     expect(api.getConversation).toHaveBeenLastCalledWith(1);
+  });
+
+  it('catching up over REST applies purges and renames from /changes and continues from `to`', async () => {
+    notify.mockReturnValue(false);
+    api.listMessages.mockResolvedValueOnce({ items: [message(1, { change_seq: 1 }), message(2, { change_seq: 2 })], has_more: false });
+    await store.open(1);
+    api.getConversation.mockReturnValue(new Promise(() => undefined));
+    api.listChanges
+      .mockResolvedValueOnce({
+        items: [],
+        events: [{ type: 'messages.purged', conversation_id: 1, change_seq: 3, message_ids: [101] }],
+        has_more: true,
+        to: 3,
+      })
+      .mockResolvedValueOnce({
+        items: [message(3, { change_seq: 5 })],
+        events: [{ type: 'conversation.updated', conversation_id: 1, change_seq: 6, change: 'details', conversation: { id: 1, name: 'While away' } }],
+        has_more: false,
+        to: 6,
+      });
+    incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+    incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+    await vi.waitFor(() => expect(api.listChanges).toHaveBeenCalledTimes(2));
+    expect(api.listChanges.mock.calls[1]).toEqual([1, 3, 200]);
+    await vi.waitFor(() => expect(store.activeMessages().map((m) => m.seq)).toEqual([2, 3]));
+    expect(store.active()?.name).toBe('While away');
   });
 
   it('drops purged messages from the timeline and the thread panel', async () => {

@@ -479,7 +479,10 @@ export class ChatStore {
     this.conversationsState.update((list) =>
       list.map((c) => {
         if (c.id !== id) return c;
-        const next: ConversationView = { ...c, ...event.conversation, unread: c.unread, last_seq: Math.max(c.last_seq, event.conversation.last_seq ?? 0) };
+        // A member change names the member; the conversation in it may predate a concurrent
+        // rename, so only details and settings changes carry the name, topic and settings.
+        const details = member ? {} : event.conversation;
+        const next: ConversationView = { ...c, ...details, unread: c.unread, last_seq: Math.max(c.last_seq, event.conversation.last_seq ?? 0) };
         if (member) {
           next.members = c.members.map((m) => (m.user_id === member.user_id ? { ...m, role: member.role, can_post: member.can_post } : m));
           if (member.user_id === me) {
@@ -957,7 +960,16 @@ export class ChatStore {
         const after = this.threadsState().get(id)?.changeSeq ?? 0;
         const page = await this.api.listChanges(id, after, 200);
         this.applyChanges(id, page.items, true);
-        if (!page.has_more || page.items.length === 0) break;
+        // Purges and conversation changes, in their order (messages and these never share a
+        // change_seq, and a purged message has no row left to be among the items).
+        for (const event of page.events ?? []) {
+          if (event.type === 'messages.purged') this.onPurged(event.conversation_id, event.message_ids);
+          else this.onConversationUpdated(event);
+        }
+        const to = page.to;
+        if (typeof to === 'number') this.updateThread(id, (t) => ({ ...t, changeSeq: Math.max(t.changeSeq, to) }));
+        const advanced = page.items.length > 0 || (page.events?.length ?? 0) > 0;
+        if (!page.has_more || !advanced) break;
       }
     } catch {
       // What is shown stays; live updates continue.

@@ -293,3 +293,22 @@ export interface MessagePage {
   items: ChatMessage[];
   has_more: boolean;
 }
+
+/** GET /conversations/{id}/changes: messages and the other changes, merged by change_seq. */
+export interface ChangesPage extends MessagePage {
+  /** Retention purges and conversation changes, as the socket sends them. */
+  events?: ChangeEvent[];
+  /** The highest change_seq this page covers: the next `after`. */
+  to?: number;
+}
+
+export type ChangeEvent =
+  | { type: 'messages.purged'; conversation_id: number; change_seq: number; message_ids: number[] }
+  | {
+      type: 'conversation.updated';
+      conversation_id: number;
+      change_seq: number;
+      change: 'details' | 'settings' | 'member';
+      conversation: Partial<ConversationView> & { id: number };
+      member?: { user_id: number; role: ConversationRole; can_post: boolean };
+    };

@@ -27,16 +27,17 @@ export interface ServerMessageMap {
     error?: { code: string; message: string };
   };
   'sync.done': { type: 'sync.done'; id?: string };
-  /** A conversation's name, topic, settings or one member's role / can_post changed. */
+  /** A conversation's name, topic, settings or one member's role / can_post changed (replayed by sync). */
   'conversation.updated': {
     type: 'conversation.updated';
     conversation_id: number;
+    change_seq?: number;
     change: 'details' | 'settings' | 'member';
     conversation: Partial<ConversationView> & { id: number };
     member?: { user_id: number; role: ConversationRole; can_post: boolean };
   };
-  /** Retention deleted these messages (and replies): clients drop them. */
-  'messages.purged': { type: 'messages.purged'; conversation_id: number; message_ids: number[] };
+  /** Retention deleted these messages (and replies): clients drop them (replayed by sync). */
+  'messages.purged': { type: 'messages.purged'; conversation_id: number; change_seq?: number; message_ids: number[] };
   'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
   mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
   presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
