@@ -94,7 +94,19 @@ describe('RealtimeService', () => {
     expect(latest().protocols).toEqual(['meridian.v1', 'bearer.tok123']);
     expect(service.status()).toBe('connecting');
     latest().open();
+    // Open is not enough: the server has registered the connection once it says hello.
+    expect(service.status()).toBe('connecting');
+    latest().receive({ type: 'hello', seq: 1, user: { id: 1, display_name: 'Ana' }, server_time: 0 });
     expect(service.status()).toBe('connected');
+  });
+
+  it('is connected for the hello listeners already', () => {
+    const seen: string[] = [];
+    service.messages('hello').subscribe(() => seen.push(service.status()));
+    service.start();
+    latest().open();
+    latest().receive({ type: 'hello', seq: 1, user: { id: 1, display_name: 'Ana' }, server_time: 0 });
+    expect(seen).toEqual(['connected']);
   });
 
   it('stops and reports the end of the session when the server closes with 1008 for it', () => {

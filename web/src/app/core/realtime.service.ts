@@ -255,7 +255,10 @@ export class RealtimeService {
   }
 
   private onOpen(): void {
-    this.statusState.set('connected');
+    // Not 'connected' yet: the server registers the connection for its fan-out after the
+    // handshake answer has gone out, and says so with `hello`. Until then an event meant
+    // for this user may miss the socket, so features that catch up or subscribe on
+    // 'connected' (and tests that wait for it) would act too early.
     this.stableTimer = setTimeout(() => {
       this.stableTimer = null;
       this.attempt = 0;
@@ -276,6 +279,8 @@ export class RealtimeService {
       return; // not ours to interpret
     }
     if (!isServerMessage(message)) return;
+    // Before the listeners run, so that what they do on hello sees 'connected'.
+    if (message.type === 'hello') this.statusState.set('connected');
     const id = (message as { id?: unknown }).id;
     if (typeof id === 'string') {
       const waiting = this.pending.get(id);

@@ -86,6 +86,10 @@ describe('Shell', () => {
     (sockets[0] as { readyState: number }).readyState = 1;
     sockets[0].onopen?.(new Event('open'));
     await fixture.whenStable();
+    expect(element.querySelector('[data-testid="realtime-status"]')?.textContent).toContain('Connecting');
+    const hello = { type: 'hello', seq: 1, user: { id: 1, display_name: 'Ana' }, server_time: 0 };
+    sockets[0].onmessage?.(new MessageEvent('message', { data: JSON.stringify(hello) }));
+    await fixture.whenStable();
     expect(element.querySelector('[data-testid="realtime-status"]')?.textContent).toContain('Connected');
   });
 
