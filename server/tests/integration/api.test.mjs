@@ -54,11 +54,14 @@ describe('REST API', () => {
     assertError(await api(server, 'GET', '/api/v1/me'), 401, 'unauthenticated');
     assertError(await api(server, 'GET', '/api/v1/me', { token: 'forged-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 401);
     assertError(await api(server, 'GET', '/api/v1/me', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } }), 401);
-    const short = await startServer({ env: { MERIDIAN_SESSION_TTL_SECONDS: '1' }, webRoot: false });
+    const TTL_MS = 3000;
+    const short = await startServer({ env: { MERIDIAN_SESSION_TTL_SECONDS: String(TTL_MS / 1000) }, webRoot: false });
     try {
       const t = await login(short, short.adminEmail, short.adminPassword);
+      // The session ends TTL after the login was answered at the latest (the server's clock is ours).
+      const expiresBy = Date.now() + TTL_MS;
       assert.equal((await api(short, 'GET', '/api/v1/me', { token: t })).status, 200);
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, Math.max(0, expiresBy - Date.now()) + 100));
       const expired = await api(short, 'GET', '/api/v1/me', { token: t });
       assertError(expired, 401, 'unauthenticated');
       assert.match(expired.json.error.message, /expired/);

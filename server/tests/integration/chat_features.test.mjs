@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { live, settle } from './lib/live.mjs';
+import { eventually, live, settle } from './lib/live.mjs';
 
 describe('chat features', () => {
   let server, admin, ana, ben, cleo, dora, ed;
@@ -136,7 +136,11 @@ describe('chat features', () => {
     assert.equal((await wc.next((x) => x.type === 'mention')).kind, 'here');
     await we.next((x) => x.type === 'mention');
     we.close();
-    await settle(300);
+    // Ed is offline for @here once the server has dropped his socket: wait for that, not a guess.
+    await eventually(async () => {
+      const r = await api(server, 'GET', `/api/v1/presence?user_ids=${ed.user.id}`, { token: ana.token });
+      return r.json.items[0]?.status === 'offline';
+    }, { what: 'Ed offline' });
     await post(ana, cid, '@here again');
     assert.equal((await wc.next((x) => x.type === 'mention')).kind, 'here');
     const counts = async (who) => (await api(server, 'GET', '/api/v1/conversations', { token: who.token })).json.items.find((c) => c.id === cid).mentions;

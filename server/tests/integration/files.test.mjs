@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, api, login, createUser } from './lib/server.mjs';
+import { eventually } from './lib/live.mjs';
 
 function sha256(buf) {
   return createHash('sha256').update(buf).digest('hex');
@@ -244,12 +245,14 @@ describe('files', () => {
     assert.equal((await api(server, 'DELETE', `/api/v1/links/${revocable.json.id}`, { token: ana.token })).status, 204);
     assert.equal((await fetch(server.base + revocable.json.url)).status, 404);
 
+    // Far enough ahead that a slow request is still in time; then wait until that moment passed.
+    const expiresAt = Date.now() + 2000;
     const expired = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, {
       token: ana.token,
-      body: { expires_at: Date.now() + 500 },
+      body: { expires_at: expiresAt },
     });
-    assert.equal(expired.status, 201);
-    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(expired.status, 201, expired.text);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 100));
     assert.equal((await fetch(server.base + expired.json.url)).status, 404);
 
     // Ben is a viewer only: he may not make links.
@@ -328,7 +331,8 @@ describe('files', () => {
       req.on('error', () => resolve());
       req.write(randomBytes(300 * 1024), () => setTimeout(() => { req.destroy(); resolve(); }, 200));
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // The server notices the cut and removes its temporary file in its own time: wait for it.
+    await eventually(() => readdirSync(join(objects, '.tmp')).length === 0, { what: 'the temporary file removed' });
     assert.equal(objectFiles(objects).length, before);
     assert.equal(readdirSync(join(objects, '.tmp')).length, 0);
     const list = await api(server, 'GET', `/api/v1/spaces/${anaSpace.id}/children`, { token: ana.token });

@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
-import { live, settle } from './lib/live.mjs';
+import { eventually, live, settle } from './lib/live.mjs';
 
 const pg = process.env.MERIDIAN_TEST_DATABASE_URL;
 const redis = process.env.MERIDIAN_TEST_REDIS_URL;
@@ -19,16 +19,23 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
   const sockets = [];
   const open = async (node, who) => {
     const ws = live(node, who.token);
+    ws.who = who;
     sockets.push(ws);
     await ws.opened;
     await ws.next((m) => m.type === 'hello');
     return ws;
   };
+  /** Waits until `node` reports each of these people with a status `ok` accepts (REST, as Ana). */
+  const presenceOn = (node, people, ok, what) => eventually(async () => {
+    const r = await api(node, 'GET', `/api/v1/presence?user_ids=${people.map((p) => p.user.id).join(',')}`, { token: ana.token });
+    return r.status === 200 && r.json.items.length === people.length && r.json.items.every((i) => ok(i.status));
+  }, { what });
   const send = (ws, msg) => ws.send(JSON.stringify(msg));
-  // Closes and waits until the server side has seen it (presence counts it gone).
+  // Closes and waits until both nodes count these people gone (a presence flush crosses nodes).
   const closeAll = async (...list) => {
     await Promise.all(list.map((ws) => new Promise((r) => { ws.once('close', r); ws.close(); })));
-    await settle(700);  // one presence flush on each node
+    const people = [...new Set(list.map((ws) => ws.who))];
+    for (const node of [nodeA, nodeB]) await presenceOn(node, people, (s) => s === 'offline', 'the closed sockets gone on both nodes');
   };
 
   before(async () => {
@@ -70,8 +77,9 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
     const wa = await open(nodeA, ana);
     const wb = await open(nodeB, ben);
     const wc = await open(nodeB, cleo);
-    // Presence of the new sockets reaches the other node within a flush (300 ms).
-    await settle(800);
+    // Presence of the new sockets reaches the other node within a flush (300 ms): @here on
+    // node A counts Ben and Cleo once node A knows they are connected.
+    await presenceOn(nodeA, [ben, cleo], (s) => s !== 'offline', 'Ben and Cleo online on node A');
     send(wa, { type: 'message.send', id: 'm1', conversation_id: cid, text: 'Hello from node A', client_id: 'mn1' });
     const ack = await wa.next((m) => m.type === 'message.ack' && m.id === 'm1');
     const got = await wb.next((m) => m.type === 'message.new');

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { live } from './lib/live.mjs';
+import { eventually, live } from './lib/live.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The status of `userId` in a presence batch, or undefined if the batch does not name them. */
@@ -21,6 +21,11 @@ describe('presence', () => {
     await ws.next((m) => m.type === 'hello');
     return ws;
   };
+  /** Waits until the server has dropped every socket of these people (REST reports them offline). */
+  const offline = (...who) => eventually(async () => {
+    const r = await api(server, 'GET', `/api/v1/presence?user_ids=${who.map((w) => w.user.id).join(',')}`, { token: ben.token });
+    return r.json.items.length === who.length && r.json.items.every((i) => i.status === 'offline');
+  }, { what: `${who.map((w) => w.user.display_name).join(', ')} offline` });
   let nextId = 0;
   /** presence.subscribe; resolves with the `presence.subscribed` answer. */
   const follow = async (ws, userIds) => {
@@ -69,7 +74,7 @@ describe('presence', () => {
     ana2.close();
     await ben1.next(about(ana.user.id, 'offline'));
     ben1.close();
-    await sleep(500);
+    await offline(ana, ben);
   });
 
   it('coalesces: many changes within one flush window reach a viewer as one batch', async () => {
@@ -85,7 +90,7 @@ describe('presence', () => {
     for (const b of batches) assert.equal(b.users.filter((u) => u.user_id === ana.user.id).length, 1);
     ana1.close();
     watcher.close();
-    await sleep(500);
+    await offline(ana, ben);
   });
 
   it('a customer receives no employee presence and cannot read it over REST', async () => {
@@ -111,6 +116,7 @@ describe('presence', () => {
     await employee.next((m) => m.id === 'a');
     customer.close();
     employee.close();
+    await offline(ana);
   });
 
   it('a socket that subscribed to nobody receives no presence at all', async () => {
@@ -129,7 +135,7 @@ describe('presence', () => {
     assert.deepEqual(quiet.inbox.filter((m) => m.type === 'presence'), []);
     ana1.close();
     quiet.close();
-    await sleep(500);
+    await offline(ana, ben);
   });
 
   it('a guest sees only members of their conversations, from the moment they are added', async () => {

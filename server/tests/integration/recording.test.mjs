@@ -10,7 +10,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { live } from './lib/live.mjs';
+import { eventually, live } from './lib/live.mjs';
 
 const SECRET = 'hook-secret-' + process.pid;
 
@@ -104,7 +104,11 @@ describe('recording hooks and webhooks', () => {
     assert.equal(started.data.meeting_id, m.id);
     assert.equal(started.data.started_by.display_name, 'Ana');
 
-    const log = await api(server, 'GET', '/api/v1/admin/webhook-deliveries', { token: admin });
+    // The receiver has the retry before the server records its answer: wait for the record.
+    const log = await eventually(async () => {
+      const l = await api(server, 'GET', '/api/v1/admin/webhook-deliveries', { token: admin });
+      return l.status !== 200 || l.json.items.some((d) => d.event === 'recording.started' && d.status !== 'pending') ? l : null;
+    }, { what: 'the answer to recording.started recorded' });
     assert.equal(log.status, 200);
     const first = log.json.items.find((d) => d.event === 'recording.started');
     assert.equal(first.status, 'delivered');

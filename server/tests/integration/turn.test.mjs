@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { live } from './lib/live.mjs';
+import { eventually, live } from './lib/live.mjs';
 
 const SECRET = 'it-turn-secret-' + process.pid;
 
@@ -116,6 +116,8 @@ describe('TURN credentials with coturn', { skip: !have('turnserver') && 'coturn 
     const forgedName = `${Number(expiry) + 3600}:u${joined.you.user_id}`;
     const forged = await allocate(turnPort, forgedName, ice.credential);
     assert.notEqual(forged.code, 0, 'a forged credential must be refused');
+    // coturn writes its log in its own time: wait for the refusal to show up there.
+    await eventually(() => /check_stun_auth|401|Unauthori/i.test(turnLog), { ms: 5000 }).catch(() => undefined);
     assert.match(turnLog, /check_stun_auth|401|Unauthori/i);
   });
 });
