@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
+import { untilCount } from '../lib/wait.mjs';
 
 const TIMEOUT = 20_000;
 // A 1x1 PNG.
@@ -45,12 +46,13 @@ describe('chat attachments', () => {
     const uploads = pageA.getByTestId('attachment-upload');
     await uploads.nth(1).waitFor();
     await pageA.locator('[data-testid="attachment-upload"][data-state="done"]').nth(1).waitFor();
-    assert.equal(await pageA.getByTestId('attachment-ready').count(), 2);
+    // Each upload's tick is drawn in its own change detection: wait for both, don't count at once.
+    assert.equal(await untilCount(pageA.getByTestId('attachment-ready'), 2), 2);
     await pageA.getByTestId('composer-input').fill('the report');
     await pageA.getByTestId('composer-input').press('Enter');
     const sent = pageA.locator('[data-testid="message"][data-state="sent"]').last();
     await sent.getByTestId('message-attachment').nth(1).waitFor();
-    assert.equal(await pageA.getByTestId('attachment-upload').count(), 0, 'the tray is empty once sent');
+    assert.equal(await untilCount(pageA.getByTestId('attachment-upload'), 0), 0, 'the tray is empty once sent');
   });
 
   it('Bruno sees the message live with the thumbnail and downloads the same bytes', async () => {

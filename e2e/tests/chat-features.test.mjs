@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { screenshot } from '../lib/browser.mjs';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
+import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 15_000;
 const HOSTILE = 'Olá <script>alert(1)</script>';
@@ -105,8 +106,9 @@ describe('reactions, threads, mentions and unread between two people', () => {
     const { json: list } = await api('GET', '/api/v1/conversations', login.token);
     const crew = list.items.find((c) => c.name === `crew-${tag}`);
     await pageA.waitForFunction(() => document.querySelector('[data-testid="member-role-select"]')?.value === 'moderator');
-    const { json: view } = await api('GET', `/api/v1/conversations/${crew.id}`, login.token);
-    assert.equal(view.members.find((m) => m.display_name === bruno.name).role, 'moderator');
+    // The select shows the choice at once; the page's PATCH may still be on its way: ask until stored.
+    const roleOfBruno = async () => (await api('GET', `/api/v1/conversations/${crew.id}`, login.token)).json.members.find((m) => m.display_name === bruno.name).role;
+    assert.equal(await until(roleOfBruno, (role) => role === 'moderator'), 'moderator');
   });
 
   it('no dialog fired and no page logged an error', () => {

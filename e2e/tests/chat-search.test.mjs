@@ -41,6 +41,8 @@ describe('search finds what I may read and opens the conversation at the hit', (
     await hit.click();
     const target = pageB.locator('[data-testid="message"][data-seq="7"]');
     await target.waitFor();
+    // The highlight is set once the jump has loaded its page, maybe a render after the message.
+    await pageB.locator('[data-testid="message"][data-seq="7"].highlighted').waitFor();
     assert.match(await target.getAttribute('class'), /highlighted/);
 
     // Someone who is not in the conversation finds nothing.

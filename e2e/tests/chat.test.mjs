@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { screenshot } from '../lib/browser.mjs';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
+import { untilCount } from '../lib/wait.mjs';
 
 const TIMEOUT = 15_000;
 const HOSTILE = 'Olá <script>alert(1)</script>';
@@ -132,7 +133,8 @@ describe('two employees chat in a direct message', () => {
     const editedB = pageB.locator('[data-testid="message"]').filter({ hasText: 'Fixed text' });
     await editedB.getByTestId('message-edited').waitFor();
     assert.equal(await editedB.locator('em').innerText(), 'text');
-    assert.equal(await pageA.getByTestId('composer-editing').count(), 0);
+    // A leaves edit mode on Enter, drawn in A's next change detection: wait, don't count at once.
+    assert.equal(await untilCount(pageA.getByTestId('composer-editing'), 0), 0);
 
     // Escape leaves edit mode without saving.
     await box.press('ArrowUp');
@@ -175,7 +177,8 @@ describe('two employees chat in a direct message', () => {
   it('the members panel lists both people; a direct message cannot be left', async () => {
     await pageA.getByTestId('member-count').click();
     await pageA.getByTestId('members-list').waitFor();
-    assert.equal(await pageA.getByTestId('member').count(), 2);
+    // The list may be drawn before every member is: wait for the count rather than read it once.
+    assert.equal(await untilCount(pageA.getByTestId('member'), 2), 2);
     assert.equal(await pageA.getByTestId('conversation-leave').count(), 0);
     await pageA.getByTestId('members-close').click();
   });
@@ -210,6 +213,8 @@ describe('two employees chat in a direct message', () => {
     await pageA.goto(`${server.url}/chat/${channel.json.id}?seq=123`);
     const target = pageA.locator('[data-testid="message"][data-seq="123"]');
     await target.waitFor();
+    // The highlight is set once the jump has loaded its page, maybe a render after the message.
+    await pageA.locator('[data-testid="message"][data-seq="123"].highlighted').waitFor();
     assert.match(await target.getAttribute('class'), /highlighted/);
     assert.ok(await target.isVisible());
     await pageA.getByTestId('jump-latest').click();
