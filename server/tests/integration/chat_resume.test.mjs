@@ -32,8 +32,9 @@ class ResumingClient {
     this.connections += 1;
     // Per connection: which conversations have had their replay marker, and for a
     // partial replay, up to where the replayed items go.
-    const state = { synced: {}, partialTo: {} };
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'sync', id: `s${this.connections}`, cursors: this.cursor })));
+    // outstanding: syncs sent on this connection whose sync.done has not come yet.
+    const state = { synced: {}, partialTo: {}, outstanding: 0 };
+    ws.on('open', () => this.sync(ws, state, `s${this.connections}`, this.cursor));
     ws.on('message', (data) => this.onMessage(ws, state, JSON.parse(data.toString())));
     ws.on('error', () => {});
     this.closed = new Promise((resolve) => ws.on('close', resolve));
@@ -41,7 +42,13 @@ class ResumingClient {
   }
 
   onMessage(ws, state, msg) {
-    if (msg.type === 'sync.done') { this.lastDone = msg; this.onDone?.(); return; }
+    if (msg.type === 'sync.done') {
+      this.lastDone = msg;
+      // A partial replay sends the next sync before this one's sync.done arrives, so
+      // nothing outstanding means every replay round of this connection is over.
+      if (--state.outstanding === 0) this.onDone?.();
+      return;
+    }
     if (msg.type === 'error') { this.violations.push(`error ${JSON.stringify(msg)}`); return; }
     if (msg.type === 'sync.replay') {
       const c = msg.conversation_id;
@@ -87,7 +94,12 @@ class ResumingClient {
   resync(ws, state, c) {
     state.synced[c] = false;
     state.partialTo[c] = null;
-    ws.send(JSON.stringify({ type: 'sync', id: `r${c}-${this.cursor[c]}`, cursors: { [c]: this.cursor[c] } }));
+    this.sync(ws, state, `r${c}-${this.cursor[c]}`, { [c]: this.cursor[c] });
+  }
+
+  sync(ws, state, id, cursors) {
+    state.outstanding += 1;
+    ws.send(JSON.stringify({ type: 'sync', id, cursors }));
   }
 
   // Connects, and cuts the connection at random moments until stop().
@@ -103,7 +115,8 @@ class ResumingClient {
     }
   }
 
-  // A last connection that stays until its sync is done and the stream is quiet.
+  // A last connection that stays until all its syncs (every round of a partial replay) are
+  // done and the stream is quiet.
   async finish() {
     this.stopped = true;
     this.ws?.terminate();
