@@ -47,11 +47,21 @@ export async function submitLogin(page, baseUrl, who) {
   await page.locator('input[name="password"]').press('Enter');
 }
 
+/**
+ * Waits until the page's live link is up: the shell shows "connected" once the server said
+ * hello, i.e. registered the socket for its events. A page that was just loaded (goto,
+ * reload) opens a new socket: wait for this before another page or the API causes an
+ * event this page must see live.
+ */
+export async function liveLink(page) {
+  await page.locator('[data-testid="realtime-status"].connected').waitFor();
+}
+
 /** Signs in as `who` and waits for the shell and a connected realtime link. */
 export async function signIn(page, baseUrl, who) {
   await submitLogin(page, baseUrl, who);
   await page.getByTestId('user-menu').waitFor();
-  await page.locator('[data-testid="realtime-status"].connected').waitFor();
+  await liveLink(page);
 }
 
 /** Console errors other than expected 401/403 answers. */

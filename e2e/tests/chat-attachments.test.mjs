@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
+import { liveLink } from '../lib/session.mjs';
 import { untilCount } from '../lib/wait.mjs';
 
 const TIMEOUT = 20_000;
@@ -35,6 +36,7 @@ describe('chat attachments', () => {
     for (const page of [pageA, pageB]) {
       await page.goto(`${url.origin}/chat/${conversationId}`);
       await page.getByTestId('composer-input').waitFor();
+      await liveLink(page); // the reloaded page's socket, before the message Bruno must see live
     }
   });
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { screenshot } from '../lib/browser.mjs';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
+import { liveLink } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 15_000;
@@ -81,6 +82,7 @@ describe('reactions, threads, mentions and unread between two people', () => {
     // B looks elsewhere: the Chat welcome page.
     await pageB.goto(`${server.url}/chat`);
     await pageB.locator('[data-testid="conversation-item"]').first().waitFor();
+    await liveLink(pageB); // the reloaded page's socket, before the mention it must see live
     await pageA.getByTestId('thread-close').click();
     const box = pageA.getByTestId('composer-input').first();
     await box.click();

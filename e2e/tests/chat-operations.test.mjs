@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, signIn as signInAt, watchProblems } from '../lib/session.mjs';
+import { createPeople, liveLink, newPage, request, signIn as signInAt, watchProblems } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 
@@ -87,6 +87,7 @@ describe('chat operations: retention admin, live topic, support bar with interna
     await signIn(agentPage, abel);
     await agentPage.goto(`${server.url}/chat/${channel.id}`);
     await agentPage.getByTestId('conversation-header').waitFor();
+    await liveLink(agentPage); // the reloaded page's socket, before the changes it must see live
     await alicePage.getByTestId('conversation-topic-input').fill('Quarterly planning');
     await alicePage.getByTestId('conversation-topic-input').press('Tab');
     await agentPage.getByTestId('conversation-topic').getByText('Quarterly planning').waitFor();

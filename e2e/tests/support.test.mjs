@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, signIn as signInAs } from '../lib/session.mjs';
+import { createPeople, liveLink, newPage, request, signIn as signInAs } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 
@@ -67,6 +67,7 @@ describe('support: customer asks, agent claims and answers', () => {
     carla.token = customer.token;
     const { json: mine } = await api('GET', '/api/v1/support/conversations', customer.token);
     await agentPage.goto(`${server.url}/chat/${mine.items[0].id}`);
+    await liveLink(agentPage); // the reloaded page's socket: the customer's screenshot arrives live later
     await agentPage.getByTestId('composer-blocked').getByText('Claim this conversation to reply').waitFor();
     assert.equal(await agentPage.getByTestId('composer-input').isDisabled(), true);
     await agentPage.getByTestId('nav-support').click();
