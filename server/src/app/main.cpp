@@ -147,9 +147,8 @@ int run(const Config& c) {
   retention::RetentionService retention_service(*db, audit_log, policy, clock,
                                                 retention::RetentionOptions{c.retention_batch_size});
   retention_service.set_purge_observer(
-      [&chat](std::int64_t conversation_id, std::vector<std::int64_t> ids, std::int64_t change_seq) {
-        chat.purged(conversation_id, std::move(ids), change_seq);
-      });
+      [&chat](std::int64_t conversation_id, std::vector<std::int64_t> ids, std::int64_t change_seq,
+              std::int64_t roots_updated) { chat.purged(conversation_id, std::move(ids), change_seq, roots_updated); });
   retention::add_retention_routes(router, retention_service, chat, {c.retention_allow_run_as_of});
   retention::RetentionJob retention_job(retention_service, std::chrono::seconds(c.retention_interval_seconds));
   if (c.retention_interval_seconds > 0) retention_job.start();

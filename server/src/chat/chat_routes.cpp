@@ -534,6 +534,7 @@ void add_chat_routes(net::Router& router, net::RealtimeHub& hub, ChatService& ch
                                          {"conversation_id", p.conversation_id},
                                          {"change_seq", p.change_seq},
                                          {"message_ids", std::move(ids)}});
+    for (const auto& root : p.roots) events.push_back(message_event("message.updated", root));
     bus_owner->publish(p.conversation_id, p.recipients, std::move(events));
   });
 

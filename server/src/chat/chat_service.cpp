@@ -1019,16 +1019,27 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
   return result;
 }
 
-void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq) {
+void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq,
+                         std::int64_t roots_updated) {
   if (!purge_publisher_ || message_ids.empty()) return;
-  auto members =
-      storage::read_value<std::vector<Member>>(db_, [&](storage::Session& s) { return repo_.members(s, id); });
-  if (!members.ok()) return;  // the conversation went too; clients drop it on their next list
   Purged p;
   p.conversation_id = id;
   p.change_seq = change_seq;
   p.message_ids = std::move(message_ids);
-  for (const auto& m : *members) p.recipients.push_back(m.user_id);
+  auto read = db_.read([&](storage::Session& s) -> Result<void> {
+    auto members = repo_.members(s, id);
+    if (!members.ok()) return members.error();
+    for (const auto& m : *members) p.recipients.push_back(m.user_id);
+    if (roots_updated <= 0) return {};
+    // A root changed again since is sent in its latest state; the stream drops what it
+    // already sent and sends the rest in order.
+    auto roots = repo_.changes(s, id, change_seq, static_cast<int>(roots_updated), change_seq + roots_updated);
+    if (!roots.ok()) return roots.error();
+    p.roots = std::move(*roots);
+    return repo_.decorate(s, p.roots);
+  });
+  // Storage trouble (or the conversation went): the next change fills this in from storage.
+  if (!read.ok()) return;
   purge_publisher_(p);
 }
 

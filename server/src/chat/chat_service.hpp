@@ -95,6 +95,7 @@ struct Purged {
   std::int64_t conversation_id = 0;
   std::int64_t change_seq = 0;  // taken by the retention batch that deleted them
   std::vector<std::int64_t> message_ids;
+  std::vector<Message> roots;  // thread roots kept, with their new counts (the next change_seqs)
   std::vector<std::int64_t> recipients;
 };
 
@@ -179,7 +180,10 @@ class ChatService final {
   void set_change_publisher(std::function<void(const ConversationChanged&)> f) { change_publisher_ = std::move(f); }
   void set_purge_publisher(std::function<void(const Purged&)> f) { purge_publisher_ = std::move(f); }
   // Retention removed these messages (after its transaction committed): tells the members.
-  void purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq);
+  // `roots_updated` thread roots that stayed took the numbers after `change_seq`: they go
+  // out with the purge (message.updated with their new reply counts).
+  void purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq,
+              std::int64_t roots_updated = 0);
 
   // Who is connected now (for @here). Set once before serving; without it @here reaches nobody.
   void set_online_check(std::function<bool(std::int64_t)> online) { online_ = std::move(online); }

@@ -59,8 +59,10 @@ class RetentionService final {
   void set_after_purge(std::function<void()> f) { after_purge_ = std::move(f); }
   // Told after each committed batch which messages of a conversation went (the server
   // passes it to chat, which tells the members live).
+  // After each committed batch: the ids deleted, the batch's change_seq, and how many thread
+  // roots that stayed took the numbers right after it (their reply counts changed).
   using PurgeObserver = std::function<void(std::int64_t conversation_id, std::vector<std::int64_t> message_ids,
-                                           std::int64_t change_seq)>;
+                                           std::int64_t change_seq, std::int64_t roots_updated)>;
   void set_purge_observer(PurgeObserver f) { purge_observer_ = std::move(f); }
 
  private:

@@ -109,6 +109,36 @@ describe('live conversation changes, purges, support audit, accents', () => {
     await api(server, 'DELETE', `/api/v1/admin/retention/policies/conversation:${g.id}`, { token: admin });
   });
 
+  it('a purge takes its place in the change order; a thread root that stays follows with its new count', async () => {
+    const g = await create(ben, { kind: 'group', name: 'threads-expire', member_ids: [ana.user.id] });
+    const root = (await post(ana, g.id, 'root by ana (on hold)', 'tr1')).json;
+    const reply = (await api(server, 'POST', `/api/v1/conversations/${g.id}/messages`, { token: ben.token, body: { text: 'reply by ben', client_id: 'tr2', thread_root_id: root.id } })).json;
+    assert.equal((await api(server, 'POST', `/api/v1/conversations/${g.id}/leave`, { token: ana.token })).status, 204);
+    const benWs = await connect(ben);
+    // Ana's messages are on hold (she left, so the conversation itself is not held): her
+    // root stays while Ben's reply expires.
+    assert.equal((await api(server, 'PUT', `/api/v1/admin/retention/holds/user:${ana.user.id}`, { token: admin, body: { reason: 'case 9' } })).status, 200);
+    assert.equal((await api(server, 'PUT', `/api/v1/admin/retention/policies/conversation:${g.id}`, { token: admin, body: { keep_days: 1 } })).status, 200);
+    const before = (await api(server, 'GET', `/api/v1/conversations/${g.id}`, { token: ben.token })).json.last_seq;
+    const run = await api(server, 'POST', '/api/v1/admin/retention/run', { token: admin, body: { as_of: Date.now() + 2 * DAY } });
+    assert.equal(run.status, 200, run.text);
+    const purged = await benWs.next((m) => m.type === 'messages.purged' && m.conversation_id === g.id);
+    assert.deepEqual(purged.message_ids, [reply.id]);
+    assert.equal(purged.change_seq, before + 1);
+    const updated = await benWs.next((m) => m.type === 'message.updated' && m.conversation_id === g.id);
+    assert.equal(updated.message.id, root.id);
+    assert.equal(updated.message.reply_count, 0);
+    assert.equal(updated.change_seq, before + 2);
+    // The same two changes, from storage, for someone who was away.
+    const changes = (await api(server, 'GET', `/api/v1/conversations/${g.id}/changes?after=${before}`, { token: ben.token })).json;
+    assert.deepEqual(changes.events, [{ type: 'messages.purged', conversation_id: g.id, change_seq: before + 1, message_ids: [reply.id] }]);
+    assert.deepEqual(changes.items.map((m) => [m.id, m.change_seq, m.reply_count]), [[root.id, before + 2, 0]]);
+    assert.equal(changes.to, before + 2);
+    assert.equal(changes.has_more, false);
+    await api(server, 'DELETE', `/api/v1/admin/retention/holds/user:${ana.user.id}`, { token: admin });
+    await api(server, 'DELETE', `/api/v1/admin/retention/policies/conversation:${g.id}`, { token: admin });
+  });
+
   it('support: claim, assign, transfer, close and reopen are in the audit log; customers and non-agents are refused', async () => {
     const opened = await api(server, 'POST', '/api/v1/support/conversations', { token: carl.token, body: { subject: 'broken invoice', text: 'my invoice is wrong', client_id: 'lo1' } });
     assert.equal(opened.status, 201, opened.text);
