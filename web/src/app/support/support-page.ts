@@ -1,40 +1,102 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  OnInit,
+  afterNextRender,
+  effect,
+  inject,
+  signal,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
+import { MinuteClock } from '../core/clock';
+import { ChatMessage } from '../core/api-types';
 import { AttachmentPicker } from '../chat/attachment-picker';
 import { MessageAttachments } from '../chat/message-attachments';
+import { PresenceDot } from '../chat/presence-dot';
+import { PresenceStore, describeLocalTime, flagOf, statusLabel } from '../chat/presence-store';
 import { SupportStore } from './support-store';
 
+/** Where focus goes after opening a conversation: its composer, or Reopen when it is closed. */
+const COMPOSER = '[data-testid="support-composer"], [data-testid="support-reopen"]';
+
 /**
- * /support: a customer's own support conversations (open one, talk in it); for agents
- * and admins, the queue of their teams (claim, then work it in Chat) and their teams'
- * conversations.
+ * /support: a customer's own support conversations (open one, talk in it: edit and delete
+ * their own messages, see their agent's presence and local time and when they have read);
+ * for agents and admins, the queue of their teams (claim, then work it in Chat) and their
+ * teams' conversations.
  */
 @Component({
   selector: 'mer-support-page',
-  imports: [AttachmentPicker, FormsModule, MessageAttachments],
-  providers: [SupportStore],
+  imports: [AttachmentPicker, FormsModule, MessageAttachments, PresenceDot],
+  providers: [SupportStore, PresenceStore],
   templateUrl: './support-page.html',
   styleUrl: './support-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SupportPage implements OnInit {
   protected readonly store = inject(SupportStore);
+  private readonly presence = inject(PresenceStore);
+  private readonly clock = inject(MinuteClock);
   private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   protected readonly subject = signal('');
   protected readonly firstMessage = signal('');
   protected readonly draft = signal('');
+  /** The message being edited and its text. */
+  protected readonly editing = signal<number | null>(null);
+  protected readonly editText = signal('');
+  protected readonly confirmingDelete = signal<number | null>(null);
+
+  constructor() {
+    // Presence (with country, time zone and working hours) of the agents shown.
+    effect(() => {
+      const ids = this.store.agents().map((a) => a.user_id);
+      if (ids.length) void this.presence.want(ids);
+    });
+  }
 
   ngOnInit(): void {
     void this.store.load();
+  }
+
+  /** "🇵🇹 14:02 in Lisbon, outside working hours" (empty while unknown). */
+  protected localTime(userId: number): string {
+    const info = this.presence.all().get(userId);
+    const local = describeLocalTime(info, this.clock.now());
+    return local ? `${flagOf(info)} ${local}`.trim() : '';
+  }
+
+  protected statusOf(userId: number): string {
+    const info = this.presence.all().get(userId);
+    return info ? statusLabel(info.status) : '';
+  }
+
+  protected isMine(message: ChatMessage): boolean {
+    return message.author.id === this.store.myId();
+  }
+
+  protected async choose(id: number): Promise<void> {
+    this.cancelEdit(false);
+    const selecting = this.store.select(id);
+    this.focus(COMPOSER);
+    await selecting;
   }
 
   protected async openRequest(): Promise<void> {
     if (await this.store.open(this.subject(), this.firstMessage())) {
       this.subject.set('');
       this.firstMessage.set('');
+      this.focus(COMPOSER);
     }
+  }
+
+  protected async reopen(id: number): Promise<void> {
+    if (await this.store.reopen(id)) this.focus(COMPOSER);
   }
 
   protected async sendDraft(attach?: AttachmentPicker): Promise<void> {
@@ -50,7 +112,58 @@ export class SupportPage implements OnInit {
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       void this.sendDraft(attach);
+    } else if (event.key === 'ArrowUp' && !this.draft()) {
+      const last = this.store.lastEditable();
+      if (last) {
+        event.preventDefault();
+        this.startEdit(last);
+      }
     }
+  }
+
+  protected startEdit(message: ChatMessage): void {
+    this.confirmingDelete.set(null);
+    this.editing.set(message.id);
+    this.editText.set(message.text);
+    this.focus('[data-testid="support-edit-input"]');
+  }
+
+  protected cancelEdit(refocus = true): void {
+    if (this.editing() === null) return;
+    this.editing.set(null);
+    if (refocus) this.focus(COMPOSER);
+  }
+
+  protected async saveEdit(): Promise<void> {
+    const id = this.editing();
+    if (id === null) return;
+    if (await this.store.edit(id, this.editText())) this.cancelEdit();
+  }
+
+  protected onEditKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      void this.saveEdit();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      this.cancelEdit();
+    }
+  }
+
+  protected askDelete(id: number): void {
+    this.cancelEdit(false);
+    this.confirmingDelete.set(id);
+    this.focus(`[data-testid="support-delete-confirm"]`);
+  }
+
+  protected keep(): void {
+    this.confirmingDelete.set(null);
+    this.focus(COMPOSER);
+  }
+
+  protected async remove(id: number): Promise<void> {
+    this.confirmingDelete.set(null);
+    if (await this.store.remove(id)) this.focus(COMPOSER);
   }
 
   protected async claim(id: number): Promise<void> {
@@ -59,5 +172,16 @@ export class SupportPage implements OnInit {
 
   protected openInChat(id: number): void {
     void this.router.navigate(['/chat', id]);
+  }
+
+  /** Focuses the element once the page has rendered the state just set (zoneless: later). */
+  private focus(selector: string): void {
+    afterNextRender(
+      () => {
+        const element = this.host.nativeElement.querySelector<HTMLElement>(selector);
+        if (element && !(element as HTMLTextAreaElement).disabled) element.focus();
+      },
+      { injector: this.injector },
+    );
   }
 }

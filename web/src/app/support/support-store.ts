@@ -1,9 +1,10 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { ApiError } from '../core/api-error';
-import { ChatMessage } from '../core/api-types';
+import { ChatMessage, ConversationMember } from '../core/api-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from '../chat/chat-api';
+import { PAGE_VISIBLE } from '../chat/chat-store';
 import { SupportApi, SupportConversation } from './support-api';
 
 function newClientId(): string {
@@ -14,10 +15,16 @@ function describe(error: unknown): string {
   return error instanceof ApiError ? error.message : 'Something went wrong; try again.';
 }
 
+/** Newer state wins: a live event older than what a REST answer already gave is ignored. */
+function isNewer(next: ChatMessage, current: ChatMessage): boolean {
+  return (next.change_seq ?? 0) >= (current.change_seq ?? 0);
+}
+
 /**
  * The support page's state. A customer sees their own conversations and talks in the
- * selected one here; an agent sees their teams' queue and conversations and claims from
- * the queue (the conversation itself is then worked in Chat).
+ * selected one here (edit and delete their own messages, the agents' presence and "Seen");
+ * an agent sees their teams' queue and conversations and claims from the queue (the
+ * conversation itself is then worked in Chat).
  */
 @Injectable()
 export class SupportStore {
@@ -25,30 +32,88 @@ export class SupportStore {
   private readonly chat = inject(ChatApi);
   private readonly session = inject(SessionStore);
   private readonly realtime = inject(RealtimeService);
+  private readonly pageVisible = inject(PAGE_VISIBLE);
 
   private readonly listState = signal<SupportConversation[]>([]);
   private readonly queueState = signal<SupportConversation[]>([]);
+  private readonly loadedState = signal(false);
   private readonly selectedState = signal<number | null>(null);
   private readonly messagesState = signal<ChatMessage[]>([]);
+  private readonly messagesLoadedState = signal(false);
+  private readonly membersState = signal<ConversationMember[]>([]);
   private readonly errorState = signal('');
+  /** The highest seq this person has told the server they read, per conversation. */
+  private readonly readSeq = new Map<number, number>();
 
   readonly conversations = this.listState.asReadonly();
   readonly queue = this.queueState.asReadonly();
+  /** The first list answer arrived (an empty list means "none", not "loading"). */
+  readonly loaded = this.loadedState.asReadonly();
   readonly selectedId = this.selectedState.asReadonly();
   readonly messages = this.messagesState.asReadonly();
+  readonly messagesLoaded = this.messagesLoadedState.asReadonly();
   readonly error = this.errorState.asReadonly();
+  readonly myId = computed(() => this.session.user()?.id ?? null);
   readonly isCustomer = computed(() => this.session.user()?.kind === 'customer');
   readonly isAgent = computed(() => this.session.user()?.kind === 'agent' || this.session.isAdmin());
   readonly selected = computed(() => this.listState().find((c) => c.id === this.selectedState()) ?? null);
 
+  /** The other members of the selected conversation: its agent(s), never the customer. */
+  readonly agents = computed(() => this.membersState().filter((m) => m.user_id !== this.myId()));
+
+  /**
+   * The id of my newest message (as in the staff chat, a tombstone too) once an agent has
+   * read it ("Seen"), else null: an agent's `last_read_seq` reaches its seq (a
+   * `read.updated`, or their own later message).
+   */
+  readonly seenMessageId = computed(() => {
+    const me = this.myId();
+    const mine = this.messagesState().filter((m) => m.author.id === me).at(-1);
+    if (!mine) return null;
+    const seen = Math.max(0, ...this.agents().map((a) => a.last_read_seq ?? 0));
+    return seen >= mine.seq ? mine.id : null;
+  });
+
   constructor() {
     const subscriptions = [
       this.realtime.messages('message.new').subscribe((event) => {
-        if (event.conversation_id === this.selectedState()) this.add(event.message);
+        if (event.conversation_id !== this.selectedState() || event.message.thread_root_id) return;
+        this.add(event.message);
+        this.authorRead(event.message);
+        if (event.message.author.id !== this.myId()) void this.markRead();
       }),
-      this.realtime.messages('support.updated').subscribe(() => void this.load()),
+      this.realtime.messages('message.updated').subscribe((event) => {
+        if (event.conversation_id === this.selectedState()) this.replace(event.message);
+      }),
+      this.realtime.messages('messages.purged').subscribe((event) => {
+        if (event.conversation_id !== this.selectedState()) return;
+        const gone = new Set(event.message_ids);
+        this.messagesState.update((list) => list.filter((m) => !gone.has(m.id)));
+      }),
+      this.realtime.messages('read.updated').subscribe((event) => {
+        if (event.conversation_id !== this.selectedState()) return;
+        if (!this.membersState().some((m) => m.user_id === event.user_id)) {
+          void this.loadMembers(event.conversation_id); // a new agent (assigned or transferred)
+          return;
+        }
+        this.moveReadMarker(event.user_id, event.last_read_seq);
+      }),
+      this.realtime.messages('support.updated').subscribe((event) => {
+        void this.load();
+        if (event.conversation.id === this.selectedState()) void this.loadMembers(event.conversation.id);
+      }),
+      // A new socket missed what happened meanwhile: read the open conversation again.
+      this.realtime.messages('hello').subscribe(() => {
+        const id = this.selectedState();
+        if (id !== null && this.messagesLoadedState()) void this.refresh(id);
+      }),
     ];
-    inject(DestroyRef).onDestroy(() => subscriptions.forEach((s) => s.unsubscribe()));
+    const visibility = () => void this.markRead();
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', visibility);
+    inject(DestroyRef).onDestroy(() => {
+      subscriptions.forEach((s) => s.unsubscribe());
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', visibility);
+    });
   }
 
   async load(): Promise<void> {
@@ -62,6 +127,8 @@ export class SupportStore {
       this.errorState.set('');
     } catch (e) {
       this.errorState.set(describe(e));
+    } finally {
+      this.loadedState.set(true);
     }
   }
 
@@ -72,7 +139,10 @@ export class SupportStore {
       this.listState.update((list) => [conversation, ...list.filter((c) => c.id !== conversation.id)]);
       this.selectedState.set(conversation.id);
       this.messagesState.set(message ? [message] : []);
+      this.messagesLoadedState.set(true);
+      this.membersState.set([]);
       this.errorState.set('');
+      void this.loadMembers(conversation.id);
       return true;
     } catch (e) {
       this.errorState.set(describe(e));
@@ -83,11 +153,32 @@ export class SupportStore {
   async select(id: number): Promise<void> {
     this.selectedState.set(id);
     this.messagesState.set([]);
+    this.messagesLoadedState.set(false);
+    this.membersState.set([]);
+    await this.refresh(id);
+  }
+
+  /** Reads the conversation's messages and members again (after selecting, after a reconnect). */
+  private async refresh(id: number): Promise<void> {
     try {
-      const page = await this.chat.listMessages(id, { limit: 200 });
-      if (this.selectedState() === id) this.messagesState.set(page.items);
+      const [page] = await Promise.all([this.chat.listMessages(id, { limit: 200 }), this.loadMembers(id)]);
+      if (this.selectedState() !== id) return;
+      this.messagesState.set([...page.items].sort((a, b) => a.seq - b.seq));
+      this.messagesLoadedState.set(true);
+      void this.markRead();
     } catch (e) {
       this.errorState.set(describe(e));
+    }
+  }
+
+  private async loadMembers(id: number): Promise<void> {
+    try {
+      const conversation = await this.chat.getConversation(id);
+      if (this.selectedState() !== id) return;
+      this.membersState.set(conversation.members ?? []);
+      this.readSeq.set(id, Math.max(this.readSeq.get(id) ?? 0, conversation.last_read_seq ?? 0));
+    } catch {
+      // The names in the list still show; presence and "Seen" wait for the next change.
     }
   }
 
@@ -97,11 +188,47 @@ export class SupportStore {
     try {
       const files = attachments.length > 0 ? { attachments } : {};
       this.add(await this.chat.postMessage(id, { text, client_id: newClientId(), ...files }));
+      this.errorState.set('');
       return true;
     } catch (e) {
       this.errorState.set(describe(e));
       return false;
     }
+  }
+
+  /** Only my own messages; the server refuses others' (403) and the page offers no edit on them. */
+  async edit(messageId: number, text: string): Promise<boolean> {
+    const id = this.selectedState();
+    const message = this.messagesState().find((m) => m.id === messageId);
+    if (id === null || !message || !text.trim()) return false;
+    if (message.text === text) return true;
+    try {
+      this.replace(await this.chat.editMessage(id, messageId, text));
+      this.errorState.set('');
+      return true;
+    } catch (e) {
+      this.errorState.set(describe(e));
+      return false;
+    }
+  }
+
+  async remove(messageId: number): Promise<boolean> {
+    const id = this.selectedState();
+    if (id === null) return false;
+    try {
+      this.replace(await this.chat.deleteMessage(id, messageId));
+      this.errorState.set('');
+      return true;
+    } catch (e) {
+      this.errorState.set(describe(e));
+      return false;
+    }
+  }
+
+  /** My newest message that can still be edited (Up in an empty composer edits it). */
+  lastEditable(): ChatMessage | null {
+    const me = this.myId();
+    return this.messagesState().filter((m) => m.author.id === me && !m.deleted && m.text).at(-1) ?? null;
   }
 
   async claim(id: number): Promise<boolean> {
@@ -128,9 +255,40 @@ export class SupportStore {
     }
   }
 
+  /** Tells the server I read the open conversation up to its newest message (the agent's "Seen"). */
+  async markRead(): Promise<void> {
+    const id = this.selectedState();
+    if (id === null || !this.messagesLoadedState() || !this.pageVisible()) return;
+    const last = this.messagesState().at(-1)?.seq ?? 0;
+    if (last <= (this.readSeq.get(id) ?? 0)) return;
+    this.readSeq.set(id, last);
+    try {
+      await this.chat.markRead(id, last);
+    } catch {
+      this.readSeq.delete(id); // tried again with the next message
+    }
+  }
+
   private add(message: ChatMessage): void {
     this.messagesState.update((list) =>
       list.some((m) => m.id === message.id) ? list : [...list, message].sort((a, b) => a.seq - b.seq),
+    );
+  }
+
+  private replace(message: ChatMessage): void {
+    this.messagesState.update((list) =>
+      list.map((m) => (m.id === message.id && isNewer(message, m) ? { ...m, ...message } : m)),
+    );
+  }
+
+  /** Whoever posts has read everything up to their message (the server moves their marker too). */
+  private authorRead(message: ChatMessage): void {
+    if (message.author.id !== this.myId()) this.moveReadMarker(message.author.id, message.seq);
+  }
+
+  private moveReadMarker(userId: number, seq: number): void {
+    this.membersState.update((members) =>
+      members.map((m) => (m.user_id === userId ? { ...m, last_read_seq: Math.max(m.last_read_seq ?? 0, seq) } : m)),
     );
   }
 }
