@@ -202,8 +202,19 @@ describe('two employees chat in a direct message', () => {
       assert.ok(count <= 150 + 50, `at most a window of messages in the DOM, found ${count}`);
       for (const seq of await pageA.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)))) seen.add(seq);
       if (await pageA.getByText('This is the start of the conversation.').count()) break;
+      const firstSeq = await pageA.locator('[data-testid="message"]').first().getAttribute('data-seq');
       await list.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
-      await pageA.waitForTimeout(150);
+      // Until the window has moved up (older messages drawn, from memory or a loaded page) or
+      // the start shows, rather than a fixed pause a loaded machine may overrun.
+      await pageA
+        .waitForFunction(
+          (before) =>
+            document.querySelector('[data-testid="message"]')?.getAttribute('data-seq') !== before ||
+            document.querySelector('[data-testid="message-list"] .start') !== null,
+          firstSeq,
+          { timeout: 1000 },
+        )
+        .catch(() => undefined); // nothing moved: scroll again
     }
     await pageA.getByText('This is the start of the conversation.').waitFor();
     assert.equal(seen.size, total, 'every message was shown on the way up, none twice in one view');
