@@ -26,6 +26,32 @@ std::optional<UserKind> SqlDirectory::kind(std::int64_t user_id) {
   return out;
 }
 
+std::unordered_map<std::int64_t, UserKind> SqlDirectory::kinds(const std::vector<std::int64_t>& user_ids) {
+  std::unordered_map<std::int64_t, UserKind> out;
+  constexpr std::size_t kChunk = 250;  // well under SQLite's and PostgreSQL's parameter limits
+  auto r = db_.read([&](storage::Session& s) -> Result<void> {
+    for (std::size_t at = 0; at < user_ids.size(); at += kChunk) {
+      const std::size_t n = std::min(kChunk, user_ids.size() - at);
+      std::string sql = "SELECT id, kind FROM users WHERE active = 1 AND id IN (";
+      storage::Params params;
+      for (std::size_t i = 0; i < n; ++i) {
+        sql += i ? ", ?" : "?";
+        params.emplace_back(user_ids[at + i]);
+      }
+      sql += ")";
+      auto rows = s.query(sql, params);
+      if (!rows.ok()) return rows.error();
+      for (const auto& row : *rows) {
+        UserKind k{};
+        if (parse_user_kind(row.text(1), k)) out.emplace(row.integer(0), k);
+      }
+    }
+    return {};
+  });
+  if (!r.ok()) log::warn("presence.directory_failed", {{"message", r.error().message}});
+  return out;
+}
+
 std::vector<std::int64_t> SqlDirectory::contacts(std::int64_t user_id) {
   std::vector<std::int64_t> out;
   auto r = db_.read([&](storage::Session& s) -> Result<void> {
@@ -233,15 +259,23 @@ std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const 
     }
     return contacts.count(subject) != 0;
   };
+  // Connected people's kinds are known here; the others are read in one go.
+  std::unordered_map<std::int64_t, UserKind> kinds;
+  std::vector<std::int64_t> unknown;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::int64_t id : user_ids) {
+      if (auto k = tracker_.kind(id)) kinds.emplace(id, *k);
+      else unknown.push_back(id);
+    }
+  }
+  if (!unknown.empty())
+    for (auto& [id, k] : directory_.kinds(unknown)) kinds.emplace(id, k);
   std::vector<PresenceView> out;
   for (std::int64_t id : user_ids) {
-    std::optional<UserKind> kind;
-    {
-      std::lock_guard lock(mutex_);
-      kind = tracker_.kind(id);
-    }
-    if (!kind) kind = directory_.kind(id);
-    if (!kind) continue;
+    auto found = kinds.find(id);
+    if (found == kinds.end()) continue;
+    const std::optional<UserKind> kind = found->second;
     if (!can_see(viewer.user_id, viewer.kind, id, *kind, shares)) continue;
     PresenceView view;
     {

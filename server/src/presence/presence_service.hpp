@@ -31,6 +31,14 @@ class Directory {
   virtual ~Directory() = default;
   // The kind of any user (connected or not); nullopt for no such user.
   virtual std::optional<UserKind> kind(std::int64_t user_id) = 0;
+  // The kinds of many users at once (absent: no such active user). One read for a whole
+  // presence.subscribe instead of one per id; the default asks kind() for each.
+  virtual std::unordered_map<std::int64_t, UserKind> kinds(const std::vector<std::int64_t>& user_ids) {
+    std::unordered_map<std::int64_t, UserKind> out;
+    for (auto id : user_ids)
+      if (auto k = kind(id)) out.emplace(id, *k);
+    return out;
+  }
   // Everyone sharing at least one conversation with `user_id` (chat membership), without them.
   virtual std::vector<std::int64_t> contacts(std::int64_t user_id) = 0;
   // Country, time zone and working hours; nullopt when unknown.
@@ -42,6 +50,7 @@ class SqlDirectory final : public Directory {
  public:
   explicit SqlDirectory(storage::Database& db) : db_(db) {}
   std::optional<UserKind> kind(std::int64_t user_id) override;
+  std::unordered_map<std::int64_t, UserKind> kinds(const std::vector<std::int64_t>& user_ids) override;
   std::vector<std::int64_t> contacts(std::int64_t user_id) override;
   std::optional<Locale> locale(std::int64_t user_id) override;
 

@@ -106,15 +106,22 @@ TEST(PresenceVisibility, FollowsKindAndMembership) {
 
 class FakeDirectory final : public Directory {
  public:
-  std::map<std::int64_t, UserKind> kinds;
+  std::map<std::int64_t, UserKind> known;
   std::map<std::int64_t, std::set<std::int64_t>> members;  // conversation -> users
   int contact_queries = 0;
-  int kind_queries = 0;
+  int kind_queries = 0;  // reads of one kind or of a batch
   std::optional<UserKind> kind(std::int64_t id) override {
     ++kind_queries;
-    auto it = kinds.find(id);
-    if (it == kinds.end()) return std::nullopt;
+    auto it = known.find(id);
+    if (it == known.end()) return std::nullopt;
     return it->second;
+  }
+  std::unordered_map<std::int64_t, UserKind> kinds(const std::vector<std::int64_t>& ids) override {
+    ++kind_queries;
+    std::unordered_map<std::int64_t, UserKind> out;
+    for (auto id : ids)
+      if (auto it = known.find(id); it != known.end()) out.emplace(id, it->second);
+    return out;
   }
   std::vector<std::int64_t> contacts(std::int64_t id) override {
     ++contact_queries;
@@ -148,12 +155,12 @@ TEST(PresenceService, SubscribersGetOneBatchPerFlushAndOnlyWhatTheyMaySee) {
   PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
     sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
   });
-  dir.kinds = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}, {4, UserKind::customer}};
+  dir.known = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}, {4, UserKind::customer}};
   dir.members[100] = {2, 3};  // a support conversation: agent 2 and customer 3
   // Connection of user N is N*10; everyone follows everyone.
   for (std::int64_t id : {1, 2, 3, 4}) {
-    service.connected(person(id, dir.kinds[id]), static_cast<std::uint64_t>(id) * 10);
-    auto now = service.subscribe(person(id, dir.kinds[id]), static_cast<std::uint64_t>(id) * 10, {1, 2, 3, 4, 99});
+    service.connected(person(id, dir.known[id]), static_cast<std::uint64_t>(id) * 10);
+    auto now = service.subscribe(person(id, dir.known[id]), static_cast<std::uint64_t>(id) * 10, {1, 2, 3, 4, 99});
     ASSERT_TRUE(now.ok());
   }
   auto customer_now = service.subscribe(person(3, UserKind::customer), 30, {1, 2, 3, 4, 99});
@@ -185,7 +192,7 @@ TEST(PresenceService, OnlySubscribersHearOfAChange) {
   PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
     sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
   });
-  for (std::int64_t id : {1, 2, 3}) dir.kinds[id] = UserKind::employee;
+  for (std::int64_t id : {1, 2, 3}) dir.known[id] = UserKind::employee;
   service.connected(person(1, UserKind::employee), 10);
   service.connected(person(1, UserKind::employee), 11);  // a second tab of 1, following nobody
   service.connected(person(2, UserKind::employee), 20);
@@ -218,7 +225,7 @@ TEST(PresenceService, InvisibleSubscriptionsYieldNothing) {
   PresenceService service(dir, [&](std::uint64_t conn, const std::string& text) {
     sent.frames[static_cast<std::int64_t>(conn)].push_back(text);
   });
-  dir.kinds = {{1, UserKind::employee}, {3, UserKind::customer}, {5, UserKind::guest}};
+  dir.known = {{1, UserKind::employee}, {3, UserKind::customer}, {5, UserKind::guest}};
   service.connected(person(3, UserKind::customer), 30);
   service.connected(person(5, UserKind::guest), 50);
   auto c = service.subscribe(person(3, UserKind::customer), 30, {1});
@@ -260,7 +267,7 @@ TEST(PresenceService, ThousandConnectsWithoutSubscribersCostNothing) {
   std::size_t frames = 0;
   PresenceService service(dir, [&](std::uint64_t, const std::string&) { ++frames; });
   for (std::int64_t id = 1; id <= 1000; ++id) {
-    dir.kinds[id] = UserKind::employee;
+    dir.known[id] = UserKind::employee;
     service.connected(person(id, UserKind::employee), static_cast<std::uint64_t>(id));
   }
   EXPECT_EQ(service.flush(), 0u);
@@ -285,10 +292,25 @@ TEST(PresenceService, ThousandConnectsWithoutSubscribersCostNothing) {
   EXPECT_EQ(dir.contact_queries, 0) << "staff watching staff reads no membership";
 }
 
+TEST(PresenceService, SubscribingToManyOfflinePeopleReadsTheirKindsOnce) {
+  FakeDirectory dir;
+  PresenceService service(dir, [](std::uint64_t, const std::string&) {});
+  std::vector<std::int64_t> follows;
+  for (std::int64_t id = 2; id <= 401; ++id) {
+    dir.known[id] = UserKind::employee;
+    follows.push_back(id);
+  }
+  follows.push_back(999);  // no such person: left out
+  auto views = service.subscribe(person(1, UserKind::employee), 10, follows);
+  ASSERT_TRUE(views.ok());
+  EXPECT_EQ(views->size(), 400u);
+  EXPECT_EQ(dir.kind_queries, 1) << "one batch, not one read per id";
+}
+
 TEST(PresenceService, RestVisibilityLeavesOutWhatTheViewerMayNotSee) {
   FakeDirectory dir;
   PresenceService service(dir, [](std::uint64_t, const std::string&) {});
-  dir.kinds = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}};
+  dir.known = {{1, UserKind::employee}, {2, UserKind::agent}, {3, UserKind::customer}};
   dir.members[100] = {2, 3};
   service.connected(person(1, UserKind::employee), 10);
   service.connected(person(2, UserKind::agent), 20);
@@ -319,7 +341,7 @@ TEST(PresenceService, BackgroundThreadFlushesAndStops) {
   std::atomic<int> frames{0};
   PresenceService service(
       dir, [&](std::uint64_t, const std::string&) { ++frames; }, PresenceOptions{std::chrono::milliseconds(20)});
-  dir.kinds[1] = UserKind::employee;
+  dir.known[1] = UserKind::employee;
   service.start();
   service.connected(person(1, UserKind::employee), 10);
   ASSERT_TRUE(service.subscribe(person(1, UserKind::employee), 10, {1}).ok());
