@@ -3,6 +3,7 @@ import { signal } from '@angular/core';
 import { Subject, filter } from 'rxjs';
 import { makeMe } from '../../testing/fixtures';
 import { ChatMessage, ConversationView } from '../core/api-types';
+import { ApiError } from '../core/api-error';
 import { RealtimeError, RealtimeService, RealtimeStatus, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
@@ -245,6 +246,90 @@ describe('ChatStore', () => {
     await store.send('rest');
     expect(api.postMessage).toHaveBeenCalledWith(1, { text: 'rest', client_id: 'client-1' });
     expect(store.activeMessages().at(-1)).toMatchObject({ seq: 3, state: 'sent' });
+  });
+
+  describe('re-sending after a reconnect', () => {
+    const hello = () => incoming.next({ type: 'hello', seq: 0, user: { id: ME, display_name: 'Ana' }, server_time: 0 });
+    const mine = (seq: number, clientId: string, text: string) =>
+      message(seq, { author: { id: ME, display_name: 'Ana Silva' }, client_id: clientId, text });
+    const ack = (m: ChatMessage, duplicate = false): ServerMessage => ({ type: 'message.ack', id: 'r', message: m, duplicate });
+    const rows = () => store.activeMessages().map((m) => [m.text, m.state, m.client_id]);
+
+    it('sends failed messages again once, in order, with the same client_id; each is shown once', async () => {
+      await store.open(1);
+      // The socket dropped with the first on its way (its ack lost); the second went over REST while offline.
+      request.mockRejectedValueOnce(new RealtimeError('disconnected', 'The live connection dropped.'));
+      await store.send('first');
+      status.set('reconnecting');
+      api.postMessage.mockRejectedValueOnce(new ApiError(0, 'network_error', "Can't reach the Meridian server."));
+      await store.send('second');
+      expect(rows().slice(2)).toEqual([
+        ['first', 'failed', 'client-1'],
+        ['second', 'failed', 'client-2'],
+      ]);
+
+      status.set('connected');
+      let answerFirst!: (m: ServerMessage) => void;
+      request.mockReturnValueOnce(new Promise((resolve) => (answerFirst = resolve))).mockResolvedValueOnce(ack(mine(4, 'client-2', 'second')));
+      hello();
+      // Both show as on their way; the second waits for the first (the server keeps the order).
+      expect(rows().slice(2).map((r) => r[1])).toEqual(['sending', 'sending']);
+      expect(request).toHaveBeenCalledTimes(2);
+      expect(request).toHaveBeenLastCalledWith('message.send', { conversation_id: 1, text: 'first', client_id: 'client-1' });
+      answerFirst(ack(mine(3, 'client-1', 'first'), true)); // it had been stored before the cut
+      await vi.waitFor(() => expect(request).toHaveBeenCalledTimes(3));
+      expect(request).toHaveBeenLastCalledWith('message.send', { conversation_id: 1, text: 'second', client_id: 'client-2' });
+      await vi.waitFor(() => expect(store.activeMessages().every((m) => m.state === 'sent')).toBe(true));
+      live(mine(3, 'client-1', 'first')); // echoes change nothing
+      live(mine(4, 'client-2', 'second'));
+      expect(store.activeMessages().map((m) => [m.seq, m.text])).toEqual([
+        [1, 'message 1'],
+        [2, 'message 2'],
+        [3, 'first'],
+        [4, 'second'],
+      ]);
+      hello(); // nothing left to send
+      expect(request).toHaveBeenCalledTimes(3);
+    });
+
+    it('a message that fails again stays failed with Retry; the ones after it wait for the next connection', async () => {
+      await store.open(1);
+      request.mockRejectedValueOnce(new RealtimeError('disconnected', 'dropped')).mockRejectedValueOnce(new RealtimeError('disconnected', 'dropped'));
+      await store.send('one');
+      await store.send('two');
+      request.mockRejectedValueOnce(new RealtimeError('disconnected', 'The live connection dropped.'));
+      hello();
+      await vi.waitFor(() => expect(rows().slice(2).map((r) => r[1])).toEqual(['failed', 'failed']));
+      expect(request).toHaveBeenCalledTimes(3); // 'two' was not tried on a dead connection
+      expect(store.activeMessages().at(-2)).toMatchObject({ text: 'one', error: 'The live connection dropped.' });
+
+      // The next connection tries both again; the person may also press Retry.
+      request.mockResolvedValueOnce(ack(mine(3, 'client-1', 'one'))).mockResolvedValueOnce(ack(mine(4, 'client-2', 'two')));
+      hello();
+      await vi.waitFor(() => expect(store.activeMessages().map((m) => [m.seq, m.state])).toEqual([
+        [1, 'sent'],
+        [2, 'sent'],
+        [3, 'sent'],
+        [4, 'sent'],
+      ]));
+      expect(request.mock.calls.slice(3).map((c) => c[1].client_id)).toEqual(['client-1', 'client-2']);
+    });
+
+    it('does not send a refused message again by itself, nor one the replay already brought', async () => {
+      await store.open(1);
+      request.mockRejectedValueOnce(new RealtimeError('forbidden', 'only owners and moderators post here'));
+      await store.send('refused');
+      request.mockRejectedValueOnce(new RealtimeError('disconnected', 'dropped'));
+      await store.send('stored before the cut');
+      live(mine(3, 'client-2', 'stored before the cut')); // the resume replay carries it
+      hello();
+      await Promise.resolve();
+      expect(request).toHaveBeenCalledTimes(2);
+      expect(rows().slice(2)).toEqual([
+        ['stored before the cut', 'sent', 'client-2'],
+        ['refused', 'failed', 'client-1'],
+      ]);
+    });
   });
 
   describe('edits, deletes, catching up, typing', () => {

@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
-import { errorMessage } from '../core/api-error';
+import { ApiError, errorMessage } from '../core/api-error';
 import { ChatAttachment, ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
-import { RealtimeService, ServerMessageMap } from '../core/realtime.service';
+import { RealtimeError, RealtimeService, ServerMessageMap } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatUnread } from './chat-unread';
@@ -37,6 +37,18 @@ export interface PendingMessage {
   error: string | null;
   /** File ids going with it. */
   attachments?: number[];
+  /** It failed for want of a connection: the next reconnect sends it again by itself. */
+  lostConnection?: boolean;
+}
+
+/**
+ * Failures a new connection may cure: the message did not reach the server, or its answer
+ * was lost on the way back. A refusal (403, 400, ...) is not sent again by itself.
+ */
+export function failedForConnection(failure: unknown): boolean {
+  if (failure instanceof RealtimeError) return ['disconnected', 'not_connected', 'timeout', 'unavailable', 'internal'].includes(failure.code);
+  if (failure instanceof ApiError) return failure.status === 0 || failure.status >= 500;
+  return false;
 }
 
 /** One row of the message list: stored, or still on its way. */
@@ -317,6 +329,7 @@ export class ChatStore {
 
   /** A (re)connected socket: everything missed while away is read back from storage. */
   private onHello(): void {
+    this.resendAfterReconnect();
     const first = !this.greeted;
     this.greeted = true;
     if (first && !this.loadedState()) return; // the first load is under way anyway
@@ -995,7 +1008,35 @@ export class ChatStore {
       );
       if (id === this.activeIdState()) void this.markActiveRead();
     } catch (failure) {
-      this.setPendingState(id, clientId, 'failed', errorMessage(failure));
+      this.setPendingState(id, clientId, 'failed', errorMessage(failure), failedForConnection(failure));
+    }
+  }
+
+  /**
+   * A new connection: this tab's messages that failed for want of one go out again, once,
+   * with their client_id (the server stores each at most once), oldest first. One that
+   * fails again stays failed with Retry.
+   */
+  private resendAfterReconnect(): void {
+    for (const [id, thread] of this.threadsState()) {
+      const queued = thread.pending.filter((p) => p.state === 'failed' && p.lostConnection).map((p) => p.client_id);
+      if (queued.length === 0) continue;
+      for (const clientId of queued) this.setPendingState(id, clientId, 'sending', null);
+      void this.resendInOrder(id, queued);
+    }
+  }
+
+  private async resendInOrder(id: number, clientIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < clientIds.length; i++) {
+      const pending = this.threadsState().get(id)?.pending.find((p) => p.client_id === clientIds[i]);
+      if (!pending || pending.state !== 'sending') continue; // stored meanwhile (e.g. the replay brought it)
+      await this.deliver(id, pending.client_id, pending.text, pending.attachments ?? []);
+      const after = this.threadsState().get(id)?.pending.find((p) => p.client_id === clientIds[i]);
+      if (after?.state === 'failed' && after.lostConnection) {
+        // The connection went again: the rest wait for the next one, still in order.
+        for (const rest of clientIds.slice(i + 1)) this.setPendingState(id, rest, 'failed', after.error, true);
+        return;
+      }
     }
   }
 
@@ -1009,10 +1050,10 @@ export class ChatStore {
     }));
   }
 
-  private setPendingState(id: number, clientId: string, state: PendingMessage['state'], error: string | null): void {
+  private setPendingState(id: number, clientId: string, state: PendingMessage['state'], error: string | null, lostConnection = false): void {
     this.updateThread(id, (t) => ({
       ...t,
-      pending: t.pending.map((p) => (p.client_id === clientId ? { ...p, state, error } : p)),
+      pending: t.pending.map((p) => (p.client_id === clientId ? { ...p, state, error, lostConnection } : p)),
     }));
   }
 
