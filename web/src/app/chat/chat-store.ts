@@ -65,6 +65,8 @@ export interface DisplayMessage {
   created_at: number;
   state: 'sent' | 'sending' | 'failed';
   error: string | null;
+  /** Failed for want of a connection: goes out again by itself when the link is back. */
+  resendsOnReconnect?: boolean;
   edited: boolean;
   deleted: boolean;
   attachments?: ChatAttachment[];
@@ -255,6 +257,7 @@ export class ChatStore {
       created_at: p.created_at,
       state: p.state,
       error: p.error,
+      resendsOnReconnect: p.state === 'failed' && !!p.lostConnection,
       edited: false,
       deleted: false,
       reactions: [],

@@ -1,11 +1,24 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
-import { errorMessage } from '../core/api-error';
+import { ApiError, errorMessage } from '../core/api-error';
 import { ConversationMember, ConversationRole, User } from '../core/api-types';
 import { ChannelSettings, ChatApi, RetentionInForce } from './chat-api';
 import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
+
+/** Why letting `name` post (or not) failed, and what the person can do about it. */
+export function posterFailure(name: string, canPost: boolean, failure: unknown): string {
+  const what = canPost ? `Couldn't let ${name} post` : `Couldn't stop ${name} from posting`;
+  if (failure instanceof ApiError) {
+    if (failure.status === 403) return `${what}: only owners and moderators choose who posts. Ask one of them.`;
+    if (failure.status === 404) return `${what}: ${name} is no longer a member of this channel.`;
+    if (failure.status === 0) return `${what}: can't reach the server. Check your connection and try again.`;
+    if (failure.status === 429) return `${what}: too many changes at once. Wait a moment and try again.`;
+    if (failure.status >= 500) return `${what}: the server had a problem. Try again in a moment.`;
+  }
+  return `${what}: ${errorMessage(failure)}`;
+}
 
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
@@ -61,6 +74,15 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
         </ul>
       </form>
     }
+    @if (announcement()) {
+      <p class="hint" data-testid="announcement-hint">
+        @if (choosesPosters()) {
+          Announcement channel: owners and moderators post. Tick “can post” to let a member post too.
+        } @else {
+          Announcement channel: owners, moderators and members marked “can post” post here; everyone reacts and replies in threads.
+        }
+      </p>
+    }
     <ul class="members" data-testid="members-list">
       @for (member of members(); track member.user_id) {
         <li data-testid="member">
@@ -79,11 +101,20 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
           } @else if (member.role !== 'member') {
             <span class="role" data-testid="member-role">{{ roleLabel(member) }}</span>
           }
-          @if (choosesPosters() && member.role !== 'owner' && member.role !== 'moderator') {
-            <label class="poster" [attr.title]="'Let ' + member.display_name + ' post in announcement mode'">
-              <input type="checkbox" [checked]="!!member.can_post" [disabled]="busy() || member.role === 'read_only'" (change)="setCanPost(member, $any($event.target).checked)" data-testid="member-can-post" />
-              posts
-            </label>
+          @if (announcement() && member.role === 'member') {
+            @if (choosesPosters()) {
+              <label class="poster" [class.on]="!!member.can_post" [attr.title]="'Let ' + member.display_name + ' post in this announcement channel'">
+                <input type="checkbox" [checked]="!!member.can_post" [attr.aria-label]="member.display_name + ' can post'" [attr.aria-busy]="savingPoster() === member.user_id" (change)="setCanPost(member, $event)" data-testid="member-can-post" />
+                can post
+              </label>
+            } @else if (member.can_post) {
+              <span class="poster-state" data-testid="member-can-post-state">can post</span>
+            }
+          }
+          @if (posterError(); as failed) {
+            @if (failed.userId === member.user_id) {
+              <p class="poster-error" role="alert" data-testid="member-can-post-error">{{ failed.message }}</p>
+            }
           }
                     @if (canRemove(member)) {
             <button type="button" class="btn-link danger" (click)="remove(member)" [disabled]="busy()" [attr.aria-label]="'Remove ' + member.display_name" data-testid="member-remove">Remove</button>
@@ -127,15 +158,20 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
     .muted { color: var(--text-muted); font-weight: 400; }
     input { width: 100%; font: inherit; padding: 0.4rem 0.6rem; border: 1px solid var(--border); border-radius: 6px; }
     ul { list-style: none; margin: 0; padding: 0; }
-    li { display: flex; align-items: center; gap: 0.4rem; padding: 0.3rem 0; font-size: 0.9rem; }
+    li { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; padding: 0.3rem 0; font-size: 0.9rem; }
     .candidates li span { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .name { flex: 1; }
     .local { display: block; color: var(--text-muted); font-size: 0.75rem; }
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
     select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
-    .poster { display: flex; align-items: center; gap: 0.2rem; font-size: 0.75rem; font-weight: 400; color: var(--text-muted); }
+    .poster { display: flex; align-items: center; gap: 0.25rem; font-size: 0.75rem; font-weight: 400; color: var(--text-muted); margin: 0; cursor: pointer; white-space: nowrap; }
+    .poster.on { color: var(--brand-strong); }
     .poster input { width: auto; margin: 0; }
+    .poster:focus-within { outline: 2px solid var(--brand); outline-offset: 1px; border-radius: 4px; }
+    .poster-state { font-size: 0.72rem; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; white-space: nowrap; }
+    .poster-error { flex-basis: 100%; margin: 0; font-size: 0.78rem; color: var(--danger); }
+    .hint { font-size: 0.8rem; color: var(--text-muted); margin: 0; }
     .about { display: flex; flex-direction: column; gap: 0.4rem; font-size: 0.85rem; }
     .retention { font-size: 0.82rem; margin: 0; padding: 0.4rem 0.5rem; background: var(--surface-muted); border-radius: 6px; }
     .hold { display: block; color: var(--brand-strong); }
@@ -194,11 +230,16 @@ export class MembersPanel {
   private generation = 0;
   protected readonly settings = signal<ChannelSettings | null>(null);
   protected readonly retention = signal<RetentionInForce | null>(null);
-  /** In an announcement channel, owners and moderators choose who else posts. */
-  protected readonly choosesPosters = computed(() => {
+  /** Announcement mode is on (live: conversation.updated keeps the conversation's settings current). */
+  protected readonly announcement = computed(() => {
     const c = this.conversation();
-    return c?.kind === 'channel' && !!this.settings()?.announcement && this.store.canModerate();
+    return c?.kind === 'channel' && !!(c.settings?.announcement ?? this.settings()?.announcement);
   });
+  /** In an announcement channel, owners and moderators choose who else posts. */
+  protected readonly choosesPosters = computed(() => this.announcement() && this.store.canModerate());
+  /** The member whose "can post" is being saved; a second change meanwhile is undone. */
+  protected readonly savingPoster = signal<number | null>(null);
+  protected readonly posterError = signal<{ userId: number; message: string } | null>(null);
   /** Owners and moderators of groups and channels rename them and set the topic. */
   protected readonly canEditDetails = computed(() => {
     const c = this.conversation();
@@ -206,9 +247,18 @@ export class MembersPanel {
   });
   protected readonly canModerate = this.store.canModerate;
 
+  // Keyed by id: a live change of the conversation (a member, a rename) must not read these
+  // again or blank them meanwhile, which also took the focus off the panel's controls.
+  private readonly conversationId = computed(() => this.conversation()?.id ?? null);
+  private readonly channelId = computed(() => {
+    const c = this.conversation();
+    return c?.kind === 'channel' ? c.id : null;
+  });
+  private readonly liveSettings = computed(() => this.conversation()?.settings as Partial<ChannelSettings> | undefined);
+
   constructor() {
     effect(() => {
-      const id = this.conversation()?.id ?? null;
+      const id = this.conversationId();
       untracked(() => {
         this.retention.set(null);
         if (id !== null)
@@ -221,8 +271,7 @@ export class MembersPanel {
       });
     });
     effect(() => {
-      const c = this.conversation();
-      const id = c?.kind === 'channel' ? c.id : null;
+      const id = this.channelId();
       untracked(() => {
         this.settings.set(null);
         if (id !== null)
@@ -233,6 +282,12 @@ export class MembersPanel {
             () => undefined, // e.g. before chat features: no settings section
           );
       });
+    });
+    // Another owner or moderator changed the settings: conversation.updated carries them.
+    effect(() => {
+      const live = this.liveSettings();
+      if (live && Array.isArray(live.allowed_countries) && Array.isArray(live.allowed_regions) && typeof live.broadcast_mentions === 'string')
+        untracked(() => this.settings.set(live as ChannelSettings));
     });
   }
 
@@ -310,8 +365,24 @@ export class MembersPanel {
     await this.run(() => this.store.setMemberRole(member.user_id, role));
   }
 
-  protected async setCanPost(member: ConversationMember, canPost: boolean): Promise<void> {
-    await this.run(() => this.store.setMemberCanPost(member.user_id, canPost));
+  protected async setCanPost(member: ConversationMember, event: Event): Promise<void> {
+    const box = event.target as HTMLInputElement;
+    const canPost = box.checked;
+    if (this.savingPoster() !== null) {
+      box.checked = !canPost; // one at a time; the box stays focused and enabled for the keyboard
+      return;
+    }
+    this.savingPoster.set(member.user_id);
+    this.posterError.set(null);
+    try {
+      await this.store.setMemberCanPost(member.user_id, canPost);
+    } catch (failure) {
+      box.checked = !!member.can_post; // what the server still holds
+      this.posterError.set({ userId: member.user_id, message: posterFailure(member.display_name, canPost, failure) });
+      if (failure instanceof ApiError && (failure.status === 403 || failure.status === 404)) void this.store.refreshActive();
+    } finally {
+      this.savingPoster.set(null);
+    }
   }
 
   protected async remove(member: ConversationMember): Promise<void> {

@@ -1,0 +1,160 @@
+import { TestBed } from '@angular/core/testing';
+import { computed, signal } from '@angular/core';
+import { ApiError } from '../core/api-error';
+import { ConversationView } from '../core/api-types';
+import { MinuteClock } from '../core/clock';
+import { ChannelSettings, ChatApi } from './chat-api';
+import { ChatStore } from './chat-store';
+import { MembersPanel, posterFailure } from './members-panel';
+import { PresenceStore } from './presence-store';
+
+const ME = 1;
+const BRUNO = 2;
+const CARLA = 3;
+const DORA = 4;
+const EVA = 5;
+
+function settings(announcement: boolean): ChannelSettings {
+  return { announcement, broadcast_mentions: 'everyone', allowed_countries: [], allowed_regions: [] };
+}
+
+function channel(myRole: ConversationView['my_role'], announcement: boolean, brunoCanPost = false): ConversationView {
+  return {
+    id: 9,
+    kind: 'channel',
+    name: 'news',
+    topic: '',
+    visibility: 'public',
+    region: 'EU',
+    created_by: CARLA,
+    created_at: 0,
+    last_seq: 0,
+    my_role: myRole,
+    last_read_seq: 0,
+    unread: 0,
+    settings: settings(announcement),
+    members: [
+      { user_id: ME, display_name: 'Ana Me', role: myRole },
+      { user_id: BRUNO, display_name: 'Bruno Braga', role: 'member', can_post: brunoCanPost },
+      { user_id: CARLA, display_name: 'Carla Owner', role: 'owner' },
+      { user_id: DORA, display_name: 'Dora Reader', role: 'read_only' },
+      { user_id: EVA, display_name: 'Eva Moderator', role: 'moderator' },
+    ],
+  };
+}
+
+describe('MembersPanel: who may post in an announcement channel', () => {
+  let active: ReturnType<typeof signal<ConversationView | null>>;
+  let store: { setMemberCanPost: ReturnType<typeof vi.fn>; refreshActive: ReturnType<typeof vi.fn> };
+  let api: { getSettings: ReturnType<typeof vi.fn>; getRetention: ReturnType<typeof vi.fn> };
+
+  async function setup(view: ConversationView) {
+    active = signal<ConversationView | null>(view);
+    store = { setMemberCanPost: vi.fn().mockResolvedValue(undefined), refreshActive: vi.fn().mockResolvedValue(undefined) };
+    api = {
+      getSettings: vi.fn().mockImplementation(() => Promise.resolve(active()?.settings)),
+      getRetention: vi.fn().mockResolvedValue({ policy: null, legal_hold: false }),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        {
+          provide: ChatStore,
+          useValue: {
+            ...store,
+            myId: signal(ME),
+            active,
+            canModerate: computed(() => ['owner', 'moderator'].includes(active()?.my_role ?? '')),
+          },
+        },
+        { provide: ChatApi, useValue: api },
+        { provide: PresenceStore, useValue: { all: signal(new Map()) } },
+        { provide: MinuteClock, useValue: { now: signal(0) } },
+      ],
+    });
+    const fixture = TestBed.createComponent(MembersPanel);
+    document.body.appendChild(fixture.nativeElement);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const row = (name: string) => [...el.querySelectorAll('[data-testid="member"]')].find((li) => li.textContent?.includes(name)) as HTMLElement;
+    const box = (name: string) => row(name).querySelector('[data-testid="member-can-post"]') as HTMLInputElement | null;
+    return { fixture, el, row, box };
+  }
+
+  afterEach(() => document.body.replaceChildren());
+
+  it('a moderator gets a labelled "can post" box for each plain member, not for owners, moderators or read-only members', async () => {
+    const { row, box } = await setup(channel('moderator', true, true));
+    expect(box('Bruno Braga')?.checked).toBe(true);
+    expect(box('Bruno Braga')?.getAttribute('aria-label')).toBe('Bruno Braga can post');
+    expect(box('Bruno Braga')?.disabled).toBe(false);
+    expect(row('Bruno Braga').querySelector('label.poster')?.textContent?.trim()).toBe('can post');
+    for (const other of ['Carla Owner', 'Dora Reader', 'Eva Moderator', 'Ana Me']) expect(box(other)).toBeNull();
+  });
+
+  it('ticking the box with the keyboard lets the member post; the box keeps the focus while it saves', async () => {
+    const { fixture, box } = await setup(channel('owner', true));
+    let finish!: () => void;
+    store.setMemberCanPost.mockReturnValue(new Promise<void>((resolve) => (finish = resolve)));
+    const bruno = box('Bruno Braga')!;
+    bruno.focus();
+    bruno.click(); // Space on a focused checkbox is a click
+    await fixture.whenStable();
+    expect(store.setMemberCanPost).toHaveBeenCalledWith(BRUNO, true);
+    expect(bruno.disabled).toBe(false);
+    expect(document.activeElement).toBe(bruno);
+    expect(bruno.getAttribute('aria-busy')).toBe('true');
+    // A second change while the first is saving is undone, not sent.
+    bruno.click();
+    expect(bruno.checked).toBe(true);
+    expect(store.setMemberCanPost).toHaveBeenCalledTimes(1);
+    // conversation.updated brings the new state; the same box stays (and keeps the focus).
+    active.set(channel('owner', true, true));
+    finish();
+    await fixture.whenStable();
+    expect(box('Bruno Braga')).toBe(bruno);
+    expect(bruno.checked).toBe(true);
+    expect(document.activeElement).toBe(bruno);
+    expect(api.getSettings).toHaveBeenCalledTimes(1); // a member change does not read the settings again
+  });
+
+  it('a refusal puts the box back, says what to do next to the member, and reads the conversation again', async () => {
+    const { fixture, row, box } = await setup(channel('moderator', true));
+    store.setMemberCanPost.mockRejectedValue(new ApiError(403, 'forbidden', 'only owners and moderators choose who posts'));
+    box('Bruno Braga')!.click();
+    await vi.waitFor(() => expect(store.refreshActive).toHaveBeenCalled());
+    await fixture.whenStable();
+    expect(box('Bruno Braga')!.checked).toBe(false);
+    const alert = row('Bruno Braga').querySelector('[data-testid="member-can-post-error"]');
+    expect(alert?.getAttribute('role')).toBe('alert');
+    expect(alert?.textContent).toBe("Couldn't let Bruno Braga post: only owners and moderators choose who posts. Ask one of them.");
+  });
+
+  it('a plain member sees who can post but no control', async () => {
+    const { el, row, box } = await setup(channel('member', true, true));
+    expect(el.querySelectorAll('[data-testid="member-can-post"]').length).toBe(0);
+    expect(row('Bruno Braga').querySelector('[data-testid="member-can-post-state"]')?.textContent?.trim()).toBe('can post');
+    expect(box('Bruno Braga')).toBeNull();
+    expect(el.querySelector('[data-testid="announcement-hint"]')?.textContent).toContain('members marked “can post” post here');
+  });
+
+  it('shows nothing about posting when announcement mode is off, and follows it when it is turned on live', async () => {
+    const { fixture, el, row } = await setup(channel('moderator', false, true));
+    expect(el.querySelector('[data-testid="member-can-post"]')).toBeNull();
+    expect(el.querySelector('[data-testid="member-can-post-state"]')).toBeNull();
+    expect(el.querySelector('[data-testid="announcement-hint"]')).toBeNull();
+    active.set(channel('moderator', true, true));
+    await fixture.whenStable();
+    expect((row('Bruno Braga').querySelector('[data-testid="member-can-post"]') as HTMLInputElement).checked).toBe(true);
+    expect((el.querySelector('[data-testid="setting-announcement"]') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('explains each failure in words a person can act on', () => {
+    expect(posterFailure('Bruno', false, new ApiError(404, 'not_found', 'that person is not a member'))).toBe(
+      "Couldn't stop Bruno from posting: Bruno is no longer a member of this channel.",
+    );
+    expect(posterFailure('Bruno', true, new ApiError(0, 'network_error', 'x'))).toBe(
+      "Couldn't let Bruno post: can't reach the server. Check your connection and try again.",
+    );
+    expect(posterFailure('Bruno', true, new Error('odd'))).toBe("Couldn't let Bruno post: odd");
+  });
+});
