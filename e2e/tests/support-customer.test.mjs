@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { clockDistance, minutesNowIn, parseHhMm } from '../lib/local-time.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, signIn as signInAs, watchErrors } from '../lib/session.mjs';
+import { createPeople, liveLink, newPage, request, signIn as signInAs, watchErrors } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 const AGENT_ZONE = 'Asia/Tokyo';
@@ -77,6 +77,7 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
   it('a new customer sees empty states; opening a request puts the focus in its composer', async () => {
     await signInAs(customerPage, server.url, carla);
     await customerPage.goto(`${server.url}/support`);
+    await liveLink(customerPage); // the reloaded page's socket: the claim reaches it live later
     await customerPage.getByTestId('support-list-empty').waitFor();
     await customerPage.getByTestId('support-start-empty').waitFor();
     const form = customerPage.getByTestId('support-open-form');
@@ -142,6 +143,7 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await asked.waitFor();
     assert.equal(await asked.getByTestId('support-seen').count(), 0, 'seen before the agent looked');
     await agentPage.goto(`${server.url}/chat/${conversationId}`);
+    await liveLink(agentPage); // the reloaded page's socket: the customer's edits reach it live later
     await agentMessage('Is there any news?').waitFor();
     await asked.getByTestId('support-seen').waitFor();
     // Only under the newest message of mine.
