@@ -274,6 +274,8 @@ describe('ChatStore', () => {
       hello();
       // Both show as on their way; the second waits for the first (the server keeps the order).
       expect(rows().slice(2).map((r) => r[1])).toEqual(['sending', 'sending']);
+      await vi.waitFor(() => expect(request).toHaveBeenCalledTimes(2));
+      await Promise.resolve();
       expect(request).toHaveBeenCalledTimes(2);
       expect(request).toHaveBeenLastCalledWith('message.send', { conversation_id: 1, text: 'first', client_id: 'client-1' });
       answerFirst(ack(mine(3, 'client-1', 'first'), true)); // it had been stored before the cut
@@ -290,6 +292,34 @@ describe('ChatStore', () => {
       ]);
       hello(); // nothing left to send
       expect(request).toHaveBeenCalledTimes(3);
+    });
+
+    it('a message typed while the failed ones are being sent again goes after them', async () => {
+      await store.open(1);
+      status.set('reconnecting');
+      api.postMessage.mockRejectedValueOnce(new ApiError(0, 'network_error', "Can't reach the Meridian server."));
+      await store.send('offline');
+      expect(store.activeMessages().at(-1)).toMatchObject({ state: 'failed', resendsOnReconnect: true });
+      status.set('connected');
+      let answer!: (m: ServerMessage) => void;
+      request.mockReturnValueOnce(new Promise((resolve) => (answer = resolve))).mockResolvedValueOnce(ack(mine(4, 'client-2', 'new')));
+      hello();
+      const typed = store.send('new');
+      await Promise.resolve();
+      expect(request).toHaveBeenCalledTimes(1); // 'new' waits
+      expect(rows().slice(2)).toEqual([
+        ['offline', 'sending', 'client-1'],
+        ['new', 'sending', 'client-2'],
+      ]);
+      answer(ack(mine(3, 'client-1', 'offline')));
+      await typed;
+      expect(request.mock.calls.map((c) => c[1].client_id)).toEqual(['client-1', 'client-2']);
+      expect(store.activeMessages().map((m) => [m.seq, m.state])).toEqual([
+        [1, 'sent'],
+        [2, 'sent'],
+        [3, 'sent'],
+        [4, 'sent'],
+      ]);
     });
 
     it('a message that fails again stays failed with Retry; the ones after it wait for the next connection', async () => {
@@ -329,6 +359,7 @@ describe('ChatStore', () => {
         ['stored before the cut', 'sent', 'client-2'],
         ['refused', 'failed', 'client-1'],
       ]);
+      expect(store.activeMessages().at(-1)?.resendsOnReconnect).toBe(false);
     });
   });
 

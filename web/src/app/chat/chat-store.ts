@@ -247,6 +247,7 @@ export class ChatStore {
     const thread = this.activeThread();
     const me = this.session.user();
     const stored: DisplayMessage[] = thread.messages.map((m) => this.display(m));
+    const linkUp = this.realtime.status() === 'connected';
     const pending: DisplayMessage[] = thread.hasNewer ? [] : thread.pending.map((p) => ({
       key: `p${p.client_id}`,
       id: null,
@@ -257,7 +258,7 @@ export class ChatStore {
       created_at: p.created_at,
       state: p.state,
       error: p.error,
-      resendsOnReconnect: p.state === 'failed' && !!p.lostConnection,
+      resendsOnReconnect: p.state === 'failed' && !!p.lostConnection && !linkUp,
       edited: false,
       deleted: false,
       reactions: [],
@@ -867,6 +868,9 @@ export class ChatStore {
     if (id === null || (!text.trim() && attachments.length === 0)) return Promise.resolve();
     const pending: PendingMessage = { client_id: this.newClientId(), text, created_at: Date.now(), state: 'sending', error: null, attachments };
     this.updateThread(id, (t) => ({ ...t, pending: [...t.pending, pending] }));
+    // Typed while earlier messages are being sent again: it goes after them.
+    const resending = this.resending.get(id);
+    if (resending) return resending.then(() => this.deliver(id, pending.client_id, text, attachments));
     return this.deliver(id, pending.client_id, text, attachments);
   }
 
@@ -1025,9 +1029,17 @@ export class ChatStore {
       const queued = thread.pending.filter((p) => p.state === 'failed' && p.lostConnection).map((p) => p.client_id);
       if (queued.length === 0) continue;
       for (const clientId of queued) this.setPendingState(id, clientId, 'sending', null);
-      void this.resendInOrder(id, queued);
+      const run: Promise<void> = (this.resending.get(id) ?? Promise.resolve())
+        .then(() => this.resendInOrder(id, queued))
+        .finally(() => {
+          if (this.resending.get(id) === run) this.resending.delete(id);
+        });
+      this.resending.set(id, run);
     }
   }
+
+  /** Per conversation, the messages being sent again after a reconnect (new ones wait for them). */
+  private readonly resending = new Map<number, Promise<void>>();
 
   private async resendInOrder(id: number, clientIds: readonly string[]): Promise<void> {
     for (let i = 0; i < clientIds.length; i++) {
