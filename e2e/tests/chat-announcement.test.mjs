@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { aliceAndBruno } from '../lib/chat-pair.mjs';
-import { createPeople, newPage, signIn as signInAt } from '../lib/session.mjs';
+import { createPeople, liveLink, newPage, signIn as signInAt } from '../lib/session.mjs';
 
 const TIMEOUT = 15_000;
 /** The reconnect backoff grows while the link is down (full jitter, up to 16 s after a few tries). */
@@ -40,6 +40,7 @@ describe('announcement channels: who may post', () => {
   it('a plain member reads, sees no "can post" control, and the server refuses their PATCH (403)', async () => {
     await signInAt(brunoPage, server.url, bruno);
     await brunoPage.goto(`${server.url}/chat/${channel.id}`);
+    await liveLink(brunoPage); // the reloaded page's socket: the next test opens his composer live
     await brunoPage.getByTestId('composer-blocked').getByText('announcement channel').waitFor();
     await brunoPage.getByTestId('member-count').click();
     await brunoPage.getByTestId('announcement-hint').getByText('members marked “can post” post here').waitFor();
