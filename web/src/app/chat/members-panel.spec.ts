@@ -45,15 +45,20 @@ function channel(myRole: ConversationView['my_role'], announcement: boolean, bru
 
 describe('MembersPanel: who may post in an announcement channel', () => {
   let active: ReturnType<typeof signal<ConversationView | null>>;
-  let store: { setMemberCanPost: ReturnType<typeof vi.fn>; refreshActive: ReturnType<typeof vi.fn> };
-  let api: { getSettings: ReturnType<typeof vi.fn>; getRetention: ReturnType<typeof vi.fn> };
+  let store: { setMemberCanPost: ReturnType<typeof vi.fn>; setMemberRole: ReturnType<typeof vi.fn>; refreshActive: ReturnType<typeof vi.fn> };
+  let api: { getSettings: ReturnType<typeof vi.fn>; getRetention: ReturnType<typeof vi.fn>; updateSettings: ReturnType<typeof vi.fn> };
 
   async function setup(view: ConversationView) {
     active = signal<ConversationView | null>(view);
-    store = { setMemberCanPost: vi.fn().mockResolvedValue(undefined), refreshActive: vi.fn().mockResolvedValue(undefined) };
+    store = {
+      setMemberCanPost: vi.fn().mockResolvedValue(undefined),
+      setMemberRole: vi.fn().mockResolvedValue(undefined),
+      refreshActive: vi.fn().mockResolvedValue(undefined),
+    };
     api = {
       getSettings: vi.fn().mockImplementation(() => Promise.resolve(active()?.settings)),
       getRetention: vi.fn().mockResolvedValue({ policy: null, legal_hold: false }),
+      updateSettings: vi.fn(),
     };
     TestBed.configureTestingModule({
       providers: [
@@ -146,6 +151,30 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     await fixture.whenStable();
     expect((row('Bruno Braga').querySelector('[data-testid="member-can-post"]') as HTMLInputElement).checked).toBe(true);
     expect((el.querySelector('[data-testid="setting-announcement"]') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('the announcement switch and role menus keep the focus while saving and go back when refused', async () => {
+    const { fixture, el, row } = await setup(channel('owner', true));
+    api.updateSettings.mockRejectedValue(new ApiError(403, 'forbidden', 'only owners and moderators change settings'));
+    const announcement = el.querySelector('[data-testid="setting-announcement"]') as HTMLInputElement;
+    announcement.focus();
+    announcement.click();
+    await fixture.whenStable();
+    expect(api.updateSettings).toHaveBeenCalledWith(9, { announcement: false });
+    await vi.waitFor(() => expect(el.querySelector('[data-testid="members-error"]')?.textContent).toContain('only owners and moderators'));
+    expect(announcement.checked).toBe(true);
+    expect(announcement.disabled).toBe(false);
+    expect(document.activeElement).toBe(announcement);
+
+    store.setMemberRole.mockRejectedValue(new ApiError(409, 'conflict', 'the last owner cannot step down'));
+    const menu = row('Bruno Braga').querySelector('[data-testid="member-role-select"]') as HTMLSelectElement;
+    menu.focus();
+    menu.value = 'moderator';
+    menu.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(store.setMemberRole).toHaveBeenCalledWith(BRUNO, 'moderator');
+    await vi.waitFor(() => expect(menu.value).toBe('member'));
+    expect(document.activeElement).toBe(menu);
   });
 
   it('explains each failure in words a person can act on', () => {

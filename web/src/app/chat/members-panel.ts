@@ -92,7 +92,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
           </span>
           @if (canChangeRoles() && member.user_id !== myId()) {
             <label class="sr-only" [attr.for]="'role-' + member.user_id">Role of {{ member.display_name }}</label>
-            <select [id]="'role-' + member.user_id" [value]="member.role" (change)="setRole(member, $any($event.target).value)" [disabled]="busy()" data-testid="member-role-select">
+            <select [id]="'role-' + member.user_id" [value]="member.role" (change)="setRole(member, $event)" [attr.aria-busy]="busy()" data-testid="member-role-select">
               <option value="owner">owner</option>
               <option value="moderator">moderator</option>
               <option value="member">member</option>
@@ -126,7 +126,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
       <section class="settings" data-testid="channel-settings">
         <h3>Channel settings</h3>
         <div class="row">
-          <input id="setting-announcement" type="checkbox" [checked]="st.announcement" [disabled]="!canModerate() || busy()" (change)="saveSettings({ announcement: $any($event.target).checked })" data-testid="setting-announcement" />
+          <input id="setting-announcement" type="checkbox" [checked]="st.announcement" [disabled]="!canModerate()" [attr.aria-busy]="busy()" (change)="toggleAnnouncement($event)" data-testid="setting-announcement" />
           <label for="setting-announcement">Announcement mode (only owners, moderators and chosen posters post)</label>
         </div>
         <div class="row">
@@ -298,12 +298,20 @@ export class MembersPanel {
       .filter(Boolean);
   }
 
-  protected async saveSettings(patch: Partial<ChannelSettings>): Promise<void> {
+  protected async saveSettings(patch: Partial<ChannelSettings>): Promise<boolean> {
     const c = this.conversation();
-    if (!c) return;
-    await this.run(async () => {
+    if (!c) return false;
+    return this.run(async () => {
       this.settings.set(await this.api.updateSettings(c.id, patch));
     });
+  }
+
+  // The announcement switch and the role menus stay enabled while something saves, so the
+  // keyboard focus stays on them; a change meanwhile, or one refused, is put back.
+  protected async toggleAnnouncement(event: Event): Promise<void> {
+    const box = event.target as HTMLInputElement;
+    const on = box.checked;
+    if (this.busy() || !(await this.saveSettings({ announcement: on }))) box.checked = !on;
   }
 
   protected async saveDetails(patch: { name?: string; topic?: string }): Promise<void> {
@@ -361,8 +369,10 @@ export class MembersPanel {
     await this.run(() => this.store.addMember(person.id));
   }
 
-  protected async setRole(member: ConversationMember, role: ConversationRole): Promise<void> {
-    await this.run(() => this.store.setMemberRole(member.user_id, role));
+  protected async setRole(member: ConversationMember, event: Event): Promise<void> {
+    const menu = event.target as HTMLSelectElement;
+    const role = menu.value as ConversationRole;
+    if (this.busy() || !(await this.run(() => this.store.setMemberRole(member.user_id, role)))) menu.value = member.role;
   }
 
   protected async setCanPost(member: ConversationMember, event: Event): Promise<void> {
