@@ -59,6 +59,7 @@ describe('announcement channels: who may post', () => {
   it('a moderator lets the member post with the keyboard; the member’s composer opens live and everyone sees "can post"', async () => {
     await signInAt(carlaPage, server.url, carla);
     await carlaPage.goto(`${server.url}/chat/${channel.id}`);
+    await liveLink(carlaPage); // she must see Bruno's message live
     await carlaPage.getByTestId('member-count').click();
     const box = member(carlaPage, bruno.name).getByRole('checkbox', { name: `${bruno.name} can post` });
     await box.waitFor();
@@ -128,7 +129,7 @@ describe('announcement channels: who may post', () => {
     try {
       await signInAt(page, server.url, bruno);
       await page.goto(`${server.url}/chat/${channel.id}`);
-      await page.locator('[data-testid="realtime-status"].connected').waitFor();
+      await liveLink(page);
       await page.getByTestId('composer-blocked').waitFor({ state: 'detached' });
       const messages = page.getByTestId('message');
 
@@ -157,7 +158,7 @@ describe('announcement channels: who may post', () => {
       // 3. Back online: the tab reconnects and sends both again by itself.
       link.refuse = false;
       await page.context().setOffline(false);
-      await page.locator('[data-testid="realtime-status"].connected').waitFor({ timeout: RECONNECT_TIMEOUT });
+      await page.locator('[data-testid="realtime-status"].connected').waitFor({ timeout: RECONNECT_TIMEOUT }); // liveLink, with the backoff's time
       await page.waitForFunction(
         (texts) =>
           texts.every((text) =>
