@@ -208,4 +208,16 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await customerPage.screenshot({ path: process.env.SUPPORT_SHOT ?? '/tmp/support-customer.png', fullPage: true });
     assert.deepEqual(problems, []);
   });
+
+  it("the agent's presence change reaches the customer live", async () => {
+    // The agent is in Chat (on the conversation); "do not disturb" there is pushed to the
+    // customer's subscription (a coalesced `presence` batch), no reload.
+    await agentPage.getByTestId('my-mode').selectOption('dnd');
+    const agent = customerPage.getByTestId('support-agent').filter({ hasText: 'Abel Agent' });
+    await agent.locator('[data-testid="presence-dot"][data-status="dnd"]').waitFor();
+    await agent.getByTestId('support-agent-status').filter({ hasText: 'Do not disturb' }).waitFor();
+    await agentPage.getByTestId('my-mode').selectOption('auto');
+    await agent.locator('[data-testid="presence-dot"][data-status="online"]').waitFor();
+    assert.deepEqual(problems, []);
+  });
 });

@@ -5,14 +5,20 @@ import {
   Injector,
   OnInit,
   afterNextRender,
+  computed,
   effect,
   inject,
   signal,
+  untracked,
+  viewChild,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { ChatMessage } from '../core/api-types';
+import { formatLocalTime } from '../core/local-time';
+import { SessionStore } from '../core/session.store';
+import { dayKey, dayLabel } from '../chat/timeline';
 import { AttachmentPicker } from '../chat/attachment-picker';
 import { MessageAttachments } from '../chat/message-attachments';
 import { PresenceDot } from '../chat/presence-dot';
@@ -41,6 +47,7 @@ export class SupportPage implements OnInit {
   private readonly presence = inject(PresenceStore);
   private readonly clock = inject(MinuteClock);
   private readonly router = inject(Router);
+  private readonly session = inject(SessionStore);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
 
@@ -52,12 +59,47 @@ export class SupportPage implements OnInit {
   protected readonly editText = signal('');
   protected readonly confirmingDelete = signal<number | null>(null);
 
+  private readonly timeZone = computed(() => this.session.user()?.time_zone ?? 'UTC');
+  /** The messages with their time (in my zone) and a day label where a new day starts. */
+  protected readonly rows = computed(() => {
+    const zone = this.timeZone();
+    const now = this.clock.now();
+    let previousDay = '';
+    return this.store.messages().map((message) => {
+      const day = dayKey(message.created_at, zone);
+      const label = day !== previousDay ? dayLabel(message.created_at, now, zone) : null;
+      previousDay = day;
+      return { message, day: label, time: formatLocalTime(message.created_at, zone) };
+    });
+  });
+
+  private readonly list = viewChild<ElementRef<HTMLElement>>('messageList');
+  /** Follow new messages while the list is scrolled to its end (or was just opened). */
+  private stickToEnd = true;
+
   constructor() {
     // Presence (with country, time zone and working hours) of the agents shown.
     effect(() => {
       const ids = this.store.agents().map((a) => a.user_id);
-      if (ids.length) void this.presence.want(ids);
+      if (ids.length) untracked(() => void this.presence.want(ids));
     });
+    effect(() => {
+      this.store.messages();
+      this.list();
+      if (!untracked(() => this.stickToEnd)) return;
+      afterNextRender(
+        () => {
+          const list = this.list()?.nativeElement;
+          if (list) list.scrollTop = list.scrollHeight;
+        },
+        { injector: this.injector },
+      );
+    });
+  }
+
+  protected onListScroll(event: Event): void {
+    const list = event.target as HTMLElement;
+    this.stickToEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
   }
 
   ngOnInit(): void {
@@ -82,12 +124,14 @@ export class SupportPage implements OnInit {
 
   protected async choose(id: number): Promise<void> {
     this.cancelEdit(false);
+    this.stickToEnd = true;
     const selecting = this.store.select(id);
     this.focus(COMPOSER);
     await selecting;
   }
 
   protected async openRequest(): Promise<void> {
+    this.stickToEnd = true;
     if (await this.store.open(this.subject(), this.firstMessage())) {
       this.subject.set('');
       this.firstMessage.set('');
@@ -102,6 +146,7 @@ export class SupportPage implements OnInit {
   protected async sendDraft(attach?: AttachmentPicker): Promise<void> {
     // The files leave the tray only once the message is stored (else they can be sent again).
     const files = attach?.readyIds() ?? [];
+    this.stickToEnd = true; // my own message always comes into view
     if (await this.store.send(this.draft(), files)) {
       this.draft.set('');
       attach?.sent(files);
