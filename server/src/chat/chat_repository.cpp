@@ -561,7 +561,8 @@ Result<void> ChatRepository::update_details(S& s, std::int64_t conversation_id, 
 Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
                                         bool can_post, std::int64_t change_seq) {
   auto r = s.execute(
-      "UPDATE conversation_members SET role = ?, can_post = ?, change_seq = ? WHERE conversation_id = ? AND user_id = ?",
+      "UPDATE conversation_members SET role = ?, can_post = ?, change_seq = ? WHERE conversation_id = ? AND user_id = "
+      "?",
       {std::string(member_role_name(role)), std::int64_t{can_post ? 1 : 0}, change_seq, conversation_id, user_id});
   if (!r.ok()) return r.error();
   return {};
@@ -570,7 +571,8 @@ Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std:
 Result<std::vector<Purge>> ChatRepository::purges(S& s, std::int64_t conversation_id, std::int64_t after,
                                                   std::int64_t upto, int limit) {
   auto rows = s.query(
-      "SELECT change_seq, message_ids FROM chat_purges WHERE conversation_id = ? AND change_seq > ? AND change_seq <= ? "
+      "SELECT change_seq, message_ids FROM chat_purges WHERE conversation_id = ? AND change_seq > ? AND change_seq <= "
+      "? "
       "ORDER BY change_seq LIMIT ?",
       {conversation_id, after, upto, std::int64_t{limit}});
   if (!rows.ok()) return rows.error();

@@ -106,8 +106,8 @@ class ChatRepository final {
   // Retention purges and member role changes in (after, upto], oldest change first.
   Result<std::vector<Purge>> purges(S& s, std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
                                     int limit);
-  Result<std::vector<Member>> member_changes(S& s, std::int64_t conversation_id, std::int64_t after,
-                                             std::int64_t upto, int limit);
+  Result<std::vector<Member>> member_changes(S& s, std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
+                                             int limit);
   Result<std::int64_t> owner_count(S& s, std::int64_t conversation_id);
 };
 

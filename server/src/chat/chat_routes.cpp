@@ -142,8 +142,7 @@ void for_each_change(const ChangePage& page, OnMessage on_message, OnNotice on_n
   std::size_t i = 0;
   std::size_t j = 0;
   while (i < page.items.size() || j < page.notices.size()) {
-    if (j == page.notices.size() ||
-        (i < page.items.size() && page.items[i].change_seq < page.notices[j].change_seq))
+    if (j == page.notices.size() || (i < page.items.size() && page.items[i].change_seq < page.notices[j].change_seq))
       on_message(page.items[i++]);
     else
       on_notice(page.notices[j++]);

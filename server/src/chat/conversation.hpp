@@ -45,7 +45,7 @@ struct Conversation {
   std::string region;
   std::int64_t created_by = 0;
   UnixMillis created_at = 0;
-  std::int64_t last_seq = 0;  // sequence number of the newest message or change
+  std::int64_t last_seq = 0;     // sequence number of the newest message or change
   std::int64_t details_seq = 0;  // the change_seq of the latest name, topic or settings change
   ChannelSettings settings;
 };
@@ -55,8 +55,8 @@ struct Member {
   std::string display_name;
   MemberRole role = MemberRole::member;
   std::int64_t last_read_seq = 0;
-  std::string handle;     // for @mentions: the lower-cased local part of the email
-  bool can_post = false;  // a chosen poster in announcement mode
+  std::string handle;           // for @mentions: the lower-cased local part of the email
+  bool can_post = false;        // a chosen poster in announcement mode
   std::int64_t change_seq = 0;  // of the latest role or can_post change
   // Not a member: reads through an access hook (a support agent before claiming). Reads
   // and per-person markers only; every write (post, react, edit, delete, follow) is refused.

@@ -470,39 +470,39 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
       },
       true);
 
-  // Commands addressed at one peer of the room.
-  using PeerCommand =
-      std::function<Result<Effects>(Room&, std::uint64_t actor, std::uint64_t target, const boost::json::object& env)>;
-  auto on_peer_command = [&meetings, &hub](std::string type, PeerCommand fn) {
+  // Requests addressed at one peer of the room: {"meeting_id", "peer_id", ..}.
+  using PeerRequest = std::function<Result<Effects>(std::uint64_t actor, std::int64_t meeting_id, std::uint64_t target,
+                                                    const boost::json::object& env)>;
+  auto on_peer_request = [&hub](std::string type, PeerRequest fn) {
     hub.on(
         type,
-        [&meetings, &hub, fn](net::RealtimeConnection& conn, const boost::json::object& env) {
+        [&hub, fn](net::RealtimeConnection& conn, const boost::json::object& env) {
           auto mid = required_id(env, "meeting_id");
           if (!mid.ok()) return send_error(conn, env, mid.error());
           auto target = required_peer(env, "peer_id");
           if (!target.ok()) return send_error(conn, env, target.error());
-          auto fx = meetings.command(conn.id(), *mid, [&](Room& r) { return fn(r, conn.id(), *target, env); });
+          auto fx = fn(conn.id(), *mid, *target, env);
           if (!fx.ok()) return send_error(conn, env, fx.error());
           ack(conn, env);
           deliver(hub, *fx);
         },
         true);
   };
+  // Room commands addressed at one peer.
+  using PeerCommand =
+      std::function<Result<Effects>(Room&, std::uint64_t actor, std::uint64_t target, const boost::json::object& env)>;
+  auto on_peer_command = [&meetings, on_peer_request](std::string type, PeerCommand fn) {
+    on_peer_request(std::move(type), [&meetings, fn](std::uint64_t actor, std::int64_t meeting_id, std::uint64_t target,
+                                                     const boost::json::object& env) {
+      return meetings.command(actor, meeting_id, [&](Room& r) { return fn(r, actor, target, env); });
+    });
+  };
   // Admission goes through the service: it fixes where the admitted person's chat starts.
   for (const auto& [type, allow] : {std::pair{"meet.admit", true}, std::pair{"meet.deny", false}})
-    hub.on(
-        type,
-        [&meetings, &hub, allow](net::RealtimeConnection& conn, const boost::json::object& env) {
-          auto mid = required_id(env, "meeting_id");
-          if (!mid.ok()) return send_error(conn, env, mid.error());
-          auto target = required_peer(env, "peer_id");
-          if (!target.ok()) return send_error(conn, env, target.error());
-          auto fx = meetings.admit(conn.id(), *mid, *target, allow);
-          if (!fx.ok()) return send_error(conn, env, fx.error());
-          ack(conn, env);
-          deliver(hub, *fx);
-        },
-        true);
+    on_peer_request(type, [&meetings, allow](std::uint64_t actor, std::int64_t meeting_id, std::uint64_t target,
+                                             const boost::json::object&) {
+      return meetings.admit(actor, meeting_id, target, allow);
+    });
   on_peer_command("meet.mute", [](Room& r, std::uint64_t a, std::uint64_t t, const boost::json::object& env) {
     auto force = json::optional_bool(env, "force");
     if (!force.ok()) return Result<Effects>(force.error());

@@ -265,8 +265,10 @@ std::vector<PresenceView> PresenceService::visible(const Subject& viewer, const 
   {
     std::lock_guard lock(mutex_);
     for (std::int64_t id : user_ids) {
-      if (auto k = tracker_.kind(id)) kinds.emplace(id, *k);
-      else unknown.push_back(id);
+      if (auto k = tracker_.kind(id))
+        kinds.emplace(id, *k);
+      else
+        unknown.push_back(id);
     }
   }
   if (!unknown.empty())

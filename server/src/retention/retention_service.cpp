@@ -152,7 +152,8 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
             break;
           }
           if (deleted.messages + notes > 0) ++report.batches;
-          if (purge_observer_ && !deleted.message_ids.empty()) purge_observer_(c.id, std::move(deleted.message_ids), deleted.purge_seq, deleted.roots_updated);
+          if (purge_observer_ && !deleted.message_ids.empty())
+            purge_observer_(c.id, std::move(deleted.message_ids), deleted.purge_seq, deleted.roots_updated);
           report.messages_deleted += deleted.messages;
           report.versions_deleted += deleted.versions;
           report.notes_deleted += notes;
