@@ -46,6 +46,7 @@ describe('announcement channels: who may post', () => {
     await brunoPage.getByTestId('announcement-hint').getByText('members marked “can post” post here').waitFor();
     await member(brunoPage, carla.name).waitFor();
     assert.equal(await brunoPage.getByTestId('member-can-post').count(), 0, 'a member gets no control');
+    await shot(brunoPage, 'chat-announcement-blocked');
 
     for (const [target, canPost] of [[alice.id, true], [bruno.id, true], [carla.id, true]]) {
       const refused = await api('PATCH', `/api/v1/conversations/${channel.id}/members/${target}`, token[bruno.email], { can_post: canPost });

@@ -34,7 +34,7 @@ describe('composerBlockedReason', () => {
 
   it('explains announcement mode to members but not to owners, moderators or chosen posters', () => {
     const settings = { announcement: true };
-    expect(composerBlockedReason(view({ settings }))).toBe('Only owners, moderators and members chosen to post write in this announcement channel. You can react and reply in threads.');
+    expect(composerBlockedReason(view({ settings }))).toBe('Announcement channel: only owners, moderators and chosen members post');
     expect(composerBlockedReason(view({ settings, my_role: 'owner' }))).toBe('');
     expect(composerBlockedReason(view({ settings, my_role: 'moderator' }))).toBe('');
     expect(composerBlockedReason(view({ settings, my_can_post: true }))).toBe('');

@@ -10,7 +10,7 @@ export function composerBlockedReason(c: ConversationView | null | undefined): s
   if (c.my_role === 'read_only') return c.kind === 'channel' ? 'You can read this channel' : 'You can read this conversation';
   const manages = c.my_role === 'owner' || c.my_role === 'moderator';
   if (c.kind === 'channel' && c.settings?.announcement && !manages && !c.my_can_post)
-    return 'Only owners, moderators and members chosen to post write in this announcement channel. You can react and reply in threads.';
+    return 'Announcement channel: only owners, moderators and chosen members post';
   return '';
 }
 
