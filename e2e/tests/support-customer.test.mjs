@@ -209,6 +209,17 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('typing shows both ways', async () => {
+    await agentPage.getByTestId('composer-input').pressSequentially('Checking');
+    await customerPage.getByTestId('support-typing').filter({ hasText: 'Abel Agent is typing…' }).waitFor();
+    // Signals go at most every 2 s (the customer last typed a moment ago): keep typing a while.
+    await customerPage.getByTestId('support-composer').pressSequentially('ok, thanks', { delay: 300 });
+    await agentPage.getByTestId('typing-indicator').filter({ hasText: 'Carla Customer is typing…' }).waitFor();
+    await customerPage.getByTestId('support-composer').fill('');
+    await agentPage.getByTestId('composer-input').fill('');
+    assert.deepEqual(problems, []);
+  });
+
   it("the agent's presence change reaches the customer live", async () => {
     // The agent is in Chat (on the conversation); "do not disturb" there is pushed to the
     // customer's subscription (a coalesced `presence` batch), no reload.

@@ -12,6 +12,7 @@ const flushAll = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(kind: string, admin = false, visible = true) {
   const incoming = new Subject<ServerMessage>();
+  const notified: { type: string; body: unknown }[] = [];
   TestBed.configureTestingModule({
     providers: [
       SupportStore,
@@ -24,11 +25,15 @@ function setup(kind: string, admin = false, visible = true) {
         useValue: {
           status: signal('connected'),
           messages: (type: string) => incoming.pipe(filter((m) => m.type === type)),
+          notify: (type: string, body: unknown) => {
+            notified.push({ type, body });
+            return true;
+          },
         },
       },
     ],
   });
-  return { store: TestBed.inject(SupportStore), http: TestBed.inject(HttpTestingController), incoming };
+  return { store: TestBed.inject(SupportStore), http: TestBed.inject(HttpTestingController), incoming, notified };
 }
 
 const member = (user_id: number, display_name: string, last_read_seq: number) => ({ user_id, display_name, role: 'member', last_read_seq });
@@ -264,5 +269,20 @@ describe('SupportStore: seen, edits, deletes, purges', () => {
     await flushAll();
     expect(store.messages().map((m) => m.text)).toEqual(['help', 'missed']);
     expect(http.expectOne('/api/v1/conversations/3/read').request.body).toEqual({ seq: 2 });
+  });
+
+  it('shows who is typing until their message arrives, and tells the agent I type at most every 2 s', async () => {
+    const { store, incoming, notified } = await opened([msg(1, 1, 5, 'help')], 1);
+    incoming.next({ type: 'typing', conversation_id: 3, user: { id: 5 } }); // me: never shown
+    incoming.next({ type: 'typing', conversation_id: 4, user: { id: 7 } }); // elsewhere
+    expect(store.typing()).toBe('');
+    incoming.next({ type: 'typing', conversation_id: 3, user: { id: 7 } });
+    expect(store.typing()).toBe('Ada is typing…');
+    incoming.next({ type: 'message.new', conversation_id: 3, message: msg(2, 2, 7, 'here') });
+    expect(store.typing()).toBe('');
+
+    store.sendTyping();
+    store.sendTyping();
+    expect(notified).toEqual([{ type: 'typing', body: { conversation_id: 3 } }]);
   });
 });

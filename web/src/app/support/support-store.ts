@@ -4,7 +4,7 @@ import { ChatMessage, ConversationMember } from '../core/api-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from '../chat/chat-api';
-import { PAGE_VISIBLE } from '../chat/chat-store';
+import { PAGE_VISIBLE, TYPING_EVERY_MS, TYPING_SHOWN_MS } from '../chat/chat-store';
 import { SupportApi, SupportConversation } from './support-api';
 
 function newClientId(): string {
@@ -44,6 +44,10 @@ export class SupportStore {
   private readonly errorState = signal('');
   /** The highest seq this person has told the server they read, per conversation. */
   private readonly readSeq = new Map<number, number>();
+  /** Who is typing in the open conversation, until when (ms). */
+  private readonly typingState = signal<ReadonlyMap<number, number>>(new Map());
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastTypingSent = 0;
 
   readonly conversations = this.listState.asReadonly();
   readonly queue = this.queueState.asReadonly();
@@ -60,6 +64,15 @@ export class SupportStore {
 
   /** The other members of the selected conversation: its agent(s), never the customer. */
   readonly agents = computed(() => this.membersState().filter((m) => m.user_id !== this.myId()));
+
+  /** "Ada is typing…" for the open conversation (empty when nobody is). */
+  readonly typing = computed(() => {
+    const names = [...this.typingState().keys()].map(
+      (id) => this.membersState().find((m) => m.user_id === id)?.display_name ?? 'Your agent',
+    );
+    if (names.length === 0) return '';
+    return names.length === 1 ? `${names[0]} is typing…` : `${names.join(' and ')} are typing…`;
+  });
 
   /**
    * The id of my newest message (as in the staff chat, a tombstone too) once an agent has
@@ -80,6 +93,7 @@ export class SupportStore {
         if (event.conversation_id !== this.selectedState() || event.message.thread_root_id) return;
         this.add(event.message);
         this.authorRead(event.message);
+        this.stopTyping(event.message.author.id);
         if (event.message.author.id !== this.myId()) void this.markRead();
       }),
       this.realtime.messages('message.updated').subscribe((event) => {
@@ -98,6 +112,9 @@ export class SupportStore {
         }
         this.moveReadMarker(event.user_id, event.last_read_seq);
       }),
+      this.realtime.messages('typing').subscribe((event) => {
+        if (event.conversation_id === this.selectedState() && event.user.id !== this.myId()) this.onTyping(event.user.id);
+      }),
       this.realtime.messages('support.updated').subscribe((event) => {
         void this.load();
         if (event.conversation.id === this.selectedState()) void this.loadMembers(event.conversation.id);
@@ -112,6 +129,7 @@ export class SupportStore {
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', visibility);
     inject(DestroyRef).onDestroy(() => {
       subscriptions.forEach((s) => s.unsubscribe());
+      if (this.typingTimer) clearTimeout(this.typingTimer);
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', visibility);
     });
   }
@@ -152,6 +170,7 @@ export class SupportStore {
 
   async select(id: number): Promise<void> {
     this.selectedState.set(id);
+    this.typingState.set(new Map());
     this.messagesState.set([]);
     this.messagesLoadedState.set(false);
     this.membersState.set([]);
@@ -194,6 +213,14 @@ export class SupportStore {
       this.errorState.set(describe(e));
       return false;
     }
+  }
+
+  /** Tells the agent I am typing, at most once every 2 s (the server drops more). */
+  sendTyping(): void {
+    const id = this.selectedState();
+    const now = Date.now();
+    if (id === null || this.selected()?.status === 'closed' || now - this.lastTypingSent < TYPING_EVERY_MS) return;
+    if (this.realtime.notify('typing', { conversation_id: id })) this.lastTypingSent = now;
   }
 
   /** Only my own messages; the server refuses others' (403) and the page offers no edit on them. */
@@ -284,6 +311,27 @@ export class SupportStore {
   /** Whoever posts has read everything up to their message (the server moves their marker too). */
   private authorRead(message: ChatMessage): void {
     if (message.author.id !== this.myId()) this.moveReadMarker(message.author.id, message.seq);
+  }
+
+  private onTyping(userId: number): void {
+    this.typingState.update((all) => new Map(all).set(userId, Date.now() + TYPING_SHOWN_MS));
+    this.schedulePruneTyping();
+  }
+
+  private stopTyping(userId: number): void {
+    if (this.typingState().has(userId)) {
+      this.typingState.update((all) => new Map([...all].filter(([id]) => id !== userId)));
+    }
+  }
+
+  private schedulePruneTyping(): void {
+    if (this.typingTimer) return;
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = null;
+      const now = Date.now();
+      this.typingState.update((all) => new Map([...all].filter(([, until]) => until > now)));
+      if (this.typingState().size > 0) this.schedulePruneTyping();
+    }, 1_000);
   }
 
   private moveReadMarker(userId: number, seq: number): void {
