@@ -231,4 +231,20 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await agent.locator('[data-testid="presence-dot"][data-status="online"]').waitFor();
     assert.deepEqual(problems, []);
   });
+
+  it("a reply in another request shows as new in the list until the customer opens it", async () => {
+    const opened = await api('POST', '/api/v1/support/conversations', carla.token, { subject: 'Second parcel', text: 'And parcel 7732?', client_id: `c2-${tag}` });
+    assert.equal(opened.status, 201);
+    const second = customerPage.getByTestId('support-list').locator('li').filter({ hasText: 'Second parcel' });
+    await second.waitFor();
+    assert.equal((await api('POST', `/api/v1/support/conversations/${opened.json.id}/claim`, abel.token)).status, 200);
+    const reply = await api('POST', `/api/v1/conversations/${opened.json.id}/messages`, abel.token, { text: 'Found it', client_id: `a2-${tag}` });
+    assert.equal(reply.status, 201);
+    await second.getByTestId('support-unread').filter({ hasText: '1 new' }).waitFor();
+    await second.getByRole('button').click();
+    await customerMessage('Found it').waitFor();
+    await second.getByTestId('support-unread').waitFor({ state: 'detached' });
+    await focusOn(customerPage, 'support-composer');
+    assert.deepEqual(problems, []);
+  });
 });

@@ -285,4 +285,24 @@ describe('SupportStore: seen, edits, deletes, purges', () => {
     store.sendTyping();
     expect(notified).toEqual([{ type: 'typing', body: { conversation_id: 3 } }]);
   });
+
+  it("counts the agent's new messages in the conversations not open, and clears them on opening", async () => {
+    const { store, http, incoming } = setup('customer');
+    const loaded = store.load();
+    http.expectOne('/api/v1/support/conversations').flush({
+      items: [
+        { id: 3, subject: 'invoice', status: 'assigned', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 1, last_seq: 1 },
+        { id: 4, subject: 'refund', status: 'assigned', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 1, last_seq: 3 },
+      ],
+    });
+    await loaded;
+    http.expectOne('/api/v1/conversations').flush({ items: [{ id: 3, kind: 'support', unread: 0 }, { id: 4, kind: 'support', unread: 2 }] });
+    await flushAll();
+    expect([store.unread(3), store.unread(4)]).toEqual([0, 2]);
+    incoming.next({ type: 'message.new', conversation_id: 4, message: { ...msg(9, 4, 7, 'and?'), conversation_id: 4 } });
+    incoming.next({ type: 'message.new', conversation_id: 3, message: msg(10, 2, 5, 'mine') }); // my own (other tab)
+    expect([store.unread(3), store.unread(4)]).toEqual([0, 3]);
+    void store.select(4);
+    expect(store.unread(4)).toBe(0);
+  });
 });

@@ -42,6 +42,8 @@ export class SupportStore {
   private readonly messagesLoadedState = signal(false);
   private readonly membersState = signal<ConversationMember[]>([]);
   private readonly errorState = signal('');
+  /** Unread messages per conversation (the customer's list shows them). */
+  private readonly unreadState = signal<ReadonlyMap<number, number>>(new Map());
   /** The highest seq this person has told the server they read, per conversation. */
   private readonly readSeq = new Map<number, number>();
   /** Who is typing in the open conversation, until when (ms). */
@@ -61,6 +63,10 @@ export class SupportStore {
   readonly isCustomer = computed(() => this.session.user()?.kind === 'customer');
   readonly isAgent = computed(() => this.session.user()?.kind === 'agent' || this.session.isAdmin());
   readonly selected = computed(() => this.listState().find((c) => c.id === this.selectedState()) ?? null);
+  /** Messages from the agent I have not read yet in this conversation (0 for the open one). */
+  unread(id: number): number {
+    return id === this.selectedState() ? 0 : (this.unreadState().get(id) ?? 0);
+  }
 
   /** The other members of the selected conversation: its agent(s), never the customer. */
   readonly agents = computed(() => this.membersState().filter((m) => m.user_id !== this.myId()));
@@ -90,7 +96,11 @@ export class SupportStore {
   constructor() {
     const subscriptions = [
       this.realtime.messages('message.new').subscribe((event) => {
-        if (event.conversation_id !== this.selectedState() || event.message.thread_root_id) return;
+        if (event.message.thread_root_id) return;
+        if (event.conversation_id !== this.selectedState()) {
+          if (event.message.author.id !== this.myId()) this.bumpUnread(event.conversation_id);
+          return;
+        }
         this.add(event.message);
         this.authorRead(event.message);
         this.stopTyping(event.message.author.id);
@@ -143,11 +153,26 @@ export class SupportStore {
       this.listState.set(list.items);
       this.queueState.set(queue.items);
       this.errorState.set('');
+      if (this.isCustomer()) void this.loadUnread();
     } catch (e) {
       this.errorState.set(describe(e));
     } finally {
       this.loadedState.set(true);
     }
+  }
+
+  /** Unread counts come with chat's conversation list (a customer's are all support). */
+  private async loadUnread(): Promise<void> {
+    try {
+      const { items } = await this.chat.listConversations();
+      this.unreadState.set(new Map(items.map((c) => [c.id, c.unread])));
+    } catch {
+      // The list works without the counts.
+    }
+  }
+
+  private bumpUnread(id: number): void {
+    this.unreadState.update((all) => new Map(all).set(id, (all.get(id) ?? 0) + 1));
   }
 
   async open(subject: string, text: string): Promise<boolean> {
@@ -171,6 +196,7 @@ export class SupportStore {
   async select(id: number): Promise<void> {
     this.selectedState.set(id);
     this.typingState.set(new Map());
+    if (this.unreadState().has(id)) this.unreadState.update((all) => new Map([...all].filter(([key]) => key !== id)));
     this.messagesState.set([]);
     this.messagesLoadedState.set(false);
     this.membersState.set([]);
