@@ -900,6 +900,7 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     if (patch.broadcast_mentions) next.broadcast_mentions = *patch.broadcast_mentions;
     if (countries) next.allowed_countries = *countries;
     if (regions) next.allowed_regions = *regions;
+    if (next == c->settings) return next;  // nothing to store or tell
     auto seq = next_seq(s, id);
     if (!seq.ok()) return seq.error();
     MERIDIAN_TRY(repo_.update_settings(s, id, next, *seq));
@@ -911,7 +912,7 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
-  if (result.ok() && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
   return result;
 }
 
@@ -944,8 +945,12 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
     if (!them.ok()) return them.error();
     if (!*them) return make_error(ErrorCode::not_found, "that person is not a member");
     Member next = **them;
+    // Rights first, whether or not anything would change: a member cannot probe or poke.
+    if (patch.role && me->role != MemberRole::owner)
+      return make_error(ErrorCode::forbidden, "only owners can change roles");
+    if (patch.can_post && !can_manage(me->role))
+      return make_error(ErrorCode::forbidden, "only owners and moderators choose who posts");
     if (patch.role && *patch.role != next.role) {
-      if (me->role != MemberRole::owner) return make_error(ErrorCode::forbidden, "only owners can change roles");
       if (next.role == MemberRole::owner) {
         auto owners = repo_.owner_count(s, id);
         if (!owners.ok()) return owners.error();
@@ -954,10 +959,8 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
       }
       next.role = *patch.role;
     }
-    if (patch.can_post && *patch.can_post != next.can_post) {
-      if (!can_manage(me->role)) return make_error(ErrorCode::forbidden, "only owners and moderators choose who posts");
-      next.can_post = *patch.can_post;
-    }
+    if (patch.can_post) next.can_post = *patch.can_post;
+    if (next.role == (*them)->role && next.can_post == (*them)->can_post) return next;  // nothing to store or tell
     auto seq = next_seq(s, id);
     if (!seq.ok()) return seq.error();
     MERIDIAN_TRY(repo_.set_member(s, id, user_id, next.role, next.can_post, *seq));
@@ -970,7 +973,7 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
     MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
-  if (result.ok() && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
   return result;
 }
 
@@ -1005,6 +1008,7 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
     Conversation next = *c;
     if (patch.name) next.name = *patch.name;
     if (patch.topic) next.topic = *patch.topic;
+    if (next.name == c->name && next.topic == c->topic) return view(s, next, *me);  // nothing to store or tell
     auto seq = next_seq(s, id);
     if (!seq.ok()) return seq.error();
     MERIDIAN_TRY(repo_.update_details(s, id, next.name, next.topic, *seq));
@@ -1015,7 +1019,7 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
     MERIDIAN_TRY(fill_recipients(s, changed));
     return view(s, next, *me);
   });
-  if (result.ok() && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
   return result;
 }
 

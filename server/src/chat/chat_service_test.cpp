@@ -460,6 +460,22 @@ TEST_P(ChatServiceTest, ConversationChangesAreInTheChangeOrder) {
   EXPECT_EQ(none->to, page->to);
   // Unread counts messages only: the changes are not something to read.
   EXPECT_EQ(chat_->conversation(ben_, id)->unread, 2);
+
+  // Changing nothing stores nothing and takes no number; a plain member is refused even
+  // then (no probing, no poking everyone's clients).
+  const std::int64_t last = page->to;
+  ASSERT_TRUE(chat_->update_details(ana_, id, rename).ok());
+  ASSERT_TRUE(chat_->update_settings(ana_, id, announce).ok());
+  ASSERT_TRUE(chat_->update_member(ana_, id, ben_.user_id, moderator).ok());
+  EXPECT_EQ(chat_->conversation(ana_, id)->conversation.last_seq, last);
+  auto cleo_joined = chat_->join(cleo_, id);
+  ASSERT_TRUE(cleo_joined.ok()) << cleo_joined.error().message;
+  MemberPatch same_role;
+  same_role.role = MemberRole::member;
+  EXPECT_EQ(chat_->update_member(cleo_, id, cleo_.user_id, same_role).error().code, ErrorCode::forbidden);
+  MemberPatch same_post;
+  same_post.can_post = false;
+  EXPECT_EQ(chat_->update_member(cleo_, id, cleo_.user_id, same_post).error().code, ErrorCode::forbidden);
 }
 
 TEST_P(ChatServiceTest, CountryLimitedChannelsRefuseJoinAndInvite) {

@@ -34,6 +34,7 @@ struct ChannelSettings {
   std::vector<std::string> allowed_regions;
   // Whether a person from `country`/`region` may join or be invited.
   bool admits(const std::string& country, const std::string& region) const;
+  bool operator==(const ChannelSettings&) const = default;
 };
 
 struct Conversation {
