@@ -205,7 +205,18 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     assert.equal((await api('DELETE', `/api/v1/conversations/${conversationId}/messages/${sent.json.id}`, abel.token)).status, 200);
     await customerPage.getByText('We are looking into it').waitFor({ state: 'detached' });
     await customerPage.getByTestId('support-message-deleted').nth(1).waitFor();
-    await customerPage.screenshot({ path: process.env.SUPPORT_SHOT ?? '/tmp/support-customer.png', fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it("the agent's formatting shows safely: no raw HTML, no javascript: link", async () => {
+    const text = '**Tracking** at https://example.com/t/7731 <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2)';
+    assert.equal((await api('POST', `/api/v1/conversations/${conversationId}/messages`, abel.token, { text, client_id: `md-${tag}` })).status, 201);
+    const shown = customerMessage('Tracking').getByTestId('support-message-text');
+    await shown.locator('strong', { hasText: 'Tracking' }).waitFor();
+    const links = await shown.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]));
+    assert.deepEqual(links, [['https://example.com/t/7731', '_blank', 'noopener noreferrer']]);
+    assert.equal(await shown.locator('img').count(), 0);
+    assert.equal(await customerPage.evaluate(() => window.__pwned ?? null), null);
     assert.deepEqual(problems, []);
   });
 
@@ -241,6 +252,7 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     const reply = await api('POST', `/api/v1/conversations/${opened.json.id}/messages`, abel.token, { text: 'Found it', client_id: `a2-${tag}` });
     assert.equal(reply.status, 201);
     await second.getByTestId('support-unread').filter({ hasText: '1 new' }).waitFor();
+    await customerPage.screenshot({ path: process.env.SUPPORT_SHOT ?? '/tmp/support-customer.png', fullPage: true });
     await second.getByRole('button').click();
     await customerMessage('Found it').waitFor();
     await second.getByTestId('support-unread').waitFor({ state: 'detached' });

@@ -133,4 +133,17 @@ describe('SupportPage (customer)', () => {
     expect(el.querySelector('[data-testid="support-message-deleted"]')?.textContent).toContain('This message was deleted.');
     expect(el.textContent).not.toContain('on it');
   });
+
+  it("renders the agent's Markdown safely: formatting and http links, never raw HTML or javascript: links", async () => {
+    const { fixture, el } = await opened();
+    const text = '**urgent** see https://example.com/a <img src=x onerror="alert(1)"> [x](javascript:alert(1))';
+    incoming.next({ type: 'message.new', conversation_id: 3, message: msg(3, 3, ADA, text) });
+    await settle(fixture);
+    const shown = [...el.querySelectorAll('[data-testid="support-message-text"]')].at(-1)!;
+    expect(shown.querySelector('strong')?.textContent).toBe('urgent');
+    const links = [...shown.querySelectorAll('a')];
+    expect(links.map((a) => [a.getAttribute('href'), a.getAttribute('rel')])).toEqual([['https://example.com/a', 'noopener noreferrer']]);
+    expect(shown.querySelector('img')).toBeNull();
+    expect(shown.textContent).toContain('<img src=x');
+  });
 });

@@ -21,6 +21,7 @@ import { SessionStore } from '../core/session.store';
 import { dayKey, dayLabel } from '../chat/timeline';
 import { AttachmentPicker } from '../chat/attachment-picker';
 import { MessageAttachments } from '../chat/message-attachments';
+import { renderMarkdown } from '../chat/markdown';
 import { PresenceDot } from '../chat/presence-dot';
 import { PresenceStore, describeLocalTime, flagOf, statusLabel } from '../chat/presence-store';
 import { SupportStore } from './support-store';
@@ -116,6 +117,11 @@ export class SupportPage implements OnInit {
   protected statusOf(userId: number): string {
     const info = this.presence.all().get(userId);
     return info ? statusLabel(info.status) : '';
+  }
+
+  /** The chat's safe Markdown subset (no raw HTML; only http(s)/mailto links, new tab, noopener). */
+  protected html(text: string): string {
+    return renderMarkdown(text);
   }
 
   protected isMine(message: ChatMessage): boolean {
