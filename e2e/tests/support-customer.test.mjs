@@ -259,4 +259,22 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await focusOn(customerPage, 'support-composer');
     assert.deepEqual(problems, []);
   });
+
+  it('a long conversation opens at its newest 200 messages; earlier ones load on demand', async () => {
+    const { json: mine } = await api('GET', '/api/v1/support/conversations', carla.token);
+    const second = mine.items.find((c) => c.subject === 'Second parcel');
+    for (let i = 1; i <= 200; i += 1) {
+      const posted = await api('POST', `/api/v1/conversations/${second.id}/messages`, carla.token, { text: `detail ${i}`, client_id: `d${i}-${tag}` });
+      assert.equal(posted.status, 201);
+    }
+    await customerPage.getByTestId('support-list').locator('li').filter({ hasText: 'Parcel lost' }).getByRole('button').click();
+    await customerMessage('Tracking').waitFor();
+    await customerPage.getByTestId('support-list').locator('li').filter({ hasText: 'Second parcel' }).getByRole('button').click();
+    await customerMessage('detail 200').waitFor();
+    assert.equal(await customerPage.getByText('And parcel 7732?').count(), 0, 'the oldest is not on the first page');
+    await customerPage.getByTestId('support-load-earlier').click();
+    await customerPage.getByText('And parcel 7732?').waitFor();
+    await customerPage.getByTestId('support-load-earlier').waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+  });
 });

@@ -98,6 +98,20 @@ export class SupportPage implements OnInit {
     });
   }
 
+  /** Older messages go above; the view stays where the reader is. */
+  protected async loadEarlier(): Promise<void> {
+    const list = this.list()?.nativeElement;
+    const fromEnd = list ? list.scrollHeight - list.scrollTop : 0;
+    this.stickToEnd = false;
+    await this.store.loadEarlier();
+    afterNextRender(
+      () => {
+        if (list) list.scrollTop = list.scrollHeight - fromEnd;
+      },
+      { injector: this.injector },
+    );
+  }
+
   protected onListScroll(event: Event): void {
     const list = event.target as HTMLElement;
     this.stickToEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 48;

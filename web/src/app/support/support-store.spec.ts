@@ -305,4 +305,32 @@ describe('SupportStore: seen, edits, deletes, purges', () => {
     void store.select(4);
     expect(store.unread(4)).toBe(0);
   });
+
+  it('loads earlier pages before the oldest message shown, and keeps them over a reconnect', async () => {
+    const ctx = setup('customer');
+    const loaded = ctx.store.load();
+    ctx.http.expectOne('/api/v1/support/conversations').flush({
+      items: [{ id: 3, subject: 'invoice', status: 'assigned', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 1, last_seq: 500 }],
+    });
+    await loaded;
+    const selected = ctx.store.select(3);
+    ctx.http.expectOne((r) => r.url === '/api/v1/conversations/3/messages').flush({ items: [msg(300, 300, 7, 'late')], has_more: true });
+    ctx.http.expectOne('/api/v1/conversations/3').flush(conversationView(3, [member(7, 'Ada', 300), member(5, 'Carl', 300)], 300));
+    await selected;
+    expect(ctx.store.hasEarlier()).toBe(true);
+    const earlier = ctx.store.loadEarlier();
+    const req = ctx.http.expectOne((r) => r.url === '/api/v1/conversations/3/messages');
+    expect(req.request.params.get('before')).toBe('300');
+    req.flush({ items: [msg(1, 1, 5, 'first'), msg(2, 2, 7, 'second')], has_more: false });
+    await earlier;
+    expect(ctx.store.messages().map((m) => m.seq)).toEqual([1, 2, 300]);
+    expect(ctx.store.hasEarlier()).toBe(false);
+
+    ctx.incoming.next({ type: 'hello', seq: 1, user: { id: 5, display_name: 'Carl' }, server_time: 1 });
+    ctx.http.expectOne((r) => r.url === '/api/v1/conversations/3/messages').flush({ items: [msg(300, 300, 7, 'late'), msg(301, 301, 7, 'new')], has_more: true });
+    ctx.http.expectOne('/api/v1/conversations/3').flush(conversationView(3, [member(7, 'Ada', 301), member(5, 'Carl', 300)], 300));
+    await flushAll();
+    expect(ctx.store.messages().map((m) => m.seq)).toEqual([1, 2, 300, 301]);
+    expect(ctx.store.hasEarlier()).toBe(false);
+  });
 });

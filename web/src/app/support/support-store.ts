@@ -40,6 +40,7 @@ export class SupportStore {
   private readonly selectedState = signal<number | null>(null);
   private readonly messagesState = signal<ChatMessage[]>([]);
   private readonly messagesLoadedState = signal(false);
+  private readonly hasEarlierState = signal(false);
   private readonly membersState = signal<ConversationMember[]>([]);
   private readonly errorState = signal('');
   /** Unread messages per conversation (the customer's list shows them). */
@@ -58,6 +59,8 @@ export class SupportStore {
   readonly selectedId = this.selectedState.asReadonly();
   readonly messages = this.messagesState.asReadonly();
   readonly messagesLoaded = this.messagesLoadedState.asReadonly();
+  /** Older messages exist on the server (history pages hold at most 200). */
+  readonly hasEarlier = this.hasEarlierState.asReadonly();
   readonly error = this.errorState.asReadonly();
   readonly myId = computed(() => this.session.user()?.id ?? null);
   readonly isCustomer = computed(() => this.session.user()?.kind === 'customer');
@@ -199,6 +202,7 @@ export class SupportStore {
     if (this.unreadState().has(id)) this.unreadState.update((all) => new Map([...all].filter(([key]) => key !== id)));
     this.messagesState.set([]);
     this.messagesLoadedState.set(false);
+    this.hasEarlierState.set(false);
     this.membersState.set([]);
     await this.refresh(id);
   }
@@ -208,9 +212,29 @@ export class SupportStore {
     try {
       const [page] = await Promise.all([this.chat.listMessages(id, { limit: 200 }), this.loadMembers(id)]);
       if (this.selectedState() !== id) return;
-      this.messagesState.set([...page.items].sort((a, b) => a.seq - b.seq));
+      const latest = [...page.items].sort((a, b) => a.seq - b.seq);
+      const first = latest[0]?.seq ?? Infinity;
+      // Earlier pages read before a reconnect stay (they are older than this page).
+      const earlier = this.messagesState().filter((m) => m.seq < first);
+      this.messagesState.set([...earlier, ...latest]);
+      if (earlier.length === 0) this.hasEarlierState.set(page.has_more);
       this.messagesLoadedState.set(true);
       void this.markRead();
+    } catch (e) {
+      this.errorState.set(describe(e));
+    }
+  }
+
+  /** The page of messages before the oldest one shown. */
+  async loadEarlier(): Promise<void> {
+    const id = this.selectedState();
+    const oldest = this.messagesState()[0]?.seq;
+    if (id === null || oldest === undefined || !this.hasEarlierState()) return;
+    try {
+      const page = await this.chat.listMessages(id, { before: oldest, limit: 200 });
+      if (this.selectedState() !== id) return;
+      for (const m of page.items) this.add(m);
+      this.hasEarlierState.set(page.has_more);
     } catch (e) {
       this.errorState.set(describe(e));
     }
