@@ -277,4 +277,49 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await customerPage.getByTestId('support-load-earlier').waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
   });
+
+  it('after a dropped link the page replays what it missed (new, edited, deleted) from storage', async () => {
+    // A second tab of the customer whose socket the test controls: it swallows the
+    // server's frames (the tab misses the live events), then cuts the link.
+    const page = await newPage(browser, { timeout: TIMEOUT });
+    page.on('pageerror', (e) => problems.push(`customer tab 2: ${e.message}`));
+    const link = { hold: false, current: null };
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const upstream = ws.connectToServer();
+      link.current = { ws, upstream };
+      ws.onMessage((frame) => upstream.send(frame));
+      upstream.onMessage((frame) => {
+        if (!link.hold) ws.send(frame);
+      });
+      ws.onClose(() => upstream.close());
+      upstream.onClose((code, reason) => ws.close({ code: code === 1000 || (code >= 3000 && code < 5000) ? code : 4000, reason }));
+    });
+    try {
+      await signInAs(page, server.url, carla);
+      await page.goto(`${server.url}/support`);
+      await liveLink(page);
+      await page.getByTestId('support-list').locator('li').filter({ hasText: 'Parcel lost' }).getByRole('button').click();
+      const tracking = page.getByTestId('support-message').filter({ hasText: 'Tracking' });
+      await tracking.waitFor();
+
+      link.hold = true;
+      const { json: history } = await api('GET', `/api/v1/conversations/${conversationId}/messages?limit=200`, abel.token);
+      const trackingId = history.items.find((m) => m.text.includes('Tracking')).id;
+      const posted = await api('POST', `/api/v1/conversations/${conversationId}/messages`, abel.token, { text: 'While you were away', client_id: `away-${tag}` });
+      assert.equal(posted.status, 201);
+      assert.equal((await api('PATCH', `/api/v1/conversations/${conversationId}/messages/${posted.json.id}`, abel.token, { text: 'While you were away: shipped' })).status, 200);
+      assert.equal((await api('DELETE', `/api/v1/conversations/${conversationId}/messages/${trackingId}`, abel.token)).status, 200);
+      assert.equal(await page.getByText('While you were away').count(), 0, 'the tab got nothing live');
+
+      link.current.ws.close({ code: 4000, reason: 'cut by the test' });
+      link.hold = false;
+      const away = page.getByTestId('support-message').filter({ hasText: 'While you were away: shipped' });
+      await away.getByTestId('support-message-edited').waitFor({ timeout: 30_000 });
+      await tracking.waitFor({ state: 'detached' });
+      assert.equal(await page.getByTestId('support-message').filter({ hasText: 'While you were away' }).count(), 1, 'shown once');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.context().close().catch(() => undefined);
+    }
+  });
 });

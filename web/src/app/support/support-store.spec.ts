@@ -261,14 +261,26 @@ describe('SupportStore: seen, edits, deletes, purges', () => {
     http.expectNone('/api/v1/conversations/3/read');
   });
 
-  it('after a reconnect reads the open conversation again', async () => {
-    const { store, http, incoming } = await opened([msg(1, 1, 5, 'help')], 1);
+  it('after a reconnect replays the changes since the last one read from storage, and the read markers', async () => {
+    const { store, http, incoming } = await opened([msg(1, 1, 5, 'help'), msg(2, 2, 7, 'old')], 1);
     incoming.next({ type: 'hello', seq: 1, user: { id: 5, display_name: 'Carl' }, server_time: 1 });
-    http.expectOne((r) => r.url === '/api/v1/conversations/3/messages').flush({ items: [msg(1, 1, 5, 'help'), msg(2, 2, 7, 'missed')], has_more: false });
-    http.expectOne('/api/v1/conversations/3').flush(conversationView(3, [member(7, 'Ada', 2), member(5, 'Carl', 1)], 1));
+    const first = http.expectOne((r) => r.url === '/api/v1/conversations/3/changes');
+    expect(first.request.params.get('after')).toBe('2');
+    first.flush({
+      items: [msg(2, 2, 7, 'old, edited', { change_seq: 4, edited_at: 9 }), msg(3, 3, 7, 'missed'), msg(5, 5, 7, 'in a thread', { thread_root_id: 3 })],
+      events: [{ type: 'messages.purged', conversation_id: 3, change_seq: 6, message_ids: [1] }],
+      has_more: true,
+      to: 6,
+    });
     await flushAll();
-    expect(store.messages().map((m) => m.text)).toEqual(['help', 'missed']);
-    expect(http.expectOne('/api/v1/conversations/3/read').request.body).toEqual({ seq: 2 });
+    const second = http.expectOne((r) => r.url === '/api/v1/conversations/3/changes');
+    expect(second.request.params.get('after')).toBe('6');
+    second.flush({ items: [], events: [], has_more: false, to: 6 });
+    await flushAll();
+    http.expectOne('/api/v1/conversations/3').flush(conversationView(3, [member(7, 'Ada', 3), member(5, 'Carl', 2)], 2));
+    await flushAll();
+    expect(store.messages().map((m) => m.text)).toEqual(['old, edited', 'missed']);
+    expect(http.expectOne('/api/v1/conversations/3/read').request.body).toEqual({ seq: 3 });
   });
 
   it('shows who is typing until their message arrives, and tells the agent I type at most every 2 s', async () => {
@@ -327,7 +339,9 @@ describe('SupportStore: seen, edits, deletes, purges', () => {
     expect(ctx.store.hasEarlier()).toBe(false);
 
     ctx.incoming.next({ type: 'hello', seq: 1, user: { id: 5, display_name: 'Carl' }, server_time: 1 });
-    ctx.http.expectOne((r) => r.url === '/api/v1/conversations/3/messages').flush({ items: [msg(300, 300, 7, 'late'), msg(301, 301, 7, 'new')], has_more: true });
+    // An edit of a message older than what is shown is not added; a new one is.
+    ctx.http.expectOne((r) => r.url === '/api/v1/conversations/3/changes').flush({ items: [msg(301, 301, 7, 'new')], events: [], has_more: false, to: 301 });
+    await flushAll();
     ctx.http.expectOne('/api/v1/conversations/3').flush(conversationView(3, [member(7, 'Ada', 301), member(5, 'Carl', 300)], 300));
     await flushAll();
     expect(ctx.store.messages().map((m) => m.seq)).toEqual([1, 2, 300, 301]);

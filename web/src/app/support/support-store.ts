@@ -47,6 +47,8 @@ export class SupportStore {
   private readonly unreadState = signal<ReadonlyMap<number, number>>(new Map());
   /** The highest seq this person has told the server they read, per conversation. */
   private readonly readSeq = new Map<number, number>();
+  /** The open conversation's catch-up point: the highest change_seq read from storage. */
+  private changeSeq = 0;
   /** Who is typing in the open conversation, until when (ms). */
   private readonly typingState = signal<ReadonlyMap<number, number>>(new Map());
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,9 +115,7 @@ export class SupportStore {
         if (event.conversation_id === this.selectedState()) this.replace(event.message);
       }),
       this.realtime.messages('messages.purged').subscribe((event) => {
-        if (event.conversation_id !== this.selectedState()) return;
-        const gone = new Set(event.message_ids);
-        this.messagesState.update((list) => list.filter((m) => !gone.has(m.id)));
+        if (event.conversation_id === this.selectedState()) this.drop(event.message_ids);
       }),
       this.realtime.messages('read.updated').subscribe((event) => {
         if (event.conversation_id !== this.selectedState()) return;
@@ -132,10 +132,10 @@ export class SupportStore {
         void this.load();
         if (event.conversation.id === this.selectedState()) void this.loadMembers(event.conversation.id);
       }),
-      // A new socket missed what happened meanwhile: read the open conversation again.
+      // A new socket missed what happened meanwhile: replay the open conversation's changes.
       this.realtime.messages('hello').subscribe(() => {
         const id = this.selectedState();
-        if (id !== null && this.messagesLoadedState()) void this.refresh(id);
+        if (id !== null && this.messagesLoadedState()) void this.catchUp(id);
       }),
     ];
     const visibility = () => void this.markRead();
@@ -185,6 +185,8 @@ export class SupportStore {
       this.listState.update((list) => [conversation, ...list.filter((c) => c.id !== conversation.id)]);
       this.selectedState.set(conversation.id);
       this.messagesState.set(message ? [message] : []);
+      this.changeSeq = message?.change_seq ?? 0;
+      this.hasEarlierState.set(false);
       this.messagesLoadedState.set(true);
       this.membersState.set([]);
       this.errorState.set('');
@@ -204,24 +206,48 @@ export class SupportStore {
     this.messagesLoadedState.set(false);
     this.hasEarlierState.set(false);
     this.membersState.set([]);
-    await this.refresh(id);
-  }
-
-  /** Reads the conversation's messages and members again (after selecting, after a reconnect). */
-  private async refresh(id: number): Promise<void> {
+    this.changeSeq = 0;
     try {
       const [page] = await Promise.all([this.chat.listMessages(id, { limit: 200 }), this.loadMembers(id)]);
       if (this.selectedState() !== id) return;
-      const latest = [...page.items].sort((a, b) => a.seq - b.seq);
-      const first = latest[0]?.seq ?? Infinity;
-      // Earlier pages read before a reconnect stay (they are older than this page).
-      const earlier = this.messagesState().filter((m) => m.seq < first);
-      this.messagesState.set([...earlier, ...latest]);
-      if (earlier.length === 0) this.hasEarlierState.set(page.has_more);
+      this.messagesState.set([...page.items].sort((a, b) => a.seq - b.seq));
+      this.changeSeq = Math.max(0, ...page.items.map((m) => m.change_seq ?? 0));
+      this.hasEarlierState.set(page.has_more);
       this.messagesLoadedState.set(true);
       void this.markRead();
     } catch (e) {
       this.errorState.set(describe(e));
+    }
+  }
+
+  /**
+   * After a reconnect: every change since the last one read from storage, once, in order
+   * (`GET .../changes`: new, edited and deleted messages in their latest state, purges),
+   * and the members again (read markers are not replayed). Like the Chat app, only what
+   * came from storage moves the catch-up point.
+   */
+  private async catchUp(id: number): Promise<void> {
+    try {
+      for (let round = 0; round < 50; round++) {
+        const page = await this.chat.listChanges(id, this.changeSeq, 200);
+        if (this.selectedState() !== id) return;
+        const oldest = this.hasEarlierState() ? (this.messagesState()[0]?.seq ?? 0) : 0;
+        for (const m of page.items) {
+          if (m.thread_root_id) continue;
+          if (this.messagesState().some((known) => known.id === m.id)) this.replace(m);
+          else if (m.seq >= oldest) this.add(m); // not above an unread earlier page
+        }
+        for (const event of page.events ?? []) {
+          if (event.type === 'messages.purged') this.drop(event.message_ids);
+        }
+        this.changeSeq = Math.max(this.changeSeq, page.to ?? 0, ...page.items.map((m) => m.change_seq ?? 0));
+        const advanced = page.items.length > 0 || (page.events?.length ?? 0) > 0;
+        if (!page.has_more || !advanced) break;
+      }
+      await this.loadMembers(id);
+      void this.markRead();
+    } catch {
+      // What is shown stays; live updates continue.
     }
   }
 
@@ -350,6 +376,11 @@ export class SupportStore {
     this.messagesState.update((list) =>
       list.some((m) => m.id === message.id) ? list : [...list, message].sort((a, b) => a.seq - b.seq),
     );
+  }
+
+  private drop(ids: readonly number[]): void {
+    const gone = new Set(ids);
+    this.messagesState.update((list) => list.filter((m) => !gone.has(m.id)));
   }
 
   private replace(message: ChatMessage): void {
