@@ -278,6 +278,20 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('the customer closes a request as solved; the composer gives way to Reopen, which gets the focus', async () => {
+    // 'Second parcel' is open from the previous test.
+    await customerPage.getByTestId('support-close').click();
+    await customerPage.getByTestId('support-close-confirm').click();
+    await customerPage.getByTestId('support-closed').waitFor();
+    await customerPage.getByTestId('support-composer').waitFor({ state: 'detached' });
+    await focusOn(customerPage, 'support-reopen');
+    await customerPage.getByTestId('support-list').locator('li').filter({ hasText: 'Second parcel' }).getByText('closed').waitFor();
+    const { json: mine } = await api('GET', '/api/v1/support/conversations', carla.token);
+    assert.equal(mine.items.find((c) => c.subject === 'Second parcel').status, 'closed');
+    assert.equal(await customerPage.getByTestId('support-message-edit').count(), 0, 'no edits in a closed request');
+    assert.deepEqual(problems, []);
+  });
+
   it('after a dropped link the page replays what it missed (new, edited, deleted) from storage', async () => {
     // A second tab of the customer whose socket the test controls: it swallows the
     // server's frames (the tab misses the live events), then cuts the link.

@@ -144,6 +144,7 @@ export class SupportPage implements OnInit {
 
   protected async choose(id: number): Promise<void> {
     this.cancelEdit(false);
+    this.confirmingClose.set(false);
     this.stickToEnd = true;
     const selecting = this.store.select(id);
     this.focus(COMPOSER);
@@ -157,6 +158,23 @@ export class SupportPage implements OnInit {
       this.firstMessage.set('');
       this.focus(COMPOSER);
     }
+  }
+
+  protected readonly confirmingClose = signal(false);
+
+  protected askClose(): void {
+    this.confirmingClose.set(true);
+    this.focus('[data-testid="support-close-confirm"]');
+  }
+
+  protected async close(id: number): Promise<void> {
+    this.confirmingClose.set(false);
+    if (await this.store.close(id)) this.focus(COMPOSER);
+  }
+
+  protected keepOpen(): void {
+    this.confirmingClose.set(false);
+    this.focus(COMPOSER);
   }
 
   protected async reopen(id: number): Promise<void> {

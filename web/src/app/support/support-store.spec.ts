@@ -124,6 +124,21 @@ describe('SupportStore', () => {
     expect(store.conversations()[0].status).toBe('assigned');
   });
 
+  it('the customer closes their request and the list shows it closed', async () => {
+    const { store, http } = setup('customer');
+    const loaded = store.load();
+    http.expectOne('/api/v1/support/conversations').flush({
+      items: [{ id: 3, subject: 'invoice', status: 'assigned', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 1, last_seq: 2 }],
+    });
+    await loaded;
+    const closing = store.close(3);
+    const req = http.expectOne('/api/v1/support/conversations/3/close');
+    expect(req.request.method).toBe('POST');
+    req.flush({ id: 3, subject: 'invoice', status: 'closed', agent: { display_name: 'Ada' }, created_at: 1, updated_at: 3, last_seq: 2 });
+    expect(await closing).toBe(true);
+    expect(store.conversations()[0].status).toBe('closed');
+  });
+
   it('opening a request selects it with its first message', async () => {
     const { store, http } = setup('customer');
     const opened = store.open('  refund ', 'order 77');

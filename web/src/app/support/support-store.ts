@@ -345,6 +345,19 @@ export class SupportStore {
     }
   }
 
+  /** The customer closes their request (solved); Reopen brings it back. */
+  async close(id: number): Promise<boolean> {
+    try {
+      const closed = await this.api.close(id);
+      this.listState.update((list) => list.map((c) => (c.id === id ? closed : c)));
+      this.errorState.set('');
+      return true;
+    } catch (e) {
+      this.errorState.set(describe(e));
+      return false;
+    }
+  }
+
   /** A closed conversation takes no messages until reopened (back to its agent or the queue). */
   async reopen(id: number): Promise<boolean> {
     try {
