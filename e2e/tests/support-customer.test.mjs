@@ -38,6 +38,7 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
   const carla = { email: `carla.${tag}@example.test`, name: 'Carla Customer', password: pw(), kind: 'customer' };
   const abel = { email: `abel.${tag}@example.test`, name: 'Abel Agent', password: pw(), kind: 'agent' };
   const erin = { email: `erin.${tag}@example.test`, name: 'Erin Employee', password: pw(), kind: 'employee' };
+  const bea = { email: `bea.${tag}@example.test`, name: 'Bea Berlin', password: pw(), kind: 'agent' };
 
   const api = (method, path, token, body) => request(server.url, method, path, token, body);
   const login = async (who) => {
@@ -52,8 +53,10 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await createPeople(server, [carla], { country: 'PT', timeZone: 'Europe/Lisbon' });
     await createPeople(server, [erin], { country: 'PT', timeZone: 'Europe/Lisbon' });
     const admin = await createPeople(server, [abel], { country: 'JP', timeZone: AGENT_ZONE });
+    await createPeople(server, [bea], { country: 'DE', timeZone: 'Europe/Berlin' });
     const team = await api('POST', '/api/v1/admin/teams', admin.token, { name: `Support ${tag}` });
     assert.equal((await api('PUT', `/api/v1/admin/teams/${team.json.id}/members/${abel.id}`, admin.token)).status, 204);
+    assert.equal((await api('PUT', `/api/v1/admin/teams/${team.json.id}/members/${bea.id}`, admin.token)).status, 204);
     assert.equal((await api('PUT', '/api/v1/admin/support/routes/default', admin.token, { team_id: team.json.id })).status, 200);
     for (const who of [carla, abel, erin]) await login(who);
     browser = await launchChromium();
@@ -335,5 +338,18 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     } finally {
       await page.context().close().catch(() => undefined);
     }
+  });
+
+  it('when the request is handed to another agent, the customer sees the new agent (and their presence), not the old one', async () => {
+    assert.equal((await api('POST', `/api/v1/support/conversations/${conversationId}/assign`, abel.token, { agent_id: bea.id })).status, 200);
+    await customerPage.getByTestId('support-list').locator('li').filter({ hasText: 'Parcel lost' }).getByRole('button').click();
+    const agents = customerPage.getByTestId('support-agent');
+    const newAgent = agents.filter({ hasText: 'Bea Berlin' });
+    await newAgent.waitFor();
+    await agents.filter({ hasText: 'Abel Agent' }).waitFor({ state: 'detached' });
+    await newAgent.locator('[data-testid="presence-dot"][data-status="offline"]').waitFor();
+    await newAgent.getByTestId('support-agent-local-time').filter({ hasText: /\d{2}:\d{2} in Berlin, (inside|outside) working hours/ }).waitFor();
+    // (Abel's presence stays visible to Carla: he still has her 'Second parcel' request.)
+    assert.deepEqual(problems, []);
   });
 });
