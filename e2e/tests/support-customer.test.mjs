@@ -350,6 +350,11 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     await newAgent.locator('[data-testid="presence-dot"][data-status="offline"]').waitFor();
     await newAgent.getByTestId('support-agent-local-time').filter({ hasText: /\d{2}:\d{2} in Berlin, (inside|outside) working hours/ }).waitFor();
     // (Abel's presence stays visible to Carla: he still has her 'Second parcel' request.)
+    // A phone-sized look at the same page (one column).
+    await customerPage.setViewportSize({ width: 390, height: 844 });
+    await customerPage.getByTestId('support-composer').scrollIntoViewIfNeeded();
+    await customerPage.screenshot({ path: process.env.SUPPORT_SHOT_NARROW ?? '/tmp/support-customer-narrow.png', fullPage: true });
+    await customerPage.setViewportSize({ width: 1280, height: 800 });
     assert.deepEqual(problems, []);
   });
 });
