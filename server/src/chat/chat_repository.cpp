@@ -133,12 +133,12 @@ Result<std::vector<Member>> ChatRepository::members(S& s, std::int64_t conversat
 }
 
 Result<bool> ChatRepository::add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
-                                        UnixMillis now) {
-  // A new member has read nothing before joining: start at the current sequence.
-  auto r = s.execute(
-      "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, last_read_seq) "
-      "SELECT ?, ?, ?, ?, last_seq FROM conversations WHERE id = ? ON CONFLICT DO NOTHING",
-      {conversation_id, user_id, std::string(member_role_name(role)), now, conversation_id});
+                                        UnixMillis now, bool unread_so_far) {
+  // Usually what came before joining does not count as unread: start at the current sequence.
+  auto r = s.execute(std::string("INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, "
+                                 "last_read_seq) SELECT ?, ?, ?, ?, ") +
+                         (unread_so_far ? "0" : "last_seq") + " FROM conversations WHERE id = ? ON CONFLICT DO NOTHING",
+                     {conversation_id, user_id, std::string(member_role_name(role)), now, conversation_id});
   if (!r.ok()) return r.error();
   return *r > 0;
 }

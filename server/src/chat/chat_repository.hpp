@@ -42,7 +42,10 @@ class ChatRepository final {
                                                           const std::optional<std::string>& direct_key);
   Result<std::optional<Member>> membership(S& s, std::int64_t conversation_id, std::int64_t user_id);
   Result<std::vector<Member>> members(S& s, std::int64_t conversation_id);
-  Result<bool> add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, UnixMillis now);
+  // The new member starts having read everything so far, or, with `unread_so_far`, nothing
+  // (someone handed a support conversation they have not seen).
+  Result<bool> add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role, UnixMillis now,
+                          bool unread_so_far = false);
   Result<bool> remove_member(S& s, std::int64_t conversation_id, std::int64_t user_id);
   Result<std::vector<std::pair<Conversation, Member>>> conversations_of(S& s, std::int64_t user_id);
   // Messages by others after what the user has read, not counting deleted ones.

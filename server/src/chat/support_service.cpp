@@ -280,7 +280,8 @@ Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id
       removed.push_back(*sc->assignee_id);
     }
     MERIDIAN_TRY(repo_.set_assignee(s, id, agent_id, SupportStatus::assigned, now));
-    MERIDIAN_TRY(chat_repo_.add_member(s, id, agent_id, MemberRole::member, now));
+    // Handed to someone else: they have not read it yet (and the customer sees no "Seen").
+    MERIDIAN_TRY(chat_repo_.add_member(s, id, agent_id, MemberRole::member, now, agent_id != who.user_id));
     auto previous = removed;  // the previous assignee hears that it moved on
     auto after = updated(s, id, std::move(previous), std::move(removed));
     if (!after.ok()) return after.error();

@@ -202,6 +202,11 @@ TEST_P(SupportServiceTest, ClaimAssignAndTransferMoveMembership) {
   auto assigned = support_->assign(ada_, id, abe_.user_id);
   ASSERT_TRUE(assigned.ok()) << assigned.error().message;
   EXPECT_EQ(assigned->removed, (std::vector<std::int64_t>{ada_.user_id}));
+  // Abe was handed it: he has read nothing yet, so the customer sees no "Seen" from him.
+  auto abes = chat_->conversation(abe_, id);
+  ASSERT_TRUE(abes.ok());
+  EXPECT_EQ(abes->last_read_seq, 0);
+  EXPECT_EQ(abes->unread, 2);  // Carl's opening message and Ada's answer
   EXPECT_EQ(chat_->post(ada_, id, "still here?", "a2").error().code, ErrorCode::forbidden);  // reads only now
   ASSERT_TRUE(chat_->post(abe_, id, "Abe taking over", "b1").ok());
 
