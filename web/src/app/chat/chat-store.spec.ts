@@ -537,6 +537,29 @@ describe('ChatStore', () => {
     expect(store.activeSeenSeq()).toBe(2);
   });
 
+  it('shows agents how far the customer has read in a support conversation (not other agents)', async () => {
+    const CUSTOMER = 900;
+    const support = conversation(3, {
+      kind: 'support',
+      created_by: CUSTOMER,
+      my_role: 'member',
+      members: [
+        { user_id: CUSTOMER, display_name: 'Carl', role: 'member', last_read_seq: 1 },
+        { user_id: ME, display_name: 'Ana Silva', role: 'member', last_read_seq: 4 },
+        { user_id: BIA, display_name: 'Bia Costa', role: 'member', last_read_seq: 9 },
+      ],
+    });
+    api.listConversations.mockResolvedValueOnce({ items: [support] });
+    api.getConversation.mockResolvedValueOnce(support);
+    await store.load();
+    await store.open(3);
+    expect(store.activeSeenSeq()).toBe(1);
+    incoming.next({ type: 'read.updated', conversation_id: 3, user_id: BIA, last_read_seq: 12 });
+    expect(store.activeSeenSeq()).toBe(1);
+    incoming.next({ type: 'read.updated', conversation_id: 3, user_id: CUSTOMER, last_read_seq: 4 });
+    expect(store.activeSeenSeq()).toBe(4);
+  });
+
   describe('a long conversation (bounded window in memory)', () => {
     const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
 

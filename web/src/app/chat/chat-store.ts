@@ -223,7 +223,7 @@ export class ChatStore {
   readonly channels = computed(() => this.entries().filter((c) => c.kind === 'channel').sort(byName));
   readonly directs = computed(() => this.entries().filter((c) => c.kind === 'direct').sort(byName));
   readonly groups = computed(() => this.entries().filter((c) => c.kind === 'group').sort(byName));
-  readonly supports = computed(() => this.entries().filter((c) => (c.kind as string) === 'support').sort(byName));
+  readonly supports = computed(() => this.entries().filter((c) => c.kind === 'support').sort(byName));
   readonly totalUnread = computed(() => this.conversationsState().reduce((sum, c) => sum + c.unread, 0));
 
   readonly active = computed(() => {
@@ -465,12 +465,17 @@ export class ChatStore {
     }));
   }
 
-  /** In a direct conversation: the seq of my newest message the other person has read. */
+  /**
+   * "Seen" receipts: in a direct conversation, how far the other person has read; in a
+   * support conversation, for the agents, how far the customer (who opened it) has read.
+   */
   readonly activeSeenSeq = computed(() => {
     const c = this.active();
-    if (c?.kind !== 'direct') return null;
-    const other = c.members.find((m) => m.user_id !== this.myId());
-    return other?.last_read_seq ?? null;
+    const me = this.myId();
+    if (c?.kind === 'direct') return c.members.find((m) => m.user_id !== me)?.last_read_seq ?? null;
+    if (c?.kind === 'support' && c.created_by !== me)
+      return c.members.find((m) => m.user_id === c.created_by)?.last_read_seq ?? null;
+    return null;
   });
 
   private onReadUpdated(conversationId: number, userId: number, lastReadSeq: number): void {

@@ -95,7 +95,7 @@ export class ConversationPage {
   protected readonly moreBelow = computed(() => this.range().end < this.range().total || this.hasNewer());
   protected readonly highlighted = signal<number | null>(null);
   protected readonly windowStart = computed(() => this.range().start);
-  /** "Seen" goes under my newest message the other person of a DM has read. */
+  /** "Seen" goes under my newest message the other person of a DM (or the customer of a support conversation) has read. */
   protected readonly seenKey = computed(() => {
     const seen = this.store.activeSeenSeq();
     if (seen === null || seen <= 0) return null;
@@ -123,7 +123,7 @@ export class ConversationPage {
   protected readonly supportStaff = computed(() => {
     const c = this.conversation();
     const me = this.session.user();
-    return (c?.kind as string) === 'support' && (me?.kind === 'agent' || !!me?.roles?.includes('admin'));
+    return c?.kind === 'support' && (me?.kind === 'agent' || !!me?.roles?.includes('admin'));
   });
   protected readonly showMembers = signal(false);
   /** Members by handle (when the server gives handles), then @channel / @here outside DMs. */
@@ -155,7 +155,7 @@ export class ConversationPage {
     const c = this.conversation();
     if (!c) return '';
     if (c.kind === 'channel') return c.visibility === 'private' ? '🔒' : '#';
-    if ((c.kind as string) === 'support') return '🎧';
+    if (c.kind === 'support') return '🎧';
     return c.kind === 'group' ? '👥' : '@';
   });
 

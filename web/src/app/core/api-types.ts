@@ -172,7 +172,7 @@ export interface ErrorBody {
 
 // --- chat -------------------------------------------------------------------
 
-export type ConversationKind = 'direct' | 'group' | 'channel';
+export type ConversationKind = 'direct' | 'group' | 'channel' | 'support';
 export type ConversationVisibility = 'public' | 'private';
 export type ConversationRole = 'owner' | 'moderator' | 'member' | 'read_only';
 
