@@ -583,6 +583,8 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
     MERIDIAN_TRY(require_participant(*me, new_text ? "edit messages" : "delete messages"));
+    // A closed support conversation is the record of the request: reopen it to change it.
+    if (c->kind == ConversationKind::support && post_guard_) MERIDIAN_TRY(post_guard_(s, *c));
     auto current = repo_.message(s, id, message_id);
     if (!current.ok()) return current.error();
     if (!*current) return make_error(ErrorCode::not_found, "no such message in this conversation");

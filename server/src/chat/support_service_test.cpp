@@ -307,6 +307,12 @@ TEST_P(SupportServiceTest, AClosedConversationTakesNoMessagesUntilReopened) {
   EXPECT_NE(refused.error().message.find("closed; reopen"), std::string::npos);
   EXPECT_EQ(chat_->post(ada_, id, "anything else?", "a1").error().code, ErrorCode::conflict);
   EXPECT_EQ(chat_->history(carl_, id, std::nullopt, std::nullopt, 50)->items.size(), 1u);
+  // Nor are its messages changed: the closed request is its record.
+  const auto opening = chat_->history(carl_, id, std::nullopt, std::nullopt, 50)->items.front().id;
+  EXPECT_EQ(chat_->edit(carl_, id, opening, "rewritten").error().code, ErrorCode::conflict);
+  EXPECT_EQ(chat_->remove(carl_, id, opening).error().code, ErrorCode::conflict);
+  EXPECT_EQ(chat_->history(carl_, id, std::nullopt, std::nullopt, 50)->items.front().text.find("rewritten"),
+            std::string::npos);
   // Only the customer and the team reopen; anyone else learns nothing.
   EXPECT_EQ(support_->reopen(dora_, id).error().code, ErrorCode::not_found);
   EXPECT_EQ(support_->reopen(bo_, id).error().code, ErrorCode::not_found);
