@@ -9,8 +9,9 @@ namespace {
 
 constexpr const char* kConversationColumns =
     "c.id, c.kind, c.name, c.topic, c.visibility, c.region, c.created_by, c.created_at, c.last_seq, "
-    "c.announcement, c.broadcast_mentions, c.allowed_countries, c.allowed_regions, c.details_seq";
-constexpr std::size_t kConversationColumnCount = 14;
+    "c.announcement, c.broadcast_mentions, c.allowed_countries, c.allowed_regions, c.details_seq, "
+    "CASE WHEN c.direct_key LIKE 'meeting:%' THEN 1 ELSE 0 END";
+constexpr std::size_t kConversationColumnCount = 15;
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -65,6 +66,7 @@ Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
   c.settings.allowed_countries = split_list(r.text(at + 11));
   c.settings.allowed_regions = split_list(r.text(at + 12));
   c.details_seq = r.integer(at + 13);
+  c.meeting = r.integer(at + 14) != 0;
   return c;
 }
 

@@ -94,6 +94,7 @@ boost::json::object to_json(const Conversation& c) {
                              {"created_by", c.created_by},
                              {"created_at", c.created_at},
                              {"last_seq", c.last_seq},
+                             {"meeting", c.meeting},
                              {"settings", to_json(c.settings)}};
 }
 

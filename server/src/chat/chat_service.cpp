@@ -39,6 +39,11 @@ Error customers_only_in_support() {
   return make_error(ErrorCode::forbidden, "customers can only be reached through support conversations");
 }
 
+Error meeting_members_follow_the_meeting() {
+  return make_error(ErrorCode::invalid_argument,
+                    "a meeting's chat follows the meeting: invite people to the meeting (or remove them from it)");
+}
+
 Result<void> check_text(const std::string& text, bool may_be_empty = false) {
   if (text.size() > kMaxMessageBytes)
     return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
@@ -321,6 +326,7 @@ Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::i
       return make_error(ErrorCode::invalid_argument, "a direct conversation has exactly two people; start a group");
     if (c->kind == ConversationKind::support)
       return make_error(ErrorCode::invalid_argument, "agents join support conversations by claim or assignment");
+    if (c->meeting) return meeting_members_follow_the_meeting();
     // Groups: members from the company may invite. Channels: owners and moderators.
     if (who.kind == UserKind::guest || who.kind == UserKind::customer || me->role == MemberRole::read_only)
       return make_error(ErrorCode::forbidden, "you cannot add people to this conversation");
@@ -346,6 +352,7 @@ Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std
     if (!me.ok()) return me.error();
     if (!can_manage(me->role) || c->kind == ConversationKind::direct)
       return make_error(ErrorCode::forbidden, "only owners and moderators can remove people");
+    if (c->meeting) return meeting_members_follow_the_meeting();
     auto them = repo_.membership(s, id, user_id);
     if (!them.ok()) return them.error();
     if (!*them) return make_error(ErrorCode::not_found, "that person is not a member");
@@ -1003,6 +1010,8 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
     if (!me.ok()) return me.error();
     if (c->kind != ConversationKind::channel && c->kind != ConversationKind::group)
       return make_error(ErrorCode::invalid_argument, "only groups and channels have a name and topic to change");
+    if (c->meeting)
+      return make_error(ErrorCode::invalid_argument, "a meeting's chat is named after the meeting; rename the meeting");
     if (!can_manage(me->role))
       return make_error(ErrorCode::forbidden, "only owners and moderators can rename it or change its topic");
     if (patch.name && patch.name->empty() && c->kind == ConversationKind::channel)

@@ -48,6 +48,9 @@ struct Conversation {
   UnixMillis created_at = 0;
   std::int64_t last_seq = 0;     // sequence number of the newest message or change
   std::int64_t details_seq = 0;  // the change_seq of the latest name, topic or settings change
+  // The chat of a meeting (chat/meeting_conversations.cpp): named after the meeting, its
+  // members follow the meeting's invitations and who took part, not Chat's member controls.
+  bool meeting = false;
   ChannelSettings settings;
 };
 

@@ -158,6 +158,14 @@ describe('meeting chat', () => {
     const list = (await api(server, 'GET', '/api/v1/conversations', { token: ben.token })).json.items;
     const entry = list.find((c) => c.id === conv);
     assert.equal(entry.name, 'Meeting: Consultation');
+    assert.equal(entry.meeting, true);
+    // Its name and members follow the meeting, not Chat's controls (the host owns it).
+    const rename = await api(server, 'PATCH', `/api/v1/conversations/${conv}`, { token: ana.token, body: { name: 'Gossip' } });
+    assert.equal(rename.status, 400, rename.text);
+    assert.match(rename.json.error.message, /rename the meeting/);
+    assert.equal((await api(server, 'PUT', `/api/v1/conversations/${conv}/members/${cleo.user.id}`, { token: ana.token })).status, 400);
+    assert.equal((await api(server, 'DELETE', `/api/v1/conversations/${conv}/members/${ben.user.id}`, { token: ana.token })).status, 400);
+    assert.equal((await api(server, 'GET', `/api/v1/conversations/${conv}`, { token: ben.token })).json.name, 'Meeting: Consultation');
     const msgs = await api(server, 'GET', `/api/v1/conversations/${conv}/messages`, { token: ben.token });
     assert.equal(msgs.status, 200, msgs.text);
     assert.deepEqual(msgs.json.items.map((x) => x.text), ['before anyone else', 'Welcome, Carl and Gus', 'Hello from Gus', 'Hello from Carl']);

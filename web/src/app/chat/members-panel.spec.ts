@@ -177,6 +177,23 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     expect(document.activeElement).toBe(menu);
   });
 
+  it('a meeting\'s chat offers no rename, add or remove, even to its owner, and says why', async () => {
+    const meeting: ConversationView = { ...channel('owner', false), kind: 'group', name: 'Meeting: Tax review', meeting: true };
+    const { el } = await setup(meeting);
+    expect(el.querySelector('[data-testid="meeting-chat-hint"]')).not.toBeNull();
+    expect(el.querySelector('[data-testid="conversation-details"]')).toBeNull();
+    expect(el.querySelector('[data-testid="member-search"]')).toBeNull();
+    expect(el.querySelector('[data-testid="member-remove"]')).toBeNull();
+    // The same panel for an ordinary group has all three.
+    document.body.replaceChildren();
+    TestBed.resetTestingModule();
+    const plain = await setup({ ...meeting, meeting: false, name: 'Team' });
+    expect(plain.el.querySelector('[data-testid="meeting-chat-hint"]')).toBeNull();
+    expect(plain.el.querySelector('[data-testid="conversation-details"]')).not.toBeNull();
+    expect(plain.el.querySelector('[data-testid="member-search"]')).not.toBeNull();
+    expect(plain.el.querySelector('[data-testid="member-remove"]')).not.toBeNull();
+  });
+
   it('explains each failure in words a person can act on', () => {
     expect(posterFailure('Bruno', false, new ApiError(404, 'not_found', 'that person is not a member'))).toBe(
       "Couldn't stop Bruno from posting: Bruno is no longer a member of this channel.",

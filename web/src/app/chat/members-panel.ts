@@ -43,6 +43,9 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
           </label>
         </section>
       }
+      @if (c.meeting) {
+        <p class="hint" data-testid="meeting-chat-hint">The chat of a meeting: it is named after the meeting, and its members are the people invited to it or who took part.</p>
+      }
       @if (retention(); as r) {
         <p class="retention" data-testid="retention-in-force">
           @if (r.policy && r.policy.keep_days > 0) {
@@ -214,7 +217,8 @@ export class MembersPanel {
   protected readonly kindLabel = computed(() => (this.conversation()?.kind === 'channel' ? 'channel' : 'group'));
   protected readonly canAdd = computed(() => {
     const c = this.conversation();
-    if (!c || c.kind === 'direct' || c.my_role === 'read_only') return false;
+    // A meeting's chat follows the meeting's invitations.
+    if (!c || c.kind === 'direct' || c.meeting || c.my_role === 'read_only') return false;
     return c.kind === 'group' || this.store.canModerate();
   });
   /** Owners of channels and groups change roles. */
@@ -243,7 +247,8 @@ export class MembersPanel {
   /** Owners and moderators of groups and channels rename them and set the topic. */
   protected readonly canEditDetails = computed(() => {
     const c = this.conversation();
-    return !!c && (c.kind === 'channel' || c.kind === 'group') && (c.my_role === 'owner' || c.my_role === 'moderator');
+    // A meeting's chat is named after the meeting.
+    return !!c && !c.meeting && (c.kind === 'channel' || c.kind === 'group') && (c.my_role === 'owner' || c.my_role === 'moderator');
   });
   protected readonly canModerate = this.store.canModerate;
 
@@ -332,7 +337,7 @@ export class MembersPanel {
 
   protected canRemove(member: ConversationMember): boolean {
     const c = this.conversation();
-    if (!c || c.kind === 'direct' || member.user_id === this.myId()) return false;
+    if (!c || c.kind === 'direct' || c.meeting || member.user_id === this.myId()) return false;
     if (c.my_role === 'owner') return true;
     return c.my_role === 'moderator' && member.role !== 'owner';
   }

@@ -200,6 +200,8 @@ export interface Conversation {
   /** Unix milliseconds. */
   created_at: number;
   last_seq: number;
+  /** The chat of a meeting: named after it, its members follow the meeting. */
+  meeting?: boolean;
 }
 
 /** A conversation as one member sees it. `members` is empty for channels in the list. */
