@@ -10,6 +10,7 @@ import { launchChromium } from '../lib/browser.mjs';
 import { clockDistance, minutesNowIn, parseHhMm } from '../lib/local-time.mjs';
 import { startServer } from '../lib/server.mjs';
 import { createPeople, liveLink, newPage, request, signIn as signInAs, watchErrors } from '../lib/session.mjs';
+import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 15_000;
 const AGENT_ZONE = 'Asia/Tokyo';
@@ -353,6 +354,12 @@ describe('support: the customer view (presence, seen, edit and delete)', () => {
     // A phone-sized look at the same page (one column).
     await customerPage.setViewportSize({ width: 390, height: 844 });
     await customerPage.getByTestId('support-composer').scrollIntoViewIfNeeded();
+    // Nothing is wider than the phone: no sideways scrolling of the page (the top bar included).
+    const widths = await until(
+      () => customerPage.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]),
+      ([scroll, inner]) => scroll <= inner,
+    );
+    assert.ok(widths[0] <= widths[1], `the page is ${widths[0]} px wide on a ${widths[1]} px screen`);
     await customerPage.screenshot({ path: process.env.SUPPORT_SHOT_NARROW ?? '/tmp/support-customer-narrow.png', fullPage: true });
     await customerPage.setViewportSize({ width: 1280, height: 800 });
     assert.deepEqual(problems, []);
