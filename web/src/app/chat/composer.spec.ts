@@ -83,6 +83,8 @@ describe('Composer', () => {
     expect(notice.textContent).toContain('Claim this conversation to reply');
     expect(box.disabled).toBe(true);
     expect(box.getAttribute('placeholder')).toBe('Claim this conversation to reply');
+    // No "type a message" or Enter hint where nobody may type.
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-hint"]')).toBeNull();
     type('hello');
     key({});
     expect(sendButton().disabled).toBe(true);
@@ -90,6 +92,7 @@ describe('Composer', () => {
     fixture.componentRef.setInput('blocked', '');
     fixture.detectChanges();
     expect(fixture.nativeElement.querySelector('[data-testid="composer-blocked"]')).toBeNull();
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-hint"]')).not.toBeNull();
     expect(box.disabled).toBe(false);
   });
 

@@ -61,12 +61,14 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
       ></textarea>
       <button type="submit" class="btn btn-primary" [disabled]="empty() || disabled() || !!blocked()" data-testid="composer-send">{{ editing() ? 'Save' : 'Send' }}</button>
     </form>
-    <p class="hint" data-testid="composer-hint">
-      @if (empty()) {
-        Type a message to send it.
-      }
-      <span class="keys"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line</span>
-    </p>
+    @if (!blocked()) {
+      <p class="hint" data-testid="composer-hint">
+        @if (empty()) {
+          Type a message to send it.
+        }
+        <span class="keys"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line</span>
+      </p>
+    }
   `,
   styles: `
     :host { display: block; padding: 0.5rem 1.25rem 0.75rem; background: var(--surface); border-top: 1px solid var(--border); }
