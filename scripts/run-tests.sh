@@ -10,38 +10,40 @@ passed=0
 failed=0
 failures=()
 
+# A suite that hangs (a leaked socket or process keeping a runner alive) fails after its
+# limit instead of eating CI's 90 minutes; timeout signals the suite's whole process group.
 suite() {
-  local name="$1"
-  shift
+  local name="$1" limit="$2"
+  shift 2
   echo "=== $name"
   local start=$SECONDS
-  if "$@"; then
+  if timeout --kill-after=30 "$limit" "$@"; then
     passed=$((passed + 1))
     echo "=== $name: ok ($((SECONDS - start)) s)"
   else
     failed=$((failed + 1))
     failures+=("$name")
-    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+    echo "=== $name: FAILED ($((SECONDS - start)) s$( ((SECONDS - start >= limit)) && echo ", stopped at its ${limit} s limit"))"
   fi
 }
 
 # C++ unit tests and the storage suite on SQLite and on a real PostgreSQL server; the
 # Redis bus adapter against a real redis-server (with-redis.sh starts and stops it).
-suite "C++ unit + storage (SQLite, PostgreSQL, Redis)" \
+suite "C++ unit + storage (SQLite, PostgreSQL, Redis)" 900 \
   scripts/with-postgres.sh scripts/with-redis.sh ctest --test-dir "$build" --output-on-failure --timeout 300
 
 # The real server binary on port 0, real HTTP and WebSocket clients; once per store.
 export MERIDIAN_BIN="$root/$build/server/src/app/meridian"
-suite "integration (SQLite)" bash -c "cd server/tests/integration && npm test --silent"
+suite "integration (SQLite)" 900 bash -c "cd server/tests/integration && npm test --silent"
 # On PostgreSQL with a Redis too: multinode.test.mjs runs two nodes sharing both.
-suite "integration (PostgreSQL, Redis)" scripts/with-postgres.sh scripts/with-redis.sh bash -c \
+suite "integration (PostgreSQL, Redis)" 900 scripts/with-postgres.sh scripts/with-redis.sh bash -c \
   'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" MERIDIAN_SKIP_BIG_UPLOAD=1 npm test --silent'
 
 if [[ -f web/package.json ]]; then
-  suite "web unit (Vitest)" bash -c "cd web && npm test --silent"
+  suite "web unit (Vitest)" 600 bash -c "cd web && npm test --silent"
 fi
 if [[ -f e2e/package.json ]]; then
-  suite "end-to-end (Chromium)" bash -c "cd e2e && npm test --silent"
+  suite "end-to-end (Chromium)" 1500 bash -c "cd e2e && npm test --silent"
 fi
 
 if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then
@@ -51,7 +53,8 @@ if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         scripts/with-postgres.sh scripts/with-redis.sh ctest --test-dir build-asan --output-on-failure --timeout 600
   }
-  suite "C++ unit + storage under ASan+UBSan" sanitize
+  export -f sanitize  # timeout runs programs, not shell functions
+  suite "C++ unit + storage under ASan+UBSan" 2400 bash -c sanitize
 fi
 
 echo

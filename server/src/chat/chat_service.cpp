@@ -587,6 +587,9 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
   return storage::write_value<Changed>(db_, [&](storage::Session& s) -> Result<Changed> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
+    // The conversation first, then its messages: the order posts and retention purges
+    // take too (a version or reaction row locks its message before next_seq otherwise).
+    MERIDIAN_TRY(storage::lock_row(s, "conversations", id));
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
     MERIDIAN_TRY(require_participant(*me, new_text ? "edit messages" : "delete messages"));
@@ -765,6 +768,7 @@ Result<Reacted> ChatService::react(const Subject& who, std::int64_t id, std::int
   return storage::write_value<Reacted>(db_, [&](storage::Session& s) -> Result<Reacted> {
     auto c = load(s, id);
     if (!c.ok()) return c.error();
+    MERIDIAN_TRY(storage::lock_row(s, "conversations", id));  // before the message: see change_message
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
     MERIDIAN_TRY(require_participant(*me, "react"));

@@ -128,11 +128,21 @@ Result<bool> RetentionRepository::held(S& s, std::int64_t conversation_id) {
 
 Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff,
                                                                   int limit, UnixMillis now) {
-  auto rows = s.query(std::string("SELECT id FROM messages WHERE conversation_id = ? AND created_at < ?") +
-                          kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
-                      {conversation_id, cutoff, std::int64_t{limit}});
+  auto expired = [&] {
+    return s.query(std::string("SELECT id FROM messages WHERE conversation_id = ? AND created_at < ?") +
+                       kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
+                   {conversation_id, cutoff, std::int64_t{limit}});
+  };
+  auto rows = expired();
   if (!rows.ok()) return rows.error();
   BatchDeleted out;
+  if (rows->empty()) return out;
+  // Chat's writers lock the conversation before its messages; so does the purge, or an
+  // edit holding a message while it waits for the conversation deadlocks with it. What to
+  // delete is read again under the lock: a concurrent purge may have taken it.
+  MERIDIAN_TRY(storage::lock_row(s, "conversations", conversation_id));
+  rows = expired();
+  if (!rows.ok()) return rows.error();
   if (rows->empty()) return out;
   storage::Params ids;
   for (const auto& r : *rows) ids.emplace_back(r.integer(0));

@@ -50,6 +50,15 @@ std::optional<std::string> Row::optional_text(std::size_t i) const {
   return text(i);
 }
 
+Result<void> lock_row(Session& s, std::string_view table, std::int64_t id) {
+  std::string sql = "SELECT 1 FROM " + std::string(table) + " WHERE id = ?";
+  if (s.dialect() == Dialect::postgres) sql += " FOR NO KEY UPDATE";
+  auto rows = s.query(sql, {id});
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return make_error(ErrorCode::not_found, "no such row in " + std::string(table));
+  return ok();
+}
+
 std::string contains_pattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {

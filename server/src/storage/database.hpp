@@ -108,6 +108,13 @@ Result<T> write_value(Database& db, F&& fn) {
   return std::move(*out);
 }
 
+// Takes the write lock of one row now, before the transaction touches the rows that hang
+// off it, so that writers of those rows all queue in one order and never deadlock
+// (PostgreSQL: FOR NO KEY UPDATE, which foreign-key inserts do not wait for; SQLite
+// runs one write transaction at a time, so there it only checks that the row exists).
+// not_found when there is no such row.
+Result<void> lock_row(Session& s, std::string_view table, std::int64_t id);
+
 // "%text%" lower-cased, with %, _ and \ escaped: use with `lower(col) LIKE ? ESCAPE '\'`.
 std::string contains_pattern(std::string_view text);
 

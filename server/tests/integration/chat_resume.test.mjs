@@ -115,6 +115,12 @@ class ResumingClient {
     }
   }
 
+  // Stops for good (a failed run): no reconnects, no open socket.
+  abandon() {
+    this.stopped = true;
+    this.ws?.terminate();
+  }
+
   // A last connection that stays until all its syncs (every round of a partial replay) are
   // done and the stream is quiet.
   async finish() {
@@ -145,6 +151,7 @@ function mulberry32(seed) {
 
 describe('chat resume', () => {
   let server, admin, people;
+  let clients = [];
   before(async () => {
     server = await startServer({ webRoot: false, env: { MERIDIAN_RETENTION_ALLOW_RUN_AS_OF: '1', MERIDIAN_RETENTION_BATCH_SIZE: '5' } });
     admin = await login(server, server.adminEmail, server.adminPassword);
@@ -153,7 +160,10 @@ describe('chat resume', () => {
       people.push(await createUser(server, admin, { email: `${name}@resume.test`, display_name: name }));
     }
   });
-  after(async () => server?.stop());
+  after(async () => {
+    for (const c of clients) c.abandon();
+    await server?.stop();
+  });
 
   it('clients cut at random points resume with sync and miss nothing, receive nothing twice, in order', async () => {
     const [ana, ben, ...readers] = people;
@@ -168,7 +178,7 @@ describe('chat resume', () => {
     }
     const seed = Number(process.env.RESUME_SEED ?? Date.now() % 100000);
     const rng = mulberry32(seed);
-    const clients = readers.map((r, i) => new ResumingClient(server, r.token, convs, mulberry32(seed + i + 1)));
+    clients = readers.map((r, i) => new ResumingClient(server, r.token, convs, mulberry32(seed + i + 1)));
     const running = clients.map((c) => c.run());
 
     // Writers: concurrent posts, edits, deletes, reactions and thread replies in both conversations.

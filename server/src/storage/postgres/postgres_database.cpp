@@ -116,6 +116,12 @@ Error translate_current_exception(PooledConnection* conn) {
   } catch (const pqxx::broken_connection& e) {
     if (conn) conn->broken = true;
     return make_error(ErrorCode::unavailable, "database connection lost: " + clean_message(e.what()));
+  } catch (const pqxx::transaction_rollback& e) {
+    // Chosen to break a deadlock, or a serialization failure (SQLSTATE class 40; pqxx 6
+    // does not derive these from sql_error): nothing was stored, and the same request can
+    // simply be sent again.
+    return make_error(ErrorCode::unavailable, "the database was busy with a conflicting change; nothing was stored, "
+                                              "try again (" + clean_message(e.what()) + ")");
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     if (state == "23505") return make_error(ErrorCode::conflict, clean_message(e.what()));

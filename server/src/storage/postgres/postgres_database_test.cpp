@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <latch>
+#include <string>
 #include <thread>
+#include <unistd.h>
 
 namespace meridian::storage {
 namespace {
@@ -97,6 +100,67 @@ TEST_F(PostgresPoolTest, ServerErrorsMapToErrorCodes) {
     return ok();
   });
   EXPECT_FALSE(read_only.ok());
+}
+
+
+// Two writers that lock the same rows in opposite orders: PostgreSQL aborts one of them.
+// The victim is told to try again (503), not that the server failed (500); lock_row on a
+// common parent first makes the same two writers queue instead.
+TEST_F(PostgresPoolTest, DeadlockVictimIsUnavailableAndLockRowFirstAvoidsIt) {
+  Result<std::unique_ptr<Database>> opened = open_postgres({.url = url_, .pool_size = 3});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Database& db = **opened;
+  const std::string table = "deadlock_probe_" + std::to_string(::getpid());
+  ASSERT_TRUE(db.write([&](Session& s) -> Result<void> {
+                  MERIDIAN_TRY(s.execute_script("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v BIGINT)"));
+                  MERIDIAN_TRY(s.execute("INSERT INTO " + table + " (id, v) VALUES (1, 0), (2, 0), (3, 0)"));
+                  return ok();
+                }).ok());
+  auto bump = [&](Session& s, int id) { return s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = ?", {id}); };
+
+  std::latch both_hold_one(2);
+  auto crossed = [&](int first, int second) {
+    return db.write([&](Session& s) -> Result<void> {
+      MERIDIAN_TRY(bump(s, first));
+      both_hold_one.arrive_and_wait();
+      MERIDIAN_TRY(bump(s, second));
+      return ok();
+    });
+  };
+  Result<void> a = ok(), b = ok();
+  std::thread ta([&] { a = crossed(1, 2); });
+  std::thread tb([&] { b = crossed(2, 1); });
+  ta.join();
+  tb.join();
+  ASSERT_NE(a.ok(), b.ok()) << "exactly one writer is the deadlock victim";
+  const Error& victim = a.ok() ? b.error() : a.error();
+  EXPECT_EQ(victim.code, ErrorCode::unavailable);
+  EXPECT_NE(victim.message.find("try again"), std::string::npos) << victim.message;
+
+  std::latch parent_held(1);
+  auto ordered = [&](int first, int second, bool leader) {
+    return db.write([&](Session& s) -> Result<void> {
+      if (!leader) parent_held.wait();
+      MERIDIAN_TRY(lock_row(s, table, 3));
+      if (leader) {
+        parent_held.count_down();
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the other is waiting now
+      }
+      MERIDIAN_TRY(bump(s, first));
+      MERIDIAN_TRY(bump(s, second));
+      return ok();
+    });
+  };
+  std::thread tc([&] { a = ordered(1, 2, true); });
+  std::thread td([&] { b = ordered(2, 1, false); });
+  tc.join();
+  td.join();
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(b.ok()) << b.error().message;
+  Result<void> missing = db.write([&](Session& s) { return lock_row(s, table, 99); });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+  (void)db.write([&](Session& s) { return s.execute_script("DROP TABLE " + table); });
 }
 
 }  // namespace
