@@ -847,6 +847,8 @@ Result<void> ChatService::follow_thread(const Subject& who, std::int64_t id, std
     auto me = require_member(s, *c, who);
     if (!me.ok()) return me.error();
     MERIDIAN_TRY(require_participant(*me, "follow its threads"));
+    // A follower row references its root: a purge must not delete the root in between.
+    MERIDIAN_TRY(storage::lock_row(s, "conversations", id));
     auto root = repo_.message(s, id, root_id);
     if (!root.ok()) return root.error();
     if (!*root) return make_error(ErrorCode::not_found, "no such message in this conversation");
