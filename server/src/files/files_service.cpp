@@ -99,6 +99,26 @@ Result<Node> load_node(Session& s, std::int64_t id) {
   return node_from(rows->front());
 }
 
+// Lock order (docs/architecture.md): a write that changes a space's nodes, versions or
+// usage first takes the space row. On PostgreSQL two uploads then can not both pass the
+// quota check, and an upload into a folder sees the folder's delete (SQLite writes one
+// transaction at a time anyway).
+Result<Space> lock_space(Session& s, std::int64_t space_id) {
+  auto locked = storage::lock_row(s, "file_spaces", space_id);
+  if (!locked) return locked.error().code == ErrorCode::not_found ? no_space() : locked.error();
+  return load_space(s, space_id);
+}
+
+// The node's space locked as above, then the node as it is under that lock.
+Result<Node> load_node_locking_space(Session& s, std::int64_t node_id) {
+  auto rows = s.query("SELECT space_id FROM file_nodes WHERE id = ?", {node_id});
+  if (!rows) return rows.error();
+  if (rows->empty()) return not_found();
+  auto space = lock_space(s, rows->front().integer(0));
+  if (!space) return space.error();
+  return load_node(s, node_id);
+}
+
 Result<std::optional<Node>> find_child(Session& s, std::int64_t space_id, std::int64_t parent_id,
                                        const std::string& name) {
   auto rows = s.query(
@@ -194,6 +214,9 @@ Result<void> delete_tree(Session& s, std::int64_t space_id, std::int64_t node_id
   MERIDIAN_TRY(drop_versions(s, space_id, ids, dead));
   auto grants = s.execute("DELETE FROM file_grants WHERE node_id = ? AND space_id = ?", {node_id, space_id});
   if (!grants) return grants.error();
+  // Its share links go too (they reference the node; the activity log keeps their ids).
+  auto links = s.execute("DELETE FROM file_links WHERE node_id = ?", {node_id});
+  if (!links) return links.error();
   auto del = s.execute("DELETE FROM file_nodes WHERE id = ?", {node_id});
   if (!del) return del.error();
   return {};
@@ -563,7 +586,7 @@ Result<Node> FilesService::create_folder(const Caller& caller, std::int64_t spac
   if (!name) return name.error();
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto space = load_space(s, space_id);
+    auto space = lock_space(s, space_id);
     if (!space) return space.error();
     if (parent_id != 0) {
       auto parent = load_node(s, parent_id);
@@ -679,10 +702,17 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
   for (int attempt = 0; attempt < 2; ++attempt) {
     dead.clear();
     result = storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-      auto space = load_space(s, t.space_id);
+      auto space = lock_space(s, t.space_id);
       if (!space) return space.error();
       if (space->used_bytes + size > space->quota_bytes)
         return make_error(ErrorCode::too_large, "quota exceeded while uploading");
+      if (t.parent_id != 0) {  // the folder may have gone while the bytes came in
+        auto parent = load_node(s, t.parent_id);
+        if (!parent)
+          return parent.error().code == ErrorCode::not_found
+                     ? make_error(ErrorCode::not_found, "the folder was deleted during the upload")
+                     : parent.error();
+      }
       auto existing = find_child(s, t.space_id, t.parent_id, t.name);
       if (!existing) return existing.error();
       std::string name = t.name;
@@ -844,7 +874,7 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
   const auto now = clock_.now_ms();
   std::vector<std::string> dead;
   auto result = storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node(s, node_id);
+    auto node = load_node_locking_space(s, node_id);
     if (!node) return node.error();
     auto space = load_space(s, node->space_id);
     if (!space) return space.error();
@@ -900,7 +930,7 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
   }
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node(s, node_id);
+    auto node = load_node_locking_space(s, node_id);
     if (!node) return node.error();
     auto space = load_space(s, node->space_id);
     if (!space) return space.error();
@@ -950,7 +980,7 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
   std::vector<std::string> dead;
   auto r = db_.write([&](Session& s) -> Result<void> {
     dead.clear();
-    auto node = load_node(s, node_id);
+    auto node = load_node_locking_space(s, node_id);
     if (!node) return node.error();
     auto space = load_space(s, node->space_id);
     if (!space) return space.error();
@@ -1262,7 +1292,12 @@ Result<std::vector<AttachedFile>> FilesService::files_to_attach(Session& s, cons
                       "file " + std::to_string(id) + " is not an upload of yours in this conversation");
   };
   if (rows->empty()) return not_here(file_ids.front());
-  const Space space = space_from(rows->front());
+  // After the conversation (the caller holds it), before the files: a sweep removing an
+  // upload not attached yet holds the same space lock, so it never deletes a file this
+  // message is attaching.
+  auto locked = lock_space(s, rows->front().integer(0));
+  if (!locked) return locked.error();
+  const Space space = *locked;
   const auto now = clock_.now_ms();
   for (std::size_t i = 0; i < file_ids.size(); ++i) {
     const auto id = file_ids[i];
@@ -1301,7 +1336,7 @@ Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t
     dead.clear();
     removed = 0;
     for (auto id : file_ids) {
-      auto node = load_node(s, id);
+      auto node = load_node_locking_space(s, id);
       if (!node) {
         if (node.error().code == ErrorCode::not_found) continue;  // gone already
         return node.error();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
@@ -223,6 +224,69 @@ TEST_P(FilesServiceTest, QuotaAndSizeAreRefusedBeforeAnyByte) {
   ASSERT_TRUE(upload(ana_, space, 0, "a.bin", std::string(900, 'a')).ok());
   EXPECT_FALSE(files_->begin_upload(ana_, space, 0, "b.bin", 101).ok());
   EXPECT_TRUE(files_->begin_upload(ana_, space, 0, "b.bin", 100).ok());
+}
+
+// PostgreSQL (READ COMMITTED): two uploads that each fit the quota but not together. A
+// test transaction holds the space row until both wait for a lock, then lets them run at
+// once. Each takes the space row before its quota check, so the second sees the first's
+// bytes; checked without that lock, both passed and the space went over its quota.
+TEST_P(FilesServiceTest, TwoConcurrentUploadsCanNotBothPassTheQuota) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  const auto space = personal(ana_);  // quota 1000
+  struct Pending {
+    UploadTicket ticket;
+    objectstore::ObjectInfo info;
+  };
+  auto prepare = [&](const std::string& name, char fill) -> Pending {
+    auto ticket = files_->begin_upload(ana_, space, 0, name, 600);
+    EXPECT_TRUE(ticket.ok()) << (ticket.ok() ? "" : ticket.error().message);
+    auto writer = store_->put(ticket->object_key);
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->write(std::string(600, fill)).ok());
+    auto info = (*writer)->commit();
+    EXPECT_TRUE(info.ok());
+    return Pending{*ticket, *info};
+  };
+  Pending first = prepare("a.bin", 'a'), second = prepare("b.bin", 'b');  // each sees 1000 bytes free
+  Result<Node> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM file_spaces WHERE id = ? FOR NO KEY UPDATE", {space});
+    std::thread ta([&] { a = files_->complete_upload(ana_, first.ticket, first.info, "text/plain"); });
+    std::thread tb([&] { b = files_->complete_upload(ana_, second.ticket, second.info, "text/plain"); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  ASSERT_NE(a.ok(), b.ok()) << "exactly one upload fits";
+  const Error& refused = a.ok() ? b.error() : a.error();
+  EXPECT_EQ(refused.code, ErrorCode::too_large) << refused.message;
+  auto after = files_->get_space(ana_.subject, space);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->used_bytes, 600);
+}
+
+// The folder goes while the bytes of an upload into it come in: the upload is refused
+// instead of leaving a file under a folder that no longer exists.
+TEST_P(FilesServiceTest, AnUploadIntoAFolderDeletedMeanwhileIsRefused) {
+  const auto space = team_space();
+  auto folder = files_->create_folder(ana_, space, 0, "Drafts");
+  ASSERT_TRUE(folder.ok());
+  auto ticket = files_->begin_upload(ana_, space, folder->id, "late.txt", 5);
+  ASSERT_TRUE(ticket.ok());
+  auto writer = store_->put(ticket->object_key);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->write("hello").ok());
+  auto info = (*writer)->commit();
+  ASSERT_TRUE(info.ok());
+  ASSERT_TRUE(files_->remove(ana_, folder->id).ok());
+  auto done = files_->complete_upload(ana_, *ticket, *info, "text/plain");
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().code, ErrorCode::not_found);
+  auto after = files_->get_space(ana_.subject, space);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->used_bytes, 0);
+  EXPECT_TRUE(objects().empty()) << "the refused upload's object is removed";
 }
 
 TEST_P(FilesServiceTest, AbortedUploadsLeaveNoObjectAndGarbageCollectionFindsOrphans) {

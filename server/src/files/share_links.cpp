@@ -82,6 +82,13 @@ Result<Link> ShareLinks::create(const Caller& caller, std::int64_t node_id, cons
   Link link;
   link.token = random_token(32);
   return storage::write_value<Link>(db_, [&](Session& s) -> Result<Link> {
+    // The space first, as every writer of its nodes (files_service.cpp, lock_space): a
+    // delete of the file then either ran before (no link for a file that is gone) or
+    // waits and takes this link with it.
+    MERIDIAN_TRY(storage::lock_row(s, "file_spaces", node->space_id));
+    auto still = s.query("SELECT 1 FROM file_nodes WHERE id = ?", {node_id});
+    if (!still) return still.error();
+    if (still->empty()) return make_error(ErrorCode::not_found, "no such file");
     auto rows = s.query(
         "INSERT INTO file_links (token_hash, space_id, node_id, created_by, creator_country, password_hash, "
         "expires_at, "

@@ -176,6 +176,15 @@ TEST_P(ShareLinksTest, TheCountryToggleIsEnforcedOnCreationAndOnUse) {
   EXPECT_TRUE(links_->open(link->token, "", "x", true).ok());
 }
 
+TEST_P(ShareLinksTest, DeletingASharedFileTakesItsLinksAlong) {
+  auto link = links_->create(ana_, file_, {});
+  ASSERT_TRUE(link.ok());
+  auto removed = files_->remove(ana_, file_);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(links_->open(link->token, "", "x", true).error().code, ErrorCode::not_found);
+  EXPECT_EQ(links_->create(ana_, file_, {}).error().code, ErrorCode::not_found);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ShareLinksTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
 
 }  // namespace

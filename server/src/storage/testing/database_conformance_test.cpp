@@ -56,12 +56,8 @@ TEST_P(DatabaseConformanceTest, ReportsItsDialect) {
 TEST_P(DatabaseConformanceTest, EveryValueTypeRoundTripsVerbatim) {
   migrate(kItems);
   const std::vector<std::string> texts = {
-      "'; DROP TABLE users; --",
-      "it's \"quoted\" ''twice''",
-      "back\\slash \\' \\\\ \\n",
-      "ünïcødé ✓ 日本語 🙂",
-      "what? where? ?1 $1 :name @p",
-      "",
+      "'; DROP TABLE users; --",         "it's \"quoted\" ''twice''",   "back\\slash \\' \\\\ \\n",
+      "ünïcødé ✓ 日本語 🙂",  "what? where? ?1 $1 :name @p", "",
       "/* not a comment */ -- nor this",
   };
   const std::vector<std::int64_t> integers = {0, -1, 42, std::numeric_limits<std::int64_t>::max(),
@@ -197,7 +193,8 @@ TEST_P(DatabaseConformanceTest, UniqueViolationIsConflict) {
   ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {
                    MERIDIAN_TRY(s.execute("INSERT INTO users (name) VALUES (?)", {std::string("bob")}));
                    return ok();
-                 }).ok());
+                 })
+                  .ok());
   Result<void> again = db_->write([](Session& s) -> Result<void> {
     MERIDIAN_TRY(s.execute("INSERT INTO users (name) VALUES (?)", {std::string("bob")}));
     return ok();
@@ -224,7 +221,8 @@ TEST_P(DatabaseConformanceTest, FailingStatementRollsBackEarlierStatements) {
   ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {
                    MERIDIAN_TRY(s.execute("INSERT INTO users (name) VALUES (?)", {std::string("carol")}));
                    return ok();
-                 }).ok());
+                 })
+                  .ok());
   Result<void> w = db_->write([](Session& s) -> Result<void> {
     MERIDIAN_TRY(s.execute("INSERT INTO items (n) VALUES (?)", {std::int64_t{1}}));
     MERIDIAN_TRY(s.execute("INSERT INTO users (name) VALUES (?)", {std::string("carol")}));
@@ -246,8 +244,8 @@ TEST_P(DatabaseConformanceTest, ConcurrentWritesAllLand) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kWritesPerThread; ++i) {
         Result<void> w = db_->write([&](Session& s) -> Result<void> {
-          MERIDIAN_TRY(s.execute("INSERT INTO items (n, t) VALUES (?, ?)",
-                                 {std::int64_t{t * 1000 + i}, std::string("thread")}));
+          MERIDIAN_TRY(
+              s.execute("INSERT INTO items (n, t) VALUES (?, ?)", {std::int64_t{t * 1000 + i}, std::string("thread")}));
           return ok();
         });
         if (!w.ok()) ++failures;
@@ -274,7 +272,8 @@ TEST_P(DatabaseConformanceTest, ReadSeesCommittedWrites) {
   ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {
                    MERIDIAN_TRY(s.execute("INSERT INTO items (t) VALUES (?)", {std::string("first")}));
                    return ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(count("items"), 1);
   std::int64_t seen_elsewhere = -1;
   std::thread reader([&] { seen_elsewhere = count("items"); });
@@ -364,8 +363,7 @@ TEST_P(DatabaseConformanceTest, MigrationScriptRunsSeveralStatements) {
   EXPECT_EQ(count("a"), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Adapters, DatabaseConformanceTest,
-                         ::testing::ValuesIn(testing::test_database_kinds()),
+INSTANTIATE_TEST_SUITE_P(Adapters, DatabaseConformanceTest, ::testing::ValuesIn(testing::test_database_kinds()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -48,14 +49,11 @@ class DisposableDatabase final : public Database {
 
 std::atomic<int> g_sequence{0};
 
-std::string unique_suffix() {
-  return std::to_string(::getpid()) + "_" + std::to_string(g_sequence.fetch_add(1));
-}
+std::string unique_suffix() { return std::to_string(::getpid()) + "_" + std::to_string(g_sequence.fetch_add(1)); }
 
 std::unique_ptr<Database> make_sqlite_database() {
   std::error_code ec;
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("meridian_t_" + unique_suffix());
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("meridian_t_" + unique_suffix());
   std::filesystem::remove_all(dir, ec);
   if (!std::filesystem::create_directories(dir, ec)) fail_setup("cannot create " + dir.string());
   Result<std::unique_ptr<Database>> db = open_sqlite(SqliteOptions{.path = (dir / "test.db").string()});
@@ -136,6 +134,48 @@ std::unique_ptr<Database> make_test_database(std::string_view kind) {
   if (kind == "sqlite") return make_sqlite_database();
   if (kind == "postgres") return make_postgres_database();
   fail_setup("unknown test database kind: " + std::string(kind));
+}
+
+RowLockHolder::RowLockHolder(Database& db, std::string sql, Params params) {
+  thread_ = std::thread([this, &db, sql = std::move(sql), params = std::move(params)] {
+    bool counted = false;
+    ok_ = db.write([&](Session& s) -> Result<void> {
+              auto locked = s.execute(sql, params);
+              held_.count_down();
+              counted = true;
+              if (!locked.ok()) return locked.error();
+              go_.wait();
+              return ok();
+            }).ok();
+    if (!counted) held_.count_down();
+  });
+  held_.wait();
+}
+
+bool RowLockHolder::release() {
+  if (!released_) {
+    released_ = true;
+    go_.count_down();
+    thread_.join();
+  }
+  return ok_;
+}
+
+bool wait_for_lock_waiters(Database& db, int n) {
+  for (int i = 0; i < 6000; ++i) {  // 10 ms steps, at most a minute
+    std::int64_t waiting = 0;
+    Result<void> r = db.read([&](Session& s) -> Result<void> {
+      auto rows = s.query(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      if (!rows.ok()) return rows.error();
+      waiting = rows->front().integer(0);
+      return ok();
+    });
+    if (!r.ok()) return false;
+    if (waiting >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 }  // namespace meridian::storage::testing
