@@ -242,6 +242,15 @@ Result<LoginFailures> IdentityRepository::login_failures(S& s, const std::string
   return LoginFailures{r.integer(0), r.integer(1), r.integer(2)};
 }
 
+Result<LoginFailures> IdentityRepository::lock_login_failures(S& s, const std::string& key) {
+  auto touched = s.execute(
+      "INSERT INTO login_failures (subject_key, failures, last_failure_at, locked_until) VALUES (?, 0, 0, 0) "
+      "ON CONFLICT (subject_key) DO UPDATE SET failures = login_failures.failures",
+      {key});
+  if (!touched.ok()) return touched.error();
+  return login_failures(s, key);
+}
+
 Result<void> IdentityRepository::save_login_failures(S& s, const std::string& key, const LoginFailures& f) {
   auto r = s.execute(
       "INSERT INTO login_failures (subject_key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?) "

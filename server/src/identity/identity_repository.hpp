@@ -63,6 +63,10 @@ class IdentityRepository final {
   Result<void> revoke_user_sessions(S& s, std::int64_t user_id, UnixMillis now);
 
   Result<LoginFailures> login_failures(S& s, const std::string& key);
+  // The counter's row, made if missing and write-locked for this transaction, then read:
+  // concurrent failures of one key count one after the other instead of overwriting each
+  // other's count (PostgreSQL READ COMMITTED).
+  Result<LoginFailures> lock_login_failures(S& s, const std::string& key);
   Result<void> save_login_failures(S& s, const std::string& key, const LoginFailures& f);
   Result<void> clear_login_failures(S& s, const std::string& key);
 

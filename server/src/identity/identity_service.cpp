@@ -80,7 +80,7 @@ Result<void> IdentityService::validate_profile(const User& u) const {
 Result<void> IdentityService::record_failure(storage::Session& s, const std::string& key, std::int64_t lock_after,
                                              bool slow) {
   const UnixMillis now = clock_.now_ms();
-  auto f = repo_.login_failures(s, key);
+  auto f = repo_.lock_login_failures(s, key);
   if (!f.ok()) return f.error();
   LoginFailures next = *f;
   if (now - next.last_failure_at > options_.failure_window_ms) next.failures = 0;

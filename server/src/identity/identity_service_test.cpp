@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/random.hpp"
 #include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
@@ -126,6 +128,38 @@ TEST_P(IdentityServiceTest, RepeatedFailuresAreSlowedThenLockedOut) {
 
   clock_.advance_ms(options_.lockout_ms);
   EXPECT_TRUE(service_->login("ana@example.test", "correct horse battery", "10.0.0.1").ok());
+}
+
+// PostgreSQL (READ COMMITTED): two wrong passwords at the same moment both count. A test
+// transaction holds the email's counter row until both sign-ins wait for a lock; each
+// locks the row before reading the count, so the second adds to the first. Read without
+// that lock, both wrote the same count + 1 and parallel guessing never reached a lockout.
+TEST_P(IdentityServiceTest, ConcurrentFailuresAllCount) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  create(person("ana@example.test"));
+  ASSERT_EQ(service_->login("ana@example.test", "first guessxx", "10.0.0.1").error().code, ErrorCode::unauthenticated);
+  auto failures = [&](const std::string& key) {
+    return storage::read_value<std::int64_t>(*db_, [&](storage::Session& s) -> Result<std::int64_t> {
+      auto rows = s.query("SELECT failures FROM login_failures WHERE subject_key = ?", {key});
+      if (!rows.ok()) return rows.error();
+      return rows->empty() ? 0 : rows->front().integer(0);
+    });
+  };
+  ASSERT_EQ(*failures("email:ana@example.test"), 1);
+  Result<LoginResult> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "UPDATE login_failures SET failures = failures WHERE subject_key = ?",
+                                           {std::string("email:ana@example.test")});
+    std::thread ta([&] { a = service_->login("ana@example.test", "second guess", "10.0.0.2"); });
+    std::thread tb([&] { b = service_->login("ana@example.test", "third guessxx", "10.0.0.3"); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  EXPECT_EQ(a.error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(b.error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(*failures("email:ana@example.test"), 3);
 }
 
 TEST_P(IdentityServiceTest, ExpiredTokenIsRefused) {
