@@ -11,6 +11,16 @@ namespace {
 
 Error no_such_support_conversation() { return make_error(ErrorCode::not_found, "no such support conversation"); }
 
+// Claim, assign, transfer, close and reopen decide from the row they read and then change
+// it and the conversation's members: the conversation row first (the chat lock order,
+// docs/architecture.md), so that two of them on one conversation run one after the other
+// on PostgreSQL instead of both acting on what they read before the other committed.
+Result<void> lock_conversation(storage::Session& s, std::int64_t id) {
+  auto locked = storage::lock_row(s, "conversations", id);
+  if (!locked.ok() && locked.error().code == ErrorCode::not_found) return no_such_support_conversation();
+  return locked;
+}
+
 bool printable(std::string_view s, bool allow_newlines) {
   return std::none_of(s.begin(), s.end(), [&](char c) {
     auto u = static_cast<unsigned char>(c);
@@ -244,6 +254,7 @@ Result<SupportUpdate> SupportService::claim(const Subject& who, std::int64_t id,
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    MERIDIAN_TRY(lock_conversation(s, id));
     auto sc = load_for(s, who, id, Need::agent);
     if (!sc.ok()) return sc.error();
     if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
@@ -264,6 +275,7 @@ Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    MERIDIAN_TRY(lock_conversation(s, id));
     auto sc = load_for(s, who, id, Need::agent);
     if (!sc.ok()) return sc.error();
     if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
@@ -295,6 +307,7 @@ Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t 
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    MERIDIAN_TRY(lock_conversation(s, id));
     auto sc = load_for(s, who, id, Need::agent);
     if (!sc.ok()) return sc.error();
     if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
@@ -322,6 +335,7 @@ Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t 
 Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id, const std::string& ip) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    MERIDIAN_TRY(lock_conversation(s, id));
     auto sc = load_for(s, who, id, Need::read);  // the customer may close their own
     if (!sc.ok()) return sc.error();
     if (sc->status == SupportStatus::closed) return updated(s, id, {}, {});
@@ -338,6 +352,7 @@ Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id,
 Result<SupportUpdate> SupportService::reopen(const Subject& who, std::int64_t id, const std::string& ip) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
+    MERIDIAN_TRY(lock_conversation(s, id));
     auto sc = load_for(s, who, id, Need::read);
     if (!sc.ok()) return sc.error();
     if (sc->status != SupportStatus::closed) return updated(s, id, {}, {});

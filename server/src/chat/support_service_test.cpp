@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
 #include "storage/migrations.hpp"
@@ -222,6 +224,36 @@ TEST_P(SupportServiceTest, ClaimAssignAndTransferMoveMembership) {
   ASSERT_TRUE(support_->close(carl_, id).ok());
   EXPECT_EQ(support_->get(bo_, id)->status, SupportStatus::closed);
   EXPECT_EQ(support_->claim(bo_, id).error().code, ErrorCode::conflict);
+}
+
+// PostgreSQL (READ COMMITTED): Ada claims while an admin hands the same conversation to
+// Abe. A test transaction holds the support row until both wait (the claim first in line);
+// each takes the conversation row before reading, so the handover sees Ada's claim and
+// takes her out. Read without that lock, the handover kept a stale "nobody" and Ada stayed
+// a member of a conversation that was no longer hers.
+TEST_P(SupportServiceTest, AClaimAndAHandoverAtOnceLeaveOneAgent) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  const auto id = open(carl_);
+  Result<SupportUpdate> claimed = make_error(ErrorCode::internal, "not run"), assigned = claimed;
+  {
+    storage::testing::RowLockHolder holder(
+        *db_, "UPDATE support_conversations SET status = status WHERE conversation_id = ?", {id});
+    std::thread ta([&] { claimed = support_->claim(ada_, id); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 1));
+    std::thread tb([&] { assigned = support_->assign(admin_, id, abe_.user_id); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_TRUE(assigned.ok()) << assigned.error().message;
+  EXPECT_EQ(assigned->removed, (std::vector<std::int64_t>{ada_.user_id}));
+  EXPECT_EQ(support_->get(carl_, id)->assignee_id, abe_.user_id);
+  auto view = chat_->conversation(carl_, id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->members.size(), 2u) << "Carl and Abe, not Ada";
+  EXPECT_EQ(chat_->post(ada_, id, "still mine?", "a1").error().code, ErrorCode::forbidden);
 }
 
 TEST_P(SupportServiceTest, ClaimAssignTransferCloseAndReopenAreAudited) {
