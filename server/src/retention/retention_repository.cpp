@@ -70,6 +70,15 @@ Result<std::vector<LegalHold>> RetentionRepository::holds(S& s) {
   return out;
 }
 
+Result<void> RetentionRepository::lock_hold_target(S& s, const std::string& kind, std::int64_t target_id) {
+  if (kind == "conversation") return storage::lock_row(s, "conversations", target_id);
+  auto rows = s.query("SELECT conversation_id FROM conversation_members WHERE user_id = ? ORDER BY conversation_id",
+                      {target_id});
+  if (!rows.ok()) return rows.error();
+  for (const auto& r : *rows) MERIDIAN_TRY(storage::lock_row(s, "conversations", r.integer(0)));
+  return {};
+}
+
 Result<void> RetentionRepository::set_hold(S& s, const std::string& scope, const std::string& kind,
                                            std::int64_t target_id, const std::string& reason, std::int64_t by,
                                            UnixMillis now) {
@@ -141,6 +150,13 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   // edit holding a message while it waits for the conversation deadlocks with it. What to
   // delete is read again under the lock: a concurrent purge may have taken it.
   MERIDIAN_TRY(storage::lock_row(s, "conversations", conversation_id));
+  // A hold placed since the caller checked took this lock first (lock_hold_target).
+  auto now_held = held(s, conversation_id);
+  if (!now_held.ok()) return now_held.error();
+  if (*now_held) {
+    out.held = true;
+    return out;
+  }
   rows = expired();
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return out;

@@ -18,6 +18,7 @@ struct BatchDeleted {
   std::int64_t roots_updated = 0;         // thread roots kept whose replies went (count, change_seq)
   std::vector<std::int64_t> message_ids;  // what went, for the live messages.purged notice
   std::int64_t purge_seq = 0;             // the purge's place in the change order (chat_purges)
+  bool held = false;                      // a legal hold turned up under the conversation's lock
 };
 
 class RetentionRepository final {
@@ -29,6 +30,10 @@ class RetentionRepository final {
   Result<bool> delete_policy(S& s, const std::string& scope);
 
   Result<std::vector<LegalHold>> holds(S& s);
+  // Locks what a hold on (kind, target) keeps, before the hold is written: the conversation,
+  // or every conversation the user is in (ascending). A purge batch checks the holds under
+  // the conversation's lock, so it either ran before the hold or sees it.
+  Result<void> lock_hold_target(S& s, const std::string& kind, std::int64_t target_id);
   Result<void> set_hold(S& s, const std::string& scope, const std::string& kind, std::int64_t target_id,
                         const std::string& reason, std::int64_t by, UnixMillis now);
   Result<bool> delete_hold(S& s, const std::string& scope);

@@ -74,6 +74,7 @@ Result<LegalHold> RetentionService::set_hold(const Subject& who, const std::stri
     auto exists = repo_.target_exists(s, kind, target);
     if (!exists.ok()) return exists.error();
     if (!*exists) return make_error(ErrorCode::not_found, "no such " + kind);
+    MERIDIAN_TRY(repo_.lock_hold_target(s, kind, target));
     MERIDIAN_TRY(repo_.set_hold(s, scope, kind, target, reason, who.user_id, now));
     MERIDIAN_TRY(audit_.record(s, audit::Actor::from(who, ip), "retention.hold.set", scope, "ok"));
     return LegalHold{scope, reason, who.user_id, now};
@@ -138,6 +139,10 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
             auto d = repo_.delete_expired_messages(s, c.id, cutoff, options_.batch_size, clock_.now_ms());
             if (!d.ok()) return d.error();
             deleted = *d;
+            if (deleted.held) {
+              held = true;
+              return {};
+            }
             if (deleted.messages < options_.batch_size) {
               auto n =
                   repo_.delete_expired_notes(s, c.id, cutoff, options_.batch_size - static_cast<int>(deleted.messages));

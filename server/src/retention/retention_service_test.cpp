@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -290,6 +291,53 @@ TEST_P(RetentionServiceTest, LegalHoldsSuspendDeletion) {
   ASSERT_TRUE(retention_->delete_hold(admin_, "conversation:" + std::to_string(held)).ok());
   EXPECT_EQ(retention_->run_once()->messages_deleted, 2);
   EXPECT_EQ(count(ana_, held), 0u);
+}
+
+// PostgreSQL (READ COMMITTED): a purge batch has found expired messages and waits for the
+// conversation's lock while an admin places a legal hold on it. Placing the hold takes the
+// same lock, and the purge checks for holds again under it: a hold that was confirmed
+// always stops the purge. Before, the hold was confirmed at once and the waiting purge
+// then deleted the held messages.
+TEST_P(RetentionServiceTest, AConfirmedHoldStopsAPurgeAlreadyUnderWay) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  const auto c = group("held later");
+  say(ana_, c, "keep me");
+  clock_.advance_ms(10 * kDayMs);
+  ASSERT_TRUE(retention_->set_policy(admin_, "kind:group", 1).ok());
+  Result<RunReport> run = make_error(ErrorCode::internal, "not run");
+  Result<LegalHold> hold = make_error(ErrorCode::internal, "not run");
+  std::atomic<bool> hold_done{false};
+  bool confirmed_while_purge_waited = false;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM conversations WHERE id = ? FOR NO KEY UPDATE", {c});
+    std::thread purge([&] { run = retention_->run_once(); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 1));  // the purge, at the lock
+    std::thread admin([&] {
+      hold = retention_->set_hold(admin_, "conversation:" + std::to_string(c), "case 13");
+      hold_done = true;
+    });
+    // Either the hold queues behind the purge (as it should) or it is confirmed at once.
+    for (int i = 0; i < 6000 && !hold_done; ++i) {
+      auto waiting = storage::read_value<std::int64_t>(*db_, [](storage::Session& s) -> Result<std::int64_t> {
+        auto r = s.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (!r.ok()) return r.error();
+        return r->front().integer(0);
+      });
+      if (waiting.ok() && *waiting >= 2) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    confirmed_while_purge_waited = hold_done;
+    EXPECT_TRUE(holder.release());
+    purge.join();
+    admin.join();
+  }
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  ASSERT_TRUE(hold.ok()) << hold.error().message;
+  if (confirmed_while_purge_waited) {
+    EXPECT_EQ(count(ana_, c), 1u) << "the purge deleted messages under a confirmed hold";
+  }
+  EXPECT_FALSE(confirmed_while_purge_waited) << "the hold queues behind the purge that holds the conversation";
 }
 
 TEST_P(RetentionServiceTest, SupportByCustomerCountryAndPerConversationOverrides) {
