@@ -750,12 +750,24 @@ Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int
   });
   if (!id.ok()) return id.error();
   if (webhooks_) webhooks_->wake();
-  std::lock_guard lock(mutex_);
-  auto live = rooms_.find(meeting_id);
-  if (live == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
-  live->second.recording_id = *id;
-  boost::json::object indicator{{"id", *id}, {"started_at", rec.started_at}, {"started_by", rec.started_by_name}};
-  return live->second.room.broadcast_recording(peer_id, indicator);
+  bool ended = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto live = rooms_.find(meeting_id);
+    ended = live == rooms_.end();
+    // The check above ran before the insert: a second start may have raced this one.
+    if (!ended && live->second.recording_id == 0) {
+      live->second.recording_id = *id;
+      boost::json::object indicator{{"id", *id}, {"started_at", rec.started_at}, {"started_by", rec.started_by_name}};
+      return live->second.room.broadcast_recording(peer_id, indicator);
+    }
+  }
+  // Another start won, or the meeting ended meanwhile: this recording stops at once
+  // instead of staying "running" in the records with nobody to stop it.
+  if (auto r = finish_recording(meeting_id, *id, actor.user_id, ended ? "meeting ended" : "started twice"); !r.ok())
+    log::error("meetings.recording_not_stored", {{"recording", *id}, {"message", r.error().message}});
+  if (ended) return make_error(ErrorCode::not_found, "the meeting is not running");
+  return make_error(ErrorCode::conflict, "the meeting is already being recorded");
 }
 
 Result<Effects> MeetingsService::stop_recording(std::uint64_t peer_id, std::int64_t meeting_id) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "audit/audit_log.hpp"
 #include "core/random.hpp"
 #include "storage/migrations.hpp"
@@ -290,6 +292,38 @@ TEST_P(MeetingsServiceTest, EndingTheMeetingStopsTheRecording) {
   ASSERT_EQ(recs->size(), 1u);
   EXPECT_EQ(recs->front().stop_reason, "meeting ended");
   EXPECT_TRUE(recs->front().participants[0].left_at.has_value());
+}
+
+// Two starts of the recording at once (a double click, two moderators): both pass the
+// in-memory "not recording" check before either has stored its recording. A test
+// transaction holds the meeting row so that both inserts wait for it (PostgreSQL), then
+// lets them go. One recording runs; the other is refused and stopped at once. Before, both
+// succeeded and the first stayed "running" in the records forever.
+TEST_P(MeetingsServiceTest, TwoStartsAtOnceRecordOnce) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  auto m = make(ana_);
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  Result<Effects> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM meetings WHERE id = ? FOR UPDATE", {m.id});
+    std::thread ta([&] { a = meetings_->start_recording(1, m.id); });
+    std::thread tb([&] { b = meetings_->start_recording(1, m.id); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  ASSERT_NE(a.ok(), b.ok()) << "exactly one start records";
+  EXPECT_EQ((a.ok() ? b : a).error().code, ErrorCode::conflict);
+  auto recs = meetings_->recordings(ana_, m.id);
+  ASSERT_TRUE(recs.ok());
+  ASSERT_EQ(recs->size(), 2u);
+  int running = 0;
+  for (const auto& r : *recs) running += r.stop_reason.empty() ? 1 : 0;
+  EXPECT_EQ(running, 1);
+  ASSERT_TRUE(meetings_->stop_recording(1, m.id).ok());  // the running one is the one the room knows
+  recs = meetings_->recordings(ana_, m.id);
+  for (const auto& r : *recs) EXPECT_FALSE(r.stop_reason.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
