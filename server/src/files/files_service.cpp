@@ -1009,7 +1009,7 @@ Result<Node> FilesService::lock(const Caller& caller, std::int64_t node_id, std:
     return make_error(ErrorCode::invalid_argument, "a lock lasts between 1 second and 7 days");
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node(s, node_id);
+    auto node = load_node_locking_space(s, node_id);
     if (!node) return node.error();
     if (node->is_folder) return make_error(ErrorCode::invalid_argument, "only files can be locked");
     auto space = load_space(s, node->space_id);
@@ -1031,7 +1031,7 @@ Result<Node> FilesService::lock(const Caller& caller, std::int64_t node_id, std:
 Result<Node> FilesService::unlock(const Caller& caller, std::int64_t node_id) {
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node(s, node_id);
+    auto node = load_node_locking_space(s, node_id);
     if (!node) return node.error();
     auto space = load_space(s, node->space_id);
     if (!space) return space.error();
