@@ -231,7 +231,39 @@ Result<std::vector<Meeting>> MeetingsService::mine(const Subject& who) {
   return out;
 }
 
+namespace {
+
+// What a patch is computed from and writes back whole: equal means nothing changed since.
+bool same_as_read(const Meeting& stored, const std::vector<Invitee>& stored_invitees, const Meeting& read) {
+  if (stored.title != read.title || stored.starts_at != read.starts_at ||
+      stored.duration_minutes != read.duration_minutes || stored.time_zone != read.time_zone ||
+      stored.lobby_for_external != read.lobby_for_external ||
+      stored.guests_can_share_screen != read.guests_can_share_screen || stored.locked != read.locked ||
+      stored.cancelled_at != read.cancelled_at || stored_invitees.size() != read.invitees.size())
+    return false;
+  for (std::size_t i = 0; i < stored_invitees.size(); ++i) {
+    const auto &a = stored_invitees[i], &b = read.invitees[i];
+    if (a.user_id != b.user_id || a.role != b.role || a.via_team_id != b.via_team_id) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// Two PATCHes at once each wrote every column and the whole invitee list from what they
+// had read: one's fields were lost, and on PostgreSQL the invitee lists could merge. The
+// write now takes the meeting row first and applies the patch only to what was read;
+// otherwise the patch is computed again from the new state.
 Result<MeetingChange> MeetingsService::update(const Subject& who, std::int64_t id, const MeetingPatch& patch) {
+  for (int attempt = 0;; ++attempt) {
+    bool raced = false;
+    auto out = update_once(who, id, patch, raced);
+    if (!raced || attempt == 4) return out;
+  }
+}
+
+Result<MeetingChange> MeetingsService::update_once(const Subject& who, std::int64_t id, const MeetingPatch& patch,
+                                                   bool& raced) {
   auto m = get(who, id);
   if (!m.ok()) return m.error();
   if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may change this meeting");
@@ -292,6 +324,16 @@ Result<MeetingChange> MeetingsService::update(const Subject& who, std::int64_t i
     next.invitees = std::move(*resolved);
   }
   MERIDIAN_TRY(db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_TRY(storage::lock_row(s, "meetings", id));
+    auto stored = repo_.meeting(s, id);
+    if (!stored.ok()) return stored.error();
+    if (!*stored) return make_error(ErrorCode::not_found, "no such meeting");
+    auto stored_invitees = repo_.invitees(s, id);
+    if (!stored_invitees.ok()) return stored_invitees.error();
+    if (!same_as_read(**stored, *stored_invitees, *m)) {
+      raced = true;
+      return make_error(ErrorCode::conflict, "the meeting changed meanwhile; reload it and try again");
+    }
     MERIDIAN_TRY(repo_.update_meeting(s, next));
     if (invitees_change) MERIDIAN_TRY(repo_.replace_invitees(s, id, next.invitees));
     return {};

@@ -190,6 +190,8 @@ class MeetingsService final {
                                                 const std::vector<std::int64_t>& cohost_ids,
                                                 const std::vector<Invitee>& before);
   Result<void> fill_invitees(Meeting& m);
+  // One try of update(); `raced` when the meeting changed between its read and its write.
+  Result<MeetingChange> update_once(const Subject& who, std::int64_t id, const MeetingPatch& patch, bool& raced);
   bool may_see(const Subject& who, const Meeting& m) const;
   RegionChoice choose_for(const Room& room) const;
   // Re-evaluates the room's region after a join; tells everyone when it changed.

@@ -326,6 +326,35 @@ TEST_P(MeetingsServiceTest, TwoStartsAtOnceRecordOnce) {
   for (const auto& r : *recs) EXPECT_FALSE(r.stop_reason.empty());
 }
 
+// Two PATCHes by the host at once, one renaming, one inviting Ben (PostgreSQL: a test
+// transaction holds the meeting row until both wait). Each used to write every column
+// and the whole invitee list from what it had read, so one change was lost. Now the
+// second sees that the meeting changed and applies its patch to the new state.
+TEST_P(MeetingsServiceTest, TwoChangesAtOnceBothApply) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  auto m = make(ana_);
+  MeetingPatch rename, invite;
+  rename.title = "Tax review (moved)";
+  invite.user_ids = std::vector<std::int64_t>{ben_.user_id};
+  Result<MeetingChange> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM meetings WHERE id = ? FOR NO KEY UPDATE", {m.id});
+    std::thread ta([&] { a = meetings_->update(ana_, m.id, rename); });
+    std::thread tb([&] { b = meetings_->update(ana_, m.id, invite); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  auto after = meetings_->get(ana_, m.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->title, "Tax review (moved)");
+  ASSERT_EQ(after->invitees.size(), 1u);
+  EXPECT_EQ(after->invitees.front().user_id, ben_.user_id);
+}
+
 INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
 
 }  // namespace
