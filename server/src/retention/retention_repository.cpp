@@ -245,9 +245,20 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
 
 Result<std::int64_t> RetentionRepository::delete_expired_notes(S& s, std::int64_t conversation_id, UnixMillis cutoff,
                                                                int limit) {
-  auto rows = s.query(std::string("SELECT id FROM support_notes WHERE conversation_id = ? AND created_at < ?") +
-                          kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
-                      {conversation_id, cutoff, std::int64_t{limit}});
+  auto expired = [&] {
+    return s.query(std::string("SELECT id FROM support_notes WHERE conversation_id = ? AND created_at < ?") +
+                       kNotHeldAuthor + " ORDER BY created_at, id LIMIT ?",
+                   {conversation_id, cutoff, std::int64_t{limit}});
+  };
+  auto rows = expired();
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::int64_t{0};
+  // As for messages: under the conversation's lock, a hold placed meanwhile is seen.
+  MERIDIAN_TRY(storage::lock_row(s, "conversations", conversation_id));
+  auto now_held = held(s, conversation_id);
+  if (!now_held.ok()) return now_held.error();
+  if (*now_held) return std::int64_t{0};
+  rows = expired();
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return std::int64_t{0};
   storage::Params ids;
