@@ -181,6 +181,16 @@ Result<std::int64_t> IdentityRepository::count_with_role(S& s, Role role) {
   return rows->front().integer(0);
 }
 
+Result<std::vector<std::int64_t>> IdentityRepository::ids_with_role(S& s, Role role) {
+  auto rows = s.query(
+      "SELECT u.id FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = ? AND u.active = 1 ORDER BY u.id",
+      {std::string(role_name(role))});
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
 Result<std::int64_t> IdentityRepository::insert_session(S& s, const std::string& token_hash, std::int64_t user_id,
                                                         const std::string& region, UnixMillis now,
                                                         UnixMillis expires_at, const std::string& ip) {

@@ -54,6 +54,8 @@ class IdentityRepository final {
   Result<void> set_password_hash(S& s, std::int64_t user_id, const std::string& hash, UnixMillis now);
   Result<void> set_roles(S& s, std::int64_t user_id, const std::vector<Role>& roles);
   Result<std::int64_t> count_with_role(S& s, Role role);
+  // Active users with the role, ascending id (the order their rows are locked in).
+  Result<std::vector<std::int64_t>> ids_with_role(S& s, Role role);
 
   Result<std::int64_t> insert_session(S& s, const std::string& token_hash, std::int64_t user_id,
                                       const std::string& region, UnixMillis now, UnixMillis expires_at,

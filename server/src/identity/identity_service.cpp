@@ -266,6 +266,21 @@ Result<std::int64_t> IdentityService::create_meeting_guest_account(const std::st
 
 Result<User> IdentityService::update_user(const audit::Actor& actor, std::int64_t id, const UserChange& change) {
   auto result = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
+    // Lock order: a change to an active administrator locks every active administrator's
+    // row (ascending), so that two admins demoting or deactivating each other at once see
+    // each other's change and one always remains (PostgreSQL); any other change locks just
+    // this user's row, so two edits of one user do not overwrite each other's fields.
+    auto before = repo_.user(s, id);
+    if (!before.ok()) return before.error();
+    if (!*before) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+    std::vector<std::int64_t> to_lock{id};
+    if ((*before)->active &&
+        std::find((*before)->roles.begin(), (*before)->roles.end(), Role::admin) != (*before)->roles.end()) {
+      auto admins = repo_.ids_with_role(s, Role::admin);
+      if (!admins.ok()) return admins.error();
+      if (std::find(admins->begin(), admins->end(), id) != admins->end()) to_lock = std::move(*admins);
+    }
+    for (std::int64_t user_id : to_lock) MERIDIAN_TRY(storage::lock_row(s, "users", user_id));
     auto current = repo_.user(s, id);
     if (!current.ok()) return current.error();
     if (!*current) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(id));

@@ -162,6 +162,40 @@ TEST_P(IdentityServiceTest, ConcurrentFailuresAllCount) {
   EXPECT_EQ(*failures("email:ana@example.test"), 3);
 }
 
+// PostgreSQL (READ COMMITTED): the two last administrators demote each other at once. A
+// test transaction holds both rows until both changes wait. Each change to an active admin
+// locks every active admin's row before counting them, so the second sees the first's
+// demotion and is refused. Counted without those locks, both saw two admins and none was
+// left.
+TEST_P(IdentityServiceTest, TwoAdminsDemotingEachOtherLeaveOne) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  NewUser first = person("ana@example.test"), second = person("bea@example.test");
+  first.roles = std::vector<Role>{Role::admin};
+  second.roles = std::vector<Role>{Role::admin};
+  const User ana = create(first), bea = create(second);
+  UserChange demote;
+  demote.roles = std::vector<Role>{Role::employee};
+  Result<User> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM users WHERE id IN (?, ?) FOR NO KEY UPDATE",
+                                           {ana.id, bea.id});
+    std::thread ta([&] { a = service_->update_user(admin_, bea.id, demote); });
+    std::thread tb([&] { b = service_->update_user(admin_, ana.id, demote); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  ASSERT_NE(a.ok(), b.ok()) << "exactly one demotion goes through";
+  EXPECT_EQ((a.ok() ? b : a).error().code, ErrorCode::conflict);
+  auto admins = storage::read_value<std::int64_t>(*db_, [](storage::Session& s) -> Result<std::int64_t> {
+    auto rows = s.query("SELECT COUNT(*) FROM user_roles WHERE role = 'admin'");
+    if (!rows.ok()) return rows.error();
+    return rows->front().integer(0);
+  });
+  EXPECT_EQ(*admins, 1);
+}
+
 TEST_P(IdentityServiceTest, ExpiredTokenIsRefused) {
   create(person("ana@example.test"));
   auto login = service_->login("ana@example.test", "correct horse battery", "10.0.0.1");
