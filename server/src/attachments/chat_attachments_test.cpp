@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "chat/support_service.hpp"
 #include "core/random.hpp"
@@ -298,6 +299,38 @@ TEST_P(ChatAttachmentsTest, UploadsNeverAttachedAreSweptAfterADay) {
   EXPECT_EQ(files_->get_node(ana_.subject, pending->id).error().code, ErrorCode::not_found);
   EXPECT_TRUE(files_->get_node(ana_.subject, sent->id).ok());
   EXPECT_EQ(objects(), 1u);
+}
+
+// PostgreSQL (READ COMMITTED): the sweep removes a day-old upload while its author
+// attaches it to a message. A test transaction holds the conversation's file space until
+// both wait (the sweep first in line). Both take that space row before deciding, so the
+// sweep removes the file and the message is refused cleanly. Before, the attach did not
+// wait: it went in while the sweep was deleting the file, and the sweep failed on the
+// foreign key (or, the other way round, the message did).
+TEST_P(ChatAttachmentsTest, TheSweepAndAnAttachOfTheSameUploadDoNotCollide) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  const auto id = group(ana_, {ben_.subject.user_id});
+  auto pending = upload(ana_, id, "late.txt", "sent a day later");
+  ASSERT_TRUE(pending.ok());
+  clock_.advance_ms(25LL * 3600 * 1000);
+  Result<std::size_t> swept = make_error(ErrorCode::internal, "not run");
+  Result<chat::Posted> posted = make_error(ErrorCode::internal, "not run");
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM file_spaces WHERE id = ? FOR NO KEY UPDATE",
+                                           {pending->space_id});
+    std::thread sweep([&] { swept = files_->sweep_conversation_files(); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 1));
+    std::thread attach([&] { posted = post(ana_, id, {pending->id}); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    sweep.join();
+    attach.join();
+  }
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(*swept, 1u);
+  ASSERT_FALSE(posted.ok());
+  EXPECT_EQ(posted.error().code, ErrorCode::invalid_argument) << posted.error().message;
+  EXPECT_EQ(objects(), 0u);
 }
 
 TEST_P(ChatAttachmentsTest, SupportCustomerReadsOwnConversationOnlyAndAgentsReadBeforeClaiming) {
