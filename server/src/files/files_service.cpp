@@ -109,6 +109,47 @@ Result<Space> lock_space(Session& s, std::int64_t space_id) {
   return load_space(s, space_id);
 }
 
+// Blob rows are shared by every space of a region, so the space locks do not order them:
+// a write that changes reference counts first locks every blob it will touch, ascending
+// (two uploads in two spaces, each pruning the blob the other deduplicates onto, locked
+// them in opposite orders and one was a deadlock victim). A blob gone meanwhile is skipped.
+Result<void> lock_blobs(Session& s, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (auto id : ids) {
+    auto locked = storage::lock_row(s, "file_blobs", id);
+    if (!locked && locked.error().code != ErrorCode::not_found) return locked.error();
+  }
+  return {};
+}
+
+// The blobs a new version of node_id touches: the one with the same content (it is
+// deduplicated onto) and those of the versions it prunes (all but the newest keep - 1).
+Result<std::vector<std::int64_t>> blobs_of_new_version(Session& s, std::int64_t node_id, int keep,
+                                                       std::optional<std::int64_t> same_content) {
+  std::vector<std::int64_t> out;
+  if (same_content) out.push_back(*same_content);
+  if (node_id == 0) return out;
+  auto rows = s.query("SELECT blob_id FROM file_versions WHERE node_id = ? ORDER BY number DESC", {node_id});
+  if (!rows) return rows.error();
+  for (std::size_t i = static_cast<std::size_t>(std::max(keep, 1) - 1); i < rows->size(); ++i)
+    out.push_back((*rows)[i].integer(0));
+  return out;
+}
+
+// The blobs of every version in the tree below (and of) node_id.
+Result<std::vector<std::int64_t>> blobs_of_tree(Session& s, std::int64_t space_id, std::int64_t node_id) {
+  auto rows = s.query(
+      "WITH RECURSIVE tree(id) AS (SELECT id FROM file_nodes WHERE id = ? UNION ALL "
+      "SELECT n.id FROM file_nodes n JOIN tree t ON n.parent_id = t.id WHERE n.space_id = ?) "
+      "SELECT DISTINCT v.blob_id FROM file_versions v JOIN tree t ON v.node_id = t.id",
+      {node_id, space_id});
+  if (!rows) return rows.error();
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
 // The node's space locked as above, then the node as it is under that lock.
 Result<Node> load_node_locking_space(Session& s, std::int64_t node_id) {
   auto rows = s.query("SELECT space_id FROM file_nodes WHERE id = ?", {node_id});
@@ -739,6 +780,12 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
         if (!id) return id.error();
         node_id = *id;
       }
+      auto same = s.query("SELECT id FROM file_blobs WHERE region = ? AND sha256 = ?", {t.region, info.sha256_hex});
+      if (!same) return same.error();
+      auto touched = blobs_of_new_version(s, *existing ? node_id : 0, options_.keep_versions,
+                                          same->empty() ? std::nullopt : std::optional(same->front().integer(0)));
+      if (!touched) return touched.error();
+      MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
       // Deduplicate by content within the region: one object per hash.
       auto blob = s.query(
           "INSERT INTO file_blobs (region, sha256, size, object_key, ref_count, created_at) VALUES (?, ?, ?, ?, 1, ?) "
@@ -889,6 +936,9 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
     const auto size = rows->front().integer(1);
     if (space->used_bytes + size > space->quota_bytes)
       return make_error(ErrorCode::too_large, "quota exceeded: restoring makes a new version");
+    auto touched = blobs_of_new_version(s, node_id, options_.keep_versions, blob_id);
+    if (!touched) return touched.error();
+    MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
     // Restoring makes a new version with the old content (history stays linear).
     auto ref = s.execute("UPDATE file_blobs SET ref_count = ref_count + 1 WHERE id = ?", {blob_id});
     if (!ref) return ref.error();
@@ -996,6 +1046,9 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
       MERIDIAN_TRY(forget_release(s, node_id));
     }
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
+    auto touched = blobs_of_tree(s, node->space_id, node_id);
+    if (!touched) return touched.error();
+    MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
     MERIDIAN_TRY(delete_tree(s, node->space_id, node_id, dead));
     return log_activity(s, caller, node->space_id, node_id, "delete", node->name, now);
   });
@@ -1348,6 +1401,9 @@ Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t
       if (!state) return state.error();
       if (*state == Attachment::attached) continue;
       MERIDIAN_TRY(forget_release(s, id));
+      auto touched = blobs_of_tree(s, node->space_id, id);
+      if (!touched) return touched.error();
+      MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
       MERIDIAN_TRY(delete_tree(s, node->space_id, id, dead));
       Caller system;
       system.subject.user_id = actor;

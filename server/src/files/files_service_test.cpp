@@ -266,6 +266,55 @@ TEST_P(FilesServiceTest, TwoConcurrentUploadsCanNotBothPassTheQuota) {
   EXPECT_EQ(after->used_bytes, 600);
 }
 
+// PostgreSQL: blobs are shared between spaces. Upload A puts content X into a file in one
+// space and prunes that file's oldest version (content Y); upload B puts Y into a file in
+// another space and prunes X there. A test transaction holds both files' rows, so each
+// upload waits after it took its own blob and before it prunes. Each now locks every blob
+// it touches first, ascending, so they queue; before, they locked them in opposite orders
+// and one was a deadlock victim (503).
+TEST_P(FilesServiceTest, UploadsPruningEachOthersSharedContentDoNotDeadlock) {
+  if (db_->dialect() != storage::Dialect::postgres) GTEST_SKIP() << "SQLite writes one transaction at a time";
+  const std::string x(40, 'x'), y(40, 'y');
+  const auto s1 = team_space(), s2 = personal(ana_);
+  std::int64_t n1 = 0, n2 = 0;
+  for (const auto& content : {y, std::string("one"), std::string("two")}) {  // keep_versions = 3
+    auto a = upload(ana_, s1, 0, "n1.txt", content);
+    auto b = upload(ana_, s2, 0, "n2.txt", content == y ? x : content + "!");
+    ASSERT_TRUE(a.ok() && b.ok());
+    n1 = a->id;
+    n2 = b->id;
+  }
+  struct Pending {
+    UploadTicket ticket;
+    objectstore::ObjectInfo info;
+  };
+  auto prepare = [&](std::int64_t space, const std::string& name, const std::string& bytes) -> Pending {
+    auto ticket = files_->begin_upload(ana_, space, 0, name, static_cast<std::int64_t>(bytes.size()));
+    EXPECT_TRUE(ticket.ok());
+    auto writer = store_->put(ticket->object_key);
+    EXPECT_TRUE((*writer)->write(bytes).ok());
+    auto info = (*writer)->commit();
+    EXPECT_TRUE(info.ok());
+    return Pending{*ticket, *info};
+  };
+  Pending into1 = prepare(s1, "n1.txt", x), into2 = prepare(s2, "n2.txt", y);
+  Result<Node> a = make_error(ErrorCode::internal, "not run"), b = a;
+  {
+    storage::testing::RowLockHolder holder(*db_, "SELECT 1 FROM file_nodes WHERE id IN (?, ?) FOR NO KEY UPDATE",
+                                           {n1, n2});
+    std::thread ta([&] { a = files_->complete_upload(ana_, into1.ticket, into1.info, "text/plain"); });
+    std::thread tb([&] { b = files_->complete_upload(ana_, into2.ticket, into2.info, "text/plain"); });
+    EXPECT_TRUE(storage::testing::wait_for_lock_waiters(*db_, 2));
+    EXPECT_TRUE(holder.release());
+    ta.join();
+    tb.join();
+  }
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(download(ana_, n1), x);
+  EXPECT_EQ(download(ana_, n2), y);
+}
+
 // The folder goes while the bytes of an upload into it come in: the upload is refused
 // instead of leaving a file under a folder that no longer exists.
 TEST_P(FilesServiceTest, AnUploadIntoAFolderDeletedMeanwhileIsRefused) {
