@@ -177,6 +177,31 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     expect(document.activeElement).toBe(menu);
   });
 
+  it('a settings field typed in while another setting saves stays enabled, keeps the text and is saved next', async () => {
+    const { fixture, el } = await setup(channel('owner', false));
+    const pending: Array<(v: ChannelSettings) => void> = [];
+    api.updateSettings.mockImplementation(() => new Promise<ChannelSettings>((resolve) => pending.push(resolve)));
+    const announcement = el.querySelector('[data-testid="setting-announcement"]') as HTMLInputElement;
+    announcement.click();
+    await fixture.whenStable();
+    expect(api.updateSettings).toHaveBeenCalledTimes(1);
+    const countries = el.querySelector('[data-testid="setting-countries"]') as HTMLInputElement;
+    expect(countries.disabled).toBe(false);
+    countries.value = 'pt, de';
+    countries.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    // The second save waits for the first.
+    expect(api.updateSettings).toHaveBeenCalledTimes(1);
+    pending[0]({ ...settings(true) });
+    await vi.waitFor(() => expect(api.updateSettings).toHaveBeenCalledTimes(2));
+    await fixture.whenStable();
+    expect(countries.value).toBe('pt, de');
+    expect(api.updateSettings).toHaveBeenLastCalledWith(9, { allowed_countries: ['PT', 'DE'] });
+    pending[1]({ ...settings(true), allowed_countries: ['PT', 'DE'] });
+    await vi.waitFor(() => expect(countries.value).toBe('PT, DE'));
+    expect(announcement.checked).toBe(true);
+  });
+
   it('a meeting\'s chat offers no rename, add or remove, even to its owner, and says why', async () => {
     const meeting: ConversationView = { ...channel('owner', false), kind: 'group', name: 'Meeting: Tax review', meeting: true };
     const { el } = await setup(meeting);

@@ -134,7 +134,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
         </div>
         <div class="row">
           <label for="setting-broadcast">&#64;channel / &#64;here:</label>
-          <select id="setting-broadcast" [value]="st.broadcast_mentions" [disabled]="!canModerate() || busy()" (change)="saveSettings({ broadcast_mentions: $any($event.target).value })" data-testid="setting-broadcast">
+          <select id="setting-broadcast" [value]="st.broadcast_mentions" [disabled]="!canModerate()" (change)="saveSettings({ broadcast_mentions: $any($event.target).value })" data-testid="setting-broadcast">
             <option value="everyone">everyone</option>
             <option value="moderators">owners and moderators</option>
             <option value="nobody">nobody</option>
@@ -142,11 +142,11 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
         </div>
         <label class="stack">
           Limited to countries (e.g. PT, DE; empty: no limit)
-          <input type="text" [value]="st.allowed_countries.join(', ')" [disabled]="!canModerate() || busy()" (change)="saveSettings({ allowed_countries: list($any($event.target).value) })" data-testid="setting-countries" />
+          <input type="text" [value]="st.allowed_countries.join(', ')" [disabled]="!canModerate()" (change)="saveSettings({ allowed_countries: list($any($event.target).value) })" data-testid="setting-countries" />
         </label>
         <label class="stack">
           Limited to regions (e.g. EU; empty: no limit)
-          <input type="text" [value]="st.allowed_regions.join(', ')" [disabled]="!canModerate() || busy()" (change)="saveSettings({ allowed_regions: list($any($event.target).value) })" data-testid="setting-regions" />
+          <input type="text" [value]="st.allowed_regions.join(', ')" [disabled]="!canModerate()" (change)="saveSettings({ allowed_regions: list($any($event.target).value) })" data-testid="setting-regions" />
         </label>
       </section>
     }
@@ -303,12 +303,21 @@ export class MembersPanel {
       .filter(Boolean);
   }
 
-  protected async saveSettings(patch: Partial<ChannelSettings>): Promise<boolean> {
+  // Settings are saved one after another. The fields stay enabled while one saves: a field
+  // disabled under the user's fingers loses what they typed (it never fires change), so a
+  // change made meanwhile waits its turn instead.
+  private settingsSaved: Promise<unknown> = Promise.resolve();
+
+  protected saveSettings(patch: Partial<ChannelSettings>): Promise<boolean> {
     const c = this.conversation();
-    if (!c) return false;
-    return this.run(async () => {
-      this.settings.set(await this.api.updateSettings(c.id, patch));
-    });
+    if (!c) return Promise.resolve(false);
+    const saved = this.settingsSaved.then(() =>
+      this.run(async () => {
+        this.settings.set(await this.api.updateSettings(c.id, patch));
+      }),
+    );
+    this.settingsSaved = saved;
+    return saved;
   }
 
   // The announcement switch and the role menus stay enabled while something saves, so the
