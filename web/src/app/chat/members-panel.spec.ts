@@ -202,6 +202,28 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     expect(announcement.checked).toBe(true);
   });
 
+  it('tabbing from the name to the topic while the name saves keeps the topic typed and saves both, in order', async () => {
+    const { fixture, el } = await setup({ ...channel('owner', false), kind: 'group', name: 'Team' });
+    const done: Array<() => void> = [];
+    const updateDetails = vi.fn().mockImplementation(() => new Promise<void>((resolve) => done.push(resolve)));
+    (TestBed.inject(ChatStore) as unknown as { updateDetails: typeof updateDetails }).updateDetails = updateDetails;
+    const name = el.querySelector('[data-testid="conversation-name-input"]') as HTMLInputElement;
+    const topic = el.querySelector('[data-testid="conversation-topic-input"]') as HTMLInputElement;
+    name.value = 'Tax team';
+    name.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(topic.disabled).toBe(false);
+    topic.value = 'Quarterly filings';
+    topic.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(updateDetails).toHaveBeenCalledTimes(1);
+    done[0]();
+    await vi.waitFor(() => expect(updateDetails).toHaveBeenCalledTimes(2));
+    expect(updateDetails.mock.calls).toEqual([[9, { name: 'Tax team' }], [9, { topic: 'Quarterly filings' }]]);
+    expect(topic.value).toBe('Quarterly filings');
+    done[1]();
+  });
+
   it('a meeting\'s chat offers no rename, add or remove, even to its owner, and says why', async () => {
     const meeting: ConversationView = { ...channel('owner', false), kind: 'group', name: 'Meeting: Tax review', meeting: true };
     const { el } = await setup(meeting);

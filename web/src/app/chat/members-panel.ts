@@ -36,10 +36,10 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
       @if (canEditDetails()) {
         <section class="about" data-testid="conversation-details">
           <label class="stack">Name
-            <input type="text" [value]="c.name" maxlength="80" [disabled]="busy()" (change)="saveDetails({ name: $any($event.target).value })" data-testid="conversation-name-input" />
+            <input type="text" [value]="c.name" maxlength="80" (change)="saveDetails({ name: $any($event.target).value })" data-testid="conversation-name-input" />
           </label>
           <label class="stack">Topic
-            <input type="text" [value]="c.topic" maxlength="250" placeholder="What is this about?" [disabled]="busy()" (change)="saveDetails({ topic: $any($event.target).value })" data-testid="conversation-topic-input" />
+            <input type="text" [value]="c.topic" maxlength="250" placeholder="What is this about?" (change)="saveDetails({ topic: $any($event.target).value })" data-testid="conversation-topic-input" />
           </label>
         </section>
       }
@@ -303,35 +303,39 @@ export class MembersPanel {
       .filter(Boolean);
   }
 
-  // Settings are saved one after another. The fields stay enabled while one saves: a field
-  // disabled under the user's fingers loses what they typed (it never fires change), so a
-  // change made meanwhile waits its turn instead.
-  private settingsSaved: Promise<unknown> = Promise.resolve();
+  // Name, topic, settings and roles are saved one after another. Their fields stay enabled while
+  // one saves: a field disabled under the user's fingers loses what they typed (it never
+  // fires change; think of tabbing from the name to the topic), so a change made meanwhile
+  // waits its turn instead.
+  private fieldsSaved: Promise<unknown> = Promise.resolve();
+
+  private saveInTurn(action: () => Promise<void>): Promise<boolean> {
+    const saved = this.fieldsSaved.then(() => this.run(action));
+    this.fieldsSaved = saved;
+    return saved;
+  }
 
   protected saveSettings(patch: Partial<ChannelSettings>): Promise<boolean> {
     const c = this.conversation();
     if (!c) return Promise.resolve(false);
-    const saved = this.settingsSaved.then(() =>
-      this.run(async () => {
-        this.settings.set(await this.api.updateSettings(c.id, patch));
-      }),
-    );
-    this.settingsSaved = saved;
-    return saved;
+    return this.saveInTurn(async () => {
+      this.settings.set(await this.api.updateSettings(c.id, patch));
+    });
   }
 
   // The announcement switch and the role menus stay enabled while something saves, so the
-  // keyboard focus stays on them; a change meanwhile, or one refused, is put back.
+  // keyboard focus stays on them. The switch waits its turn behind a name, topic or settings
+  // save; one refused is put back.
   protected async toggleAnnouncement(event: Event): Promise<void> {
     const box = event.target as HTMLInputElement;
     const on = box.checked;
-    if (this.busy() || !(await this.saveSettings({ announcement: on }))) box.checked = !on;
+    if (!(await this.saveSettings({ announcement: on }))) box.checked = !on;
   }
 
   protected async saveDetails(patch: { name?: string; topic?: string }): Promise<void> {
     const c = this.conversation();
     if (!c) return;
-    await this.run(() => this.store.updateDetails(c.id, patch));
+    await this.saveInTurn(() => this.store.updateDetails(c.id, patch));
   }
 
   protected scopeLabel(scope: string): string {
@@ -386,7 +390,7 @@ export class MembersPanel {
   protected async setRole(member: ConversationMember, event: Event): Promise<void> {
     const menu = event.target as HTMLSelectElement;
     const role = menu.value as ConversationRole;
-    if (this.busy() || !(await this.run(() => this.store.setMemberRole(member.user_id, role)))) menu.value = member.role;
+    if (!(await this.saveInTurn(() => this.store.setMemberRole(member.user_id, role)))) menu.value = member.role;
   }
 
   protected async setCanPost(member: ConversationMember, event: Event): Promise<void> {
