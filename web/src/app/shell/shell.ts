@@ -7,11 +7,12 @@ import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
+import { UiToasts } from '../ui/toast';
 
 /** The frame around every signed-in page: top bar, navigation, user menu. */
 @Component({
   selector: 'mer-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiToasts],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
