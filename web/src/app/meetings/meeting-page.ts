@@ -11,6 +11,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import { UiButton, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
 import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime } from '../core/local-time';
@@ -44,7 +45,8 @@ const ROLE_LABEL: Record<Participant['role'], string> = {
  */
 @Component({
   selector: 'mer-meeting-page',
-  imports: [FormsModule, RouterLink, VideoTile],
+  imports: [FormsModule, RouterLink, VideoTile, UiButton, UiInput, UiTab, UiTabs, UiToasts],
+  host: { 'data-theme': 'dark' },
   templateUrl: './meeting-page.html',
   styleUrl: './meeting-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

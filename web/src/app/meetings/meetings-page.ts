@@ -6,6 +6,7 @@ import { firstValueFrom, merge } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { ApiError } from '../core/api-error';
 import { RealtimeService } from '../core/realtime.service';
+import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSwitch } from '../ui';
 
 /** Someone (or a team) to invite: people and customers by user id, teams by team id. */
 export interface InviteCandidate {
@@ -43,112 +44,147 @@ export interface MeetingSummary {
 /** /meetings — start an instant meeting, schedule one, and the meetings you host or are invited to. */
 @Component({
   selector: 'mer-meetings-page',
-  imports: [FormsModule, RouterLink],
+  imports: [FormsModule, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
   template: `
     <section class="page">
-      <h1>Meetings</h1>
-      <div class="actions">
-        <button type="button" class="primary" (click)="startInstant()" data-testid="start-instant">Start an instant meeting</button>
-      </div>
-      <form class="schedule" (ngSubmit)="schedule()">
-        <h2>Schedule a meeting</h2>
-        <label>Title <input name="title" [(ngModel)]="title" required maxlength="200" data-testid="schedule-title" /></label>
-        <label>Starts (your local time) <input type="datetime-local" name="start" [(ngModel)]="start" required data-testid="schedule-start" /></label>
-        <label>Duration (minutes) <input type="number" name="duration" [(ngModel)]="duration" min="1" max="1440" /></label>
-@if (editing() === null) {
-                <fieldset class="invite" data-testid="invite-picker">
-          <legend>Invite</legend>
-          <input name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
-          @if (suggestions().length) {
-            <ul class="suggestions">
-              @for (c of suggestions(); track c.kind + c.id) {
-                <li><button type="button" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">{{ c.name }} <small>{{ c.label }}</small></button></li>
+      <header class="page-header">
+        <div>
+          <h1>Meetings</h1>
+          <p>Start a call now, or schedule one and invite people, customers and teams.</p>
+        </div>
+        <button type="button" uiButton="primary" (click)="startInstant()" data-testid="start-instant">Start an instant meeting</button>
+      </header>
+      @if (error(); as e) { <p role="alert" class="alert alert-error">{{ e }}</p> }
+      @if (notice(); as n) { <p role="status" class="alert alert-info" data-testid="meetings-notice">{{ n }}</p> }
+      <div class="layout">
+        <form class="card schedule" (ngSubmit)="schedule()">
+          <h2>Schedule a meeting</h2>
+          <label class="field"><span>Title</span> <input uiInput name="title" [(ngModel)]="title" required maxlength="200" data-testid="schedule-title" /></label>
+          <div class="row">
+            <label class="field"><span>Starts (your local time)</span> <input uiInput type="datetime-local" name="start" [(ngModel)]="start" required data-testid="schedule-start" /></label>
+            <label class="field narrow"><span>Duration (minutes)</span> <input uiInput type="number" name="duration" [(ngModel)]="duration" min="1" max="1440" /></label>
+          </div>
+          @if (editing() === null) {
+            <fieldset class="invite" data-testid="invite-picker">
+              <legend>Invite</legend>
+              <input uiInput type="search" name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
+              @if (suggestions().length) {
+                <ul class="suggestions" aria-label="Suggestions">
+                  @for (c of suggestions(); track c.kind + c.id) {
+                    <li><button type="button" uiButton uiSize="sm" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">+ {{ c.name }} <small class="muted">{{ c.label }}</small></button></li>
+                  }
+                </ul>
               }
-            </ul>
+              <ul class="chips" aria-label="Invited">
+                @for (c of invitees(); track c.kind + c.id) {
+                  <li class="chip" data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" uiButton="icon" uiSize="sm" class="chip-remove" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+                }
+              </ul>
+            </fieldset>
           }
-          <ul class="chosen">
-            @for (c of invitees(); track c.kind + c.id) {
-              <li data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+          <div><button type="submit" uiButton="primary" [disabled]="!title || !start">Schedule</button></div>
+        </form>
+        <section class="meetings" aria-labelledby="your-meetings">
+          <h2 id="your-meetings">Your meetings</h2>
+          <ul class="list" data-testid="meetings-list">
+            @for (m of meetings(); track m.id) {
+              <li class="card meeting" [class.cancelled]="m.cancelled_at">
+                <div class="meeting-head">
+                  <a class="meeting-title" [routerLink]="['/meet', m.code]">{{ m.title }}</a>
+                  @if (m.cancelled_at) {
+                    <ui-badge tone="danger" data-testid="meeting-cancelled">Cancelled</ui-badge>
+                  } @else {
+                    <ui-badge [tone]="m.kind === 'scheduled' ? 'info' : 'neutral'">{{ m.kind }}</ui-badge>
+                  }
+                </div>
+                <small class="meta">
+                  {{ m.my_role }}
+                  @if (m.my_start) { · {{ m.my_start.local.replace('T', ' ') }} ({{ m.my_start.time_zone }}) }
+                </small>
+                <code class="join-url">{{ m.join_url }}</code>
+                @if (m.invitees.length) {
+                  <small class="meta" data-testid="meeting-invitees">Invited: @for (i of m.invitees; track i.user_id) {<span>{{ i.display_name }}@if (i.local_start) { ({{ i.local_start.slice(11) }} {{ i.time_zone }})}@if (!$last) {, }</span>}</small>
+                }
+                @if (!m.cancelled_at && m.my_role === 'host' && m.kind === 'scheduled') {
+                  @if (editing() === m.id) {
+                    <form class="edit" (ngSubmit)="saveEdit(m)" data-testid="meeting-edit">
+                      <div class="row">
+                        <label class="field"><span>Title</span> <input uiInput name="editTitle" [(ngModel)]="editTitle" required maxlength="200" /></label>
+                        <label class="field"><span>Starts (your local time)</span> <input uiInput type="datetime-local" name="editStart" [(ngModel)]="editStart" required data-testid="edit-start" /></label>
+                      </div>
+                      <fieldset class="invite" data-testid="edit-invite-picker">
+                        <legend>Invited</legend>
+                        <input uiInput type="search" name="editInviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Add people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="edit-invite-search" />
+                        @if (suggestions().length) {
+                          <ul class="suggestions" aria-label="Suggestions">
+                            @for (c of suggestions(); track c.kind + c.id) {
+                              <li><button type="button" uiButton uiSize="sm" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">+ {{ c.name }} <small class="muted">{{ c.label }}</small></button></li>
+                            }
+                          </ul>
+                        }
+                        <ul class="chips" aria-label="Invited">
+                          @for (c of invitees(); track c.kind + c.id) {
+                            <li class="chip" data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" uiButton="icon" uiSize="sm" class="chip-remove" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+                          }
+                        </ul>
+                      </fieldset>
+                      <div class="checks">
+                        <label class="check"><input type="checkbox" uiSwitch name="editLobby" [(ngModel)]="editLobby" /> People outside the organisation wait in the lobby</label>
+                        <label class="check"><input type="checkbox" uiSwitch name="editShare" [(ngModel)]="editShare" data-testid="edit-guests-share" /> Guests may share their screen</label>
+                      </div>
+                      <div class="buttons">
+                        <button type="submit" uiButton="primary" data-testid="edit-save">Save</button>
+                        <button type="button" uiButton (click)="endEdit()">Cancel editing</button>
+                      </div>
+                    </form>
+                  } @else {
+                    <div class="buttons">
+                      <button type="button" uiButton uiSize="sm" (click)="beginEdit(m)" data-testid="meeting-reschedule">Edit</button>
+                      <button type="button" uiButton="danger-quiet" uiSize="sm" (click)="cancelMeeting(m)" data-testid="meeting-cancel">Cancel meeting</button>
+                    </div>
+                  }
+                }
+              </li>
+            } @empty {
+              <li>
+                <ui-empty-state heading="No meetings yet" text="Start an instant meeting, or schedule one: meetings you host or are invited to appear here." />
+              </li>
             }
           </ul>
-        </fieldset>
-        }
-        <button type="submit" [disabled]="!title || !start">Schedule</button>
-      </form>
-      @if (error(); as e) { <p role="alert" class="error">{{ e }}</p> }
-      @if (notice(); as n) { <p role="status" class="notice" data-testid="meetings-notice">{{ n }}</p> }
-      <h2>Your meetings</h2>
-      <ul class="list" data-testid="meetings-list">
-        @for (m of meetings(); track m.id) {
-          <li>
-            <a [routerLink]="['/meet', m.code]">{{ m.title }}</a>
-            <small>
-              {{ m.kind }} · {{ m.my_role }}
-              @if (m.my_start) { · {{ m.my_start.local.replace('T', ' ') }} ({{ m.my_start.time_zone }}) }
-            </small>
-            <code>{{ m.join_url }}</code>
-            @if (m.invitees.length) {
-              <small data-testid="meeting-invitees">Invited: @for (i of m.invitees; track i.user_id) {<span>{{ i.display_name }}@if (i.local_start) { ({{ i.local_start.slice(11) }} {{ i.time_zone }})}@if (!$last) {, }</span>}</small>
-            }
-            @if (m.cancelled_at) {
-              <strong data-testid="meeting-cancelled">Cancelled</strong>
-            } @else if (m.my_role === 'host' && m.kind === 'scheduled') {
-              @if (editing() === m.id) {
-                <form class="edit" (ngSubmit)="saveEdit(m)" data-testid="meeting-edit">
-                  <label>Title <input name="editTitle" [(ngModel)]="editTitle" required maxlength="200" /></label>
-                  <label>Starts (your local time) <input type="datetime-local" name="editStart" [(ngModel)]="editStart" required data-testid="edit-start" /></label>
-                  <fieldset class="invite" data-testid="edit-invite-picker">
-                    <legend>Invited</legend>
-                    <input name="editInviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Add people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="edit-invite-search" />
-                    @if (suggestions().length) {
-                      <ul class="suggestions">
-                        @for (c of suggestions(); track c.kind + c.id) {
-                          <li><button type="button" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">{{ c.name }} <small>{{ c.label }}</small></button></li>
-                        }
-                      </ul>
-                    }
-                    <ul class="chosen">
-                      @for (c of invitees(); track c.kind + c.id) {
-                        <li data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
-                      }
-                    </ul>
-                  </fieldset>
-                  <label class="check"><input type="checkbox" name="editLobby" [(ngModel)]="editLobby" /> People outside the organisation wait in the lobby</label>
-                  <label class="check"><input type="checkbox" name="editShare" [(ngModel)]="editShare" data-testid="edit-guests-share" /> Guests may share their screen</label>
-                  <button type="submit" data-testid="edit-save">Save</button>
-                  <button type="button" (click)="endEdit()">Cancel editing</button>
-                </form>
-              } @else {
-                <span>
-                  <button type="button" (click)="beginEdit(m)" data-testid="meeting-reschedule">Edit</button>
-                  <button type="button" class="danger" (click)="cancelMeeting(m)" data-testid="meeting-cancel">Cancel meeting</button>
-                </span>
-              }
-            }
-          </li>
-        } @empty {
-          <li>No meetings yet.</li>
-        }
-      </ul>
+        </section>
+      </div>
     </section>
   `,
   styles: `
-    .page { max-width: 48rem; margin: 1.5rem auto; padding: 0 1rem; }
-    .schedule { display: grid; gap: 0.5rem; max-width: 24rem; margin: 1rem 0; }
-    label { display: flex; flex-direction: column; gap: 0.2rem; }
-    .list li { display: flex; flex-direction: column; padding: 0.5rem 0; border-bottom: 1px solid #ddd; }
-    .error { color: #b00020; }
-    .invite { display: grid; gap: 0.3rem; }
-    .suggestions, .chosen { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3rem; }
-    .edit { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: end; }
-    .check { flex-direction: row; align-items: center; }
-    .notice { color: #0b5394; }
+    .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: var(--space-6); align-items: start; }
+    @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+    .schedule h2 { margin-bottom: var(--space-4); }
+    .row > .field.narrow { flex: 0 1 9rem; }
+    .invite { display: grid; gap: var(--space-2); }
+    .suggestions, .chips, .list { list-style: none; padding: 0; margin: 0; }
+    .suggestions, .chips { display: flex; flex-wrap: wrap; gap: var(--space-2); }
+    .chip {
+      display: inline-flex; align-items: center; gap: var(--space-1); padding: 0 var(--space-1) 0 var(--space-3);
+      border-radius: var(--radius-full); background: var(--brand-soft); color: var(--brand-strong); font-weight: var(--weight-bold);
+    }
+    .chip small { font-weight: normal; color: var(--text-muted); }
+    .chip-remove { border-color: transparent; background: transparent; color: inherit; }
+    .list { display: grid; gap: var(--space-3); }
+    .meeting { display: flex; flex-direction: column; gap: var(--space-1); }
+    .meeting.cancelled .meeting-title { text-decoration: line-through; color: var(--text-muted); }
+    .meeting-head { display: flex; align-items: center; gap: var(--space-2); justify-content: space-between; }
+    .meeting-title { font-weight: var(--weight-bold); font-size: var(--text-lg); overflow-wrap: anywhere; }
+    .join-url { color: var(--text-muted); font-size: var(--text-xs); overflow-wrap: anywhere; }
+    .edit { margin-top: var(--space-3); padding-top: var(--space-3); border-top: 1px solid var(--border); }
+    .checks { flex-direction: column; margin-bottom: var(--space-4); }
+    .buttons { display: flex; flex-wrap: wrap; gap: var(--space-2); margin-top: var(--space-2); }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MeetingsPage {
   private readonly http = inject(HttpClient);
   private readonly router = inject(Router);
+  private readonly dialogs = inject(UiDialog);
   protected readonly meetings = signal<MeetingSummary[]>([]);
   protected readonly error = signal<string | null>(null);
   protected readonly notice = signal<string | null>(null);
@@ -266,7 +302,14 @@ export class MeetingsPage {
   }
 
   protected async cancelMeeting(m: MeetingSummary): Promise<void> {
-    if (!confirm(`Cancel “${m.title}” for everyone invited?`)) return;
+    const sure = await this.dialogs.confirm({
+      title: `Cancel “${m.title}”?`,
+      message: 'Everyone invited is told that it is cancelled. This cannot be undone.',
+      confirmLabel: 'Cancel meeting',
+      cancelLabel: 'Keep it',
+      danger: true,
+    });
+    if (!sure) return;
     try {
       await firstValueFrom(this.http.delete(`${API_BASE}/meetings/${m.id}`));
       await this.refresh();

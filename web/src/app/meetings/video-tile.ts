@@ -8,10 +8,10 @@ import { ChangeDetectionStrategy, Component, ElementRef, effect, input, viewChil
     <div class="label"><ng-content /></div>
   `,
   styles: `
-    :host { position: relative; display: block; background: #111; border-radius: 8px; overflow: hidden; aspect-ratio: 16 / 9; }
-    :host(.speaking) { outline: 3px solid #2a9d8f; }
+    :host { position: relative; display: block; background: var(--media-bg); border-radius: var(--radius); overflow: hidden; aspect-ratio: 16 / 9; }
+    :host(.speaking) { outline: 3px solid var(--ok); }
     video { width: 100%; height: 100%; object-fit: cover; }
-    .label { position: absolute; left: 8px; bottom: 6px; right: 8px; color: #fff; font-size: 0.85rem; text-shadow: 0 1px 2px #000; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
+    .label { position: absolute; left: 8px; bottom: 6px; right: 8px; color: #fff; font-size: var(--text-sm); text-shadow: 0 1px 2px var(--media-bg); display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
