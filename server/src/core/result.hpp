@@ -79,3 +79,15 @@ inline Result<void> ok() { return {}; }
     auto&& meridian_try_result_ = (expr);              \
     if (!meridian_try_result_.ok()) return meridian_try_result_.error(); \
   } while (0)
+
+#define MERIDIAN_CONCAT_INNER_(a, b) a##b
+#define MERIDIAN_CONCAT_(a, b) MERIDIAN_CONCAT_INNER_(a, b)
+
+// `MERIDIAN_ASSIGN_OR_RETURN(auto id, path_id(req, "id"));` declares `id` from a Result's
+// value, or returns its error from the enclosing function (as Abseil's and DuckDB's do).
+#define MERIDIAN_ASSIGN_OR_RETURN(lhs, expr) \
+  MERIDIAN_ASSIGN_OR_RETURN_IMPL_(MERIDIAN_CONCAT_(meridian_result_, __LINE__), lhs, expr)
+#define MERIDIAN_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                    \
+  if (!tmp.ok()) return tmp.error();                    \
+  lhs = std::move(tmp).value()

@@ -1,6 +1,7 @@
 #include "policy/policy.hpp"
 
 #include <initializer_list>
+#include <optional>
 
 namespace meridian::policy {
 namespace {
@@ -27,6 +28,54 @@ const Grant kGrants[] = {
     {Role::customer, {Action::read_own_profile, Action::open_support_conversation}},
     {Role::guest, {Action::read_own_profile}},
 };
+
+// Actions on one resource: the least relationship that permits them, whatever the role.
+struct ResourceRule {
+  Action action;
+  ResourceKind kind;
+  Relationship least;
+  bool needs_capability;  // also a role granting work_support_queue (agents, admins)
+};
+
+const ResourceRule kResourceRules[] = {
+    {Action::read_conversation, ResourceKind::conversation, Relationship::member, false},
+    {Action::post_message, ResourceKind::conversation, Relationship::member, false},
+    {Action::moderate_conversation, ResourceKind::conversation, Relationship::manager, false},
+    {Action::manage_conversation_roles, ResourceKind::conversation, Relationship::owner, false},
+    {Action::read_support_conversation, ResourceKind::support_conversation, Relationship::member, false},
+    {Action::answer_support_conversation, ResourceKind::support_conversation, Relationship::member, false},
+    {Action::handle_support_conversation, ResourceKind::support_conversation, Relationship::member, true},
+    {Action::read_file, ResourceKind::file, Relationship::member, false},
+    {Action::change_file, ResourceKind::file, Relationship::manager, false},
+    {Action::share_file, ResourceKind::file, Relationship::owner, false},
+    {Action::join_meeting, ResourceKind::meeting, Relationship::member, false},
+    {Action::manage_meeting, ResourceKind::meeting, Relationship::manager, false},
+    {Action::change_meeting, ResourceKind::meeting, Relationship::owner, false},
+};
+
+const ResourceRule* resource_rule(Action action) {
+  for (const auto& r : kResourceRules)
+    if (r.action == action) return &r;
+  return nullptr;
+}
+
+// What seeing a resource of this kind at all means (the refusal rule).
+std::optional<Action> read_action_of(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::conversation:
+      return Action::read_conversation;
+    case ResourceKind::support_conversation:
+      return Action::read_support_conversation;
+    case ResourceKind::file:
+      return Action::read_file;
+    case ResourceKind::meeting:
+      return Action::join_meeting;
+    case ResourceKind::system:
+    case ResourceKind::user:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 bool role_grants(Role role, Action action) {
   for (const auto& g : kGrants) {
@@ -73,12 +122,149 @@ const char* action_name(Action action) {
       return "configure support routing";
     case Action::manage_retention:
       return "manage retention and legal holds";
+    case Action::read_conversation:
+      return "read this conversation";
+    case Action::post_message:
+      return "post in this conversation";
+    case Action::moderate_conversation:
+      return "moderate this conversation";
+    case Action::manage_conversation_roles:
+      return "change roles in this conversation";
+    case Action::read_support_conversation:
+      return "read this support conversation";
+    case Action::answer_support_conversation:
+      return "answer in this support conversation";
+    case Action::handle_support_conversation:
+      return "handle this support conversation";
+    case Action::read_file:
+      return "open this file";
+    case Action::change_file:
+      return "change this file";
+    case Action::share_file:
+      return "share this file";
+    case Action::join_meeting:
+      return "join this meeting";
+    case Action::manage_meeting:
+      return "manage this meeting";
+    case Action::change_meeting:
+      return "change this meeting";
   }
   return "do this";
 }
 
+const char* action_key(Action action) {
+  switch (action) {
+#define MERIDIAN_ACTION_KEY(a) \
+  case Action::a:              \
+    return #a;
+    MERIDIAN_ACTION_KEY(read_own_profile)
+    MERIDIAN_ACTION_KEY(read_directory)
+    MERIDIAN_ACTION_KEY(read_customer_directory)
+    MERIDIAN_ACTION_KEY(read_user_profile)
+    MERIDIAN_ACTION_KEY(manage_users)
+    MERIDIAN_ACTION_KEY(manage_teams)
+    MERIDIAN_ACTION_KEY(manage_roles)
+    MERIDIAN_ACTION_KEY(manage_feature_toggles)
+    MERIDIAN_ACTION_KEY(read_audit_log)
+    MERIDIAN_ACTION_KEY(start_conversation)
+    MERIDIAN_ACTION_KEY(host_meeting)
+    MERIDIAN_ACTION_KEY(read_webhook_log)
+    MERIDIAN_ACTION_KEY(open_support_conversation)
+    MERIDIAN_ACTION_KEY(work_support_queue)
+    MERIDIAN_ACTION_KEY(manage_support)
+    MERIDIAN_ACTION_KEY(manage_retention)
+    MERIDIAN_ACTION_KEY(read_conversation)
+    MERIDIAN_ACTION_KEY(post_message)
+    MERIDIAN_ACTION_KEY(moderate_conversation)
+    MERIDIAN_ACTION_KEY(manage_conversation_roles)
+    MERIDIAN_ACTION_KEY(read_support_conversation)
+    MERIDIAN_ACTION_KEY(answer_support_conversation)
+    MERIDIAN_ACTION_KEY(handle_support_conversation)
+    MERIDIAN_ACTION_KEY(read_file)
+    MERIDIAN_ACTION_KEY(change_file)
+    MERIDIAN_ACTION_KEY(share_file)
+    MERIDIAN_ACTION_KEY(join_meeting)
+    MERIDIAN_ACTION_KEY(manage_meeting)
+    MERIDIAN_ACTION_KEY(change_meeting)
+#undef MERIDIAN_ACTION_KEY
+  }
+  return "unknown";
+}
+
+const std::vector<Action>& all_actions() {
+  static const std::vector<Action> actions = [] {
+    std::vector<Action> out;
+    for (int i = 0; i <= static_cast<int>(Action::change_meeting); ++i) out.push_back(static_cast<Action>(i));
+    return out;
+  }();
+  return actions;
+}
+
+const char* role_key(Role role) { return role_name(role); }
+
+ResourceKind resource_kind_of(Action action) {
+  if (const auto* rule = resource_rule(action)) return rule->kind;
+  if (action == Action::read_user_profile) return ResourceKind::user;
+  return ResourceKind::system;
+}
+
+const char* resource_kind_name(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::system:
+      return "system";
+    case ResourceKind::user:
+      return "user";
+    case ResourceKind::conversation:
+      return "conversation";
+    case ResourceKind::support_conversation:
+      return "support_conversation";
+    case ResourceKind::file:
+      return "file";
+    case ResourceKind::meeting:
+      return "meeting";
+  }
+  return "unknown";
+}
+
+const char* relationship_name(Relationship relationship) {
+  switch (relationship) {
+    case Relationship::none:
+      return "none";
+    case Relationship::member:
+      return "member";
+    case Relationship::manager:
+      return "manager";
+    case Relationship::owner:
+      return "owner";
+  }
+  return "unknown";
+}
+
+std::vector<Relationship> relationships_of(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::system:
+      return {Relationship::none};
+    case ResourceKind::user:
+      return {Relationship::none, Relationship::owner};  // owner: the person themselves
+    case ResourceKind::support_conversation:
+      return {Relationship::none, Relationship::member, Relationship::manager};
+    case ResourceKind::conversation:
+    case ResourceKind::file:
+    case ResourceKind::meeting:
+      return {Relationship::none, Relationship::member, Relationship::manager, Relationship::owner};
+  }
+  return {Relationship::none};
+}
+
 bool Policy::permits(const Subject& subject, Action action, const Resource& resource) const {
   if (subject.user_id == 0) return false;
+  if (const auto* rule = resource_rule(action)) {
+    // The relationship decides (a guest member of a conversation reads it; an admin who
+    // is not in it does not). Some actions also need a capability of the role.
+    if (static_cast<int>(resource.relationship) < static_cast<int>(rule->least)) return false;
+    return !rule->needs_capability || permits(subject, Action::work_support_queue);
+  }
+  if (action == Action::read_user_profile && resource.relationship == Relationship::owner) return true;
   // Customers and guests see their own profile only, whatever else a role says.
   if (action == Action::read_user_profile && resource.owner_id == subject.user_id) return true;
   if ((subject.kind == UserKind::customer || subject.kind == UserKind::guest) &&
@@ -94,6 +280,14 @@ bool Policy::permits(const Subject& subject, Action action, const Resource& reso
 
 Result<void> Policy::require(const Subject& subject, Action action, const Resource& resource) const {
   if (permits(subject, action, resource)) return {};
+  auto read = read_action_of(resource_kind_of(action));
+  if (read && !permits(subject, *read, resource))
+  {
+    std::string kind = resource_kind_name(resource_kind_of(action));
+    for (char& c : kind)
+      if (c == '_') c = ' ';
+    return make_error(ErrorCode::not_found, "no such " + kind);
+  }
   return make_error(ErrorCode::forbidden, std::string("you are not allowed to ") + action_name(action));
 }
 

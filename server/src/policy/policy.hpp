@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/subject.hpp"
@@ -27,19 +28,60 @@ enum class Action {
   work_support_queue,         // agents (of a team) and admins: queue, claim, assign, transfer, notes
   manage_support,             // admins: which team gets which customers' conversations
   manage_retention,           // admins: retention policies, legal holds, running the purge
+
+  // On one conversation (chat): the subject's relationship to it is member, manager
+  // (moderator) or owner.
+  read_conversation,        // history, members, threads, search hits
+  post_message,             // post, react, follow threads (announcement mode is the service's rule)
+  moderate_conversation,    // name, topic, settings, can_post, delete others' messages
+  manage_conversation_roles,
+  // On one support conversation: member = the customer who asked or the agent it is
+  // assigned to; manager = an agent of the team it is routed to.
+  read_support_conversation,
+  answer_support_conversation,
+  handle_support_conversation,  // claim, assign, transfer, close, notes
+  // On one file or folder: member = viewer, manager = editor, owner = a manager grant
+  // or the owner of the personal space.
+  read_file,
+  change_file,  // upload, rename, move, delete, lock
+  share_file,   // grants and share links
+  // On one meeting: member = invited or admitted, manager = co-host, owner = host.
+  join_meeting,
+  manage_meeting,  // admit from the lobby, mute or remove others, start recording
+  change_meeting,  // edit the schedule, invitees, end it for all
 };
+
+// What an action is done on; the resource's relationships depend on its kind.
+enum class ResourceKind { system, user, conversation, support_conversation, file, meeting };
+
+// The subject's relationship to the resource, as the resource's module establishes it.
+enum class Relationship { none, member, manager, owner };
+
+ResourceKind resource_kind_of(Action action);
+const char* resource_kind_name(ResourceKind kind);
+const char* relationship_name(Relationship relationship);
+// Stable snake_case names, as in the policy table (policy_table.csv).
+const char* action_key(Action action);
+const char* role_key(Role role);
+// Every action, in declaration order (the generated table test runs them all).
+const std::vector<Action>& all_actions();
+// The relationships a resource of this kind can have with a subject.
+std::vector<Relationship> relationships_of(ResourceKind kind);
 
 const char* action_name(Action action);
 
 struct Resource {
   std::int64_t owner_id = 0;  // the user the resource belongs to, when it has one
   std::string region;
+  Relationship relationship = Relationship::none;
 };
 
 class Policy final {
  public:
   bool permits(const Subject& subject, Action action, const Resource& resource = {}) const;
-  // forbidden with a message a person can act on, or ok.
+  // ok, or the refusal a person can act on. The refusal rule: on a resource the subject
+  // may not see at all (no read of its kind permitted), not_found, whether or not it
+  // exists; on one they may see but not change, forbidden.
   Result<void> require(const Subject& subject, Action action, const Resource& resource = {}) const;
 };
 

@@ -36,8 +36,8 @@ TEST(Policy, EmployeeCannotUseAdminActions) {
 TEST(Policy, CustomerNeverSeesTheEmployeeDirectory) {
   auto customer = subject(UserKind::customer, {Role::customer});
   EXPECT_FALSE(Policy{}.permits(customer, Action::read_directory));
-  EXPECT_FALSE(Policy{}.permits(customer, Action::read_user_profile, Resource{99, ""}));
-  EXPECT_TRUE(Policy{}.permits(customer, Action::read_user_profile, Resource{7, ""}));
+  EXPECT_FALSE(Policy{}.permits(customer, Action::read_user_profile, Resource{99, "", Relationship::none}));
+  EXPECT_TRUE(Policy{}.permits(customer, Action::read_user_profile, Resource{7, "", Relationship::none}));
 }
 
 TEST(Policy, CustomerGivenAnEmployeeRoleStillCannotBrowseTheDirectory) {

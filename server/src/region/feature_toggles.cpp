@@ -15,7 +15,8 @@ constexpr FeatureDefinition kFeatures[] = {
     {"meet.recording", "Recording of meetings (metadata and consent tracking)", true},
     {"files.external_links", "Share links to files for people outside the company", true},
     {"ai.copilot", "AI copilot: chat summaries, meeting notes, file Q&A", true},
-    {"support.screen_share", "Screen sharing in remote support sessions", true},
+    {"remote_support.screen_share", "Screen sharing in remote support sessions", true},
+    {"ai.external", "AI copilot answers from an external (OpenAI-compatible) provider, not the built-in one", false},
 };
 
 const FeatureDefinition* find_feature(std::string_view name) {

@@ -29,6 +29,32 @@ TEST_P(MigrationsTest, AppliesTheSchemaOnceAndRecordsItsVersion) {
   EXPECT_EQ(*again, *first);
 }
 
+TEST_P(MigrationsTest, ARenamedFeatureToggleKeepsItsCountrySettings) {
+  // A data folder from before the module-named keys: its toggle rows follow the rename.
+  std::vector<Migration> before;
+  for (const auto& m : schema_migrations())
+    if (m.version < 100) before.push_back(m);
+  ASSERT_TRUE(apply_migrations(*db_, before).ok());
+  ASSERT_TRUE(db_->write([](Session& s) -> Result<void> {
+                   MERIDIAN_TRY(s.execute(
+                       "INSERT INTO feature_toggles (feature, country, enabled, updated_at) VALUES (?, ?, 0, 1)",
+                       {std::string("support.screen_share"), std::string("DE")}));
+                   return {};
+                 })
+                  .ok());
+  ASSERT_TRUE(apply_migrations(*db_, schema_migrations()).ok());
+  std::string feature;
+  ASSERT_TRUE(db_->read([&](Session& s) -> Result<void> {
+                   MERIDIAN_ASSIGN_OR_RETURN(auto rows,
+                                             s.query("SELECT feature FROM feature_toggles WHERE country = ?",
+                                                     {std::string("DE")}));
+                   if (rows.size() == 1) feature = rows[0].text(0);
+                   return {};
+                 })
+                  .ok());
+  EXPECT_EQ(feature, "remote_support.screen_share");
+}
+
 TEST_P(MigrationsTest, DialectSectionsApplyOnlyOnTheirDialect) {
   constexpr Migration kSections[] = {{1, "sections",
                                       "CREATE TABLE shared (id {{ID}});\n"

@@ -2,6 +2,8 @@
 //   foundation 1-3 (identity, chat core)      chat features 4-9 (reactions, threads, mentions, settings)
 //   chat operations 10-19 (support, presence, search, retention)
 //   files 20-29                               meetings 30-39
+// Modules after these take 100 versions each, from 100 up: region (the cross-country
+// layer) 100-199, alerts 200-299, ai 300-399, remote_support 400-499 (docs/style.md).
 // Migrations apply by version, each once, so a part may add versions inside its range later.
 #pragma once
 
@@ -16,5 +18,6 @@ std::span<const Migration> chat_feature_migrations();
 std::span<const Migration> chat_operation_migrations();
 std::span<const Migration> files_migrations();
 std::span<const Migration> meetings_migrations();
+std::span<const Migration> region_migrations();
 
 }  // namespace meridian::storage
