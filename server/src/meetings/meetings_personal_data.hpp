@@ -1,0 +1,34 @@
+// Meetings' answer to the personal data port: invitations, recording presence and
+// acknowledgements, guest passes, and the meetings and recordings the person started.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "platform/personal_data.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::meetings {
+
+// Erasure deletes the person's invitations, their presence and acknowledgement rows in
+// recordings (also those of their guest passes), and their guest passes. Meetings they
+// hosted stay for the people invited (the host is named through the account, which
+// identity pseudonymises); recordings they started keep their metadata with the stored
+// starter's name replaced, and webhook deliveries stop carrying their name.
+//
+// In a report, `erased` counts what this call deleted; `pseudonymised` is the state of
+// what stays (the same on a repeat).
+class MeetingsPersonalData final : public platform::PersonalDataPort {
+ public:
+  explicit MeetingsPersonalData(storage::Database& db) : db_(db) {}
+
+  std::string_view module() const override { return "meetings"; }
+  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
+  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
+  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
+
+ private:
+  storage::Database& db_;
+};
+
+}  // namespace meridian::meetings

@@ -1,0 +1,219 @@
+#include "meetings/meetings_personal_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "audit/audit_log.hpp"
+#include "core/random.hpp"
+#include "meetings/meetings_service.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::meetings {
+namespace {
+
+// Webhooks are recorded, never sent: the dispatcher is not started.
+class NoPoster final : public HttpPoster {
+ public:
+  HttpPostResult post(const std::string&, const std::string&, const std::vector<std::pair<std::string, std::string>>&,
+                      std::int64_t) override {
+    return HttpPostResult{0, "not sent in tests"};
+  }
+};
+
+class MeetingsPersonalDataTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    WebhookOptions hooks;
+    hooks.urls = {"http://127.0.0.1:9/hook"};
+    webhooks_ = std::make_unique<WebhookDispatcher>(*db_, clock_, hooks, std::make_unique<NoPoster>());
+    MeetingsOptions o;
+    o.regions = {{"eu-central", {"turn:eu.example.test:3478"}}};
+    meetings_ = std::make_unique<MeetingsService>(*db_, *identity_, policy_, clock_, o, nullptr, webhooks_.get());
+    port_ = std::make_unique<MeetingsPersonalData>(*db_);
+    ana_ = person("ana");
+    ben_ = person("ben");
+    carl_ = person("carl");
+  }
+
+  Subject person(const std::string& name) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.country = "PT";
+    u.time_zone = "Europe/Lisbon";
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok());
+    Subject s;
+    s.user_id = created->id;
+    s.kind = UserKind::employee;
+    s.roles = created->roles;
+    s.country = "PT";
+    return s;
+  }
+
+  Meeting make(const Subject& host, std::vector<std::int64_t> users) {
+    NewMeeting in;
+    in.title = "Tax review";
+    in.user_ids = std::move(users);
+    auto m = meetings_->create(host, in);
+    EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
+    return m.ok() ? *m : Meeting{};
+  }
+
+  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
+    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
+                                                                         -> Result<std::vector<std::string>> {
+      auto rs = s.query(sql, params);
+      if (!rs.ok()) return rs.error();
+      std::vector<std::string> lines;
+      for (const auto& r : *rs) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
+        lines.push_back(std::move(line));
+      }
+      return lines;
+    });
+    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
+    return out.ok() ? *out : std::vector<std::string>{};
+  }
+
+  std::vector<std::string> everything() {
+    std::vector<std::string> all;
+    for (const char* sql :
+         {"SELECT * FROM meetings ORDER BY id", "SELECT * FROM meeting_invitees ORDER BY meeting_id, user_id",
+          "SELECT * FROM meeting_guests ORDER BY id", "SELECT * FROM meeting_recordings ORDER BY id",
+          "SELECT * FROM meeting_recording_presence ORDER BY id", "SELECT * FROM webhook_deliveries ORDER BY id"})
+      for (auto& line : rows(sql)) all.push_back(std::string(sql) + ": " + line);
+    return all;
+  }
+
+  // Everything that names one person by id.
+  std::vector<std::string> of(std::int64_t id) {
+    std::vector<std::string> all;
+    for (const char* sql : {"SELECT * FROM meeting_invitees WHERE user_id = ? ORDER BY meeting_id",
+                            "SELECT * FROM meeting_recording_presence WHERE user_id = ? ORDER BY id",
+                            "SELECT * FROM meeting_guests WHERE user_id = ? ORDER BY id"})
+      for (auto& line : rows(sql, {id})) all.push_back(line);
+    return all;
+  }
+
+  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
+    for (const auto& c : counts)
+      if (c.kind == kind) return c.count;
+    return -1;
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
+  std::unique_ptr<MeetingsService> meetings_;
+  std::unique_ptr<MeetingsPersonalData> port_;
+  Subject ana_, ben_, carl_;
+};
+
+TEST_P(MeetingsPersonalDataTest, ErasureLeavesNothingOfThePersonButTheMeetingsTheyHosted) {
+  // Ana hosts and records with Ben present; Ben acknowledges.
+  auto ana_meeting = make(ana_, {ben_.user_id, carl_.user_id});
+  ASSERT_TRUE(meetings_->join(ana_, 1, ana_meeting.code).ok());
+  ASSERT_TRUE(meetings_->join(ben_, 2, ana_meeting.code).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, ana_meeting.id).ok());
+  ASSERT_TRUE(meetings_->acknowledge_recording(2, ana_meeting.id).ok());
+  // Ben hosts and records with Carl present.
+  auto ben_meeting = make(ben_, {carl_.user_id});
+  ASSERT_TRUE(meetings_->join(ben_, 3, ben_meeting.code).ok());
+  ASSERT_TRUE(meetings_->join(carl_, 4, ben_meeting.code).ok());
+  ASSERT_TRUE(meetings_->start_recording(3, ben_meeting.id).ok());
+  ASSERT_TRUE(meetings_->acknowledge_recording(4, ben_meeting.id).ok());
+  meetings_->leave(1);
+  meetings_->leave(2);
+  meetings_->leave(3);
+  meetings_->leave(4);
+  ASSERT_EQ(rows("SELECT id FROM webhook_deliveries WHERE payload LIKE '%\"ben\"%'").size(), 2u);
+
+  auto listed = port_->list_personal_data(ben_.user_id);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(count_of(listed->records, "meetings.invitations"), 1);
+  EXPECT_EQ(count_of(listed->records, "meetings.recording_presence"), 2);
+  EXPECT_EQ(count_of(listed->records, "meetings.hosted"), 1);
+  EXPECT_EQ(count_of(listed->records, "meetings.recordings_started"), 1);
+  auto exported = port_->export_personal_data(ben_.user_id);
+  ASSERT_TRUE(exported.ok());
+  auto json = boost::json::parse(exported->json);
+  EXPECT_EQ(json.at("invitations").as_array().size(), 1u);
+  EXPECT_EQ(json.at("hosted").as_array().size(), 1u);
+
+  const auto ana_before = of(ana_.user_id);
+  const auto carl_before = of(carl_.user_id);
+  auto report = port_->erase_personal_data(ben_.user_id);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(count_of(report->erased, "meetings.invitations"), 1);
+  EXPECT_EQ(count_of(report->erased, "meetings.recording_presence"), 2);
+  EXPECT_EQ(count_of(report->pseudonymised, "meetings.hosted"), 1);
+  EXPECT_EQ(count_of(report->pseudonymised, "meetings.webhook_deliveries"), 2);
+
+  EXPECT_TRUE(of(ben_.user_id).empty());
+  EXPECT_EQ(rows("SELECT started_by_name FROM meeting_recordings WHERE started_by = ?", {ben_.user_id}),
+            std::vector<std::string>{"Former user|"});
+  EXPECT_TRUE(rows("SELECT id FROM webhook_deliveries WHERE payload LIKE '%\"ben\"%'").empty());
+  // Ana's recording still names her and Carl was never there; Ben's meeting stays.
+  EXPECT_EQ(rows("SELECT id FROM webhook_deliveries WHERE payload LIKE '%\"ana\"%'").size(), 1u);
+  EXPECT_EQ(rows("SELECT id FROM meetings WHERE host_id = ?", {ben_.user_id}).size(), 1u);
+  EXPECT_EQ(ana_before, of(ana_.user_id));
+  EXPECT_EQ(carl_before, of(carl_.user_id));
+
+  const auto after = everything();
+  auto again = port_->erase_personal_data(ben_.user_id);
+  ASSERT_TRUE(again.ok());
+  for (const auto& c : again->erased) EXPECT_EQ(c.count, 0) << c.kind;
+  EXPECT_EQ(count_of(again->pseudonymised, "meetings.hosted"), 1);
+  EXPECT_EQ(after, everything());
+}
+
+TEST_P(MeetingsPersonalDataTest, AGuestAccountLosesItsPassesAndPresence) {
+  auto m = make(ana_, {});
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  auto pass = meetings_->guest_pass(m.code, "Gina");
+  ASSERT_TRUE(pass.ok());
+  auto guest = meetings_->authenticate_guest(pass->token);
+  ASSERT_TRUE(meetings_->join(*guest, 2, m.code).ok());
+  ASSERT_TRUE(meetings_->admit(1, m.id, 2, true).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, m.id).ok());
+  // The account a guest writes in the chat as (MeetingsService makes it on the first message).
+  auto account = identity_->create_meeting_guest_account("meeting-guest-1@guests.invalid", "Gina", "PT", "UTC");
+  ASSERT_TRUE(account.ok());
+  ASSERT_TRUE(db_->write([&](storage::Session& s) -> Result<void> {
+                    auto n = s.execute("UPDATE meeting_guests SET user_id = ?", {*account});
+                    if (!n.ok()) return n.error();
+                    return {};
+                  })
+                  .ok());
+  ASSERT_EQ(rows("SELECT id FROM meeting_recording_presence WHERE display_name = 'Gina'").size(), 1u);
+
+  auto report = port_->erase_personal_data(*account);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(count_of(report->erased, "meetings.guest_passes"), 1);
+  EXPECT_EQ(count_of(report->erased, "meetings.recording_presence"), 1);
+  EXPECT_TRUE(rows("SELECT id FROM meeting_guests").empty());
+  EXPECT_TRUE(rows("SELECT id FROM meeting_recording_presence WHERE display_name = 'Gina'").empty());
+  EXPECT_TRUE(rows("SELECT id FROM webhook_deliveries WHERE payload LIKE '%Gina%'").empty());
+  EXPECT_EQ(rows("SELECT id FROM meeting_recording_presence").size(), 1u);  // Ana's
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, MeetingsPersonalDataTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::meetings
