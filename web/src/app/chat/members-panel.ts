@@ -151,7 +151,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
       </section>
     }
     @if (canLeave()) {
-      <button type="button" class="btn btn-danger btn-small leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
+      <button type="button" class="btn btn-danger-quiet btn-small leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
     }
   `,
   styles: `

@@ -4,6 +4,7 @@ import { FormsModule } from '@angular/forms';
 import { FileActivity, FilesApi } from './files-api';
 import { ACTIVITY_ACTIONS, ActivityFilterInput, actionLabel, activityQuery } from './files-logic';
 import { message } from './share-dialog';
+import { UiButton, UiInput } from '../ui';
 
 export interface ActivityTarget {
   kind: 'space' | 'file';
@@ -14,7 +15,7 @@ export interface ActivityTarget {
 /** Who did what, for a whole space or one file (managers only), with filters and a CSV export. */
 @Component({
   selector: 'app-activity-panel',
-  imports: [FormsModule, DatePipe],
+  imports: [FormsModule, DatePipe, UiButton, UiInput],
   templateUrl: './activity-panel.html',
   styleUrl: './activity-panel.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

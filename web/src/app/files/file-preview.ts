@@ -3,6 +3,8 @@ import { DomSanitizer, SafeResourceUrl } from '@angular/platform-browser';
 import { FileNode, FilesApi } from './files-api';
 import { PREVIEW_MAX_BYTES, PreviewKind, TEXT_PREVIEW_BYTES, formatBytes, previewBlobType, previewKind } from './files-logic';
 import { message } from './share-dialog';
+import { CdkTrapFocus } from '@angular/cdk/a11y';
+import { UiButton, UiSkeleton } from '../ui';
 
 /**
  * An image, PDF or the start of a text file, shown in the app. The bytes are fetched with
@@ -13,6 +15,7 @@ import { message } from './share-dialog';
 @Component({
   selector: 'app-file-preview',
   templateUrl: './file-preview.html',
+  imports: [CdkTrapFocus, UiButton, UiSkeleton],
   styleUrl: './file-preview.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(keydown.escape)': 'closed.emit()' },

@@ -9,6 +9,7 @@ import { FilePreview } from './file-preview';
 import { ShareDialog, message } from './share-dialog';
 import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
+import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSkeleton } from '../ui';
 
 export { formatBytes } from './files-logic';
 
@@ -18,13 +19,14 @@ const VIEW_KEY = 'meridian.files.view';
 /** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview],
+  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiInput, UiSkeleton],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class FilesPage implements OnInit, OnDestroy {
   private readonly api = inject(FilesApi);
+  private readonly dialogs = inject(UiDialog);
   private readonly session = inject(SessionStore);
   private readonly uploader = inject(TusUploader);
 
@@ -253,7 +255,13 @@ export class FilesPage implements OnInit, OnDestroy {
   }
 
   protected async remove(node: FileNode): Promise<void> {
-    if (!confirm(`Delete ${node.name}${node.kind === 'folder' ? ' and everything in it' : ''}?`)) return;
+    const sure = await this.dialogs.confirm({
+      title: `Delete ${node.name}?`,
+      message: node.kind === 'folder' ? 'The folder and everything in it are deleted for everyone who can see them.' : 'The file and its versions are deleted for everyone who can see them.',
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!sure) return;
     try {
       await this.api.remove(node.id);
       await this.loadSpaces();
