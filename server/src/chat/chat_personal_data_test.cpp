@@ -1,0 +1,259 @@
+#include "chat/chat_personal_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "audit/audit_log.hpp"
+#include "chat/chat_service.hpp"
+#include "chat/support_service.hpp"
+#include "core/random.hpp"
+#include "identity/identity_service.hpp"
+#include "retention/retention_service.hpp"
+#include "storage/migrations.hpp"
+#include "storage/testing/test_database.hpp"
+
+namespace meridian::chat {
+namespace {
+
+class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    db_ = storage::testing::make_test_database(GetParam());
+    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
+    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
+    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
+    support_ = std::make_unique<SupportService>(*db_, policy_, clock_);
+    retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
+                                                               retention::RetentionOptions{3});
+    port_ = std::make_unique<ChatPersonalData>(*db_, clock_);
+    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
+    ana_ = person("ana", UserKind::employee);
+    ben_ = person("ben", UserKind::employee);
+    carl_ = person("carl", UserKind::employee);
+  }
+
+  Subject person(const std::string& name, UserKind kind, std::optional<std::vector<Role>> roles = std::nullopt) {
+    identity::NewUser u;
+    u.email = name + "@example.test";
+    u.display_name = name;
+    u.password = "a good password";
+    u.kind = kind;
+    u.country = "PT";
+    u.time_zone = "Europe/Lisbon";
+    u.roles = roles;
+    auto created = identity_->create_user(audit::Actor{}, u);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    Subject s;
+    s.user_id = created->id;
+    s.kind = kind;
+    s.roles = created->roles;
+    s.region = created->region;
+    s.country = created->country;
+    return s;
+  }
+
+  std::int64_t group(const Subject& who, std::vector<std::int64_t> members, std::string name) {
+    auto r = chat_->create_conversation(
+        who, NewConversation{ConversationKind::group, std::move(name), "", Visibility::private_, std::move(members)});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->conversation.id : 0;
+  }
+
+  Message post(const Subject& who, std::int64_t id, const std::string& text,
+               std::optional<std::int64_t> root = std::nullopt) {
+    auto r = chat_->post(who, id, text, "c" + std::to_string(++client_), root);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->message : Message{};
+  }
+
+  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
+    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
+                                                                         -> Result<std::vector<std::string>> {
+      auto rs = s.query(sql, params);
+      if (!rs.ok()) return rs.error();
+      std::vector<std::string> lines;
+      for (const auto& r : *rs) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
+        lines.push_back(std::move(line));
+      }
+      return lines;
+    });
+    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
+    return out.ok() ? *out : std::vector<std::string>{};
+  }
+
+  std::vector<std::string> everything() {
+    std::vector<std::string> all;
+    for (const char* sql : {"SELECT * FROM conversations ORDER BY id",
+                            "SELECT * FROM conversation_members ORDER BY conversation_id, user_id",
+                            "SELECT * FROM messages ORDER BY id", "SELECT * FROM message_versions ORDER BY message_id, version",
+                            "SELECT * FROM message_reactions ORDER BY message_id, emoji, user_id",
+                            "SELECT * FROM message_mentions ORDER BY message_id, user_id",
+                            "SELECT * FROM thread_followers ORDER BY root_id, user_id",
+                            "SELECT * FROM support_conversations ORDER BY conversation_id",
+                            "SELECT * FROM support_notes ORDER BY id"})
+      for (auto& line : rows(sql)) all.push_back(std::string(sql) + ": " + line);
+    return all;
+  }
+
+  // What names a person by id, or carries what they wrote, in one conversation.
+  std::vector<std::string> of(std::int64_t user_id, std::int64_t conversation_id) {
+    std::vector<std::string> all;
+    const storage::Params p{user_id, conversation_id};
+    for (const char* sql :
+         {"SELECT * FROM conversation_members WHERE user_id = ? AND conversation_id = ?",
+          "SELECT id, text, deleted_at FROM messages WHERE author_id = ? AND conversation_id = ? ORDER BY id",
+          "SELECT v.* FROM message_versions v JOIN messages m ON m.id = v.message_id WHERE m.author_id = ? AND "
+          "m.conversation_id = ? ORDER BY v.message_id, v.version",
+          "SELECT r.message_id, r.emoji FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE "
+          "r.user_id = ? AND m.conversation_id = ? ORDER BY 1, 2",
+          "SELECT message_id FROM message_mentions WHERE user_id = ? AND conversation_id = ? ORDER BY 1",
+          "SELECT f.root_id FROM thread_followers f JOIN messages m ON m.id = f.root_id WHERE f.user_id = ? AND "
+          "m.conversation_id = ? ORDER BY 1",
+          "SELECT id FROM support_notes WHERE author_id = ? AND conversation_id = ? ORDER BY id"})
+      for (auto& line : rows(sql, p)) all.push_back(std::string(sql) + ": " + line);
+    return all;
+  }
+
+  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
+    for (const auto& c : counts)
+      if (c.kind == kind) return c.count;
+    return 0;
+  }
+
+  ManualClock clock_;
+  region::RegionMap regions_;
+  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
+  policy::Policy policy_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ChatService> chat_;
+  std::unique_ptr<SupportService> support_;
+  std::unique_ptr<retention::RetentionService> retention_;
+  std::unique_ptr<ChatPersonalData> port_;
+  Subject admin_, ana_, ben_, carl_;
+  int client_ = 0;
+};
+
+TEST_P(ChatPersonalDataTest, ErasureTombstonesMessagesAndRemovesEverythingElseExceptWhatAHoldKeeps) {
+  // An open conversation: Ana writes, edits, replies in Ben's thread, reacts, follows, is mentioned.
+  const auto open = group(ben_, {ana_.user_id, carl_.user_id}, "open");
+  auto bens = post(ben_, open, "hello @ana");
+  auto anas = post(ana_, open, "my secret plan");
+  ASSERT_TRUE(chat_->edit(ana_, open, anas.id, "my secret plan, revised").ok());
+  post(ana_, open, "a reply in the thread", bens.id);
+  ASSERT_TRUE(chat_->react(ana_, open, bens.id, "👍", true).ok());
+  ASSERT_TRUE(chat_->react(carl_, open, bens.id, "👍", true).ok());
+  ASSERT_TRUE(chat_->follow_thread(ana_, open, bens.id, true).ok());
+  auto carls = post(carl_, open, "carl was here");
+  ASSERT_TRUE(chat_->mark_read(ana_, open, carls.seq).ok());
+  // A held conversation: everything of Ana there stays.
+  const auto held = group(carl_, {ana_.user_id}, "held");
+  post(ana_, held, "evidence");
+  const std::string hold_scope = "conversation:" + std::to_string(held);
+  ASSERT_TRUE(retention_->set_hold(admin_, hold_scope, "case 12").ok());
+
+  auto listed = port_->list_personal_data(ana_.user_id);
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(count_of(listed->records, "chat.messages"), 3);
+  EXPECT_EQ(count_of(listed->records, "chat.reactions"), 1);
+  EXPECT_EQ(count_of(listed->records, "chat.mentions"), 1);
+  EXPECT_EQ(count_of(listed->records, "chat.memberships"), 2);
+  auto exported = port_->export_personal_data(ana_.user_id);
+  ASSERT_TRUE(exported.ok());
+  auto json = boost::json::parse(exported->json);
+  EXPECT_EQ(json.at("messages").as_array().size(), 3u);
+  EXPECT_EQ(json.at("message_versions").as_array().size(), 1u);
+  EXPECT_NE(exported->json.find("my secret plan"), std::string::npos);
+
+  const auto carl_open = of(carl_.user_id, open);
+  const auto ben_open = of(ben_.user_id, open);
+  const auto ana_held = of(ana_.user_id, held);
+  const auto seq_before = rows("SELECT last_seq FROM conversations WHERE id = ?", {open});
+  clock_.advance_ms(1000);
+  auto report = port_->erase_personal_data(ana_.user_id);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(count_of(report->erased, "chat.messages"), 2);
+  EXPECT_EQ(count_of(report->erased, "chat.message_versions"), 1);
+  EXPECT_EQ(count_of(report->erased, "chat.reactions"), 1);
+  EXPECT_EQ(count_of(report->erased, "chat.mentions"), 1);
+  EXPECT_EQ(count_of(report->erased, "chat.thread_follows"), 1);
+  EXPECT_EQ(count_of(report->erased, "chat.memberships"), 1);
+  EXPECT_EQ(count_of(report->pseudonymised, "chat.message_tombstones"), 2);
+  EXPECT_EQ(count_of(report->kept, "chat.messages"), 1);
+  EXPECT_EQ(count_of(report->kept, "chat.memberships"), 1);
+  ASSERT_EQ(report->reasons_kept.size(), 1u);
+  EXPECT_EQ(report->reasons_kept[0], "legal hold '" + hold_scope + "': case 12");
+
+  // Of Ana in the open conversation: only the tombstones (no text) remain.
+  auto left = of(ana_.user_id, open);
+  ASSERT_EQ(left.size(), 2u);
+  for (const auto& line : left) EXPECT_NE(line.find("FROM messages"), std::string::npos) << line;
+  EXPECT_TRUE(rows("SELECT id FROM messages WHERE text LIKE '%secret%' OR text LIKE '%thread%'").empty());
+  EXPECT_TRUE(rows("SELECT 1 FROM message_versions").empty());
+  // Each change took its place in the change order (two tombstones, one reaction).
+  EXPECT_EQ(rows("SELECT last_seq FROM conversations WHERE id = ?", {open}).at(0),
+            std::to_string(std::stoll(seq_before.at(0)) + 3) + "|");
+  // Others' data untouched, the held conversation untouched.
+  EXPECT_EQ(carl_open, of(carl_.user_id, open));
+  EXPECT_EQ(ben_open, of(ben_.user_id, open));
+  EXPECT_EQ(ana_held, of(ana_.user_id, held));
+
+  // A second erasure changes nothing and still names the hold.
+  const auto after = everything();
+  clock_.advance_ms(1000);
+  auto again = port_->erase_personal_data(ana_.user_id);
+  ASSERT_TRUE(again.ok());
+  for (const auto& c : again->erased) EXPECT_EQ(c.count, 0) << c.kind;
+  EXPECT_EQ(again->reasons_kept, report->reasons_kept);
+  EXPECT_EQ(count_of(again->kept, "chat.messages"), 1);
+  EXPECT_EQ(after, everything());
+}
+
+TEST_P(ChatPersonalDataTest, AHoldOnThePersonKeepsAllOfTheirChat) {
+  const auto open = group(ben_, {ana_.user_id}, "open");
+  post(ana_, open, "keep me");
+  ASSERT_TRUE(retention_->set_hold(admin_, "user:" + std::to_string(ana_.user_id), "case 7").ok());
+  const auto before = everything();
+  auto report = port_->erase_personal_data(ana_.user_id);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(count_of(report->kept, "chat.messages"), 1);
+  EXPECT_EQ(report->reasons_kept, std::vector<std::string>{"legal hold 'user:" + std::to_string(ana_.user_id) + "': case 7"});
+  EXPECT_EQ(before, everything());
+}
+
+TEST_P(ChatPersonalDataTest, ACustomersSupportConversationLosesTheirWordsAndTheNotesAboutThem) {
+  Subject ada = person("ada", UserKind::agent);
+  Subject dora = person("dora", UserKind::customer);
+  auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
+  ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada.user_id).ok());
+  ASSERT_TRUE(support_->set_route(admin_, "default", team->id).ok());
+  auto opened = support_->open(dora, OpenSupport{"My invoice 4711", "Please fix my address", "d1"});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  const std::int64_t id = opened->conversation.conversation_id;
+  ASSERT_TRUE(support_->claim(ada, id).ok());
+  ASSERT_TRUE(support_->add_note(ada, id, "dora sounded upset").ok());
+  post(ada, id, "on it");
+
+  auto report = port_->erase_personal_data(dora.user_id);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(count_of(report->erased, "chat.messages"), 1);
+  EXPECT_EQ(count_of(report->erased, "chat.support_notes"), 1);
+  EXPECT_EQ(count_of(report->pseudonymised, "chat.support_conversations"), 1);
+  EXPECT_TRUE(rows("SELECT id FROM support_notes").empty());
+  EXPECT_EQ(rows("SELECT subject FROM support_conversations WHERE conversation_id = ?", {id}),
+            std::vector<std::string>{"(erased)|"});
+  EXPECT_TRUE(rows("SELECT id FROM messages WHERE text LIKE '%address%'").empty());
+  EXPECT_EQ(rows("SELECT text FROM messages WHERE author_id = ?", {ada.user_id}), std::vector<std::string>{"on it|"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ChatPersonalDataTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::chat
