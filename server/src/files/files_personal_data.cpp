@@ -1,0 +1,184 @@
+#include "files/files_personal_data.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace meridian::files {
+namespace {
+
+using platform::PersonalRecordCount;
+
+constexpr const char* kPersonalSpace = "SELECT id FROM file_spaces WHERE kind = 'personal' AND owner_user_id = ?";
+
+// Each count takes the person's id once.
+constexpr const char* kCountFiles =
+    "SELECT COUNT(*) FROM file_nodes WHERE kind = 'file' AND space_id IN (SELECT id FROM file_spaces WHERE "
+    "kind = 'personal' AND owner_user_id = ?)";
+constexpr const char* kCountGrants = "SELECT COUNT(*) FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ?";
+constexpr const char* kCountLinks = "SELECT COUNT(*) FROM file_links WHERE created_by = ?";
+constexpr const char* kCountLocks = "SELECT COUNT(*) FROM file_nodes WHERE locked_by = ?";
+constexpr const char* kCountActivity = "SELECT COUNT(*) FROM file_activity WHERE actor_user_id = ?";
+constexpr const char* kCountUploads = "SELECT COUNT(*) FROM file_uploads WHERE user_id = ?";
+
+constexpr const char* kBlobReleaseNotWired = "files: blob release through the service is not wired yet";
+constexpr const char* kUploadsExpire =
+    "files: unfinished uploads expire and are removed by the files maintenance job";
+
+Result<std::int64_t> count(storage::Session& s, std::string_view sql, std::int64_t user_id) {
+  auto rows = s.query(sql, {user_id});
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::vector<std::int64_t>> integers(storage::Session& s, std::string_view sql, const storage::Params& params) {
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> out;
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
+// The query's rows as JSON objects with these keys.
+Result<boost::json::array> rows_json(storage::Session& s, std::string_view sql, const storage::Params& params,
+                                     std::initializer_list<const char*> keys) {
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  boost::json::array out;
+  for (const auto& r : *rows) {
+    boost::json::object o;
+    std::size_t i = 0;
+    for (const char* key : keys) {
+      const storage::Value& v = r.at(i++);
+      if (auto n = std::get_if<std::int64_t>(&v))
+        o[key] = *n;
+      else if (auto d = std::get_if<double>(&v))
+        o[key] = *d;
+      else if (auto t = std::get_if<std::string>(&v))
+        o[key] = *t;
+      else
+        o[key] = nullptr;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<platform::PersonalDataSummary> FilesPersonalData::list_personal_data(std::int64_t user_id) {
+  return storage::read_value<platform::PersonalDataSummary>(
+      db_, [&](storage::Session& s) -> Result<platform::PersonalDataSummary> {
+        platform::PersonalDataSummary out{std::string(module()), {}};
+        for (auto [kind, sql] : {std::pair{"files.files", kCountFiles}, std::pair{"files.grants", kCountGrants},
+                                 std::pair{"files.share_links", kCountLinks}, std::pair{"files.locks", kCountLocks},
+                                 std::pair{"files.activity", kCountActivity}, std::pair{"files.uploads", kCountUploads}}) {
+          auto n = count(s, sql, user_id);
+          if (!n.ok()) return n.error();
+          out.records.push_back(PersonalRecordCount{kind, *n});
+        }
+        return out;
+      });
+}
+
+Result<platform::PersonalDataExport> FilesPersonalData::export_personal_data(std::int64_t user_id) {
+  return storage::read_value<platform::PersonalDataExport>(
+      db_, [&](storage::Session& s) -> Result<platform::PersonalDataExport> {
+        struct Part {
+          const char* key;
+          const char* sql;
+          std::initializer_list<const char*> columns;
+        };
+        // Metadata only: the contents are the files themselves, downloaded from the space.
+        // Link token and password hashes are the links' secrets: left out.
+        const Part parts[] = {
+            {"personal_files",
+             "SELECT n.id, n.parent_id, n.kind, n.name, n.created_at, n.updated_at, (SELECT COUNT(*) FROM "
+             "file_versions v WHERE v.node_id = n.id) FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id "
+             "WHERE sp.kind = 'personal' AND sp.owner_user_id = ? ORDER BY n.id",
+             {"id", "parent_id", "kind", "name", "created_at", "updated_at", "versions"}},
+            {"grants",
+             "SELECT space_id, node_id, role, created_at FROM file_grants WHERE grantee_kind = 'user' AND "
+             "grantee_id = ? ORDER BY id",
+             {"space_id", "node_id", "role", "created_at"}},
+            {"share_links",
+             "SELECT id, node_id, created_at, expires_at, max_downloads, download_count, revoked_at FROM file_links "
+             "WHERE created_by = ? ORDER BY id",
+             {"id", "node_id", "created_at", "expires_at", "max_downloads", "download_count", "revoked_at"}},
+            {"activity",
+             "SELECT space_id, node_id, action, detail, ip, country, at FROM file_activity WHERE actor_user_id = ? "
+             "ORDER BY id",
+             {"space_id", "node_id", "action", "detail", "ip", "country", "at"}},
+            {"uploads",
+             "SELECT space_id, name, length, upload_offset, created_at, expires_at FROM file_uploads WHERE "
+             "user_id = ? ORDER BY id",
+             {"space_id", "name", "length", "offset", "created_at", "expires_at"}},
+        };
+        boost::json::object out;
+        for (const Part& p : parts) {
+          auto rows = rows_json(s, p.sql, {user_id}, p.columns);
+          if (!rows.ok()) return rows.error();
+          out[p.key] = std::move(*rows);
+        }
+        return platform::PersonalDataExport{std::string(module()), boost::json::serialize(out)};
+      });
+}
+
+Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int64_t user_id) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<platform::ErasureReport>(
+      db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
+        // Every space whose rows change, locked first in ascending id: revoking a link and
+        // changing a node are space writes (docs/architecture.md "Lock order").
+        auto spaces = integers(
+            s,
+            "SELECT space_id FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? "
+            "UNION SELECT space_id FROM file_links WHERE created_by = ? AND revoked_at = 0 "
+            "UNION SELECT space_id FROM file_nodes WHERE locked_by = ? ORDER BY 1",
+            {user_id, user_id, user_id});
+        if (!spaces.ok()) return spaces.error();
+        for (std::int64_t id : *spaces) MERIDIAN_TRY(storage::lock_row(s, "file_spaces", id));
+
+        platform::ErasureReport report;
+        report.module = std::string(module());
+        auto grants = s.execute("DELETE FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ?", {user_id});
+        if (!grants.ok()) return grants.error();
+        report.erased.push_back(PersonalRecordCount{"files.grants", *grants});
+        auto locks =
+            s.execute("UPDATE file_nodes SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by = ?", {user_id});
+        if (!locks.ok()) return locks.error();
+        report.erased.push_back(PersonalRecordCount{"files.locks", *locks});
+        MERIDIAN_TRY(s.execute("UPDATE file_links SET revoked_at = ? WHERE created_by = ? AND revoked_at = 0",
+                               {now, user_id}));
+        MERIDIAN_TRY(s.execute("UPDATE file_activity SET ip = '', country = '' WHERE actor_user_id = ? AND "
+                               "(ip <> '' OR country <> '')",
+                               {user_id}));
+
+        for (auto [kind, sql] : {std::pair{"files.share_links", kCountLinks}, std::pair{"files.activity", kCountActivity}}) {
+          auto n = count(s, sql, user_id);
+          if (!n.ok()) return n.error();
+          report.pseudonymised.push_back(PersonalRecordCount{kind, *n});
+        }
+        auto files = count(s, kCountFiles, user_id);
+        if (!files.ok()) return files.error();
+        auto uploads = count(s, kCountUploads, user_id);
+        if (!uploads.ok()) return uploads.error();
+        auto personal = integers(s, kPersonalSpace, {user_id});
+        if (!personal.ok()) return personal.error();
+        if (!personal->empty() || *files > 0) {
+          report.kept.push_back(PersonalRecordCount{"files.files", *files});
+          report.reasons_kept.emplace_back(kBlobReleaseNotWired);
+        }
+        if (*uploads > 0) {
+          report.kept.push_back(PersonalRecordCount{"files.uploads", *uploads});
+          report.reasons_kept.emplace_back(kUploadsExpire);
+        }
+        return report;
+      });
+}
+
+}  // namespace meridian::files
