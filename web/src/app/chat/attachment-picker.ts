@@ -3,6 +3,7 @@ import { HttpErrorResponse } from '@angular/common/http';
 import { Subscription } from 'rxjs';
 import { formatBytes } from '../files/files-page';
 import { AttachmentsApi } from './attachments-api';
+import { UiButton } from '../ui/button';
 
 export const MAX_ATTACHMENTS = 10;
 
@@ -36,6 +37,7 @@ export function filesOf(data: DataTransfer | null): File[] {
  * a cancel button; takeReady() hands the finished ones to the message being sent.
  */
 @Component({
+  imports: [UiButton],
   selector: 'mer-attachment-picker',
   template: `
     @if (dragging()) {
@@ -54,13 +56,13 @@ export function filesOf(data: DataTransfer | null): File[] {
             } @else {
               <span class="ok" data-testid="attachment-ready">✓</span>
             }
-            <button type="button" class="btn-link" (click)="cancel(u)" [attr.aria-label]="(u.state === 'uploading' ? 'Cancel ' : 'Remove ') + u.name" data-testid="attachment-cancel">✕</button>
+            <button type="button" uiButton="ghost" (click)="cancel(u)" [attr.aria-label]="(u.state === 'uploading' ? 'Cancel ' : 'Remove ') + u.name" data-testid="attachment-cancel">✕</button>
           </li>
         }
       </ul>
     }
     <input #input type="file" multiple hidden (change)="picked($event)" data-testid="attachment-input" />
-    <button type="button" class="btn-link attach" [disabled]="disabled()" (click)="open()" aria-label="Attach files" title="Attach files" data-testid="attachment-button">📎 Attach</button>
+    <button type="button" uiButton="ghost" class="attach" [disabled]="disabled()" (click)="open()" aria-label="Attach files" title="Attach files" data-testid="attachment-button">📎 Attach</button>
   `,
   styles: `
     :host { display: block; padding: 0.4rem 1.25rem 0; background: var(--surface); border-top: 1px solid var(--border); }

@@ -14,9 +14,11 @@ import { errorMessage } from '../core/api-error';
 import { Conversation, ConversationView } from '../core/api-types';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
+import { UiButton } from '../ui/button';
 
 /** Find public channels and join them (or open those already joined). */
 @Component({
+  imports: [UiButton],
   selector: 'mer-browse-channels-dialog',
   template: `
     <dialog #dialog class="modal" (close)="closed.emit()" aria-labelledby="browse-title" data-testid="browse-channels-dialog">
@@ -39,9 +41,9 @@ import { ChatStore } from './chat-store';
                 }
               </div>
               @if (joined().has(channel.id)) {
-                <button type="button" class="btn btn-small" (click)="open(channel)">Open</button>
+                <button type="button" uiButton uiSize="sm" (click)="open(channel)">Open</button>
               } @else {
-                <button type="button" class="btn btn-small btn-primary" (click)="join(channel)" [disabled]="busy()" data-testid="channel-join">Join</button>
+                <button type="button" uiButton="primary" uiSize="sm" (click)="join(channel)" [disabled]="busy()" data-testid="channel-join">Join</button>
               }
             </li>
           } @empty {
@@ -49,7 +51,7 @@ import { ChatStore } from './chat-store';
           }
         </ul>
       </div>
-      <footer><button type="button" class="btn" (click)="dialog.close()">Close</button></footer>
+      <footer><button type="button" uiButton (click)="dialog.close()">Close</button></footer>
     </dialog>
   `,
   styles: `

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, input, output, signal, viewChild } from '@angular/core';
+import { UiButton } from '../ui/button';
 
 /** Someone (or @channel/@here) the composer can complete after "@". */
 export interface Mentionable {
@@ -21,12 +22,13 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
  * edit my last message; while editing, Enter saves and Escape cancels.
  */
 @Component({
+  imports: [UiButton],
   selector: 'mer-composer',
   template: `
     @if (editing()) {
       <p class="editing" data-testid="composer-editing">
         Editing message · <kbd>Enter</kbd> to save · <kbd>Esc</kbd> to
-        <button type="button" class="btn-link" (click)="cancelEditing()" data-testid="composer-cancel-edit">cancel</button>
+        <button type="button" uiButton="ghost" (click)="cancelEditing()" data-testid="composer-cancel-edit">cancel</button>
       </p>
     }
     @if (typing(); as who) {
@@ -59,7 +61,7 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
         (keydown)="onKeydown($event)"
         data-testid="composer-input"
       ></textarea>
-      <button type="submit" class="btn btn-primary" [disabled]="empty() || disabled() || !!blocked()" data-testid="composer-send">{{ editing() ? 'Save' : 'Send' }}</button>
+      <button type="submit" uiButton="primary" [disabled]="empty() || disabled() || !!blocked()" data-testid="composer-send">{{ editing() ? 'Save' : 'Send' }}</button>
     </form>
     @if (!blocked()) {
       <p class="hint" data-testid="composer-hint">

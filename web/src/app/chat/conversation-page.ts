@@ -28,6 +28,7 @@ import { SupportBar } from './support-bar';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
+import { UiButton } from '../ui/button';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
 const EDGE_PX = 200;
@@ -43,7 +44,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
+  imports: [UiButton, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

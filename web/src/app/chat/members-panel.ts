@@ -6,6 +6,7 @@ import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
+import { UiButton } from '../ui/button';
 
 /** Why letting `name` post (or not) failed, and what the person can do about it. */
 export function posterFailure(name: string, canPost: boolean, failure: unknown): string {
@@ -23,11 +24,11 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
   selector: 'mer-members-panel',
-  imports: [PresenceDot],
+  imports: [UiButton, PresenceDot],
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
-      <button type="button" class="btn-link" (click)="closed.emit()" aria-label="Close members" data-testid="members-close">✕</button>
+      <button type="button" uiButton="ghost" (click)="closed.emit()" aria-label="Close members" data-testid="members-close">✕</button>
     </header>
     @if (error(); as message) {
       <div class="alert alert-error" role="alert" data-testid="members-error">{{ message }}</div>
@@ -71,7 +72,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
           @for (person of candidates(); track person.id) {
             <li>
               <span>{{ person.display_name }} <span class="muted">{{ person.email }}</span></span>
-              <button type="button" class="btn btn-small" (click)="add(person)" [disabled]="busy()" data-testid="member-add">Add</button>
+              <button type="button" uiButton uiSize="sm" (click)="add(person)" [disabled]="busy()" data-testid="member-add">Add</button>
             </li>
           }
         </ul>
@@ -120,7 +121,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
             }
           }
                     @if (canRemove(member)) {
-            <button type="button" class="btn-link danger" (click)="remove(member)" [disabled]="busy()" [attr.aria-label]="'Remove ' + member.display_name" data-testid="member-remove">Remove</button>
+            <button type="button" uiButton="ghost" class="danger" (click)="remove(member)" [disabled]="busy()" [attr.aria-label]="'Remove ' + member.display_name" data-testid="member-remove">Remove</button>
           }
         </li>
       }
@@ -151,7 +152,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
       </section>
     }
     @if (canLeave()) {
-      <button type="button" class="btn btn-danger-quiet btn-small leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
+      <button type="button" uiButton="danger-quiet" uiSize="sm" class="leave" (click)="leave()" [disabled]="busy()" data-testid="conversation-leave">Leave {{ kindLabel() }}</button>
     }
   `,
   styles: `

@@ -16,6 +16,7 @@ import { ConversationView, ConversationVisibility, User } from '../core/api-type
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
+import { UiButton } from '../ui/button';
 
 export type NewConversationKind = 'direct' | 'group' | 'channel';
 
@@ -23,6 +24,7 @@ const SEARCH_DELAY_MS = 200;
 
 /** Start a direct message (one person), a group (several) or a channel (name, topic, visibility). */
 @Component({
+  imports: [UiButton],
   selector: 'mer-new-conversation-dialog',
   templateUrl: './new-conversation-dialog.html',
   styleUrl: './new-conversation-dialog.css',

@@ -7,6 +7,7 @@ import { errorMessage } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { formatLocalDayTime } from '../core/local-time';
 import { ChatStore } from './chat-store';
+import { UiButton } from '../ui/button';
 
 export interface SearchHit {
   kind: 'message' | 'note';
@@ -40,14 +41,14 @@ export function snippetParts(snippet: string): { text: string; match: boolean }[
 /** Full-text search over the conversations I may read; a hit opens the conversation at that message. */
 @Component({
   selector: 'mer-search-page',
-  imports: [RouterLink],
+  imports: [UiButton, RouterLink],
   template: `
     <header class="head">
       <h1>Search messages</h1>
       <form (submit)="$event.preventDefault(); run()" role="search">
         <label class="sr-only" for="chat-search">Search messages</label>
         <input #box id="chat-search" type="search" placeholder="Words to find, e.g. invoice march" maxlength="200" [value]="query()" (input)="query.set($any($event.target).value)" data-testid="search-input" />
-        <button type="submit" class="btn btn-primary" [disabled]="!query().trim() || busy()" data-testid="search-submit">Search</button>
+        <button type="submit" uiButton="primary" [disabled]="!query().trim() || busy()" data-testid="search-submit">Search</button>
       </form>
     </header>
     @if (error(); as message) {

@@ -4,6 +4,7 @@ import { formatLocalTime } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../support/support-api';
+import { UiButton } from '../ui/button';
 
 /**
  * For agents and admins in a support conversation: status, claim, assign, transfer,
@@ -11,6 +12,7 @@ import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../su
  * gives them only to the team's agents and admins).
  */
 @Component({
+  imports: [UiButton],
   selector: 'mer-support-bar',
   template: `
     @if (support(); as s) {
@@ -22,7 +24,7 @@ import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../su
         </span>
         <span class="actions">
           @if (s.status !== 'closed' && s.assignee?.id !== myId()) {
-            <button type="button" class="btn btn-small btn-primary" (click)="claim()" [disabled]="busy()" data-testid="support-claim">Claim</button>
+            <button type="button" uiButton="primary" uiSize="sm" (click)="claim()" [disabled]="busy()" data-testid="support-claim">Claim</button>
           }
           @if (s.status !== 'closed') {
             <select (change)="assign($event)" [disabled]="busy()" aria-label="Assign to an agent" data-testid="support-assign">
@@ -37,11 +39,11 @@ import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../su
                 <option [value]="t.id">{{ t.name }}</option>
               }
             </select>
-            <button type="button" class="btn btn-small" (click)="close()" [disabled]="busy()" data-testid="support-close">Close</button>
+            <button type="button" uiButton uiSize="sm" (click)="close()" [disabled]="busy()" data-testid="support-close">Close</button>
           } @else {
-            <button type="button" class="btn btn-small" (click)="reopen()" [disabled]="busy()" data-testid="support-reopen">Reopen</button>
+            <button type="button" uiButton uiSize="sm" (click)="reopen()" [disabled]="busy()" data-testid="support-reopen">Reopen</button>
           }
-          <button type="button" class="btn btn-small" (click)="showNotes.set(!showNotes())" [attr.aria-expanded]="showNotes()" data-testid="support-notes-toggle">
+          <button type="button" uiButton uiSize="sm" (click)="showNotes.set(!showNotes())" [attr.aria-expanded]="showNotes()" data-testid="support-notes-toggle">
             Internal notes ({{ notes().length }})
           </button>
         </span>
@@ -62,7 +64,7 @@ import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../su
           }
           <form (submit)="addNote($event, noteInput)">
             <input #noteInput placeholder="Add a note for the team" aria-label="Internal note" maxlength="4000" data-testid="support-note-input" />
-            <button type="submit" class="btn btn-small" [disabled]="busy()" data-testid="support-note-add">Add note</button>
+            <button type="submit" uiButton uiSize="sm" [disabled]="busy()" data-testid="support-note-add">Add note</button>
           </form>
         </section>
       }

@@ -8,18 +8,19 @@ import { threadReplyBlockedReason } from './composer-access';
 import { Composer } from './composer';
 import { renderMarkdown } from './markdown';
 import { MessageAttachments } from './message-attachments';
+import { UiButton } from '../ui/button';
 
 /** A thread beside the timeline: the root, its replies, a composer, follow/unfollow. */
 @Component({
   selector: 'mer-thread-panel',
-  imports: [Composer, MessageAttachments],
+  imports: [UiButton, Composer, MessageAttachments],
   template: `
     <header>
       <h2>Thread</h2>
       @if (panel(); as p) {
-        <button type="button" class="btn btn-small" (click)="follow(!p.following)" data-testid="thread-follow">{{ p.following ? 'Unfollow' : 'Follow' }}</button>
+        <button type="button" uiButton uiSize="sm" (click)="follow(!p.following)" data-testid="thread-follow">{{ p.following ? 'Unfollow' : 'Follow' }}</button>
       }
-      <button type="button" class="btn-link" (click)="closed.emit()" aria-label="Close thread" data-testid="thread-close">✕</button>
+      <button type="button" uiButton="ghost" (click)="closed.emit()" aria-label="Close thread" data-testid="thread-close">✕</button>
     </header>
     @if (error(); as message) {
       <div class="alert alert-error" role="alert">{{ message }}</div>
@@ -38,7 +39,7 @@ import { MessageAttachments } from './message-attachments';
         <p class="count muted" data-testid="thread-count">{{ replyCount() }} {{ replyCount() === 1 ? 'reply' : 'replies' }}</p>
       }
       @if (panel()?.hasMore) {
-        <button type="button" class="btn btn-small older" (click)="loadOlder()" [disabled]="panel()?.loading" data-testid="thread-load-older">
+        <button type="button" uiButton uiSize="sm" class="older" (click)="loadOlder()" [disabled]="panel()?.loading" data-testid="thread-load-older">
           {{ panel()?.loading ? 'Loading…' : 'Load older replies' }}
         </button>
       }

@@ -15,8 +15,10 @@ import { ApiClient } from '../core/api-client';
 import { ApiError, errorMessage } from '../core/api-error';
 import { safeReturnUrl } from '../core/auth.guards';
 import { SessionStore } from '../core/session.store';
+import { UiButton } from '../ui/button';
 
 @Component({
+  imports: [UiButton],
   selector: 'mer-login-page',
   templateUrl: './login-page.html',
   styleUrl: './login-page.css',

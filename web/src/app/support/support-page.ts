@@ -25,6 +25,7 @@ import { renderMarkdown } from '../chat/markdown';
 import { PresenceDot } from '../chat/presence-dot';
 import { PresenceStore, describeLocalTime, flagOf, statusLabel } from '../chat/presence-store';
 import { SupportStore } from './support-store';
+import { UiButton } from '../ui/button';
 
 /** Where focus goes after opening a conversation: its composer, or Reopen when it is closed. */
 const COMPOSER = '[data-testid="support-composer"], [data-testid="support-reopen"]';
@@ -37,7 +38,7 @@ const COMPOSER = '[data-testid="support-composer"], [data-testid="support-reopen
  */
 @Component({
   selector: 'mer-support-page',
-  imports: [AttachmentPicker, FormsModule, MessageAttachments, PresenceDot],
+  imports: [UiButton, AttachmentPicker, FormsModule, MessageAttachments, PresenceDot],
   providers: [SupportStore, PresenceStore],
   templateUrl: './support-page.html',
   styleUrl: './support-page.css',

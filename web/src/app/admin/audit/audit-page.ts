@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { AuditEntry } from '../../core/api-types';
 import { countryFlag } from '../../core/local-time';
 import { AuditFilters, AuditStore } from './audit.store';
+import { UiButton } from '../../ui/button';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -13,6 +14,7 @@ function fromLocalInput(value: string): number | undefined {
 }
 
 @Component({
+  imports: [UiButton],
   selector: 'mer-audit-page',
   providers: [AuditStore],
   templateUrl: './audit-page.html',

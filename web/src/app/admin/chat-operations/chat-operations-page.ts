@@ -1,9 +1,11 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { errorMessage } from '../../core/api-error';
 import { ChatOperationsApi, LegalHold, RetentionPolicy, SupportRoute, buildScope, describeScope } from './chat-operations-api';
+import { UiButton } from '../../ui/button';
 
 /** Admin: retention policies, legal holds and support routing (issue 3). */
 @Component({
+  imports: [UiButton],
   selector: 'mer-chat-operations-page',
   templateUrl: './chat-operations-page.html',
   styleUrl: './chat-operations-page.css',

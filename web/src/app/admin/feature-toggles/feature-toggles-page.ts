@@ -4,6 +4,8 @@ import { FeatureToggle } from '../../core/api-types';
 import { countryFlag, countryName } from '../../core/local-time';
 import { countryOptions } from '../countries';
 import { FeatureTogglesStore } from './feature-toggles.store';
+import { UiButton } from '../../ui/button';
+import { UiSwitch } from '../../ui/form-controls';
 
 interface OverrideDraft {
   country: string;
@@ -11,6 +13,7 @@ interface OverrideDraft {
 }
 
 @Component({
+  imports: [UiButton, UiSwitch],
   selector: 'mer-feature-toggles-page',
   providers: [FeatureTogglesStore],
   templateUrl: './feature-toggles-page.html',

@@ -3,8 +3,10 @@ import { errorMessage } from '../../core/api-error';
 import { TeamSummary, User } from '../../core/api-types';
 import { countryFlag } from '../../core/local-time';
 import { TeamsStore } from './teams.store';
+import { UiButton } from '../../ui/button';
 
 @Component({
+  imports: [UiButton],
   selector: 'mer-teams-page',
   providers: [TeamsStore],
   templateUrl: './teams-page.html',

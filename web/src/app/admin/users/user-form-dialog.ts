@@ -16,13 +16,14 @@ import { IsoWeekday, ROLES, Role, USER_KINDS, User, UserKind, WorkingHours } fro
 import { WEEKDAY_SHORT } from '../../core/local-time';
 import { browserTimeZone, countryOptions, timeZoneOptions } from '../countries';
 import { UsersStore } from './users.store';
+import { UiButton } from '../../ui/button';
 
 const DAYS: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
 
 /** Create a user (no `user` given) or edit one, in a modal dialog. */
 @Component({
   selector: 'mer-user-form-dialog',
-  imports: [ReactiveFormsModule],
+  imports: [UiButton, ReactiveFormsModule],
   templateUrl: './user-form-dialog.html',
   styleUrl: './user-form-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

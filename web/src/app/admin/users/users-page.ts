@@ -5,12 +5,13 @@ import { countryFlag } from '../../core/local-time';
 import { SessionStore } from '../../core/session.store';
 import { UserFormDialog } from './user-form-dialog';
 import { UsersStore } from './users.store';
+import { UiButton } from '../../ui/button';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; user: User };
 
 @Component({
   selector: 'mer-users-page',
-  imports: [UserFormDialog],
+  imports: [UiButton, UserFormDialog],
   providers: [UsersStore],
   templateUrl: './users-page.html',
   styleUrl: './users-page.css',
