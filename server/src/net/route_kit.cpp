@@ -13,8 +13,11 @@ namespace meridian::net {
 Handler answer(ResultHandler handler) {
   return [handler = std::move(handler)](HttpRequest& req) {
     auto response = handler(req);
-    if (!response.ok()) return HttpResponse::error(response.error());
-    return std::move(response).value();
+    if (response.ok()) return std::move(response).value();
+    HttpResponse refusal = HttpResponse::error(response.error());
+    if (response.error().retry_after_seconds > 0)
+      refusal.headers.emplace_back("Retry-After", std::to_string(response.error().retry_after_seconds));
+    return refusal;
   };
 }
 

@@ -22,7 +22,8 @@ namespace meridian::net {
 
 // A REST handler that returns its error instead of building the error response itself.
 using ResultHandler = std::function<Result<HttpResponse>(HttpRequest&)>;
-// Adapts it to the router: an error becomes {"error":{"code","message"}} with its status.
+// Adapts it to the router: an error becomes {"error":{"code","message"}} with its status,
+// and a Retry-After header when the error says when to try again (retry_after_seconds).
 Handler answer(ResultHandler handler);
 
 // A WebSocket handler that returns its error; answer_ws sends it as an error envelope

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 namespace meridian::net {
@@ -111,6 +113,26 @@ TEST(RouteKit, AnswerMapsErrorsToTheirStatusInOnePlace) {
   auto missing = handler(req);
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(boost::json::parse(missing.body).at("error").at("code").as_string(), "not_found");
+}
+
+TEST(RouteKit, AnswerSaysWhenARefusedCallerMayTryAgain) {
+  auto handler = answer([](HttpRequest& req) -> Result<HttpResponse> {
+    Error e = make_error(ErrorCode::rate_limited, "too many attempts");
+    e.retry_after_seconds = req.path_param("wait") == "30" ? 30 : 0;
+    return e;
+  });
+  HttpRequest req;
+  req.path_params["wait"] = "30";
+  auto limited = handler(req);
+  EXPECT_EQ(limited.status, 429);
+  auto header = std::find_if(limited.headers.begin(), limited.headers.end(),
+                             [](const auto& h) { return h.first == "Retry-After"; });
+  ASSERT_NE(header, limited.headers.end());
+  EXPECT_EQ(header->second, "30");
+  req.path_params["wait"] = "0";
+  auto plain = handler(req);
+  EXPECT_TRUE(
+      std::none_of(plain.headers.begin(), plain.headers.end(), [](const auto& h) { return h.first == "Retry-After"; }));
 }
 
 class RecordingConnection final : public RealtimeConnection {
