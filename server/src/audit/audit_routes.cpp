@@ -1,12 +1,11 @@
 #include "audit/audit_routes.hpp"
 
-#include <charconv>
+#include <algorithm>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
-#include "core/json_fields.hpp"
+#include "net/route_kit.hpp"
 #include "policy/route_guard.hpp"
 
 namespace meridian::audit {
@@ -14,16 +13,6 @@ namespace {
 
 using net::HttpRequest;
 using net::HttpResponse;
-
-Result<std::optional<std::int64_t>> int_param(const HttpRequest& req, std::string_view name) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return std::optional<std::int64_t>{};
-  std::int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size())
-    return make_error(ErrorCode::invalid_argument, "query parameter '" + std::string(name) + "' must be an integer");
-  return std::optional<std::int64_t>(out);
-}
 
 boost::json::object to_json(const AuditEvent& e) {
   boost::system::error_code ec;
@@ -44,34 +33,37 @@ boost::json::object to_json(const AuditEvent& e) {
   };
 }
 
+// ?action=&target=&actor_id=&since=&until=&cursor=&limit= (limit clamped to 1..200).
+Result<AuditQuery> query_from(const HttpRequest& req) {
+  AuditQuery q;
+  auto action = req.query_param("action");
+  if (action && !action->empty()) q.action = *action;
+  auto target = req.query_param("target");
+  if (target && !target->empty()) q.target = *target;
+  MERIDIAN_ASSIGN_OR_RETURN(q.actor_id, net::query_int(req, "actor_id"));
+  MERIDIAN_ASSIGN_OR_RETURN(q.since, net::query_int(req, "since"));
+  MERIDIAN_ASSIGN_OR_RETURN(q.until, net::query_int(req, "until"));
+  MERIDIAN_ASSIGN_OR_RETURN(q.before_id, net::query_int(req, "cursor"));
+  MERIDIAN_ASSIGN_OR_RETURN(auto limit, net::query_int(req, "limit"));
+  if (limit) q.limit = static_cast<int>(std::clamp<std::int64_t>(*limit, 1, 200));
+  return q;
+}
+
 }  // namespace
 
 void add_audit_routes(net::Router& router, AuditLog& log, const policy::Policy& policy) {
   router.add(
-      "GET", "/api/v1/admin/audit", policy::guarded(policy, policy::Action::read_audit_log, [&log](HttpRequest& req) {
-        AuditQuery q;
-        auto action = req.query_param("action");
-        if (action && !action->empty()) q.action = *action;
-        auto target = req.query_param("target");
-        if (target && !target->empty()) q.target = *target;
-        for (auto [name, field] : {std::pair{"actor_id", &q.actor_id}, std::pair{"since", &q.since},
-                                   std::pair{"until", &q.until}, std::pair{"cursor", &q.before_id}}) {
-          auto v = int_param(req, name);
-          if (!v.ok()) return HttpResponse::error(v.error());
-          *field = *v;
-        }
-        auto limit = int_param(req, "limit");
-        if (!limit.ok()) return HttpResponse::error(limit.error());
-        if (*limit) q.limit = static_cast<int>(std::clamp<std::int64_t>(**limit, 1, 200));
-        auto page = log.query(q);
-        if (!page.ok()) return HttpResponse::error(page.error());
-        boost::json::array items;
-        for (const auto& e : page->items) items.push_back(to_json(e));
-        boost::json::value cursor = nullptr;
-        if (page->next_cursor) cursor = std::to_string(*page->next_cursor);
-        return HttpResponse::json(
-            200, json::serialize(boost::json::object{{"items", std::move(items)}, {"next_cursor", std::move(cursor)}}));
-      }));
+      "GET", "/api/v1/admin/audit",
+      policy::guarded(
+          policy, policy::Action::read_audit_log, net::answer([&log](HttpRequest& req) -> Result<HttpResponse> {
+            MERIDIAN_ASSIGN_OR_RETURN(auto q, query_from(req));
+            MERIDIAN_ASSIGN_OR_RETURN(auto page, log.query(q));
+            boost::json::array items;
+            for (const auto& e : page.items) items.push_back(to_json(e));
+            boost::json::value cursor = nullptr;
+            if (page.next_cursor) cursor = std::to_string(*page.next_cursor);
+            return net::json_ok(boost::json::object{{"items", std::move(items)}, {"next_cursor", std::move(cursor)}});
+          })));
 }
 
 }  // namespace meridian::audit
