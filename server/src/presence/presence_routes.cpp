@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/json_fields.hpp"
+#include "net/route_kit.hpp"
 
 namespace meridian::presence {
 namespace {
@@ -42,14 +43,6 @@ boost::json::object to_json(const PresenceView& v) {
   return o;
 }
 
-void send_error(net::RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
-  boost::json::object out{
-      {"type", "error"},
-      {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
-  if (auto id = request.if_contains("id")) out["id"] = *id;
-  conn.send(boost::json::serialize(out));
-}
-
 Result<std::vector<std::int64_t>> parse_ids(const std::optional<std::string>& text) {
   if (!text || text->empty()) return make_error(ErrorCode::invalid_argument, "query parameter 'user_ids' is required");
   std::vector<std::int64_t> ids;
@@ -70,6 +63,24 @@ Result<std::vector<std::int64_t>> parse_ids(const std::optional<std::string>& te
   return ids;
 }
 
+// The "user_ids" of a presence.subscribe: at most kMaxSubscriptions positive ids.
+Result<std::vector<std::int64_t>> subscription_ids(const boost::json::object& env) {
+  const auto* list = env.if_contains("user_ids");
+  if (!list || !list->is_array())
+    return make_error(ErrorCode::invalid_argument, "user_ids must be an array of user ids");
+  const auto& array = list->as_array();
+  if (array.size() > PresenceService::kMaxSubscriptions)
+    return make_error(ErrorCode::invalid_argument, "at most 500 user_ids per presence.subscribe");
+  std::vector<std::int64_t> ids;
+  ids.reserve(array.size());
+  for (const auto& v : array) {
+    if (!v.is_int64() || v.as_int64() <= 0)
+      return make_error(ErrorCode::invalid_argument, "user_ids must be positive integers");
+    ids.push_back(v.as_int64());
+  }
+  return ids;
+}
+
 }  // namespace
 
 void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceService& presence) {
@@ -83,65 +94,49 @@ void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceSer
 
   // {"type":"presence.set","id":..,"mode":"auto"|"away"|"dnd","status_text":"..","idle":bool}
   // -> {"type":"presence.ack","id":..,"presence":{..}}; others learn it in the next flush.
-  hub.on("presence.set", [&presence](net::RealtimeConnection& conn, const boost::json::object& env) {
-    auto mode_text = json::optional_string(env, "mode", 16);
-    auto text = json::optional_string(env, "status_text", 1000);
-    auto idle = json::optional_bool(env, "idle");
-    if (!mode_text.ok()) return send_error(conn, env, mode_text.error());
-    if (!text.ok()) return send_error(conn, env, text.error());
-    if (!idle.ok()) return send_error(conn, env, idle.error());
-    std::optional<Mode> mode;
-    if (*mode_text) {
-      Mode m{};
-      if (!parse_mode(**mode_text, m))
-        return send_error(conn, env, make_error(ErrorCode::invalid_argument, "mode must be auto, away or dnd"));
-      mode = m;
-    }
-    if (!*mode_text && !*text && !*idle)
-      return send_error(conn, env,
-                        make_error(ErrorCode::invalid_argument, "presence.set needs mode, status_text or idle"));
-    auto view = presence.set(conn.subject(), conn.id(), mode, std::move(*text), *idle);
-    if (!view.ok()) return send_error(conn, env, view.error());
-    boost::json::object ack{{"type", "presence.ack"}, {"presence", to_json(*view)}};
-    if (auto id = env.if_contains("id")) ack["id"] = *id;
-    conn.send(boost::json::serialize(ack));
-  });
+  hub.on("presence.set",
+         net::answer_ws([&presence](net::RealtimeConnection& conn, const boost::json::object& env) -> Result<void> {
+           MERIDIAN_ASSIGN_OR_RETURN(auto mode_text, json::optional_string(env, "mode", 16));
+           MERIDIAN_ASSIGN_OR_RETURN(auto text, json::optional_string(env, "status_text", 1000));
+           MERIDIAN_ASSIGN_OR_RETURN(auto idle, json::optional_bool(env, "idle"));
+           std::optional<Mode> mode;
+           if (mode_text) {
+             Mode m{};
+             if (!parse_mode(*mode_text, m))
+               return make_error(ErrorCode::invalid_argument, "mode must be auto, away or dnd");
+             mode = m;
+           }
+           if (!mode_text && !text && !idle)
+             return make_error(ErrorCode::invalid_argument, "presence.set needs mode, status_text or idle");
+           MERIDIAN_ASSIGN_OR_RETURN(auto view, presence.set(conn.subject(), conn.id(), mode, std::move(text), idle));
+           boost::json::object ack{{"type", "presence.ack"}, {"presence", to_json(view)}};
+           if (auto id = env.if_contains("id")) ack["id"] = *id;
+           conn.send(boost::json::serialize(ack));
+           return {};
+         }));
 
   // {"type":"presence.subscribe","id":..,"user_ids":[7,9]} -> {"type":"presence.subscribed","id":..,
   // "users":[..current presence of the visible ones..]}; replaces this connection's set.
-  hub.on("presence.subscribe", [&presence](net::RealtimeConnection& conn, const boost::json::object& env) {
-    if (!conn.subject().scope.empty())
-      return send_error(conn, env, make_error(ErrorCode::forbidden, "a scoped token has no chat presence"));
-    const auto* list = env.if_contains("user_ids");
-    if (!list || !list->is_array())
-      return send_error(conn, env, make_error(ErrorCode::invalid_argument, "user_ids must be an array of user ids"));
-    const auto& array = list->as_array();
-    if (array.size() > PresenceService::kMaxSubscriptions)
-      return send_error(conn, env,
-                        make_error(ErrorCode::invalid_argument, "at most 500 user_ids per presence.subscribe"));
-    std::vector<std::int64_t> ids;
-    ids.reserve(array.size());
-    for (const auto& v : array) {
-      if (!v.is_int64() || v.as_int64() <= 0)
-        return send_error(conn, env, make_error(ErrorCode::invalid_argument, "user_ids must be positive integers"));
-      ids.push_back(v.as_int64());
-    }
-    auto views = presence.subscribe(conn.subject(), conn.id(), std::move(ids));
-    if (!views.ok()) return send_error(conn, env, views.error());
-    boost::json::array users;
-    for (const auto& v : *views) users.push_back(to_json(v));
-    boost::json::object reply{{"type", "presence.subscribed"}, {"users", std::move(users)}};
-    if (auto id = env.if_contains("id")) reply["id"] = *id;
-    conn.send(boost::json::serialize(reply));
-  });
+  hub.on("presence.subscribe",
+         net::answer_ws([&presence](net::RealtimeConnection& conn, const boost::json::object& env) -> Result<void> {
+           if (!conn.subject().scope.empty())
+             return make_error(ErrorCode::forbidden, "a scoped token has no chat presence");
+           MERIDIAN_ASSIGN_OR_RETURN(auto ids, subscription_ids(env));
+           MERIDIAN_ASSIGN_OR_RETURN(auto views, presence.subscribe(conn.subject(), conn.id(), std::move(ids)));
+           boost::json::array users;
+           for (const auto& v : views) users.push_back(to_json(v));
+           boost::json::object reply{{"type", "presence.subscribed"}, {"users", std::move(users)}};
+           if (auto id = env.if_contains("id")) reply["id"] = *id;
+           conn.send(boost::json::serialize(reply));
+           return {};
+         }));
 
-  router.add("GET", "/api/v1/presence", [&presence](net::HttpRequest& req) {
-    auto ids = parse_ids(req.query_param("user_ids"));
-    if (!ids.ok()) return net::HttpResponse::error(ids.error());
-    boost::json::array items;
-    for (const auto& v : presence.visible(*req.subject, *ids)) items.push_back(to_json(v));
-    return net::HttpResponse::json(200, boost::json::serialize(boost::json::object{{"items", std::move(items)}}));
-  });
+  router.add("GET", "/api/v1/presence", net::answer([&presence](net::HttpRequest& req) -> Result<net::HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto ids, parse_ids(req.query_param("user_ids")));
+               boost::json::array items;
+               for (const auto& v : presence.visible(*req.subject, ids)) items.push_back(to_json(v));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }));
 }
 
 }  // namespace meridian::presence
