@@ -4,279 +4,26 @@
 #include <cctype>
 #include <utility>
 
-#include "core/log.hpp"
 #include "core/random.hpp"
 #include "files/names.hpp"
 
 namespace meridian::files {
 namespace {
 
-using storage::Params;
-using storage::Row;
 using storage::Session;
-
-constexpr const char* kSpaceColumns =
-    "id, kind, name, owner_user_id, team_id, region, quota_bytes, used_bytes, conversation_id";
-constexpr const char* kNodeColumns =
-    "n.id, n.space_id, n.parent_id, n.kind, n.name, n.created_by, n.created_at, n.updated_at, n.locked_by, "
-    "n.lock_expires_at, v.number, v.size, v.content_type, b.sha256";
-constexpr const char* kNodeFrom =
-    " FROM file_nodes n LEFT JOIN file_versions v ON v.id = n.current_version_id LEFT JOIN file_blobs b ON b.id = "
-    "v.blob_id ";
 
 Error not_found() { return make_error(ErrorCode::not_found, "no such file or folder"); }
 Error no_space() { return make_error(ErrorCode::not_found, "no such space"); }
 Error attachment_fixed() {
   return make_error(ErrorCode::conflict, "a chat attachment can not be renamed, moved, locked or overwritten");
 }
-constexpr std::size_t kMaxAttachments = 10;
 
 bool is_staff(const Subject& s) { return s.kind == UserKind::employee || s.kind == UserKind::agent; }
 bool is_admin(const Subject& s) { return s.has_role(Role::admin); }
 
-Space space_from(const Row& r) {
-  Space s;
-  s.id = r.integer(0);
-  parse_space_kind(r.text(1), s.kind);
-  s.name = r.text(2);
-  s.owner_user_id = r.integer(3);
-  s.team_id = r.integer(4);
-  s.region = r.text(5);
-  s.quota_bytes = r.integer(6);
-  s.used_bytes = r.integer(7);
-  s.conversation_id = r.integer(8);
-  return s;
-}
-
-Node node_from(const Row& r) {
-  Node n;
-  n.id = r.integer(0);
-  n.space_id = r.integer(1);
-  n.parent_id = r.integer(2);
-  n.is_folder = r.text(3) == "folder";
-  n.name = r.text(4);
-  n.created_by = r.integer(5);
-  n.created_at = r.integer(6);
-  n.updated_at = r.integer(7);
-  n.locked_by = r.integer(8);
-  n.lock_expires_at = r.integer(9);
-  n.version = r.integer(10);
-  n.size = r.integer(11);
-  n.content_type = r.text(12);
-  n.sha256 = r.text(13);
-  return n;
-}
-
-// Display names for listings: a user's or a team's; empty when gone.
-Result<std::string> name_of(Session& s, std::string_view kind, std::int64_t id) {
-  if (id == 0) return std::string();
-  auto rows = kind == "team" ? s.query("SELECT name FROM teams WHERE id = ?", {id})
-                             : s.query("SELECT display_name FROM users WHERE id = ?", {id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::string();
-  return rows->front().text(0);
-}
-
-Result<void> add_owner_name(Session& s, Space& space) {
-  if (space.kind == SpaceKind::team) return {};
-  auto name = name_of(s, "user", space.owner_user_id);
-  if (!name) return name.error();
-  space.owner_name = std::move(*name);
-  return {};
-}
-
-Result<Space> load_space(Session& s, std::int64_t id) {
-  auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE id = ?", {id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return no_space();
-  return space_from(rows->front());
-}
-
-Result<Node> load_node(Session& s, std::int64_t id) {
-  auto rows = s.query(std::string("SELECT ") + kNodeColumns + kNodeFrom + "WHERE n.id = ?", {id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return not_found();
-  return node_from(rows->front());
-}
-
-// Lock order (docs/architecture.md): a write that changes a space's nodes, versions or
-// usage first takes the space row. On PostgreSQL two uploads then can not both pass the
-// quota check, and an upload into a folder sees the folder's delete (SQLite writes one
-// transaction at a time anyway).
-Result<Space> lock_space(Session& s, std::int64_t space_id) {
-  auto locked = storage::lock_row(s, "file_spaces", space_id);
-  if (!locked) return locked.error().code == ErrorCode::not_found ? no_space() : locked.error();
-  return load_space(s, space_id);
-}
-
-// Blob rows are shared by every space of a region, so the space locks do not order them:
-// a write that changes reference counts first locks every blob it will touch, ascending
-// (two uploads in two spaces, each pruning the blob the other deduplicates onto, locked
-// them in opposite orders and one was a deadlock victim). A blob gone meanwhile is skipped.
-Result<void> lock_blobs(Session& s, std::vector<std::int64_t> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (auto id : ids) {
-    auto locked = storage::lock_row(s, "file_blobs", id);
-    if (!locked && locked.error().code != ErrorCode::not_found) return locked.error();
-  }
-  return {};
-}
-
-// The blobs a new version of node_id touches: the one with the same content (it is
-// deduplicated onto) and those of the versions it prunes (all but the newest keep - 1).
-Result<std::vector<std::int64_t>> blobs_of_new_version(Session& s, std::int64_t node_id, int keep,
-                                                       std::optional<std::int64_t> same_content) {
-  std::vector<std::int64_t> out;
-  if (same_content) out.push_back(*same_content);
-  if (node_id == 0) return out;
-  auto rows = s.query("SELECT blob_id FROM file_versions WHERE node_id = ? ORDER BY number DESC", {node_id});
-  if (!rows) return rows.error();
-  for (std::size_t i = static_cast<std::size_t>(std::max(keep, 1) - 1); i < rows->size(); ++i)
-    out.push_back((*rows)[i].integer(0));
-  return out;
-}
-
-// The blobs of every version in the tree below (and of) node_id.
-Result<std::vector<std::int64_t>> blobs_of_tree(Session& s, std::int64_t space_id, std::int64_t node_id) {
-  auto rows = s.query(
-      "WITH RECURSIVE tree(id) AS (SELECT id FROM file_nodes WHERE id = ? UNION ALL "
-      "SELECT n.id FROM file_nodes n JOIN tree t ON n.parent_id = t.id WHERE n.space_id = ?) "
-      "SELECT DISTINCT v.blob_id FROM file_versions v JOIN tree t ON v.node_id = t.id",
-      {node_id, space_id});
-  if (!rows) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
-}
-
-// The node's space locked as above, then the node as it is under that lock.
-Result<Node> load_node_locking_space(Session& s, std::int64_t node_id) {
-  auto rows = s.query("SELECT space_id FROM file_nodes WHERE id = ?", {node_id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return not_found();
-  auto space = lock_space(s, rows->front().integer(0));
-  if (!space) return space.error();
-  return load_node(s, node_id);
-}
-
-Result<std::optional<Node>> find_child(Session& s, std::int64_t space_id, std::int64_t parent_id,
-                                       const std::string& name) {
-  auto rows = s.query(
-      std::string("SELECT ") + kNodeColumns + kNodeFrom + "WHERE n.space_id = ? AND n.parent_id = ? AND n.name = ?",
-      {space_id, parent_id, name});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<Node>{};
-  return std::optional<Node>(node_from(rows->front()));
-}
-
-Result<std::int64_t> space_creator(Session& s, std::int64_t space_id) {
-  auto rows = s.query("SELECT created_by FROM file_spaces WHERE id = ?", {space_id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return no_space();
-  return rows->front().integer(0);
-}
-
-// node, its parent, ..., up to the root; 0 (the space) last.
-Result<std::vector<std::int64_t>> ancestry(Session& s, std::int64_t node_id) {
-  std::vector<std::int64_t> out;
-  std::int64_t id = node_id;
-  while (id != 0 && out.size() < 256) {
-    out.push_back(id);
-    auto rows = s.query("SELECT parent_id FROM file_nodes WHERE id = ?", {id});
-    if (!rows) return rows.error();
-    if (rows->empty()) return not_found();
-    id = rows->front().integer(0);
-  }
-  out.push_back(0);
-  return out;
-}
-
-Result<void> log_activity(Session& s, const Caller& caller, std::int64_t space_id, std::int64_t node_id,
-                          std::string_view action, std::string detail, UnixMillis at) {
-  auto r = s.execute(
-      "INSERT INTO file_activity (space_id, node_id, actor_user_id, action, detail, ip, country, at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {space_id, node_id, caller.subject.user_id, std::string(action), std::move(detail), caller.ip, caller.country,
-       at});
-  if (!r) return r.error();
-  return {};
-}
-
 Result<void> check_lock(const Node& node, const Subject& who, UnixMillis now) {
   if (node.locked_by != 0 && node.locked_by != who.user_id && node.lock_expires_at > now)
     return make_error(ErrorCode::conflict, "the file is locked by another user");
-  return {};
-}
-
-// Drops one reference to a blob; returns its object key when it was the last one.
-Result<std::optional<std::string>> release_blob(Session& s, std::int64_t blob_id) {
-  auto upd = s.execute("UPDATE file_blobs SET ref_count = ref_count - 1 WHERE id = ?", {blob_id});
-  if (!upd) return upd.error();
-  auto rows = s.query("SELECT ref_count, object_key FROM file_blobs WHERE id = ?", {blob_id});
-  if (!rows) return rows.error();
-  if (rows->empty() || rows->front().integer(0) > 0) return std::optional<std::string>{};
-  std::string key = rows->front().text(1);
-  auto del = s.execute("DELETE FROM file_blobs WHERE id = ?", {blob_id});
-  if (!del) return del.error();
-  return std::optional<std::string>(std::move(key));
-}
-
-// Deletes the given versions, adjusting the space's usage; returns objects to remove.
-Result<void> drop_versions(Session& s, std::int64_t space_id, const std::vector<std::int64_t>& version_ids,
-                           std::vector<std::string>& dead_keys) {
-  for (auto vid : version_ids) {
-    auto rows = s.query("SELECT blob_id, size FROM file_versions WHERE id = ?", {vid});
-    if (!rows) return rows.error();
-    if (rows->empty()) continue;
-    const auto blob = rows->front().integer(0);
-    const auto size = rows->front().integer(1);
-    auto del = s.execute("DELETE FROM file_versions WHERE id = ?", {vid});
-    if (!del) return del.error();
-    auto used = s.execute("UPDATE file_spaces SET used_bytes = used_bytes - ? WHERE id = ?", {size, space_id});
-    if (!used) return used.error();
-    auto key = release_blob(s, blob);
-    if (!key) return key.error();
-    if (*key) dead_keys.push_back(std::move(**key));
-  }
-  return {};
-}
-
-Result<void> delete_tree(Session& s, std::int64_t space_id, std::int64_t node_id, std::vector<std::string>& dead) {
-  auto children = s.query("SELECT id FROM file_nodes WHERE parent_id = ? AND space_id = ?", {node_id, space_id});
-  if (!children) return children.error();
-  for (const auto& c : *children) MERIDIAN_TRY(delete_tree(s, space_id, c.integer(0), dead));
-  auto versions = s.query("SELECT id FROM file_versions WHERE node_id = ?", {node_id});
-  if (!versions) return versions.error();
-  std::vector<std::int64_t> ids;
-  for (const auto& v : *versions) ids.push_back(v.integer(0));
-  auto unset = s.execute("UPDATE file_nodes SET current_version_id = NULL WHERE id = ?", {node_id});
-  if (!unset) return unset.error();
-  MERIDIAN_TRY(drop_versions(s, space_id, ids, dead));
-  auto grants = s.execute("DELETE FROM file_grants WHERE node_id = ? AND space_id = ?", {node_id, space_id});
-  if (!grants) return grants.error();
-  // Its share links go too (they reference the node; the activity log keeps their ids).
-  auto links = s.execute("DELETE FROM file_links WHERE node_id = ?", {node_id});
-  if (!links) return links.error();
-  auto del = s.execute("DELETE FROM file_nodes WHERE id = ?", {node_id});
-  if (!del) return del.error();
-  return {};
-}
-
-// A file of a conversation space: not attached yet, attached to a message, or released
-// (its message was deleted or purged; the file is removed next).
-enum class Attachment { none, attached, released };
-
-Result<Attachment> attachment_state(Session& s, std::int64_t node_id) {
-  auto rows = s.query("SELECT message_id FROM message_attachments WHERE file_id = ?", {node_id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return Attachment::none;
-  return rows->front().is_null(0) ? Attachment::released : Attachment::attached;
-}
-
-Result<void> forget_release(Session& s, std::int64_t node_id) {
-  auto r = s.execute("DELETE FROM message_attachments WHERE file_id = ? AND message_id IS NULL", {node_id});
-  if (!r) return r.error();
   return {};
 }
 
@@ -296,67 +43,118 @@ std::string random_object_name() {
   return token;
 }
 
-Result<std::int64_t> insert_id(Session& s, std::string_view sql, const Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows) return rows.error();
-  if (rows->empty()) return make_error(ErrorCode::internal, "insert returned no id");
-  return rows->front().integer(0);
-}
-
 }  // namespace
 
-const char* space_kind_name(SpaceKind kind) {
-  switch (kind) {
-    case SpaceKind::personal:
-      return "personal";
-    case SpaceKind::team:
-      return "team";
-    case SpaceKind::customer:
-      return "customer";
-    case SpaceKind::conversation:
-      return "conversation";
+Result<Space> FilesService::load_space(Session& s, std::int64_t space_id) {
+  auto space = repo_.space(s, space_id);
+  if (!space) return space.error();
+  if (!*space) return no_space();
+  return std::move(**space);
+}
+
+Result<Node> FilesService::load_node(Session& s, std::int64_t node_id) {
+  auto node = repo_.node(s, node_id);
+  if (!node) return node.error();
+  if (!*node) return not_found();
+  return std::move(**node);
+}
+
+// Lock order (docs/architecture.md): a write that changes a space's nodes, versions or
+// usage first takes the space row, then the blobs it touches (BlobStore::lock). On
+// PostgreSQL two uploads then can not both pass the quota check, and an upload into a
+// folder sees the folder's delete (SQLite writes one transaction at a time anyway).
+Result<Space> FilesService::lock_space(Session& s, std::int64_t space_id) {
+  auto locked = storage::lock_row(s, "file_spaces", space_id);
+  if (!locked) return locked.error().code == ErrorCode::not_found ? no_space() : locked.error();
+  return load_space(s, space_id);
+}
+
+// The node's space locked as above, then the node as it is under that lock.
+Result<Node> FilesService::load_node_locking_space(Session& s, std::int64_t node_id) {
+  auto space_id = repo_.space_of_node(s, node_id);
+  if (!space_id) return space_id.error();
+  if (!*space_id) return not_found();
+  auto space = lock_space(s, **space_id);
+  if (!space) return space.error();
+  return load_node(s, node_id);
+}
+
+// node, its parent, ..., up to the root; 0 (the space) last.
+Result<std::vector<std::int64_t>> FilesService::ancestry(Session& s, std::int64_t node_id) {
+  std::vector<std::int64_t> out;
+  std::int64_t id = node_id;
+  while (id != 0 && out.size() < 256) {
+    out.push_back(id);
+    auto parent = repo_.parent_of(s, id);
+    if (!parent) return parent.error();
+    if (!*parent) return not_found();
+    id = **parent;
   }
-  return "personal";
+  out.push_back(0);
+  return out;
 }
 
-bool parse_space_kind(std::string_view text, SpaceKind& out) {
-  if (text == "personal")
-    out = SpaceKind::personal;
-  else if (text == "team")
-    out = SpaceKind::team;
-  else if (text == "customer")
-    out = SpaceKind::customer;
-  else if (text == "conversation")
-    out = SpaceKind::conversation;
-  else
-    return false;
-  return true;
+Result<void> FilesService::log_activity(Session& s, const Caller& caller, std::int64_t space_id, std::int64_t node_id,
+                                        std::string_view action, std::string detail, UnixMillis at) {
+  Activity entry;
+  entry.space_id = space_id;
+  entry.node_id = node_id;
+  entry.actor_user_id = caller.subject.user_id;
+  entry.action = std::string(action);
+  entry.detail = std::move(detail);
+  entry.ip = caller.ip;
+  entry.country = caller.country;
+  entry.at = at;
+  return repo_.insert_activity(s, entry);
 }
 
-const char* file_role_name(FileRole role) {
-  switch (role) {
-    case FileRole::none:
-      return "none";
-    case FileRole::viewer:
-      return "viewer";
-    case FileRole::editor:
-      return "editor";
-    case FileRole::manager:
-      return "manager";
+// The node's next version, made current and counted in the space's usage; then only the
+// last `keep_versions` are kept. The blobs involved are locked and referenced already.
+Result<void> FilesService::add_version(Session& s, std::int64_t space_id, std::int64_t node_id, std::int64_t blob_id,
+                                       std::int64_t size, const std::string& content_type, std::int64_t created_by,
+                                       UnixMillis now, std::vector<std::string>& dead) {
+  auto number = repo_.next_version_number(s, node_id);
+  if (!number) return number.error();
+  auto version_id = repo_.insert_version(s, node_id, *number, blob_id, size, content_type, created_by, now);
+  if (!version_id) return version_id.error();
+  MERIDIAN_TRY(repo_.set_current_version(s, node_id, *version_id, now));
+  MERIDIAN_TRY(repo_.add_used_bytes(s, space_id, size));
+  auto versions = repo_.versions_newest_first(s, node_id);
+  if (!versions) return versions.error();
+  std::vector<std::int64_t> prune;
+  for (std::size_t i = static_cast<std::size_t>(std::max(options_.keep_versions, 1)); i < versions->size(); ++i)
+    prune.push_back((*versions)[i].id);
+  return drop_versions(s, space_id, prune, dead);
+}
+
+// Deletes the given versions, adjusting the space's usage; collects objects to remove.
+Result<void> FilesService::drop_versions(Session& s, std::int64_t space_id,
+                                         const std::vector<std::int64_t>& version_ids, std::vector<std::string>& dead) {
+  for (auto vid : version_ids) {
+    auto version = repo_.version(s, vid);
+    if (!version) return version.error();
+    if (!*version) continue;
+    MERIDIAN_TRY(repo_.delete_version(s, vid));
+    MERIDIAN_TRY(repo_.add_used_bytes(s, space_id, -(*version)->size));
+    auto key = blobs_.release(s, (*version)->blob_id);
+    if (!key) return key.error();
+    if (*key) dead.push_back(std::move(**key));
   }
-  return "none";
+  return {};
 }
 
-bool parse_file_role(std::string_view text, FileRole& out) {
-  if (text == "viewer")
-    out = FileRole::viewer;
-  else if (text == "editor")
-    out = FileRole::editor;
-  else if (text == "manager")
-    out = FileRole::manager;
-  else
-    return false;
-  return true;
+Result<void> FilesService::delete_tree(Session& s, std::int64_t space_id, std::int64_t node_id,
+                                       std::vector<std::string>& dead) {
+  auto children = repo_.child_ids(s, space_id, node_id);
+  if (!children) return children.error();
+  for (auto child : *children) MERIDIAN_TRY(delete_tree(s, space_id, child, dead));
+  auto versions = repo_.versions_newest_first(s, node_id);
+  if (!versions) return versions.error();
+  std::vector<std::int64_t> ids;
+  for (const auto& v : *versions) ids.push_back(v.id);
+  MERIDIAN_TRY(repo_.clear_current_version(s, node_id));
+  MERIDIAN_TRY(drop_versions(s, space_id, ids, dead));
+  return repo_.delete_node(s, space_id, node_id);
 }
 
 std::string region_prefix(std::string_view region) {
@@ -381,8 +179,8 @@ FileRole FilesService::implicit_role(Session& s, const Subject& who, const Space
     case SpaceKind::team: {
       if (who.kind == UserKind::customer || who.kind == UserKind::guest) return FileRole::none;
       if (is_admin(who) || created_by == who.user_id) return FileRole::manager;
-      auto rows = s.query("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {space.team_id, who.user_id});
-      return rows && !rows->empty() ? FileRole::editor : FileRole::none;
+      auto member = repo_.is_team_member(s, space.team_id, who.user_id);
+      return member && *member ? FileRole::editor : FileRole::none;
     }
     case SpaceKind::conversation: {
       // Membership now, asked at every check: a removed member reads nothing from then on.
@@ -395,34 +193,18 @@ FileRole FilesService::implicit_role(Session& s, const Subject& who, const Space
 }
 
 Result<FileRole> FilesService::role_in(Session& s, const Subject& who, const Space& space, std::int64_t node_id) {
-  auto creator = space_creator(s, space.id);
+  auto creator = repo_.space_creator(s, space.id);
   if (!creator) return creator.error();
-  FileRole best = implicit_role(s, who, space, *creator);
+  if (!*creator) return no_space();
+  FileRole best = implicit_role(s, who, space, **creator);
   if (best == FileRole::manager) return best;
   auto path = ancestry(s, node_id);
   if (!path) return path.error();
-  std::string in;
-  Params params{space.id};
-  for (auto id : *path) {
-    in += in.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  params.emplace_back(who.user_id);
-  std::string sql = "SELECT role FROM file_grants WHERE space_id = ? AND node_id IN (" + in +
-                    ") AND ((grantee_kind = 'user' AND grantee_id = ?)";
   // Customers and guests are never team members; team grants reach staff only.
-  if (who.kind != UserKind::customer && who.kind != UserKind::guest) {
-    sql += " OR (grantee_kind = 'team' AND grantee_id IN (SELECT team_id FROM team_members WHERE user_id = ?))";
-    params.emplace_back(who.user_id);
-  }
-  sql += ")";
-  auto rows = s.query(sql, params);
-  if (!rows) return rows.error();
-  for (const auto& r : *rows) {
-    FileRole role = FileRole::none;
-    parse_file_role(r.text(0), role);
-    best = std::max(best, role);
-  }
+  const bool via_teams = who.kind != UserKind::customer && who.kind != UserKind::guest;
+  auto granted = repo_.grant_roles(s, space.id, *path, who.user_id, via_teams);
+  if (!granted) return granted.error();
+  for (auto role : *granted) best = std::max(best, role);
   return best;
 }
 
@@ -441,7 +223,7 @@ Result<FileRole> FilesService::require_role(Session& s, const Subject& who, cons
 
 FilesService::FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock,
                            FilesOptions options)
-    : db_(db), store_(store), clock_(clock), options_(options) {}
+    : db_(db), store_(store), clock_(clock), options_(options), blobs_(db, store) {}
 
 Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
   const auto now = clock_.now_ms();
@@ -449,49 +231,32 @@ Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
     // The personal space, made once (the unique index settles a race). Customers and
     // guests have none: they see their customer space and what is shared with them.
     auto made = db_.write([&](Session& s) -> Result<void> {
-      auto rows = s.query("SELECT id FROM file_spaces WHERE kind = 'personal' AND owner_user_id = ?", {who.user_id});
-      if (!rows) return rows.error();
-      if (!rows->empty()) return {};
-      auto ins = s.execute(
-          "INSERT INTO file_spaces (kind, name, owner_user_id, region, quota_bytes, created_by, created_at) "
-          "VALUES ('personal', 'My files', ?, ?, ?, ?, ?)",
-          {who.user_id, who.region, options_.personal_quota_bytes, who.user_id, now});
-      if (!ins) return ins.error();
+      auto existing = repo_.personal_space_id(s, who.user_id);
+      if (!existing) return existing.error();
+      if (*existing) return {};
+      Space space;
+      space.kind = SpaceKind::personal;
+      space.name = "My files";
+      space.owner_user_id = who.user_id;
+      space.region = who.region;
+      space.quota_bytes = options_.personal_quota_bytes;
+      auto id = repo_.insert_space(s, space, who.user_id, now);
+      if (!id) return id.error();
       return {};
     });
     if (!made && made.error().code != ErrorCode::conflict) return made.error();
   }
   return storage::read_value<std::vector<Space>>(db_, [&](Session& s) -> Result<std::vector<Space>> {
     const bool staff = who.kind != UserKind::customer && who.kind != UserKind::guest;
-    std::string sql = std::string("SELECT ") + kSpaceColumns +
-                      " FROM file_spaces WHERE (kind = 'personal' AND owner_user_id = ?)"
-                      " OR (kind = 'customer' AND owner_user_id = ?)"
-                      " OR id IN (SELECT space_id FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ?)";
-    Params params{who.user_id, who.user_id, who.user_id};
-    if (staff) {
-      sql +=
-          " OR (kind = 'customer' AND created_by = ?)"
-          " OR (kind = 'team' AND team_id IN (SELECT team_id FROM team_members WHERE user_id = ?))"
-          " OR id IN (SELECT space_id FROM file_grants WHERE grantee_kind = 'team' AND grantee_id IN"
-          " (SELECT team_id FROM team_members WHERE user_id = ?))";
-      params.insert(params.end(), {who.user_id, who.user_id, who.user_id});
-      if (is_admin(who)) sql += " OR kind IN ('team', 'customer')";
+    auto spaces = repo_.spaces_visible_to(s, who.user_id, staff, is_admin(who));
+    if (!spaces) return spaces.error();
+    for (auto& space : *spaces) {
+      MERIDIAN_ASSIGN_OR_RETURN(space.role, role_in(s, who, space, 0));
+      if (space.kind != SpaceKind::team) {
+        MERIDIAN_ASSIGN_OR_RETURN(space.owner_name, repo_.name_of(s, "user", space.owner_user_id));
+      }
     }
-    // The caller's own personal space first, then by age.
-    sql += " ORDER BY CASE WHEN kind = 'personal' AND owner_user_id = ? THEN 0 ELSE 1 END, id";
-    params.emplace_back(who.user_id);
-    auto rows = s.query(sql, params);
-    if (!rows) return rows.error();
-    std::vector<Space> out;
-    for (const auto& r : *rows) {
-      Space space = space_from(r);
-      auto role = role_in(s, who, space, 0);
-      if (!role) return role.error();
-      space.role = *role;
-      MERIDIAN_TRY(add_owner_name(s, space));
-      out.push_back(std::move(space));
-    }
-    return out;
+    return spaces;
   });
 }
 
@@ -503,13 +268,14 @@ Result<Space> FilesService::get_space(const Subject& who, std::int64_t space_id)
     if (!role) return role.error();
     // Someone with a grant on a folder inside may see the space exists.
     if (*role == FileRole::none) {
-      auto any = s.query("SELECT 1 FROM file_grants WHERE space_id = ? AND grantee_kind = 'user' AND grantee_id = ?",
-                         {space_id, who.user_id});
-      if (!any) return any.error();
-      if (any->empty()) return no_space();
+      auto granted = repo_.has_user_grant_in(s, space_id, who.user_id);
+      if (!granted) return granted.error();
+      if (!*granted) return no_space();
     }
     space->role = *role;
-    MERIDIAN_TRY(add_owner_name(s, *space));
+    if (space->kind != SpaceKind::team) {
+      MERIDIAN_ASSIGN_OR_RETURN(space->owner_name, repo_.name_of(s, "user", space->owner_user_id));
+    }
     return space;
   });
 }
@@ -521,49 +287,41 @@ Result<Space> FilesService::create_space(const Caller& caller, const NewSpace& n
   auto name = sanitize_name(ns.name);
   if (!name) return name.error();
   const auto now = clock_.now_ms();
-  const std::int64_t quota = ns.quota_bytes > 0 ? ns.quota_bytes : options_.space_quota_bytes;
+  Space space;
+  space.kind = ns.kind;
+  space.name = *name;
+  space.quota_bytes = ns.quota_bytes > 0 ? ns.quota_bytes : options_.space_quota_bytes;
   return storage::write_value<Space>(db_, [&](Session& s) -> Result<Space> {
-    std::string region;
-    Params params;
-    std::int64_t space_id = 0;
     if (ns.kind == SpaceKind::team) {
-      auto team = s.query("SELECT region FROM teams WHERE id = ?", {ns.team_id});
-      if (!team) return team.error();
-      if (team->empty()) return make_error(ErrorCode::not_found, "no such team");
-      auto member = s.query("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {ns.team_id, who.user_id});
+      auto region = repo_.team_region(s, ns.team_id);
+      if (!region) return region.error();
+      if (!*region) return make_error(ErrorCode::not_found, "no such team");
+      auto member = repo_.is_team_member(s, ns.team_id, who.user_id);
       if (!member) return member.error();
-      if (member->empty() && !is_admin(who))
+      if (!*member && !is_admin(who))
         return make_error(ErrorCode::forbidden, "only members of the team may create its space");
-      region = team->front().text(0);
-      auto id = insert_id(s,
-                          "INSERT INTO file_spaces (kind, name, team_id, region, quota_bytes, created_by, created_at) "
-                          "VALUES ('team', ?, ?, ?, ?, ?, ?) RETURNING id",
-                          {*name, ns.team_id, region, quota, who.user_id, now});
-      if (!id) return id.error();
-      space_id = *id;
+      space.team_id = ns.team_id;
+      space.region = std::move(**region);
     } else if (ns.kind == SpaceKind::customer) {
-      auto user = s.query("SELECT kind, region FROM users WHERE id = ? AND active = 1", {ns.customer_user_id});
-      if (!user) return user.error();
-      if (user->empty() || user->front().text(0) != "customer")
+      auto customer = repo_.active_account(s, ns.customer_user_id);
+      if (!customer) return customer.error();
+      if (!*customer || (*customer)->kind != "customer")
         return make_error(ErrorCode::invalid_argument, "customer_user_id must name an active customer");
-      region = user->front().text(1);
-      auto id = insert_id(s,
-                          "INSERT INTO file_spaces (kind, name, owner_user_id, region, quota_bytes, created_by, "
-                          "created_at) VALUES ('customer', ?, ?, ?, ?, ?, ?) RETURNING id",
-                          {*name, ns.customer_user_id, region, quota, who.user_id, now});
-      if (!id) {
-        if (id.error().code == ErrorCode::conflict)
-          return make_error(ErrorCode::conflict, "that customer already has a space");
-        return id.error();
-      }
-      space_id = *id;
+      space.owner_user_id = ns.customer_user_id;
+      space.region = (*customer)->region;
     } else {
       return make_error(ErrorCode::invalid_argument, "kind must be team or customer");
     }
-    MERIDIAN_TRY(log_activity(s, caller, space_id, 0, "space", *name, now));
-    auto space = load_space(s, space_id);
-    if (space) space->role = FileRole::manager;
-    return space;
+    auto space_id = repo_.insert_space(s, space, who.user_id, now);
+    if (!space_id) {
+      if (space_id.error().code == ErrorCode::conflict && ns.kind == SpaceKind::customer)
+        return make_error(ErrorCode::conflict, "that customer already has a space");
+      return space_id.error();
+    }
+    MERIDIAN_TRY(log_activity(s, caller, *space_id, 0, "space", *name, now));
+    auto made = load_space(s, *space_id);
+    if (made) made->role = FileRole::manager;
+    return made;
   });
 }
 
@@ -579,13 +337,10 @@ Result<std::vector<Node>> FilesService::list_children(const Subject& who, std::i
     }
     auto parent_role = role_in(s, who, *space, parent_id);
     if (!parent_role) return parent_role.error();
-    auto rows = s.query(std::string("SELECT ") + kNodeColumns + kNodeFrom +
-                            "WHERE n.space_id = ? AND n.parent_id = ? ORDER BY n.kind DESC, n.name",
-                        {space_id, parent_id});
-    if (!rows) return rows.error();
+    auto children = repo_.children(s, space_id, parent_id);
+    if (!children) return children.error();
     std::vector<Node> out;
-    for (const auto& r : *rows) {
-      Node n = node_from(r);
+    for (auto& n : *children) {
       // Children inherit the parent's role; a grant further down may add to it.
       FileRole role = *parent_role;
       if (role < FileRole::manager) {
@@ -599,10 +354,9 @@ Result<std::vector<Node>> FilesService::list_children(const Subject& who, std::i
     }
     if (out.empty() && *parent_role == FileRole::none) {
       // Nothing visible and no role here: the folder does not exist for this caller.
-      auto any = s.query("SELECT 1 FROM file_grants WHERE space_id = ? AND grantee_kind = 'user' AND grantee_id = ?",
-                         {space_id, who.user_id});
-      if (!any) return any.error();
-      if (any->empty()) return parent_id ? not_found() : no_space();
+      auto granted = repo_.has_user_grant_in(s, space_id, who.user_id);
+      if (!granted) return granted.error();
+      if (!*granted) return parent_id ? not_found() : no_space();
     }
     return out;
   });
@@ -638,10 +392,7 @@ Result<Node> FilesService::create_folder(const Caller& caller, std::int64_t spac
     if (!role) return role.error();
     if (space->kind == SpaceKind::conversation)
       return make_error(ErrorCode::conflict, "a conversation's files have no folders");
-    auto id = insert_id(s,
-                        "INSERT INTO file_nodes (space_id, parent_id, kind, name, created_by, created_at, updated_at) "
-                        "VALUES (?, ?, 'folder', ?, ?, ?, ?) RETURNING id",
-                        {space_id, parent_id, *name, caller.subject.user_id, now, now});
+    auto id = repo_.insert_node(s, space_id, parent_id, true, *name, caller.subject.user_id, now);
     if (!id) {
       if (id.error().code == ErrorCode::conflict)
         return make_error(ErrorCode::conflict, "a file or folder with that name exists here");
@@ -670,16 +421,16 @@ Result<UploadTicket> FilesService::begin_upload(const Caller& caller, std::int64
       if (!parent) return parent.error();
       if (parent->space_id != space_id || !parent->is_folder) return not_found();
     }
-    auto existing = find_child(s, space_id, parent_id, *name);
-    if (!existing) return existing.error();
+    auto found = repo_.child(s, space_id, parent_id, *name);
+    if (!found) return found.error();
     // In a conversation every upload is a file of its own (named apart at completion).
-    if (space->kind == SpaceKind::conversation) *existing = std::nullopt;
-    const std::int64_t target = *existing ? (*existing)->id : parent_id;
+    const std::optional<Node> existing = space->kind == SpaceKind::conversation ? std::nullopt : std::move(*found);
+    const std::int64_t target = existing ? existing->id : parent_id;
     auto role = require_role(s, caller.subject, *space, target, FileRole::editor);
     if (!role) return role.error();
-    if (*existing) {
-      if ((*existing)->is_folder) return make_error(ErrorCode::conflict, "a folder with that name exists here");
-      MERIDIAN_TRY(check_lock(**existing, caller.subject, now));
+    if (existing) {
+      if (existing->is_folder) return make_error(ErrorCode::conflict, "a folder with that name exists here");
+      MERIDIAN_TRY(check_lock(*existing, caller.subject, now));
     }
     const std::int64_t free_bytes = space->quota_bytes - space->used_bytes;
     if (declared > free_bytes)
@@ -696,10 +447,7 @@ Result<UploadTicket> FilesService::begin_upload(const Caller& caller, std::int64
     t.max_bytes = std::min(options_.max_file_bytes, std::max<std::int64_t>(free_bytes, 0));
     return t;
   });
-  if (ticket) {
-    std::lock_guard lock(in_flight_mutex_);
-    in_flight_.insert(ticket->object_key);
-  }
+  if (ticket) blobs_.track_upload(ticket->object_key);
   return ticket;
 }
 
@@ -718,20 +466,7 @@ Result<UploadTicket> FilesService::begin_new_version(const Caller& caller, std::
   return begin_upload(caller, node->space_id, node->parent_id, node->name, declared);
 }
 
-void FilesService::abandon_upload(const UploadTicket& ticket) {
-  std::lock_guard lock(in_flight_mutex_);
-  in_flight_.erase(ticket.object_key);
-}
-
-void FilesService::remove_objects(const std::vector<std::string>& keys) {
-  for (const auto& key : keys) {
-    auto r = store_.remove(key);
-    // Left for collect_garbage() when the store is unreachable now.
-    if (!r)
-      log::warn("files.object_remove_failed",
-                {{"key", std::string_view(key)}, {"error", std::string_view(r.error().message)}});
-  }
-}
+void FilesService::abandon_upload(const UploadTicket& ticket) { blobs_.forget_upload(ticket.object_key); }
 
 Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTicket& t,
                                            const objectstore::ObjectInfo& info, const std::string& content_type) {
@@ -754,13 +489,13 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
                      ? make_error(ErrorCode::not_found, "the folder was deleted during the upload")
                      : parent.error();
       }
-      auto existing = find_child(s, t.space_id, t.parent_id, t.name);
+      auto existing = repo_.child(s, t.space_id, t.parent_id, t.name);
       if (!existing) return existing.error();
       std::string name = t.name;
       for (int n = 2; *existing && space->kind == SpaceKind::conversation; ++n) {
         if (n > 1000) return make_error(ErrorCode::conflict, "too many files with that name in this conversation");
         name = numbered_name(t.name, n);
-        existing = find_child(s, t.space_id, t.parent_id, name);
+        existing = repo_.child(s, t.space_id, t.parent_id, name);
         if (!existing) return existing.error();
       }
       std::int64_t node_id = 0;
@@ -773,48 +508,21 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
       } else {
         auto role = require_role(s, caller.subject, *space, t.parent_id, FileRole::editor);
         if (!role) return role.error();
-        auto id = insert_id(s,
-                            "INSERT INTO file_nodes (space_id, parent_id, kind, name, created_by, created_at, "
-                            "updated_at) VALUES (?, ?, 'file', ?, ?, ?, ?) RETURNING id",
-                            {t.space_id, t.parent_id, name, caller.subject.user_id, now, now});
+        auto id = repo_.insert_node(s, t.space_id, t.parent_id, false, name, caller.subject.user_id, now);
         if (!id) return id.error();
         node_id = *id;
       }
-      auto same = s.query("SELECT id FROM file_blobs WHERE region = ? AND sha256 = ?", {t.region, info.sha256_hex});
+      auto same = blobs_.find(s, t.region, info.sha256_hex);
       if (!same) return same.error();
-      auto touched = blobs_of_new_version(s, *existing ? node_id : 0, options_.keep_versions,
-                                          same->empty() ? std::nullopt : std::optional(same->front().integer(0)));
+      auto touched = blobs_.touched_by_new_version(s, *existing ? node_id : 0, options_.keep_versions, *same);
       if (!touched) return touched.error();
-      MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
+      MERIDIAN_TRY(blobs_.lock(s, std::move(*touched)));
       // Deduplicate by content within the region: one object per hash.
-      auto blob = s.query(
-          "INSERT INTO file_blobs (region, sha256, size, object_key, ref_count, created_at) VALUES (?, ?, ?, ?, 1, ?) "
-          "ON CONFLICT (region, sha256) DO UPDATE SET ref_count = file_blobs.ref_count + 1 "
-          "RETURNING id, object_key",
-          {t.region, info.sha256_hex, size, t.object_key, now});
+      auto blob = blobs_.add(s, t.region, info.sha256_hex, size, t.object_key, now);
       if (!blob) return blob.error();
-      const auto blob_id = blob->front().integer(0);
-      if (blob->front().text(1) != t.object_key) dead.push_back(t.object_key);
-      auto number = s.query("SELECT COALESCE(MAX(number), 0) + 1 FROM file_versions WHERE node_id = ?", {node_id});
-      if (!number) return number.error();
-      auto version_id =
-          insert_id(s,
-                    "INSERT INTO file_versions (node_id, number, blob_id, size, content_type, "
-                    "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    {node_id, number->front().integer(0), blob_id, size, content_type, caller.subject.user_id, now});
-      if (!version_id) return version_id.error();
-      auto upd = s.execute("UPDATE file_nodes SET current_version_id = ?, updated_at = ? WHERE id = ?",
-                           {*version_id, now, node_id});
-      if (!upd) return upd.error();
-      auto used = s.execute("UPDATE file_spaces SET used_bytes = used_bytes + ? WHERE id = ?", {size, t.space_id});
-      if (!used) return used.error();
-      // Keep the last N versions.
-      auto old = s.query("SELECT id FROM file_versions WHERE node_id = ? ORDER BY number DESC", {node_id});
-      if (!old) return old.error();
-      std::vector<std::int64_t> prune;
-      for (std::size_t i = static_cast<std::size_t>(std::max(options_.keep_versions, 1)); i < old->size(); ++i)
-        prune.push_back((*old)[i].integer(0));
-      MERIDIAN_TRY(drop_versions(s, t.space_id, prune, dead));
+      if (blob->object_key != t.object_key) dead.push_back(t.object_key);
+      MERIDIAN_TRY(
+          add_version(s, t.space_id, node_id, blob->id, size, content_type, caller.subject.user_id, now, dead));
       MERIDIAN_TRY(
           log_activity(s, caller, t.space_id, node_id, "upload", name + " (" + std::to_string(size) + " bytes)", now));
       auto node = load_node(s, node_id);
@@ -825,7 +533,7 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
   }
   if (!result) dead.push_back(t.object_key);  // nothing refers to it
   abandon_upload(t);
-  remove_objects(dead);
+  blobs_.remove_objects(dead);
   return result;
 }
 
@@ -841,24 +549,15 @@ Result<Download> FilesService::open_download(const Caller& caller, std::int64_t 
     auto role = require_role(s, caller.subject, *space, node_id, FileRole::viewer);
     if (!role) return role.error();
     const std::int64_t number = version > 0 ? version : node->version;
-    auto rows = s.query(
-        "SELECT v.number, v.size, v.content_type, b.sha256, v.created_by, v.created_at, b.object_key "
-        "FROM file_versions v JOIN file_blobs b ON b.id = v.blob_id WHERE v.node_id = ? AND v.number = ?",
-        {node_id, number});
-    if (!rows) return rows.error();
-    if (rows->empty()) return make_error(ErrorCode::not_found, "no such version");
-    const auto& r = rows->front();
+    auto stored = repo_.stored_version(s, node_id, number);
+    if (!stored) return stored.error();
+    if (!*stored) return make_error(ErrorCode::not_found, "no such version");
     Download d;
     d.node = *node;
     d.node.role = *role;
-    d.version.number = r.integer(0);
-    d.version.size = r.integer(1);
-    d.version.content_type = r.text(2);
-    d.version.sha256 = r.text(3);
-    d.version.created_by = r.integer(4);
-    d.version.created_at = r.integer(5);
+    d.version = std::move((*stored)->version);
     d.version.current = d.version.number == node->version;
-    d.object_key = r.text(6);
+    d.object_key = std::move((*stored)->object_key);
     MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, preview ? "preview" : "download",
                               "version " + std::to_string(number), now));
     return d;
@@ -870,24 +569,14 @@ Result<Download> FilesService::open_current(std::int64_t node_id) {
     auto node = load_node(s, node_id);
     if (!node) return node.error();
     if (node->is_folder) return make_error(ErrorCode::invalid_argument, "a folder has no content");
-    auto rows = s.query(
-        "SELECT v.number, v.size, v.content_type, b.sha256, v.created_by, v.created_at, b.object_key "
-        "FROM file_nodes n JOIN file_versions v ON v.id = n.current_version_id JOIN file_blobs b ON b.id = v.blob_id "
-        "WHERE n.id = ?",
-        {node_id});
-    if (!rows) return rows.error();
-    if (rows->empty()) return not_found();
-    const auto& r = rows->front();
+    auto stored = repo_.current_stored_version(s, node_id);
+    if (!stored) return stored.error();
+    if (!*stored) return not_found();
     Download d;
     d.node = *node;
-    d.version.number = r.integer(0);
-    d.version.size = r.integer(1);
-    d.version.content_type = r.text(2);
-    d.version.sha256 = r.text(3);
-    d.version.created_by = r.integer(4);
-    d.version.created_at = r.integer(5);
+    d.version = std::move((*stored)->version);
     d.version.current = true;
-    d.object_key = r.text(6);
+    d.object_key = std::move((*stored)->object_key);
     return d;
   });
 }
@@ -896,24 +585,10 @@ Result<std::vector<Version>> FilesService::list_versions(const Subject& who, std
   auto node = get_node(who, node_id);
   if (!node) return node.error();
   return storage::read_value<std::vector<Version>>(db_, [&](Session& s) -> Result<std::vector<Version>> {
-    auto rows = s.query(
-        "SELECT v.number, v.size, v.content_type, b.sha256, v.created_by, v.created_at FROM file_versions v "
-        "JOIN file_blobs b ON b.id = v.blob_id WHERE v.node_id = ? ORDER BY v.number DESC",
-        {node_id});
-    if (!rows) return rows.error();
-    std::vector<Version> out;
-    for (const auto& r : *rows) {
-      Version v;
-      v.number = r.integer(0);
-      v.size = r.integer(1);
-      v.content_type = r.text(2);
-      v.sha256 = r.text(3);
-      v.created_by = r.integer(4);
-      v.created_at = r.integer(5);
-      v.current = v.number == node->version;
-      out.push_back(std::move(v));
-    }
-    return out;
+    auto versions = repo_.versions(s, node_id);
+    if (!versions) return versions.error();
+    for (auto& v : *versions) v.current = v.number == node->version;
+    return versions;
   });
 }
 
@@ -928,45 +603,25 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
     auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
     if (!role) return role.error();
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
-    auto rows = s.query("SELECT blob_id, size, content_type FROM file_versions WHERE node_id = ? AND number = ?",
-                        {node_id, number});
-    if (!rows) return rows.error();
-    if (rows->empty()) return make_error(ErrorCode::not_found, "no such version");
-    const auto blob_id = rows->front().integer(0);
-    const auto size = rows->front().integer(1);
-    if (space->used_bytes + size > space->quota_bytes)
-      return make_error(ErrorCode::too_large, "quota exceeded: restoring makes a new version");
-    auto touched = blobs_of_new_version(s, node_id, options_.keep_versions, blob_id);
-    if (!touched) return touched.error();
-    MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
-    // Restoring makes a new version with the old content (history stays linear).
-    auto ref = s.execute("UPDATE file_blobs SET ref_count = ref_count + 1 WHERE id = ?", {blob_id});
-    if (!ref) return ref.error();
-    auto next = s.query("SELECT MAX(number) + 1 FROM file_versions WHERE node_id = ?", {node_id});
-    if (!next) return next.error();
-    auto vid = insert_id(
-        s,
-        "INSERT INTO file_versions (node_id, number, blob_id, size, content_type, created_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {node_id, next->front().integer(0), blob_id, size, rows->front().text(2), caller.subject.user_id, now});
-    if (!vid) return vid.error();
-    auto upd =
-        s.execute("UPDATE file_nodes SET current_version_id = ?, updated_at = ? WHERE id = ?", {*vid, now, node_id});
-    if (!upd) return upd.error();
-    auto used = s.execute("UPDATE file_spaces SET used_bytes = used_bytes + ? WHERE id = ?", {size, node->space_id});
-    if (!used) return used.error();
-    auto old = s.query("SELECT id FROM file_versions WHERE node_id = ? ORDER BY number DESC", {node_id});
+    auto old = repo_.version_by_number(s, node_id, number);
     if (!old) return old.error();
-    std::vector<std::int64_t> prune;
-    for (std::size_t i = static_cast<std::size_t>(std::max(options_.keep_versions, 1)); i < old->size(); ++i)
-      prune.push_back((*old)[i].integer(0));
-    MERIDIAN_TRY(drop_versions(s, node->space_id, prune, dead));
+    if (!*old) return make_error(ErrorCode::not_found, "no such version");
+    const VersionRef& v = **old;
+    if (space->used_bytes + v.size > space->quota_bytes)
+      return make_error(ErrorCode::too_large, "quota exceeded: restoring makes a new version");
+    auto touched = blobs_.touched_by_new_version(s, node_id, options_.keep_versions, v.blob_id);
+    if (!touched) return touched.error();
+    MERIDIAN_TRY(blobs_.lock(s, std::move(*touched)));
+    // Restoring makes a new version with the old content (history stays linear).
+    MERIDIAN_TRY(blobs_.add_reference(s, v.blob_id));
+    MERIDIAN_TRY(
+        add_version(s, node->space_id, node_id, v.blob_id, v.size, v.content_type, caller.subject.user_id, now, dead));
     MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "restore", "version " + std::to_string(number), now));
     auto out = load_node(s, node_id);
     if (out) out->role = *role;
     return out;
   });
-  remove_objects(dead);
+  blobs_.remove_objects(dead);
   return result;
 }
 
@@ -1000,8 +655,7 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
           return make_error(ErrorCode::invalid_argument, "a folder can not move into itself");
       }
       MERIDIAN_TRY(require_role(s, caller.subject, *space, *new_parent, FileRole::editor));
-      auto upd =
-          s.execute("UPDATE file_nodes SET parent_id = ?, updated_at = ? WHERE id = ?", {*new_parent, now, node_id});
+      auto upd = repo_.move_node(s, node_id, *new_parent, now);
       if (!upd) {
         if (upd.error().code == ErrorCode::conflict)
           return make_error(ErrorCode::conflict, "a file or folder with that name exists there");
@@ -1011,7 +665,7 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
                                 std::to_string(node->parent_id) + " -> " + std::to_string(*new_parent), now));
     }
     if (name && *name != node->name) {
-      auto upd = s.execute("UPDATE file_nodes SET name = ?, updated_at = ? WHERE id = ?", {*name, now, node_id});
+      auto upd = repo_.rename_node(s, node_id, *name, now);
       if (!upd) {
         if (upd.error().code == ErrorCode::conflict)
           return make_error(ErrorCode::conflict, "a file or folder with that name exists here");
@@ -1037,23 +691,23 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
     MERIDIAN_TRY(require_role(s, caller.subject, *space, node_id, FileRole::editor));
     if (space->kind == SpaceKind::conversation) {
       // An attachment goes with its message; an upload not attached yet, by its uploader.
-      auto state = attachment_state(s, node_id);
+      auto state = repo_.attachment_state(s, node_id);
       if (!state) return state.error();
-      if (*state == Attachment::attached)
+      if (*state == AttachmentState::attached)
         return make_error(ErrorCode::conflict, "delete the message to remove its attachment");
       if (node->created_by != caller.subject.user_id)
         return make_error(ErrorCode::forbidden, "only the uploader may remove a file not attached yet");
-      MERIDIAN_TRY(forget_release(s, node_id));
+      MERIDIAN_TRY(repo_.forget_release(s, node_id));
     }
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
-    auto touched = blobs_of_tree(s, node->space_id, node_id);
+    auto touched = blobs_.touched_by_tree(s, node->space_id, node_id);
     if (!touched) return touched.error();
-    MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
+    MERIDIAN_TRY(blobs_.lock(s, std::move(*touched)));
     MERIDIAN_TRY(delete_tree(s, node->space_id, node_id, dead));
     return log_activity(s, caller, node->space_id, node_id, "delete", node->name, now);
   });
   if (!r) return r;
-  remove_objects(dead);
+  blobs_.remove_objects(dead);
   return {};
 }
 
@@ -1071,9 +725,7 @@ Result<Node> FilesService::lock(const Caller& caller, std::int64_t node_id, std:
     if (!role) return role.error();
     if (space->kind == SpaceKind::conversation) return attachment_fixed();
     MERIDIAN_TRY(check_lock(*node, caller.subject, now));
-    auto upd = s.execute("UPDATE file_nodes SET locked_by = ?, lock_expires_at = ? WHERE id = ?",
-                         {caller.subject.user_id, now + seconds * 1000, node_id});
-    if (!upd) return upd.error();
+    MERIDIAN_TRY(repo_.set_lock(s, node_id, caller.subject.user_id, now + seconds * 1000));
     MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "lock", std::to_string(seconds) + " s", now));
     auto out = load_node(s, node_id);
     if (out) out->role = *role;
@@ -1093,8 +745,7 @@ Result<Node> FilesService::unlock(const Caller& caller, std::int64_t node_id) {
     // The holder, or a manager breaking someone else's lock.
     if (node->locked_by != caller.subject.user_id && node->lock_expires_at > now && *role < FileRole::manager)
       return make_error(ErrorCode::conflict, "the file is locked by another user");
-    auto upd = s.execute("UPDATE file_nodes SET locked_by = NULL, lock_expires_at = NULL WHERE id = ?", {node_id});
-    if (!upd) return upd.error();
+    MERIDIAN_TRY(repo_.clear_lock(s, node_id));
     MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "unlock", "", now));
     auto out = load_node(s, node_id);
     if (out) out->role = *role;
@@ -1107,28 +758,12 @@ Result<std::vector<Grant>> FilesService::list_grants(const Subject& who, std::in
     auto space = load_space(s, space_id);
     if (!space) return space.error();
     MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
-    auto rows = s.query(
-        "SELECT id, space_id, node_id, grantee_kind, grantee_id, role, created_by, created_at FROM file_grants "
-        "WHERE space_id = ? AND node_id = ? ORDER BY id",
-        {space_id, node_id});
-    if (!rows) return rows.error();
-    std::vector<Grant> out;
-    for (const auto& r : *rows) {
-      Grant g;
-      g.id = r.integer(0);
-      g.space_id = r.integer(1);
-      g.node_id = r.integer(2);
-      g.grantee_kind = r.text(3);
-      g.grantee_id = r.integer(4);
-      parse_file_role(r.text(5), g.role);
-      g.created_by = r.integer(6);
-      g.created_at = r.integer(7);
-      auto name = name_of(s, g.grantee_kind, g.grantee_id);
-      if (!name) return name.error();
-      g.grantee_name = std::move(*name);
-      out.push_back(std::move(g));
+    auto grants = repo_.grants(s, space_id, node_id);
+    if (!grants) return grants.error();
+    for (auto& g : *grants) {
+      MERIDIAN_ASSIGN_OR_RETURN(g.grantee_name, repo_.name_of(s, g.grantee_kind, g.grantee_id));
     }
-    return out;
+    return grants;
   });
 }
 
@@ -1148,31 +783,18 @@ Result<Grant> FilesService::add_grant(const Caller& caller, std::int64_t space_i
     }
     MERIDIAN_TRY(require_role(s, caller.subject, *space, node_id, FileRole::manager));
     if (grantee_kind == "user") {
-      auto user = s.query("SELECT kind FROM users WHERE id = ? AND active = 1", {grantee_id});
+      auto user = repo_.active_account(s, grantee_id);
       if (!user) return user.error();
-      if (user->empty()) return make_error(ErrorCode::not_found, "no such user");
+      if (!*user) return make_error(ErrorCode::not_found, "no such user");
       // A customer may view or edit what is shared with them, never re-share it.
-      if ((user->front().text(0) == "customer" || user->front().text(0) == "guest") && role == FileRole::manager)
+      if (((*user)->kind == "customer" || (*user)->kind == "guest") && role == FileRole::manager)
         return make_error(ErrorCode::invalid_argument, "customers and guests can not be managers");
     } else {
-      auto team = s.query("SELECT 1 FROM teams WHERE id = ?", {grantee_id});
+      auto team = repo_.team_region(s, grantee_id);
       if (!team) return team.error();
-      if (team->empty()) return make_error(ErrorCode::not_found, "no such team");
+      if (!*team) return make_error(ErrorCode::not_found, "no such team");
     }
-    auto del =
-        s.execute("DELETE FROM file_grants WHERE space_id = ? AND node_id = ? AND grantee_kind = ? AND grantee_id = ?",
-                  {space_id, node_id, grantee_kind, grantee_id});
-    if (!del) return del.error();
-    auto id = insert_id(
-        s,
-        "INSERT INTO file_grants (space_id, node_id, grantee_kind, grantee_id, role, created_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {space_id, node_id, grantee_kind, grantee_id, std::string(file_role_name(role)), caller.subject.user_id, now});
-    if (!id) return id.error();
-    MERIDIAN_TRY(log_activity(s, caller, space_id, node_id, "grant",
-                              grantee_kind + " " + std::to_string(grantee_id) + " " + file_role_name(role), now));
     Grant g;
-    g.id = *id;
     g.space_id = space_id;
     g.node_id = node_id;
     g.grantee_kind = grantee_kind;
@@ -1180,6 +802,9 @@ Result<Grant> FilesService::add_grant(const Caller& caller, std::int64_t space_i
     g.role = role;
     g.created_by = caller.subject.user_id;
     g.created_at = now;
+    MERIDIAN_ASSIGN_OR_RETURN(g.id, repo_.replace_grant(s, g));
+    MERIDIAN_TRY(log_activity(s, caller, space_id, node_id, "grant",
+                              grantee_kind + " " + std::to_string(grantee_id) + " " + file_role_name(role), now));
     return g;
   });
 }
@@ -1187,18 +812,16 @@ Result<Grant> FilesService::add_grant(const Caller& caller, std::int64_t space_i
 Result<void> FilesService::remove_grant(const Caller& caller, std::int64_t grant_id) {
   const auto now = clock_.now_ms();
   return db_.write([&](Session& s) -> Result<void> {
-    auto rows = s.query("SELECT space_id, node_id, grantee_kind, grantee_id FROM file_grants WHERE id = ?", {grant_id});
-    if (!rows) return rows.error();
-    if (rows->empty()) return make_error(ErrorCode::not_found, "no such grant");
-    const auto space_id = rows->front().integer(0);
-    const auto node_id = rows->front().integer(1);
-    auto space = load_space(s, space_id);
+    auto grant = repo_.grant(s, grant_id);
+    if (!grant) return grant.error();
+    if (!*grant) return make_error(ErrorCode::not_found, "no such grant");
+    const Grant& g = **grant;
+    auto space = load_space(s, g.space_id);
     if (!space) return space.error();
-    MERIDIAN_TRY(require_role(s, caller.subject, *space, node_id, FileRole::manager));
-    auto del = s.execute("DELETE FROM file_grants WHERE id = ?", {grant_id});
-    if (!del) return del.error();
-    return log_activity(s, caller, space_id, node_id, "ungrant",
-                        rows->front().text(2) + " " + std::to_string(rows->front().integer(3)), now);
+    MERIDIAN_TRY(require_role(s, caller.subject, *space, g.node_id, FileRole::manager));
+    MERIDIAN_TRY(repo_.delete_grant(s, grant_id));
+    return log_activity(s, caller, g.space_id, g.node_id, "ungrant",
+                        g.grantee_kind + " " + std::to_string(g.grantee_id), now);
   });
 }
 
@@ -1211,78 +834,11 @@ Result<std::vector<Activity>> FilesService::activity(const Subject& who, std::in
     // them (the log, not the content).
     if (!(space->kind == SpaceKind::conversation && is_admin(who)))
       MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
-    std::string sql =
-        "SELECT a.id, a.space_id, a.node_id, a.actor_user_id, a.link_id, a.action, a.detail, a.ip, a.country, a.at, "
-        "u.display_name, n.name FROM file_activity a LEFT JOIN users u ON u.id = a.actor_user_id "
-        "LEFT JOIN file_nodes n ON n.id = a.node_id WHERE a.space_id = ?";
-    Params params{space_id};
-    if (node_id) {
-      sql += " AND a.node_id = ?";
-      params.emplace_back(node_id);
-    }
-    if (!f.action.empty()) {
-      sql += " AND a.action = ?";
-      params.emplace_back(f.action);
-    }
-    if (f.actor) {
-      sql += " AND a.actor_user_id = ?";
-      params.emplace_back(f.actor);
-    }
-    if (f.since) {
-      sql += " AND a.at >= ?";
-      params.emplace_back(f.since);
-    }
-    if (f.until) {
-      sql += " AND a.at < ?";
-      params.emplace_back(f.until);
-    }
-    sql += " ORDER BY a.id DESC LIMIT ?";
-    params.emplace_back(static_cast<std::int64_t>(std::clamp(f.limit, 1, 10000)));
-    auto rows = s.query(sql, params);
-    if (!rows) return rows.error();
-    std::vector<Activity> out;
-    for (const auto& r : *rows) {
-      Activity a;
-      a.id = r.integer(0);
-      a.space_id = r.integer(1);
-      a.node_id = r.integer(2);
-      a.actor_user_id = r.integer(3);
-      a.link_id = r.integer(4);
-      a.action = r.text(5);
-      a.detail = r.text(6);
-      a.ip = r.text(7);
-      a.country = r.text(8);
-      a.at = r.integer(9);
-      a.actor_name = r.is_null(10) ? std::string() : r.text(10);
-      a.node_name = r.is_null(11) ? std::string() : r.text(11);
-      out.push_back(std::move(a));
-    }
-    return out;
+    return repo_.activity(s, space_id, node_id, f);
   });
 }
 
-Result<std::size_t> FilesService::collect_garbage() {
-  auto listed = store_.list("");
-  if (!listed) return listed.error();
-  auto known = storage::read_value<std::set<std::string>>(db_, [&](Session& s) -> Result<std::set<std::string>> {
-    auto rows = s.query("SELECT object_key FROM file_blobs");
-    if (!rows) return rows.error();
-    std::set<std::string> keys;
-    for (const auto& r : *rows) keys.insert(r.text(0));
-    return keys;
-  });
-  if (!known) return known.error();
-  std::size_t removed = 0;
-  for (const auto& key : *listed) {
-    if (key.find("/objects/") == std::string::npos || known->count(key)) continue;
-    {
-      std::lock_guard lock(in_flight_mutex_);
-      if (in_flight_.count(key)) continue;
-    }
-    if (store_.remove(key)) ++removed;
-  }
-  return removed;
-}
+Result<std::size_t> FilesService::collect_garbage() { return blobs_.collect_garbage(); }
 
 Result<FileRole> FilesService::role_on(const Subject& who, std::int64_t space_id, std::int64_t node_id) {
   return storage::read_value<FileRole>(db_, [&](Session& s) -> Result<FileRole> {
@@ -1290,149 +846,6 @@ Result<FileRole> FilesService::role_on(const Subject& who, std::int64_t space_id
     if (!space) return space.error();
     return role_in(s, who, *space, node_id);
   });
-}
-
-Result<Space> FilesService::conversation_space(const Caller& caller, std::int64_t conversation_id) {
-  const auto now = clock_.now_ms();
-  auto no_conversation = [] { return make_error(ErrorCode::not_found, "no such conversation"); };
-  // Two tries: a concurrent first use may create the space first (unique index).
-  Result<Space> out = no_conversation();
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    out = storage::write_value<Space>(db_, [&](Session& s) -> Result<Space> {
-      if (!conversation_access_) return no_conversation();
-      auto access = conversation_access_(s, conversation_id, caller.subject);
-      if (!access) return access.error();
-      if (!*access || (*access)->role == FileRole::none) return no_conversation();
-      auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE conversation_id = ?",
-                          {conversation_id});
-      if (!rows) return rows.error();
-      std::int64_t space_id = 0;
-      if (!rows->empty()) {
-        space_id = rows->front().integer(0);
-      } else {
-        auto id =
-            insert_id(s,
-                      "INSERT INTO file_spaces (kind, name, conversation_id, region, quota_bytes, created_by, "
-                      "created_at) VALUES ('conversation', 'Conversation files', ?, ?, ?, ?, ?) RETURNING id",
-                      {conversation_id, (*access)->region, options_.space_quota_bytes, caller.subject.user_id, now});
-        if (!id) return id.error();
-        space_id = *id;
-        MERIDIAN_TRY(
-            log_activity(s, caller, space_id, 0, "space", "conversation " + std::to_string(conversation_id), now));
-      }
-      auto space = load_space(s, space_id);
-      if (space) space->role = (*access)->role;
-      return space;
-    });
-    if (out || out.error().code != ErrorCode::conflict) break;
-  }
-  return out;
-}
-
-Result<std::vector<AttachedFile>> FilesService::files_to_attach(Session& s, const Caller& author,
-                                                                std::int64_t conversation_id,
-                                                                const std::vector<std::int64_t>& file_ids) {
-  std::vector<AttachedFile> out;
-  if (file_ids.empty()) return out;
-  if (file_ids.size() > kMaxAttachments)
-    return make_error(ErrorCode::invalid_argument,
-                      "a message carries at most " + std::to_string(kMaxAttachments) + " attachments");
-  auto rows = s.query(std::string("SELECT ") + kSpaceColumns + " FROM file_spaces WHERE conversation_id = ?",
-                      {conversation_id});
-  if (!rows) return rows.error();
-  auto not_here = [](std::int64_t id) {
-    return make_error(ErrorCode::invalid_argument,
-                      "file " + std::to_string(id) + " is not an upload of yours in this conversation");
-  };
-  if (rows->empty()) return not_here(file_ids.front());
-  // After the conversation (the caller holds it), before the files: a sweep removing an
-  // upload not attached yet holds the same space lock, so it never deletes a file this
-  // message is attaching.
-  auto locked = lock_space(s, rows->front().integer(0));
-  if (!locked) return locked.error();
-  const Space space = *locked;
-  const auto now = clock_.now_ms();
-  for (std::size_t i = 0; i < file_ids.size(); ++i) {
-    const auto id = file_ids[i];
-    if (std::find(file_ids.begin(), file_ids.begin() + static_cast<std::ptrdiff_t>(i), id) !=
-        file_ids.begin() + static_cast<std::ptrdiff_t>(i))
-      return make_error(ErrorCode::invalid_argument, "file " + std::to_string(id) + " is listed twice");
-    auto node = load_node(s, id);
-    if (!node) {
-      if (node.error().code == ErrorCode::not_found) return not_here(id);
-      return node.error();
-    }
-    if (node->space_id != space.id || node->is_folder || node->created_by != author.subject.user_id)
-      return not_here(id);
-    auto state = attachment_state(s, id);
-    if (!state) return state.error();
-    if (*state != Attachment::none)
-      return make_error(ErrorCode::conflict, "file " + std::to_string(id) + " is already attached to a message");
-    MERIDIAN_TRY(log_activity(s, author, space.id, id, "attach", node->name, now));
-    AttachedFile f;
-    f.file_id = id;
-    f.name = node->name;
-    f.size = node->size;
-    f.content_type = node->content_type;
-    out.push_back(std::move(f));
-  }
-  return out;
-}
-
-Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t>& file_ids, std::int64_t actor,
-                                                  std::string_view why) {
-  if (file_ids.empty()) return std::size_t{0};
-  const auto now = clock_.now_ms();
-  std::vector<std::string> dead;
-  std::size_t removed = 0;
-  auto r = db_.write([&](Session& s) -> Result<void> {
-    dead.clear();
-    removed = 0;
-    for (auto id : file_ids) {
-      auto node = load_node_locking_space(s, id);
-      if (!node) {
-        if (node.error().code == ErrorCode::not_found) continue;  // gone already
-        return node.error();
-      }
-      auto space = load_space(s, node->space_id);
-      if (!space) return space.error();
-      if (space->kind != SpaceKind::conversation) continue;
-      auto state = attachment_state(s, id);
-      if (!state) return state.error();
-      if (*state == Attachment::attached) continue;
-      MERIDIAN_TRY(forget_release(s, id));
-      auto touched = blobs_of_tree(s, node->space_id, id);
-      if (!touched) return touched.error();
-      MERIDIAN_TRY(lock_blobs(s, std::move(*touched)));
-      MERIDIAN_TRY(delete_tree(s, node->space_id, id, dead));
-      Caller system;
-      system.subject.user_id = actor;
-      MERIDIAN_TRY(log_activity(s, system, node->space_id, id, "delete", node->name + ": " + std::string(why), now));
-      ++removed;
-    }
-    return {};
-  });
-  if (!r) return r.error();
-  remove_objects(dead);
-  return removed;
-}
-
-Result<std::size_t> FilesService::sweep_conversation_files(std::int64_t pending_ms) {
-  const UnixMillis older_than = clock_.now_ms() - pending_ms;
-  auto ids = storage::read_value<std::vector<std::int64_t>>(db_, [&](Session& s) -> Result<std::vector<std::int64_t>> {
-    auto rows = s.query(
-        "SELECT n.id FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id WHERE sp.kind = 'conversation' "
-        "AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = n.id AND a.message_id IS NOT NULL) "
-        "AND (n.created_at < ? OR EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = n.id)) "
-        "ORDER BY n.id LIMIT 1000",
-        {older_than});
-    if (!rows) return rows.error();
-    std::vector<std::int64_t> out;
-    for (const auto& r : *rows) out.push_back(r.integer(0));
-    return out;
-  });
-  if (!ids) return ids.error();
-  return remove_detached(*ids, 0, "not attached to any message");
 }
 
 }  // namespace meridian::files

@@ -6,106 +6,20 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "files/blob_store.hpp"
+#include "files/files_repository.hpp"
+#include "files/records.hpp"
 #include "objectstore/object_store.hpp"
 #include "storage/database.hpp"
 
 namespace meridian::files {
-
-// conversation: a chat conversation's attachments (made on first use; members read).
-enum class SpaceKind { personal, team, customer, conversation };
-const char* space_kind_name(SpaceKind kind);
-bool parse_space_kind(std::string_view text, SpaceKind& out);
-
-// Ordered: a higher role may do everything a lower one may.
-enum class FileRole { none = 0, viewer = 1, editor = 2, manager = 3 };
-const char* file_role_name(FileRole role);
-bool parse_file_role(std::string_view text, FileRole& out);
-
-struct Space {
-  std::int64_t id = 0;
-  SpaceKind kind = SpaceKind::personal;
-  std::string name;
-  std::int64_t owner_user_id = 0;  // personal: the owner; customer: the customer
-  std::int64_t team_id = 0;
-  std::int64_t conversation_id = 0;  // conversation spaces
-  std::string region;
-  std::int64_t quota_bytes = 0;
-  std::int64_t used_bytes = 0;
-  FileRole role = FileRole::none;  // the caller's
-  std::string owner_name;          // personal and customer spaces: the owner's display name
-};
-
-struct Node {
-  std::int64_t id = 0;
-  std::int64_t space_id = 0;
-  std::int64_t parent_id = 0;  // 0: the space's root
-  bool is_folder = false;
-  std::string name;
-  std::int64_t size = 0;
-  std::string content_type;
-  std::string sha256;
-  std::int64_t version = 0;  // current version number
-  std::int64_t created_by = 0;
-  UnixMillis created_at = 0;
-  UnixMillis updated_at = 0;
-  std::int64_t locked_by = 0;
-  UnixMillis lock_expires_at = 0;
-  FileRole role = FileRole::none;
-};
-
-struct Version {
-  std::int64_t number = 0;
-  std::int64_t size = 0;
-  std::string content_type;
-  std::string sha256;
-  std::int64_t created_by = 0;
-  UnixMillis created_at = 0;
-  bool current = false;
-};
-
-struct Grant {
-  std::int64_t id = 0;
-  std::int64_t space_id = 0;
-  std::int64_t node_id = 0;  // 0: the whole space
-  std::string grantee_kind;  // "user" | "team"
-  std::int64_t grantee_id = 0;
-  FileRole role = FileRole::viewer;
-  std::int64_t created_by = 0;
-  UnixMillis created_at = 0;
-  std::string grantee_name;  // the user's display name or the team's name (listings)
-};
-
-struct Activity {
-  std::int64_t id = 0;
-  std::int64_t space_id = 0;
-  std::int64_t node_id = 0;
-  std::int64_t actor_user_id = 0;
-  std::int64_t link_id = 0;
-  std::string action;  // upload, download, preview, rename, move, delete, restore, grant, ungrant, lock, unlock, folder
-  std::string detail;
-  std::string ip;
-  std::string country;
-  UnixMillis at = 0;
-  std::string actor_name;  // display name of actor_user_id, empty for link visitors
-  std::string node_name;   // the file or folder's current name, empty once deleted
-};
-
-struct ActivityFilter {
-  std::string action;      // empty: every action
-  std::int64_t actor = 0;  // 0: everyone
-  UnixMillis since = 0;
-  UnixMillis until = 0;  // 0: no upper bound
-  int limit = 200;
-};
 
 // Who acts and from where, for permissions and the activity log.
 struct Caller {
@@ -248,7 +162,20 @@ class FilesService final {
   Result<std::size_t> sweep_conversation_files(std::int64_t pending_ms = kPendingAttachmentMs);
 
  private:
-  void remove_objects(const std::vector<std::string>& keys);
+  Result<Space> load_space(storage::Session& s, std::int64_t space_id);
+  Result<Node> load_node(storage::Session& s, std::int64_t node_id);
+  Result<Space> lock_space(storage::Session& s, std::int64_t space_id);
+  Result<Node> load_node_locking_space(storage::Session& s, std::int64_t node_id);
+  Result<std::vector<std::int64_t>> ancestry(storage::Session& s, std::int64_t node_id);
+  Result<void> log_activity(storage::Session& s, const Caller& caller, std::int64_t space_id, std::int64_t node_id,
+                            std::string_view action, std::string detail, UnixMillis at);
+  Result<void> add_version(storage::Session& s, std::int64_t space_id, std::int64_t node_id, std::int64_t blob_id,
+                           std::int64_t size, const std::string& content_type, std::int64_t created_by, UnixMillis now,
+                           std::vector<std::string>& dead);
+  Result<void> drop_versions(storage::Session& s, std::int64_t space_id, const std::vector<std::int64_t>& version_ids,
+                             std::vector<std::string>& dead);
+  Result<void> delete_tree(storage::Session& s, std::int64_t space_id, std::int64_t node_id,
+                           std::vector<std::string>& dead);
   FileRole implicit_role(storage::Session& s, const Subject& who, const Space& space, std::int64_t created_by);
   Result<FileRole> role_in(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id);
   Result<FileRole> require_role(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id,
@@ -259,8 +186,8 @@ class FilesService final {
   objectstore::ObjectStore& store_;
   const Clock& clock_;
   FilesOptions options_;
-  std::mutex in_flight_mutex_;
-  std::set<std::string> in_flight_;
+  FilesRepository repo_;
+  BlobStore blobs_;
 };
 
 // Object keys are "<region>/objects/<random>": residency is the key prefix.
