@@ -1,5 +1,7 @@
 #include "chat/chat_stream.hpp"
 
+#include <algorithm>
+
 #include <utility>
 
 #include <boost/json/object.hpp>
@@ -135,7 +137,11 @@ void ChatStream::fill(std::int64_t conversation_id, Entry& e, std::int64_t upto)
         [&](const StreamNotice& n) {
           sink_.send_to_users(page->members, json::serialize(notice_event(page->conversation, n)));
         });
-    set_released(e, page->has_more ? page->to : upto);
+    // Never past the conversation's last change: a cursor beyond it (a client's mistake)
+    // must not mark numbers not yet taken as sent, or their live events would be dropped.
+    const std::int64_t covered = page->has_more ? page->to : std::min(upto, std::max(base, page->last_seq));
+    set_released(e, covered);
+    if (!page->has_more && covered < upto) return;
   }
 }
 

@@ -313,6 +313,21 @@ TEST_F(ChatStreamTest, ACursorAheadOfWhatWasPublishedSendsTheCommittedChangesToE
   EXPECT_EQ(sink_.change_seqs(kBen), (Seqs{1, 2}));
 }
 
+TEST_F(ChatStreamTest, ACursorBeyondTheLastChangeIsRefusedAndLaterEventsStillGoOut) {
+  stream_.taken(kConversation, 1);
+  source_.store_message(1);
+  publish({1});
+  FakeConnection ana(kAna);
+  stream_.replay(ana, nullptr, kConversation, 50);  // a client's mistake, or a forged cursor
+  ASSERT_EQ(ana.sent.size(), 1u);
+  EXPECT_EQ(ana.sent[0].at("error").as_object().at("code").as_string(), "invalid_argument");
+  source_.store_message(2);
+  source_.store_message(3);
+  publish({2});
+  publish({3});
+  EXPECT_EQ(sink_.change_seqs(kBen), (Seqs{1, 2, 3}));
+}
+
 TEST_F(ChatStreamTest, ReplayToSomeoneWhoMayNotReadTheConversationCarriesTheRefusalOnly) {
   source_.store_message(1);
   FakeConnection stranger(3);
