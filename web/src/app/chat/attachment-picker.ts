@@ -74,11 +74,11 @@ export function filesOf(data: DataTransfer | null): File[] {
     }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 10rem; }
     progress { width: 5rem; }
-    .error { color: var(--danger, #b00020); }
+    .error { color: var(--danger-text); }
     .ok { color: var(--brand-strong); }
     .drop {
       position: fixed; inset: 0; z-index: 20; display: grid; place-items: center; pointer-events: none;
-      background: color-mix(in srgb, var(--brand-soft, #dde) 80%, transparent); font-size: 1.3rem; font-weight: 600;
+      background: color-mix(in srgb, var(--brand-soft) 80%, transparent); font-size: 1.3rem; font-weight: 600;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -51,7 +51,7 @@ export function showsThumbnail(a: ChatAttachment): boolean {
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .thumb { padding: 0; border: 1px solid var(--border); border-radius: 8px; background: none; cursor: pointer; overflow: hidden; }
     .thumb img { display: block; max-width: 16rem; max-height: 12rem; object-fit: contain; }
-    .error { font-size: 0.8rem; color: var(--danger, #b00020); }
+    .error { font-size: 0.8rem; color: var(--danger-text); }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

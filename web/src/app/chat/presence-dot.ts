@@ -16,10 +16,10 @@ import { PresenceStore, describeLocalTime, flagOf, statusLabel } from './presenc
   ></span>`,
   styles: `
     :host { display: inline-flex; align-items: center; }
-    .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; border: 2px solid #8a90ad; box-sizing: border-box; flex: none; }
-    .online { background: #2fb36b; border-color: #2fb36b; }
-    .away { background: transparent; border-color: #e0a100; }
-    .dnd { background: #d6453a; border-color: #d6453a; }
+    .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; border: 2px solid var(--presence-offline); box-sizing: border-box; flex: none; }
+    .online { background: var(--presence-online); border-color: var(--presence-online); }
+    .away { background: transparent; border-color: var(--presence-away); }
+    .dnd { background: var(--presence-dnd); border-color: var(--presence-dnd); }
     .unknown { border-color: transparent; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -79,7 +79,7 @@ export function snippetParts(snippet: string): { text: string; match: boolean }[
     .hit:hover { background: var(--surface-muted); }
     .where { display: block; font-size: 0.8rem; color: var(--text-muted); }
     .snippet { white-space: pre-wrap; overflow-wrap: anywhere; }
-    mark { background: #ffe08a; border-radius: 3px; padding: 0 1px; }
+    mark { background: var(--warn-soft); color: inherit; border-radius: 3px; padding: 0 1px; }
     .muted { color: var(--text-muted); }
     .alert { margin: 0.75rem 1.25rem 0; }
   `,

@@ -74,12 +74,12 @@ import { UiButton } from '../ui/button';
     :host { display: block; }
     .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; padding: 0.5rem 1rem; background: var(--surface-muted); border-bottom: 1px solid var(--border); font-size: 0.88rem; }
     .status { font-weight: 600; padding: 0.1rem 0.5rem; border-radius: 999px; background: var(--brand-soft); color: var(--brand-strong); }
-    .status[data-status='queued'] { background: #fff4e5; color: #8a4b00; }
+    .status[data-status='queued'] { background: var(--warn-soft); color: var(--warn-text); }
     .status[data-status='closed'] { background: var(--surface); color: var(--text-muted); }
     .who { color: var(--text-muted); flex: 1; min-width: 12rem; }
     .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; }
     select { font: inherit; font-size: 0.85rem; padding: 0.15rem 0.3rem; }
-    .notes { padding: 0.5rem 1rem; background: #fffbea; border-bottom: 1px solid var(--border); max-height: 14rem; overflow-y: auto; }
+    .notes { padding: 0.5rem 1rem; background: var(--warn-soft); border-bottom: 1px solid var(--border); max-height: 14rem; overflow-y: auto; }
     .hint { color: var(--text-muted); font-size: 0.8rem; margin: 0.2rem 0; }
     .note { padding: 0.25rem 0; font-size: 0.88rem; }
     .note time { color: var(--text-muted); font-size: 0.75rem; margin-left: 0.3rem; }

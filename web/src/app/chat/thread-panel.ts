@@ -75,7 +75,7 @@ import { UiButton } from '../ui/button';
     .tombstone { font-style: italic; color: var(--text-muted); }
     .alert { margin: 0.5rem 1rem 0; }
     .md ::ng-deep p { margin: 0; }
-    .md ::ng-deep pre { background: #1f2547; color: #e6e8f5; border-radius: 6px; padding: 0.4rem 0.6rem; overflow-x: auto; }
+    .md ::ng-deep pre { background: var(--topbar); color: var(--sidebar-control-text); border-radius: var(--radius-sm); padding: 0.4rem 0.6rem; overflow-x: auto; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -3,6 +3,7 @@ import { FormsModule } from '@angular/forms';
 import { ActivatedRoute } from '@angular/router';
 import { API_BASE } from '../core/api-client';
 import { formatBytes } from './files-logic';
+import { UiButton } from '../ui/button';
 
 interface LinkInfo {
   needs_password: boolean;
@@ -18,7 +19,7 @@ interface LinkInfo {
  */
 @Component({
   selector: 'app-link-page',
-  imports: [FormsModule],
+  imports: [FormsModule, UiButton],
   template: `
     <main class="link-page" data-testid="link-page">
       <h1>Meridian</h1>
@@ -32,10 +33,10 @@ interface LinkInfo {
         @if (i.needs_password && !unlocked()) {
           <form (submit)="$event.preventDefault(); unlock()">
             <label>Password <input type="password" [ngModel]="password()" (ngModelChange)="password.set($event)" name="pw" autocomplete="current-password" data-testid="link-password-input" autofocus /></label>
-            <button type="submit" [disabled]="!password()">Open</button>
+            <button type="submit" uiButton="primary" [disabled]="!password()">Open</button>
           </form>
         } @else {
-          <button type="button" (click)="download()" [disabled]="busy()" data-testid="link-download">{{ busy() ? 'Downloading…' : 'Download' }}</button>
+          <button type="button" uiButton="primary" (click)="download()" [disabled]="busy()" data-testid="link-download">{{ busy() ? 'Downloading…' : 'Download' }}</button>
         }
       } @else if (!error()) {
         <p>Opening the link…</p>
@@ -43,12 +44,12 @@ interface LinkInfo {
     </main>
   `,
   styles: `
-    .link-page { max-width: 28rem; margin: 10vh auto; padding: 2rem; border: 1px solid #e5e7eb; border-radius: 12px; display: grid; gap: 1rem; font-family: system-ui, sans-serif; }
+    .link-page { max-width: 28rem; margin: 10vh auto; padding: 2rem; border: 1px solid var(--border); border-radius: var(--radius-lg); background: var(--surface); display: grid; gap: var(--space-4); }
     h1 { font-size: 1.2rem; margin: 0; }
     form { display: flex; gap: .5rem; align-items: end; }
     label { display: grid; gap: .25rem; flex: 1; }
-    .error { color: #b91c1c; }
-    small { color: #6b7280; }
+    .error { color: var(--danger-text); }
+    small { color: var(--text-muted); }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

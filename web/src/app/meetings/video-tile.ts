@@ -11,7 +11,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, effect, input, viewChil
     :host { position: relative; display: block; background: var(--media-bg); border-radius: var(--radius); overflow: hidden; aspect-ratio: 16 / 9; }
     :host(.speaking) { outline: 3px solid var(--ok); }
     video { width: 100%; height: 100%; object-fit: cover; }
-    .label { position: absolute; left: 8px; bottom: 6px; right: 8px; color: #fff; font-size: var(--text-sm); text-shadow: 0 1px 2px var(--media-bg); display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
+    .label { position: absolute; left: 8px; bottom: 6px; right: 8px; color: var(--topbar-text-strong); font-size: var(--text-sm); text-shadow: 0 1px 2px var(--media-bg); display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
