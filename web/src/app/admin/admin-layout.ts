@@ -28,7 +28,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
     nav a:hover { background: var(--surface-muted); }
     nav a.active { background: var(--brand-soft); color: var(--brand-strong); font-weight: 600; }
     @media (max-width: 760px) {
-      .admin { grid-template-columns: 1fr; }
+      .admin { grid-template-columns: minmax(0, 1fr); }
       aside { border-right: none; border-bottom: 1px solid var(--border); padding: 0.5rem; }
       aside h2 { display: none; }
       nav { flex-direction: row; flex-wrap: wrap; }
