@@ -1,11 +1,16 @@
 #include "chat/support_routes.hpp"
 
-#include <charconv>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "chat/support_json.hpp"
 #include "core/json_fields.hpp"
+#include "net/route_kit.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -13,75 +18,8 @@ namespace {
 using net::HttpRequest;
 using net::HttpResponse;
 
-bool sees_as_customer(const Subject& who) { return who.kind == UserKind::customer && !who.has_role(Role::admin); }
-
-// What the customer sees: the conversation and the name of the agent on it, nothing else
-// about the company (no team, no emails, no ids of agents).
-boost::json::object customer_json(const SupportConversation& c) {
-  boost::json::value agent = nullptr;
-  if (c.assignee_id) agent = boost::json::object{{"display_name", c.assignee_name}};
-  return boost::json::object{
-      {"id", c.conversation_id}, {"subject", c.subject},       {"status", support_status_name(c.status)},
-      {"agent", agent},          {"created_at", c.created_at}, {"updated_at", c.updated_at},
-      {"last_seq", c.last_seq}};
-}
-
-boost::json::object agent_json(const SupportConversation& c) {
-  boost::json::object o = customer_json(c);
-  o["team"] = boost::json::object{{"id", c.team_id}, {"name", c.team_name}};
-  o["customer"] = boost::json::object{{"id", c.customer_id},
-                                      {"display_name", c.customer_name},
-                                      {"country", c.customer_country},
-                                      {"region", c.customer_region}};
-  o["assignee"] =
-      c.assignee_id ? boost::json::value(boost::json::object{{"id", *c.assignee_id}, {"display_name", c.assignee_name}})
-                    : boost::json::value(nullptr);
-  o.erase("agent");
-  return o;
-}
-
-boost::json::object view_for(const Subject& who, const SupportConversation& c) {
-  return sees_as_customer(who) ? customer_json(c) : agent_json(c);
-}
-
-boost::json::object note_json(const SupportNote& n) {
-  return boost::json::object{{"id", n.id},
-                             {"conversation_id", n.conversation_id},
-                             {"author", boost::json::object{{"id", n.author_id}, {"display_name", n.author_name}}},
-                             {"text", n.text},
-                             {"created_at", n.created_at}};
-}
-
-boost::json::object message_json(const Message& m) {
-  return boost::json::object{{"id", m.id},
-                             {"conversation_id", m.conversation_id},
-                             {"seq", m.seq},
-                             {"change_seq", m.change_seq},
-                             {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
-                             {"client_id", m.client_id},
-                             {"text", m.text},
-                             {"created_at", m.created_at},
-                             {"edited_at", nullptr},
-                             {"deleted", false}};
-}
-
-HttpResponse ok_json(int status, const boost::json::value& v) { return HttpResponse::json(status, json::serialize(v)); }
-
-Result<std::int64_t> id_in(std::string_view text, std::string_view what) {
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id <= 0)
-    return make_error(ErrorCode::not_found, "'" + std::string(text) + "' is not a valid " + std::string(what));
-  return id;
-}
-
-Result<std::int64_t> required_id(const boost::json::object& body, std::string_view key) {
-  auto v = json::optional_int(body, key);
-  if (!v.ok()) return v.error();
-  if (!*v || **v <= 0)
-    return make_error(ErrorCode::invalid_argument, "field '" + std::string(key) + "' must be a positive id");
-  return **v;
-}
+constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
+constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
 
 // Agents (full record) and the customer (their view) hear about every change; people
 // taken off the conversation hear it too, so their screens drop it.
@@ -94,234 +32,179 @@ void announce(cluster::Relay& hub, const SupportUpdate& u) {
                                                        {"conversation", customer_json(u.conversation)}}));
 }
 
-HttpResponse update_response(cluster::Relay& hub, const Subject& who, const Result<SupportUpdate>& u) {
-  if (!u.ok()) return HttpResponse::error(u.error());
-  announce(hub, *u);
-  return ok_json(200, view_for(who, u->conversation));
+// A change of state: announced, and the caller's view of the conversation as the answer.
+Result<HttpResponse> updated(cluster::Relay& hub, const Subject& who, const Result<SupportUpdate>& change) {
+  if (!change.ok()) return change.error();
+  announce(hub, *change);
+  return net::json_ok(view_for(who, change->conversation));
+}
+
+Result<OpenSupport> opening_from(const HttpRequest& req) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"subject", "text", "client_id"}));
+  OpenSupport in;
+  MERIDIAN_ASSIGN_OR_RETURN(in.subject, json::required_string(body, "subject", kMaxSubjectBytes + 1));
+  MERIDIAN_ASSIGN_OR_RETURN(in.text, json::required_string(body, "text", kMaxMessageBytes + 1));
+  MERIDIAN_ASSIGN_OR_RETURN(in.client_id, json::required_string(body, "client_id", 64));
+  return in;
+}
+
+// ?status= of the list: queued, assigned or closed; every status when absent.
+Result<std::optional<SupportStatus>> status_filter(const HttpRequest& req) {
+  auto s = req.query_param("status");
+  if (!s || s->empty()) return std::optional<SupportStatus>{};
+  SupportStatus parsed;
+  if (!parse_support_status(*s, parsed))
+    return make_error(ErrorCode::invalid_argument, "status must be queued, assigned or closed");
+  return std::optional<SupportStatus>(parsed);
+}
+
+// {"team_id": n} of a transfer or a routing rule.
+Result<std::int64_t> team_id_of(const HttpRequest& req) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"team_id"}));
+  return net::required_id_field(body, "team_id");
+}
+
+template <class T>
+boost::json::object items_json(const std::vector<T>& items) {
+  boost::json::array out;
+  for (const auto& item : items) out.push_back(to_json(item));
+  return boost::json::object{{"items", std::move(out)}};
+}
+
+boost::json::object views_json(const Subject& who, const std::vector<SupportConversation>& list) {
+  boost::json::array items;
+  for (const auto& c : list) items.push_back(view_for(who, c));
+  return boost::json::object{{"items", std::move(items)}};
+}
+
+// claim, close and reopen: a change of state with nothing but the conversation's id.
+using StateChange = Result<SupportUpdate> (SupportService::*)(const Subject&, std::int64_t, const std::string&);
+
+net::Handler change_state(SupportService& support, cluster::Relay& hub, StateChange change) {
+  return net::answer([&support, &hub, change](HttpRequest& req) -> Result<HttpResponse> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+    return updated(hub, *req.subject, (support.*change)(*req.subject, id, req.remote_ip));
+  });
+}
+
+void add_admin_routes(net::Router& router, SupportService& support) {
+  router.add("GET", "/api/v1/admin/support/routes", net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto routes, support.routes(*req.subject));
+               return net::json_ok(items_json(routes));
+             }),
+             kSmall);
+
+  router.add("PUT", "/api/v1/admin/support/routes/{scope}",
+             net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto team, team_id_of(req));
+               MERIDIAN_ASSIGN_OR_RETURN(auto route,
+                                         support.set_route(*req.subject, std::string(req.path_param("scope")), team));
+               return net::json_ok(to_json(route));
+             }),
+             kSmall);
+
+  router.add("DELETE", "/api/v1/admin/support/routes/{scope}",
+             net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_TRY(support.delete_route(*req.subject, std::string(req.path_param("scope"))));
+               return HttpResponse::no_content();
+             }),
+             kSmall);
 }
 
 }  // namespace
 
 void add_support_routes(net::Router& router, cluster::Relay& hub, SupportService& support) {
-  constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
-  constexpr net::RouteOptions kMessage{net::Auth::required, 64 * 1024};
+  router.add("POST", "/api/v1/support/conversations",
+             net::answer([&support, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto in, opening_from(req));
+               MERIDIAN_ASSIGN_OR_RETURN(auto opened, support.open(*req.subject, std::move(in)));
+               announce(hub, opened);
+               support.publish_opening(opened);
+               boost::json::object out = view_for(*req.subject, opened.conversation);
+               if (opened.first_message) out["message"] = opening_message_json(*opened.first_message);
+               return net::json_ok(out, opened.first_message ? 201 : 200);
+             }),
+             kMessage);
 
-  router.add(
-      "POST", "/api/v1/support/conversations",
-      [&support, &hub](HttpRequest& req) {
-        auto body = json::parse_object(req.body);
-        if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"subject", "text", "client_id"}); !r.ok())
-          return HttpResponse::error(r.error());
-        OpenSupport in;
-        auto subject = json::required_string(*body, "subject", kMaxSubjectBytes + 1);
-        if (!subject.ok()) return HttpResponse::error(subject.error());
-        auto text = json::required_string(*body, "text", kMaxMessageBytes + 1);
-        if (!text.ok()) return HttpResponse::error(text.error());
-        auto client_id = json::required_string(*body, "client_id", 64);
-        if (!client_id.ok()) return HttpResponse::error(client_id.error());
-        in.subject = std::move(*subject);
-        in.text = std::move(*text);
-        in.client_id = std::move(*client_id);
-        auto opened = support.open(*req.subject, std::move(in));
-        if (!opened.ok()) return HttpResponse::error(opened.error());
-        announce(hub, *opened);
-        support.publish_opening(*opened);
-        boost::json::object out = view_for(*req.subject, opened->conversation);
-        if (opened->first_message) out["message"] = message_json(*opened->first_message);
-        return ok_json(opened->first_message ? 201 : 200, out);
-      },
-      kMessage);
+  router.add("GET", "/api/v1/support/conversations", net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto status, status_filter(req));
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, support.list(*req.subject, status));
+               return net::json_ok(views_json(*req.subject, list));
+             }),
+             kSmall);
 
-  router.add(
-      "GET", "/api/v1/support/conversations",
-      [&support](HttpRequest& req) {
-        std::optional<SupportStatus> status;
-        if (auto s = req.query_param("status"); s && !s->empty()) {
-          SupportStatus parsed;
-          if (!parse_support_status(*s, parsed))
-            return HttpResponse::error(
-                make_error(ErrorCode::invalid_argument, "status must be queued, assigned or closed"));
-          status = parsed;
-        }
-        auto list = support.list(*req.subject, status);
-        if (!list.ok()) return HttpResponse::error(list.error());
-        boost::json::array items;
-        for (const auto& c : *list) items.push_back(view_for(*req.subject, c));
-        return ok_json(200, boost::json::object{{"items", std::move(items)}});
-      },
-      kSmall);
+  router.add("GET", "/api/v1/support/queue", net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto team, net::query_int(req, "team_id", 1));
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, support.queue(*req.subject, team));
+               boost::json::array items;
+               for (const auto& c : list) items.push_back(agent_json(c));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
 
-  router.add(
-      "GET", "/api/v1/support/queue",
-      [&support](HttpRequest& req) {
-        std::optional<std::int64_t> team;
-        if (auto t = req.query_param("team_id"); t && !t->empty()) {
-          auto id = id_in(*t, "team id");
-          if (!id.ok()) return HttpResponse::error(make_error(ErrorCode::invalid_argument, id.error().message));
-          team = *id;
-        }
-        auto list = support.queue(*req.subject, team);
-        if (!list.ok()) return HttpResponse::error(list.error());
-        boost::json::array items;
-        for (const auto& c : *list) items.push_back(agent_json(c));
-        return ok_json(200, boost::json::object{{"items", std::move(items)}});
-      },
-      kSmall);
+  router.add("GET", "/api/v1/support/teams", net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto teams, support.teams(*req.subject));
+               return net::json_ok(items_json(teams));
+             }),
+             kSmall);
 
-  router.add(
-      "GET", "/api/v1/support/teams",
-      [&support](HttpRequest& req) {
-        auto list = support.teams(*req.subject);
-        if (!list.ok()) return HttpResponse::error(list.error());
-        boost::json::array items;
-        for (const auto& t : *list) {
-          boost::json::array agents;
-          for (const auto& a : t.agents)
-            agents.push_back(boost::json::object{{"id", a.id}, {"display_name", a.display_name}});
-          items.push_back(boost::json::object{{"id", t.id}, {"name", t.name}, {"agents", std::move(agents)}});
-        }
-        return ok_json(200, boost::json::object{{"items", std::move(items)}});
-      },
-      kSmall);
+  router.add("GET", "/api/v1/support/conversations/{id}",
+             net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto c, support.get(*req.subject, id));
+               return net::json_ok(view_for(*req.subject, c));
+             }),
+             kSmall);
 
-  router.add(
-      "GET", "/api/v1/support/conversations/{id}",
-      [&support](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        auto c = support.get(*req.subject, *id);
-        if (!c.ok()) return HttpResponse::error(c.error());
-        return ok_json(200, view_for(*req.subject, *c));
-      },
-      kSmall);
+  router.add("POST", "/api/v1/support/conversations/{id}/claim", change_state(support, hub, &SupportService::claim),
+             kSmall);
 
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/claim",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.claim(*req.subject, *id, req.remote_ip));
-      },
-      kSmall);
+  router.add("POST", "/api/v1/support/conversations/{id}/assign",
+             net::answer([&support, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"agent_id"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto agent, net::required_id_field(body, "agent_id"));
+               return updated(hub, *req.subject, support.assign(*req.subject, id, agent, req.remote_ip));
+             }),
+             kSmall);
 
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/assign",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        auto body = json::parse_object(req.body);
-        if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"agent_id"}); !r.ok()) return HttpResponse::error(r.error());
-        auto agent = required_id(*body, "agent_id");
-        if (!agent.ok()) return HttpResponse::error(agent.error());
-        return update_response(hub, *req.subject, support.assign(*req.subject, *id, *agent, req.remote_ip));
-      },
-      kSmall);
+  router.add("POST", "/api/v1/support/conversations/{id}/transfer",
+             net::answer([&support, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto team, team_id_of(req));
+               return updated(hub, *req.subject, support.transfer(*req.subject, id, team, req.remote_ip));
+             }),
+             kSmall);
 
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/transfer",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        auto body = json::parse_object(req.body);
-        if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"team_id"}); !r.ok()) return HttpResponse::error(r.error());
-        auto team = required_id(*body, "team_id");
-        if (!team.ok()) return HttpResponse::error(team.error());
-        return update_response(hub, *req.subject, support.transfer(*req.subject, *id, *team, req.remote_ip));
-      },
-      kSmall);
+  router.add("POST", "/api/v1/support/conversations/{id}/close", change_state(support, hub, &SupportService::close),
+             kSmall);
+  router.add("POST", "/api/v1/support/conversations/{id}/reopen", change_state(support, hub, &SupportService::reopen),
+             kSmall);
 
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/close",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.close(*req.subject, *id, req.remote_ip));
-      },
-      kSmall);
-
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/reopen",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        return update_response(hub, *req.subject, support.reopen(*req.subject, *id, req.remote_ip));
-      },
-      kSmall);
-
-  router.add(
-      "GET", "/api/v1/support/conversations/{id}/notes",
-      [&support](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        auto notes = support.notes(*req.subject, *id);
-        if (!notes.ok()) return HttpResponse::error(notes.error());
-        boost::json::array items;
-        for (const auto& n : *notes) items.push_back(note_json(n));
-        return ok_json(200, boost::json::object{{"items", std::move(items)}});
-      },
-      kSmall);
+  router.add("GET", "/api/v1/support/conversations/{id}/notes",
+             net::answer([&support](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto notes, support.notes(*req.subject, id));
+               return net::json_ok(items_json(notes));
+             }),
+             kSmall);
 
   // The team's agents get {"type":"support.note","conversation_id":..,"note":{..}}; the
   // customer never does.
-  router.add(
-      "POST", "/api/v1/support/conversations/{id}/notes",
-      [&support, &hub](HttpRequest& req) {
-        auto id = id_in(req.path_param("id"), "conversation id");
-        if (!id.ok()) return HttpResponse::error(id.error());
-        auto body = json::parse_object(req.body);
-        if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"text"}); !r.ok()) return HttpResponse::error(r.error());
-        auto text = json::required_string(*body, "text", kMaxMessageBytes + 1);
-        if (!text.ok()) return HttpResponse::error(text.error());
-        auto added = support.add_note(*req.subject, *id, std::move(*text));
-        if (!added.ok()) return HttpResponse::error(added.error());
-        const std::string event = json::serialize(
-            boost::json::object{{"type", "support.note"}, {"conversation_id", *id}, {"note", note_json(added->note)}});
-        hub.send_to_users(added->recipients, event);
-        return ok_json(201, note_json(added->note));
-      },
-      kMessage);
+  router.add("POST", "/api/v1/support/conversations/{id}/notes",
+             net::answer([&support, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "conversation id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"text"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto text, json::required_string(body, "text", kMaxMessageBytes + 1));
+               MERIDIAN_ASSIGN_OR_RETURN(auto added, support.add_note(*req.subject, id, std::move(text)));
+               const std::string event = json::serialize(boost::json::object{
+                   {"type", "support.note"}, {"conversation_id", id}, {"note", to_json(added.note)}});
+               hub.send_to_users(added.recipients, event);
+               return net::json_ok(to_json(added.note), 201);
+             }),
+             kMessage);
 
-  router.add(
-      "GET", "/api/v1/admin/support/routes",
-      [&support](HttpRequest& req) {
-        auto routes = support.routes(*req.subject);
-        if (!routes.ok()) return HttpResponse::error(routes.error());
-        boost::json::array items;
-        for (const auto& r : *routes)
-          items.push_back(boost::json::object{{"scope", r.scope},
-                                              {"team", boost::json::object{{"id", r.team_id}, {"name", r.team_name}}}});
-        return ok_json(200, boost::json::object{{"items", std::move(items)}});
-      },
-      kSmall);
-
-  router.add(
-      "PUT", "/api/v1/admin/support/routes/{scope}",
-      [&support](HttpRequest& req) {
-        auto body = json::parse_object(req.body);
-        if (!body.ok()) return HttpResponse::error(body.error());
-        if (auto r = json::reject_unknown_fields(*body, {"team_id"}); !r.ok()) return HttpResponse::error(r.error());
-        auto team = required_id(*body, "team_id");
-        if (!team.ok()) return HttpResponse::error(team.error());
-        auto route = support.set_route(*req.subject, std::string(req.path_param("scope")), *team);
-        if (!route.ok()) return HttpResponse::error(route.error());
-        return ok_json(200, boost::json::object{
-                                {"scope", route->scope},
-                                {"team", boost::json::object{{"id", route->team_id}, {"name", route->team_name}}}});
-      },
-      kSmall);
-
-  router.add(
-      "DELETE", "/api/v1/admin/support/routes/{scope}",
-      [&support](HttpRequest& req) {
-        auto r = support.delete_route(*req.subject, std::string(req.path_param("scope")));
-        if (!r.ok()) return HttpResponse::error(r.error());
-        return HttpResponse::no_content();
-      },
-      kSmall);
+  add_admin_routes(router, support);
 }
 
 }  // namespace meridian::chat

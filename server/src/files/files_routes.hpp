@@ -1,8 +1,8 @@
 // REST routes of files: spaces, folders, streamed uploads and downloads (Range, ETag),
-// versions, grants, locks and the activity log (JSON or CSV).
+// versions and locks (files_routes.cpp); grants, the activity log (JSON or CSV) and share
+// links (sharing_routes.cpp); tus (upload_routes.cpp); search and download tokens
+// (access_routes.cpp). Their JSON codec: files_json.hpp.
 #pragma once
-
-#include <boost/json/object.hpp>
 
 #include <functional>
 
@@ -14,10 +14,6 @@
 #include "net/router.hpp"
 
 namespace meridian::files {
-
-// JSON shapes shared by the files routes (docs/openapi.yaml: Space, FileNode).
-boost::json::object to_json(const Space& space);
-boost::json::object to_json(const Node& node);
 
 // Streams a version with Range/ETag and the safe-preview rules: inline only for types a
 // browser shows without running scripts, every answer sandboxed (CSP) and nosniff.

@@ -5,8 +5,13 @@
 #include <ctime>
 #include <limits>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
+#include "files/files_route_parts.hpp"
 #include "files/files_routes.hpp"
+#include "net/route_kit.hpp"
 #include "net/streaming.hpp"
 
 namespace meridian::files {
@@ -23,14 +28,21 @@ HttpResponse tus(HttpResponse res) {
   return res;
 }
 
-HttpResponse tus_error(int status, std::string_view code, std::string_view message) {
-  return tus(HttpResponse::error(status, code, message));
+// A refusal of the tus protocol: Tus-Resumable as on every answer, a quota refusal keeps its code.
+HttpResponse tus_refusal(const Error& e) { return tus(refusal_of(e)); }
+
+// net::answer for tus: every answer, success or refusal, says Tus-Resumable.
+net::Handler tus_answer(net::ResultHandler handler) {
+  return [inner = answer_with_quota(std::move(handler))](HttpRequest& req) { return tus(inner(req)); };
 }
 
-HttpResponse tus_error(const Error& e) {
-  if (e.code == ErrorCode::too_large && e.message.rfind("quota", 0) == 0)
-    return tus_error(413, "quota_exceeded", e.message);
-  return tus(HttpResponse::error(e));
+// The same for PATCH: an answer given before the body is read says Tus-Resumable too.
+net::StreamingHandler tus_streaming(ResultStreamingHandler handler) {
+  return [inner = answer_streaming(std::move(handler))](HttpRequest& req) {
+    net::BodyStart start = inner(req);
+    if (start.answer) *start.answer = tus(std::move(*start.answer));
+    return start;
+  };
 }
 
 std::string http_date(UnixMillis ms) {
@@ -84,31 +96,24 @@ std::optional<std::map<std::string, std::string>> parse_metadata(std::string_vie
 bool version_ok(const HttpRequest& req) { return req.header("tus-resumable") == kTusVersion; }
 
 HttpResponse version_refused() {
-  HttpResponse res = tus_error(412, "precondition_failed", "Tus-Resumable must be 1.0.0");
+  HttpResponse res = HttpResponse::error(412, "precondition_failed", "Tus-Resumable must be 1.0.0");
   res.headers.emplace_back("Tus-Version", kTusVersion);
   return res;
-}
-
-Caller caller_of(const HttpRequest& req) {
-  Caller c;
-  c.subject = *req.subject;
-  c.ip = req.remote_ip;
-  c.country = req.subject->country;
-  return c;
 }
 
 class PatchSink final : public net::BodySink {
  public:
   explicit PatchSink(std::unique_ptr<UploadPatch> patch) : patch_(std::move(patch)) {}
   std::optional<HttpResponse> write(std::string_view chunk) override {
-    if (auto r = patch_->write(chunk); !r) return tus_error(r.error());
+    if (auto r = patch_->write(chunk); !r) return tus_refusal(r.error());
     return std::nullopt;
   }
   HttpResponse finish() override {
     auto done = patch_->finish();
     if (!done) {
-      if (done.error().message == "checksum mismatch") return tus_error(460, "checksum_mismatch", "checksum mismatch");
-      return tus_error(done.error());
+      if (done.error().message == "checksum mismatch")
+        return tus(HttpResponse::error(460, "checksum_mismatch", "checksum mismatch"));
+      return tus_refusal(done.error());
     }
     HttpResponse res = tus(HttpResponse::no_content());
     res.headers.emplace_back("Upload-Offset", std::to_string(done->offset));
@@ -120,10 +125,25 @@ class PatchSink final : public net::BodySink {
   std::unique_ptr<UploadPatch> patch_;
 };
 
+// The algorithm and digest of an Upload-Checksum header; none when the header is absent.
+Result<std::optional<ChunkChecksum>> checksum_of(const HttpRequest& req) {
+  auto header = req.header("upload-checksum");
+  if (header.empty()) return std::optional<ChunkChecksum>{};
+  auto space = header.find(' ');
+  ChunkChecksum c;
+  c.algorithm = std::string(header.substr(0, space));
+  if (c.algorithm != "sha1" && c.algorithm != "sha256")
+    return make_error(ErrorCode::invalid_argument, "checksum algorithm must be sha1 or sha256");
+  auto digest = space == std::string_view::npos ? std::nullopt : base64_decode(header.substr(space + 1));
+  if (!digest) return make_error(ErrorCode::invalid_argument, "Upload-Checksum digest must be base64");
+  c.digest = *digest;
+  return std::optional<ChunkChecksum>(std::move(c));
+}
+
 }  // namespace
 
 void add_upload_routes(net::Router& router, ResumableUploads& uploads) {
-  const net::RouteOptions kSmall{net::Auth::required, 0, true};
+  constexpr net::RouteOptions kTus{net::Auth::required, 0, true};
 
   router.add("OPTIONS", "/api/v1/uploads",
              [](HttpRequest&) {
@@ -135,90 +155,69 @@ void add_upload_routes(net::Router& router, ResumableUploads& uploads) {
              },
              {net::Auth::none, 0, false});
 
-  router.add(
-      "POST", "/api/v1/uploads",
-      [&uploads](HttpRequest& req) {
-        if (!version_ok(req)) return version_refused();
-        if (!req.header("upload-defer-length").empty())
-          return tus_error(400, "invalid_argument", "Upload-Defer-Length is not supported");
-        auto length = parse_length(req.header("upload-length"));
-        if (!length) return tus_error(400, "invalid_argument", "Upload-Length is required");
-        auto meta = parse_metadata(req.header("upload-metadata"));
-        if (!meta) return tus_error(400, "invalid_argument", "Upload-Metadata values must be base64");
-        auto space = parse_length((*meta)["space_id"]);
-        auto parent =
-            (*meta)["parent_id"].empty() ? std::optional<std::int64_t>(0) : parse_length((*meta)["parent_id"]);
-        const std::string name = (*meta)["filename"].empty() ? (*meta)["name"] : (*meta)["filename"];
-        if (!space || !parent)
-          return tus_error(400, "invalid_argument", "Upload-Metadata needs space_id (and parent_id)");
-        auto state = uploads.create(caller_of(req), *space, *parent, name, *length);
-        if (!state) return tus_error(state.error());
-        HttpResponse res = tus(HttpResponse::no_content());
-        res.status = 201;
-        res.headers.emplace_back("Location", kUploadsPath + state->token);
-        res.headers.emplace_back("Upload-Expires", http_date(state->expires_at));
-        res.headers.emplace_back("Upload-Offset", "0");
-        return res;
-      },
-      kSmall);
+  router.add("POST", "/api/v1/uploads", tus_answer([&uploads](HttpRequest& req) -> Result<HttpResponse> {
+               if (!version_ok(req)) return version_refused();
+               if (!req.header("upload-defer-length").empty())
+                 return make_error(ErrorCode::invalid_argument, "Upload-Defer-Length is not supported");
+               auto length = parse_length(req.header("upload-length"));
+               if (!length) return make_error(ErrorCode::invalid_argument, "Upload-Length is required");
+               auto meta = parse_metadata(req.header("upload-metadata"));
+               if (!meta) return make_error(ErrorCode::invalid_argument, "Upload-Metadata values must be base64");
+               auto space = parse_length((*meta)["space_id"]);
+               auto parent =
+                   (*meta)["parent_id"].empty() ? std::optional<std::int64_t>(0) : parse_length((*meta)["parent_id"]);
+               const std::string name = (*meta)["filename"].empty() ? (*meta)["name"] : (*meta)["filename"];
+               if (!space || !parent)
+                 return make_error(ErrorCode::invalid_argument, "Upload-Metadata needs space_id (and parent_id)");
+               MERIDIAN_ASSIGN_OR_RETURN(auto state, uploads.create(caller_of(req), *space, *parent, name, *length));
+               HttpResponse res = HttpResponse::no_content();
+               res.status = 201;
+               res.headers.emplace_back("Location", kUploadsPath + state.token);
+               res.headers.emplace_back("Upload-Expires", http_date(state.expires_at));
+               res.headers.emplace_back("Upload-Offset", "0");
+               return res;
+             }),
+             kTus);
 
-  router.add(
-      "HEAD", "/api/v1/uploads/{token}",
-      [&uploads](HttpRequest& req) {
-        if (!version_ok(req)) return version_refused();
-        auto state = uploads.status(*req.subject, req.path_param("token"));
-        if (!state) return tus_error(state.error());
-        HttpResponse res = tus(HttpResponse::no_content());
-        res.status = 200;
-        res.content_type.clear();
-        res.headers.emplace_back("Upload-Offset", std::to_string(state->offset));
-        res.headers.emplace_back("Upload-Length", std::to_string(state->length));
-        res.headers.emplace_back("Upload-Expires", http_date(state->expires_at));
-        res.headers.emplace_back("Cache-Control", "no-store");
-        return res;
-      },
-      kSmall);
+  router.add("HEAD", "/api/v1/uploads/{token}", tus_answer([&uploads](HttpRequest& req) -> Result<HttpResponse> {
+               if (!version_ok(req)) return version_refused();
+               MERIDIAN_ASSIGN_OR_RETURN(auto state, uploads.status(*req.subject, req.path_param("token")));
+               HttpResponse res = HttpResponse::no_content();
+               res.status = 200;
+               res.content_type.clear();
+               res.headers.emplace_back("Upload-Offset", std::to_string(state.offset));
+               res.headers.emplace_back("Upload-Length", std::to_string(state.length));
+               res.headers.emplace_back("Upload-Expires", http_date(state.expires_at));
+               res.headers.emplace_back("Cache-Control", "no-store");
+               return res;
+             }),
+             kTus);
 
-  net::RouteOptions patch_options{net::Auth::required,
-                                  static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()), true};
+  const net::RouteOptions patch_options{net::Auth::required,
+                                        static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()), true};
   router.add_streaming(
-      "PATCH", "/api/v1/uploads/{token}",
-      [&uploads](HttpRequest& req) {
+      "PATCH", "/api/v1/uploads/{token}", tus_streaming([&uploads](HttpRequest& req) -> Result<net::BodyStart> {
         if (!version_ok(req)) return net::answer_now(version_refused());
         if (req.header("content-type") != "application/offset+octet-stream")
-          return net::answer_now(
-              tus_error(415, "unsupported_media_type", "Content-Type must be application/offset+octet-stream"));
+          return net::answer_now(HttpResponse::error(415, "unsupported_media_type",
+                                                     "Content-Type must be application/offset+octet-stream"));
         auto offset = parse_length(req.header("upload-offset"));
-        if (!offset) return net::answer_now(tus_error(400, "invalid_argument", "Upload-Offset is required"));
-        std::optional<ChunkChecksum> checksum;
-        if (auto header = req.header("upload-checksum"); !header.empty()) {
-          auto space = header.find(' ');
-          ChunkChecksum c;
-          c.algorithm = std::string(header.substr(0, space));
-          if (c.algorithm != "sha1" && c.algorithm != "sha256")
-            return net::answer_now(tus_error(400, "invalid_argument", "checksum algorithm must be sha1 or sha256"));
-          auto digest = space == std::string_view::npos ? std::nullopt : base64_decode(header.substr(space + 1));
-          if (!digest)
-            return net::answer_now(tus_error(400, "invalid_argument", "Upload-Checksum digest must be base64"));
-          c.digest = *digest;
-          checksum = std::move(c);
-        }
-        auto patch = uploads.patch(caller_of(req), req.path_param("token"), *offset, std::move(checksum));
-        if (!patch) return net::answer_now(tus_error(patch.error()));
+        if (!offset) return make_error(ErrorCode::invalid_argument, "Upload-Offset is required");
+        MERIDIAN_ASSIGN_OR_RETURN(auto checksum, checksum_of(req));
+        MERIDIAN_ASSIGN_OR_RETURN(auto patch,
+                                  uploads.patch(caller_of(req), req.path_param("token"), *offset, std::move(checksum)));
         net::BodyStart start;
-        start.sink = std::make_unique<PatchSink>(std::move(patch.value()));
+        start.sink = std::make_unique<PatchSink>(std::move(patch));
         return start;
-      },
+      }),
       patch_options);
 
-  router.add(
-      "DELETE", "/api/v1/uploads/{token}",
-      [&uploads](HttpRequest& req) {
-        if (!version_ok(req)) return version_refused();
-        if (auto r = uploads.terminate(*req.subject, req.path_param("token")); !r) return tus_error(r.error());
-        return tus(HttpResponse::no_content());
-      },
-      kSmall);
+  router.add("DELETE", "/api/v1/uploads/{token}", tus_answer([&uploads](HttpRequest& req) -> Result<HttpResponse> {
+               if (!version_ok(req)) return version_refused();
+               MERIDIAN_TRY(uploads.terminate(*req.subject, req.path_param("token")));
+               return HttpResponse::no_content();
+             }),
+             kTus);
 }
 
 }  // namespace meridian::files
