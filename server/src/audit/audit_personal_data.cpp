@@ -62,12 +62,6 @@ std::string concerning(std::int64_t user_id, const std::vector<std::string>& ema
   return where + ")";
 }
 
-Result<std::int64_t> count(storage::Session& s, const std::string& sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
-}
-
 struct Counts {
   std::int64_t events = 0;        // concern the person (theirs, or naming their address)
   std::int64_t about_account = 0;  // others' changes to the account, naming it by id only
@@ -76,10 +70,10 @@ struct Counts {
 Result<Counts> counts(storage::Session& s, std::int64_t user_id, const std::vector<std::string>& emails) {
   storage::Params params;
   const std::string mine = concerning(user_id, emails, params);
-  auto events = count(s, "SELECT COUNT(*) FROM audit_log WHERE " + mine, params);
+  auto events = storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE " + mine, params);
   if (!events.ok()) return events.error();
   params.insert(params.begin(), storage::Value(user_target(user_id)));
-  auto about = count(s, "SELECT COUNT(*) FROM audit_log WHERE target = ? AND NOT " + mine, params);
+  auto about = storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE target = ? AND NOT " + mine, params);
   if (!about.ok()) return about.error();
   return Counts{*events, *about};
 }

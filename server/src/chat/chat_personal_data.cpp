@@ -82,17 +82,9 @@ std::vector<PersonalRecordCount> as_counts(const Kinds& kinds, const std::map<st
   return out;
 }
 
-Result<std::vector<std::int64_t>> integers(storage::Session& s, std::string_view sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
-}
-
 // Every conversation in which the person has something, ascending (the lock order).
 Result<std::vector<std::int64_t>> conversations_of(storage::Session& s, std::int64_t user_id) {
-  return integers(
+  return storage::query_integers(
       s,
       "SELECT conversation_id FROM conversation_members WHERE user_id = ? "
       "UNION SELECT conversation_id FROM messages WHERE author_id = ? "
@@ -136,31 +128,6 @@ Result<std::vector<Hold>> holds_on_conversation(storage::Session& s, std::int64_
                "(kind = 'user' AND target_id IN (SELECT user_id FROM conversation_members WHERE conversation_id = ?)) "
                "ORDER BY scope",
                {conversation_id, conversation_id});
-}
-
-// The query's rows as JSON objects with these keys.
-Result<boost::json::array> rows_json(storage::Session& s, std::string_view sql, const storage::Params& params,
-                                     std::initializer_list<const char*> keys) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  boost::json::array out;
-  for (const auto& r : *rows) {
-    boost::json::object o;
-    std::size_t i = 0;
-    for (const char* key : keys) {
-      const storage::Value& v = r.at(i++);
-      if (auto n = std::get_if<std::int64_t>(&v))
-        o[key] = *n;
-      else if (auto d = std::get_if<double>(&v))
-        o[key] = *d;
-      else if (auto t = std::get_if<std::string>(&v))
-        o[key] = *t;
-      else
-        o[key] = nullptr;
-    }
-    out.push_back(std::move(o));
-  }
-  return out;
 }
 
 }  // namespace
@@ -224,7 +191,7 @@ Result<platform::PersonalDataExport> ChatPersonalData::export_personal_data(std:
         };
         boost::json::object out;
         for (const Part& p : parts) {
-          auto rows = rows_json(s, p.sql, {user_id}, p.columns);
+          auto rows = platform::export_rows(s, p.sql, {user_id}, p.columns);
           if (!rows.ok()) return rows.error();
           out[p.key] = std::move(*rows);
         }
@@ -262,8 +229,7 @@ Result<platform::ErasureReport> ChatPersonalData::erase_personal_data(std::int64
           }
 
           // Messages: tombstones as a delete makes them, each with its place in the change order.
-          auto mine = integers(
-              s, "SELECT id FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL ORDER BY id",
+          auto mine = storage::query_integers(s, "SELECT id FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL ORDER BY id",
               {c, user_id});
           if (!mine.ok()) return mine.error();
           for (std::int64_t id : *mine) {
@@ -289,7 +255,7 @@ Result<platform::ErasureReport> ChatPersonalData::erase_personal_data(std::int64
           if (!versions.ok()) return versions.error();
 
           // A reaction's removal is a change of its message, as when the person takes it back.
-          auto reacted = integers(s,
+          auto reacted = storage::query_integers(s,
                                   "SELECT DISTINCT r.message_id FROM message_reactions r JOIN messages m ON m.id = "
                                   "r.message_id WHERE m.conversation_id = ? AND r.user_id = ? ORDER BY 1",
                                   {c, user_id});

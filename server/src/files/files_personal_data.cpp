@@ -29,45 +29,6 @@ constexpr const char* kBlobReleaseNotWired = "files: blob release through the se
 constexpr const char* kUploadsExpire =
     "files: unfinished uploads expire and are removed by the files maintenance job";
 
-Result<std::int64_t> count(storage::Session& s, std::string_view sql, std::int64_t user_id) {
-  auto rows = s.query(sql, {user_id});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
-}
-
-Result<std::vector<std::int64_t>> integers(storage::Session& s, std::string_view sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
-}
-
-// The query's rows as JSON objects with these keys.
-Result<boost::json::array> rows_json(storage::Session& s, std::string_view sql, const storage::Params& params,
-                                     std::initializer_list<const char*> keys) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  boost::json::array out;
-  for (const auto& r : *rows) {
-    boost::json::object o;
-    std::size_t i = 0;
-    for (const char* key : keys) {
-      const storage::Value& v = r.at(i++);
-      if (auto n = std::get_if<std::int64_t>(&v))
-        o[key] = *n;
-      else if (auto d = std::get_if<double>(&v))
-        o[key] = *d;
-      else if (auto t = std::get_if<std::string>(&v))
-        o[key] = *t;
-      else
-        o[key] = nullptr;
-    }
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<platform::PersonalDataSummary> FilesPersonalData::list_personal_data(std::int64_t user_id) {
@@ -77,7 +38,7 @@ Result<platform::PersonalDataSummary> FilesPersonalData::list_personal_data(std:
         for (auto [kind, sql] : {std::pair{"files.files", kCountFiles}, std::pair{"files.grants", kCountGrants},
                                  std::pair{"files.share_links", kCountLinks}, std::pair{"files.locks", kCountLocks},
                                  std::pair{"files.activity", kCountActivity}, std::pair{"files.uploads", kCountUploads}}) {
-          auto n = count(s, sql, user_id);
+          auto n = storage::query_integer(s, sql, {user_id});
           if (!n.ok()) return n.error();
           out.records.push_back(PersonalRecordCount{kind, *n});
         }
@@ -120,7 +81,7 @@ Result<platform::PersonalDataExport> FilesPersonalData::export_personal_data(std
         };
         boost::json::object out;
         for (const Part& p : parts) {
-          auto rows = rows_json(s, p.sql, {user_id}, p.columns);
+          auto rows = platform::export_rows(s, p.sql, {user_id}, p.columns);
           if (!rows.ok()) return rows.error();
           out[p.key] = std::move(*rows);
         }
@@ -134,7 +95,7 @@ Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int6
       db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
         // Every space whose rows change, locked first in ascending id: revoking a link and
         // changing a node are space writes (docs/architecture.md "Lock order").
-        auto spaces = integers(
+        auto spaces = storage::query_integers(
             s,
             "SELECT space_id FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? "
             "UNION SELECT space_id FROM file_links WHERE created_by = ? AND revoked_at = 0 "
@@ -159,15 +120,15 @@ Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int6
                                {user_id}));
 
         for (auto [kind, sql] : {std::pair{"files.share_links", kCountLinks}, std::pair{"files.activity", kCountActivity}}) {
-          auto n = count(s, sql, user_id);
+          auto n = storage::query_integer(s, sql, {user_id});
           if (!n.ok()) return n.error();
           report.pseudonymised.push_back(PersonalRecordCount{kind, *n});
         }
-        auto files = count(s, kCountFiles, user_id);
+        auto files = storage::query_integer(s, kCountFiles, {user_id});
         if (!files.ok()) return files.error();
-        auto uploads = count(s, kCountUploads, user_id);
+        auto uploads = storage::query_integer(s, kCountUploads, {user_id});
         if (!uploads.ok()) return uploads.error();
-        auto personal = integers(s, kPersonalSpace, {user_id});
+        auto personal = storage::query_integers(s, kPersonalSpace, {user_id});
         if (!personal.ok()) return personal.error();
         if (!personal->empty() || *files > 0) {
           report.kept.push_back(PersonalRecordCount{"files.files", *files});

@@ -23,28 +23,22 @@ constexpr const char* kUnusablePasswordHash = "!";
 
 std::string email_key(const std::string& email) { return "email:" + email; }
 
-Result<std::int64_t> count(storage::Session& s, std::string_view sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
-}
-
 struct Counts {
   std::int64_t sessions = 0, roles = 0, team_memberships = 0, login_failures = 0;
 };
 
 Result<Counts> counts(storage::Session& s, std::int64_t user_id, const std::string& email) {
   Counts c;
-  auto n = count(s, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", {user_id});
+  auto n = storage::query_integer(s, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.sessions = *n;
-  n = count(s, "SELECT COUNT(*) FROM user_roles WHERE user_id = ?", {user_id});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM user_roles WHERE user_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.roles = *n;
-  n = count(s, "SELECT COUNT(*) FROM team_members WHERE user_id = ?", {user_id});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM team_members WHERE user_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.team_memberships = *n;
-  n = count(s, "SELECT COUNT(*) FROM login_failures WHERE subject_key = ?", {email_key(email)});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM login_failures WHERE subject_key = ?", {email_key(email)});
   if (!n.ok()) return n.error();
   c.login_failures = *n;
   return c;

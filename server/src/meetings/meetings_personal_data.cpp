@@ -24,24 +24,10 @@ std::string placeholders(std::size_t n) {
   return out;
 }
 
-Result<std::vector<std::int64_t>> integers(storage::Session& s, std::string_view sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
-}
-
-Result<std::int64_t> count(storage::Session& s, const std::string& sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
-}
-
 // Who the person is in recording presence: their account, and each of their guest passes
 // (a guest in a room is minus the pass id; a pass remembers the guest account it wrote as).
 Result<storage::Params> presence_ids(storage::Session& s, std::int64_t user_id) {
-  auto passes = integers(s, "SELECT id FROM meeting_guests WHERE user_id = ? ORDER BY id", {user_id});
+  auto passes = storage::query_integers(s, "SELECT id FROM meeting_guests WHERE user_id = ? ORDER BY id", {user_id});
   if (!passes.ok()) return passes.error();
   storage::Params ids{user_id};
   for (std::int64_t g : *passes) ids.emplace_back(-g);
@@ -56,20 +42,20 @@ Result<Counts> counts(storage::Session& s, std::int64_t user_id) {
   auto ids = presence_ids(s, user_id);
   if (!ids.ok()) return ids.error();
   Counts c;
-  auto n = count(s, "SELECT COUNT(*) FROM meeting_invitees WHERE user_id = ?", {user_id});
+  auto n = storage::query_integer(s, "SELECT COUNT(*) FROM meeting_invitees WHERE user_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.invitations = *n;
-  n = count(s, "SELECT COUNT(*) FROM meeting_recording_presence WHERE user_id IN (" + placeholders(ids->size()) + ")",
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM meeting_recording_presence WHERE user_id IN (" + placeholders(ids->size()) + ")",
             *ids);
   if (!n.ok()) return n.error();
   c.presence = *n;
-  n = count(s, "SELECT COUNT(*) FROM meeting_guests WHERE user_id = ?", {user_id});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM meeting_guests WHERE user_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.guest_passes = *n;
-  n = count(s, "SELECT COUNT(*) FROM meetings WHERE host_id = ?", {user_id});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM meetings WHERE host_id = ?", {user_id});
   if (!n.ok()) return n.error();
   c.hosted = *n;
-  n = count(s, "SELECT COUNT(*) FROM meeting_recordings WHERE started_by = ?", {user_id});
+  n = storage::query_integer(s, "SELECT COUNT(*) FROM meeting_recordings WHERE started_by = ?", {user_id});
   if (!n.ok()) return n.error();
   c.recordings_started = *n;
   return c;
@@ -250,7 +236,7 @@ Result<platform::ErasureReport> MeetingsPersonalData::erase_personal_data(std::i
       db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
         // Lock order: a host's PATCH locks the meeting row and then reads its invitees, so
         // the meetings whose invitation lists change are taken first, ascending.
-        auto invited = integers(s, "SELECT meeting_id FROM meeting_invitees WHERE user_id = ? ORDER BY meeting_id",
+        auto invited = storage::query_integers(s, "SELECT meeting_id FROM meeting_invitees WHERE user_id = ? ORDER BY meeting_id",
                                 {user_id});
         if (!invited.ok()) return invited.error();
         for (std::int64_t meeting_id : *invited) MERIDIAN_TRY(storage::lock_row(s, "meetings", meeting_id));
@@ -264,7 +250,7 @@ Result<platform::ErasureReport> MeetingsPersonalData::erase_personal_data(std::i
                             *ids);
         if (!rows.ok()) return rows.error();
         for (const auto& r : *rows) recordings[r.integer(0)].push_back(Appearance{r.text(1), r.text(2)});
-        auto started = integers(s, "SELECT id FROM meeting_recordings WHERE started_by = ?", {user_id});
+        auto started = storage::query_integers(s, "SELECT id FROM meeting_recordings WHERE started_by = ?", {user_id});
         if (!started.ok()) return started.error();
         for (std::int64_t id : *started) recordings.try_emplace(id);
         auto rewritten = rewrite_deliveries(s, user_id, recordings);

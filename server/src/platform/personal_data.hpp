@@ -8,7 +8,13 @@
 #include <string>
 #include <vector>
 
+#include <initializer_list>
+#include <string_view>
+
+#include <boost/json/array.hpp>
+
 #include "core/result.hpp"
+#include "storage/database.hpp"
 
 namespace meridian::platform {
 
@@ -49,5 +55,9 @@ class PersonalDataPort {
   // legal hold keeps. Idempotent: a second call erases nothing more and still answers.
   virtual Result<ErasureReport> erase_personal_data(std::int64_t user_id) = 0;
 };
+
+// For exports: the query's rows as JSON objects with these keys, column by column.
+Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql, const storage::Params& params,
+                                       std::initializer_list<const char*> keys);
 
 }  // namespace meridian::platform

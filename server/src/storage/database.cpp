@@ -50,6 +50,22 @@ std::optional<std::string> Row::optional_text(std::size_t i) const {
   return text(i);
 }
 
+Result<std::int64_t> query_integer(Session& s, std::string_view sql, const Params& params) {
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::int64_t{0};
+  return rows->front().integer(0);
+}
+
+Result<std::vector<std::int64_t>> query_integers(Session& s, std::string_view sql, const Params& params) {
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  std::vector<std::int64_t> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(r.integer(0));
+  return out;
+}
+
 Result<void> lock_row(Session& s, std::string_view table, std::int64_t id) {
   std::string sql = "SELECT 1 FROM " + std::string(table) + " WHERE id = ?";
   if (s.dialect() == Dialect::postgres) sql += " FOR NO KEY UPDATE";

@@ -108,6 +108,11 @@ Result<T> write_value(Database& db, F&& fn) {
   return std::move(*out);
 }
 
+// The first column of the first row as an integer (a COUNT(*), a MAX(...)); 0 for no row.
+Result<std::int64_t> query_integer(Session& s, std::string_view sql, const Params& params = {});
+// The first column of every row as integers (ids), in the query's order.
+Result<std::vector<std::int64_t>> query_integers(Session& s, std::string_view sql, const Params& params = {});
+
 // Takes the write lock of one row now, before the transaction touches the rows that hang
 // off it, so that writers of those rows all queue in one order and never deadlock
 // (PostgreSQL: FOR NO KEY UPDATE, which foreign-key inserts do not wait for; SQLite
