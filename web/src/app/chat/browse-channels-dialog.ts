@@ -11,7 +11,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { Conversation, ConversationView } from '../core/api-types';
+import { Conversation, ConversationView } from './chat-types';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
 import { UiButton } from '../ui/button';

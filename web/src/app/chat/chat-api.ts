@@ -2,21 +2,8 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, params } from '../core/api-client';
-import {
-  ChangesPage,
-  ChatMessage,
-  Conversation,
-  ConversationRole,
-  ConversationView,
-  CreateConversationRequest,
-  Items,
-  MessagePage,
-  MessagesQuery,
-  Page,
-  PostMessageRequest,
-  ThreadPage,
-  User,
-} from '../core/api-types';
+import { Items, Page, User } from '../core/api-types';
+import { ChangesPage, ChatMessage, Conversation, ConversationRole, ConversationView, CreateConversationRequest, MessagePage, MessagesQuery, PostMessageRequest, ThreadPage } from './chat-types';
 
 export interface RetentionInForce {
   conversation_id: number;

@@ -1,12 +1,12 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { ConversationView } from '../core/api-types';
+import { ConversationView } from './chat-types';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { ChatStore, ConversationEntry } from './chat-store';
 import { NewConversationDialog, NewConversationKind } from './new-conversation-dialog';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore } from './presence-store';
-import { PresenceMode } from '../core/realtime.service';
+import { PresenceMode } from './presence-events';
 
 /** The chat page: conversation sidebar on the left, the open conversation on the right. */
 @Component({

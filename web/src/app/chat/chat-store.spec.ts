@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { signal } from '@angular/core';
 import { Subject, filter } from 'rxjs';
 import { makeMe } from '../../testing/fixtures';
-import { ChatMessage, ConversationView } from '../core/api-types';
+import { ChatMessage, ConversationView } from './chat-types';
 import { ApiError } from '../core/api-error';
 import { RealtimeError, RealtimeService, RealtimeStatus, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';

@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import { ApiError, errorMessage } from '../core/api-error';
-import { ChatAttachment, ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from '../core/api-types';
-import { RealtimeError, RealtimeService, ServerMessageMap } from '../core/realtime.service';
+import { ChatAttachment, ChatMessage, ConversationRole, ConversationView, CreateConversationRequest, Reaction } from './chat-types';
+import { RealtimeError, RealtimeService } from '../core/realtime.service';
+import { ConversationUpdated } from './chat-events';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatUnread } from './chat-unread';
@@ -494,7 +495,7 @@ export class ChatStore {
   }
 
   /** Name, topic, settings or a member's role changed (by someone, maybe in another tab). */
-  private onConversationUpdated(event: ServerMessageMap['conversation.updated']): void {
+  private onConversationUpdated(event: ConversationUpdated): void {
     const id = event.conversation_id;
     const me = this.myId();
     const member = event.member;

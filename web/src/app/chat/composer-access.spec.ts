@@ -1,4 +1,4 @@
-import { ConversationView } from '../core/api-types';
+import { ConversationView } from './chat-types';
 import { composerBlockedReason, threadReplyBlockedReason } from './composer-access';
 
 function view(patch: Partial<ConversationView>): ConversationView {

@@ -1,4 +1,4 @@
-import { ConversationView } from '../core/api-types';
+import { ConversationView } from './chat-types';
 
 /**
  * Why I cannot post in this conversation's main timeline, or '' when I can. The server

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { computed, signal } from '@angular/core';
 import { ApiError } from '../core/api-error';
-import { ConversationView } from '../core/api-types';
+import { ConversationView } from './chat-types';
 import { MinuteClock } from '../core/clock';
 import { ChannelSettings, ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
 import { ApiError, errorMessage } from '../core/api-error';
-import { ConversationMember, ConversationRole, User } from '../core/api-types';
+import { User } from '../core/api-types';
+import { ConversationMember, ConversationRole } from './chat-types';
 import { ChannelSettings, ChatApi, RetentionInForce } from './chat-api';
 import { ChatStore } from './chat-store';
 import { MinuteClock } from '../core/clock';

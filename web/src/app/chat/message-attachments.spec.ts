@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { ChatAttachment } from '../core/api-types';
+import { ChatAttachment } from './chat-types';
 import { MAX_THUMBNAIL_BYTES, MessageAttachments, showsThumbnail } from './message-attachments';
 
 const tick = async () => {

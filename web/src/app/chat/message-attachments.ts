@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, signal } from '@angular/core';
-import { ChatAttachment } from '../core/api-types';
+import { ChatAttachment } from './chat-types';
 import { formatBytes } from '../files/files-page';
 import { AttachmentsApi, saveBlob } from './attachments-api';
 

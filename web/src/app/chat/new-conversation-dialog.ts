@@ -12,7 +12,8 @@ import {
   viewChild,
 } from '@angular/core';
 import { errorMessage } from '../core/api-error';
-import { ConversationView, ConversationVisibility, User } from '../core/api-types';
+import { User } from '../core/api-types';
+import { ConversationView, ConversationVisibility } from './chat-types';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';

@@ -4,7 +4,8 @@ import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { WorkingHours } from '../core/api-types';
 import { countryFlag, isValidTimeZone, isWithinWorkingHours, formatLocalTime } from '../core/local-time';
-import { PresenceMode, PresenceStatus, RealtimeService } from '../core/realtime.service';
+import { RealtimeService } from '../core/realtime.service';
+import { PresenceMode, PresenceStatus } from './presence-events';
 
 export interface PresenceInfo {
   user_id: number;

@@ -4,6 +4,7 @@ import { formatLocalTime } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { SupportApi, SupportConversation, SupportNote, SupportTeam } from '../support/support-api';
+import '../support/support-events';
 import { UiButton } from '../ui/button';
 
 /**

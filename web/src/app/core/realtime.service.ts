@@ -1,70 +1,24 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { Observable, Subject, filter } from 'rxjs';
-import { ChatMessage, ConversationRole, ConversationView } from './api-types';
 import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { SessionStore } from './session.store';
 
-/** Messages the server sends, keyed by `type`. Features add their own entries. */
+/**
+ * Messages the server sends, keyed by `type`: the transport's own here; each feature adds
+ * its types beside it (`declare module '../core/realtime.service'`, e.g. chat/chat-events.ts).
+ */
 export interface ServerMessageMap {
-  hello: { type: 'hello'; seq: number; user: { id: number; display_name: string }; server_time: number };
+  hello: { type: 'hello'; seq: number; user?: { id: number; display_name: string }; server_time: number };
   pong: { type: 'pong'; id: string };
   error: { type: 'error'; id?: string; error: { code: string; message: string } };
-  'message.ack': { type: 'message.ack'; id: string; message: ChatMessage; duplicate: boolean };
-  'message.new': { type: 'message.new'; conversation_id: number; message: ChatMessage };
-  'support.updated': { type: 'support.updated'; conversation: { id: number; status: string } };
-  'support.note': { type: 'support.note'; conversation_id: number; note: { id: number; text: string } };
-  'message.updated': { type: 'message.updated'; conversation_id: number; message: ChatMessage };
-  typing: { type: 'typing'; conversation_id: number; user: { id: number } };
-  'reaction.ack': { type: 'reaction.ack'; id: string; changed: boolean; on: boolean; message: ChatMessage };
-  'reaction.updated': { type: 'reaction.updated'; conversation_id: number; message_id: number; emoji: string; on: boolean; message: ChatMessage };
-  'sync.replay': {
-    type: 'sync.replay';
-    id?: string;
-    conversation_id: number;
-    from: number;
-    to: number;
-    complete: boolean;
-    error?: { code: string; message: string };
-  };
-  'sync.done': { type: 'sync.done'; id?: string };
-  /** A conversation's name, topic, settings or one member's role / can_post changed (replayed by sync). */
-  'conversation.updated': {
-    type: 'conversation.updated';
-    conversation_id: number;
-    change_seq?: number;
-    change: 'details' | 'settings' | 'member';
-    conversation: Partial<ConversationView> & { id: number };
-    member?: { user_id: number; role: ConversationRole; can_post: boolean };
-  };
-  /** Retention deleted these messages (and replies): clients drop them (replayed by sync). */
-  'messages.purged': { type: 'messages.purged'; conversation_id: number; change_seq?: number; message_ids: number[] };
-  'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
-  mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
-  presence: { type: 'presence'; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
-  'presence.ack': { type: 'presence.ack'; id?: string; presence: { user_id: number; status: PresenceStatus; status_text: string } };
-  'presence.subscribed': { type: 'presence.subscribed'; id?: string; users: { user_id: number; status: PresenceStatus; status_text: string }[] };
-  /** Meetings: you were invited, the meeting changed (rescheduled, renamed, settings), it was cancelled, you were taken off it. */
-  'meeting.invited': { type: 'meeting.invited'; meeting: { id: number; title: string } };
-  'meeting.updated': { type: 'meeting.updated'; meeting: { id: number; title: string } };
-  'meeting.cancelled': { type: 'meeting.cancelled'; meeting: { id: number; title: string } };
-  'meeting.uninvited': { type: 'meeting.uninvited'; meeting_id: number; title: string };
 }
-
-export type PresenceStatus = 'online' | 'away' | 'dnd' | 'offline';
-export type PresenceMode = 'auto' | 'away' | 'dnd';
 
 export type ServerMessageType = keyof ServerMessageMap;
 export type ServerMessage = ServerMessageMap[ServerMessageType];
 
-/** Messages the client sends, keyed by `type`. */
+/** Messages the client sends, keyed by `type`; features add theirs as for ServerMessageMap. */
 export interface ClientMessageMap {
   ping: Record<never, never>;
-  'message.send': { conversation_id: number; text: string; client_id: string; thread_root_id?: number; attachments?: number[] };
-  sync: { id: string; cursors: Record<string, number> };
-  'reaction.toggle': { conversation_id: number; message_id: number; emoji: string; on?: boolean };
-  typing: { conversation_id: number };
-  'presence.set': { mode?: PresenceMode; status_text?: string; idle?: boolean };
-  'presence.subscribe': { user_ids: number[] };
 }
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting';

@@ -16,7 +16,8 @@ import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
-import { MeetingSession, Participant } from './meeting-session';
+import { Participant } from './meeting-events';
+import { MeetingSession } from './meeting-session';
 import { VideoTile } from './video-tile';
 
 interface MeetingLink {

@@ -1,44 +1,5 @@
 import { computed, signal } from '@angular/core';
-
-/** A person in the room as the server describes them (docs/websocket.md, meet.*). Never an e-mail. */
-export interface Participant {
-  peer_id: number;
-  user_id: number | null;
-  display_name: string;
-  role: 'host' | 'cohost' | 'participant' | 'guest';
-  guest: boolean;
-  country: string;
-  time_zone: string;
-  admitted: boolean;
-  audio_muted: boolean;
-  video_muted: boolean;
-  screen_sharing: boolean;
-  hand_raised?: boolean;
-  joined_at: number;
-}
-
-/** A message of the meeting's own chat (meet.chat); guests have no user id. */
-export interface MeetingChatMessage {
-  id: number;
-  author: { user_id: number | null; display_name: string; guest: boolean };
-  client_id: string;
-  text: string;
-  created_at: number;
-}
-
-export interface RecordingIndicator {
-  id: number;
-  started_at: number;
-  started_by: string;
-}
-
-export interface MediaRegionDecision {
-  region: string | null;
-  worst_rtt_ms: number;
-  mean_rtt_ms: number;
-  expected_rtt_ms: Record<string, number>;
-  candidates: { region: string; worst_ms: number; mean_ms: number }[];
-}
+import { MediaRegionDecision, MeetingChatMessage, Participant, RecordingIndicator } from './meeting-events';
 
 export type SessionState = 'connecting' | 'waiting' | 'in-room' | 'denied' | 'removed' | 'ended' | 'left' | 'error';
 export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';

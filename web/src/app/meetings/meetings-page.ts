@@ -6,6 +6,7 @@ import { firstValueFrom, merge } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { ApiError } from '../core/api-error';
 import { RealtimeService } from '../core/realtime.service';
+import './meeting-events';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSwitch } from '../ui';
 
 /** Someone (or a team) to invite: people and customers by user id, teams by team id. */

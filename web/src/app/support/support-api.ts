@@ -2,7 +2,8 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
-import { ChatMessage, Items } from '../core/api-types';
+import { Items } from '../core/api-types';
+import { ChatMessage } from '../chat/chat-types';
 
 export type SupportStatus = 'queued' | 'assigned' | 'closed';
 

@@ -15,7 +15,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 import { MinuteClock } from '../core/clock';
-import { ChatMessage } from '../core/api-types';
+import { ChatMessage } from '../chat/chat-types';
 import { formatLocalTime } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
 import { dayKey, dayLabel } from '../chat/timeline';

@@ -1,11 +1,12 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { ApiError } from '../core/api-error';
-import { ChatMessage, ConversationMember } from '../core/api-types';
+import { ChatMessage, ConversationMember } from '../chat/chat-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from '../chat/chat-api';
 import { PAGE_VISIBLE, TYPING_EVERY_MS, TYPING_SHOWN_MS } from '../chat/chat-store';
 import { SupportApi, SupportConversation } from './support-api';
+import './support-events';
 
 function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `c-${Date.now()}-${Math.random().toString(36).slice(2)}`;
