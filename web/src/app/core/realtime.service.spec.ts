@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { makeMe } from '../../testing/fixtures';
-import { REALTIME_OPTIONS, RealtimeError, RealtimeService, SOCKET_FACTORY, ServerMessageMap, SocketLike } from './realtime.service';
+import { Injector } from '@angular/core';
+import { REALTIME_OPTIONS, REALTIME_TOKEN, RealtimeError, RealtimeService, SOCKET_FACTORY, ServerMessageMap, SocketLike } from './realtime.service';
 import { SESSION_STORAGE, SessionStore } from './session.store';
 
 /** A WebSocket stand-in the test drives by hand. */
@@ -261,5 +262,26 @@ describe('RealtimeService', () => {
     vi.advanceTimersByTime(1_000);
     expect(sockets).toHaveLength(1);
     expect(service.status()).toBe('offline');
+  });
+
+  it('reports every status change on statusChanges, in order', () => {
+    const seen: string[] = [];
+    service.statusChanges.subscribe((status) => seen.push(status));
+    service.start();
+    latest().open();
+    latest().receive({ type: 'hello', seq: 1, server_time: 0 });
+    latest().drop();
+    expect(seen).toEqual(['connecting', 'connected', 'reconnecting']);
+  });
+
+  it('an instance of its own authenticates with the token it is given (a meeting guest pass)', () => {
+    const guest = Injector.create({
+      providers: [RealtimeService, { provide: REALTIME_TOKEN, useValue: () => 'mg_pass' }],
+      parent: TestBed.inject(Injector),
+    });
+    guest.get(RealtimeService).start();
+    expect(latest().protocols).toEqual(['meridian.v1', 'bearer.mg_pass']);
+    guest.destroy();
+    expect(latest().closedWith).toBe(1000);
   });
 });

@@ -63,6 +63,18 @@ export const REALTIME_OPTIONS = new InjectionToken<RealtimeOptions>('REALTIME_OP
   }),
 });
 
+/**
+ * The bearer token the link authenticates with: the signed-in session's by default. A page
+ * used without an account (a meeting guest) gives its own instance a scoped pass instead.
+ */
+export const REALTIME_TOKEN = new InjectionToken<() => string | null>('REALTIME_TOKEN', {
+  providedIn: 'root',
+  factory: () => {
+    const session = inject(SessionStore);
+    return () => session.token();
+  },
+});
+
 export const SUBPROTOCOL = 'meridian.v1';
 const OPEN = 1;
 
@@ -100,11 +112,12 @@ const SESSION_OVER_REASONS = new Set(['signed out', 'account deactivated', 'pass
 
 @Injectable({ providedIn: 'root' })
 export class RealtimeService {
-  private readonly session = inject(SessionStore);
+  private readonly token = inject(REALTIME_TOKEN);
   private readonly createSocket = inject(SOCKET_FACTORY);
   private readonly options = inject(REALTIME_OPTIONS);
 
   private readonly statusState = signal<RealtimeStatus>('offline');
+  private readonly statusSubject = new Subject<RealtimeStatus>();
   private readonly incoming = new Subject<ServerMessage>();
   private readonly pending = new Map<string, PendingRequest>();
 
@@ -117,6 +130,8 @@ export class RealtimeService {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly status = this.statusState.asReadonly();
+  /** Every change of `status`, as it happens (for code outside a reactive context). */
+  readonly statusChanges: Observable<RealtimeStatus> = this.statusSubject.asObservable();
   /**
    * Emits the server's reason when it closed the link because this session is over
    * (signed out elsewhere, account deactivated, password reset). Reconnecting with the
@@ -156,7 +171,7 @@ export class RealtimeService {
     }
     this.failPending(new RealtimeError('closed', 'The live connection was closed.'));
     this.attempt = 0;
-    this.statusState.set('offline');
+    this.setStatus('offline');
   }
 
   /** Sends {type, id, ...body} and resolves with the answer carrying the same id. */
@@ -186,12 +201,12 @@ export class RealtimeService {
 
   private open(): void {
     this.retryTimer = null;
-    const token = this.session.token();
+    const token = this.token();
     if (!this.wanted || !token) {
-      this.statusState.set('offline');
+      this.setStatus('offline');
       return;
     }
-    this.statusState.set(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     let socket: SocketLike;
     try {
       socket = this.createSocket(socketUrl(), [SUBPROTOCOL, `bearer.${token}`]);
@@ -234,7 +249,7 @@ export class RealtimeService {
     }
     if (!isServerMessage(message)) return;
     // Before the listeners run, so that what they do on hello sees 'connected'.
-    if (message.type === 'hello') this.statusState.set('connected');
+    if (message.type === 'hello') this.setStatus('connected');
     const id = (message as { id?: unknown }).id;
     if (typeof id === 'string') {
       const waiting = this.pending.get(id);
@@ -263,14 +278,20 @@ export class RealtimeService {
       return;
     }
     if (!this.wanted) {
-      this.statusState.set('offline');
+      this.setStatus('offline');
       return;
     }
     this.scheduleReconnect();
   }
 
+  private setStatus(status: RealtimeStatus): void {
+    if (this.statusState() === status) return;
+    this.statusState.set(status);
+    this.statusSubject.next(status);
+  }
+
   private scheduleReconnect(): void {
-    this.statusState.set('reconnecting');
+    this.setStatus('reconnecting');
     const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt++;
     this.retryTimer = setTimeout(() => this.open(), delay);

@@ -2,7 +2,9 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  DestroyableInjector,
   ElementRef,
+  Injector,
   computed,
   effect,
   inject,
@@ -15,21 +17,16 @@ import { UiButton, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
 import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime } from '../core/local-time';
+import { ApiError, errorMessage } from '../core/api-error';
+import { REALTIME_TOKEN, RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { Participant } from './meeting-events';
-import { MeetingSession } from './meeting-session';
+import { MeetingSession, SessionState } from './meeting-session';
+import { MeetingLink, MeetingsApi } from './meetings-api';
 import { VideoTile } from './video-tile';
 
-interface MeetingLink {
-  id: number;
-  code: string;
-  title: string;
-  kind: 'instant' | 'scheduled';
-  starts_at: number | null;
-  time_zone: string;
-  host_name: string;
-  max_publishers: number;
-}
+/** States after which the session talks to the server no more. */
+const OVER = new Set<SessionState>(['denied', 'removed', 'ended', 'left', 'error']);
 
 const ROLE_LABEL: Record<Participant['role'], string> = {
   host: 'Host',
@@ -43,6 +40,10 @@ const ROLE_LABEL: Record<Participant['role'], string> = {
  * guests), then the room: video grid with the active speaker, controls, participants
  * and lobby panels with host actions, recording banner, network quality, local times.
  * Works signed in (session token) and without an account (a guest pass).
+ *
+ * Signaling goes over the app's one realtime link (RealtimeService). A guest has no session,
+ * so the page gives the guest a RealtimeService of its own, authenticated with the guest
+ * pass, that lives as long as the guest is in the meeting: still one socket in the tab.
  */
 @Component({
   selector: 'mer-meeting-page',
@@ -58,6 +59,10 @@ export class MeetingPage {
   private readonly sessionStore = inject(SessionStore);
   private readonly clock = inject(MinuteClock);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly api = inject(MeetingsApi);
+  private readonly injector = inject(Injector);
+  /** A guest's own link (with the guest pass); null when signed in. */
+  private guestLink: DestroyableInjector | null = null;
 
   protected readonly link = signal<MeetingLink | null>(null);
   protected readonly loadError = signal<string | null>(null);
@@ -94,8 +99,14 @@ export class MeetingPage {
       if (video && video.srcObject !== stream) video.srcObject = stream;
     });
     effect(() => void this.load(this.code()));
+    // Once a guest's session is over, its link goes too (a revoked pass must not reconnect).
+    effect(() => {
+      const state = this.session()?.state();
+      if (state && OVER.has(state)) this.closeGuestLink();
+    });
     this.destroyRef.onDestroy(() => {
       this.session()?.leave();
+      this.closeGuestLink();
       for (const t of this.preview()?.getTracks() ?? []) t.stop();
     });
   }
@@ -105,12 +116,13 @@ export class MeetingPage {
   }
 
   private async load(code: string): Promise<void> {
-    const res = await fetch(`/api/v1/meeting-links/${encodeURIComponent(code)}`);
-    if (!res.ok) {
-      this.loadError.set(res.status === 404 ? 'This meeting link does not exist.' : `The meeting could not be loaded (${res.status}).`);
+    try {
+      this.link.set(await this.api.link(code));
+    } catch (e) {
+      const status = e instanceof ApiError ? e.status : 0;
+      this.loadError.set(status === 404 ? 'This meeting link does not exist.' : `The meeting could not be loaded (${status}).`);
       return;
     }
-    this.link.set((await res.json()) as MeetingLink);
     await this.openPreview();
   }
 
@@ -140,23 +152,28 @@ export class MeetingPage {
     const link = this.link();
     if (!link) return;
     this.joining.set(true);
-    let token = this.sessionStore.token();
-    if (!this.signedIn || !token) {
-      const res = await fetch(`/api/v1/meeting-links/${encodeURIComponent(link.code)}/guests`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ display_name: this.guestName() }),
-      });
-      const body = await res.json().catch(() => undefined);
-      if (!res.ok) {
-        this.mediaError.set(body?.error?.message ?? `Could not join (${res.status}).`);
+    let realtime: RealtimeService;
+    if (this.signedIn && this.sessionStore.token()) {
+      realtime = this.injector.get(RealtimeService);
+    } else {
+      let token: string;
+      try {
+        token = (await this.api.guestPass(link.code, this.guestName())).token;
+      } catch (e) {
+        this.mediaError.set(errorMessage(e));
         this.joining.set(false);
         return;
       }
-      token = body.token as string;
+      this.closeGuestLink();
+      this.guestLink = Injector.create({
+        providers: [RealtimeService, { provide: REALTIME_TOKEN, useValue: () => token }],
+        parent: this.injector,
+        name: 'meeting guest link',
+      });
+      realtime = this.guestLink.get(RealtimeService);
     }
-    const url = `${location.origin.replace(/^http/, 'ws')}/ws`;
-    const s = new MeetingSession(url, token, link.code, this.preview() ?? new MediaStream());
+    realtime.start();
+    const s = new MeetingSession(realtime, link.code, this.preview() ?? new MediaStream());
     this.session.set(s);
     (globalThis as unknown as { __meridianMeeting?: MeetingSession }).__meridianMeeting = s;
     s.start();
@@ -198,5 +215,10 @@ export class MeetingPage {
 
   protected leave(s: MeetingSession): void {
     s.leave();
+  }
+
+  private closeGuestLink(): void {
+    this.guestLink?.destroy();
+    this.guestLink = null;
   }
 }

@@ -1,25 +1,33 @@
+import { signal } from '@angular/core';
+import { Subject, filter } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { MeetingSession, MeetingSocket, qualityOf } from './meeting-session';
+import { RealtimeError, RealtimeStatus, ServerMessage } from '../core/realtime.service';
+import { MeetingSession, MeetingTransport, qualityOf } from './meeting-session';
 
-class FakeSocket implements MeetingSocket {
-  readyState = 1;
-  onopen: ((e: Event) => void) | null = null;
-  onclose: ((e: CloseEvent) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
+/** The app's realtime link as the session sees it: what it asked for, and the server's side. */
+class FakeRealtime implements MeetingTransport {
+  readonly state = signal<RealtimeStatus>('connected');
+  readonly statusChanges = new Subject<RealtimeStatus>();
+  readonly incoming = new Subject<ServerMessage>();
   sent: Record<string, unknown>[] = [];
-  closed = false;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-  ) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data));
-  }
-  close(): void {
-    this.closed = true;
-  }
+  /** The answers to the requests, in order; a refusal rejects the one at that index. */
+  private readonly answers: { resolve: (m: ServerMessage) => void; reject: (e: Error) => void }[] = [];
+  status = () => this.state();
+  messages = (type: string) => this.incoming.pipe(filter((m) => m.type === type)) as never;
+  request = (type: string, body?: object): Promise<ServerMessage> => {
+    this.sent.push({ type, ...body });
+    return new Promise((resolve, reject) => this.answers.push({ resolve, reject }));
+  };
   receive(message: Record<string, unknown>): void {
-    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent);
+    this.incoming.next(message as unknown as ServerMessage);
+  }
+  refuse(index: number, code: string, message: string): Promise<void> {
+    this.answers[index].reject(new RealtimeError(code, message));
+    return Promise.resolve();
+  }
+  setStatus(status: RealtimeStatus): void {
+    this.state.set(status);
+    this.statusChanges.next(status);
   }
 }
 
@@ -32,21 +40,53 @@ function person(peer: number, role = 'participant', admitted = true) {
   return { peer_id: peer, user_id: peer, display_name: `p${peer}`, role, guest: role === 'guest', country: 'PT', time_zone: 'Europe/Lisbon', admitted, audio_muted: false, video_muted: false, screen_sharing: false, joined_at: 0 };
 }
 
-function setup() {
-  let socket!: FakeSocket;
+function setup(status: RealtimeStatus = 'connected') {
+  const socket = new FakeRealtime();
+  socket.state.set(status);
   const { audio, stream } = fakeStream();
-  const s = new MeetingSession('ws://x/ws', 'mg_token', 'abc', stream, (url, protocols) => (socket = new FakeSocket(url, protocols)));
+  const s = new MeetingSession(socket, 'abc', stream);
   s.start();
-  socket.onopen?.(new Event('open'));
   return { s, socket, audio };
 }
 
 describe('MeetingSession', () => {
-  it('authenticates with the bearer subprotocol and joins by code', () => {
-    const { socket, s } = setup();
-    expect(socket.protocols).toEqual(['meridian.v1', 'bearer.mg_token']);
-    expect(socket.sent[0]).toMatchObject({ type: 'meet.join', code: 'abc' });
+  it('joins by code over the shared link, once it is connected', () => {
+    const { socket, s } = setup('connecting');
+    expect(socket.sent).toEqual([]);
+    socket.setStatus('connected');
+    expect(socket.sent).toEqual([{ type: 'meet.join', code: 'abc' }]);
+    socket.setStatus('connected');
+    expect(socket.sent).toHaveLength(1);
     s.leave();
+  });
+
+  it('leaves with meet.leave (the link stays open for the rest of the app)', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    s.leave();
+    expect(s.state()).toBe('left');
+    expect(socket.sent.at(-1)).toEqual({ type: 'meet.leave', meeting_id: 7 });
+  });
+
+  it('leaving while the join is on its way leaves the room as soon as the answer comes', () => {
+    const { socket, s } = setup();
+    s.leave();
+    expect(socket.sent.map((m) => m['type'])).toEqual(['meet.join']);
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    expect(socket.sent.at(-1)).toEqual({ type: 'meet.leave', meeting_id: 7 });
+    expect(s.state()).toBe('left');
+    socket.receive({ type: 'meet.participant_joined', meeting_id: 7, participant: person(4) });
+    expect(s.participants()).toEqual([]);
+  });
+
+  it('ends with "connection lost" when the link drops (the server let go of this peer with it)', () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    socket.setStatus('reconnecting');
+    expect(s.state()).toBe('error');
+    expect(s.error()).toBe('The connection to the meeting was lost.');
+    socket.setStatus('connected');
+    expect(socket.sent.filter((m) => m['type'] === 'meet.join')).toHaveLength(1);
   });
 
   it('waits in the lobby, then enters when admitted', () => {
@@ -89,7 +129,9 @@ describe('MeetingSession', () => {
     expect(s.recording()?.started_by).toBe('Hana');
     socket.receive({ type: 'meet.removed', meeting_id: 7 });
     expect(s.state()).toBe('removed');
-    expect(socket.closed).toBe(true);
+    // No longer in a room: its events are not followed any more.
+    socket.receive({ type: 'meet.participant_joined', meeting_id: 7, participant: person(4) });
+    expect(s.participants().map((p) => p.peer_id)).toEqual([2]);
   });
 
   it('loads the meeting chat on entry, merges live messages once, and posts with a client id', () => {
@@ -128,11 +170,23 @@ describe('MeetingSession', () => {
     s.leave();
   });
 
-  it('shows a refused join as an error', () => {
+  it('shows a refused join as an error', async () => {
     const { socket, s } = setup();
-    socket.receive({ type: 'error', id: 'm1', error: { code: 'conflict', message: 'this meeting is full' } });
+    await socket.refuse(0, 'conflict', 'this meeting is full');
+    await Promise.resolve();
     expect(s.state()).toBe('error');
     expect(s.error()).toBe('this meeting is full');
+    s.leave();
+  });
+
+  it('shows a refused command as a notice, and stays in the room', async () => {
+    const { socket, s } = setup();
+    socket.receive({ type: 'meet.joined', meeting_id: 7, you: person(2), waiting: false, participants: [person(2)], lobby: [] });
+    s.lock(true);
+    await socket.refuse(socket.sent.length - 1, 'forbidden', 'only hosts and co-hosts may lock the meeting');
+    await Promise.resolve();
+    expect(s.state()).toBe('in-room');
+    expect(s.notice()).toBe('only hosts and co-hosts may lock the meeting');
     s.leave();
   });
 });

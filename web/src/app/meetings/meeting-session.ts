@@ -1,5 +1,22 @@
 import { computed, signal } from '@angular/core';
-import { MediaRegionDecision, MeetingChatMessage, Participant, RecordingIndicator } from './meeting-events';
+import { Observable, Subscription, merge } from 'rxjs';
+import {
+  ClientMessageMap,
+  RealtimeError,
+  RealtimeStatus,
+  ServerMessage,
+  ServerMessageMap,
+  ServerMessageType,
+} from '../core/realtime.service';
+import {
+  MediaChange,
+  MediaRegionDecision,
+  MeetingChatMessage,
+  Participant,
+  PeerSignal,
+  RecordingIndicator,
+  RoomEntered,
+} from './meeting-events';
 
 export type SessionState = 'connecting' | 'waiting' | 'in-room' | 'denied' | 'removed' | 'ended' | 'left' | 'error';
 export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';
@@ -20,17 +37,44 @@ export interface RemoteMedia {
   screen: MediaStream | null;
 }
 
-type Json = Record<string, unknown>;
-
-/** The part of WebSocket the session uses (tests can fake it). */
-export interface MeetingSocket {
-  readyState: number;
-  onopen: ((e: Event) => void) | null;
-  onclose: ((e: CloseEvent) => void) | null;
-  onmessage: ((e: MessageEvent) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
+/** The part of the app's realtime link (core/realtime.service.ts) the session uses; tests fake it. */
+export interface MeetingTransport {
+  status(): RealtimeStatus;
+  readonly statusChanges: Observable<RealtimeStatus>;
+  messages<K extends ServerMessageType>(type: K): Observable<ServerMessageMap[K]>;
+  request<K extends keyof ClientMessageMap>(type: K, body?: ClientMessageMap[K]): Promise<ServerMessage>;
 }
+
+/** The room's events, all of which the session follows while it is in a meeting. */
+const ROOM_EVENTS = [
+  'meet.joined',
+  'meet.admitted',
+  'meet.lobby',
+  'meet.participant_joined',
+  'meet.participant_updated',
+  'meet.participant_left',
+  'meet.signal',
+  'meet.unmute_requested',
+  'meet.chat',
+  'meet.chat.history',
+  'meet.mute_requested',
+  'meet.muted',
+  'meet.room_updated',
+  'meet.recording',
+  'meet.region',
+  'meet.denied',
+  'meet.removed',
+  'meet.ended',
+] as const satisfies readonly ServerMessageType[];
+
+type RoomEvent = ServerMessageMap[(typeof ROOM_EVENTS)[number]];
+
+/** Commands about the meeting I am in: everything but meet.join, which has no meeting id yet. */
+type RoomCommand = Exclude<{ [K in keyof ClientMessageMap]: ClientMessageMap[K] extends { meeting_id: number } ? K : never }[keyof ClientMessageMap], undefined>;
+type RoomCommandFields<K extends RoomCommand> = Omit<ClientMessageMap[K], 'meeting_id'>;
+
+/** Failures of the link itself: the status change that goes with them says what happened. */
+const LINK_FAILURES = new Set(['not_connected', 'disconnected', 'closed', 'timeout']);
 
 export function qualityOf(rttMs: number | null, lossPercent: number): NetworkQuality {
   if (rttMs === null) return 'unknown';
@@ -40,13 +84,17 @@ export function qualityOf(rttMs: number | null, lossPercent: number): NetworkQua
 }
 
 /**
- * One person's side of a full-mesh meeting: Meridian signaling over the WebSocket
- * (meet.*), one RTCPeerConnection per other admitted person with "perfect negotiation"
+ * One person's side of a full-mesh meeting: Meridian signaling (meet.*) over the app's one
+ * realtime link, one RTCPeerConnection per other admitted person with "perfect negotiation"
  * (so renegotiation for screen sharing and ICE restarts cannot collide), and getStats
  * for network quality, decoded frames and the active speaker.
  *
  * Who offers first: whoever joins (or is admitted) later offers to everyone already in
  * the room; those already in wait for the offer.
+ *
+ * The server knows a peer by its connection: the room forgets me when that connection
+ * closes. So the session joins once the link is up, and ends (as when its own socket used
+ * to close) if the link drops; leaving sends meet.leave, since the link stays open.
  */
 export class MeetingSession {
   readonly state = signal<SessionState>('connecting');
@@ -89,43 +137,59 @@ export class MeetingSession {
     return best;
   });
 
-  private socket: MeetingSocket | null = null;
+  private subscriptions: Subscription[] = [];
+  private joinSent = false;
   private iceServers: RTCIceServer[] = [];
   private readonly peers = new Map<number, { pc: RTCPeerConnection; makingOffer: boolean; ignoreOffer: boolean; senders: RTCRtpSender[] }>();
   private screenStream: MediaStream | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
-  private nextId = 1;
+  private nextChatId = 1;
 
   constructor(
-    private readonly socketUrl: string,
-    private readonly token: string,
+    private readonly realtime: MeetingTransport,
     private readonly code: string,
     private readonly local: MediaStream,
-    private readonly openSocket: (url: string, protocols: string[]) => MeetingSocket = (url, protocols) =>
-      new WebSocket(url, protocols),
   ) {}
 
+  /** Joins as soon as the link is up (at once when it already is). */
   start(): void {
-    const ws = this.openSocket(this.socketUrl, ['meridian.v1', `bearer.${this.token}`]);
-    this.socket = ws;
-    ws.onopen = () => this.send({ type: 'meet.join', code: this.code });
-    ws.onmessage = (e) => this.onMessage(JSON.parse(String(e.data)) as Json);
-    ws.onclose = () => {
-      if (this.state() === 'connecting' || this.state() === 'in-room' || this.state() === 'waiting') {
-        this.state.set('error');
-        this.error.set('The connection to the meeting was lost.');
-      }
-      this.teardown();
-    };
+    this.subscriptions = [
+      merge(...ROOM_EVENTS.map((type) => this.realtime.messages(type))).subscribe((m) => this.onMessage(m)),
+      this.realtime.statusChanges.subscribe((status) => this.onStatus(status)),
+    ];
     this.statsTimer = setInterval(() => void this.pollStats(), 1000);
+    this.onStatus(this.realtime.status());
   }
 
   leave(): void {
     const id = this.meetingId();
-    if (id !== null) this.send({ type: 'meet.leave', meeting_id: id });
+    const joining = this.joinSent && id === null && this.state() === 'connecting';
+    if (id !== null && this.live()) this.command('meet.leave', {});
     this.state.set('left');
-    this.teardown();
-    this.socket?.close(1000, 'left');
+    // A join on its way is answered with meet.leave when it arrives (see enterState).
+    if (joining) this.stopMedia();
+    else this.teardown();
+  }
+
+  private live(): boolean {
+    return this.state() === 'connecting' || this.state() === 'in-room' || this.state() === 'waiting';
+  }
+
+  private onStatus(status: RealtimeStatus): void {
+    if (status === 'connected') {
+      if (this.joinSent || this.state() !== 'connecting') return;
+      this.joinSent = true;
+      this.realtime.request('meet.join', { code: this.code }).catch((e: unknown) => this.refused(e));
+      return;
+    }
+    if (status === 'reconnecting' || status === 'offline') {
+      // The server dropped me from the room with the connection.
+      if (this.live()) {
+        this.state.set('error');
+        this.error.set('The connection to the meeting was lost.');
+      }
+      this.teardown();
+    }
   }
 
   // ---- own media
@@ -174,7 +238,7 @@ export class MeetingSession {
   sendChat(text: string): void {
     const t = text.trim();
     if (!t) return;
-    this.command('meet.chat.send', { text: t, client_id: `c${Date.now()}-${this.nextId}` });
+    this.command('meet.chat.send', { text: t, client_id: `c${Date.now()}-${this.nextChatId++}` });
   }
 
   /** Adds a screen track to every connection (a renegotiation); getDisplayMedia first, a canvas stream when that is unavailable. */
@@ -238,80 +302,88 @@ export class MeetingSession {
     this.recordingAcknowledged.set(true);
   }
 
-  private command(type: string, fields: Json): void {
+  /** A command about my meeting; the server's refusal becomes a notice (as before, from the error envelope). */
+  private command<K extends RoomCommand>(type: K, fields: RoomCommandFields<K>): void {
     const id = this.meetingId();
     if (id === null) return;
-    this.send({ type, meeting_id: id, ...fields });
+    const body = { ...fields, meeting_id: id } as unknown as ClientMessageMap[K];
+    this.realtime.request(type, body).catch((e: unknown) => this.refused(e));
   }
 
-  private sendMedia(change: Json): void {
-    const id = this.meetingId();
-    if (id !== null && this.state() === 'in-room') this.send({ type: 'meet.media', meeting_id: id, ...change });
+  private refused(e: unknown): void {
+    if (this.state() === 'left') this.teardown(); // a join refused after I gave up on it
+    if (!(e instanceof RealtimeError) || LINK_FAILURES.has(e.code)) return;
+    if (this.state() === 'connecting') {
+      this.state.set('error');
+      this.error.set(e.message);
+    } else if (this.live()) {
+      this.notice.set(e.message);
+    }
   }
 
-  private send(message: Json): void {
-    if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify({ id: `m${this.nextId++}`, ...message }));
+  private sendMedia(change: MediaChange): void {
+    if (this.state() === 'in-room') this.command('meet.media', change);
   }
 
   // ---- signaling
-  private onMessage(m: Json): void {
-    switch (m['type']) {
+  private onMessage(m: RoomEvent): void {
+    switch (m.type) {
       case 'meet.joined':
       case 'meet.admitted':
         this.enterState(m);
         break;
       case 'meet.lobby':
-        this.lobby.set(m['lobby'] as Participant[]);
+        this.lobby.set(m.lobby);
         break;
       case 'meet.participant_joined':
-        this.upsert(m['participant'] as Participant);
+        this.upsert(m.participant);
         break;
       case 'meet.participant_updated': {
-        const p = m['participant'] as Participant;
+        const p = m.participant;
         this.upsert(p);
         if (p.peer_id === this.me()?.peer_id) this.me.set(p);
         break;
       }
       case 'meet.participant_left':
-        this.dropPeer(m['peer_id'] as number);
+        this.dropPeer(m.peer_id);
         break;
       case 'meet.signal':
-        void this.onSignal(m['from'] as number, m['signal'] as Json);
+        void this.onSignal(m.from, m.signal);
         break;
       case 'meet.unmute_requested':
-        this.unmuteRequestedBy.set(String(m['by']));
+        this.unmuteRequestedBy.set(String(m.by));
         break;
       case 'meet.chat': {
-        const msg = m['message'] as MeetingChatMessage;
+        const msg = m.message;
         if (!this.chat().some((x) => x.id === msg.id)) this.chat.set([...this.chat(), msg]);
         break;
       }
       case 'meet.chat.history': {
-        const items = (m['items'] as MeetingChatMessage[]) ?? [];
+        const items = m.items ?? [];
         const known = new Set(items.map((x) => x.id));
         this.chat.set([...items, ...this.chat().filter((x) => !known.has(x.id))].sort((a, b) => a.id - b.id));
         break;
       }
       case 'meet.mute_requested':
-        this.notice.set(`${String(m['by'])} asks you to mute your microphone.`);
+        this.notice.set(`${String(m.by)} asks you to mute your microphone.`);
         break;
       case 'meet.muted':
         for (const t of this.local.getAudioTracks()) t.enabled = false;
         this.audioMuted.set(true);
-        this.notice.set(`${String(m['by'])} muted your microphone.`);
+        this.notice.set(`${String(m.by)} muted your microphone.`);
         break;
       case 'meet.room_updated':
-        this.locked.set(Boolean(m['locked']));
-        if ('guests_can_share_screen' in m) this.guestsCanShareScreen.set(Boolean(m['guests_can_share_screen']));
+        this.locked.set(Boolean(m.locked));
+        if ('guests_can_share_screen' in m) this.guestsCanShareScreen.set(Boolean(m.guests_can_share_screen));
         break;
       case 'meet.recording':
-        this.recording.set((m['recording'] as RecordingIndicator | null) ?? null);
+        this.recording.set(m.recording ?? null);
         this.recordingAcknowledged.set(false);
-        if (m['reason']) this.notice.set(String(m['reason']));
+        if (m.reason) this.notice.set(String(m.reason));
         break;
       case 'meet.region':
-        this.iceServers = (m['ice_servers'] as RTCIceServer[]) ?? [];
-        this.mediaRegion.set(m['media_region'] as MediaRegionDecision);
+        this.iceServers = m.ice_servers ?? [];
+        this.mediaRegion.set(m.media_region);
         // The room moved to another media region: new TURN servers, then an ICE restart so
         // candidates through them are gathered (one side restarts; its new offer makes the
         // other side gather with its new servers too).
@@ -332,37 +404,34 @@ export class MeetingSession {
       case 'meet.ended':
         this.finish('ended');
         break;
-      case 'error': {
-        const e = m['error'] as { code: string; message: string };
-        if (this.state() === 'connecting') {
-          this.state.set('error');
-          this.error.set(e.message);
-        } else {
-          this.notice.set(e.message);
-        }
-        break;
-      }
     }
   }
 
-  private enterState(m: Json): void {
-    const me = m['you'] as Participant;
+  private enterState(m: RoomEntered): void {
+    if (this.state() === 'left') {
+      // Left while the join was on its way: the room would keep me until the link closes.
+      this.meetingId.set(m.meeting_id);
+      this.command('meet.leave', {});
+      this.teardown();
+      return;
+    }
+    const me = m.you;
     this.me.set(me);
-    this.meetingId.set(m['meeting_id'] as number);
-    this.locked.set(Boolean(m['locked']));
-    this.guestsCanShareScreen.set(Boolean(m['guests_can_share_screen']));
-    this.maxPublishers.set((m['max_publishers'] as number) ?? 6);
-    this.recording.set((m['recording'] as RecordingIndicator | null) ?? null);
-    if (m['ice_servers']) this.iceServers = m['ice_servers'] as RTCIceServer[];
-    if (m['media_region']) this.mediaRegion.set(m['media_region'] as MediaRegionDecision);
-    this.lobby.set((m['lobby'] as Participant[]) ?? []);
-    if (m['waiting']) {
+    this.meetingId.set(m.meeting_id);
+    this.locked.set(Boolean(m.locked));
+    this.guestsCanShareScreen.set(Boolean(m.guests_can_share_screen));
+    this.maxPublishers.set(m.max_publishers ?? 6);
+    this.recording.set(m.recording ?? null);
+    if (m.ice_servers) this.iceServers = m.ice_servers;
+    if (m.media_region) this.mediaRegion.set(m.media_region);
+    this.lobby.set(m.lobby ?? []);
+    if (m.waiting) {
       this.state.set('waiting');
       return;
     }
     this.state.set('in-room');
     this.command('meet.chat.history', {});
-    const list = (m['participants'] as Participant[]) ?? [];
+    const list = m.participants ?? [];
     this.participants.set(list);
     // Newcomer offers to everyone already here.
     for (const p of list) if (p.peer_id !== me.peer_id) this.connection(p.peer_id, true);
@@ -445,17 +514,17 @@ export class MeetingSession {
     if (media.screen?.id === stream.id) this.remote.set({ ...this.remote(), [peer]: { ...media, screen: null } });
   }
 
-  private signal(peer: number, signal: Json): void {
+  private signal(peer: number, signal: PeerSignal): void {
     this.command('meet.signal', { to: peer, signal });
   }
 
-  private async onSignal(from: number, signal: Json): Promise<void> {
+  private async onSignal(from: number, signal: PeerSignal): Promise<void> {
     const fresh = !this.peers.has(from);
     const entry = this.connection(from, false);
     const { pc } = entry;
     const polite = (this.me()?.peer_id ?? 0) > from;
     try {
-      const description = signal['description'] as RTCSessionDescriptionInit | undefined;
+      const description = signal.description;
       if (description) {
         const collision = description.type === 'offer' && (entry.makingOffer || pc.signalingState !== 'stable');
         entry.ignoreOffer = !polite && collision;
@@ -467,9 +536,9 @@ export class MeetingSession {
           await pc.setLocalDescription();
           this.signal(from, { description: pc.localDescription?.toJSON() });
         }
-      } else if (signal['candidate']) {
+      } else if (signal.candidate) {
         try {
-          await pc.addIceCandidate(signal['candidate'] as RTCIceCandidateInit);
+          await pc.addIceCandidate(signal.candidate);
         } catch (e) {
           if (!entry.ignoreOffer) throw e;
         }
@@ -532,13 +601,19 @@ export class MeetingSession {
     }
   }
 
+  /** Denied, removed or ended: the server has already let go of me. */
   private finish(state: SessionState): void {
     this.state.set(state);
     this.teardown();
-    this.socket?.close(1000, state);
   }
 
   private teardown(): void {
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.subscriptions = [];
+    this.stopMedia();
+  }
+
+  private stopMedia(): void {
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.statsTimer = null;
     for (const { pc } of this.peers.values()) pc.close();

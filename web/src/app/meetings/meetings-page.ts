@@ -1,12 +1,11 @@
-import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { firstValueFrom, merge } from 'rxjs';
-import { API_BASE } from '../core/api-client';
+import { merge } from 'rxjs';
 import { ApiError } from '../core/api-error';
 import { RealtimeService } from '../core/realtime.service';
 import './meeting-events';
+import { MeetingSummary, MeetingsApi } from './meetings-api';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSwitch } from '../ui';
 
 /** Someone (or a team) to invite: people and customers by user id, teams by team id. */
@@ -22,24 +21,6 @@ export function toLocalInput(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-export interface MeetingSummary {
-  id: number;
-  code: string;
-  join_url: string;
-  title: string;
-  kind: 'instant' | 'scheduled';
-  starts_at: number | null;
-  time_zone: string;
-  my_role: string;
-  host: { id: number; display_name: string };
-  my_start?: { time_zone: string; local: string };
-  duration_minutes?: number;
-  cancelled_at?: number | null;
-  lobby_for_external?: boolean;
-  guests_can_share_screen?: boolean;
-  invitees: { user_id: number; display_name: string; kind?: string; time_zone: string; local_start?: string; via_team_id?: number | null }[];
 }
 
 /** /meetings — start an instant meeting, schedule one, and the meetings you host or are invited to. */
@@ -183,7 +164,7 @@ export interface MeetingSummary {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MeetingsPage {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(MeetingsApi);
   private readonly router = inject(Router);
   private readonly dialogs = inject(UiDialog);
   protected readonly meetings = signal<MeetingSummary[]>([]);
@@ -214,13 +195,11 @@ export class MeetingsPage {
       this.suggestions.set([]);
       return;
     }
-    const query = encodeURIComponent(text);
     const quiet = <T>(p: Promise<T>) => p.catch(() => null);
-    type U = { id: number; display_name: string; kind: string; country: string };
     const [people, customers, teams] = await Promise.all([
-      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/users?q=${query}&limit=10`))),
-      quiet(firstValueFrom(this.http.get<{ items: U[] }>(`${API_BASE}/customers?q=${query}&limit=10`))),
-      quiet(firstValueFrom(this.http.get<{ items: { id: number; name: string; member_count: number }[] }>(`${API_BASE}/teams`))),
+      quiet(this.api.searchPeople(text)),
+      quiet(this.api.searchCustomers(text)),
+      quiet(this.api.teams()),
     ]);
     if (seq !== this.searchSeq) return;
     const chosen = new Set(this.invitees().map((c) => c.kind + c.id));
@@ -264,7 +243,8 @@ export class MeetingsPage {
     }
     this.invitees.set(chips);
     if (teams.size)
-      void firstValueFrom(this.http.get<{ items: { id: number; name: string; member_count: number }[] }>(`${API_BASE}/teams`))
+      void this.api
+        .teams()
         .then((r) => {
           const names = new Map(r.items.map((t) => [t.id, t] as const));
           this.invitees.set(
@@ -285,16 +265,14 @@ export class MeetingsPage {
 
   protected async saveEdit(m: MeetingSummary): Promise<void> {
     try {
-      await firstValueFrom(
-        this.http.patch(`${API_BASE}/meetings/${m.id}`, {
-          title: this.editTitle,
-          starts_at: new Date(this.editStart).getTime(),
-          user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
-          team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
-          lobby_for_external: this.editLobby,
-          guests_can_share_screen: this.editShare,
-        }),
-      );
+      await this.api.update(m.id, {
+        title: this.editTitle,
+        starts_at: new Date(this.editStart).getTime(),
+        user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
+        team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
+        lobby_for_external: this.editLobby,
+        guests_can_share_screen: this.editShare,
+      });
       this.endEdit();
       await this.refresh();
     } catch (e) {
@@ -312,7 +290,7 @@ export class MeetingsPage {
     });
     if (!sure) return;
     try {
-      await firstValueFrom(this.http.delete(`${API_BASE}/meetings/${m.id}`));
+      await this.api.cancel(m.id);
       await this.refresh();
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
@@ -340,7 +318,7 @@ export class MeetingsPage {
 
   private async refresh(): Promise<void> {
     try {
-      const r = await firstValueFrom(this.http.get<{ items: MeetingSummary[] }>(`${API_BASE}/meetings`));
+      const r = await this.api.list();
       this.meetings.set(r.items);
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
@@ -349,7 +327,7 @@ export class MeetingsPage {
 
   protected async startInstant(): Promise<void> {
     try {
-      const m = await firstValueFrom(this.http.post<MeetingSummary>(`${API_BASE}/meetings`, { title: 'Instant meeting' }));
+      const m = await this.api.create({ title: 'Instant meeting' });
       await this.router.navigate(['/meet', m.code]);
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
@@ -360,17 +338,15 @@ export class MeetingsPage {
     try {
       // datetime-local is the browser's zone; the API stores UTC milliseconds.
       const startsAt = new Date(this.start).getTime();
-      await firstValueFrom(
-        this.http.post<MeetingSummary>(`${API_BASE}/meetings`, {
-          title: this.title,
-          kind: 'scheduled',
-          starts_at: startsAt,
-          duration_minutes: Number(this.duration),
-          time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
-          team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
-        }),
-      );
+      await this.api.create({
+        title: this.title,
+        kind: 'scheduled',
+        starts_at: startsAt,
+        duration_minutes: Number(this.duration),
+        time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        user_ids: this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id),
+        team_ids: this.invitees().filter((c) => c.kind === 'team').map((c) => c.id),
+      });
       this.title = '';
       this.start = '';
       this.invitees.set([]);
