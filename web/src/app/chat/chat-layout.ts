@@ -2,7 +2,8 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked }
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ConversationView } from './chat-types';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
-import { ChatStore, ConversationEntry } from './chat-store';
+import { ChatStore } from './chat-store';
+import { ConversationEntry } from './conversation-list';
 import { NewConversationDialog, NewConversationKind } from './new-conversation-dialog';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore } from './presence-store';

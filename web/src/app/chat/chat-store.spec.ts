@@ -7,7 +7,9 @@ import { ApiError } from '../core/api-error';
 import { RealtimeError, RealtimeService, RealtimeStatus, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
-import { ChatStore, MAX_LOADED, NEW_CLIENT_ID, PAGE_VISIBLE, boundThread, mergeMessages } from './chat-store';
+import { MAX_LOADED } from './chat-messages';
+import { ChatStore, provideChatStore } from './chat-store';
+import { NEW_CLIENT_ID, PAGE_VISIBLE } from './chat-tokens';
 
 const ME = 7;
 const BIA = 8;
@@ -46,27 +48,6 @@ function conversation(id: number, overrides: Partial<ConversationView> = {}): Co
     ...overrides,
   };
 }
-
-describe('mergeMessages', () => {
-  it('appends and prepends without sorting, fast with 100,000 messages', () => {
-    const big = Array.from({ length: 100_000 }, (_, i) => message(i + 1));
-    const started = performance.now();
-    let merged = big;
-    for (let i = 0; i < 20; i++) merged = mergeMessages(merged, [message(100_001 + i)]);
-    const perLive = (performance.now() - started) / 20;
-    merged = mergeMessages(merged, [message(-1), message(0)]);
-    expect(merged.length).toBe(100_022);
-    expect(merged[0].seq).toBe(-1);
-    expect(merged.at(-1)?.seq).toBe(100_020);
-    console.info(`mergeMessages: one live message into 100,000: ${perLive.toFixed(2)} ms`);
-    expect(perLive).toBeLessThan(50);
-  });
-
-  it('keeps one copy per seq, in ascending order, whichever way they arrive', () => {
-    const merged = mergeMessages([message(3), message(1)], [message(2), message(3), message(1)]);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
-  });
-});
 
 describe('ChatStore', () => {
   let api: {
@@ -118,7 +99,7 @@ describe('ChatStore', () => {
     };
     TestBed.configureTestingModule({
       providers: [
-        ChatStore,
+        provideChatStore(),
         { provide: ChatApi, useValue: api },
         { provide: RealtimeService, useValue: realtime },
         { provide: PAGE_VISIBLE, useValue: () => visible },
@@ -637,20 +618,6 @@ describe('ChatStore', () => {
       expect(store.activeMessages().length).toBeLessThanOrEqual(MAX_LOADED);
       expect(perLive).toBeLessThan(5);
     });
-  });
-
-  it('boundThread centres the kept messages on what is on screen', () => {
-    const thread = { messages: Array.from({ length: 1000 }, (_, i) => message(i + 1)), hasMore: false, hasNewer: false };
-    const kept = boundThread(thread, { first: 101, last: 250 }, 600);
-    expect(kept.messages[0].seq).toBe(1);
-    expect(kept.messages.at(-1)?.seq).toBe(600);
-    expect(kept).toMatchObject({ hasMore: false, hasNewer: true });
-    const middle = boundThread(thread, { first: 451, last: 600 }, 600);
-    expect(middle.messages[0].seq).toBe(226);
-    expect(middle).toMatchObject({ hasMore: true, hasNewer: true });
-    const newest = boundThread(thread, undefined, 600);
-    expect(newest.messages[0].seq).toBe(401);
-    expect(newest).toMatchObject({ hasMore: true, hasNewer: false });
   });
 
   it('loads older replies in the thread panel before the first one shown', async () => {

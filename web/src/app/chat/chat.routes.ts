@@ -1,13 +1,13 @@
 import { Routes } from '@angular/router';
 import { ChatLayout } from './chat-layout';
-import { ChatStore } from './chat-store';
+import { provideChatStore } from './chat-store';
 import { PresenceStore } from './presence-store';
 
 export const chatRoutes: Routes = [
   {
     path: '',
     component: ChatLayout,
-    providers: [ChatStore, PresenceStore],
+    providers: [provideChatStore(), PresenceStore],
     children: [
       {
         path: '',

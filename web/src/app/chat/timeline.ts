@@ -1,6 +1,6 @@
 // Turns a flat message list into what the conversation view draws: day separators and author runs.
 import { formatLocalTime, isValidTimeZone } from '../core/local-time';
-import { DisplayMessage } from './chat-store';
+import { DisplayMessage } from './chat-messages';
 
 /** Messages from one author closer than this stay in one run under one name. */
 const RUN_GAP_MS = 5 * 60_000;

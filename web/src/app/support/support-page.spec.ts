@@ -7,7 +7,7 @@ import { Subject, filter } from 'rxjs';
 import { formatLocalTime } from '../core/local-time';
 import { RealtimeService, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
-import { PAGE_VISIBLE } from '../chat/chat-store';
+import { PAGE_VISIBLE } from '../chat/chat-tokens';
 import { SupportPage } from './support-page';
 
 const CARL = 5;

@@ -5,7 +5,7 @@ import { signal } from '@angular/core';
 import { Subject, filter } from 'rxjs';
 import { RealtimeService, ServerMessage } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
-import { PAGE_VISIBLE } from '../chat/chat-store';
+import { PAGE_VISIBLE } from '../chat/chat-tokens';
 import { SupportStore } from './support-store';
 
 const flushAll = () => new Promise((r) => setTimeout(r, 0));

@@ -4,7 +4,8 @@ import { ChatMessage, ConversationMember } from '../chat/chat-types';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from '../chat/chat-api';
-import { PAGE_VISIBLE, TYPING_EVERY_MS, TYPING_SHOWN_MS } from '../chat/chat-store';
+import { PAGE_VISIBLE } from '../chat/chat-tokens';
+import { TYPING_EVERY_MS, TYPING_SHOWN_MS } from '../chat/typing';
 import { SupportApi, SupportConversation } from './support-api';
 import './support-events';
 
