@@ -135,29 +135,25 @@ class PatchImpl final : public UploadPatch {
       : owner_(owner), caller_(std::move(caller)), rec_(std::move(rec)), checksum_(std::move(checksum)) {}
 
   ~PatchImpl() override {
-    if (append_ && !finished_) {
-      // Cut mid-request: keep what arrived (unless it had to match a checksum).
-      if (checksum_) {
-        (void)append_->truncate(static_cast<std::uint64_t>(rec_.offset));
-      } else {
-        (void)persist();
-      }
-    }
-    if (fd_ >= 0) {
-      if (!finished_) {
-        // Cut mid-request: keep what arrived (unless it had to match a checksum).
-        if (checksum_) {
-          (void)::ftruncate(fd_, static_cast<off_t>(pending_start_));
-        } else {
-          (void)persist();
-        }
-      }
-      ::close(fd_);
+    {
+      std::lock_guard lock(mutex_);
+      if (!detached_) keep_what_arrived();
+      detached_ = true;
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = -1;
     }
     owner_.release(rec_.token);
   }
   PatchImpl(const PatchImpl&) = delete;
   PatchImpl& operator=(const PatchImpl&) = delete;
+
+  // From ResumableUploads::stop(): what arrived is kept now, as if the request were cut,
+  // and nothing after this touches storage (the request may end after storage is gone).
+  void detach(bool keep) {
+    std::lock_guard lock(mutex_);
+    if (!detached_ && keep) keep_what_arrived();
+    detached_ = true;
+  }
 
   Result<void> open() {
     fs::create_directories(owner_.options_.staging_dir);
@@ -192,6 +188,8 @@ class PatchImpl final : public UploadPatch {
   }
 
   Result<void> write(std::string_view chunk) override {
+    std::lock_guard lock(mutex_);
+    if (detached_) return stopping();
     if (rec_.offset + received_ + static_cast<std::int64_t>(chunk.size()) > rec_.length)
       return make_error(ErrorCode::invalid_argument, "more bytes than the upload's length");
     if (digest_) digest_->update(chunk);
@@ -217,12 +215,18 @@ class PatchImpl final : public UploadPatch {
       pending_ += static_cast<std::int64_t>(piece.size());
       received_ += static_cast<std::int64_t>(piece.size());
       chunk.remove_prefix(piece.size());
-      if (!checksum_ && pending_ == owner_.options_.part_bytes) MERIDIAN_TRY(flush_parts(false));
+      if (!checksum_ && pending_ == owner_.options_.part_bytes) {
+        MERIDIAN_TRY(flush_parts(false));  // records the offset too
+      } else if (!checksum_ && received_ - recorded_ >= owner_.options_.checkpoint_bytes) {
+        MERIDIAN_TRY(persist());
+      }
     }
     return {};
   }
 
   Result<Done> finish() override {
+    std::lock_guard lock(mutex_);
+    if (detached_) return stopping();
     finished_ = true;
     if (append_) {
       if (digest_ && digest_->final() != checksum_->digest) {
@@ -250,6 +254,29 @@ class PatchImpl final : public UploadPatch {
   }
 
  private:
+  static Error stopping() {
+    return make_error(ErrorCode::unavailable, "the server is stopping; resume the upload once it is back");
+  }
+
+  // With mutex_ held, for a PATCH that ends without finish(): keep what arrived, unless it
+  // had to match a checksum (then nothing of it).
+  void keep_what_arrived() {
+    if (finished_ || received_ == 0) return;
+    if (append_) {
+      if (checksum_) {
+        (void)append_->truncate(static_cast<std::uint64_t>(rec_.offset));
+      } else if (received_ != recorded_) {
+        (void)persist();
+      }
+    } else if (fd_ >= 0) {
+      if (checksum_) {
+        (void)::ftruncate(fd_, static_cast<off_t>(pending_start_));
+      } else if (received_ != recorded_) {
+        (void)persist();
+      }
+    }
+  }
+
   fs::path pending_path() const { return owner_.options_.staging_dir / (rec_.token + ".pending"); }
   fs::path head_path() const { return owner_.options_.staging_dir / (rec_.token + ".head"); }
 
@@ -300,16 +327,16 @@ class PatchImpl final : public UploadPatch {
       hash_.update(slice);
     }
     received_ += static_cast<std::int64_t>(chunk.size());
-    unsynced_ += static_cast<std::int64_t>(chunk.size());
-    if (!checksum_ && unsynced_ >= owner_.options_.checkpoint_bytes) MERIDIAN_TRY(persist());
+    if (!checksum_ && received_ - recorded_ >= owner_.options_.checkpoint_bytes) MERIDIAN_TRY(persist());
     return {};
   }
 
+  // The bytes first (durable), then the offset that counts them: after a crash the file
+  // may hold more than recorded (cut off at the next PATCH), never less.
   Result<void> persist() {
     std::int64_t offset = 0;
     if (append_) {
       MERIDIAN_TRY(append_->sync());
-      unsynced_ = 0;
       offset = rec_.offset + received_;
     } else {
       if (::fsync(fd_) != 0) return io_error("fsync staging");
@@ -322,6 +349,7 @@ class PatchImpl final : public UploadPatch {
       if (!upd) return upd.error();
       return {};
     });
+    if (r) recorded_ = received_;
     return r;
   }
 
@@ -363,7 +391,10 @@ class PatchImpl final : public UploadPatch {
   objectstore::Sha256 hash_;
   std::unique_ptr<objectstore::MultipartUpload> upload_;  // in place only
   std::unique_ptr<objectstore::AppendFile> append_;       // in place only
-  std::int64_t unsynced_ = 0;                             // in place: bytes since the last persist
+  // write(), finish() and the end of the request against stop() (another thread).
+  std::mutex mutex_;
+  bool detached_ = false;  // stopped: storage is not touched any more
+  std::int64_t recorded_ = 0;  // bytes of this PATCH counted in the recorded offset
   int fd_ = -1;
   std::int64_t pending_start_ = 0;  // staging bytes before this PATCH
   std::int64_t pending_ = 0;        // staging bytes now
@@ -381,6 +412,10 @@ Result<UploadState> ResumableUploads::create(const Caller& caller, std::int64_t 
                                              std::string_view name, std::int64_t length) {
   if (length <= 0)
     return make_error(ErrorCode::invalid_argument, "Upload-Length must be positive (empty files: plain upload)");
+  {
+    std::lock_guard lock(active_mutex_);
+    if (stopped_) return make_error(ErrorCode::unavailable, "the server is stopping; try again once it is back");
+  }
   (void)expire();
   auto ticket = files_.begin_upload(caller, space_id, parent_id, name, length);
   if (!ticket) return ticket.error();
@@ -426,11 +461,8 @@ Result<std::unique_ptr<UploadPatch>> ResumableUploads::patch(const Caller& calle
   auto rec = storage::read_value<std::optional<Record>>(db_, [&](Session& s) { return load(s, token); });
   if (!rec) return rec.error();
   if (!*rec || (*rec)->user_id != caller.subject.user_id || (*rec)->expires_at <= clock_.now_ms()) return no_upload();
-  {
-    std::lock_guard lock(active_mutex_);
-    if (!active_.insert((*rec)->token).second)
-      return make_error(ErrorCode::conflict, "another request is writing to this upload");
-  }
+  const std::string key = (*rec)->token;
+  MERIDIAN_TRY(enter(key));
   // From here the patch releases the token when destroyed.
   auto impl = std::make_unique<PatchImpl>(*this, caller, std::move(**rec), std::move(checksum));
   auto current = status(caller.subject, token);
@@ -439,6 +471,14 @@ Result<std::unique_ptr<UploadPatch>> ResumableUploads::patch(const Caller& calle
     return make_error(ErrorCode::conflict, "Upload-Offset is " + std::to_string(offset) + ", the upload is at " +
                                                std::to_string(current->offset));
   MERIDIAN_TRY(impl->open());
+  {
+    std::lock_guard lock(active_mutex_);
+    if (stopped_) {
+      impl->detach(false);  // stopped meanwhile: it received nothing to keep
+      return make_error(ErrorCode::unavailable, "the server is stopping; resume the upload once it is back");
+    }
+    active_[key] = impl.get();
+  }
   return std::unique_ptr<UploadPatch>(std::move(impl));
 }
 
@@ -471,9 +511,31 @@ Result<std::size_t> ResumableUploads::expire() {
   return n;
 }
 
+Result<void> ResumableUploads::enter(const std::string& token) {
+  std::lock_guard lock(active_mutex_);
+  if (stopped_) return make_error(ErrorCode::unavailable, "the server is stopping; resume the upload once it is back");
+  if (!active_.emplace(token, nullptr).second)
+    return make_error(ErrorCode::conflict, "another request is writing to this upload");
+  return {};
+}
+
 void ResumableUploads::release(const std::string& token) {
   std::lock_guard lock(active_mutex_);
   active_.erase(token);
+}
+
+void ResumableUploads::stop() {
+  std::lock_guard lock(active_mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  // Under the lock: a PATCH ending meanwhile waits in release() and stays alive until then.
+  std::size_t kept = 0;
+  for (auto& [token, patch] : active_) {
+    if (!patch) continue;
+    patch->detach(true);
+    ++kept;
+  }
+  log::info("files.uploads_stopped", {{"patches_in_progress", static_cast<std::int64_t>(kept)}});
 }
 
 void ResumableUploads::discard(const std::string& token, const std::string& object_key,

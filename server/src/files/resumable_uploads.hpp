@@ -5,7 +5,9 @@
 // staged on local disk only until a whole part is there; every part goes to the object
 // store as a multipart part (S3 joins them; nothing is reassembled through Meridian).
 // The SHA-256 of the whole file is computed once and continues across requests. A cut
-// PATCH keeps what arrived.
+// PATCH keeps what arrived, and a PATCH in progress records what arrived every
+// checkpoint_bytes, so that a crash loses at most that much. stop() records what every
+// PATCH in progress holds while storage is still there (a graceful stop loses nothing).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <map>
 #include <string>
 
 #include "files/files_service.hpp"
@@ -50,14 +52,17 @@ struct ResumableOptions {
   std::filesystem::path staging_dir;
   // S3 part size (bytes are staged until a whole part exists).
   std::int64_t part_bytes = 8 * 1024 * 1024;
-  // In place: how often during a PATCH the bytes are fdatasynced and the offset with the
-  // hash state recorded (a cut PATCH records what arrived anyway; this bounds what a
-  // crash of the server loses). Each checkpoint costs a database write and a disk flush.
-  std::int64_t checkpoint_bytes = 64 * 1024 * 1024;
+  // How often during a PATCH without a checksum the bytes are made durable (fdatasync of the
+  // store's file, or fsync of the staging file) and then the offset with the hash state
+  // recorded: a cut PATCH records what arrived anyway; this bounds what a crash of the
+  // server (kill -9, power loss) loses. Each checkpoint costs a disk flush and a database write.
+  std::int64_t checkpoint_bytes = 8 * 1024 * 1024;
   // Append in place when the store can (false: always stage parts, e.g. for tests).
   bool in_place = true;
   UnixMillis ttl_ms = 24LL * 3600 * 1000;
 };
+
+class PatchImpl;
 
 class ResumableUploads final {
  public:
@@ -74,12 +79,19 @@ class ResumableUploads final {
   Result<void> terminate(const Subject& who, std::string_view token);
   // Removes uploads past their expiry (their parts and staging files too).
   Result<std::size_t> expire();
+  // For a graceful stop, after the server stopped taking requests and before storage goes
+  // away: every PATCH in progress records what arrived (as if cut now) and touches storage
+  // no more, even when its request ends later; new uploads and PATCHes are refused
+  // (unavailable). Idempotent.
+  void stop();
 
   const ResumableOptions& options() const { return options_; }
 
  private:
   friend class PatchImpl;
   void release(const std::string& token);
+  // unavailable once stopped; conflict while another PATCH holds the token.
+  Result<void> enter(const std::string& token);
   void discard(const std::string& token, const std::string& object_key, const std::string& multipart_id);
 
   storage::Database& db_;
@@ -87,7 +99,9 @@ class ResumableUploads final {
   const Clock& clock_;
   ResumableOptions options_;
   std::mutex active_mutex_;
-  std::set<std::string> active_;  // tokens with a PATCH in progress
+  // Tokens with a PATCH in progress, and the PATCH once it is open (stop() reaches it).
+  std::map<std::string, PatchImpl*> active_;
+  bool stopped_ = false;
 };
 
 }  // namespace meridian::files

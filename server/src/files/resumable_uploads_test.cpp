@@ -260,6 +260,47 @@ TEST_P(ResumableUploadsTest, MaintenanceJobExpiresUploadsAndCollectsOrphansPerio
   EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart")) << "the expired upload's bytes went";
 }
 
+TEST_P(ResumableUploadsTest, APatchInProgressRecordsWhatArrivedEveryCheckpoint) {
+  // Parts far larger than the checkpoint: staged bytes are recorded without a part sent.
+  ResumableOptions ro = uploads_->options();
+  ro.part_bytes = 1'000'000;
+  ro.checkpoint_bytes = 1000;
+  uploads_ = std::make_unique<ResumableUploads>(*db_, *files_, clock_, ro);
+  const std::string data = bytes_of(5000, 5);
+  auto state = uploads_->create(ana_, space_, 0, "whole.bin", 5000);
+  ASSERT_TRUE(state.ok());
+  auto patch = uploads_->patch(ana_, state->token, 0, std::nullopt);
+  ASSERT_TRUE(patch.ok());
+  ASSERT_TRUE((*patch)->write(std::string_view(data).substr(0, 3500)).ok());
+  // What a crash now (the PATCH neither finished nor cut) would find.
+  auto now = uploads_->status(ana_.subject, state->token);
+  ASSERT_TRUE(now.ok());
+  EXPECT_GE(now->offset, 3500 - 1000) << "at most one checkpoint's bytes are unrecorded";
+  ASSERT_TRUE((*patch)->write(std::string_view(data).substr(3500)).ok());
+  auto done = (*patch)->finish();
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  ASSERT_TRUE(done->file);
+  EXPECT_TRUE(content(done->file->id) == data);
+}
+
+TEST_P(ResumableUploadsTest, StopRecordsWhatArrivedAndThenLeavesStorageAlone) {
+  const std::string data = bytes_of(2000, 6);
+  auto state = uploads_->create(ana_, space_, 0, "stopped.bin", 2000);
+  ASSERT_TRUE(state.ok());
+  auto patch = uploads_->patch(ana_, state->token, 0, std::nullopt);
+  ASSERT_TRUE(patch.ok());
+  ASSERT_TRUE((*patch)->write(std::string_view(data).substr(0, 700)).ok());
+  uploads_->stop();
+  EXPECT_EQ(uploads_->status(ana_.subject, state->token)->offset, 700) << "what arrived is recorded at the stop";
+  EXPECT_EQ((*patch)->write("more").error().code, ErrorCode::unavailable);
+  EXPECT_EQ((*patch)->finish().error().code, ErrorCode::unavailable);
+  EXPECT_EQ(uploads_->create(ana_, space_, 0, "new.bin", 10).error().code, ErrorCode::unavailable);
+  EXPECT_EQ(uploads_->patch(ana_, state->token, 700, std::nullopt).error().code, ErrorCode::unavailable);
+  // Storage goes away before the request ends (as at a graceful stop): ending it touches nothing.
+  db_.reset();
+  patch->reset();
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ResumableUploadsTest, ::testing::ValuesIn(upload_modes()));
 
 }  // namespace

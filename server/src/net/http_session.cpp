@@ -66,6 +66,14 @@ void HttpSession::shutdown() {
   });
 }
 
+void HttpSession::abort() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().close(ignored);  // pending reads and writes end with operation_aborted
+  });
+}
+
 void HttpSession::read_request() {
   if (closing_) return close(false);
   parser_.emplace();

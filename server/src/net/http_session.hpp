@@ -30,6 +30,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
 
   void run();
   void shutdown() override;
+  void abort() override;
 
  private:
   void read_request();

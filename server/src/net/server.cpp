@@ -53,10 +53,20 @@ struct Server::Impl {
     if (signals) signals->cancel();
     state->shutdown_sessions();
     const bool drained = state->wait_until_no_sessions(deadline);
+    bool ended = drained;
+    if (!drained) {
+      // A request still running (an upload whose client keeps sending) ends now as if its
+      // client had gone, while the application is still there; left to the I/O context's
+      // destruction it would end after the application's objects are gone.
+      state->abort_sessions();
+      ended = state->wait_until_no_sessions(std::chrono::steady_clock::now() + state->options().shutdown_abort_grace);
+    }
     ioc.stop();
     for (auto& t : workers) t.join();
     workers.clear();
-    log::info("server.stopped", {{"drained", drained}});
+    // Work handed to the pool finishes now, not while the application is going away.
+    state->blocking_pool().join();
+    log::info("server.stopped", {{"drained", drained}, {"cut", !drained}, {"ended", ended}});
   }
 
   const int threads;

@@ -34,6 +34,10 @@ struct ServerOptions {
   std::size_t ws_max_queued_bytes = 4 * 1024 * 1024; // per connection
   std::chrono::seconds ws_idle_timeout{60};          // pings at half of it
   std::chrono::seconds shutdown_grace{4};
+  // After the grace, requests still running are cut (their sockets closed) and get this
+  // long to wind down, so that nothing of theirs outlives wait() (the application's
+  // objects, such as storage, go away after it returns).
+  std::chrono::seconds shutdown_abort_grace{2};
 };
 
 // Validates a bearer token (from the Authorization header, or for browsers the
@@ -53,7 +57,9 @@ class Server {
   // Binds and starts the worker threads; returns the bound port.
   Result<std::uint16_t> start();
   // Blocks until stop() or SIGINT/SIGTERM, then shuts down gracefully: stops accepting,
-  // closes WebSockets with 1001, lets in-flight requests finish (up to shutdown_grace).
+  // closes WebSockets with 1001, lets in-flight requests finish (up to shutdown_grace),
+  // then cuts the ones left and waits for them to end (up to shutdown_abort_grace), and
+  // for the blocking pool's work.
   void wait();
   void stop();
 

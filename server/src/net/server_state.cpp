@@ -65,6 +65,17 @@ void ServerState::shutdown_sessions() {
     if (auto session = weak.lock()) session->shutdown();
 }
 
+void ServerState::abort_sessions() {
+  std::vector<std::weak_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    sessions.reserve(sessions_.size());
+    for (const auto& [id, session] : sessions_) sessions.push_back(session);
+  }
+  for (auto& weak : sessions)
+    if (auto session = weak.lock()) session->abort();
+}
+
 bool ServerState::wait_until_no_sessions(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
   return no_sessions_.wait_until(lock, deadline, [this] { return sessions_.empty(); });

@@ -25,6 +25,9 @@ class Session {
   virtual ~Session() = default;
   // Thread-safe. HTTP: finish the request in flight, then close; WebSocket: close 1001.
   virtual void shutdown() = 0;
+  // Thread-safe. When the grace is over: the socket closes now, and the request in flight
+  // ends as if the client had gone (a streamed body's sink is dropped and keeps what arrived).
+  virtual void abort() = 0;
 };
 
 class ServerState final {
@@ -52,6 +55,8 @@ class ServerState final {
   void leave(std::uint64_t id);
   // Marks shutdown and asks every live session to wind down.
   void shutdown_sessions();
+  // Closes the sockets of the sessions still there (Session::abort).
+  void abort_sessions();
   // True when every session has left before the deadline.
   bool wait_until_no_sessions(std::chrono::steady_clock::time_point deadline);
 

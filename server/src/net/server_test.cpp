@@ -826,6 +826,23 @@ TEST_F(ServerTest, ClientGoneMidBodyDiscardsTheSink) {
   EXPECT_EQ(aborted_sinks_.load(), 1);
 }
 
+TEST_F(ServerTest, AStreamedBodyStillArrivingAfterTheGraceIsCutBeforeWaitReturns) {
+  // The application's objects (storage) go once wait() returns: a sink left to the I/O
+  // context's destruction would end after them.
+  HttpClient plain(port_);
+  HttpClient blocking(port_);
+  plain.write_raw("POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + std::string(1000, 'x'));
+  blocking.write_raw("POST /api/stream-blocking HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                     std::string(1000, 'x'));
+  std::this_thread::sleep_for(200ms);
+  const auto began = std::chrono::steady_clock::now();
+  std::thread waiter([this] { server_->wait(); });
+  server_->stop();
+  waiter.join();
+  EXPECT_EQ(aborted_sinks_.load(), 2) << "both sinks were dropped (as if their clients had gone) within wait()";
+  EXPECT_LT(std::chrono::steady_clock::now() - began, options_.shutdown_grace + options_.shutdown_abort_grace);
+}
+
 TEST_F(ServerTest, StreamedDownloadIsByteExact) {
   HttpClient client(port_);
   auto res = client.request(http::verb::get, "/api/download");

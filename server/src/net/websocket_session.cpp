@@ -262,6 +262,13 @@ void WebSocketSession::close(std::uint16_t code, std::string reason) {
 
 void WebSocketSession::shutdown() { close(websocket::close_code::going_away, "server shutting down"); }
 
+void WebSocketSession::abort() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).close(ignored);
+  });
+}
+
 bool WebSocketSession::enqueue(SharedText text) {
   if (closing_ || !open_ || !ws_.is_open()) return false;
   const ServerOptions& options = state_->options();

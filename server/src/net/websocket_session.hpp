@@ -171,6 +171,7 @@ class WebSocketSession final : public RealtimeConnection,
   void send(SharedText text) override;
   void close(std::uint16_t code, std::string reason) override;
   void shutdown() override;
+  void abort() override;
 
  private:
   void on_accept(boost::beast::error_code ec);
