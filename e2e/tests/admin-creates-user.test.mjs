@@ -72,8 +72,10 @@ describe('admin creates a user who then signs in', () => {
     await adminPage.getByTestId('users-table').waitFor();
 
     await adminPage.getByTestId('new-user').click();
-    const dialog = adminPage.locator('dialog[open]');
+    // The CDK dialog (role=dialog, named by its heading); it was a native <dialog open> before.
+    const dialog = adminPage.getByRole('dialog', { name: 'New user' });
     await dialog.waitFor();
+    await adminPage.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'form-email');
     await dialog.getByTestId('form-email').fill(employee.email);
     await dialog.getByTestId('form-display-name').fill(employee.name);
     await dialog.getByTestId('form-password').fill(employee.password);

@@ -29,7 +29,8 @@ describe('two employees chat in a direct message', () => {
 
   it('A starts a direct message with B from the directory; focus lands in the composer', async () => {
     await pageA.getByTestId('chat-new-direct').click();
-    const dialog = pageA.locator('dialog[open]');
+    // The CDK dialog (role=dialog, named by its heading); it was a native <dialog open> before.
+    const dialog = pageA.getByRole('dialog', { name: 'New direct message' });
     await dialog.getByTestId('people-search').fill('Bruno');
     await dialog.locator(`[data-testid="person-option"][data-email="${bruno.email}"]`).click();
     await pageA.waitForURL(/\/chat\/\d+$/);

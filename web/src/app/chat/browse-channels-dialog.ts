@@ -1,27 +1,16 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  ElementRef,
-  afterNextRender,
-  computed,
-  inject,
-  output,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, afterNextRender, computed, inject, output, signal, viewChild } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { Conversation, ConversationView } from './chat-types';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
-import { UiButton } from '../ui/button';
+import { UiButton, UiModal } from '../ui';
 
 /** Find public channels and join them (or open those already joined). */
 @Component({
-  imports: [UiButton],
+  imports: [UiButton, UiModal],
   selector: 'mer-browse-channels-dialog',
   template: `
-    <dialog #dialog class="modal" (close)="closed.emit()" aria-labelledby="browse-title" data-testid="browse-channels-dialog">
+    <ui-modal labelledBy="browse-title" testId="browse-channels-dialog" (closed)="closed.emit()">
       <header><h2 id="browse-title">Browse channels</h2></header>
       <div class="body">
         @if (error(); as message) {
@@ -51,8 +40,8 @@ import { UiButton } from '../ui/button';
           }
         </ul>
       </div>
-      <footer><button type="button" uiButton (click)="dialog.close()">Close</button></footer>
-    </dialog>
+      <footer><button type="button" uiButton (click)="modal().close()">Close</button></footer>
+    </ui-modal>
   `,
   styles: `
     .channels { list-style: none; margin: 0 0 0.5rem; padding: 0; }
@@ -69,7 +58,7 @@ export class BrowseChannelsDialog {
   readonly opened = output<ConversationView>();
   readonly closed = output<void>();
 
-  private readonly dialogRef = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  protected readonly modal = viewChild.required(UiModal);
 
   protected readonly query = signal('');
   protected readonly channels = signal<Conversation[]>([]);
@@ -82,10 +71,7 @@ export class BrowseChannelsDialog {
   private generation = 0;
 
   constructor() {
-    afterNextRender(() => {
-      this.dialogRef().nativeElement.showModal();
-      void this.search();
-    });
+    afterNextRender(() => void this.search());
     inject(DestroyRef).onDestroy(() => {
       if (this.timer) clearTimeout(this.timer);
     });
@@ -102,8 +88,8 @@ export class BrowseChannelsDialog {
     this.error.set(null);
     try {
       const view = await this.store.join(channel.id);
-      this.dialogRef().nativeElement.close();
       this.opened.emit(view);
+      this.modal().close();
     } catch (failure) {
       this.error.set(errorMessage(failure));
     } finally {
@@ -114,8 +100,8 @@ export class BrowseChannelsDialog {
   protected open(channel: Conversation): void {
     const view = this.store.conversations().find((c) => c.id === channel.id);
     if (!view) return;
-    this.dialogRef().nativeElement.close();
     this.opened.emit(view);
+    this.modal().close();
   }
 
   private async search(): Promise<void> {

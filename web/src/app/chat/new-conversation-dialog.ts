@@ -1,23 +1,11 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  ElementRef,
-  afterNextRender,
-  computed,
-  inject,
-  input,
-  output,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, afterNextRender, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { errorMessage } from '../core/api-error';
 import { User } from '../core/api-types';
 import { ConversationView, ConversationVisibility } from './chat-types';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
-import { UiButton } from '../ui/button';
+import { UiButton, UiModal } from '../ui';
 
 export type NewConversationKind = 'direct' | 'group' | 'channel';
 
@@ -25,7 +13,7 @@ const SEARCH_DELAY_MS = 200;
 
 /** Start a direct message (one person), a group (several) or a channel (name, topic, visibility). */
 @Component({
-  imports: [UiButton],
+  imports: [UiButton, UiModal],
   selector: 'mer-new-conversation-dialog',
   templateUrl: './new-conversation-dialog.html',
   styleUrl: './new-conversation-dialog.css',
@@ -40,7 +28,7 @@ export class NewConversationDialog {
   readonly created = output<ConversationView>();
   readonly closed = output<void>();
 
-  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  private readonly modal = viewChild.required(UiModal);
 
   protected readonly query = signal('');
   protected readonly people = signal<User[]>([]);
@@ -78,7 +66,6 @@ export class NewConversationDialog {
 
   constructor() {
     afterNextRender(() => {
-      this.dialog().nativeElement.showModal();
       if (this.kind() !== 'channel') void this.search();
     });
     inject(DestroyRef).onDestroy(() => {
@@ -119,8 +106,9 @@ export class NewConversationDialog {
           ? { kind, name: this.name().trim(), topic: this.topic().trim() || undefined, visibility: this.visibility() }
           : { kind, name: kind === 'group' ? this.name().trim() || undefined : undefined, member_ids: people.map((u) => u.id) },
       );
-      this.dialog().nativeElement.close();
+      // The page usually closes the dialog for this; otherwise it closes here.
       this.created.emit(view);
+      this.modal().close();
     } catch (failure) {
       this.error.set(errorMessage(failure));
     } finally {
@@ -129,7 +117,7 @@ export class NewConversationDialog {
   }
 
   protected cancel(): void {
-    this.dialog().nativeElement.close();
+    this.modal().close();
   }
 
   protected onClose(): void {

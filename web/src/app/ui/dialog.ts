@@ -1,6 +1,6 @@
 import { Dialog, DialogConfig, DialogRef, DIALOG_DATA } from '@angular/cdk/dialog';
 import { ComponentType } from '@angular/cdk/portal';
-import { ChangeDetectionStrategy, Component, Injectable, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injectable, TemplateRef, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { UiButton } from './button';
 
@@ -23,8 +23,11 @@ let nextId = 0;
 export class UiDialog {
   private readonly dialog = inject(Dialog);
 
-  open<R = unknown, D = unknown, C = unknown>(component: ComponentType<C>, config: DialogConfig<D, DialogRef<R, C>> = {}): DialogRef<R, C> {
-    return this.dialog.open<R, D, C>(component, {
+  open<R = unknown, D = unknown, C = unknown>(
+    content: ComponentType<C> | TemplateRef<C>,
+    config: DialogConfig<D, DialogRef<R, C>> = {},
+  ): DialogRef<R, C> {
+    return this.dialog.open<R, D, C>(content, {
       width: '560px',
       maxWidth: 'calc(100vw - 32px)',
       panelClass: 'ui-dialog-panel',

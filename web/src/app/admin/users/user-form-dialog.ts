@@ -1,34 +1,23 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  afterNextRender,
-  computed,
-  inject,
-  input,
-  output,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, OnInit, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { errorMessage } from '../../core/api-error';
 import { IsoWeekday, ROLES, Role, USER_KINDS, User, UserKind, WorkingHours } from '../../core/api-types';
 import { WEEKDAY_SHORT } from '../../core/local-time';
 import { browserTimeZone, countryOptions, timeZoneOptions } from '../countries';
 import { UsersStore } from './users.store';
-import { UiButton } from '../../ui/button';
+import { UiButton, UiModal } from '../../ui';
 
 const DAYS: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
 
-/** Create a user (no `user` given) or edit one, in a modal dialog. */
+/** Create a user (no `user` given) or edit one, in a modal dialog (focus starts in the first field it can take). */
 @Component({
   selector: 'mer-user-form-dialog',
-  imports: [UiButton, ReactiveFormsModule],
+  imports: [UiButton, UiModal, ReactiveFormsModule],
   templateUrl: './user-form-dialog.html',
   styleUrl: './user-form-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class UserFormDialog {
+export class UserFormDialog implements OnInit {
   private readonly store = inject(UsersStore);
   private readonly fb = inject(FormBuilder).nonNullable;
 
@@ -36,7 +25,8 @@ export class UserFormDialog {
   readonly saved = output<User>();
   readonly closed = output<void>();
 
-  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  private readonly modal = viewChild.required(UiModal);
+  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
 
   protected readonly kinds = USER_KINDS;
   protected readonly roles = ROLES;
@@ -68,36 +58,34 @@ export class UserFormDialog {
   private rolesTouched = false;
 
   constructor() {
-    afterNextRender(() => {
-      const user = this.user();
-      if (user) {
-        this.form.patchValue({
-          email: user.email,
-          display_name: user.display_name,
-          kind: user.kind,
-          country: user.country,
-          time_zone: user.time_zone,
-          roles: [...user.roles],
-          start: user.working_hours.start,
-          end: user.working_hours.end,
-          days: [...user.working_hours.days],
-          active: user.active,
-          restrict_processing: user.gdpr.restrict_processing,
-          exclude_from_ai: user.gdpr.exclude_from_ai,
-        });
-        this.form.controls.email.disable();
-        this.form.controls.password.disable();
-        this.rolesTouched = true;
-      }
-      const dialog = this.dialog().nativeElement;
-      dialog.showModal();
-      // Browsers differ on what showModal() focuses; put the cursor in the first field.
-      dialog.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])')?.focus();
-    });
     // A new user's role follows the kind until the admin picks roles by hand.
     this.form.controls.kind.valueChanges.subscribe((kind) => {
       if (!this.rolesTouched) this.form.controls.roles.setValue([kind]);
     });
+  }
+
+  /** Before the dialog opens, so that focus finds the first field that is not disabled. */
+  ngOnInit(): void {
+    const user = this.user();
+    if (user) {
+      this.form.patchValue({
+        email: user.email,
+        display_name: user.display_name,
+        kind: user.kind,
+        country: user.country,
+        time_zone: user.time_zone,
+        roles: [...user.roles],
+        start: user.working_hours.start,
+        end: user.working_hours.end,
+        days: [...user.working_hours.days],
+        active: user.active,
+        restrict_processing: user.gdpr.restrict_processing,
+        exclude_from_ai: user.gdpr.exclude_from_ai,
+      });
+      this.form.controls.email.disable();
+      this.form.controls.password.disable();
+      this.rolesTouched = true;
+    }
   }
 
   protected hasRole(role: Role): boolean {
@@ -129,7 +117,7 @@ export class UserFormDialog {
   }
 
   protected cancel(): void {
-    this.dialog().nativeElement.close();
+    this.modal().close();
   }
 
   protected onClose(): void {
@@ -171,7 +159,7 @@ export class UserFormDialog {
             working_hours,
           });
       this.saved.emit(user);
-      this.dialog().nativeElement.close();
+      this.modal().close();
     } catch (failure) {
       this.error.set(errorMessage(failure));
     } finally {
@@ -180,7 +168,7 @@ export class UserFormDialog {
   }
 
   private focusFirstInvalid(): void {
-    const element = this.dialog().nativeElement.querySelector<HTMLElement>('.ng-invalid:not(form)');
+    const element = this.formElement().nativeElement.querySelector<HTMLElement>('.ng-invalid:not(form)');
     element?.focus();
   }
 }

@@ -1,17 +1,17 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { errorMessage } from '../../core/api-error';
 import { User } from '../../core/api-types';
 import { countryFlag } from '../../core/local-time';
 import { SessionStore } from '../../core/session.store';
 import { UserFormDialog } from './user-form-dialog';
 import { UsersStore } from './users.store';
-import { UiButton } from '../../ui/button';
+import { UiButton, UiModal } from '../../ui';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; user: User };
 
 @Component({
   selector: 'mer-users-page',
-  imports: [UiButton, UserFormDialog],
+  imports: [UiButton, UiModal, UserFormDialog],
   providers: [UsersStore],
   templateUrl: './users-page.html',
   styleUrl: './users-page.css',
@@ -20,8 +20,6 @@ type Editing = { mode: 'create' } | { mode: 'edit'; user: User };
 export class UsersPage {
   protected readonly store = inject(UsersStore);
   private readonly session = inject(SessionStore);
-
-  private readonly passwordDialog = viewChild.required<ElementRef<HTMLDialogElement>>('passwordDialog');
 
   protected readonly editing = signal<Editing | null>(null);
   protected readonly editUser = computed(() => {
@@ -89,8 +87,8 @@ export class UsersPage {
     try {
       const password = await this.store.resetPassword(user.id);
       this.copied.set(false);
+      // Shown in a dialog while set (see the template).
       this.newPassword.set({ user, password });
-      this.passwordDialog().nativeElement.showModal();
     } catch (failure) {
       this.actionError.set(errorMessage(failure));
     }
@@ -103,10 +101,6 @@ export class UsersPage {
     } catch {
       this.copied.set(false);
     }
-  }
-
-  protected closePasswordDialog(): void {
-    this.passwordDialog().nativeElement.close();
   }
 
   protected forgetPassword(): void {
