@@ -16,6 +16,7 @@
 #include "bus/in_process_bus.hpp"
 #include "bus/redis_bus.hpp"
 #include "chat/chat_routes.hpp"
+#include "chat/live_chat.hpp"
 #include "chat/search_routes.hpp"
 #include "chat/support_routes.hpp"
 #include "cluster/relay.hpp"
@@ -32,6 +33,7 @@
 #include "presence/presence_cluster.hpp"
 #include "presence/presence_routes.hpp"
 #include "region/region_routes.hpp"
+#include "retention/chat_purges.hpp"
 #include "retention/retention_job.hpp"
 #include "retention/retention_routes.hpp"
 #include "storage/migrations.hpp"
@@ -71,6 +73,16 @@ std::unique_ptr<bus::Bus> open_bus(const Config& c) {
               {{"host", std::string_view(options->host)}, {"port", std::int64_t{options->port}}});
   return redis;
 }
+
+// @here counts people connected to any node.
+class PresenceOnline final : public chat::OnlineCheck {
+ public:
+  explicit PresenceOnline(presence::PresenceService& presence) : presence_(presence) {}
+  bool online(std::int64_t user_id) const override { return presence_.online(user_id); }
+
+ private:
+  presence::PresenceService& presence_;
+};
 
 std::string printable_host(const std::string& address) {
   return address == "0.0.0.0" || address == "::" ? "localhost" : address;
@@ -119,40 +131,23 @@ int run(const Config& c) {
   identity::add_identity_routes(router, {identity, toggles, policy, hub, clock, &relay});
   region::add_region_routes(router, toggles, regions, policy);
   audit::add_audit_routes(router, audit_log, policy);
-  chat::ChatService chat(*db, policy, clock);
-  chat::add_chat_routes(router, hub, chat, relay);
-  meetings::WebhookDispatcher webhooks(*db, clock, meetings::load_webhook_options(c.config_file),
-                                       std::make_unique<meetings::CurlPoster>());
-  meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
-                                     &toggles, &webhooks);
-  meetings.attach_chat(chat);
-  meetings::add_meetings_routes(router, hub, meetings, policy, &webhooks);
-  webhooks.start();
+  // Chat, files and meetings are built in the order of what each needs: who may act in
+  // a conversation first (chat's access), then files (attachments need it), then chat
+  // with its ports, then the modules that use chat.
   presence::SqlDirectory presence_directory(*db);
-  presence::PresenceService presence(presence_directory, [&hub](std::uint64_t connection_id, const std::string& text) {
-    hub.send_to_connection(connection_id, text);
-  });
+  presence::LocalChanges presence_changes;
+  presence::PresenceService presence(
+      presence_directory,
+      [&hub](std::uint64_t connection_id, const std::string& text) { hub.send_to_connection(connection_id, text); },
+      {}, &presence_changes);
   presence::add_presence_routes(router, hub, presence);
   presence.start();
   // Other nodes' connections count in the aggregate; @here counts people connected anywhere.
-  presence::PresenceCluster presence_cluster(event_bus, presence);
+  presence::PresenceCluster presence_cluster(event_bus, presence, presence_changes);
   presence_cluster.start();
-  chat.set_online_check([&presence](std::int64_t user_id) { return presence.online(user_id); });
-  chat::SupportService support(*db, policy, clock);
-  support.install_access(chat);
-  support.set_audit_log(audit_log);
-  chat::add_support_routes(router, relay, support);
-  chat::SearchService search(*db, policy);
-  chat::add_search_routes(router, search);
-  retention::RetentionService retention_service(*db, audit_log, policy, clock,
-                                                retention::RetentionOptions{c.retention_batch_size});
-  retention_service.set_purge_observer(
-      [&chat](std::int64_t conversation_id, std::vector<std::int64_t> ids, std::int64_t change_seq,
-              std::int64_t roots_updated) { chat.purged(conversation_id, std::move(ids), change_seq, roots_updated); });
-  retention::add_retention_routes(router, retention_service, chat, {c.retention_allow_run_as_of});
-  retention::RetentionJob retention_job(retention_service, std::chrono::seconds(c.retention_interval_seconds));
-  if (c.retention_interval_seconds > 0) retention_job.start();
+  PresenceOnline online(presence);
 
+  chat::ConversationAccess conversation_access(policy);
   std::unique_ptr<objectstore::ObjectStore> objects;
   if (c.object_store == "s3") {
     objectstore::S3Options s3;
@@ -173,9 +168,32 @@ int run(const Config& c) {
   files_options.space_quota_bytes = c.files_space_quota_bytes;
   files_options.max_file_bytes = c.files_max_file_bytes;
   files_options.keep_versions = c.files_keep_versions;
-  files::FilesService files_service(*db, *objects, clock, files_options);
+  attachments::ConversationsForFiles files_conversations(conversation_access);
+  files::FilesService files_service(*db, *objects, clock, files_options, &files_conversations);
   files::add_files_routes(router, files_service);
-  attachments::connect(chat, files_service, &retention_service);
+  attachments::FilesForChat chat_files(files_service);
+
+  chat::LiveChat live_chat(*db, conversation_access, hub, relay);
+  chat::ChatService chat(*db, policy, clock, conversation_access, {&live_chat, &online, &chat_files});
+  chat::add_chat_routes(router, hub, chat, live_chat);
+  meetings::WebhookDispatcher webhooks(*db, clock, meetings::load_webhook_options(c.config_file),
+                                       std::make_unique<meetings::CurlPoster>());
+  meetings::MeetingsService meetings(*db, identity, policy, clock, meetings::load_meetings_options(c.config_file),
+                                     &toggles, &webhooks, &chat, &conversation_access.room_guests());
+  meetings::add_meetings_routes(router, hub, meetings, policy, &webhooks);
+  webhooks.start();
+  chat::SupportService support(*db, policy, clock, conversation_access, &live_chat, &audit_log);
+  chat::add_support_routes(router, relay, support);
+  chat::SearchService search(*db, policy);
+  chat::add_search_routes(router, search);
+  retention::ChatPurges chat_purges(chat);
+  retention::RetentionService retention_service(*db, audit_log, policy, clock,
+                                                retention::RetentionOptions{c.retention_batch_size},
+                                                {&chat_purges, &chat_files});
+  retention::add_retention_routes(router, retention_service, chat, {c.retention_allow_run_as_of});
+  retention::RetentionJob retention_job(retention_service, std::chrono::seconds(c.retention_interval_seconds));
+  if (c.retention_interval_seconds > 0) retention_job.start();
+
   files::ResumableOptions resumable_options;
   resumable_options.staging_dir = std::filesystem::path(c.data_dir) / "uploads";
   files::ResumableUploads resumable(*db, files_service, clock, resumable_options);

@@ -32,12 +32,16 @@ class ChatAttachmentsTest : public ::testing::TestWithParam<std::string> {
     files::FilesOptions options;
     options.space_quota_bytes = 5000;
     options.max_file_bytes = 2000;
-    files_ = std::make_unique<files::FilesService>(*db_, *store_, clock_, options);
-    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_);
-    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_);
-    support_->install_access(*chat_);
-    retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_);
-    connect(*chat_, *files_, retention_.get());
+    access_ = std::make_unique<chat::ConversationAccess>(policy_);
+    files_conversations_ = std::make_unique<ConversationsForFiles>(*access_);
+    files_ = std::make_unique<files::FilesService>(*db_, *store_, clock_, options, files_conversations_.get());
+    chat_files_ = std::make_unique<FilesForChat>(*files_);
+    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_, *access_,
+                                                chat::ChatPorts{nullptr, nullptr, chat_files_.get()});
+    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_, *access_);
+    retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
+                                                               retention::RetentionOptions{},
+                                                               std::vector<retention::PurgeListener*>{chat_files_.get()});
     admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
@@ -134,6 +138,9 @@ class ChatAttachmentsTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<files::FilesService> files_;
+  std::unique_ptr<chat::ConversationAccess> access_;
+  std::unique_ptr<ConversationsForFiles> files_conversations_;
+  std::unique_ptr<FilesForChat> chat_files_;
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::SupportService> support_;
   std::unique_ptr<retention::RetentionService> retention_;
@@ -158,7 +165,7 @@ TEST_P(ChatAttachmentsTest, MemberAttachesAndOtherMembersReadWhileTheyAreMembers
   ASSERT_EQ(history->items.back().attachments.size(), 1u);
   auto changes = chat_->changes(ben_.subject, id, 0, 50);
   ASSERT_EQ(changes->items.back().attachments.size(), 1u);
-  auto fill = chat_->stream_fill(id, 0, 100, 50);
+  auto fill = chat::ChangeReader(*db_, *access_).stream_fill(id, 0, 100, 50);
   ASSERT_EQ(fill->items.back().attachments.size(), 1u);
 
   auto d = files_->open_download(ben_, file->id, 0, false);

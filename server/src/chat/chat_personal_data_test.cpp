@@ -24,8 +24,9 @@ class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_);
+    access_ = std::make_unique<ConversationAccess>(policy_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
+    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
     retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
                                                                retention::RetentionOptions{3});
     port_ = std::make_unique<ChatPersonalData>(*db_, clock_);
@@ -132,6 +133,7 @@ class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;
   std::unique_ptr<retention::RetentionService> retention_;

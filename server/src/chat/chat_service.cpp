@@ -122,26 +122,8 @@ Result<Conversation> ChatService::load(storage::Session& s, std::int64_t id) {
   return **c;
 }
 
-// Non-members learn nothing about private conversations (404); a public channel says
-// how to get in.
 Result<Member> ChatService::require_member(storage::Session& s, const Conversation& c, const Subject& who) {
-  auto m = repo_.membership(s, c.id, who.user_id);
-  if (!m.ok()) return m.error();
-  if (*m) return **m;
-  if (access_hook_ && c.kind == ConversationKind::support) {
-    auto granted = access_hook_(s, c, who);
-    if (!granted.ok()) return granted.error();
-    if (*granted) return **granted;
-  }
-  if (meeting_access_hook_ && c.kind == ConversationKind::group) {
-    auto granted = meeting_access_hook_(s, c, who);
-    if (!granted.ok()) return granted.error();
-    if (*granted) return **granted;
-  }
-  if (c.kind == ConversationKind::channel && c.visibility == Visibility::public_ && who.kind != UserKind::customer &&
-      who.kind != UserKind::guest)
-    return make_error(ErrorCode::forbidden, "join #" + c.name + " to read and post in it");
-  return no_such_conversation();
+  return access_.require_member(s, c, who);
 }
 
 Result<ConversationView> ChatService::view(storage::Session& s, const Conversation& c, const Member& me) {
@@ -383,7 +365,7 @@ Result<std::vector<Mentioned>> ChatService::resolve_mentions(const Conversation&
       out.push_back(Mentioned{m.user_id, "user"});
     else if (broadcast && tokens.channel)
       out.push_back(Mentioned{m.user_id, "channel"});
-    else if (broadcast && tokens.here && online_ && online_(m.user_id))
+    else if (broadcast && tokens.here && ports_.online && ports_.online->online(m.user_id))
       out.push_back(Mentioned{m.user_id, "here"});
   }
   return out;
@@ -405,7 +387,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
   if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
   MERIDIAN_TRY(check_text(text, !attachments.empty()));
-  if (!attachments.empty() && !attach_hook_)
+  if (!attachments.empty() && !ports_.attachments)
     return make_error(ErrorCode::invalid_argument, "attachments are not available on this server");
   const UnixMillis now = clock_.now_ms();
   return retry_once_if_raced([&] {
@@ -417,7 +399,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       MERIDIAN_TRY(require_participant(*me, "reply"));
       if (me->role == MemberRole::read_only)
         return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
-      if (c->kind == ConversationKind::support && post_guard_) MERIDIAN_TRY(post_guard_(s, *c));
+      MERIDIAN_TRY(access_.require_open(s, *c));
       if (c->kind == ConversationKind::channel && c->settings.announcement && !thread_root_id &&
           !can_manage(me->role) && !me->can_post)
         return make_error(ErrorCode::forbidden,
@@ -467,7 +449,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
         m.id = **mid;
         MERIDIAN_TRY(repo_.replace_mentions(s, m, *mentioned));
         if (!attachments.empty()) {
-          auto files = attach_hook_(s, *c, who, attachments);
+          auto files = ports_.attachments->attach(s, *c, who, attachments);
           if (!files.ok()) return files.error();
           MERIDIAN_TRY(repo_.insert_attachments(s, m, *files, now));
           m.attachments = std::move(*files);
@@ -560,24 +542,14 @@ Result<ChatService::Changed> ChatService::edit(const Subject& who, std::int64_t 
 Result<ChatService::Changed> ChatService::remove(const Subject& who, std::int64_t id, std::int64_t message_id) {
   auto changed = change_message(who, id, message_id, std::nullopt);
   // The attachments go with the message (after the commit: files removes their objects).
-  if (changed.ok() && !changed->released_files.empty() && release_listener_)
-    release_listener_(changed->released_files, who.user_id);
+  if (changed.ok() && !changed->released_files.empty() && ports_.attachments)
+    ports_.attachments->released(changed->released_files, who.user_id);
   return changed;
 }
 
-Result<std::optional<ChatService::Access>> ChatService::access(storage::Session& s, std::int64_t id,
-                                                               const Subject& who) {
-  auto c = repo_.conversation(s, id);
-  if (!c.ok()) return c.error();
-  if (!*c) return std::optional<Access>{};
-  Access out;
-  out.region = (*c)->region;
-  auto me = require_member(s, **c, who);
-  if (me.ok())
-    out.member = std::move(*me);
-  else if (me.error().code != ErrorCode::not_found && me.error().code != ErrorCode::forbidden)
-    return me.error();
-  return std::optional<Access>(std::move(out));
+Result<ChangePage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
+                                        std::int64_t upto) {
+  return reader_.changes(who, id, after, limit, upto);
 }
 
 // new_text: the edit; nullopt: delete.
@@ -594,7 +566,7 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
     if (!me.ok()) return me.error();
     MERIDIAN_TRY(require_participant(*me, new_text ? "edit messages" : "delete messages"));
     // A closed support conversation is the record of the request: reopen it to change it.
-    if (c->kind == ConversationKind::support && post_guard_) MERIDIAN_TRY(post_guard_(s, *c));
+    MERIDIAN_TRY(access_.require_open(s, *c));
     auto current = repo_.message(s, id, message_id);
     if (!current.ok()) return current.error();
     if (!*current) return make_error(ErrorCode::not_found, "no such message in this conversation");
@@ -644,95 +616,8 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
 
 Result<std::int64_t> ChatService::next_seq(storage::Session& s, std::int64_t id) {
   auto seq = repo_.next_seq(s, id);
-  if (seq.ok() && seq_observer_) seq_observer_(id, *seq);
+  if (seq.ok() && ports_.events) ports_.events->seq_taken(id, *seq);
   return seq;
-}
-
-Result<ChatService::StreamFill> ChatService::stream_fill(std::int64_t id, std::int64_t after, std::int64_t upto,
-                                                         int limit) {
-  return storage::read_value<StreamFill>(db_, [&](storage::Session& s) -> Result<StreamFill> {
-    auto c = load(s, id);
-    if (!c.ok()) return c.error();
-    auto page = read_changes(s, *c, after, upto, limit);
-    if (!page.ok()) return page.error();
-    StreamFill out;
-    static_cast<ChangePage&>(out) = std::move(*page);
-    out.last_seq = c->last_seq;
-    auto members = repo_.members(s, id);
-    if (!members.ok()) return members.error();
-    for (const auto& m : *members) out.members.push_back(m.user_id);
-    return out;
-  });
-}
-
-Result<ChangePage> ChatService::changes(const Subject& who, std::int64_t id, std::int64_t after, int limit,
-                                        std::int64_t upto) {
-  if (limit < 1 || limit > kMaxPage)
-    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
-  if (after < 0) return make_error(ErrorCode::invalid_argument, "after must be 0 or more");
-  return storage::read_value<ChangePage>(db_, [&](storage::Session& s) -> Result<ChangePage> {
-    auto c = load(s, id);
-    if (!c.ok()) return c.error();
-    auto me = require_member(s, *c, who);
-    if (!me.ok()) return me.error();
-    auto page = read_changes(s, *c, after, upto, limit);
-    if (!page.ok()) return page.error();
-    // Complete: everything up to the last number taken when the conversation was read.
-    if (!page->has_more) page->to = std::max(after, std::min(upto, c->last_seq));
-    return page;
-  });
-}
-
-Result<ChangePage> ChatService::read_changes(storage::Session& s, const Conversation& c, std::int64_t after,
-                                             std::int64_t upto, int limit) {
-  ChangePage out;
-  out.conversation = c;
-  out.to = after;
-  if (upto <= after) return out;
-  auto rows = repo_.changes(s, c.id, after, limit + 1, upto);
-  if (!rows.ok()) return rows.error();
-  auto purges = repo_.purges(s, c.id, after, upto, limit + 1);
-  if (!purges.ok()) return purges.error();
-  auto members = repo_.member_changes(s, c.id, after, upto, limit + 1);
-  if (!members.ok()) return members.error();
-  std::vector<StreamNotice> notices;
-  for (auto& p : *purges) {
-    StreamNotice n;
-    n.change_seq = p.change_seq;
-    n.purge = std::move(p);
-    notices.push_back(std::move(n));
-  }
-  for (auto& m : *members) {
-    StreamNotice n;
-    n.change_seq = m.change_seq;
-    n.member = std::move(m);
-    notices.push_back(std::move(n));
-  }
-  if (c.details_seq > after && c.details_seq <= upto) {
-    StreamNotice n;
-    n.change_seq = c.details_seq;
-    n.details = true;
-    notices.push_back(std::move(n));
-  }
-  std::sort(notices.begin(), notices.end(),
-            [](const StreamNotice& a, const StreamNotice& b) { return a.change_seq < b.change_seq; });
-  // The first `limit` of both lists together (each list was read one past `limit`, so
-  // anything left over means there is more).
-  std::size_t i = 0;
-  std::size_t j = 0;
-  for (int taken = 0; taken < limit && (i < rows->size() || j < notices.size()); ++taken) {
-    const bool message = j == notices.size() || (i < rows->size() && (*rows)[i].change_seq < notices[j].change_seq);
-    if (message) {
-      out.to = (*rows)[i].change_seq;
-      out.items.push_back(std::move((*rows)[i++]));
-    } else {
-      out.to = notices[j].change_seq;
-      out.notices.push_back(std::move(notices[j++]));
-    }
-  }
-  out.has_more = i < rows->size() || j < notices.size();
-  MERIDIAN_TRY(repo_.decorate(s, out.items));
-  return out;
 }
 
 Result<ReadReceipt> ChatService::mark_read(const Subject& who, std::int64_t id, std::int64_t seq) {
@@ -927,7 +812,7 @@ Result<ChannelSettings> ChatService::update_settings(const Subject& who, std::in
     MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
-  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && ports_.events) ports_.events->conversation_changed(changed);
   return result;
 }
 
@@ -988,7 +873,7 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
     MERIDIAN_TRY(fill_recipients(s, changed));
     return next;
   });
-  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && ports_.events) ports_.events->conversation_changed(changed);
   return result;
 }
 
@@ -1036,13 +921,13 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
     MERIDIAN_TRY(fill_recipients(s, changed));
     return view(s, next, *me);
   });
-  if (result.ok() && changed.change_seq && change_publisher_) change_publisher_(changed);
+  if (result.ok() && changed.change_seq && ports_.events) ports_.events->conversation_changed(changed);
   return result;
 }
 
 void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids, std::int64_t change_seq,
                          std::int64_t roots_updated) {
-  if (!purge_publisher_ || message_ids.empty()) return;
+  if (!ports_.events || message_ids.empty()) return;
   Purged p;
   p.conversation_id = id;
   p.change_seq = change_seq;
@@ -1061,7 +946,7 @@ void ChatService::purged(std::int64_t id, std::vector<std::int64_t> message_ids,
   });
   // Storage trouble (or the conversation went): the next change fills this in from storage.
   if (!read.ok()) return;
-  purge_publisher_(p);
+  ports_.events->purged(p);
 }
 
 }  // namespace meridian::chat

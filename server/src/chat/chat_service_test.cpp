@@ -15,6 +15,17 @@
 namespace meridian::chat {
 namespace {
 
+// Records what the service reports live (the sequence numbers it takes).
+struct RecordedEvents final : ChatEvents {
+  std::vector<std::int64_t>* taken = nullptr;
+  void seq_taken(std::int64_t, std::int64_t seq) override {
+    if (taken) taken->push_back(seq);
+  }
+  void posted(const Posted&) override {}
+  void conversation_changed(const ConversationChanged&) override {}
+  void purged(const Purged&) override {}
+};
+
 class ChatServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -23,7 +34,8 @@ class ChatServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
+    access_ = std::make_unique<ConversationAccess>(policy_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_, ChatPorts{&events_});
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
     cleo_ = person("cleo", UserKind::agent);
@@ -65,6 +77,8 @@ class ChatServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ConversationAccess> access_;
+  RecordedEvents events_;
   std::unique_ptr<ChatService> chat_;
   Subject ana_, ben_, cleo_, carl_, gus_;
 };
@@ -496,7 +510,7 @@ TEST_P(ChatServiceTest, CountryLimitedChannelsRefuseJoinAndInvite) {
 
 TEST_P(ChatServiceTest, SeenReceiptsOnlyInDirectConversationsAndEverySeqTakenIsObserved) {
   std::vector<std::int64_t> taken;
-  chat_->set_seq_observer([&](std::int64_t, std::int64_t seq) { taken.push_back(seq); });
+  events_.taken = &taken;
   auto dm = make(ana_, ConversationKind::direct, {ben_.user_id});
   auto m = chat_->post(ana_, dm.conversation.id, "seen?", "s1");
   auto read = chat_->mark_read(ben_, dm.conversation.id, m->message.seq);
@@ -508,7 +522,7 @@ TEST_P(ChatServiceTest, SeenReceiptsOnlyInDirectConversationsAndEverySeqTakenIsO
   EXPECT_TRUE(chat_->mark_read(ben_, g.conversation.id, gm->message.seq)->notify.empty());
   ASSERT_TRUE(chat_->react(ben_, g.conversation.id, gm->message.id, "👍", true).ok());
   EXPECT_EQ(taken, (std::vector<std::int64_t>{1, 1, 2}));
-  auto fill = chat_->stream_fill(g.conversation.id, 0, 2, 10);
+  auto fill = ChangeReader(*db_, *access_).stream_fill(g.conversation.id, 0, 2, 10);
   ASSERT_EQ(fill->items.size(), 1u);
   EXPECT_EQ(fill->items[0].change_seq, 2);
   EXPECT_EQ(fill->last_seq, 2);

@@ -145,14 +145,14 @@ void ChatStream::fill(std::int64_t conversation_id, Entry& e, std::int64_t upto)
   }
 }
 
-Result<ChatService::StreamFill> ServiceStreamSource::fill(std::int64_t conversation_id, std::int64_t after,
+Result<StreamFill> StoreStreamSource::fill(std::int64_t conversation_id, std::int64_t after,
                                                           std::int64_t upto, int limit) {
-  return chat_.stream_fill(conversation_id, after, upto, limit);
+  return reader_.stream_fill(conversation_id, after, upto, limit);
 }
 
-Result<ChangePage> ServiceStreamSource::changes(const Subject& who, std::int64_t conversation_id, std::int64_t after,
+Result<ChangePage> StoreStreamSource::changes(const Subject& who, std::int64_t conversation_id, std::int64_t after,
                                                 int limit, std::int64_t upto) {
-  return chat_.changes(who, conversation_id, after, limit, upto);
+  return reader_.changes(who, conversation_id, after, limit, upto);
 }
 
 void HubStreamSink::send_to_user(std::int64_t user_id, const std::string& text) { hub_.send_to_user(user_id, text); }

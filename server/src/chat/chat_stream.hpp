@@ -26,7 +26,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "chat/chat_service.hpp"
+#include "chat/change_reader.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
 #include "net/realtime.hpp"
@@ -38,7 +38,7 @@ class StreamSource {
  public:
   virtual ~StreamSource() = default;
   // Changes in (after, upto] with the members now and the last number taken, no person asking.
-  virtual Result<ChatService::StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
+  virtual Result<StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
                                                int limit) = 0;
   // Changes in (after, upto] as `who` may see them: a reconnecting socket's replay.
   virtual Result<ChangePage> changes(const Subject& who, std::int64_t conversation_id, std::int64_t after, int limit,
@@ -102,17 +102,17 @@ class ChatStream final {
   std::unordered_map<std::int64_t, std::shared_ptr<Entry>> entries_;
 };
 
-// The server's source: chat's storage through the service.
-class ServiceStreamSource final : public StreamSource {
+// The server's source: chat's storage.
+class StoreStreamSource final : public StreamSource {
  public:
-  explicit ServiceStreamSource(ChatService& chat) : chat_(chat) {}
-  Result<ChatService::StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
+  explicit StoreStreamSource(ChangeReader& reader) : reader_(reader) {}
+  Result<StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
                                        int limit) override;
   Result<ChangePage> changes(const Subject& who, std::int64_t conversation_id, std::int64_t after, int limit,
                              std::int64_t upto) override;
 
  private:
-  ChatService& chat_;
+  ChangeReader& reader_;
 };
 
 // The server's sink: the node's realtime hub.

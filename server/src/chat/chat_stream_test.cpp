@@ -53,12 +53,12 @@ class FakeSource final : public StreamSource {
     return fills_;
   }
 
-  Result<ChatService::StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
+  Result<StreamFill> fill(std::int64_t conversation_id, std::int64_t after, std::int64_t upto,
                                        int limit) override {
     std::lock_guard lock(mutex_);
     if (failing_) return make_error(ErrorCode::unavailable, "the database is down");
     if (upto > 0) fills_.emplace_back(after, upto);
-    ChatService::StreamFill page;
+    StreamFill page;
     read(page, conversation_id, after, upto, limit);
     page.members = members_;
     page.last_seq = last_seq_;

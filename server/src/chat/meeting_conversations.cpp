@@ -1,7 +1,8 @@
 // A meeting's conversation: a private group the meetings module creates on first use and
 // whose members it decides (the host, invited staff and the organisation's people who
 // were admitted). People outside the organisation (customers, meeting guests) are not
-// members: the meetings module's access hook lets them read and post only while they are
+// members: they read and post only while the meetings module lists them in RoomGuests
+// (chat/conversation_access.hpp), that is while they are
 // admitted to the live room.
 #include "chat/chat_service.hpp"
 

@@ -30,8 +30,9 @@ class SearchServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_);
+    access_ = std::make_unique<ConversationAccess>(policy_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
+    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
     search_ = std::make_unique<SearchService>(*db_, policy_);
     admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee);
@@ -97,6 +98,7 @@ class SearchServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;
   std::unique_ptr<SearchService> search_;

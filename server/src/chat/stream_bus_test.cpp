@@ -91,8 +91,8 @@ TEST(StreamItem, MalformedReactionsAreRenderedWithoutThrowing) {
 // Nothing in storage: these tests publish without holes.
 class EmptySource final : public StreamSource {
  public:
-  Result<ChatService::StreamFill> fill(std::int64_t, std::int64_t, std::int64_t, int) override {
-    return ChatService::StreamFill{};
+  Result<StreamFill> fill(std::int64_t, std::int64_t, std::int64_t, int) override {
+    return StreamFill{};
   }
   Result<ChangePage> changes(const Subject&, std::int64_t, std::int64_t, int, std::int64_t) override {
     return ChangePage{};

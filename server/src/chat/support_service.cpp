@@ -65,35 +65,8 @@ void add_unique(std::vector<std::int64_t>& v, std::int64_t id) {
 
 }  // namespace
 
-void SupportService::install_access(ChatService& chat) {
-  chat.set_access_hook(
-      [this](storage::Session& s, const Conversation& c, const Subject& who) -> Result<std::optional<Member>> {
-        if (who.kind == UserKind::customer || who.kind == UserKind::guest) return std::optional<Member>{};
-        auto sc = repo_.get(s, c.id);
-        if (!sc.ok()) return sc.error();
-        if (!*sc) return std::optional<Member>{};
-        auto may = may_work_on(s, who, (*sc)->team_id);
-        if (!may.ok()) return may.error();
-        if (!*may) return std::optional<Member>{};
-        // Reads only: writing in it means claiming it first.
-        Member observer{who.user_id, "", MemberRole::read_only, 0};
-        observer.observer = true;
-        return std::optional<Member>(std::move(observer));
-      });
-  chat.set_post_guard([this](storage::Session& s, const Conversation& c) -> Result<void> {
-    auto sc = repo_.get(s, c.id);
-    if (!sc.ok()) return sc.error();
-    if (*sc && (*sc)->status == SupportStatus::closed)
-      return make_error(ErrorCode::conflict, "this conversation is closed; reopen it to continue");
-    return {};
-  });
-  chat_ = &chat;
-}
-
 Result<bool> SupportService::may_work_on(storage::Session& s, const Subject& who, std::int64_t team_id) {
-  if (who.has_role(Role::admin)) return true;
-  if (!policy_.permits(who, policy::Action::work_support_queue)) return false;
-  return repo_.in_team(s, team_id, who.user_id);
+  return access_.may_work_on(s, who, team_id);
 }
 
 // Customers reach their own conversations only; agents those of their teams; anyone else
@@ -183,7 +156,7 @@ Result<SupportUpdate> SupportService::open(const Subject& who, OpenSupport in) {
     if (!mid.ok()) return mid.error();
     if (!*mid) return make_error(ErrorCode::conflict, "raced with a concurrent request; try again");
     m.id = **mid;
-    if (chat_) chat_->seq_taken(c.id, m.seq);  // the live stream starts at this message
+    if (events_) events_->seq_taken(c.id, m.seq);  // the live stream starts at this message
     MERIDIAN_TRY(chat_repo_.set_last_read(s, c.id, who.user_id, m.seq));
     SupportConversation sc;
     sc.conversation_id = c.id;
@@ -384,11 +357,11 @@ Result<void> SupportService::audit(storage::Session& s, const Subject& who, cons
 }
 
 void SupportService::publish_opening(const SupportUpdate& opened) const {
-  if (!chat_ || !opened.first_message) return;
+  if (!events_ || !opened.first_message) return;
   Posted posted;
   posted.message = *opened.first_message;
   posted.recipients.push_back(opened.conversation.customer_id);
-  chat_->publish(posted);
+  events_->posted(posted);
 }
 
 Result<NoteAdded> SupportService::add_note(const Subject& who, std::int64_t id, std::string text) {

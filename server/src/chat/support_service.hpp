@@ -6,8 +6,8 @@
 //
 // The conversation itself is an ordinary chat conversation of kind `support` whose
 // members are the customer and the agent working on it, so messages, history, read
-// state and fan-out are chat's. Agents of the team read it before claiming through the
-// chat access hook installed by install_access().
+// state and fan-out are chat's. Agents of the team read it before claiming as observers
+// (chat/conversation_access.hpp decides).
 #pragma once
 
 #include <cstdint>
@@ -52,15 +52,13 @@ struct NoteAdded {
 
 class SupportService final {
  public:
-  SupportService(storage::Database& db, const policy::Policy& policy, const Clock& clock)
-      : db_(db), policy_(policy), clock_(clock) {}
-
-  // Lets the agents of a support conversation's team (and admins) read it in chat
-  // without being members; they write after claiming it.
-  void install_access(ChatService& chat);
-  // Claim, assign, transfer, close and reopen are recorded here (with the change, in its
-  // transaction) once set; the server sets it at start.
-  void set_audit_log(audit::AuditLog& log) { audit_ = &log; }
+  // The agents of a support conversation's team (and admins) read it in chat without
+  // being members (ConversationAccess); they write after claiming it. `events`: the
+  // opening message goes live through chat's stream. `audit`: claim, assign, transfer,
+  // close and reopen are recorded with the change, in its transaction.
+  SupportService(storage::Database& db, const policy::Policy& policy, const Clock& clock,
+                 const ConversationAccess& access, ChatEvents* events = nullptr, audit::AuditLog* audit = nullptr)
+      : db_(db), policy_(policy), clock_(clock), access_(access), events_(events), audit_(audit) {}
 
   Result<SupportUpdate> open(const Subject& who, OpenSupport input);
   // Customer: their own; agent: their teams'; admin: all. Optional status filter.
@@ -102,8 +100,9 @@ class SupportService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   ChatRepository chat_repo_;
-  ChatService* chat_ = nullptr;  // set by install_access
-  audit::AuditLog* audit_ = nullptr;
+  const ConversationAccess& access_;
+  ChatEvents* events_;
+  audit::AuditLog* audit_;
   SupportRepository repo_;
 };
 

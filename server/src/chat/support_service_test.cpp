@@ -20,9 +20,9 @@ class SupportServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_);
-    support_->install_access(*chat_);
+    access_ = std::make_unique<ConversationAccess>(policy_);
+    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
+    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
     admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
     lisbon_ = team("Support Lisbon");
     berlin_ = team("Support Berlin");
@@ -85,6 +85,7 @@ class SupportServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;
   std::int64_t lisbon_ = 0, berlin_ = 0;
@@ -257,7 +258,7 @@ TEST_P(SupportServiceTest, AClaimAndAHandoverAtOnceLeaveOneAgent) {
 }
 
 TEST_P(SupportServiceTest, ClaimAssignTransferCloseAndReopenAreAudited) {
-  support_->set_audit_log(*audit_);
+  support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_, nullptr, audit_.get());
   const auto id = open(carl_);
   const std::string target = "support:" + std::to_string(id);
   EXPECT_EQ(support_->claim(carl_, id).error().code, ErrorCode::forbidden);  // refused: nothing recorded

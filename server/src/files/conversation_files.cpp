@@ -22,8 +22,8 @@ Result<Space> FilesService::conversation_space(const Caller& caller, std::int64_
   Result<Space> out = no_conversation();
   for (int attempt = 0; attempt < 2; ++attempt) {
     out = storage::write_value<Space>(db_, [&](Session& s) -> Result<Space> {
-      if (!conversation_access_) return no_conversation();
-      auto access = conversation_access_(s, conversation_id, caller.subject);
+      if (!conversations_) return no_conversation();
+      auto access = conversations_->access(s, conversation_id, caller.subject);
       if (!access) return access.error();
       if (!*access || (*access)->role == FileRole::none) return no_conversation();
       auto existing = repo_.conversation_space(s, conversation_id);

@@ -184,8 +184,8 @@ FileRole FilesService::implicit_role(Session& s, const Subject& who, const Space
     }
     case SpaceKind::conversation: {
       // Membership now, asked at every check: a removed member reads nothing from then on.
-      if (!conversation_access_) return FileRole::none;
-      auto access = conversation_access_(s, space.conversation_id, who);
+      if (!conversations_) return FileRole::none;
+      auto access = conversations_->access(s, space.conversation_id, who);
       return access && *access ? (*access)->role : FileRole::none;
     }
   }
@@ -222,8 +222,8 @@ Result<FileRole> FilesService::require_role(Session& s, const Subject& who, cons
 }
 
 FilesService::FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock,
-                           FilesOptions options)
-    : db_(db), store_(store), clock_(clock), options_(options), blobs_(db, store) {}
+                           FilesOptions options, const ConversationDirectory* conversations)
+    : db_(db), store_(store), clock_(clock), options_(options), blobs_(db, store), conversations_(conversations) {}
 
 Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
   const auto now = clock_.now_ms();

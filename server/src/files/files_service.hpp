@@ -69,8 +69,13 @@ struct ConversationAccess {
   FileRole role = FileRole::none;
   std::string region;
 };
-using ConversationAccessFn =
-    std::function<Result<std::optional<ConversationAccess>>(storage::Session&, std::int64_t, const Subject&)>;
+// Chat answers it (attachments/ connects the two modules).
+class ConversationDirectory {
+ public:
+  virtual ~ConversationDirectory() = default;
+  virtual Result<std::optional<ConversationAccess>> access(storage::Session& s, std::int64_t conversation_id,
+                                                           const Subject& who) const = 0;
+};
 
 struct Download {
   Node node;
@@ -80,7 +85,10 @@ struct Download {
 
 class FilesService final {
  public:
-  FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock, FilesOptions options = {});
+  // `conversations`: who is in a chat conversation; without it nobody has a role in a
+  // conversation's space.
+  FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock, FilesOptions options = {},
+               const ConversationDirectory* conversations = nullptr);
 
   const FilesOptions& options() const { return options_; }
   objectstore::ObjectStore& store() { return store_; }
@@ -141,9 +149,7 @@ class FilesService final {
   // The caller's role on a node (0: on the space root).
   Result<FileRole> role_on(const Subject& who, std::int64_t space_id, std::int64_t node_id);
 
-  // Chat attachments. Chat answers who is in a conversation (set once before serving;
-  // without it nobody has a role in a conversation space).
-  void set_conversation_access(ConversationAccessFn access) { conversation_access_ = std::move(access); }
+  // Chat attachments.
   // The conversation's space, made on first use in the conversation's region.
   Result<Space> conversation_space(const Caller& caller, std::int64_t conversation_id);
   // Inside chat's write transaction for a new message: the files must be the author's
@@ -180,7 +186,6 @@ class FilesService final {
   Result<FileRole> role_in(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id);
   Result<FileRole> require_role(storage::Session& s, const Subject& who, const Space& space, std::int64_t node_id,
                                 FileRole needed);
-  ConversationAccessFn conversation_access_;
 
   storage::Database& db_;
   objectstore::ObjectStore& store_;
@@ -188,6 +193,7 @@ class FilesService final {
   FilesOptions options_;
   FilesRepository repo_;
   BlobStore blobs_;
+  const ConversationDirectory* conversations_;
 };
 
 // Object keys are "<region>/objects/<random>": residency is the key prefix.

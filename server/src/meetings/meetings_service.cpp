@@ -64,14 +64,17 @@ boost::json::object region_json(const RegionChoice& choice) {
 
 MeetingsService::MeetingsService(storage::Database& db, identity::IdentityService& identity,
                                  const policy::Policy& policy, const Clock& clock, MeetingsOptions options,
-                                 region::FeatureToggles* toggles, WebhookDispatcher* webhooks)
+                                 region::FeatureToggles* toggles, WebhookDispatcher* webhooks,
+                                 chat::ChatService* chat, chat::RoomGuests* room_guests)
     : db_(db),
       identity_(identity),
       policy_(policy),
       clock_(clock),
       options_(std::move(options)),
       toggles_(toggles),
-      webhooks_(webhooks) {}
+      webhooks_(webhooks),
+      chat_(chat),
+      room_guests_(room_guests) {}
 
 std::string MeetingsService::join_url(const Meeting& m) const {
   std::string base = options_.public_url;
@@ -560,6 +563,7 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
     change = presence_change(it->second, before, false);
     out = std::move(fx);
   }
+  sync_room_guests(m->id);
   enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
@@ -589,10 +593,12 @@ void MeetingsService::raise_chat_seq(std::int64_t meeting_id, std::int64_t seq) 
 Effects MeetingsService::leave(std::uint64_t peer_id) {
   PresenceChange change;
   Effects fx;
+  std::int64_t meeting_id = 0;
   {
     std::lock_guard lock(mutex_);
     auto in = peer_room_.find(peer_id);
     if (in == peer_room_.end()) return {};
+    meeting_id = in->second;
     auto room = rooms_.find(in->second);
     peer_room_.erase(in);
     if (room == rooms_.end()) return {};
@@ -602,6 +608,7 @@ Effects MeetingsService::leave(std::uint64_t peer_id) {
     change = presence_change(room->second, before, gone);
     if (gone) rooms_.erase(room);
   }
+  sync_room_guests(meeting_id);
   record_presence(change);
   return fx;
 }
@@ -635,6 +642,7 @@ Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t mee
     if (gone) rooms_.erase(room);
     out = std::move(fx);
   }
+  sync_room_guests(meeting_id);
   enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
@@ -900,32 +908,24 @@ Result<RegionChoice> MeetingsService::media_region(const Subject& who, std::int6
   return choose_region(options_.regions, options_.rtt, countries);
 }
 
-void MeetingsService::attach_chat(chat::ChatService& chat) {
-  chat_ = &chat;
-  // People outside the organisation (customers, guests) are no members of the meeting's
-  // conversation: they read and post in it only while admitted to the live room.
-  chat.set_meeting_access_hook([this](storage::Session&, const chat::Conversation& c,
-                                      const Subject& who) -> Result<std::optional<chat::Member>> {
-    std::lock_guard lock(mutex_);
-    auto meeting = conversation_meetings_.find(c.id);
-    if (meeting == conversation_meetings_.end()) return std::optional<chat::Member>{};
-    // Only calls the meetings module makes for them (meet.chat.*), never their own
-    // requests to the chat API: those carry no meeting scope.
-    if (who.scope != meeting_scope(meeting->second)) return std::optional<chat::Member>{};
-    auto live = rooms_.find(meeting->second);
-    if (live == rooms_.end()) return std::optional<chat::Member>{};
+void MeetingsService::sync_room_guests(std::int64_t meeting_id) {
+  if (!room_guests_) return;
+  // Under the lock, so that two changes of one room reach chat in their order.
+  std::lock_guard lock(mutex_);
+  auto conversation = meeting_conversations_.find(meeting_id);
+  if (conversation == meeting_conversations_.end()) return;
+  std::vector<chat::RoomGuests::Guest> guests;
+  if (auto live = rooms_.find(meeting_id); live != rooms_.end())
     for (const auto& p : live->second.room.admitted()) {
-      const bool same = p.user_id == who.user_id || (p.user_id < 0 && guest_accounts_.count(-p.user_id) &&
-                                                     guest_accounts_.at(-p.user_id) == who.user_id);
-      if (!same) continue;
-      chat::Member m;
-      m.user_id = who.user_id;
-      m.display_name = p.display_name;
-      m.role = chat::MemberRole::member;
-      return std::optional<chat::Member>(std::move(m));
+      std::int64_t account = p.user_id;
+      if (p.user_id < 0) {  // a guest pass: the account it writes as, once made
+        auto made = guest_accounts_.find(-p.user_id);
+        if (made == guest_accounts_.end()) continue;
+        account = made->second;
+      }
+      guests.push_back(chat::RoomGuests::Guest{account, p.display_name});
     }
-    return std::optional<chat::Member>{};
-  });
+  room_guests_->admitted(conversation->second, meeting_scope(meeting_id), std::move(guests));
 }
 
 Result<std::int64_t> MeetingsService::chat_conversation(std::int64_t meeting_id) {
@@ -943,9 +943,11 @@ Result<std::int64_t> MeetingsService::chat_conversation(std::int64_t meeting_id)
     if (!is_external(i.kind)) members.push_back(i.user_id);
   auto id = chat_->meeting_conversation(meeting_id, m->title, m->host_id, host->region, members);
   if (!id.ok()) return id.error();
-  std::lock_guard lock(mutex_);
-  meeting_conversations_[meeting_id] = *id;
-  conversation_meetings_[*id] = meeting_id;
+  {
+    std::lock_guard lock(mutex_);
+    meeting_conversations_[meeting_id] = *id;
+  }
+  sync_room_guests(meeting_id);
   return *id;
 }
 
@@ -979,8 +981,11 @@ Result<MeetingsService::ChatAuthor> MeetingsService::chat_author(const Peer& p, 
         if (!again.ok()) return again.error();
         a.subject.user_id = again->value_or(*created);
       }
-      std::lock_guard lock(mutex_);
-      guest_accounts_[guest_id] = a.subject.user_id;
+      {
+        std::lock_guard lock(mutex_);
+        guest_accounts_[guest_id] = a.subject.user_id;
+      }
+      sync_room_guests(meeting_id);
     }
     a.guest = true;
     a.subject.scope = meeting_scope(meeting_id);

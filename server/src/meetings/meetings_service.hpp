@@ -69,9 +69,14 @@ class MeetingsService final {
  public:
   // toggles: the per-country "meet.recording" feature (null: recording allowed
   // everywhere); webhooks: recording and meeting events (null: none sent).
+  // The in-meeting chat goes through the chat module (`chat`; without it meet.chat.*
+  // answer unavailable). `room_guests`: chat's list of the customers and guests admitted
+  // to each live room, who read and post in the meeting's conversation without being
+  // members; this service keeps it current.
   MeetingsService(storage::Database& db, identity::IdentityService& identity, const policy::Policy& policy,
                   const Clock& clock, MeetingsOptions options, region::FeatureToggles* toggles = nullptr,
-                  WebhookDispatcher* webhooks = nullptr);
+                  WebhookDispatcher* webhooks = nullptr, chat::ChatService* chat = nullptr,
+                  chat::RoomGuests* room_guests = nullptr);
 
   Result<Meeting> create(const Subject& who, NewMeeting input);
   // The host reschedules or renames (not after it was cancelled; starts_at only for
@@ -123,9 +128,6 @@ class MeetingsService final {
 
   const MeetingsOptions& options() const { return options_; }
 
-  // The in-meeting chat goes through the chat module (without it, meet.chat.* answer
-  // unavailable). Installs the access hook for admitted customers and guests.
-  void attach_chat(chat::ChatService& chat);
   // The meeting's conversation, when its chat was used (for people who may see the meeting).
   Result<std::optional<std::int64_t>> conversation_of(const Subject& who, std::int64_t meeting_id);
 
@@ -183,6 +185,8 @@ class MeetingsService final {
   };
   Result<ChatAuthor> chat_author(const Peer& peer, std::int64_t meeting_id);
   Result<std::int64_t> chat_conversation(std::int64_t meeting_id);
+  // Tells chat who is admitted to the meeting's live room now (once its chat is in use).
+  void sync_room_guests(std::int64_t meeting_id);
   // People and team members to invite (not the host; deduplicated; co-hosts marked).
   // Someone in `before` who was deactivated since is dropped instead of refused.
   Result<std::vector<Invitee>> resolve_invitees(std::int64_t host_id, const std::vector<std::int64_t>& user_ids,
@@ -210,9 +214,9 @@ class MeetingsService final {
   std::mutex mutex_;
   std::unordered_map<std::int64_t, LiveRoom> rooms_;           // meeting id -> live room
   std::unordered_map<std::uint64_t, std::int64_t> peer_room_;  // peer id -> meeting id
-  chat::ChatService* chat_ = nullptr;
+  chat::ChatService* chat_;
+  chat::RoomGuests* room_guests_;
   std::unordered_map<std::int64_t, std::int64_t> meeting_conversations_;  // meeting id -> conversation id
-  std::unordered_map<std::int64_t, std::int64_t> conversation_meetings_;  // conversation id -> meeting id
   std::unordered_map<std::int64_t, std::int64_t> guest_accounts_;         // guest pass id -> user id
 };
 

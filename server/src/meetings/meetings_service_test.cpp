@@ -181,8 +181,11 @@ TEST_P(MeetingsServiceTest, GuestWaitsHostAdmitsAndEndRevokesThePass) {
 TEST_P(MeetingsServiceTest, AGuestsChatStartsAtTheAdmissionEvenWithinOneMillisecond) {
   // The clock stands still: a time stamp cannot tell "before" from "after" the admission,
   // the chat's sequence numbers can.
-  chat::ChatService chat(*db_, policy_, clock_);
-  meetings_->attach_chat(chat);
+  chat::ConversationAccess access(policy_);
+  chat::ChatService chat(*db_, policy_, clock_, access);
+  MeetingsOptions o = meetings_->options();
+  meetings_ = std::make_unique<MeetingsService>(*db_, *identity_, policy_, clock_, o, toggles_.get(), nullptr, &chat,
+                                                &access.room_guests());
   auto m = make(ana_);
   ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
   ASSERT_TRUE(meetings_->post_chat(1, m.id, "before the guest", "c1").ok());

@@ -21,8 +21,9 @@ boost::json::object user_entry(const PresenceService::LocalState& s) {
 
 }  // namespace
 
-PresenceCluster::PresenceCluster(bus::Bus& bus, PresenceService& presence, ClusterOptions options)
-    : bus_(bus), presence_(presence), options_(options), node_(random_token(12)) {}
+PresenceCluster::PresenceCluster(bus::Bus& bus, PresenceService& presence, LocalChanges& changes,
+                                 ClusterOptions options)
+    : bus_(bus), presence_(presence), options_(options), node_(random_token(12)), changes_(changes) {}
 
 PresenceCluster::~PresenceCluster() { stop(); }
 
@@ -30,11 +31,7 @@ void PresenceCluster::start() {
   std::lock_guard lock(thread_mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  presence_.set_local_observer([this](std::int64_t user_id, bool settings) {
-    std::lock_guard dirty(dirty_mutex_);
-    dirty_.insert(user_id);
-    if (settings) settings_dirty_.insert(user_id);
-  });
+  changes_.take();  // the snapshot after "hello" covers what came before
   subscription_ = bus_.subscribe(kTopic, [this](std::string_view, std::string_view payload) { receive(payload); });
   bus_.publish(kTopic, boost::json::serialize(boost::json::object{{"node", node_}, {"op", "hello"}}));
   thread_ = std::thread([this] { run(); });
@@ -48,7 +45,6 @@ void PresenceCluster::stop() {
   }
   wake_.notify_all();
   thread_.join();
-  presence_.set_local_observer(nullptr);
   subscription_.reset();
   bus_.publish(kTopic, boost::json::serialize(boost::json::object{{"node", node_}, {"op", "bye"}}));
 }
@@ -92,12 +88,7 @@ void PresenceCluster::run() {
 }
 
 void PresenceCluster::publish_changes() {
-  std::set<std::int64_t> dirty, settings;
-  {
-    std::lock_guard lock(dirty_mutex_);
-    dirty.swap(dirty_);
-    settings.swap(settings_dirty_);
-  }
+  auto [dirty, settings] = changes_.take();
   if (dirty.empty()) return;
   boost::json::array users, changed_settings;
   for (auto id : dirty) {

@@ -40,7 +40,7 @@ struct ClusterOptions {
 
 class PresenceCluster {
  public:
-  PresenceCluster(bus::Bus& bus, PresenceService& presence, ClusterOptions options = {});
+  PresenceCluster(bus::Bus& bus, PresenceService& presence, LocalChanges& changes, ClusterOptions options = {});
   ~PresenceCluster();
   PresenceCluster(const PresenceCluster&) = delete;
   PresenceCluster& operator=(const PresenceCluster&) = delete;
@@ -68,9 +68,7 @@ class PresenceCluster {
   ClusterOptions options_;
   std::string node_;
 
-  std::mutex dirty_mutex_;
-  std::set<std::int64_t> dirty_;
-  std::set<std::int64_t> settings_dirty_;
+  LocalChanges& changes_;
 
   std::mutex remotes_mutex_;
   std::unordered_map<std::string, Remote> remotes_;

@@ -89,8 +89,21 @@ std::optional<Locale> SqlDirectory::locale(std::int64_t user_id) {
   return out;
 }
 
-PresenceService::PresenceService(Directory& directory, Sender send, PresenceOptions options)
-    : directory_(directory), send_(std::move(send)), options_(options) {}
+void LocalChanges::noted(std::int64_t user_id, bool settings) {
+  std::lock_guard lock(mutex_);
+  pending_.users.insert(user_id);
+  if (settings) pending_.settings.insert(user_id);
+}
+
+LocalChanges::Taken LocalChanges::take() {
+  std::lock_guard lock(mutex_);
+  Taken out;
+  std::swap(out, pending_);
+  return out;
+}
+
+PresenceService::PresenceService(Directory& directory, Sender send, PresenceOptions options, LocalChanges* changes)
+    : directory_(directory), send_(std::move(send)), options_(options), changes_(changes) {}
 
 PresenceService::~PresenceService() { stop(); }
 
@@ -128,19 +141,14 @@ void PresenceService::run() {
 void PresenceService::connected(const Subject& who, std::uint64_t connection_id) {
   std::lock_guard lock(mutex_);
   tracker_.connect(who, connection_id);
-  if (observer_) observer_(who.user_id, false);
+  if (changes_) changes_->noted(who.user_id, false);
 }
 
 void PresenceService::disconnected(std::int64_t user_id, std::uint64_t connection_id) {
   std::lock_guard lock(mutex_);
   tracker_.disconnect(user_id, connection_id);
   unsubscribe_locked(connection_id);
-  if (observer_) observer_(user_id, false);
-}
-
-void PresenceService::set_local_observer(LocalObserver f) {
-  std::lock_guard lock(mutex_);
-  observer_ = std::move(f);
+  if (changes_) changes_->noted(user_id, false);
 }
 
 PresenceService::LocalState PresenceService::local_state(std::int64_t user_id) {
@@ -243,7 +251,7 @@ Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t conn
   if (mode) tracker_.set_mode(who.user_id, *mode);
   if (status_text) tracker_.set_status_text(who.user_id, std::move(*status_text));
   if (idle) tracker_.set_idle(who.user_id, connection_id, *idle);
-  if (observer_) observer_(who.user_id, mode.has_value() || status_text.has_value());
+  if (changes_) changes_->noted(who.user_id, mode.has_value() || status_text.has_value());
   PresenceView v = tracker_.view(who.user_id);
   return v;
 }

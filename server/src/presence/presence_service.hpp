@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -62,13 +63,31 @@ struct PresenceOptions {
   std::chrono::milliseconds flush_interval{300};
 };
 
+// The people whose presence changed on this node since the cluster last looked
+// (presence_cluster.hpp publishes them to the other nodes).
+class LocalChanges {
+ public:
+  // settings: the person's mode or status text was set.
+  void noted(std::int64_t user_id, bool settings);
+  struct Taken {
+    std::set<std::int64_t> users;
+    std::set<std::int64_t> settings;
+  };
+  Taken take();
+
+ private:
+  std::mutex mutex_;
+  Taken pending_;
+};
+
 class PresenceService {
  public:
   // `send(connection_id, text)` delivers one text frame to one connection.
   using Sender = std::function<void(std::uint64_t connection_id, const std::string& text)>;
   static constexpr std::size_t kMaxSubscriptions = 500;  // user ids per connection
 
-  PresenceService(Directory& directory, Sender send, PresenceOptions options = {});
+  // `changes`: told of every change of a person made on this node (several nodes).
+  PresenceService(Directory& directory, Sender send, PresenceOptions options = {}, LocalChanges* changes = nullptr);
   ~PresenceService();
   PresenceService(const PresenceService&) = delete;
   PresenceService& operator=(const PresenceService&) = delete;
@@ -102,11 +121,7 @@ class PresenceService {
 
   static std::string envelope(const std::vector<PresenceView>& views);
 
-  // Several nodes (presence/presence_cluster.hpp). The observer learns every change of a
-  // person made on this node (settings: mode or status text were set); it runs under the
-  // service's lock, so it must only take note.
-  using LocalObserver = std::function<void(std::int64_t user_id, bool settings)>;
-  void set_local_observer(LocalObserver f);
+  // Several nodes (presence/presence_cluster.hpp).
   struct LocalState {
     std::int64_t user_id = 0;
     UserKind kind = UserKind::employee;
@@ -135,8 +150,8 @@ class PresenceService {
 
   Directory& directory_;
   Sender send_;
-  LocalObserver observer_;
   PresenceOptions options_;
+  LocalChanges* changes_;
   std::mutex mutex_;  // guards tracker_, subscriptions_, followers_
   PresenceTracker tracker_;
   std::unordered_map<std::uint64_t, Subscription> subscriptions_;                  // connection -> follows

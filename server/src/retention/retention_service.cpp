@@ -157,8 +157,9 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
             break;
           }
           if (deleted.messages + notes > 0) ++report.batches;
-          if (purge_observer_ && !deleted.message_ids.empty())
-            purge_observer_(c.id, std::move(deleted.message_ids), deleted.purge_seq, deleted.roots_updated);
+          if (!deleted.message_ids.empty())
+            for (auto* l : listeners_)
+              l->messages_purged(c.id, deleted.message_ids, deleted.purge_seq, deleted.roots_updated);
           report.messages_deleted += deleted.messages;
           report.versions_deleted += deleted.versions;
           report.notes_deleted += notes;
@@ -181,7 +182,8 @@ Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {
   log::info("retention.run", {{"messages_deleted", report.messages_deleted},
                               {"notes_deleted", report.notes_deleted},
                               {"batches", report.batches}});
-  if (report.messages_deleted > 0 && after_purge_) after_purge_();
+  if (report.messages_deleted > 0)
+    for (auto* l : listeners_) l->run_purged();
   return report;
 }
 

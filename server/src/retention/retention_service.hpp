@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audit/audit_log.hpp"
@@ -31,11 +31,24 @@ struct InForce {
   bool held = false;                      // shown to admins only
 };
 
+// Who hears what a run deleted: chat tells the members live; files removes the
+// attachments the deleted messages released.
+class PurgeListener {
+ public:
+  virtual ~PurgeListener() = default;
+  // After each committed batch: the ids deleted, the batch's change_seq, and how many
+  // thread roots that stayed took the numbers right after it (their reply counts changed).
+  virtual void messages_purged(std::int64_t /*conversation_id*/, const std::vector<std::int64_t>& /*message_ids*/,
+                               std::int64_t /*change_seq*/, std::int64_t /*roots_updated*/) {}
+  // After a run that deleted messages.
+  virtual void run_purged() {}
+};
+
 class RetentionService final {
  public:
   RetentionService(storage::Database& db, audit::AuditLog& audit, const policy::Policy& policy, const Clock& clock,
-                   RetentionOptions options = {})
-      : db_(db), audit_(audit), policy_(policy), clock_(clock), options_(options) {}
+                   RetentionOptions options = {}, std::vector<PurgeListener*> listeners = {})
+      : db_(db), audit_(audit), policy_(policy), clock_(clock), options_(options), listeners_(std::move(listeners)) {}
 
   Result<std::vector<RetentionPolicy>> policies(const Subject& who);
   Result<RetentionPolicy> set_policy(const Subject& who, const std::string& scope, std::int64_t keep_days,
@@ -55,18 +68,7 @@ class RetentionService final {
   // server; the REST route accepts it only when configured to).
   Result<RunReport> run_once(std::optional<UnixMillis> as_of = std::nullopt);
 
-  // Called after a run that deleted messages (files removes the attachments released).
-  void set_after_purge(std::function<void()> f) { after_purge_ = std::move(f); }
-  // Told after each committed batch which messages of a conversation went (the server
-  // passes it to chat, which tells the members live).
-  // After each committed batch: the ids deleted, the batch's change_seq, and how many thread
-  // roots that stayed took the numbers right after it (their reply counts changed).
-  using PurgeObserver = std::function<void(std::int64_t conversation_id, std::vector<std::int64_t> message_ids,
-                                           std::int64_t change_seq, std::int64_t roots_updated)>;
-  void set_purge_observer(PurgeObserver f) { purge_observer_ = std::move(f); }
-
  private:
-  std::function<void()> after_purge_;
   storage::Database& db_;
   audit::AuditLog& audit_;
   const policy::Policy& policy_;
@@ -74,7 +76,7 @@ class RetentionService final {
   RetentionOptions options_;
   RetentionRepository repo_;
   std::mutex run_mutex_;
-  PurgeObserver purge_observer_;
+  std::vector<PurgeListener*> listeners_;
 };
 
 }  // namespace meridian::retention

@@ -46,8 +46,9 @@ class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
     audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
     identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
-    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_);
-    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_);
+    access_ = std::make_unique<chat::ConversationAccess>(policy_);
+    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_, *access_);
+    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_, *access_);
     search_ = std::make_unique<chat::SearchService>(*db_, policy_);
     retention_ = std::make_unique<RetentionService>(*db_, *audit_, policy_, clock_, RetentionOptions{3});
     admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
@@ -118,6 +119,7 @@ class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<chat::ConversationAccess> access_;
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::SupportService> support_;
   std::unique_ptr<chat::SearchService> search_;
