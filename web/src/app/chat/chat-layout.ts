@@ -8,11 +8,12 @@ import { NewConversationDialog, NewConversationKind } from './new-conversation-d
 import { PresenceDot } from './presence-dot';
 import { PresenceStore } from './presence-store';
 import { PresenceMode } from './presence-events';
+import { IconName, UiIcon } from '../ui';
 
 /** The chat page: conversation sidebar on the left, the open conversation on the right. */
 @Component({
   selector: 'mer-chat-layout',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, NewConversationDialog, BrowseChannelsDialog, PresenceDot],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, NewConversationDialog, BrowseChannelsDialog, PresenceDot, UiIcon],
   templateUrl: './chat-layout.html',
   styleUrl: './chat-layout.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -46,9 +47,9 @@ export class ChatLayout {
     void this.presence.choose(this.presence.mode(), text.trim().slice(0, 100));
   }
 
-  protected symbol(entry: ConversationEntry): string {
-    if (entry.kind === 'channel') return entry.visibility === 'private' ? '🔒' : '#';
-    return entry.kind === 'group' ? '👥' : '@';
+  protected symbol(entry: ConversationEntry): IconName {
+    if (entry.kind === 'channel') return entry.visibility === 'private' ? 'lock' : 'hash';
+    return entry.kind === 'group' ? 'users' : 'at-sign';
   }
 
   protected opened(view: ConversationView): void {

@@ -30,6 +30,7 @@ import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
 import { UiButton } from '../ui/button';
+import { IconName, UiIcon } from '../ui';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
 const EDGE_PX = 200;
@@ -45,7 +46,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [UiButton, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
+  imports: [UiButton, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -153,12 +154,12 @@ export class ConversationPage {
   });
   /** The id of the message the composer is editing. */
   protected editing: number | null = null;
-  protected readonly symbol = computed(() => {
+  protected readonly symbol = computed<IconName | null>(() => {
     const c = this.conversation();
-    if (!c) return '';
-    if (c.kind === 'channel') return c.visibility === 'private' ? '🔒' : '#';
-    if (c.kind === 'support') return '🎧';
-    return c.kind === 'group' ? '👥' : '@';
+    if (!c) return null;
+    if (c.kind === 'channel') return c.visibility === 'private' ? 'lock' : 'hash';
+    if (c.kind === 'support') return 'headphones';
+    return c.kind === 'group' ? 'users' : 'at-sign';
   });
 
   private stickToBottom = true;

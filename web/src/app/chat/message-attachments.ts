@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, 
 import { ChatAttachment } from './chat-types';
 import { formatBytes } from '../files/files-page';
 import { AttachmentsApi, saveBlob } from './attachments-api';
+import { UiIcon } from '../ui/icon';
 
 /** Types the server previews inline (GET /files/{id}/content?inline=1) and a browser draws. */
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
@@ -18,6 +19,7 @@ export function showsThumbnail(a: ChatAttachment): boolean {
  */
 @Component({
   selector: 'mer-message-attachments',
+  imports: [UiIcon],
   template: `
     <ul class="files" data-testid="message-attachments">
       @for (a of attachments(); track a.id) {
@@ -28,7 +30,7 @@ export function showsThumbnail(a: ChatAttachment): boolean {
             </button>
           }
           <button type="button" class="chip" (click)="download(a)" [attr.title]="'Download ' + a.name" data-testid="attachment-download">
-            <span class="icon" aria-hidden="true">📄</span>
+            <span class="icon" aria-hidden="true"><ui-icon name="file" /></span>
             <span class="name" data-testid="attachment-name">{{ a.name }}</span>
             <span class="size muted" data-testid="attachment-size">{{ formatBytes(a.size) }}</span>
           </button>

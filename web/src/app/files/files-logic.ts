@@ -1,4 +1,5 @@
 /** Pure helpers of the file manager (no Angular): sizes, labels, previews, query strings. */
+import type { IconName } from '../ui/icon';
 
 export type PreviewKind = 'image' | 'pdf' | 'text';
 
@@ -157,15 +158,14 @@ export function linkRequest(
   return { body };
 }
 
-/** A file-type glyph for list and grid. */
-export function fileIcon(kind: 'folder' | 'file', contentType?: string): string {
-  if (kind === 'folder') return '📁';
+/** A file-type icon (ui/icon) for list and grid. */
+export function fileIcon(kind: 'folder' | 'file', contentType?: string): IconName {
+  if (kind === 'folder') return 'folder';
   const type = contentType ?? '';
-  if (type.startsWith('image/')) return '🖼️';
-  if (type === 'application/pdf') return '📕';
-  if (type.startsWith('text/')) return '📝';
-  if (type.startsWith('video/')) return '🎞️';
-  if (type.startsWith('audio/')) return '🎵';
-  if (type.includes('zip') || type.includes('compressed')) return '🗜️';
-  return '📄';
+  if (type.startsWith('image/')) return 'file-image';
+  if (type === 'application/pdf' || type.startsWith('text/')) return 'file-text';
+  if (type.startsWith('video/')) return 'file-video';
+  if (type.startsWith('audio/')) return 'file-music';
+  if (type.includes('zip') || type.includes('compressed')) return 'file-archive';
+  return 'file';
 }

@@ -9,7 +9,7 @@ import { FilePreview } from './file-preview';
 import { ShareDialog, message } from './share-dialog';
 import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
-import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSkeleton } from '../ui';
+import { UiBadge, UiButton, UiDialog, UiEmptyState, UiIcon, UiInput, UiSkeleton } from '../ui';
 
 export { formatBytes } from './files-logic';
 
@@ -19,7 +19,7 @@ const VIEW_KEY = 'meridian.files.view';
 /** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiInput, UiSkeleton],
+  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -4,6 +4,7 @@ import { ActivatedRoute } from '@angular/router';
 import { API_BASE } from '../core/api-client';
 import { formatBytes } from './files-logic';
 import { UiButton } from '../ui/button';
+import { UiIcon } from '../ui/icon';
 
 interface LinkInfo {
   needs_password: boolean;
@@ -19,7 +20,7 @@ interface LinkInfo {
  */
 @Component({
   selector: 'app-link-page',
-  imports: [FormsModule, UiButton],
+  imports: [FormsModule, UiButton, UiIcon],
   template: `
     <main class="link-page" data-testid="link-page">
       <h1>Meridian</h1>
@@ -28,7 +29,7 @@ interface LinkInfo {
       }
       @if (info(); as i) {
         @if (i.name) {
-          <p class="file"><span aria-hidden="true">📄</span> <strong data-testid="link-name">{{ i.name }}</strong> <small>{{ size(i.size ?? 0) }}</small></p>
+          <p class="file"><ui-icon name="file" /> <strong data-testid="link-name">{{ i.name }}</strong> <small>{{ size(i.size ?? 0) }}</small></p>
         }
         @if (i.needs_password && !unlocked()) {
           <form (submit)="$event.preventDefault(); unlock()">

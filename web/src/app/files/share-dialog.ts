@@ -4,14 +4,14 @@ import { FormsModule } from '@angular/forms';
 import { FileGrant, FileNode, FilesApi, Grantee, ShareLink } from './files-api';
 import { LinkForm, linkRequest } from './files-logic';
 import { CdkTrapFocus } from '@angular/cdk/a11y';
-import { UiButton, UiInput, UiTab, UiTabs } from '../ui';
+import { UiButton, UiIcon, UiInput, UiTab, UiTabs } from '../ui';
 
 type Tab = 'people' | 'teams' | 'customers';
 
 /** Sharing one file or folder: with people, teams and customers, or by a link. Managers only. */
 @Component({
   selector: 'app-share-dialog',
-  imports: [FormsModule, DatePipe, CdkTrapFocus, UiButton, UiInput, UiTab, UiTabs],
+  imports: [FormsModule, DatePipe, CdkTrapFocus, UiButton, UiIcon, UiInput, UiTab, UiTabs],
   templateUrl: './share-dialog.html',
   styleUrl: './share-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { UiButton, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
+import { UiButton, UiIcon, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
 import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime } from '../core/local-time';
@@ -47,7 +47,7 @@ const ROLE_LABEL: Record<Participant['role'], string> = {
  */
 @Component({
   selector: 'mer-meeting-page',
-  imports: [FormsModule, RouterLink, VideoTile, UiButton, UiInput, UiTab, UiTabs, UiToasts],
+  imports: [FormsModule, RouterLink, VideoTile, UiButton, UiIcon, UiInput, UiTab, UiTabs, UiToasts],
   host: { 'data-theme': 'dark' },
   templateUrl: './meeting-page.html',
   styleUrl: './meeting-page.css',

@@ -4,6 +4,7 @@ export { UiButton, type ButtonSize, type ButtonVariant } from './button';
 export { ConfirmDialog, UiDialog, type ConfirmOptions } from './dialog';
 export { UiEmptyState } from './empty-state';
 export { UiInput, UiSwitch } from './form-controls';
+export { UiIcon, type IconName } from './icon';
 export { UiModal } from './modal';
 export { UiSkeleton } from './skeleton';
 export { UiTab, UiTabs } from './tabs';
