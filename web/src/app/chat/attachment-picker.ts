@@ -4,6 +4,7 @@ import { Subscription } from 'rxjs';
 import { formatBytes } from '../files/files-page';
 import { AttachmentsApi } from './attachments-api';
 import { UiButton } from '../ui/button';
+import { UiIcon } from '../ui/icon';
 
 export const MAX_ATTACHMENTS = 10;
 
@@ -37,7 +38,7 @@ export function filesOf(data: DataTransfer | null): File[] {
  * a cancel button; takeReady() hands the finished ones to the message being sent.
  */
 @Component({
-  imports: [UiButton],
+  imports: [UiButton, UiIcon],
   selector: 'mer-attachment-picker',
   template: `
     @if (dragging()) {
@@ -62,7 +63,7 @@ export function filesOf(data: DataTransfer | null): File[] {
       </ul>
     }
     <input #input type="file" multiple hidden (change)="picked($event)" data-testid="attachment-input" />
-    <button type="button" uiButton="ghost" class="attach" [disabled]="disabled()" (click)="open()" aria-label="Attach files" title="Attach files" data-testid="attachment-button">📎 Attach</button>
+    <button type="button" uiButton="ghost" class="attach" [disabled]="disabled()" (click)="open()" aria-label="Attach files" title="Attach files" data-testid="attachment-button"><ui-icon name="paperclip" /> Attach</button>
   `,
   styles: `
     :host { display: block; padding: 0.4rem 1.25rem 0; background: var(--surface); border-top: 1px solid var(--border); }
