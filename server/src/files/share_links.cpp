@@ -9,6 +9,10 @@ namespace {
 
 using storage::Session;
 
+// Throttle keys: wrong passwords for one link, and from one address for any link.
+std::string link_key(std::int64_t link_id) { return "link:" + std::to_string(link_id); }
+std::string address_key(const std::string& ip) { return "link-ip:" + ip; }
+
 // One answer for unknown, revoked and expired links: a visitor learns nothing more.
 Error gone() { return make_error(ErrorCode::not_found, "this link does not exist or has expired"); }
 
@@ -58,8 +62,14 @@ struct ShareLinks::Checked {
 };
 
 ShareLinks::ShareLinks(storage::Database& db, FilesService& files, region::FeatureToggles& toggles,
-                       const identity::PasswordHasher& hasher, const Clock& clock)
-    : db_(db), files_(files), toggles_(toggles), hasher_(hasher), clock_(clock) {}
+                       const identity::PasswordHasher& hasher, const Clock& clock, ShareLinkOptions options)
+    : db_(db),
+      files_(files),
+      toggles_(toggles),
+      hasher_(hasher),
+      clock_(clock),
+      options_(options),
+      throttle_(clock, options.times) {}
 
 Result<Link> ShareLinks::create(const Caller& caller, std::int64_t node_id, const NewLink& spec) {
   auto node = files_.get_node(caller.subject, node_id);
@@ -147,7 +157,8 @@ Result<void> ShareLinks::revoke(const Caller& caller, std::int64_t link_id) {
   });
 }
 
-Result<ShareLinks::Checked> ShareLinks::check(std::string_view token, std::string_view password) {
+Result<ShareLinks::Checked> ShareLinks::check(std::string_view token, std::string_view password,
+                                              const std::string& ip) {
   if (token.empty() || token.size() > 100) return gone();
   auto row = storage::read_value<std::optional<Row>>(db_, [&](Session& s) -> Result<std::optional<Row>> {
     auto rows =
@@ -166,15 +177,39 @@ Result<ShareLinks::Checked> ShareLinks::check(std::string_view token, std::strin
   auto allowed = toggles_.enabled(kExternalLinksFeature, r.creator_country);
   if (!allowed) return allowed.error();
   if (!*allowed) return make_error(ErrorCode::forbidden, "external links are turned off for this link");
-  if (!r.password_hash.empty()) {
-    if (password.empty()) return make_error(ErrorCode::unauthenticated, "this link needs a password");
-    if (!hasher_.verify(r.password_hash, password)) return make_error(ErrorCode::forbidden, "wrong password");
-  }
-  return Checked{**row};
+  Checked checked{**row};
+  MERIDIAN_TRY(check_password(checked, password, ip));
+  return checked;
 }
 
-Result<LinkPreview> ShareLinks::preview(std::string_view token, std::string_view password) {
-  auto checked = check(token, password);
+// Like a sign-in: a locked link or address is refused before the password is checked,
+// a wrong password counts for both, the right one forgets the link's failures.
+Result<void> ShareLinks::check_password(const Checked& link, std::string_view password, const std::string& ip) {
+  const Row& r = link.row;
+  if (r.password_hash.empty()) return {};
+  if (password.empty()) return make_error(ErrorCode::unauthenticated, "this link needs a password");
+  const std::string by_link = link_key(r.link.id);
+  const std::string by_address = address_key(ip);
+  bool had_failures = false;
+  MERIDIAN_TRY(db_.read([&](Session& s) -> Result<void> {
+    MERIDIAN_TRY(throttle_.require_unlocked(s, {by_link, by_address}, "too many wrong passwords for this link"));
+    MERIDIAN_ASSIGN_OR_RETURN(auto failures, throttle_.failures(s, by_link));
+    had_failures = failures.failures > 0;
+    return {};
+  }));
+  if (hasher_.verify(r.password_hash, password)) {
+    if (had_failures) MERIDIAN_TRY(db_.write([&](Session& s) { return throttle_.clear(s, by_link); }));
+    return {};
+  }
+  MERIDIAN_TRY(db_.write([&](Session& s) -> Result<void> {
+    MERIDIAN_TRY(throttle_.record_failure(s, by_link, options_.per_link));
+    return throttle_.record_failure(s, by_address, options_.per_address);
+  }));
+  return make_error(ErrorCode::forbidden, "wrong password");
+}
+
+Result<LinkPreview> ShareLinks::preview(std::string_view token, std::string_view password, const std::string& ip) {
+  auto checked = check(token, password, ip);
   if (!checked) {
     // Before the password: say that one is needed, and nothing else.
     if (checked.error().code == ErrorCode::unauthenticated) {
@@ -196,7 +231,7 @@ Result<LinkPreview> ShareLinks::preview(std::string_view token, std::string_view
 
 Result<Download> ShareLinks::open(std::string_view token, std::string_view password, const std::string& ip,
                                   bool counts) {
-  auto checked = check(token, password);
+  auto checked = check(token, password, ip);
   if (!checked) return checked.error();
   const Row& r = checked->row;
   const auto now = clock_.now_ms();

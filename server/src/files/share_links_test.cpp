@@ -139,12 +139,50 @@ TEST_P(ShareLinksTest, APasswordIsNeededAndChecked) {
   EXPECT_EQ(links_->open(link->token, "", "x", true).error().code, ErrorCode::unauthenticated);
   EXPECT_EQ(links_->open(link->token, "wrong password", "x", true).error().code, ErrorCode::forbidden);
   EXPECT_TRUE(links_->open(link->token, "correct horse", "x", true).ok());
-  auto preview = links_->preview(link->token, "");
+  auto preview = links_->preview(link->token, "", "x");
   ASSERT_TRUE(preview.ok());
   EXPECT_TRUE(preview->needs_password);
   EXPECT_TRUE(preview->name.empty());  // nothing about the file before the password
   spec.password = "short";
   EXPECT_EQ(links_->create(ana_, file_, spec).error().code, ErrorCode::invalid_argument);
+}
+
+TEST_P(ShareLinksTest, WrongPasswordsAreSlowedThenLockedPerLinkAndPerAddress) {
+  NewLink spec;
+  spec.password = "correct horse";
+  auto link = links_->create(ana_, file_, spec);
+  auto other = links_->create(ana_, file_, spec);
+  ASSERT_TRUE(link.ok() && other.ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(links_->preview(link->token, "guess " + std::to_string(i), "10.0.0.1").error().code, ErrorCode::forbidden);
+  // The third wrong password starts the slow-down, for every address: even the right one waits.
+  auto slowed = links_->open(link->token, "correct horse", "10.0.0.2", true);
+  ASSERT_FALSE(slowed.ok());
+  EXPECT_EQ(slowed.error().code, ErrorCode::rate_limited);
+  EXPECT_EQ(slowed.error().retry_after_seconds, 1);
+  EXPECT_TRUE(links_->open(other->token, "correct horse", "10.0.0.2", true).ok()) << "other links are not slowed";
+  for (int i = 3; i < 10; ++i) {
+    clock_.advance_ms(70'000);
+    ASSERT_EQ(links_->preview(link->token, "guess " + std::to_string(i), "10.0.0." + std::to_string(i)).error().code,
+              ErrorCode::forbidden)
+        << i;
+  }
+  clock_.advance_ms(60'000);
+  auto locked = links_->preview(link->token, "correct horse", "10.0.0.99");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, ErrorCode::rate_limited);
+  EXPECT_GT(locked.error().retry_after_seconds, 13 * 60);
+  clock_.advance_ms(15 * 60 * 1000);
+  EXPECT_TRUE(links_->preview(link->token, "correct horse", "10.0.0.99").ok()) << "the lock ends";
+
+  // One address guessing across many links is locked too, for every link.
+  for (int i = 0; i < 30; ++i) {
+    auto fresh = links_->create(ana_, file_, spec);
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_EQ(links_->preview(fresh->token, "guess", "10.0.9.9").error().code, ErrorCode::forbidden) << i;
+  }
+  EXPECT_EQ(links_->preview(other->token, "correct horse", "10.0.9.9").error().code, ErrorCode::rate_limited);
+  EXPECT_TRUE(links_->preview(other->token, "correct horse", "10.0.9.10").ok());
 }
 
 TEST_P(ShareLinksTest, TheDownloadLimitHolds) {

@@ -179,7 +179,7 @@ void add_link_routes(net::Router& router, ShareLinks& links) {
 
   router.add("GET", "/api/v1/public/links/{token}", net::answer([&links](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto preview,
-                                         links.preview(req.path_param("token"), req.header("x-link-password")));
+                                         links.preview(req.path_param("token"), req.header("x-link-password"), req.remote_ip));
                return net::json_ok(to_json(preview));
              }),
              kPublic);

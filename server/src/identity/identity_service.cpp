@@ -77,24 +77,6 @@ Result<void> IdentityService::validate_profile(const User& u) const {
   return {};
 }
 
-Result<void> IdentityService::record_failure(storage::Session& s, const std::string& key, std::int64_t lock_after,
-                                             bool slow) {
-  const UnixMillis now = clock_.now_ms();
-  auto f = repo_.lock_login_failures(s, key);
-  if (!f.ok()) return f.error();
-  LoginFailures next = *f;
-  if (now - next.last_failure_at > options_.failure_window_ms) next.failures = 0;
-  next.failures += 1;
-  next.last_failure_at = now;
-  if (next.failures >= lock_after) {
-    next.locked_until = now + options_.lockout_ms;
-  } else if (slow && next.failures >= options_.slow_after) {
-    const std::int64_t shift = std::min<std::int64_t>(next.failures - options_.slow_after, 20);
-    next.locked_until = now + std::min<std::int64_t>(1000LL << shift, options_.lockout_ms);
-  }
-  return repo_.save_login_failures(s, key, next);
-}
-
 Result<LoginResult> IdentityService::login(std::string_view raw_email, std::string_view password,
                                            const std::string& ip) {
   const std::string email = normalize_email(raw_email);
@@ -107,9 +89,9 @@ Result<LoginResult> IdentityService::login(std::string_view raw_email, std::stri
     std::optional<StoredCredentials> creds;
   };
   auto gate = storage::read_value<Gate>(db_, [&](storage::Session& s) -> Result<Gate> {
-    auto by_email = repo_.login_failures(s, email_key(email));
+    auto by_email = throttle_.failures(s, email_key(email));
     if (!by_email.ok()) return by_email.error();
-    auto by_ip = repo_.login_failures(s, ip_key(ip));
+    auto by_ip = throttle_.failures(s, ip_key(ip));
     if (!by_ip.ok()) return by_ip.error();
     auto creds = repo_.credentials_by_email(s, email);
     if (!creds.ok()) return creds.error();
@@ -122,10 +104,7 @@ Result<LoginResult> IdentityService::login(std::string_view raw_email, std::stri
     const int wait_s = static_cast<int>((gate->locked_until - now + 999) / 1000);
     (void)audit_.record(anonymous, "auth.login", "email:" + email, "locked",
                         "{\"retry_after_seconds\":" + std::to_string(wait_s) + "}");
-    Error e = make_error(ErrorCode::rate_limited, "too many failed sign-ins; try again in " +
-                                                      std::to_string(wait_s) + " s");
-    e.retry_after_seconds = wait_s;
-    return e;
+    return FailureThrottle::locked("too many failed sign-ins", gate->locked_until, now);
   }
 
   // Always run one Argon2id verification so that unknown emails take as long as known ones.
@@ -134,8 +113,8 @@ Result<LoginResult> IdentityService::login(std::string_view raw_email, std::stri
   if (!password_ok || !gate->creds->active) {
     const bool inactive = password_ok && !gate->creds->active;
     auto r = db_.write([&](storage::Session& s) -> Result<void> {
-      MERIDIAN_TRY(record_failure(s, email_key(email), options_.lock_after, true));
-      MERIDIAN_TRY(record_failure(s, ip_key(ip), options_.ip_lock_after, false));
+      MERIDIAN_TRY(throttle_.record_failure(s, email_key(email), {options_.slow_after, options_.lock_after}));
+      MERIDIAN_TRY(throttle_.record_failure(s, ip_key(ip), {0, options_.ip_lock_after}));
       return audit_.record(s, anonymous, "auth.login", "email:" + email, inactive ? "denied" : "failed",
                            inactive ? "{\"reason\":\"deactivated\"}" : "{\"reason\":\"wrong credentials\"}");
     });

@@ -11,6 +11,7 @@
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "identity/failure_throttle.hpp"
 #include "identity/identity_repository.hpp"
 #include "identity/password_hasher.hpp"
 #include "identity/session_cache.hpp"
@@ -84,6 +85,7 @@ class IdentityService final {
         hasher_(hasher),
         clock_(clock),
         options_(options),
+        throttle_(clock, ThrottleTimes{options.lockout_ms, options.failure_window_ms}),
         sessions_(options.session_cache_ms) {}
 
   Result<LoginResult> login(std::string_view email, std::string_view password, const std::string& ip);
@@ -123,7 +125,6 @@ class IdentityService final {
 
  private:
   Result<void> validate_profile(const User& u) const;
-  Result<void> record_failure(storage::Session& s, const std::string& key, std::int64_t lock_after, bool slow);
 
   storage::Database& db_;
   audit::AuditLog& audit_;
@@ -131,6 +132,7 @@ class IdentityService final {
   const PasswordHasher& hasher_;
   const Clock& clock_;
   IdentityOptions options_;
+  FailureThrottle throttle_;
   IdentityRepository repo_;
   SessionCache sessions_;
   TtlCache<std::int64_t, User> profiles_;  // user id -> profile, same window as sessions_

@@ -222,6 +222,27 @@ describe('files', () => {
     assert.equal((await api(server, 'GET', `/api/v1/spaces/${anaSpace.id}/activity`, { token: ben.token })).status, 404);
   });
 
+  it('share links: wrong passwords are slowed down with 429 and Retry-After, then locked', async () => {
+    const file = await upload(server, ana.token, anaSpace.id, 'guarded.txt', Buffer.from('guarded'));
+    assert.equal(file.status, 201);
+    const made = await api(server, 'POST', `/api/v1/files/${file.json.id}/links`, {
+      token: ana.token,
+      body: { password: 'open sesame' },
+    });
+    assert.equal(made.status, 201, made.text);
+    const guess = (password) => fetch(server.base + made.json.url, { headers: { 'x-link-password': password } });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push((await guess(`guess ${i}`)).status);
+    assert.deepEqual(answers.slice(0, 3), [403, 403, 403]);
+    assert.ok(answers.slice(3).every((s) => s === 429), `statuses ${answers}`);
+    const slowed = await guess('open sesame');
+    assert.equal(slowed.status, 429, 'even the right password waits');
+    assert.ok(Number(slowed.headers.get('retry-after')) >= 1);
+    assert.equal((await slowed.json()).error.code, 'rate_limited');
+    await new Promise((r) => setTimeout(r, Number(slowed.headers.get('retry-after')) * 1000 + 100));
+    assert.equal((await guess('open sesame')).status, 200);
+  });
+
   it('share links: password, download limit, expiry, revocation and the country toggle', async () => {
     const file = await upload(server, ana.token, anaSpace.id, 'linked.txt', Buffer.from('for outsiders'));
     assert.equal(file.status, 201);
