@@ -11,6 +11,7 @@
 #include "chat/chat_repository.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "platform/ports.hpp"
 #include "storage/database.hpp"
 
 namespace meridian::chat {
@@ -55,13 +56,6 @@ class ChatEvents {
   virtual void purged(const Purged& purged) = 0;
 };
 
-// Who is connected now, on any node (for @here).
-class OnlineCheck {
- public:
-  virtual ~OnlineCheck() = default;
-  virtual bool online(std::int64_t user_id) const = 0;
-};
-
 // Files that go with messages (attachments/ connects it to the files module).
 class AttachmentPort {
  public:
@@ -76,7 +70,7 @@ class AttachmentPort {
 
 struct ChatPorts {
   ChatEvents* events = nullptr;             // nothing sent live without it
-  const OnlineCheck* online = nullptr;      // @here reaches nobody without it
+  const platform::OnlineCheck* online = nullptr;  // @here reaches nobody without it
   AttachmentPort* attachments = nullptr;    // messages with attachments are refused without it
 };
 

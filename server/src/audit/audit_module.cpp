@@ -1,0 +1,9 @@
+#include "audit/audit_module.hpp"
+
+#include "audit/audit_routes.hpp"
+
+namespace meridian::audit {
+
+AuditModule::AuditModule(const platform::ModuleContext& ctx) { add_audit_routes(ctx.router, ctx.audit, ctx.policy); }
+
+}  // namespace meridian::audit

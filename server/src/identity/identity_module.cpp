@@ -1,0 +1,14 @@
+#include "identity/identity_module.hpp"
+
+#include "identity/identity_routes.hpp"
+
+namespace meridian::identity {
+
+IdentityModule::IdentityModule(const platform::ModuleContext& ctx, const IdentityModuleOptions& options,
+                               const region::RegionMap& regions, region::FeatureToggles& toggles)
+    : hasher_(options.password_cost), identity_(ctx.db, ctx.audit, regions, hasher_, ctx.clock, options.service) {
+  // Sign-out, deactivation and password resets close the person's sockets on every node.
+  add_identity_routes(ctx.router, {identity_, toggles, ctx.policy, ctx.hub, ctx.clock, &ctx.relay});
+}
+
+}  // namespace meridian::identity

@@ -1,0 +1,31 @@
+// The identity module: people, teams, sign-in and sessions, the first administrator.
+#pragma once
+
+#include "identity/identity_service.hpp"
+#include "identity/password_hasher.hpp"
+#include "platform/module.hpp"
+#include "region/countries.hpp"
+#include "region/feature_toggles.hpp"
+
+namespace meridian::identity {
+
+struct IdentityModuleOptions {
+  PasswordCost password_cost = PasswordCost::interactive();
+  IdentityOptions service;
+};
+
+class IdentityModule final : public platform::Module {
+ public:
+  IdentityModule(const platform::ModuleContext& ctx, const IdentityModuleOptions& options,
+                 const region::RegionMap& regions, region::FeatureToggles& toggles);
+  std::string_view name() const override { return "identity"; }
+
+  IdentityService& service() { return identity_; }
+  const PasswordHasher& hasher() const { return hasher_; }
+
+ private:
+  PasswordHasher hasher_;
+  IdentityService identity_;
+};
+
+}  // namespace meridian::identity

@@ -1,0 +1,18 @@
+#include "meetings/meetings_module.hpp"
+
+#include <memory>
+
+#include "meetings/meetings_config.hpp"
+#include "meetings/meetings_routes.hpp"
+
+namespace meridian::meetings {
+
+MeetingsModule::MeetingsModule(const platform::ModuleContext& ctx, identity::IdentityService& identity,
+                               region::FeatureToggles& toggles, chat::ChatService& chat, chat::RoomGuests& room_guests)
+    : webhooks_(ctx.db, ctx.clock, load_webhook_options(ctx.settings.config_file), std::make_unique<CurlPoster>()),
+      meetings_(ctx.db, identity, ctx.policy, ctx.clock, load_meetings_options(ctx.settings.config_file), &toggles,
+                &webhooks_, &chat, &room_guests) {
+  add_meetings_routes(ctx.router, ctx.hub, meetings_, ctx.policy, &webhooks_);
+}
+
+}  // namespace meridian::meetings

@@ -1,0 +1,31 @@
+// The meetings module: scheduled and instant meetings, their live rooms (signaling,
+// lobby, recording notices), guest passes, webhooks, and the in-meeting chat through chat.
+// It reads its own [meetings] and [meetings.webhooks] sections of the config file.
+#pragma once
+
+#include "chat/chat_service.hpp"
+#include "chat/conversation_access.hpp"
+#include "identity/identity_service.hpp"
+#include "meetings/meetings_service.hpp"
+#include "meetings/webhooks.hpp"
+#include "platform/module.hpp"
+#include "region/feature_toggles.hpp"
+
+namespace meridian::meetings {
+
+class MeetingsModule final : public platform::Module {
+ public:
+  MeetingsModule(const platform::ModuleContext& ctx, identity::IdentityService& identity,
+                 region::FeatureToggles& toggles, chat::ChatService& chat, chat::RoomGuests& room_guests);
+  std::string_view name() const override { return "meetings"; }
+  void start() override { webhooks_.start(); }
+  void stop() override { webhooks_.stop(); }
+
+  MeetingsService& service() { return meetings_; }
+
+ private:
+  WebhookDispatcher webhooks_;
+  MeetingsService meetings_;
+};
+
+}  // namespace meridian::meetings
