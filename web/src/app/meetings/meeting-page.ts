@@ -25,6 +25,10 @@ import { MeetingSession, SessionState } from './meeting-session';
 import { MeetingLink, MeetingsApi } from './meetings-api';
 import { VideoTile } from './video-tile';
 
+type Panel = 'people' | 'chat' | 'info';
+
+const narrowScreen = (): boolean => typeof matchMedia === 'function' && matchMedia('(max-width: 800px)').matches;
+
 /** States after which the session talks to the server no more. */
 const OVER = new Set<SessionState>(['denied', 'removed', 'ended', 'left', 'error']);
 
@@ -77,7 +81,21 @@ export class MeetingPage {
   /** The camera/microphone request has settled (granted or not): joining before would send nothing. */
   protected readonly previewReady = signal(false);
   protected readonly session = signal<MeetingSession | null>(null);
-  protected readonly panel = signal<'people' | 'chat' | 'info'>('people');
+  /** The side panel on show; null when closed (phones start with it closed: it covers the videos). */
+  protected readonly panel = signal<Panel | null>(narrowScreen() ? null : 'people');
+  /** The last person heard: stays the large tile while nobody speaks. */
+  private readonly lastSpeaker = signal<number | null>(null);
+  /** The large tile: a shared screen, else who speaks (or spoke last), else the first other person, else me. */
+  protected readonly featured = computed(() => {
+    const s = this.session();
+    if (!s) return 'self';
+    const others = s.others();
+    const sharing = others.find((p) => s.remote()[p.peer_id]?.screen);
+    if (sharing) return `screen:${sharing.peer_id}`;
+    const speaker = s.activeSpeaker() ?? this.lastSpeaker();
+    if (speaker != null && others.some((p) => p.peer_id === speaker)) return `peer:${speaker}`;
+    return others.length ? `peer:${others[0].peer_id}` : 'self';
+  });
   protected chatText = '';
   protected readonly signedIn = this.sessionStore.hasValidToken();
   protected readonly previewVideo = viewChild<ElementRef<HTMLVideoElement>>('previewVideo');
@@ -99,6 +117,10 @@ export class MeetingPage {
       if (video && video.srcObject !== stream) video.srcObject = stream;
     });
     effect(() => void this.load(this.code()));
+    effect(() => {
+      const speaker = this.session()?.activeSpeaker();
+      if (speaker != null) this.lastSpeaker.set(speaker);
+    });
     // Once a guest's session is over, its link goes too (a revoked pass must not reconnect).
     effect(() => {
       const state = this.session()?.state();
@@ -183,6 +205,11 @@ export class MeetingPage {
   protected async shareScreen(s: MeetingSession): Promise<void> {
     if (s.screenSharing()) s.stopScreenShare();
     else await s.startScreenShare();
+  }
+
+  /** A panel button in the bar: opens that panel, or closes it when it is the one on show. */
+  protected togglePanel(which: Panel): void {
+    this.panel.update((open) => (open === which ? null : which));
   }
 
   protected sendChat(s: MeetingSession, e: Event): void {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, ElementRef, effect, inject, input } from '@angular/core';
 import {
   AtSign,
+  CircleDot,
   Download,
   File,
   FileArchive,
@@ -13,13 +14,25 @@ import {
   Hash,
   Headphones,
   type IconNode,
+  Info,
   Lock,
+  LockOpen,
+  Menu,
+  MessageSquare,
+  Mic,
   MicOff,
+  OctagonX,
   Paperclip,
+  PhoneOff,
+  ScreenShare,
+  ScreenShareOff,
   Search,
   Trash,
   User,
   Users,
+  Video,
+  VideoOff,
+  X,
 } from 'lucide';
 
 /**
@@ -28,6 +41,7 @@ import {
  */
 const ICONS = {
   'at-sign': AtSign,
+  'circle-dot': CircleDot,
   download: Download,
   file: File,
   'file-archive': FileArchive,
@@ -39,13 +53,25 @@ const ICONS = {
   hand: Hand,
   hash: Hash,
   headphones: Headphones,
+  info: Info,
   lock: Lock,
+  'lock-open': LockOpen,
+  menu: Menu,
+  'message-square': MessageSquare,
+  mic: Mic,
   'mic-off': MicOff,
+  'octagon-x': OctagonX,
   paperclip: Paperclip,
+  'phone-off': PhoneOff,
+  'screen-share': ScreenShare,
+  'screen-share-off': ScreenShareOff,
   search: Search,
   trash: Trash,
   user: User,
   users: Users,
+  video: Video,
+  'video-off': VideoOff,
+  x: X,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;
