@@ -7,12 +7,16 @@ import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
+import { UiIcon } from '../ui/icon';
 import { UiToasts } from '../ui/toast';
 
-/** The frame around every signed-in page: top bar, navigation, user menu. */
+/**
+ * The frame around every signed-in page: top bar, navigation, user menu. On a phone the module
+ * links sit behind a Menu button (a list under the bar) instead of a strip that scrolls sideways.
+ */
 @Component({
   selector: 'mer-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiToasts],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiIcon, UiToasts],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -40,6 +44,8 @@ export class Shell {
   });
   protected readonly status = this.realtime.status;
   protected readonly menuOpen = signal(false);
+  /** The phone's module menu is open. */
+  protected readonly navOpen = signal(false);
   protected readonly signingOut = signal(false);
 
   protected readonly flag = computed(() => countryFlag(this.user()?.country));
@@ -90,11 +96,14 @@ export class Shell {
 
   protected closeMenu(): void {
     this.menuOpen.set(false);
+    this.navOpen.set(false);
   }
 
   protected onDocumentClick(event: MouseEvent): void {
     const menu = this.host.nativeElement.querySelector('.user-menu');
-    if (this.menuOpen() && menu && !menu.contains(event.target as Node)) this.closeMenu();
+    if (this.menuOpen() && menu && !menu.contains(event.target as Node)) this.menuOpen.set(false);
+    const nav = this.host.nativeElement.querySelector('.topbar');
+    if (this.navOpen() && nav && !nav.contains(event.target as Node)) this.navOpen.set(false);
   }
 
   protected async signOut(): Promise<void> {
