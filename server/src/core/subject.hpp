@@ -24,6 +24,9 @@ struct Subject {
   // accepted only by routes and WebSocket types registered as accepting scoped tokens,
   // which then check the scope themselves.
   std::string scope;
+  // When the session or scoped token ends (Unix ms); 0: not known. A WebSocket opened with it
+  // is closed then (1008 "session expired"), as a new request would be refused.
+  std::int64_t expires_at = 0;
 
   bool has_role(Role r) const {
     for (Role x : roles)

@@ -218,6 +218,7 @@ Result<std::optional<SessionRecord>> IdentityRepository::session_by_token_hash(S
   rec.user_active = r.integer(4) != 0;
   rec.subject.user_id = rec.user_id;
   rec.subject.session_id = rec.session_id;
+  rec.subject.expires_at = rec.expires_at;
   parse_user_kind(r.text(5), rec.subject.kind);
   rec.subject.country = r.text(6);
   rec.subject.region = r.text(7);

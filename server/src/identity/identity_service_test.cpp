@@ -71,6 +71,8 @@ TEST_P(IdentityServiceTest, CreatedUserSignsInAndTheTokenAuthenticates) {
   EXPECT_EQ(subject->user_id, u.id);
   EXPECT_EQ(subject->country, "PT");
   EXPECT_EQ(subject->region, "EU");
+  EXPECT_EQ(subject->expires_at, login->expires_at) << "a socket opened with it closes then";
+  EXPECT_EQ(service_->authenticate(login->token)->expires_at, login->expires_at) << "from memory too";
   EXPECT_EQ(audit_events("auth.login").front().outcome, "ok");
 }
 

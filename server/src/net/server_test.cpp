@@ -43,6 +43,8 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr const char* kGoodToken = "good-token";
+// A session that ends 700 ms after it is presented.
+constexpr const char* kShortToken = "short-token";
 constexpr const char* kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
@@ -310,9 +312,15 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<Server>(
         options_, router_, hub_,
         [](std::string_view token, std::string_view) -> Result<Subject> {
-          if (token != kGoodToken) return make_error(ErrorCode::unauthenticated, "invalid token");
           Subject s;
           s.user_id = 42;
+          if (token == kShortToken) {
+            s.expires_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               (std::chrono::system_clock::now() + 700ms).time_since_epoch())
+                               .count();
+            return s;
+          }
+          if (token != kGoodToken) return make_error(ErrorCode::unauthenticated, "invalid token");
           return s;
         },
         [this] { return ready_.load(); }, metrics_);
@@ -649,6 +657,21 @@ TEST_F(ServerTest, ClientThatDoesNotReadIsClosedWith1008) {
   EXPECT_EQ(slow.stream().reason().reason, "send queue overflow");
   other.send(R"({"type":"ping","id":"again"})");
   EXPECT_EQ(other.receive().at("id").as_string(), "again");
+}
+
+TEST_F(ServerTest, AWebSocketClosesWith1008WhenItsSessionExpires) {
+  WsClient ws(port_);
+  beast::error_code ec;
+  ws.handshake(ec, std::string("Bearer ") + kShortToken);
+  ASSERT_FALSE(ec) << ec.message();
+  WsClient forever(port_);
+  forever.connect_with_token();
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_EQ(ws.read_until_closed(), websocket::close_code::policy_error);
+  EXPECT_EQ(ws.stream().reason().reason, "session expired");
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 3s);
+  forever.send(R"({"type":"ping","id":"still"})");
+  EXPECT_EQ(forever.receive().at("id").as_string(), "still") << "a session without an end stays open";
 }
 
 TEST_F(ServerTest, StopClosesWebSocketsWith1001AndWaitReturnsWithinGrace) {

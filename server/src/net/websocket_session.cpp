@@ -1,5 +1,6 @@
 #include "net/websocket_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -205,7 +206,32 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   } else if (state_->shutting_down()) {
     begin_close(websocket::close_code::going_away, "server shutting down");
   }
+  watch_expiry();
   read();
+}
+
+bool WebSocketSession::expired() const {
+  if (subject_.expires_at <= 0) return false;
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return now >= subject_.expires_at;
+}
+
+void WebSocketSession::watch_expiry() {
+  if (subject_.expires_at <= 0 || closing_) return;
+  const auto now = std::chrono::system_clock::now();
+  const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(subject_.expires_at));
+  expiry_ = std::make_unique<asio::steady_timer>(ws_.get_executor());
+  expiry_->expires_after(std::max(at - now, std::chrono::system_clock::duration::zero()));
+  expiry_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self) return;
+    // The system clock may have been set back meanwhile: wait for the rest.
+    if (!self->expired()) return self->watch_expiry();
+    self->begin_close(websocket::close_code::policy_error, "session expired");
+  });
 }
 
 void WebSocketSession::read() {
@@ -215,6 +241,8 @@ void WebSocketSession::read() {
 void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "read");
   state_->metrics().ws_message_received();
+  // Between the expiry and its timer: refused like a request with the expired token.
+  if (!closing_ && expired()) begin_close(websocket::close_code::policy_error, "session expired");
   if (!closing_) {
     if (ws_.got_text()) {
       std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
@@ -294,6 +322,7 @@ void WebSocketSession::on_written(beast::error_code ec, std::size_t text_frames)
 void WebSocketSession::begin_close(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
+  if (expiry_) expiry_->cancel();
   close_code_ = code;
   close_reason_ = std::move(reason);
   if (!open_) return;  // on_accept closes once the handshake is done

@@ -181,6 +181,9 @@ class WebSocketSession final : public RealtimeConnection,
   bool enqueue(SharedText text);
   void on_written(boost::beast::error_code ec, std::size_t text_frames);
   void begin_close(std::uint16_t code, std::string reason);
+  // The session it was opened with ends: close then, as logout does.
+  void watch_expiry();
+  bool expired() const;
   void send_close();
   void fail(boost::beast::error_code ec, std::string_view what);
 
@@ -196,6 +199,7 @@ class WebSocketSession final : public RealtimeConnection,
   std::vector<SharedText> inbox_;
   bool drain_posted_ = false;
   std::unique_ptr<boost::asio::steady_timer> close_deadline_;  // only while closing
+  std::unique_ptr<boost::asio::steady_timer> expiry_;          // only for a subject that expires
   std::string close_reason_;
   std::uint16_t close_code_ = 0;
   bool open_ = false;
