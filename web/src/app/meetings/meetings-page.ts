@@ -1,9 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { merge } from 'rxjs';
 import { ApiError } from '../core/api-error';
 import { RealtimeService } from '../core/realtime.service';
+import { SessionStore } from '../core/session.store';
+import { canHostMeetings } from './meetings-access';
 import './meeting-events';
 import { MeetingSummary, MeetingsApi } from './meetings-api';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSwitch } from '../ui';
@@ -23,7 +25,10 @@ export function toLocalInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** /meetings — start an instant meeting, schedule one, and the meetings you host or are invited to. */
+/**
+ * /meetings — start an instant meeting, schedule one, and the meetings you host or are invited to.
+ * Someone the server does not let host (a customer) sees only their invitations, each with Join.
+ */
 @Component({
   selector: 'mer-meetings-page',
   imports: [FormsModule, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
@@ -32,13 +37,20 @@ export function toLocalInput(ms: number): string {
       <header class="page-header">
         <div>
           <h1>Meetings</h1>
-          <p>Start a call now, or schedule one and invite people, customers and teams.</p>
+          @if (canHost()) {
+            <p>Start a call now, or schedule one and invite people, customers and teams.</p>
+          } @else {
+            <p>The meetings you are invited to. Join from here, or from the link in your invitation.</p>
+          }
         </div>
-        <button type="button" uiButton="primary" (click)="startInstant()" data-testid="start-instant">Start an instant meeting</button>
+        @if (canHost()) {
+          <button type="button" uiButton="primary" (click)="startInstant()" data-testid="start-instant">Start an instant meeting</button>
+        }
       </header>
       @if (error(); as e) { <p role="alert" class="alert alert-error">{{ e }}</p> }
       @if (notice(); as n) { <p role="status" class="alert alert-info" data-testid="meetings-notice">{{ n }}</p> }
-      <div class="layout">
+      <div class="layout" [class.single]="!canHost()">
+        @if (canHost()) {
         <form class="card schedule" (ngSubmit)="schedule()">
           <h2>Schedule a meeting</h2>
           <label class="field"><span>Title</span> <input uiInput name="title" [(ngModel)]="title" required maxlength="200" data-testid="schedule-title" /></label>
@@ -66,8 +78,9 @@ export function toLocalInput(ms: number): string {
           }
           <div><button type="submit" uiButton="primary" [disabled]="!title || !start">Schedule</button></div>
         </form>
+        }
         <section class="meetings" aria-labelledby="your-meetings">
-          <h2 id="your-meetings">Your meetings</h2>
+          <h2 id="your-meetings">{{ canHost() ? 'Your meetings' : 'Your invitations' }}</h2>
           <ul class="list" data-testid="meetings-list">
             @for (m of meetings(); track m.id) {
               <li class="card meeting" [class.cancelled]="m.cancelled_at">
@@ -76,7 +89,10 @@ export function toLocalInput(ms: number): string {
                   @if (m.cancelled_at) {
                     <ui-badge tone="danger" data-testid="meeting-cancelled">Cancelled</ui-badge>
                   } @else {
-                    <ui-badge [tone]="m.kind === 'scheduled' ? 'info' : 'neutral'">{{ m.kind }}</ui-badge>
+                    <span class="head-end">
+                      <ui-badge [tone]="m.kind === 'scheduled' ? 'info' : 'neutral'">{{ m.kind }}</ui-badge>
+                      <a uiButton="primary" uiSize="sm" [routerLink]="['/meet', m.code]" data-testid="meeting-join">Join</a>
+                    </span>
                   }
                 </div>
                 <small class="meta">
@@ -129,7 +145,11 @@ export function toLocalInput(ms: number): string {
               </li>
             } @empty {
               <li>
-                <ui-empty-state heading="No meetings yet" text="Start an instant meeting, or schedule one: meetings you host or are invited to appear here." />
+                @if (canHost()) {
+                  <ui-empty-state heading="No meetings yet" text="Start an instant meeting, or schedule one: meetings you host or are invited to appear here." />
+                } @else {
+                  <ui-empty-state heading="No invitations yet" text="When someone invites you to a meeting, it appears here with a Join button." />
+                }
               </li>
             }
           </ul>
@@ -139,7 +159,9 @@ export function toLocalInput(ms: number): string {
   `,
   styles: `
     .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: var(--space-6); align-items: start; }
+    .layout.single { grid-template-columns: minmax(0, 1fr); max-width: 48rem; }
     @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+    .head-end { display: inline-flex; align-items: center; gap: var(--space-2); }
     .schedule h2 { margin-bottom: var(--space-4); }
     .row > .field.narrow { flex: 0 1 9rem; }
     .invite { display: grid; gap: var(--space-2); }
@@ -167,6 +189,9 @@ export class MeetingsPage {
   private readonly api = inject(MeetingsApi);
   private readonly router = inject(Router);
   private readonly dialogs = inject(UiDialog);
+  /** Start and Schedule are offered only to whom the server lets host. */
+  private readonly session = inject(SessionStore);
+  protected readonly canHost = computed(() => canHostMeetings(this.session.user()));
   protected readonly meetings = signal<MeetingSummary[]>([]);
   protected readonly error = signal<string | null>(null);
   protected readonly notice = signal<string | null>(null);

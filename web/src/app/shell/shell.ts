@@ -6,6 +6,7 @@ import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
+import { canSeeMeetings } from '../meetings/meetings-access';
 import { SessionStore } from '../core/session.store';
 import { UiIcon } from '../ui/icon';
 import { UiToasts } from '../ui/toast';
@@ -38,6 +39,8 @@ export class Shell {
   protected readonly user = this.session.user;
   protected readonly isAdmin = this.session.isAdmin;
   protected readonly canChat = computed(() => canUseChat(this.user()?.kind));
+  /** Customers too: their invitations and Join buttons (they may not host). */
+  protected readonly canMeet = computed(() => canSeeMeetings(this.user()?.kind));
   protected readonly canSupport = computed(() => {
     const kind = this.user()?.kind;
     return kind === 'customer' || kind === 'agent' || this.isAdmin();
