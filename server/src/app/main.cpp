@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "app/module_options.hpp"
 #include "app/runtime.hpp"
+#include "alerts/alerts_module.hpp"
 #include "attachments/chat_attachments.hpp"
 #include "audit/audit_module.hpp"
 #include "chat/chat_module.hpp"
@@ -60,8 +61,9 @@ int run(const Config& c) {
   meetings::MeetingsModule meetings(ctx, identity.service(), region.toggles(), chat.service(),
                                     conversation_access.room_guests());
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
-  const std::vector<platform::Module*> modules{&region, &audit, &identity, &presence, &files, &chat, &meetings,
-                                               &retention};
+  alerts::AlertsModule alerts(ctx);
+  const std::vector<platform::Module*> modules{&region,   &audit,    &identity,  &presence, &files,
+                                               &chat,     &meetings, &retention, &alerts};
 
   auto bootstrap = identity.service().ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);

@@ -18,7 +18,7 @@ const Grant kGrants[] = {
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
       Action::read_audit_log, Action::start_conversation, Action::host_meeting, Action::read_webhook_log,
-      Action::work_support_queue, Action::manage_support, Action::manage_retention}},
+      Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::start_conversation, Action::host_meeting}},
@@ -51,6 +51,10 @@ const ResourceRule kResourceRules[] = {
     {Action::join_meeting, ResourceKind::meeting, Relationship::member, false},
     {Action::manage_meeting, ResourceKind::meeting, Relationship::manager, false},
     {Action::change_meeting, ResourceKind::meeting, Relationship::owner, false},
+    {Action::read_alert, ResourceKind::alert, Relationship::member, false},
+    {Action::acknowledge_alert, ResourceKind::alert, Relationship::member, false},
+    {Action::track_alert, ResourceKind::alert, Relationship::manager, false},
+    {Action::resolve_alert, ResourceKind::alert, Relationship::manager, false},
 };
 
 const ResourceRule* resource_rule(Action action) {
@@ -70,6 +74,8 @@ std::optional<Action> read_action_of(ResourceKind kind) {
       return Action::read_file;
     case ResourceKind::meeting:
       return Action::join_meeting;
+    case ResourceKind::alert:
+      return Action::read_alert;
     case ResourceKind::system:
     case ResourceKind::user:
       return std::nullopt;
@@ -122,6 +128,8 @@ const char* action_name(Action action) {
       return "configure support routing";
     case Action::manage_retention:
       return "manage retention and legal holds";
+    case Action::send_alert:
+      return "send alerts";
     case Action::read_conversation:
       return "read this conversation";
     case Action::post_message:
@@ -148,6 +156,14 @@ const char* action_name(Action action) {
       return "manage this meeting";
     case Action::change_meeting:
       return "change this meeting";
+    case Action::read_alert:
+      return "read this alert";
+    case Action::acknowledge_alert:
+      return "acknowledge this alert";
+    case Action::track_alert:
+      return "see who received this alert";
+    case Action::resolve_alert:
+      return "resolve this alert";
   }
   return "do this";
 }
@@ -173,6 +189,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(work_support_queue)
     MERIDIAN_ACTION_KEY(manage_support)
     MERIDIAN_ACTION_KEY(manage_retention)
+    MERIDIAN_ACTION_KEY(send_alert)
     MERIDIAN_ACTION_KEY(read_conversation)
     MERIDIAN_ACTION_KEY(post_message)
     MERIDIAN_ACTION_KEY(moderate_conversation)
@@ -186,6 +203,10 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(join_meeting)
     MERIDIAN_ACTION_KEY(manage_meeting)
     MERIDIAN_ACTION_KEY(change_meeting)
+    MERIDIAN_ACTION_KEY(read_alert)
+    MERIDIAN_ACTION_KEY(acknowledge_alert)
+    MERIDIAN_ACTION_KEY(track_alert)
+    MERIDIAN_ACTION_KEY(resolve_alert)
 #undef MERIDIAN_ACTION_KEY
   }
   return "unknown";
@@ -194,7 +215,7 @@ const char* action_key(Action action) {
 const std::vector<Action>& all_actions() {
   static const std::vector<Action> actions = [] {
     std::vector<Action> out;
-    for (int i = 0; i <= static_cast<int>(Action::change_meeting); ++i) out.push_back(static_cast<Action>(i));
+    for (int i = 0; i <= static_cast<int>(Action::resolve_alert); ++i) out.push_back(static_cast<Action>(i));
     return out;
   }();
   return actions;
@@ -222,6 +243,8 @@ const char* resource_kind_name(ResourceKind kind) {
       return "file";
     case ResourceKind::meeting:
       return "meeting";
+    case ResourceKind::alert:
+      return "alert";
   }
   return "unknown";
 }
@@ -251,6 +274,7 @@ std::vector<Relationship> relationships_of(ResourceKind kind) {
     case ResourceKind::conversation:
     case ResourceKind::file:
     case ResourceKind::meeting:
+    case ResourceKind::alert:
       return {Relationship::none, Relationship::member, Relationship::manager, Relationship::owner};
   }
   return {Relationship::none};

@@ -28,6 +28,7 @@ enum class Action {
   work_support_queue,         // agents (of a team) and admins: queue, claim, assign, transfer, notes
   manage_support,             // admins: which team gets which customers' conversations
   manage_retention,           // admins: retention policies, legal holds, running the purge
+  send_alert,                 // admins: priority alerts to any audience of the organisation
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.
@@ -49,10 +50,15 @@ enum class Action {
   join_meeting,
   manage_meeting,  // admit from the lobby, mute or remove others, start recording
   change_meeting,  // edit the schedule, invitees, end it for all
+  // On one alert: member = a recipient, manager = an admin, owner = its sender.
+  read_alert,
+  acknowledge_alert,  // the service also requires a recipient's receipt row
+  track_alert,        // who received, read and acknowledged it
+  resolve_alert,
 };
 
 // What an action is done on; the resource's relationships depend on its kind.
-enum class ResourceKind { system, user, conversation, support_conversation, file, meeting };
+enum class ResourceKind { system, user, conversation, support_conversation, file, meeting, alert };
 
 // The subject's relationship to the resource, as the resource's module establishes it.
 enum class Relationship { none, member, manager, owner };

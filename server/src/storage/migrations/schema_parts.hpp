@@ -19,5 +19,6 @@ std::span<const Migration> chat_operation_migrations();
 std::span<const Migration> files_migrations();
 std::span<const Migration> meetings_migrations();
 std::span<const Migration> region_migrations();
+std::span<const Migration> alerts_migrations();
 
 }  // namespace meridian::storage

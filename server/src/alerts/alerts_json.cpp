@@ -1,0 +1,146 @@
+#include "alerts/alerts_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "core/json_fields.hpp"
+
+namespace meridian::alerts {
+namespace {
+
+namespace bj = boost::json;
+
+bj::value optional_ms(const std::optional<UnixMillis>& t) { return t ? bj::value(*t) : bj::value(nullptr); }
+
+template <class T>
+bj::array array_of(const std::vector<T>& items) {
+  bj::array out;
+  for (const auto& i : items) out.emplace_back(i);
+  return out;
+}
+
+Result<std::vector<std::int64_t>> ids_in(const bj::object& o, std::string_view key, std::size_t max) {
+  std::vector<std::int64_t> out;
+  const auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) return make_error(ErrorCode::invalid_argument, std::string(key) + " must be an array of ids");
+  if (v->as_array().size() > max)
+    return make_error(ErrorCode::invalid_argument, std::string(key) + " has more than " + std::to_string(max) + " items");
+  for (const auto& x : v->as_array()) {
+    if (!x.is_int64() || x.as_int64() < 1)
+      return make_error(ErrorCode::invalid_argument, std::string(key) + " must be an array of positive ids");
+    out.push_back(x.as_int64());
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> strings_in(const bj::object& o, std::string_view key, std::size_t max) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto v, json::optional_string_array(o, key, max));
+  return v.value_or(std::vector<std::string>{});
+}
+
+}  // namespace
+
+bj::object audience_json(const Audience& a) {
+  return bj::object{{"user_ids", array_of(a.user_ids)},       {"team_ids", array_of(a.team_ids)},
+                    {"countries", array_of(a.countries)},     {"regions", array_of(a.regions)},
+                    {"roles", array_of(a.roles)},             {"exclude_user_ids", array_of(a.exclude_user_ids)}};
+}
+
+bj::object alert_json(const Alert& a) {
+  bj::object o{{"id", a.id},
+               {"title", a.title},
+               {"body", a.body},
+               {"priority", priority_name(a.priority)},
+               {"category", category_name(a.category)},
+               {"status", status_name(a.status)},
+               {"interrupts", a.interrupts()},
+               {"sender", bj::object{{"id", a.sender_id ? bj::value(*a.sender_id) : bj::value(nullptr)},
+                                     {"name", a.sender_name}}},
+               {"require_ack", a.require_ack},
+               {"repeat_count", a.repeat_count},
+               {"recipient_count", a.recipient_count},
+               {"ack_count", a.ack_count},
+               {"created_at", a.created_at},
+               {"updated_at", a.updated_at},
+               {"expires_at", optional_ms(a.expires_at)},
+               {"acknowledged_at", optional_ms(a.acknowledged_at)},
+               {"resolved_at", optional_ms(a.resolved_at)}};
+  o["quorum"] = a.quorum ? bj::value(bj::object{{"count", a.quorum->count},
+                                                {"countries", array_of(a.quorum->countries)},
+                                                {"team_ids", array_of(a.quorum->team_ids)}})
+                         : bj::value(nullptr);
+  o["dedup_key"] = a.dedup_key ? bj::value(*a.dedup_key) : bj::value(nullptr);
+  return o;
+}
+
+bj::object receipt_json(const Receipt& r) {
+  return bj::object{{"user_id", r.user_id},
+                    {"display_name", r.display_name},
+                    {"country", r.country},
+                    {"delivered_at", optional_ms(r.delivered_at)},
+                    {"read_at", optional_ms(r.read_at)},
+                    {"acknowledged_at", optional_ms(r.acknowledged_at)},
+                    {"comment", r.comment}};
+}
+
+bj::object view_json(const AlertView& v) {
+  bj::object o = alert_json(v.alert);
+  o["me"] = v.mine ? bj::value(receipt_json(*v.mine)) : bj::value(nullptr);
+  return o;
+}
+
+bj::object count_json(const AudienceCount& c) {
+  bj::object by;
+  for (const auto& [country, n] : c.by_country) by[country] = n;
+  return bj::object{{"recipient_count", c.total}, {"by_country", std::move(by)}};
+}
+
+Result<Audience> audience_from(const bj::value& v) {
+  if (!v.is_object()) return make_error(ErrorCode::invalid_argument, "audience must be an object");
+  const auto& o = v.as_object();
+  MERIDIAN_TRY(json::reject_unknown_fields(o, {"user_ids", "team_ids", "countries", "regions", "roles", "exclude_user_ids"}));
+  Audience a;
+  MERIDIAN_ASSIGN_OR_RETURN(a.user_ids, ids_in(o, "user_ids", kMaxAudienceIds));
+  MERIDIAN_ASSIGN_OR_RETURN(a.team_ids, ids_in(o, "team_ids", kMaxAudienceTerms));
+  MERIDIAN_ASSIGN_OR_RETURN(a.countries, strings_in(o, "countries", kMaxAudienceTerms));
+  MERIDIAN_ASSIGN_OR_RETURN(a.regions, strings_in(o, "regions", kMaxAudienceTerms));
+  MERIDIAN_ASSIGN_OR_RETURN(a.roles, strings_in(o, "roles", kMaxAudienceTerms));
+  MERIDIAN_ASSIGN_OR_RETURN(a.exclude_user_ids, ids_in(o, "exclude_user_ids", kMaxAudienceIds));
+  return a;
+}
+
+Result<NewAlert> new_alert_from(const bj::object& body) {
+  NewAlert in;
+  MERIDIAN_ASSIGN_OR_RETURN(in.title, json::required_string(body, "title", kMaxTitleBytes + 1));
+  MERIDIAN_ASSIGN_OR_RETURN(auto text, json::optional_string(body, "body", kMaxBodyBytes + 1));
+  in.body = text.value_or("");
+  MERIDIAN_ASSIGN_OR_RETURN(auto priority, json::required_string(body, "priority", 20));
+  if (!parse_priority(priority, in.priority))
+    return make_error(ErrorCode::invalid_argument, "priority must be info, warning or critical");
+  MERIDIAN_ASSIGN_OR_RETURN(auto category, json::optional_string(body, "category", 20));
+  if (category && !parse_category(*category, in.category))
+    return make_error(ErrorCode::invalid_argument, "category must be system, announcement, compliance or emergency");
+  const auto* audience = body.if_contains("audience");
+  if (!audience) return make_error(ErrorCode::invalid_argument, "audience is required");
+  MERIDIAN_ASSIGN_OR_RETURN(in.audience, audience_from(*audience));
+  MERIDIAN_ASSIGN_OR_RETURN(auto require_ack, json::optional_bool(body, "require_ack"));
+  in.require_ack = require_ack.value_or(false);
+  if (const auto* q = body.if_contains("quorum"); q && !q->is_null()) {
+    if (!q->is_object()) return make_error(ErrorCode::invalid_argument, "quorum must be an object");
+    const auto& qo = q->as_object();
+    MERIDIAN_TRY(json::reject_unknown_fields(qo, {"count", "countries", "team_ids"}));
+    Quorum quorum;
+    MERIDIAN_ASSIGN_OR_RETURN(auto count, json::optional_int(qo, "count"));
+    if (!count) return make_error(ErrorCode::invalid_argument, "quorum.count is required");
+    quorum.count = *count;
+    MERIDIAN_ASSIGN_OR_RETURN(quorum.countries, strings_in(qo, "countries", kMaxAudienceTerms));
+    MERIDIAN_ASSIGN_OR_RETURN(quorum.team_ids, ids_in(qo, "team_ids", kMaxAudienceTerms));
+    in.quorum = std::move(quorum);
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(in.dedup_key, json::optional_string(body, "dedup_key", 201));
+  MERIDIAN_ASSIGN_OR_RETURN(auto expires, json::optional_int(body, "expires_at"));
+  in.expires_at = expires;
+  return in;
+}
+
+}  // namespace meridian::alerts

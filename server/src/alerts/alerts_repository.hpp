@@ -1,0 +1,55 @@
+// The alerts module's storage port: all of its SQL, portable over storage::Session.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/alert.hpp"
+#include "core/result.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::alerts {
+
+struct Resolved {
+  std::int64_t user_id = 0;
+  std::string country;
+};
+
+class AlertsRepository final {
+ public:
+  using S = storage::Session;
+
+  // The audience's recipients now: active employees and agents only, by id.
+  Result<std::vector<Resolved>> resolve(S& s, const Audience& audience);
+  Result<std::string> display_name(S& s, std::int64_t user_id);
+  // The open (unresolved) alert with this deduplication key.
+  Result<std::optional<std::int64_t>> open_with_key(S& s, const std::string& dedup_key);
+  // nullopt: the key was taken meanwhile (another node sent the same alert first).
+  Result<std::optional<std::int64_t>> insert(S& s, const Alert& a, const std::string& audience_json);
+  Result<void> insert_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& recipients);
+  // A repeat of an open alert: its latest title, body and priority, one more in its count.
+  Result<void> repeat(S& s, std::int64_t alert_id, const NewAlert& in, UnixMillis now);
+
+  Result<std::optional<Alert>> alert(S& s, std::int64_t id);
+  Result<std::optional<Receipt>> receipt(S& s, std::int64_t alert_id, std::int64_t user_id);
+  // Received by the user (newest first) and their receipt of each.
+  Result<std::vector<std::pair<Alert, Receipt>>> received(S& s, std::int64_t user_id, std::int64_t limit);
+  Result<std::vector<Alert>> sent(S& s, std::int64_t sender_id, std::int64_t limit);
+  // Recipients after `after_user_id`, by user id, with their names.
+  Result<std::vector<std::int64_t>> recipient_ids(S& s, std::int64_t alert_id);
+  Result<std::vector<Receipt>> receipts(S& s, std::int64_t alert_id, std::int64_t after_user_id, std::int64_t limit);
+
+  Result<void> mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
+  Result<void> mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
+  Result<void> acknowledge(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at,
+                           const std::string& comment);
+  // Acknowledgements that count for the quorum (all when it names no countries or teams).
+  Result<std::int64_t> quorum_acks(S& s, std::int64_t alert_id, const Quorum& quorum);
+  Result<void> set_ack_count(S& s, std::int64_t alert_id, std::int64_t count, UnixMillis now);
+  Result<void> set_status(S& s, std::int64_t alert_id, Status status, UnixMillis at);
+};
+
+}  // namespace meridian::alerts

@@ -1,0 +1,148 @@
+#include "alerts/alerts_routes.hpp"
+
+#include <string>
+#include <utility>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "alerts/alerts_json.hpp"
+#include "core/json_fields.hpp"
+#include "net/route_kit.hpp"
+
+namespace meridian::alerts {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
+// An audience may list thousands of people.
+constexpr net::RouteOptions kCompose{net::Auth::required, 512 * 1024};
+
+std::string event(std::string_view type, boost::json::object o) {
+  o["type"] = type;
+  return json::serialize(o);
+}
+
+}  // namespace
+
+void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Relay& relay, AlertsService& alerts) {
+  // Each recipient's connected tabs and devices get
+  // {"type":"alert.new","id":..,"priority":..,"title":..,"alert":{..}}; a repeat (same open
+  // dedup_key) notifies nobody again.
+  router.add("POST", "/api/v1/alerts", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"title", "body", "priority", "category",
+                                                                       "audience", "require_ack", "quorum",
+                                                                       "dedup_key", "expires_at"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto in, new_alert_from(body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto sent, alerts.send(*req.subject, std::move(in), req.remote_ip));
+               auto out = alert_json(sent.alert);
+               if (!sent.deduplicated)
+                 relay.send_to_users(sent.recipients, event("alert.new", {{"id", sent.alert.id},
+                                                                           {"priority", priority_name(sent.alert.priority)},
+                                                                           {"title", sent.alert.title},
+                                                                           {"alert", out}}));
+               out["deduplicated"] = sent.deduplicated;
+               return net::json_ok(out, sent.deduplicated ? 200 : 201);
+             }),
+             kCompose);
+
+  router.add("POST", "/api/v1/alerts/preview", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"audience"}));
+               const auto* audience = body.if_contains("audience");
+               if (!audience) return make_error(ErrorCode::invalid_argument, "audience is required");
+               MERIDIAN_ASSIGN_OR_RETURN(auto a, audience_from(*audience));
+               MERIDIAN_ASSIGN_OR_RETURN(auto count, alerts.preview(*req.subject, a));
+               return net::json_ok(count_json(count));
+             }),
+             kCompose);
+
+  // Received (newest first, with the caller's receipt), or ?sent=true: those the caller sent.
+  router.add("GET", "/api/v1/alerts", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto limit, net::query_int_or(req, "limit", 50, 1, kMaxPage));
+               const auto sent = req.query_param("sent");
+               if (sent && *sent != "true" && *sent != "false")
+                 return make_error(ErrorCode::invalid_argument, "sent must be true or false");
+               boost::json::array items;
+               if (sent && *sent == "true") {
+                 MERIDIAN_ASSIGN_OR_RETURN(auto list, alerts.sent(*req.subject, static_cast<int>(limit)));
+                 for (const auto& a : list) items.push_back(alert_json(a));
+               } else {
+                 MERIDIAN_ASSIGN_OR_RETURN(auto list, alerts.received(*req.subject, static_cast<int>(limit)));
+                 for (const auto& v : list) items.push_back(view_json(v));
+               }
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+
+  router.add("GET", "/api/v1/alerts/{id}", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto view, alerts.get(*req.subject, id));
+               return net::json_ok(view_json(view));
+             }),
+             kSmall);
+
+  router.add("GET", "/api/v1/alerts/{id}/recipients", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto after, net::query_int_or(req, "after", 0, 0));
+               MERIDIAN_ASSIGN_OR_RETURN(auto limit, net::query_int_or(req, "limit", 100, 1, kMaxPage));
+               MERIDIAN_ASSIGN_OR_RETURN(auto page,
+                                         alerts.recipients(*req.subject, id, after, static_cast<int>(limit)));
+               boost::json::array items;
+               for (const auto& r : page.items) items.push_back(receipt_json(r));
+               boost::json::object out{{"items", std::move(items)}};
+               if (page.next) out["next"] = *page.next;
+               return net::json_ok(out);
+             }),
+             kSmall);
+
+  router.add("POST", "/api/v1/alerts/{id}/read", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto view, alerts.mark_read(*req.subject, id));
+               return net::json_ok(view_json(view));
+             }),
+             kSmall);
+
+  // The sender's tracking view hears each acknowledgement:
+  // {"type":"alert.receipt","alert_id":..,"status":..,"ack_count":..,"receipt":{..}}.
+  router.add("POST", "/api/v1/alerts/{id}/ack", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"comment"}, true));
+               MERIDIAN_ASSIGN_OR_RETURN(auto comment, json::optional_string(body, "comment", 2001));
+               MERIDIAN_ASSIGN_OR_RETURN(auto ack,
+                                         alerts.acknowledge(*req.subject, id, comment.value_or(""), req.remote_ip));
+               if (ack.changed && ack.alert.sender_id)
+                 relay.send_to_user(*ack.alert.sender_id,
+                                    event("alert.receipt", {{"alert_id", id},
+                                                            {"status", status_name(ack.alert.status)},
+                                                            {"ack_count", ack.alert.ack_count},
+                                                            {"receipt", receipt_json(ack.receipt)}}));
+               return net::json_ok(view_json(AlertView{ack.alert, ack.receipt}));
+             }),
+             kSmall);
+
+  router.add("POST", "/api/v1/alerts/{id}/resolve",
+             net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto done, alerts.resolve(*req.subject, id, req.remote_ip));
+               // Recipients' open modals close; the sender's tracking view updates.
+               if (done.changed) {
+                 auto recipients = done.recipients;
+                 if (done.alert.sender_id) recipients.push_back(*done.alert.sender_id);
+                 relay.send_to_users(recipients, event("alert.updated", {{"alert", alert_json(done.alert)}}));
+               }
+               return net::json_ok(alert_json(done.alert));
+             }),
+             kSmall);
+
+  // {"type":"alert.received","alert_id":..}: a device of the recipient has it (the
+  // delivered receipt). Answered only on error (with the envelope's "id").
+  hub.on("alert.received",
+         net::answer_ws([&alerts](net::RealtimeConnection& conn, const boost::json::object& env) -> Result<void> {
+           MERIDIAN_ASSIGN_OR_RETURN(auto id, net::required_id_field(env, "alert_id"));
+           return alerts.delivered(conn.subject(), id);
+         }));
+}
+
+}  // namespace meridian::alerts

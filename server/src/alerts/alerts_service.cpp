@@ -1,0 +1,297 @@
+#include "alerts/alerts_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "alerts/alerts_json.hpp"
+#include "core/json_fields.hpp"
+#include "region/countries.hpp"
+
+namespace meridian::alerts {
+namespace {
+
+using policy::Action;
+using policy::Relationship;
+
+bool blank(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+Result<void> check_countries(const std::vector<std::string>& countries, const char* what) {
+  for (const auto& c : countries)
+    if (!region::is_country_code(c))
+      return make_error(ErrorCode::invalid_argument,
+                        std::string(what) + ": '" + c + "' is not an ISO 3166-1 alpha-2 country code");
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate(const NewAlert& in) {
+  if (blank(in.title)) return make_error(ErrorCode::invalid_argument, "title must not be empty");
+  if (in.title.size() > kMaxTitleBytes)
+    return make_error(ErrorCode::invalid_argument, "title is longer than " + std::to_string(kMaxTitleBytes) + " bytes");
+  if (in.body.size() > kMaxBodyBytes)
+    return make_error(ErrorCode::invalid_argument, "body is longer than " + std::to_string(kMaxBodyBytes) + " bytes");
+  const Audience& a = in.audience;
+  if (a.empty())
+    return make_error(ErrorCode::invalid_argument,
+                      "audience must name at least one of user_ids, team_ids, countries, regions or roles");
+  if (a.user_ids.size() > kMaxAudienceIds || a.exclude_user_ids.size() > kMaxAudienceIds)
+    return make_error(ErrorCode::invalid_argument,
+                      "an audience names at most " + std::to_string(kMaxAudienceIds) + " people; use teams or countries");
+  if (a.team_ids.size() > kMaxAudienceTerms || a.countries.size() > kMaxAudienceTerms ||
+      a.regions.size() > kMaxAudienceTerms || a.roles.size() > kMaxAudienceTerms)
+    return make_error(ErrorCode::invalid_argument,
+                      "an audience names at most " + std::to_string(kMaxAudienceTerms) + " teams, countries, regions or roles each");
+  MERIDIAN_TRY(check_countries(a.countries, "audience.countries"));
+  for (const auto& r : a.roles) {
+    Role role;
+    if (!parse_role(r, role))
+      return make_error(ErrorCode::invalid_argument, "audience.roles: '" + r + "' is not a role");
+  }
+  if (in.quorum) {
+    if (in.require_ack)
+      return make_error(ErrorCode::invalid_argument, "give require_ack (everyone) or quorum (some), not both");
+    if (in.quorum->count < 1) return make_error(ErrorCode::invalid_argument, "quorum.count must be 1 or more");
+    MERIDIAN_TRY(check_countries(in.quorum->countries, "quorum.countries"));
+  }
+  if (in.dedup_key && (in.dedup_key->empty() || in.dedup_key->size() > 200))
+    return make_error(ErrorCode::invalid_argument, "dedup_key must be 1 to 200 bytes");
+  return {};
+}
+
+Result<Alert> AlertsService::load(storage::Session& s, std::int64_t id) {
+  auto a = repo_.alert(s, id);
+  if (!a.ok()) return a.error();
+  if (!*a) return make_error(ErrorCode::not_found, "no such alert");
+  return **a;
+}
+
+// Changes of one alert (acknowledgements, resolution) run one after the other.
+Result<void> AlertsService::lock(storage::Session& s, std::int64_t id) {
+  auto locked = storage::lock_row(s, "alerts", id);
+  if (!locked.ok() && locked.error().code == ErrorCode::not_found)
+    return make_error(ErrorCode::not_found, "no such alert");
+  return locked;
+}
+
+Result<Relationship> AlertsService::relationship(storage::Session& s, const Alert& a, const Subject& who) {
+  if (a.sender_id && *a.sender_id == who.user_id) return Relationship::owner;
+  if (who.has_role(Role::admin)) return Relationship::manager;
+  auto mine = repo_.receipt(s, a.id, who.user_id);
+  if (!mine.ok()) return mine.error();
+  return *mine ? Relationship::member : Relationship::none;
+}
+
+Result<void> AlertsService::audit(storage::Session& s, const Subject& who, const std::string& ip,
+                                  std::string_view action, std::int64_t alert_id) {
+  if (!audit_) return {};
+  return audit_->record(s, audit::Actor::from(who, ip), action, "alert:" + std::to_string(alert_id), "ok");
+}
+
+Result<AudienceCount> AlertsService::preview(const Subject& who, const Audience& audience) {
+  MERIDIAN_TRY(policy_.require(who, Action::send_alert));
+  NewAlert probe;
+  probe.title = "preview";
+  probe.audience = audience;
+  MERIDIAN_TRY(validate(probe));
+  return storage::read_value<AudienceCount>(db_, [&](storage::Session& s) -> Result<AudienceCount> {
+    auto people = repo_.resolve(s, audience);
+    if (!people.ok()) return people.error();
+    AudienceCount out;
+    out.total = static_cast<std::int64_t>(people->size());
+    for (const auto& p : *people) ++out.by_country[p.country];
+    return out;
+  });
+}
+
+Result<Sent> AlertsService::send(const Subject& who, NewAlert in, const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::send_alert));
+  MERIDIAN_TRY(validate(in));
+  const UnixMillis now = clock_.now_ms();
+  const std::string audience = json::serialize(audience_json(in.audience));
+  auto attempt = [&]() -> Result<std::optional<Sent>> {
+    return storage::write_value<std::optional<Sent>>(db_, [&](storage::Session& s) -> Result<std::optional<Sent>> {
+      Sent out;
+      if (in.dedup_key) {
+        auto open = repo_.open_with_key(s, *in.dedup_key);
+        if (!open.ok()) return open.error();
+        if (*open) {
+          MERIDIAN_TRY(repo_.repeat(s, **open, in, now));
+          MERIDIAN_TRY(audit(s, who, ip, "alert.repeat", **open));
+          MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, **open));
+          out.deduplicated = true;
+          return std::optional<Sent>(std::move(out));
+        }
+      }
+      auto people = repo_.resolve(s, in.audience);
+      if (!people.ok()) return people.error();
+      if (people->empty())
+        return make_error(ErrorCode::invalid_argument,
+                          "the audience reaches nobody (only active employees and agents receive alerts)");
+      if (in.quorum && in.quorum->count > static_cast<std::int64_t>(people->size()))
+        return make_error(ErrorCode::invalid_argument, "quorum.count is " + std::to_string(in.quorum->count) +
+                                                           " but the audience reaches " +
+                                                           std::to_string(people->size()) + " people");
+      Alert a;
+      a.title = in.title;
+      a.body = in.body;
+      a.priority = in.priority;
+      a.category = in.category;
+      a.sender_id = who.user_id;
+      MERIDIAN_ASSIGN_OR_RETURN(a.sender_name, repo_.display_name(s, who.user_id));
+      a.require_ack = in.require_ack;
+      a.quorum = in.quorum;
+      a.dedup_key = in.dedup_key;
+      a.recipient_count = static_cast<std::int64_t>(people->size());
+      a.created_at = a.updated_at = now;
+      a.expires_at = in.expires_at;
+      auto id = repo_.insert(s, a, audience);
+      if (!id.ok()) return id.error();
+      if (!*id) return std::optional<Sent>{};  // the same key was sent meanwhile: try again as a repeat
+      a.id = **id;
+      MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
+      MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
+      out.alert = std::move(a);
+      for (const auto& p : *people) out.recipients.push_back(p.user_id);
+      return std::optional<Sent>(std::move(out));
+    });
+  };
+  for (int tries = 0; tries < 3; ++tries) {
+    auto sent = attempt();
+    if (!sent.ok()) return sent.error();
+    if (*sent) return std::move(**sent);
+  }
+  return make_error(ErrorCode::unavailable, "the alert raced with others of the same dedup_key; try again");
+}
+
+Result<std::vector<AlertView>> AlertsService::received(const Subject& who, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  return storage::read_value<std::vector<AlertView>>(db_, [&](storage::Session& s) -> Result<std::vector<AlertView>> {
+    auto rows = repo_.received(s, who.user_id, limit);
+    if (!rows.ok()) return rows.error();
+    std::vector<AlertView> out;
+    for (auto& [alert, receipt] : *rows) out.push_back(AlertView{std::move(alert), std::move(receipt)});
+    return out;
+  });
+}
+
+Result<std::vector<Alert>> AlertsService::sent(const Subject& who, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  return storage::read_value<std::vector<Alert>>(
+      db_, [&](storage::Session& s) { return repo_.sent(s, who.user_id, limit); });
+}
+
+Result<AlertView> AlertsService::get(const Subject& who, std::int64_t id) {
+  return storage::read_value<AlertView>(db_, [&](storage::Session& s) -> Result<AlertView> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::read_alert, {0, "", rel}));
+    AlertView out{std::move(a), std::nullopt};
+    MERIDIAN_ASSIGN_OR_RETURN(out.mine, repo_.receipt(s, id, who.user_id));
+    return out;
+  });
+}
+
+Result<RecipientPage> AlertsService::recipients(const Subject& who, std::int64_t id, std::int64_t after, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
+  return storage::read_value<RecipientPage>(db_, [&](storage::Session& s) -> Result<RecipientPage> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::track_alert, {0, "", rel}));
+    RecipientPage out;
+    MERIDIAN_ASSIGN_OR_RETURN(out.items, repo_.receipts(s, id, after, limit + 1));
+    if (static_cast<int>(out.items.size()) > limit) {
+      out.items.resize(limit);
+      out.next = out.items.back().user_id;
+    }
+    return out;
+  });
+}
+
+Result<void> AlertsService::delivered(const Subject& who, std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::read_alert, {0, "", rel}));
+    return repo_.mark_delivered(s, id, who.user_id, now);  // no receipt row (not a recipient): nothing
+  });
+}
+
+Result<AlertView> AlertsService::mark_read(const Subject& who, std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<AlertView>(db_, [&](storage::Session& s) -> Result<AlertView> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::read_alert, {0, "", rel}));
+    MERIDIAN_TRY(repo_.mark_read(s, id, who.user_id, now));
+    AlertView out{std::move(a), std::nullopt};
+    MERIDIAN_ASSIGN_OR_RETURN(out.mine, repo_.receipt(s, id, who.user_id));
+    return out;
+  });
+}
+
+Result<Acknowledged> AlertsService::acknowledge(const Subject& who, std::int64_t id, std::string comment,
+                                                const std::string& ip) {
+  if (comment.size() > 2000) return make_error(ErrorCode::invalid_argument, "comment is longer than 2000 bytes");
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<Acknowledged>(db_, [&](storage::Session& s) -> Result<Acknowledged> {
+    MERIDIAN_TRY(lock(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::acknowledge_alert, {0, "", rel}));
+    MERIDIAN_ASSIGN_OR_RETURN(auto mine, repo_.receipt(s, id, who.user_id));
+    if (!mine) return make_error(ErrorCode::forbidden, "only its recipients acknowledge an alert");
+    Acknowledged out;
+    if (!mine->acknowledged_at) {
+      MERIDIAN_TRY(repo_.acknowledge(s, id, who.user_id, now, comment));
+      MERIDIAN_TRY(repo_.set_ack_count(s, id, a.ack_count + 1, now));
+      MERIDIAN_TRY(audit(s, who, ip, "alert.ack", id));
+      out.changed = true;
+      ++a.ack_count;
+      if (a.status == Status::open) {
+        bool reached = a.ack_count >= 1;
+        if (a.quorum) {
+          MERIDIAN_ASSIGN_OR_RETURN(auto counted, repo_.quorum_acks(s, id, *a.quorum));
+          reached = counted >= a.quorum->count;
+        } else if (a.require_ack) {
+          reached = a.ack_count >= a.recipient_count;
+        }
+        if (reached) MERIDIAN_TRY(repo_.set_status(s, id, Status::acknowledged, now));
+      }
+      MERIDIAN_ASSIGN_OR_RETURN(a, load(s, id));
+      MERIDIAN_ASSIGN_OR_RETURN(mine, repo_.receipt(s, id, who.user_id));
+    }
+    out.alert = std::move(a);
+    out.receipt = std::move(*mine);
+    return out;
+  });
+}
+
+Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std::int64_t id,
+                                                        const std::string& ip) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<Resolution>(db_, [&](storage::Session& s) -> Result<Resolution> {
+    MERIDIAN_TRY(lock(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::resolve_alert, {0, "", rel}));
+    Resolution out;
+    if (a.status != Status::resolved) {
+      MERIDIAN_TRY(repo_.set_status(s, id, Status::resolved, now));
+      MERIDIAN_TRY(audit(s, who, ip, "alert.resolve", id));
+      MERIDIAN_ASSIGN_OR_RETURN(a, load(s, id));
+      MERIDIAN_ASSIGN_OR_RETURN(out.recipients, repo_.recipient_ids(s, id));
+      out.changed = true;
+    }
+    out.alert = std::move(a);
+    return out;
+  });
+}
+
+}  // namespace meridian::alerts

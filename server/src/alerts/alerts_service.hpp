@@ -1,0 +1,104 @@
+// Alerts: sending to a resolved, frozen audience; receipts; acknowledgement with quorum;
+// resolution. Who may do what is the policy's (resource kind alert: a recipient is a
+// member, an admin a manager, the sender the owner); every send, acknowledgement and
+// resolution is in the audit log, in the same transaction as the change.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "alerts/alert.hpp"
+#include "alerts/alerts_repository.hpp"
+#include "audit/audit_log.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/subject.hpp"
+#include "policy/policy.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::alerts {
+
+inline constexpr int kMaxPage = 200;
+
+struct AudienceCount {
+  std::int64_t total = 0;
+  std::map<std::string, std::int64_t> by_country;  // "412 people: 300 in DE, 80 in AT, 32 in CH"
+};
+
+struct Sent {
+  Alert alert;
+  std::vector<std::int64_t> recipients;
+  bool deduplicated = false;  // a repeat of an open alert: counted and updated, nobody notified again
+};
+
+struct Acknowledged {
+  Alert alert;
+  Receipt receipt;
+  bool changed = false;  // false: acknowledged before; nothing new recorded
+};
+
+struct RecipientPage {
+  std::vector<Receipt> items;
+  std::optional<std::int64_t> next;  // the cursor of the next page
+};
+
+// An alert as one person sees it: their receipt when they are a recipient.
+struct AlertView {
+  Alert alert;
+  std::optional<Receipt> mine;
+};
+
+class AlertsService final {
+ public:
+  AlertsService(storage::Database& db, const policy::Policy& policy, const Clock& clock,
+                audit::AuditLog* audit = nullptr)
+      : db_(db), policy_(policy), clock_(clock), audit_(audit) {}
+
+  // Who the audience reaches now, for the composer (nothing is stored).
+  Result<AudienceCount> preview(const Subject& who, const Audience& audience);
+  Result<Sent> send(const Subject& who, NewAlert in, const std::string& ip = "");
+
+  Result<std::vector<AlertView>> received(const Subject& who, int limit);
+  Result<std::vector<Alert>> sent(const Subject& who, int limit);
+  Result<AlertView> get(const Subject& who, std::int64_t id);
+  Result<RecipientPage> recipients(const Subject& who, std::int64_t id, std::int64_t after, int limit);
+
+  // A recipient's receipts. delivered: a device of theirs has it; read: they opened it.
+  Result<void> delivered(const Subject& who, std::int64_t id);
+  Result<AlertView> mark_read(const Subject& who, std::int64_t id);
+  // Recipients only (others: 404, or 403 for its sender and admins who may see it).
+  // Repeating it changes nothing. An acknowledgement after resolution is recorded as a
+  // receipt but the alert stays resolved.
+  Result<Acknowledged> acknowledge(const Subject& who, std::int64_t id, std::string comment,
+                                   const std::string& ip = "");
+  // The sender or an admin; resolving twice changes nothing (changed: false).
+  struct Resolution {
+    Alert alert;
+    std::vector<std::int64_t> recipients;
+    bool changed = false;
+  };
+  Result<Resolution> resolve(const Subject& who, std::int64_t id, const std::string& ip = "");
+
+ private:
+  Result<Alert> load(storage::Session& s, std::int64_t id);
+  Result<void> lock(storage::Session& s, std::int64_t id);
+  // member: a recipient; manager: an admin; owner: the sender (the strongest wins).
+  Result<policy::Relationship> relationship(storage::Session& s, const Alert& a, const Subject& who);
+  Result<void> audit(storage::Session& s, const Subject& who, const std::string& ip, std::string_view action,
+                     std::int64_t alert_id);
+
+  storage::Database& db_;
+  const policy::Policy& policy_;
+  const Clock& clock_;
+  audit::AuditLog* audit_;
+  AlertsRepository repo_;
+};
+
+// The checks of a new alert (sizes, names, an audience and a consistent quorum).
+Result<void> validate(const NewAlert& in);
+
+}  // namespace meridian::alerts

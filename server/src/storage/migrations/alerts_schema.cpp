@@ -1,0 +1,55 @@
+// The alerts module's schema (versions 200-299).
+#include "storage/migrations/schema_parts.hpp"
+
+namespace meridian::storage {
+namespace {
+
+const Migration kMigrations[] = {
+    // An alert and its frozen recipients with their receipts. quorum_countries and
+    // quorum_team_ids are comma-separated lists; audience keeps what the sender asked for.
+    {200, "alerts and their recipients", R"sql(
+CREATE TABLE alerts (
+  id {{ID}},
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  category TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sender_id BIGINT REFERENCES users(id),
+  sender_name TEXT NOT NULL,
+  require_ack BIGINT NOT NULL DEFAULT 0,
+  quorum_count BIGINT NOT NULL DEFAULT 0,
+  quorum_countries TEXT NOT NULL DEFAULT '',
+  quorum_team_ids TEXT NOT NULL DEFAULT '',
+  dedup_key TEXT,
+  repeat_count BIGINT NOT NULL DEFAULT 1,
+  audience TEXT NOT NULL,
+  recipient_count BIGINT NOT NULL,
+  ack_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  expires_at BIGINT,
+  acknowledged_at BIGINT,
+  resolved_at BIGINT
+);
+CREATE INDEX alerts_sender ON alerts(sender_id, id);
+CREATE UNIQUE INDEX alerts_open_dedup ON alerts(dedup_key) WHERE dedup_key IS NOT NULL AND resolved_at IS NULL;
+CREATE TABLE alert_recipients (
+  alert_id BIGINT NOT NULL REFERENCES alerts(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  country TEXT NOT NULL,
+  delivered_at BIGINT,
+  read_at BIGINT,
+  acknowledged_at BIGINT,
+  ack_comment TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (alert_id, user_id)
+);
+CREATE INDEX alert_recipients_user ON alert_recipients(user_id, alert_id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> alerts_migrations() { return kMigrations; }
+
+}  // namespace meridian::storage
