@@ -13,6 +13,9 @@
 
 namespace meridian::meetings {
 
+// Customers and meeting guests: people from outside the organisation.
+inline bool is_external(UserKind k) { return k == UserKind::customer || k == UserKind::guest; }
+
 enum class MeetingKind { instant, scheduled };
 const char* meeting_kind_name(MeetingKind kind);
 

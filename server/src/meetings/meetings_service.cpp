@@ -10,22 +10,8 @@
 namespace meridian::meetings {
 namespace {
 
-// Why a person's presence rules out recording (guests: by the host's country).
-std::string recording_refusal(const Peer& p) {
-  if (p.role == MeetingRole::guest)
-    return p.display_name + " is a guest invited from " + p.rules_country +
-           ", where recording is turned off (feature meet.recording; guests count as from the host's country)";
-  return p.display_name + " takes part from " + p.rules_country +
-         ", where recording is turned off (feature meet.recording)";
-}
-}  // namespace
-
-namespace {
-
 constexpr std::int64_t kMaxInvitees = 500;
 constexpr std::int64_t kMyMeetingsLimit = 100;
-
-bool is_external(UserKind k) { return k == UserKind::customer || k == UserKind::guest; }
 
 Result<std::string> clean_name(std::string_view text, std::string_view what, std::size_t max_chars) {
   std::size_t b = 0, e = text.size();
@@ -579,17 +565,6 @@ Result<Effects> MeetingsService::admit(std::uint64_t peer_id, std::int64_t meeti
   return command(peer_id, meeting_id, [&](Room& r) { return r.admit(peer_id, target, allow); });
 }
 
-Result<std::int64_t> MeetingsService::stored_chat_seq(std::int64_t meeting_id) {
-  if (!chat_) return std::int64_t{0};
-  return chat_->meeting_chat_last_seq(meeting_id);
-}
-
-void MeetingsService::raise_chat_seq(std::int64_t meeting_id, std::int64_t seq) {
-  std::lock_guard lock(mutex_);
-  if (auto live = rooms_.find(meeting_id); live != rooms_.end())
-    live->second.chat_seq = std::max(live->second.chat_seq, seq);
-}
-
 Effects MeetingsService::leave(std::uint64_t peer_id) {
   PresenceChange change;
   Effects fx;
@@ -613,255 +588,44 @@ Effects MeetingsService::leave(std::uint64_t peer_id) {
   return fx;
 }
 
+Result<MeetingsService::LiveRoom*> MeetingsService::room_of(std::uint64_t peer_id, std::int64_t meeting_id) {
+  auto in = peer_room_.find(peer_id);
+  if (in == peer_room_.end() || in->second != meeting_id)
+    return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
+  auto room = rooms_.find(meeting_id);
+  if (room == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
+  return &room->second;
+}
+
 Result<Effects> MeetingsService::command(std::uint64_t peer_id, std::int64_t meeting_id,
                                          const std::function<Result<Effects>(Room&)>& fn) {
   PresenceChange change;
   Result<Effects> out = Effects{};
   {
     std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto room = rooms_.find(meeting_id);
-    if (room == rooms_.end()) return make_error(ErrorCode::not_found, "the meeting is not running");
-    const auto before = admitted_snapshot(room->second);
-    auto fx = fn(room->second.room);
+    MERIDIAN_ASSIGN_OR_RETURN(auto live, room_of(peer_id, meeting_id));
+    const auto before = admitted_snapshot(*live);
+    auto fx = fn(live->room);
     if (!fx.ok()) return fx;
     for (auto dropped : fx->dropped) peer_room_.erase(dropped);
-    room->second.room.stamp_admissions(clock_.now_ms(), room->second.chat_seq);
+    live->room.stamp_admissions(clock_.now_ms(), live->chat_seq);
     // Someone admitted gets the room's ICE servers with the admission.
     bool admitted_someone = false;
     for (const auto& d : fx->deliveries)
       if (auto t = d.message.if_contains("type"); t && t->is_string() && t->get_string() == "meet.admitted")
         admitted_someone = true;
     if (admitted_someone)
-      for (const auto& p : room->second.room.admitted()) add_ice(room->second, *fx, p.peer_id);
-    const bool gone = fx->ended || room->second.room.empty();
+      for (const auto& p : live->room.admitted()) add_ice(*live, *fx, p.peer_id);
+    const bool gone = fx->ended || live->room.empty();
     // "End for all" finishes the recording itself, with its own reason.
-    if (!fx->ended) change = presence_change(room->second, before, gone);
-    if (gone) rooms_.erase(room);
+    if (!fx->ended) change = presence_change(*live, before, gone);
+    if (gone) rooms_.erase(meeting_id);
     out = std::move(fx);
   }
   sync_room_guests(meeting_id);
   enforce_recording_rules(change, *out);
   record_presence(change);
   return out;
-}
-
-std::vector<Peer> MeetingsService::admitted_snapshot(const LiveRoom& live) {
-  if (live.recording_id == 0) return {};
-  return live.room.admitted();
-}
-
-MeetingsService::PresenceChange MeetingsService::presence_change(const LiveRoom& live, const std::vector<Peer>& before,
-                                                                 bool room_gone) {
-  PresenceChange c;
-  if (live.recording_id == 0) return c;
-  c.meeting_id = live.room.meeting_id();
-  c.recording_id = live.recording_id;
-  c.room_gone = room_gone;
-  const auto after = live.room.admitted();
-  auto has = [](const std::vector<Peer>& v, std::uint64_t id) {
-    return std::any_of(v.begin(), v.end(), [&](const Peer& p) { return p.peer_id == id; });
-  };
-  for (const auto& p : after)
-    if (!has(before, p.peer_id))
-      c.joined.push_back(RecordingPresence{p.peer_id, p.user_id, p.display_name, meeting_role_name(p.role), p.country,
-                                           0, std::nullopt, std::nullopt});
-  for (const auto& p : before)
-    if (!has(after, p.peer_id)) c.left.push_back(p.peer_id);
-  return c;
-}
-
-void MeetingsService::enforce_recording_rules(PresenceChange& change, Effects& fx) {
-  if (change.recording_id == 0 || change.joined.empty() || !toggles_) return;
-  std::vector<Peer> joined;
-  {
-    std::lock_guard lock(mutex_);
-    auto live = rooms_.find(change.meeting_id);
-    if (live == rooms_.end()) return;
-    for (const auto& j : change.joined)
-      if (const Peer* p = live->second.room.peer(j.peer_id)) joined.push_back(*p);
-  }
-  std::string reason;
-  for (const auto& p : joined) {
-    if (p.rules_country.empty()) continue;
-    auto on = toggles_->enabled("meet.recording", p.rules_country);
-    if (!on.ok()) {
-      log::error("meetings.toggle_unavailable", {{"message", on.error().message}});
-      continue;
-    }
-    if (!*on) {
-      reason = "recording stopped: " + recording_refusal(p);
-      break;
-    }
-  }
-  if (reason.empty()) return;
-  {
-    std::lock_guard lock(mutex_);
-    auto live = rooms_.find(change.meeting_id);
-    if (live == rooms_.end() || live->second.recording_id != change.recording_id) return;
-    live->second.recording_id = 0;
-    auto stopped = live->second.room.recording_stopped(reason);
-    for (auto& d : stopped.deliveries) fx.deliveries.push_back(std::move(d));
-  }
-  if (auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, reason); !r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
-  change = PresenceChange{};
-}
-
-void MeetingsService::record_presence(const PresenceChange& change) {
-  if (change.recording_id == 0) return;
-  if (change.room_gone) {
-    auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, "everyone left");
-    if (!r.ok())
-      log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
-    return;
-  }
-  if (change.joined.empty() && change.left.empty()) return;
-  const UnixMillis now = clock_.now_ms();
-  auto r = db_.write([&](storage::Session& s) -> Result<void> {
-    for (auto p : change.joined) {
-      p.joined_at = now;
-      MERIDIAN_TRY(repo_.insert_presence(s, change.recording_id, p));
-    }
-    for (auto id : change.left) MERIDIAN_TRY(repo_.close_presence(s, change.recording_id, id, now));
-    return {};
-  });
-  if (!r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
-}
-
-Result<void> MeetingsService::finish_recording(std::int64_t meeting_id, std::int64_t recording_id,
-                                               std::optional<std::int64_t> by, const std::string& reason) {
-  const UnixMillis now = clock_.now_ms();
-  auto r = db_.write([&](storage::Session& s) -> Result<void> {
-    MERIDIAN_TRY(repo_.stop_recording(s, recording_id, by, now, reason));
-    if (!webhooks_) return {};
-    boost::json::object data{{"meeting_id", meeting_id},
-                             {"recording_id", recording_id},
-                             {"stopped_at", now},
-                             {"stopped_by", by ? boost::json::value(*by) : boost::json::value(nullptr)},
-                             {"reason", reason}};
-    return webhooks_->enqueue(s, "recording.stopped", data);
-  });
-  if (r.ok() && webhooks_) webhooks_->wake();
-  return r;
-}
-
-Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
-  std::vector<Peer> present;
-  Peer actor;
-  {
-    std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto& live = rooms_.at(meeting_id);
-    MERIDIAN_TRY(live.room.require_moderator(peer_id, "start or stop recording"));
-    if (live.recording_id != 0) return make_error(ErrorCode::conflict, "the meeting is already being recorded");
-    present = live.room.admitted();
-    actor = *live.room.peer(peer_id);
-  }
-  if (toggles_) {
-    for (const auto& p : present) {
-      if (p.rules_country.empty()) continue;
-      auto on = toggles_->enabled("meet.recording", p.rules_country);
-      if (!on.ok()) return on.error();
-      if (!*on) return make_error(ErrorCode::forbidden, "recording is not allowed: " + recording_refusal(p));
-    }
-  }
-  Recording rec;
-  rec.meeting_id = meeting_id;
-  rec.started_by = actor.user_id;
-  rec.started_by_name = actor.display_name;
-  rec.started_at = clock_.now_ms();
-  auto id = write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
-    auto rid = repo_.insert_recording(s, rec);
-    if (!rid.ok()) return rid;
-    boost::json::array people;
-    for (const auto& p : present) {
-      MERIDIAN_TRY(
-          repo_.insert_presence(s, *rid,
-                                RecordingPresence{p.peer_id, p.user_id, p.display_name, meeting_role_name(p.role),
-                                                  p.country, rec.started_at, std::nullopt, std::nullopt}));
-      people.push_back(boost::json::object{{"display_name", p.display_name}, {"role", meeting_role_name(p.role)}});
-    }
-    if (webhooks_) {
-      boost::json::object data{
-          {"meeting_id", meeting_id},
-          {"recording_id", *rid},
-          {"started_at", rec.started_at},
-          {"started_by", boost::json::object{{"user_id", rec.started_by}, {"display_name", rec.started_by_name}}},
-          {"participants", std::move(people)}};
-      MERIDIAN_TRY(webhooks_->enqueue(s, "recording.started", data));
-    }
-    return rid;
-  });
-  if (!id.ok()) return id.error();
-  if (webhooks_) webhooks_->wake();
-  bool ended = false;
-  {
-    std::lock_guard lock(mutex_);
-    auto live = rooms_.find(meeting_id);
-    ended = live == rooms_.end();
-    // The check above ran before the insert: a second start may have raced this one.
-    if (!ended && live->second.recording_id == 0) {
-      live->second.recording_id = *id;
-      boost::json::object indicator{{"id", *id}, {"started_at", rec.started_at}, {"started_by", rec.started_by_name}};
-      return live->second.room.broadcast_recording(peer_id, indicator);
-    }
-  }
-  // Another start won, or the meeting ended meanwhile: this recording stops at once
-  // instead of staying "running" in the records with nobody to stop it.
-  if (auto r = finish_recording(meeting_id, *id, actor.user_id, ended ? "meeting ended" : "started twice"); !r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", *id}, {"message", r.error().message}});
-  if (ended) return make_error(ErrorCode::not_found, "the meeting is not running");
-  return make_error(ErrorCode::conflict, "the meeting is already being recorded");
-}
-
-Result<Effects> MeetingsService::stop_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
-  std::int64_t recording_id = 0;
-  std::int64_t by = 0;
-  Result<Effects> fx = Effects{};
-  {
-    std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto& live = rooms_.at(meeting_id);
-    MERIDIAN_TRY(live.room.require_moderator(peer_id, "start or stop recording"));
-    if (live.recording_id == 0) return make_error(ErrorCode::conflict, "the meeting is not being recorded");
-    recording_id = live.recording_id;
-    by = live.room.peer(peer_id)->user_id;
-    live.recording_id = 0;
-    fx = live.room.broadcast_recording(peer_id, boost::json::object{});
-  }
-  MERIDIAN_TRY(finish_recording(meeting_id, recording_id, by, "stopped"));
-  return fx;
-}
-
-Result<void> MeetingsService::acknowledge_recording(std::uint64_t peer_id, std::int64_t meeting_id) {
-  std::int64_t recording_id = 0;
-  {
-    std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    recording_id = rooms_.at(meeting_id).recording_id;
-  }
-  if (recording_id == 0) return make_error(ErrorCode::conflict, "the meeting is not being recorded");
-  const UnixMillis now = clock_.now_ms();
-  auto done =
-      write_value<bool>(db_, [&](storage::Session& s) { return repo_.acknowledge(s, recording_id, peer_id, now); });
-  if (!done.ok()) return done.error();
-  return {};
-}
-
-Result<std::vector<Recording>> MeetingsService::recordings(const Subject& who, std::int64_t meeting_id) {
-  auto m = get(who, meeting_id);
-  if (!m.ok()) return m.error();
-  return read_value<std::vector<Recording>>(db_, [&](storage::Session& s) { return repo_.recordings(s, meeting_id); });
 }
 
 Result<Effects> MeetingsService::end(std::uint64_t peer_id, std::int64_t meeting_id) {
@@ -906,214 +670,6 @@ Result<RegionChoice> MeetingsService::media_region(const Subject& who, std::int6
   if (auto host = identity_.user(m->host_id); host.ok()) countries.push_back(host->country);
   for (const auto& i : m->invitees) countries.push_back(i.country);
   return choose_region(options_.regions, options_.rtt, countries);
-}
-
-void MeetingsService::sync_room_guests(std::int64_t meeting_id) {
-  if (!room_guests_) return;
-  // Under the lock, so that two changes of one room reach chat in their order.
-  std::lock_guard lock(mutex_);
-  auto conversation = meeting_conversations_.find(meeting_id);
-  if (conversation == meeting_conversations_.end()) return;
-  std::vector<chat::RoomGuests::Guest> guests;
-  if (auto live = rooms_.find(meeting_id); live != rooms_.end())
-    for (const auto& p : live->second.room.admitted()) {
-      std::int64_t account = p.user_id;
-      if (p.user_id < 0) {  // a guest pass: the account it writes as, once made
-        auto made = guest_accounts_.find(-p.user_id);
-        if (made == guest_accounts_.end()) continue;
-        account = made->second;
-      }
-      guests.push_back(chat::RoomGuests::Guest{account, p.display_name});
-    }
-  room_guests_->admitted(conversation->second, meeting_scope(meeting_id), std::move(guests));
-}
-
-Result<std::int64_t> MeetingsService::chat_conversation(std::int64_t meeting_id) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = meeting_conversations_.find(meeting_id); it != meeting_conversations_.end()) return it->second;
-  }
-  auto m = load(meeting_id, true);
-  if (!m.ok()) return m.error();
-  auto host = identity_.user(m->host_id);
-  if (!host.ok()) return host.error();
-  // Lasting members: the host and the invited people of the organisation.
-  std::vector<std::int64_t> members;
-  for (const auto& i : m->invitees)
-    if (!is_external(i.kind)) members.push_back(i.user_id);
-  auto id = chat_->meeting_conversation(meeting_id, m->title, m->host_id, host->region, members);
-  if (!id.ok()) return id.error();
-  {
-    std::lock_guard lock(mutex_);
-    meeting_conversations_[meeting_id] = *id;
-  }
-  sync_room_guests(meeting_id);
-  return *id;
-}
-
-Result<MeetingsService::ChatAuthor> MeetingsService::chat_author(const Peer& p, std::int64_t meeting_id) {
-  ChatAuthor a;
-  a.subject.roles = {Role::guest};
-  a.subject.kind = UserKind::guest;
-  if (p.role == MeetingRole::guest && p.user_id < 0) {
-    const std::int64_t guest_id = -p.user_id;
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = guest_accounts_.find(guest_id); it != guest_accounts_.end()) a.subject.user_id = it->second;
-    }
-    if (a.subject.user_id == 0) {
-      auto stored = read_value<std::optional<std::int64_t>>(
-          db_, [&](storage::Session& s) { return repo_.guest_user(s, guest_id); });
-      if (!stored.ok()) return stored.error();
-      if (*stored) {
-        a.subject.user_id = **stored;
-      } else {
-        std::string country = p.rules_country.empty() ? "PT" : p.rules_country;
-        std::string tz = "UTC";
-        if (auto m = load(meeting_id, false); m.ok()) tz = m->time_zone;
-        auto created = identity_.create_meeting_guest_account(
-            "meeting-guest-" + std::to_string(guest_id) + "@guests.invalid", p.display_name, country, tz);
-        if (!created.ok()) return created.error();
-        MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.set_guest_user(s, guest_id, *created); }));
-        auto again =  // a concurrent first message may have set another account first
-            read_value<std::optional<std::int64_t>>(db_,
-                                                    [&](storage::Session& s) { return repo_.guest_user(s, guest_id); });
-        if (!again.ok()) return again.error();
-        a.subject.user_id = again->value_or(*created);
-      }
-      {
-        std::lock_guard lock(mutex_);
-        guest_accounts_[guest_id] = a.subject.user_id;
-      }
-      sync_room_guests(meeting_id);
-    }
-    a.guest = true;
-    a.subject.scope = meeting_scope(meeting_id);
-    return a;
-  }
-  auto u = identity_.user(p.user_id);
-  if (!u.ok()) return u.error();
-  a.subject.user_id = u->id;
-  a.subject.kind = u->kind;
-  a.subject.roles = u->roles;
-  a.subject.country = u->country;
-  a.subject.region = u->region;
-  a.member = !is_external(u->kind);
-  if (!a.member) a.subject.scope = meeting_scope(meeting_id);  // reaches the conversation through the hook only
-  return a;
-}
-
-namespace {
-ChatMessage meeting_message(const chat::Message& m, std::int64_t meeting_id, bool guest) {
-  ChatMessage out;
-  out.id = m.id;
-  out.meeting_id = meeting_id;
-  out.conversation_id = m.conversation_id;
-  out.seq = m.seq;
-  out.author_id = m.author_id;
-  out.author_name = m.author_name;
-  out.guest = guest;
-  out.client_id = m.client_id;
-  out.text = m.text;
-  out.created_at = m.created_at;
-  return out;
-}
-}  // namespace
-
-Result<MeetingsService::ChatPosted> MeetingsService::post_chat(std::uint64_t peer_id, std::int64_t meeting_id,
-                                                               std::string text, std::string client_id) {
-  if (!chat_) return make_error(ErrorCode::unavailable, "chat is not available on this server");
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    return make_error(ErrorCode::invalid_argument, "a chat message needs text");
-  if (text.size() > kMaxChatMessageBytes)
-    return make_error(ErrorCode::invalid_argument,
-                      "a chat message may have at most " + std::to_string(kMaxChatMessageBytes) + " bytes");
-  Peer author;
-  {
-    std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto member = rooms_.at(meeting_id).room.chat_member(peer_id);
-    if (!member.ok()) return member.error();
-    author = *member;
-  }
-  auto conversation = chat_conversation(meeting_id);
-  if (!conversation.ok()) return conversation.error();
-  auto who = chat_author(author, meeting_id);
-  if (!who.ok()) return who.error();
-  if (who->member) MERIDIAN_TRY(chat_->add_meeting_member(*conversation, who->subject.user_id));
-  if (client_id.empty()) client_id = "meet-" + random_token(12);
-  // Through the chat module: stored with a sequence number, searchable, under retention.
-  auto posted = chat_->post(who->subject, *conversation, std::move(text), std::move(client_id));
-  if (!posted.ok()) return posted.error();
-  if (!posted->duplicate) chat_->publish(*posted);  // the members' Chat app, live
-  ChatPosted out;
-  out.message = meeting_message(posted->message, meeting_id, who->guest);
-  out.duplicate = posted->duplicate;
-  if (out.duplicate) return out;
-  std::lock_guard lock(mutex_);
-  auto live = rooms_.find(meeting_id);
-  if (live == rooms_.end()) return out;
-  live->second.chat_seq = std::max(live->second.chat_seq, out.message.seq);
-  auto fx = live->second.room.chat(peer_id, chat_json(out.message));
-  if (fx.ok()) out.effects = std::move(*fx);
-  return out;
-}
-
-Result<std::vector<ChatMessage>> MeetingsService::chat_history(std::uint64_t peer_id, std::int64_t meeting_id,
-                                                               int limit) {
-  if (!chat_) return make_error(ErrorCode::unavailable, "chat is not available on this server");
-  Peer me;
-  {
-    std::lock_guard lock(mutex_);
-    auto in = peer_room_.find(peer_id);
-    if (in == peer_room_.end() || in->second != meeting_id)
-      return make_error(ErrorCode::forbidden, "you are not in meeting " + std::to_string(meeting_id));
-    auto member = rooms_.at(meeting_id).room.chat_member(peer_id);
-    if (!member.ok()) return member.error();
-    me = *member;
-  }
-  // Guests and external people read only what was posted since they were admitted.
-  const std::int64_t after_seq = me.external ? me.chat_seq_at_admission : 0;
-  auto conversation = chat_conversation(meeting_id);
-  if (!conversation.ok()) return conversation.error();
-  auto who = chat_author(me, meeting_id);
-  if (!who.ok()) return who.error();
-  if (who->member) MERIDIAN_TRY(chat_->add_meeting_member(*conversation, who->subject.user_id));
-  if (limit <= 0 || limit > chat::kMaxPage) limit = chat::kMaxPage;
-  auto page = chat_->history(who->subject, *conversation, std::nullopt, std::nullopt, limit);
-  if (!page.ok()) return page.error();
-  auto guests =
-      read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& s) { return repo_.guest_users(s, meeting_id); });
-  if (!guests.ok()) return guests.error();
-  std::vector<ChatMessage> out;
-  for (const auto& m : page->items) {
-    if (m.deleted_at || m.seq <= after_seq) continue;
-    const bool guest = std::find(guests->begin(), guests->end(), m.author_id) != guests->end();
-    out.push_back(meeting_message(m, meeting_id, guest));
-  }
-  return out;
-}
-
-Result<std::optional<std::int64_t>> MeetingsService::conversation_of(const Subject& who, std::int64_t meeting_id) {
-  auto m = get(who, meeting_id);
-  if (!m.ok()) return m.error();
-  if (!chat_) return std::optional<std::int64_t>{};
-  return chat_->find_meeting_conversation(meeting_id);
-}
-
-boost::json::object chat_json(const ChatMessage& m) {
-  return boost::json::object{{"id", m.id},
-                             {"conversation_id", m.conversation_id},
-                             {"seq", m.seq},
-                             {"author", boost::json::object{{"user_id", m.guest ? boost::json::value(nullptr)
-                                                                                : boost::json::value(m.author_id)},
-                                                            {"display_name", m.author_name},
-                                                            {"guest", m.guest}}},
-                             {"client_id", m.client_id},
-                             {"text", m.text},
-                             {"created_at", m.created_at}};
 }
 
 }  // namespace meridian::meetings

@@ -163,6 +163,9 @@ class MeetingsService final {
     std::vector<std::uint64_t> left;
     bool room_gone = false;  // the recording ends with the room
   };
+  // The live room of `meeting_id` when `peer_id` is in it (call under mutex_): forbidden
+  // when the peer is not in that meeting, not_found when the meeting is not running.
+  Result<LiveRoom*> room_of(std::uint64_t peer_id, std::int64_t meeting_id);
   static std::vector<Peer> admitted_snapshot(const LiveRoom& live);
   // The meeting chat's newest sequence number in storage (0 without chat or messages).
   Result<std::int64_t> stored_chat_seq(std::int64_t meeting_id);
@@ -184,6 +187,14 @@ class MeetingsService final {
     bool member = false;
   };
   Result<ChatAuthor> chat_author(const Peer& peer, std::int64_t meeting_id);
+  // A peer admitted to the room, ready to read or post in the meeting's chat: the
+  // conversation (made on first use) and who they write as (a lasting member added).
+  struct ChatSeat {
+    Peer peer;
+    std::int64_t conversation_id = 0;
+    ChatAuthor author;
+  };
+  Result<ChatSeat> chat_seat(std::uint64_t peer_id, std::int64_t meeting_id);
   Result<std::int64_t> chat_conversation(std::int64_t meeting_id);
   // Tells chat who is admitted to the meeting's live room now (once its chat is in use).
   void sync_room_guests(std::int64_t meeting_id);
