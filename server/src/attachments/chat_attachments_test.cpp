@@ -8,9 +8,9 @@
 #include "chat/support_service.hpp"
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::attachments {
 namespace {
@@ -19,16 +19,10 @@ using chat::ConversationKind;
 using chat::NewConversation;
 using chat::Visibility;
 
-class ChatAttachmentsTest : public ::testing::TestWithParam<std::string> {
+class ChatAttachmentsTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-attach-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     files::FilesOptions options;
     options.space_quota_bytes = 5000;
     options.max_file_bytes = 2000;
@@ -42,46 +36,19 @@ class ChatAttachmentsTest : public ::testing::TestWithParam<std::string> {
     retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
                                                                retention::RetentionOptions{},
                                                                std::vector<retention::PurgeListener*>{chat_files_.get()});
-    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
-    ana_ = person("ana", UserKind::employee);
-    ben_ = person("ben", UserKind::employee);
-    eve_ = person("eve", UserKind::employee);
-    ada_ = person("ada", UserKind::agent);
-    abe_ = person("abe", UserKind::agent);
-    carl_ = person("carl", UserKind::customer);
-    dora_ = person("dora", UserKind::customer);
+    admin_ = caller("root", UserKind::employee, "192.0.2.7", std::vector<Role>{Role::admin});
+    ana_ = caller("ana", UserKind::employee);
+    ben_ = caller("ben", UserKind::employee);
+    eve_ = caller("eve", UserKind::employee);
+    ada_ = caller("ada", UserKind::agent);
+    abe_ = caller("abe", UserKind::agent);
+    carl_ = caller("carl", UserKind::customer);
+    dora_ = caller("dora", UserKind::customer);
     auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
     ASSERT_TRUE(team.ok());
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada_.subject.user_id).ok());
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, abe_.subject.user_id).ok());
     ASSERT_TRUE(support_->set_route(admin_.subject, "default", team->id).ok());
-  }
-  void TearDown() override {
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
-
-  files::Caller person(const std::string& name, UserKind kind, std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    files::Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = kind;
-    c.subject.roles = created->roles;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    c.ip = "192.0.2.7";
-    c.country = "PT";
-    return c;
   }
 
   std::int64_t group(const files::Caller& owner, std::vector<std::int64_t> members) {
@@ -128,15 +95,7 @@ class ChatAttachmentsTest : public ::testing::TestWithParam<std::string> {
     return n;
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  fs::path root_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-attach"};
   std::unique_ptr<files::FilesService> files_;
   std::unique_ptr<chat::ConversationAccess> access_;
   std::unique_ptr<ConversationsForFiles> files_conversations_;

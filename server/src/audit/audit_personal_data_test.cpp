@@ -4,34 +4,29 @@
 
 #include <boost/json/parse.hpp>
 
-#include "core/random.hpp"
 #include "identity/identity_personal_data.hpp"
 #include "identity/identity_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/people.hpp"
+#include "testing/personal_data_checks.hpp"
 
 namespace meridian::audit {
 namespace {
 
-class AuditPersonalDataTest : public ::testing::TestWithParam<std::string> {
+using testing::count_of;
+
+class AuditPersonalDataTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     port_ = std::make_unique<AuditPersonalData>(*db_);
   }
 
   // An account made by an admin, one sign-in, one failed sign-in and a sign-out.
   std::int64_t person_with_history(const std::string& name, const std::string& ip) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
+    identity::NewUser u = testing::new_user(name);
     u.password = "correct horse battery";
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
     auto created = identity_->create_user(admin_, u);
     EXPECT_TRUE(created.ok());
     auto login = identity_->login(u.email, u.password, ip);
@@ -43,23 +38,6 @@ class AuditPersonalDataTest : public ::testing::TestWithParam<std::string> {
     return created->id;
   }
 
-  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
-    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
-                                                                         -> Result<std::vector<std::string>> {
-      auto rs = s.query(sql, params);
-      if (!rs.ok()) return rs.error();
-      std::vector<std::string> lines;
-      for (const auto& r : *rs) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
-        lines.push_back(std::move(line));
-      }
-      return lines;
-    });
-    EXPECT_TRUE(out.ok());
-    return out.ok() ? *out : std::vector<std::string>{};
-  }
-
   std::vector<std::string> log() { return rows("SELECT * FROM audit_log ORDER BY id"); }
 
   static std::vector<std::string> mentioning(const std::vector<std::string>& lines, const std::string& text) {
@@ -69,19 +47,7 @@ class AuditPersonalDataTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
-    for (const auto& c : counts)
-      if (c.kind == kind) return c.count;
-    return -1;
-  }
-
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
   Actor admin_{std::nullopt, "admin@example.test", "127.0.0.1", "US", "AMER"};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<AuditPersonalData> port_;
 };
 
@@ -121,10 +87,9 @@ TEST_P(AuditPersonalDataTest, ErasurePseudonymisesThePersonsEventsAndKeepsThem) 
   EXPECT_EQ(rows("SELECT COUNT(*) FROM audit_log WHERE actor_email = ?", {identity::erased_email(ana)}).at(0), "3|");
   (void)joana;
 
-  auto again = port_->erase_personal_data(ana);
-  ASSERT_TRUE(again.ok());
+  auto again = testing::erase_again(*port_, ana, [&] { return log(); });
+  ASSERT_TRUE(again);
   EXPECT_EQ(count_of(again->pseudonymised, "audit.events"), 4);
-  EXPECT_EQ(after, log());
 }
 
 TEST_P(AuditPersonalDataTest, FindsTheFailedSignInsAfterIdentityErasedTheAccount) {

@@ -4,26 +4,22 @@
 
 #include <boost/json/parse.hpp>
 
-#include "audit/audit_log.hpp"
 #include "chat/chat_service.hpp"
 #include "chat/support_service.hpp"
-#include "core/random.hpp"
-#include "identity/identity_service.hpp"
 #include "retention/retention_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/personal_data_checks.hpp"
 
 namespace meridian::chat {
 namespace {
 
-class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
+using testing::count_of;
+
+class ChatPersonalDataTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     access_ = std::make_unique<ConversationAccess>(policy_);
     chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
     support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
@@ -34,26 +30,6 @@ class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
     carl_ = person("carl", UserKind::employee);
-  }
-
-  Subject person(const std::string& name, UserKind kind, std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.region = created->region;
-    s.country = created->country;
-    return s;
   }
 
   std::int64_t group(const Subject& who, std::vector<std::int64_t> members, std::string name) {
@@ -70,69 +46,33 @@ class ChatPersonalDataTest : public ::testing::TestWithParam<std::string> {
     return r.ok() ? r->message : Message{};
   }
 
-  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
-    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
-                                                                         -> Result<std::vector<std::string>> {
-      auto rs = s.query(sql, params);
-      if (!rs.ok()) return rs.error();
-      std::vector<std::string> lines;
-      for (const auto& r : *rs) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
-        lines.push_back(std::move(line));
-      }
-      return lines;
-    });
-    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
-    return out.ok() ? *out : std::vector<std::string>{};
-  }
-
   std::vector<std::string> everything() {
-    std::vector<std::string> all;
-    for (const char* sql : {"SELECT * FROM conversations ORDER BY id",
-                            "SELECT * FROM conversation_members ORDER BY conversation_id, user_id",
-                            "SELECT * FROM messages ORDER BY id", "SELECT * FROM message_versions ORDER BY message_id, version",
-                            "SELECT * FROM message_reactions ORDER BY message_id, emoji, user_id",
-                            "SELECT * FROM message_mentions ORDER BY message_id, user_id",
-                            "SELECT * FROM thread_followers ORDER BY root_id, user_id",
-                            "SELECT * FROM support_conversations ORDER BY conversation_id",
-                            "SELECT * FROM support_notes ORDER BY id"})
-      for (auto& line : rows(sql)) all.push_back(std::string(sql) + ": " + line);
-    return all;
+    return rows_of({"SELECT * FROM conversations ORDER BY id",
+                    "SELECT * FROM conversation_members ORDER BY conversation_id, user_id",
+                    "SELECT * FROM messages ORDER BY id", "SELECT * FROM message_versions ORDER BY message_id, version",
+                    "SELECT * FROM message_reactions ORDER BY message_id, emoji, user_id",
+                    "SELECT * FROM message_mentions ORDER BY message_id, user_id",
+                    "SELECT * FROM thread_followers ORDER BY root_id, user_id",
+                    "SELECT * FROM support_conversations ORDER BY conversation_id",
+                    "SELECT * FROM support_notes ORDER BY id"});
   }
 
   // What names a person by id, or carries what they wrote, in one conversation.
   std::vector<std::string> of(std::int64_t user_id, std::int64_t conversation_id) {
-    std::vector<std::string> all;
-    const storage::Params p{user_id, conversation_id};
-    for (const char* sql :
-         {"SELECT * FROM conversation_members WHERE user_id = ? AND conversation_id = ?",
-          "SELECT id, text, deleted_at FROM messages WHERE author_id = ? AND conversation_id = ? ORDER BY id",
-          "SELECT v.* FROM message_versions v JOIN messages m ON m.id = v.message_id WHERE m.author_id = ? AND "
-          "m.conversation_id = ? ORDER BY v.message_id, v.version",
-          "SELECT r.message_id, r.emoji FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE "
-          "r.user_id = ? AND m.conversation_id = ? ORDER BY 1, 2",
-          "SELECT message_id FROM message_mentions WHERE user_id = ? AND conversation_id = ? ORDER BY 1",
-          "SELECT f.root_id FROM thread_followers f JOIN messages m ON m.id = f.root_id WHERE f.user_id = ? AND "
-          "m.conversation_id = ? ORDER BY 1",
-          "SELECT id FROM support_notes WHERE author_id = ? AND conversation_id = ? ORDER BY id"})
-      for (auto& line : rows(sql, p)) all.push_back(std::string(sql) + ": " + line);
-    return all;
+    return rows_of(
+        {"SELECT * FROM conversation_members WHERE user_id = ? AND conversation_id = ?",
+         "SELECT id, text, deleted_at FROM messages WHERE author_id = ? AND conversation_id = ? ORDER BY id",
+         "SELECT v.* FROM message_versions v JOIN messages m ON m.id = v.message_id WHERE m.author_id = ? AND "
+         "m.conversation_id = ? ORDER BY v.message_id, v.version",
+         "SELECT r.message_id, r.emoji FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE "
+         "r.user_id = ? AND m.conversation_id = ? ORDER BY 1, 2",
+         "SELECT message_id FROM message_mentions WHERE user_id = ? AND conversation_id = ? ORDER BY 1",
+         "SELECT f.root_id FROM thread_followers f JOIN messages m ON m.id = f.root_id WHERE f.user_id = ? AND "
+         "m.conversation_id = ? ORDER BY 1",
+         "SELECT id FROM support_notes WHERE author_id = ? AND conversation_id = ? ORDER BY id"},
+        {user_id, conversation_id});
   }
 
-  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
-    for (const auto& c : counts)
-      if (c.kind == kind) return c.count;
-    return 0;
-  }
-
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;
@@ -207,14 +147,11 @@ TEST_P(ChatPersonalDataTest, ErasureTombstonesMessagesAndRemovesEverythingElseEx
   EXPECT_EQ(ana_held, of(ana_.user_id, held));
 
   // A second erasure changes nothing and still names the hold.
-  const auto after = everything();
   clock_.advance_ms(1000);
-  auto again = port_->erase_personal_data(ana_.user_id);
-  ASSERT_TRUE(again.ok());
-  for (const auto& c : again->erased) EXPECT_EQ(c.count, 0) << c.kind;
+  auto again = testing::erase_again(*port_, ana_.user_id, [&] { return everything(); });
+  ASSERT_TRUE(again);
   EXPECT_EQ(again->reasons_kept, report->reasons_kept);
   EXPECT_EQ(count_of(again->kept, "chat.messages"), 1);
-  EXPECT_EQ(after, everything());
 }
 
 TEST_P(ChatPersonalDataTest, AHoldOnThePersonKeepsAllOfTheirChat) {

@@ -9,8 +9,8 @@
 
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -26,14 +26,10 @@ struct RecordedEvents final : ChatEvents {
   void purged(const Purged&) override {}
 };
 
-class ChatServiceTest : public ::testing::TestWithParam<std::string> {
+class ChatServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     access_ = std::make_unique<ConversationAccess>(policy_);
     chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_, ChatPorts{&events_});
     ana_ = person("ana", UserKind::employee);
@@ -41,25 +37,6 @@ class ChatServiceTest : public ::testing::TestWithParam<std::string> {
     cleo_ = person("cleo", UserKind::agent);
     carl_ = person("carl", UserKind::customer);
     gus_ = person("gus", UserKind::guest);
-  }
-
-  Subject person(const std::string& name, UserKind kind) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.region = created->region;
-    s.country = created->country;
-    return s;
   }
 
   ConversationView make(const Subject& who, ConversationKind kind, std::vector<std::int64_t> members,
@@ -70,13 +47,6 @@ class ChatServiceTest : public ::testing::TestWithParam<std::string> {
     return r.ok() ? *r : ConversationView{};
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<ConversationAccess> access_;
   RecordedEvents events_;
   std::unique_ptr<ChatService> chat_;

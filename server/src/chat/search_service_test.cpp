@@ -6,8 +6,8 @@
 #include "chat/support_service.hpp"
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -22,14 +22,10 @@ TEST(SearchTerms, KeepOnlyWordsSoNoInputIsASyntaxError) {
   EXPECT_EQ(tsquery({"ola", "ben"}), "ola:* & ben:*");
 }
 
-class SearchServiceTest : public ::testing::TestWithParam<std::string> {
+class SearchServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     access_ = std::make_unique<ConversationAccess>(policy_);
     chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
     support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
@@ -48,26 +44,6 @@ class SearchServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_b->id, bo_.user_id).ok());
     ASSERT_TRUE(support_->set_route(admin_, "default", team_a->id).ok());
     team_b_ = team_b->id;
-  }
-
-  Subject person(const std::string& name, UserKind kind, std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.region = created->region;
-    s.country = created->country;
-    return s;
   }
 
   std::int64_t make(const Subject& who, ConversationKind kind, std::vector<std::int64_t> members, std::string name,
@@ -91,13 +67,6 @@ class SearchServiceTest : public ::testing::TestWithParam<std::string> {
     return r.ok() ? *r : std::vector<SearchHit>{};
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;

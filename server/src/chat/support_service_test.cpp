@@ -6,24 +6,20 @@
 
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::chat {
 namespace {
 
-class SupportServiceTest : public ::testing::TestWithParam<std::string> {
+class SupportServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     access_ = std::make_unique<ConversationAccess>(policy_);
     chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
     support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
-    admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
+    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     lisbon_ = team("Support Lisbon");
     berlin_ = team("Support Berlin");
     ada_ = person("ada", UserKind::agent, "PT");
@@ -39,27 +35,6 @@ class SupportServiceTest : public ::testing::TestWithParam<std::string> {
     join(lisbon_, emma_);  // an employee in a support team is still not an agent
     ASSERT_TRUE(support_->set_route(admin_, "default", lisbon_).ok());
     ASSERT_TRUE(support_->set_route(admin_, "country:DE", berlin_).ok());
-  }
-
-  Subject person(const std::string& name, UserKind kind, const std::string& country,
-                 std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = country;
-    u.time_zone = country == "DE" ? "Europe/Berlin" : "Europe/Lisbon";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.region = created->region;
-    s.country = created->country;
-    return s;
   }
 
   std::int64_t team(const std::string& name) {
@@ -78,13 +53,6 @@ class SupportServiceTest : public ::testing::TestWithParam<std::string> {
     return r.ok() ? r->conversation.conversation_id : 0;
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<ConversationAccess> access_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<SupportService> support_;

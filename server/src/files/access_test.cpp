@@ -8,9 +8,9 @@
 #include "files/download_tokens.hpp"
 #include "files/file_search.hpp"
 #include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
@@ -56,47 +56,15 @@ TEST(FileSearchTest, LikeEscapeQuotesWildcards) {
   EXPECT_EQ(like_escape("plain"), "plain");
 }
 
-class FileSearchDbTest : public ::testing::TestWithParam<std::string> {
+class FileSearchDbTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-search-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_);
     search_ = std::make_unique<FileSearch>(*db_, *files_);
-    ana_ = person("ana", UserKind::employee);
-    ben_ = person("ben", UserKind::employee);
-    cleo_ = person("cleo", UserKind::customer);
-  }
-  void TearDown() override {
-    search_.reset();
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
-
-  Caller person(const std::string& name, UserKind kind) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok());
-    Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = kind;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    c.ip = "198.51.100.1";
-    c.country = "PT";
-    return c;
+    ana_ = caller("ana", UserKind::employee, "198.51.100.1");
+    ben_ = caller("ben", UserKind::employee, "198.51.100.1");
+    cleo_ = caller("cleo", UserKind::customer, "198.51.100.1");
   }
 
   std::int64_t personal(const Caller& who) {
@@ -129,14 +97,7 @@ class FileSearchDbTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-search"};
   std::unique_ptr<FilesService> files_;
   std::unique_ptr<FileSearch> search_;
   Caller ana_, ben_, cleo_;

@@ -8,29 +8,20 @@
 #include <thread>
 
 #include "core/random.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
 namespace fs = std::filesystem;
 using storage::Session;
 
-class BlobStoreTest : public ::testing::TestWithParam<std::string> {
+class BlobStoreTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-blobs-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
+    ASSERT_NO_FATAL_FAILURE(StoreTest::SetUp());
     blobs_ = std::make_unique<BlobStore>(*db_, *store_);
-  }
-  void TearDown() override {
-    blobs_.reset();
-    store_.reset();
-    fs::remove_all(root_);
   }
 
   // Runs fn in a write transaction and hands back its value (the test fails on an error).
@@ -88,9 +79,7 @@ class BlobStoreTest : public ::testing::TestWithParam<std::string> {
     });
   }
 
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
+  testing::TempDiskStore store_{"meridian-blobs"};
   std::unique_ptr<BlobStore> blobs_;
   FilesRepository repo_;
   std::int64_t space_id_ = 0;

@@ -1,69 +1,32 @@
 #include "files/files_personal_data.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/json/parse.hpp>
-#include <filesystem>
 
-#include "audit/audit_log.hpp"
-#include "core/random.hpp"
 #include "files/files_service.hpp"
 #include "files/share_links.hpp"
-#include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
 #include "region/feature_toggles.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/personal_data_checks.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::count_of;
 
-class FilesPersonalDataTest : public ::testing::TestWithParam<std::string> {
+class FilesPersonalDataTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-pd-files-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_);
     links_ = std::make_unique<ShareLinks>(*db_, *files_, *toggles_, hasher_, clock_);
     port_ = std::make_unique<FilesPersonalData>(*db_, clock_);
-    ana_ = person("ana", "192.0.2.7");
-    ben_ = person("ben", "192.0.2.8");
-  }
-
-  void TearDown() override {
-    links_.reset();
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
-
-  Caller person(const std::string& name, const std::string& ip) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok());
-    Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = UserKind::employee;
-    c.subject.roles = created->roles;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    c.ip = ip;
-    c.country = "PT";
-    return c;
+    ana_ = caller("ana", UserKind::employee, "192.0.2.7");
+    ben_ = caller("ben", UserKind::employee, "192.0.2.8");
   }
 
   std::int64_t personal(const Caller& who) {
@@ -86,57 +49,22 @@ class FilesPersonalDataTest : public ::testing::TestWithParam<std::string> {
     return node.ok() ? node->id : 0;
   }
 
-  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
-    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
-                                                                         -> Result<std::vector<std::string>> {
-      auto rs = s.query(sql, params);
-      if (!rs.ok()) return rs.error();
-      std::vector<std::string> lines;
-      for (const auto& r : *rs) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
-        lines.push_back(std::move(line));
-      }
-      return lines;
-    });
-    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
-    return out.ok() ? *out : std::vector<std::string>{};
-  }
-
   std::vector<std::string> everything() {
-    std::vector<std::string> all;
-    for (const char* sql : {"SELECT * FROM file_spaces ORDER BY id", "SELECT * FROM file_nodes ORDER BY id",
-                            "SELECT * FROM file_versions ORDER BY id", "SELECT * FROM file_blobs ORDER BY id",
-                            "SELECT * FROM file_grants ORDER BY id", "SELECT * FROM file_links ORDER BY id",
-                            "SELECT * FROM file_activity ORDER BY id"})
-      for (auto& line : rows(sql)) all.push_back(std::string(sql) + ": " + line);
-    return all;
+    return rows_of({"SELECT * FROM file_spaces ORDER BY id", "SELECT * FROM file_nodes ORDER BY id",
+                    "SELECT * FROM file_versions ORDER BY id", "SELECT * FROM file_blobs ORDER BY id",
+                    "SELECT * FROM file_grants ORDER BY id", "SELECT * FROM file_links ORDER BY id",
+                    "SELECT * FROM file_activity ORDER BY id"});
   }
 
   std::vector<std::string> of(std::int64_t id) {
-    std::vector<std::string> all;
-    for (const char* sql : {"SELECT * FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? ORDER BY id",
-                            "SELECT * FROM file_links WHERE created_by = ? ORDER BY id",
-                            "SELECT * FROM file_nodes WHERE locked_by = ? ORDER BY id",
-                            "SELECT * FROM file_activity WHERE actor_user_id = ? ORDER BY id"})
-      for (auto& line : rows(sql, {id})) all.push_back(std::string(sql) + ": " + line);
-    return all;
+    return rows_of({"SELECT * FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? ORDER BY id",
+                    "SELECT * FROM file_links WHERE created_by = ? ORDER BY id",
+                    "SELECT * FROM file_nodes WHERE locked_by = ? ORDER BY id",
+                    "SELECT * FROM file_activity WHERE actor_user_id = ? ORDER BY id"},
+                   {id});
   }
 
-  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
-    for (const auto& c : counts)
-      if (c.kind == kind) return c.count;
-    return -1;
-  }
-
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-pd-files"};
   std::unique_ptr<region::FeatureToggles> toggles_;
   std::unique_ptr<FilesService> files_;
   std::unique_ptr<ShareLinks> links_;
@@ -190,13 +118,10 @@ TEST_P(FilesPersonalDataTest, ErasureRevokesLinksDropsGrantsAndLocksAndKeepsTheF
             std::vector<std::string>{"0|"});
   EXPECT_EQ(ben_before, of(ben_.subject.user_id));
 
-  const auto after = everything();
   clock_.advance_ms(1000);
-  auto again = port_->erase_personal_data(ana_.subject.user_id);
-  ASSERT_TRUE(again.ok());
-  for (const auto& c : again->erased) EXPECT_EQ(c.count, 0) << c.kind;
+  auto again = testing::erase_again(*port_, ana_.subject.user_id, [&] { return everything(); });
+  ASSERT_TRUE(again);
   EXPECT_EQ(again->reasons_kept, report->reasons_kept);
-  EXPECT_EQ(after, everything());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, FilesPersonalDataTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

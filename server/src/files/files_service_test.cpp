@@ -7,66 +7,34 @@
 
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
 namespace fs = std::filesystem;
 
-class FilesServiceTest : public ::testing::TestWithParam<std::string> {
+class FilesServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-files-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     FilesOptions options;
     options.personal_quota_bytes = 1000;
     options.space_quota_bytes = 5000;
     options.max_file_bytes = 2000;
     options.keep_versions = 3;
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_, options);
-    ana_ = person("ana", UserKind::employee);
-    ben_ = person("ben", UserKind::employee);
-    eve_ = person("eve", UserKind::employee);
-    carl_ = person("carl", UserKind::customer);
-    cora_ = person("cora", UserKind::customer);
+    ana_ = caller("ana", UserKind::employee);
+    ben_ = caller("ben", UserKind::employee);
+    eve_ = caller("eve", UserKind::employee);
+    carl_ = caller("carl", UserKind::customer);
+    cora_ = caller("cora", UserKind::customer);
     auto team = identity_->create_team(audit::Actor{}, "Design", std::nullopt);
     ASSERT_TRUE(team.ok());
     team_id_ = team->id;
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_id_, ana_.subject.user_id).ok());
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_id_, ben_.subject.user_id).ok());
-  }
-  void TearDown() override {
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
-
-  Caller person(const std::string& name, UserKind kind) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = kind;
-    c.subject.roles = created->roles;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    c.ip = "192.0.2.7";
-    c.country = "PT";
-    return c;
   }
 
   std::int64_t personal(const Caller& who) {
@@ -128,14 +96,7 @@ class FilesServiceTest : public ::testing::TestWithParam<std::string> {
     return keys ? *keys : std::vector<std::string>{};
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-files"};
   std::unique_ptr<FilesService> files_;
   Caller ana_, ben_, eve_, carl_, cora_;
   std::int64_t team_id_ = 0;

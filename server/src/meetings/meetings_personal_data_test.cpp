@@ -4,14 +4,15 @@
 
 #include <boost/json/parse.hpp>
 
-#include "audit/audit_log.hpp"
-#include "core/random.hpp"
 #include "meetings/meetings_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/personal_data_checks.hpp"
 
 namespace meridian::meetings {
 namespace {
+
+using testing::count_of;
 
 // Webhooks are recorded, never sent: the dispatcher is not started.
 class NoPoster final : public HttpPoster {
@@ -22,14 +23,10 @@ class NoPoster final : public HttpPoster {
   }
 };
 
-class MeetingsPersonalDataTest : public ::testing::TestWithParam<std::string> {
+class MeetingsPersonalDataTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     WebhookOptions hooks;
     hooks.urls = {"http://127.0.0.1:9/hook"};
     webhooks_ = std::make_unique<WebhookDispatcher>(*db_, clock_, hooks, std::make_unique<NoPoster>());
@@ -42,23 +39,6 @@ class MeetingsPersonalDataTest : public ::testing::TestWithParam<std::string> {
     carl_ = person("carl");
   }
 
-  Subject person(const std::string& name) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok());
-    Subject s;
-    s.user_id = created->id;
-    s.kind = UserKind::employee;
-    s.roles = created->roles;
-    s.country = "PT";
-    return s;
-  }
-
   Meeting make(const Subject& host, std::vector<std::int64_t> users) {
     NewMeeting in;
     in.title = "Tax review";
@@ -68,56 +48,21 @@ class MeetingsPersonalDataTest : public ::testing::TestWithParam<std::string> {
     return m.ok() ? *m : Meeting{};
   }
 
-  std::vector<std::string> rows(const std::string& sql, const storage::Params& params = {}) {
-    auto out = storage::read_value<std::vector<std::string>>(*db_, [&](storage::Session& s)
-                                                                         -> Result<std::vector<std::string>> {
-      auto rs = s.query(sql, params);
-      if (!rs.ok()) return rs.error();
-      std::vector<std::string> lines;
-      for (const auto& r : *rs) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) line += (r.is_null(i) ? std::string("NULL") : r.text(i)) + "|";
-        lines.push_back(std::move(line));
-      }
-      return lines;
-    });
-    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
-    return out.ok() ? *out : std::vector<std::string>{};
-  }
-
   std::vector<std::string> everything() {
-    std::vector<std::string> all;
-    for (const char* sql :
-         {"SELECT * FROM meetings ORDER BY id", "SELECT * FROM meeting_invitees ORDER BY meeting_id, user_id",
-          "SELECT * FROM meeting_guests ORDER BY id", "SELECT * FROM meeting_recordings ORDER BY id",
-          "SELECT * FROM meeting_recording_presence ORDER BY id", "SELECT * FROM webhook_deliveries ORDER BY id"})
-      for (auto& line : rows(sql)) all.push_back(std::string(sql) + ": " + line);
-    return all;
+    return rows_of({"SELECT * FROM meetings ORDER BY id", "SELECT * FROM meeting_invitees ORDER BY meeting_id, user_id",
+                    "SELECT * FROM meeting_guests ORDER BY id", "SELECT * FROM meeting_recordings ORDER BY id",
+                    "SELECT * FROM meeting_recording_presence ORDER BY id",
+                    "SELECT * FROM webhook_deliveries ORDER BY id"});
   }
 
   // Everything that names one person by id.
   std::vector<std::string> of(std::int64_t id) {
-    std::vector<std::string> all;
-    for (const char* sql : {"SELECT * FROM meeting_invitees WHERE user_id = ? ORDER BY meeting_id",
-                            "SELECT * FROM meeting_recording_presence WHERE user_id = ? ORDER BY id",
-                            "SELECT * FROM meeting_guests WHERE user_id = ? ORDER BY id"})
-      for (auto& line : rows(sql, {id})) all.push_back(line);
-    return all;
+    return rows_of({"SELECT * FROM meeting_invitees WHERE user_id = ? ORDER BY meeting_id",
+                    "SELECT * FROM meeting_recording_presence WHERE user_id = ? ORDER BY id",
+                    "SELECT * FROM meeting_guests WHERE user_id = ? ORDER BY id"},
+                   {id});
   }
 
-  static std::int64_t count_of(const std::vector<platform::PersonalRecordCount>& counts, std::string_view kind) {
-    for (const auto& c : counts)
-      if (c.kind == kind) return c.count;
-    return -1;
-  }
-
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
   std::unique_ptr<MeetingsService> meetings_;
   std::unique_ptr<MeetingsPersonalData> port_;
@@ -174,12 +119,9 @@ TEST_P(MeetingsPersonalDataTest, ErasureLeavesNothingOfThePersonButTheMeetingsTh
   EXPECT_EQ(ana_before, of(ana_.user_id));
   EXPECT_EQ(carl_before, of(carl_.user_id));
 
-  const auto after = everything();
-  auto again = port_->erase_personal_data(ben_.user_id);
-  ASSERT_TRUE(again.ok());
-  for (const auto& c : again->erased) EXPECT_EQ(c.count, 0) << c.kind;
+  auto again = testing::erase_again(*port_, ben_.user_id, [&] { return everything(); });
+  ASSERT_TRUE(again);
   EXPECT_EQ(count_of(again->pseudonymised, "meetings.hosted"), 1);
-  EXPECT_EQ(after, everything());
 }
 
 TEST_P(MeetingsPersonalDataTest, AGuestAccountLosesItsPassesAndPresence) {

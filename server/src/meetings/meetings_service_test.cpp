@@ -4,22 +4,17 @@
 
 #include <thread>
 
-#include "audit/audit_log.hpp"
 #include "core/random.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::meetings {
 namespace {
 
-class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
+class MeetingsServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     MeetingsOptions o;
     o.public_url = "https://meet.example.test/";
     o.turn_secret = "s3cret";
@@ -31,24 +26,6 @@ class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
     ana_ = person("ana", UserKind::employee, "PT", "Europe/Lisbon");
     ben_ = person("ben", UserKind::employee, "US", "America/New_York");
     carl_ = person("carl", UserKind::customer, "IN", "Asia/Kolkata");
-  }
-
-  Subject person(const std::string& name, UserKind kind, const std::string& country, const std::string& tz) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = country;
-    u.time_zone = tz;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.country = country;
-    return s;
   }
 
   Meeting make(const Subject& host, std::vector<std::int64_t> users = {}) {
@@ -66,13 +43,6 @@ class MeetingsServiceTest : public ::testing::TestWithParam<std::string> {
     return nullptr;
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<region::FeatureToggles> toggles_;
   std::unique_ptr<MeetingsService> meetings_;
   Subject ana_, ben_, carl_;

@@ -12,8 +12,8 @@
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
 #include "retention/retention_job.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::retention {
 namespace {
@@ -38,20 +38,16 @@ TEST(RetentionPolicyInForce, MostSpecificScopeWins) {
   EXPECT_FALSE(valid_policy_scope("conversation:abc"));
 }
 
-class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
+class RetentionServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     access_ = std::make_unique<chat::ConversationAccess>(policy_);
     chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_, *access_);
     support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_, *access_);
     search_ = std::make_unique<chat::SearchService>(*db_, policy_);
     retention_ = std::make_unique<RetentionService>(*db_, *audit_, policy_, clock_, RetentionOptions{3});
-    admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
+    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee, "PT");
     ben_ = person("ben", UserKind::employee, "PT");
     ada_ = person("ada", UserKind::agent, "PT");
@@ -60,27 +56,6 @@ class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
     auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
     ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada_.user_id).ok());
     ASSERT_TRUE(support_->set_route(admin_, "default", team->id).ok());
-  }
-
-  Subject person(const std::string& name, UserKind kind, const std::string& country,
-                 std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = country;
-    u.time_zone = country == "DE" ? "Europe/Berlin" : "Europe/Lisbon";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.region = created->region;
-    s.country = created->country;
-    return s;
   }
 
   std::int64_t group(const std::string& name) {
@@ -112,13 +87,6 @@ class RetentionServiceTest : public ::testing::TestWithParam<std::string> {
     return n.ok() ? *n : -1;
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<chat::ConversationAccess> access_;
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::SupportService> support_;
