@@ -11,18 +11,7 @@ import {
   zonedParts,
 } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
-
-const ACRONYMS = new Set(['ai', 'api', 'gdpr', 'pdf', 'sso', 'ui']);
-
-/** "ai_copilot" -> "AI copilot", "files.external_links" -> "Files external links" */
-function humanise(feature: string): string {
-  const words = feature
-    .split(/[._\-\s]+/)
-    .filter(Boolean)
-    .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word.toLowerCase()));
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+import { featuresFor } from './features';
 
 @Component({
   selector: 'mer-home-page',
@@ -62,11 +51,11 @@ export class HomePage {
     const user = this.user();
     return user ? isWithinWorkingHours(this.clock.now(), user.working_hours, user.time_zone) : false;
   });
-  protected readonly features = computed(() =>
-    Object.entries(this.user()?.features ?? {})
-      .map(([key, enabled]) => ({ key, label: humanise(key), enabled }))
-      .sort((a, b) => a.label.localeCompare(b.label)),
-  );
+  /** Only features that exist, each said in words (on, or why it is off here). */
+  protected readonly features = computed(() => {
+    const user = this.user();
+    return user ? featuresFor(user.features ?? {}, user.country) : [];
+  });
 
   constructor() {
     // The guard loaded the profile; refresh it so toggles changed since sign-in show.
