@@ -2,28 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/people.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
-namespace fs = std::filesystem;
 
-class ShareLinksTest : public ::testing::TestWithParam<std::string> {
+class ShareLinksTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-links-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_);
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_);
     links_ = std::make_unique<ShareLinks>(*db_, *files_, *toggles_, hasher_, clock_);
@@ -39,29 +30,12 @@ class ShareLinksTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(node.ok());
     file_ = node->id;
   }
-  void TearDown() override {
-    links_.reset();
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
 
+  // An employee of that country, acting from 198.51.100.1.
   Caller person(const std::string& name, const std::string& country) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = UserKind::employee;
-    u.country = country;
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok());
-    Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = UserKind::employee;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    c.ip = "198.51.100.1";
+    auto c = testing::caller_of(
+        testing::create_person(*identity_, testing::new_user(name, UserKind::employee, country, "Europe/Lisbon")),
+        "198.51.100.1");
     c.country = country;
     return c;
   }
@@ -72,14 +46,7 @@ class ShareLinksTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(toggles_->change(audit::Actor{}, kExternalLinksFeature, change).ok());
   }
 
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-links"};
   std::unique_ptr<region::FeatureToggles> toggles_;
   std::unique_ptr<FilesService> files_;
   std::unique_ptr<ShareLinks> links_;
