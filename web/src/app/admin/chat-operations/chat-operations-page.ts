@@ -62,7 +62,7 @@ export class ChatOperationsPage {
     try {
       await this.api.setPolicy(scope, days);
       this.policyError.set(null);
-      form.reset();
+      this.clearKeepingKind(form, this.policyKind());
       this.policies.set((await this.api.policies()).items);
     } catch (failure) {
       this.policyError.set(errorMessage(failure));
@@ -88,7 +88,7 @@ export class ChatOperationsPage {
     try {
       await this.api.setHold(scope, reason);
       this.holdError.set(null);
-      form.reset();
+      this.clearKeepingKind(form, this.holdKind());
       this.holds.set((await this.api.holds()).items);
     } catch (failure) {
       this.holdError.set(errorMessage(failure));
@@ -114,7 +114,7 @@ export class ChatOperationsPage {
     try {
       await this.api.setRoute(scope, team);
       this.routeError.set(null);
-      form.reset();
+      this.clearKeepingKind(form, this.routeKind());
       this.routes.set((await this.api.routes()).items);
     } catch (failure) {
       this.routeError.set(errorMessage(failure));
@@ -128,6 +128,16 @@ export class ChatOperationsPage {
     } catch (failure) {
       this.routeError.set(errorMessage(failure));
     }
+  }
+
+  /**
+   * Empties a form after a save but keeps its "Applies to" choice: form.reset() alone put the
+   * select back to its first option while the page still asked for the old choice's value.
+   */
+  private clearKeepingKind(form: HTMLFormElement, kind: string): void {
+    form.reset();
+    const select = form.querySelector<HTMLSelectElement>('select[data-scope-kind]');
+    if (select) select.value = kind;
   }
 
   protected needsValue(kind: string): boolean {
