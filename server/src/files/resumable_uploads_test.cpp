@@ -11,9 +11,9 @@
 #include "core/random.hpp"
 #include "files/maintenance_job.hpp"
 #include "identity/identity_service.hpp"
-#include "objectstore/local_disk_store.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+#include "testing/temp_disk_store.hpp"
 
 namespace meridian::files {
 namespace {
@@ -49,59 +49,29 @@ std::vector<std::string> upload_modes() {
   return out;
 }
 
-class ResumableUploadsTest : public ::testing::TestWithParam<std::string> {
+class ResumableUploadsTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    std::string kind = GetParam();
-    const auto plus = kind.find('+');
-    in_place_ = plus == std::string::npos;
-    if (!in_place_) kind.resize(plus);
-    db_ = storage::testing::make_test_database(kind);
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    root_ = fs::temp_directory_path() / ("meridian-tus-" + std::to_string(::getpid()) + "-" + random_token(6));
-    store_ = std::make_unique<objectstore::LocalDiskStore>(root_ / "objects");
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     FilesOptions options;
     options.personal_quota_bytes = 10 * 1000 * 1000;
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_, options);
     ResumableOptions ro;
-    ro.staging_dir = root_ / "uploads";
+    ro.staging_dir = store_.root() / "uploads";
     ro.part_bytes = 1000;
-    ro.in_place = in_place_;
+    ro.in_place = in_place();
     ro.ttl_ms = 3600 * 1000;
     uploads_ = std::make_unique<ResumableUploads>(*db_, *files_, clock_, ro);
-    ana_ = person("ana");
-    ben_ = person("ben");
+    ana_.subject = person("ana");
+    ben_.subject = person("ben");
     auto spaces = files_->list_spaces(ana_.subject);
     ASSERT_TRUE(spaces.ok());
     space_ = spaces->front().id;
   }
-  void TearDown() override {
-    uploads_.reset();
-    files_.reset();
-    store_.reset();
-    fs::remove_all(root_);
-  }
 
-  Caller person(const std::string& name) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = UserKind::employee;
-    u.country = "PT";
-    u.time_zone = "Europe/Lisbon";
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok());
-    Caller c;
-    c.subject.user_id = created->id;
-    c.subject.kind = UserKind::employee;
-    c.subject.region = created->region;
-    c.subject.country = created->country;
-    return c;
-  }
+  // "<database>" or "<database>+parts".
+  std::string store_kind() const override { return GetParam().substr(0, GetParam().find('+')); }
+  bool in_place() const { return GetParam().find('+') == std::string::npos; }
 
   // Sends bytes [from, to) in one PATCH; `cut` drops it before finishing.
   Result<UploadPatch::Done> send(const std::string& token, const std::string& data, std::size_t from, std::size_t to,
@@ -124,19 +94,11 @@ class ResumableUploadsTest : public ::testing::TestWithParam<std::string> {
 
   std::size_t staging_files() {
     std::size_t n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(root_ / "uploads")) ++n;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(store_.root() / "uploads")) ++n;
     return n;
   }
 
-  bool in_place_ = true;
-  ManualClock clock_;
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  std::unique_ptr<storage::Database> db_;
-  fs::path root_;
-  std::unique_ptr<objectstore::LocalDiskStore> store_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
+  testing::TempDiskStore store_{"meridian-tus", "objects"};
   std::unique_ptr<FilesService> files_;
   std::unique_ptr<ResumableUploads> uploads_;
   Caller ana_, ben_;
@@ -238,7 +200,7 @@ TEST_P(ResumableUploadsTest, TerminationAndExpiryLeaveNothing) {
   EXPECT_EQ(*expired, 1u);
   EXPECT_EQ(staging_files(), 0u);
   EXPECT_TRUE(store_->list("")->empty());
-  EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart"));
+  EXPECT_TRUE(fs::is_empty(store_.root() / "objects" / ".multipart"));
 }
 
 TEST_P(ResumableUploadsTest, MaintenanceJobExpiresUploadsAndCollectsOrphansPeriodically) {
@@ -257,7 +219,7 @@ TEST_P(ResumableUploadsTest, MaintenanceJobExpiresUploadsAndCollectsOrphansPerio
   EXPECT_GE(job.runs(), 1);
   EXPECT_TRUE(store_->list("")->empty()) << "the orphan object went";
   EXPECT_EQ(staging_files(), 0u);
-  EXPECT_TRUE(fs::is_empty(root_ / "objects" / ".multipart")) << "the expired upload's bytes went";
+  EXPECT_TRUE(fs::is_empty(store_.root() / "objects" / ".multipart")) << "the expired upload's bytes went";
 }
 
 TEST_P(ResumableUploadsTest, APatchInProgressRecordsWhatArrivedEveryCheckpoint) {

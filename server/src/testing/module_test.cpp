@@ -11,7 +11,7 @@ namespace meridian::testing {
 
 void StoreTest::SetUp() {
   init_crypto();
-  db_ = storage::testing::make_test_database(GetParam());
+  db_ = storage::testing::make_test_database(store_kind());
   ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
 }
 

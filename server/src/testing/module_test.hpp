@@ -34,6 +34,9 @@ namespace meridian::testing {
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
+  // The kind of database (storage::testing::make_test_database) for this parameter: the
+  // parameter itself, unless a test puts more than the store kind in it.
+  virtual std::string store_kind() const { return GetParam(); }
 
   // Every row the query returns as one line of text ("12|ana|NULL|"): equal lists mean
   // nothing changed.

@@ -16,8 +16,9 @@ std::filesystem::path fresh_folder(const std::string& prefix) {
 
 }  // namespace
 
-TempDiskStore::TempDiskStore(const std::string& prefix)
-    : root_(fresh_folder(prefix)), store_(std::make_unique<objectstore::LocalDiskStore>(root_)) {}
+TempDiskStore::TempDiskStore(const std::string& prefix, const std::string& subfolder)
+    : root_(fresh_folder(prefix)),
+      store_(std::make_unique<objectstore::LocalDiskStore>(subfolder.empty() ? root_ : root_ / subfolder)) {}
 
 TempDiskStore::~TempDiskStore() {
   store_.reset();
