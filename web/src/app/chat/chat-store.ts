@@ -39,6 +39,7 @@ export class ChatStore {
   readonly loaded = this.list.loaded;
   readonly error = this.list.error;
   readonly openError = this.list.openError;
+  readonly openMissing = this.list.openMissing;
   readonly activeId = this.list.activeId;
   readonly myId = this.list.myId;
   readonly channels = this.list.channels;

@@ -24,5 +24,5 @@ export const chatGuard: CanMatchFn = async () => {
       return true; // authGuard decides what happens to a session that no longer works
     }
   }
-  return canUseChat(session.user()?.kind) ? true : router.createUrlTree(['/not-allowed']);
+  return canUseChat(session.user()?.kind) ? true : router.createUrlTree(['/not-allowed'], { queryParams: { area: 'chat' } });
 };

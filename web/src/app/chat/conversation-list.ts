@@ -42,6 +42,9 @@ export class ConversationList {
   readonly loaded = this.loadedState.asReadonly();
   readonly error = this.errorState.asReadonly();
   readonly openError = this.openErrorState.asReadonly();
+  /** The open conversation does not exist or is not mine (the server answers 404 for both). */
+  private readonly openMissingState = signal(false);
+  readonly openMissing = this.openMissingState.asReadonly();
   readonly activeId = this.activeIdState.asReadonly();
   readonly myId = computed(() => this.session.user()?.id ?? null);
 
@@ -139,10 +142,13 @@ export class ConversationList {
   async select(id: number): Promise<void> {
     this.activeIdState.set(id);
     this.openErrorState.set(null);
+    this.openMissingState.set(false);
     try {
       this.upsert(await this.api.getConversation(id));
     } catch (failure) {
-      if (this.activeIdState() === id) this.openErrorState.set(errorMessage(failure));
+      if (this.activeIdState() !== id) return;
+      this.openErrorState.set(errorMessage(failure));
+      this.openMissingState.set(isMissing(failure));
     }
   }
 
@@ -156,8 +162,10 @@ export class ConversationList {
     if (id === null) return;
     try {
       this.upsert(await this.api.getConversation(id));
+      this.openMissingState.set(false);
     } catch (failure) {
       this.openErrorState.set(errorMessage(failure));
+      this.openMissingState.set(isMissing(failure));
     }
     await this.load();
   }
@@ -291,4 +299,9 @@ export class ConversationList {
       );
     }
   }
+}
+
+/** A 404 (an ApiError or a raw HTTP failure): no such conversation, or one I may not see. */
+function isMissing(failure: unknown): boolean {
+  return (failure as { status?: unknown } | null)?.status === 404;
 }

@@ -30,7 +30,7 @@ import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
 import { UiButton } from '../ui/button';
-import { IconName, UiIcon } from '../ui';
+import { IconName, UiEmptyState, UiIcon } from '../ui';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
 const EDGE_PX = 200;
@@ -46,7 +46,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [UiButton, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
+  imports: [UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -72,6 +72,8 @@ export class ConversationPage {
   protected readonly hasMore = this.store.activeHasMore;
   protected readonly loadingOlder = this.store.activeLoadingOlder;
   protected readonly error = computed(() => this.store.openError() ?? this.store.activeError() ?? this.actionError());
+  /** No such conversation, or not mine: say so in place of the timeline and the composer. */
+  protected readonly missing = this.store.openMissing;
   /** Why the composer is off ('' = I may post): read-only, announcement mode, unclaimed support. */
   protected readonly blocked = computed(() => composerBlockedReason(this.conversation()));
   protected readonly memberCount = computed(() => this.conversation()?.members.length ?? 0);

@@ -72,7 +72,7 @@ describe('guards', () => {
     it('refuses a non-admin with a page that says why', async () => {
       signIn();
       session.setProfile(makeMe({ roles: ['employee'] }));
-      expect(serialise(await runAdmin('admin'))).toBe('/not-allowed');
+      expect(serialise(await runAdmin('admin'))).toBe('/not-allowed?area=admin');
     });
 
     it('loads the profile first when the page was opened directly', async () => {

@@ -38,7 +38,7 @@ export const adminGuard: CanMatchFn = async (_route, segments) => {
   const router = inject(Router);
   if (!session.hasValidToken()) return toLogin(router, '/' + segments.map((segment) => segment.path).join('/'));
   await ensureProfile(session, api);
-  return session.isAdmin() ? true : router.createUrlTree(['/not-allowed']);
+  return session.isAdmin() ? true : router.createUrlTree(['/not-allowed'], { queryParams: { area: 'admin' } });
 };
 
 /** Keeps a signed-in user away from the login page. */
