@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, ElementRef, effect, inject, input } from '@angular/core';
 import {
   AtSign,
+  Bell,
+  Check,
   CircleDot,
   Download,
   File,
@@ -27,7 +29,10 @@ import {
   ScreenShare,
   ScreenShareOff,
   Search,
+  Send,
+  Siren,
   Trash,
+  TriangleAlert,
   User,
   Users,
   Video,
@@ -41,6 +46,8 @@ import {
  */
 const ICONS = {
   'at-sign': AtSign,
+  bell: Bell,
+  check: Check,
   'circle-dot': CircleDot,
   download: Download,
   file: File,
@@ -66,7 +73,10 @@ const ICONS = {
   'screen-share': ScreenShare,
   'screen-share-off': ScreenShareOff,
   search: Search,
+  send: Send,
+  siren: Siren,
   trash: Trash,
+  'triangle-alert': TriangleAlert,
   user: User,
   users: Users,
   video: Video,
