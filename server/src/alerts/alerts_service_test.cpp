@@ -7,49 +7,24 @@
 
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
-#include "storage/migrations.hpp"
 #include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
 
 namespace meridian::alerts {
 namespace {
 
-class AlertsServiceTest : public ::testing::TestWithParam<std::string> {
+class AlertsServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
-    init_crypto();
-    db_ = storage::testing::make_test_database(GetParam());
-    ASSERT_TRUE(storage::apply_migrations(*db_, storage::schema_migrations()).ok());
-    audit_ = std::make_unique<audit::AuditLog>(*db_, clock_);
-    identity_ = std::make_unique<identity::IdentityService>(*db_, *audit_, regions_, hasher_, clock_);
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
     alerts_ = std::make_unique<AlertsService>(*db_, policy_, clock_, audit_.get());
-    admin_ = person("root", UserKind::employee, "PT", std::vector<Role>{Role::admin});
-    de1_ = person("dora", UserKind::employee, "DE");
-    de2_ = person("dirk", UserKind::agent, "DE");
-    at_ = person("anna", UserKind::employee, "AT");
-    us_ = person("uma", UserKind::employee, "US");
-    carl_ = person("carl", UserKind::customer, "DE");
-    gus_ = person("gus", UserKind::guest, "DE");
-  }
-
-  Subject person(const std::string& name, UserKind kind, const std::string& country,
-                 std::optional<std::vector<Role>> roles = std::nullopt) {
-    identity::NewUser u;
-    u.email = name + "@example.test";
-    u.display_name = name;
-    u.password = "a good password";
-    u.kind = kind;
-    u.country = country;
-    u.time_zone = "UTC";
-    u.roles = roles;
-    auto created = identity_->create_user(audit::Actor{}, u);
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
-    Subject s;
-    s.user_id = created->id;
-    s.kind = kind;
-    s.roles = created->roles;
-    s.country = country;
-    s.region = created->region;
-    return s;
+    admin_ = person("root", UserKind::employee, "PT", "UTC", std::vector<Role>{Role::admin});
+    de1_ = person("dora", UserKind::employee, "DE", "UTC");
+    de2_ = person("dirk", UserKind::agent, "DE", "UTC");
+    at_ = person("anna", UserKind::employee, "AT", "UTC");
+    us_ = person("uma", UserKind::employee, "US", "UTC");
+    carl_ = person("carl", UserKind::customer, "DE", "UTC");
+    gus_ = person("gus", UserKind::guest, "DE", "UTC");
   }
 
   NewAlert to_countries(std::vector<std::string> countries, Priority p = Priority::critical) {
@@ -67,13 +42,6 @@ class AlertsServiceTest : public ::testing::TestWithParam<std::string> {
     return sent.ok() ? *sent : Sent{};
   }
 
-  ManualClock clock_{1'700'000'000'000};
-  region::RegionMap regions_;
-  identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
-  policy::Policy policy_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<AlertsService> alerts_;
   Subject admin_, de1_, de2_, at_, us_, carl_, gus_;
 };
@@ -93,7 +61,7 @@ TEST_P(AlertsServiceTest, TheAudienceIsAUnionMinusExclusionsOfActiveStaffOnly) {
   EXPECT_EQ(sent.recipients, (std::vector<std::int64_t>{de1_.user_id, us_.user_id}));
   EXPECT_EQ(sent.alert.recipient_count, 2);
   // The list is frozen: someone who joins DE later does not get it.
-  person("dana", UserKind::employee, "DE");
+  person("dana", UserKind::employee, "DE", "UTC");
   auto page = alerts_->recipients(admin_, sent.alert.id, 0, 50);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->items.size(), 2u);

@@ -8,7 +8,7 @@
 #include "chat/support_service.hpp"
 #include "retention/retention_service.hpp"
 #include "storage/testing/test_database.hpp"
-#include "testing/module_test.hpp"
+#include "testing/chat_test.hpp"
 #include "testing/personal_data_checks.hpp"
 
 namespace meridian::chat {
@@ -16,17 +16,13 @@ namespace {
 
 using testing::count_of;
 
-class ChatPersonalDataTest : public testing::ModuleTest {
+class ChatPersonalDataTest : public testing::ChatTest {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
-    access_ = std::make_unique<ConversationAccess>(policy_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
+    ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
     retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
                                                                retention::RetentionOptions{3});
     port_ = std::make_unique<ChatPersonalData>(*db_, clock_);
-    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
     carl_ = person("carl", UserKind::employee);
@@ -73,12 +69,9 @@ class ChatPersonalDataTest : public testing::ModuleTest {
         {user_id, conversation_id});
   }
 
-  std::unique_ptr<ConversationAccess> access_;
-  std::unique_ptr<ChatService> chat_;
-  std::unique_ptr<SupportService> support_;
   std::unique_ptr<retention::RetentionService> retention_;
   std::unique_ptr<ChatPersonalData> port_;
-  Subject admin_, ana_, ben_, carl_;
+  Subject ana_, ben_, carl_;
   int client_ = 0;
 };
 

@@ -7,7 +7,7 @@
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
 #include "storage/testing/test_database.hpp"
-#include "testing/module_test.hpp"
+#include "testing/chat_test.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -22,15 +22,11 @@ TEST(SearchTerms, KeepOnlyWordsSoNoInputIsASyntaxError) {
   EXPECT_EQ(tsquery({"ola", "ben"}), "ola:* & ben:*");
 }
 
-class SearchServiceTest : public testing::ModuleTest {
+class SearchServiceTest : public testing::ChatTest {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
-    access_ = std::make_unique<ConversationAccess>(policy_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
+    ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
     search_ = std::make_unique<SearchService>(*db_, policy_);
-    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
     cleo_ = person("cleo", UserKind::employee);
@@ -67,11 +63,8 @@ class SearchServiceTest : public testing::ModuleTest {
     return r.ok() ? *r : std::vector<SearchHit>{};
   }
 
-  std::unique_ptr<ConversationAccess> access_;
-  std::unique_ptr<ChatService> chat_;
-  std::unique_ptr<SupportService> support_;
   std::unique_ptr<SearchService> search_;
-  Subject admin_, ana_, ben_, cleo_, ada_, bo_, carl_, dora_;
+  Subject ana_, ben_, cleo_, ada_, bo_, carl_, dora_;
   std::int64_t team_b_ = 0;
   int counter_ = 0;
 };

@@ -7,19 +7,15 @@
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
 #include "storage/testing/test_database.hpp"
-#include "testing/module_test.hpp"
+#include "testing/chat_test.hpp"
 
 namespace meridian::chat {
 namespace {
 
-class SupportServiceTest : public testing::ModuleTest {
+class SupportServiceTest : public testing::ChatTest {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
-    access_ = std::make_unique<ConversationAccess>(policy_);
-    chat_ = std::make_unique<ChatService>(*db_, policy_, clock_, *access_);
-    support_ = std::make_unique<SupportService>(*db_, policy_, clock_, *access_);
-    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
+    ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
     lisbon_ = team("Support Lisbon");
     berlin_ = team("Support Berlin");
     ada_ = person("ada", UserKind::agent, "PT");
@@ -53,11 +49,8 @@ class SupportServiceTest : public testing::ModuleTest {
     return r.ok() ? r->conversation.conversation_id : 0;
   }
 
-  std::unique_ptr<ConversationAccess> access_;
-  std::unique_ptr<ChatService> chat_;
-  std::unique_ptr<SupportService> support_;
   std::int64_t lisbon_ = 0, berlin_ = 0;
-  Subject admin_, ada_, abe_, bo_, emma_, carl_, dora_, gus_;
+  Subject ada_, abe_, bo_, emma_, carl_, dora_, gus_;
 };
 
 TEST_P(SupportServiceTest, CustomerOpensAndItLandsInTheTeamRoutedToTheirCountry) {

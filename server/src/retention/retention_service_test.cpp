@@ -13,7 +13,7 @@
 #include "identity/identity_service.hpp"
 #include "retention/retention_job.hpp"
 #include "storage/testing/test_database.hpp"
-#include "testing/module_test.hpp"
+#include "testing/chat_test.hpp"
 
 namespace meridian::retention {
 namespace {
@@ -38,16 +38,12 @@ TEST(RetentionPolicyInForce, MostSpecificScopeWins) {
   EXPECT_FALSE(valid_policy_scope("conversation:abc"));
 }
 
-class RetentionServiceTest : public testing::ModuleTest {
+class RetentionServiceTest : public testing::ChatTest {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
-    access_ = std::make_unique<chat::ConversationAccess>(policy_);
-    chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_, *access_);
-    support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_, *access_);
+    ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
     search_ = std::make_unique<chat::SearchService>(*db_, policy_);
     retention_ = std::make_unique<RetentionService>(*db_, *audit_, policy_, clock_, RetentionOptions{3});
-    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
     ana_ = person("ana", UserKind::employee, "PT");
     ben_ = person("ben", UserKind::employee, "PT");
     ada_ = person("ada", UserKind::agent, "PT");
@@ -87,12 +83,9 @@ class RetentionServiceTest : public testing::ModuleTest {
     return n.ok() ? *n : -1;
   }
 
-  std::unique_ptr<chat::ConversationAccess> access_;
-  std::unique_ptr<chat::ChatService> chat_;
-  std::unique_ptr<chat::SupportService> support_;
   std::unique_ptr<chat::SearchService> search_;
   std::unique_ptr<RetentionService> retention_;
-  Subject admin_, ana_, ben_, ada_, dora_, carl_;
+  Subject ana_, ben_, ada_, dora_, carl_;
   int counter_ = 0;
 };
 
