@@ -63,89 +63,79 @@ std::string concerning(std::int64_t user_id, const std::vector<std::string>& ema
 }
 
 struct Counts {
-  std::int64_t events = 0;        // concern the person (theirs, or naming their address)
+  std::int64_t events = 0;         // concern the person (theirs, or naming their address)
   std::int64_t about_account = 0;  // others' changes to the account, naming it by id only
 };
 
 Result<Counts> counts(storage::Session& s, std::int64_t user_id, const std::vector<std::string>& emails) {
   storage::Params params;
   const std::string mine = concerning(user_id, emails, params);
-  auto events = storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE " + mine, params);
-  if (!events.ok()) return events.error();
+  MERIDIAN_ASSIGN_OR_RETURN(auto events,
+                            storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE " + mine, params));
   params.insert(params.begin(), storage::Value(user_target(user_id)));
-  auto about = storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE target = ? AND NOT " + mine, params);
-  if (!about.ok()) return about.error();
-  return Counts{*events, *about};
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto about, storage::query_integer(s, "SELECT COUNT(*) FROM audit_log WHERE target = ? AND NOT " + mine, params));
+  return Counts{events, about};
 }
 
 constexpr const char* kReason =
     "audit: the security record is kept as the law allows (GDPR art. 17(3)); the person's events no longer carry "
     "their email or IP address, and changes others made to the account name it by id only";
 
+Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto emails, addresses(s, user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto c, counts(s, user_id, emails));
+  return std::vector<PersonalRecordCount>{{"audit.events", c.events}, {"audit.events_about_account", c.about_account}};
+}
+
+Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto emails, addresses(s, user_id));
+  storage::Params params;
+  const std::string mine = concerning(user_id, emails, params);
+  auto rows =
+      s.query("SELECT id, at, actor_email, action, target, outcome, ip, country, region, detail FROM audit_log WHERE " +
+                  mine + " ORDER BY id",
+              params);
+  if (!rows.ok()) return rows.error();
+  boost::json::array events;
+  for (const auto& r : *rows)
+    events.push_back(boost::json::object{{"id", r.integer(0)},
+                                         {"at", r.integer(1)},
+                                         {"actor_email", r.text(2)},
+                                         {"action", r.text(3)},
+                                         {"target", r.text(4)},
+                                         {"outcome", r.text(5)},
+                                         {"ip", r.text(6)},
+                                         {"country", r.text(7)},
+                                         {"region", r.text(8)},
+                                         {"detail", r.text(9)}});
+  return boost::json::object{{"events", std::move(events)}};
+}
+
+Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::ErasureReport& report) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto emails, addresses(s, user_id));
+  const std::string alias = pseudonym(user_id);
+  // Each statement changes only rows that still name the person, so a repeat changes nothing.
+  MERIDIAN_TRY(s.execute("UPDATE audit_log SET actor_email = ? WHERE actor_id = ? AND actor_email <> ?",
+                         {alias, user_id, alias}));
+  MERIDIAN_TRY(s.execute("UPDATE audit_log SET ip = '' WHERE actor_id = ? AND ip <> ''", {user_id}));
+  for (const auto& email : emails) {
+    // Failed sign-ins with the address: no actor id, the address as actor and target.
+    MERIDIAN_TRY(s.execute("UPDATE audit_log SET actor_email = ?, ip = '' WHERE actor_email = ?", {alias, email}));
+    MERIDIAN_TRY(s.execute("UPDATE audit_log SET target = ? WHERE target = ?", {"email:" + alias, "email:" + email}));
+    MERIDIAN_TRY(s.execute("UPDATE audit_log SET detail = replace(detail, ?, ?) WHERE detail LIKE ? ESCAPE '\\'",
+                           {quoted(email), quoted(alias), storage::contains_pattern(quoted(email))}));
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto c, counts(s, user_id, {}));
+  report.pseudonymised.push_back(PersonalRecordCount{"audit.events", c.events});
+  report.kept.push_back(PersonalRecordCount{"audit.events_about_account", c.about_account});
+  if (c.events > 0 || c.about_account > 0) report.reasons_kept.emplace_back(kReason);
+  return {};
+}
+
 }  // namespace
 
-Result<platform::PersonalDataSummary> AuditPersonalData::list_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataSummary>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataSummary> {
-        auto emails = addresses(s, user_id);
-        if (!emails.ok()) return emails.error();
-        auto c = counts(s, user_id, *emails);
-        if (!c.ok()) return c.error();
-        return platform::PersonalDataSummary{
-            std::string(module()), {{"audit.events", c->events}, {"audit.events_about_account", c->about_account}}};
-      });
-}
-
-Result<platform::PersonalDataExport> AuditPersonalData::export_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataExport>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataExport> {
-        auto emails = addresses(s, user_id);
-        if (!emails.ok()) return emails.error();
-        storage::Params params;
-        const std::string mine = concerning(user_id, *emails, params);
-        auto rows = s.query(
-            "SELECT id, at, actor_email, action, target, outcome, ip, country, region, detail FROM audit_log WHERE " +
-                mine + " ORDER BY id",
-            params);
-        if (!rows.ok()) return rows.error();
-        boost::json::array events;
-        for (const auto& r : *rows)
-          events.push_back(boost::json::object{{"id", r.integer(0)},        {"at", r.integer(1)},
-                                               {"actor_email", r.text(2)},  {"action", r.text(3)},
-                                               {"target", r.text(4)},       {"outcome", r.text(5)},
-                                               {"ip", r.text(6)},           {"country", r.text(7)},
-                                               {"region", r.text(8)},       {"detail", r.text(9)}});
-        return platform::PersonalDataExport{std::string(module()),
-                                            boost::json::serialize(boost::json::object{{"events", std::move(events)}})};
-      });
-}
-
-Result<platform::ErasureReport> AuditPersonalData::erase_personal_data(std::int64_t user_id) {
-  return storage::write_value<platform::ErasureReport>(
-      db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
-        auto emails = addresses(s, user_id);
-        if (!emails.ok()) return emails.error();
-        const std::string alias = pseudonym(user_id);
-        // Each statement changes only rows that still name the person, so a repeat changes nothing.
-        MERIDIAN_TRY(s.execute("UPDATE audit_log SET actor_email = ? WHERE actor_id = ? AND actor_email <> ?",
-                               {alias, user_id, alias}));
-        MERIDIAN_TRY(s.execute("UPDATE audit_log SET ip = '' WHERE actor_id = ? AND ip <> ''", {user_id}));
-        for (const auto& email : *emails) {
-          // Failed sign-ins with the address: no actor id, the address as actor and target.
-          MERIDIAN_TRY(s.execute("UPDATE audit_log SET actor_email = ?, ip = '' WHERE actor_email = ?", {alias, email}));
-          MERIDIAN_TRY(s.execute("UPDATE audit_log SET target = ? WHERE target = ?", {"email:" + alias, "email:" + email}));
-          MERIDIAN_TRY(s.execute("UPDATE audit_log SET detail = replace(detail, ?, ?) WHERE detail LIKE ? ESCAPE '\\'",
-                                 {quoted(email), quoted(alias), storage::contains_pattern(quoted(email))}));
-        }
-        auto c = counts(s, user_id, {});
-        if (!c.ok()) return c.error();
-        platform::ErasureReport report;
-        report.module = std::string(module());
-        report.pseudonymised.push_back(PersonalRecordCount{"audit.events", c->events});
-        report.kept.push_back(PersonalRecordCount{"audit.events_about_account", c->about_account});
-        if (c->events > 0 || c->about_account > 0) report.reasons_kept.emplace_back(kReason);
-        return report;
-      });
-}
+AuditPersonalData::AuditPersonalData(storage::Database& db)
+    : StoredPersonalData(db, {"audit", count_records, collect, erase_records}) {}
 
 }  // namespace meridian::audit

@@ -2,11 +2,7 @@
 // and the failed sign-ins made with their email address.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
-
 #include "platform/personal_data.hpp"
-#include "storage/database.hpp"
 
 namespace meridian::audit {
 
@@ -28,17 +24,9 @@ namespace meridian::audit {
 // Reports: `pseudonymised` counts the events that concern the person in their
 // pseudonymised state (the same on a repeat); `kept` the events about the account made by
 // others that name it by id only.
-class AuditPersonalData final : public platform::PersonalDataPort {
+class AuditPersonalData final : public platform::StoredPersonalData {
  public:
-  explicit AuditPersonalData(storage::Database& db) : db_(db) {}
-
-  std::string_view module() const override { return "audit"; }
-  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
-  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
-  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
-
- private:
-  storage::Database& db_;
+  explicit AuditPersonalData(storage::Database& db);
 };
 
 }  // namespace meridian::audit

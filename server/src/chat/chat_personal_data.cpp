@@ -1,13 +1,13 @@
 #include "chat/chat_personal_data.hpp"
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <initializer_list>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "chat/chat_repository.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -27,17 +27,21 @@ struct Kind {
 
 // Deleted by an erasure (or kept as they are under a hold).
 constexpr Kind kErasable[] = {
-    {"chat.messages", "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL", 1},
+    {"chat.messages",
+     "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL", 1},
     {"chat.message_versions",
      "SELECT COUNT(*) FROM message_versions v JOIN messages m ON m.id = v.message_id WHERE m.conversation_id = ? "
-     "AND m.author_id = ?", 1},
+     "AND m.author_id = ?",
+     1},
     {"chat.reactions",
      "SELECT COUNT(*) FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE m.conversation_id = ? "
-     "AND r.user_id = ?", 1},
+     "AND r.user_id = ?",
+     1},
     {"chat.mentions", "SELECT COUNT(*) FROM message_mentions WHERE conversation_id = ? AND user_id = ?", 1},
     {"chat.thread_follows",
      "SELECT COUNT(*) FROM thread_followers f JOIN messages m ON m.id = f.root_id WHERE m.conversation_id = ? "
-     "AND f.user_id = ?", 1},
+     "AND f.user_id = ?",
+     1},
     {"chat.memberships", "SELECT COUNT(*) FROM conversation_members WHERE conversation_id = ? AND user_id = ?", 1},
     {"chat.support_notes",
      "SELECT COUNT(*) FROM support_notes n WHERE n.conversation_id = ? AND (n.author_id = ? OR EXISTS (SELECT 1 FROM "
@@ -63,9 +67,8 @@ template <class Kinds>
 Result<void> add_counts(storage::Session& s, const Kinds& kinds, std::int64_t conversation_id, std::int64_t user_id,
                         std::map<std::string, std::int64_t>& totals) {
   for (const Kind& k : kinds) {
-    auto rows = s.query(k.count_sql, params_for(k, conversation_id, user_id));
-    if (!rows.ok()) return rows.error();
-    totals[k.name] += rows->front().integer(0);
+    MERIDIAN_ASSIGN_OR_RETURN(auto rows, s.query(k.count_sql, params_for(k, conversation_id, user_id)));
+    totals[k.name] += rows.front().integer(0);
   }
   return {};
 }
@@ -88,7 +91,8 @@ Result<std::vector<std::int64_t>> conversations_of(storage::Session& s, std::int
       s,
       "SELECT conversation_id FROM conversation_members WHERE user_id = ? "
       "UNION SELECT conversation_id FROM messages WHERE author_id = ? "
-      "UNION SELECT m.conversation_id FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE r.user_id = ? "
+      "UNION SELECT m.conversation_id FROM message_reactions r JOIN messages m ON m.id = r.message_id WHERE r.user_id "
+      "= ? "
       "UNION SELECT conversation_id FROM message_mentions WHERE user_id = ? "
       "UNION SELECT m.conversation_id FROM thread_followers f JOIN messages m ON m.id = f.root_id WHERE f.user_id = ? "
       "UNION SELECT conversation_id FROM support_notes WHERE author_id = ? "
@@ -107,10 +111,9 @@ std::string describe(const Hold& h) {
 }
 
 Result<std::vector<Hold>> holds(storage::Session& s, std::string_view sql, const storage::Params& params) {
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
+  MERIDIAN_ASSIGN_OR_RETURN(auto rows, s.query(sql, params));
   std::vector<Hold> out;
-  for (const auto& r : *rows) out.push_back(Hold{r.text(0), r.text(1)});
+  for (const auto& r : rows) out.push_back(Hold{r.text(0), r.text(1)});
   return out;
 }
 
@@ -130,192 +133,166 @@ Result<std::vector<Hold>> holds_on_conversation(storage::Session& s, std::int64_
                {conversation_id, conversation_id});
 }
 
+Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto conversations, conversations_of(s, user_id));
+  std::map<std::string, std::int64_t> totals;
+  for (std::int64_t c : conversations) {
+    MERIDIAN_TRY(add_counts(s, kErasable, c, user_id, totals));
+    MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, totals));
+  }
+  auto out = as_counts(kErasable, totals, false);
+  for (auto& c : as_counts(kPseudonymisable, totals, false)) out.push_back(std::move(c));
+  return out;
+}
+
+// Notes others wrote about a customer are the team's internal working notes (no chat read
+// path returns them): the export has the notes the person wrote.
+Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
+  return platform::export_queries(
+      s, user_id,
+      {
+          {"messages",
+           "SELECT id, conversation_id, seq, text, created_at, edited_at, deleted_at, thread_root_id FROM messages "
+           "WHERE author_id = ? ORDER BY id",
+           {"id", "conversation_id", "seq", "text", "created_at", "edited_at", "deleted_at", "thread_root_id"}},
+          {"message_versions",
+           "SELECT v.message_id, v.version, v.text, v.replaced_at FROM message_versions v JOIN messages m ON "
+           "m.id = v.message_id WHERE m.author_id = ? ORDER BY v.message_id, v.version",
+           {"message_id", "version", "text", "replaced_at"}},
+          {"reactions",
+           "SELECT message_id, emoji, created_at FROM message_reactions WHERE user_id = ? ORDER BY message_id, emoji",
+           {"message_id", "emoji", "created_at"}},
+          {"mentions",
+           "SELECT message_id, conversation_id, seq, kind FROM message_mentions WHERE user_id = ? ORDER BY message_id",
+           {"message_id", "conversation_id", "seq", "kind"}},
+          {"memberships",
+           "SELECT cm.conversation_id, c.kind, c.name, cm.role, cm.joined_at, cm.last_read_seq FROM "
+           "conversation_members cm JOIN conversations c ON c.id = cm.conversation_id WHERE cm.user_id = ? "
+           "ORDER BY cm.conversation_id",
+           {"conversation_id", "kind", "name", "role", "joined_at", "last_read_seq"}},
+          {"thread_follows",
+           "SELECT root_id, following, last_read_seq FROM thread_followers WHERE user_id = ? ORDER BY root_id",
+           {"root_id", "following", "last_read_seq"}},
+          {"support_conversations",
+           "SELECT conversation_id, status, subject, customer_country, created_at FROM support_conversations "
+           "WHERE customer_id = ? ORDER BY conversation_id",
+           {"conversation_id", "status", "subject", "country", "created_at"}},
+          {"support_notes",
+           "SELECT id, conversation_id, text, created_at FROM support_notes WHERE author_id = ? ORDER BY id",
+           {"id", "conversation_id", "text", "created_at"}},
+      });
+}
+
+Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t user_id,
+                           platform::ErasureReport& report) {
+  const UnixMillis now = clock.now_ms();
+  ChatRepository repo;
+  MERIDIAN_ASSIGN_OR_RETURN(auto conversations, conversations_of(s, user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto on_person, holds_on_person(s, user_id));
+
+  std::map<std::string, std::int64_t> erased, kept;
+  std::set<std::string> reasons;
+  std::int64_t released_files = 0;
+  for (std::int64_t c : conversations) {
+    // The conversation first (docs/architecture.md "Lock order"), then its holds: a
+    // hold placed meanwhile locks the conversation too, so it is either seen here or
+    // placed after this erasure.
+    MERIDIAN_TRY(storage::lock_row(s, "conversations", c));
+    MERIDIAN_ASSIGN_OR_RETURN(auto held, holds_on_conversation(s, c));
+    for (const auto& h : on_person) held.push_back(h);
+    if (!held.empty()) {
+      MERIDIAN_TRY(add_counts(s, kErasable, c, user_id, kept));
+      MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, kept));
+      for (const auto& h : held) reasons.insert(describe(h));
+      continue;
+    }
+
+    // Messages: tombstones as a delete makes them, each with its place in the change order.
+    MERIDIAN_ASSIGN_OR_RETURN(
+        auto mine,
+        storage::query_integers(
+            s, "SELECT id FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL ORDER BY id",
+            {c, user_id}));
+    for (std::int64_t id : mine) {
+      MERIDIAN_ASSIGN_OR_RETURN(auto released, repo.release_attachments(s, id));
+      released_files += static_cast<std::int64_t>(released.size());
+      MERIDIAN_ASSIGN_OR_RETURN(auto seq, repo.next_seq(s, c));
+      MERIDIAN_TRY(repo.tombstone(s, id, seq, now));
+    }
+    erased["chat.messages"] += static_cast<std::int64_t>(mine.size());
+
+    auto erase_rows = [&](const char* kind, std::string_view sql,
+                          const storage::Params& params) -> Result<std::int64_t> {
+      MERIDIAN_ASSIGN_OR_RETURN(auto n, s.execute(sql, params));
+      erased[kind] += n;
+      return n;
+    };
+    MERIDIAN_TRY(erase_rows("chat.message_versions",
+                            "DELETE FROM message_versions WHERE message_id IN (SELECT id FROM messages WHERE "
+                            "conversation_id = ? AND author_id = ?)",
+                            {c, user_id}));
+
+    // A reaction's removal is a change of its message, as when the person takes it back.
+    MERIDIAN_ASSIGN_OR_RETURN(
+        auto reacted,
+        storage::query_integers(s,
+                                "SELECT DISTINCT r.message_id FROM message_reactions r JOIN messages m ON m.id = "
+                                "r.message_id WHERE m.conversation_id = ? AND r.user_id = ? ORDER BY 1",
+                                {c, user_id}));
+    MERIDIAN_TRY(erase_rows("chat.reactions",
+                            "DELETE FROM message_reactions WHERE user_id = ? AND message_id IN (SELECT id FROM "
+                            "messages WHERE conversation_id = ?)",
+                            {user_id, c}));
+    for (std::int64_t id : reacted) {
+      MERIDIAN_ASSIGN_OR_RETURN(auto seq, repo.next_seq(s, c));
+      MERIDIAN_TRY(repo.set_change_seq(s, id, seq));
+    }
+
+    MERIDIAN_TRY(erase_rows("chat.mentions", "DELETE FROM message_mentions WHERE conversation_id = ? AND user_id = ?",
+                            {c, user_id}));
+    MERIDIAN_TRY(erase_rows("chat.thread_follows",
+                            "DELETE FROM thread_followers WHERE user_id = ? AND root_id IN (SELECT id FROM messages "
+                            "WHERE conversation_id = ?)",
+                            {user_id, c}));
+    MERIDIAN_TRY(
+        erase_rows("chat.support_notes",
+                   "DELETE FROM support_notes WHERE conversation_id = ? AND (author_id = ? OR EXISTS (SELECT 1 "
+                   "FROM support_conversations sc WHERE sc.conversation_id = support_notes.conversation_id "
+                   "AND sc.customer_id = ?))",
+                   {c, user_id, user_id}));
+    MERIDIAN_TRY(s.execute(
+        "UPDATE support_conversations SET subject = ? WHERE conversation_id = ? AND customer_id = ? AND subject <> ?",
+        {std::string(kErasedSubject), c, user_id, std::string(kErasedSubject)}));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        auto membership,
+        erase_rows("chat.memberships", "DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
+                   {c, user_id}));
+    if (membership > 0) MERIDIAN_TRY(repo.ensure_owner(s, c));  // an owner leaving hands it on
+  }
+
+  std::map<std::string, std::int64_t> pseudonymised;
+  for (std::int64_t c : conversations) {
+    // Counted after the loop over every conversation, held ones excluded.
+    MERIDIAN_ASSIGN_OR_RETURN(auto held, holds_on_conversation(s, c));
+    if (held.empty() && on_person.empty()) MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, pseudonymised));
+  }
+  report.erased = as_counts(kErasable, erased, false);
+  report.pseudonymised = as_counts(kPseudonymisable, pseudonymised, false);
+  report.kept = as_counts(kErasable, kept, true);
+  for (auto& k : as_counts(kPseudonymisable, kept, true)) report.kept.push_back(std::move(k));
+  report.reasons_kept.assign(reasons.begin(), reasons.end());
+  if (released_files > 0) {
+    report.kept.push_back(PersonalRecordCount{"chat.released_attachments", released_files});
+    report.reasons_kept.emplace_back(
+        "chat: files attached to the erased messages are released; the files module's sweep of detached "
+        "conversation files deletes them");
+  }
+  return {};
+}
+
 }  // namespace
 
-Result<platform::PersonalDataSummary> ChatPersonalData::list_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataSummary>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataSummary> {
-        auto conversations = conversations_of(s, user_id);
-        if (!conversations.ok()) return conversations.error();
-        std::map<std::string, std::int64_t> totals;
-        for (std::int64_t c : *conversations) {
-          MERIDIAN_TRY(add_counts(s, kErasable, c, user_id, totals));
-          MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, totals));
-        }
-        platform::PersonalDataSummary out{std::string(module()), as_counts(kErasable, totals, false)};
-        for (auto& c : as_counts(kPseudonymisable, totals, false)) out.records.push_back(std::move(c));
-        return out;
-      });
-}
-
-Result<platform::PersonalDataExport> ChatPersonalData::export_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataExport>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataExport> {
-        struct Part {
-          const char* key;
-          const char* sql;
-          std::initializer_list<const char*> columns;
-        };
-        // Notes others wrote about a customer are the team's internal working notes (no
-        // chat read path returns them): the export has the notes the person wrote.
-        const Part parts[] = {
-            {"messages",
-             "SELECT id, conversation_id, seq, text, created_at, edited_at, deleted_at, thread_root_id FROM messages "
-             "WHERE author_id = ? ORDER BY id",
-             {"id", "conversation_id", "seq", "text", "created_at", "edited_at", "deleted_at", "thread_root_id"}},
-            {"message_versions",
-             "SELECT v.message_id, v.version, v.text, v.replaced_at FROM message_versions v JOIN messages m ON "
-             "m.id = v.message_id WHERE m.author_id = ? ORDER BY v.message_id, v.version",
-             {"message_id", "version", "text", "replaced_at"}},
-            {"reactions",
-             "SELECT message_id, emoji, created_at FROM message_reactions WHERE user_id = ? ORDER BY message_id, emoji",
-             {"message_id", "emoji", "created_at"}},
-            {"mentions",
-             "SELECT message_id, conversation_id, seq, kind FROM message_mentions WHERE user_id = ? ORDER BY message_id",
-             {"message_id", "conversation_id", "seq", "kind"}},
-            {"memberships",
-             "SELECT cm.conversation_id, c.kind, c.name, cm.role, cm.joined_at, cm.last_read_seq FROM "
-             "conversation_members cm JOIN conversations c ON c.id = cm.conversation_id WHERE cm.user_id = ? "
-             "ORDER BY cm.conversation_id",
-             {"conversation_id", "kind", "name", "role", "joined_at", "last_read_seq"}},
-            {"thread_follows",
-             "SELECT root_id, following, last_read_seq FROM thread_followers WHERE user_id = ? ORDER BY root_id",
-             {"root_id", "following", "last_read_seq"}},
-            {"support_conversations",
-             "SELECT conversation_id, status, subject, customer_country, created_at FROM support_conversations "
-             "WHERE customer_id = ? ORDER BY conversation_id",
-             {"conversation_id", "status", "subject", "country", "created_at"}},
-            {"support_notes",
-             "SELECT id, conversation_id, text, created_at FROM support_notes WHERE author_id = ? ORDER BY id",
-             {"id", "conversation_id", "text", "created_at"}},
-        };
-        boost::json::object out;
-        for (const Part& p : parts) {
-          auto rows = platform::export_rows(s, p.sql, {user_id}, p.columns);
-          if (!rows.ok()) return rows.error();
-          out[p.key] = std::move(*rows);
-        }
-        return platform::PersonalDataExport{std::string(module()), boost::json::serialize(out)};
-      });
-}
-
-Result<platform::ErasureReport> ChatPersonalData::erase_personal_data(std::int64_t user_id) {
-  const UnixMillis now = clock_.now_ms();
-  return storage::write_value<platform::ErasureReport>(
-      db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
-        platform::ErasureReport report;
-        report.module = std::string(module());
-        auto conversations = conversations_of(s, user_id);
-        if (!conversations.ok()) return conversations.error();
-        auto on_person = holds_on_person(s, user_id);
-        if (!on_person.ok()) return on_person.error();
-
-        std::map<std::string, std::int64_t> erased, kept;
-        std::set<std::string> reasons;
-        std::int64_t released_files = 0;
-        for (std::int64_t c : *conversations) {
-          // The conversation first (docs/architecture.md "Lock order"), then its holds: a
-          // hold placed meanwhile locks the conversation too, so it is either seen here or
-          // placed after this erasure.
-          MERIDIAN_TRY(storage::lock_row(s, "conversations", c));
-          auto held = holds_on_conversation(s, c);
-          if (!held.ok()) return held.error();
-          for (const auto& h : *on_person) held->push_back(h);
-          if (!held->empty()) {
-            MERIDIAN_TRY(add_counts(s, kErasable, c, user_id, kept));
-            MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, kept));
-            for (const auto& h : *held) reasons.insert(describe(h));
-            continue;
-          }
-
-          // Messages: tombstones as a delete makes them, each with its place in the change order.
-          auto mine = storage::query_integers(s, "SELECT id FROM messages WHERE conversation_id = ? AND author_id = ? AND deleted_at IS NULL ORDER BY id",
-              {c, user_id});
-          if (!mine.ok()) return mine.error();
-          for (std::int64_t id : *mine) {
-            auto released = repo_.release_attachments(s, id);
-            if (!released.ok()) return released.error();
-            released_files += static_cast<std::int64_t>(released->size());
-            auto seq = repo_.next_seq(s, c);
-            if (!seq.ok()) return seq.error();
-            MERIDIAN_TRY(repo_.tombstone(s, id, *seq, now));
-          }
-          erased["chat.messages"] += static_cast<std::int64_t>(mine->size());
-
-          auto erase_rows = [&](const char* kind, std::string_view sql, const storage::Params& params) -> Result<std::int64_t> {
-            auto n = s.execute(sql, params);
-            if (!n.ok()) return n.error();
-            erased[kind] += *n;
-            return *n;
-          };
-          auto versions = erase_rows("chat.message_versions",
-                                 "DELETE FROM message_versions WHERE message_id IN (SELECT id FROM messages WHERE "
-                                 "conversation_id = ? AND author_id = ?)",
-                                 {c, user_id});
-          if (!versions.ok()) return versions.error();
-
-          // A reaction's removal is a change of its message, as when the person takes it back.
-          auto reacted = storage::query_integers(s,
-                                  "SELECT DISTINCT r.message_id FROM message_reactions r JOIN messages m ON m.id = "
-                                  "r.message_id WHERE m.conversation_id = ? AND r.user_id = ? ORDER BY 1",
-                                  {c, user_id});
-          if (!reacted.ok()) return reacted.error();
-          auto reactions = erase_rows("chat.reactions",
-                                  "DELETE FROM message_reactions WHERE user_id = ? AND message_id IN (SELECT id FROM "
-                                  "messages WHERE conversation_id = ?)",
-                                  {user_id, c});
-          if (!reactions.ok()) return reactions.error();
-          for (std::int64_t id : *reacted) {
-            auto seq = repo_.next_seq(s, c);
-            if (!seq.ok()) return seq.error();
-            MERIDIAN_TRY(repo_.set_change_seq(s, id, *seq));
-          }
-
-          auto mentions = erase_rows("chat.mentions", "DELETE FROM message_mentions WHERE conversation_id = ? AND user_id = ?",
-                                 {c, user_id});
-          if (!mentions.ok()) return mentions.error();
-          auto follows = erase_rows("chat.thread_follows",
-                                "DELETE FROM thread_followers WHERE user_id = ? AND root_id IN (SELECT id FROM messages "
-                                "WHERE conversation_id = ?)",
-                                {user_id, c});
-          if (!follows.ok()) return follows.error();
-          auto notes = erase_rows("chat.support_notes",
-                              "DELETE FROM support_notes WHERE conversation_id = ? AND (author_id = ? OR EXISTS (SELECT 1 "
-                              "FROM support_conversations sc WHERE sc.conversation_id = support_notes.conversation_id "
-                              "AND sc.customer_id = ?))",
-                              {c, user_id, user_id});
-          if (!notes.ok()) return notes.error();
-          auto subject = s.execute(
-              "UPDATE support_conversations SET subject = ? WHERE conversation_id = ? AND customer_id = ? AND subject <> ?",
-              {std::string(kErasedSubject), c, user_id, std::string(kErasedSubject)});
-          if (!subject.ok()) return subject.error();
-          auto membership = erase_rows("chat.memberships",
-                                   "DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?", {c, user_id});
-          if (!membership.ok()) return membership.error();
-          if (*membership > 0) MERIDIAN_TRY(repo_.ensure_owner(s, c));  // an owner leaving hands it on
-        }
-
-        std::map<std::string, std::int64_t> pseudonymised;
-        for (std::int64_t c : *conversations) {
-          // Counted after the loop over every conversation, held ones excluded.
-          auto held = holds_on_conversation(s, c);
-          if (!held.ok()) return held.error();
-          if (held->empty() && on_person->empty())
-            MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, pseudonymised));
-        }
-        report.erased = as_counts(kErasable, erased, false);
-        report.pseudonymised = as_counts(kPseudonymisable, pseudonymised, false);
-        report.kept = as_counts(kErasable, kept, true);
-        for (auto& k : as_counts(kPseudonymisable, kept, true)) report.kept.push_back(std::move(k));
-        report.reasons_kept.assign(reasons.begin(), reasons.end());
-        if (released_files > 0) {
-          report.kept.push_back(PersonalRecordCount{"chat.released_attachments", released_files});
-          report.reasons_kept.emplace_back(
-              "chat: files attached to the erased messages are released; the files module's sweep of detached "
-              "conversation files deletes them");
-        }
-        return report;
-      });
-}
+ChatPersonalData::ChatPersonalData(storage::Database& db, const Clock& clock)
+    : StoredPersonalData(db, {"chat", count_records, collect, std::bind_front(erase_records, std::cref(clock))}) {}
 
 }  // namespace meridian::chat

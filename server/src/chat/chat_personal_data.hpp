@@ -3,13 +3,8 @@
 // and the support conversations they opened.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
-
-#include "chat/chat_repository.hpp"
 #include "core/clock.hpp"
 #include "platform/personal_data.hpp"
-#include "storage/database.hpp"
 
 namespace meridian::chat {
 
@@ -31,19 +26,9 @@ namespace meridian::chat {
 // In a report, `erased` counts what this call deleted; `pseudonymised` and `kept` are the
 // state of what stays (the same on a repeat). Erasure does not notify live clients: they
 // see the tombstones with their next sync (the change order has them).
-class ChatPersonalData final : public platform::PersonalDataPort {
+class ChatPersonalData final : public platform::StoredPersonalData {
  public:
-  ChatPersonalData(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
-
-  std::string_view module() const override { return "chat"; }
-  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
-  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
-  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
-
- private:
-  storage::Database& db_;
-  const Clock& clock_;
-  ChatRepository repo_;
+  ChatPersonalData(storage::Database& db, const Clock& clock);
 };
 
 }  // namespace meridian::chat

@@ -1,11 +1,8 @@
 #include "files/files_personal_data.hpp"
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <initializer_list>
-#include <set>
-#include <string>
+#include <functional>
+#include <utility>
 #include <vector>
 
 namespace meridian::files {
@@ -25,121 +22,97 @@ constexpr const char* kCountLocks = "SELECT COUNT(*) FROM file_nodes WHERE locke
 constexpr const char* kCountActivity = "SELECT COUNT(*) FROM file_activity WHERE actor_user_id = ?";
 constexpr const char* kCountUploads = "SELECT COUNT(*) FROM file_uploads WHERE user_id = ?";
 
+// The spaces an erasure changes (the person's id three times), ascending.
+constexpr const char* kTouchedSpaces =
+    "SELECT space_id FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? "
+    "UNION SELECT space_id FROM file_links WHERE created_by = ? AND revoked_at = 0 "
+    "UNION SELECT space_id FROM file_nodes WHERE locked_by = ? ORDER BY 1";
+
 constexpr const char* kBlobReleaseNotWired = "files: blob release through the service is not wired yet";
-constexpr const char* kUploadsExpire =
-    "files: unfinished uploads expire and are removed by the files maintenance job";
+constexpr const char* kUploadsExpire = "files: unfinished uploads expire and are removed by the files maintenance job";
+
+Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
+  std::vector<PersonalRecordCount> out;
+  for (auto [kind, sql] : {std::pair{"files.files", kCountFiles}, std::pair{"files.grants", kCountGrants},
+                           std::pair{"files.share_links", kCountLinks}, std::pair{"files.locks", kCountLocks},
+                           std::pair{"files.activity", kCountActivity}, std::pair{"files.uploads", kCountUploads}}) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
+    out.push_back(PersonalRecordCount{kind, n});
+  }
+  return out;
+}
+
+// Metadata only: the contents are the files themselves, downloaded from the space.
+// Link token and password hashes are the links' secrets: left out.
+Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
+  return platform::export_queries(
+      s, user_id,
+      {{"personal_files",
+        "SELECT n.id, n.parent_id, n.kind, n.name, n.created_at, n.updated_at, (SELECT COUNT(*) FROM "
+        "file_versions v WHERE v.node_id = n.id) FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id "
+        "WHERE sp.kind = 'personal' AND sp.owner_user_id = ? ORDER BY n.id",
+        {"id", "parent_id", "kind", "name", "created_at", "updated_at", "versions"}},
+       {"grants",
+        "SELECT space_id, node_id, role, created_at FROM file_grants WHERE grantee_kind = 'user' AND "
+        "grantee_id = ? ORDER BY id",
+        {"space_id", "node_id", "role", "created_at"}},
+       {"share_links",
+        "SELECT id, node_id, created_at, expires_at, max_downloads, download_count, revoked_at FROM file_links "
+        "WHERE created_by = ? ORDER BY id",
+        {"id", "node_id", "created_at", "expires_at", "max_downloads", "download_count", "revoked_at"}},
+       {"activity",
+        "SELECT space_id, node_id, action, detail, ip, country, at FROM file_activity WHERE actor_user_id = ? "
+        "ORDER BY id",
+        {"space_id", "node_id", "action", "detail", "ip", "country", "at"}},
+       {"uploads",
+        "SELECT space_id, name, length, upload_offset, created_at, expires_at FROM file_uploads WHERE "
+        "user_id = ? ORDER BY id",
+        {"space_id", "name", "length", "offset", "created_at", "expires_at"}}});
+}
+
+Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t user_id,
+                           platform::ErasureReport& report) {
+  const UnixMillis now = clock.now_ms();
+  // Every space whose rows change, locked first in ascending id: revoking a link and
+  // changing a node are space writes (docs/architecture.md "Lock order").
+  MERIDIAN_ASSIGN_OR_RETURN(auto spaces, storage::query_integers(s, kTouchedSpaces, {user_id, user_id, user_id}));
+  for (std::int64_t id : spaces) MERIDIAN_TRY(storage::lock_row(s, "file_spaces", id));
+
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto grants, s.execute("DELETE FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ?", {user_id}));
+  report.erased.push_back(PersonalRecordCount{"files.grants", grants});
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto locks,
+      s.execute("UPDATE file_nodes SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by = ?", {user_id}));
+  report.erased.push_back(PersonalRecordCount{"files.locks", locks});
+  MERIDIAN_TRY(
+      s.execute("UPDATE file_links SET revoked_at = ? WHERE created_by = ? AND revoked_at = 0", {now, user_id}));
+  MERIDIAN_TRY(
+      s.execute("UPDATE file_activity SET ip = '', country = '' WHERE actor_user_id = ? AND "
+                "(ip <> '' OR country <> '')",
+                {user_id}));
+
+  for (auto [kind, sql] : {std::pair{"files.share_links", kCountLinks}, std::pair{"files.activity", kCountActivity}}) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
+    report.pseudonymised.push_back(PersonalRecordCount{kind, n});
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto files, storage::query_integer(s, kCountFiles, {user_id}));
+  MERIDIAN_ASSIGN_OR_RETURN(auto uploads, storage::query_integer(s, kCountUploads, {user_id}));
+  MERIDIAN_ASSIGN_OR_RETURN(auto personal, storage::query_integers(s, kPersonalSpace, {user_id}));
+  if (!personal.empty() || files > 0) {
+    report.kept.push_back(PersonalRecordCount{"files.files", files});
+    report.reasons_kept.emplace_back(kBlobReleaseNotWired);
+  }
+  if (uploads > 0) {
+    report.kept.push_back(PersonalRecordCount{"files.uploads", uploads});
+    report.reasons_kept.emplace_back(kUploadsExpire);
+  }
+  return {};
+}
 
 }  // namespace
 
-Result<platform::PersonalDataSummary> FilesPersonalData::list_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataSummary>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataSummary> {
-        platform::PersonalDataSummary out{std::string(module()), {}};
-        for (auto [kind, sql] : {std::pair{"files.files", kCountFiles}, std::pair{"files.grants", kCountGrants},
-                                 std::pair{"files.share_links", kCountLinks}, std::pair{"files.locks", kCountLocks},
-                                 std::pair{"files.activity", kCountActivity}, std::pair{"files.uploads", kCountUploads}}) {
-          auto n = storage::query_integer(s, sql, {user_id});
-          if (!n.ok()) return n.error();
-          out.records.push_back(PersonalRecordCount{kind, *n});
-        }
-        return out;
-      });
-}
-
-Result<platform::PersonalDataExport> FilesPersonalData::export_personal_data(std::int64_t user_id) {
-  return storage::read_value<platform::PersonalDataExport>(
-      db_, [&](storage::Session& s) -> Result<platform::PersonalDataExport> {
-        struct Part {
-          const char* key;
-          const char* sql;
-          std::initializer_list<const char*> columns;
-        };
-        // Metadata only: the contents are the files themselves, downloaded from the space.
-        // Link token and password hashes are the links' secrets: left out.
-        const Part parts[] = {
-            {"personal_files",
-             "SELECT n.id, n.parent_id, n.kind, n.name, n.created_at, n.updated_at, (SELECT COUNT(*) FROM "
-             "file_versions v WHERE v.node_id = n.id) FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id "
-             "WHERE sp.kind = 'personal' AND sp.owner_user_id = ? ORDER BY n.id",
-             {"id", "parent_id", "kind", "name", "created_at", "updated_at", "versions"}},
-            {"grants",
-             "SELECT space_id, node_id, role, created_at FROM file_grants WHERE grantee_kind = 'user' AND "
-             "grantee_id = ? ORDER BY id",
-             {"space_id", "node_id", "role", "created_at"}},
-            {"share_links",
-             "SELECT id, node_id, created_at, expires_at, max_downloads, download_count, revoked_at FROM file_links "
-             "WHERE created_by = ? ORDER BY id",
-             {"id", "node_id", "created_at", "expires_at", "max_downloads", "download_count", "revoked_at"}},
-            {"activity",
-             "SELECT space_id, node_id, action, detail, ip, country, at FROM file_activity WHERE actor_user_id = ? "
-             "ORDER BY id",
-             {"space_id", "node_id", "action", "detail", "ip", "country", "at"}},
-            {"uploads",
-             "SELECT space_id, name, length, upload_offset, created_at, expires_at FROM file_uploads WHERE "
-             "user_id = ? ORDER BY id",
-             {"space_id", "name", "length", "offset", "created_at", "expires_at"}},
-        };
-        boost::json::object out;
-        for (const Part& p : parts) {
-          auto rows = platform::export_rows(s, p.sql, {user_id}, p.columns);
-          if (!rows.ok()) return rows.error();
-          out[p.key] = std::move(*rows);
-        }
-        return platform::PersonalDataExport{std::string(module()), boost::json::serialize(out)};
-      });
-}
-
-Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int64_t user_id) {
-  const UnixMillis now = clock_.now_ms();
-  return storage::write_value<platform::ErasureReport>(
-      db_, [&](storage::Session& s) -> Result<platform::ErasureReport> {
-        // Every space whose rows change, locked first in ascending id: revoking a link and
-        // changing a node are space writes (docs/architecture.md "Lock order").
-        auto spaces = storage::query_integers(
-            s,
-            "SELECT space_id FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ? "
-            "UNION SELECT space_id FROM file_links WHERE created_by = ? AND revoked_at = 0 "
-            "UNION SELECT space_id FROM file_nodes WHERE locked_by = ? ORDER BY 1",
-            {user_id, user_id, user_id});
-        if (!spaces.ok()) return spaces.error();
-        for (std::int64_t id : *spaces) MERIDIAN_TRY(storage::lock_row(s, "file_spaces", id));
-
-        platform::ErasureReport report;
-        report.module = std::string(module());
-        auto grants = s.execute("DELETE FROM file_grants WHERE grantee_kind = 'user' AND grantee_id = ?", {user_id});
-        if (!grants.ok()) return grants.error();
-        report.erased.push_back(PersonalRecordCount{"files.grants", *grants});
-        auto locks =
-            s.execute("UPDATE file_nodes SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by = ?", {user_id});
-        if (!locks.ok()) return locks.error();
-        report.erased.push_back(PersonalRecordCount{"files.locks", *locks});
-        MERIDIAN_TRY(s.execute("UPDATE file_links SET revoked_at = ? WHERE created_by = ? AND revoked_at = 0",
-                               {now, user_id}));
-        MERIDIAN_TRY(s.execute("UPDATE file_activity SET ip = '', country = '' WHERE actor_user_id = ? AND "
-                               "(ip <> '' OR country <> '')",
-                               {user_id}));
-
-        for (auto [kind, sql] : {std::pair{"files.share_links", kCountLinks}, std::pair{"files.activity", kCountActivity}}) {
-          auto n = storage::query_integer(s, sql, {user_id});
-          if (!n.ok()) return n.error();
-          report.pseudonymised.push_back(PersonalRecordCount{kind, *n});
-        }
-        auto files = storage::query_integer(s, kCountFiles, {user_id});
-        if (!files.ok()) return files.error();
-        auto uploads = storage::query_integer(s, kCountUploads, {user_id});
-        if (!uploads.ok()) return uploads.error();
-        auto personal = storage::query_integers(s, kPersonalSpace, {user_id});
-        if (!personal.ok()) return personal.error();
-        if (!personal->empty() || *files > 0) {
-          report.kept.push_back(PersonalRecordCount{"files.files", *files});
-          report.reasons_kept.emplace_back(kBlobReleaseNotWired);
-        }
-        if (*uploads > 0) {
-          report.kept.push_back(PersonalRecordCount{"files.uploads", *uploads});
-          report.reasons_kept.emplace_back(kUploadsExpire);
-        }
-        return report;
-      });
-}
+FilesPersonalData::FilesPersonalData(storage::Database& db, const Clock& clock)
+    : StoredPersonalData(db, {"files", count_records, collect, std::bind_front(erase_records, std::cref(clock))}) {}
 
 }  // namespace meridian::files

@@ -2,12 +2,8 @@
 // hold, the share links they made, the file locks they hold and their activity.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
-
 #include "core/clock.hpp"
 #include "platform/personal_data.hpp"
-#include "storage/database.hpp"
 
 namespace meridian::files {
 
@@ -25,18 +21,9 @@ namespace meridian::files {
 //
 // In a report, `erased` counts what this call deleted; `pseudonymised` and `kept` are the
 // state of what stays (the same on a repeat).
-class FilesPersonalData final : public platform::PersonalDataPort {
+class FilesPersonalData final : public platform::StoredPersonalData {
  public:
-  FilesPersonalData(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
-
-  std::string_view module() const override { return "files"; }
-  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
-  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
-  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
-
- private:
-  storage::Database& db_;
-  const Clock& clock_;
+  FilesPersonalData(storage::Database& db, const Clock& clock);
 };
 
 }  // namespace meridian::files

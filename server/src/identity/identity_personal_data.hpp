@@ -6,9 +6,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
-#include "identity/identity_repository.hpp"
 #include "platform/personal_data.hpp"
-#include "storage/database.hpp"
 
 namespace meridian::identity {
 
@@ -19,19 +17,9 @@ namespace meridian::identity {
 //
 // In a report, `erased` counts what this call deleted; `pseudonymised` is the state of
 // what stays (the same on a repeat), so a second call still answers for the account.
-class IdentityPersonalData final : public platform::PersonalDataPort {
+class IdentityPersonalData final : public platform::StoredPersonalData {
  public:
-  IdentityPersonalData(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
-
-  std::string_view module() const override { return "identity"; }
-  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
-  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
-  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
-
- private:
-  storage::Database& db_;
-  const Clock& clock_;
-  IdentityRepository repo_;
+  IdentityPersonalData(storage::Database& db, const Clock& clock);
 };
 
 // The address an erased account keeps (unique, and under .invalid so nothing is ever sent).

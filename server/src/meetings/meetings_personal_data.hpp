@@ -2,11 +2,7 @@
 // acknowledgements, guest passes, and the meetings and recordings the person started.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
-
 #include "platform/personal_data.hpp"
-#include "storage/database.hpp"
 
 namespace meridian::meetings {
 
@@ -18,17 +14,9 @@ namespace meridian::meetings {
 //
 // In a report, `erased` counts what this call deleted; `pseudonymised` is the state of
 // what stays (the same on a repeat).
-class MeetingsPersonalData final : public platform::PersonalDataPort {
+class MeetingsPersonalData final : public platform::StoredPersonalData {
  public:
-  explicit MeetingsPersonalData(storage::Database& db) : db_(db) {}
-
-  std::string_view module() const override { return "meetings"; }
-  Result<platform::PersonalDataSummary> list_personal_data(std::int64_t user_id) override;
-  Result<platform::PersonalDataExport> export_personal_data(std::int64_t user_id) override;
-  Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
-
- private:
-  storage::Database& db_;
+  explicit MeetingsPersonalData(storage::Database& db);
 };
 
 }  // namespace meridian::meetings

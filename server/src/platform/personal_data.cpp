@@ -1,8 +1,32 @@
 #include "platform/personal_data.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace meridian::platform {
+
+Result<PersonalDataSummary> StoredPersonalData::list_personal_data(std::int64_t user_id) {
+  return storage::read_value<PersonalDataSummary>(db_, [&](storage::Session& s) -> Result<PersonalDataSummary> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto records, parts_.count(s, user_id));
+    return PersonalDataSummary{std::string(module()), std::move(records)};
+  });
+}
+
+Result<PersonalDataExport> StoredPersonalData::export_personal_data(std::int64_t user_id) {
+  return storage::read_value<PersonalDataExport>(db_, [&](storage::Session& s) -> Result<PersonalDataExport> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto json, parts_.collect(s, user_id));
+    return PersonalDataExport{std::string(module()), boost::json::serialize(json)};
+  });
+}
+
+Result<ErasureReport> StoredPersonalData::erase_personal_data(std::int64_t user_id) {
+  return storage::write_value<ErasureReport>(db_, [&](storage::Session& s) -> Result<ErasureReport> {
+    ErasureReport report;
+    report.module = std::string(module());
+    MERIDIAN_TRY(parts_.erase(s, user_id, report));
+    return report;
+  });
+}
 
 Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql, const storage::Params& params,
                                        std::initializer_list<const char*> keys) {
@@ -24,6 +48,15 @@ Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql
         o[key] = nullptr;
     }
     out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<boost::json::object> export_queries(storage::Session& s, std::int64_t user_id,
+                                           std::initializer_list<ExportQuery> queries) {
+  boost::json::object out;
+  for (const ExportQuery& q : queries) {
+    MERIDIAN_ASSIGN_OR_RETURN(out[q.key], export_rows(s, q.sql, {user_id}, q.columns));
   }
   return out;
 }

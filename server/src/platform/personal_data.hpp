@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 #include "core/result.hpp"
 #include "storage/database.hpp"
@@ -56,8 +58,46 @@ class PersonalDataPort {
   virtual Result<ErasureReport> erase_personal_data(std::int64_t user_id) = 0;
 };
 
+// What a module does for each right, given an open transaction of its store.
+struct PersonalDataParts {
+  std::string_view module;  // "chat", "files", ... (a literal: it outlives the port)
+  // The person's records, kind by kind (in a read transaction).
+  std::function<Result<std::vector<PersonalRecordCount>>(storage::Session&, std::int64_t user_id)> count;
+  // Their export: an object in the module's own terms (in a read transaction).
+  std::function<Result<boost::json::object>(storage::Session&, std::int64_t user_id)> collect;
+  // Erasure, all of it in one write transaction; the report comes with `module` filled in.
+  std::function<Result<void>(storage::Session&, std::int64_t user_id, ErasureReport& report)> erase;
+};
+
+// The port as the modules implement it: listing and export each in one read transaction,
+// erasure in one write transaction, each answered in the module's name. A module's class
+// derives from it and hands over its parts, so that it says only what is its own.
+class StoredPersonalData : public PersonalDataPort {
+ public:
+  StoredPersonalData(storage::Database& db, PersonalDataParts parts) : db_(db), parts_(std::move(parts)) {}
+
+  std::string_view module() const final { return parts_.module; }
+  Result<PersonalDataSummary> list_personal_data(std::int64_t user_id) final;
+  Result<PersonalDataExport> export_personal_data(std::int64_t user_id) final;
+  Result<ErasureReport> erase_personal_data(std::int64_t user_id) final;
+
+ private:
+  storage::Database& db_;
+  PersonalDataParts parts_;
+};
+
 // For exports: the query's rows as JSON objects with these keys, column by column.
 Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql, const storage::Params& params,
                                        std::initializer_list<const char*> keys);
+
+// One part of an export: `key` in the export holds the rows `sql` finds for the person
+// (their id is its one parameter), as objects with these keys.
+struct ExportQuery {
+  const char* key;
+  const char* sql;
+  std::initializer_list<const char*> columns;
+};
+Result<boost::json::object> export_queries(storage::Session& s, std::int64_t user_id,
+                                           std::initializer_list<ExportQuery> queries);
 
 }  // namespace meridian::platform
