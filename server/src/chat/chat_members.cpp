@@ -66,11 +66,12 @@ Result<ConversationView> ChatService::join(const Subject& who, std::int64_t id) 
 Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
   return db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto c, load(s, id));
+    // Membership first: someone outside learns nothing about what kind it is.
+    MERIDIAN_TRY(require_member(s, c, who));
     if (c.kind == ConversationKind::direct)
       return make_error(ErrorCode::invalid_argument, "you cannot leave a direct conversation");
     if (c.kind == ConversationKind::support)
       return make_error(ErrorCode::invalid_argument, "support conversations are assigned and transferred, not left");
-    MERIDIAN_TRY(require_member(s, c, who));
     MERIDIAN_TRY(repo_.remove_member(s, id, who.user_id));
     return repo_.ensure_owner(s, id);  // the last owner leaving hands the conversation on
   });
