@@ -88,3 +88,20 @@ export function receiptsCsv(receipts: readonly AlertReceipt[]): string {
   );
   return [head.join(','), ...lines].join('\r\n') + '\r\n';
 }
+
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "2 Mar 2026, 14:05" in the browser's locale and the person's time zone. */
+export function formatWhen(at: number, timeZone: string | null | undefined): string {
+  const key = timeZone ?? '';
+  let f = whenFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || undefined });
+    } catch {
+      f = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    }
+    whenFormats.set(key, f);
+  }
+  return f.format(at);
+}

@@ -1,0 +1,227 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { countryOptions } from '../admin/countries';
+import { ApiClient } from '../core/api-client';
+import { ApiError } from '../core/api-error';
+import { TeamSummary } from '../core/api-types';
+import { UiBadge } from '../ui/badge';
+import { UiButton } from '../ui/button';
+import { UiDialog } from '../ui/dialog';
+import { UiInput, UiSwitch } from '../ui/form-controls';
+import { UiIcon } from '../ui/icon';
+import { Toasts } from '../ui/toast';
+import { AlertAudience, AlertCategory, AlertPriority, AudienceCount, AlertsApi, CATEGORIES, NewAlert, PRIORITIES } from './alerts-api';
+import { CATEGORY_WORD, PRIORITY_LOOK, describeAudience } from './alert-format';
+import { PersonPicker, PersonRef } from './person-picker';
+
+type AckRule = 'first' | 'everyone' | 'quorum';
+
+/** Roles an internal alert can reach (customers and guests never receive one). */
+const AUDIENCE_ROLES = [
+  { id: 'employee', label: 'Employees' },
+  { id: 'agent', label: 'Support agents' },
+  { id: 'admin', label: 'Admins' },
+];
+
+const PREVIEW_DELAY_MS = 400;
+
+/**
+ * /alerts/new (admins): title, body, priority, category, the audience (countries, teams,
+ * people, roles, minus people), the acknowledgement rule, and the live recipient count from
+ * POST /alerts/preview ("412 people: 300 in DE, 80 in AT"), then send.
+ */
+@Component({
+  selector: 'mer-alert-composer-page',
+  imports: [RouterLink, UiBadge, UiButton, UiIcon, UiInput, UiSwitch, PersonPicker],
+  templateUrl: './alert-composer-page.html',
+  styleUrl: './alert-composer-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class AlertComposerPage {
+  private readonly api = inject(AlertsApi);
+  private readonly core = inject(ApiClient);
+  private readonly dialogs = inject(UiDialog);
+  private readonly toasts = inject(Toasts);
+  private readonly router = inject(Router);
+
+  protected readonly priorities = PRIORITIES;
+  protected readonly categories = CATEGORIES;
+  protected readonly look = PRIORITY_LOOK;
+  protected readonly categoryWord = CATEGORY_WORD;
+  protected readonly roleOptions = AUDIENCE_ROLES;
+  protected readonly countryList = countryOptions();
+
+  protected readonly title = signal('');
+  protected readonly body = signal('');
+  protected readonly priority = signal<AlertPriority>('info');
+  protected readonly category = signal<AlertCategory>('announcement');
+  protected readonly countries = signal<string[]>([]);
+  protected readonly teamIds = signal<number[]>([]);
+  protected readonly people = signal<PersonRef[]>([]);
+  protected readonly roles = signal<string[]>([]);
+  protected readonly excluded = signal<PersonRef[]>([]);
+  protected readonly ackRule = signal<AckRule>('first');
+  protected readonly quorumCount = signal(2);
+  protected readonly quorumCountries = signal<string[]>([]);
+
+  protected readonly teams = signal<TeamSummary[]>([]);
+  protected readonly teamsError = signal('');
+  protected readonly count = signal<AudienceCount | null>(null);
+  protected readonly counting = signal(false);
+  protected readonly countError = signal('');
+  protected readonly sending = signal(false);
+  protected readonly error = signal('');
+  protected readonly submitted = signal(false);
+
+  protected readonly audience = computed<AlertAudience>(() => {
+    const a: AlertAudience = {};
+    if (this.countries().length) a.countries = this.countries();
+    if (this.teamIds().length) a.team_ids = this.teamIds();
+    if (this.people().length) a.user_ids = this.people().map((p) => p.id);
+    if (this.roles().length) a.roles = this.roles();
+    if (this.excluded().length) a.exclude_user_ids = this.excluded().map((p) => p.id);
+    return a;
+  });
+  protected readonly audienceEmpty = computed(() => {
+    const a = this.audience();
+    return !a.countries && !a.team_ids && !a.user_ids && !a.roles;
+  });
+  protected readonly countText = computed(() => {
+    const c = this.count();
+    return c ? describeAudience(c) : '';
+  });
+  protected readonly interrupts = computed(() => this.priority() === 'critical' || this.category() === 'emergency');
+  protected readonly titleMissing = computed(() => this.title().trim() === '');
+  protected readonly canSend = computed(
+    () => !this.titleMissing() && !this.audienceEmpty() && (this.count()?.recipient_count ?? 0) > 0 && !this.sending(),
+  );
+  protected readonly sendHint = computed(() => {
+    if (this.titleMissing()) return 'Give the alert a title.';
+    if (this.audienceEmpty()) return 'Choose who receives it: countries, teams, people or roles.';
+    if (this.counting() || !this.count()) return 'Counting recipients…';
+    if (this.count()?.recipient_count === 0) return 'Nobody matches this audience.';
+    return '';
+  });
+  protected countryLabel(code: string): string {
+    return this.countryList.find((c) => c.code === code)?.label ?? code;
+  }
+
+  private previewTimer: ReturnType<typeof setTimeout> | null = null;
+  private previewSeq = 0;
+
+  constructor() {
+    void this.loadTeams();
+    // The live count: one preview a moment after the audience stops changing.
+    effect(() => {
+      const audience = this.audience();
+      const empty = this.audienceEmpty();
+      untracked(() => this.schedulePreview(audience, empty));
+    });
+    inject(DestroyRef).onDestroy(() => {
+      if (this.previewTimer) clearTimeout(this.previewTimer);
+    });
+  }
+
+  private async loadTeams(): Promise<void> {
+    try {
+      this.teams.set((await this.core.listTeams()).items);
+    } catch (e) {
+      this.teamsError.set(e instanceof ApiError ? e.message : 'The teams could not be loaded.');
+    }
+  }
+
+  private schedulePreview(audience: AlertAudience, empty: boolean): void {
+    if (this.previewTimer) clearTimeout(this.previewTimer);
+    const seq = ++this.previewSeq;
+    this.countError.set('');
+    if (empty) {
+      this.count.set(null);
+      this.counting.set(false);
+      return;
+    }
+    this.counting.set(true);
+    this.previewTimer = setTimeout(async () => {
+      try {
+        const count = await this.api.preview(audience);
+        if (seq === this.previewSeq) this.count.set(count);
+      } catch (e) {
+        if (seq === this.previewSeq) {
+          this.count.set(null);
+          this.countError.set(e instanceof ApiError ? e.message : 'The recipients could not be counted.');
+        }
+      } finally {
+        if (seq === this.previewSeq) this.counting.set(false);
+      }
+    }, PREVIEW_DELAY_MS);
+  }
+
+  protected addCountry(select: HTMLSelectElement, target: 'audience' | 'quorum' = 'audience'): void {
+    const code = select.value;
+    select.value = '';
+    if (!code) return;
+    const list = target === 'audience' ? this.countries : this.quorumCountries;
+    if (!list().includes(code)) list.set([...list(), code]);
+  }
+
+  protected removeCountry(code: string, target: 'audience' | 'quorum' = 'audience'): void {
+    const list = target === 'audience' ? this.countries : this.quorumCountries;
+    list.set(list().filter((c) => c !== code));
+  }
+
+  protected toggle<T>(list: { (): T[]; set(v: T[]): void }, value: T, on: boolean): void {
+    const current = list();
+    list.set(on ? [...current.filter((v) => v !== value), value] : current.filter((v) => v !== value));
+  }
+
+  protected onText(target: 'title' | 'body', event: Event): void {
+    const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+    (target === 'title' ? this.title : this.body).set(value);
+  }
+
+  protected onQuorumCount(event: Event): void {
+    const n = Number((event.target as HTMLInputElement).value);
+    this.quorumCount.set(Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1);
+  }
+
+  protected async send(event: Event): Promise<void> {
+    event.preventDefault();
+    this.submitted.set(true);
+    if (!this.canSend()) return;
+    const recipients = this.count()?.recipient_count ?? 0;
+    if (this.interrupts()) {
+      const ok = await this.dialogs.confirm({
+        title: 'Send a critical alert?',
+        message: `It opens on top of the screen of ${describeAudience(this.count()!)} and stays until each acknowledges it.`,
+        confirmLabel: `Send to ${recipients.toLocaleString()} ${recipients === 1 ? 'person' : 'people'}`,
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    const body: NewAlert = {
+      title: this.title().trim(),
+      body: this.body().trim(),
+      priority: this.priority(),
+      category: this.category(),
+      audience: this.audience(),
+    };
+    if (this.ackRule() === 'everyone') body.require_ack = true;
+    if (this.ackRule() === 'quorum') {
+      body.quorum = { count: this.quorumCount() };
+      if (this.quorumCountries().length) body.quorum.countries = this.quorumCountries();
+    }
+    this.sending.set(true);
+    this.error.set('');
+    try {
+      const sent = await this.api.send(body);
+      this.toasts.show(
+        sent.deduplicated ? `Updated the open alert “${sent.title}”` : `Sent to ${sent.recipient_count.toLocaleString()} ${sent.recipient_count === 1 ? 'person' : 'people'}`,
+        { tone: 'ok' },
+      );
+      await this.router.navigate(['/alerts', sent.id]);
+    } catch (e) {
+      this.error.set(e instanceof ApiError ? e.message : 'The alert could not be sent; try again.');
+    } finally {
+      this.sending.set(false);
+    }
+  }
+}
