@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_BIN = resolve(E2E_DIR, '../build/server/src/app/meridian');
-const DEFAULT_WEB_ROOT = resolve(E2E_DIR, '../web/dist/meridian/browser');
+// MERIDIAN_WEB_ROOT: another build of the web app (e.g. one engineer's, beside the shared web/dist).
+const DEFAULT_WEB_ROOT = process.env.MERIDIAN_WEB_ROOT ? resolve(process.env.MERIDIAN_WEB_ROOT) : resolve(E2E_DIR, '../web/dist/meridian/browser');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 

@@ -1,5 +1,6 @@
 // Turns a flat message list into what the conversation view draws: day separators and author runs.
 import { formatLocalTime, isValidTimeZone } from '../core/local-time';
+import { browserLocales } from '../core/locale-format';
 import { DisplayMessage } from './chat-messages';
 
 /** Messages from one author closer than this stay in one run under one name. */
@@ -12,13 +13,22 @@ export type TimelineItem =
 const dayFormatters = new Map<string, { key: Intl.DateTimeFormat; label: Intl.DateTimeFormat }>();
 
 function formattersFor(timeZone: string) {
-  let f = dayFormatters.get(timeZone);
+  const locales = browserLocales();
+  const cacheKey = `${timeZone}|${locales.join(',')}`;
+  let f = dayFormatters.get(cacheKey);
   if (!f) {
+    const label = { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
+    let labelFormat: Intl.DateTimeFormat;
+    try {
+      labelFormat = new Intl.DateTimeFormat(locales as string[], label); // the reader's language and order
+    } catch {
+      labelFormat = new Intl.DateTimeFormat(undefined, label);
+    }
     f = {
       key: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
-      label: new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      label: labelFormat,
     };
-    dayFormatters.set(timeZone, f);
+    dayFormatters.set(cacheKey, f);
   }
   return f;
 }
@@ -28,7 +38,7 @@ export function dayKey(at: number, timeZone: string): string {
   return formattersFor(isValidTimeZone(timeZone) ? timeZone : 'UTC').key.format(at);
 }
 
-/** "Today", "Yesterday" or "Tuesday, 4 March 2025", as seen in `timeZone`. */
+/** "Today", "Yesterday" or "Tuesday, 4 March 2025" (in the browser's language), as seen in `timeZone`. */
 export function dayLabel(at: number, now: number, timeZone: string): string {
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
   const key = dayKey(at, zone);

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { LocalDatePipe } from '../core/local-date.pipe';
 import { FormsModule } from '@angular/forms';
 import { FileActivity, FilesApi } from './files-api';
 import { ACTIVITY_ACTIONS, ActivityFilterInput, actionLabel, activityQuery } from './files-logic';
@@ -15,7 +15,7 @@ export interface ActivityTarget {
 /** Who did what, for a whole space or one file (managers only), with filters and a CSV export. */
 @Component({
   selector: 'app-activity-panel',
-  imports: [FormsModule, DatePipe, UiButton, UiInput],
+  imports: [FormsModule, LocalDatePipe, UiButton, UiInput],
   templateUrl: './activity-panel.html',
   styleUrl: './activity-panel.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

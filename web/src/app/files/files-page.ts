@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, OnDestroy, OnInit, computed, inject, signal } from '@angular/core';
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
+import { LocalDatePipe } from '../core/local-date.pipe';
 import { FormsModule } from '@angular/forms';
 import { SessionStore } from '../core/session.store';
 import { ActivityPanel, ActivityTarget } from './activity-panel';
@@ -19,7 +20,7 @@ const VIEW_KEY = 'meridian.files.view';
 /** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe, DatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
+  imports: [FormsModule, DecimalPipe, LocalDatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, OnInit, afterNextRender, inject, input, output, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { LocalDatePipe } from '../core/local-date.pipe';
 import { FormsModule } from '@angular/forms';
 import { FileGrant, FileNode, FilesApi, Grantee, ShareLink } from './files-api';
 import { LinkForm, linkRequest } from './files-logic';
@@ -11,7 +11,7 @@ type Tab = 'people' | 'teams' | 'customers';
 /** Sharing one file or folder: with people, teams and customers, or by a link. Managers only. */
 @Component({
   selector: 'app-share-dialog',
-  imports: [FormsModule, DatePipe, CdkTrapFocus, UiButton, UiIcon, UiInput, UiTab, UiTabs],
+  imports: [FormsModule, LocalDatePipe, CdkTrapFocus, UiButton, UiIcon, UiInput, UiTab, UiTabs],
   templateUrl: './share-dialog.html',
   styleUrl: './share-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -17,6 +17,7 @@ import { UiButton, UiIcon, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
 import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { countryFlag, formatLocalTime } from '../core/local-time';
+import { formatDate } from '../core/locale-format';
 import { ApiError, errorMessage } from '../core/api-error';
 import { REALTIME_TOKEN, RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
@@ -107,7 +108,7 @@ export class MeetingPage {
     const l = this.link();
     if (!l?.starts_at) return null;
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(l.starts_at) + ` (${zone})`;
+    return `${formatDate(l.starts_at, 'full', zone)} (${zone})`;
   });
 
   constructor() {
@@ -219,7 +220,7 @@ export class MeetingPage {
   }
 
   protected chatTime(at: number): string {
-    return new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(at);
+    return formatDate(at, 'time');
   }
 
   /** Another camera or microphone during the call: a new track replaces the old one (replaceTrack). */

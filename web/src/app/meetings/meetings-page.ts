@@ -3,6 +3,7 @@ import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { merge } from 'rxjs';
 import { ApiError } from '../core/api-error';
+import { LocalDatePipe } from '../core/local-date.pipe';
 import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { canHostMeetings } from './meetings-access';
@@ -31,7 +32,7 @@ export function toLocalInput(ms: number): string {
  */
 @Component({
   selector: 'mer-meetings-page',
-  imports: [FormsModule, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
+  imports: [FormsModule, LocalDatePipe, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
   template: `
     <section class="page">
       <header class="page-header">
@@ -97,11 +98,11 @@ export function toLocalInput(ms: number): string {
                 </div>
                 <small class="meta">
                   {{ m.my_role }}
-                  @if (m.my_start) { · {{ m.my_start.local.replace('T', ' ') }} ({{ m.my_start.time_zone }}) }
+                  @if (m.my_start && m.starts_at) { · <time [attr.datetime]="m.my_start.local" data-testid="meeting-start">{{ m.starts_at | localDate: 'medium' : m.my_start.time_zone }}</time> ({{ m.my_start.time_zone }}) }
                 </small>
                 <code class="join-url">{{ m.join_url }}</code>
                 @if (m.invitees.length) {
-                  <small class="meta" data-testid="meeting-invitees">Invited: @for (i of m.invitees; track i.user_id) {<span>{{ i.display_name }}@if (i.local_start) { ({{ i.local_start.slice(11) }} {{ i.time_zone }})}@if (!$last) {, }</span>}</small>
+                  <small class="meta" data-testid="meeting-invitees">Invited: @for (i of m.invitees; track i.user_id) {<span>{{ i.display_name }}@if (i.local_start && m.starts_at) { ({{ m.starts_at | localDate: 'time' : i.time_zone }} {{ i.time_zone }})}@if (!$last) {, }</span>}</small>
                 }
                 @if (!m.cancelled_at && m.my_role === 'host' && m.kind === 'scheduled') {
                   @if (editing() === m.id) {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { errorMessage } from '../../core/api-error';
 import { ChatOperationsApi, LegalHold, RetentionPolicy, SupportRoute, buildScope, describeScope } from './chat-operations-api';
+import { formatDate } from '../../core/locale-format';
 import { UiButton } from '../../ui/button';
 
 /** Admin: retention policies, legal holds and support routing (issue 3). */
@@ -161,6 +162,6 @@ export class ChatOperationsPage {
   }
 
   protected date(at: number): string {
-    return new Date(at).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+    return formatDate(at, 'date');
   }
 }
