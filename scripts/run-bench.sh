@@ -10,6 +10,7 @@
 # CHAT_BENCH (1; 0 skips the chat benchmarks, which need build/bench/chat_load/chat_load, see
 # bench/chat_load/chat_bench.sh for their own settings),
 # FILES_BENCH (1; 0 skips the file transfers), FILES_SIZE_MIB (1024), FILES_ROUNDS (2), FILES_PARALLEL (10).
+# To compare two binaries (before/after a change) in one run, alternating, use scripts/bench-ab.sh.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bench/lib.sh"
 

@@ -24,7 +24,8 @@
 //   chat_load --mode fanout --host 127.0.0.1 --port 8080 --setup clients.txt
 //             [--threads 2] [--rate 100] [--warmup 3] [--duration 10] [--pid SERVER_PID [--settle-max 90]]
 // With --pid: the server's VmRSS before and after connecting (memory per client), and the
-// run starts only once the server has gone quiet (under 5 % of a core over a second).
+// run starts only once the server has gone quiet (under 5 % of a core over a second), and
+// the server's CPU time within the measured window (server_cpu_us_per_delivery; all modes).
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -561,7 +562,7 @@ int run_ws(const Options& opt) {
   // One phase per rate (fanout) or a single one (peak, durable), on the same connections.
   std::vector<double> rates = opt.mode == "fanout" ? opt.rates : std::vector<double>{0};
   for (double rate : rates) {
-    double server_cpu = -1;  // CPU seconds the server used within the window (peak, durable)
+    double server_cpu = -1;  // CPU seconds the server used within the measured window
     std::int64_t t0 = now_ns();
     std::int64_t start = t0 + static_cast<std::int64_t>(opt.warmup * 1e9);
     std::int64_t end = start + static_cast<std::int64_t>(opt.duration * 1e9);
@@ -572,8 +573,10 @@ int run_ws(const Options& opt) {
     run.sending = true;
     if (opt.mode == "fanout") {
       std::int64_t sent_total = 0;
+      double cpu_start = -1;
       while (true) {
         std::int64_t now = now_ns();
+        if (now >= start && cpu_start < 0 && opt.pid > 0) cpu_start = cpu_seconds(opt.pid);
         if (now >= end) break;
         auto due = static_cast<std::int64_t>(static_cast<double>(now - t0) * 1e-9 * rate);
         while (sent_total < due) {
@@ -584,6 +587,7 @@ int run_ws(const Options& opt) {
         }
         sleep_s(0.001);
       }
+      if (cpu_start >= 0) server_cpu = cpu_seconds(opt.pid) - cpu_start;
       run.sending = false;
       sleep_s(opt.drain);
     } else {
