@@ -53,6 +53,12 @@ export const routes: Routes = [
         loadComponent: () => import('./support/support-page').then((m) => m.SupportPage),
       },
       {
+        // Sending and tracking alerts: admins only (the bell in the shell is everyone's).
+        path: 'alerts',
+        canMatch: [adminGuard],
+        loadChildren: () => import('./alerts/alerts.routes').then((m) => m.alertsRoutes),
+      },
+      {
         path: 'admin',
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),

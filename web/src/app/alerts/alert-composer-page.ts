@@ -7,7 +7,7 @@ import { TeamSummary } from '../core/api-types';
 import { UiBadge } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
-import { UiInput, UiSwitch } from '../ui/form-controls';
+import { UiInput } from '../ui/form-controls';
 import { UiIcon } from '../ui/icon';
 import { Toasts } from '../ui/toast';
 import { AlertAudience, AlertCategory, AlertPriority, AudienceCount, AlertsApi, CATEGORIES, NewAlert, PRIORITIES } from './alerts-api';
@@ -32,7 +32,7 @@ const PREVIEW_DELAY_MS = 400;
  */
 @Component({
   selector: 'mer-alert-composer-page',
-  imports: [RouterLink, UiBadge, UiButton, UiIcon, UiInput, UiSwitch, PersonPicker],
+  imports: [RouterLink, UiBadge, UiButton, UiIcon, UiInput, PersonPicker],
   templateUrl: './alert-composer-page.html',
   styleUrl: './alert-composer-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -91,6 +91,7 @@ describe('Shell', () => {
     sockets[0].onmessage?.(new MessageEvent('message', { data: JSON.stringify(hello) }));
     await fixture.whenStable();
     expect(element.querySelector('[data-testid="realtime-status"]')?.textContent).toContain('Connected');
+    http.expectOne('/api/v1/alerts').flush({ items: [] }); // the bell lists my alerts on hello
   });
 
   it('signs out: calls logout, forgets the token, goes to /login', async () => {

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { AlertBell } from '../alerts/alert-bell';
 import { canUseChat } from '../chat/chat.guard';
 import { ChatUnread } from '../chat/chat-unread';
 import { ApiClient } from '../core/api-client';
@@ -17,7 +18,7 @@ import { UiToasts } from '../ui/toast';
  */
 @Component({
   selector: 'mer-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiIcon, UiToasts],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiIcon, UiToasts, AlertBell],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
