@@ -131,7 +131,15 @@ const EMPTY: Record<Tab, { heading: string; text: string }> = {
     }
     .panel-head { display: flex; align-items: center; justify-content: space-between; padding: var(--space-3) var(--space-4) var(--space-1); }
     .panel-head h2 { margin: 0; font-size: var(--text-lg); }
-    .tabs { padding: 0 var(--space-2); border-bottom: 1px solid var(--border); }
+    .tabs { display: flex; gap: var(--space-1); padding: 0 var(--space-3); border-bottom: 1px solid var(--border); }
+    .ui-tab {
+      font: inherit; font-weight: var(--weight-bold); font-size: var(--text-sm); color: var(--text-muted); cursor: pointer; white-space: nowrap;
+      background: none; border: none; border-bottom: 2px solid transparent; padding: var(--space-2); margin-bottom: -1px; min-height: var(--touch-target);
+      transition: color var(--motion-fast) var(--ease), border-color var(--motion-fast) var(--ease);
+    }
+    .ui-tab:hover { color: var(--text); }
+    .ui-tab:focus-visible { outline: none; box-shadow: var(--focus); }
+    .ui-tab[aria-selected='true'] { color: var(--brand); border-bottom-color: var(--brand); }
     .tab-count { margin-left: var(--space-1); padding: 0 6px; border-radius: var(--radius-full); background: var(--surface-sunken); font-size: var(--text-xs); }
     .list { overflow-y: auto; flex: 1; min-height: 120px; }
     .list > .alert { margin: var(--space-3); }
