@@ -11,6 +11,9 @@ BENCH_PASSWORD="${BENCH_PASSWORD:-Bench-password-2024}"
 
 BENCH_PIDS=()
 BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/meridian-bench.XXXXXX")"
+# A benchmark drives thousands of sockets from a few loopback clients: the WebSocket rate
+# limits (docs/websocket.md) are off so that they do not shape what is measured.
+export MERIDIAN_WS_FRAMES_PER_SECOND=0 MERIDIAN_WS_PERSON_FRAMES_PER_SECOND=0 MERIDIAN_WS_WRITES_PER_SECOND=0
 # nginx workers drop to an unprivileged user when started as root; let them reach their files.
 chmod 711 "$BENCH_TMP"
 # A FIFO nobody writes to: read -t on it sleeps without a child process to reap or leave behind.

@@ -46,6 +46,12 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["server"]["web_root"].value<std::string>()) c.web_root = *v;
   if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>()) c.max_ws_frame_bytes = static_cast<std::size_t>(*v);
   if (auto v = t["server"]["ws_idle_timeout_seconds"].value<long long>()) c.ws_idle_timeout_seconds = static_cast<int>(*v);
+  if (auto v = t["server"]["ws_frames_per_second"].value<long long>()) c.ws_frames_per_second = *v;
+  if (auto v = t["server"]["ws_frame_burst"].value<long long>()) c.ws_frame_burst = *v;
+  if (auto v = t["server"]["ws_person_frames_per_second"].value<long long>()) c.ws_person_frames_per_second = *v;
+  if (auto v = t["server"]["ws_person_frame_burst"].value<long long>()) c.ws_person_frame_burst = *v;
+  if (auto v = t["server"]["ws_writes_per_second"].value<long long>()) c.ws_writes_per_second = *v;
+  if (auto v = t["server"]["ws_write_burst"].value<long long>()) c.ws_write_burst = *v;
   if (auto v = t["storage"]["data_dir"].value<std::string>()) c.data_dir = *v;
   if (auto v = t["storage"]["database_url"].value<std::string>()) c.database_url = *v;
   if (auto v = t["storage"]["pool_size"].value<long long>()) c.database_pool_size = static_cast<int>(*v);
@@ -125,6 +131,16 @@ void apply_env(Config& c) {
     c.retention_interval_seconds = to_int(*v, "MERIDIAN_RETENTION_INTERVAL_SECONDS");
   if (auto v = env("MERIDIAN_RETENTION_BATCH_SIZE"))
     c.retention_batch_size = static_cast<int>(to_int(*v, "MERIDIAN_RETENTION_BATCH_SIZE"));
+  if (auto v = env("MERIDIAN_WS_FRAMES_PER_SECOND"))
+    c.ws_frames_per_second = to_int(*v, "MERIDIAN_WS_FRAMES_PER_SECOND");
+  if (auto v = env("MERIDIAN_WS_FRAME_BURST")) c.ws_frame_burst = to_int(*v, "MERIDIAN_WS_FRAME_BURST");
+  if (auto v = env("MERIDIAN_WS_PERSON_FRAMES_PER_SECOND"))
+    c.ws_person_frames_per_second = to_int(*v, "MERIDIAN_WS_PERSON_FRAMES_PER_SECOND");
+  if (auto v = env("MERIDIAN_WS_PERSON_FRAME_BURST"))
+    c.ws_person_frame_burst = to_int(*v, "MERIDIAN_WS_PERSON_FRAME_BURST");
+  if (auto v = env("MERIDIAN_WS_WRITES_PER_SECOND"))
+    c.ws_writes_per_second = to_int(*v, "MERIDIAN_WS_WRITES_PER_SECOND");
+  if (auto v = env("MERIDIAN_WS_WRITE_BURST")) c.ws_write_burst = to_int(*v, "MERIDIAN_WS_WRITE_BURST");
   if (auto v = env("MERIDIAN_RETENTION_ALLOW_RUN_AS_OF")) c.retention_allow_run_as_of = *v == "1" || *v == "true";
 }
 

@@ -31,6 +31,13 @@ struct Config {
   std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;
+  // WebSocket token buckets (docs/websocket.md "Limits and close codes"); 0 = no limit.
+  long long ws_frames_per_second = 100;  // per connection
+  long long ws_frame_burst = 400;
+  long long ws_person_frames_per_second = 200;  // all of a person's sockets on this node
+  long long ws_person_frame_burst = 800;
+  long long ws_writes_per_second = 20;  // per person: message.send, reaction.toggle
+  long long ws_write_burst = 100;
   long long retention_interval_seconds = 3600;  // how often the retention job runs; 0 = never by itself
   int retention_batch_size = 500;              // messages deleted per write transaction
   bool retention_allow_run_as_of = false;       // tests only: POST /admin/retention/run {"as_of"}

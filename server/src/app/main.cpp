@@ -41,7 +41,7 @@ int run(const Config& c) {
   policy::Policy policy;
   audit::AuditLog audit_log(*db, clock);
   net::Router router;
-  net::RealtimeHub hub;
+  net::RealtimeHub hub(ws_limits(c));
   cluster::Relay relay(*bus, hub);  // sends to people's sockets on every node
   const platform::Settings settings{c.config_file, c.data_dir};
   const platform::ModuleContext ctx{*db, *bus, clock, policy, audit_log, relay, router, hub, settings};

@@ -1,5 +1,7 @@
 #include "app/module_options.hpp"
 
+#include <algorithm>
+
 namespace meridian::app {
 
 region::RegionModuleOptions region_options(const Config& c) {
@@ -41,6 +43,17 @@ retention::RetentionModuleOptions retention_options(const Config& c) {
   o.batch_size = c.retention_batch_size;
   o.interval = std::chrono::seconds(c.retention_interval_seconds);
   o.allow_run_as_of = c.retention_allow_run_as_of;
+  return o;
+}
+
+net::WsLimits ws_limits(const Config& c) {
+  net::WsLimits o;
+  auto limit = [](long long per_second, long long burst) {
+    return net::RateLimit{static_cast<double>(per_second), static_cast<double>(std::max(burst, per_second))};
+  };
+  o.frames_per_connection = limit(c.ws_frames_per_second, c.ws_frame_burst);
+  o.frames_per_person = limit(c.ws_person_frames_per_second, c.ws_person_frame_burst);
+  o.writes_per_person = limit(c.ws_writes_per_second, c.ws_write_burst);
   return o;
 }
 

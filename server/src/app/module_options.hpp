@@ -6,6 +6,7 @@
 #include "app/config.hpp"
 #include "files/files_module.hpp"
 #include "identity/identity_module.hpp"
+#include "net/rate_limit.hpp"
 #include "region/region_module.hpp"
 #include "retention/retention_module.hpp"
 
@@ -15,5 +16,6 @@ region::RegionModuleOptions region_options(const Config& c);
 identity::IdentityModuleOptions identity_options(const Config& c);
 files::FilesModuleOptions files_options(const Config& c);
 retention::RetentionModuleOptions retention_options(const Config& c);
+net::WsLimits ws_limits(const Config& c);
 
 }  // namespace meridian::app

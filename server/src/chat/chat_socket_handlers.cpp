@@ -57,7 +57,8 @@ void add_chat_socket_handlers(net::RealtimeHub& hub, ChatService& chat, ChatFanO
                                   {"duplicate", posted.duplicate}});
         fan_out.posted(posted);
         return {};
-      }));
+      }),
+      false, /*stores=*/true);
 
   // {"type":"reaction.toggle","id":..,"conversation_id":..,"message_id":..,"emoji":..,"on"?:bool}
   // -> {"type":"reaction.ack","id":..,"changed":bool,"on":bool,"message":{..}}; members get reaction.updated.
@@ -77,7 +78,8 @@ void add_chat_socket_handlers(net::RealtimeHub& hub, ChatService& chat, ChatFanO
                                   {"message", to_json(reacted.message, conn.subject().user_id)}});
         fan_out.reacted(reacted);
         return {};
-      }));
+      }),
+      false, /*stores=*/true);
 
   // {"type":"typing","conversation_id":..} -> the other members get
   // {"type":"typing","conversation_id":..,"user":{"id":..}}; throttled, never stored.

@@ -36,8 +36,9 @@ std::string error_envelope_for(const boost::json::value* id, ErrorCode code, std
 
 }  // namespace
 
-void RealtimeHub::on(std::string type, WsHandler handler, bool accepts_scoped_tokens) {
+void RealtimeHub::on(std::string type, WsHandler handler, bool accepts_scoped_tokens, bool stores) {
   if (accepts_scoped_tokens) scoped_types_[type] = true;
+  if (stores) storing_types_[type] = true;
   handlers_[std::move(type)] = std::move(handler);
 }
 
@@ -45,7 +46,38 @@ void RealtimeHub::on_close(std::function<void(std::uint64_t, const Subject&)> ha
   close_handlers_.push_back(std::move(handler));
 }
 
+bool RealtimeHub::admit(RealtimeConnection& conn, const boost::json::value* id, bool stores) {
+  const auto now = TokenBucket::Clock::now();
+  const std::int64_t person = conn.subject().user_id;
+  std::unique_lock lock(flows_mutex_);
+  Flow& f = flows_.try_emplace(conn.id(), Flow{TokenBucket(limits_.frames_per_connection, now)}).first->second;
+  // A frame: the connection's own budget, then the person's (all their sockets). A write
+  // (its frame was admitted already): the person's writes.
+  const bool ok = stores ? person_writes_.take(person, now) : f.frames.take(now) && person_frames_.take(person, now);
+  if (ok) {
+    f.refusals = 0;
+    return true;
+  }
+  ++f.refusals;
+  const bool close = limits_.refusals_before_close > 0 && f.refusals >= limits_.refusals_before_close;
+  const bool warn = now - f.warned >= std::chrono::seconds(1);
+  if (warn) f.warned = now;
+  lock.unlock();
+  if (close) {
+    conn.close(1008, "rate limit exceeded");
+  } else if (warn || id) {
+    // Answered when it asked (an id) and otherwise once a second, so that a flood does not
+    // fill its own send queue with refusals.
+    conn.send(error_envelope_for(id, ErrorCode::rate_limited,
+                                 stores ? "too many messages stored; slow down and send it again"
+                                        : "too many messages on this connection; slow down and send it again"));
+  }
+  return false;
+}
+
 void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
+  // Frames over the budget are refused before they are even parsed.
+  if (!admit(conn, nullptr, false)) return;
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(text, ec);
   if (ec) {
@@ -76,6 +108,7 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
     conn.send(error_envelope_for(id, "unknown_type", "unknown message type '" + shown + "'"));
     return;
   }
+  if (storing_types_.contains(handler->first) && !admit(conn, id, true)) return;
   if (!conn.subject().scope.empty() && !scoped_types_.contains(handler->first)) {
     conn.send(error_envelope_for(id, ErrorCode::unauthenticated, "this token is valid only for its meeting"));
     return;
@@ -108,6 +141,10 @@ void RealtimeHub::attach(const std::shared_ptr<RealtimeConnection>& conn) {
 }
 
 void RealtimeHub::detach(std::uint64_t connection_id) {
+  {
+    std::lock_guard flows(flows_mutex_);
+    flows_.erase(connection_id);
+  }
   Subject subject;
   {
     std::lock_guard lock(mutex_);

@@ -18,6 +18,7 @@
 
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "net/rate_limit.hpp"
 
 namespace meridian::net {
 
@@ -43,9 +44,13 @@ using WsHandler = std::function<void(RealtimeConnection&, const boost::json::obj
 // Routes envelopes by type and keeps the set of live connections for fan-out.
 class RealtimeHub {
  public:
+  explicit RealtimeHub(WsLimits limits = {})
+      : limits_(limits), person_frames_(limits.frames_per_person), person_writes_(limits.writes_per_person) {}
+
   // Connections opened with a scoped token (Subject::scope) are answered `unauthenticated`
-  // for every type not registered with accepts_scoped_tokens.
-  void on(std::string type, WsHandler handler, bool accepts_scoped_tokens = false);
+  // for every type not registered with accepts_scoped_tokens. A type that `stores`
+  // something (a message, a reaction) also counts against the person's write limit.
+  void on(std::string type, WsHandler handler, bool accepts_scoped_tokens = false, bool stores = false);
   // Called once for every connection right after it is attached (e.g. to greet it).
   // Several modules may register; handlers run in registration order.
   void on_open(std::function<void(RealtimeConnection&)> handler);
@@ -91,8 +96,24 @@ class RealtimeHub {
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot_user(std::int64_t user_id) const;
   std::vector<std::shared_ptr<RealtimeConnection>> snapshot_users(const std::vector<std::int64_t>& user_ids) const;
 
+  // Within the limits, or refused with a `rate_limited` error (the first in a second) and,
+  // after limits_.refusals_before_close refusals in a row, closed. `stores`: a write.
+  bool admit(RealtimeConnection& conn, const boost::json::value* id, bool stores);
+
+  WsLimits limits_;
+  KeyedBuckets person_frames_;
+  KeyedBuckets person_writes_;
+  struct Flow {
+    TokenBucket frames;
+    int refusals = 0;
+    TokenBucket::Clock::time_point warned{};
+  };
+  std::mutex flows_mutex_;
+  std::unordered_map<std::uint64_t, Flow> flows_;  // connection id -> its frame budget
+
   // Registered before the server starts; read-only afterwards.
   std::unordered_map<std::string, WsHandler> handlers_;
+  std::unordered_map<std::string, bool> storing_types_;
   std::unordered_map<std::string, bool> scoped_types_;
   std::vector<std::function<void(std::uint64_t, const Subject&)>> close_handlers_;
   std::vector<std::function<void(RealtimeConnection&)>> open_handlers_;
