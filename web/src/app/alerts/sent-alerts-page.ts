@@ -39,7 +39,7 @@ import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
                     <td><a [routerLink]="['/alerts', a.id]">{{ a.title }}</a></td>
                     <td><ui-badge [tone]="look(a).tone"><ui-icon [name]="look(a).icon" /> {{ look(a).word }}</ui-badge></td>
                     <td>{{ a.status === 'resolved' ? 'Resolved' : a.status === 'acknowledged' ? 'Acknowledged' : 'Open' }}</td>
-                    <td>{{ a.ack_count }} of {{ a.recipient_count }}</td>
+                    <td>{{ a.ack_count }} of {{ a.recipient_count }} acknowledged</td>
                     <td>{{ when(a.created_at) }}</td>
                   </tr>
                 }
