@@ -63,18 +63,25 @@ boost::json::object to_json(const Grant& g) {
 }
 
 boost::json::object to_json(const Activity& a) {
-  return boost::json::object{{"id", a.id},
-                             {"space_id", a.space_id},
-                             {"node_id", a.node_id},
-                             {"actor_user_id", a.actor_user_id},
-                             {"link_id", a.link_id},
-                             {"action", a.action},
-                             {"detail", a.detail},
-                             {"ip", a.ip},
-                             {"country", a.country},
-                             {"at", a.at},
-                             {"actor_name", a.actor_name},
-                             {"node_name", a.node_name}};
+  boost::json::object o{{"id", a.id},
+                        {"space_id", a.space_id},
+                        {"node_id", a.node_id},
+                        {"actor_user_id", a.actor_user_id},
+                        {"link_id", a.link_id},
+                        {"action", a.action},
+                        {"detail", a.detail},
+                        {"ip", a.ip},
+                        {"country", a.country},
+                        {"at", a.at},
+                        {"actor_name", a.actor_name},
+                        {"node_name", a.node_name}};
+  if (!a.target_kind.empty()) {
+    o["target_kind"] = a.target_kind;
+    o["target_id"] = a.target_id;
+    o["target_name"] = a.target_name;
+    if (!a.role.empty()) o["role"] = a.role;
+  }
+  return o;
 }
 
 boost::json::object to_json(const Link& l) {

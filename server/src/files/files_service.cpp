@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/random.hpp"
+#include "files/grant_detail.hpp"
 #include "files/names.hpp"
 
 namespace meridian::files {
@@ -834,7 +835,13 @@ Result<std::vector<Activity>> FilesService::activity(const Subject& who, std::in
     // them (the log, not the content).
     if (!(space->kind == SpaceKind::conversation && is_admin(who)))
       MERIDIAN_TRY(require_role(s, who, *space, node_id, FileRole::manager));
-    return repo_.activity(s, space_id, node_id, f);
+    MERIDIAN_ASSIGN_OR_RETURN(auto entries, repo_.activity(s, space_id, node_id, f));
+    // "shared with Ben Silva", not "user 6": the grantee's name as it is now.
+    for (auto& entry : entries) {
+      if (!read_grant_detail(entry)) continue;
+      MERIDIAN_ASSIGN_OR_RETURN(entry.target_name, repo_.name_of(s, entry.target_kind, entry.target_id));
+    }
+    return entries;
   });
 }
 

@@ -87,6 +87,12 @@ struct Activity {
   UnixMillis at = 0;
   std::string actor_name;  // display name of actor_user_id, empty for link visitors
   std::string node_name;   // the file or folder's current name, empty once deleted
+  // grant / ungrant: whom the file was shared with (read from detail "user 6 viewer"); the
+  // name is looked up when the log is read, so it follows a rename or an erasure.
+  std::string target_kind;  // "user" | "team"; empty for other actions
+  std::int64_t target_id = 0;
+  std::string target_name;  // empty when that account or team no longer exists
+  std::string role;         // the role granted ("viewer"); empty for ungrant
 };
 
 struct ActivityFilter {

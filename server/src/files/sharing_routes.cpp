@@ -77,12 +77,15 @@ std::string csv_field(std::string_view text) {
 // ?format=csv: a spreadsheet download; JSON otherwise.
 HttpResponse activity_response(const HttpRequest& req, const std::vector<Activity>& items) {
   if (req.query_param("format").value_or("") != "csv") return net::json_ok(items_json(items));
-  std::string csv = "id,at,space_id,node_id,node_name,actor_user_id,actor_name,link_id,action,detail,ip,country\r\n";
+  std::string csv =
+      "id,at,space_id,node_id,node_name,actor_user_id,actor_name,link_id,action,detail,ip,country,target_kind,target_"
+      "id,target_name\r\n";
   for (const auto& a : items) {
     csv += std::to_string(a.id) + "," + std::to_string(a.at) + "," + std::to_string(a.space_id) + "," +
            std::to_string(a.node_id) + "," + csv_field(a.node_name) + "," + std::to_string(a.actor_user_id) + "," +
            csv_field(a.actor_name) + "," + std::to_string(a.link_id) + "," + csv_field(a.action) + "," +
-           csv_field(a.detail) + "," + csv_field(a.ip) + "," + csv_field(a.country) + "\r\n";
+           csv_field(a.detail) + "," + csv_field(a.ip) + "," + csv_field(a.country) + "," + csv_field(a.target_kind) +
+           "," + (a.target_id ? std::to_string(a.target_id) : std::string()) + "," + csv_field(a.target_name) + "\r\n";
   }
   HttpResponse res;
   res.content_type = "text/csv; charset=utf-8";
