@@ -297,6 +297,8 @@ describe('file manager', () => {
     assert.equal(await carlaPage.getByTestId('node-alpha.txt').count(), 0);
     await carlaPage.getByTestId('preview-photo.png').click();
     await carlaPage.getByTestId('preview-image').waitFor();
+    // Alice's personal quota is none of Carla's business (issue 15, defect 11).
+    assert.equal(await carlaPage.getByTestId('quota').count(), 0, "Carla is not shown Alice's quota");
 
     // Alice's activity panel for alpha.txt shows Bruno's download.
     await alicePage.getByTestId('more-alpha.txt').click();
@@ -304,6 +306,9 @@ describe('file manager', () => {
     const panel = alicePage.getByTestId('activity-panel');
     await panel.waitFor();
     await panel.locator('[data-testid="activity-row"][data-action="download"]', { hasText: 'Bruno Braga' }).waitFor();
+    // The share names the team, not "team 3 viewer" (issue 15, defect 11).
+    const shared = panel.locator('[data-testid="activity-row"][data-action="grant"]');
+    assert.match(await shared.first().innerText(), new RegExp(`shared with team Design ${tag} \\(viewer\\)`));
     await panel.getByTestId('activity-action').selectOption('upload');
     await panel.locator('[data-testid="activity-row"][data-action="upload"]').first().waitFor();
     // The unfiltered rows (uploads among them) stay until the filtered page arrives: wait for

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, effect, inject, input, output, sign
 import { LocalDatePipe } from '../core/local-date.pipe';
 import { FormsModule } from '@angular/forms';
 import { FileActivity, FilesApi } from './files-api';
-import { ACTIVITY_ACTIONS, ActivityFilterInput, actionLabel, activityQuery } from './files-logic';
+import { ACTIVITY_ACTIONS, ActivityFilterInput, actionLabel, activityQuery, activityTarget } from './files-logic';
 import { message } from './share-dialog';
 import { UiButton, UiInput } from '../ui';
 
@@ -28,6 +28,7 @@ export class ActivityPanel {
 
   protected readonly actions = ACTIVITY_ACTIONS;
   protected readonly actionLabel = actionLabel;
+  protected readonly activityTarget = activityTarget;
   protected readonly filter = signal<ActivityFilterInput>({ action: '', since: '', until: '' });
   protected readonly items = signal<FileActivity[]>([]);
   protected readonly loading = signal(false);

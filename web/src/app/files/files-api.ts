@@ -61,6 +61,11 @@ export interface FileActivity {
   ip: string;
   country: string;
   at: number;
+  /** grant / ungrant: whom the file was shared with, by their name as it is now. */
+  target_kind?: 'user' | 'team';
+  target_id?: number;
+  target_name?: string;
+  role?: FileRole;
 }
 
 export interface SearchHit extends FileNode {

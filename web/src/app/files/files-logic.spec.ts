@@ -1,4 +1,4 @@
-import { activityQuery, fileIcon, linkRequest, previewBlobType, previewKind, spaceLabel, spaceSubtitle } from './files-logic';
+import { activityQuery, activityTarget, fileIcon, linkRequest, previewBlobType, previewKind, showsQuota, spaceLabel, spaceSubtitle } from './files-logic';
 
 describe('previewKind', () => {
   it('previews raster images, PDF and text only', () => {
@@ -70,5 +70,34 @@ describe('fileIcon', () => {
     expect(fileIcon('file', 'image/png')).toBe('file-image');
     expect(fileIcon('file', 'application/pdf')).toBe('file-text');
     expect(fileIcon('file', 'application/x-thing')).toBe('file');
+  });
+});
+
+describe('activityTarget', () => {
+  it('names whom a file was shared with, and the role', () => {
+    expect(activityTarget({ action: 'grant', target_kind: 'user', target_name: 'Ben Silva', role: 'viewer' })).toBe('with Ben Silva (viewer)');
+    expect(activityTarget({ action: 'grant', target_kind: 'team', target_name: 'Support Lisbon', role: 'editor' })).toBe('with team Support Lisbon (editor)');
+    expect(activityTarget({ action: 'ungrant', target_kind: 'user', target_name: 'Ben Silva' })).toBe('from Ben Silva');
+  });
+
+  it('says an account is gone rather than showing its number', () => {
+    expect(activityTarget({ action: 'grant', target_kind: 'user', target_name: '', role: 'viewer' })).toBe('with a removed account (viewer)');
+  });
+
+  it('is empty for other entries', () => {
+    expect(activityTarget({ action: 'upload' })).toBe('');
+  });
+});
+
+describe('showsQuota', () => {
+  const personal = { kind: 'personal' as const, name: '', owner_user_id: 7, owner_name: 'Ana' };
+  it('shows my own quota', () => expect(showsQuota({ ...personal, my_role: 'manager' }, 7)).toBe(true));
+  it('hides the sharer’s personal quota from whoever they shared a folder with', () => {
+    expect(showsQuota({ ...personal, my_role: 'none' }, 9)).toBe(false);
+    expect(showsQuota({ ...personal, my_role: 'editor' }, 9)).toBe(false);
+  });
+  it('shows a team or customer space’s quota to those who can add to it', () => {
+    expect(showsQuota({ kind: 'team', name: 'Support', my_role: 'editor' }, 9)).toBe(true);
+    expect(showsQuota({ kind: 'customer', name: 'Acme', my_role: 'viewer' }, 9)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /** Pure helpers of the file manager (no Angular): sizes, labels, previews, query strings. */
 import type { IconName } from '../ui/icon';
+import type { FileActivity } from './files-api';
 
 export type PreviewKind = 'image' | 'pdf' | 'text';
 
@@ -67,6 +68,16 @@ export function spaceSubtitle(space: SpaceLike, myId: number | undefined): strin
   return space.owner_user_id === myId ? 'personal' : 'shared with me';
 }
 
+/**
+ * Whether the space's quota is this person's business: their own files, or a team or customer
+ * space they can add to. Someone shown a folder of another person's files (a customer, a
+ * colleague) is not told that person's usage ("12 MB of 10 GB used").
+ */
+export function showsQuota(space: SpaceLike & { my_role?: string }, myId: number | undefined): boolean {
+  if (space.kind === 'personal') return myId !== undefined && space.owner_user_id === myId;
+  return space.my_role === 'editor' || space.my_role === 'manager';
+}
+
 export const ACTIVITY_ACTIONS = [
   'upload',
   'download',
@@ -106,6 +117,15 @@ export function activityQuery(f: ActivityFilterInput, format?: 'csv'): Record<st
   if (Number.isFinite(until)) q['until'] = until + 24 * 3600 * 1000;
   if (format) q['format'] = format;
   return q;
+}
+
+/** Whom a share entry names: "with Ben Silva (viewer)", "from team Support Lisbon"; empty for other entries. */
+export function activityTarget(a: Pick<FileActivity, 'action' | 'target_kind' | 'target_name' | 'role'>): string {
+  if (!a.target_kind || (a.action !== 'grant' && a.action !== 'ungrant')) return '';
+  const who = a.target_name
+    ? `${a.target_kind === 'team' ? 'team ' : ''}${a.target_name}`
+    : a.target_kind === 'team' ? 'a deleted team' : 'a removed account';
+  return a.action === 'grant' ? `with ${who}${a.role ? ` (${a.role})` : ''}` : `from ${who}`;
 }
 
 export function actionLabel(action: string): string {

@@ -5,7 +5,7 @@ import { FormsModule } from '@angular/forms';
 import { SessionStore } from '../core/session.store';
 import { ActivityPanel, ActivityTarget } from './activity-panel';
 import { FileNode, FileSpace, FileVersion, FilesApi, SearchHit } from './files-api';
-import { fileIcon, formatBytes, previewKind, spaceLabel, spaceSubtitle } from './files-logic';
+import { fileIcon, formatBytes, previewKind, showsQuota, spaceLabel, spaceSubtitle } from './files-logic';
 import { FilePreview } from './file-preview';
 import { ShareDialog, message } from './share-dialog';
 import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
@@ -72,6 +72,7 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly activeTransfers = computed(() => this.transfers().filter((t) => t.state !== 'done' && t.state !== 'cancelled').length);
   protected readonly formatBytes = formatBytes;
   protected readonly fileIcon = fileIcon;
+  protected readonly showsQuota = showsQuota;
   protected readonly percent = transferPercent;
   protected readonly canPreview = (n: FileNode) => n.kind === 'file' && previewKind(n.content_type) !== null;
   protected readonly label = (s: FileSpace) => spaceLabel(s, this.myId());
