@@ -311,6 +311,14 @@ Result<std::int64_t> IdentityRepository::insert_team(S& s, const std::string& na
   return rows->front().integer(0);
 }
 
+Result<void> IdentityRepository::set_team_region(S& s, std::int64_t team_id, const std::string& region) {
+  auto team = s.execute("UPDATE teams SET region = ? WHERE id = ?", {region, team_id});
+  if (!team.ok()) return team.error();
+  auto space = s.execute("UPDATE file_spaces SET region = ? WHERE kind = 'team' AND team_id = ?", {region, team_id});
+  if (!space.ok()) return space.error();
+  return {};
+}
+
 Result<std::vector<User>> IdentityRepository::team_members(S& s, std::int64_t team_id) {
   auto rows = s.query(std::string("SELECT ") + kUserColumns +
                           " FROM users WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ?) "

@@ -75,6 +75,8 @@ class IdentityRepository final {
   Result<std::vector<Team>> teams(S& s);
   Result<std::optional<Team>> team(S& s, std::int64_t id);
   Result<std::int64_t> insert_team(S& s, const std::string& name, const std::string& region, UnixMillis now);
+  // The team's region and its team file space's (which follows the team).
+  Result<void> set_team_region(S& s, std::int64_t team_id, const std::string& region);
   Result<std::vector<User>> team_members(S& s, std::int64_t team_id);
   Result<bool> add_team_member(S& s, std::int64_t team_id, std::int64_t user_id);
   Result<bool> remove_team_member(S& s, std::int64_t team_id, std::int64_t user_id);

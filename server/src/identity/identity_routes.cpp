@@ -341,6 +341,18 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                        }),
              kSmall);
 
+  // A team's region; its team file space follows (identity_service.hpp: set_team_region).
+  router.add("PATCH", "/api/v1/admin/teams/{id}",
+             permitted(Action::manage_teams,
+                       [d](HttpRequest& req) -> Result<HttpResponse> {
+                         MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id"));
+                         MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"region"}));
+                         MERIDIAN_ASSIGN_OR_RETURN(auto region, json::required_string(body, "region", 16));
+                         MERIDIAN_ASSIGN_OR_RETURN(auto team, d.identity.set_team_region(actor_of(req), id, region));
+                         return net::json_ok(to_json(team));
+                       }),
+             kSmall);
+
   router.add("GET", "/api/v1/admin/teams/{id}",
              permitted(Action::manage_teams,
                        [d](HttpRequest& req) -> Result<HttpResponse> {

@@ -370,8 +370,7 @@ Result<Team> IdentityService::create_team(const audit::Actor& actor, std::string
   if (name.empty() || name.size() > 100 || has_control_chars(name))
     return make_error(ErrorCode::invalid_argument, "team name must be 1 to 100 printable characters");
   std::string reg = region.value_or(actor.region.empty() ? "EU" : actor.region);
-  if (reg.empty() || reg.size() > 16 || has_control_chars(reg))
-    return make_error(ErrorCode::invalid_argument, "region must be a short tag such as EU, AMER or APAC");
+  MERIDIAN_TRY(known_region(reg));
   auto id = storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
     auto id = repo_.insert_team(s, name, reg, clock_.now_ms());
     if (!id.ok()) return id.error();
@@ -381,6 +380,29 @@ Result<Team> IdentityService::create_team(const audit::Actor& actor, std::string
   });
   if (!id.ok()) return id.error();
   return Team{*id, name, reg, 0};
+}
+
+Result<void> IdentityService::known_region(const std::string& region) const {
+  if (regions_.is_region(region)) return {};
+  std::string known;
+  for (const auto& r : regions_.known_regions()) known += (known.empty() ? "" : ", ") + r;
+  return make_error(ErrorCode::invalid_argument,
+                    "'" + region.substr(0, 16) + "' is not a region here; pick one of " + known);
+}
+
+Result<Team> IdentityService::set_team_region(const audit::Actor& actor, std::int64_t team_id,
+                                              const std::string& region) {
+  MERIDIAN_TRY(known_region(region));
+  return storage::write_value<Team>(db_, [&](storage::Session& s) -> Result<Team> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto team, repo_.team(s, team_id));
+    if (!team) return make_error(ErrorCode::not_found, "no team with id " + std::to_string(team_id));
+    if (team->region == region) return *team;
+    MERIDIAN_TRY(repo_.set_team_region(s, team_id, region));
+    MERIDIAN_TRY(audit_.record(s, actor, "admin.team.region", target_team(team_id), "ok",
+                               boost::json::serialize(boost::json::object{{"from", team->region}, {"to", region}})));
+    team->region = region;
+    return *team;
+  });
 }
 
 Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id) {

@@ -110,7 +110,11 @@ class IdentityService final {
 
   Result<std::vector<Team>> teams();
   Result<TeamDetail> team(std::int64_t id);
+  // region: one of the regions known here (RegionMap::known_regions); by default the creator's.
   Result<Team> create_team(const audit::Actor& actor, std::string name, std::optional<std::string> region);
+  // Moves the team to another region, and its team file space with it: files stored from
+  // now on go to the new region; files already stored stay where they were stored.
+  Result<Team> set_team_region(const audit::Actor& actor, std::int64_t team_id, const std::string& region);
   Result<void> add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id);
   Result<void> remove_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id);
 
@@ -125,6 +129,7 @@ class IdentityService final {
 
  private:
   Result<void> validate_profile(const User& u) const;
+  Result<void> known_region(const std::string& region) const;
 
   storage::Database& db_;
   audit::AuditLog& audit_;

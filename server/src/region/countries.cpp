@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -83,6 +84,19 @@ std::string RegionMap::region_of(std::string_view country) const {
   if (in_list(kAmericas, country)) return "AMER";
   if (in_list(kAsiaPacific, country)) return "APAC";
   return "MEA";
+}
+
+std::vector<std::string> RegionMap::known_regions() const {
+  std::vector<std::string> out{"AMER", "APAC", "EU", "MEA"};
+  for (const auto& [country, region] : overrides_)
+    if (std::find(out.begin(), out.end(), region) == out.end()) out.push_back(region);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool RegionMap::is_region(std::string_view region) const {
+  const auto known = known_regions();
+  return std::find(known.begin(), known.end(), region) != known.end();
 }
 
 }  // namespace meridian::region

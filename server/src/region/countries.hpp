@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -25,6 +26,9 @@ class RegionMap final {
   RegionMap();  // the shipped default
   void set(std::string country, std::string region);
   std::string region_of(std::string_view country) const;
+  // Every region a country maps to: the shipped four and any the overrides add.
+  std::vector<std::string> known_regions() const;
+  bool is_region(std::string_view region) const;
   const std::map<std::string, std::string, std::less<>>& overrides() const { return overrides_; }
 
  private:
