@@ -98,6 +98,16 @@ export class ApiClient {
     return firstValueFrom(this.http.get<TeamDetail>(`${API_BASE}/admin/teams/${id}`));
   }
 
+  /** Moves the team, and its team file space, to another region. */
+  setTeamRegion(id: number, region: string): Promise<TeamSummary> {
+    return firstValueFrom(this.http.patch<TeamSummary>(`${API_BASE}/admin/teams/${id}`, { region }));
+  }
+
+  /** The data regions people and teams can be in (EU, AMER, APAC, MEA and any configured). */
+  listRegions(): Promise<{ regions: string[] }> {
+    return firstValueFrom(this.http.get<{ regions: string[] }>(`${API_BASE}/admin/regions`));
+  }
+
   addTeamMember(teamId: number, userId: number): Promise<void> {
     return firstValueFrom(this.http.put<void>(`${API_BASE}/admin/teams/${teamId}/members/${userId}`, null));
   }

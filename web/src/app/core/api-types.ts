@@ -117,6 +117,8 @@ export interface TeamDetail {
 
 export interface CreateTeamRequest {
   name: string;
+  /** One of GET /admin/regions; the creator's region when left out. */
+  region?: string;
 }
 
 export interface FeatureToggle {

@@ -1,12 +1,14 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { SessionStore } from '../../core/session.store';
 import { errorMessage } from '../../core/api-error';
 import { TeamSummary, User } from '../../core/api-types';
 import { countryFlag } from '../../core/local-time';
 import { TeamsStore } from './teams.store';
 import { UiButton } from '../../ui/button';
+import { UiInput } from '../../ui/form-controls';
 
 @Component({
-  imports: [UiButton],
+  imports: [UiButton, UiInput],
   selector: 'mer-teams-page',
   providers: [TeamsStore],
   templateUrl: './teams-page.html',
@@ -17,6 +19,10 @@ export class TeamsPage {
   protected readonly store = inject(TeamsStore);
 
   protected readonly newName = signal('');
+  /** The new team's region: the creator's own unless they pick another. */
+  protected readonly newRegion = signal(inject(SessionStore).user()?.region || 'EU');
+  protected readonly regionSaving = signal(false);
+  protected readonly regionMessage = signal<string | null>(null);
   protected readonly creating = signal(false);
   protected readonly createError = signal<string | null>(null);
   protected readonly detailError = signal<string | null>(null);
@@ -29,6 +35,7 @@ export class TeamsPage {
 
   constructor() {
     void this.store.load();
+    void this.store.loadRegions();
     inject(DestroyRef).onDestroy(() => {
       if (this.searchTimer) clearTimeout(this.searchTimer);
     });
@@ -48,7 +55,7 @@ export class TeamsPage {
     this.creating.set(true);
     this.createError.set(null);
     try {
-      const team = await this.store.create(name);
+      const team = await this.store.create(name, this.newRegion());
       this.newName.set('');
       await this.select(team);
     } catch (failure) {
@@ -58,8 +65,30 @@ export class TeamsPage {
     }
   }
 
+  protected onNewRegion(event: Event): void {
+    this.newRegion.set((event.target as HTMLSelectElement).value);
+  }
+
+  protected async changeRegion(event: Event): Promise<void> {
+    const select = event.target as HTMLSelectElement;
+    const region = select.value;
+    this.detailError.set(null);
+    this.regionMessage.set(null);
+    this.regionSaving.set(true);
+    try {
+      await this.store.setRegion(region);
+      this.regionMessage.set(`Moved to ${region}. New files in the team's space are stored there.`);
+    } catch (failure) {
+      select.value = this.store.selected()?.region ?? region;
+      this.detailError.set(errorMessage(failure));
+    } finally {
+      this.regionSaving.set(false);
+    }
+  }
+
   protected async select(team: TeamSummary): Promise<void> {
     this.detailError.set(null);
+    this.regionMessage.set(null);
     this.memberQuery.set('');
     this.candidates.set([]);
     try {

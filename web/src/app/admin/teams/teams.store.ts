@@ -31,8 +31,20 @@ export class TeamsStore {
     }
   }
 
-  async create(name: string): Promise<TeamSummary> {
-    const team = await this.api.createTeam({ name });
+  /** The regions a team can be in; the shipped four when the list can't be read. */
+  readonly regions = signal<string[]>(['AMER', 'APAC', 'EU', 'MEA']);
+
+  async loadRegions(): Promise<void> {
+    try {
+      const { regions } = await this.api.listRegions();
+      if (regions.length) this.regions.set(regions);
+    } catch {
+      // The shipped four stay; the server still checks.
+    }
+  }
+
+  async create(name: string, region?: string): Promise<TeamSummary> {
+    const team = await this.api.createTeam(region ? { name, region } : { name });
     this.teamsState.update((teams) => [...teams.filter((t) => t.id !== team.id), team]);
     return team;
   }
@@ -62,6 +74,15 @@ export class TeamsStore {
     if (!team) return;
     await this.api.removeTeamMember(team.id, user.id);
     await this.refreshSelected(team.id);
+  }
+
+  /** Moves the open team (and its file space) to `region`. */
+  async setRegion(region: string): Promise<void> {
+    const team = this.selectedState();
+    if (!team || team.region === region) return;
+    const moved = await this.api.setTeamRegion(team.id, region);
+    this.selectedState.update((t) => (t && t.id === moved.id ? { ...t, region: moved.region } : t));
+    this.teamsState.update((teams) => teams.map((t) => (t.id === moved.id ? { ...t, region: moved.region } : t)));
   }
 
   /** Users matching `query` who are not in the open team yet. */
