@@ -3,13 +3,12 @@
 #include <boost/json/array.hpp>
 
 #include "core/json_fields.hpp"
+#include "core/json_values.hpp"
 
 namespace meridian::alerts {
 namespace {
 
 namespace bj = boost::json;
-
-bj::value optional_ms(const std::optional<UnixMillis>& t) { return t ? bj::value(*t) : bj::value(nullptr); }
 
 template <class T>
 bj::array array_of(const std::vector<T>& items) {
@@ -54,22 +53,21 @@ bj::object alert_json(const Alert& a) {
                {"category", category_name(a.category)},
                {"status", status_name(a.status)},
                {"interrupts", a.interrupts()},
-               {"sender", bj::object{{"id", a.sender_id ? bj::value(*a.sender_id) : bj::value(nullptr)},
-                                     {"name", a.sender_name}}},
+               {"sender", bj::object{{"id", json::nullable(a.sender_id)}, {"name", a.sender_name}}},
                {"require_ack", a.require_ack},
                {"repeat_count", a.repeat_count},
                {"recipient_count", a.recipient_count},
                {"ack_count", a.ack_count},
                {"created_at", a.created_at},
                {"updated_at", a.updated_at},
-               {"expires_at", optional_ms(a.expires_at)},
-               {"acknowledged_at", optional_ms(a.acknowledged_at)},
-               {"resolved_at", optional_ms(a.resolved_at)}};
+               {"expires_at", json::nullable(a.expires_at)},
+               {"acknowledged_at", json::nullable(a.acknowledged_at)},
+               {"resolved_at", json::nullable(a.resolved_at)}};
   o["quorum"] = a.quorum ? bj::value(bj::object{{"count", a.quorum->count},
                                                 {"countries", array_of(a.quorum->countries)},
                                                 {"team_ids", array_of(a.quorum->team_ids)}})
                          : bj::value(nullptr);
-  o["dedup_key"] = a.dedup_key ? bj::value(*a.dedup_key) : bj::value(nullptr);
+  o["dedup_key"] = json::nullable(a.dedup_key);
   return o;
 }
 
@@ -77,9 +75,9 @@ bj::object receipt_json(const Receipt& r) {
   return bj::object{{"user_id", r.user_id},
                     {"display_name", r.display_name},
                     {"country", r.country},
-                    {"delivered_at", optional_ms(r.delivered_at)},
-                    {"read_at", optional_ms(r.read_at)},
-                    {"acknowledged_at", optional_ms(r.acknowledged_at)},
+                    {"delivered_at", json::nullable(r.delivered_at)},
+                    {"read_at", json::nullable(r.read_at)},
+                    {"acknowledged_at", json::nullable(r.acknowledged_at)},
                     {"comment", r.comment}};
 }
 

@@ -129,17 +129,14 @@ Result<std::string> AlertsRepository::display_name(S& s, std::int64_t user_id) {
 }
 
 Result<std::optional<std::int64_t>> AlertsRepository::open_with_key(S& s, const std::string& dedup_key) {
-  auto rows = s.query("SELECT id FROM alerts WHERE dedup_key = ? AND resolved_at IS NULL", {dedup_key});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+  return storage::query_row(s, "SELECT id FROM alerts WHERE dedup_key = ? AND resolved_at IS NULL", {dedup_key},
+                            [](const storage::Row& r) { return r.integer(0); });
 }
 
 Result<std::optional<std::int64_t>> AlertsRepository::insert(S& s, const Alert& a, const std::string& audience_json) {
   std::string team_ids;
   if (a.quorum)
     for (auto id : a.quorum->team_ids) team_ids += (team_ids.empty() ? "" : ",") + std::to_string(id);
-  auto maybe = [](const auto& v) { return v ? storage::Value(*v) : storage::Value(nullptr); };
   // One by one: a braced list of this many variants trips GCC 12's maybe-uninitialized.
   Params params;
   params.reserve(17);
@@ -148,18 +145,18 @@ Result<std::optional<std::int64_t>> AlertsRepository::insert(S& s, const Alert& 
   params.emplace_back(std::string(priority_name(a.priority)));
   params.emplace_back(std::string(category_name(a.category)));
   params.emplace_back(std::string(status_name(a.status)));
-  params.push_back(maybe(a.sender_id));
+  params.push_back(storage::nullable(a.sender_id));
   params.emplace_back(a.sender_name);
   params.emplace_back(std::int64_t{a.require_ack ? 1 : 0});
   params.emplace_back(a.quorum ? a.quorum->count : std::int64_t{0});
   params.emplace_back(a.quorum ? joined(a.quorum->countries) : std::string());
   params.emplace_back(team_ids);
-  params.push_back(maybe(a.dedup_key));
+  params.push_back(storage::nullable(a.dedup_key));
   params.emplace_back(audience_json);
   params.emplace_back(a.recipient_count);
   params.emplace_back(a.created_at);
   params.emplace_back(a.updated_at);
-  params.push_back(maybe(a.expires_at));
+  params.push_back(storage::nullable(a.expires_at));
   auto rows = s.query(
       "INSERT INTO alerts (title, body, priority, category, status, sender_id, sender_name, require_ack, "
       "quorum_count, quorum_countries, quorum_team_ids, dedup_key, audience, recipient_count, created_at, "
@@ -185,36 +182,30 @@ Result<void> AlertsRepository::insert_recipients(S& s, std::int64_t alert_id, co
       params.push_back(recipients[i + j].user_id);
       params.push_back(recipients[i + j].country);
     }
-    auto done = s.execute(sql, params);
-    if (!done.ok()) return done.error();
+    MERIDIAN_TRY(storage::exec(s, sql, params));
   }
   return {};
 }
 
 Result<void> AlertsRepository::repeat(S& s, std::int64_t alert_id, const NewAlert& in, UnixMillis now) {
-  auto done = s.execute(
+  return storage::exec(
+      s,
       "UPDATE alerts SET title = ?, body = ?, priority = ?, repeat_count = repeat_count + 1, updated_at = ? "
       "WHERE id = ?",
       {in.title, in.body, std::string(priority_name(in.priority)), now, alert_id});
-  if (!done.ok()) return done.error();
-  return {};
 }
 
 Result<std::optional<Alert>> AlertsRepository::alert(S& s, std::int64_t id) {
-  auto rows = s.query(std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE a.id = ?", {id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Alert>{};
-  return std::optional<Alert>(alert_from(rows->front()));
+  return storage::query_row(s, std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE a.id = ?", {id},
+                            alert_from);
 }
 
 Result<std::optional<Receipt>> AlertsRepository::receipt(S& s, std::int64_t alert_id, std::int64_t user_id) {
-  auto rows = s.query(std::string("SELECT ") + kReceiptColumns +
-                          " FROM alert_recipients r JOIN users u ON u.id = r.user_id "
-                          "WHERE r.alert_id = ? AND r.user_id = ?",
-                      {alert_id, user_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Receipt>{};
-  return std::optional<Receipt>(receipt_from(rows->front(), 0));
+  return storage::query_row(s,
+                            std::string("SELECT ") + kReceiptColumns +
+                                " FROM alert_recipients r JOIN users u ON u.id = r.user_id "
+                                "WHERE r.alert_id = ? AND r.user_id = ?",
+                            {alert_id, user_id}, [](const storage::Row& r) { return receipt_from(r, 0); });
 }
 
 Result<std::vector<std::pair<Alert, Receipt>>> AlertsRepository::received(S& s, std::int64_t user_id,
@@ -230,13 +221,11 @@ Result<std::vector<std::pair<Alert, Receipt>>> AlertsRepository::received(S& s, 
 }
 
 Result<std::vector<Alert>> AlertsRepository::sent(S& s, std::int64_t sender_id, std::int64_t limit) {
-  auto rows = s.query(std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE a.sender_id = ? "
-                                                               "ORDER BY a.id DESC LIMIT ?",
-                      {sender_id, limit});
-  if (!rows.ok()) return rows.error();
-  std::vector<Alert> out;
-  for (const auto& r : *rows) out.push_back(alert_from(r));
-  return out;
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kAlertColumns +
+                                 " FROM alerts a WHERE a.sender_id = ? "
+                                 "ORDER BY a.id DESC LIMIT ?",
+                             {sender_id, limit}, alert_from);
 }
 
 Result<std::vector<std::int64_t>> AlertsRepository::recipient_ids(S& s, std::int64_t alert_id) {
@@ -246,41 +235,35 @@ Result<std::vector<std::int64_t>> AlertsRepository::recipient_ids(S& s, std::int
 
 Result<std::vector<Receipt>> AlertsRepository::receipts(S& s, std::int64_t alert_id, std::int64_t after_user_id,
                                                         std::int64_t limit) {
-  auto rows = s.query(std::string("SELECT ") + kReceiptColumns +
-                          " FROM alert_recipients r JOIN users u ON u.id = r.user_id "
-                          "WHERE r.alert_id = ? AND r.user_id > ? ORDER BY r.user_id LIMIT ?",
-                      {alert_id, after_user_id, limit});
-  if (!rows.ok()) return rows.error();
-  std::vector<Receipt> out;
-  for (const auto& r : *rows) out.push_back(receipt_from(r, 0));
-  return out;
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kReceiptColumns +
+                                 " FROM alert_recipients r JOIN users u ON u.id = r.user_id "
+                                 "WHERE r.alert_id = ? AND r.user_id > ? ORDER BY r.user_id LIMIT ?",
+                             {alert_id, after_user_id, limit},
+                             [](const storage::Row& r) { return receipt_from(r, 0); });
 }
 
 Result<void> AlertsRepository::mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
-  auto done = s.execute(
-      "UPDATE alert_recipients SET delivered_at = ? WHERE alert_id = ? AND user_id = ? AND delivered_at IS NULL",
+  return storage::exec(
+      s, "UPDATE alert_recipients SET delivered_at = ? WHERE alert_id = ? AND user_id = ? AND delivered_at IS NULL",
       {at, alert_id, user_id});
-  if (!done.ok()) return done.error();
-  return {};
 }
 
 Result<void> AlertsRepository::mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
-  auto done = s.execute(
+  return storage::exec(
+      s,
       "UPDATE alert_recipients SET delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?) "
       "WHERE alert_id = ? AND user_id = ?",
       {at, at, alert_id, user_id});
-  if (!done.ok()) return done.error();
-  return {};
 }
 
 Result<void> AlertsRepository::acknowledge(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at,
                                            const std::string& comment) {
-  auto done = s.execute(
+  return storage::exec(
+      s,
       "UPDATE alert_recipients SET delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?), "
       "acknowledged_at = ?, ack_comment = ? WHERE alert_id = ? AND user_id = ? AND acknowledged_at IS NULL",
       {at, at, at, comment, alert_id, user_id});
-  if (!done.ok()) return done.error();
-  return {};
 }
 
 Result<std::int64_t> AlertsRepository::quorum_acks(S& s, std::int64_t alert_id, const Quorum& q) {
@@ -301,17 +284,13 @@ Result<std::int64_t> AlertsRepository::quorum_acks(S& s, std::int64_t alert_id, 
 }
 
 Result<void> AlertsRepository::set_ack_count(S& s, std::int64_t alert_id, std::int64_t count, UnixMillis now) {
-  auto done = s.execute("UPDATE alerts SET ack_count = ?, updated_at = ? WHERE id = ?", {count, now, alert_id});
-  if (!done.ok()) return done.error();
-  return {};
+  return storage::exec(s, "UPDATE alerts SET ack_count = ?, updated_at = ? WHERE id = ?", {count, now, alert_id});
 }
 
 Result<void> AlertsRepository::set_status(S& s, std::int64_t alert_id, Status status, UnixMillis at) {
   const char* column = status == Status::resolved ? "resolved_at" : "acknowledged_at";
-  auto done = s.execute(std::string("UPDATE alerts SET status = ?, updated_at = ?, ") + column + " = ? WHERE id = ?",
-                        {std::string(status_name(status)), at, at, alert_id});
-  if (!done.ok()) return done.error();
-  return {};
+  return storage::exec(s, std::string("UPDATE alerts SET status = ?, updated_at = ?, ") + column + " = ? WHERE id = ?",
+                       {std::string(status_name(status)), at, at, alert_id});
 }
 
 }  // namespace meridian::alerts

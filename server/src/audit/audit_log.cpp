@@ -24,12 +24,11 @@ Result<void> AuditLog::record(storage::Session& s, const Actor& actor, std::stri
   for (std::string_view text : {std::string_view(actor.email), action, target, outcome, std::string_view(actor.ip),
                                 std::string_view(actor.country), std::string_view(actor.region), detail_json})
     params.emplace_back(std::string(text));
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO audit_log (at, actor_id, actor_email, action, target, outcome, ip, country, region, detail) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       params);
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> AuditLog::record(const Actor& actor, std::string_view action, std::string_view target,

@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/json_values.hpp"
 #include "net/route_kit.hpp"
 #include "policy/route_guard.hpp"
 
@@ -21,7 +22,7 @@ boost::json::object to_json(const AuditEvent& e) {
   return boost::json::object{
       {"id", e.id},
       {"at", e.at},
-      {"actor_id", e.actor_id ? boost::json::value(*e.actor_id) : boost::json::value(nullptr)},
+      {"actor_id", json::nullable(e.actor_id)},
       {"actor_email", e.actor_email},
       {"action", e.action},
       {"target", e.target},

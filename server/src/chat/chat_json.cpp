@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 
 #include "core/json_fields.hpp"
+#include "core/json_values.hpp"
 
 namespace meridian::chat {
 
@@ -26,26 +27,22 @@ boost::json::object to_json(const Message& m, std::int64_t viewer) {
   for (const auto& a : m.attachments)
     attachments.push_back(
         boost::json::object{{"id", a.file_id}, {"name", a.name}, {"size", a.size}, {"content_type", a.content_type}});
-  auto opt = [](const std::optional<std::int64_t>& v) {
-    return v ? boost::json::value(*v) : boost::json::value(nullptr);
-  };
-  return boost::json::object{
-      {"id", m.id},
-      {"conversation_id", m.conversation_id},
-      {"seq", m.seq},
-      {"change_seq", m.change_seq},
-      {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
-      {"client_id", m.client_id},
-      {"text", m.text},
-      {"created_at", m.created_at},
-      {"edited_at", m.edited_at ? boost::json::value(*m.edited_at) : boost::json::value(nullptr)},
-      {"deleted", m.deleted_at.has_value()},
-      {"thread_root_id", opt(m.thread_root_id)},
-      {"reply_count", m.reply_count},
-      {"last_reply_at", opt(m.last_reply_at)},
-      {"participants", std::move(participants)},
-      {"reactions", std::move(reactions)},
-      {"attachments", std::move(attachments)}};
+  return boost::json::object{{"id", m.id},
+                             {"conversation_id", m.conversation_id},
+                             {"seq", m.seq},
+                             {"change_seq", m.change_seq},
+                             {"author", boost::json::object{{"id", m.author_id}, {"display_name", m.author_name}}},
+                             {"client_id", m.client_id},
+                             {"text", m.text},
+                             {"created_at", m.created_at},
+                             {"edited_at", json::nullable(m.edited_at)},
+                             {"deleted", m.deleted_at.has_value()},
+                             {"thread_root_id", json::nullable(m.thread_root_id)},
+                             {"reply_count", m.reply_count},
+                             {"last_reply_at", json::nullable(m.last_reply_at)},
+                             {"participants", std::move(participants)},
+                             {"reactions", std::move(reactions)},
+                             {"attachments", std::move(attachments)}};
 }
 
 boost::json::object to_json(const ChannelSettings& c) {

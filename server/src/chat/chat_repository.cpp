@@ -85,81 +85,79 @@ Message message_from(const storage::Row& r) {
   return m;
 }
 
+// The rows of one conversation (as `m`) whose change_seq is in (after, upto]: `select` up to
+// the WHERE, `order` the ORDER BY.
+template <class F>
+auto changed_between(storage::Session& s, const std::string& select, std::string_view order,
+                     std::int64_t conversation_id, std::int64_t after, std::int64_t upto, int limit, F&& from_row) {
+  return storage::query_rows(s,
+                             select + " WHERE m.conversation_id = ? AND m.change_seq > ? AND m.change_seq <= ? " +
+                                 std::string(order) + " LIMIT ?",
+                             {conversation_id, after, upto, std::int64_t{limit}}, from_row);
+}
+
 }  // namespace
 
 Result<std::optional<Conversation>> ChatRepository::conversation(S& s, std::int64_t id) {
-  auto rows = s.query(std::string("SELECT ") + kConversationColumns + " FROM conversations c WHERE c.id = ?", {id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Conversation>{};
-  return std::optional<Conversation>(conversation_from(rows->front()));
+  return storage::query_row(s, std::string("SELECT ") + kConversationColumns + " FROM conversations c WHERE c.id = ?",
+                            {id}, [](const storage::Row& r) { return conversation_from(r); });
 }
 
 Result<std::optional<std::int64_t>> ChatRepository::direct_conversation(S& s, const std::string& direct_key) {
-  auto rows = s.query("SELECT id FROM conversations WHERE direct_key = ?", {direct_key});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+  return storage::query_row(s, "SELECT id FROM conversations WHERE direct_key = ?", {direct_key},
+                            [](const storage::Row& r) { return r.integer(0); });
 }
 
 Result<std::optional<std::int64_t>> ChatRepository::insert_conversation(S& s, const Conversation& c,
                                                                         const std::optional<std::string>& direct_key) {
-  auto rows = s.query(
+  return storage::query_row(
+      s,
       "INSERT INTO conversations (kind, name, topic, visibility, direct_key, region, created_by, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       {std::string(kind_name(c.kind)), c.name, c.topic, std::string(visibility_name(c.visibility)),
-       direct_key ? storage::Value(*direct_key) : storage::Value(nullptr), c.region, c.created_by, c.created_at});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+       storage::nullable(direct_key), c.region, c.created_by, c.created_at},
+      [](const storage::Row& r) { return r.integer(0); });
 }
 
 Result<std::optional<Member>> ChatRepository::membership(S& s, std::int64_t conversation_id, std::int64_t user_id) {
-  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
-                          " FROM conversation_members m "
-                          "JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? AND m.user_id = ?",
-                      {conversation_id, user_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Member>{};
-  return std::optional<Member>(member_from(rows->front()));
+  return storage::query_row(s,
+                            std::string("SELECT ") + kMemberColumns +
+                                " FROM conversation_members m "
+                                "JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? AND m.user_id = ?",
+                            {conversation_id, user_id}, member_from);
 }
 
 Result<std::vector<Member>> ChatRepository::members(S& s, std::int64_t conversation_id) {
-  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
-                          " FROM conversation_members m JOIN users u ON u.id = m.user_id "
-                          "WHERE m.conversation_id = ? ORDER BY lower(u.display_name), m.user_id",
-                      {conversation_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<Member> out;
-  for (const auto& r : *rows) out.push_back(member_from(r));
-  return out;
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kMemberColumns +
+                                 " FROM conversation_members m JOIN users u ON u.id = m.user_id "
+                                 "WHERE m.conversation_id = ? ORDER BY lower(u.display_name), m.user_id",
+                             {conversation_id}, member_from);
 }
 
 Result<bool> ChatRepository::add_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
                                         UnixMillis now, bool unread_so_far) {
   // Usually what came before joining does not count as unread: start at the current sequence.
-  auto r = s.execute(std::string("INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, "
-                                 "last_read_seq) SELECT ?, ?, ?, ?, ") +
-                         (unread_so_far ? "0" : "last_seq") + " FROM conversations WHERE id = ? ON CONFLICT DO NOTHING",
-                     {conversation_id, user_id, std::string(member_role_name(role)), now, conversation_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(
+      s,
+      std::string("INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, "
+                  "last_read_seq) SELECT ?, ?, ?, ?, ") +
+          (unread_so_far ? "0" : "last_seq") + " FROM conversations WHERE id = ? ON CONFLICT DO NOTHING",
+      {conversation_id, user_id, std::string(member_role_name(role)), now, conversation_id});
 }
 
 Result<bool> ChatRepository::remove_member(S& s, std::int64_t conversation_id, std::int64_t user_id) {
-  auto r = s.execute("DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
-                     {conversation_id, user_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
+                               {conversation_id, user_id});
 }
 
 Result<std::int64_t> ChatRepository::unread(S& s, std::int64_t conversation_id, std::int64_t user_id,
                                             std::int64_t last_read_seq) {
-  auto rows = s.query(
+  return storage::query_integer(
+      s,
       "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq > ? AND author_id <> ? AND deleted_at IS NULL "
       "AND thread_root_id IS NULL",
       {conversation_id, last_read_seq, user_id});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<std::vector<std::pair<Conversation, Member>>> ChatRepository::conversations_of(S& s, std::int64_t user_id) {
@@ -180,14 +178,12 @@ Result<std::vector<std::pair<Conversation, Member>>> ChatRepository::conversatio
 
 Result<std::vector<Conversation>> ChatRepository::public_channels(S& s, const std::string& text, int limit) {
   const std::string pattern = storage::contains_pattern(text);
-  auto rows = s.query(std::string("SELECT ") + kConversationColumns +
-                          " FROM conversations c WHERE c.kind = 'channel' AND c.visibility = 'public' "
-                          "AND lower(c.name) LIKE ? ESCAPE '\\' ORDER BY lower(c.name) LIMIT ?",
-                      {pattern, std::int64_t{limit}});
-  if (!rows.ok()) return rows.error();
-  std::vector<Conversation> out;
-  for (const auto& r : *rows) out.push_back(conversation_from(r));
-  return out;
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kConversationColumns +
+                                 " FROM conversations c WHERE c.kind = 'channel' AND c.visibility = 'public' "
+                                 "AND lower(c.name) LIKE ? ESCAPE '\\' ORDER BY lower(c.name) LIMIT ?",
+                             {pattern, std::int64_t{limit}},
+                             [](const storage::Row& r) { return conversation_from(r); });
 }
 
 Result<std::optional<PersonRef>> ChatRepository::person(S& s, std::int64_t user_id) {
@@ -201,13 +197,11 @@ Result<std::optional<PersonRef>> ChatRepository::person(S& s, std::int64_t user_
 
 Result<std::optional<Message>> ChatRepository::message_by_client_id(S& s, std::int64_t author_id,
                                                                     const std::string& client_id) {
-  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
-                          " FROM messages m JOIN users u ON u.id = m.author_id "
-                          "WHERE m.author_id = ? AND m.client_id = ?",
-                      {author_id, client_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Message>{};
-  return std::optional<Message>(message_from(rows->front()));
+  return storage::query_row(s,
+                            std::string("SELECT ") + kMessageColumns +
+                                " FROM messages m JOIN users u ON u.id = m.author_id "
+                                "WHERE m.author_id = ? AND m.client_id = ?",
+                            {author_id, client_id}, message_from);
 }
 
 Result<std::int64_t> ChatRepository::next_seq(S& s, std::int64_t conversation_id) {
@@ -219,24 +213,22 @@ Result<std::int64_t> ChatRepository::next_seq(S& s, std::int64_t conversation_id
 }
 
 Result<std::optional<std::int64_t>> ChatRepository::insert_message(S& s, const Message& m, const std::string& region) {
-  auto rows = s.query(
+  return storage::query_row(
+      s,
       "INSERT INTO messages (conversation_id, seq, author_id, client_id, text, created_at, region, change_seq, "
       "thread_root_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
       {m.conversation_id, m.seq, m.author_id, m.client_id, m.text, m.created_at, region, m.seq,
-       m.thread_root_id ? storage::Value(*m.thread_root_id) : storage::Value(nullptr)});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+       storage::nullable(m.thread_root_id)},
+      [](const storage::Row& r) { return r.integer(0); });
 }
 
 Result<void> ChatRepository::ensure_owner(S& s, std::int64_t conversation_id) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE conversation_members SET role = 'owner' WHERE conversation_id = ? AND user_id = "
       "(SELECT user_id FROM conversation_members WHERE conversation_id = ? ORDER BY joined_at, user_id LIMIT 1) "
       "AND NOT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = ? AND role = 'owner')",
       {conversation_id, conversation_id, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<std::vector<Message>> ChatRepository::messages(S& s, std::int64_t conversation_id,
@@ -284,56 +276,41 @@ Result<std::optional<Message>> ChatRepository::message(S& s, std::int64_t conver
 }
 
 Result<void> ChatRepository::record_version(S& s, const Message& current, UnixMillis now, std::int64_t by) {
-  auto r = s.execute(
-      "INSERT INTO message_versions (message_id, version, text, replaced_at, replaced_by) "
-      "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM message_versions WHERE message_id = ?",
-      {current.id, current.text, now, by, current.id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s,
+                       "INSERT INTO message_versions (message_id, version, text, replaced_at, replaced_by) "
+                       "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM message_versions WHERE message_id = ?",
+                       {current.id, current.text, now, by, current.id});
 }
 
 Result<void> ChatRepository::set_text(S& s, std::int64_t message_id, const std::string& text, std::int64_t change_seq,
                                       UnixMillis now) {
-  auto r = s.execute("UPDATE messages SET text = ?, change_seq = ?, edited_at = ? WHERE id = ?",
-                     {text, change_seq, now, message_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE messages SET text = ?, change_seq = ?, edited_at = ? WHERE id = ?",
+                       {text, change_seq, now, message_id});
 }
 
 Result<void> ChatRepository::tombstone(S& s, std::int64_t message_id, std::int64_t change_seq, UnixMillis now) {
-  auto r = s.execute("UPDATE messages SET text = '', change_seq = ?, deleted_at = ? WHERE id = ?",
-                     {change_seq, now, message_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE messages SET text = '', change_seq = ?, deleted_at = ? WHERE id = ?",
+                       {change_seq, now, message_id});
 }
 
 Result<std::int64_t> ChatRepository::version_count(S& s, std::int64_t message_id) {
-  auto rows = s.query("SELECT COUNT(*) FROM message_versions WHERE message_id = ?", {message_id});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  return storage::query_integer(s, "SELECT COUNT(*) FROM message_versions WHERE message_id = ?", {message_id});
 }
 
 Result<std::vector<Message>> ChatRepository::changes(S& s, std::int64_t conversation_id, std::int64_t after, int limit,
                                                      std::int64_t upto) {
-  auto rows = s.query(std::string("SELECT ") + kMessageColumns +
-                          " FROM messages m JOIN users u ON u.id = m.author_id "
-                          "WHERE m.conversation_id = ? AND m.change_seq > ? AND m.change_seq <= ? "
-                          "ORDER BY m.change_seq ASC LIMIT ?",
-                      {conversation_id, after, upto, std::int64_t{limit}});
-  if (!rows.ok()) return rows.error();
-  std::vector<Message> out;
-  for (const auto& r : *rows) out.push_back(message_from(r));
-  return out;
+  return changed_between(
+      s, std::string("SELECT ") + kMessageColumns + " FROM messages m JOIN users u ON u.id = m.author_id",
+      "ORDER BY m.change_seq ASC", conversation_id, after, upto, limit, message_from);
 }
 
 Result<bool> ChatRepository::set_last_read(S& s, std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) {
   // Read state only moves forward.
-  auto r = s.execute(
+  return storage::exec_changed(
+      s,
       "UPDATE conversation_members SET last_read_seq = ? WHERE conversation_id = ? AND user_id = ? "
       "AND last_read_seq < ?",
       {seq, conversation_id, user_id, seq});
-  if (!r.ok()) return r.error();
-  return *r > 0;
 }
 
 namespace {
@@ -396,11 +373,11 @@ Result<void> ChatRepository::insert_attachments(S& s, const Message& m, const st
                                                 UnixMillis now) {
   std::int64_t position = 0;
   for (const auto& f : files) {
-    auto r = s.execute(
+    MERIDIAN_TRY(storage::exec(
+        s,
         "INSERT INTO message_attachments (file_id, message_id, conversation_id, position, name, size, content_type, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.file_id, m.id, m.conversation_id, position++, f.name, f.size, f.content_type, now});
-    if (!r.ok()) return r.error();
+        {f.file_id, m.id, m.conversation_id, position++, f.name, f.size, f.content_type, now}));
   }
   return {};
 }
@@ -411,46 +388,37 @@ Result<std::vector<std::int64_t>> ChatRepository::release_attachments(S& s, std:
   std::vector<std::int64_t> ids;
   for (const auto& r : *rows) ids.push_back(r.integer(0));
   if (ids.empty()) return ids;
-  auto r = s.execute("UPDATE message_attachments SET message_id = NULL WHERE message_id = ?", {message_id});
-  if (!r.ok()) return r.error();
+  MERIDIAN_TRY(storage::exec(s, "UPDATE message_attachments SET message_id = NULL WHERE message_id = ?", {message_id}));
   return ids;
 }
 
 Result<bool> ChatRepository::set_reaction(S& s, std::int64_t message_id, std::int64_t user_id, const std::string& emoji,
                                           bool on, UnixMillis now) {
   if (on) {
-    auto r = s.execute(
+    return storage::exec_changed(
+        s,
         "INSERT INTO message_reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         {message_id, emoji, user_id, now});
-    if (!r.ok()) return r.error();
-    return *r > 0;
   }
-  auto r = s.execute("DELETE FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
-                     {message_id, emoji, user_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+                               {message_id, emoji, user_id});
 }
 
 Result<bool> ChatRepository::has_reaction(S& s, std::int64_t message_id, std::int64_t user_id,
                                           const std::string& emoji) {
-  auto rows = s.query("SELECT 1 FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
-                      {message_id, emoji, user_id});
-  if (!rows.ok()) return rows.error();
-  return !rows->empty();
+  return storage::query_exists(s, "SELECT 1 FROM message_reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+                               {message_id, emoji, user_id});
 }
 
 Result<std::int64_t> ChatRepository::other_emoji(S& s, std::int64_t message_id, const std::string& emoji) {
-  auto rows = s.query("SELECT COUNT(DISTINCT emoji) FROM message_reactions WHERE message_id = ? AND emoji <> ?",
-                      {message_id, emoji});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  return storage::query_integer(
+      s, "SELECT COUNT(DISTINCT emoji) FROM message_reactions WHERE message_id = ? AND emoji <> ?",
+      {message_id, emoji});
 }
 
 Result<void> ChatRepository::set_change_seq(S& s, std::int64_t message_id, std::int64_t change_seq) {
-  auto r = s.execute("UPDATE messages SET change_seq = ? WHERE id = ?", {change_seq, message_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE messages SET change_seq = ? WHERE id = ?", {change_seq, message_id});
 }
 
 Result<void> ChatRepository::count_reply(S& s, std::int64_t root_id, std::int64_t change_seq, UnixMillis now) {
@@ -477,19 +445,16 @@ Result<void> ChatRepository::follow(S& s, std::int64_t root_id, std::int64_t use
       sql += "UPDATE SET following = 0";
       break;
   }
-  auto r = s.execute(sql, {root_id, user_id, std::int64_t{mode == FollowMode::unfollow ? 0 : 1}, last_read_seq});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, sql, {root_id, user_id, std::int64_t{mode == FollowMode::unfollow ? 0 : 1}, last_read_seq});
 }
 
 Result<std::optional<std::pair<bool, std::int64_t>>> ChatRepository::follower(S& s, std::int64_t root_id,
                                                                               std::int64_t user_id) {
-  auto rows = s.query("SELECT following, last_read_seq FROM thread_followers WHERE root_id = ? AND user_id = ?",
-                      {root_id, user_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::pair<bool, std::int64_t>>{};
-  return std::optional<std::pair<bool, std::int64_t>>(
-      std::pair<bool, std::int64_t>{rows->front().integer(0) != 0, rows->front().integer(1)});
+  return storage::query_row(s,
+                            "SELECT following, last_read_seq FROM thread_followers WHERE root_id = ? AND user_id = ?",
+                            {root_id, user_id}, [](const storage::Row& r) {
+                              return std::pair<bool, std::int64_t>{r.integer(0) != 0, r.integer(1)};
+                            });
 }
 
 Result<void> ChatRepository::set_thread_read(S& s, std::int64_t root_id, std::int64_t user_id, std::int64_t seq) {
@@ -501,73 +466,61 @@ Result<void> ChatRepository::set_thread_read(S& s, std::int64_t root_id, std::in
 }
 
 Result<std::int64_t> ChatRepository::thread_unread(S& s, std::int64_t conversation_id, std::int64_t user_id) {
-  auto rows = s.query(
+  return storage::query_integer(
+      s,
       "SELECT COUNT(*) FROM messages m JOIN thread_followers f ON f.root_id = m.thread_root_id "
       "WHERE m.conversation_id = ? AND f.user_id = ? AND f.following = 1 AND m.seq > f.last_read_seq "
       "AND m.author_id <> ? AND m.deleted_at IS NULL",
       {conversation_id, user_id, user_id});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<void> ChatRepository::replace_mentions(S& s, const Message& m, const std::vector<Mentioned>& mentioned) {
-  auto d = s.execute("DELETE FROM message_mentions WHERE message_id = ?", {m.id});
-  if (!d.ok()) return d.error();
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM message_mentions WHERE message_id = ?", {m.id}));
   for (const auto& x : mentioned) {
-    auto r = s.execute(
+    MERIDIAN_TRY(storage::exec(
+        s,
         "INSERT INTO message_mentions (message_id, user_id, conversation_id, seq, kind) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
-        {m.id, x.user_id, m.conversation_id, m.seq, x.kind});
-    if (!r.ok()) return r.error();
+        {m.id, x.user_id, m.conversation_id, m.seq, x.kind}));
   }
   return {};
 }
 
 Result<std::vector<std::int64_t>> ChatRepository::mentioned_users(S& s, std::int64_t message_id) {
-  auto rows = s.query("SELECT user_id FROM message_mentions WHERE message_id = ?", {message_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
+  return storage::query_integers(s, "SELECT user_id FROM message_mentions WHERE message_id = ?", {message_id});
 }
 
 Result<std::int64_t> ChatRepository::mention_count(S& s, std::int64_t conversation_id, std::int64_t user_id,
                                                    std::int64_t last_read_seq) {
-  auto rows = s.query(
-      "SELECT COUNT(*) FROM message_mentions x JOIN messages m ON m.id = x.message_id "
-      "WHERE x.user_id = ? AND x.conversation_id = ? AND x.seq > ? AND m.deleted_at IS NULL",
-      {user_id, conversation_id, last_read_seq});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  return storage::query_integer(s,
+                                "SELECT COUNT(*) FROM message_mentions x JOIN messages m ON m.id = x.message_id "
+                                "WHERE x.user_id = ? AND x.conversation_id = ? AND x.seq > ? AND m.deleted_at IS NULL",
+                                {user_id, conversation_id, last_read_seq});
 }
 
 Result<void> ChatRepository::update_settings(S& s, std::int64_t conversation_id, const ChannelSettings& settings,
                                              std::int64_t change_seq) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE conversations SET announcement = ?, broadcast_mentions = ?, allowed_countries = ?, allowed_regions = ?, "
       "details_seq = ? WHERE id = ?",
       {std::int64_t{settings.announcement ? 1 : 0}, std::string(broadcast_mentions_name(settings.broadcast_mentions)),
        join_list(settings.allowed_countries), join_list(settings.allowed_regions), change_seq, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> ChatRepository::update_details(S& s, std::int64_t conversation_id, const std::string& name,
                                             const std::string& topic, std::int64_t change_seq) {
-  auto r = s.execute("UPDATE conversations SET name = ?, topic = ?, details_seq = ? WHERE id = ?",
-                     {name, topic, change_seq, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE conversations SET name = ?, topic = ?, details_seq = ? WHERE id = ?",
+                       {name, topic, change_seq, conversation_id});
 }
 
 Result<void> ChatRepository::set_member(S& s, std::int64_t conversation_id, std::int64_t user_id, MemberRole role,
                                         bool can_post, std::int64_t change_seq) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE conversation_members SET role = ?, can_post = ?, change_seq = ? WHERE conversation_id = ? AND user_id = "
       "?",
       {std::string(member_role_name(role)), std::int64_t{can_post ? 1 : 0}, change_seq, conversation_id, user_id});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<std::vector<Purge>> ChatRepository::purges(S& s, std::int64_t conversation_id, std::int64_t after,
@@ -590,22 +543,14 @@ Result<std::vector<Purge>> ChatRepository::purges(S& s, std::int64_t conversatio
 
 Result<std::vector<Member>> ChatRepository::member_changes(S& s, std::int64_t conversation_id, std::int64_t after,
                                                            std::int64_t upto, int limit) {
-  auto rows = s.query(std::string("SELECT ") + kMemberColumns +
-                          " FROM conversation_members m JOIN users u ON u.id = m.user_id "
-                          "WHERE m.conversation_id = ? AND m.change_seq > ? AND m.change_seq <= ? "
-                          "ORDER BY m.change_seq LIMIT ?",
-                      {conversation_id, after, upto, std::int64_t{limit}});
-  if (!rows.ok()) return rows.error();
-  std::vector<Member> out;
-  for (const auto& r : *rows) out.push_back(member_from(r));
-  return out;
+  return changed_between(
+      s, std::string("SELECT ") + kMemberColumns + " FROM conversation_members m JOIN users u ON u.id = m.user_id",
+      "ORDER BY m.change_seq", conversation_id, after, upto, limit, member_from);
 }
 
 Result<std::int64_t> ChatRepository::owner_count(S& s, std::int64_t conversation_id) {
-  auto rows = s.query("SELECT COUNT(*) FROM conversation_members WHERE conversation_id = ? AND role = 'owner'",
-                      {conversation_id});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  return storage::query_integer(
+      s, "SELECT COUNT(*) FROM conversation_members WHERE conversation_id = ? AND role = 'owner'", {conversation_id});
 }
 
 }  // namespace meridian::chat

@@ -1,5 +1,7 @@
 #include "chat/support_repository.hpp"
 
+#include "core/names.hpp"
+
 namespace meridian::chat {
 namespace {
 
@@ -9,6 +11,8 @@ constexpr const char* kSupportSelect =
     "c.last_seq FROM support_conversations sc JOIN conversations c ON c.id = sc.conversation_id "
     "JOIN users cu ON cu.id = sc.customer_id JOIN teams t ON t.id = sc.team_id "
     "LEFT JOIN users au ON au.id = sc.assignee_id";
+
+constexpr const char* kSupportStatuses[] = {"queued", "assigned", "closed"};
 
 SupportConversation support_from(const storage::Row& r) {
   SupportConversation c;
@@ -29,50 +33,24 @@ SupportConversation support_from(const storage::Row& r) {
   return c;
 }
 
-storage::Value optional_id(std::optional<std::int64_t> id) {
-  return id ? storage::Value(*id) : storage::Value(nullptr);
-}
-
 }  // namespace
 
-const char* support_status_name(SupportStatus s) {
-  switch (s) {
-    case SupportStatus::queued:
-      return "queued";
-    case SupportStatus::assigned:
-      return "assigned";
-    case SupportStatus::closed:
-      return "closed";
-  }
-  return "queued";
-}
-
-bool parse_support_status(std::string_view text, SupportStatus& out) {
-  for (auto s : {SupportStatus::queued, SupportStatus::assigned, SupportStatus::closed}) {
-    if (text == support_status_name(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
+const char* support_status_name(SupportStatus s) { return name_in(kSupportStatuses, s, "queued"); }
+bool parse_support_status(std::string_view text, SupportStatus& out) { return parse_in(kSupportStatuses, text, out); }
 
 Result<void> SupportRepository::insert(S& s, const SupportConversation& c) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO support_conversations (conversation_id, customer_id, team_id, assignee_id, status, subject, "
       "customer_country, customer_region, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {c.conversation_id, c.customer_id, c.team_id, optional_id(c.assignee_id),
+      {c.conversation_id, c.customer_id, c.team_id, storage::nullable(c.assignee_id),
        std::string(support_status_name(c.status)), c.subject, c.customer_country, c.customer_region, c.created_at,
        c.updated_at});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<std::optional<SupportConversation>> SupportRepository::get(S& s, std::int64_t conversation_id) {
-  auto rows = s.query(std::string(kSupportSelect) + " WHERE sc.conversation_id = ?", {conversation_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<SupportConversation>{};
-  return std::optional<SupportConversation>(support_from(rows->front()));
+  return storage::query_row(s, std::string(kSupportSelect) + " WHERE sc.conversation_id = ?", {conversation_id},
+                            support_from);
 }
 
 Result<std::vector<SupportConversation>> SupportRepository::list(S& s, const SupportFilter& f) {
@@ -98,80 +76,59 @@ Result<std::vector<SupportConversation>> SupportRepository::list(S& s, const Sup
   sql += f.status == SupportStatus::queued ? " ORDER BY sc.created_at, sc.conversation_id LIMIT ?"
                                            : " ORDER BY sc.updated_at DESC, sc.conversation_id DESC LIMIT ?";
   params.emplace_back(std::int64_t{f.limit});
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  std::vector<SupportConversation> out;
-  for (const auto& r : *rows) out.push_back(support_from(r));
-  return out;
+  return storage::query_rows(s, sql, params, support_from);
 }
 
 Result<bool> SupportRepository::claim(S& s, std::int64_t conversation_id, std::int64_t agent_id, UnixMillis now) {
-  auto r = s.execute(
-      "UPDATE support_conversations SET assignee_id = ?, status = 'assigned', updated_at = ? "
-      "WHERE conversation_id = ? AND assignee_id IS NULL AND status = 'queued'",
-      {agent_id, now, conversation_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s,
+                               "UPDATE support_conversations SET assignee_id = ?, status = 'assigned', updated_at = ? "
+                               "WHERE conversation_id = ? AND assignee_id IS NULL AND status = 'queued'",
+                               {agent_id, now, conversation_id});
 }
 
 Result<void> SupportRepository::set_assignee(S& s, std::int64_t conversation_id, std::optional<std::int64_t> agent_id,
                                              SupportStatus status, UnixMillis now) {
-  auto r = s.execute(
-      "UPDATE support_conversations SET assignee_id = ?, status = ?, updated_at = ? WHERE conversation_id = ?",
-      {optional_id(agent_id), std::string(support_status_name(status)), now, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(
+      s, "UPDATE support_conversations SET assignee_id = ?, status = ?, updated_at = ? WHERE conversation_id = ?",
+      {storage::nullable(agent_id), std::string(support_status_name(status)), now, conversation_id});
 }
 
 Result<void> SupportRepository::set_team(S& s, std::int64_t conversation_id, std::int64_t team_id, UnixMillis now) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE support_conversations SET team_id = ?, assignee_id = NULL, status = 'queued', updated_at = ? "
       "WHERE conversation_id = ?",
       {team_id, now, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> SupportRepository::set_status(S& s, std::int64_t conversation_id, SupportStatus status, UnixMillis now) {
-  auto r = s.execute("UPDATE support_conversations SET status = ?, updated_at = ? WHERE conversation_id = ?",
-                     {std::string(support_status_name(status)), now, conversation_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE support_conversations SET status = ?, updated_at = ? WHERE conversation_id = ?",
+                       {std::string(support_status_name(status)), now, conversation_id});
 }
 
 Result<std::optional<std::string>> SupportRepository::team_agent(S& s, std::int64_t team_id, std::int64_t user_id) {
-  auto rows = s.query(
-      "SELECT u.display_name FROM users u JOIN team_members tm ON tm.user_id = u.id "
-      "JOIN user_roles r ON r.user_id = u.id AND r.role = 'agent' "
-      "WHERE tm.team_id = ? AND u.id = ? AND u.active = 1",
-      {team_id, user_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::string>{};
-  return std::optional<std::string>(rows->front().text(0));
+  return storage::query_row(s,
+                            "SELECT u.display_name FROM users u JOIN team_members tm ON tm.user_id = u.id "
+                            "JOIN user_roles r ON r.user_id = u.id AND r.role = 'agent' "
+                            "WHERE tm.team_id = ? AND u.id = ? AND u.active = 1",
+                            {team_id, user_id}, [](const storage::Row& r) { return r.text(0); });
 }
 
 Result<bool> SupportRepository::in_team(S& s, std::int64_t team_id, std::int64_t user_id) {
-  auto rows = s.query("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id});
-  if (!rows.ok()) return rows.error();
-  return !rows->empty();
+  return storage::query_exists(s, "SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id});
 }
 
 Result<std::vector<std::int64_t>> SupportRepository::team_agents(S& s, std::int64_t team_id) {
-  auto rows = s.query(
+  return storage::query_integers(
+      s,
       "SELECT u.id FROM users u JOIN team_members tm ON tm.user_id = u.id "
       "JOIN user_roles r ON r.user_id = u.id AND r.role = 'agent' WHERE tm.team_id = ? AND u.active = 1 ORDER BY u.id",
       {team_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
 }
 
 Result<std::optional<std::string>> SupportRepository::team_name(S& s, std::int64_t team_id) {
-  auto rows = s.query("SELECT name FROM teams WHERE id = ?", {team_id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::string>{};
-  return std::optional<std::string>(rows->front().text(0));
+  return storage::query_row(s, "SELECT name FROM teams WHERE id = ?", {team_id},
+                            [](const storage::Row& r) { return r.text(0); });
 }
 
 Result<std::vector<SupportTeam>> SupportRepository::support_teams(S& s) {
@@ -216,15 +173,13 @@ Result<SupportNote> SupportRepository::insert_note(S& s, std::int64_t conversati
 }
 
 Result<std::vector<SupportNote>> SupportRepository::notes(S& s, std::int64_t conversation_id) {
-  auto rows = s.query(
+  return storage::query_rows(
+      s,
       "SELECT n.id, n.conversation_id, n.author_id, u.display_name, n.text, n.created_at FROM support_notes n "
       "JOIN users u ON u.id = n.author_id WHERE n.conversation_id = ? ORDER BY n.id",
-      {conversation_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<SupportNote> out;
-  for (const auto& r : *rows)
-    out.push_back(SupportNote{r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.integer(5)});
-  return out;
+      {conversation_id}, [](const storage::Row& r) {
+        return SupportNote{r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.integer(5)};
+      });
 }
 
 Result<std::optional<std::int64_t>> SupportRepository::route_for(S& s, const std::string& country,
@@ -248,28 +203,23 @@ Result<std::optional<std::int64_t>> SupportRepository::route_for(S& s, const std
 }
 
 Result<std::vector<SupportRoute>> SupportRepository::routes(S& s) {
-  auto rows = s.query(
-      "SELECT r.scope, r.team_id, t.name FROM support_routes r JOIN teams t ON t.id = r.team_id "
-      "ORDER BY r.scope");
-  if (!rows.ok()) return rows.error();
-  std::vector<SupportRoute> out;
-  for (const auto& r : *rows) out.push_back(SupportRoute{r.text(0), r.integer(1), r.text(2)});
-  return out;
+  return storage::query_rows(s,
+                             "SELECT r.scope, r.team_id, t.name FROM support_routes r JOIN teams t ON t.id = r.team_id "
+                             "ORDER BY r.scope",
+                             {}, [](const storage::Row& r) {
+                               return SupportRoute{r.text(0), r.integer(1), r.text(2)};
+                             });
 }
 
 Result<void> SupportRepository::set_route(S& s, const std::string& scope, std::int64_t team_id, UnixMillis now) {
-  auto r = s.execute(
-      "INSERT INTO support_routes (scope, team_id, updated_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (scope) DO UPDATE SET team_id = excluded.team_id, updated_at = excluded.updated_at",
-      {scope, team_id, now});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s,
+                       "INSERT INTO support_routes (scope, team_id, updated_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (scope) DO UPDATE SET team_id = excluded.team_id, updated_at = excluded.updated_at",
+                       {scope, team_id, now});
 }
 
 Result<bool> SupportRepository::delete_route(S& s, const std::string& scope) {
-  auto r = s.execute("DELETE FROM support_routes WHERE scope = ?", {scope});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM support_routes WHERE scope = ?", {scope});
 }
 
 }  // namespace meridian::chat

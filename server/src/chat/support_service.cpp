@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/json_values.hpp"
+
 namespace meridian::chat {
 namespace {
 
@@ -227,19 +229,14 @@ Result<SupportUpdate> SupportService::claim(const Subject& who, std::int64_t id,
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
-    MERIDIAN_TRY(lock_conversation(s, id));
-    auto sc = load_for(s, who, id, Need::agent);
+    auto sc = open_for_agent(s, who, id);
     if (!sc.ok()) return sc.error();
-    if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
     if (sc->assignee_id == who.user_id) return updated(s, id, {}, {});
     auto claimed = repo_.claim(s, id, who.user_id, now);
     if (!claimed.ok()) return claimed.error();
     if (!*claimed) return make_error(ErrorCode::conflict, "someone else is already working on it");
     MERIDIAN_TRY(chat_repo_.add_member(s, id, who.user_id, MemberRole::member, now));
-    auto after = updated(s, id, {}, {});
-    if (!after.ok()) return after.error();
-    MERIDIAN_TRY(audit(s, who, ip, "support.claim", *sc, *after));
-    return after;
+    return audited_update(s, who, ip, "support.claim", *sc, {}, {});
   });
 }
 
@@ -248,30 +245,20 @@ Result<SupportUpdate> SupportService::assign(const Subject& who, std::int64_t id
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
-    MERIDIAN_TRY(lock_conversation(s, id));
-    auto sc = load_for(s, who, id, Need::agent);
+    auto sc = open_for_agent(s, who, id);
     if (!sc.ok()) return sc.error();
-    if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
     auto agent = repo_.team_agent(s, sc->team_id, agent_id);
     if (!agent.ok()) return agent.error();
     if (!*agent)
       return make_error(ErrorCode::invalid_argument,
                         "user " + std::to_string(agent_id) + " is not an agent of team " + sc->team_name);
     if (sc->assignee_id == agent_id) return updated(s, id, {}, {});
-    std::vector<std::int64_t> removed;
-    if (sc->assignee_id && *sc->assignee_id != sc->customer_id) {
-      auto r = chat_repo_.remove_member(s, id, *sc->assignee_id);
-      if (!r.ok()) return r.error();
-      removed.push_back(*sc->assignee_id);
-    }
+    MERIDIAN_ASSIGN_OR_RETURN(auto removed, remove_assignee(s, *sc));
     MERIDIAN_TRY(repo_.set_assignee(s, id, agent_id, SupportStatus::assigned, now));
     // Handed to someone else: they have not read it yet (and the customer sees no "Seen").
     MERIDIAN_TRY(chat_repo_.add_member(s, id, agent_id, MemberRole::member, now, agent_id != who.user_id));
     auto previous = removed;  // the previous assignee hears that it moved on
-    auto after = updated(s, id, std::move(previous), std::move(removed));
-    if (!after.ok()) return after.error();
-    MERIDIAN_TRY(audit(s, who, ip, "support.assign", *sc, *after));
-    return after;
+    return audited_update(s, who, ip, "support.assign", *sc, std::move(previous), std::move(removed));
   });
 }
 
@@ -280,28 +267,18 @@ Result<SupportUpdate> SupportService::transfer(const Subject& who, std::int64_t 
   MERIDIAN_TRY(policy_.require(who, policy::Action::work_support_queue));
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {
-    MERIDIAN_TRY(lock_conversation(s, id));
-    auto sc = load_for(s, who, id, Need::agent);
+    auto sc = open_for_agent(s, who, id);
     if (!sc.ok()) return sc.error();
-    if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
     if (sc->team_id == team_id) return make_error(ErrorCode::invalid_argument, "it is already in that team's queue");
     auto name = repo_.team_name(s, team_id);
     if (!name.ok()) return name.error();
     if (!*name) return make_error(ErrorCode::not_found, "no team with id " + std::to_string(team_id));
     auto old_agents = repo_.team_agents(s, sc->team_id);
     if (!old_agents.ok()) return old_agents.error();
-    std::vector<std::int64_t> removed;
-    if (sc->assignee_id && *sc->assignee_id != sc->customer_id) {
-      auto r = chat_repo_.remove_member(s, id, *sc->assignee_id);
-      if (!r.ok()) return r.error();
-      removed.push_back(*sc->assignee_id);
-      add_unique(*old_agents, *sc->assignee_id);
-    }
+    MERIDIAN_ASSIGN_OR_RETURN(auto removed, remove_assignee(s, *sc));
+    for (auto agent : removed) add_unique(*old_agents, agent);
     MERIDIAN_TRY(repo_.set_team(s, id, team_id, now));
-    auto after = updated(s, id, std::move(*old_agents), std::move(removed));
-    if (!after.ok()) return after.error();
-    MERIDIAN_TRY(audit(s, who, ip, "support.transfer", *sc, *after));
-    return after;
+    return audited_update(s, who, ip, "support.transfer", *sc, std::move(*old_agents), std::move(removed));
   });
 }
 
@@ -313,10 +290,7 @@ Result<SupportUpdate> SupportService::close(const Subject& who, std::int64_t id,
     if (!sc.ok()) return sc.error();
     if (sc->status == SupportStatus::closed) return updated(s, id, {}, {});
     MERIDIAN_TRY(repo_.set_status(s, id, SupportStatus::closed, now));
-    auto after = updated(s, id, {}, {});
-    if (!after.ok()) return after.error();
-    MERIDIAN_TRY(audit(s, who, ip, "support.close", *sc, *after));
-    return after;
+    return audited_update(s, who, ip, "support.close", *sc, {}, {});
   });
 }
 
@@ -330,11 +304,35 @@ Result<SupportUpdate> SupportService::reopen(const Subject& who, std::int64_t id
     if (!sc.ok()) return sc.error();
     if (sc->status != SupportStatus::closed) return updated(s, id, {}, {});
     MERIDIAN_TRY(repo_.set_status(s, id, sc->assignee_id ? SupportStatus::assigned : SupportStatus::queued, now));
-    auto after = updated(s, id, {}, {});
-    if (!after.ok()) return after.error();
-    MERIDIAN_TRY(audit(s, who, ip, "support.reopen", *sc, *after));
-    return after;
+    return audited_update(s, who, ip, "support.reopen", *sc, {}, {});
   });
+}
+
+Result<SupportConversation> SupportService::open_for_agent(storage::Session& s, const Subject& who, std::int64_t id) {
+  MERIDIAN_TRY(lock_conversation(s, id));
+  auto sc = load_for(s, who, id, Need::agent);
+  if (!sc.ok()) return sc.error();
+  if (sc->status == SupportStatus::closed) return make_error(ErrorCode::conflict, "the conversation is closed");
+  return sc;
+}
+
+Result<std::vector<std::int64_t>> SupportService::remove_assignee(storage::Session& s, const SupportConversation& sc) {
+  std::vector<std::int64_t> removed;
+  if (sc.assignee_id && *sc.assignee_id != sc.customer_id) {
+    MERIDIAN_TRY(chat_repo_.remove_member(s, sc.conversation_id, *sc.assignee_id));
+    removed.push_back(*sc.assignee_id);
+  }
+  return removed;
+}
+
+Result<SupportUpdate> SupportService::audited_update(storage::Session& s, const Subject& who, const std::string& ip,
+                                                     std::string_view action, const SupportConversation& before,
+                                                     std::vector<std::int64_t> extra_agents,
+                                                     std::vector<std::int64_t> removed) {
+  auto after = updated(s, before.conversation_id, std::move(extra_agents), std::move(removed));
+  if (!after.ok()) return after.error();
+  MERIDIAN_TRY(audit(s, who, ip, action, before, *after));
+  return after;
 }
 
 Result<void> SupportService::audit(storage::Session& s, const Subject& who, const std::string& ip,
@@ -342,14 +340,11 @@ Result<void> SupportService::audit(storage::Session& s, const Subject& who, cons
                                    const SupportUpdate& after) {
   if (!audit_) return {};
   const SupportConversation& now = after.conversation;
-  auto assignee = [](const std::optional<std::int64_t>& a) {
-    return a ? boost::json::value(*a) : boost::json::value(nullptr);
-  };
   const std::string detail =
       boost::json::serialize(boost::json::object{{"team_id", now.team_id},
                                                  {"from_team_id", before.team_id},
-                                                 {"assignee_id", assignee(now.assignee_id)},
-                                                 {"from_assignee_id", assignee(before.assignee_id)},
+                                                 {"assignee_id", json::nullable(now.assignee_id)},
+                                                 {"from_assignee_id", json::nullable(before.assignee_id)},
                                                  {"status", support_status_name(now.status)},
                                                  {"from_status", support_status_name(before.status)}});
   return audit_->record(s, audit::Actor::from(who, ip), action, "support:" + std::to_string(now.conversation_id), "ok",

@@ -95,6 +95,15 @@ class SupportService final {
   // "support.claim" etc. on support:<id>, with the state before and after (no contents).
   Result<void> audit(storage::Session& s, const Subject& who, const std::string& ip, std::string_view action,
                      const SupportConversation& before, const SupportUpdate& after);
+  // Claim, assign and transfer: the conversation locked and loaded for an agent; conflict
+  // when it is closed.
+  Result<SupportConversation> open_for_agent(storage::Session& s, const Subject& who, std::int64_t id);
+  // Takes the assignee (unless that is the customer) out of the members: whom it removed.
+  Result<std::vector<std::int64_t>> remove_assignee(storage::Session& s, const SupportConversation& sc);
+  // updated(), recorded in the audit log as `action`.
+  Result<SupportUpdate> audited_update(storage::Session& s, const Subject& who, const std::string& ip,
+                                       std::string_view action, const SupportConversation& before,
+                                       std::vector<std::int64_t> extra_agents, std::vector<std::int64_t> removed);
 
   storage::Database& db_;
   const policy::Policy& policy_;

@@ -1,59 +1,23 @@
 #include "files/records.hpp"
 
+#include "core/names.hpp"
+
 namespace meridian::files {
 
-const char* space_kind_name(SpaceKind kind) {
-  switch (kind) {
-    case SpaceKind::personal:
-      return "personal";
-    case SpaceKind::team:
-      return "team";
-    case SpaceKind::customer:
-      return "customer";
-    case SpaceKind::conversation:
-      return "conversation";
-  }
-  return "personal";
-}
+namespace {
 
-bool parse_space_kind(std::string_view text, SpaceKind& out) {
-  if (text == "personal")
-    out = SpaceKind::personal;
-  else if (text == "team")
-    out = SpaceKind::team;
-  else if (text == "customer")
-    out = SpaceKind::customer;
-  else if (text == "conversation")
-    out = SpaceKind::conversation;
-  else
-    return false;
-  return true;
-}
+constexpr const char* kSpaceKinds[] = {"personal", "team", "customer", "conversation"};
 
-const char* file_role_name(FileRole role) {
-  switch (role) {
-    case FileRole::none:
-      return "none";
-    case FileRole::viewer:
-      return "viewer";
-    case FileRole::editor:
-      return "editor";
-    case FileRole::manager:
-      return "manager";
-  }
-  return "none";
-}
+constexpr const char* kFileRoles[] = {"none", "viewer", "editor", "manager"};
 
-bool parse_file_role(std::string_view text, FileRole& out) {
-  if (text == "viewer")
-    out = FileRole::viewer;
-  else if (text == "editor")
-    out = FileRole::editor;
-  else if (text == "manager")
-    out = FileRole::manager;
-  else
-    return false;
-  return true;
-}
+}  // namespace
+
+const char* space_kind_name(SpaceKind kind) { return name_in(kSpaceKinds, kind, "personal"); }
+bool parse_space_kind(std::string_view text, SpaceKind& out) { return parse_in(kSpaceKinds, text, out); }
+
+const char* file_role_name(FileRole role) { return name_in(kFileRoles, role, "none"); }
+
+// "none" is a role one can hold but not grant.
+bool parse_file_role(std::string_view text, FileRole& out) { return text != "none" && parse_in(kFileRoles, text, out); }
 
 }  // namespace meridian::files

@@ -343,11 +343,10 @@ class PatchImpl final : public UploadPatch {
       offset = rec_.parts_bytes + pending_;
     }
     auto r = owner_.db_.write([&](Session& s) -> Result<void> {
-      auto upd = s.execute(
+      return storage::exec(
+          s,
           "UPDATE file_uploads SET upload_offset = ?, parts_bytes = ?, part_etags = ?, hash_state = ? WHERE token = ?",
           {offset, rec_.parts_bytes, join_etags(rec_.etags), hash_.save_state(), rec_.token});
-      if (!upd) return upd.error();
-      return {};
     });
     if (r) recorded_ = received_;
     return r;
@@ -428,13 +427,12 @@ Result<UploadState> ResumableUploads::create(const Caller& caller, std::int64_t 
   state.length = length;
   state.expires_at = clock_.now_ms() + options_.ttl_ms;
   auto r = db_.write([&](Session& s) -> Result<void> {
-    auto ins = s.execute(
+    return storage::exec(
+        s,
         "INSERT INTO file_uploads (token, user_id, space_id, parent_id, name, region, object_key, multipart_id, "
         "length, expires_at, created_at, in_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {state.token, caller.subject.user_id, space_id, parent_id, ticket->name, ticket->region, ticket->object_key,
          (*upload)->upload_id(), length, state.expires_at, clock_.now_ms(), std::int64_t{in_place ? 1 : 0}});
-    if (!ins) return ins.error();
-    return {};
   });
   if (!r) {
     (void)(*upload)->abort();
@@ -548,9 +546,7 @@ void ResumableUploads::discard(const std::string& token, const std::string& obje
   fs::remove(options_.staging_dir / (token + ".pending"), ec);
   fs::remove(options_.staging_dir / (token + ".head"), ec);
   auto r = db_.write([&](Session& s) -> Result<void> {
-    auto del = s.execute("DELETE FROM file_uploads WHERE token = ?", {token});
-    if (!del) return del.error();
-    return {};
+    return storage::exec(s, "DELETE FROM file_uploads WHERE token = ?", {token});
   });
   if (!r) log::warn("files.upload_discard_failed", {{"error", std::string_view(r.error().message)}});
 }

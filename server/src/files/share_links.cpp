@@ -47,12 +47,11 @@ Row row_from(const storage::Row& r) {
 Result<void> log_link(Session& s, std::int64_t space_id, std::int64_t node_id, std::int64_t actor, std::int64_t link,
                       std::string_view action, std::string detail, const std::string& ip, const std::string& country,
                       UnixMillis at) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO file_activity (space_id, node_id, actor_user_id, link_id, action, detail, ip, country, at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {space_id, node_id, actor, link, std::string(action), std::move(detail), ip, country, at});
-  if (!r) return r.error();
-  return {};
 }
 
 }  // namespace
@@ -150,8 +149,8 @@ Result<void> ShareLinks::revoke(const Caller& caller, std::int64_t link_id) {
   if (node->role < FileRole::manager) return make_error(ErrorCode::forbidden, "only managers may revoke links");
   const auto now = clock_.now_ms();
   return db_.write([&](Session& s) -> Result<void> {
-    auto upd = s.execute("UPDATE file_links SET revoked_at = ? WHERE id = ? AND revoked_at = 0", {now, link_id});
-    if (!upd) return upd.error();
+    MERIDIAN_TRY(
+        storage::exec(s, "UPDATE file_links SET revoked_at = ? WHERE id = ? AND revoked_at = 0", {now, link_id}));
     return log_link(s, node->space_id, node->id, caller.subject.user_id, link_id, "link_revoke", "", caller.ip,
                     caller.country, now);
   });

@@ -133,14 +133,14 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
   // (the person's restriction of processing outlives the erasure). updated_at moves
   // only when something changed, so a repeat leaves the row exactly as it was.
   const std::string pseudonym = erased_email(user_id);
-  auto changed = s.execute(
+  MERIDIAN_TRY(storage::exec(
+      s,
       "UPDATE users SET email = ?, display_name = ?, password_hash = ?, active = 0, work_start_minute = ?, "
       "work_end_minute = ?, work_days = ?, updated_at = ? WHERE id = ? AND (email <> ? OR display_name <> ? "
       "OR password_hash <> ? OR active <> 0 OR work_start_minute <> ? OR work_end_minute <> ? OR work_days <> ?)",
       {pseudonym, std::string(kErasedDisplayName), std::string(kUnusablePasswordHash), kDefaultWorkStart,
        kDefaultWorkEnd, std::string(kDefaultWorkDays), now, user_id, pseudonym, std::string(kErasedDisplayName),
-       std::string(kUnusablePasswordHash), kDefaultWorkStart, kDefaultWorkEnd, std::string(kDefaultWorkDays)});
-  if (!changed.ok()) return changed.error();
+       std::string(kUnusablePasswordHash), kDefaultWorkStart, kDefaultWorkEnd, std::string(kDefaultWorkDays)}));
   report.pseudonymised.push_back(PersonalRecordCount{"identity.users", 1});
   // Other nodes may answer a deleted session from memory for up to session_cache_ms
   // (IdentityOptions); the account is inactive, and the caches forget it within that time.

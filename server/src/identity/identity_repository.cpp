@@ -72,11 +72,10 @@ Result<void> IdentityRepository::load_roles_and_teams(S& s, User& user) {
 }
 
 Result<std::optional<StoredCredentials>> IdentityRepository::credentials_by_email(S& s, const std::string& email) {
-  auto rows = s.query("SELECT id, password_hash, active FROM users WHERE email = ?", {email});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<StoredCredentials>{};
-  const auto& r = rows->front();
-  return std::optional<StoredCredentials>(StoredCredentials{r.integer(0), r.text(1), r.integer(2) != 0});
+  return storage::query_row(s, "SELECT id, password_hash, active FROM users WHERE email = ?", {email},
+                            [](const storage::Row& r) {
+                              return StoredCredentials{r.integer(0), r.text(1), r.integer(2) != 0};
+                            });
 }
 
 Result<std::optional<User>> IdentityRepository::user(S& s, std::int64_t id) {
@@ -111,16 +110,12 @@ Result<std::pair<std::vector<User>, std::int64_t>> IdentityRepository::users(S& 
   storage::Params page_params = params;
   page_params.emplace_back(std::int64_t{filter.limit});
   page_params.emplace_back(std::int64_t{filter.offset});
-  auto rows = s.query(std::string("SELECT ") + kUserColumns + " FROM users" + where +
-                          " ORDER BY lower(display_name), id LIMIT ? OFFSET ?",
-                      page_params);
-  if (!rows.ok()) return rows.error();
-  std::vector<User> out;
-  for (const auto& r : *rows) {
-    User u = user_from_row(r);
-    MERIDIAN_TRY(load_roles_and_teams(s, u));
-    out.push_back(std::move(u));
-  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto out,
+                            storage::query_rows(s,
+                                                std::string("SELECT ") + kUserColumns + " FROM users" + where +
+                                                    " ORDER BY lower(display_name), id LIMIT ? OFFSET ?",
+                                                page_params, user_from_row));
+  for (auto& u : out) MERIDIAN_TRY(load_roles_and_teams(s, u));
   return std::make_pair(std::move(out), count->front().integer(0));
 }
 
@@ -143,7 +138,8 @@ Result<std::int64_t> IdentityRepository::insert_user(S& s, const User& u, const 
 }
 
 Result<void> IdentityRepository::update_user(S& s, const User& u, UnixMillis now) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE users SET display_name = ?, kind = ?, country = ?, region = ?, time_zone = ?, work_start_minute = ?, "
       "work_end_minute = ?, work_days = ?, active = ?, gdpr_restrict_processing = ?, gdpr_exclude_from_ai = ?, "
       "updated_at = ? WHERE id = ?",
@@ -151,55 +147,43 @@ Result<void> IdentityRepository::update_user(S& s, const User& u, UnixMillis now
        std::int64_t{u.working_hours.start_minute}, std::int64_t{u.working_hours.end_minute},
        join_days(u.working_hours.days), std::int64_t{u.active ? 1 : 0},
        std::int64_t{u.gdpr.restrict_processing ? 1 : 0}, std::int64_t{u.gdpr.exclude_from_ai ? 1 : 0}, now, u.id});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> IdentityRepository::set_password_hash(S& s, std::int64_t user_id, const std::string& hash,
                                                    UnixMillis now) {
-  auto r = s.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hash, now, user_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", {hash, now, user_id});
 }
 
 Result<void> IdentityRepository::set_roles(S& s, std::int64_t user_id, const std::vector<Role>& roles) {
-  auto del = s.execute("DELETE FROM user_roles WHERE user_id = ?", {user_id});
-  if (!del.ok()) return del.error();
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM user_roles WHERE user_id = ?", {user_id}));
   for (Role r : roles) {
-    auto ins = s.execute("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                         {user_id, std::string(role_name(r))});
-    if (!ins.ok()) return ins.error();
+    MERIDIAN_TRY(storage::exec(s, "INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               {user_id, std::string(role_name(r))}));
   }
   return {};
 }
 
 Result<std::int64_t> IdentityRepository::count_with_role(S& s, Role role) {
-  auto rows = s.query(
-      "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = ? AND u.active = 1",
+  return storage::query_integer(
+      s, "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = ? AND u.active = 1",
       {std::string(role_name(role))});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<std::vector<std::int64_t>> IdentityRepository::ids_with_role(S& s, Role role) {
-  auto rows = s.query(
+  return storage::query_integers(
+      s,
       "SELECT u.id FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = ? AND u.active = 1 ORDER BY u.id",
       {std::string(role_name(role))});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
 }
 
 Result<std::int64_t> IdentityRepository::insert_session(S& s, const std::string& token_hash, std::int64_t user_id,
                                                         const std::string& region, UnixMillis now,
                                                         UnixMillis expires_at, const std::string& ip) {
-  auto rows = s.query(
+  return storage::query_integer(
+      s,
       "INSERT INTO sessions (token_hash, user_id, region, created_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?) "
       "RETURNING id",
       {token_hash, user_id, region, now, expires_at, ip});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<std::optional<SessionRecord>> IdentityRepository::session_by_token_hash(S& s, const std::string& token_hash) {
@@ -233,15 +217,12 @@ Result<std::optional<SessionRecord>> IdentityRepository::session_by_token_hash(S
 }
 
 Result<void> IdentityRepository::revoke_session(S& s, std::int64_t session_id, UnixMillis now) {
-  auto r = s.execute("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {now, session_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {now, session_id});
 }
 
 Result<void> IdentityRepository::revoke_user_sessions(S& s, std::int64_t user_id, UnixMillis now) {
-  auto r = s.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {now, user_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                       {now, user_id});
 }
 
 Result<LoginFailures> IdentityRepository::login_failures(S& s, const std::string& key) {
@@ -254,49 +235,45 @@ Result<LoginFailures> IdentityRepository::login_failures(S& s, const std::string
 }
 
 Result<LoginFailures> IdentityRepository::lock_login_failures(S& s, const std::string& key) {
-  auto touched = s.execute(
+  MERIDIAN_TRY(storage::exec(
+      s,
       "INSERT INTO login_failures (subject_key, failures, last_failure_at, locked_until) VALUES (?, 0, 0, 0) "
       "ON CONFLICT (subject_key) DO UPDATE SET failures = login_failures.failures",
-      {key});
-  if (!touched.ok()) return touched.error();
+      {key}));
   return login_failures(s, key);
 }
 
 Result<void> IdentityRepository::save_login_failures(S& s, const std::string& key, const LoginFailures& f) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO login_failures (subject_key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (subject_key) DO UPDATE SET failures = excluded.failures, "
       "last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until",
       {key, f.failures, f.last_failure_at, f.locked_until});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> IdentityRepository::clear_login_failures(S& s, const std::string& key) {
-  auto r = s.execute("DELETE FROM login_failures WHERE subject_key = ?", {key});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "DELETE FROM login_failures WHERE subject_key = ?", {key});
 }
 
 Result<std::vector<Team>> IdentityRepository::teams(S& s) {
-  auto rows = s.query(
+  return storage::query_rows(
+      s,
       "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
-      "FROM teams t ORDER BY lower(t.name)");
-  if (!rows.ok()) return rows.error();
-  std::vector<Team> out;
-  for (const auto& r : *rows) out.push_back(Team{r.integer(0), r.text(1), r.text(2), r.integer(3)});
-  return out;
+      "FROM teams t ORDER BY lower(t.name)",
+      {}, [](const storage::Row& r) {
+        return Team{r.integer(0), r.text(1), r.text(2), r.integer(3)};
+      });
 }
 
 Result<std::optional<Team>> IdentityRepository::team(S& s, std::int64_t id) {
-  auto rows = s.query(
+  return storage::query_row(
+      s,
       "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
       "FROM teams t WHERE t.id = ?",
-      {id});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Team>{};
-  const auto& r = rows->front();
-  return std::optional<Team>(Team{r.integer(0), r.text(1), r.text(2), r.integer(3)});
+      {id}, [](const storage::Row& r) {
+        return Team{r.integer(0), r.text(1), r.text(2), r.integer(3)};
+      });
 }
 
 Result<std::int64_t> IdentityRepository::insert_team(S& s, const std::string& name, const std::string& region,
@@ -320,31 +297,23 @@ Result<void> IdentityRepository::set_team_region(S& s, std::int64_t team_id, con
 }
 
 Result<std::vector<User>> IdentityRepository::team_members(S& s, std::int64_t team_id) {
-  auto rows = s.query(std::string("SELECT ") + kUserColumns +
-                          " FROM users WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ?) "
-                          "ORDER BY lower(display_name), id",
-                      {team_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<User> out;
-  for (const auto& r : *rows) {
-    User u = user_from_row(r);
-    MERIDIAN_TRY(load_roles_and_teams(s, u));
-    out.push_back(std::move(u));
-  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto out,
+                            storage::query_rows(s,
+                                                std::string("SELECT ") + kUserColumns +
+                                                    " FROM users WHERE id IN (SELECT user_id FROM team_members "
+                                                    "WHERE team_id = ?) ORDER BY lower(display_name), id",
+                                                {team_id}, user_from_row));
+  for (auto& u : out) MERIDIAN_TRY(load_roles_and_teams(s, u));
   return out;
 }
 
 Result<bool> IdentityRepository::add_team_member(S& s, std::int64_t team_id, std::int64_t user_id) {
-  auto r = s.execute("INSERT INTO team_members (team_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                     {team_id, user_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "INSERT INTO team_members (team_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               {team_id, user_id});
 }
 
 Result<bool> IdentityRepository::remove_team_member(S& s, std::int64_t team_id, std::int64_t user_id) {
-  auto r = s.execute("DELETE FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id});
 }
 
 }  // namespace meridian::identity

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/json_values.hpp"
 #include "core/log.hpp"
 
 namespace meridian::meetings {
@@ -16,6 +17,12 @@ std::string recording_refusal(const Peer& p) {
            ", where recording is turned off (feature meet.recording; guests count as from the host's country)";
   return p.display_name + " takes part from " + p.rules_country +
          ", where recording is turned off (feature meet.recording)";
+}
+
+// The recording's records could not be written: the meeting goes on, the log says which.
+void log_if_not_stored(std::int64_t recording_id, const Result<void>& r) {
+  if (!r.ok())
+    log::error("meetings.recording_not_stored", {{"recording", recording_id}, {"message", r.error().message}});
 }
 
 }  // namespace
@@ -77,17 +84,16 @@ void MeetingsService::enforce_recording_rules(PresenceChange& change, Effects& f
     auto stopped = live->second.room.recording_stopped(reason);
     for (auto& d : stopped.deliveries) fx.deliveries.push_back(std::move(d));
   }
-  if (auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, reason); !r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+  log_if_not_stored(change.recording_id,
+                    finish_recording(change.meeting_id, change.recording_id, std::nullopt, reason));
   change = PresenceChange{};
 }
 
 void MeetingsService::record_presence(const PresenceChange& change) {
   if (change.recording_id == 0) return;
   if (change.room_gone) {
-    auto r = finish_recording(change.meeting_id, change.recording_id, std::nullopt, "everyone left");
-    if (!r.ok())
-      log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+    log_if_not_stored(change.recording_id,
+                      finish_recording(change.meeting_id, change.recording_id, std::nullopt, "everyone left"));
     return;
   }
   if (change.joined.empty() && change.left.empty()) return;
@@ -100,8 +106,7 @@ void MeetingsService::record_presence(const PresenceChange& change) {
     for (auto id : change.left) MERIDIAN_TRY(repo_.close_presence(s, change.recording_id, id, now));
     return {};
   });
-  if (!r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", change.recording_id}, {"message", r.error().message}});
+  log_if_not_stored(change.recording_id, r);
 }
 
 Result<void> MeetingsService::finish_recording(std::int64_t meeting_id, std::int64_t recording_id,
@@ -113,7 +118,7 @@ Result<void> MeetingsService::finish_recording(std::int64_t meeting_id, std::int
     boost::json::object data{{"meeting_id", meeting_id},
                              {"recording_id", recording_id},
                              {"stopped_at", now},
-                             {"stopped_by", by ? boost::json::value(*by) : boost::json::value(nullptr)},
+                             {"stopped_by", json::nullable(by)},
                              {"reason", reason}};
     return webhooks_->enqueue(s, "recording.stopped", data);
   });
@@ -183,8 +188,7 @@ Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int
   }
   // Another start won, or the meeting ended meanwhile: this recording stops at once
   // instead of staying "running" in the records with nobody to stop it.
-  if (auto r = finish_recording(meeting_id, *id, actor.user_id, ended ? "meeting ended" : "started twice"); !r.ok())
-    log::error("meetings.recording_not_stored", {{"recording", *id}, {"message", r.error().message}});
+  log_if_not_stored(*id, finish_recording(meeting_id, *id, actor.user_id, ended ? "meeting ended" : "started twice"));
   if (ended) return make_error(ErrorCode::not_found, "the meeting is not running");
   return make_error(ErrorCode::conflict, "the meeting is already being recorded");
 }

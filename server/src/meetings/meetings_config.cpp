@@ -24,6 +24,14 @@ std::vector<std::string> strings(const toml::node_view<const toml::node>& node, 
   return out;
 }
 
+toml::table parse_config_file(const std::string& config_file) {
+  try {
+    return toml::parse_file(config_file);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("config file " + config_file + ": " + std::string(e.description()));
+  }
+}
+
 const char* env(const char* name) {
   const char* v = std::getenv(name);
   return v && *v ? v : nullptr;
@@ -34,14 +42,9 @@ const char* env(const char* name) {
 MeetingsOptions load_meetings_options(const std::string& config_file) {
   MeetingsOptions o;
   if (!config_file.empty()) {
-    toml::table file;
-    try {
-      file = toml::parse_file(config_file);
-    } catch (const toml::parse_error& e) {
-      throw std::runtime_error("config file " + config_file + ": " + std::string(e.description()));
-    }
+    const toml::table file = parse_config_file(config_file);
     const std::string where = "config file " + config_file + ": meetings.";
-    const toml::node_view<const toml::node> t = std::as_const(file)["meetings"];
+    const toml::node_view<const toml::node> t = file["meetings"];
     if (auto v = t["public_url"].value<std::string>()) o.public_url = *v;
     if (auto v = t["max_publishers"].value<long long>()) {
       if (*v < 2 || *v > 50) throw std::runtime_error(where + "max_publishers must be between 2 and 50");
@@ -91,14 +94,9 @@ MeetingsOptions load_meetings_options(const std::string& config_file) {
 WebhookOptions load_webhook_options(const std::string& config_file) {
   WebhookOptions o;
   if (!config_file.empty()) {
-    toml::table file;
-    try {
-      file = toml::parse_file(config_file);
-    } catch (const toml::parse_error& e) {
-      throw std::runtime_error("config file " + config_file + ": " + std::string(e.description()));
-    }
+    const toml::table file = parse_config_file(config_file);
     const std::string where = "config file " + config_file + ": meetings.";
-    const toml::node_view<const toml::node> t = std::as_const(file)["meetings"];
+    const toml::node_view<const toml::node> t = file["meetings"];
     o.urls = strings(t["webhook_urls"], where + "webhook_urls");
     for (const auto& u : o.urls)
       if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)

@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 
 #include "core/json_fields.hpp"
+#include "core/json_values.hpp"
 #include "region/countries.hpp"
 
 namespace meridian::meetings {
@@ -16,11 +17,6 @@ namespace {
 std::string local_iso(std::string_view time_zone, UnixMillis at) {
   auto local = region::local_time(time_zone, at);
   return local.ok() ? local->iso : std::string();
-}
-
-template <typename T>
-boost::json::value or_null(const std::optional<T>& v) {
-  return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
 
 Result<std::vector<std::int64_t>> id_list(const boost::json::object& body, std::string_view key) {
@@ -62,15 +58,15 @@ boost::json::object to_json(const Meeting& m, const std::string& join_url, const
                         {"title", m.title},
                         {"kind", meeting_kind_name(m.kind)},
                         {"host", boost::json::object{{"id", m.host_id}, {"display_name", m.host_name}}},
-                        {"starts_at", or_null(m.starts_at)},
+                        {"starts_at", json::nullable(m.starts_at)},
                         {"duration_minutes", m.duration_minutes},
                         {"time_zone", m.time_zone},
                         {"lobby_for_external", m.lobby_for_external},
                         {"guests_can_share_screen", m.guests_can_share_screen},
                         {"locked", m.locked},
                         {"created_at", m.created_at},
-                        {"ended_at", or_null(m.ended_at)},
-                        {"cancelled_at", or_null(m.cancelled_at)}};
+                        {"ended_at", json::nullable(m.ended_at)},
+                        {"cancelled_at", json::nullable(m.cancelled_at)}};
   if (m.starts_at) {
     o["starts_at_local"] = local_iso(m.time_zone, *m.starts_at);
     if (!viewer_tz.empty())
@@ -85,7 +81,7 @@ boost::json::object to_json(const Meeting& m, const std::string& join_url, const
                             {"role", meeting_role_name(i.role)},
                             {"country", i.country},
                             {"time_zone", i.time_zone},
-                            {"via_team_id", or_null(i.via_team_id)}};
+                            {"via_team_id", json::nullable(i.via_team_id)}};
       if (m.starts_at) j["local_start"] = local_iso(i.time_zone, *m.starts_at);
       invitees.push_back(std::move(j));
     }
@@ -107,15 +103,15 @@ boost::json::object to_json(const Recording& r) {
                             {"role", p.role},
                             {"country", p.country},
                             {"joined_at", p.joined_at},
-                            {"left_at", or_null(p.left_at)},
-                            {"acknowledged_at", or_null(p.acknowledged_at)}});
+                            {"left_at", json::nullable(p.left_at)},
+                            {"acknowledged_at", json::nullable(p.acknowledged_at)}});
   return boost::json::object{
       {"id", r.id},
       {"meeting_id", r.meeting_id},
       {"started_by", boost::json::object{{"user_id", r.started_by}, {"display_name", r.started_by_name}}},
       {"started_at", r.started_at},
-      {"stopped_by", or_null(r.stopped_by)},
-      {"stopped_at", or_null(r.stopped_at)},
+      {"stopped_by", json::nullable(r.stopped_by)},
+      {"stopped_at", json::nullable(r.stopped_at)},
       {"stop_reason", r.stop_reason},
       {"participants", std::move(people)}};
 }
@@ -126,11 +122,11 @@ boost::json::object to_json(const WebhookDelivery& d) {
                              {"url", d.url},
                              {"status", d.status},
                              {"attempts", d.attempts},
-                             {"last_status_code", or_null(d.last_status_code)},
+                             {"last_status_code", json::nullable(d.last_status_code)},
                              {"last_error", d.last_error},
                              {"next_attempt_at", d.next_attempt_at},
                              {"created_at", d.created_at},
-                             {"delivered_at", or_null(d.delivered_at)},
+                             {"delivered_at", json::nullable(d.delivered_at)},
                              {"payload", d.payload}};
 }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_values.hpp"
+
 namespace meridian::meetings {
 namespace {
 
@@ -117,9 +119,8 @@ Result<std::int64_t> rewrite_deliveries(storage::Session& s, std::int64_t user_i
         }
       }
       if (!rewritten) continue;
-      auto n = s.execute("UPDATE webhook_deliveries SET payload = ? WHERE id = ?",
-                         {boost::json::serialize(payload), r.integer(0)});
-      if (!n.ok()) return n.error();
+      MERIDIAN_TRY(storage::exec(s, "UPDATE webhook_deliveries SET payload = ? WHERE id = ?",
+                                 {boost::json::serialize(payload), r.integer(0)}));
       ++changed;
     }
   }
@@ -167,8 +168,7 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
                           {"time_zone", r.text(6)},
                           {"created_at", r.integer(7)}};
     for (auto [i, key] : {std::pair{4, "starts_at"}, std::pair{8, "ended_at"}, std::pair{9, "cancelled_at"}}) {
-      auto v = r.optional_integer(static_cast<std::size_t>(i));
-      o[key] = v ? boost::json::value(*v) : boost::json::value(nullptr);
+      o[key] = json::nullable(r.optional_integer(static_cast<std::size_t>(i)));
     }
     hosted.push_back(std::move(o));
   }
@@ -187,8 +187,7 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
     boost::json::object o{{"meeting_id", r.integer(0)}, {"recording_id", r.integer(1)}, {"display_name", r.text(2)},
                           {"role", r.text(3)},          {"country", r.text(4)},         {"joined_at", r.integer(5)}};
     for (auto [i, key] : {std::pair{6, "left_at"}, std::pair{7, "acknowledged_at"}}) {
-      auto v = r.optional_integer(static_cast<std::size_t>(i));
-      o[key] = v ? boost::json::value(*v) : boost::json::value(nullptr);
+      o[key] = json::nullable(r.optional_integer(static_cast<std::size_t>(i)));
     }
     presence.push_back(std::move(o));
   }

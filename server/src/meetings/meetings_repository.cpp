@@ -28,12 +28,9 @@ Meeting meeting_from(const storage::Row& r) {
 }
 
 Result<std::optional<Meeting>> one_meeting(storage::Session& s, const std::string& where, const storage::Value& key) {
-  auto rows = s.query(
-      std::string("SELECT ") + kMeetingColumns + " FROM meetings m JOIN users u ON u.id = m.host_id WHERE " + where,
-      {key});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Meeting>{};
-  return std::optional<Meeting>(meeting_from(rows->front()));
+  return storage::query_row(
+      s, std::string("SELECT ") + kMeetingColumns + " FROM meetings m JOIN users u ON u.id = m.host_id WHERE " + where,
+      {key}, meeting_from);
 }
 
 GuestRecord guest_from(const storage::Row& r) {
@@ -49,27 +46,23 @@ GuestRecord guest_from(const storage::Row& r) {
 }  // namespace
 
 Result<std::optional<std::int64_t>> MeetingsRepository::insert_meeting(S& s, const Meeting& m) {
-  auto rows = s.query(
+  return storage::query_row(
+      s,
       "INSERT INTO meetings (code, title, kind, host_id, starts_at, duration_minutes, time_zone, lobby_for_external, "
       "guests_can_share_screen, created_at, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
       "RETURNING id",
-      {m.code, m.title, std::string(meeting_kind_name(m.kind)), m.host_id,
-       m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes, m.time_zone,
-       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, m.created_at,
-       std::int64_t{m.locked}});
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+      {m.code, m.title, std::string(meeting_kind_name(m.kind)), m.host_id, storage::nullable(m.starts_at),
+       m.duration_minutes, m.time_zone, std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen},
+       m.created_at, std::int64_t{m.locked}},
+      [](const storage::Row& r) { return r.integer(0); });
 }
 
 Result<void> MeetingsRepository::insert_invitee(S& s, std::int64_t meeting_id, const Invitee& i) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO meeting_invitees (meeting_id, user_id, role, via_team_id) VALUES (?, ?, ?, ?) "
       "ON CONFLICT DO NOTHING",
-      {meeting_id, i.user_id, std::string(meeting_role_name(i.role)),
-       i.via_team_id ? storage::Value(*i.via_team_id) : storage::Value(nullptr)});
-  if (!r.ok()) return r.error();
-  return {};
+      {meeting_id, i.user_id, std::string(meeting_role_name(i.role)), storage::nullable(i.via_team_id)});
 }
 
 Result<std::optional<Meeting>> MeetingsRepository::meeting(S& s, std::int64_t id) {
@@ -81,69 +74,57 @@ Result<std::optional<Meeting>> MeetingsRepository::meeting_by_code(S& s, const s
 }
 
 Result<std::vector<Invitee>> MeetingsRepository::invitees(S& s, std::int64_t meeting_id) {
-  auto rows = s.query("SELECT user_id, role, via_team_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY user_id",
-                      {meeting_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<Invitee> out;
-  for (const auto& r : *rows) {
-    Invitee i;
-    i.user_id = r.integer(0);
-    parse_meeting_role(r.text(1), i.role);
-    i.via_team_id = r.optional_integer(2);
-    out.push_back(std::move(i));
-  }
-  return out;
+  return storage::query_rows(
+      s, "SELECT user_id, role, via_team_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY user_id", {meeting_id},
+      [](const storage::Row& r) {
+        Invitee i;
+        i.user_id = r.integer(0);
+        parse_meeting_role(r.text(1), i.role);
+        i.via_team_id = r.optional_integer(2);
+        return i;
+      });
 }
 
 Result<std::vector<std::int64_t>> MeetingsRepository::meeting_ids_for(S& s, std::int64_t user_id, std::int64_t limit) {
-  auto rows = s.query(
+  return storage::query_integers(
+      s,
       "SELECT id FROM meetings WHERE host_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?) "
       "ORDER BY id DESC LIMIT ?",
       {user_id, user_id, limit});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
 }
 
 Result<void> MeetingsRepository::mark_ended(S& s, std::int64_t meeting_id, UnixMillis at) {
-  auto r = s.execute("UPDATE meetings SET ended_at = ? WHERE id = ?", {at, meeting_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE meetings SET ended_at = ? WHERE id = ?", {at, meeting_id});
 }
 
 Result<void> MeetingsRepository::update_meeting(S& s, const Meeting& m) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "UPDATE meetings SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, lobby_for_external = ?, "
       "guests_can_share_screen = ?, locked = ? WHERE id = ?",
-      {m.title, m.starts_at ? storage::Value(*m.starts_at) : storage::Value(nullptr), m.duration_minutes, m.time_zone,
-       std::int64_t{m.lobby_for_external}, std::int64_t{m.guests_can_share_screen}, std::int64_t{m.locked}, m.id});
-  if (!r.ok()) return r.error();
-  return {};
+      {m.title, storage::nullable(m.starts_at), m.duration_minutes, m.time_zone, std::int64_t{m.lobby_for_external},
+       std::int64_t{m.guests_can_share_screen}, std::int64_t{m.locked}, m.id});
 }
 
 Result<void> MeetingsRepository::replace_invitees(S& s, std::int64_t meeting_id, const std::vector<Invitee>& invitees) {
-  auto r = s.execute("DELETE FROM meeting_invitees WHERE meeting_id = ?", {meeting_id});
-  if (!r.ok()) return r.error();
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM meeting_invitees WHERE meeting_id = ?", {meeting_id}));
   for (const auto& i : invitees) MERIDIAN_TRY(insert_invitee(s, meeting_id, i));
   return {};
 }
 
 Result<void> MeetingsRepository::mark_cancelled(S& s, std::int64_t meeting_id, UnixMillis at) {
-  auto r = s.execute("UPDATE meetings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL", {at, meeting_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE meetings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+                       {at, meeting_id});
 }
 
 Result<std::int64_t> MeetingsRepository::insert_guest(S& s, std::int64_t meeting_id, const std::string& display_name,
                                                       const std::string& token_hash, UnixMillis now,
                                                       UnixMillis expires_at) {
-  auto rows = s.query(
+  return storage::query_integer(
+      s,
       "INSERT INTO meeting_guests (meeting_id, display_name, token_hash, created_at, expires_at) "
       "VALUES (?, ?, ?, ?, ?) RETURNING id",
       {meeting_id, display_name, token_hash, now, expires_at});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<std::optional<GuestRecord>> MeetingsRepository::guest_by_token_hash(S& s, const std::string& token_hash) {
@@ -164,58 +145,50 @@ Result<std::optional<GuestRecord>> MeetingsRepository::guest(S& s, std::int64_t 
 }
 
 Result<void> MeetingsRepository::revoke_guests(S& s, std::int64_t meeting_id, UnixMillis at) {
-  auto r = s.execute("UPDATE meeting_guests SET revoked_at = ? WHERE meeting_id = ? AND revoked_at IS NULL",
-                     {at, meeting_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE meeting_guests SET revoked_at = ? WHERE meeting_id = ? AND revoked_at IS NULL",
+                       {at, meeting_id});
 }
 
 Result<std::int64_t> MeetingsRepository::insert_recording(S& s, const Recording& r) {
-  auto rows = s.query(
+  return storage::query_integer(
+      s,
       "INSERT INTO meeting_recordings (meeting_id, started_by, started_by_name, started_at) VALUES (?, ?, ?, ?) "
       "RETURNING id",
       {r.meeting_id, r.started_by, r.started_by_name, r.started_at});
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
 }
 
 Result<void> MeetingsRepository::insert_presence(S& s, std::int64_t recording_id, const RecordingPresence& p) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO meeting_recording_presence (recording_id, peer_id, user_id, display_name, role, country, joined_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)",
       {recording_id, static_cast<std::int64_t>(p.peer_id), p.user_id, p.display_name, p.role, p.country, p.joined_at});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> MeetingsRepository::close_presence(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at) {
-  auto r = s.execute(
-      "UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND peer_id = ? AND left_at IS NULL",
+  return storage::exec(
+      s, "UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND peer_id = ? AND left_at IS NULL",
       {at, recording_id, static_cast<std::int64_t>(peer_id)});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<void> MeetingsRepository::stop_recording(S& s, std::int64_t recording_id, std::optional<std::int64_t> stopped_by,
                                                 UnixMillis at, const std::string& reason) {
-  auto r = s.execute(
+  MERIDIAN_TRY(storage::exec(
+      s,
       "UPDATE meeting_recordings SET stopped_at = ?, stopped_by = ?, stop_reason = ? WHERE id = ? AND stopped_at IS "
       "NULL",
-      {at, stopped_by ? storage::Value(*stopped_by) : storage::Value(nullptr), reason, recording_id});
-  if (!r.ok()) return r.error();
-  auto p = s.execute("UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND left_at IS NULL",
-                     {at, recording_id});
-  if (!p.ok()) return p.error();
-  return {};
+      {at, storage::nullable(stopped_by), reason, recording_id}));
+  return storage::exec(s,
+                       "UPDATE meeting_recording_presence SET left_at = ? WHERE recording_id = ? AND left_at IS NULL",
+                       {at, recording_id});
 }
 
 Result<bool> MeetingsRepository::acknowledge(S& s, std::int64_t recording_id, std::uint64_t peer_id, UnixMillis at) {
-  auto r = s.execute(
+  return storage::exec_changed(
+      s,
       "UPDATE meeting_recording_presence SET acknowledged_at = ? WHERE recording_id = ? AND peer_id = ? "
       "AND acknowledged_at IS NULL",
       {at, recording_id, static_cast<std::int64_t>(peer_id)});
-  if (!r.ok()) return r.error();
-  return *r > 0;
 }
 
 Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t meeting_id) {
@@ -265,17 +238,13 @@ Result<std::optional<std::int64_t>> MeetingsRepository::guest_user(S& s, std::in
 }
 
 Result<void> MeetingsRepository::set_guest_user(S& s, std::int64_t guest_id, std::int64_t user_id) {
-  auto r = s.execute("UPDATE meeting_guests SET user_id = ? WHERE id = ? AND user_id IS NULL", {user_id, guest_id});
-  if (!r.ok()) return r.error();
-  return {};
+  return storage::exec(s, "UPDATE meeting_guests SET user_id = ? WHERE id = ? AND user_id IS NULL",
+                       {user_id, guest_id});
 }
 
 Result<std::vector<std::int64_t>> MeetingsRepository::guest_users(S& s, std::int64_t meeting_id) {
-  auto rows = s.query("SELECT user_id FROM meeting_guests WHERE meeting_id = ? AND user_id IS NOT NULL", {meeting_id});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
+  return storage::query_integers(s, "SELECT user_id FROM meeting_guests WHERE meeting_id = ? AND user_id IS NOT NULL",
+                                 {meeting_id});
 }
 
 }  // namespace meridian::meetings

@@ -4,8 +4,12 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/names.hpp"
+
 namespace meridian::meetings {
 namespace {
+
+constexpr const char* kMeetingRoles[] = {"host", "cohost", "participant", "guest"};
 
 bool is_moderator(MeetingRole r) { return r == MeetingRole::host || r == MeetingRole::cohost; }
 
@@ -15,29 +19,8 @@ boost::json::object event(std::string_view type, std::int64_t meeting_id) {
 
 }  // namespace
 
-const char* meeting_role_name(MeetingRole role) {
-  switch (role) {
-    case MeetingRole::host:
-      return "host";
-    case MeetingRole::cohost:
-      return "cohost";
-    case MeetingRole::participant:
-      return "participant";
-    case MeetingRole::guest:
-      return "guest";
-  }
-  return "participant";
-}
-
-bool parse_meeting_role(std::string_view text, MeetingRole& out) {
-  for (MeetingRole r : {MeetingRole::host, MeetingRole::cohost, MeetingRole::participant, MeetingRole::guest}) {
-    if (text == meeting_role_name(r)) {
-      out = r;
-      return true;
-    }
-  }
-  return false;
-}
+const char* meeting_role_name(MeetingRole role) { return name_in(kMeetingRoles, role, "participant"); }
+bool parse_meeting_role(std::string_view text, MeetingRole& out) { return parse_in(kMeetingRoles, text, out); }
 
 // Never carries an e-mail address: guests and customers see this list too.
 boost::json::object peer_json(const Peer& p) {

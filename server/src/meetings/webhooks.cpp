@@ -107,11 +107,11 @@ Result<void> WebhookDispatcher::enqueue(storage::Session& s, std::string_view ev
   const std::string payload =
       json::serialize(boost::json::object{{"event", event}, {"occurred_at", now}, {"data", data}});
   for (const auto& url : options_.urls) {
-    auto r = s.execute(
+    MERIDIAN_TRY(storage::exec(
+        s,
         "INSERT INTO webhook_deliveries (event, url, payload, status, attempts, next_attempt_at, created_at) "
         "VALUES (?, ?, ?, 'pending', 0, ?, ?)",
-        {std::string(event), url, payload, now, now});
-    if (!r.ok()) return r.error();
+        {std::string(event), url, payload, now, now}));
   }
   return {};
 }
@@ -120,14 +120,11 @@ Result<int> WebhookDispatcher::deliver_due() {
   const UnixMillis now = clock_.now_ms();
   auto due =
       read_value<std::vector<WebhookDelivery>>(db_, [&](storage::Session& s) -> Result<std::vector<WebhookDelivery>> {
-        auto rows = s.query(std::string("SELECT ") + kColumns +
-                                " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
-                                "ORDER BY next_attempt_at LIMIT 50",
-                            {now});
-        if (!rows.ok()) return rows.error();
-        std::vector<WebhookDelivery> out;
-        for (const auto& r : *rows) out.push_back(delivery_from(r));
-        return out;
+        return storage::query_rows(s,
+                                   std::string("SELECT ") + kColumns +
+                                       " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
+                                       "ORDER BY next_attempt_at LIMIT 50",
+                                   {now}, delivery_from);
       });
   if (!due.ok()) return due.error();
   int attempts = 0;
@@ -160,13 +157,12 @@ Result<int> WebhookDispatcher::deliver_due() {
     const UnixMillis after = clock_.now_ms();
     std::string error = result.error.empty() && !ok ? "HTTP " + std::to_string(result.status) : result.error;
     auto stored = db_.write([&](storage::Session& s) -> Result<void> {
-      auto r = s.execute(
+      return storage::exec(
+          s,
           "UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, "
           "next_attempt_at = ?, delivered_at = ? WHERE id = ?",
           {status, tried, result.status ? storage::Value(std::int64_t{result.status}) : storage::Value(nullptr), error,
            after + backoff, ok ? storage::Value(after) : storage::Value(nullptr), d.id});
-      if (!r.ok()) return r.error();
-      return {};
     });
     if (!stored.ok()) log::error("webhook.log_failed", {{"delivery", d.id}, {"message", stored.error().message}});
     if (!ok)

@@ -2,45 +2,22 @@
 
 #include <utility>
 
+#include "core/names.hpp"
+
 namespace meridian::presence {
 
-const char* status_name(Status s) {
-  switch (s) {
-    case Status::online:
-      return "online";
-    case Status::away:
-      return "away";
-    case Status::dnd:
-      return "dnd";
-    case Status::offline:
-      return "offline";
-  }
-  return "offline";
-}
+namespace {
 
-bool parse_mode(std::string_view text, Mode& out) {
-  if (text == "auto")
-    out = Mode::automatic;
-  else if (text == "away")
-    out = Mode::away;
-  else if (text == "dnd")
-    out = Mode::dnd;
-  else
-    return false;
-  return true;
-}
+constexpr const char* kStatuses[] = {"online", "away", "dnd", "offline"};
 
-const char* mode_name(Mode m) {
-  switch (m) {
-    case Mode::automatic:
-      return "auto";
-    case Mode::away:
-      return "away";
-    case Mode::dnd:
-      return "dnd";
-  }
-  return "auto";
-}
+constexpr const char* kModes[] = {"auto", "away", "dnd"};
+
+}  // namespace
+
+const char* status_name(Status s) { return name_in(kStatuses, s, "offline"); }
+
+bool parse_mode(std::string_view text, Mode& out) { return parse_in(kModes, text, out); }
+const char* mode_name(Mode m) { return name_in(kModes, m, "auto"); }
 
 bool is_staff(UserKind kind) { return kind == UserKind::employee || kind == UserKind::agent; }
 

@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/json_values.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 boost::json::object user_entry(const PresenceService::LocalState& s) {
   boost::json::object o{{"id", s.user_id}, {"kind", user_kind_name(s.kind)}};
-  o["active"] = s.active ? boost::json::value(*s.active) : boost::json::value(nullptr);
+  o["active"] = json::nullable(s.active);
   return o;
 }
 

@@ -90,12 +90,11 @@ Result<FeatureToggle> FeatureToggles::change(const audit::Actor& actor, std::str
   }
   const std::int64_t now = clock_.now_ms();
   auto upsert = [&](storage::Session& s, std::string_view country, bool enabled) -> Result<void> {
-    auto r = s.execute(
+    return storage::exec(
+        s,
         "INSERT INTO feature_toggles (feature, country, enabled, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (feature, country) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",
         {std::string(feature), std::string(country), std::int64_t{enabled ? 1 : 0}, now});
-    if (!r.ok()) return r.error();
-    return {};
   };
   auto forget_cache = [this] {
     std::lock_guard lock(cache_mutex_);
@@ -113,9 +112,8 @@ Result<FeatureToggle> FeatureToggles::change(const audit::Actor& actor, std::str
         MERIDIAN_TRY(upsert(s, country, *enabled));
         countries[country] = *enabled;
       } else {
-        auto r = s.execute("DELETE FROM feature_toggles WHERE feature = ? AND country = ?",
-                           {std::string(feature), country});
-        if (!r.ok()) return r.error();
+        MERIDIAN_TRY(storage::exec(s, "DELETE FROM feature_toggles WHERE feature = ? AND country = ?",
+                                   {std::string(feature), country}));
         countries[country] = nullptr;
       }
     }

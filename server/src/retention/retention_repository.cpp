@@ -38,36 +38,31 @@ constexpr const char* kNotHeldAuthor =
 }  // namespace
 
 Result<std::vector<RetentionPolicy>> RetentionRepository::policies(S& s) {
-  auto rows = s.query("SELECT scope, keep_days, updated_at FROM retention_policies ORDER BY scope");
-  if (!rows.ok()) return rows.error();
-  std::vector<RetentionPolicy> out;
-  for (const auto& r : *rows) out.push_back(RetentionPolicy{r.text(0), r.integer(1), r.integer(2)});
-  return out;
+  return storage::query_rows(s, "SELECT scope, keep_days, updated_at FROM retention_policies ORDER BY scope", {},
+                             [](const storage::Row& r) {
+                               return RetentionPolicy{r.text(0), r.integer(1), r.integer(2)};
+                             });
 }
 
 Result<void> RetentionRepository::set_policy(S& s, const std::string& scope, std::int64_t keep_days, UnixMillis now,
                                              std::int64_t by) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO retention_policies (scope, keep_days, updated_at, updated_by) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (scope) DO UPDATE SET keep_days = excluded.keep_days, updated_at = excluded.updated_at, "
       "updated_by = excluded.updated_by",
       {scope, keep_days, now, by});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<bool> RetentionRepository::delete_policy(S& s, const std::string& scope) {
-  auto r = s.execute("DELETE FROM retention_policies WHERE scope = ?", {scope});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM retention_policies WHERE scope = ?", {scope});
 }
 
 Result<std::vector<LegalHold>> RetentionRepository::holds(S& s) {
-  auto rows = s.query("SELECT scope, reason, created_by, created_at FROM legal_holds ORDER BY scope");
-  if (!rows.ok()) return rows.error();
-  std::vector<LegalHold> out;
-  for (const auto& r : *rows) out.push_back(LegalHold{r.text(0), r.text(1), r.integer(2), r.integer(3)});
-  return out;
+  return storage::query_rows(s, "SELECT scope, reason, created_by, created_at FROM legal_holds ORDER BY scope", {},
+                             [](const storage::Row& r) {
+                               return LegalHold{r.text(0), r.text(1), r.integer(2), r.integer(3)};
+                             });
 }
 
 Result<void> RetentionRepository::lock_hold_target(S& s, const std::string& kind, std::int64_t target_id) {
@@ -82,18 +77,15 @@ Result<void> RetentionRepository::lock_hold_target(S& s, const std::string& kind
 Result<void> RetentionRepository::set_hold(S& s, const std::string& scope, const std::string& kind,
                                            std::int64_t target_id, const std::string& reason, std::int64_t by,
                                            UnixMillis now) {
-  auto r = s.execute(
+  return storage::exec(
+      s,
       "INSERT INTO legal_holds (scope, kind, target_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason",
       {scope, kind, target_id, reason, by, now});
-  if (!r.ok()) return r.error();
-  return {};
 }
 
 Result<bool> RetentionRepository::delete_hold(S& s, const std::string& scope) {
-  auto r = s.execute("DELETE FROM legal_holds WHERE scope = ?", {scope});
-  if (!r.ok()) return r.error();
-  return *r > 0;
+  return storage::exec_changed(s, "DELETE FROM legal_holds WHERE scope = ?", {scope});
 }
 
 Result<bool> RetentionRepository::target_exists(S& s, const std::string& kind, std::int64_t id) {
@@ -104,14 +96,13 @@ Result<bool> RetentionRepository::target_exists(S& s, const std::string& kind, s
 }
 
 Result<std::vector<ConversationFacts>> RetentionRepository::conversations(S& s, std::int64_t after_id, int limit) {
-  auto rows = s.query(
+  return storage::query_rows(
+      s,
       "SELECT c.id, c.kind, sc.customer_country, sc.customer_region FROM conversations c "
       "LEFT JOIN support_conversations sc ON sc.conversation_id = c.id WHERE c.id > ? ORDER BY c.id LIMIT ?",
-      {after_id, std::int64_t{limit}});
-  if (!rows.ok()) return rows.error();
-  std::vector<ConversationFacts> out;
-  for (const auto& r : *rows) out.push_back(ConversationFacts{r.integer(0), r.text(1), r.text(2), r.text(3)});
-  return out;
+      {after_id, std::int64_t{limit}}, [](const storage::Row& r) {
+        return ConversationFacts{r.integer(0), r.text(1), r.text(2), r.text(3)};
+      });
 }
 
 Result<std::optional<ConversationFacts>> RetentionRepository::conversation(S& s, std::int64_t id) {
@@ -126,13 +117,12 @@ Result<std::optional<ConversationFacts>> RetentionRepository::conversation(S& s,
 }
 
 Result<bool> RetentionRepository::held(S& s, std::int64_t conversation_id) {
-  auto rows = s.query(
+  return storage::query_exists(
+      s,
       "SELECT 1 FROM legal_holds WHERE kind = 'conversation' AND target_id = ? "
       "UNION ALL SELECT 1 FROM conversation_members cm JOIN legal_holds h ON h.kind = 'user' AND "
       "h.target_id = cm.user_id WHERE cm.conversation_id = ? LIMIT 1",
       {conversation_id, conversation_id});
-  if (!rows.ok()) return rows.error();
-  return !rows->empty();
 }
 
 Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int64_t conversation_id, UnixMillis cutoff,
@@ -193,15 +183,13 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
     auto present = has_column(s, d.table, d.column);
     if (!present.ok()) return present.error();
     if (!*present) continue;
-    auto r = s.execute(std::string("DELETE FROM ") + d.table + " WHERE " + d.column + in, ids);
-    if (!r.ok()) return r.error();
+    MERIDIAN_TRY(storage::exec(s, std::string("DELETE FROM ") + d.table + " WHERE " + d.column + in, ids));
   }
   // Attachments are released, not deleted: files removes them with their objects.
   auto attachments = has_column(s, "message_attachments", "message_id");
   if (!attachments.ok()) return attachments.error();
   if (*attachments) {
-    auto r = s.execute("UPDATE message_attachments SET message_id = NULL WHERE message_id" + in, ids);
-    if (!r.ok()) return r.error();
+    MERIDIAN_TRY(storage::exec(s, "UPDATE message_attachments SET message_id = NULL WHERE message_id" + in, ids));
   }
   auto versions = s.execute("DELETE FROM message_versions WHERE message_id" + in, ids);
   if (!versions.ok()) return versions.error();
@@ -232,12 +220,12 @@ Result<BatchDeleted> RetentionRepository::delete_expired_messages(S& s, std::int
   for (std::int64_t root : surviving_roots) {
     auto seq = take_seq();
     if (!seq.ok()) return seq.error();
-    auto r = s.execute(
+    MERIDIAN_TRY(storage::exec(
+        s,
         "UPDATE messages SET reply_count = (SELECT COUNT(*) FROM messages r WHERE r.thread_root_id = ?), "
         "last_reply_at = (SELECT MAX(r.created_at) FROM messages r WHERE r.thread_root_id = ?), change_seq = ? "
         "WHERE id = ?",
-        {root, root, *seq, root});
-    if (!r.ok()) return r.error();
+        {root, root, *seq, root}));
     ++out.roots_updated;
   }
   return out;

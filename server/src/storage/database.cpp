@@ -58,12 +58,25 @@ Result<std::int64_t> query_integer(Session& s, std::string_view sql, const Param
 }
 
 Result<std::vector<std::int64_t>> query_integers(Session& s, std::string_view sql, const Params& params) {
+  return query_rows(s, sql, params, [](const Row& r) { return r.integer(0); });
+}
+
+Result<bool> query_exists(Session& s, std::string_view sql, const Params& params) {
   auto rows = s.query(sql, params);
   if (!rows.ok()) return rows.error();
-  std::vector<std::int64_t> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(r.integer(0));
-  return out;
+  return !rows->empty();
+}
+
+Result<void> exec(Session& s, std::string_view sql, const Params& params) {
+  auto changed = s.execute(sql, params);
+  if (!changed.ok()) return changed.error();
+  return {};
+}
+
+Result<bool> exec_changed(Session& s, std::string_view sql, const Params& params) {
+  auto changed = s.execute(sql, params);
+  if (!changed.ok()) return changed.error();
+  return *changed > 0;
 }
 
 Result<void> lock_row(Session& s, std::string_view table, std::int64_t id) {

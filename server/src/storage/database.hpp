@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -83,11 +84,12 @@ class Database {
   virtual bool ready() = 0;
 };
 
-// Helpers for the common "compute one value in a read/write" shape.
+namespace detail {
+// Runs fn through db.read or db.write and hands back what it computed.
 template <class T, class F>
-Result<T> read_value(Database& db, F&& fn) {
+Result<T> value_through(Database& db, Result<void> (Database::*run)(const SessionFn&), F&& fn) {
   std::optional<Result<T>> out;
-  Result<void> r = db.read([&](Session& s) -> Result<void> {
+  Result<void> r = (db.*run)([&](Session& s) -> Result<void> {
     out.emplace(fn(s));
     if (!out->ok()) return out->error();
     return {};
@@ -95,17 +97,57 @@ Result<T> read_value(Database& db, F&& fn) {
   if (!r.ok()) return r.error();
   return std::move(*out);
 }
+}  // namespace detail
+
+// Helpers for the common "compute one value in a read/write" shape.
+template <class T, class F>
+Result<T> read_value(Database& db, F&& fn) {
+  return detail::value_through<T>(db, &Database::read, std::forward<F>(fn));
+}
 
 template <class T, class F>
 Result<T> write_value(Database& db, F&& fn) {
-  std::optional<Result<T>> out;
-  Result<void> r = db.write([&](Session& s) -> Result<void> {
-    out.emplace(fn(s));
-    if (!out->ok()) return out->error();
-    return {};
-  });
-  if (!r.ok()) return r.error();
-  return std::move(*out);
+  return detail::value_through<T>(db, &Database::write, std::forward<F>(fn));
+}
+
+// The shapes every repository repeats, each written once. `from_row` is any function of
+// `const Row&` (a file-local `user_from`, a lambda): these read rows, they do not map types.
+
+// Every row of a query, each read by from_row, in the query's order.
+template <class F>
+auto query_rows(Session& s, std::string_view sql, const Params& params, F&& from_row)
+    -> Result<std::vector<std::remove_cvref_t<std::invoke_result_t<F&, const Row&>>>> {
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  std::vector<std::remove_cvref_t<std::invoke_result_t<F&, const Row&>>> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(from_row(r));
+  return out;
+}
+
+// The first row of a query read by from_row; nullopt for no row.
+template <class F>
+auto query_row(Session& s, std::string_view sql, const Params& params, F&& from_row)
+    -> Result<std::optional<std::remove_cvref_t<std::invoke_result_t<F&, const Row&>>>> {
+  using T = std::remove_cvref_t<std::invoke_result_t<F&, const Row&>>;
+  auto rows = s.query(sql, params);
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<T>{};
+  return std::optional<T>(from_row(rows->front()));
+}
+
+// Whether a query returns any row (`SELECT 1 FROM ... WHERE ...`).
+Result<bool> query_exists(Session& s, std::string_view sql, const Params& params = {});
+
+// A statement whose count of changed rows does not matter.
+Result<void> exec(Session& s, std::string_view sql, const Params& params = {});
+// A statement that may find nothing to change: true when it changed at least one row.
+Result<bool> exec_changed(Session& s, std::string_view sql, const Params& params = {});
+
+// An optional as a parameter: its value, or SQL NULL.
+template <class T>
+Value nullable(const std::optional<T>& v) {
+  return v ? Value(*v) : Value(nullptr);
 }
 
 // The first column of the first row as an integer (a COUNT(*), a MAX(...)); 0 for no row.
