@@ -18,6 +18,8 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql wrk nginx chromium chromium-driver procps coturn redis-server
+  # Emoji (reactions, pasted text) as people see them, so screenshots show what they see.
+  fonts-noto-color-emoji
 )
 
 pkgs=("${build_pkgs[@]}")

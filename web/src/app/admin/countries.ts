@@ -1,4 +1,4 @@
-import { countryFlag, countryName } from '../core/local-time';
+import { countryName } from '../core/local-time';
 
 // ISO 3166-1 alpha-2 codes; names come from the browser (Intl.DisplayNames).
 const CODES =
@@ -22,7 +22,7 @@ export function countryOptions(): CountryOption[] {
   cached ??= CODES.split(' ')
     .map((code) => ({ code, name: countryName(code) }))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map(({ code, name }) => ({ code, label: `${countryFlag(code)} ${name} (${code})` }));
+    .map(({ code, name }) => ({ code, label: `${name} (${code})` }));
   return cached;
 }
 

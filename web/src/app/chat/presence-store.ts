@@ -3,7 +3,7 @@ import { HttpClient } from '@angular/common/http';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { WorkingHours } from '../core/api-types';
-import { countryFlag, isValidTimeZone, isWithinWorkingHours, formatLocalTime } from '../core/local-time';
+import { isValidTimeZone, isWithinWorkingHours, formatLocalTime } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { PresenceMode, PresenceStatus } from './presence-events';
 
@@ -50,8 +50,13 @@ export function statusLabel(status: PresenceStatus | undefined): string {
   }
 }
 
+/**
+ * The person's country as text ("PT"), for titles and one-line descriptions where a flag
+ * picture can't go: a flag emoji shows as empty boxes without an emoji font.
+ */
 export function flagOf(info: PresenceInfo | undefined): string {
-  return countryFlag(info?.country);
+  const code = info?.country;
+  return code && /^[A-Za-z]{2}$/.test(code) ? code.toUpperCase() : '';
 }
 
 /**

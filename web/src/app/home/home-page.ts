@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
 import {
-  countryFlag,
   countryName,
   describeDays,
   formatLocalDayTime,
@@ -12,9 +11,11 @@ import {
 } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
 import { featuresFor } from './features';
+import { UiFlag } from '../ui/flag';
 
 @Component({
   selector: 'mer-home-page',
+  imports: [UiFlag],
   templateUrl: './home-page.html',
   styleUrl: './home-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,7 +34,6 @@ export class HomePage {
     const part = hour < 5 ? 'Good evening' : hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
     return `${part}, ${user.display_name.split(/\s+/)[0]}`;
   });
-  protected readonly flag = computed(() => countryFlag(this.user()?.country));
   protected readonly country = computed(() => {
     const code = this.user()?.country;
     return code ? countryName(code) : '';

@@ -13,10 +13,10 @@ import {
   viewChild,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { UiButton, UiIcon, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
+import { UiButton, UiFlag, UiIcon, UiInput, UiTab, UiTabs, UiToasts } from '../ui';
 import { RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
-import { countryFlag, formatLocalTime } from '../core/local-time';
+import { formatLocalTime } from '../core/local-time';
 import { formatDate } from '../core/locale-format';
 import { ApiError, errorMessage } from '../core/api-error';
 import { REALTIME_TOKEN, RealtimeService } from '../core/realtime.service';
@@ -52,7 +52,7 @@ const ROLE_LABEL: Record<Participant['role'], string> = {
  */
 @Component({
   selector: 'mer-meeting-page',
-  imports: [FormsModule, RouterLink, VideoTile, UiButton, UiIcon, UiInput, UiTab, UiTabs, UiToasts],
+  imports: [FormsModule, RouterLink, VideoTile, UiButton, UiFlag, UiIcon, UiInput, UiTab, UiTabs, UiToasts],
   host: { 'data-theme': 'dark' },
   templateUrl: './meeting-page.html',
   styleUrl: './meeting-page.css',
@@ -102,7 +102,6 @@ export class MeetingPage {
   protected readonly previewVideo = viewChild<ElementRef<HTMLVideoElement>>('previewVideo');
 
   protected readonly roleLabel = ROLE_LABEL;
-  protected readonly flag = countryFlag;
 
   protected readonly startsLocal = computed(() => {
     const l = this.link();

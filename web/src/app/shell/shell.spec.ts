@@ -63,7 +63,7 @@ describe('Shell', () => {
     const { element } = await render();
     expect(element.querySelector('[data-testid="user-name"]')?.textContent).toBe('Ana Silva');
     expect(element.querySelector('[data-testid="user-country"]')?.textContent).toBe('PT');
-    expect(element.querySelector('.flag')?.textContent).toBe('🇵🇹');
+    expect(element.querySelector('.flag img')?.getAttribute('src')).toBe('/flags/pt.svg'); // a shipped picture, not an emoji
     const shown = element.querySelector('[data-testid="user-local-time"]')?.textContent;
     const expected = [formatLocalTime(Date.now() - 60_000, 'Asia/Tokyo'), formatLocalTime(Date.now(), 'Asia/Tokyo')];
     expect(expected).toContain(shown);

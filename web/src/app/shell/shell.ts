@@ -5,10 +5,11 @@ import { canUseChat } from '../chat/chat.guard';
 import { ChatUnread } from '../chat/chat-unread';
 import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
-import { countryFlag, formatLocalTime, formatUtcOffset } from '../core/local-time';
+import { formatLocalTime, formatUtcOffset } from '../core/local-time';
 import { RealtimeService } from '../core/realtime.service';
 import { canSeeMeetings } from '../meetings/meetings-access';
 import { SessionStore } from '../core/session.store';
+import { UiFlag } from '../ui/flag';
 import { UiIcon } from '../ui/icon';
 import { UiToasts } from '../ui/toast';
 
@@ -18,7 +19,7 @@ import { UiToasts } from '../ui/toast';
  */
 @Component({
   selector: 'mer-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiIcon, UiToasts, AlertBell],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, UiFlag, UiIcon, UiToasts, AlertBell],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,7 +53,6 @@ export class Shell {
   protected readonly navOpen = signal(false);
   protected readonly signingOut = signal(false);
 
-  protected readonly flag = computed(() => countryFlag(this.user()?.country));
   protected readonly localTime = computed(() => {
     const user = this.user();
     return user ? formatLocalTime(this.clock.now(), user.time_zone) : '';

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { AuditEntry } from '../../core/api-types';
-import { countryFlag } from '../../core/local-time';
 import { AuditFilters, AuditStore } from './audit.store';
 import { UiButton } from '../../ui/button';
+import { UiFlag } from '../../ui/flag';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -14,7 +14,7 @@ function fromLocalInput(value: string): number | undefined {
 }
 
 @Component({
-  imports: [UiButton],
+  imports: [UiButton, UiFlag],
   selector: 'mer-audit-page',
   providers: [AuditStore],
   templateUrl: './audit-page.html',
@@ -23,7 +23,6 @@ function fromLocalInput(value: string): number | undefined {
 })
 export class AuditPage {
   protected readonly store = inject(AuditStore);
-  protected readonly flag = countryFlag;
   protected readonly expanded = signal<AuditEntry['id'] | null>(null);
   protected readonly filterError = signal<string | null>(null);
   protected readonly filtered = computed(() => Object.values(this.store.filters()).some((value) => value !== undefined));

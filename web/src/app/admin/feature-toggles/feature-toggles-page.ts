@@ -1,10 +1,11 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { errorMessage } from '../../core/api-error';
 import { FeatureToggle } from '../../core/api-types';
-import { countryFlag, countryName } from '../../core/local-time';
+import { countryName } from '../../core/local-time';
 import { countryOptions } from '../countries';
 import { FeatureTogglesStore } from './feature-toggles.store';
 import { UiButton } from '../../ui/button';
+import { UiFlag } from '../../ui/flag';
 import { UiSwitch } from '../../ui/form-controls';
 
 interface OverrideDraft {
@@ -13,7 +14,7 @@ interface OverrideDraft {
 }
 
 @Component({
-  imports: [UiButton, UiSwitch],
+  imports: [UiButton, UiFlag, UiSwitch],
   selector: 'mer-feature-toggles-page',
   providers: [FeatureTogglesStore],
   templateUrl: './feature-toggles-page.html',
@@ -23,7 +24,6 @@ interface OverrideDraft {
 export class FeatureTogglesPage {
   protected readonly store = inject(FeatureTogglesStore);
   protected readonly countries = countryOptions();
-  protected readonly flag = countryFlag;
   protected readonly countryName = countryName;
 
   /** Which feature's row is saving, and the last error per feature. */

@@ -2,13 +2,13 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { SessionStore } from '../../core/session.store';
 import { errorMessage } from '../../core/api-error';
 import { TeamSummary, User } from '../../core/api-types';
-import { countryFlag } from '../../core/local-time';
 import { TeamsStore } from './teams.store';
 import { UiButton } from '../../ui/button';
+import { UiFlag } from '../../ui/flag';
 import { UiInput } from '../../ui/form-controls';
 
 @Component({
-  imports: [UiButton, UiInput],
+  imports: [UiButton, UiFlag, UiInput],
   selector: 'mer-teams-page',
   providers: [TeamsStore],
   templateUrl: './teams-page.html',
@@ -29,7 +29,6 @@ export class TeamsPage {
   protected readonly memberQuery = signal('');
   protected readonly candidates = signal<User[]>([]);
   protected readonly searching = signal(false);
-  protected readonly flag = countryFlag;
 
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
 
