@@ -1,17 +1,17 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { errorMessage } from '../../core/api-error';
 import { User } from '../../core/api-types';
-import { countryFlag } from '../../core/local-time';
+import { isMeetingGuest, kindLabel } from './user-kind';
 import { SessionStore } from '../../core/session.store';
 import { UserFormDialog } from './user-form-dialog';
 import { UsersStore } from './users.store';
-import { UiButton, UiModal } from '../../ui';
+import { UiButton, UiFlag, UiModal } from '../../ui';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; user: User };
 
 @Component({
   selector: 'mer-users-page',
-  imports: [UiButton, UiModal, UserFormDialog],
+  imports: [UiButton, UiFlag, UiModal, UserFormDialog],
   providers: [UsersStore],
   templateUrl: './users-page.html',
   styleUrl: './users-page.css',
@@ -32,7 +32,8 @@ export class UsersPage {
   protected readonly newPassword = signal<{ user: User; password: string } | null>(null);
   protected readonly copied = signal(false);
   protected readonly myId = computed(() => this.session.user()?.id);
-  protected readonly flag = countryFlag;
+  protected readonly isMeetingGuest = isMeetingGuest;
+  protected readonly kindLabel = kindLabel;
 
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
 
