@@ -56,6 +56,8 @@ describe('files', () => {
 
     await page.getByTestId('share-report.bin').click();
     await page.getByTestId('share-dialog').waitFor();
+    // A download address works for anyone for 2 minutes: the dialog says so (issue 15, defect 12).
+    assert.match(await page.getByTestId('download-link-note').innerText(), /2 minutes .*without signing in/);
     await page.getByTestId('share-query').fill('Bruno');
     await page.getByTestId('share-query').press('Enter');
     await page.getByTestId(`share-match-${bruno.email}`).getByRole('button', { name: 'Viewer' }).click();
