@@ -164,7 +164,8 @@ describe('two employees chat in a direct message', () => {
       (name) => [...document.querySelectorAll('[data-testid="conversation-item"]')].some((a) => a.textContent.includes(name) && a.querySelector('[data-status="online"]')),
       alice.name,
     );
-    assert.match(await dotOfAlice.getAttribute('title'), /^Active · 🇵🇹 \d\d:\d\d in Lisbon, (inside|outside) working hours$/);
+    // The country as its code: a title attribute cannot hold the flag picture (issue 15, #12).
+    assert.match(await dotOfAlice.getAttribute('title'), /^Active · PT \d\d:\d\d in Lisbon, (inside|outside) working hours$/);
     assert.match(await pageA.getByTestId('peer-local-time').innerText(), /in Lisbon, (inside|outside) working hours/);
     await pageA.getByTestId('my-mode').selectOption('dnd');
     await pageB.waitForFunction(

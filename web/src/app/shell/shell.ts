@@ -104,10 +104,13 @@ export class Shell {
   }
 
   protected onDocumentClick(event: MouseEvent): void {
+    // The path as it was when clicked: the Menu button swaps its icon when it opens, so the
+    // clicked element may be gone from the page by now and contains() would say "outside".
+    const path = event.composedPath();
     const menu = this.host.nativeElement.querySelector('.user-menu');
-    if (this.menuOpen() && menu && !menu.contains(event.target as Node)) this.menuOpen.set(false);
+    if (this.menuOpen() && menu && !path.includes(menu)) this.menuOpen.set(false);
     const nav = this.host.nativeElement.querySelector('.topbar');
-    if (this.navOpen() && nav && !nav.contains(event.target as Node)) this.navOpen.set(false);
+    if (this.navOpen() && nav && !path.includes(nav)) this.navOpen.set(false);
   }
 
   protected async signOut(): Promise<void> {
