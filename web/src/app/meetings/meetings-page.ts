@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { merge } from 'rxjs';
@@ -32,7 +33,7 @@ export function toLocalInput(ms: number): string {
  */
 @Component({
   selector: 'mer-meetings-page',
-  imports: [FormsModule, LocalDatePipe, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
+  imports: [FormsModule, LocalDatePipe, NgTemplateOutlet, RouterLink, UiBadge, UiButton, UiEmptyState, UiInput, UiSwitch],
   template: `
     <section class="page">
       <header class="page-header">
@@ -63,18 +64,7 @@ export function toLocalInput(ms: number): string {
             <fieldset class="invite" data-testid="invite-picker">
               <legend>Invite</legend>
               <input uiInput type="search" name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
-              @if (suggestions().length) {
-                <ul class="suggestions" aria-label="Suggestions">
-                  @for (c of suggestions(); track c.kind + c.id) {
-                    <li><button type="button" uiButton uiSize="sm" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">+ {{ c.name }} <small class="muted">{{ c.label }}</small></button></li>
-                  }
-                </ul>
-              }
-              <ul class="chips" aria-label="Invited">
-                @for (c of invitees(); track c.kind + c.id) {
-                  <li class="chip" data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" uiButton="icon" uiSize="sm" class="chip-remove" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
-                }
-              </ul>
+              <ng-container *ngTemplateOutlet="inviteLists" />
             </fieldset>
           }
           <div><button type="submit" uiButton="primary" [disabled]="!title || !start">Schedule</button></div>
@@ -114,18 +104,7 @@ export function toLocalInput(ms: number): string {
                       <fieldset class="invite" data-testid="edit-invite-picker">
                         <legend>Invited</legend>
                         <input uiInput type="search" name="editInviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Add people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="edit-invite-search" />
-                        @if (suggestions().length) {
-                          <ul class="suggestions" aria-label="Suggestions">
-                            @for (c of suggestions(); track c.kind + c.id) {
-                              <li><button type="button" uiButton uiSize="sm" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">+ {{ c.name }} <small class="muted">{{ c.label }}</small></button></li>
-                            }
-                          </ul>
-                        }
-                        <ul class="chips" aria-label="Invited">
-                          @for (c of invitees(); track c.kind + c.id) {
-                            <li class="chip" data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" uiButton="icon" uiSize="sm" class="chip-remove" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
-                          }
-                        </ul>
+                        <ng-container *ngTemplateOutlet="inviteLists" />
                       </fieldset>
                       <div class="checks">
                         <label class="check"><input type="checkbox" uiSwitch name="editLobby" [(ngModel)]="editLobby" /> People outside the organisation wait in the lobby</label>
@@ -157,6 +136,21 @@ export function toLocalInput(ms: number): string {
         </section>
       </div>
     </section>
+    <!-- The picker's suggestions and chips, the same when scheduling and when editing. -->
+    <ng-template #inviteLists>
+      @if (suggestions().length) {
+        <ul class="suggestions" aria-label="Suggestions">
+          @for (c of suggestions(); track c.kind + c.id) {
+            <li><button type="button" uiButton uiSize="sm" (click)="addInvitee(c)" data-testid="invite-suggestion" [attr.data-name]="c.name">+ {{ c.name }} <small class="muted">{{ c.label }}</small></button></li>
+          }
+        </ul>
+      }
+      <ul class="chips" aria-label="Invited">
+        @for (c of invitees(); track c.kind + c.id) {
+          <li class="chip" data-testid="invitee-chip">{{ c.name }} <small>{{ c.label }}</small> <button type="button" uiButton="icon" uiSize="sm" class="chip-remove" (click)="removeInvitee(c)" [attr.aria-label]="'Remove ' + c.name">×</button></li>
+        }
+      </ul>
+    </ng-template>
   `,
   styles: `
     .layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: var(--space-6); align-items: start; }
