@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 import { adminLogin, request, watchErrors } from '../lib/session.mjs';
+import { until } from '../lib/wait.mjs';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -59,7 +60,9 @@ describe('phone layout at 390x844', () => {
     const files = page.getByTestId('nav-files');
     assert.ok(!(await files.isVisible()), 'the module links are hidden until the menu opens');
     await menu.click();
-    assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+    // Zoneless change detection draws the open menu in a later task: wait for it, then assert.
+    const expanded = () => menu.getAttribute('aria-expanded');
+    assert.equal(await until(expanded, (v) => v === 'true'), 'true');
     for (const id of ['nav-chat', 'nav-meetings', 'nav-files', 'nav-support', 'nav-admin']) {
       const link = page.getByTestId(id);
       await link.waitFor();
@@ -70,7 +73,7 @@ describe('phone layout at 390x844', () => {
     await files.click();
     await page.getByTestId('files-page').waitFor();
     assert.equal(new URL(page.url()).pathname, '/files');
-    assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'the menu closes after a choice');
+    assert.equal(await until(expanded, (v) => v === 'false'), 'false', 'the menu closes after a choice');
     assert.ok(!(await files.isVisible()));
   });
 
