@@ -5,6 +5,7 @@
 
 #include "alerts/alerts_json.hpp"
 #include "core/json_fields.hpp"
+#include "core/text_rules.hpp"
 #include "region/countries.hpp"
 
 namespace meridian::alerts {
@@ -33,6 +34,8 @@ Result<void> validate(const NewAlert& in) {
     return make_error(ErrorCode::invalid_argument, "title is longer than " + std::to_string(kMaxTitleBytes) + " bytes");
   if (in.body.size() > kMaxBodyBytes)
     return make_error(ErrorCode::invalid_argument, "body is longer than " + std::to_string(kMaxBodyBytes) + " bytes");
+  MERIDIAN_TRY(text::check(in.title, "title", text::Lines::single));
+  MERIDIAN_TRY(text::check(in.body, "body", text::Lines::multi));
   const Audience& a = in.audience;
   if (a.empty())
     return make_error(ErrorCode::invalid_argument,

@@ -227,10 +227,10 @@ Result<ConversationView> ChatService::update_details(const Subject& who, std::in
   if (patch.name) {
     auto& n = *patch.name;
     while (!n.empty() && std::isspace(static_cast<unsigned char>(n.back()))) n.pop_back();
-    if (n.size() > 80 || has_control_chars(n, false))
+    if (n.size() > 80 || unprintable_line(n))
       return make_error(ErrorCode::invalid_argument, "name must be at most 80 printable characters");
   }
-  if (patch.topic && (patch.topic->size() > 250 || has_control_chars(*patch.topic, false)))
+  if (patch.topic && (patch.topic->size() > 250 || unprintable_line(*patch.topic)))
     return make_error(ErrorCode::invalid_argument, "topic must be at most 250 printable characters");
   ConversationChanged changed;
   auto result = storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {

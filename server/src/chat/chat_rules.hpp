@@ -7,16 +7,12 @@
 
 #include "chat/conversation.hpp"
 #include "core/result.hpp"
+#include "core/text_rules.hpp"
 
 namespace meridian::chat {
 
-inline bool has_control_chars(std::string_view s, bool allow_newlines) {
-  return std::any_of(s.begin(), s.end(), [&](char c) {
-    auto u = static_cast<unsigned char>(c);
-    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) return false;
-    return u < 0x20 || u == 0x7f;
-  });
-}
+// A single-line field (name, topic, client id) that breaks the text rules (core/text_rules.hpp).
+inline bool unprintable_line(std::string_view s) { return !text::printable(s, text::Lines::single); }
 
 inline Error no_such_conversation() { return make_error(ErrorCode::not_found, "no such conversation"); }
 

@@ -30,9 +30,7 @@ Result<void> check_text(const std::string& text, bool may_be_empty = false) {
     return make_error(ErrorCode::too_large, "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
   if (blank(text) && !(may_be_empty && text.empty()))
     return make_error(ErrorCode::invalid_argument, "a message needs some text");
-  if (has_control_chars(text, true))
-    return make_error(ErrorCode::invalid_argument, "a message cannot contain control characters");
-  return {};
+  return text::check(text, "a message", text::Lines::multi);
 }
 
 // A support agent reading before claiming is not a member: no writes at all.
@@ -94,12 +92,12 @@ Result<ConversationView> ChatService::create_conversation(const Subject& who, Ne
                       "support conversations are opened with POST /api/v1/support/conversations");
   while (!in.name.empty() && std::isspace(static_cast<unsigned char>(in.name.back()))) in.name.pop_back();
   if (in.kind == ConversationKind::channel) {
-    if (in.name.empty() || in.name.size() > 80 || has_control_chars(in.name, false))
+    if (in.name.empty() || in.name.size() > 80 || unprintable_line(in.name))
       return make_error(ErrorCode::invalid_argument, "a channel needs a name of 1 to 80 printable characters");
-  } else if (in.name.size() > 80 || has_control_chars(in.name, false)) {
+  } else if (in.name.size() > 80 || unprintable_line(in.name)) {
     return make_error(ErrorCode::invalid_argument, "name must be at most 80 printable characters");
   }
-  if (in.topic.size() > 250 || has_control_chars(in.topic, false))
+  if (in.topic.size() > 250 || unprintable_line(in.topic))
     return make_error(ErrorCode::invalid_argument, "topic must be at most 250 printable characters");
   std::sort(in.member_ids.begin(), in.member_ids.end());
   in.member_ids.erase(std::unique(in.member_ids.begin(), in.member_ids.end()), in.member_ids.end());
@@ -231,7 +229,7 @@ Result<Message> ChatService::decorated(storage::Session& s, std::int64_t id, std
 Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::string text, std::string client_id,
                                  std::optional<std::int64_t> thread_root_id,
                                  const std::vector<std::int64_t>& attachments) {
-  if (client_id.empty() || client_id.size() > 64 || has_control_chars(client_id, false))
+  if (client_id.empty() || client_id.size() > 64 || unprintable_line(client_id))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
   MERIDIAN_TRY(check_text(text, !attachments.empty()));
   if (!attachments.empty() && !ports_.attachments)

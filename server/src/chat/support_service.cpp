@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/json_values.hpp"
+#include "core/text_rules.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -23,14 +24,6 @@ Result<void> lock_conversation(storage::Session& s, std::int64_t id) {
   return locked;
 }
 
-bool printable(std::string_view s, bool allow_newlines) {
-  return std::none_of(s.begin(), s.end(), [&](char c) {
-    auto u = static_cast<unsigned char>(c);
-    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) return false;
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
 bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
@@ -40,9 +33,7 @@ Result<void> check_text(const std::string& text, std::string_view what) {
     return make_error(ErrorCode::too_large,
                       std::string(what) + " is at most " + std::to_string(kMaxMessageBytes) + " bytes");
   if (blank(text)) return make_error(ErrorCode::invalid_argument, std::string(what) + " needs some text");
-  if (!printable(text, true))
-    return make_error(ErrorCode::invalid_argument, std::string(what) + " cannot contain control characters");
-  return {};
+  return text::check(text, what, text::Lines::multi);
 }
 
 bool valid_scope(const std::string& scope) {
@@ -110,11 +101,11 @@ Result<SupportUpdate> SupportService::updated(storage::Session& s, std::int64_t 
 Result<SupportUpdate> SupportService::open(const Subject& who, OpenSupport in) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::open_support_conversation));
   while (!in.subject.empty() && std::isspace(static_cast<unsigned char>(in.subject.back()))) in.subject.pop_back();
-  if (in.subject.empty() || in.subject.size() > kMaxSubjectBytes || !printable(in.subject, false))
+  if (in.subject.empty() || in.subject.size() > kMaxSubjectBytes || !text::printable(in.subject, text::Lines::single))
     return make_error(ErrorCode::invalid_argument,
                       "subject must be 1 to " + std::to_string(kMaxSubjectBytes) + " printable characters");
   MERIDIAN_TRY(check_text(in.text, "a message"));
-  if (in.client_id.empty() || in.client_id.size() > 64 || !printable(in.client_id, false))
+  if (in.client_id.empty() || in.client_id.size() > 64 || !text::printable(in.client_id, text::Lines::single))
     return make_error(ErrorCode::invalid_argument, "client_id must be 1 to 64 printable characters");
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<SupportUpdate>(db_, [&](storage::Session& s) -> Result<SupportUpdate> {

@@ -5,16 +5,17 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/text_rules.hpp"
+
 namespace meridian::files {
 namespace {
 
+// The text rules of every field (core/text_rules.hpp), and what only names refuse: path
+// separators, and the invisible direction marks and BOM that make two names look alike.
 bool forbidden_code_point(utf8proc_int32_t c) {
-  if (c < 0x20 || c == 0x7f) return true;                      // C0 controls, DEL
-  if (c >= 0x80 && c <= 0x9f) return true;                     // C1 controls
-  if (c == '/' || c == '\\') return true;                      // path separators
-  if (c >= 0x202a && c <= 0x202e) return true;                 // bidi embeddings/overrides ("gpj.exe")
-  if (c >= 0x2066 && c <= 0x2069) return true;                 // bidi isolates
-  if (c == 0x200e || c == 0x200f || c == 0xfeff) return true;  // direction marks, BOM
+  if (text::forbidden_code_point(static_cast<char32_t>(c), text::Lines::single)) return true;
+  if (c == '/' || c == '\\') return true;
+  if (c == 0x200e || c == 0x200f || c == 0xfeff) return true;
   return false;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/random.hpp"
+#include "core/text_rules.hpp"
 
 namespace meridian::identity {
 namespace {
@@ -17,9 +18,7 @@ constexpr std::string_view kWrongCredentials = "wrong email or password";
 std::string email_key(const std::string& email) { return "email:" + email; }
 std::string ip_key(const std::string& ip) { return "ip:" + ip; }
 
-bool has_control_chars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
+bool has_control_chars(std::string_view s) { return !text::printable(s, text::Lines::single); }
 
 Role role_for_kind(UserKind kind) {
   switch (kind) {

@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "core/text_rules.hpp"
 #include "meetings/turn_credentials.hpp"
 #include "region/countries.hpp"
 
@@ -22,9 +23,7 @@ Result<std::string> clean_name(std::string_view text, std::string_view what, std
   if (t.size() > max_chars)
     return make_error(ErrorCode::invalid_argument,
                       std::string(what) + " is at most " + std::to_string(max_chars) + " bytes");
-  for (unsigned char c : t)
-    if (c < 0x20 || c == 0x7f)
-      return make_error(ErrorCode::invalid_argument, std::string(what) + " must not contain control characters");
+  MERIDIAN_TRY(text::check(t, what, text::Lines::single));
   return std::string(t);
 }
 

@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/log.hpp"
+#include "core/text_rules.hpp"
 
 namespace meridian::presence {
 
@@ -244,9 +245,7 @@ Result<PresenceView> PresenceService::set(const Subject& who, std::uint64_t conn
                                           std::optional<std::string> status_text, std::optional<bool> idle) {
   if (status_text && status_text->size() > PresenceTracker::kMaxStatusText)
     return make_error(ErrorCode::invalid_argument, "status_text is longer than 100 bytes");
-  if (status_text)
-    for (unsigned char c : *status_text)
-      if (c < 0x20 || c == 0x7f) return make_error(ErrorCode::invalid_argument, "status_text has control characters");
+  if (status_text) MERIDIAN_TRY(text::check(*status_text, "status_text", text::Lines::single));
   std::lock_guard lock(mutex_);
   if (mode) tracker_.set_mode(who.user_id, *mode);
   if (status_text) tracker_.set_status_text(who.user_id, std::move(*status_text));

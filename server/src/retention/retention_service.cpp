@@ -4,18 +4,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/log.hpp"
+#include "core/text_rules.hpp"
 
 namespace meridian::retention {
-namespace {
-
-bool printable(const std::string& s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
-  return true;
-}
-
-}  // namespace
-
 Result<std::vector<RetentionPolicy>> RetentionService::policies(const Subject& who) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::manage_retention));
   return storage::read_value<std::vector<RetentionPolicy>>(db_, [&](storage::Session& s) { return repo_.policies(s); });
@@ -67,7 +58,7 @@ Result<LegalHold> RetentionService::set_hold(const Subject& who, const std::stri
   std::int64_t target = 0;
   if (!valid_hold_scope(scope, kind, target))
     return make_error(ErrorCode::invalid_argument, "scope must be conversation:<id> or user:<id>");
-  if (reason.size() > 500 || !printable(reason))
+  if (reason.size() > 500 || !text::printable(reason, text::Lines::single))
     return make_error(ErrorCode::invalid_argument, "reason must be at most 500 printable characters");
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<LegalHold>(db_, [&](storage::Session& s) -> Result<LegalHold> {
