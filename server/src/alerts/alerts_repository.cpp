@@ -107,8 +107,8 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
     for (const auto& r : a.roles) params.push_back(r);
   }
   if (any.empty()) return std::vector<Resolved>{};
-  std::string sql = "SELECT u.id, u.country FROM users u WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" +
-                    any + ")";
+  std::string sql =
+      "SELECT u.id, u.country FROM users u WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" + any + ")";
   if (!a.exclude_user_ids.empty()) {
     sql += " AND u.id NOT IN (" + placeholders(a.exclude_user_ids.size()) + ")";
     for (auto id : a.exclude_user_ids) params.push_back(id);
@@ -210,10 +210,11 @@ Result<std::optional<Receipt>> AlertsRepository::receipt(S& s, std::int64_t aler
 
 Result<std::vector<std::pair<Alert, Receipt>>> AlertsRepository::received(S& s, std::int64_t user_id,
                                                                           std::int64_t limit) {
-  auto rows = s.query(std::string("SELECT ") + kAlertColumns + ", " + kReceiptColumns +
-                          " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id JOIN users u ON u.id = r.user_id "
-                          "WHERE r.user_id = ? ORDER BY a.id DESC LIMIT ?",
-                      {user_id, limit});
+  auto rows =
+      s.query(std::string("SELECT ") + kAlertColumns + ", " + kReceiptColumns +
+                  " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id JOIN users u ON u.id = r.user_id "
+                  "WHERE r.user_id = ? ORDER BY a.id DESC LIMIT ?",
+              {user_id, limit});
   if (!rows.ok()) return rows.error();
   std::vector<std::pair<Alert, Receipt>> out;
   for (const auto& r : *rows) out.emplace_back(alert_from(r), receipt_from(r, kAlertColumnCount));
@@ -243,18 +244,27 @@ Result<std::vector<Receipt>> AlertsRepository::receipts(S& s, std::int64_t alert
                              [](const storage::Row& r) { return receipt_from(r, 0); });
 }
 
-Result<void> AlertsRepository::mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
-  return storage::exec(
+Result<std::vector<Alert>> AlertsRepository::undelivered(S& s, std::int64_t user_id, UnixMillis now,
+                                                         std::int64_t limit) {
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kAlertColumns +
+                                 " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id "
+                                 "WHERE r.user_id = ? AND r.delivered_at IS NULL AND a.resolved_at IS NULL "
+                                 "AND (a.expires_at IS NULL OR a.expires_at > ?) ORDER BY a.id LIMIT ?",
+                             {user_id, now, limit}, alert_from);
+}
+
+Result<bool> AlertsRepository::mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
+  return storage::exec_changed(
       s, "UPDATE alert_recipients SET delivered_at = ? WHERE alert_id = ? AND user_id = ? AND delivered_at IS NULL",
       {at, alert_id, user_id});
 }
 
-Result<void> AlertsRepository::mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
-  return storage::exec(
-      s,
-      "UPDATE alert_recipients SET delivered_at = COALESCE(delivered_at, ?), read_at = COALESCE(read_at, ?) "
-      "WHERE alert_id = ? AND user_id = ?",
-      {at, at, alert_id, user_id});
+Result<bool> AlertsRepository::mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {
+  return storage::exec_changed(s,
+                               "UPDATE alert_recipients SET delivered_at = COALESCE(delivered_at, ?), read_at = ? "
+                               "WHERE alert_id = ? AND user_id = ? AND read_at IS NULL",
+                               {at, at, alert_id, user_id});
 }
 
 Result<void> AlertsRepository::acknowledge(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at,
@@ -275,7 +285,8 @@ Result<std::int64_t> AlertsRepository::quorum_acks(S& s, std::int64_t alert_id, 
     for (const auto& c : q.countries) params.push_back(c);
   }
   if (!q.team_ids.empty()) {
-    any += (any.empty() ? "" : " OR ") + std::string("r.user_id IN (SELECT user_id FROM team_members WHERE team_id IN (") +
+    any += (any.empty() ? "" : " OR ") +
+           std::string("r.user_id IN (SELECT user_id FROM team_members WHERE team_id IN (") +
            placeholders(q.team_ids.size()) + "))";
     for (auto id : q.team_ids) params.push_back(id);
   }

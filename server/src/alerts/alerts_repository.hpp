@@ -42,8 +42,12 @@ class AlertsRepository final {
   Result<std::vector<std::int64_t>> recipient_ids(S& s, std::int64_t alert_id);
   Result<std::vector<Receipt>> receipts(S& s, std::int64_t alert_id, std::int64_t after_user_id, std::int64_t limit);
 
-  Result<void> mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
-  Result<void> mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
+  // Not resolved, not expired at `now`, no delivered receipt: oldest first.
+  Result<std::vector<Alert>> undelivered(S& s, std::int64_t user_id, UnixMillis now, std::int64_t limit);
+
+  // Each is true when it set the receipt now (false: set before, or not a recipient).
+  Result<bool> mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
+  Result<bool> mark_read(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);
   Result<void> acknowledge(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at,
                            const std::string& comment);
   // Acknowledgements that count for the quorum (all when it names no countries or teams).

@@ -25,24 +25,39 @@ std::string event(std::string_view type, boost::json::object o) {
   return json::serialize(o);
 }
 
+// The sender's tracking view hears each receipt as it is set:
+// {"type":"alert.receipt","alert_id":..,"kind":"delivered"|"read"|"acknowledged","status":..,
+//  "ack_count":..,"receipt":{..}}.
+void tell_sender(cluster::Relay& relay, const ReceiptChange& change) {
+  if (!change.alert.sender_id) return;
+  relay.send_to_user(*change.alert.sender_id, event("alert.receipt", {{"alert_id", change.alert.id},
+                                                                      {"kind", change.kind},
+                                                                      {"status", status_name(change.alert.status)},
+                                                                      {"ack_count", change.alert.ack_count},
+                                                                      {"receipt", receipt_json(change.receipt)}}));
+}
+
+boost::json::object new_event(const Alert& a, boost::json::object alert) {
+  return {{"id", a.id}, {"priority", priority_name(a.priority)}, {"title", a.title}, {"alert", std::move(alert)}};
+}
+
 }  // namespace
 
 void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Relay& relay, AlertsService& alerts) {
   // Each recipient's connected tabs and devices get
   // {"type":"alert.new","id":..,"priority":..,"title":..,"alert":{..}}; a repeat (same open
-  // dedup_key) notifies nobody again.
+  // dedup_key) pages nobody again: its recipients and sender hear alert.updated (the count).
   router.add("POST", "/api/v1/alerts", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"title", "body", "priority", "category",
-                                                                       "audience", "require_ack", "quorum",
-                                                                       "dedup_key", "expires_at"}));
+               MERIDIAN_ASSIGN_OR_RETURN(
+                   auto body, net::json_body(req, {"title", "body", "priority", "category", "audience", "require_ack",
+                                                   "quorum", "dedup_key", "expires_at"}));
                MERIDIAN_ASSIGN_OR_RETURN(auto in, new_alert_from(body));
                MERIDIAN_ASSIGN_OR_RETURN(auto sent, alerts.send(*req.subject, std::move(in), req.remote_ip));
                auto out = alert_json(sent.alert);
-               if (!sent.deduplicated)
-                 relay.send_to_users(sent.recipients, event("alert.new", {{"id", sent.alert.id},
-                                                                           {"priority", priority_name(sent.alert.priority)},
-                                                                           {"title", sent.alert.title},
-                                                                           {"alert", out}}));
+               if (sent.deduplicated)
+                 relay.send_to_users(sent.informed, event("alert.updated", {{"alert", out}}));
+               else
+                 relay.send_to_users(sent.recipients, event("alert.new", new_event(sent.alert, out)));
                out["deduplicated"] = sent.deduplicated;
                return net::json_ok(out, sent.deduplicated ? 200 : 201);
              }),
@@ -97,30 +112,25 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
              }),
              kSmall);
 
-  router.add("POST", "/api/v1/alerts/{id}/read", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+  router.add("POST", "/api/v1/alerts/{id}/read",
+             net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto view, alerts.mark_read(*req.subject, id));
-               return net::json_ok(view_json(view));
+               MERIDIAN_ASSIGN_OR_RETURN(auto read, alerts.mark_read(*req.subject, id));
+               if (read.change) tell_sender(relay, *read.change);
+               return net::json_ok(view_json(read.view));
              }),
              kSmall);
 
-  // The sender's tracking view hears each acknowledgement:
-  // {"type":"alert.receipt","alert_id":..,"status":..,"ack_count":..,"receipt":{..}}.
-  router.add("POST", "/api/v1/alerts/{id}/ack", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"comment"}, true));
-               MERIDIAN_ASSIGN_OR_RETURN(auto comment, json::optional_string(body, "comment", 2001));
-               MERIDIAN_ASSIGN_OR_RETURN(auto ack,
-                                         alerts.acknowledge(*req.subject, id, comment.value_or(""), req.remote_ip));
-               if (ack.changed && ack.alert.sender_id)
-                 relay.send_to_user(*ack.alert.sender_id,
-                                    event("alert.receipt", {{"alert_id", id},
-                                                            {"status", status_name(ack.alert.status)},
-                                                            {"ack_count", ack.alert.ack_count},
-                                                            {"receipt", receipt_json(ack.receipt)}}));
-               return net::json_ok(view_json(AlertView{ack.alert, ack.receipt}));
-             }),
-             kSmall);
+  router.add(
+      "POST", "/api/v1/alerts/{id}/ack", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+        MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"comment"}, true));
+        MERIDIAN_ASSIGN_OR_RETURN(auto comment, json::optional_string(body, "comment", 2001));
+        MERIDIAN_ASSIGN_OR_RETURN(auto ack, alerts.acknowledge(*req.subject, id, comment.value_or(""), req.remote_ip));
+        if (ack.changed) tell_sender(relay, ReceiptChange{ack.alert, ack.receipt, "acknowledged"});
+        return net::json_ok(view_json(AlertView{ack.alert, ack.receipt}));
+      }),
+      kSmall);
 
   router.add("POST", "/api/v1/alerts/{id}/resolve",
              net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
@@ -138,11 +148,27 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
 
   // {"type":"alert.received","alert_id":..}: a device of the recipient has it (the
   // delivered receipt). Answered only on error (with the envelope's "id").
-  hub.on("alert.received",
-         net::answer_ws([&alerts](net::RealtimeConnection& conn, const boost::json::object& env) -> Result<void> {
+  hub.on("alert.received", net::answer_ws([&alerts, &relay](net::RealtimeConnection& conn,
+                                                            const boost::json::object& env) -> Result<void> {
            MERIDIAN_ASSIGN_OR_RETURN(auto id, net::required_id_field(env, "alert_id"));
-           return alerts.delivered(conn.subject(), id);
+           MERIDIAN_ASSIGN_OR_RETURN(auto change, alerts.delivered(conn.subject(), id));
+           if (change) tell_sender(relay, *change);
+           return {};
          }));
+
+  // A socket that connects gets what its person was sent while no device of theirs had it:
+  // alert.new with "pending": true for each alert without a delivered receipt (oldest first,
+  // at most kMaxPage). Once a device answers alert.received it is never pushed again.
+  hub.on_open([&alerts](net::RealtimeConnection& conn) {
+    if (!conn.subject().scope.empty()) return;  // a meeting guest pass: not a person's inbox
+    auto pending = alerts.undelivered(conn.subject(), kMaxPage);
+    if (!pending.ok()) return;  // the client lists GET /alerts after hello anyway
+    for (const auto& a : *pending) {
+      auto e = new_event(a, alert_json(a));
+      e["pending"] = true;
+      conn.send(event("alert.new", std::move(e)));
+    }
+  });
 }
 
 }  // namespace meridian::alerts

@@ -41,12 +41,12 @@ Result<void> validate(const NewAlert& in) {
     return make_error(ErrorCode::invalid_argument,
                       "audience must name at least one of user_ids, team_ids, countries, regions or roles");
   if (a.user_ids.size() > kMaxAudienceIds || a.exclude_user_ids.size() > kMaxAudienceIds)
-    return make_error(ErrorCode::invalid_argument,
-                      "an audience names at most " + std::to_string(kMaxAudienceIds) + " people; use teams or countries");
+    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceIds) +
+                                                       " people; use teams or countries");
   if (a.team_ids.size() > kMaxAudienceTerms || a.countries.size() > kMaxAudienceTerms ||
       a.regions.size() > kMaxAudienceTerms || a.roles.size() > kMaxAudienceTerms)
-    return make_error(ErrorCode::invalid_argument,
-                      "an audience names at most " + std::to_string(kMaxAudienceTerms) + " teams, countries, regions or roles each");
+    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceTerms) +
+                                                       " teams, countries, regions or roles each");
   MERIDIAN_TRY(check_countries(a.countries, "audience.countries"));
   for (const auto& r : a.roles) {
     Role role;
@@ -125,6 +125,8 @@ Result<Sent> AlertsService::send(const Subject& who, NewAlert in, const std::str
           MERIDIAN_TRY(audit(s, who, ip, "alert.repeat", **open));
           MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, **open));
           out.deduplicated = true;
+          MERIDIAN_ASSIGN_OR_RETURN(out.informed, repo_.recipient_ids(s, **open));
+          if (out.alert.sender_id) out.informed.push_back(*out.alert.sender_id);
           return std::optional<Sent>(std::move(out));
         }
       }
@@ -216,25 +218,39 @@ Result<RecipientPage> AlertsService::recipients(const Subject& who, std::int64_t
   });
 }
 
-Result<void> AlertsService::delivered(const Subject& who, std::int64_t id) {
+Result<std::vector<Alert>> AlertsService::undelivered(const Subject& who, int limit) {
+  if (limit < 1 || limit > kMaxPage)
+    return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
   const UnixMillis now = clock_.now_ms();
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  return storage::read_value<std::vector<Alert>>(
+      db_, [&](storage::Session& s) { return repo_.undelivered(s, who.user_id, now, limit); });
+}
+
+Result<std::optional<ReceiptChange>> AlertsService::delivered(const Subject& who, std::int64_t id) {
+  const UnixMillis now = clock_.now_ms();
+  using Out = std::optional<ReceiptChange>;
+  return storage::write_value<Out>(db_, [&](storage::Session& s) -> Result<Out> {
     MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
     MERIDIAN_TRY(policy_.require(who, Action::read_alert, {0, "", rel}));
-    return repo_.mark_delivered(s, id, who.user_id, now);  // no receipt row (not a recipient): nothing
+    // No receipt row (the sender or an admin, not a recipient): nothing to set.
+    MERIDIAN_ASSIGN_OR_RETURN(auto changed, repo_.mark_delivered(s, id, who.user_id, now));
+    if (!changed) return Out{};
+    MERIDIAN_ASSIGN_OR_RETURN(auto mine, repo_.receipt(s, id, who.user_id));
+    return Out(ReceiptChange{std::move(a), std::move(*mine), "delivered"});
   });
 }
 
-Result<AlertView> AlertsService::mark_read(const Subject& who, std::int64_t id) {
+Result<AlertsService::Read> AlertsService::mark_read(const Subject& who, std::int64_t id) {
   const UnixMillis now = clock_.now_ms();
-  return storage::write_value<AlertView>(db_, [&](storage::Session& s) -> Result<AlertView> {
+  return storage::write_value<Read>(db_, [&](storage::Session& s) -> Result<Read> {
     MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
     MERIDIAN_TRY(policy_.require(who, Action::read_alert, {0, "", rel}));
-    MERIDIAN_TRY(repo_.mark_read(s, id, who.user_id, now));
-    AlertView out{std::move(a), std::nullopt};
-    MERIDIAN_ASSIGN_OR_RETURN(out.mine, repo_.receipt(s, id, who.user_id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto changed, repo_.mark_read(s, id, who.user_id, now));
+    Read out{AlertView{std::move(a), std::nullopt}, std::nullopt};
+    MERIDIAN_ASSIGN_OR_RETURN(out.view.mine, repo_.receipt(s, id, who.user_id));
+    if (changed && out.view.mine) out.change = ReceiptChange{out.view.alert, *out.view.mine, "read"};
     return out;
   });
 }
@@ -276,8 +292,7 @@ Result<Acknowledged> AlertsService::acknowledge(const Subject& who, std::int64_t
   });
 }
 
-Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std::int64_t id,
-                                                        const std::string& ip) {
+Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std::int64_t id, const std::string& ip) {
   const UnixMillis now = clock_.now_ms();
   return storage::write_value<Resolution>(db_, [&](storage::Session& s) -> Result<Resolution> {
     MERIDIAN_TRY(lock(s, id));

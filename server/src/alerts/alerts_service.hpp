@@ -31,8 +31,18 @@ struct AudienceCount {
 
 struct Sent {
   Alert alert;
-  std::vector<std::int64_t> recipients;
-  bool deduplicated = false;  // a repeat of an open alert: counted and updated, nobody notified again
+  std::vector<std::int64_t> recipients;  // those to notify (alert.new); none for a repeat
+  bool deduplicated = false;             // a repeat of an open alert: counted and updated, nobody notified again
+  // A repeat: everyone whose view of the alert changed (its recipients and its sender), to
+  // hear alert.updated, which updates a list but pages nobody.
+  std::vector<std::int64_t> informed;
+};
+
+// A receipt that was set just now, for the sender's tracking view (alert.receipt).
+struct ReceiptChange {
+  Alert alert;
+  Receipt receipt;
+  std::string kind;  // "delivered", "read" or "acknowledged"
 };
 
 struct Acknowledged {
@@ -67,9 +77,18 @@ class AlertsService final {
   Result<AlertView> get(const Subject& who, std::int64_t id);
   Result<RecipientPage> recipients(const Subject& who, std::int64_t id, std::int64_t after, int limit);
 
+  // Alerts sent to this person that no device of theirs has confirmed yet (no delivered
+  // receipt), not resolved and not expired, oldest first: pushed when a socket connects.
+  Result<std::vector<Alert>> undelivered(const Subject& who, int limit);
+
   // A recipient's receipts. delivered: a device of theirs has it; read: they opened it.
-  Result<void> delivered(const Subject& who, std::int64_t id);
-  Result<AlertView> mark_read(const Subject& who, std::int64_t id);
+  // Each returns the change when the receipt was set now (nullopt: it was set before).
+  Result<std::optional<ReceiptChange>> delivered(const Subject& who, std::int64_t id);
+  struct Read {
+    AlertView view;
+    std::optional<ReceiptChange> change;
+  };
+  Result<Read> mark_read(const Subject& who, std::int64_t id);
   // Recipients only (others: 404, or 403 for its sender and admins who may see it).
   // Repeating it changes nothing. An acknowledgement after resolution is recorded as a
   // receipt but the alert stays resolved.

@@ -118,10 +118,66 @@ TEST_P(AlertsServiceTest, ARepeatOfAnOpenAlertWithTheSameKeyIsCountedNotSentAgai
   EXPECT_NE(fresh.alert.id, first.alert.id);
 }
 
+TEST_P(AlertsServiceTest, AnAlertAcknowledgedLongAgoNeverPagesAgainItsRepeatsOnlyCount) {
+  NewAlert in = to_countries({"DE"});
+  in.dedup_key = "backup-failed:nas1";
+  auto first = send(in);
+  ASSERT_TRUE(alerts_->acknowledge(de1_, first.alert.id, "looking").ok());
+  clock_.advance_ms(90LL * 24 * 3600 * 1000);  // three months later, the same source fires again
+  auto again = send(in);
+  EXPECT_TRUE(again.deduplicated);
+  EXPECT_TRUE(again.recipients.empty()) << "nobody is paged again";
+  EXPECT_EQ(again.alert.status, Status::acknowledged) << "a repeat does not re-open it";
+  EXPECT_EQ(again.alert.repeat_count, 2);
+  // Its recipients and its sender hear the new count (alert.updated), which pages nobody.
+  EXPECT_EQ(again.informed, (std::vector<std::int64_t>{de1_.user_id, de2_.user_id, admin_.user_id}));
+  EXPECT_TRUE(alerts_->undelivered(de2_, 10)->size() == 1u) << "Dirk still has the original waiting";
+}
+
+TEST_P(AlertsServiceTest, UndeliveredAlertsWaitForADeviceAndAreNeverPushedTwice) {
+  auto kept = send(to_countries({"DE"}, Priority::warning));
+  auto resolved = send(to_countries({"DE"}));
+  ASSERT_TRUE(alerts_->resolve(admin_, resolved.alert.id).ok());
+  NewAlert short_lived = to_countries({"DE"}, Priority::info);
+  short_lived.expires_at = clock_.now_ms() + 1000;
+  auto expiring = send(short_lived);
+  auto later = send(to_countries({"DE"}, Priority::critical));
+
+  auto pending = alerts_->undelivered(de1_, 10);
+  ASSERT_TRUE(pending.ok());
+  std::vector<std::int64_t> ids;
+  for (const auto& a : *pending) ids.push_back(a.id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{kept.alert.id, expiring.alert.id, later.alert.id}))
+      << "oldest first; resolved ones are not pushed";
+  clock_.advance_ms(2000);
+  EXPECT_EQ(alerts_->undelivered(de1_, 10)->size(), 2u) << "expired ones are not pushed";
+
+  auto first = alerts_->delivered(de1_, kept.alert.id);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_value()) << "the first device's receipt is news for the sender";
+  EXPECT_EQ((*first)->kind, "delivered");
+  EXPECT_EQ((*first)->receipt.user_id, de1_.user_id);
+  EXPECT_EQ((*first)->alert.sender_id, admin_.user_id);
+  EXPECT_FALSE(alerts_->delivered(de1_, kept.alert.id)->has_value()) << "a second device changes nothing";
+  EXPECT_EQ(alerts_->undelivered(de1_, 10)->size(), 1u);
+  EXPECT_EQ(alerts_->undelivered(us_, 10)->size(), 0u) << "not a recipient";
+  EXPECT_FALSE(alerts_->delivered(admin_, kept.alert.id)->has_value()) << "the sender has no receipt to set";
+
+  auto read = alerts_->mark_read(de1_, later.alert.id);
+  ASSERT_TRUE(read.ok());
+  ASSERT_TRUE(read->change.has_value());
+  EXPECT_EQ(read->change->kind, "read");
+  EXPECT_TRUE(read->view.mine->delivered_at.has_value()) << "read implies delivered";
+  EXPECT_FALSE(alerts_->mark_read(de1_, later.alert.id)->change.has_value());
+  EXPECT_TRUE(alerts_->undelivered(de1_, 10)->empty());
+  EXPECT_EQ(alerts_->delivered(us_, kept.alert.id).error().code, ErrorCode::not_found);
+}
+
 TEST_P(AlertsServiceTest, RecipientsAcknowledgeOthersAreRefusedAndNothingChanges) {
   auto sent = send(to_countries({"DE"}));
   const auto id = sent.alert.id;
-  EXPECT_EQ(alerts_->acknowledge(us_, id, "").error().code, ErrorCode::not_found) << "not a recipient: it does not exist";
+  EXPECT_EQ(alerts_->acknowledge(us_, id, "").error().code, ErrorCode::not_found)
+      << "not a recipient: it does not exist";
   EXPECT_EQ(alerts_->acknowledge(carl_, id, "").error().code, ErrorCode::not_found);
   EXPECT_EQ(alerts_->acknowledge(admin_, id, "").error().code, ErrorCode::forbidden) << "the sender sees it";
   EXPECT_EQ(alerts_->get(us_, id).error().code, ErrorCode::not_found);

@@ -44,11 +44,14 @@ describe('alerts', () => {
 
     // The delivered receipt over the socket, then the acknowledgement over REST.
     wdora.send(JSON.stringify({ type: 'alert.received', alert_id: sent.json.id }));
+    // The sender hears it live (before the acknowledgement, which would set it too).
+    const delivered = await wadmin.next((m) => m.type === 'alert.receipt' && m.kind === 'delivered');
+    assert.equal(delivered.receipt.user_id, dora.user.id);
     const ack = await api(server, 'POST', `/api/v1/alerts/${sent.json.id}/ack`, { token: dora.token, body: { comment: 'safe at home' } });
     assert.equal(ack.status, 200, ack.text);
     assert.equal(ack.json.me.comment, 'safe at home');
     assert.equal(ack.json.status, 'open', 'Dirk has not acknowledged yet');
-    const receipt = await wadmin.next((m) => m.type === 'alert.receipt');
+    const receipt = await wadmin.next((m) => m.type === 'alert.receipt' && m.kind === 'acknowledged');
     assert.equal(receipt.alert_id, sent.json.id);
     assert.equal(receipt.receipt.user_id, dora.user.id);
     assert.equal(receipt.ack_count, 1);
@@ -120,5 +123,70 @@ describe('alerts', () => {
     const view = await api(server, 'GET', `/api/v1/alerts/${sent.json.id}`, { token: dora.token });
     assert.equal(view.status, 200);
     assert.equal(view.json.me.acknowledged_at, null);
+  });
+  it('pushes what was sent while a person was away when their socket connects, and never twice', async () => {
+    const wadmin = live(server, admin);
+    await wadmin.opened;
+    const sent = await api(server, 'POST', '/api/v1/alerts', {
+      token: admin,
+      body: { title: 'Badge readers down', priority: 'warning', audience: { user_ids: [dirk.user.id] } },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    // Dirk was offline; his first socket gets it without asking.
+    const first = live(server, dirk.token);
+    const pushed = await first.next((m) => m.type === 'alert.new' && m.id === sent.json.id);
+    assert.equal(pushed.pending, true);
+    assert.equal(pushed.alert.title, 'Badge readers down');
+    first.send(JSON.stringify({ type: 'alert.received', alert_id: sent.json.id }));
+    // The sender's tracking view hears the delivered receipt live.
+    const delivered = await wadmin.next((m) => m.type === 'alert.receipt' && m.alert_id === sent.json.id);
+    assert.equal(delivered.kind, 'delivered');
+    assert.equal(delivered.receipt.user_id, dirk.user.id);
+    assert.ok(delivered.receipt.delivered_at);
+    // A second device connecting later is not paged again for it.
+    const second = live(server, dirk.token);
+    await second.opened;
+    const ping = await second.request({ type: 'ping', id: 'p1' });
+    assert.equal(ping.type, 'pong');
+    assert.equal(second.inbox.filter((m) => m.type === 'alert.new' && m.id === sent.json.id).length, 0, 'pushed twice');
+    // Reading it is a receipt the sender hears too; reading again is not news.
+    const read = await api(server, 'POST', `/api/v1/alerts/${sent.json.id}/read`, { token: dirk.token });
+    assert.equal(read.status, 200, read.text);
+    const heard = await wadmin.next((m) => m.type === 'alert.receipt' && m.alert_id === sent.json.id);
+    assert.equal(heard.kind, 'read');
+    assert.ok(heard.receipt.read_at);
+    assert.equal((await api(server, 'POST', `/api/v1/alerts/${sent.json.id}/read`, { token: dirk.token })).status, 200);
+    const ack = await api(server, 'POST', `/api/v1/alerts/${sent.json.id}/ack`, { token: dirk.token, body: {} });
+    assert.equal(ack.status, 200, ack.text);
+    const acked = await wadmin.next((m) => m.type === 'alert.receipt' && m.alert_id === sent.json.id);
+    assert.equal(acked.kind, 'acknowledged', 'the second read sent no receipt event');
+    for (const w of [wadmin, first, second]) w.close();
+  });
+
+  it('counts a repeat of an open alert by its dedup_key and tells its people without paging them', async () => {
+    const body = { title: 'Disk 91% on db1', priority: 'warning', audience: { countries: ['DE'] }, dedup_key: 'disk:db1' };
+    const sent = await api(server, 'POST', '/api/v1/alerts', { token: admin, body });
+    assert.equal(sent.status, 201, sent.text);
+    const wdora = live(server, dora.token);
+    await wdora.opened;
+    const again = await api(server, 'POST', '/api/v1/alerts', { token: admin, body: { ...body, title: 'Disk 97% on db1' } });
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.deduplicated, true);
+    assert.equal(again.json.id, sent.json.id);
+    assert.equal(again.json.repeat_count, 2);
+    const updated = await wdora.next((m) => m.type === 'alert.updated' && m.alert.id === sent.json.id);
+    assert.equal(updated.alert.repeat_count, 2);
+    assert.equal(updated.alert.title, 'Disk 97% on db1');
+    const ping = await wdora.request({ type: 'ping', id: 'p2' });
+    assert.equal(ping.type, 'pong');
+    assert.equal(wdora.inbox.filter((m) => m.type === 'alert.new' && m.id === sent.json.id && !m.pending).length, 0, 'paged again');
+    // Resolved, the same key opens a new alert that pages.
+    assert.equal((await api(server, 'POST', `/api/v1/alerts/${sent.json.id}/resolve`, { token: admin })).status, 200);
+    const fresh = await api(server, 'POST', '/api/v1/alerts', { token: admin, body });
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.notEqual(fresh.json.id, sent.json.id);
+    const paged = await wdora.next((m) => m.type === 'alert.new' && m.id === fresh.json.id);
+    assert.equal(paged.title, 'Disk 91% on db1');
+    wdora.close();
   });
 });

@@ -43,7 +43,7 @@ function setup() {
 describe('AlertTrackingPage', () => {
   afterEach(() => document.body.replaceChildren());
 
-  it('lists recipients, filters by country and state, and shows acknowledgements live', async () => {
+  it('lists recipients, filters by country and state, and shows receipts live', async () => {
     const { http, incoming } = setup();
     const fixture = TestBed.createComponent(AlertTrackingPage);
     fixture.componentRef.setInput('id', '12');
@@ -63,7 +63,7 @@ describe('AlertTrackingPage', () => {
     await settle(fixture);
     expect(states()).toEqual(['Delivered', 'Not delivered']);
 
-    incoming.next({ type: 'alert.receipt', alert_id: 12, status: 'open', ack_count: 1, receipt: receipt(2, 'DE', { delivered_at: 5, read_at: 7, acknowledged_at: 7, comment: 'ok' }) });
+    incoming.next({ type: 'alert.receipt', alert_id: 12, kind: 'acknowledged', status: 'open', ack_count: 1, receipt: receipt(2, 'DE', { delivered_at: 5, read_at: 7, acknowledged_at: 7, comment: 'ok' }) });
     await settle(fixture);
     expect(states()).toEqual(['Acknowledged', 'Not delivered']);
     expect(el.querySelector('[data-testid="stat-acknowledged"]')!.textContent!.trim()).toBe('1');
@@ -73,6 +73,14 @@ describe('AlertTrackingPage', () => {
     state.dispatchEvent(new Event('change'));
     await settle(fixture);
     expect(states()).toEqual(['Not delivered']);
+
+    // Delivered and read receipts arrive live too.
+    incoming.next({ type: 'alert.receipt', alert_id: 12, kind: 'delivered', status: 'open', ack_count: 1, receipt: receipt(3, 'DE', { delivered_at: 9 }) });
+    await settle(fixture);
+    expect(states()).toEqual(['Delivered']);
+    incoming.next({ type: 'alert.receipt', alert_id: 12, kind: 'read', status: 'open', ack_count: 1, receipt: receipt(3, 'DE', { delivered_at: 9, read_at: 10 }) });
+    await settle(fixture);
+    expect(states()).toEqual(['Read']);
 
     incoming.next({ type: 'alert.updated', alert: alert({ status: 'resolved', resolved_at: 9 }) });
     await settle(fixture);

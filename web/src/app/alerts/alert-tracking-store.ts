@@ -14,7 +14,7 @@ function describe(error: unknown): string {
 /**
  * One alert's tracking view (its sender and admins): the alert, its recipients in cursor
  * pages (GET /alerts/{id}/recipients, following `next`), filters by country and receipt,
- * acknowledgements live (`alert.receipt`), resolution (`alert.updated`) and Resolve.
+ * receipts live (`alert.receipt`: delivered, read, acknowledged), changes (`alert.updated`) and Resolve.
  */
 @Injectable()
 export class AlertTrackingStore {
