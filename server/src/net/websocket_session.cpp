@@ -129,6 +129,57 @@ void teardown(beast::role_type role, FrameStream& stream, beast::error_code& ec)
   websocket::teardown(role, stream.next_layer(), ec);
 }
 
+namespace {
+
+// How long a closing connection waits for the peer's EOF while discarding what it still sends.
+constexpr std::chrono::seconds kLingerLimit{5};
+
+struct Lingering : std::enable_shared_from_this<Lingering> {
+  Lingering(FrameStream::socket_type& s, std::unique_ptr<LingeringClose::Done> d)
+      : socket(s), deadline(s.get_executor(), kLingerLimit), done(std::move(d)) {}
+
+  void read() {
+    socket.async_read_some(asio::buffer(sink), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) return self->read();
+      // EOF is the goal; a reset or the deadline's cancel end it just as well.
+      const bool ended = ec == asio::error::eof || ec == asio::error::connection_reset ||
+                         ec == asio::error::operation_aborted;
+      self->finish(ended ? beast::error_code{} : ec);
+    });
+  }
+
+  void finish(beast::error_code ec) {
+    deadline.cancel();
+    beast::error_code ignored;
+    socket.close(ignored);
+    if (auto d = std::move(done)) d->run(ec);
+  }
+
+  FrameStream::socket_type& socket;
+  asio::steady_timer deadline;
+  std::array<char, 4096> sink{};
+  std::unique_ptr<LingeringClose::Done> done;
+};
+
+}  // namespace
+
+void LingeringClose::start(FrameStream::socket_type& socket, std::unique_ptr<Done> done) {
+  auto lingering = std::make_shared<Lingering>(socket, std::move(done));
+  beast::error_code ec;
+  socket.shutdown(FrameStream::socket_type::shutdown_send, ec);
+  if (ec) {
+    // Never complete inside the initiating call: post, as Beast's own teardown does.
+    asio::post(socket.get_executor(), [lingering, ec] { lingering->finish(ec); });
+    return;
+  }
+  lingering->deadline.async_wait([weak = std::weak_ptr<Lingering>(lingering)](beast::error_code ec) {
+    if (ec) return;
+    beast::error_code ignored;
+    if (auto l = weak.lock()) l->socket.cancel(ignored);
+  });
+  lingering->read();
+}
+
 WebSocketOffer websocket_offer_from(const IncomingRequest& req) {
   WebSocketOffer offer;
   offer.token = std::string(bearer_token(req[http::field::authorization]));

@@ -16,6 +16,7 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -147,10 +148,33 @@ class FrameStream {
 // Beast's close handshake ends with a teardown of the next layer: after the queued frames.
 void teardown(boost::beast::role_type role, FrameStream& stream, boost::beast::error_code& ec);
 
+// The asynchronous teardown is our own. Beast's TCP teardown (Boost 1.81) stops reading after
+// the first chunk it drains (its loop never counts what it read) and closes with the peer's
+// bytes unread; the kernel answers those with RST, and a client still sending (a fragmented
+// message over the size limit) loses the close frame before reading it and reports 1006
+// instead of 1009. This one shuts down the sending side, reads and discards until the peer's
+// EOF (for a few seconds at most), and only then closes.
+struct LingeringClose {
+  struct Done {
+    virtual ~Done() = default;
+    virtual void run(boost::beast::error_code ec) = 0;
+  };
+  static void start(FrameStream::socket_type& socket, std::unique_ptr<Done> done);
+};
+
 template <class Handler>
-void async_teardown(boost::beast::role_type role, FrameStream& stream, Handler&& handler) {
-  stream.when_flushed([role, &stream, h = std::forward<Handler>(handler)]() mutable {
-    boost::beast::websocket::async_teardown(role, stream.next_layer(), std::move(h));
+void async_teardown(boost::beast::role_type, FrameStream& stream, Handler&& handler) {
+  struct Holder final : LingeringClose::Done {
+    Holder(Handler&& h, FrameStream::executor_type ex) : handler(std::move(h)), fallback(std::move(ex)) {}
+    void run(boost::beast::error_code ec) override {
+      auto ex = boost::asio::get_associated_executor(handler, fallback);
+      boost::asio::dispatch(ex, boost::beast::bind_front_handler(std::move(handler), ec));
+    }
+    std::decay_t<Handler> handler;
+    FrameStream::executor_type fallback;
+  };
+  stream.when_flushed([&stream, h = std::forward<Handler>(handler)]() mutable {
+    LingeringClose::start(stream.next_layer(), std::make_unique<Holder>(std::move(h), stream.get_executor()));
   });
 }
 
