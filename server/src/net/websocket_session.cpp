@@ -142,8 +142,8 @@ struct Lingering : std::enable_shared_from_this<Lingering> {
     socket.async_read_some(asio::buffer(sink), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (!ec) return self->read();
       // EOF is the goal; a reset or the deadline's cancel end it just as well.
-      const bool ended = ec == asio::error::eof || ec == asio::error::connection_reset ||
-                         ec == asio::error::operation_aborted;
+      const bool ended =
+          ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted;
       self->finish(ended ? beast::error_code{} : ec);
     });
   }
@@ -263,9 +263,9 @@ void WebSocketSession::on_accept(beast::error_code ec) {
 
 bool WebSocketSession::expired() const {
   if (subject_.expires_at <= 0) return false;
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return now >= subject_.expires_at;
 }
 
