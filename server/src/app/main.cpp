@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "app/module_options.hpp"
 #include "app/runtime.hpp"
+#include "ai/ai_module.hpp"
 #include "alerts/alerts_module.hpp"
 #include "attachments/chat_attachments.hpp"
 #include "audit/audit_module.hpp"
@@ -62,8 +63,9 @@ int run(const Config& c) {
                                     conversation_access.room_guests());
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
   alerts::AlertsModule alerts(ctx);
+  ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles());
   const std::vector<platform::Module*> modules{&region,   &audit,    &identity,  &presence, &files,
-                                               &chat,     &meetings, &retention, &alerts};
+                                               &chat,     &meetings, &retention, &alerts,   &ai};
 
   auto bootstrap = identity.service().ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);

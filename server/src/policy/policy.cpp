@@ -18,14 +18,15 @@ const Grant kGrants[] = {
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
       Action::read_audit_log, Action::start_conversation, Action::host_meeting, Action::read_webhook_log,
-      Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert}},
+      Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert,
+      Action::use_ai_copilot}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
-      Action::start_conversation, Action::host_meeting}},
+      Action::start_conversation, Action::host_meeting, Action::use_ai_copilot}},
     {Role::agent,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
-      Action::start_conversation, Action::host_meeting, Action::work_support_queue}},
-    {Role::customer, {Action::read_own_profile, Action::open_support_conversation}},
+      Action::start_conversation, Action::host_meeting, Action::work_support_queue, Action::use_ai_copilot}},
+    {Role::customer, {Action::read_own_profile, Action::open_support_conversation, Action::use_ai_copilot}},
     {Role::guest, {Action::read_own_profile}},
 };
 
@@ -130,6 +131,8 @@ const char* action_name(Action action) {
       return "manage retention and legal holds";
     case Action::send_alert:
       return "send alerts";
+    case Action::use_ai_copilot:
+      return "use the AI copilot";
     case Action::read_conversation:
       return "read this conversation";
     case Action::post_message:
@@ -190,6 +193,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(manage_support)
     MERIDIAN_ACTION_KEY(manage_retention)
     MERIDIAN_ACTION_KEY(send_alert)
+    MERIDIAN_ACTION_KEY(use_ai_copilot)
     MERIDIAN_ACTION_KEY(read_conversation)
     MERIDIAN_ACTION_KEY(post_message)
     MERIDIAN_ACTION_KEY(moderate_conversation)

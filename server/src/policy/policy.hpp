@@ -29,6 +29,7 @@ enum class Action {
   manage_support,             // admins: which team gets which customers' conversations
   manage_retention,           // admins: retention policies, legal holds, running the purge
   send_alert,                 // admins: priority alerts to any audience of the organisation
+  use_ai_copilot,             // summaries, questions, notes over what one may read (not meeting guests)
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.

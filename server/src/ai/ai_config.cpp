@@ -1,0 +1,110 @@
+#include "ai/ai_config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <toml++/toml.h>
+
+namespace meridian::ai {
+namespace {
+
+std::map<std::string, std::string, std::less<>> feature_choices(const toml::table& t, const std::string& where) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const auto& [key, value] : t) {
+    const std::string feature(key.str());
+    const auto& known = known_ai_features();
+    if (std::find(known.begin(), known.end(), feature) == known.end())
+      throw std::runtime_error(where + feature + ": no such AI feature (summaries)");
+    auto provider = value.value<std::string>();
+    if (!provider || provider->empty()) throw std::runtime_error(where + feature + " must name a provider");
+    out.emplace(feature, *provider);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& known_ai_features() {
+  static const std::vector<std::string_view> features{kFeatureSummaries};
+  return features;
+}
+
+std::string AiOptions::choose(std::string_view feature, std::string_view region) const {
+  if (auto r = regions.find(region); r != regions.end())
+    if (auto f = r->second.find(feature); f != r->second.end()) return f->second;
+  if (auto f = features.find(feature); f != features.end()) return f->second;
+  return provider;
+}
+
+bool AiOptions::allows(std::string_view provider, std::string_view region) const {
+  auto it = provider_regions.find(provider);
+  if (it == provider_regions.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& r) { return r == "*" || r == region; });
+}
+
+std::vector<std::string> AiOptions::named_providers() const {
+  std::vector<std::string> out{provider};
+  for (const auto& [f, p] : features) out.push_back(p);
+  for (const auto& [r, choices] : regions)
+    for (const auto& [f, p] : choices) out.push_back(p);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+AiOptions load_ai_options(const std::string& config_file) {
+  AiOptions o;
+  if (!config_file.empty()) {
+    toml::table file;
+    try {
+      file = toml::parse_file(config_file);
+    } catch (const toml::parse_error& e) {
+      throw std::runtime_error("config file " + config_file + ": " + std::string(e.description()));
+    }
+    const std::string where = "config file " + config_file + ": ai.";
+    const auto t = file["ai"];
+    if (auto v = t["provider"].value<std::string>()) o.provider = *v;
+    if (auto f = t["features"]) {
+      auto tbl = f.as_table();
+      if (!tbl) throw std::runtime_error(where + "features must be a table of feature = provider");
+      o.features = feature_choices(*tbl, where + "features.");
+    }
+    if (auto r = t["regions"]) {
+      auto tbl = r.as_table();
+      if (!tbl) throw std::runtime_error(where + "regions must be a table per region ([ai.regions.EU])");
+      for (const auto& [region, choices] : *tbl) {
+        auto per = choices.as_table();
+        const std::string name(region.str());
+        if (!per) throw std::runtime_error(where + "regions." + name + " must be a table of feature = provider");
+        o.regions.emplace(name, feature_choices(*per, where + "regions." + name + "."));
+      }
+    }
+    if (auto p = t["providers"]) {
+      auto tbl = p.as_table();
+      if (!tbl) throw std::runtime_error(where + "providers must be a table per provider ([ai.providers.openai])");
+      for (const auto& [name, settings] : *tbl) {
+        const std::string provider(name.str());
+        auto per = settings.as_table();
+        if (!per) throw std::runtime_error(where + "providers." + provider + " must be a table");
+        auto& regions = o.provider_regions[provider];
+        if (auto list = (*per)["regions"]) {
+          auto arr = list.as_array();
+          if (!arr) throw std::runtime_error(where + "providers." + provider + ".regions must be a list of regions");
+          for (const auto& r : *arr) {
+            auto v = r.value<std::string>();
+            if (!v || v->empty())
+              throw std::runtime_error(where + "providers." + provider + ".regions must be a list of regions");
+            regions.push_back(*v);
+          }
+        }
+      }
+    }
+  }
+  if (const char* v = std::getenv("MERIDIAN_AI_PROVIDER"); v && *v) o.provider = v;
+  if (o.provider.empty()) throw std::runtime_error("ai.provider must name a provider");
+  return o;
+}
+
+}  // namespace meridian::ai

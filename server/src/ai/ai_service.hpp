@@ -1,0 +1,84 @@
+// The AI copilot's rules: who may use it (the policy's use_ai_copilot, the ai.copilot toggle of their country, their
+// own exclude-from-AI flag), what it may read (only what the asker may read, without the content of people excluded
+// from AI), which provider gets the request (configured per feature and region; an external one only when ai.external
+// is on for the asker's country and it is allowed for the asker's region and every source's), and the audit record of
+// every call (who, feature, provider, sources, sizes, latency; never contents).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ai/ai_config.hpp"
+#include "ai/provider.hpp"
+#include "ai/sources.hpp"
+#include "audit/audit_log.hpp"
+#include "core/result.hpp"
+#include "core/subject.hpp"
+#include "policy/policy.hpp"
+#include "region/feature_toggles.hpp"
+
+namespace meridian::ai {
+
+inline constexpr std::size_t kMaxSummaryMessages = 20'000;
+
+struct SummaryAnswer {
+  std::string provider;
+  Summary summary;
+  std::int64_t message_count = 0;      // messages summarised
+  std::int64_t excluded_messages = 0;  // left out: their authors are excluded from AI
+  bool older_left_out = false;         // the range held more than kMaxSummaryMessages
+  std::string note;                    // why another provider than the configured one answered
+};
+
+// What the copilot may do for this person now, for the assistant panel.
+struct AiStatus {
+  bool copilot = false;                          // the ai.copilot toggle of their country
+  bool external = false;                         // the ai.external toggle of their country
+  bool excluded = false;                         // their own exclude-from-AI flag
+  std::string reason;                            // why they may not use it, in plain words; empty when they may
+  std::map<std::string, std::string> providers;  // feature -> provider that would answer them
+};
+
+struct AiPorts {
+  ConversationSource& conversations;
+  AiExclusions& exclusions;
+};
+
+class AiService final {
+ public:
+  AiService(const policy::Policy& policy, audit::AuditLog& audit, region::FeatureToggles& toggles,
+            const ProviderRegistry& providers, AiOptions options, AiPorts ports)
+      : policy_(policy),
+        audit_(audit),
+        toggles_(toggles),
+        providers_(providers),
+        options_(std::move(options)),
+        ports_(ports) {}
+
+  Result<AiStatus> status(const Subject& who);
+  Result<SummaryAnswer> summarise(const Subject& who, const ConversationScope& scope, const std::string& ip = "");
+
+ private:
+  // forbidden, in plain words, when the person may not use the copilot.
+  Result<AiStatus> check(const Subject& who);
+  struct Choice {
+    Provider* provider = nullptr;
+    std::string note;
+  };
+  // The configured provider, or builtin when an external one may not get this request.
+  Result<Choice> choose(std::string_view feature, const Subject& who, const AiStatus& status,
+                        const std::vector<std::string>& source_regions) const;
+  void audit_refusal(const Subject& who, const std::string& ip, std::string_view action, const std::string& target,
+                     const Error& error);
+
+  const policy::Policy& policy_;
+  audit::AuditLog& audit_;
+  region::FeatureToggles& toggles_;
+  const ProviderRegistry& providers_;
+  AiOptions options_;
+  AiPorts ports_;
+};
+
+}  // namespace meridian::ai

@@ -1,0 +1,30 @@
+// The AI module's view of chat and identity: ConversationSource over ChatService's own
+// read calls (membership and access checked by chat, page by page), and AiExclusions over
+// identity's GDPR flags.
+#pragma once
+
+#include "ai/sources.hpp"
+#include "chat/chat_service.hpp"
+#include "identity/identity_service.hpp"
+
+namespace meridian::ai {
+
+class ChatSource final : public ConversationSource {
+ public:
+  explicit ChatSource(chat::ChatService& chat) : chat_(chat) {}
+  Result<ConversationText> read(const Subject& who, const ConversationScope& scope, std::size_t max_messages) override;
+
+ private:
+  chat::ChatService& chat_;
+};
+
+class IdentityExclusions final : public AiExclusions {
+ public:
+  explicit IdentityExclusions(identity::IdentityService& identity) : identity_(identity) {}
+  Result<std::set<std::int64_t>> excluded_from_ai(const std::set<std::int64_t>& user_ids) override;
+
+ private:
+  identity::IdentityService& identity_;
+};
+
+}  // namespace meridian::ai

@@ -1,0 +1,50 @@
+// What the AI module reads from other modules, through ports that keep their rules: the
+// messages of a conversation as the person asking may read them (chat's own read path),
+// and who asked to be left out of AI processing (identity's GDPR flags).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ai/summary.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/subject.hpp"
+
+namespace meridian::ai {
+
+struct ConversationScope {
+  std::int64_t conversation_id = 0;
+  std::optional<std::int64_t> thread_root_id;  // the root and its replies; else the main timeline
+  std::optional<UnixMillis> since;             // messages written at or after
+  std::optional<UnixMillis> until;             // messages written at or before
+  bool unread_only = false;                    // after the reader's own read marker
+};
+
+struct ConversationText {
+  std::string region;                   // where the conversation's data lives
+  std::vector<SourceMessage> messages;  // oldest first; deleted and empty ones left out
+  std::vector<Person> people;           // its members
+  bool older_left_out = false;          // more matched than the reader's cap: the newest were read
+};
+
+class ConversationSource {
+ public:
+  virtual ~ConversationSource() = default;
+  // Only for someone who may read the conversation: others get chat's own refusal
+  // (not_found for a private conversation, as if it did not exist).
+  virtual Result<ConversationText> read(const Subject& who, const ConversationScope& scope,
+                                        std::size_t max_messages) = 0;
+};
+
+class AiExclusions {
+ public:
+  virtual ~AiExclusions() = default;
+  // Those of these people who asked that their content be left out of AI processing.
+  virtual Result<std::set<std::int64_t>> excluded_from_ai(const std::set<std::int64_t>& user_ids) = 0;
+};
+
+}  // namespace meridian::ai
