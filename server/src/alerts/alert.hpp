@@ -43,7 +43,9 @@ struct Audience {
   std::vector<std::string> roles;
   std::vector<std::int64_t> exclude_user_ids;
 
-  bool empty() const { return user_ids.empty() && team_ids.empty() && countries.empty() && regions.empty() && roles.empty(); }
+  bool empty() const {
+    return user_ids.empty() && team_ids.empty() && countries.empty() && regions.empty() && roles.empty();
+  }
 };
 
 // N acknowledgements, optionally only those of recipients in these countries or teams.
@@ -51,6 +53,41 @@ struct Quorum {
   std::int64_t count = 0;
   std::vector<std::string> countries;
   std::vector<std::int64_t> team_ids;
+};
+
+// One step of an escalation policy: `after_ms` after the alert was sent, while it is still
+// open (not acknowledged by its rule, not resolved, not expired), notify again those
+// recipients who have not acknowledged (again), or a named target (audience: resolved when
+// the step fires; those not yet recipients become recipients of this step).
+enum class StepNotify { again, audience };
+const char* step_notify_name(StepNotify n);
+bool parse_step_notify(std::string_view text, StepNotify& out);
+
+inline constexpr std::size_t kMaxEscalationSteps = 10;
+inline constexpr std::int64_t kMinStepAfterMs = 1'000;
+inline constexpr std::int64_t kMaxStepAfterMs = 7LL * 24 * 3600 * 1000;
+
+struct EscalationStep {
+  std::int64_t after_ms = 0;
+  StepNotify notify = StepNotify::again;
+  Audience audience;  // notify == audience
+};
+
+// A step as stored: pending -> claimed (by a node, until its lease ends) -> fired, or
+// cancelled (the alert was acknowledged, resolved or expired first).
+struct StepState {
+  std::int64_t id = 0;
+  std::int64_t alert_id = 0;
+  std::int64_t step_no = 0;
+  EscalationStep step;
+  std::string state;
+  UnixMillis due_at = 0;
+  std::optional<std::string> claimed_by;
+  std::optional<UnixMillis> lease_until;
+  std::optional<UnixMillis> fired_at;
+  std::int64_t notified = 0;
+  std::optional<UnixMillis> cancelled_at;
+  std::string cancel_reason;
 };
 
 struct NewAlert {
@@ -63,6 +100,7 @@ struct NewAlert {
   std::optional<Quorum> quorum;
   std::optional<std::string> dedup_key;  // a repeat of an open alert with this key updates it
   std::optional<UnixMillis> expires_at;
+  std::vector<EscalationStep> escalation;  // in order of after_ms
 };
 
 struct Alert {

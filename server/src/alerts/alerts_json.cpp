@@ -23,7 +23,8 @@ Result<std::vector<std::int64_t>> ids_in(const bj::object& o, std::string_view k
   if (!v || v->is_null()) return out;
   if (!v->is_array()) return make_error(ErrorCode::invalid_argument, std::string(key) + " must be an array of ids");
   if (v->as_array().size() > max)
-    return make_error(ErrorCode::invalid_argument, std::string(key) + " has more than " + std::to_string(max) + " items");
+    return make_error(ErrorCode::invalid_argument,
+                      std::string(key) + " has more than " + std::to_string(max) + " items");
   for (const auto& x : v->as_array()) {
     if (!x.is_int64() || x.as_int64() < 1)
       return make_error(ErrorCode::invalid_argument, std::string(key) + " must be an array of positive ids");
@@ -37,12 +38,47 @@ Result<std::vector<std::string>> strings_in(const bj::object& o, std::string_vie
   return v.value_or(std::vector<std::string>{});
 }
 
+Result<EscalationStep> step_from(const bj::value& v, std::size_t n) {
+  const std::string where = "escalation[" + std::to_string(n) + "]";
+  if (!v.is_object()) return make_error(ErrorCode::invalid_argument, where + " must be an object");
+  const auto& o = v.as_object();
+  if (auto known = json::reject_unknown_fields(o, {"after_minutes", "after_seconds", "notify", "audience"});
+      !known.ok())
+    return make_error(ErrorCode::invalid_argument, where + ": " + known.error().message);
+  EscalationStep step;
+  const auto* minutes = o.if_contains("after_minutes");
+  MERIDIAN_ASSIGN_OR_RETURN(auto seconds, json::optional_int(o, "after_seconds"));
+  if ((minutes != nullptr) == seconds.has_value())
+    return make_error(ErrorCode::invalid_argument, where + " needs after_minutes or after_seconds (one of them)");
+  if (minutes) {
+    if (!minutes->is_number())
+      return make_error(ErrorCode::invalid_argument, where + ".after_minutes must be a number");
+    const double m = minutes->to_number<double>();
+    // Out of range stays out of range (validate names the limits) without overflowing.
+    step.after_ms = m >= 0 && m <= 1e8 ? static_cast<std::int64_t>(m * 60'000.0) : -1;
+  } else {
+    step.after_ms = *seconds >= 0 && *seconds <= 1'000'000'000 ? *seconds * 1000 : -1;
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto notify, json::optional_string(o, "notify", 20));
+  const auto* audience = o.if_contains("audience");
+  step.notify = audience ? StepNotify::audience : StepNotify::again;
+  if (notify && !parse_step_notify(*notify, step.notify))
+    return make_error(ErrorCode::invalid_argument, where + ".notify must be again or audience");
+  if (step.notify == StepNotify::audience) {
+    if (!audience) return make_error(ErrorCode::invalid_argument, where + " notifies an audience but names none");
+    MERIDIAN_ASSIGN_OR_RETURN(step.audience, audience_from(*audience));
+  } else if (audience) {
+    return make_error(ErrorCode::invalid_argument, where + " notifies again: it takes no audience");
+  }
+  return step;
+}
+
 }  // namespace
 
 bj::object audience_json(const Audience& a) {
-  return bj::object{{"user_ids", array_of(a.user_ids)},       {"team_ids", array_of(a.team_ids)},
-                    {"countries", array_of(a.countries)},     {"regions", array_of(a.regions)},
-                    {"roles", array_of(a.roles)},             {"exclude_user_ids", array_of(a.exclude_user_ids)}};
+  return bj::object{{"user_ids", array_of(a.user_ids)},   {"team_ids", array_of(a.team_ids)},
+                    {"countries", array_of(a.countries)}, {"regions", array_of(a.regions)},
+                    {"roles", array_of(a.roles)},         {"exclude_user_ids", array_of(a.exclude_user_ids)}};
 }
 
 bj::object alert_json(const Alert& a) {
@@ -93,10 +129,27 @@ bj::object count_json(const AudienceCount& c) {
   return bj::object{{"recipient_count", c.total}, {"by_country", std::move(by)}};
 }
 
+bj::object step_json(const StepState& x) {
+  bj::object o{{"step", x.step_no},
+               {"after_ms", x.step.after_ms},
+               {"notify", step_notify_name(x.step.notify)},
+               {"state", x.state},
+               {"due_at", x.due_at},
+               {"fired_at", json::nullable(x.fired_at)},
+               {"node", json::nullable(x.claimed_by)},
+               {"notified", x.notified},
+               {"cancelled_at", json::nullable(x.cancelled_at)},
+               {"cancel_reason", x.cancel_reason}};
+  o["audience"] =
+      x.step.notify == StepNotify::audience ? bj::value(audience_json(x.step.audience)) : bj::value(nullptr);
+  return o;
+}
+
 Result<Audience> audience_from(const bj::value& v) {
   if (!v.is_object()) return make_error(ErrorCode::invalid_argument, "audience must be an object");
   const auto& o = v.as_object();
-  MERIDIAN_TRY(json::reject_unknown_fields(o, {"user_ids", "team_ids", "countries", "regions", "roles", "exclude_user_ids"}));
+  MERIDIAN_TRY(
+      json::reject_unknown_fields(o, {"user_ids", "team_ids", "countries", "regions", "roles", "exclude_user_ids"}));
   Audience a;
   MERIDIAN_ASSIGN_OR_RETURN(a.user_ids, ids_in(o, "user_ids", kMaxAudienceIds));
   MERIDIAN_ASSIGN_OR_RETURN(a.team_ids, ids_in(o, "team_ids", kMaxAudienceTerms));
@@ -138,6 +191,17 @@ Result<NewAlert> new_alert_from(const bj::object& body) {
   MERIDIAN_ASSIGN_OR_RETURN(in.dedup_key, json::optional_string(body, "dedup_key", 201));
   MERIDIAN_ASSIGN_OR_RETURN(auto expires, json::optional_int(body, "expires_at"));
   in.expires_at = expires;
+  if (const auto* e = body.if_contains("escalation"); e && !e->is_null()) {
+    if (!e->is_array()) return make_error(ErrorCode::invalid_argument, "escalation must be an array of steps");
+    if (e->as_array().size() > kMaxEscalationSteps)
+      return make_error(ErrorCode::invalid_argument,
+                        "escalation has more than " + std::to_string(kMaxEscalationSteps) + " steps");
+    std::size_t n = 0;
+    for (const auto& step : e->as_array()) {
+      MERIDIAN_ASSIGN_OR_RETURN(auto parsed, step_from(step, n++));
+      in.escalation.push_back(std::move(parsed));
+    }
+  }
   return in;
 }
 

@@ -1,11 +1,23 @@
 #include "alerts/alerts_module.hpp"
 
+#include "alerts/alerts_config.hpp"
 #include "alerts/alerts_routes.hpp"
+#include "core/log.hpp"
 
 namespace meridian::alerts {
 
-AlertsModule::AlertsModule(const platform::ModuleContext& ctx) : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit) {
+AlertsModule::AlertsModule(const platform::ModuleContext& ctx)
+    : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit),
+      sink_(ctx.relay),
+      escalation_(alerts_, sink_, load_scheduler_options(ctx.settings.config_file)) {
   add_alerts_routes(ctx.router, ctx.hub, ctx.relay, alerts_);
 }
+
+void AlertsModule::start() {
+  log::info("alerts.escalation_started", {{"node", escalation_.node_id()}});
+  escalation_.start();
+}
+
+void AlertsModule::stop() { escalation_.stop(); }
 
 }  // namespace meridian::alerts

@@ -1,8 +1,10 @@
-// The alerts module: priority alerts to a frozen audience, receipts and acknowledgements
-// (docs/architecture.md, "Alerts").
+// The alerts module: priority alerts to a frozen audience, receipts and acknowledgements,
+// escalation steps fired once across nodes (docs/architecture.md, "Alerts").
 #pragma once
 
+#include "alerts/alert_events.hpp"
 #include "alerts/alerts_service.hpp"
+#include "alerts/escalation_scheduler.hpp"
 #include "platform/module.hpp"
 
 namespace meridian::alerts {
@@ -11,11 +13,15 @@ class AlertsModule final : public platform::Module {
  public:
   explicit AlertsModule(const platform::ModuleContext& ctx);
   std::string_view name() const override { return "alerts"; }
+  void start() override;
+  void stop() override;
 
   AlertsService& service() { return alerts_; }
 
  private:
   AlertsService alerts_;
+  RelayEscalationSink sink_;
+  EscalationScheduler escalation_;
 };
 
 }  // namespace meridian::alerts

@@ -2,6 +2,9 @@
 
 #include <sstream>
 
+#include "alerts/alerts_json.hpp"
+#include "core/json_fields.hpp"
+
 namespace meridian::alerts {
 namespace {
 
@@ -79,6 +82,31 @@ Receipt receipt_from(const Row& r, std::size_t at) {
 
 constexpr const char* kReceiptColumns =
     "r.user_id, u.display_name, r.country, r.delivered_at, r.read_at, r.acknowledged_at, r.ack_comment";
+
+constexpr const char* kStepColumns =
+    "id, alert_id, step_no, after_ms, notify, audience, state, due_at, claimed_by, lease_until, fired_at, notified, "
+    "cancelled_at, cancel_reason";
+
+StepState step_from(const Row& r) {
+  StepState x;
+  x.id = r.integer(0);
+  x.alert_id = r.integer(1);
+  x.step_no = r.integer(2);
+  x.step.after_ms = r.integer(3);
+  parse_step_notify(r.text(4), x.step.notify);
+  // Written by insert_step from a checked audience; an unreadable one reads as empty.
+  if (auto o = json::parse_object(r.text(5)); o.ok())
+    if (auto a = audience_from(*o); a.ok()) x.step.audience = std::move(*a);
+  x.state = r.text(6);
+  x.due_at = r.integer(7);
+  x.claimed_by = r.optional_text(8);
+  x.lease_until = r.optional_integer(9);
+  x.fired_at = r.optional_integer(10);
+  x.notified = r.integer(11);
+  x.cancelled_at = r.optional_integer(12);
+  x.cancel_reason = r.text(13);
+  return x;
+}
 
 }  // namespace
 
@@ -302,6 +330,105 @@ Result<void> AlertsRepository::set_status(S& s, std::int64_t alert_id, Status st
   const char* column = status == Status::resolved ? "resolved_at" : "acknowledged_at";
   return storage::exec(s, std::string("UPDATE alerts SET status = ?, updated_at = ?, ") + column + " = ? WHERE id = ?",
                        {std::string(status_name(status)), at, at, alert_id});
+}
+
+Result<std::int64_t> AlertsRepository::original_unacknowledged(S& s, std::int64_t alert_id) {
+  return storage::query_integer(s,
+                                "SELECT COUNT(*) FROM alert_recipients WHERE alert_id = ? AND via_step IS NULL "
+                                "AND acknowledged_at IS NULL",
+                                {alert_id});
+}
+
+Result<void> AlertsRepository::insert_step(S& s, std::int64_t alert_id, std::int64_t step_no,
+                                           const EscalationStep& step, const std::string& audience_json,
+                                           UnixMillis due_at) {
+  return storage::exec(
+      s,
+      "INSERT INTO alert_escalation_steps (alert_id, step_no, after_ms, notify, audience, state, "
+      "due_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+      {alert_id, step_no, step.after_ms, std::string(step_notify_name(step.notify)), audience_json, due_at});
+}
+
+Result<std::vector<StepState>> AlertsRepository::steps(S& s, std::int64_t alert_id) {
+  return storage::query_rows(
+      s, std::string("SELECT ") + kStepColumns + " FROM alert_escalation_steps WHERE alert_id = ? ORDER BY step_no",
+      {alert_id}, step_from);
+}
+
+Result<std::optional<StepState>> AlertsRepository::step(S& s, std::int64_t step_id) {
+  return storage::query_row(s, std::string("SELECT ") + kStepColumns + " FROM alert_escalation_steps WHERE id = ?",
+                            {step_id}, step_from);
+}
+
+Result<std::int64_t> AlertsRepository::step_count(S& s, std::int64_t alert_id) {
+  return storage::query_integer(s, "SELECT COUNT(*) FROM alert_escalation_steps WHERE alert_id = ?", {alert_id});
+}
+
+Result<void> AlertsRepository::cancel_steps(S& s, std::int64_t alert_id, UnixMillis at, const std::string& reason) {
+  return storage::exec(s,
+                       "UPDATE alert_escalation_steps SET state = 'cancelled', cancelled_at = ?, cancel_reason = ?, "
+                       "lease_until = NULL WHERE alert_id = ? AND state IN ('pending', 'claimed')",
+                       {at, reason, alert_id});
+}
+
+Result<bool> AlertsRepository::any_step_due(S& s, UnixMillis now) {
+  return storage::query_exists(s,
+                               "SELECT 1 FROM alert_escalation_steps WHERE (state = 'pending' AND due_at <= ?) "
+                               "OR (state = 'claimed' AND lease_until <= ?) LIMIT 1",
+                               {now, now});
+}
+
+Result<std::vector<std::int64_t>> AlertsRepository::claim_steps(S& s, const std::string& node, UnixMillis now,
+                                                                UnixMillis lease_until, std::int64_t limit) {
+  constexpr const char* kDue = "((state = 'pending' AND due_at <= ?) OR (state = 'claimed' AND lease_until <= ?))";
+  return storage::query_integers(
+      s,
+      std::string("UPDATE alert_escalation_steps SET state = 'claimed', claimed_by = ?, lease_until = ? "
+                  "WHERE id IN (SELECT id FROM alert_escalation_steps WHERE ") +
+          kDue + " ORDER BY due_at, id LIMIT ?) AND " + kDue + " RETURNING id",
+      {node, lease_until, now, now, limit, now, now});
+}
+
+Result<bool> AlertsRepository::mark_fired(S& s, std::int64_t step_id, const std::string& node, UnixMillis at,
+                                          std::int64_t notified) {
+  return storage::exec_changed(s,
+                               "UPDATE alert_escalation_steps SET state = 'fired', fired_at = ?, notified = ?, "
+                               "lease_until = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+                               {at, notified, step_id, node});
+}
+
+Result<bool> AlertsRepository::cancel_claimed(S& s, std::int64_t step_id, const std::string& node, UnixMillis at,
+                                              const std::string& reason) {
+  return storage::exec_changed(s,
+                               "UPDATE alert_escalation_steps SET state = 'cancelled', cancelled_at = ?, "
+                               "cancel_reason = ?, lease_until = NULL WHERE id = ? AND state = 'claimed' "
+                               "AND claimed_by = ?",
+                               {at, reason, step_id, node});
+}
+
+Result<std::vector<std::int64_t>> AlertsRepository::unacknowledged(
+    S& s, std::int64_t alert_id, const std::optional<std::vector<std::int64_t>>& among) {
+  std::string sql = "SELECT user_id FROM alert_recipients WHERE alert_id = ? AND acknowledged_at IS NULL";
+  Params params{alert_id};
+  if (among) {
+    if (among->empty()) return std::vector<std::int64_t>{};
+    sql += " AND user_id IN (" + placeholders(among->size()) + ")";
+    for (auto id : *among) params.push_back(id);
+  }
+  return storage::query_integers(s, sql + " ORDER BY user_id", params);
+}
+
+Result<void> AlertsRepository::add_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& people,
+                                              std::int64_t step_no) {
+  for (const auto& p : people)
+    MERIDIAN_TRY(
+        storage::exec(s,
+                      "INSERT INTO alert_recipients (alert_id, user_id, country, via_step) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT DO NOTHING",
+                      {alert_id, p.user_id, p.country, step_no}));
+  return storage::exec(
+      s, "UPDATE alerts SET recipient_count = (SELECT COUNT(*) FROM alert_recipients WHERE alert_id = ?) WHERE id = ?",
+      {alert_id, alert_id});
 }
 
 }  // namespace meridian::alerts

@@ -54,6 +54,34 @@ class AlertsRepository final {
   Result<std::int64_t> quorum_acks(S& s, std::int64_t alert_id, const Quorum& quorum);
   Result<void> set_ack_count(S& s, std::int64_t alert_id, std::int64_t count, UnixMillis now);
   Result<void> set_status(S& s, std::int64_t alert_id, Status status, UnixMillis at);
+  // Recipients of the frozen list (not those a step added) who have not acknowledged.
+  Result<std::int64_t> original_unacknowledged(S& s, std::int64_t alert_id);
+
+  // Escalation. audience_json: the step's audience as JSON ("" for notify again).
+  Result<void> insert_step(S& s, std::int64_t alert_id, std::int64_t step_no, const EscalationStep& step,
+                           const std::string& audience_json, UnixMillis due_at);
+  Result<std::vector<StepState>> steps(S& s, std::int64_t alert_id);
+  Result<std::optional<StepState>> step(S& s, std::int64_t step_id);
+  Result<std::int64_t> step_count(S& s, std::int64_t alert_id);
+  // Every step not fired yet (pending or claimed) becomes cancelled.
+  Result<void> cancel_steps(S& s, std::int64_t alert_id, UnixMillis at, const std::string& reason);
+  // Whether any step is due at `now` (a read: an idle round writes nothing).
+  Result<bool> any_step_due(S& s, UnixMillis now);
+  // Claims up to `limit` steps due at `now` (pending, or claimed by a node whose lease
+  // ended) for `node` until `lease_until`. Concurrent claimers get disjoint sets: the
+  // outer condition is checked again on each row after its lock is had (PostgreSQL), and
+  // SQLite runs one writer at a time.
+  Result<std::vector<std::int64_t>> claim_steps(S& s, const std::string& node, UnixMillis now, UnixMillis lease_until,
+                                                std::int64_t limit);
+  // Only while `node` holds the claim: true when this call made it fired.
+  Result<bool> mark_fired(S& s, std::int64_t step_id, const std::string& node, UnixMillis at, std::int64_t notified);
+  Result<bool> cancel_claimed(S& s, std::int64_t step_id, const std::string& node, UnixMillis at,
+                              const std::string& reason);
+  // Recipients who have not acknowledged, all of them or only those among `among`.
+  Result<std::vector<std::int64_t>> unacknowledged(S& s, std::int64_t alert_id,
+                                                   const std::optional<std::vector<std::int64_t>>& among);
+  // Adds those not yet recipients, marked with the step that added them; recounts.
+  Result<void> add_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& people, std::int64_t step_no);
 };
 
 }  // namespace meridian::alerts

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "alerts/alert_events.hpp"
 #include "alerts/alerts_json.hpp"
 #include "core/json_fields.hpp"
 #include "net/route_kit.hpp"
@@ -20,25 +21,9 @@ constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
 // An audience may list thousands of people.
 constexpr net::RouteOptions kCompose{net::Auth::required, 512 * 1024};
 
-std::string event(std::string_view type, boost::json::object o) {
-  o["type"] = type;
-  return json::serialize(o);
-}
-
-// The sender's tracking view hears each receipt as it is set:
-// {"type":"alert.receipt","alert_id":..,"kind":"delivered"|"read"|"acknowledged","status":..,
-//  "ack_count":..,"receipt":{..}}.
+// The sender's tracking view hears each receipt as it is set.
 void tell_sender(cluster::Relay& relay, const ReceiptChange& change) {
-  if (!change.alert.sender_id) return;
-  relay.send_to_user(*change.alert.sender_id, event("alert.receipt", {{"alert_id", change.alert.id},
-                                                                      {"kind", change.kind},
-                                                                      {"status", status_name(change.alert.status)},
-                                                                      {"ack_count", change.alert.ack_count},
-                                                                      {"receipt", receipt_json(change.receipt)}}));
-}
-
-boost::json::object new_event(const Alert& a, boost::json::object alert) {
-  return {{"id", a.id}, {"priority", priority_name(a.priority)}, {"title", a.title}, {"alert", std::move(alert)}};
+  if (change.alert.sender_id) relay.send_to_user(*change.alert.sender_id, receipt_event(change));
 }
 
 }  // namespace
@@ -50,14 +35,14 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
   router.add("POST", "/api/v1/alerts", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(
                    auto body, net::json_body(req, {"title", "body", "priority", "category", "audience", "require_ack",
-                                                   "quorum", "dedup_key", "expires_at"}));
+                                                   "quorum", "dedup_key", "expires_at", "escalation"}));
                MERIDIAN_ASSIGN_OR_RETURN(auto in, new_alert_from(body));
                MERIDIAN_ASSIGN_OR_RETURN(auto sent, alerts.send(*req.subject, std::move(in), req.remote_ip));
                auto out = alert_json(sent.alert);
                if (sent.deduplicated)
-                 relay.send_to_users(sent.informed, event("alert.updated", {{"alert", out}}));
+                 relay.send_to_users(sent.informed, updated_event(sent.alert));
                else
-                 relay.send_to_users(sent.recipients, event("alert.new", new_event(sent.alert, out)));
+                 relay.send_to_users(sent.recipients, new_alert_event(sent.alert));
                out["deduplicated"] = sent.deduplicated;
                return net::json_ok(out, sent.deduplicated ? 200 : 201);
              }),
@@ -112,6 +97,17 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
              }),
              kSmall);
 
+  // The escalation steps and their states: pending, claimed, fired (when, how many
+  // notified) or cancelled (acknowledged, resolved, expired). Those who may track it.
+  router.add("GET", "/api/v1/alerts/{id}/escalation", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto steps, alerts.escalation(*req.subject, id));
+               boost::json::array items;
+               for (const auto& st : steps) items.push_back(step_json(st));
+               return net::json_ok(boost::json::object{{"steps", std::move(items)}});
+             }),
+             kSmall);
+
   router.add("POST", "/api/v1/alerts/{id}/read",
              net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "alert id"));
@@ -140,7 +136,7 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
                if (done.changed) {
                  auto recipients = done.recipients;
                  if (done.alert.sender_id) recipients.push_back(*done.alert.sender_id);
-                 relay.send_to_users(recipients, event("alert.updated", {{"alert", alert_json(done.alert)}}));
+                 relay.send_to_users(recipients, updated_event(done.alert));
                }
                return net::json_ok(alert_json(done.alert));
              }),
@@ -163,11 +159,7 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
     if (!conn.subject().scope.empty()) return;  // a meeting guest pass: not a person's inbox
     auto pending = alerts.undelivered(conn.subject(), kMaxPage);
     if (!pending.ok()) return;  // the client lists GET /alerts after hello anyway
-    for (const auto& a : *pending) {
-      auto e = new_event(a, alert_json(a));
-      e["pending"] = true;
-      conn.send(event("alert.new", std::move(e)));
-    }
+    for (const auto& a : *pending) conn.send(new_alert_event(a, true));
   });
 }
 

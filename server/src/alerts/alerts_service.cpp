@@ -26,6 +26,26 @@ Result<void> check_countries(const std::vector<std::string>& countries, const ch
   return {};
 }
 
+Result<void> check_audience(const Audience& a, const std::string& what) {
+  if (a.empty())
+    return make_error(ErrorCode::invalid_argument,
+                      what + " must name at least one of user_ids, team_ids, countries, regions or roles");
+  if (a.user_ids.size() > kMaxAudienceIds || a.exclude_user_ids.size() > kMaxAudienceIds)
+    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceIds) +
+                                                       " people; use teams or countries");
+  if (a.team_ids.size() > kMaxAudienceTerms || a.countries.size() > kMaxAudienceTerms ||
+      a.regions.size() > kMaxAudienceTerms || a.roles.size() > kMaxAudienceTerms)
+    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceTerms) +
+                                                       " teams, countries, regions or roles each");
+  MERIDIAN_TRY(check_countries(a.countries, (what + ".countries").c_str()));
+  for (const auto& r : a.roles) {
+    Role role;
+    if (!parse_role(r, role))
+      return make_error(ErrorCode::invalid_argument, what + ".roles: '" + r + "' is not a role");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> validate(const NewAlert& in) {
@@ -36,22 +56,20 @@ Result<void> validate(const NewAlert& in) {
     return make_error(ErrorCode::invalid_argument, "body is longer than " + std::to_string(kMaxBodyBytes) + " bytes");
   MERIDIAN_TRY(text::check(in.title, "title", text::Lines::single));
   MERIDIAN_TRY(text::check(in.body, "body", text::Lines::multi));
-  const Audience& a = in.audience;
-  if (a.empty())
+  MERIDIAN_TRY(check_audience(in.audience, "audience"));
+  if (in.escalation.size() > kMaxEscalationSteps)
     return make_error(ErrorCode::invalid_argument,
-                      "audience must name at least one of user_ids, team_ids, countries, regions or roles");
-  if (a.user_ids.size() > kMaxAudienceIds || a.exclude_user_ids.size() > kMaxAudienceIds)
-    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceIds) +
-                                                       " people; use teams or countries");
-  if (a.team_ids.size() > kMaxAudienceTerms || a.countries.size() > kMaxAudienceTerms ||
-      a.regions.size() > kMaxAudienceTerms || a.roles.size() > kMaxAudienceTerms)
-    return make_error(ErrorCode::invalid_argument, "an audience names at most " + std::to_string(kMaxAudienceTerms) +
-                                                       " teams, countries, regions or roles each");
-  MERIDIAN_TRY(check_countries(a.countries, "audience.countries"));
-  for (const auto& r : a.roles) {
-    Role role;
-    if (!parse_role(r, role))
-      return make_error(ErrorCode::invalid_argument, "audience.roles: '" + r + "' is not a role");
+                      "escalation has more than " + std::to_string(kMaxEscalationSteps) + " steps");
+  std::int64_t before = 0;
+  for (std::size_t i = 0; i < in.escalation.size(); ++i) {
+    const auto& step = in.escalation[i];
+    const std::string where = "escalation[" + std::to_string(i) + "]";
+    if (step.after_ms < kMinStepAfterMs || step.after_ms > kMaxStepAfterMs)
+      return make_error(ErrorCode::invalid_argument, where + " must come 1 second to 7 days after the alert");
+    if (step.after_ms < before)
+      return make_error(ErrorCode::invalid_argument, where + " comes before the step ahead of it");
+    before = step.after_ms;
+    if (step.notify == StepNotify::audience) MERIDIAN_TRY(check_audience(step.audience, where + ".audience"));
   }
   if (in.quorum) {
     if (in.require_ack)
@@ -91,6 +109,11 @@ Result<void> AlertsService::audit(storage::Session& s, const Subject& who, const
                                   std::string_view action, std::int64_t alert_id) {
   if (!audit_) return {};
   return audit_->record(s, audit::Actor::from(who, ip), action, "alert:" + std::to_string(alert_id), "ok");
+}
+
+Result<void> AlertsService::stop_escalation(storage::Session& s, std::int64_t alert_id, UnixMillis now,
+                                            const char* why) {
+  return repo_.cancel_steps(s, alert_id, now, why);
 }
 
 Result<AudienceCount> AlertsService::preview(const Subject& who, const Audience& audience) {
@@ -157,6 +180,13 @@ Result<Sent> AlertsService::send(const Subject& who, NewAlert in, const std::str
       if (!*id) return std::optional<Sent>{};  // the same key was sent meanwhile: try again as a repeat
       a.id = **id;
       MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
+      for (std::size_t i = 0; i < in.escalation.size(); ++i) {
+        const auto& step = in.escalation[i];
+        const std::string audience_text =
+            step.notify == StepNotify::audience ? json::serialize(audience_json(step.audience)) : std::string();
+        MERIDIAN_TRY(
+            repo_.insert_step(s, a.id, static_cast<std::int64_t>(i + 1), step, audience_text, now + step.after_ms));
+      }
       MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
       out.alert = std::move(a);
       for (const auto& p : *people) out.recipients.push_back(p.user_id);
@@ -279,9 +309,15 @@ Result<Acknowledged> AlertsService::acknowledge(const Subject& who, std::int64_t
           MERIDIAN_ASSIGN_OR_RETURN(auto counted, repo_.quorum_acks(s, id, *a.quorum));
           reached = counted >= a.quorum->count;
         } else if (a.require_ack) {
-          reached = a.ack_count >= a.recipient_count;
+          // Everyone on the frozen list; people an escalation step added may acknowledge
+          // for themselves but are not waited for.
+          MERIDIAN_ASSIGN_OR_RETURN(auto waiting, repo_.original_unacknowledged(s, id));
+          reached = waiting == 0;
         }
-        if (reached) MERIDIAN_TRY(repo_.set_status(s, id, Status::acknowledged, now));
+        if (reached) {
+          MERIDIAN_TRY(repo_.set_status(s, id, Status::acknowledged, now));
+          MERIDIAN_TRY(stop_escalation(s, id, now, "acknowledged"));
+        }
       }
       MERIDIAN_ASSIGN_OR_RETURN(a, load(s, id));
       MERIDIAN_ASSIGN_OR_RETURN(mine, repo_.receipt(s, id, who.user_id));
@@ -302,6 +338,7 @@ Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std
     Resolution out;
     if (a.status != Status::resolved) {
       MERIDIAN_TRY(repo_.set_status(s, id, Status::resolved, now));
+      MERIDIAN_TRY(stop_escalation(s, id, now, "resolved"));
       MERIDIAN_TRY(audit(s, who, ip, "alert.resolve", id));
       MERIDIAN_ASSIGN_OR_RETURN(a, load(s, id));
       MERIDIAN_ASSIGN_OR_RETURN(out.recipients, repo_.recipient_ids(s, id));
@@ -309,6 +346,67 @@ Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std
     }
     out.alert = std::move(a);
     return out;
+  });
+}
+
+Result<std::vector<StepState>> AlertsService::escalation(const Subject& who, std::int64_t id) {
+  return storage::read_value<std::vector<StepState>>(db_, [&](storage::Session& s) -> Result<std::vector<StepState>> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
+    MERIDIAN_TRY(policy_.require(who, Action::track_alert, {0, "", rel}));
+    return repo_.steps(s, id);
+  });
+}
+
+Result<std::vector<std::int64_t>> AlertsService::claim_steps(const std::string& node, std::int64_t lease_ms,
+                                                             int limit) {
+  const UnixMillis now = clock_.now_ms();
+  auto due = storage::read_value<bool>(db_, [&](storage::Session& s) { return repo_.any_step_due(s, now); });
+  if (!due.ok()) return due.error();
+  if (!*due) return std::vector<std::int64_t>{};
+  return storage::write_value<std::vector<std::int64_t>>(
+      db_, [&](storage::Session& s) { return repo_.claim_steps(s, node, now, now + lease_ms, limit); });
+}
+
+Result<std::optional<Escalated>> AlertsService::fire_step(std::int64_t step_id, const std::string& node) {
+  using Out = std::optional<Escalated>;
+  return storage::write_value<Out>(db_, [&](storage::Session& s) -> Result<Out> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto claimed, repo_.step(s, step_id));
+    if (!claimed) return Out{};
+    MERIDIAN_TRY(lock(s, claimed->alert_id));
+    // Read again under the alert's lock: an acknowledgement may have cancelled it meanwhile.
+    MERIDIAN_ASSIGN_OR_RETURN(auto st, repo_.step(s, step_id));
+    if (!st || st->state != "claimed" || st->claimed_by != node) return Out{};
+    const UnixMillis now = clock_.now_ms();
+    MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, st->alert_id));
+    const bool expired = a.expires_at && *a.expires_at <= now;
+    if (a.status != Status::open || expired) {
+      MERIDIAN_TRY(repo_.cancel_claimed(s, step_id, node, now, expired ? "expired" : status_name(a.status)));
+      return Out{};
+    }
+    Escalated out;
+    if (st->step.notify == StepNotify::again) {
+      MERIDIAN_ASSIGN_OR_RETURN(out.notified, repo_.unacknowledged(s, a.id, std::nullopt));
+    } else {
+      MERIDIAN_ASSIGN_OR_RETURN(auto people, repo_.resolve(s, st->step.audience));
+      MERIDIAN_TRY(repo_.add_recipients(s, a.id, people, st->step_no));
+      std::vector<std::int64_t> ids;
+      for (const auto& p : people) ids.push_back(p.user_id);
+      MERIDIAN_ASSIGN_OR_RETURN(out.notified, repo_.unacknowledged(s, a.id, ids));
+    }
+    const auto notified = static_cast<std::int64_t>(out.notified.size());
+    MERIDIAN_ASSIGN_OR_RETURN(auto fired, repo_.mark_fired(s, step_id, node, now, notified));
+    if (!fired) return Out{};
+    if (audit_) {
+      const std::string detail = json::serialize(boost::json::object{{"step", st->step_no}, {"notified", notified}});
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::anonymous("system", "local"), "alert.escalate",
+                                  "alert:" + std::to_string(a.id), "ok", detail));
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, a.id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto now_step, repo_.step(s, step_id));
+    out.step = std::move(*now_step);
+    MERIDIAN_ASSIGN_OR_RETURN(out.steps, repo_.step_count(s, a.id));
+    return Out(std::move(out));
   });
 }
 

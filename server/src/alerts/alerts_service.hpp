@@ -51,6 +51,15 @@ struct Acknowledged {
   bool changed = false;  // false: acknowledged before; nothing new recorded
 };
 
+// A step that fired: whom it notified (recipients who had not acknowledged, among its
+// target), and the alert as it is now (a named target may have added recipients).
+struct Escalated {
+  Alert alert;
+  StepState step;
+  std::int64_t steps = 0;  // how many steps the alert's policy has
+  std::vector<std::int64_t> notified;
+};
+
 struct RecipientPage {
   std::vector<Receipt> items;
   std::optional<std::int64_t> next;  // the cursor of the next page
@@ -102,6 +111,17 @@ class AlertsService final {
   };
   Result<Resolution> resolve(const Subject& who, std::int64_t id, const std::string& ip = "");
 
+  // The alert's escalation steps and their states (those who may track it).
+  Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);
+  // Claims due steps for `node` (an id unique to this process) for lease_ms; the claimed
+  // step ids. Steps claimed by a node whose lease ended are claimed again.
+  Result<std::vector<std::int64_t>> claim_steps(const std::string& node, std::int64_t lease_ms, int limit);
+  // Fires one step this node claimed, when it still holds the claim and the alert is still
+  // open (otherwise the step is cancelled): nullopt when nothing fired. Runs under the
+  // alert's row lock, as acknowledgements and resolutions do, so a step never fires after
+  // the acknowledgement or resolution that cancels it.
+  Result<std::optional<Escalated>> fire_step(std::int64_t step_id, const std::string& node);
+
  private:
   Result<Alert> load(storage::Session& s, std::int64_t id);
   Result<void> lock(storage::Session& s, std::int64_t id);
@@ -109,6 +129,8 @@ class AlertsService final {
   Result<policy::Relationship> relationship(storage::Session& s, const Alert& a, const Subject& who);
   Result<void> audit(storage::Session& s, const Subject& who, const std::string& ip, std::string_view action,
                      std::int64_t alert_id);
+  // The alert left `open` (acknowledged or resolved): no step fires any more.
+  Result<void> stop_escalation(storage::Session& s, std::int64_t alert_id, UnixMillis now, const char* why);
 
   storage::Database& db_;
   const policy::Policy& policy_;

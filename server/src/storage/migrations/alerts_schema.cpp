@@ -46,6 +46,32 @@ CREATE TABLE alert_recipients (
 );
 CREATE INDEX alert_recipients_user ON alert_recipients(user_id, alert_id);
 )sql"},
+    // Escalation: each step of an alert's policy is one row, fired at most once by whichever
+    // node claims it first (state pending -> claimed -> fired, or cancelled by the
+    // acknowledgement or resolution). A claim holds until lease_until; a node that dies
+    // holding one leaves it to be claimed again after that. audience is JSON (notify =
+    // 'audience'). A recipient added by a step keeps its step number in via_step.
+    {201, "alert escalation steps", R"sql(
+CREATE TABLE alert_escalation_steps (
+  id {{ID}},
+  alert_id BIGINT NOT NULL REFERENCES alerts(id),
+  step_no BIGINT NOT NULL,
+  after_ms BIGINT NOT NULL,
+  notify TEXT NOT NULL,
+  audience TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  claimed_by TEXT,
+  lease_until BIGINT,
+  fired_at BIGINT,
+  notified BIGINT NOT NULL DEFAULT 0,
+  cancelled_at BIGINT,
+  cancel_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE (alert_id, step_no)
+);
+CREATE INDEX alert_escalation_due ON alert_escalation_steps(state, due_at);
+ALTER TABLE alert_recipients ADD COLUMN via_step BIGINT;
+)sql"},
 };
 
 }  // namespace

@@ -52,6 +52,14 @@ export function live(server, token) {
   return ws;
 }
 
+/** A live socket that has had its hello, kept in `keep` (for the suite's after() to close). */
+export async function connected(server, token, keep = []) {
+  const ws = live(server, token);
+  keep.push(ws);
+  await ws.opened;
+  return ws;
+}
+
 /**
  * Polls `check` (sync or async) until it returns a truthy value, or fails after `ms` with
  * `what` and the last value: for state the server reaches on its own schedule (a flush, a
