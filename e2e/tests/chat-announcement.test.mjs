@@ -19,6 +19,16 @@ describe('announcement channels: who may post', () => {
   let server, browser, carlaPage, brunoPage, channel, token;
   const shot = (page, name) => page.screenshot({ path: new URL(`../test-results/${name}.png`, import.meta.url).pathname });
   const member = (page, name) => page.getByTestId('member').filter({ hasText: name });
+  /** Carla's "can post" box for Bruno shows `checked` and is no longer saving. */
+  const settled = (checked) =>
+    carlaPage.waitForFunction(
+      ([name, want]) => {
+        const row = [...document.querySelectorAll('[data-testid="member"]')].find((li) => li.textContent.includes(name));
+        const box = row?.querySelector('[data-testid="member-can-post"]');
+        return box?.checked === want && box.getAttribute('aria-busy') !== 'true';
+      },
+      [bruno.name, checked],
+    );
 
   before(async () => {
     ({ server, browser } = pair);
@@ -74,10 +84,7 @@ describe('announcement channels: who may post', () => {
     await brunoPage.waitForFunction(() => document.querySelector('[data-testid="composer-input"]')?.disabled === false);
     await member(brunoPage, bruno.name).getByTestId('member-can-post-state').getByText('can post').waitFor();
     await carlaPage.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'member-can-post');
-    await carlaPage.waitForFunction((name) => {
-      const row = [...document.querySelectorAll('[data-testid="member"]')].find((li) => li.textContent.includes(name));
-      return row?.querySelector('[data-testid="member-can-post"]')?.checked === true;
-    }, bruno.name);
+    await settled(true);
     const stored = await api('GET', `/api/v1/conversations/${channel.id}`, token[alice.email]);
     assert.equal(stored.json.members.find((m) => m.user_id === bruno.id).can_post, true);
     await shot(carlaPage, 'chat-announcement-moderator');
@@ -91,6 +98,9 @@ describe('announcement channels: who may post', () => {
     await carlaPage.keyboard.press('Space');
     await brunoPage.getByTestId('composer-blocked').getByText('announcement channel').waitFor();
     await member(brunoPage, bruno.name).getByTestId('member-can-post-state').waitFor({ state: 'detached' });
+    // Bruno may hear the change before Carla's own PATCH has answered, and her panel takes one
+    // change at a time: wait until her box has settled before the next press.
+    await settled(false);
     await carlaPage.keyboard.press('Space'); // he posts again for the next test
     await brunoPage.getByTestId('composer-blocked').waitFor({ state: 'detached' });
   });
