@@ -1,5 +1,6 @@
 #include "chat/chat_fan_out.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,17 @@ void ChatFanOut::read_updated(std::int64_t conversation_id, std::int64_t user_id
   if (receipt.notify.empty()) return;  // "seen" is shown in direct and support conversations only
   relay_.send_to_users(receipt.notify,
                        json::serialize(read_updated_event(conversation_id, user_id, receipt.last_read_seq)));
+}
+
+void ChatFanOut::membership_changed(const MembershipChanged& changed) {
+  if (!changed.added.empty()) relay_.send_to_users(changed.added, json::serialize(conversation_added_event(changed)));
+  if (!changed.removed.empty())
+    relay_.send_to_users(changed.removed, json::serialize(conversation_removed_event(changed)));
+  // The members who were there before: the newcomers already have the whole conversation.
+  std::vector<std::int64_t> others;
+  for (auto id : changed.members)
+    if (std::find(changed.added.begin(), changed.added.end(), id) == changed.added.end()) others.push_back(id);
+  if (!others.empty()) relay_.send_to_users(others, json::serialize(conversation_members_event(changed)));
 }
 
 void ChatFanOut::typing(std::int64_t conversation_id, std::int64_t user_id, const ChatService::TypingNotice& notice) {

@@ -26,6 +26,7 @@ class ChatFanOut final {
   void purged(const Purged& purged);
 
   // Not part of the change order: never replayed.
+  void membership_changed(const MembershipChanged& changed);
   void read_updated(std::int64_t conversation_id, std::int64_t user_id, const ReadReceipt& receipt);
   void typing(std::int64_t conversation_id, std::int64_t user_id, const ChatService::TypingNotice& notice);
 

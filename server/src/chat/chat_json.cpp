@@ -136,6 +136,30 @@ boost::json::object conversation_changed_event(const ConversationChanged& c) {
   return o;
 }
 
+namespace {
+boost::json::array ids_json(const std::vector<std::int64_t>& ids) {
+  boost::json::array out;
+  for (auto id : ids) out.push_back(id);
+  return out;
+}
+}  // namespace
+
+boost::json::object conversation_added_event(const MembershipChanged& m) {
+  return {{"type", "conversation.added"}, {"conversation_id", m.conversation_id}, {"by", m.by}};
+}
+
+boost::json::object conversation_removed_event(const MembershipChanged& m) {
+  return {{"type", "conversation.removed"}, {"conversation_id", m.conversation_id}, {"by", m.by}};
+}
+
+boost::json::object conversation_members_event(const MembershipChanged& m) {
+  return {{"type", "conversation.members"},
+          {"conversation_id", m.conversation_id},
+          {"added", ids_json(m.added)},
+          {"removed", ids_json(m.removed)},
+          {"by", m.by}};
+}
+
 std::vector<boost::json::object> purged_events(const Purged& p) {
   boost::json::array ids;
   for (auto id : p.message_ids) ids.push_back(id);

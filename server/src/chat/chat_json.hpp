@@ -35,6 +35,10 @@ boost::json::object message_event(const char* type, const Message& m, boost::jso
 boost::json::object notice_event(const Conversation& c, const StreamNotice& n);
 // conversation.updated as the change publisher sends it.
 boost::json::object conversation_changed_event(const ConversationChanged& c);
+// To the added, the removed and the members of a conversation whose membership changed.
+boost::json::object conversation_added_event(const MembershipChanged& m);
+boost::json::object conversation_removed_event(const MembershipChanged& m);
+boost::json::object conversation_members_event(const MembershipChanged& m);
 // messages.purged followed by message.updated of each thread root kept.
 std::vector<boost::json::object> purged_events(const Purged& p);
 // Tells the person mentioned that the message mentions them (a notification, not part of

@@ -50,21 +50,27 @@ Result<std::vector<std::string>> check_places(const std::vector<std::string>& it
 
 Result<ConversationView> ChatService::join(const Subject& who, std::int64_t id) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::start_conversation));
-  return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
+  MembershipChanged membership;
+  auto joined = storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
     MERIDIAN_ASSIGN_OR_RETURN(auto c, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto existing, repo_.membership(s, id, who.user_id));
     if (!existing) {
       if (c.kind != ConversationKind::channel || c.visibility != Visibility::public_) return no_such_conversation();
       if (!c.settings.admits(who.country, who.region)) return limited_to(c);
       MERIDIAN_TRY(repo_.add_member(s, id, who.user_id, MemberRole::member, clock_.now_ms()));
+      membership = {id, {who.user_id}, {}, {}, who.user_id};
+      MERIDIAN_TRY(fill_members(s, membership));
     }
     MERIDIAN_ASSIGN_OR_RETURN(auto me, require_member(s, c, who));
     return view(s, c, me);
   });
+  if (joined.ok()) tell(membership);
+  return joined;
 }
 
 Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  MembershipChanged membership;
+  auto left = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto c, load(s, id));
     // Membership first: someone outside learns nothing about what kind it is.
     MERIDIAN_TRY(require_member(s, c, who));
@@ -73,12 +79,18 @@ Result<void> ChatService::leave(const Subject& who, std::int64_t id) {
     if (c.kind == ConversationKind::support)
       return make_error(ErrorCode::invalid_argument, "support conversations are assigned and transferred, not left");
     MERIDIAN_TRY(repo_.remove_member(s, id, who.user_id));
-    return repo_.ensure_owner(s, id);  // the last owner leaving hands the conversation on
+    MERIDIAN_TRY(repo_.ensure_owner(s, id));  // the last owner leaving hands the conversation on
+    membership = {id, {}, {who.user_id}, {}, who.user_id};
+    return fill_members(s, membership);
   });
+  // The one who left knows; their other devices and the members learn it.
+  if (left.ok()) tell(membership);
+  return left;
 }
 
 Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::int64_t user_id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  MembershipChanged membership;
+  auto added = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto c, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto me, require_member(s, c, who));
     if (c.kind == ConversationKind::direct)
@@ -95,14 +107,19 @@ Result<void> ChatService::add_member(const Subject& who, std::int64_t id, std::i
     if (!p || !p->active) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
     if (p->kind == "customer") return customers_only_in_support();
     if (!c.settings.admits(p->country, p->region)) return limited_to(c);
-    MERIDIAN_TRY(repo_.add_member(s, id, user_id, MemberRole::member, clock_.now_ms()));
-    return {};
+    MERIDIAN_ASSIGN_OR_RETURN(bool inserted, repo_.add_member(s, id, user_id, MemberRole::member, clock_.now_ms()));
+    if (!inserted) return {};  // already in: nothing to tell
+    membership = {id, {user_id}, {}, {}, who.user_id};
+    return fill_members(s, membership);
   });
+  if (added.ok()) tell(membership);
+  return added;
 }
 
 Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std::int64_t user_id) {
   if (user_id == who.user_id) return leave(who, id);
-  return db_.write([&](storage::Session& s) -> Result<void> {
+  MembershipChanged membership;
+  auto removed = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto c, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto me, require_member(s, c, who));
     if (!can_manage(me.role) || c.kind == ConversationKind::direct)
@@ -112,9 +129,13 @@ Result<void> ChatService::remove_member(const Subject& who, std::int64_t id, std
     if (!them) return make_error(ErrorCode::not_found, "that person is not a member");
     if (them->role == MemberRole::owner && me.role != MemberRole::owner)
       return make_error(ErrorCode::forbidden, "a moderator cannot remove an owner");
-    MERIDIAN_TRY(repo_.remove_member(s, id, user_id));
-    return {};
+    MERIDIAN_ASSIGN_OR_RETURN(bool gone, repo_.remove_member(s, id, user_id));
+    if (!gone) return {};
+    membership = {id, {}, {user_id}, {}, who.user_id};
+    return fill_members(s, membership);
   });
+  if (removed.ok()) tell(membership);
+  return removed;
 }
 
 Result<ChannelSettings> ChatService::settings(const Subject& who, std::int64_t id) {
@@ -215,6 +236,16 @@ Result<Member> ChatService::update_member(const Subject& who, std::int64_t id, s
   });
   if (result.ok() && changed.change_seq && ports_.events) ports_.events->conversation_changed(changed);
   return result;
+}
+
+Result<void> ChatService::fill_members(storage::Session& s, MembershipChanged& changed) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto members, repo_.members(s, changed.conversation_id));
+  for (const auto& m : members) changed.members.push_back(m.user_id);
+  return {};
+}
+
+void ChatService::tell(const MembershipChanged& changed) {
+  if (ports_.events && (!changed.added.empty() || !changed.removed.empty())) ports_.events->membership_changed(changed);
 }
 
 Result<void> ChatService::fill_recipients(storage::Session& s, ConversationChanged& changed) {

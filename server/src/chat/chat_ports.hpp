@@ -43,6 +43,19 @@ struct Purged {
   std::vector<std::int64_t> recipients;
 };
 
+// People came into or left a conversation (created with them, added, removed, joined, left,
+// invited to its meeting): the added learn that it exists (WS conversation.added), the
+// removed that it is gone for them (conversation.removed), the members that its member
+// list changed (conversation.members). Beside the change order: a newcomer reads the
+// conversation from storage anyway.
+struct MembershipChanged {
+  std::int64_t conversation_id = 0;
+  std::vector<std::int64_t> added;
+  std::vector<std::int64_t> removed;
+  std::vector<std::int64_t> members;  // after the change
+  std::int64_t by = 0;                // who changed it; 0 when it followed a meeting's invitations
+};
+
 // Live delivery of what chat stored (chat/live_chat.hpp on the server).
 class ChatEvents {
  public:
@@ -54,6 +67,7 @@ class ChatEvents {
   virtual void posted(const Posted& posted) = 0;
   virtual void conversation_changed(const ConversationChanged& changed) = 0;
   virtual void purged(const Purged& purged) = 0;
+  virtual void membership_changed(const MembershipChanged& changed) = 0;
 };
 
 // Files that go with messages (attachments/ connects it to the files module).

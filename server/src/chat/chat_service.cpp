@@ -109,7 +109,9 @@ Result<ConversationView> ChatService::create_conversation(const Subject& who, Ne
   if (in.kind == ConversationKind::group) in.visibility = Visibility::private_;
 
   const UnixMillis now = clock_.now_ms();
-  return retry_once_if_raced([&] {
+  MembershipChanged membership;
+  auto created = retry_once_if_raced([&] {
+    membership = {};
     return storage::write_value<ConversationView>(db_, [&](storage::Session& s) -> Result<ConversationView> {
       for (std::int64_t id : in.member_ids) {
         MERIDIAN_ASSIGN_OR_RETURN(auto p, repo_.person(s, id));
@@ -146,9 +148,14 @@ Result<ConversationView> ChatService::create_conversation(const Subject& who, Ne
       for (std::int64_t member : in.member_ids)
         MERIDIAN_TRY(repo_.add_member(s, c.id, member, MemberRole::member, now));
       MERIDIAN_ASSIGN_OR_RETURN(auto me, require_member(s, c, who));
-      return view(s, c, me);
+      MERIDIAN_ASSIGN_OR_RETURN(auto v, view(s, c, me));
+      membership = {c.id, in.member_ids, {}, in.member_ids, who.user_id};
+      membership.members.push_back(who.user_id);
+      return v;
     });
   });
+  if (created.ok()) tell(membership);
+  return created;
 }
 
 Result<std::vector<ConversationView>> ChatService::conversations(const Subject& who) {

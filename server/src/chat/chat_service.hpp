@@ -199,6 +199,10 @@ class ChatService final {
   ChangeReader reader_;
   ChatRepository repo_;
   Result<void> fill_recipients(storage::Session& s, ConversationChanged& changed);
+  // After commit: who came and went (nothing when nobody did).
+  void tell(const MembershipChanged& changed);
+  // Inside the write: the members as they are now, into `changed`.
+  Result<void> fill_members(storage::Session& s, MembershipChanged& changed);
   std::mutex typing_mutex_;
   std::map<std::pair<std::int64_t, std::int64_t>, UnixMillis> last_typing_;  // (user, conversation)
   Result<std::int64_t> next_seq(storage::Session& s, std::int64_t id);

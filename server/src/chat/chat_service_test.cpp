@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -24,6 +25,8 @@ struct RecordedEvents final : ChatEvents {
   void posted(const Posted&) override {}
   void conversation_changed(const ConversationChanged&) override {}
   void purged(const Purged&) override {}
+  void membership_changed(const MembershipChanged& m) override { membership.push_back(m); }
+  std::vector<MembershipChanged> membership;
 };
 
 class ChatServiceTest : public testing::ModuleTest {
@@ -61,6 +64,51 @@ TEST_P(ChatServiceTest, DirectConversationIsOnePerPair) {
   auto three = chat_->create_conversation(
       ana_, NewConversation{ConversationKind::direct, "", "", {}, {ben_.user_id, cleo_.user_id}});
   EXPECT_EQ(three.error().code, ErrorCode::invalid_argument);
+}
+
+// Membership changes are told at once (issue 15, defect 4): the added learn the conversation
+// exists, the removed that it is gone, the members that the list changed; nothing is told
+// when nothing changed or the change was refused.
+TEST_P(ChatServiceTest, MembershipChangesAreToldToTheAddedTheRemovedAndTheMembers) {
+  using Ids = std::vector<std::int64_t>;
+  auto sorted = [](Ids ids) {
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  auto c = make(ana_, ConversationKind::group, {ben_.user_id}, "crew");
+  const auto id = c.conversation.id;
+  ASSERT_EQ(events_.membership.size(), 1u);
+  EXPECT_EQ(events_.membership[0].conversation_id, id);
+  EXPECT_EQ(events_.membership[0].added, Ids{ben_.user_id});
+  EXPECT_EQ(sorted(events_.membership[0].members), sorted({ana_.user_id, ben_.user_id}));
+  EXPECT_EQ(events_.membership[0].by, ana_.user_id);
+
+  ASSERT_TRUE(chat_->add_member(ana_, id, cleo_.user_id).ok());
+  ASSERT_EQ(events_.membership.size(), 2u);
+  EXPECT_EQ(events_.membership[1].added, Ids{cleo_.user_id});
+  EXPECT_EQ(sorted(events_.membership[1].members), sorted({ana_.user_id, ben_.user_id, cleo_.user_id}));
+
+  ASSERT_TRUE(chat_->add_member(ana_, id, cleo_.user_id).ok());  // already in
+  EXPECT_FALSE(chat_->add_member(ana_, id, carl_.user_id).ok());  // customers only in support
+  EXPECT_EQ(events_.membership.size(), 2u) << "nothing told when nothing changed";
+
+  ASSERT_TRUE(chat_->remove_member(ana_, id, ben_.user_id).ok());
+  ASSERT_EQ(events_.membership.size(), 3u);
+  EXPECT_EQ(events_.membership[2].removed, Ids{ben_.user_id});
+  EXPECT_EQ(sorted(events_.membership[2].members), sorted({ana_.user_id, cleo_.user_id}));
+
+  ASSERT_TRUE(chat_->leave(cleo_, id).ok());
+  ASSERT_EQ(events_.membership.size(), 4u);
+  EXPECT_EQ(events_.membership[3].removed, Ids{cleo_.user_id});
+  EXPECT_EQ(events_.membership[3].members, Ids{ana_.user_id});
+
+  auto open = make(ana_, ConversationKind::channel, {}, "lobby", Visibility::public_);
+  ASSERT_EQ(events_.membership.size(), 4u) << "a channel made alone adds nobody";
+  ASSERT_TRUE(chat_->join(ben_, open.conversation.id).ok());
+  ASSERT_EQ(events_.membership.size(), 5u);
+  EXPECT_EQ(events_.membership[4].added, Ids{ben_.user_id});
+  ASSERT_TRUE(chat_->join(ben_, open.conversation.id).ok());  // again: already in
+  EXPECT_EQ(events_.membership.size(), 5u);
 }
 
 TEST_P(ChatServiceTest, MessagesGetGaplessSequenceNumbersAndHistoryPages) {

@@ -24,6 +24,7 @@ class LiveChat final : public ChatEvents {
   void posted(const Posted& posted) override { fan_out_.posted(posted); }
   void conversation_changed(const ConversationChanged& changed) override { fan_out_.conversation_changed(changed); }
   void purged(const Purged& purged) override { fan_out_.purged(purged); }
+  void membership_changed(const MembershipChanged& changed) override { fan_out_.membership_changed(changed); }
 
   ChatFanOut& fan_out() { return fan_out_; }
   ChatStream& stream() { return stream_; }

@@ -60,11 +60,16 @@ Result<std::int64_t> ChatService::meeting_chat_last_seq(std::int64_t meeting_id)
 }
 
 Result<void> ChatService::add_meeting_member(std::int64_t conversation_id, std::int64_t user_id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
-    auto added = repo_.add_member(s, conversation_id, user_id, MemberRole::member, clock_.now_ms());
-    if (!added.ok()) return added.error();
-    return {};
+  MembershipChanged membership;
+  auto added = db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_ASSIGN_OR_RETURN(bool inserted,
+                              repo_.add_member(s, conversation_id, user_id, MemberRole::member, clock_.now_ms()));
+    if (!inserted) return {};
+    membership = {conversation_id, {user_id}, {}, {}, 0};
+    return fill_members(s, membership);
   });
+  if (added.ok()) tell(membership);
+  return added;
 }
 
 }  // namespace meridian::chat

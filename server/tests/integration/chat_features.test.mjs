@@ -244,6 +244,8 @@ describe('chat features', () => {
     const root = await post(ana, cid, 'root');
     const [wb] = await opened(ben);
     assert.equal((await api(server, 'DELETE', `/api/v1/conversations/${cid}/members/${ben.user.id}`, { token: ana.token })).status, 204);
+    // The removal itself is the last thing Ben hears of it (membership_live.test.mjs).
+    await wb.next((x) => x.type === 'conversation.removed' && x.conversation_id === cid);
     await api(server, 'POST', `/api/v1/conversations/${cid}/messages/${root.json.id}/reactions`, { token: ana.token, body: { emoji: '👍' } });
     await post(ana, cid, 'reply', { thread_root_id: root.json.id });
     await post(ana, cid, '@ben.silva @channel are you there?');

@@ -192,11 +192,21 @@ describe('two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis ? 'needs 
     await wc.next((m) => m.type === 'message.new' && m.message.text === 'still here, Cleo?');
     const removed = await api(nodeA, 'DELETE', `/api/v1/conversations/${cid}/members/${cleo.user.id}`, { token: ana.token });
     assert.equal(removed.status, 204, removed.text);
+    // The removal itself crosses to node B at once: Cleo is told, Ben sees the member list change.
+    const gone = await wc.next((m) => m.type === 'conversation.removed' && m.conversation_id === cid);
+    assert.equal(gone.by, ana.user.id);
+    const members = await wb.next((m) => m.type === 'conversation.members' && m.conversation_id === cid);
+    assert.deepEqual(members.removed, [cleo.user.id]);
     send(wa, { type: 'message.send', id: 'c2', conversation_id: cid, text: 'after the removal', client_id: 'mc2' });
     await wb.next((m) => m.type === 'message.new' && m.message.text === 'after the removal');
     await settle(500);
     const leaked = wc.inbox.filter((m) => m.conversation_id === cid && m.type !== 'hello');
     assert.deepEqual(leaked.map((m) => m.type), [], 'the removed member received events after the removal');
+    // Added back on node A: told on node B at once (issue 15, defect 4), before anyone posts.
+    const back = await api(nodeA, 'PUT', `/api/v1/conversations/${cid}/members/${cleo.user.id}`, { token: ana.token });
+    assert.ok(back.status < 300, back.text);
+    const added = await wc.next((m) => m.type === 'conversation.added' && m.conversation_id === cid);
+    assert.equal(added.by, ana.user.id);
     for (const ws of [wa, wb, wc]) ws.close();
   });
 

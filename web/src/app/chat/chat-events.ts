@@ -25,6 +25,12 @@ declare module '../core/realtime.service' {
     'messages.purged': { type: 'messages.purged'; conversation_id: number; change_seq?: number; message_ids: number[] };
     'read.updated': { type: 'read.updated'; conversation_id: number; user_id: number; last_read_seq: number };
     mention: { type: 'mention'; conversation_id: number; kind: 'user' | 'channel' | 'here'; message: ChatMessage };
+    /** I was added to a conversation (or made one on another device): read it and list it. */
+    'conversation.added': { type: 'conversation.added'; conversation_id: number; by: number };
+    /** I was removed from a conversation, or left it on another device: it goes. */
+    'conversation.removed': { type: 'conversation.removed'; conversation_id: number; by: number };
+    /** People came into or left a conversation I am in. */
+    'conversation.members': { type: 'conversation.members'; conversation_id: number; added: number[]; removed: number[]; by: number };
   }
 
   interface ClientMessageMap {

@@ -643,6 +643,28 @@ describe('ChatStore', () => {
     expect(store.threadPanel()?.hasMore).toBe(false);
   });
 
+  it('lists a conversation I was added to at once, and drops one I was removed from (issue 15, defect 4)', async () => {
+    await store.open(1);
+    expect(store.conversations().map((c) => c.id)).toEqual([1, 2]);
+    incoming.next({ type: 'conversation.added', conversation_id: 7, by: 5 });
+    await vi.waitFor(() => expect(store.conversations().map((c) => c.id)).toContain(7));
+    expect(api.getConversation).toHaveBeenCalledWith(7);
+    // Removed from the one I have open: it leaves the sidebar and the page says I am out of it.
+    incoming.next({ type: 'conversation.removed', conversation_id: 1, by: 5 });
+    expect(store.conversations().map((c) => c.id)).toEqual([2, 7]);
+    expect(store.openMissing()).toBe(true);
+    expect(store.openRemoved()).toBe(true);
+  });
+
+  it('reads the open conversation again when its members change, and no other', async () => {
+    await store.open(1);
+    api.getConversation.mockClear();
+    incoming.next({ type: 'conversation.members', conversation_id: 2, added: [9], removed: [], by: 5 });
+    incoming.next({ type: 'conversation.members', conversation_id: 1, added: [9], removed: [], by: 5 });
+    await vi.waitFor(() => expect(api.getConversation).toHaveBeenCalledTimes(1));
+    expect(api.getConversation).toHaveBeenCalledWith(1);
+  });
+
   it('applies conversation.updated: new name and topic, my new role', async () => {
     await store.open(1);
     api.getConversation.mockReturnValue(new Promise(() => undefined)); // the re-read does not answer here

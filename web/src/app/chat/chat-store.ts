@@ -40,6 +40,7 @@ export class ChatStore {
   readonly error = this.list.error;
   readonly openError = this.list.openError;
   readonly openMissing = this.list.openMissing;
+  readonly openRemoved = this.list.openRemoved;
   readonly activeId = this.list.activeId;
   readonly myId = this.list.myId;
   readonly channels = this.list.channels;
@@ -115,6 +116,9 @@ export class ChatStore {
       this.realtime.messages('read.updated').subscribe((event) => this.list.onReadUpdated(event.conversation_id, event.user_id, event.last_read_seq)),
       this.realtime.messages('conversation.updated').subscribe((event) => this.list.onConversationUpdated(event)),
       this.realtime.messages('messages.purged').subscribe((event) => this.sync.purge(event.conversation_id, event.message_ids)),
+      this.realtime.messages('conversation.added').subscribe((event) => void this.list.onAdded(event.conversation_id)),
+      this.realtime.messages('conversation.removed').subscribe((event) => this.onRemoved(event.conversation_id)),
+      this.realtime.messages('conversation.members').subscribe((event) => void this.list.onMembersChanged(event.conversation_id)),
     ];
     inject(DestroyRef).onDestroy(() => {
       for (const s of subscriptions) s.unsubscribe();
@@ -175,6 +179,12 @@ export class ChatStore {
   /** Leaves a group or channel; it disappears from the sidebar. */
   async leave(id: number): Promise<void> {
     await this.members.leave(id);
+    this.timelines.forget(id);
+  }
+
+  /** I am out of a conversation (removed, or left on another device): it leaves the sidebar. */
+  private onRemoved(id: number): void {
+    this.list.removedFromMe(id);
     this.timelines.forget(id);
   }
 

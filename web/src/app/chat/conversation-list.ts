@@ -45,6 +45,9 @@ export class ConversationList {
   /** The open conversation does not exist or is not mine (the server answers 404 for both). */
   private readonly openMissingState = signal(false);
   readonly openMissing = this.openMissingState.asReadonly();
+  /** The open conversation is missing because I was just removed from it (not an old link). */
+  private readonly openRemovedState = signal(false);
+  readonly openRemoved = this.openRemovedState.asReadonly();
   readonly activeId = this.activeIdState.asReadonly();
   readonly myId = computed(() => this.session.user()?.id ?? null);
 
@@ -143,6 +146,7 @@ export class ConversationList {
     this.activeIdState.set(id);
     this.openErrorState.set(null);
     this.openMissingState.set(false);
+    this.openRemovedState.set(false);
     try {
       this.upsert(await this.api.getConversation(id));
     } catch (failure) {
@@ -210,6 +214,16 @@ export class ConversationList {
     this.conversationsState.update((list) => list.filter((c) => c.id !== id));
   }
 
+  /** I was removed (or left on another device): gone from the list, and the open page says so. */
+  removedFromMe(id: number): void {
+    this.remove(id);
+    if (id === this.activeIdState()) {
+      this.openErrorState.set(null);
+      this.openRemovedState.set(true);
+      this.openMissingState.set(true);
+    }
+  }
+
   /** A new message in the timeline of `id`: its last seq, and one more unread unless `seen`. */
   countReceived(id: number, seq: number, seen: boolean): void {
     this.conversationsState.update((list) =>
@@ -267,6 +281,25 @@ export class ConversationList {
           : c,
       ),
     );
+  }
+
+  /** I was added to a conversation: it joins the sidebar at once, as the server shows it to me. */
+  async onAdded(id: number): Promise<void> {
+    try {
+      this.upsert(await this.api.getConversation(id));
+    } catch {
+      // Removed again meanwhile, or a network error: the next load settles it.
+    }
+  }
+
+  /** People came or went in a conversation I am in: its member list (when shown) is read again. */
+  async onMembersChanged(id: number): Promise<void> {
+    if (id !== this.activeIdState()) return;
+    try {
+      this.upsert(await this.api.getConversation(id));
+    } catch {
+      // Gone for me too: conversation.removed says so.
+    }
   }
 
   /** Name, topic, settings or a member's role changed (by someone, maybe in another tab). */

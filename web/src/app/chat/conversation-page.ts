@@ -74,6 +74,7 @@ export class ConversationPage {
   protected readonly error = computed(() => this.store.openError() ?? this.store.activeError() ?? this.actionError());
   /** No such conversation, or not mine: say so in place of the timeline and the composer. */
   protected readonly missing = this.store.openMissing;
+  protected readonly removed = this.store.openRemoved;
   /** Why the composer is off ('' = I may post): read-only, announcement mode, unclaimed support. */
   protected readonly blocked = computed(() => composerBlockedReason(this.conversation()));
   protected readonly memberCount = computed(() => this.conversation()?.members.length ?? 0);
