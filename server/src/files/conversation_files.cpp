@@ -105,10 +105,10 @@ Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t
   if (file_ids.empty()) return std::size_t{0};
   const auto now = clock_.now_ms();
   std::vector<std::string> dead;
-  std::size_t removed = 0;
+  std::vector<std::int64_t> gone;
   auto r = db_.write([&](Session& s) -> Result<void> {
     dead.clear();
-    removed = 0;
+    gone.clear();
     for (auto id : file_ids) {
       auto node = load_node_locking_space(s, id);
       if (!node) {
@@ -129,13 +129,14 @@ Result<std::size_t> FilesService::remove_detached(const std::vector<std::int64_t
       Caller system;
       system.subject.user_id = actor;
       MERIDIAN_TRY(log_activity(s, system, node->space_id, id, "delete", node->name + ": " + std::string(why), now));
-      ++removed;
+      gone.push_back(id);
     }
     return {};
   });
   if (!r) return r.error();
   blobs_.remove_objects(dead);
-  return removed;
+  removed(gone);
+  return gone.size();
 }
 
 Result<std::size_t> FilesService::sweep_conversation_files(std::int64_t pending_ms) {

@@ -30,9 +30,10 @@ ResumableOptions staging(const platform::Settings& settings) {
 
 FilesModule::FilesModule(const platform::ModuleContext& ctx, const FilesModuleOptions& options,
                          const ConversationDirectory& conversations, identity::IdentityService& identity,
-                         const identity::PasswordHasher& hasher, region::FeatureToggles& toggles)
+                         const identity::PasswordHasher& hasher, region::FeatureToggles& toggles,
+                         std::vector<FileListener*> listeners)
     : objects_(open_store(ctx.settings, options)),
-      files_(ctx.db, *objects_, ctx.clock, options.limits, &conversations),
+      files_(ctx.db, *objects_, ctx.clock, options.limits, &conversations, std::move(listeners)),
       uploads_(ctx.db, files_, ctx.clock, staging(ctx.settings)),
       maintenance_(files_, uploads_, options.maintenance_interval),
       links_(ctx.db, files_, toggles, hasher, ctx.clock),

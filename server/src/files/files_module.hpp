@@ -35,10 +35,12 @@ struct FilesModuleOptions {
 class FilesModule final : public platform::Module {
  public:
   // Throws std::runtime_error for an unknown object store. `conversations`: chat's answer
-  // to who is in a conversation (attachments/).
+  // to who is in a conversation (attachments/). `listeners`: told of new content and
+  // deletions (the AI module's index).
   FilesModule(const platform::ModuleContext& ctx, const FilesModuleOptions& options,
               const ConversationDirectory& conversations, identity::IdentityService& identity,
-              const identity::PasswordHasher& hasher, region::FeatureToggles& toggles);
+              const identity::PasswordHasher& hasher, region::FeatureToggles& toggles,
+              std::vector<FileListener*> listeners = {});
   std::string_view name() const override { return "files"; }
   void start() override;
   // Before storage goes away: the maintenance job ends and every upload in progress

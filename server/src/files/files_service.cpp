@@ -223,8 +223,25 @@ Result<FileRole> FilesService::require_role(Session& s, const Subject& who, cons
 }
 
 FilesService::FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock,
-                           FilesOptions options, const ConversationDirectory* conversations)
-    : db_(db), store_(store), clock_(clock), options_(options), blobs_(db, store), conversations_(conversations) {}
+                           FilesOptions options, const ConversationDirectory* conversations,
+                           std::vector<FileListener*> listeners)
+    : db_(db),
+      store_(store),
+      clock_(clock),
+      options_(options),
+      blobs_(db, store),
+      conversations_(conversations),
+      listeners_(std::move(listeners)) {}
+
+void FilesService::stored(const Result<Node>& node) const {
+  if (node)
+    for (auto* l : listeners_) l->version_stored(node->id, node->version);
+}
+
+void FilesService::removed(const std::vector<std::int64_t>& node_ids) const {
+  if (!node_ids.empty())
+    for (auto* l : listeners_) l->removed(node_ids);
+}
 
 Result<std::vector<Space>> FilesService::list_spaces(const Subject& who) {
   const auto now = clock_.now_ms();
@@ -535,6 +552,7 @@ Result<Node> FilesService::complete_upload(const Caller& caller, const UploadTic
   if (!result) dead.push_back(t.object_key);  // nothing refers to it
   abandon_upload(t);
   blobs_.remove_objects(dead);
+  stored(result);
   return result;
 }
 
@@ -623,6 +641,7 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
     return out;
   });
   blobs_.remove_objects(dead);
+  stored(result);
   return result;
 }
 
@@ -709,6 +728,7 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
   });
   if (!r) return r;
   blobs_.remove_objects(dead);
+  removed({node_id});
   return {};
 }
 

@@ -14,6 +14,7 @@
 #include "core/result.hpp"
 #include "core/subject.hpp"
 #include "files/blob_store.hpp"
+#include "files/file_listener.hpp"
 #include "files/files_repository.hpp"
 #include "files/records.hpp"
 #include "objectstore/object_store.hpp"
@@ -86,9 +87,9 @@ struct Download {
 class FilesService final {
  public:
   // `conversations`: who is in a chat conversation; without it nobody has a role in a
-  // conversation's space.
+  // conversation's space. `listeners` hear of new content and deletions after each commit.
   FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock, FilesOptions options = {},
-               const ConversationDirectory* conversations = nullptr);
+               const ConversationDirectory* conversations = nullptr, std::vector<FileListener*> listeners = {});
 
   const FilesOptions& options() const { return options_; }
   objectstore::ObjectStore& store() { return store_; }
@@ -194,6 +195,9 @@ class FilesService final {
   FilesRepository repo_;
   BlobStore blobs_;
   const ConversationDirectory* conversations_;
+  std::vector<FileListener*> listeners_;
+  void stored(const Result<Node>& node) const;
+  void removed(const std::vector<std::int64_t>& node_ids) const;
 };
 
 // Object keys are "<region>/objects/<random>": residency is the key prefix.
