@@ -12,6 +12,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libutf8proc-dev libmagic-dev libhiredis-dev
+  libpoppler-cpp-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata
 )

@@ -15,7 +15,7 @@ std::map<std::string, std::string, std::less<>> feature_choices(const toml::tabl
     const std::string feature(key.str());
     const auto& known = known_ai_features();
     if (std::find(known.begin(), known.end(), feature) == known.end())
-      throw std::runtime_error(where + feature + ": no such AI feature (summaries)");
+      throw std::runtime_error(where + feature + ": no such AI feature (summaries, ask)");
     auto provider = value.value<std::string>();
     if (!provider || provider->empty()) throw std::runtime_error(where + feature + " must name a provider");
     out.emplace(feature, *provider);
@@ -26,7 +26,7 @@ std::map<std::string, std::string, std::less<>> feature_choices(const toml::tabl
 }  // namespace
 
 const std::vector<std::string_view>& known_ai_features() {
-  static const std::vector<std::string_view> features{kFeatureSummaries};
+  static const std::vector<std::string_view> features{kFeatureSummaries, kFeatureAsk};
   return features;
 }
 

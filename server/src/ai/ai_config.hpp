@@ -21,6 +21,7 @@ namespace meridian::ai {
 
 // The features a provider is chosen for.
 inline constexpr std::string_view kFeatureSummaries = "summaries";
+inline constexpr std::string_view kFeatureAsk = "ask";
 const std::vector<std::string_view>& known_ai_features();
 
 struct AiOptions {

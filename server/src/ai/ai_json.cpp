@@ -15,9 +15,13 @@ Result<std::optional<std::int64_t>> positive(const boost::json::object& o, std::
 }
 
 boost::json::object point_json(const Point& p) {
-  boost::json::array ids;
+  boost::json::array ids, seqs;
   for (auto id : p.message_ids) ids.push_back(id);
-  boost::json::object o{{"kind", point_kind_name(p.kind)}, {"text", p.text}, {"message_ids", std::move(ids)}};
+  for (auto seq : p.message_seqs) seqs.push_back(seq);
+  boost::json::object o{{"kind", point_kind_name(p.kind)},
+                        {"text", p.text},
+                        {"message_ids", std::move(ids)},
+                        {"message_seqs", std::move(seqs)}};
   if (p.kind == PointKind::action_item) {
     o["owner_user_id"] = json::nullable(p.owner_user_id);
     o["owner_name"] = p.owner_name.empty() ? boost::json::value(nullptr) : boost::json::value(p.owner_name);
@@ -39,6 +43,11 @@ Result<ConversationScope> scope_from(const boost::json::object& body) {
     return make_error(ErrorCode::invalid_argument, "since must not be after until");
   MERIDIAN_ASSIGN_OR_RETURN(auto unread, json::optional_bool(body, "unread_only"));
   scope.unread_only = unread.value_or(false);
+  MERIDIAN_ASSIGN_OR_RETURN(scope.after_seq, json::optional_int(body, "after_seq"));
+  if (scope.after_seq && *scope.after_seq < 0)
+    return make_error(ErrorCode::invalid_argument, "after_seq must not be negative");
+  if (scope.after_seq && scope.unread_only)
+    return make_error(ErrorCode::invalid_argument, "give after_seq or unread_only, not both");
   return scope;
 }
 
@@ -74,6 +83,63 @@ boost::json::object status_json(const AiStatus& s) {
           {"available", s.reason.empty()},
           {"reason", s.reason.empty() ? boost::json::value(nullptr) : boost::json::value(s.reason)},
           {"providers", std::move(providers)}};
+}
+
+Result<std::pair<std::string, FileScope>> question_from(const boost::json::object& body) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto question, json::required_string(body, "question", kMaxQuestionBytes));
+  const auto* scope_value = body.if_contains("scope");
+  if (!scope_value || !scope_value->is_object())
+    return make_error(ErrorCode::invalid_argument,
+                      "scope must be an object: {file_id | folder_id | space_id | all: true}");
+  const auto& o = scope_value->as_object();
+  MERIDIAN_TRY(json::reject_unknown_fields(o, {"file_id", "folder_id", "space_id", "all"}));
+  FileScope scope;
+  MERIDIAN_ASSIGN_OR_RETURN(scope.file_id, positive(o, "file_id"));
+  MERIDIAN_ASSIGN_OR_RETURN(scope.folder_id, positive(o, "folder_id"));
+  MERIDIAN_ASSIGN_OR_RETURN(scope.space_id, positive(o, "space_id"));
+  MERIDIAN_ASSIGN_OR_RETURN(auto all, json::optional_bool(o, "all"));
+  if (all && !*all) return make_error(ErrorCode::invalid_argument, "scope.all can only be true");
+  scope.all = all.value_or(false);
+  const int n = (scope.file_id ? 1 : 0) + (scope.folder_id ? 1 : 0) + (scope.space_id ? 1 : 0) + (scope.all ? 1 : 0);
+  if (n != 1)
+    return make_error(ErrorCode::invalid_argument, "scope needs exactly one of file_id, folder_id, space_id, all");
+  return std::pair{std::move(question), scope};
+}
+
+boost::json::object answer_json(const AskAnswer& a) {
+  boost::json::array citations, dropped;
+  for (const auto& c : a.citations) {
+    boost::json::object o{{"file_id", c.file_id},           {"version", c.version},     {"chunk_id", c.chunk_id},
+                          {"page", json::nullable(c.page)}, {"file_name", c.file_name}, {"quote", c.quote}};
+    o["section"] = c.section.empty() ? boost::json::value(nullptr) : boost::json::value(c.section);
+    citations.push_back(std::move(o));
+  }
+  for (const auto& d : a.dropped)
+    dropped.push_back(boost::json::object{{"chunk_id", d.chunk_id}, {"reason", d.reason}});
+  boost::json::object out{{"provider", a.provider},
+                          {"answer", a.answer},
+                          {"citations", std::move(citations)},
+                          {"dropped_citations", std::move(dropped)},
+                          {"passages", a.passages}};
+  if (!a.note.empty()) out["note"] = a.note;
+  return out;
+}
+
+boost::json::object index_state_json(std::int64_t file_id, const std::optional<DocumentRecord>& d, bool waiting) {
+  boost::json::object out{{"file_id", file_id}};
+  if (!d) {
+    out["status"] = waiting ? "queued" : "not_indexed";
+    return out;
+  }
+  out["status"] = waiting && d->status != "indexing" ? "queued" : d->status;
+  out["version"] = d->version;
+  out["kind"] = d->kind;
+  out["chunks"] = d->chunk_count;
+  out["pages"] = d->pages;
+  out["bytes"] = d->bytes;
+  out["detail"] = d->detail.empty() ? boost::json::value(nullptr) : boost::json::value(d->detail);
+  out["updated_at"] = d->updated_at;
+  return out;
 }
 
 }  // namespace meridian::ai

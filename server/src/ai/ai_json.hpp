@@ -8,9 +8,14 @@
 
 namespace meridian::ai {
 
-// {conversation_id, thread_root_id?, since?, until?, unread_only?} (times in Unix ms)
+// {conversation_id, thread_root_id?, since?, until?, unread_only?, after_seq?} (times in Unix ms)
 Result<ConversationScope> scope_from(const boost::json::object& body);
 boost::json::object summary_json(const SummaryAnswer& a);
 boost::json::object status_json(const AiStatus& s);
+// {question, scope: {file_id | folder_id | space_id | all: true}}
+Result<std::pair<std::string, FileScope>> question_from(const boost::json::object& body);
+boost::json::object answer_json(const AskAnswer& a);
+// A file's index state; `waiting`: queued or being indexed now.
+boost::json::object index_state_json(std::int64_t file_id, const std::optional<DocumentRecord>& d, bool waiting);
 
 }  // namespace meridian::ai

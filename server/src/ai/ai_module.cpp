@@ -4,6 +4,7 @@
 
 #include "ai/ai_routes.hpp"
 #include "ai/builtin_provider.hpp"
+#include "core/log.hpp"
 
 namespace meridian::ai {
 
@@ -16,13 +17,43 @@ ProviderRegistry AiModule::providers(const AiOptions& options) {
 }
 
 AiModule::AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, identity::IdentityService& identity,
-                   region::FeatureToggles& toggles)
+                   region::FeatureToggles& toggles, files::FilesService& files, IndexQueue& queue)
     : options_(load_ai_options(ctx.settings.config_file)),
       providers_(providers(options_)),
       conversations_(chat),
       exclusions_(identity),
-      ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_}) {
-  add_ai_routes(ctx.router, ai_);
+      files_(files),
+      index_(ctx.db, files, ctx.clock),
+      queue_(queue),
+      ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_, files_, index_}) {
+  add_ai_routes(ctx.router, ai_, queue_);
+}
+
+void AiModule::start() {
+  auto unfinished = index_.unfinished();
+  if (unfinished)
+    for (auto id : *unfinished) queue_.push({IndexJob::Kind::index, id});
+  else
+    log::error("ai.index_unavailable", {{"message", unfinished.error().message}});
+  worker_ = std::thread([this] { work(); });
+}
+
+void AiModule::stop() {
+  queue_.close();
+  if (worker_.joinable()) worker_.join();
+}
+
+void AiModule::work() {
+  using namespace std::chrono_literals;
+  for (;;) {
+    auto job = queue_.next(1s);
+    if (!job) {
+      if (queue_.closed()) return;
+      continue;
+    }
+    index_.run(*job);
+    queue_.done(job->node_id);
+  }
 }
 
 }  // namespace meridian::ai

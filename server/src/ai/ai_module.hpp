@@ -1,9 +1,14 @@
 // The AI copilot module (issue 12): the provider port and its registry, summaries of
-// conversations, under the ai.copilot / ai.external toggles (docs/architecture.md, "AI").
+// conversations, questions over files with their index kept current in the background,
+// under the ai.copilot / ai.external toggles (docs/architecture.md, "AI").
 #pragma once
+
+#include <thread>
 
 #include "ai/ai_service.hpp"
 #include "ai/chat_source.hpp"
+#include "ai/file_index.hpp"
+#include "ai/index_queue.hpp"
 #include "ai/provider.hpp"
 #include "platform/module.hpp"
 
@@ -11,20 +16,29 @@ namespace meridian::ai {
 
 class AiModule final : public platform::Module {
  public:
+  // `queue`: the files module's listener (built before it), whose jobs this module works off.
   AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, identity::IdentityService& identity,
-           region::FeatureToggles& toggles);
+           region::FeatureToggles& toggles, files::FilesService& files, IndexQueue& queue);
   std::string_view name() const override { return "ai"; }
+  // The indexing worker: files interrupted by a restart first, then the queue.
+  void start() override;
+  void stop() override;
 
   AiService& service() { return ai_; }
 
  private:
   static ProviderRegistry providers(const AiOptions& options);
+  void work();
 
   AiOptions options_;
   ProviderRegistry providers_;
   ChatSource conversations_;
   IdentityExclusions exclusions_;
+  FilesAccess files_;
+  FileIndex index_;
+  IndexQueue& queue_;
   AiService ai_;
+  std::thread worker_;
 };
 
 }  // namespace meridian::ai

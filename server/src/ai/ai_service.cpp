@@ -1,10 +1,13 @@
 #include "ai/ai_service.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "ai/text.hpp"
 #include "core/json_fields.hpp"
 
 namespace meridian::ai {
@@ -14,6 +17,36 @@ using Steady = std::chrono::steady_clock;
 
 std::int64_t elapsed_ms(Steady::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - since).count();
+}
+
+// White space as single spaces, for comparing a quote with its passage.
+std::string squeezed(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string source_of(const DocumentRecord& d, const StoredChunk& c) {
+  std::string out = d.name;
+  if (c.page) out += ", page " + std::to_string(*c.page);
+  if (!c.section.empty()) out += ", " + c.section;
+  return out;
+}
+
+std::string scope_target(const FileScope& scope) {
+  if (scope.file_id) return "file:" + std::to_string(*scope.file_id);
+  if (scope.folder_id) return "folder:" + std::to_string(*scope.folder_id);
+  if (scope.space_id) return "space:" + std::to_string(*scope.space_id);
+  return "files:all";
 }
 
 }  // namespace
@@ -120,6 +153,173 @@ Result<SummaryAnswer> AiService::summarise(const Subject& who, const Conversatio
   }();
   if (!answer.ok()) audit_refusal(who, ip, "ai.summary", target, answer.error());
   return answer;
+}
+
+Result<bool> AiService::in_folder(const Subject& who, std::int64_t folder_id, const FileFacts& file) {
+  // Up the tree as the asker sees it; a folder they may not read ends the walk.
+  auto parent = file.parent_id;
+  for (int depth = 0; parent != 0 && depth < 64; ++depth) {
+    if (parent == folder_id) return true;
+    auto up = ports_.files.readable(who, parent);
+    if (!up) return up.error().code == ErrorCode::not_found ? Result<bool>(false) : Result<bool>(up.error());
+    parent = up->parent_id;
+  }
+  return false;
+}
+
+Result<AiService::Retrieved> AiService::retrieve(const Subject& who, const std::string& question,
+                                                 const FileScope& scope) {
+  const auto terms = index_terms(question);
+  if (terms.empty()) return make_error(ErrorCode::invalid_argument, "the question has no words to look for");
+  MERIDIAN_ASSIGN_OR_RETURN(auto hits, ports_.index.search(terms, scope.file_id, scope.space_id, 200));
+  std::vector<std::int64_t> file_ids;
+  for (const auto& h : hits)
+    if (std::find(file_ids.begin(), file_ids.end(), h.file_id) == file_ids.end()) file_ids.push_back(h.file_id);
+  MERIDIAN_ASSIGN_OR_RETURN(auto docs, ports_.index.documents(file_ids));
+  Retrieved out;
+  std::set<std::int64_t> uploaders;
+  for (auto& d : docs) {
+    uploaders.insert(d.uploaded_by);
+    out.files.emplace(d.file_id, std::move(d));
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto excluded, ports_.exclusions.excluded_from_ai(uploaders));
+
+  // Each file is asked about once, as the asker may read it now.
+  std::map<std::int64_t, bool> usable;
+  std::vector<std::int64_t> chosen;
+  for (const auto& h : hits) {
+    if (chosen.size() >= kPassagesPerAnswer) break;
+    auto known = usable.find(h.file_id);
+    if (known == usable.end()) {
+      bool ok = false;
+      auto doc = out.files.find(h.file_id);
+      if (doc != out.files.end() && !excluded.contains(doc->second.uploaded_by)) {
+        auto facts = ports_.files.readable(who, h.file_id);
+        if (facts) {
+          ok = !scope.folder_id;
+          if (scope.folder_id) {
+            MERIDIAN_ASSIGN_OR_RETURN(ok, in_folder(who, *scope.folder_id, *facts));
+          }
+        } else if (facts.error().code != ErrorCode::not_found) {
+          return facts.error();
+        } else if (!ports_.index.file_exists(h.file_id)) {
+          (void)ports_.index.forget({h.file_id});  // the file went without telling us
+        }
+      }
+      known = usable.emplace(h.file_id, ok).first;
+    }
+    if (known->second) chosen.push_back(h.chunk_id);
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto chunks, ports_.index.chunks(chosen));
+  for (auto& c : chunks) out.chunks.emplace(c.id, std::move(c));
+  for (auto id : chosen) {  // best first
+    auto c = out.chunks.find(id);
+    if (c == out.chunks.end()) continue;
+    out.passages.push_back({id, source_of(out.files.at(c->second.file_id), c->second), c->second.body});
+  }
+  return out;
+}
+
+Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question, const FileScope& scope,
+                                 const std::string& ip) {
+  const auto started = Steady::now();
+  const std::string target = scope_target(scope);
+  auto answer = [&]() -> Result<AskAnswer> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto st, check(who));
+    if (!st.reason.empty()) return make_error(ErrorCode::forbidden, st.reason);
+    if (squeezed(question).empty()) return make_error(ErrorCode::invalid_argument, "question is required");
+    if (question.size() > kMaxQuestionBytes)
+      return make_error(ErrorCode::invalid_argument,
+                        "question is longer than " + std::to_string(kMaxQuestionBytes) + " bytes");
+    const int scopes =
+        (scope.file_id ? 1 : 0) + (scope.folder_id ? 1 : 0) + (scope.space_id ? 1 : 0) + (scope.all ? 1 : 0);
+    if (scopes != 1)
+      return make_error(ErrorCode::invalid_argument, "scope needs exactly one of file_id, folder_id, space_id, all");
+    if (scope.file_id || scope.folder_id) {
+      MERIDIAN_ASSIGN_OR_RETURN(auto node,
+                                ports_.files.readable(who, scope.file_id ? *scope.file_id : *scope.folder_id));
+      if (scope.file_id && node.is_folder)
+        return make_error(ErrorCode::invalid_argument, "file_id names a folder: ask with folder_id");
+      if (scope.folder_id && !node.is_folder)
+        return make_error(ErrorCode::invalid_argument, "folder_id names a file: ask with file_id");
+    }
+    if (scope.space_id) MERIDIAN_TRY(ports_.files.space_readable(who, *scope.space_id));
+
+    MERIDIAN_ASSIGN_OR_RETURN(auto found, retrieve(who, question, scope));
+    std::vector<std::string> regions{who.region};
+    for (const auto& [id, d] : found.files) regions.push_back(d.region);
+    MERIDIAN_ASSIGN_OR_RETURN(auto choice, choose(kFeatureAsk, who, st, regions));
+
+    AskAnswer out;
+    out.provider = std::string(choice.provider->name());
+    out.note = choice.note;
+    std::set<std::string> sources;
+    // Answer; then check the cited files again, as the asker may read them now. A file
+    // that went meanwhile is taken out of the passages and the answer is made again.
+    for (;;) {
+      out.passages = static_cast<std::int64_t>(found.passages.size());
+      for (const auto& p : found.passages)
+        sources.insert("file:" + std::to_string(found.chunks.at(p.chunk_id).file_id));
+      MERIDIAN_ASSIGN_OR_RETURN(auto reply, choice.provider->answer(question, found.passages, {}));
+      out.answer = std::move(reply.text);
+      out.citations.clear();
+      out.dropped.clear();
+      std::set<std::int64_t> revoked;
+      std::map<std::int64_t, bool> still;
+      for (const auto& c : reply.citations) {
+        auto given = std::find_if(found.passages.begin(), found.passages.end(),
+                                  [&](const Passage& p) { return p.chunk_id == c.chunk_id; });
+        if (given == found.passages.end()) {
+          out.dropped.push_back({c.chunk_id, "the cited passage was not among those given"});
+          continue;
+        }
+        const auto& chunk = found.chunks.at(c.chunk_id);
+        const auto quote = squeezed(c.quote);
+        if (quote.empty() || squeezed(chunk.body).find(quote) == std::string::npos) {
+          out.dropped.push_back({c.chunk_id, "the quote is not in the cited passage"});
+          continue;
+        }
+        auto readable = still.find(chunk.file_id);
+        if (readable == still.end()) {
+          auto facts = ports_.files.readable(who, chunk.file_id);
+          if (!facts && facts.error().code != ErrorCode::not_found) return facts.error();
+          readable = still.emplace(chunk.file_id, facts.ok()).first;
+        }
+        if (!readable->second) {
+          revoked.insert(chunk.file_id);
+          continue;
+        }
+        const auto& doc = found.files.at(chunk.file_id);
+        out.citations.push_back({chunk.file_id, chunk.version, chunk.id, chunk.page, chunk.section, doc.name, quote});
+      }
+      if (revoked.empty()) break;
+      std::erase_if(found.passages,
+                    [&](const Passage& p) { return revoked.contains(found.chunks.at(p.chunk_id).file_id); });
+    }
+
+    boost::json::array source_list;
+    for (const auto& s : sources) source_list.push_back(boost::json::value(s));
+    boost::json::object detail{{"feature", kFeatureAsk},
+                               {"provider", out.provider},
+                               {"sources", std::move(source_list)},
+                               {"passages", out.passages},
+                               {"citations", out.citations.size()},
+                               {"dropped_citations", out.dropped.size()},
+                               {"input_bytes", question.size()},
+                               {"output_bytes", out.answer.size()},
+                               {"latency_ms", elapsed_ms(started)}};
+    MERIDIAN_TRY(audit_.record(audit::Actor::from(who, ip), "ai.ask", target, "ok", json::serialize(detail)));
+    return out;
+  }();
+  if (!answer.ok()) audit_refusal(who, ip, "ai.ask", target, answer.error());
+  return answer;
+}
+
+Result<std::optional<DocumentRecord>> AiService::file_index_state(const Subject& who, std::int64_t file_id) {
+  MERIDIAN_TRY(policy_.require(who, policy::Action::use_ai_copilot));
+  MERIDIAN_ASSIGN_OR_RETURN(auto facts, ports_.files.readable(who, file_id));
+  if (facts.is_folder) return make_error(ErrorCode::invalid_argument, "a folder is not indexed; its files are");
+  return ports_.index.document(file_id);
 }
 
 }  // namespace meridian::ai

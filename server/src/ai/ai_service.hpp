@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ai/ai_config.hpp"
+#include "ai/file_index.hpp"
 #include "ai/provider.hpp"
 #include "ai/sources.hpp"
 #include "audit/audit_log.hpp"
@@ -41,9 +42,47 @@ struct AiStatus {
   std::map<std::string, std::string> providers;  // feature -> provider that would answer them
 };
 
+// Where a question looks: one file, a folder (all below it), a space, or everything.
+struct FileScope {
+  std::optional<std::int64_t> file_id;
+  std::optional<std::int64_t> folder_id;
+  std::optional<std::int64_t> space_id;
+  bool all = false;
+};
+
+inline constexpr std::size_t kMaxQuestionBytes = 2'000;
+inline constexpr std::size_t kPassagesPerAnswer = 5;
+
+struct AskCitation {
+  std::int64_t file_id = 0;
+  std::int64_t version = 0;
+  std::int64_t chunk_id = 0;
+  std::optional<std::int64_t> page;
+  std::string section;
+  std::string file_name;
+  std::string quote;
+};
+
+// A citation the server refused to show as a source, and why (never with its quote).
+struct DroppedCitation {
+  std::int64_t chunk_id = 0;
+  std::string reason;
+};
+
+struct AskAnswer {
+  std::string provider;
+  std::string answer;
+  std::vector<AskCitation> citations;  // verified: each quote is in its file's passage
+  std::vector<DroppedCitation> dropped;
+  std::int64_t passages = 0;  // passages the provider was given
+  std::string note;
+};
+
 struct AiPorts {
   ConversationSource& conversations;
   AiExclusions& exclusions;
+  FileAccess& files;
+  FileIndex& index;
 };
 
 class AiService final {
@@ -59,6 +98,14 @@ class AiService final {
 
   Result<AiStatus> status(const Subject& who);
   Result<SummaryAnswer> summarise(const Subject& who, const ConversationScope& scope, const std::string& ip = "");
+  // An answer from the passages of files the asker may read, found in the scope. Files are
+  // checked at question time and the cited ones again just before answering (a file whose
+  // access went meanwhile is taken out and the answer made again without it); a quote
+  // that is not in the passage it cites is dropped and listed in `dropped`.
+  Result<AskAnswer> ask(const Subject& who, const std::string& question, const FileScope& scope,
+                        const std::string& ip = "");
+  // The index state of a file the caller may read: its record, and whether it waits.
+  Result<std::optional<DocumentRecord>> file_index_state(const Subject& who, std::int64_t file_id);
 
  private:
   // forbidden, in plain words, when the person may not use the copilot.
@@ -70,6 +117,13 @@ class AiService final {
   // The configured provider, or builtin when an external one may not get this request.
   Result<Choice> choose(std::string_view feature, const Subject& who, const AiStatus& status,
                         const std::vector<std::string>& source_regions) const;
+  struct Retrieved {
+    std::vector<Passage> passages;
+    std::map<std::int64_t, StoredChunk> chunks;    // by chunk id
+    std::map<std::int64_t, DocumentRecord> files;  // by file id
+  };
+  Result<Retrieved> retrieve(const Subject& who, const std::string& question, const FileScope& scope);
+  Result<bool> in_folder(const Subject& who, std::int64_t folder_id, const FileFacts& file);
   void audit_refusal(const Subject& who, const std::string& ip, std::string_view action, const std::string& target,
                      const Error& error);
 

@@ -4,91 +4,24 @@
 
 #include <algorithm>
 
-#include "ai/builtin_provider.hpp"
-#include "ai/chat_source.hpp"
+#include "ai/ai_test_support.hpp"
 #include "storage/testing/test_database.hpp"
-#include "testing/chat_test.hpp"
 
 namespace meridian::ai {
 namespace {
 
-using chat::ConversationKind;
-using chat::NewConversation;
-
-// An external provider as the port sees one; it records what reached it. (The real
-// OpenAI-compatible one is tested against a fake server of that protocol.)
-class RecordingExternal final : public Provider {
- public:
-  std::string_view name() const override { return "outside"; }
-  bool external() const override { return true; }
-  Limits limits() const override { return {8'000, 1'000}; }
-  Result<Completion> complete(const CompletionRequest&, const StreamCallback&) override { return Completion{}; }
-  Result<Summary> summarise(const SummaryInput& in, const StreamCallback&) override {
-    ++calls;
-    Summary s;
-    s.summary = "outside saw " + std::to_string(in.messages.size()) + " messages";
-    return s;
-  }
-  int calls = 0;
-};
-
-class AiServiceTest : public testing::ChatTest {
+class AiServiceTest : public testing::AiTest {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
-    toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
-    source_ = std::make_unique<ChatSource>(*chat_);
-    exclusions_ = std::make_unique<IdentityExclusions>(*identity_);
-    providers_.add(std::make_unique<BuiltinProvider>());
-    auto outside = std::make_unique<RecordingExternal>();
-    outside_ = outside.get();
-    providers_.add(std::move(outside));
+    ASSERT_NO_FATAL_FAILURE(AiTest::SetUp());
     ana_ = person("ana");
     ben_ = person("ben");
     cleo_ = person("cleo");
     dora_ = person("dora", UserKind::employee, "DE");
     uma_ = person("uma", UserKind::employee, "US");
-    rebuild({});
   }
 
-  void rebuild(AiOptions options) {
-    ai_ = std::make_unique<AiService>(policy_, *audit_, *toggles_, providers_, std::move(options),
-                                      AiPorts{*source_, *exclusions_});
-  }
-
-  std::int64_t group(const Subject& owner, std::vector<std::int64_t> members) {
-    auto c = chat_->create_conversation(
-        owner, NewConversation{ConversationKind::group, "Release", "", chat::Visibility::private_, std::move(members)});
-    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
-    return c.ok() ? c->conversation.id : 0;
-  }
-
-  chat::Message post(const Subject& who, std::int64_t conversation, const std::string& text,
-                     std::optional<std::int64_t> root = std::nullopt) {
-    clock_.advance_ms(60'000);
-    auto p = chat_->post(who, conversation, text, "c" + std::to_string(++client_), root);
-    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
-    return p.ok() ? p->message : chat::Message{};
-  }
-
-  void toggle(std::string_view feature, const std::string& country, bool on) {
-    region::ToggleChange change;
-    change.countries = {{country, on}};
-    ASSERT_TRUE(toggles_->change(audit::Actor{}, feature, change).ok());
-  }
-
-  std::vector<std::string> audit_rows(const std::string& action) {
-    return rows("SELECT actor_id, target, outcome, detail FROM audit_log WHERE action = ? ORDER BY id", {action});
-  }
-
-  std::unique_ptr<region::FeatureToggles> toggles_;
-  std::unique_ptr<ChatSource> source_;
-  std::unique_ptr<IdentityExclusions> exclusions_;
-  ProviderRegistry providers_;
-  RecordingExternal* outside_ = nullptr;
-  std::unique_ptr<AiService> ai_;
   Subject ana_, ben_, cleo_, dora_, uma_;
-  int client_ = 0;
 };
 
 TEST_P(AiServiceTest, AMemberGetsASummaryWhosePointsLinkToTheMessages) {
@@ -210,6 +143,13 @@ TEST_P(AiServiceTest, AThreadATimeRangeAndTheUnreadAreSummarisedAlone) {
   ASSERT_TRUE(catch_up.ok());
   EXPECT_EQ(catch_up->message_count, 1);
   EXPECT_EQ(catch_up->summary.points[0].message_ids, (std::vector<std::int64_t>{later.id}));
+  // The marker Ben had before he opened the conversation (opening moves it).
+  ASSERT_TRUE(chat_->mark_read(ben_, c, later.seq).ok());
+  ConversationScope before_opening{c};
+  before_opening.after_seq = root.seq;
+  EXPECT_EQ(ai_->summarise(ben_, before_opening)->message_count, 1);
+  unread.after_seq = std::nullopt;
+  EXPECT_EQ(ai_->summarise(ben_, unread)->message_count, 0);
 }
 
 TEST_P(AiServiceTest, AnExternalProviderGetsNothingUnlessTheToggleAndEveryRegionAllowIt) {

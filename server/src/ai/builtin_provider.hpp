@@ -20,6 +20,10 @@ class BuiltinProvider final : public Provider {
 
   Result<Completion> complete(const CompletionRequest& request, const StreamCallback& on_piece) override;
   Result<Summary> summarise(const SummaryInput& input, const StreamCallback& on_piece) override;
+  // The passages' sentences that share the most of the question's words (up to three, each
+  // at least half as good as the best), quoted word for word with their chunk ids.
+  Result<Answer> answer(const std::string& question, const std::vector<Passage>& passages,
+                        const StreamCallback& on_piece) override;
 
  private:
   ExtractiveOptions options_;

@@ -14,7 +14,7 @@ Result<ConversationText> ChatSource::read(const Subject& who, const Conversation
   MERIDIAN_ASSIGN_OR_RETURN(auto view, chat_.conversation(who, scope.conversation_id));
   ConversationText out;
   out.region = view.conversation.region;
-  const std::int64_t read_up_to = scope.unread_only ? view.last_read_seq : 0;
+  const std::int64_t read_up_to = scope.after_seq ? *scope.after_seq : scope.unread_only ? view.last_read_seq : 0;
 
   std::vector<chat::Message> found;
   auto keep = [&](const chat::Message& m) {
@@ -57,11 +57,28 @@ Result<ConversationText> ChatSource::read(const Subject& who, const Conversation
   }
   std::reverse(found.begin(), found.end());
   for (auto& m : found)
-    out.messages.push_back({m.id, m.author_id, std::move(m.author_name), std::move(m.text), m.created_at});
+    out.messages.push_back({m.id, m.seq, m.author_id, std::move(m.author_name), std::move(m.text), m.created_at});
 
   MERIDIAN_ASSIGN_OR_RETURN(auto members, chat_.members(who, scope.conversation_id));
   for (auto& m : members.items) out.people.push_back({m.user_id, std::move(m.display_name), std::move(m.handle)});
   return out;
+}
+
+Result<FileFacts> FilesAccess::readable(const Subject& who, std::int64_t node_id) {
+  auto node = files_.get_node(who, node_id);
+  if (!node) {
+    if (node.error().code == ErrorCode::forbidden) return make_error(ErrorCode::not_found, "no such file");
+    return node.error();
+  }
+  if (node->role == files::FileRole::none) return make_error(ErrorCode::not_found, "no such file");
+  return FileFacts{node->id, node->space_id, node->parent_id, node->is_folder, node->version, node->name};
+}
+
+Result<void> FilesAccess::space_readable(const Subject& who, std::int64_t space_id) {
+  auto space = files_.get_space(who, space_id);
+  if (!space && space.error().code == ErrorCode::forbidden) return make_error(ErrorCode::not_found, "no such space");
+  if (!space) return space.error();
+  return {};
 }
 
 Result<std::set<std::int64_t>> IdentityExclusions::excluded_from_ai(const std::set<std::int64_t>& user_ids) {

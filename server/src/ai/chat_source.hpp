@@ -1,10 +1,11 @@
-// The AI module's view of chat and identity: ConversationSource over ChatService's own
-// read calls (membership and access checked by chat, page by page), and AiExclusions over
-// identity's GDPR flags.
+// The AI module's view of chat, files and identity: ConversationSource over ChatService's
+// own read calls (membership and access checked by chat, page by page), FileAccess over
+// FilesService's, and AiExclusions over identity's GDPR flags.
 #pragma once
 
 #include "ai/sources.hpp"
 #include "chat/chat_service.hpp"
+#include "files/files_service.hpp"
 #include "identity/identity_service.hpp"
 
 namespace meridian::ai {
@@ -16,6 +17,16 @@ class ChatSource final : public ConversationSource {
 
  private:
   chat::ChatService& chat_;
+};
+
+class FilesAccess final : public FileAccess {
+ public:
+  explicit FilesAccess(files::FilesService& files) : files_(files) {}
+  Result<FileFacts> readable(const Subject& who, std::int64_t node_id) override;
+  Result<void> space_readable(const Subject& who, std::int64_t space_id) override;
+
+ private:
+  files::FilesService& files_;
 };
 
 class IdentityExclusions final : public AiExclusions {

@@ -231,15 +231,20 @@ Summary summarise_extractive(const SummaryInput& in, const ExtractiveOptions& op
   auto add = [&](PointKind kind, const Sentence& s, std::optional<Owner> owner = std::nullopt) {
     const auto key = std::string(point_kind_name(kind)) + '|' + key_of(s);
     const auto id = in.messages[s.message].id;
+    const auto seq = in.messages[s.message].seq;
     if (auto it = seen.find(key); it != seen.end()) {
-      auto& ids = out.points[it->second].message_ids;
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      auto& point = out.points[it->second];
+      if (std::find(point.message_ids.begin(), point.message_ids.end(), id) == point.message_ids.end()) {
+        point.message_ids.push_back(id);
+        point.message_seqs.push_back(seq);
+      }
       return;
     }
     Point p;
     p.kind = kind;
     p.text = s.text;
     p.message_ids = {id};
+    p.message_seqs = {seq};
     if (owner) {
       p.owner_user_id = owner->user_id;
       p.owner_name = owner->name;

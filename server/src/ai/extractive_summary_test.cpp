@@ -73,6 +73,7 @@ SummaryInput two_hundred_messages() {
   for (std::size_t i = 0; i < 200; ++i) {
     SourceMessage m;
     m.id = 1000 + static_cast<std::int64_t>(i);
+    m.seq = static_cast<std::int64_t>(i) + 1;
     m.author_id = static_cast<std::int64_t>(i % 5) + 1;
     m.text = kChatter[(i * 7) % std::size(kChatter)];
     m.created_at = 1'700'000'000'000 + static_cast<std::int64_t>(i) * 60'000;
@@ -101,6 +102,7 @@ TEST(ExtractiveSummary, FindsTheKnownDecisionsOfTwoHundredMessages) {
   EXPECT_EQ(decisions[0]->text, "We decided to ship version 2.4 on March 3.");
   // Said twice, found once, with both messages.
   EXPECT_EQ(decisions[0]->message_ids, (std::vector<std::int64_t>{1020, 1150}));
+  EXPECT_EQ(decisions[0]->message_seqs, (std::vector<std::int64_t>{21, 151}));
   EXPECT_EQ(decisions[1]->text, "Agreed on Postgres 16 for the new cluster.");
   EXPECT_EQ(decisions[1]->message_ids, (std::vector<std::int64_t>{1080}));
   EXPECT_EQ(decisions[2]->message_ids, (std::vector<std::int64_t>{1175}));
@@ -174,7 +176,7 @@ TEST(ExtractiveSummary, AGermanConversationIsSummarisedUnderGermanHeadings) {
                          "Die Tests sind alle grün und die Seite ist schnell.",
                          "Das ist gut, dann können wir auch die Kunden informieren."};
   for (std::int64_t i = 0; i < 4; ++i)
-    in.messages.push_back({i + 1, i % 2 + 1, kPeople[i % 2].display_name, texts[i], 0});
+    in.messages.push_back({i + 1, i + 1, i % 2 + 1, kPeople[i % 2].display_name, texts[i], 0});
   const auto s = summarise_extractive(in);
   EXPECT_EQ(s.language, "de");
   EXPECT_NE(s.summary.find("(Deutsch)"), std::string::npos) << s.summary;
@@ -188,8 +190,8 @@ TEST(ExtractiveSummary, AnOwnerIsFoundByTheFirstPartOfTheirHandleWhenOnlyOneFits
   SummaryInput in;
   in.people = {
       {1, "Ben Stone", "ben.stone"}, {2, "Ana Lima", "ana"}, {3, "Bob Ray", "bob.ray"}, {4, "Bob Lee", "bob.lee"}};
-  in.messages = {{1, 2, "Ana Lima", "@ben can you write the release notes?", 0},
-                 {2, 2, "Ana Lima", "@bob can you check the invoices?", 0}};
+  in.messages = {{1, 1, 2, "Ana Lima", "@ben can you write the release notes?", 0},
+                 {2, 2, 2, "Ana Lima", "@bob can you check the invoices?", 0}};
   const auto s = summarise_extractive(in);
   auto actions = of_kind(s, PointKind::action_item);
   ASSERT_EQ(actions.size(), 2u);

@@ -5,6 +5,7 @@
 // Adding a provider is one class and one registration (ProviderRegistry).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,24 @@ struct Completion {
   int output_tokens = 0;
 };
 
+// A passage of a file given to answer a question: quoted data, never instructions.
+struct Passage {
+  std::int64_t chunk_id = 0;
+  std::string source;  // "handbook.pdf, page 2" (for the reader and the model)
+  std::string text;
+};
+
+// The model says which passage (by chunk id) a quote comes from; the server checks it.
+struct CitedPassage {
+  std::int64_t chunk_id = 0;
+  std::string quote;
+};
+
+struct Answer {
+  std::string text;
+  std::vector<CitedPassage> citations;
+};
+
 // Each piece of the answer as it arrives; answering false stops the completion.
 using StreamCallback = std::function<bool(std::string_view piece)>;
 
@@ -57,6 +76,9 @@ class Provider {
 
   // The copilot's tasks.
   virtual Result<Summary> summarise(const SummaryInput& input, const StreamCallback& on_piece) = 0;
+  // An answer from these passages only, citing them by chunk id.
+  virtual Result<Answer> answer(const std::string& question, const std::vector<Passage>& passages,
+                                const StreamCallback& on_piece) = 0;
 };
 
 // The providers by name, each registered once at start-up.

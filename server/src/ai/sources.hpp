@@ -22,6 +22,9 @@ struct ConversationScope {
   std::optional<UnixMillis> since;             // messages written at or after
   std::optional<UnixMillis> until;             // messages written at or before
   bool unread_only = false;                    // after the reader's own read marker
+  // After this place in the conversation: the read marker the reader had when they opened
+  // it (opening a conversation moves the marker, so "catch me up" sends the one before).
+  std::optional<std::int64_t> after_seq;
 };
 
 struct ConversationText {
@@ -45,6 +48,25 @@ class AiExclusions {
   virtual ~AiExclusions() = default;
   // Those of these people who asked that their content be left out of AI processing.
   virtual Result<std::set<std::int64_t>> excluded_from_ai(const std::set<std::int64_t>& user_ids) = 0;
+};
+
+// A file or folder as the files module shows it to someone who may read it.
+struct FileFacts {
+  std::int64_t id = 0;
+  std::int64_t space_id = 0;
+  std::int64_t parent_id = 0;  // 0: the space's root
+  bool is_folder = false;
+  std::int64_t version = 0;
+  std::string name;
+};
+
+class FileAccess {
+ public:
+  virtual ~FileAccess() = default;
+  // The file or folder as `who` may read it now (files' own rules, asked afresh each
+  // time); not_found when they may not.
+  virtual Result<FileFacts> readable(const Subject& who, std::int64_t node_id) = 0;
+  virtual Result<void> space_readable(const Subject& who, std::int64_t space_id) = 0;
 };
 
 }  // namespace meridian::ai

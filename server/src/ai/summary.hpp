@@ -14,6 +14,7 @@ namespace meridian::ai {
 
 struct SourceMessage {
   std::int64_t id = 0;
+  std::int64_t seq = 0;  // its place in the conversation (links open the message by it)
   std::int64_t author_id = 0;
   std::string author_name;
   std::string text;
@@ -41,6 +42,7 @@ struct Point {
   PointKind kind = PointKind::highlight;
   std::string text;
   std::vector<std::int64_t> message_ids;
+  std::vector<std::int64_t> message_seqs;     // the same messages' places in the conversation
   std::optional<std::int64_t> owner_user_id;  // action items with a known owner
   std::string owner_name;
 };

@@ -145,6 +145,16 @@ std::vector<std::string> content_words(std::string_view text) {
   return all;
 }
 
+std::vector<std::string> index_terms(std::string_view text) {
+  auto out = content_words(text);
+  for (auto& w : out) {
+    if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's' && w[w.size() - 2] != 'u' && w[w.size() - 2] != 'i')
+      w.pop_back();
+    if (w.size() > 64) w.resize(64);
+  }
+  return out;
+}
+
 int estimate_tokens(std::string_view text) { return std::max<int>(1, static_cast<int>((text.size() + 3) / 4)); }
 
 }  // namespace meridian::ai

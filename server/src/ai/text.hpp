@@ -31,6 +31,10 @@ std::vector<std::string> words(std::string_view text);
 std::vector<std::string> content_words(std::string_view text);
 bool is_stop_word(std::string_view lower_word);
 
+// The words a text is indexed and searched by: its content words, English plurals folded
+// ("refunds" -> "refund"), at most 64 bytes each.
+std::vector<std::string> index_terms(std::string_view text);
+
 // Lower-cased copy (ASCII only).
 std::string lower(std::string_view text);
 

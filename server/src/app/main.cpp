@@ -55,15 +55,16 @@ int run(const Config& c) {
   presence::PresenceModule presence(ctx);
   chat::ConversationAccess conversation_access(policy);
   attachments::ConversationsForFiles files_conversations(conversation_access);
+  ai::IndexQueue ai_index_queue;  // files tells it of new content; the ai module indexes it
   files::FilesModule files(ctx, files_options(c), files_conversations, identity.service(), identity.hasher(),
-                           region.toggles());
+                           region.toggles(), {&ai_index_queue});
   attachments::FilesForChat chat_files(files.service());
   chat::ChatModule chat(ctx, conversation_access, presence, chat_files);
   meetings::MeetingsModule meetings(ctx, identity.service(), region.toggles(), chat.service(),
                                     conversation_access.room_guests());
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
   alerts::AlertsModule alerts(ctx);
-  ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles());
+  ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
   const std::vector<platform::Module*> modules{&region,   &audit,    &identity,  &presence, &files,
                                                &chat,     &meetings, &retention, &alerts,   &ai};
 

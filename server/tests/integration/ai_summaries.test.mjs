@@ -46,6 +46,7 @@ describe('ai summaries', () => {
     assert.equal(r.json.message_count, 5);
     assert.match(r.json.summary, /^5 messages, 3 people \(English\)\./);
     assert.deepEqual(r.json.decisions.map((p) => p.message_ids), [[said.decided]]);
+    assert.deepEqual(r.json.decisions.map((p) => p.message_seqs), [[seqs.decided]]);
     assert.deepEqual(r.json.action_items.map((p) => [p.message_ids, p.owner_user_id, p.owner_name]), [[[said.task], ben.user.id, 'Ben Stone']]);
     assert.deepEqual(r.json.open_questions.map((p) => p.message_ids), [[said.budget]]);
     assert.ok(r.json.points.length >= 3);
@@ -55,7 +56,7 @@ describe('ai summaries', () => {
     }
     const status = await api(server, 'GET', '/api/v1/ai/status', { token: ben.token });
     assert.equal(status.status, 200, status.text);
-    assert.deepEqual(status.json, { copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin' } });
+    assert.deepEqual(status.json, { copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin', ask: 'builtin' } });
   });
 
   it('summarises only the unread part for catching up', async () => {
@@ -66,6 +67,11 @@ describe('ai summaries', () => {
     // Dora's own question moved her read marker past it: only Ben's last message is new to her.
     assert.equal(r.json.message_count, 1);
     assert.deepEqual(r.json.points.flatMap((p) => p.message_ids), [said.faster]);
+    // From the marker Dora had when she opened the conversation (before her own question).
+    const since = await api(server, 'POST', '/api/v1/ai/summaries', { token: dora.token, body: { conversation_id: conv, after_seq: seqs.task } });
+    assert.equal(since.json.message_count, 2);
+    const both = await api(server, 'POST', '/api/v1/ai/summaries', { token: dora.token, body: { conversation_id: conv, after_seq: 1, unread_only: true } });
+    assert.equal(both.status, 400, both.text);
   });
 
   it('refuses non-members (404), guests, and bad bodies, and stays up', async () => {

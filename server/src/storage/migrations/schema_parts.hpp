@@ -20,5 +20,6 @@ std::span<const Migration> files_migrations();
 std::span<const Migration> meetings_migrations();
 std::span<const Migration> region_migrations();
 std::span<const Migration> alerts_migrations();
+std::span<const Migration> ai_migrations();
 
 }  // namespace meridian::storage

@@ -1,0 +1,147 @@
+#include "ai/ai_repository.hpp"
+
+namespace meridian::ai {
+namespace {
+
+using storage::Params;
+using storage::Row;
+
+constexpr const char* kDocumentColumns =
+    "file_id, version, space_id, name, kind, region, uploaded_by, status, detail, chunk_count, pages, bytes, "
+    "updated_at";
+
+DocumentRecord document_from(const Row& r) {
+  return {r.integer(0), r.integer(1), r.integer(2), r.text(3),     r.text(4),     r.text(5),    r.integer(6),
+          r.text(7),    r.text(8),    r.integer(9), r.integer(10), r.integer(11), r.integer(12)};
+}
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out;
+}
+
+}  // namespace
+
+Result<void> AiRepository::put_document(storage::Session& s, const DocumentRecord& d) {
+  return storage::exec(
+      s,
+      std::string("INSERT INTO ai_documents (") + kDocumentColumns +
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET version = "
+          "excluded.version, space_id = excluded.space_id, name = excluded.name, kind = excluded.kind, region = "
+          "excluded.region, uploaded_by = excluded.uploaded_by, status = excluded.status, detail = excluded.detail, "
+          "chunk_count = excluded.chunk_count, pages = excluded.pages, bytes = excluded.bytes, updated_at = "
+          "excluded.updated_at",
+      {d.file_id, d.version, d.space_id, d.name, d.kind, d.region, d.uploaded_by, d.status, d.detail, d.chunk_count,
+       d.pages, d.bytes, d.updated_at});
+}
+
+Result<std::optional<DocumentRecord>> AiRepository::document(storage::Session& s, std::int64_t file_id) {
+  return storage::query_row(s, std::string("SELECT ") + kDocumentColumns + " FROM ai_documents WHERE file_id = ?",
+                            {file_id}, document_from);
+}
+
+Result<std::vector<DocumentRecord>> AiRepository::documents_of(storage::Session& s, std::int64_t uploaded_by) {
+  return storage::query_rows(
+      s, std::string("SELECT ") + kDocumentColumns + " FROM ai_documents WHERE uploaded_by = ? ORDER BY file_id",
+      {uploaded_by}, document_from);
+}
+
+Result<std::vector<std::int64_t>> AiRepository::document_ids(storage::Session& s, std::string_view status) {
+  if (status.empty()) return storage::query_integers(s, "SELECT file_id FROM ai_documents ORDER BY file_id");
+  return storage::query_integers(s, "SELECT file_id FROM ai_documents WHERE status = ? ORDER BY file_id",
+                                 {std::string(status)});
+}
+
+Result<void> AiRepository::replace_chunks(storage::Session& s, std::int64_t file_id, std::int64_t version,
+                                          const std::vector<NewChunk>& chunks) {
+  MERIDIAN_TRY(storage::exec(
+      s, "DELETE FROM ai_postings WHERE chunk_id IN (SELECT id FROM ai_chunks WHERE file_id = ?)", {file_id}));
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM ai_chunks WHERE file_id = ?", {file_id}));
+  // Postings go in many rows a statement: a document has thousands.
+  constexpr std::size_t kRowsPerInsert = 200;
+  Params batch;
+  std::size_t rows = 0;
+  auto flush = [&]() -> Result<void> {
+    if (rows == 0) return {};
+    std::string sql = "INSERT INTO ai_postings (term, chunk_id, tf) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i ? ", (?, ?, ?)" : "(?, ?, ?)";
+    auto r = storage::exec(s, sql, batch);
+    batch.clear();
+    rows = 0;
+    return r;
+  };
+  std::int64_t ordinal = 0;
+  for (const auto& c : chunks) {
+    MERIDIAN_ASSIGN_OR_RETURN(
+        auto id,
+        storage::query_integer(s,
+                               "INSERT INTO ai_chunks (file_id, version, ordinal, page, section, body, length) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               {file_id, version, ordinal++, storage::nullable(c.page), c.section, c.body, c.length}));
+    for (const auto& [term, tf] : c.terms) {
+      batch.insert(batch.end(), {term, id, tf});
+      if (++rows == kRowsPerInsert) MERIDIAN_TRY(flush());
+    }
+  }
+  return flush();
+}
+
+Result<bool> AiRepository::delete_document(storage::Session& s, std::int64_t file_id) {
+  MERIDIAN_TRY(storage::exec(
+      s, "DELETE FROM ai_postings WHERE chunk_id IN (SELECT id FROM ai_chunks WHERE file_id = ?)", {file_id}));
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM ai_chunks WHERE file_id = ?", {file_id}));
+  return storage::exec_changed(s, "DELETE FROM ai_documents WHERE file_id = ?", {file_id});
+}
+
+Result<IndexStats> AiRepository::stats(storage::Session& s) {
+  auto row = storage::query_row(s, "SELECT COUNT(*), COALESCE(SUM(length), 0) FROM ai_chunks", {}, [](const Row& r) {
+    return IndexStats{r.integer(0), r.integer(1)};
+  });
+  if (!row) return row.error();
+  return row->value_or(IndexStats{});
+}
+
+Result<std::vector<PostingHit>> AiRepository::postings(storage::Session& s, const std::vector<std::string>& terms,
+                                                       std::optional<std::int64_t> file_id,
+                                                       std::optional<std::int64_t> space_id) {
+  if (terms.empty()) return std::vector<PostingHit>{};
+  std::string sql =
+      "SELECT p.term, p.chunk_id, p.tf, c.file_id, c.length FROM ai_postings p JOIN ai_chunks c ON c.id = p.chunk_id "
+      "WHERE p.term IN (" +
+      placeholders(terms.size()) + ")";
+  Params params(terms.begin(), terms.end());
+  if (file_id) {
+    sql += " AND c.file_id = ?";
+    params.emplace_back(*file_id);
+  }
+  if (space_id) {
+    sql += " AND c.file_id IN (SELECT file_id FROM ai_documents WHERE space_id = ?)";
+    params.emplace_back(*space_id);
+  }
+  return storage::query_rows(s, sql, params, [](const Row& r) {
+    return PostingHit{r.text(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4)};
+  });
+}
+
+Result<std::vector<StoredChunk>> AiRepository::chunks(storage::Session& s, const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return std::vector<StoredChunk>{};
+  Params params(ids.begin(), ids.end());
+  return storage::query_rows(s,
+                             "SELECT id, file_id, version, ordinal, page, section, body FROM ai_chunks WHERE id IN (" +
+                                 placeholders(ids.size()) + ")",
+                             params, [](const Row& r) {
+                               return StoredChunk{r.integer(0),          r.integer(1), r.integer(2), r.integer(3),
+                                                  r.optional_integer(4), r.text(5),    r.text(6)};
+                             });
+}
+
+Result<std::map<std::string, std::int64_t>> AiRepository::status_counts(storage::Session& s) {
+  auto rows = storage::query_rows(s, "SELECT status, COUNT(*) FROM ai_documents GROUP BY status", {}, [](const Row& r) {
+    return std::pair{r.text(0), r.integer(1)};
+  });
+  if (!rows) return rows.error();
+  return std::map<std::string, std::int64_t>(rows->begin(), rows->end());
+}
+
+}  // namespace meridian::ai

@@ -1,0 +1,84 @@
+// All of the AI module's SQL: the index of file contents (documents, chunks, BM25 postings).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::ai {
+
+// One indexed file and how far its indexing got.
+struct DocumentRecord {
+  std::int64_t file_id = 0;
+  std::int64_t version = 0;
+  std::int64_t space_id = 0;
+  std::string name;
+  std::string kind;  // document_kind_name
+  std::string region;
+  std::int64_t uploaded_by = 0;
+  std::string status;  // indexing, ready, failed, unsupported, too_large
+  std::string detail;  // why it failed or was skipped
+  std::int64_t chunk_count = 0;
+  std::int64_t pages = 0;
+  std::int64_t bytes = 0;
+  UnixMillis updated_at = 0;
+};
+
+struct StoredChunk {
+  std::int64_t id = 0;
+  std::int64_t file_id = 0;
+  std::int64_t version = 0;
+  std::int64_t ordinal = 0;
+  std::optional<std::int64_t> page;
+  std::string section;
+  std::string body;
+};
+
+struct NewChunk {
+  std::optional<std::int64_t> page;
+  std::string section;
+  std::string body;
+  std::map<std::string, std::int64_t> terms;  // word -> how often
+  std::int64_t length = 0;                    // words
+};
+
+// A word of the question found in a chunk.
+struct PostingHit {
+  std::string term;
+  std::int64_t chunk_id = 0;
+  std::int64_t tf = 0;
+  std::int64_t file_id = 0;
+  std::int64_t length = 0;
+};
+
+struct IndexStats {
+  std::int64_t chunks = 0;
+  std::int64_t total_length = 0;
+};
+
+class AiRepository final {
+ public:
+  Result<void> put_document(storage::Session& s, const DocumentRecord& d);
+  Result<std::optional<DocumentRecord>> document(storage::Session& s, std::int64_t file_id);
+  Result<std::vector<DocumentRecord>> documents_of(storage::Session& s, std::int64_t uploaded_by);
+  Result<std::vector<std::int64_t>> document_ids(storage::Session& s, std::string_view status = "");
+  // The file's chunks and postings replaced by these.
+  Result<void> replace_chunks(storage::Session& s, std::int64_t file_id, std::int64_t version,
+                              const std::vector<NewChunk>& chunks);
+  // The document with its chunks and postings; false when there was none.
+  Result<bool> delete_document(storage::Session& s, std::int64_t file_id);
+  Result<IndexStats> stats(storage::Session& s);
+  // Postings of these words, in one file or one space when given.
+  Result<std::vector<PostingHit>> postings(storage::Session& s, const std::vector<std::string>& terms,
+                                           std::optional<std::int64_t> file_id, std::optional<std::int64_t> space_id);
+  Result<std::vector<StoredChunk>> chunks(storage::Session& s, const std::vector<std::int64_t>& ids);
+  Result<std::map<std::string, std::int64_t>> status_counts(storage::Session& s);
+};
+
+}  // namespace meridian::ai

@@ -1,0 +1,55 @@
+// The AI module's schema (versions 300-399).
+#include "storage/migrations/schema_parts.hpp"
+
+namespace meridian::storage {
+namespace {
+
+const Migration kMigrations[] = {
+    // The index of file contents for questions over files: one row per indexed file (its
+    // state is the indexing progress people see), its chunks (text with page and section),
+    // and a BM25 posting per word and chunk. No foreign key to files: the files module
+    // deletes without knowing of it; the AI module drops what its files lost.
+    {300, "ai: the index of file contents", R"sql(
+CREATE TABLE ai_documents (
+  file_id BIGINT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  space_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  region TEXT NOT NULL,
+  uploaded_by BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  chunk_count BIGINT NOT NULL DEFAULT 0,
+  pages BIGINT NOT NULL DEFAULT 0,
+  bytes BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ai_documents_uploader ON ai_documents(uploaded_by);
+CREATE INDEX ai_documents_space ON ai_documents(space_id);
+CREATE TABLE ai_chunks (
+  id {{ID}},
+  file_id BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  ordinal BIGINT NOT NULL,
+  page BIGINT,
+  section TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  length BIGINT NOT NULL
+);
+CREATE INDEX ai_chunks_file ON ai_chunks(file_id, ordinal);
+CREATE TABLE ai_postings (
+  term TEXT NOT NULL,
+  chunk_id BIGINT NOT NULL,
+  tf BIGINT NOT NULL,
+  PRIMARY KEY (term, chunk_id)
+);
+CREATE INDEX ai_postings_chunk ON ai_postings(chunk_id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> ai_migrations() { return kMigrations; }
+
+}  // namespace meridian::storage
