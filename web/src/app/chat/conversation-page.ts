@@ -31,6 +31,7 @@ import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { buildTimeline } from './timeline';
 import { UiButton } from '../ui/button';
 import { IconName, UiEmptyState, UiIcon } from '../ui';
+import { AssistantPanel } from '../ai/assistant-panel';
 
 /** Near the top or bottom, in pixels, counts as "at" it. */
 const EDGE_PX = 200;
@@ -46,7 +47,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar],
+  imports: [UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar, AssistantPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -132,6 +133,10 @@ export class ConversationPage {
     return c?.kind === 'support' && (me?.kind === 'agent' || !!me?.roles?.includes('admin'));
   });
   protected readonly showMembers = signal(false);
+  /** The AI assistant beside the conversation (web/src/app/ai/). */
+  protected readonly showAssistant = signal(false);
+  /** Where I had read up to when I opened this conversation (null: not known). */
+  protected readonly readBeforeOpen = signal<number | null>(null);
   /** Members by handle (when the server gives handles), then @channel / @here outside DMs. */
   protected readonly mentionables = computed<Mentionable[]>(() => {
     const c = this.conversation();
@@ -178,6 +183,8 @@ export class ConversationPage {
         this.stickToBottom = true;
         this.windowEndKey.set(null);
         this.store.closeThread();
+        // Opening reads the conversation: the assistant's "catch me up" starts from the marker before.
+        this.readBeforeOpen.set(this.store.conversations().find((c) => c.id === id)?.last_read_seq ?? null);
         void this.store.open(id).then(() => {
           if (Number.isInteger(seq) && seq > 0 && this.store.activeId() === id) void this.jumpTo(seq);
         });
@@ -416,6 +423,15 @@ export class ConversationPage {
     if (messageId === null) return;
     this.showMembers.set(false);
     void this.store.openThread(messageId);
+  }
+
+  protected toggleAssistant(): void {
+    const open = !this.showAssistant();
+    this.showAssistant.set(open);
+    if (open) {
+      this.showMembers.set(false);
+      this.store.closeThread();
+    }
   }
 
   protected closeThread(): void {

@@ -11,6 +11,7 @@ import { ShareDialog, message } from './share-dialog';
 import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiIcon, UiInput, UiSkeleton } from '../ui';
+import { AskFilePanel } from '../ai/ask-file-panel';
 
 export { formatBytes } from './files-logic';
 
@@ -20,7 +21,7 @@ const VIEW_KEY = 'meridian.files.view';
 /** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe, LocalDatePipe, ShareDialog, ActivityPanel, FilePreview, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
+  imports: [FormsModule, DecimalPipe, LocalDatePipe, ShareDialog, ActivityPanel, FilePreview, AskFilePanel, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -47,6 +48,8 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly shareOf = signal<FileNode | null>(null);
   protected readonly activityOf = signal<ActivityTarget | null>(null);
   protected readonly previewOf = signal<FileNode | null>(null);
+  /** The file the assistant is asked about (web/src/app/ai/). */
+  protected readonly askOf = signal<FileNode | null>(null);
   protected readonly searchText = signal('');
   protected readonly results = signal<SearchHit[] | null>(null);
   protected readonly searchedFor = signal('');

@@ -1,0 +1,111 @@
+// The AI copilot's REST contract (docs/openapi.yaml, tag ai; JSON from server/src/ai/ai_json.cpp).
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import { API_BASE } from '../core/api-client';
+
+/** What the copilot may do for me now; `reason` says in plain words why not. */
+export interface AiStatus {
+  copilot: boolean;
+  external: boolean;
+  excluded: boolean;
+  available: boolean;
+  reason: string | null;
+  providers: Record<string, string>;
+}
+
+export type PointKind = 'decision' | 'action_item' | 'open_question' | 'highlight';
+
+export interface SummaryPoint {
+  kind: PointKind;
+  text: string;
+  message_ids: number[];
+  /** The same messages' places in the conversation: links open them. */
+  message_seqs: number[];
+  owner_user_id?: number | null;
+  owner_name?: string | null;
+}
+
+export interface Summary {
+  provider: string;
+  /** ISO 639-1 of the summary's own words. */
+  language: string;
+  summary: string;
+  points: SummaryPoint[];
+  decisions: SummaryPoint[];
+  action_items: SummaryPoint[];
+  open_questions: SummaryPoint[];
+  message_count: number;
+  excluded_messages: number;
+  older_left_out: boolean;
+  note?: string;
+}
+
+export interface SummaryRequest {
+  conversation_id: number;
+  thread_root_id?: number;
+  since?: number;
+  until?: number;
+  /** Catch me up: only what came after my read marker. */
+  unread_only?: boolean;
+  /** Catch me up from the marker I had when I opened the conversation. */
+  after_seq?: number;
+}
+
+export interface FileScope {
+  file_id?: number;
+  folder_id?: number;
+  space_id?: number;
+  all?: true;
+}
+
+export interface Citation {
+  file_id: number;
+  version: number;
+  chunk_id: number;
+  page: number | null;
+  section: string | null;
+  file_name: string;
+  quote: string;
+}
+
+export interface AskAnswer {
+  provider: string;
+  answer: string;
+  citations: Citation[];
+  dropped_citations: { chunk_id: number; reason: string }[];
+  passages: number;
+  note?: string;
+}
+
+export type IndexStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'unsupported' | 'too_large' | 'not_indexed';
+
+export interface IndexState {
+  file_id: number;
+  status: IndexStatus;
+  version?: number;
+  pages?: number;
+  chunks?: number;
+  detail?: string | null;
+}
+
+@Injectable({ providedIn: 'root' })
+export class AiApi {
+  private readonly http = inject(HttpClient);
+
+  status(): Promise<AiStatus> {
+    return firstValueFrom(this.http.get<AiStatus>(`${API_BASE}/ai/status`));
+  }
+
+  summarise(body: SummaryRequest): Promise<Summary> {
+    return firstValueFrom(this.http.post<Summary>(`${API_BASE}/ai/summaries`, body));
+  }
+
+  ask(question: string, scope: FileScope): Promise<AskAnswer> {
+    return firstValueFrom(this.http.post<AskAnswer>(`${API_BASE}/ai/ask`, { question, scope }));
+  }
+
+  indexState(fileId: number): Promise<IndexState> {
+    return firstValueFrom(this.http.get<IndexState>(`${API_BASE}/ai/index/files/${fileId}`));
+  }
+}
