@@ -14,7 +14,7 @@ build_pkgs=(
   libsqlite3-dev libpqxx-dev libpq-dev libsodium-dev libssl-dev libcurl4-openssl-dev libutf8proc-dev libmagic-dev libhiredis-dev
   libpoppler-cpp-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
-  libhowardhinnant-date-dev tzdata
+  libhowardhinnant-date-dev tzdata libical-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev

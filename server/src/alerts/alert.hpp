@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/subject.hpp"
+#include "recurrence/recurrence.hpp"
 
 namespace meridian::alerts {
 
@@ -42,6 +43,9 @@ struct Audience {
   std::vector<std::string> regions;
   std::vector<std::string> roles;
   std::vector<std::int64_t> exclude_user_ids;
+  // Not part of the API: only people in this time zone (a recipient-local schedule's
+  // occurrence in one zone).
+  std::optional<std::string> time_zone;
 
   bool empty() const {
     return user_ids.empty() && team_ids.empty() && countries.empty() && regions.empty() && roles.empty();
@@ -126,6 +130,39 @@ struct Alert {
 
   // Emergency alerts are delivered as critical: they interrupt, whatever the hour.
   bool interrupts() const { return priority == Priority::critical || category == Category::emergency; }
+};
+
+// One time zone of a recipient-local schedule: its people get the occurrence at the
+// schedule's wall-clock time in this zone. state: active or done.
+struct ScheduleZone {
+  std::int64_t id = 0;
+  std::string time_zone;
+  std::string state;
+  std::optional<UnixMillis> next_at;
+  std::optional<std::string> claimed_by;
+  std::int64_t fired_count = 0;
+};
+
+// An alert sent at a wall-clock time in a zone, once or by an RRULE (recurrence::Series),
+// or at that wall-clock time in each recipient's own zone (recipient_local; series.zone is
+// then empty and zones holds one row per zone). state: active (next_at is the next
+// occurrence), paused, done (the series ended), stopped (its sender may no longer send) or
+// cancelled.
+struct Schedule {
+  std::int64_t id = 0;
+  std::int64_t sender_id = 0;
+  std::string title;
+  std::string alert_json;  // the POST /alerts body sent at each occurrence
+  recurrence::Series series;
+  bool recipient_local = false;
+  std::vector<ScheduleZone> zones;
+  std::string state;
+  std::optional<UnixMillis> next_at;
+  std::optional<std::string> claimed_by;
+  std::int64_t fired_count = 0;
+  std::optional<UnixMillis> last_fired_at;
+  std::optional<std::int64_t> last_alert_id;
+  UnixMillis created_at = 0;
 };
 
 struct Receipt {

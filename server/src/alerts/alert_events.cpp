@@ -38,9 +38,18 @@ std::string escalated_event(const Escalated& e) {
                {{"alert_id", e.alert.id}, {"step", step_json(e.step)}, {"alert", alert_json(e.alert)}});
 }
 
-void RelayEscalationSink::escalated(const Escalated& e) {
+void RelaySchedulerSink::escalated(const Escalated& e) {
   if (!e.notified.empty()) relay_.send_to_users(e.notified, new_alert_event(e.alert, false, &e));
   if (e.alert.sender_id) relay_.send_to_user(*e.alert.sender_id, escalated_event(e));
 }
+
+void announce_sent(cluster::Relay& relay, const Sent& s) {
+  if (s.deduplicated)
+    relay.send_to_users(s.informed, updated_event(s.alert));
+  else
+    relay.send_to_users(s.recipients, new_alert_event(s.alert));
+}
+
+void RelaySchedulerSink::sent(const Sent& s) { announce_sent(relay_, s); }
 
 }  // namespace meridian::alerts

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "alerts/alerts_service.hpp"
-#include "alerts/escalation_scheduler.hpp"
+#include "alerts/alert_scheduler.hpp"
 #include "cluster/relay.hpp"
 
 namespace meridian::alerts {
@@ -20,11 +20,17 @@ std::string updated_event(const Alert& a);
 // {"type":"alert.escalated","alert_id","step":{..},"alert":{..}} (the sender's tracking view)
 std::string escalated_event(const Escalated& e);
 
-// Notified recipients get alert.new with "escalation"; the sender gets alert.escalated.
-class RelayEscalationSink final : public EscalationSink {
+// A send to people's sockets: alert.new to its recipients, or for a repeat alert.updated to
+// its recipients and sender (which pages nobody).
+void announce_sent(cluster::Relay& relay, const Sent& s);
+
+// Notified recipients get alert.new with "escalation"; the sender gets alert.escalated. A
+// scheduled send goes out as any send does (alert.new, or alert.updated for a repeat).
+class RelaySchedulerSink final : public SchedulerSink {
  public:
-  explicit RelayEscalationSink(cluster::Relay& relay) : relay_(relay) {}
+  explicit RelaySchedulerSink(cluster::Relay& relay) : relay_(relay) {}
   void escalated(const Escalated& e) override;
+  void sent(const Sent& s) override;
 
  private:
   cluster::Relay& relay_;

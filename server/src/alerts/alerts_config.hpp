@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "alerts/escalation_scheduler.hpp"
+#include "alerts/alert_scheduler.hpp"
 
 namespace meridian::alerts {
 

@@ -205,4 +205,61 @@ Result<NewAlert> new_alert_from(const bj::object& body) {
   return in;
 }
 
+bj::object schedule_json(const Schedule& x) {
+  bj::array upcoming;
+  if (x.next_at && x.state == "active" && !x.recipient_local)
+    if (auto next = recurrence::next_occurrences(x.series, *x.next_at - 1, 5); next.ok())
+      for (auto at : *next) upcoming.emplace_back(at);
+  bj::object o{{"id", x.id},
+               {"sender_id", x.sender_id},
+               {"title", x.title},
+               {"at", recurrence::format_local(x.series.start)},
+               {"time_zone", x.recipient_local ? bj::value(nullptr) : bj::value(x.series.zone)},
+               {"recipient_local", x.recipient_local},
+               {"rrule", x.series.rrule},
+               {"state", x.state},
+               {"next_at", json::nullable(x.next_at)},
+               {"upcoming", std::move(upcoming)},
+               {"fired_count", x.fired_count},
+               {"last_fired_at", json::nullable(x.last_fired_at)},
+               {"last_alert_id", json::nullable(x.last_alert_id)},
+               {"created_at", x.created_at}};
+  if (auto alert = json::parse_object(x.alert_json); alert.ok()) o["alert"] = std::move(*alert);
+  if (x.recipient_local) {
+    bj::array zones;
+    for (const auto& z : x.zones)
+      zones.push_back(bj::object{{"time_zone", z.time_zone},
+                                 {"state", z.state},
+                                 {"next_at", json::nullable(z.next_at)},
+                                 {"fired_count", z.fired_count}});
+    o["zones"] = std::move(zones);
+  }
+  return o;
+}
+
+Result<NewSchedule> new_schedule_from(const bj::object& body) {
+  NewSchedule in;
+  const auto* alert = body.if_contains("alert");
+  if (!alert || !alert->is_object())
+    return make_error(ErrorCode::invalid_argument, "alert must be an object (the POST /alerts body)");
+  if (auto known = json::reject_unknown_fields(alert->as_object(), kAlertFields); !known.ok())
+    return make_error(ErrorCode::invalid_argument, "alert: " + known.error().message);
+  MERIDIAN_ASSIGN_OR_RETURN(in.alert, new_alert_from(alert->as_object()));
+  in.alert_json = json::serialize(alert->as_object());
+  MERIDIAN_ASSIGN_OR_RETURN(auto at, json::required_string(body, "at", 40));
+  MERIDIAN_ASSIGN_OR_RETURN(in.series.start, recurrence::parse_local(at));
+  MERIDIAN_ASSIGN_OR_RETURN(auto zone, json::optional_string(body, "time_zone", 100));
+  if (const auto* local = body.if_contains("recipient_local")) {
+    if (!local->is_bool()) return make_error(ErrorCode::invalid_argument, "recipient_local must be true or false");
+    in.recipient_local = local->as_bool();
+  }
+  if (in.recipient_local == zone.has_value())
+    return make_error(ErrorCode::invalid_argument,
+                      "give either time_zone (an IANA zone) or recipient_local: true (each recipient's own zone)");
+  in.series.zone = zone.value_or("");
+  MERIDIAN_ASSIGN_OR_RETURN(auto rrule, json::optional_string(body, "rrule", 500));
+  in.series.rrule = rrule.value_or("");
+  return in;
+}
+
 }  // namespace meridian::alerts

@@ -4,7 +4,7 @@
 
 #include "alerts/alert_events.hpp"
 #include "alerts/alerts_service.hpp"
-#include "alerts/escalation_scheduler.hpp"
+#include "alerts/alert_scheduler.hpp"
 #include "platform/module.hpp"
 
 namespace meridian::alerts {
@@ -20,8 +20,8 @@ class AlertsModule final : public platform::Module {
 
  private:
   AlertsService alerts_;
-  RelayEscalationSink sink_;
-  EscalationScheduler escalation_;
+  RelaySchedulerSink sink_;
+  AlertScheduler escalation_;
 };
 
 }  // namespace meridian::alerts

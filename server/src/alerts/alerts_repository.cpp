@@ -108,6 +108,48 @@ StepState step_from(const Row& r) {
   return x;
 }
 
+constexpr const char* kScheduleColumns =
+    "id, sender_id, title, alert, starts_local, time_zone, rrule, state, next_at, fired_count, last_fired_at, "
+    "last_alert_id, created_at, claimed_by, recipient_local";
+
+Schedule schedule_from(const Row& r) {
+  Schedule x;
+  x.id = r.integer(0);
+  x.sender_id = r.integer(1);
+  x.title = r.text(2);
+  x.alert_json = r.text(3);
+  if (auto start = recurrence::parse_local(r.text(4)); start.ok()) x.series.start = *start;
+  x.series.zone = r.text(5);
+  x.series.rrule = r.text(6);
+  x.state = r.text(7);
+  x.next_at = r.optional_integer(8);
+  x.fired_count = r.integer(9);
+  x.last_fired_at = r.optional_integer(10);
+  x.last_alert_id = r.optional_integer(11);
+  x.created_at = r.integer(12);
+  x.claimed_by = r.optional_text(13);
+  x.recipient_local = r.integer(14) != 0;
+  return x;
+}
+
+ScheduleZone zone_from(const Row& r) {
+  ScheduleZone z;
+  z.id = r.integer(0);
+  z.time_zone = r.text(1);
+  z.state = r.text(2);
+  z.next_at = r.optional_integer(3);
+  z.claimed_by = r.optional_text(4);
+  z.fired_count = r.integer(5);
+  return z;
+}
+
+// A recipient-local schedule is never claimed itself: its zones are.
+constexpr const char* kScheduleDue =
+    "(state = 'active' AND recipient_local = 0 AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?))";
+constexpr const char* kZoneDue =
+    "(state = 'active' AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?) AND schedule_id IN "
+    "(SELECT id FROM alert_schedules WHERE state = 'active'))";
+
 }  // namespace
 
 Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a) {
@@ -136,7 +178,12 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
   }
   if (any.empty()) return std::vector<Resolved>{};
   std::string sql =
-      "SELECT u.id, u.country FROM users u WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" + any + ")";
+      "SELECT u.id, u.country, u.time_zone FROM users u WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" +
+      any + ")";
+  if (a.time_zone) {
+    sql += " AND u.time_zone = ?";
+    params.push_back(*a.time_zone);
+  }
   if (!a.exclude_user_ids.empty()) {
     sql += " AND u.id NOT IN (" + placeholders(a.exclude_user_ids.size()) + ")";
     for (auto id : a.exclude_user_ids) params.push_back(id);
@@ -146,7 +193,7 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
   if (!rows.ok()) return rows.error();
   std::vector<Resolved> out;
   out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(Resolved{r.integer(0), r.text(1)});
+  for (const auto& r : *rows) out.push_back(Resolved{r.integer(0), r.text(1), r.text(2)});
   return out;
 }
 
@@ -429,6 +476,152 @@ Result<void> AlertsRepository::add_recipients(S& s, std::int64_t alert_id, const
   return storage::exec(
       s, "UPDATE alerts SET recipient_count = (SELECT COUNT(*) FROM alert_recipients WHERE alert_id = ?) WHERE id = ?",
       {alert_id, alert_id});
+}
+
+Result<std::int64_t> AlertsRepository::insert_schedule(S& s, const Schedule& x) {
+  Params params;
+  params.reserve(11);
+  params.emplace_back(x.sender_id);
+  params.emplace_back(x.title);
+  params.emplace_back(x.alert_json);
+  params.emplace_back(recurrence::format_local(x.series.start));
+  params.emplace_back(x.series.zone);
+  params.emplace_back(x.series.rrule);
+  params.emplace_back(std::int64_t{x.recipient_local ? 1 : 0});
+  params.emplace_back(x.state);
+  params.push_back(storage::nullable(x.next_at));
+  params.emplace_back(x.created_at);
+  params.emplace_back(x.created_at);
+  auto rows = s.query(
+      "INSERT INTO alert_schedules (sender_id, title, alert, starts_local, time_zone, rrule, recipient_local, state, "
+      "next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      params);
+  if (!rows.ok()) return rows.error();
+  return rows->front().integer(0);
+}
+
+Result<std::optional<Schedule>> AlertsRepository::schedule(S& s, std::int64_t id) {
+  return storage::query_row(s, std::string("SELECT ") + kScheduleColumns + " FROM alert_schedules WHERE id = ?", {id},
+                            schedule_from);
+}
+
+Result<std::vector<Schedule>> AlertsRepository::schedules(S& s, std::int64_t sender_id, std::int64_t limit) {
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kScheduleColumns +
+                                 " FROM alert_schedules WHERE (? = 0 OR sender_id = ?) ORDER BY id DESC LIMIT ?",
+                             {sender_id, sender_id, limit}, schedule_from);
+}
+
+Result<bool> AlertsRepository::any_schedule_due(S& s, UnixMillis now) {
+  return storage::query_exists(s, std::string("SELECT 1 FROM alert_schedules WHERE ") + kScheduleDue + " LIMIT 1",
+                               {now, now});
+}
+
+Result<std::vector<std::int64_t>> AlertsRepository::claim_schedules(S& s, const std::string& node, UnixMillis now,
+                                                                    UnixMillis lease_until, std::int64_t limit) {
+  return storage::query_integers(s,
+                                 std::string("UPDATE alert_schedules SET claimed_by = ?, lease_until = ? "
+                                             "WHERE id IN (SELECT id FROM alert_schedules WHERE ") +
+                                     kScheduleDue + " ORDER BY next_at, id LIMIT ?) AND " + kScheduleDue +
+                                     " RETURNING id",
+                                 {node, lease_until, now, now, limit, now, now});
+}
+
+Result<void> AlertsRepository::schedule_fired(S& s, std::int64_t id, std::optional<UnixMillis> next,
+                                              std::optional<std::int64_t> alert_id, UnixMillis at) {
+  return storage::exec(
+      s,
+      "UPDATE alert_schedules SET next_at = ?, state = ?, fired_count = fired_count + 1, "
+      "last_fired_at = ?, last_alert_id = COALESCE(?, last_alert_id), claimed_by = NULL, "
+      "lease_until = NULL, updated_at = ? WHERE id = ?",
+      {storage::nullable(next), std::string(next ? "active" : "done"), at, storage::nullable(alert_id), at, id});
+}
+
+Result<void> AlertsRepository::set_schedule_state(S& s, std::int64_t id, const std::string& state, UnixMillis at) {
+  return storage::exec(s,
+                       "UPDATE alert_schedules SET state = ?, next_at = NULL, claimed_by = NULL, lease_until = NULL, "
+                       "updated_at = ? WHERE id = ?",
+                       {state, at, id});
+}
+
+Result<void> AlertsRepository::pause_schedule(S& s, std::int64_t id, UnixMillis at) {
+  return storage::exec(s,
+                       "UPDATE alert_schedules SET state = 'paused', claimed_by = NULL, lease_until = NULL, "
+                       "updated_at = ? WHERE id = ?",
+                       {at, id});
+}
+
+Result<void> AlertsRepository::resume_schedule(S& s, std::int64_t id, std::optional<UnixMillis> next, UnixMillis at) {
+  return storage::exec(s,
+                       "UPDATE alert_schedules SET state = ?, next_at = ?, claimed_by = NULL, lease_until = NULL, "
+                       "updated_at = ? WHERE id = ?",
+                       {std::string(next ? "active" : "done"), storage::nullable(next), at, id});
+}
+
+Result<std::vector<ScheduleZone>> AlertsRepository::schedule_zones(S& s, std::int64_t schedule_id) {
+  return storage::query_rows(s,
+                             "SELECT id, time_zone, state, next_at, claimed_by, fired_count FROM alert_schedule_zones "
+                             "WHERE schedule_id = ? ORDER BY time_zone",
+                             {schedule_id}, zone_from);
+}
+
+Result<std::optional<std::int64_t>> AlertsRepository::zone_schedule_id(S& s, std::int64_t zone_id) {
+  return storage::query_row(s, "SELECT schedule_id FROM alert_schedule_zones WHERE id = ?", {zone_id},
+                            [](const Row& r) { return r.integer(0); });
+}
+
+Result<void> AlertsRepository::insert_schedule_zone(S& s, std::int64_t schedule_id, const std::string& time_zone,
+                                                    std::optional<UnixMillis> next) {
+  return storage::exec(s,
+                       "INSERT INTO alert_schedule_zones (schedule_id, time_zone, state, next_at) VALUES (?, ?, ?, ?)",
+                       {schedule_id, time_zone, std::string(next ? "active" : "done"), storage::nullable(next)});
+}
+
+Result<std::vector<std::int64_t>> AlertsRepository::claim_schedule_zones(S& s, const std::string& node, UnixMillis now,
+                                                                         UnixMillis lease_until, std::int64_t limit) {
+  return storage::query_integers(s,
+                                 std::string("UPDATE alert_schedule_zones SET claimed_by = ?, lease_until = ? "
+                                             "WHERE id IN (SELECT id FROM alert_schedule_zones WHERE ") +
+                                     kZoneDue + " ORDER BY next_at, id LIMIT ?) AND " + kZoneDue + " RETURNING id",
+                                 {node, lease_until, now, now, limit, now, now});
+}
+
+Result<void> AlertsRepository::zone_moved(S& s, std::int64_t zone_id, std::optional<UnixMillis> next, bool fired) {
+  return storage::exec(
+      s,
+      "UPDATE alert_schedule_zones SET next_at = ?, state = ?, fired_count = fired_count + ?, "
+      "claimed_by = NULL, lease_until = NULL WHERE id = ?",
+      {storage::nullable(next), std::string(next ? "active" : "done"), std::int64_t{fired ? 1 : 0}, zone_id});
+}
+
+Result<std::optional<UnixMillis>> AlertsRepository::earliest_zone(S& s, std::int64_t schedule_id) {
+  return storage::query_row(
+      s,
+      "SELECT next_at FROM alert_schedule_zones WHERE schedule_id = ? AND state = 'active' AND next_at IS NOT NULL "
+      "ORDER BY next_at LIMIT 1",
+      {schedule_id}, [](const Row& r) { return r.integer(0); });
+}
+
+Result<std::optional<Subject>> AlertsRepository::active_subject(S& s, std::int64_t user_id) {
+  auto who = storage::query_row(s, "SELECT id, kind, country, region, email FROM users WHERE id = ? AND active = 1",
+                                {user_id}, [](const Row& r) {
+                                  Subject x;
+                                  x.user_id = r.integer(0);
+                                  parse_user_kind(r.text(1), x.kind);
+                                  x.country = r.text(2);
+                                  x.region = r.text(3);
+                                  x.email = r.text(4);
+                                  return x;
+                                });
+  if (!who.ok() || !*who) return who;
+  auto roles = storage::query_rows(s, "SELECT role FROM user_roles WHERE user_id = ?", {user_id},
+                                   [](const Row& r) { return r.text(0); });
+  if (!roles.ok()) return roles.error();
+  for (const auto& name : *roles) {
+    Role role;
+    if (parse_role(name, role)) (*who)->roles.push_back(role);
+  }
+  return who;
 }
 
 }  // namespace meridian::alerts

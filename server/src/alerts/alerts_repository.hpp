@@ -16,6 +16,7 @@ namespace meridian::alerts {
 struct Resolved {
   std::int64_t user_id = 0;
   std::string country;
+  std::string time_zone;
 };
 
 class AlertsRepository final {
@@ -80,6 +81,39 @@ class AlertsRepository final {
   // Recipients who have not acknowledged, all of them or only those among `among`.
   Result<std::vector<std::int64_t>> unacknowledged(S& s, std::int64_t alert_id,
                                                    const std::optional<std::vector<std::int64_t>>& among);
+  // Scheduled alerts. Claims work as for steps: due = active with next_at <= now, and no
+  // claim or one whose lease ended.
+  Result<std::int64_t> insert_schedule(S& s, const Schedule& x);
+  Result<std::optional<Schedule>> schedule(S& s, std::int64_t id);
+  // The sender's (or, with sender 0, everyone's), newest first.
+  Result<std::vector<Schedule>> schedules(S& s, std::int64_t sender_id, std::int64_t limit);
+  Result<bool> any_schedule_due(S& s, UnixMillis now);
+  Result<std::vector<std::int64_t>> claim_schedules(S& s, const std::string& node, UnixMillis now,
+                                                    UnixMillis lease_until, std::int64_t limit);
+  // After an occurrence: the next one (nullopt: done), the alert it sent (if any); frees the claim.
+  Result<void> schedule_fired(S& s, std::int64_t id, std::optional<UnixMillis> next,
+                              std::optional<std::int64_t> alert_id, UnixMillis at);
+  // Ends it (done, stopped, cancelled): no next occurrence, no claim.
+  Result<void> set_schedule_state(S& s, std::int64_t id, const std::string& state, UnixMillis at);
+  // Paused keeps nothing due; resumed it is active again from `next`.
+  Result<void> pause_schedule(S& s, std::int64_t id, UnixMillis at);
+  Result<void> resume_schedule(S& s, std::int64_t id, std::optional<UnixMillis> next, UnixMillis at);
+  // A recipient-local schedule's zones.
+  Result<std::vector<ScheduleZone>> schedule_zones(S& s, std::int64_t schedule_id);
+  Result<std::optional<std::int64_t>> zone_schedule_id(S& s, std::int64_t zone_id);
+  Result<void> insert_schedule_zone(S& s, std::int64_t schedule_id, const std::string& time_zone,
+                                    std::optional<UnixMillis> next);
+  // Due zones of active schedules, claimed as schedules are.
+  Result<std::vector<std::int64_t>> claim_schedule_zones(S& s, const std::string& node, UnixMillis now,
+                                                         UnixMillis lease_until, std::int64_t limit);
+  // After a zone's occurrence (or on resume): its next one (nullopt: done); frees the claim.
+  Result<void> zone_moved(S& s, std::int64_t zone_id, std::optional<UnixMillis> next, bool fired);
+  // The schedule's next_at: the earliest of its active zones (nullopt: none is left).
+  Result<std::optional<UnixMillis>> earliest_zone(S& s, std::int64_t schedule_id);
+  // The person as a Subject (kind, roles, country, region) for a send on their behalf;
+  // nullopt when the account is gone or deactivated.
+  Result<std::optional<Subject>> active_subject(S& s, std::int64_t user_id);
+
   // Adds those not yet recipients, marked with the step that added them; recounts.
   Result<void> add_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& people, std::int64_t step_no);
 };

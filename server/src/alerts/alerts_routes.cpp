@@ -33,20 +33,58 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
   // {"type":"alert.new","id":..,"priority":..,"title":..,"alert":{..}}; a repeat (same open
   // dedup_key) pages nobody again: its recipients and sender hear alert.updated (the count).
   router.add("POST", "/api/v1/alerts", net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(
-                   auto body, net::json_body(req, {"title", "body", "priority", "category", "audience", "require_ack",
-                                                   "quorum", "dedup_key", "expires_at", "escalation"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, kAlertFields));
                MERIDIAN_ASSIGN_OR_RETURN(auto in, new_alert_from(body));
                MERIDIAN_ASSIGN_OR_RETURN(auto sent, alerts.send(*req.subject, std::move(in), req.remote_ip));
                auto out = alert_json(sent.alert);
-               if (sent.deduplicated)
-                 relay.send_to_users(sent.informed, updated_event(sent.alert));
-               else
-                 relay.send_to_users(sent.recipients, new_alert_event(sent.alert));
+               announce_sent(relay, sent);
                out["deduplicated"] = sent.deduplicated;
                return net::json_ok(out, sent.deduplicated ? 200 : 201);
              }),
              kCompose);
+
+  // Scheduled alerts: {alert, at (wall clock), time_zone, rrule?} -> 201 the schedule.
+  router.add("POST", "/api/v1/alerts/schedules", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body,
+                                         net::json_body(req, {"alert", "at", "time_zone", "recipient_local", "rrule"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto in, new_schedule_from(body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.schedule(*req.subject, std::move(in), req.remote_ip));
+               return net::json_ok(schedule_json(x), 201);
+             }),
+             kCompose);
+
+  router.add("GET", "/api/v1/alerts/schedules", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto limit, net::query_int_or(req, "limit", 50, 1, kMaxPage));
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, alerts.schedules(*req.subject, static_cast<int>(limit)));
+               boost::json::array items;
+               for (const auto& x : list) items.push_back(schedule_json(x));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+
+  router.add("POST", "/api/v1/alerts/schedules/{id}/pause",
+             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.pause_schedule(*req.subject, id, req.remote_ip));
+               return net::json_ok(schedule_json(x));
+             }),
+             kSmall);
+
+  router.add("POST", "/api/v1/alerts/schedules/{id}/resume",
+             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.resume_schedule(*req.subject, id, req.remote_ip));
+               return net::json_ok(schedule_json(x));
+             }),
+             kSmall);
+
+  router.add("DELETE", "/api/v1/alerts/schedules/{id}",
+             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.cancel_schedule(*req.subject, id, req.remote_ip));
+               return net::json_ok(schedule_json(x));
+             }),
+             kSmall);
 
   router.add("POST", "/api/v1/alerts/preview", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"audience"}));

@@ -136,69 +136,70 @@ Result<Sent> AlertsService::send(const Subject& who, NewAlert in, const std::str
   MERIDIAN_TRY(policy_.require(who, Action::send_alert));
   MERIDIAN_TRY(validate(in));
   const UnixMillis now = clock_.now_ms();
-  const std::string audience = json::serialize(audience_json(in.audience));
-  auto attempt = [&]() -> Result<std::optional<Sent>> {
-    return storage::write_value<std::optional<Sent>>(db_, [&](storage::Session& s) -> Result<std::optional<Sent>> {
-      Sent out;
-      if (in.dedup_key) {
-        auto open = repo_.open_with_key(s, *in.dedup_key);
-        if (!open.ok()) return open.error();
-        if (*open) {
-          MERIDIAN_TRY(repo_.repeat(s, **open, in, now));
-          MERIDIAN_TRY(audit(s, who, ip, "alert.repeat", **open));
-          MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, **open));
-          out.deduplicated = true;
-          MERIDIAN_ASSIGN_OR_RETURN(out.informed, repo_.recipient_ids(s, **open));
-          if (out.alert.sender_id) out.informed.push_back(*out.alert.sender_id);
-          return std::optional<Sent>(std::move(out));
-        }
-      }
-      auto people = repo_.resolve(s, in.audience);
-      if (!people.ok()) return people.error();
-      if (people->empty())
-        return make_error(ErrorCode::invalid_argument,
-                          "the audience reaches nobody (only active employees and agents receive alerts)");
-      if (in.quorum && in.quorum->count > static_cast<std::int64_t>(people->size()))
-        return make_error(ErrorCode::invalid_argument, "quorum.count is " + std::to_string(in.quorum->count) +
-                                                           " but the audience reaches " +
-                                                           std::to_string(people->size()) + " people");
-      Alert a;
-      a.title = in.title;
-      a.body = in.body;
-      a.priority = in.priority;
-      a.category = in.category;
-      a.sender_id = who.user_id;
-      MERIDIAN_ASSIGN_OR_RETURN(a.sender_name, repo_.display_name(s, who.user_id));
-      a.require_ack = in.require_ack;
-      a.quorum = in.quorum;
-      a.dedup_key = in.dedup_key;
-      a.recipient_count = static_cast<std::int64_t>(people->size());
-      a.created_at = a.updated_at = now;
-      a.expires_at = in.expires_at;
-      auto id = repo_.insert(s, a, audience);
-      if (!id.ok()) return id.error();
-      if (!*id) return std::optional<Sent>{};  // the same key was sent meanwhile: try again as a repeat
-      a.id = **id;
-      MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
-      for (std::size_t i = 0; i < in.escalation.size(); ++i) {
-        const auto& step = in.escalation[i];
-        const std::string audience_text =
-            step.notify == StepNotify::audience ? json::serialize(audience_json(step.audience)) : std::string();
-        MERIDIAN_TRY(
-            repo_.insert_step(s, a.id, static_cast<std::int64_t>(i + 1), step, audience_text, now + step.after_ms));
-      }
-      MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
-      out.alert = std::move(a);
-      for (const auto& p : *people) out.recipients.push_back(p.user_id);
-      return std::optional<Sent>(std::move(out));
-    });
-  };
   for (int tries = 0; tries < 3; ++tries) {
-    auto sent = attempt();
+    auto sent = storage::write_value<std::optional<Sent>>(
+        db_, [&](storage::Session& s) { return send_in(s, who, in, ip, now); });
     if (!sent.ok()) return sent.error();
     if (*sent) return std::move(**sent);
   }
   return make_error(ErrorCode::unavailable, "the alert raced with others of the same dedup_key; try again");
+}
+
+Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Subject& who, const NewAlert& in,
+                                                   const std::string& ip, UnixMillis now) {
+  const std::string audience = json::serialize(audience_json(in.audience));
+  Sent out;
+  if (in.dedup_key) {
+    auto open = repo_.open_with_key(s, *in.dedup_key);
+    if (!open.ok()) return open.error();
+    if (*open) {
+      MERIDIAN_TRY(repo_.repeat(s, **open, in, now));
+      MERIDIAN_TRY(audit(s, who, ip, "alert.repeat", **open));
+      MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, **open));
+      out.deduplicated = true;
+      MERIDIAN_ASSIGN_OR_RETURN(out.informed, repo_.recipient_ids(s, **open));
+      if (out.alert.sender_id) out.informed.push_back(*out.alert.sender_id);
+      return std::optional<Sent>(std::move(out));
+    }
+  }
+  auto people = repo_.resolve(s, in.audience);
+  if (!people.ok()) return people.error();
+  if (people->empty())
+    return make_error(ErrorCode::invalid_argument,
+                      "the audience reaches nobody (only active employees and agents receive alerts)");
+  if (in.quorum && in.quorum->count > static_cast<std::int64_t>(people->size()))
+    return make_error(ErrorCode::invalid_argument, "quorum.count is " + std::to_string(in.quorum->count) +
+                                                       " but the audience reaches " + std::to_string(people->size()) +
+                                                       " people");
+  Alert a;
+  a.title = in.title;
+  a.body = in.body;
+  a.priority = in.priority;
+  a.category = in.category;
+  a.sender_id = who.user_id;
+  MERIDIAN_ASSIGN_OR_RETURN(a.sender_name, repo_.display_name(s, who.user_id));
+  a.require_ack = in.require_ack;
+  a.quorum = in.quorum;
+  a.dedup_key = in.dedup_key;
+  a.recipient_count = static_cast<std::int64_t>(people->size());
+  a.created_at = a.updated_at = now;
+  a.expires_at = in.expires_at;
+  auto id = repo_.insert(s, a, audience);
+  if (!id.ok()) return id.error();
+  if (!*id) return std::optional<Sent>{};  // the same key was sent meanwhile: try again as a repeat
+  a.id = **id;
+  MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
+  for (std::size_t i = 0; i < in.escalation.size(); ++i) {
+    const auto& step = in.escalation[i];
+    const std::string audience_text =
+        step.notify == StepNotify::audience ? json::serialize(audience_json(step.audience)) : std::string();
+    MERIDIAN_TRY(
+        repo_.insert_step(s, a.id, static_cast<std::int64_t>(i + 1), step, audience_text, now + step.after_ms));
+  }
+  MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
+  out.alert = std::move(a);
+  for (const auto& p : *people) out.recipients.push_back(p.user_id);
+  return std::optional<Sent>(std::move(out));
 }
 
 Result<std::vector<AlertView>> AlertsService::received(const Subject& who, int limit) {

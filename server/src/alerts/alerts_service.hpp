@@ -60,6 +60,15 @@ struct Escalated {
   std::vector<std::int64_t> notified;
 };
 
+// A scheduled alert to create: the alert (checked now, sent at each occurrence as its
+// sender, whose right to send is checked again then) and when.
+struct NewSchedule {
+  NewAlert alert;
+  std::string alert_json;     // the same alert as its POST /alerts body
+  recurrence::Series series;  // series.zone is empty when recipient_local
+  bool recipient_local = false;
+};
+
 struct RecipientPage {
   std::vector<Receipt> items;
   std::optional<std::int64_t> next;  // the cursor of the next page
@@ -111,6 +120,26 @@ class AlertsService final {
   };
   Result<Resolution> resolve(const Subject& who, std::int64_t id, const std::string& ip = "");
 
+  // Scheduled alerts (alert_schedules.cpp). Creating needs the right to send; the first
+  // occurrence must lie ahead. Listing: one's own (admins: everyone's). Pausing, resuming
+  // and cancelling: its sender or an admin (others 404). A resumed schedule goes on with
+  // its next occurrence after now (those that fell into the pause are not sent).
+  Result<Schedule> schedule(const Subject& who, NewSchedule in, const std::string& ip = "");
+  Result<std::vector<Schedule>> schedules(const Subject& who, int limit);
+  Result<Schedule> cancel_schedule(const Subject& who, std::int64_t id, const std::string& ip = "");
+  Result<Schedule> pause_schedule(const Subject& who, std::int64_t id, const std::string& ip = "");
+  Result<Schedule> resume_schedule(const Subject& who, std::int64_t id, const std::string& ip = "");
+  Result<std::vector<std::int64_t>> claim_schedules(const std::string& node, std::int64_t lease_ms, int limit);
+  // Sends the due occurrence of a schedule this node claimed (nullopt: nothing was sent)
+  // and moves it to its next occurrence after now: occurrences missed while no node ran
+  // are not sent one by one, only the latest, once. A sender who may no longer send (or is
+  // gone) stops the schedule.
+  Result<std::optional<Sent>> fire_schedule(std::int64_t id, const std::string& node);
+  // The same for one time zone of a recipient-local schedule: the occurrence goes to the
+  // audience's people in that zone (one alert per zone and occurrence).
+  Result<std::vector<std::int64_t>> claim_schedule_zones(const std::string& node, std::int64_t lease_ms, int limit);
+  Result<std::optional<Sent>> fire_schedule_zone(std::int64_t zone_id, const std::string& node);
+
   // The alert's escalation steps and their states (those who may track it).
   Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);
   // Claims due steps for `node` (an id unique to this process) for lease_ms; the claimed
@@ -123,7 +152,25 @@ class AlertsService final {
   Result<std::optional<Escalated>> fire_step(std::int64_t step_id, const std::string& node);
 
  private:
+  // The send in the caller's transaction (policy and validation done); nullopt: the
+  // dedup_key was taken meanwhile, try again (it will be a repeat).
+  Result<std::optional<Sent>> send_in(storage::Session& s, const Subject& who, const NewAlert& in,
+                                      const std::string& ip, UnixMillis now);
   Result<Alert> load(storage::Session& s, std::int64_t id);
+  // Scheduled alerts' helpers (alert_schedules.cpp).
+  Result<Schedule> owned_schedule(storage::Session& s, const Subject& who, std::int64_t id);
+  Result<Schedule> load_schedule(storage::Session& s, std::int64_t id);
+  // The occurrence's send as the schedule's sender: nullopt when the schedule was stopped
+  // (sender gone or no longer allowed, the stored alert unreadable) or the audience
+  // reached nobody this time (skipped).
+  struct Occurrence {
+    bool stopped = false;
+    std::optional<Sent> sent;
+  };
+  Result<Occurrence> send_occurrence(storage::Session& s, const Schedule& x, const std::optional<std::string>& zone,
+                                     UnixMillis now);
+  // Adds a zone row for every zone the audience reaches now and the schedule lacks.
+  Result<void> add_new_zones(storage::Session& s, const Schedule& x, UnixMillis now);
   Result<void> lock(storage::Session& s, std::int64_t id);
   // member: a recipient; manager: an admin; owner: the sender (the strongest wins).
   Result<policy::Relationship> relationship(storage::Session& s, const Alert& a, const Subject& who);

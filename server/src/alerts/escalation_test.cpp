@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "alerts/alerts_service.hpp"
-#include "alerts/escalation_scheduler.hpp"
+#include "alerts/alert_scheduler.hpp"
+#include "alerts/recording_sink.hpp"
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 
@@ -17,22 +18,6 @@ namespace meridian::alerts {
 namespace {
 
 constexpr std::int64_t kMinute = 60'000;
-
-class RecordingSink final : public EscalationSink {
- public:
-  void escalated(const Escalated& e) override {
-    std::lock_guard lock(mutex_);
-    fired.push_back(e);
-  }
-  std::vector<Escalated> taken() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(fired, {});
-  }
-  std::vector<Escalated> fired;
-
- private:
-  std::mutex mutex_;
-};
 
 class EscalationTest : public testing::ModuleTest {
  protected:
@@ -43,8 +28,8 @@ class EscalationTest : public testing::ModuleTest {
     dora_ = person("dora", UserKind::employee, "DE", "UTC");
     dirk_ = person("dirk", UserKind::employee, "DE", "UTC");
     uma_ = person("uma", UserKind::employee, "US", "UTC");
-    node_a_ = std::make_unique<EscalationScheduler>(*alerts_, sink_, SchedulerOptions{"node-a", 1000, 30'000, 100});
-    node_b_ = std::make_unique<EscalationScheduler>(*alerts_, sink_, SchedulerOptions{"node-b", 1000, 30'000, 7});
+    node_a_ = std::make_unique<AlertScheduler>(*alerts_, sink_, SchedulerOptions{"node-a", 1000, 30'000, 100});
+    node_b_ = std::make_unique<AlertScheduler>(*alerts_, sink_, SchedulerOptions{"node-b", 1000, 30'000, 7});
   }
 
   // To Dora and Dirk (DE); steps: again after 5 minutes, then Uma after 15.
@@ -81,7 +66,7 @@ class EscalationTest : public testing::ModuleTest {
     return claimed.ok() && !claimed->empty() ? claimed->front() : 0;
   }
 
-  int run(EscalationScheduler& node) {
+  int run(AlertScheduler& node) {
     auto n = node.run_due();
     EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
     return n.ok() ? *n : -1;
@@ -98,7 +83,7 @@ class EscalationTest : public testing::ModuleTest {
 
   std::unique_ptr<AlertsService> alerts_;
   RecordingSink sink_;
-  std::unique_ptr<EscalationScheduler> node_a_, node_b_;
+  std::unique_ptr<AlertScheduler> node_a_, node_b_;
   Subject admin_, dora_, dirk_, uma_;
 };
 
@@ -109,7 +94,7 @@ TEST_P(EscalationTest, EachStepNotifiesThoseWhoHaveNotAcknowledgedOnceWhenItIsDu
   EXPECT_EQ(run(*node_a_), 0) << "not due yet";
   clock_.advance_ms(1);
   EXPECT_EQ(run(*node_a_), 1);
-  auto fired = sink_.taken();
+  auto fired = sink_.taken_steps();
   ASSERT_EQ(fired.size(), 1u);
   EXPECT_EQ(fired[0].notified, (std::vector<std::int64_t>{dirk_.user_id})) << "Dora acknowledged: only Dirk again";
   EXPECT_EQ(fired[0].step.step_no, 1);
@@ -121,7 +106,7 @@ TEST_P(EscalationTest, EachStepNotifiesThoseWhoHaveNotAcknowledgedOnceWhenItIsDu
   // require_ack, so Uma's acknowledgement does not stand in for Dirk's.
   clock_.advance_ms(10 * kMinute);
   EXPECT_EQ(run(*node_b_), 1);
-  fired = sink_.taken();
+  fired = sink_.taken_steps();
   ASSERT_EQ(fired.size(), 1u);
   EXPECT_EQ(fired[0].notified, (std::vector<std::int64_t>{uma_.user_id}));
   EXPECT_EQ(fired[0].alert.recipient_count, 3);
@@ -150,7 +135,7 @@ TEST_P(EscalationTest, AnAcknowledgementOneMillisecondBeforeTheStepCancelsEveryS
   EXPECT_EQ(run(*node_a_), 0);
   clock_.advance_ms(60 * kMinute);
   EXPECT_EQ(run(*node_b_), 0);
-  EXPECT_TRUE(sink_.taken().empty());
+  EXPECT_TRUE(sink_.taken_steps().empty());
   for (const auto& st : steps(a.id)) {
     EXPECT_EQ(st.state, "cancelled");
     EXPECT_EQ(st.cancel_reason, "acknowledged");
@@ -192,7 +177,7 @@ TEST_P(EscalationTest, TwoNodesOnOneStoreFireEachStepExactlyOnce) {
   for (auto* node : {node_a_.get(), node_b_.get(), node_a_.get(), node_b_.get()})
     threads.emplace_back([this, node] { run(*node); });
   for (auto& t : threads) t.join();
-  auto fired = sink_.taken();
+  auto fired = sink_.taken_steps();
   EXPECT_EQ(fired.size(), 50u);
   std::vector<std::pair<std::int64_t, std::int64_t>> seen;
   for (const auto& e : fired) seen.emplace_back(e.alert.id, e.step.step_no);
@@ -216,7 +201,7 @@ TEST_P(EscalationTest, ANodeThatDiedHoldingAClaimIsTakenOverAfterTheLease) {
   auto late = alerts_->fire_step(claimed, "node-dead");
   ASSERT_TRUE(late.ok());
   EXPECT_FALSE(late->has_value()) << "the claim was lost: it does not fire again";
-  EXPECT_EQ(sink_.taken().size(), 1u);
+  EXPECT_EQ(sink_.taken_steps().size(), 1u);
   EXPECT_EQ(steps(a.id)[0].claimed_by, "node-b");
 }
 
@@ -241,7 +226,7 @@ TEST_P(EscalationTest, AnAcknowledgementRacingTheStepNeverLetsItRunAfterwards) {
     else
       EXPECT_EQ(escalate_id, 0);
     EXPECT_EQ(steps(a.id)[1].state, "cancelled");
-    sink_.taken();
+    sink_.taken_steps();
   }
 }
 

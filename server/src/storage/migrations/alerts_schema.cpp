@@ -72,6 +72,47 @@ CREATE TABLE alert_escalation_steps (
 CREATE INDEX alert_escalation_due ON alert_escalation_steps(state, due_at);
 ALTER TABLE alert_recipients ADD COLUMN via_step BIGINT;
 )sql"},
+    // Scheduled alerts: the alert (the POST /alerts body) sent at a wall-clock time in an
+    // IANA zone, once or by an RRULE. next_at is the next occurrence as an instant (NULL
+    // once the series ended); like escalation steps, a node claims a due schedule with a
+    // lease before it sends. A schedule in each recipient's local time (recipient_local)
+    // has one row per time zone of its audience in alert_schedule_zones, each with its own
+    // next_at and claim; its own next_at is then the earliest of them (never claimed).
+    {202, "scheduled alerts", R"sql(
+CREATE TABLE alert_schedules (
+  id {{ID}},
+  sender_id BIGINT NOT NULL REFERENCES users(id),
+  title TEXT NOT NULL,
+  alert TEXT NOT NULL,
+  starts_local TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  rrule TEXT NOT NULL DEFAULT '',
+  recipient_local BIGINT NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  next_at BIGINT,
+  claimed_by TEXT,
+  lease_until BIGINT,
+  fired_count BIGINT NOT NULL DEFAULT 0,
+  last_fired_at BIGINT,
+  last_alert_id BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX alert_schedules_due ON alert_schedules(state, next_at);
+CREATE INDEX alert_schedules_sender ON alert_schedules(sender_id, id);
+CREATE TABLE alert_schedule_zones (
+  id {{ID}},
+  schedule_id BIGINT NOT NULL REFERENCES alert_schedules(id),
+  time_zone TEXT NOT NULL,
+  state TEXT NOT NULL,
+  next_at BIGINT,
+  claimed_by TEXT,
+  lease_until BIGINT,
+  fired_count BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (schedule_id, time_zone)
+);
+CREATE INDEX alert_schedule_zones_due ON alert_schedule_zones(state, next_at);
+)sql"},
 };
 
 }  // namespace

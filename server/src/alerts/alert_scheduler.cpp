@@ -1,4 +1,4 @@
-#include "alerts/escalation_scheduler.hpp"
+#include "alerts/alert_scheduler.hpp"
 
 #include <chrono>
 #include <utility>
@@ -8,22 +8,52 @@
 
 namespace meridian::alerts {
 
-EscalationScheduler::EscalationScheduler(AlertsService& alerts, EscalationSink& sink, SchedulerOptions options)
+AlertScheduler::AlertScheduler(AlertsService& alerts, SchedulerSink& sink, SchedulerOptions options)
     : alerts_(alerts), sink_(sink), options_(std::move(options)) {
   if (options_.node_id.empty()) options_.node_id = "node-" + random_token(9);
 }
 
-EscalationScheduler::~EscalationScheduler() { stop(); }
+AlertScheduler::~AlertScheduler() { stop(); }
 
-Result<int> EscalationScheduler::run_due() {
+Result<int> AlertScheduler::run_due() {
   int fired = 0;
   // A burst larger than a batch is worked off in several claims, each a short write.
+  for (;;) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto claimed,
+                              alerts_.claim_schedules(options_.node_id, options_.lease_ms, options_.batch));
+    for (auto id : claimed) {
+      auto sent = alerts_.fire_schedule(id, options_.node_id);
+      if (!sent.ok()) {
+        // The claim stays; the schedule is claimed again when its lease ends.
+        log::error("alerts.schedule_failed", {{"schedule", id}, {"message", sent.error().message}});
+        continue;
+      }
+      if (!*sent) continue;
+      ++fired;
+      sink_.sent(**sent);
+    }
+    if (static_cast<int>(claimed.size()) < options_.batch) break;
+  }
+  for (;;) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto claimed,
+                              alerts_.claim_schedule_zones(options_.node_id, options_.lease_ms, options_.batch));
+    for (auto id : claimed) {
+      auto sent = alerts_.fire_schedule_zone(id, options_.node_id);
+      if (!sent.ok()) {
+        log::error("alerts.schedule_failed", {{"zone", id}, {"message", sent.error().message}});
+        continue;
+      }
+      if (!*sent) continue;
+      ++fired;
+      sink_.sent(**sent);
+    }
+    if (static_cast<int>(claimed.size()) < options_.batch) break;
+  }
   for (;;) {
     MERIDIAN_ASSIGN_OR_RETURN(auto claimed, alerts_.claim_steps(options_.node_id, options_.lease_ms, options_.batch));
     for (auto id : claimed) {
       auto step = alerts_.fire_step(id, options_.node_id);
       if (!step.ok()) {
-        // The claim stays; the step is claimed again when its lease ends.
         log::error("alerts.escalation_failed", {{"step", id}, {"message", step.error().message}});
         continue;
       }
@@ -35,7 +65,7 @@ Result<int> EscalationScheduler::run_due() {
   }
 }
 
-void EscalationScheduler::start() {
+void AlertScheduler::start() {
   if (worker_.joinable()) return;
   stopping_ = false;
   worker_ = std::thread([this] {
@@ -50,7 +80,7 @@ void EscalationScheduler::start() {
   });
 }
 
-void EscalationScheduler::stop() {
+void AlertScheduler::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

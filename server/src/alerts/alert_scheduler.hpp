@@ -1,7 +1,7 @@
-// Fires due escalation steps on every node, each step exactly once across nodes: a node
-// claims due steps in the store with a lease (alert_escalation_steps.claimed_by,
-// lease_until), then fires each under the alert's row lock while it still holds the
-// claim. A node that stops or dies holding claims leaves them to whichever node claims
+// Fires due escalation steps and scheduled alerts on every node, each exactly once across
+// nodes: a node claims due rows in the store with a lease (claimed_by, lease_until of
+// alert_escalation_steps and alert_schedules), then fires each under a row lock while it
+// still holds the claim. A node that stops or dies holding claims leaves them to whichever node claims
 // them after the lease ends, so steps survive restarts; a step due while every node was
 // down fires once when one starts, if its alert is still open (docs/architecture.md,
 // "Alerts").
@@ -17,11 +17,12 @@
 
 namespace meridian::alerts {
 
-// Where fired steps go (the module: to people's sockets through the relay).
-class EscalationSink {
+// Where fired steps and scheduled sends go (the module: to people's sockets through the relay).
+class SchedulerSink {
  public:
-  virtual ~EscalationSink() = default;
+  virtual ~SchedulerSink() = default;
   virtual void escalated(const Escalated& e) = 0;
+  virtual void sent(const Sent& s) = 0;
 };
 
 struct SchedulerOptions {
@@ -31,14 +32,14 @@ struct SchedulerOptions {
   int batch = 100;                 // steps claimed at most per round
 };
 
-class EscalationScheduler final {
+class AlertScheduler final {
  public:
-  EscalationScheduler(AlertsService& alerts, EscalationSink& sink, SchedulerOptions options);
-  ~EscalationScheduler();
-  EscalationScheduler(const EscalationScheduler&) = delete;
-  EscalationScheduler& operator=(const EscalationScheduler&) = delete;
+  AlertScheduler(AlertsService& alerts, SchedulerSink& sink, SchedulerOptions options);
+  ~AlertScheduler();
+  AlertScheduler(const AlertScheduler&) = delete;
+  AlertScheduler& operator=(const AlertScheduler&) = delete;
 
-  // One round: claims the due steps and fires each; how many fired.
+  // One round: claims the due schedules and steps and fires each; how many fired.
   Result<int> run_due();
   const std::string& node_id() const { return options_.node_id; }
 
@@ -48,7 +49,7 @@ class EscalationScheduler final {
 
  private:
   AlertsService& alerts_;
-  EscalationSink& sink_;
+  SchedulerSink& sink_;
   SchedulerOptions options_;
   std::mutex mutex_;
   std::condition_variable cv_;
