@@ -15,54 +15,49 @@ AlertScheduler::AlertScheduler(AlertsService& alerts, SchedulerSink& sink, Sched
 
 AlertScheduler::~AlertScheduler() { stop(); }
 
-Result<int> AlertScheduler::run_due() {
+namespace {
+
+// Claims due rows in batches and fires each; a burst larger than a batch is worked off in
+// several claims, each a short write. A fire that fails keeps its claim: the row is claimed
+// again when its lease ends. How many fired.
+template <class Claim, class Fire, class Deliver>
+Result<int> drain(const SchedulerOptions& options, const char* what, Claim claim, Fire fire, Deliver deliver) {
   int fired = 0;
-  // A burst larger than a batch is worked off in several claims, each a short write.
   for (;;) {
-    MERIDIAN_ASSIGN_OR_RETURN(auto claimed,
-                              alerts_.claim_schedules(options_.node_id, options_.lease_ms, options_.batch));
+    MERIDIAN_ASSIGN_OR_RETURN(auto claimed, claim(options.node_id, options.lease_ms, options.batch));
     for (auto id : claimed) {
-      auto sent = alerts_.fire_schedule(id, options_.node_id);
-      if (!sent.ok()) {
-        // The claim stays; the schedule is claimed again when its lease ends.
-        log::error("alerts.schedule_failed", {{"schedule", id}, {"message", sent.error().message}});
+      auto out = fire(id, options.node_id);
+      if (!out.ok()) {
+        log::error("alerts.scheduler_failed", {{"kind", what}, {"id", id}, {"message", out.error().message}});
         continue;
       }
-      if (!*sent) continue;
+      if (!*out) continue;
       ++fired;
-      sink_.sent(**sent);
+      deliver(**out);
     }
-    if (static_cast<int>(claimed.size()) < options_.batch) break;
+    if (static_cast<int>(claimed.size()) < options.batch) return fired;
   }
-  for (;;) {
-    MERIDIAN_ASSIGN_OR_RETURN(auto claimed,
-                              alerts_.claim_schedule_zones(options_.node_id, options_.lease_ms, options_.batch));
-    for (auto id : claimed) {
-      auto sent = alerts_.fire_schedule_zone(id, options_.node_id);
-      if (!sent.ok()) {
-        log::error("alerts.schedule_failed", {{"zone", id}, {"message", sent.error().message}});
-        continue;
-      }
-      if (!*sent) continue;
-      ++fired;
-      sink_.sent(**sent);
-    }
-    if (static_cast<int>(claimed.size()) < options_.batch) break;
-  }
-  for (;;) {
-    MERIDIAN_ASSIGN_OR_RETURN(auto claimed, alerts_.claim_steps(options_.node_id, options_.lease_ms, options_.batch));
-    for (auto id : claimed) {
-      auto step = alerts_.fire_step(id, options_.node_id);
-      if (!step.ok()) {
-        log::error("alerts.escalation_failed", {{"step", id}, {"message", step.error().message}});
-        continue;
-      }
-      if (!*step) continue;
-      ++fired;
-      sink_.escalated(**step);
-    }
-    if (static_cast<int>(claimed.size()) < options_.batch) return fired;
-  }
+}
+
+}  // namespace
+
+Result<int> AlertScheduler::run_due() {
+  auto& a = alerts_;
+  auto send = [this](const Sent& s) { sink_.sent(s); };
+  MERIDIAN_ASSIGN_OR_RETURN(auto schedules,
+                            drain(
+                                options_, "schedule", [&a](auto&&... x) { return a.claim_schedules(x...); },
+                                [&a](auto&&... x) { return a.fire_schedule(x...); }, send));
+  MERIDIAN_ASSIGN_OR_RETURN(auto zones,
+                            drain(
+                                options_, "schedule_zone", [&a](auto&&... x) { return a.claim_schedule_zones(x...); },
+                                [&a](auto&&... x) { return a.fire_schedule_zone(x...); }, send));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto steps,
+      drain(
+          options_, "escalation_step", [&a](auto&&... x) { return a.claim_steps(x...); },
+          [&a](auto&&... x) { return a.fire_step(x...); }, [this](const Escalated& e) { sink_.escalated(e); }));
+  return schedules + zones + steps;
 }
 
 void AlertScheduler::start() {

@@ -62,29 +62,19 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
              }),
              kSmall);
 
-  router.add("POST", "/api/v1/alerts/schedules/{id}/pause",
-             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.pause_schedule(*req.subject, id, req.remote_ip));
-               return net::json_ok(schedule_json(x));
-             }),
-             kSmall);
-
-  router.add("POST", "/api/v1/alerts/schedules/{id}/resume",
-             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.resume_schedule(*req.subject, id, req.remote_ip));
-               return net::json_ok(schedule_json(x));
-             }),
-             kSmall);
-
-  router.add("DELETE", "/api/v1/alerts/schedules/{id}",
-             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.cancel_schedule(*req.subject, id, req.remote_ip));
-               return net::json_ok(schedule_json(x));
-             }),
-             kSmall);
+  // Pause, resume and cancel: its sender or an admin (others 404); each answers the schedule.
+  using ScheduleChange = Result<Schedule> (AlertsService::*)(const Subject&, std::int64_t, const std::string&);
+  const std::pair<std::pair<const char*, const char*>, ScheduleChange> changes[] = {
+      {{"POST", "/api/v1/alerts/schedules/{id}/pause"}, &AlertsService::pause_schedule},
+      {{"POST", "/api/v1/alerts/schedules/{id}/resume"}, &AlertsService::resume_schedule},
+      {{"DELETE", "/api/v1/alerts/schedules/{id}"}, &AlertsService::cancel_schedule}};
+  for (const auto& [route, change] : changes)
+    router.add(route.first, route.second, net::answer([&alerts, change](HttpRequest& req) -> Result<HttpResponse> {
+                 MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "schedule id"));
+                 MERIDIAN_ASSIGN_OR_RETURN(auto x, (alerts.*change)(*req.subject, id, req.remote_ip));
+                 return net::json_ok(schedule_json(x));
+               }),
+               kSmall);
 
   router.add("POST", "/api/v1/alerts/preview", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"audience"}));
