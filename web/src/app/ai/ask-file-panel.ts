@@ -1,10 +1,13 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { UiButton } from '../ui/button';
 import { UiInput } from '../ui/form-controls';
 import { UiIcon } from '../ui/icon';
 import { AiApi, AskAnswer, Citation, IndexState } from './ai-api';
 import { aiFailure, citationPlace, providerLabel } from './ai-format';
+
+/** How often the panel asks again while the file waits to be indexed. */
+export const INDEX_POLL_MS = 1000;
 
 const INDEX_WORDS: Record<string, string> = {
   queued: 'This file waits to be read by the assistant. Ask in a moment.',
@@ -25,11 +28,11 @@ const INDEX_WORDS: Record<string, string> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header>
-      <h3><ui-icon name="sparkles" /> Ask {{ file().name }}</h3>
+      <h3><ui-icon name="sparkles" /> Ask {{ file()?.name ?? 'your files' }}</h3>
       <button type="button" uiButton="icon" uiSize="sm" (click)="closed.emit()" aria-label="Close the assistant" data-testid="ask-close">✕</button>
     </header>
     @if (indexNote(); as note) {
-      <p class="hint" data-testid="ask-index-state">{{ note }}</p>
+      <p class="hint" data-testid="ask-index-state" [attr.data-status]="indexState()" aria-live="polite">{{ note }}</p>
     }
     <form (submit)="$event.preventDefault(); ask()">
       <label for="ask-question">Your question</label>
@@ -60,7 +63,8 @@ const INDEX_WORDS: Record<string, string> = {
     }
   `,
   styles: `
-    :host { display: flex; flex-direction: column; gap: var(--space-2); }
+    /* Above a listing wider than its column, which would run under the panel. */
+    :host { display: flex; flex-direction: column; gap: var(--space-2); position: relative; z-index: 1; background: var(--bg); }
     header { display: flex; justify-content: space-between; align-items: center; gap: var(--space-2); }
     h3 { margin: 0; font-size: var(--text-md); display: flex; gap: var(--space-2); align-items: center; overflow-wrap: anywhere; }
     form { display: flex; flex-direction: column; gap: var(--space-2); align-items: flex-start; }
@@ -74,7 +78,8 @@ const INDEX_WORDS: Record<string, string> = {
 })
 export class AskFilePanel {
   private readonly api = inject(AiApi);
-  readonly file = input.required<{ id: number; name: string }>();
+  /** The file asked about; null: every file I can read. */
+  readonly file = input<{ id: number; name: string } | null>(null);
   readonly closed = output<void>();
   readonly openCitation = output<Citation>();
 
@@ -83,22 +88,41 @@ export class AskFilePanel {
   protected readonly error = signal<string | null>(null);
   protected readonly answer = signal<AskAnswer | null>(null);
   protected readonly indexNote = signal<string | null>(null);
+  protected readonly indexState = signal<string | null>(null);
 
   constructor() {
     effect(() => {
-      const id = this.file().id;
+      const id = this.file()?.id;
       untracked(() => {
         this.answer.set(null);
         this.error.set(null);
-        void this.api.indexState(id).then(
-          (s: IndexState) => {
-            if (s.status === 'ready') this.indexNote.set(null);
-            else this.indexNote.set(INDEX_WORDS[s.status] + (s.status === 'failed' && s.detail ? `: ${s.detail}` : ''));
-          },
-          (failure) => this.error.set(aiFailure(failure)),
-        );
+        this.indexNote.set(null);
+        clearTimeout(this.timer);
+        if (id !== undefined) void this.watchIndex(id);
       });
     });
+    inject(DestroyRef).onDestroy(() => {
+      this.destroyed = true;
+      clearTimeout(this.timer);
+    });
+  }
+
+  private destroyed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The file's index state, asked again every second while it waits or is being read. */
+  private async watchIndex(id: number): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      const s: IndexState = await this.api.indexState(id);
+      if (this.destroyed || this.file()?.id !== id) return;
+      this.indexState.set(s.status);
+      if (s.status === 'ready') this.indexNote.set(null);
+      else this.indexNote.set(INDEX_WORDS[s.status] + (s.status === 'failed' && s.detail ? `: ${s.detail}` : ''));
+      if (s.status === 'queued' || s.status === 'indexing') this.timer = setTimeout(() => void this.watchIndex(id), INDEX_POLL_MS);
+    } catch (failure) {
+      if (!this.destroyed && this.file()?.id === id) this.error.set(aiFailure(failure));
+    }
   }
 
   protected place(c: Citation): string {
@@ -115,7 +139,8 @@ export class AskFilePanel {
     this.busy.set(true);
     this.error.set(null);
     try {
-      this.answer.set(await this.api.ask(q, { file_id: this.file().id }));
+      const file = this.file();
+      this.answer.set(await this.api.ask(q, file ? { file_id: file.id } : { all: true }));
     } catch (failure) {
       this.answer.set(null);
       this.error.set(aiFailure(failure));

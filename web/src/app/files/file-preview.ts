@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component, ElementRef, OnDestroy, afterNextRender, effect, inject, input, output, signal, untracked } from '@angular/core';
-import { DomSanitizer, SafeResourceUrl } from '@angular/platform-browser';
 import { FileNode, FilesApi } from './files-api';
 import { PREVIEW_MAX_BYTES, PreviewKind, TEXT_PREVIEW_BYTES, formatBytes, previewBlobType, previewKind } from './files-logic';
 import { message } from './share-dialog';
 import { CdkTrapFocus } from '@angular/cdk/a11y';
 import { UiButton, UiSkeleton } from '../ui';
+import { PdfView } from './pdf-view';
 
 /**
  * An image, PDF or the start of a text file, shown in the app. The bytes are fetched with
@@ -15,23 +15,25 @@ import { UiButton, UiSkeleton } from '../ui';
 @Component({
   selector: 'app-file-preview',
   templateUrl: './file-preview.html',
-  imports: [CdkTrapFocus, UiButton, UiSkeleton],
+  imports: [CdkTrapFocus, PdfView, UiButton, UiSkeleton],
   styleUrl: './file-preview.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(keydown.escape)': 'closed.emit()' },
 })
 export class FilePreview implements OnDestroy {
   private readonly api = inject(FilesApi);
-  private readonly sanitizer = inject(DomSanitizer);
   private readonly host: ElementRef<HTMLElement> = inject(ElementRef);
 
   readonly node = input.required<FileNode>();
+  /** A PDF opens at this page (1-based). */
+  readonly page = input<number | null>(null);
   readonly closed = output<void>();
   readonly download = output<FileNode>();
 
   protected readonly kind = signal<PreviewKind | null>(null);
   protected readonly url = signal<string | null>(null);
-  protected readonly frameUrl = signal<SafeResourceUrl | null>(null);
+  /** A PDF's bytes, shown by pdf.js in the app (no plugin, no frame: the CSP forbids framing). */
+  protected readonly pdf = signal<Blob | null>(null);
   protected readonly text = signal('');
   protected readonly truncated = signal(false);
   protected readonly loading = signal(false);
@@ -75,10 +77,8 @@ export class FilePreview implements OnDestroy {
         this.text.set(await blob.text());
         this.truncated.set(size > TEXT_PREVIEW_BYTES);
       } else {
-        const url = URL.createObjectURL(new Blob([blob], { type: previewBlobType(kind, node.content_type) }));
-        this.url.set(url);
-        // The blob is ours and typed application/pdf: the browser's PDF viewer shows it.
-        if (kind === 'pdf') this.frameUrl.set(this.sanitizer.bypassSecurityTrustResourceUrl(url));
+        if (kind === 'pdf') this.pdf.set(blob);
+        else this.url.set(URL.createObjectURL(new Blob([blob], { type: previewBlobType(kind, node.content_type) })));
       }
     } catch (e) {
       this.error.set(message(e));
@@ -91,6 +91,6 @@ export class FilePreview implements OnDestroy {
     const url = this.url();
     if (url) URL.revokeObjectURL(url);
     this.url.set(null);
-    this.frameUrl.set(null);
+    this.pdf.set(null);
   }
 }

@@ -12,6 +12,7 @@ import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiIcon, UiInput, UiSkeleton } from '../ui';
 import { AskFilePanel } from '../ai/ask-file-panel';
+import { Citation } from '../ai/ai-api';
 
 export { formatBytes } from './files-logic';
 
@@ -48,8 +49,9 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly shareOf = signal<FileNode | null>(null);
   protected readonly activityOf = signal<ActivityTarget | null>(null);
   protected readonly previewOf = signal<FileNode | null>(null);
-  /** The file the assistant is asked about (web/src/app/ai/). */
-  protected readonly askOf = signal<FileNode | null>(null);
+  protected readonly previewPage = signal<number | null>(null);
+  /** What the assistant is asked about (web/src/app/ai/): one file, or all I can read. */
+  protected readonly askOf = signal<FileNode | 'all' | null>(null);
   protected readonly searchText = signal('');
   protected readonly results = signal<SearchHit[] | null>(null);
   protected readonly searchedFor = signal('');
@@ -344,9 +346,23 @@ export class FilesPage implements OnInit, OnDestroy {
     this.shareOf.set(node);
   }
 
-  protected openPreview(node: FileNode): void {
+  /** `page`: a PDF opens at it (an assistant's citation). */
+  protected openPreview(node: FileNode, page: number | null = null): void {
     this.returnFocus = document.activeElement as HTMLElement | null;
+    this.previewPage.set(page);
     this.previewOf.set(node);
+  }
+
+  /** A citation opens its file, a PDF at the cited page. */
+  protected openCitation(c: Citation): void {
+    const ask = this.askOf();
+    const known = (ask !== 'all' && ask?.id === c.file_id ? ask : null) ?? this.items().find((n) => n.id === c.file_id);
+    // A file elsewhere (a question over all my files): what the preview needs, from the citation.
+    const node =
+      known ??
+      ({ id: c.file_id, name: c.file_name, kind: 'file', version: c.version, space_id: 0, parent_id: 0, updated_at: 0, my_role: 'viewer',
+         content_type: /\.pdf$/i.test(c.file_name) ? 'application/pdf' : 'text/plain' } as FileNode);
+    this.openPreview(node, c.page);
   }
 
   protected closeOverlay(): void {
