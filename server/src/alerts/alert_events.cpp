@@ -52,4 +52,6 @@ void announce_sent(cluster::Relay& relay, const Sent& s) {
 
 void RelaySchedulerSink::sent(const Sent& s) { announce_sent(relay_, s); }
 
+void RelaySchedulerSink::released(const Released& r) { relay_.send_to_users(r.users, new_alert_event(r.alert)); }
+
 }  // namespace meridian::alerts

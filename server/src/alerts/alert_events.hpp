@@ -31,6 +31,7 @@ class RelaySchedulerSink final : public SchedulerSink {
   explicit RelaySchedulerSink(cluster::Relay& relay) : relay_(relay) {}
   void escalated(const Escalated& e) override;
   void sent(const Sent& s) override;
+  void released(const Released& r) override;
 
  private:
   cluster::Relay& relay_;

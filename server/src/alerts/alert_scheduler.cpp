@@ -57,7 +57,16 @@ Result<int> AlertScheduler::run_due() {
       drain(
           options_, "escalation_step", [&a](auto&&... x) { return a.claim_steps(x...); },
           [&a](auto&&... x) { return a.fire_step(x...); }, [this](const Escalated& e) { sink_.escalated(e); }));
-  return schedules + zones + steps;
+  int released = 0;
+  for (;;) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto round, alerts_.release_held(options_.batch));
+    for (const auto& r : round.alerts) {
+      released += static_cast<int>(r.users.size());
+      sink_.released(r);
+    }
+    if (round.rows < static_cast<std::size_t>(options_.batch)) break;
+  }
+  return schedules + zones + steps + released;
 }
 
 void AlertScheduler::start() {

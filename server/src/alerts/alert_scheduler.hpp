@@ -23,6 +23,8 @@ class SchedulerSink {
   virtual ~SchedulerSink() = default;
   virtual void escalated(const Escalated& e) = 0;
   virtual void sent(const Sent& s) = 0;
+  // Quiet hours ended for these recipients of a held alert.
+  virtual void released(const Released& r) = 0;
 };
 
 struct SchedulerOptions {

@@ -178,7 +178,8 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
   }
   if (any.empty()) return std::vector<Resolved>{};
   std::string sql =
-      "SELECT u.id, u.country, u.time_zone FROM users u WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" +
+      "SELECT u.id, u.country, u.time_zone, u.work_start_minute, u.work_end_minute, u.work_days FROM users u "
+      "WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" +
       any + ")";
   if (a.time_zone) {
     sql += " AND u.time_zone = ?";
@@ -193,7 +194,9 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
   if (!rows.ok()) return rows.error();
   std::vector<Resolved> out;
   out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(Resolved{r.integer(0), r.text(1), r.text(2)});
+  for (const auto& r : *rows)
+    out.push_back(Resolved{
+        r.integer(0), r.text(1), r.text(2), WorkingBand{r.text(2), r.integer(3), r.integer(4), r.text(5)}, {}});
   return out;
 }
 
@@ -249,13 +252,14 @@ Result<void> AlertsRepository::insert_recipients(S& s, std::int64_t alert_id, co
   constexpr std::size_t kBatch = 300;
   for (std::size_t i = 0; i < recipients.size(); i += kBatch) {
     const std::size_t n = std::min(kBatch, recipients.size() - i);
-    std::string sql = "INSERT INTO alert_recipients (alert_id, user_id, country) VALUES ";
+    std::string sql = "INSERT INTO alert_recipients (alert_id, user_id, country, held_until) VALUES ";
     Params params;
     for (std::size_t j = 0; j < n; ++j) {
-      sql += j ? ", (?, ?, ?)" : "(?, ?, ?)";
+      sql += j ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
       params.push_back(alert_id);
       params.push_back(recipients[i + j].user_id);
       params.push_back(recipients[i + j].country);
+      params.push_back(storage::nullable(recipients[i + j].held_until));
     }
     MERIDIAN_TRY(storage::exec(s, sql, params));
   }
@@ -324,9 +328,21 @@ Result<std::vector<Alert>> AlertsRepository::undelivered(S& s, std::int64_t user
   return storage::query_rows(s,
                              std::string("SELECT ") + kAlertColumns +
                                  " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id "
-                                 "WHERE r.user_id = ? AND r.delivered_at IS NULL AND a.resolved_at IS NULL "
+                                 "WHERE r.user_id = ? AND r.delivered_at IS NULL AND r.held_until IS NULL "
+                                 "AND a.resolved_at IS NULL "
                                  "AND (a.expires_at IS NULL OR a.expires_at > ?) ORDER BY a.id LIMIT ?",
                              {user_id, now, limit}, alert_from);
+}
+
+Result<std::vector<HeldRelease>> AlertsRepository::release_held(S& s, UnixMillis now, std::int64_t limit) {
+  return storage::query_rows(
+      s,
+      "UPDATE alert_recipients SET held_until = NULL WHERE held_until <= ? AND (alert_id, user_id) IN "
+      "(SELECT alert_id, user_id FROM alert_recipients WHERE held_until <= ? ORDER BY held_until LIMIT ?) "
+      "RETURNING alert_id, user_id",
+      {now, now, limit}, [](const Row& r) {
+        return HeldRelease{r.integer(0), r.integer(1)};
+      });
 }
 
 Result<bool> AlertsRepository::mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "alerts/alert.hpp"
+#include "alerts/quiet_hours.hpp"
 #include "core/result.hpp"
 #include "storage/database.hpp"
 
@@ -17,6 +18,14 @@ struct Resolved {
   std::int64_t user_id = 0;
   std::string country;
   std::string time_zone;
+  WorkingBand working;
+  std::optional<UnixMillis> held_until;  // quiet hours: not pushed before then
+};
+
+// Held alerts released for these people (quiet hours ended).
+struct HeldRelease {
+  std::int64_t alert_id = 0;
+  std::int64_t user_id = 0;
 };
 
 class AlertsRepository final {
@@ -44,7 +53,10 @@ class AlertsRepository final {
   Result<std::vector<Receipt>> receipts(S& s, std::int64_t alert_id, std::int64_t after_user_id, std::int64_t limit);
 
   // Not resolved, not expired at `now`, no delivered receipt: oldest first.
+  // Not delivered, not held (quiet hours), still open.
   Result<std::vector<Alert>> undelivered(S& s, std::int64_t user_id, UnixMillis now, std::int64_t limit);
+  // Ends up to `limit` holds due at `now`; the ones this call ended.
+  Result<std::vector<HeldRelease>> release_held(S& s, UnixMillis now, std::int64_t limit);
 
   // Each is true when it set the receipt now (false: set before, or not a recipient).
   Result<bool> mark_delivered(S& s, std::int64_t alert_id, std::int64_t user_id, UnixMillis at);

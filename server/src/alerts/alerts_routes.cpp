@@ -39,6 +39,7 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
                auto out = alert_json(sent.alert);
                announce_sent(relay, sent);
                out["deduplicated"] = sent.deduplicated;
+               out["held_count"] = static_cast<std::int64_t>(sent.held.size());
                return net::json_ok(out, sent.deduplicated ? 200 : 201);
              }),
              kCompose);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "alerts/alerts_json.hpp"
+#include "alerts/quiet_hours.hpp"
 #include "core/json_fields.hpp"
 #include "core/text_rules.hpp"
 #include "region/countries.hpp"
@@ -188,6 +189,10 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
   if (!id.ok()) return id.error();
   if (!*id) return std::optional<Sent>{};  // the same key was sent meanwhile: try again as a repeat
   a.id = **id;
+  // Quiet hours: info and warning wait for the recipient's working hours; critical and
+  // emergency interrupt.
+  if (!a.interrupts())
+    for (auto& p : *people) p.held_until = quiet_until(p.working, now);
   MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
   for (std::size_t i = 0; i < in.escalation.size(); ++i) {
     const auto& step = in.escalation[i];
@@ -198,7 +203,7 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
   }
   MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
   out.alert = std::move(a);
-  for (const auto& p : *people) out.recipients.push_back(p.user_id);
+  for (const auto& p : *people) (p.held_until ? out.held : out.recipients).push_back(p.user_id);
   return std::optional<Sent>(std::move(out));
 }
 
@@ -408,6 +413,30 @@ Result<std::optional<Escalated>> AlertsService::fire_step(std::int64_t step_id, 
     out.step = std::move(*now_step);
     MERIDIAN_ASSIGN_OR_RETURN(out.steps, repo_.step_count(s, a.id));
     return Out(std::move(out));
+  });
+}
+
+Result<ReleaseRound> AlertsService::release_held(int limit) {
+  const UnixMillis now = clock_.now_ms();
+  return storage::write_value<ReleaseRound>(db_, [&](storage::Session& s) -> Result<ReleaseRound> {
+    ReleaseRound out;
+    MERIDIAN_ASSIGN_OR_RETURN(auto rows, repo_.release_held(s, now, limit));
+    out.rows = rows.size();
+    std::sort(rows.begin(), rows.end(), [](const HeldRelease& x, const HeldRelease& y) {
+      return std::pair(x.alert_id, x.user_id) < std::pair(y.alert_id, y.user_id);
+    });
+    for (const auto& r : rows) {
+      if (out.alerts.empty() || out.alerts.back().alert.id != r.alert_id) {
+        MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, r.alert_id));
+        out.alerts.push_back(Released{std::move(a), {}});
+      }
+      out.alerts.back().users.push_back(r.user_id);
+    }
+    // Resolved or expired meanwhile: nothing to page anyone about.
+    std::erase_if(out.alerts, [&](const Released& r) {
+      return r.alert.status == Status::resolved || (r.alert.expires_at && *r.alert.expires_at <= now);
+    });
+    return out;
   });
 }
 

@@ -32,6 +32,7 @@ struct AudienceCount {
 struct Sent {
   Alert alert;
   std::vector<std::int64_t> recipients;  // those to notify (alert.new); none for a repeat
+  std::vector<std::int64_t> held;        // quiet hours: in their list, notified when their working hours begin
   bool deduplicated = false;             // a repeat of an open alert: counted and updated, nobody notified again
   // A repeat: everyone whose view of the alert changed (its recipients and its sender), to
   // hear alert.updated, which updates a list but pages nobody.
@@ -67,6 +68,16 @@ struct NewSchedule {
   std::string alert_json;     // the same alert as its POST /alerts body
   recurrence::Series series;  // series.zone is empty when recipient_local
   bool recipient_local = false;
+};
+
+// Held alerts whose recipients' working hours began: notify them now.
+struct Released {
+  Alert alert;
+  std::vector<std::int64_t> users;
+};
+struct ReleaseRound {
+  std::size_t rows = 0;  // holds ended (some may be of alerts resolved meanwhile)
+  std::vector<Released> alerts;
 };
 
 struct RecipientPage {
@@ -139,6 +150,9 @@ class AlertsService final {
   // audience's people in that zone (one alert per zone and occurrence).
   Result<std::vector<std::int64_t>> claim_schedule_zones(const std::string& node, std::int64_t lease_ms, int limit);
   Result<std::optional<Sent>> fire_schedule_zone(std::int64_t zone_id, const std::string& node);
+  // Quiet hours: ends up to `limit` holds that are due, each by exactly one caller (node);
+  // the still open, unexpired alerts among them to push to those people.
+  Result<ReleaseRound> release_held(int limit);
 
   // The alert's escalation steps and their states (those who may track it).
   Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);

@@ -1,4 +1,5 @@
 #include "alerts/alerts_service.hpp"
+#include "alerts/alerts_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,7 @@ class AlertsServiceTest : public testing::ModuleTest {
     us_ = person("uma", UserKind::employee, "US", "UTC");
     carl_ = person("carl", UserKind::customer, "DE", "UTC");
     gus_ = person("gus", UserKind::guest, "DE", "UTC");
+    always_working(*db_, {de1_.user_id, de2_.user_id, at_.user_id, us_.user_id});
   }
 
   NewAlert to_countries(std::vector<std::string> countries, Priority p = Priority::critical) {

@@ -19,6 +19,14 @@ class RecordingSink final : public SchedulerSink {
     std::lock_guard lock(mutex_);
     sends_.push_back(s);
   }
+  void released(const Released& r) override {
+    std::lock_guard lock(mutex_);
+    releases_.push_back(r);
+  }
+  std::vector<Released> taken_releases() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(releases_, {});
+  }
   std::vector<Escalated> taken_steps() {
     std::lock_guard lock(mutex_);
     return std::exchange(steps_, {});
@@ -32,6 +40,7 @@ class RecordingSink final : public SchedulerSink {
   std::mutex mutex_;
   std::vector<Escalated> steps_;
   std::vector<Sent> sends_;
+  std::vector<Released> releases_;
 };
 
 }  // namespace meridian::alerts

@@ -9,6 +9,7 @@
 #include "alerts/alert_scheduler.hpp"
 #include "alerts/alerts_json.hpp"
 #include "alerts/alerts_service.hpp"
+#include "alerts/alerts_test_support.hpp"
 #include "alerts/recording_sink.hpp"
 #include "core/json_fields.hpp"
 #include "storage/testing/test_database.hpp"
@@ -30,6 +31,7 @@ class SchedulesTest : public testing::ModuleTest {
     alerts_ = std::make_unique<AlertsService>(*db_, policy_, clock_, audit_.get());
     admin_ = person("root", UserKind::employee, "PT", "UTC", std::vector<Role>{Role::admin});
     dora_ = person("dora", UserKind::employee, "DE", "UTC");
+    always_working(*db_, {dora_.user_id});
     node_a_ = std::make_unique<AlertScheduler>(*alerts_, sink_, SchedulerOptions{"node-a", 1000, 30'000, 100});
     node_b_ = std::make_unique<AlertScheduler>(*alerts_, sink_, SchedulerOptions{"node-b", 1000, 30'000, 3});
   }
@@ -168,6 +170,7 @@ TEST_P(SchedulesTest, RefusalsAndCancellation) {
 TEST_P(SchedulesTest, NineInEachRecipientsLocalTimeReachesEachZoneAtItsOwnNine) {
   Subject berta = person("berta", UserKind::employee, "DE", "Europe/Berlin");
   Subject nick = person("nick", UserKind::employee, "US", "America/New_York");
+  always_working(*db_, {berta.user_id, nick.user_id});
   auto in = at("2026-03-28T09:00", "FREQ=DAILY;COUNT=2", "");
   in.recipient_local = true;
   in.alert.audience = Audience{};

@@ -106,6 +106,36 @@ Result<UnixMillis> to_instant(const LocalDateTime& t, std::string_view zone) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
 
+Result<LocalDateTime> to_local(UnixMillis at, std::string_view zone) {
+  const date::time_zone* tz = zone_named(zone);
+  if (!tz) return make_error(ErrorCode::invalid_argument, "'" + std::string(zone) + "' is not an IANA time zone");
+  const auto sys =
+      date::floor<std::chrono::seconds>(date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{at}});
+  const auto local = tz->to_local(sys);
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<std::chrono::seconds> time{local - day};
+  return LocalDateTime{static_cast<int>(ymd.year()),
+                       static_cast<int>(static_cast<unsigned>(ymd.month())),
+                       static_cast<int>(static_cast<unsigned>(ymd.day())),
+                       static_cast<int>(time.hours().count()),
+                       static_cast<int>(time.minutes().count()),
+                       static_cast<int>(time.seconds().count())};
+}
+
+LocalDateTime add_days(const LocalDateTime& t, int days) {
+  const date::year_month_day ymd{date::sys_days{date::year{t.year} / t.month / t.day} + date::days{days}};
+  LocalDateTime out = t;
+  out.year = static_cast<int>(ymd.year());
+  out.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  out.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  return out;
+}
+
+int iso_weekday(const LocalDateTime& t) {
+  return static_cast<int>(date::weekday{date::sys_days{date::year{t.year} / t.month / t.day}}.iso_encoding());
+}
+
 Result<void> check_rule(std::string_view rrule) {
   MERIDIAN_ASSIGN_OR_RETURN(auto r, parse_rule(rrule));
   if (r.freq != ICAL_DAILY_RECURRENCE && r.freq != ICAL_WEEKLY_RECURRENCE && r.freq != ICAL_MONTHLY_RECURRENCE)

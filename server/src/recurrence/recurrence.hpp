@@ -35,6 +35,13 @@ bool known_zone(std::string_view zone);
 // The instant of a wall-clock time in the zone (see above for the gap and the repeat).
 Result<UnixMillis> to_instant(const LocalDateTime& t, std::string_view zone);
 
+// The wall-clock time in the zone at an instant (seconds kept, milliseconds dropped).
+Result<LocalDateTime> to_local(UnixMillis at, std::string_view zone);
+// The date `days` days after t's (time of day kept).
+LocalDateTime add_days(const LocalDateTime& t, int days);
+// ISO weekday of t's date: 1 = Monday .. 7 = Sunday.
+int iso_weekday(const LocalDateTime& t);
+
 // Checks that the rule is inside the subset; the error names what is not.
 Result<void> check_rule(std::string_view rrule);
 

@@ -101,6 +101,17 @@ TEST(Recurrence, AOneOffTimeOccursOnce) {
   EXPECT_FALSE(next_after(once, utc(2026, 3, 29, 7, 0))->has_value());
 }
 
+TEST(Recurrence, TheLocalTimeOfAnInstantAndCalendarSteps) {
+  EXPECT_EQ(*to_local(utc(2026, 3, 29, 0, 59), "Europe/Berlin"), local(2026, 3, 29, 1, 59));
+  EXPECT_EQ(*to_local(utc(2026, 3, 29, 1, 30), "Europe/Berlin"), local(2026, 3, 29, 3, 30)) << "after the switch";
+  EXPECT_EQ(to_local(utc(2026, 3, 29, 1, 30) + 15'999, "UTC")->second, 15);
+  EXPECT_FALSE(to_local(0, "Europe/Atlantis").ok());
+  EXPECT_EQ(add_days(local(2028, 2, 28, 9, 0), 1), local(2028, 2, 29, 9, 0));
+  EXPECT_EQ(add_days(local(2026, 3, 1, 9, 0), -1), local(2026, 2, 28, 9, 0));
+  EXPECT_EQ(iso_weekday(local(2026, 3, 29, 0, 0)), 7) << "a Sunday";
+  EXPECT_EQ(iso_weekday(local(2026, 3, 30, 0, 0)), 1);
+}
+
 TEST(Recurrence, RulesOutsideTheSubsetAndBadTimesAreRefused) {
   for (const char* bad : {"FREQ=YEARLY", "FREQ=HOURLY", "FREQ=DAILY;BYHOUR=9", "FREQ=WEEKLY;BYDAY=1MO",
                           "FREQ=DAILY;BYDAY=MO", "FREQ=WEEKLY;BYMONTHDAY=3", "freq=daily", "FREQ=DAILY;BYSETPOS=1",

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
 import { connected, live } from './lib/live.mjs';
 
+// Working around the clock: info and warning alerts reach them at once at any hour (quiet hours
+// are tested in alerts_quiet_hours.test.mjs).
+const allDay = { working_hours: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
+
 const fast = { MERIDIAN_ALERTS_ESCALATION_POLL_MS: '50' };
 
 async function escalationOf(server, token, id) {
@@ -26,9 +30,9 @@ describe('alerts: escalation', () => {
     server = await startServer({ webRoot: false, env: fast });
     admin = await login(server, server.adminEmail, server.adminPassword);
     const berlin = { country: 'DE', time_zone: 'Europe/Berlin' };
-    dora = await createUser(server, admin, { email: 'dora.esc@example.test', display_name: 'Dora', ...berlin });
-    dirk = await createUser(server, admin, { email: 'dirk.esc@example.test', display_name: 'Dirk', ...berlin });
-    uma = await createUser(server, admin, { email: 'uma.esc@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
+    dora = await createUser(server, admin, { ...allDay, email: 'dora.esc@example.test', display_name: 'Dora', ...berlin });
+    dirk = await createUser(server, admin, { ...allDay, email: 'dirk.esc@example.test', display_name: 'Dirk', ...berlin });
+    uma = await createUser(server, admin, { ...allDay, email: 'uma.esc@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
   });
   after(async () => {
     for (const ws of sockets) ws.terminate();
@@ -156,7 +160,7 @@ describe('alerts: escalation survives a restart', () => {
     let target;
     try {
       const admin = await login(server, server.adminEmail, server.adminPassword);
-      target = await createUser(server, admin, { email: 'ines.esc@example.test', display_name: 'Ines', country: 'PT', time_zone: 'Europe/Lisbon' });
+      target = await createUser(server, admin, { ...allDay, email: 'ines.esc@example.test', display_name: 'Ines', country: 'PT', time_zone: 'Europe/Lisbon' });
       target.admin = admin;
       const sent = await api(server, 'POST', '/api/v1/alerts', {
         token: admin,

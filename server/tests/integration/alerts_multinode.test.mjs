@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
 import { connected, eventually } from './lib/live.mjs';
 
+// Working around the clock: info and warning alerts reach them at once at any hour (quiet hours
+// are tested in alerts_quiet_hours.test.mjs).
+const allDay = { working_hours: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
+
 const pg = process.env.MERIDIAN_TEST_DATABASE_URL;
 const redis = process.env.MERIDIAN_TEST_REDIS_URL;
 
@@ -27,8 +31,8 @@ describe('alerts on two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis
     nodeA = await startServer({ webRoot: false, env: { ...env, MERIDIAN_ALERTS_NODE_ID: 'node-a' } });
     nodeB = await startServer({ webRoot: false, env: { ...env, MERIDIAN_ALERTS_NODE_ID: 'node-b' } });
     admin = await login(nodeA, nodeA.adminEmail, nodeA.adminPassword);
-    dora = await createUser(nodeA, admin, { email: 'dora.esc2@example.test', display_name: 'Dora', country: 'DE', time_zone: 'Europe/Berlin' });
-    uma = await createUser(nodeA, admin, { email: 'uma.esc2@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
+    dora = await createUser(nodeA, admin, { ...allDay, email: 'dora.esc2@example.test', display_name: 'Dora', country: 'DE', time_zone: 'Europe/Berlin' });
+    uma = await createUser(nodeA, admin, { ...allDay, email: 'uma.esc2@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
   });
   after(async () => {
     for (const ws of sockets) ws.terminate();

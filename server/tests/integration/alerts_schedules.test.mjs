@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
 import { connected, live } from './lib/live.mjs';
 
+// Working around the clock: info and warning alerts reach them at once at any hour (quiet hours
+// are tested in alerts_quiet_hours.test.mjs).
+const allDay = { working_hours: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
+
 const fast = { MERIDIAN_ALERTS_ESCALATION_POLL_MS: '50' };
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,8 +52,8 @@ describe('alerts: schedules over REST', () => {
   before(async () => {
     server = await startServer({ webRoot: false, env: fast });
     admin = await login(server, server.adminEmail, server.adminPassword);
-    dora = await createUser(server, admin, { email: 'dora.sched@example.test', display_name: 'Dora', country: 'DE', time_zone: 'Europe/Berlin' });
-    uma = await createUser(server, admin, { email: 'uma.sched@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
+    dora = await createUser(server, admin, { ...allDay, email: 'dora.sched@example.test', display_name: 'Dora', country: 'DE', time_zone: 'Europe/Berlin' });
+    uma = await createUser(server, admin, { ...allDay, email: 'uma.sched@example.test', display_name: 'Uma', country: 'US', time_zone: 'America/New_York' });
   });
   after(async () => {
     for (const ws of sockets) ws.terminate();
@@ -182,7 +186,7 @@ describe('alerts: schedules survive restarts', () => {
     let admin, ines, id, due;
     try {
       admin = await login(server, server.adminEmail, server.adminPassword);
-      ines = await createUser(server, admin, { email: 'ines.sched@example.test', display_name: 'Ines', country: 'PT', time_zone: 'Europe/Lisbon' });
+      ines = await createUser(server, admin, { ...allDay, email: 'ines.sched@example.test', display_name: 'Ines', country: 'PT', time_zone: 'Europe/Lisbon' });
       const at = soon(3, 'Europe/Lisbon');
       const created = await api(server, 'POST', '/api/v1/alerts/schedules', {
         token: admin,

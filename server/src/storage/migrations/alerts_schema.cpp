@@ -113,6 +113,14 @@ CREATE TABLE alert_schedule_zones (
 );
 CREATE INDEX alert_schedule_zones_due ON alert_schedule_zones(state, next_at);
 )sql"},
+    // Quiet hours: an info or warning alert reaching someone outside their working hours
+    // is held for them until held_until (the start of their working hours): in their list,
+    // not pushed; the scheduler releases it then (one UPDATE .. RETURNING per batch, so
+    // each row is released by one node).
+    {203, "alert quiet hours", R"sql(
+ALTER TABLE alert_recipients ADD COLUMN held_until BIGINT;
+CREATE INDEX alert_recipients_held ON alert_recipients(held_until);
+)sql"},
 };
 
 }  // namespace
