@@ -1,7 +1,7 @@
 // Alert escalation on two meridian nodes sharing one PostgreSQL and one Redis: both nodes
 // run the scheduler on the same steps and each step fires exactly once (one audit entry,
 // one notification per socket), whichever node claims it; an acknowledgement on one node
-// cancels every step at once for both.
+// cancels every step at once for both; each occurrence of scheduled alerts is sent once.
 // Needs MERIDIAN_TEST_DATABASE_URL and MERIDIAN_TEST_REDIS_URL (scripts/run-tests.sh runs it
 // under scripts/with-postgres.sh scripts/with-redis.sh); skipped otherwise.
 import { describe, it, before, after } from 'node:test';
@@ -82,6 +82,35 @@ describe('alerts on two nodes, one PostgreSQL, one Redis', { skip: !pg || !redis
     for (const [ws, id] of [[wdora, 'd1'], [wuma, 'u1']]) assert.equal((await ws.request({ type: 'ping', id })).type, 'pong');
     assert.equal(heard(wdora, 1), 20);
     assert.equal(heard(wuma, 2), 20);
+  });
+
+  it('sends each scheduled alert exactly once while both nodes look for due schedules', async () => {
+    const wdora = await open(nodeB, dora.token);
+    // A few seconds ahead on a whole second, in UTC (the wall clock is the ISO time).
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000).toISOString().slice(0, 19);
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const created = await api(i % 2 ? nodeA : nodeB, 'POST', '/api/v1/alerts/schedules', {
+        token: admin,
+        body: { alert: { title: `Report ${i}`, priority: 'info', audience: { user_ids: [dora.user.id] } }, at, time_zone: 'UTC' },
+      });
+      assert.equal(created.status, 201, created.text);
+      ids.push(created.json.id);
+    }
+    const done = await eventually(async () => {
+      const r = await api(nodeA, 'GET', '/api/v1/alerts/schedules?limit=200', { token: admin });
+      const mine = r.json.items.filter((x) => ids.includes(x.id));
+      return mine.every((x) => x.state === 'done') && mine;
+    }, { ms: 20000, what: 'every schedule sent' });
+    assert.deepEqual(done.map((x) => x.fired_count), Array(20).fill(1));
+    const sent = await api(nodeB, 'GET', '/api/v1/alerts?sent=true&limit=200', { token: admin });
+    const titles = sent.json.items.map((a) => a.title).filter((t) => t.startsWith('Report '));
+    assert.equal(titles.length, 20, titles.join());
+    assert.equal(new Set(titles).size, 20, 'one alert per schedule');
+    const heard = () => wdora.inbox.filter((m) => m.type === 'alert.new' && m.title.startsWith('Report ')).length;
+    await eventually(() => heard() >= 20, { what: 'the scheduled alerts reached the socket' });
+    assert.equal((await wdora.request({ type: 'ping', id: 'd2' })).type, 'pong');
+    assert.equal(heard(), 20);
   });
 
   it('an acknowledgement on one node cancels the steps the other would fire', async () => {
