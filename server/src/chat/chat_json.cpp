@@ -63,6 +63,7 @@ boost::json::object to_json(const Member& m, ConversationKind kind) {
                         {"role", member_role_name(m.role)},
                         {"can_post", m.can_post}};
   if (kind == ConversationKind::direct || kind == ConversationKind::support) o["last_read_seq"] = m.last_read_seq;
+  if (m.guest) o["guest"] = true;
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "chat/chat_repository.hpp"
 
+#include "core/subject.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -41,12 +43,13 @@ std::string handle_of(const std::string& email) {
 }
 
 constexpr const char* kMemberColumns =
-    "m.user_id, u.display_name, m.role, m.last_read_seq, u.email, m.can_post, m.change_seq";
+    "m.user_id, u.display_name, m.role, m.last_read_seq, u.email, m.can_post, m.change_seq, u.kind";
 
 Member member_from(const storage::Row& r) {
   Member m{r.integer(0), r.text(1), MemberRole::member, r.integer(3), handle_of(r.text(4)), r.integer(5) != 0};
   parse_member_role(r.text(2), m.role);
   m.change_seq = r.integer(6);
+  m.guest = r.text(7) == user_kind_name(UserKind::guest);
   return m;
 }
 

@@ -62,6 +62,7 @@ struct Member {
   std::string handle;           // for @mentions: the lower-cased local part of the email
   bool can_post = false;        // a chosen poster in announcement mode
   std::int64_t change_seq = 0;  // of the latest role or can_post change
+  bool guest = false;           // someone from outside, invited to this conversation
   // Not a member: reads through ConversationAccess (a support agent before claiming). Reads
   // and per-person markers only; every write (post, react, edit, delete, follow) is refused.
   bool observer = false;

@@ -97,6 +97,10 @@ Result<std::pair<std::vector<User>, std::int64_t>> IdentityRepository::users(S& 
     params.emplace_back(pattern);
   }
   if (filter.active_only) where += " AND active = 1";
+  if (filter.can_sign_in_only) {
+    where += " AND password_hash <> ?";
+    params.emplace_back(std::string(kNoPasswordHash));
+  }
   if (!filter.kinds.empty()) {
     where += " AND kind IN (";
     for (std::size_t i = 0; i < filter.kinds.size(); ++i) {

@@ -35,12 +35,17 @@ struct LoginFailures {
 };
 
 struct UserFilter {
-  std::string text;                   // matches email or display name
-  std::vector<UserKind> kinds;        // empty = all
+  std::string text;             // matches email or display name
+  std::vector<UserKind> kinds;  // empty = all
   int limit = 50;
   int offset = 0;
   bool active_only = false;
+  bool can_sign_in_only = false;  // leaves out accounts without a password (meeting guests)
 };
+
+// The password hash of an account nobody signs in to (a meeting guest's): no Argon2id hash
+// has this form, so every sign-in attempt fails verification.
+inline constexpr const char* kNoPasswordHash = "!";
 
 class IdentityRepository final {
  public:

@@ -184,12 +184,20 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
              }),
              kSmall);
 
-  // The people directory: employees and agents only. Customers and guests are refused.
+  // The people directory: employees and agents; with ?include=guests also the guests one can
+  // invite to a group or channel (not the accounts made for meeting guests, who cannot sign
+  // in). Customers and guests themselves are refused.
   router.add(
       "GET", "/api/v1/users",
       permitted(Action::read_directory,
                 [d](HttpRequest& req) -> Result<HttpResponse> {
-                  MERIDIAN_ASSIGN_OR_RETURN(auto filter, page_of(req, {UserKind::employee, UserKind::agent}, true));
+                  const auto include = req.query_param("include");
+                  if (include && *include != "guests")
+                    return make_error(ErrorCode::invalid_argument, "include must be 'guests' or left out");
+                  std::vector<UserKind> kinds{UserKind::employee, UserKind::agent};
+                  if (include) kinds.push_back(UserKind::guest);
+                  MERIDIAN_ASSIGN_OR_RETURN(auto filter, page_of(req, std::move(kinds), true));
+                  filter.can_sign_in_only = true;
                   MERIDIAN_ASSIGN_OR_RETURN(auto page, d.identity.users(filter));
                   boost::json::array items;
                   for (const auto& u : page.items) {

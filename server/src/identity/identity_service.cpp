@@ -230,9 +230,8 @@ Result<std::int64_t> IdentityService::create_meeting_guest_account(const std::st
   u.time_zone = time_zone;
   u.roles = {Role::guest};
   u.region = regions_.region_of(u.country);
-  // "!" is no password hash: every sign-in attempt fails verification.
   return storage::write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
-    auto id = repo_.insert_user(s, u, "!", clock_.now_ms());
+    auto id = repo_.insert_user(s, u, kNoPasswordHash, clock_.now_ms());
     if (!id.ok()) return id.error();
     MERIDIAN_TRY(repo_.set_roles(s, *id, u.roles));
     boost::json::object detail{{"email", u.email}, {"kind", "guest"}, {"reason", "meeting guest"}};

@@ -76,6 +76,28 @@ TEST_P(IdentityServiceTest, CreatedUserSignsInAndTheTokenAuthenticates) {
   EXPECT_EQ(audit_events("auth.login").front().outcome, "ok");
 }
 
+TEST_P(IdentityServiceTest, InvitableGuestsLeaveOutMeetingGuestAccounts) {
+  NewUser gail = person("gail@example.test");
+  gail.kind = UserKind::guest;
+  gail.display_name = "Gail Guest";
+  User invited = create(gail);
+  auto walk_in = service_->create_meeting_guest_account("meeting-guest-7@guests.invalid", "Gail Walk-in", "PT", "UTC");
+  ASSERT_TRUE(walk_in.ok()) << walk_in.error().message;
+
+  UserFilter all{.text = "gail", .kinds = {UserKind::guest}};
+  auto both = service_->users(all);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->total, 2);
+
+  UserFilter invitable = all;
+  invitable.can_sign_in_only = true;
+  auto page = service_->users(invitable);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].id, invited.id);
+  EXPECT_EQ(page->total, 1) << "the count leaves them out too";
+}
+
 TEST_P(IdentityServiceTest, TokensAreStoredOnlyAsHashes) {
   create(person("ana@example.test"));
   auto login = service_->login("ana@example.test", "correct horse battery", "10.0.0.1");

@@ -48,6 +48,22 @@ describe('directories for pickers (teams, customers)', () => {
     assert.equal(after.json.total, 0);
   });
 
+  it('lists guests for invitations only when asked (?include=guests), never customers', async () => {
+    const plain = await api(server, 'GET', '/api/v1/users?q=gail', { token: emp.token });
+    assert.equal(plain.status, 200, plain.text);
+    assert.deepEqual(plain.json.items, [], 'the plain directory is employees and agents');
+    const withGuests = await api(server, 'GET', '/api/v1/users?q=gail&include=guests', { token: emp.token });
+    assert.equal(withGuests.status, 200, withGuests.text);
+    assert.deepEqual(withGuests.json.items.map((u) => [u.id, u.kind]), [[guest.user.id, 'guest']]);
+    const everyone = await api(server, 'GET', '/api/v1/users?include=guests&limit=200', { token: agent.token });
+    assert.ok(everyone.json.items.every((u) => u.kind !== 'customer'), 'customers are never in the people directory');
+    const wrong = await api(server, 'GET', '/api/v1/users?include=customers', { token: emp.token });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.json.error.message, /include must be 'guests'/);
+    for (const token of [cust.token, guest.token])
+      assert.equal((await api(server, 'GET', '/api/v1/users?include=guests', { token })).status, 403);
+  });
+
   it('refuses customers, guests, meeting guest passes and the signed-out', async () => {
     for (const token of [cust.token, guest.token]) {
       for (const path of ['/api/v1/customers', '/api/v1/teams']) {

@@ -134,8 +134,12 @@ export class ChatApi {
     return firstValueFrom(this.http.post<void>(`${API_BASE}/conversations/${id}/read`, { seq }));
   }
 
-  /** The people directory (employees and agents), for starting conversations. */
-  searchPeople(q = ''): Promise<Page<User>> {
-    return firstValueFrom(this.http.get<Page<User>>(`${API_BASE}/users`, { params: params({ q, limit: 20 }) }));
+  /**
+   * The people directory (employees and agents), for starting conversations; with `guests`
+   * also the guests one may invite to a group or channel.
+   */
+  searchPeople(q = '', options: { guests?: boolean } = {}): Promise<Page<User>> {
+    const include = options.guests ? 'guests' : undefined;
+    return firstValueFrom(this.http.get<Page<User>>(`${API_BASE}/users`, { params: params({ q, limit: 20, include }) }));
   }
 }

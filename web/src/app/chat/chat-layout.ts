@@ -1,8 +1,10 @@
-import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ConversationView } from './chat-types';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { ChatStore } from './chat-store';
+import { canStartConversations } from './chat.guard';
+import { SessionStore } from '../core/session.store';
 import { ConversationEntry } from './conversation-list';
 import { NewConversationDialog, NewConversationKind } from './new-conversation-dialog';
 import { PresenceDot } from './presence-dot';
@@ -21,6 +23,9 @@ import { IconName, UiIcon } from '../ui';
 export class ChatLayout {
   private readonly router = inject(Router);
   protected readonly store = inject(ChatStore);
+  private readonly session = inject(SessionStore);
+  /** Guests are invited; they start nothing and browse no channels (the server refuses it). */
+  protected readonly canStart = computed(() => canStartConversations(this.session.user()?.kind));
 
   protected readonly creating = signal<NewConversationKind | null>(null);
   protected readonly browsing = signal(false);

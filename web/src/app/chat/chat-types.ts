@@ -14,6 +14,8 @@ export interface ConversationMember {
   last_read_seq?: number;
   /** Announcement mode: chosen to post although not an owner or moderator. */
   can_post?: boolean;
+  /** Someone from outside the company, invited to this conversation. */
+  guest?: boolean;
 }
 
 /** A conversation as GET /channels lists it (no per-viewer fields). */

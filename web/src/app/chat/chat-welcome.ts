@@ -1,5 +1,7 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { ChatStore } from './chat-store';
+import { canStartConversations } from './chat.guard';
+import { SessionStore } from '../core/session.store';
 
 /** /chat with nothing open. */
 @Component({
@@ -8,10 +10,14 @@ import { ChatStore } from './chat-store';
     <div class="empty" data-testid="chat-welcome">
       @if (store.conversations().length === 0) {
         <strong>No conversations yet</strong>
-        <p>Start a direct message or browse channels with the buttons on the left.</p>
+        @if (canStart()) {
+          <p>Start a direct message or browse channels with the buttons on the left.</p>
+        } @else {
+          <p>As a guest you see the groups and channels you're invited to. Ask the person who invited you to add you.</p>
+        }
       } @else {
         <strong>Pick a conversation</strong>
-        <p>Choose one on the left, or start a new one.</p>
+        <p>{{ canStart() ? 'Choose one on the left, or start a new one.' : 'Choose one on the left.' }}</p>
       }
     </div>
   `,
@@ -20,4 +26,6 @@ import { ChatStore } from './chat-store';
 })
 export class ChatWelcome {
   protected readonly store = inject(ChatStore);
+  private readonly session = inject(SessionStore);
+  protected readonly canStart = computed(() => canStartConversations(this.session.user()?.kind));
 }

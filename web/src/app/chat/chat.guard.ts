@@ -3,9 +3,18 @@ import { CanMatchFn, Router } from '@angular/router';
 import { ApiClient } from '../core/api-client';
 import { SessionStore } from '../core/session.store';
 
-/** Chat is for employees and agents; the server refuses customers and guests too. */
+/**
+ * Chat is for employees, agents and guests. A guest is someone from outside invited to
+ * particular groups and channels: they read and write there and nowhere else. Customers talk
+ * to the company through Support instead, so the server refuses them here.
+ */
 export function canUseChat(kind: string | undefined): boolean {
-  return kind !== undefined && kind !== 'customer' && kind !== 'guest';
+  return kind !== undefined && kind !== 'customer';
+}
+
+/** Starting a conversation or joining a public channel: staff only (the server refuses guests). */
+export function canStartConversations(kind: string | undefined): boolean {
+  return kind === 'employee' || kind === 'agent';
 }
 
 /**

@@ -46,7 +46,7 @@ function channel(myRole: ConversationView['my_role'], announcement: boolean, bru
 describe('MembersPanel: who may post in an announcement channel', () => {
   let active: ReturnType<typeof signal<ConversationView | null>>;
   let store: { setMemberCanPost: ReturnType<typeof vi.fn>; setMemberRole: ReturnType<typeof vi.fn>; refreshActive: ReturnType<typeof vi.fn> };
-  let api: { getSettings: ReturnType<typeof vi.fn>; getRetention: ReturnType<typeof vi.fn>; updateSettings: ReturnType<typeof vi.fn> };
+  let api: { getSettings: ReturnType<typeof vi.fn>; getRetention: ReturnType<typeof vi.fn>; updateSettings: ReturnType<typeof vi.fn>; searchPeople: ReturnType<typeof vi.fn> };
 
   async function setup(view: ConversationView) {
     active = signal<ConversationView | null>(view);
@@ -59,6 +59,7 @@ describe('MembersPanel: who may post in an announcement channel', () => {
       getSettings: vi.fn().mockImplementation(() => Promise.resolve(active()?.settings)),
       getRetention: vi.fn().mockResolvedValue({ policy: null, legal_hold: false }),
       updateSettings: vi.fn(),
+      searchPeople: vi.fn().mockResolvedValue({ items: [], total: 0 }),
     };
     TestBed.configureTestingModule({
       providers: [
@@ -132,6 +133,32 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     const alert = row('Bruno Braga').querySelector('[data-testid="member-can-post-error"]');
     expect(alert?.getAttribute('role')).toBe('alert');
     expect(alert?.textContent).toBe("Couldn't let Bruno Braga post: only owners and moderators choose who posts. Ask one of them.");
+  });
+
+  it('invites guests: the search asks for them, marks them Guest, and a guest member carries the mark', async () => {
+    const view = channel('owner', false);
+    view.members.push({ user_id: 6, display_name: 'Gail Partner', role: 'member', guest: true });
+    const { fixture, el, row } = await setup(view);
+    expect(row('Gail Partner').querySelector('[data-testid="member-guest"]')?.textContent?.trim()).toBe('Guest');
+    expect(row('Bruno Braga').querySelector('[data-testid="member-guest"]')).toBeNull();
+    api.searchPeople.mockResolvedValue({
+      items: [
+        { id: 7, display_name: 'Gus Outside', email: 'gus@partner.example', kind: 'guest' },
+        { id: 8, display_name: 'Erin Staff', email: 'erin@example.test', kind: 'employee' },
+      ],
+      total: 2,
+    });
+    const search = el.querySelector('[data-testid="member-search"]') as HTMLInputElement;
+    search.value = 'g';
+    search.dispatchEvent(new Event('input'));
+    await vi.waitFor(() => expect(el.querySelectorAll('[data-testid="member-add"]').length).toBe(2));
+    await fixture.whenStable();
+    expect(api.searchPeople).toHaveBeenCalledWith('g', { guests: true });
+    const marks = [...el.querySelectorAll('.candidates li')].map((li) => [li.textContent?.includes('Gus'), !!li.querySelector('[data-testid="candidate-guest"]')]);
+    expect(marks).toEqual([
+      [true, true],
+      [false, false],
+    ]);
   });
 
   it('a plain member sees who can post but no control', async () => {

@@ -8,6 +8,7 @@ import { MinuteClock } from '../core/clock';
 import { PresenceDot } from './presence-dot';
 import { PresenceStore, describeLocalTime, flagOf } from './presence-store';
 import { UiButton } from '../ui/button';
+import { UiBadge } from '../ui/badge';
 
 /** Why letting `name` post (or not) failed, and what the person can do about it. */
 export function posterFailure(name: string, canPost: boolean, failure: unknown): string {
@@ -25,7 +26,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
   selector: 'mer-members-panel',
-  imports: [UiButton, PresenceDot],
+  imports: [UiButton, UiBadge, PresenceDot],
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
@@ -72,7 +73,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
         <ul class="candidates">
           @for (person of candidates(); track person.id) {
             <li>
-              <span>{{ person.display_name }} <span class="muted">{{ person.email }}</span></span>
+              <span>{{ person.display_name }}@if (person.kind === 'guest') { <ui-badge tone="info" data-testid="candidate-guest">Guest</ui-badge> } <span class="muted">{{ person.email }}</span></span>
               <button type="button" uiButton uiSize="sm" (click)="add(person)" [disabled]="busy()" data-testid="member-add">Add</button>
             </li>
           }
@@ -93,6 +94,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
         <li data-testid="member">
           <mer-presence-dot [userId]="member.user_id" />
           <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }
+            @if (member.guest) { <ui-badge tone="info" title="From outside the company, invited to this conversation" data-testid="member-guest">Guest</ui-badge> }
             @if (localTime(member.user_id); as local) { <small class="local" data-testid="member-local-time">{{ local }}</small> }
           </span>
           @if (canChangeRoles() && member.user_id !== myId()) {
@@ -376,7 +378,8 @@ export class MembersPanel {
     }
     this.searching.set(true);
     try {
-      const page = await this.api.searchPeople(value.trim());
+      // Groups and channels may invite guests (people from outside, with an account).
+      const page = await this.api.searchPeople(value.trim(), { guests: true });
       if (generation === this.generation) this.people.set(page.items);
     } catch (failure) {
       if (generation === this.generation) this.error.set(errorMessage(failure));

@@ -5,7 +5,7 @@ import { ConversationView, ConversationVisibility } from './chat-types';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
-import { UiButton, UiModal } from '../ui';
+import { UiBadge, UiButton, UiModal } from '../ui';
 
 export type NewConversationKind = 'direct' | 'group' | 'channel';
 
@@ -13,7 +13,7 @@ const SEARCH_DELAY_MS = 200;
 
 /** Start a direct message (one person), a group (several) or a channel (name, topic, visibility). */
 @Component({
-  imports: [UiButton, UiModal],
+  imports: [UiBadge, UiButton, UiModal],
   selector: 'mer-new-conversation-dialog',
   templateUrl: './new-conversation-dialog.html',
   styleUrl: './new-conversation-dialog.css',
@@ -128,7 +128,8 @@ export class NewConversationDialog {
     const generation = ++this.generation;
     this.searching.set(true);
     try {
-      const page = await this.api.searchPeople(this.query().trim());
+      // A group may invite guests; a direct message is between colleagues (the server refuses guests there).
+      const page = await this.api.searchPeople(this.query().trim(), { guests: this.kind() === 'group' });
       if (generation === this.generation) this.people.set(page.items);
     } catch (failure) {
       if (generation === this.generation) this.error.set(errorMessage(failure));
