@@ -9,7 +9,7 @@ import { SessionStore } from '../core/session.store';
 import { PAGE_VISIBLE } from '../chat/chat-tokens';
 import { AlertBell } from './alert-bell';
 import { Alert, AlertView } from './alerts-api';
-import { BROWSER_NOTIFICATIONS } from './browser-notifications';
+import { BROWSER_NOTIFICATIONS } from '../core/browser-notifications';
 
 const settle = async (fixture: { whenStable(): Promise<unknown> }) => {
   for (let i = 0; i < 3; i++) {

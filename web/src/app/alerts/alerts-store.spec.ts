@@ -8,7 +8,7 @@ import { SessionStore } from '../core/session.store';
 import { PAGE_VISIBLE } from '../chat/chat-tokens';
 import { AlertsStore } from './alerts-store';
 import { Alert, AlertReceipt, AlertView } from './alerts-api';
-import { BROWSER_NOTIFICATIONS } from './browser-notifications';
+import { BROWSER_NOTIFICATIONS } from '../core/browser-notifications';
 import { describeAudience, receiptsCsv, titleWithCount } from './alert-format';
 
 const flushAll = () => new Promise((r) => setTimeout(r, 0));

@@ -5,7 +5,7 @@ import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { PAGE_VISIBLE } from '../chat/chat-tokens';
 import { Alert, AlertView, AlertsApi } from './alerts-api';
-import { BROWSER_NOTIFICATIONS, NotificationState } from './browser-notifications';
+import { BROWSER_NOTIFICATIONS, NotificationState } from '../core/browser-notifications';
 import { PRIORITY_LOOK, shownPriority } from './alert-format';
 import './alert-events';
 

@@ -21,7 +21,7 @@ import { ChatStore } from './chat-store';
 import { AttachmentPicker } from './attachment-picker';
 import { Composer, Mentionable } from './composer';
 import { composerBlockedReason } from './composer-access';
-import { renderMarkdown } from './markdown';
+import { handleOf, renderMarkdown } from './markdown';
 import { MessageAttachments } from './message-attachments';
 import { MembersPanel } from './members-panel';
 import { ThreadPanel } from './thread-panel';
@@ -363,7 +363,7 @@ export class ConversationPage {
   }
 
   protected html(text: string): string {
-    return renderMarkdown(text);
+    return renderMarkdown(text, handleOf(this.session.user()?.email));
   }
 
   protected typed(): void {

@@ -1,4 +1,4 @@
-import { renderMarkdown } from './markdown';
+import { renderMarkdown, splitMentions } from './markdown';
 
 function dom(text: string): HTMLElement {
   const el = document.createElement('div');
@@ -7,6 +7,31 @@ function dom(text: string): HTMLElement {
 }
 
 describe('renderMarkdown', () => {
+  it('marks mentions as the server reads them, the reader\'s own and @channel/@here more strongly', () => {
+    const el = document.createElement('div');
+    el.innerHTML = renderMarkdown('@Ben.Silva and @ana, see @here. Mail ana@example.test, not `@code`; **@bold**', 'ana');
+    const marks = [...el.querySelectorAll('.mention')].map((m) => [m.textContent, m.getAttribute('data-mention'), m.classList.contains('mention-me')]);
+    expect(marks).toEqual([
+      ['@Ben.Silva', 'ben.silva', false],
+      ['@ana', 'ana', true],
+      ['@here', 'here', true],
+      ['@bold', 'bold', false],
+    ]);
+    expect(el.textContent?.trim()).toBe('@Ben.Silva and @ana, see @here. Mail ana@example.test, not @code; @bold');
+    expect(el.querySelector('code .mention')).toBeNull();
+  });
+
+  it('a mention cannot carry markup', () => {
+    const el = document.createElement('div');
+    el.innerHTML = renderMarkdown('@a"><img src=x onerror=alert(1)>', 'a');
+    expect(el.querySelector('img')).toBeNull();
+    expect(el.querySelector('.mention')?.getAttribute('data-mention')).toBe('a');
+  });
+
+  it('splits text at mentions with the server\'s rules (trailing dot ends a handle, e-mails are no mentions)', () => {
+    expect(splitMentions('hi @bob. x@y @-')).toEqual([{ text: 'hi ' }, { mention: '@bob', handle: 'bob' }, { text: '. x@y @-' }]);
+  });
+
   it('renders the chat subset', () => {
     const el = dom('**bold** _it_ ~~gone~~ `x<y`\n\n```\nconst a = 1;\n```\n\n> quoted\n\n- one\n- two\n\n1. first');
     expect(el.querySelector('strong')?.textContent).toBe('bold');

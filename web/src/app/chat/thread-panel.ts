@@ -6,7 +6,7 @@ import { errorMessage } from '../core/api-error';
 import { ChatStore } from './chat-store';
 import { threadReplyBlockedReason } from './composer-access';
 import { Composer } from './composer';
-import { renderMarkdown } from './markdown';
+import { handleOf, renderMarkdown } from './markdown';
 import { MessageAttachments } from './message-attachments';
 import { UiButton } from '../ui/button';
 
@@ -101,7 +101,7 @@ export class ThreadPanel {
   }
 
   protected html(text: string): string {
-    return renderMarkdown(text);
+    return renderMarkdown(text, handleOf(this.session.user()?.email));
   }
 
   protected async reply(text: string): Promise<void> {

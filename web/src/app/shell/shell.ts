@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, i
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AlertBell } from '../alerts/alert-bell';
 import { canUseChat } from '../chat/chat.guard';
+import { MentionAlerts } from '../chat/mention-alerts';
 import { ChatUnread } from '../chat/chat-unread';
 import { ApiClient } from '../core/api-client';
 import { MinuteClock } from '../core/clock';
@@ -37,6 +38,8 @@ export class Shell {
   /** Unread chat messages, once the chat has been opened in this tab. */
   protected readonly chatUnread = inject(ChatUnread).total;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  /** Toasts and system notifications for mentions, on every page. */
+  private readonly mentions = inject(MentionAlerts);
 
   protected readonly user = this.session.user;
   protected readonly isAdmin = this.session.isAdmin;
@@ -84,12 +87,14 @@ export class Shell {
 
   constructor() {
     this.realtime.start();
+    this.mentions.start();
     const ended = this.realtime.sessionEnded.subscribe((reason) => {
       this.session.clear();
       void this.router.navigate(['/login'], { queryParams: { ended: reason } });
     });
     inject(DestroyRef).onDestroy(() => {
       ended.unsubscribe();
+      this.mentions.stop();
       this.realtime.stop();
     });
   }

@@ -4,10 +4,17 @@ import { UiButton } from './button';
 
 export type ToastTone = 'info' | 'ok' | 'warn' | 'danger';
 
+/** A button in the toast ("Open"); pressing it runs `run` and dismisses the toast. */
+export interface ToastAction {
+  readonly label: string;
+  readonly run: () => void;
+}
+
 export interface Toast {
   readonly id: number;
   readonly text: string;
   readonly tone: ToastTone;
+  readonly action?: ToastAction;
 }
 
 /** Most toasts on screen at once; older ones make room. */
@@ -29,9 +36,12 @@ export class Toasts {
     inject(DestroyRef).onDestroy(() => this.timers.forEach((t) => clearTimeout(t)));
   }
 
-  show(text: string, { tone = 'info', durationMs = 5000 }: { tone?: ToastTone; durationMs?: number } = {}): number {
+  show(
+    text: string,
+    { tone = 'info', durationMs = 5000, action }: { tone?: ToastTone; durationMs?: number; action?: ToastAction } = {},
+  ): number {
     const id = ++this.seq;
-    const next = [...this.list(), { id, text, tone }];
+    const next = [...this.list(), { id, text, tone, action }];
     for (const gone of next.slice(0, Math.max(0, next.length - MAX_VISIBLE))) this.clearTimer(gone.id);
     this.list.set(next.slice(-MAX_VISIBLE));
     void this.announcer.announce(text, tone === 'danger' ? 'assertive' : 'polite');
@@ -58,6 +68,9 @@ export class Toasts {
     @for (t of toasts.items(); track t.id) {
       <div class="toast" [attr.data-tone]="t.tone" data-testid="toast">
         <span class="text">{{ t.text }}</span>
+        @if (t.action; as action) {
+          <button type="button" uiButton uiSize="sm" class="action" (click)="act(t.id, action)" data-testid="toast-action">{{ action.label }}</button>
+        }
         <button type="button" uiButton="icon" uiSize="sm" class="close" (click)="toasts.dismiss(t.id)" aria-label="Dismiss">×</button>
       </div>
     }
@@ -77,6 +90,7 @@ export class Toasts {
     .toast[data-tone='danger'] { border-left-color: var(--danger); }
     .text { flex: 1; }
     .close { background: transparent; border-color: transparent; color: inherit; }
+    .action { flex: none; }
     @keyframes enter { from { opacity: 0; transform: translateY(8px); } }
     @media (max-width: 600px) { :host { left: var(--space-3); right: var(--space-3); bottom: var(--space-3); max-width: none; } }
   `,
@@ -84,4 +98,9 @@ export class Toasts {
 })
 export class UiToasts {
   protected readonly toasts = inject(Toasts);
+
+  protected act(id: number, action: ToastAction): void {
+    this.toasts.dismiss(id);
+    action.run();
+  }
 }
