@@ -17,18 +17,16 @@ function message(seq: number, overrides: Partial<ChatMessage> = {}): ChatMessage
 }
 
 describe('mergeMessages', () => {
-  it('appends and prepends without sorting, fast with 100,000 messages', () => {
+  // Speed is measured in bench/chat_scroll.mjs (Chromium), not asserted here.
+  it('appends and prepends to 100,000 messages in order', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => message(i + 1));
-    const started = performance.now();
     let merged = big;
     for (let i = 0; i < 20; i++) merged = mergeMessages(merged, [message(100_001 + i)]);
-    const perLive = (performance.now() - started) / 20;
     merged = mergeMessages(merged, [message(-1), message(0)]);
     expect(merged.length).toBe(100_022);
     expect(merged[0].seq).toBe(-1);
     expect(merged.at(-1)?.seq).toBe(100_020);
-    console.info(`mergeMessages: one live message into 100,000: ${perLive.toFixed(2)} ms`);
-    expect(perLive).toBeLessThan(50);
+    expect(merged.every((m, i) => i === 0 || m.seq === merged[i - 1].seq + 1)).toBe(true);
   });
 
   it('keeps one copy per seq, in ascending order, whichever way they arrive', () => {

@@ -610,13 +610,13 @@ describe('ChatStore', () => {
       expect(store.activeMessages().length).toBe(MAX_LOADED);
     });
 
-    it('a change costs the same with 100,000 messages behind the window (no full copy)', () => {
-      const started = performance.now();
+    // Speed is measured in bench/chat_scroll.mjs (Chromium), not asserted here.
+    it('a thousand live messages with 100,000 behind the window keep the window bounded and in order', () => {
       for (let seq = 100_001; seq <= 101_000; seq++) live(message(seq));
-      const perLive = (performance.now() - started) / 1000;
-      console.info(`store: one live message with a 100,000-message conversation open: ${perLive.toFixed(3)} ms`);
-      expect(store.activeMessages().length).toBeLessThanOrEqual(MAX_LOADED);
-      expect(perLive).toBeLessThan(5);
+      const seqs = store.activeMessages().map((m) => m.seq);
+      expect(seqs.length).toBeLessThanOrEqual(MAX_LOADED);
+      expect(seqs.at(-1)).toBe(101_000);
+      expect(seqs.every((s, i) => i === 0 || s === (seqs[i - 1] ?? 0) + 1)).toBe(true);
     });
   });
 
