@@ -193,6 +193,9 @@ Result<std::vector<std::int64_t>> AlertsService::claim_schedules(const std::stri
 Result<std::vector<std::int64_t>> AlertsService::claim_schedule_zones(const std::string& node, std::int64_t lease_ms,
                                                                       int limit) {
   const UnixMillis now = clock_.now_ms();
+  auto due = storage::read_value<bool>(db_, [&](storage::Session& s) { return repo_.any_zone_due(s, now); });
+  if (!due.ok()) return due.error();
+  if (!*due) return std::vector<std::int64_t>{};
   return storage::write_value<std::vector<std::int64_t>>(
       db_, [&](storage::Session& s) { return repo_.claim_schedule_zones(s, node, now, now + lease_ms, limit); });
 }

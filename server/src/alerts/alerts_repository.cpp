@@ -528,6 +528,15 @@ Result<std::vector<Schedule>> AlertsRepository::schedules(S& s, std::int64_t sen
                              {sender_id, sender_id, limit}, schedule_from);
 }
 
+Result<bool> AlertsRepository::any_zone_due(S& s, UnixMillis now) {
+  return storage::query_exists(s, std::string("SELECT 1 FROM alert_schedule_zones WHERE ") + kZoneDue + " LIMIT 1",
+                               {now, now});
+}
+
+Result<bool> AlertsRepository::any_held_due(S& s, UnixMillis now) {
+  return storage::query_exists(s, "SELECT 1 FROM alert_recipients WHERE held_until <= ? LIMIT 1", {now});
+}
+
 Result<bool> AlertsRepository::any_schedule_due(S& s, UnixMillis now) {
   return storage::query_exists(s, std::string("SELECT 1 FROM alert_schedules WHERE ") + kScheduleDue + " LIMIT 1",
                                {now, now});

@@ -99,7 +99,10 @@ class AlertsRepository final {
   Result<std::optional<Schedule>> schedule(S& s, std::int64_t id);
   // The sender's (or, with sender 0, everyone's), newest first.
   Result<std::vector<Schedule>> schedules(S& s, std::int64_t sender_id, std::int64_t limit);
+  // Cheap reads before the claims, so an idle round writes nothing.
   Result<bool> any_schedule_due(S& s, UnixMillis now);
+  Result<bool> any_zone_due(S& s, UnixMillis now);
+  Result<bool> any_held_due(S& s, UnixMillis now);
   Result<std::vector<std::int64_t>> claim_schedules(S& s, const std::string& node, UnixMillis now,
                                                     UnixMillis lease_until, std::int64_t limit);
   // After an occurrence: the next one (nullopt: done), the alert it sent (if any); frees the claim.

@@ -418,6 +418,9 @@ Result<std::optional<Escalated>> AlertsService::fire_step(std::int64_t step_id, 
 
 Result<ReleaseRound> AlertsService::release_held(int limit) {
   const UnixMillis now = clock_.now_ms();
+  auto due = storage::read_value<bool>(db_, [&](storage::Session& s) { return repo_.any_held_due(s, now); });
+  if (!due.ok()) return due.error();
+  if (!*due) return ReleaseRound{};
   return storage::write_value<ReleaseRound>(db_, [&](storage::Session& s) -> Result<ReleaseRound> {
     ReleaseRound out;
     MERIDIAN_ASSIGN_OR_RETURN(auto rows, repo_.release_held(s, now, limit));
