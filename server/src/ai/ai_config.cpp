@@ -54,6 +54,43 @@ std::vector<std::string> AiOptions::named_providers() const {
   return out;
 }
 
+namespace {
+
+int positive(const toml::table& t, const char* key, int fallback, const std::string& where) {
+  auto node = t[key];
+  if (!node) return fallback;
+  auto v = node.value<std::int64_t>();
+  if (!v || *v < 0 || *v > 100'000'000) throw std::runtime_error(where + key + " must be a whole number >= 0");
+  return static_cast<int>(*v);
+}
+
+OpenAiSettings openai_settings(const toml::table& t, const std::string& provider, const std::string& where) {
+  const std::string at = where + "providers." + provider + ".";
+  OpenAiSettings s;
+  s.base_url = t["base_url"].value_or(std::string{});
+  while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+  if (!s.base_url.starts_with("http://") && !s.base_url.starts_with("https://"))
+    throw std::runtime_error(at + "base_url must be an http(s) URL");
+  s.model = t["model"].value_or(std::string{});
+  if (s.model.empty()) throw std::runtime_error(at + "model must name the model");
+  s.api_key = t["api_key"].value_or(std::string{});
+  std::string env_name = "MERIDIAN_AI_" + provider + "_API_KEY";
+  for (auto& c : env_name) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : (c == '-' ? '_' : c);
+  if (const char* k = std::getenv(env_name.c_str()); k && *k) s.api_key = k;
+  s.context_tokens = positive(t, "context_tokens", s.context_tokens, at);
+  s.output_tokens = positive(t, "output_tokens", s.output_tokens, at);
+  if (s.context_tokens < 512 || s.output_tokens < 16 || s.output_tokens * 2 > s.context_tokens)
+    throw std::runtime_error(at + "context_tokens must be >= 512 and at least twice output_tokens (>= 16)");
+  s.timeout_ms = positive(t, "timeout_ms", s.timeout_ms, at);
+  s.retries = positive(t, "retries", s.retries, at);
+  s.backoff_ms = positive(t, "backoff_ms", s.backoff_ms, at);
+  s.max_backoff_ms = positive(t, "max_backoff_ms", s.max_backoff_ms, at);
+  s.stream = t["stream"].value_or(true);
+  return s;
+}
+
+}  // namespace
+
 AiOptions load_ai_options(const std::string& config_file) {
   AiOptions o;
   if (!config_file.empty()) {
@@ -99,6 +136,8 @@ AiOptions load_ai_options(const std::string& config_file) {
             regions.push_back(*v);
           }
         }
+        if (auto url = (*per)["base_url"].value<std::string>())
+          o.openai[provider] = openai_settings(*per, provider, where);
       }
     }
   }

@@ -24,12 +24,29 @@ inline constexpr std::string_view kFeatureSummaries = "summaries";
 inline constexpr std::string_view kFeatureAsk = "ask";
 const std::vector<std::string_view>& known_ai_features();
 
+// An OpenAI-compatible Chat Completions endpoint ([ai.providers.<name>] with base_url;
+// OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp server).
+struct OpenAiSettings {
+  std::string base_url;       // ".../v1": requests go to base_url + "/chat/completions"
+  std::string api_key;        // or MERIDIAN_AI_<NAME>_API_KEY; empty: no Authorization header
+  std::string model;          // required
+  int context_tokens = 8192;  // the model's context, prompt and answer together (Ollama: its num_ctx)
+  int output_tokens = 1024;   // the most one answer may hold
+  int timeout_ms = 60'000;    // one attempt, connection to last byte
+  int retries = 3;            // further attempts on 429, 5xx and network errors
+  int backoff_ms = 500;       // first wait; doubles each time, with jitter; Retry-After wins
+  int max_backoff_ms = 20'000;
+  bool stream = true;  // stream answers over SSE
+};
+
 struct AiOptions {
   std::string provider = "builtin";
   std::map<std::string, std::string, std::less<>> features;  // feature -> provider
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> regions;
   // provider -> the regions whose people and data it may receive ("*": all).
   std::map<std::string, std::vector<std::string>, std::less<>> provider_regions;
+  // provider name -> its endpoint, for every [ai.providers.<name>] with a base_url.
+  std::map<std::string, OpenAiSettings, std::less<>> openai;
 
   // Whether an external provider may receive data of this region.
   bool allows(std::string_view provider, std::string_view region) const;

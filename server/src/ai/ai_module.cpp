@@ -4,6 +4,7 @@
 
 #include "ai/ai_routes.hpp"
 #include "ai/builtin_provider.hpp"
+#include "ai/openai_provider.hpp"
 #include "core/log.hpp"
 
 namespace meridian::ai {
@@ -11,8 +12,12 @@ namespace meridian::ai {
 ProviderRegistry AiModule::providers(const AiOptions& options) {
   ProviderRegistry registry;
   registry.add(std::make_unique<BuiltinProvider>());
+  // Every [ai.providers.<name>] with a base_url is an OpenAI-compatible endpoint.
+  for (const auto& [name, settings] : options.openai) registry.add(std::make_unique<OpenAiProvider>(name, settings));
   for (const auto& name : options.named_providers())
-    if (!registry.find(name)) throw std::runtime_error("ai: no provider named '" + name + "' (known: builtin)");
+    if (!registry.find(name))
+      throw std::runtime_error("ai: no provider named '" + name + "' (builtin, or an [ai.providers." + name +
+                               "] table with base_url and model)");
   return registry;
 }
 
