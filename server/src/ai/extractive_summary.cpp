@@ -1,6 +1,7 @@
 #include "ai/extractive_summary.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <set>
@@ -177,14 +178,33 @@ std::vector<std::pair<std::size_t, double>> text_rank(const std::vector<std::vec
     for (const auto& w : unique) postings[w].push_back(i);
     log_len[i] = std::log(static_cast<double>(unique.size()) + 1.0);
   }
-  // Overlap counts for every pair that shares a word (sparse).
-  std::vector<std::map<std::size_t, double>> edges(n);
-  for (const auto& [w, list] : postings)
-    for (std::size_t a = 0; a < list.size(); ++a)
-      for (std::size_t b = a + 1; b < list.size(); ++b) {
-        edges[list[a]][list[b]] += 1.0;
-        edges[list[b]][list[a]] += 1.0;
-      }
+  // Overlap counts for every pair that shares a word, each sentence's neighbours in ascending
+  // order. Up to kDense sentences (summaries rank at most max_ranked_sentences) they are
+  // counted in a dense matrix: chat's short sentences share common words, so the graph is
+  // nearly complete and a tree per sentence was most of a catch-up's time; above it, sparse.
+  constexpr std::size_t kDense = 2048;
+  std::vector<std::vector<std::pair<std::size_t, double>>> edges(n);
+  if (n <= kDense) {
+    std::vector<std::uint32_t> counts(n * n, 0);
+    for (const auto& [w, list] : postings)
+      for (std::size_t a = 0; a < list.size(); ++a)
+        for (std::size_t b = a + 1; b < list.size(); ++b) {
+          ++counts[list[a] * n + list[b]];
+          ++counts[list[b] * n + list[a]];
+        }
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        if (const auto c = counts[i * n + j]; c > 0) edges[i].emplace_back(j, static_cast<double>(c));
+  } else {
+    std::vector<std::map<std::size_t, double>> sparse(n);
+    for (const auto& [w, list] : postings)
+      for (std::size_t a = 0; a < list.size(); ++a)
+        for (std::size_t b = a + 1; b < list.size(); ++b) {
+          sparse[list[a]][list[b]] += 1.0;
+          sparse[list[b]][list[a]] += 1.0;
+        }
+    for (std::size_t i = 0; i < n; ++i) edges[i].assign(sparse[i].begin(), sparse[i].end());
+  }
   std::vector<double> out_weight(n, 0.0);
   for (std::size_t i = 0; i < n; ++i)
     for (auto& [j, overlap] : edges[i]) {
