@@ -4,27 +4,6 @@
 
 namespace meridian::files {
 
-void MaintenanceJob::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void MaintenanceJob::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-std::int64_t MaintenanceJob::runs() const {
-  std::lock_guard lock(mutex_);
-  return runs_;
-}
-
 void MaintenanceJob::run_once() {
   auto expired = uploads_.expire();
   if (!expired) log::error("files.upload_expiry_failed", {{"message", expired.error().message}});
@@ -37,18 +16,6 @@ void MaintenanceJob::run_once() {
     log::info("files.maintenance", {{"expired_uploads", static_cast<std::int64_t>(expired ? *expired : 0)},
                                     {"objects_collected", static_cast<std::int64_t>(collected ? *collected : 0)},
                                     {"attachments_removed", static_cast<std::int64_t>(swept ? *swept : 0)}});
-  std::lock_guard lock(mutex_);
-  ++runs_;
-}
-
-void MaintenanceJob::loop() {
-  while (true) {
-    {
-      std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
-    }
-    run_once();
-  }
 }
 
 }  // namespace meridian::files

@@ -4,42 +4,33 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "files/files_service.hpp"
 #include "files/resumable_uploads.hpp"
+#include "platform/periodic_job.hpp"
 
 namespace meridian::files {
 
 class MaintenanceJob final {
  public:
   MaintenanceJob(FilesService& files, ResumableUploads& uploads, std::chrono::milliseconds interval)
-      : files_(files), uploads_(uploads), interval_(interval) {}
-  ~MaintenanceJob() { stop(); }
+      : files_(files), uploads_(uploads), job_(interval, [this] { run_once(); }) {}
   MaintenanceJob(const MaintenanceJob&) = delete;
   MaintenanceJob& operator=(const MaintenanceJob&) = delete;
 
-  void start();
+  void start() { job_.start(); }
   // Wakes the thread and waits for it (a sweep in progress finishes first).
-  void stop();
-  std::int64_t runs() const;
+  void stop() { job_.stop(); }
+  // Sweeps the thread has done.
+  std::int64_t runs() const { return job_.runs(); }
   // One sweep now, on the caller's thread.
   void run_once();
 
  private:
-  void loop();
-
   FilesService& files_;
   ResumableUploads& uploads_;
-  std::chrono::milliseconds interval_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::int64_t runs_ = 0;
-  std::thread thread_;
+  platform::PeriodicJob job_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace meridian::files

@@ -104,38 +104,23 @@ LocalChanges::Taken LocalChanges::take() {
 }
 
 PresenceService::PresenceService(Directory& directory, Sender send, PresenceOptions options, LocalChanges* changes)
-    : directory_(directory), send_(std::move(send)), options_(options), changes_(changes) {}
+    : directory_(directory),
+      send_(std::move(send)),
+      options_(options),
+      changes_(changes),
+      flusher_(options_.flush_interval, [this] { flush_logged(); }) {}
 
 PresenceService::~PresenceService() { stop(); }
 
-void PresenceService::start() {
-  std::lock_guard lock(thread_mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
+void PresenceService::start() { flusher_.start(); }
 
-void PresenceService::stop() {
-  {
-    std::lock_guard lock(thread_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void PresenceService::stop() { flusher_.stop(); }
 
-void PresenceService::run() {
-  std::unique_lock lock(thread_mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    try {
-      flush();
-    } catch (const std::exception& e) {
-      log::error("presence.flush_failed", {{"message", std::string_view(e.what())}});
-    }
-    lock.lock();
+void PresenceService::flush_logged() {
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    log::error("presence.flush_failed", {{"message", std::string_view(e.what())}});
   }
 }
 

@@ -8,13 +8,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -23,6 +21,7 @@
 #include "core/subject.hpp"
 #include "presence/presence.hpp"
 #include "storage/database.hpp"
+#include "platform/periodic_job.hpp"
 
 namespace meridian::presence {
 
@@ -139,7 +138,7 @@ class PresenceService {
   bool online(std::int64_t user_id);
 
  private:
-  void run();
+  void flush_logged();  // one turn of the flush thread: flush(), a failure logged
   void unsubscribe_locked(std::uint64_t connection_id);
 
   struct Subscription {
@@ -157,10 +156,7 @@ class PresenceService {
   std::unordered_map<std::uint64_t, Subscription> subscriptions_;                  // connection -> follows
   std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>> followers_;  // subject -> connections
   std::mutex flush_mutex_;                                                         // one flush at a time
-  std::mutex thread_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  platform::PeriodicJob flusher_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace meridian::presence

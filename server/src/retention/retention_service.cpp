@@ -5,6 +5,7 @@
 
 #include "core/log.hpp"
 #include "core/text_rules.hpp"
+#include "platform/job_lease.hpp"
 
 namespace meridian::retention {
 Result<std::vector<RetentionPolicy>> RetentionService::policies(const Subject& who) {
@@ -93,6 +94,10 @@ Result<InForce> RetentionService::in_force(std::int64_t conversation_id) {
     if (!held.ok()) return held.error();
     return InForce{policy_in_force(*policies, **facts), *held};
   });
+}
+
+Result<bool> RetentionService::claim_purge(const std::string& holder, std::chrono::milliseconds held_for) {
+  return platform::claim_job_lease(db_, "retention.purge", holder, clock_.now_ms(), held_for);
 }
 
 Result<RunReport> RetentionService::run_once(std::optional<UnixMillis> as_of) {

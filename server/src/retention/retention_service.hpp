@@ -3,6 +3,7 @@
 // transaction so that live chat never waits long; every run is audited with counts.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,9 @@ class RetentionService final {
   // periodic one). `as_of` judges expiry as if it were that time (tests of a running
   // server; the REST route accepts it only when configured to).
   Result<RunReport> run_once(std::optional<UnixMillis> as_of = std::nullopt);
+
+  // Claims this turn's purge for `holder` (one node at a time; see RetentionJob).
+  Result<bool> claim_purge(const std::string& holder, std::chrono::milliseconds held_for);
 
  private:
   storage::Database& db_;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "chat/chat_service.hpp"
 #include "chat/search_service.hpp"
@@ -352,6 +353,55 @@ TEST_P(RetentionServiceTest, TheJobRunsOnItsOwnThreadUntilStopped) {
   job.stop();
   EXPECT_GE(job.runs(), 1);
   EXPECT_EQ(count(ana_, g), 0u);
+}
+
+TEST_P(RetentionServiceTest, ThePurgeLeaseIsHeldByOneNodeUntilItRunsOut) {
+  using std::chrono::milliseconds;
+  const milliseconds held{10'000};
+  EXPECT_TRUE(*retention_->claim_purge("node-a", held));
+  EXPECT_FALSE(*retention_->claim_purge("node-b", held)) << "a held lease is refused";
+  clock_.advance_ms(9'000);
+  EXPECT_TRUE(*retention_->claim_purge("node-a", held)) << "the holder renews it";
+  clock_.advance_ms(9'000);
+  EXPECT_FALSE(*retention_->claim_purge("node-b", held)) << "renewed: still held";
+  clock_.advance_ms(1'001);
+  EXPECT_TRUE(*retention_->claim_purge("node-b", held)) << "run out: another node takes over";
+  EXPECT_FALSE(*retention_->claim_purge("node-a", held));
+
+  // Eight nodes claiming a free lease at the same moment: exactly one wins.
+  clock_.advance_ms(20'000);
+  std::atomic<int> winners{0};
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < 8; ++i)
+    nodes.emplace_back([&, i] {
+      auto mine = retention_->claim_purge("racer-" + std::to_string(i), held);
+      ASSERT_TRUE(mine.ok()) << mine.error().message;
+      if (*mine) ++winners;
+    });
+  for (auto& t : nodes) t.join();
+  EXPECT_EQ(winners.load(), 1);
+}
+
+TEST_P(RetentionServiceTest, TwoNodesJobsOnOneStorePurgeOneAtATime) {
+  const auto g = group("two-nodes");
+  say(ana_, g, "old");
+  clock_.advance_ms(2 * kDayMs);
+  ASSERT_TRUE(retention_->set_policy(admin_, "global", 1).ok());
+  // Two services on one store stand for two nodes; the test clock stands still, so the
+  // first lease never runs out and the other node skips every turn.
+  RetentionService other(*db_, *audit_, policy_, clock_, RetentionOptions{3});
+  RetentionJob a(*retention_, std::chrono::milliseconds(10));
+  RetentionJob b(other, std::chrono::milliseconds(10));
+  a.start();
+  b.start();
+  for (int i = 0; i < 500 && (a.runs() < 5 || b.runs() < 5); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  a.stop();
+  b.stop();
+  ASSERT_GE(a.runs(), 5);
+  ASSERT_GE(b.runs(), 5);
+  EXPECT_TRUE((a.purges() == 0) != (b.purges() == 0)) << "one node purged: " << a.purges() << " and " << b.purges();
+  EXPECT_EQ(a.purges() + b.purges(), std::max(a.purges(), b.purges()));
+  EXPECT_EQ(count(ana_, g), 0u) << "and the purge happened";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, RetentionServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -127,6 +127,15 @@ CREATE TABLE chat_purges (
 ALTER TABLE conversations ADD COLUMN details_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE conversation_members ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
 )sql"},
+    // Background work one node at a time does (platform/job_lease.hpp); retention's purge is
+    // the first. The holder is a random name per process, never a person.
+    {15, "job leases", R"sql(
+CREATE TABLE job_leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
