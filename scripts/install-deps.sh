@@ -21,6 +21,8 @@ test_pkgs=(
   postgresql wrk nginx chromium chromium-driver procps coturn redis-server
   # Emoji (reactions, pasted text) as people see them, so screenshots show what they see.
   fonts-noto-color-emoji
+  # A screen for headed Chromium: remote support's e2e test captures a real display.
+  xvfb
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -20,6 +20,7 @@
 #include "meetings/meetings_module.hpp"
 #include "net/server.hpp"
 #include "presence/presence_module.hpp"
+#include "remote_support/remote_support_module.hpp"
 #include "storage/migrations.hpp"
 
 namespace meridian::app {
@@ -65,8 +66,10 @@ int run(const Config& c) {
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
   alerts::AlertsModule alerts(ctx);
   ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
-  const std::vector<platform::Module*> modules{&region,   &audit,    &identity,  &presence, &files,
-                                               &chat,     &meetings, &retention, &alerts,   &ai};
+  remote_support::RemoteSupportModule remote_support(ctx, identity.service(), chat.support(), meetings.service(),
+                                                     region.toggles());
+  const std::vector<platform::Module*> modules{&region,   &audit,     &identity, &presence, &files,         &chat,
+                                               &meetings, &retention, &alerts,   &ai,       &remote_support};
 
   auto bootstrap = identity.service().ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);
@@ -80,10 +83,14 @@ int run(const Config& c) {
   options.web_root = c.web_root;
   options.ws_max_frame_bytes = c.max_ws_frame_bytes;
   options.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_seconds);
-  auto authenticate = [&identity, &meetings](std::string_view token, std::string_view) -> Result<Subject> {
-    // Meeting guest passes are scoped tokens; anything else is a session token.
+  auto authenticate = [&identity, &meetings, &remote_support](std::string_view token,
+                                                             std::string_view) -> Result<Subject> {
+    // Meeting guest passes and remote support customers' tokens are scoped tokens; anything
+    // else is a session token.
     auto guest = meetings.service().authenticate_guest(token);
     if (guest.ok() || guest.error().code != ErrorCode::not_found) return guest;
+    auto customer = remote_support.service().authenticate(token);
+    if (customer.ok() || customer.error().code != ErrorCode::not_found) return customer;
     return identity.service().authenticate(token);
   };
   net::Server server(options, router, hub, authenticate, [&db, &bus] { return db->ready() && bus->ready(); }, metrics);

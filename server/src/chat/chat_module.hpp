@@ -22,6 +22,8 @@ class ChatModule final : public platform::Module {
   std::string_view name() const override { return "chat"; }
 
   ChatService& service() { return chat_; }
+  // Support conversations, for modules built on them (remote support).
+  SupportService& support() { return support_; }
 
  private:
   LiveChat live_;

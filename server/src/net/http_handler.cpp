@@ -83,7 +83,7 @@ std::variant<std::optional<Subject>, HttpResponse> authenticate_route(const Serv
     return HttpResponse::error(who.error());
   }
   if (!who->scope.empty() && !route.options.accepts_scoped_tokens)
-    return unauthenticated_answer("this token is valid only for its meeting", true);
+    return unauthenticated_answer("this token is valid only for its own meeting or support session", true);
   return std::optional<Subject>(std::move(who.value()));
 }
 

@@ -32,6 +32,8 @@ class RealtimeConnection {
   virtual ~RealtimeConnection() = default;
   virtual std::uint64_t id() const = 0;
   virtual const Subject& subject() const = 0;
+  // The peer's address, for logs that record where an action came from ("" when unknown).
+  virtual std::string_view remote_ip() const { return {}; }
   // Thread-safe. Queued; a connection whose queue exceeds its bound is closed with
   // 1008 "send queue overflow" instead of growing memory.
   virtual void send(SharedText text) = 0;

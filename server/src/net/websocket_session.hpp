@@ -191,6 +191,7 @@ class WebSocketSession final : public RealtimeConnection,
 
   std::uint64_t id() const override { return id_; }
   const Subject& subject() const override { return subject_; }
+  std::string_view remote_ip() const override { return remote_ip_; }
   using RealtimeConnection::send;
   void send(SharedText text) override;
   void close(std::uint16_t code, std::string reason) override;

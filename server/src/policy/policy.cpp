@@ -19,13 +19,14 @@ const Grant kGrants[] = {
       Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
       Action::read_audit_log, Action::start_conversation, Action::host_meeting, Action::read_webhook_log,
       Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert,
-      Action::use_ai_copilot}},
+      Action::use_ai_copilot, Action::start_remote_support, Action::review_remote_support}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::start_conversation, Action::host_meeting, Action::use_ai_copilot}},
     {Role::agent,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
-      Action::start_conversation, Action::host_meeting, Action::work_support_queue, Action::use_ai_copilot}},
+      Action::start_conversation, Action::host_meeting, Action::work_support_queue, Action::use_ai_copilot,
+      Action::start_remote_support}},
     {Role::customer, {Action::read_own_profile, Action::open_support_conversation, Action::use_ai_copilot}},
     {Role::guest, {Action::read_own_profile}},
 };
@@ -56,6 +57,9 @@ const ResourceRule kResourceRules[] = {
     {Action::acknowledge_alert, ResourceKind::alert, Relationship::member, false},
     {Action::track_alert, ResourceKind::alert, Relationship::manager, false},
     {Action::resolve_alert, ResourceKind::alert, Relationship::manager, false},
+    {Action::read_remote_support_session, ResourceKind::remote_support_session, Relationship::member, false},
+    {Action::end_remote_support_session, ResourceKind::remote_support_session, Relationship::member, false},
+    {Action::conduct_remote_support_session, ResourceKind::remote_support_session, Relationship::owner, false},
 };
 
 const ResourceRule* resource_rule(Action action) {
@@ -77,6 +81,8 @@ std::optional<Action> read_action_of(ResourceKind kind) {
       return Action::join_meeting;
     case ResourceKind::alert:
       return Action::read_alert;
+    case ResourceKind::remote_support_session:
+      return Action::read_remote_support_session;
     case ResourceKind::system:
     case ResourceKind::user:
       return std::nullopt;
@@ -167,6 +173,16 @@ const char* action_name(Action action) {
       return "see who received this alert";
     case Action::resolve_alert:
       return "resolve this alert";
+    case Action::start_remote_support:
+      return "start remote support sessions";
+    case Action::review_remote_support:
+      return "review every remote support session";
+    case Action::read_remote_support_session:
+      return "see this remote support session";
+    case Action::end_remote_support_session:
+      return "end this remote support session";
+    case Action::conduct_remote_support_session:
+      return "conduct this remote support session";
   }
   return "do this";
 }
@@ -194,6 +210,8 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(manage_retention)
     MERIDIAN_ACTION_KEY(send_alert)
     MERIDIAN_ACTION_KEY(use_ai_copilot)
+    MERIDIAN_ACTION_KEY(start_remote_support)
+    MERIDIAN_ACTION_KEY(review_remote_support)
     MERIDIAN_ACTION_KEY(read_conversation)
     MERIDIAN_ACTION_KEY(post_message)
     MERIDIAN_ACTION_KEY(moderate_conversation)
@@ -211,6 +229,9 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(acknowledge_alert)
     MERIDIAN_ACTION_KEY(track_alert)
     MERIDIAN_ACTION_KEY(resolve_alert)
+    MERIDIAN_ACTION_KEY(read_remote_support_session)
+    MERIDIAN_ACTION_KEY(end_remote_support_session)
+    MERIDIAN_ACTION_KEY(conduct_remote_support_session)
 #undef MERIDIAN_ACTION_KEY
   }
   return "unknown";
@@ -219,7 +240,7 @@ const char* action_key(Action action) {
 const std::vector<Action>& all_actions() {
   static const std::vector<Action> actions = [] {
     std::vector<Action> out;
-    for (int i = 0; i <= static_cast<int>(Action::resolve_alert); ++i) out.push_back(static_cast<Action>(i));
+    for (int i = 0; i <= static_cast<int>(Action::conduct_remote_support_session); ++i) out.push_back(static_cast<Action>(i));
     return out;
   }();
   return actions;
@@ -249,6 +270,8 @@ const char* resource_kind_name(ResourceKind kind) {
       return "meeting";
     case ResourceKind::alert:
       return "alert";
+    case ResourceKind::remote_support_session:
+      return "remote_support_session";
   }
   return "unknown";
 }
@@ -279,6 +302,7 @@ std::vector<Relationship> relationships_of(ResourceKind kind) {
     case ResourceKind::file:
     case ResourceKind::meeting:
     case ResourceKind::alert:
+    case ResourceKind::remote_support_session:
       return {Relationship::none, Relationship::member, Relationship::manager, Relationship::owner};
   }
   return {Relationship::none};

@@ -30,6 +30,8 @@ enum class Action {
   manage_retention,           // admins: retention policies, legal holds, running the purge
   send_alert,                 // admins: priority alerts to any audience of the organisation
   use_ai_copilot,             // summaries, questions, notes over what one may read (not meeting guests)
+  start_remote_support,       // agents and admins: remote support sessions and their codes
+  review_remote_support,      // admins: every remote support session and its log
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.
@@ -56,10 +58,15 @@ enum class Action {
   acknowledge_alert,  // the service also requires a recipient's receipt row
   track_alert,        // who received, read and acknowledged it
   resolve_alert,
+  // On one remote support session: member = its customer (their scoped token), manager =
+  // an admin reviewing it, owner = its agent.
+  read_remote_support_session,     // the session, its log, verify, export
+  end_remote_support_session,      // either side, or an admin
+  conduct_remote_support_session,  // its agent: ask for consent, new codes, join as agent
 };
 
 // What an action is done on; the resource's relationships depend on its kind.
-enum class ResourceKind { system, user, conversation, support_conversation, file, meeting, alert };
+enum class ResourceKind { system, user, conversation, support_conversation, file, meeting, alert, remote_support_session };
 
 // The subject's relationship to the resource, as the resource's module establishes it.
 enum class Relationship { none, member, manager, owner };

@@ -21,5 +21,6 @@ std::span<const Migration> meetings_migrations();
 std::span<const Migration> region_migrations();
 std::span<const Migration> alerts_migrations();
 std::span<const Migration> ai_migrations();
+std::span<const Migration> remote_support_migrations();
 
 }  // namespace meridian::storage

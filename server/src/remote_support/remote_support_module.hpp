@@ -1,0 +1,34 @@
+// The remote support module: sessions with single-use codes, the consent ladder, screen
+// share signaling and annotations relayed only under consent, and the hash-chained
+// session log (docs/architecture.md, "Remote support"). It reads its own [remote_support]
+// section of the config file.
+#pragma once
+
+#include "chat/support_service.hpp"
+#include "identity/identity_service.hpp"
+#include "meetings/meetings_service.hpp"
+#include "platform/module.hpp"
+#include "region/feature_toggles.hpp"
+#include "remote_support/remote_support_personal_data.hpp"
+#include "remote_support/remote_support_service.hpp"
+
+namespace meridian::remote_support {
+
+class RemoteSupportModule final : public platform::Module {
+ public:
+  // support: sessions started from a support conversation; meetings: ICE servers and TURN
+  // credentials; toggles: remote_support.screen_share per country.
+  RemoteSupportModule(const platform::ModuleContext& ctx, identity::IdentityService& identity,
+                      chat::SupportService& support, const meetings::MeetingsService& meetings,
+                      region::FeatureToggles& toggles);
+  std::string_view name() const override { return "remote_support"; }
+
+  RemoteSupportService& service() { return service_; }
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
+
+ private:
+  RemoteSupportService service_;
+  RemoteSupportPersonalData personal_data_;
+};
+
+}  // namespace meridian::remote_support

@@ -1,0 +1,216 @@
+#include "remote_support/remote_support_repository.hpp"
+
+#include <string_view>
+
+namespace meridian::remote_support {
+namespace {
+
+using storage::Params;
+using storage::Row;
+
+constexpr const char* kSessionColumns = R"sql(
+  SELECT r.id, r.conversation_id, r.agent_id, a.display_name, a.country, r.customer_user_id,
+         COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.topic, ''), r.customer_country, r.status,
+         r.code_expires_at, r.code_used_at, r.token_expires_at, r.consent_chat, r.consent_view, r.consent_annotate,
+         r.ever_granted, r.paused, r.annotations, r.created_at, r.redeemed_at, r.ended_at, r.ended_by, r.log_count,
+         r.log_head
+  FROM remote_support_sessions r
+  JOIN users a ON a.id = r.agent_id
+  LEFT JOIN remote_support_customers c ON c.session_id = r.id
+)sql";
+
+ConsentState state_of(const std::string& text) {
+  ConsentState s = ConsentState::not_asked;
+  parse_consent_state(text, s);
+  return s;
+}
+
+RemoteSession session_from(const Row& r) {
+  RemoteSession s;
+  s.id = r.integer(0);
+  s.conversation_id = r.optional_integer(1);
+  s.agent_id = r.integer(2);
+  s.agent_name = r.text(3);
+  s.agent_country = r.text(4);
+  s.customer_user_id = r.optional_integer(5);
+  s.customer_name = r.text(6);
+  s.customer_email = r.text(7);
+  s.topic = r.text(8);
+  s.customer_country = r.text(9);
+  parse_session_status(r.text(10), s.status);
+  s.code_expires_at = r.integer(11);
+  s.code_used_at = r.optional_integer(12);
+  s.token_expires_at = r.optional_integer(13);
+  const std::string ever = "," + r.text(17) + ",";
+  std::array<bool, 3> granted{};
+  for (Step step : kSteps)
+    granted[static_cast<std::size_t>(step)] = ever.find("," + std::string(step_name(step)) + ",") != std::string::npos;
+  s.consent = ConsentLadder({state_of(r.text(14)), state_of(r.text(15)), state_of(r.text(16))}, granted);
+  s.paused = r.integer(18) != 0;
+  s.annotations = r.integer(19);
+  s.created_at = r.integer(20);
+  s.redeemed_at = r.optional_integer(21);
+  s.ended_at = r.optional_integer(22);
+  s.ended_by = r.text(23);
+  s.log_count = r.integer(24);
+  s.log_head = r.text(25);
+  return s;
+}
+
+LogRow log_from(const Row& r) {
+  LogRow out;
+  out.entry.session_id = r.integer(0);
+  out.entry.seq = r.integer(1);
+  out.entry.at = r.integer(2);
+  out.entry.actor = r.text(3);
+  out.entry.event = r.text(4);
+  out.entry.country = r.text(5);
+  out.entry.data = r.text(6);
+  out.entry.prev_hash = r.text(7);
+  out.entry.hash = r.text(8);
+  out.person.user_id = r.optional_integer(9);
+  out.person.name = r.text(10);
+  out.person.address = r.text(11);
+  return out;
+}
+
+std::string ever_text(const ConsentLadder& c) {
+  std::string out;
+  for (Step step : kSteps) {
+    if (!c.ever_granted(step)) continue;
+    if (!out.empty()) out += ',';
+    out += step_name(step);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::int64_t> RemoteSupportRepository::insert_session(storage::Session& s, const NewSessionRow& row) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto rows,
+      s.query("INSERT INTO remote_support_sessions (conversation_id, agent_id, customer_user_id, customer_country, "
+              "status, code_hash, code_expires_at, created_at, log_head) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) "
+              "RETURNING id",
+              {storage::nullable(row.conversation_id), row.agent_id, storage::nullable(row.customer_user_id),
+               row.customer_country, row.code_hash, row.code_expires_at, row.created_at, std::string(kGenesisHash)}));
+  const std::int64_t id = rows.at(0).integer(0);
+  MERIDIAN_TRY(storage::exec(s, "INSERT INTO remote_support_customers (session_id, name, email) VALUES (?, ?, ?)",
+                             {id, row.customer_name, row.customer_email}));
+  return id;
+}
+
+Result<std::optional<RemoteSession>> RemoteSupportRepository::session(storage::Session& s, std::int64_t id) {
+  return storage::query_row(s, std::string(kSessionColumns) + " WHERE r.id = ?", {id}, session_from);
+}
+
+Result<std::optional<RemoteSession>> RemoteSupportRepository::session_by_code(storage::Session& s,
+                                                                              const std::string& code_hash) {
+  return storage::query_row(s, std::string(kSessionColumns) + " WHERE r.code_hash = ? ORDER BY r.id DESC LIMIT 1",
+                            {code_hash}, session_from);
+}
+
+Result<std::optional<RemoteSession>> RemoteSupportRepository::session_by_token(storage::Session& s,
+                                                                               const std::string& token_hash) {
+  return storage::query_row(s, std::string(kSessionColumns) + " WHERE r.token_hash = ?", {token_hash}, session_from);
+}
+
+Result<std::vector<RemoteSession>> RemoteSupportRepository::sessions(storage::Session& s, const SessionFilter& f) {
+  std::string sql = std::string(kSessionColumns) + " WHERE 1 = 1";
+  Params p;
+  if (f.agent_id) {
+    sql += " AND r.agent_id = ?";
+    p.push_back(*f.agent_id);
+  }
+  if (f.customer_id) {
+    sql += " AND r.customer_user_id = ?";
+    p.push_back(*f.customer_id);
+  }
+  if (f.status) {
+    sql += " AND r.status = ?";
+    p.push_back(std::string(session_status_name(*f.status)));
+  }
+  sql += " ORDER BY r.id DESC LIMIT ?";
+  p.push_back(std::int64_t{f.limit});
+  return storage::query_rows(s, sql, p, session_from);
+}
+
+Result<void> RemoteSupportRepository::set_code(storage::Session& s, std::int64_t id, const std::string& code_hash,
+                                               UnixMillis expires_at) {
+  return storage::exec(
+      s, "UPDATE remote_support_sessions SET code_hash = ?, code_expires_at = ?, code_used_at = NULL WHERE id = ?",
+      {code_hash, expires_at, id});
+}
+
+Result<bool> RemoteSupportRepository::redeem(storage::Session& s, std::int64_t id, const std::string& token_hash,
+                                             UnixMillis token_expires_at, UnixMillis now,
+                                             const std::string& customer_country) {
+  return storage::exec_changed(
+      s,
+      "UPDATE remote_support_sessions SET code_used_at = ?, token_hash = ?, token_expires_at = ?, redeemed_at = ?, "
+      "status = 'active', customer_country = ? WHERE id = ? AND code_used_at IS NULL AND status = 'waiting'",
+      {now, token_hash, token_expires_at, now, customer_country, id});
+}
+
+Result<void> RemoteSupportRepository::set_customer(storage::Session& s, std::int64_t id, const std::string& name,
+                                                   const std::string& email, const std::string& topic) {
+  return storage::exec(s, "UPDATE remote_support_customers SET name = ?, email = ?, topic = ? WHERE session_id = ?",
+                       {name, email, topic, id});
+}
+
+Result<void> RemoteSupportRepository::save_consent(storage::Session& s, std::int64_t id, const ConsentLadder& c,
+                                                   bool paused) {
+  storage::Params p;
+  for (Step step : kSteps) p.emplace_back(std::string(consent_state_name(c.state(step))));
+  p.emplace_back(ever_text(c));
+  p.emplace_back(std::int64_t{paused ? 1 : 0});
+  p.emplace_back(id);
+  return storage::exec(s,
+                       "UPDATE remote_support_sessions SET consent_chat = ?, consent_view = ?, consent_annotate = ?, "
+                       "ever_granted = ?, paused = ? WHERE id = ?",
+                       p);
+}
+
+Result<void> RemoteSupportRepository::add_annotations(storage::Session& s, std::int64_t id, std::int64_t count) {
+  return storage::exec(s, "UPDATE remote_support_sessions SET annotations = annotations + ? WHERE id = ?", {count, id});
+}
+
+Result<bool> RemoteSupportRepository::end(storage::Session& s, std::int64_t id, UnixMillis now, const std::string& by) {
+  return storage::exec_changed(s,
+                               "UPDATE remote_support_sessions SET status = 'ended', ended_at = ?, ended_by = ?, "
+                               "code_used_at = COALESCE(code_used_at, ?) WHERE id = ? AND status <> 'ended'",
+                               {now, by, now, id});
+}
+
+Result<std::optional<LogEntry>> RemoteSupportRepository::last_entry(storage::Session& s, std::int64_t session_id) {
+  return storage::query_row(
+      s,
+      "SELECT l.session_id, l.seq, l.at, l.actor, l.event, l.country, l.data, l.prev_hash, l.hash, NULL, '', '' "
+      "FROM remote_support_log l WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1",
+      {session_id}, [](const Row& r) { return log_from(r).entry; });
+}
+
+Result<void> RemoteSupportRepository::append(storage::Session& s, const LogEntry& e, const LogPerson& person) {
+  MERIDIAN_TRY(storage::exec(s,
+                             "INSERT INTO remote_support_log (session_id, seq, at, actor, event, country, data, "
+                             "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             {e.session_id, e.seq, e.at, e.actor, e.event, e.country, e.data, e.prev_hash, e.hash}));
+  MERIDIAN_TRY(storage::exec(s,
+                             "INSERT INTO remote_support_log_people (session_id, seq, user_id, name, address) "
+                             "VALUES (?, ?, ?, ?, ?)",
+                             {e.session_id, e.seq, storage::nullable(person.user_id), person.name, person.address}));
+  return storage::exec(s, "UPDATE remote_support_sessions SET log_count = ?, log_head = ? WHERE id = ?",
+                       {e.seq, e.hash, e.session_id});
+}
+
+Result<std::vector<LogRow>> RemoteSupportRepository::log(storage::Session& s, std::int64_t session_id) {
+  return storage::query_rows(
+      s,
+      "SELECT l.session_id, l.seq, l.at, l.actor, l.event, l.country, l.data, l.prev_hash, l.hash, p.user_id, "
+      "COALESCE(p.name, ''), COALESCE(p.address, '') FROM remote_support_log l "
+      "LEFT JOIN remote_support_log_people p ON p.session_id = l.session_id AND p.seq = l.seq "
+      "WHERE l.session_id = ? ORDER BY l.seq",
+      {session_id}, log_from);
+}
+
+}  // namespace meridian::remote_support

@@ -1,0 +1,75 @@
+// All of remote support's SQL: sessions, their customer details, and the hash-chained log
+// with its personal side table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "remote_support/remote_session.hpp"
+#include "remote_support/session_log.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::remote_support {
+
+struct NewSessionRow {
+  std::optional<std::int64_t> conversation_id;
+  std::int64_t agent_id = 0;
+  std::optional<std::int64_t> customer_user_id;
+  std::string customer_country;
+  std::string customer_name;
+  std::string customer_email;
+  std::string code_hash;
+  UnixMillis code_expires_at = 0;
+  UnixMillis created_at = 0;
+};
+
+// Who an entry names, kept beside the chain (erasable).
+struct LogPerson {
+  std::optional<std::int64_t> user_id;
+  std::string name;
+  std::string address;
+};
+
+struct LogRow {
+  LogEntry entry;
+  LogPerson person;
+};
+
+struct SessionFilter {
+  std::optional<std::int64_t> agent_id;     // none: every agent's
+  std::optional<std::int64_t> customer_id;  // a customer account's sessions
+  std::optional<SessionStatus> status;
+  int limit = 50;
+};
+
+class RemoteSupportRepository final {
+ public:
+  Result<std::int64_t> insert_session(storage::Session& s, const NewSessionRow& row);
+  Result<std::optional<RemoteSession>> session(storage::Session& s, std::int64_t id);
+  // The newest session whose (current or spent) code has this hash.
+  Result<std::optional<RemoteSession>> session_by_code(storage::Session& s, const std::string& code_hash);
+  Result<std::optional<RemoteSession>> session_by_token(storage::Session& s, const std::string& token_hash);
+  Result<std::vector<RemoteSession>> sessions(storage::Session& s, const SessionFilter& filter);
+
+  Result<void> set_code(storage::Session& s, std::int64_t id, const std::string& code_hash, UnixMillis expires_at);
+  // Spends the code and stores the customer's token: false when the code was spent already
+  // (a concurrent redeem won), so that a code is used exactly once.
+  Result<bool> redeem(storage::Session& s, std::int64_t id, const std::string& token_hash, UnixMillis token_expires_at,
+                      UnixMillis now, const std::string& customer_country);
+  Result<void> set_customer(storage::Session& s, std::int64_t id, const std::string& name, const std::string& email,
+                            const std::string& topic);
+  Result<void> save_consent(storage::Session& s, std::int64_t id, const ConsentLadder& consent, bool paused);
+  Result<void> add_annotations(storage::Session& s, std::int64_t id, std::int64_t count);
+  // false when it had ended already.
+  Result<bool> end(storage::Session& s, std::int64_t id, UnixMillis now, const std::string& by);
+
+  Result<std::optional<LogEntry>> last_entry(storage::Session& s, std::int64_t session_id);
+  // Appends the entry and its person and moves the session's head.
+  Result<void> append(storage::Session& s, const LogEntry& e, const LogPerson& person);
+  Result<std::vector<LogRow>> log(storage::Session& s, std::int64_t session_id);
+};
+
+}  // namespace meridian::remote_support

@@ -1,0 +1,165 @@
+#include "remote_support/remote_support_routes.hpp"
+
+#include <string>
+#include <utility>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/json_fields.hpp"
+#include "core/json_values.hpp"
+#include "net/route_kit.hpp"
+#include "remote_support/remote_support_json.hpp"
+
+namespace meridian::remote_support {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
+// The customer's token reaches these, for its own session only (the service checks).
+constexpr net::RouteOptions kCustomerToo{net::Auth::required, 16 * 1024, false, true};
+constexpr net::RouteOptions kPublic{net::Auth::none, 16 * 1024};
+
+}  // namespace
+
+void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, RemoteSupportService& service) {
+  router.add(
+      "POST", "/api/v1/remote-support/sessions", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"conversation_id", "customer_user_id"}, true));
+        NewSession in;
+        MERIDIAN_ASSIGN_OR_RETURN(in.conversation_id, json::optional_int(body, "conversation_id"));
+        MERIDIAN_ASSIGN_OR_RETURN(in.customer_user_id, json::optional_int(body, "customer_user_id"));
+        MERIDIAN_ASSIGN_OR_RETURN(auto issued, service.create(*req.subject, in, req.remote_ip));
+        return net::json_ok(
+            boost::json::object{{"id", issued.session.id},
+                                {"code", issued.code},
+                                {"code_expires_at", issued.session.code_expires_at},
+                                {"session", session_json(issued.session, service.screen_share(issued.session), true)}},
+            201);
+      }),
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/remote-support/sessions", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto limit, net::query_int_or(req, "limit", 50, 1, 200));
+        std::optional<SessionStatus> status;
+        if (auto s = req.query_param("status")) {
+          SessionStatus parsed;
+          if (!parse_session_status(*s, parsed))
+            return make_error(ErrorCode::invalid_argument, "status must be waiting, active or ended");
+          status = parsed;
+        }
+        MERIDIAN_ASSIGN_OR_RETURN(auto list, service.list(*req.subject, status, static_cast<int>(limit)));
+        boost::json::array items;
+        for (const auto& s : list)
+          items.push_back(session_json(s, service.screen_share(s), service.sees_contact_details(*req.subject, s)));
+        return net::json_ok(boost::json::object{{"items", std::move(items)}});
+      }),
+      kSmall);
+
+  router.add(
+      "GET", "/api/v1/remote-support/sessions/{id}", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+        MERIDIAN_ASSIGN_OR_RETURN(auto s, service.get(*req.subject, id));
+        return net::json_ok(session_json(s, service.screen_share(s), service.sees_contact_details(*req.subject, s)));
+      }),
+      kCustomerToo);
+
+  router.add(
+      "POST", "/api/v1/remote-support/sessions/{id}/code",
+      net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+        MERIDIAN_ASSIGN_OR_RETURN(auto issued, service.new_code(*req.subject, id, req.remote_ip));
+        return net::json_ok(boost::json::object{
+            {"id", issued.session.id}, {"code", issued.code}, {"code_expires_at", issued.session.code_expires_at}});
+      }),
+      kSmall);
+
+  // No account: a code for a token scoped to its one session.
+  router.add("POST", "/api/v1/remote-support/redeem", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"code", "name", "email", "topic", "country"}));
+               RedeemRequest in;
+               MERIDIAN_ASSIGN_OR_RETURN(in.code, json::required_string(body, "code", 32));
+               MERIDIAN_ASSIGN_OR_RETURN(in.name, json::required_string(body, "name", 200));
+               MERIDIAN_ASSIGN_OR_RETURN(auto email, json::optional_string(body, "email", 300));
+               MERIDIAN_ASSIGN_OR_RETURN(auto topic, json::optional_string(body, "topic", 1000));
+               MERIDIAN_ASSIGN_OR_RETURN(auto country, json::optional_string(body, "country", 2));
+               in.email = email.value_or("");
+               in.topic = topic.value_or("");
+               in.country = country.value_or("");
+               MERIDIAN_ASSIGN_OR_RETURN(auto pass, service.redeem(in, req.remote_ip));
+               return net::json_ok(boost::json::object{{"token", pass.token},
+                                                       {"session_id", pass.session.id},
+                                                       {"expires_at", json::nullable(pass.session.token_expires_at)}});
+             }),
+             kPublic);
+
+  // The customer account the session is for, from their support view.
+  router.add("POST", "/api/v1/remote-support/sessions/{id}/join",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto pass, service.join_as_customer(*req.subject, id, req.remote_ip));
+               return net::json_ok(boost::json::object{{"token", pass.token},
+                                                       {"session_id", pass.session.id},
+                                                       {"expires_at", json::nullable(pass.session.token_expires_at)}});
+             }),
+             kSmall);
+
+  router.add("POST", "/api/v1/remote-support/sessions/{id}/end",
+             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto ended, service.end(*req.subject, id, req.remote_ip));
+               const std::string text = json::serialize(boost::json::object{
+                   {"type", "remote_support.ended"}, {"session_id", id}, {"summary", summary_json(ended.session)}});
+               for (auto c : {ended.connections.agent, ended.connections.customer})
+                 if (c) hub.send_to_connection(*c, text);
+               return net::json_ok(session_json(ended.session, service.screen_share(ended.session),
+                                                service.sees_contact_details(*req.subject, ended.session)));
+             }),
+             kCustomerToo);
+
+  router.add("GET", "/api/v1/remote-support/sessions/{id}/log",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto log, service.log(*req.subject, id));
+               return net::json_ok(log_json(log));
+             }),
+             kCustomerToo);
+
+  router.add("GET", "/api/v1/remote-support/sessions/{id}/log/verify",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto check, service.verify(*req.subject, id));
+               return net::json_ok(boost::json::object{{"intact", check.intact},
+                                                       {"entries", check.entries},
+                                                       {"first_bad_seq", json::nullable(check.first_bad_seq)}});
+             }),
+             kCustomerToo);
+
+  // ?format=json (default) or csv, as a download.
+  router.add("GET", "/api/v1/remote-support/sessions/{id}/log/export",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               const std::string format = req.query_param("format").value_or("json");
+               if (format != "json" && format != "csv")
+                 return make_error(ErrorCode::invalid_argument, "format must be json or csv");
+               MERIDIAN_ASSIGN_OR_RETURN(auto log, service.log(*req.subject, id));
+               HttpResponse res;
+               const std::string name = "remote-support-" + std::to_string(id) + "-log." + format;
+               if (format == "csv") {
+                 res.content_type = "text/csv; charset=utf-8";
+                 res.body = log_csv(log);
+               } else {
+                 auto out = log_json(log);
+                 out["session_id"] = id;
+                 res.body = json::serialize(out);
+               }
+               res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+               return res;
+             }),
+             kCustomerToo);
+}
+
+}  // namespace meridian::remote_support

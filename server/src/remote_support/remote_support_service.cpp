@@ -1,0 +1,505 @@
+#include "remote_support/remote_support_service.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/random.hpp"
+#include "region/countries.hpp"
+#include "remote_support/access_code.hpp"
+
+namespace meridian::remote_support {
+namespace {
+
+using policy::Action;
+using policy::Relationship;
+using storage::read_value;
+using storage::write_value;
+
+// Walk-in callers have no account: their Subject's user id is negative and far from the
+// meeting guests' (-guest id), so that nothing addressed to one reaches the other.
+constexpr std::int64_t kCallerIdBase = 1'000'000'000'000;
+
+constexpr std::size_t kMaxNameBytes = 100;
+constexpr std::size_t kMaxEmailBytes = 254;
+constexpr std::size_t kMaxTopicBytes = 500;
+
+std::string code_key(const std::string& code_hash) { return "remote_support.code:" + code_hash; }
+std::string address_key(const std::string& ip) { return "remote_support.address:" + ip; }
+
+std::string json_text(boost::json::object o) { return boost::json::serialize(o); }
+
+Result<std::string> clean(std::string_view text, std::string_view what, std::size_t max, bool required) {
+  std::string out(text);
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\t')) out.pop_back();
+  std::size_t start = 0;
+  while (start < out.size() && (out[start] == ' ' || out[start] == '\n' || out[start] == '\t')) ++start;
+  out.erase(0, start);
+  if (required && out.empty()) return make_error(ErrorCode::invalid_argument, std::string(what) + " is required");
+  if (out.size() > max)
+    return make_error(ErrorCode::invalid_argument,
+                      std::string(what) + " must be at most " + std::to_string(max) + " bytes");
+  return out;
+}
+
+// What a redeem found out: the pass, or the refusal to answer after the failure was counted.
+struct RedeemOutcome {
+  std::optional<CustomerPass> pass;
+  std::optional<Error> refused;
+};
+
+}  // namespace
+
+std::string session_scope(std::int64_t id) { return "remote_support:" + std::to_string(id); }
+
+RemoteSupportService::RemoteSupportService(storage::Database& db, const policy::Policy& policy, const Clock& clock,
+                                           RemoteSupportOptions options, identity::IdentityService& identity,
+                                           chat::SupportService* support, region::FeatureToggles* toggles,
+                                           audit::AuditLog* audit)
+    : db_(db),
+      policy_(policy),
+      clock_(clock),
+      options_(options),
+      identity_(identity),
+      support_(support),
+      toggles_(toggles),
+      audit_(audit),
+      throttle_(clock, identity::ThrottleTimes{options.lockout_seconds * 1000, options.failure_window_seconds * 1000}),
+      live_(options.annotations_per_second) {}
+
+Relationship RemoteSupportService::relationship(const Subject& who, const RemoteSession& s) const {
+  if (!who.scope.empty()) return who.scope == session_scope(s.id) ? Relationship::member : Relationship::none;
+  if (who.user_id == s.agent_id) return Relationship::owner;
+  if (policy_.permits(who, Action::review_remote_support)) return Relationship::manager;
+  // A customer account sees its own sessions (and joins them for a token, join_as_customer).
+  if (s.customer_user_id && *s.customer_user_id == who.user_id) return Relationship::member;
+  return Relationship::none;
+}
+
+Result<RemoteSession> RemoteSupportService::reload(storage::Session& s, std::int64_t id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto rs, repo_.session(s, id));
+  if (!rs) return make_error(ErrorCode::not_found, "no such remote support session");
+  return std::move(*rs);
+}
+
+Result<RemoteSession> RemoteSupportService::load_for(storage::Session& s, const Subject& who, std::int64_t id,
+                                                     Action action) {
+  if (!who.scope.empty() && who.scope != session_scope(id))
+    return make_error(ErrorCode::unauthenticated, "this token is valid only for its own support session");
+  MERIDIAN_ASSIGN_OR_RETURN(auto rs, repo_.session(s, id));
+  if (!rs) return make_error(ErrorCode::not_found, "no such remote support session");
+  policy::Resource r;
+  r.relationship = relationship(who, *rs);
+  MERIDIAN_TRY(policy_.require(who, action, r));
+  return std::move(*rs);
+}
+
+RemoteSupportService::LogActor RemoteSupportService::actor_of(const Subject& who, const RemoteSession& s,
+                                                              const std::string& ip) const {
+  LogActor a;
+  a.person.address = ip;
+  if (!who.scope.empty() || (s.customer_user_id && *s.customer_user_id == who.user_id && who.user_id != s.agent_id)) {
+    a.actor = customer_actor(s);
+    a.country = s.customer_country;
+    a.person.user_id = s.customer_user_id;
+    a.person.name = s.customer_name;
+    return a;
+  }
+  a.actor = (who.user_id == s.agent_id ? "agent:" : "admin:") + std::to_string(who.user_id);
+  a.country = who.country;
+  a.person.user_id = who.user_id;
+  a.person.name = who.user_id == s.agent_id ? s.agent_name : who.email;
+  return a;
+}
+
+Result<void> RemoteSupportService::append(storage::Session& s, const RemoteSession& rs, const LogActor& actor,
+                                          std::string_view event, std::string data) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto last, repo_.last_entry(s, rs.id));
+  LogEntry e;
+  e.session_id = rs.id;
+  e.at = clock_.now_ms();
+  e.actor = actor.actor;
+  e.event = std::string(event);
+  e.country = actor.country;
+  e.data = std::move(data);
+  return repo_.append(s, chained(last, std::move(e)), actor.person);
+}
+
+Result<void> RemoteSupportService::append_counts(storage::Session& s, const RemoteSession& rs,
+                                                 const LiveSessions::Counts& counts) {
+  LogActor system{"system", "", {}};
+  if (counts.annotations > 0) {
+    MERIDIAN_TRY(repo_.add_annotations(s, rs.id, counts.annotations));
+    MERIDIAN_TRY(append(s, rs, system, "annotations", json_text({{"count", counts.annotations}})));
+  }
+  if (counts.chat > 0) MERIDIAN_TRY(append(s, rs, system, "chat", json_text({{"messages", counts.chat}})));
+  return {};
+}
+
+Result<IssuedCode> RemoteSupportService::issue_code(storage::Session& s, const Subject& who, const RemoteSession& rs,
+                                                    const std::string& ip, bool replaces) {
+  IssuedCode out;
+  out.code = new_access_code();
+  const UnixMillis expires = clock_.now_ms() + options_.code_ttl_seconds * 1000;
+  MERIDIAN_TRY(repo_.set_code(s, rs.id, access_code_hash(out.code), expires));
+  MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "code_issued",
+                      json_text({{"expires_at", expires}, {"replaces_earlier", replaces}})));
+  MERIDIAN_ASSIGN_OR_RETURN(out.session, reload(s, rs.id));
+  return out;
+}
+
+Result<IssuedCode> RemoteSupportService::create(const Subject& who, const NewSession& in, const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::start_remote_support));
+  NewSessionRow row;
+  row.agent_id = who.user_id;
+  row.created_at = clock_.now_ms();
+  if (in.conversation_id) {
+    if (!support_) return make_error(ErrorCode::unavailable, "support conversations are not available");
+    MERIDIAN_ASSIGN_OR_RETURN(auto sc, support_->get(who, *in.conversation_id));
+    if (sc.status == chat::SupportStatus::closed)
+      return make_error(ErrorCode::conflict, "this support conversation is closed");
+    if (in.customer_user_id && *in.customer_user_id != sc.customer_id)
+      return make_error(ErrorCode::invalid_argument, "customer_user_id is not the customer of this conversation");
+    row.conversation_id = sc.conversation_id;
+    row.customer_user_id = sc.customer_id;
+    row.customer_country = sc.customer_country;
+    row.customer_name = sc.customer_name;
+  } else if (in.customer_user_id) {
+    auto u = identity_.user(*in.customer_user_id);
+    if (!u.ok() && u.error().code == ErrorCode::not_found) return make_error(ErrorCode::not_found, "no such customer");
+    if (!u.ok()) return u.error();
+    if (u->kind != UserKind::customer || !u->active)
+      return make_error(ErrorCode::invalid_argument, "customer_user_id must name an active customer account");
+    row.customer_user_id = u->id;
+    row.customer_country = u->country;
+    row.customer_name = u->display_name;
+    row.customer_email = u->email;
+  }
+  return write_value<IssuedCode>(db_, [&](storage::Session& s) -> Result<IssuedCode> {
+    row.code_hash = "";  // issue_code sets the first code, logged after "requested"
+    MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_session(s, row));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+    boost::json::object data{{"customer", row.customer_user_id ? customer_actor(rs) : std::string("walk_in")}};
+    if (row.conversation_id) data["conversation_id"] = *row.conversation_id;
+    MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "requested", json_text(std::move(data))));
+    if (audit_) {
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.session.create",
+                                  "remote_support_session:" + std::to_string(id), "ok",
+                                  json_text({{"walk_in", !row.customer_user_id.has_value()}})));
+    }
+    return issue_code(s, who, rs, ip, false);
+  });
+}
+
+Result<IssuedCode> RemoteSupportService::new_code(const Subject& who, std::int64_t id, const std::string& ip) {
+  return write_value<IssuedCode>(db_, [&](storage::Session& s) -> Result<IssuedCode> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, load_for(s, who, id, Action::conduct_remote_support_session));
+    if (rs.status != SessionStatus::waiting)
+      return make_error(ErrorCode::conflict, "the customer has joined already or the session ended");
+    return issue_code(s, who, rs, ip, true);
+  });
+}
+
+Result<CustomerPass> RemoteSupportService::issue_token(storage::Session& s, const RemoteSession& rs) {
+  CustomerPass pass;
+  pass.token = std::string(kTokenPrefix) + random_token(32);
+  const UnixMillis now = clock_.now_ms();
+  MERIDIAN_ASSIGN_OR_RETURN(bool spent,
+                            repo_.redeem(s, rs.id, sha256_hex(pass.token), now + options_.token_ttl_seconds * 1000, now,
+                                         rs.customer_country));
+  if (!spent) return make_error(ErrorCode::conflict, "this code was used already");
+  MERIDIAN_ASSIGN_OR_RETURN(pass.session, reload(s, rs.id));
+  return pass;
+}
+
+Result<CustomerPass> RemoteSupportService::redeem(const RedeemRequest& in, const std::string& ip) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto name, clean(in.name, "name", kMaxNameBytes, true));
+  MERIDIAN_ASSIGN_OR_RETURN(auto email, clean(in.email, "email", kMaxEmailBytes, false));
+  MERIDIAN_ASSIGN_OR_RETURN(auto topic, clean(in.topic, "topic", kMaxTopicBytes, false));
+  if (!email.empty() && email.find('@') == std::string::npos)
+    return make_error(ErrorCode::invalid_argument, "email must be an e-mail address");
+  if (!in.country.empty() && !region::is_country_code(in.country))
+    return make_error(ErrorCode::invalid_argument, "country must be an ISO 3166-1 alpha-2 code such as DE");
+  const auto code = normalise_access_code(in.code);
+  // A malformed code is a failed guess too, counted under its own text.
+  const std::string hash = access_code_hash(code ? *code : in.code);
+  const std::vector<std::string> keys{code_key(hash), address_key(ip)};
+  const UnixMillis now = clock_.now_ms();
+
+  auto outcome = write_value<RedeemOutcome>(db_, [&](storage::Session& s) -> Result<RedeemOutcome> {
+    MERIDIAN_TRY(throttle_.require_unlocked(s, keys, "too many wrong codes"));
+    RedeemOutcome out;
+    auto fail = [&](Error e) -> Result<RedeemOutcome> {
+      MERIDIAN_TRY(throttle_.record_failure(s, keys[0], options_.per_code));
+      MERIDIAN_TRY(throttle_.record_failure(s, keys[1], options_.per_address));
+      if (audit_)
+        MERIDIAN_TRY(audit_->record(s, audit::Actor::anonymous("", ip), "remote_support.redeem", "remote_support",
+                                    "failed", json_text({{"reason", error_code_name(e.code)}})));
+      out.refused = std::move(e);
+      return out;
+    };
+    if (!code) return fail(make_error(ErrorCode::invalid_argument, "a code is 8 letters and digits"));
+    MERIDIAN_ASSIGN_OR_RETURN(auto found, repo_.session_by_code(s, hash));
+    if (!found) return fail(make_error(ErrorCode::not_found, "no support session has this code"));
+    RemoteSession rs = std::move(*found);
+    if (rs.code_used_at || rs.status != SessionStatus::waiting)
+      return fail(make_error(ErrorCode::conflict, "this code was used already; ask your agent for a new one"));
+    if (rs.code_expires_at <= now)
+      return fail(make_error(ErrorCode::conflict, "this code has expired; ask your agent for a new one"));
+    if (!rs.customer_user_id && !in.country.empty()) rs.customer_country = in.country;
+    MERIDIAN_ASSIGN_OR_RETURN(auto pass, issue_token(s, rs));
+    // The account's own name and e-mail stay for a session made for an account.
+    MERIDIAN_TRY(repo_.set_customer(s, rs.id, rs.customer_user_id ? rs.customer_name : name,
+                                    rs.customer_user_id ? rs.customer_email : email, topic));
+    MERIDIAN_TRY(throttle_.clear(s, keys[0]));
+    MERIDIAN_ASSIGN_OR_RETURN(pass.session, reload(s, rs.id));
+    MERIDIAN_TRY(append(s, pass.session,
+                        LogActor{customer_actor(pass.session), pass.session.customer_country,
+                                 LogPerson{pass.session.customer_user_id, pass.session.customer_name, ip}},
+                        "code_redeemed", json_text({{"via", "code"}})));
+    out.pass = std::move(pass);
+    return out;
+  });
+  if (!outcome.ok()) return outcome.error();
+  if (outcome->refused) return *outcome->refused;
+  return std::move(*outcome->pass);
+}
+
+Result<CustomerPass> RemoteSupportService::join_as_customer(const Subject& who, std::int64_t id,
+                                                            const std::string& ip) {
+  if (!who.scope.empty()) return make_error(ErrorCode::unauthenticated, "sign in with your account to join");
+  return write_value<CustomerPass>(db_, [&](storage::Session& s) -> Result<CustomerPass> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, load_for(s, who, id, Action::read_remote_support_session));
+    if (!rs.customer_user_id || *rs.customer_user_id != who.user_id)
+      return make_error(ErrorCode::forbidden, "only the customer this session is for joins it");
+    if (rs.status != SessionStatus::waiting)
+      return make_error(ErrorCode::conflict, "this session was joined already or has ended");
+    MERIDIAN_ASSIGN_OR_RETURN(auto pass, issue_token(s, rs));
+    MERIDIAN_TRY(
+        append(s, pass.session, actor_of(who, pass.session, ip), "code_redeemed", json_text({{"via", "account"}})));
+    return pass;
+  });
+}
+
+Result<Subject> RemoteSupportService::authenticate(std::string_view token) {
+  if (token.rfind(kTokenPrefix, 0) != 0) return make_error(ErrorCode::not_found, "not a remote support token");
+  const std::string hash = sha256_hex(token);
+  auto found = read_value<std::optional<RemoteSession>>(
+      db_, [&](storage::Session& s) { return repo_.session_by_token(s, hash); });
+  if (!found.ok()) return found.error();
+  if (!*found) return make_error(ErrorCode::not_found, "not a remote support token");
+  const RemoteSession& rs = **found;
+  if (rs.status == SessionStatus::ended)
+    return make_error(ErrorCode::unauthenticated, "this support session has ended");
+  if (!rs.token_expires_at || *rs.token_expires_at <= clock_.now_ms())
+    return make_error(ErrorCode::unauthenticated, "this support session token has expired");
+  Subject out;
+  out.user_id = rs.customer_user_id ? *rs.customer_user_id : -(kCallerIdBase + rs.id);
+  out.kind = UserKind::customer;
+  out.roles = {Role::customer};
+  out.country = rs.customer_country;
+  out.scope = session_scope(rs.id);
+  out.expires_at = *rs.token_expires_at;
+  return out;
+}
+
+Result<RemoteSession> RemoteSupportService::get(const Subject& who, std::int64_t id) {
+  return read_value<RemoteSession>(
+      db_, [&](storage::Session& s) { return load_for(s, who, id, Action::read_remote_support_session); });
+}
+
+Result<std::vector<RemoteSession>> RemoteSupportService::list(const Subject& who, std::optional<SessionStatus> status,
+                                                              int limit) {
+  if (!who.scope.empty())
+    return make_error(ErrorCode::unauthenticated, "this token is valid only for its own support session");
+  SessionFilter f;
+  f.status = status;
+  f.limit = std::clamp(limit, 1, 200);
+  if (policy_.permits(who, Action::review_remote_support)) {
+    // every session
+  } else if (policy_.permits(who, Action::start_remote_support)) {
+    f.agent_id = who.user_id;
+  } else {
+    f.customer_id = who.user_id;
+  }
+  return read_value<std::vector<RemoteSession>>(db_, [&](storage::Session& s) { return repo_.sessions(s, f); });
+}
+
+Result<SessionLog> RemoteSupportService::log(const Subject& who, std::int64_t id) {
+  return read_value<SessionLog>(db_, [&](storage::Session& s) -> Result<SessionLog> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, load_for(s, who, id, Action::read_remote_support_session));
+    SessionLog out;
+    MERIDIAN_ASSIGN_OR_RETURN(out.rows, repo_.log(s, id));
+    out.with_addresses = relationship(who, rs) >= Relationship::manager;
+    return out;
+  });
+}
+
+Result<LogCheck> RemoteSupportService::verify(const Subject& who, std::int64_t id) {
+  return read_value<LogCheck>(db_, [&](storage::Session& s) -> Result<LogCheck> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, load_for(s, who, id, Action::read_remote_support_session));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rows, repo_.log(s, id));
+    std::vector<LogEntry> entries;
+    for (auto& r : rows) entries.push_back(std::move(r.entry));
+    auto check = verify_chain(entries);
+    LogCheck out{check.intact, check.first_bad_seq, static_cast<std::int64_t>(entries.size())};
+    // The session keeps the chain's head: a removed last entry breaks the chain too.
+    const std::string head = entries.empty() ? std::string(kGenesisHash) : entries.back().hash;
+    if (out.intact && (rs.log_count != out.entries || rs.log_head != head)) {
+      out.intact = false;
+      out.first_bad_seq = std::min<std::int64_t>(rs.log_count, out.entries) + 1;
+    }
+    return out;
+  });
+}
+
+ScreenShare RemoteSupportService::screen_share(const RemoteSession& s) {
+  if (!toggles_ || s.customer_country.empty()) return {};
+  auto on = toggles_->enabled(kScreenShareFeature, s.customer_country);
+  if (!on.ok() || *on) return {};
+  return ScreenShare{false, "screen sharing is switched off for customers in " + s.customer_country +
+                                " by the organisation (" + kScreenShareFeature + ")"};
+}
+
+Result<Side> RemoteSupportService::side(const Subject& who, const RemoteSession& s) {
+  const auto r = relationship(who, s);
+  if (r == Relationship::owner) return Side::agent;
+  if (r == Relationship::member && !who.scope.empty()) return Side::customer;
+  if (r == Relationship::member)
+    return make_error(ErrorCode::forbidden, "join from your support view first (it gives this tab a session token)");
+  if (r == Relationship::manager)
+    return make_error(ErrorCode::forbidden, "only the session's agent and customer join it");
+  return make_error(ErrorCode::not_found, "no such remote support session");
+}
+
+bool RemoteSupportService::sees_contact_details(const Subject& who, const RemoteSession& s) {
+  return relationship(who, s) >= Relationship::manager;
+}
+
+Result<RemoteSupportService::Joined> RemoteSupportService::join(const Subject& who, std::int64_t id,
+                                                                std::uint64_t connection, const std::string& ip) {
+  Joined out;
+  auto joined = live_.change(id, [&](LiveSessions::Counts) -> Result<RemoteSession> {
+    return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
+      MERIDIAN_ASSIGN_OR_RETURN(auto rs, load_for(s, who, id, Action::read_remote_support_session));
+      MERIDIAN_ASSIGN_OR_RETURN(out.side, side(who, rs));
+      if (rs.status == SessionStatus::ended) return make_error(ErrorCode::conflict, "this support session has ended");
+      MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "joined", json_text({{"side", side_name(out.side)}})));
+      return rs;
+    });
+  });
+  if (!joined.ok()) return joined.error();
+  out.session = std::move(*joined);
+  out.replaced = live_.join(out.session, out.side, connection);
+  return out;
+}
+
+Result<RemoteSession> RemoteSupportService::consent_change(
+    const Subject& who, std::int64_t id, const std::string& ip, Side needed,
+    const std::function<Result<std::string>(RemoteSession&)>& change) {
+  return live_.change(id, [&](LiveSessions::Counts counts) -> Result<RemoteSession> {
+    return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
+      const Action action =
+          needed == Side::agent ? Action::conduct_remote_support_session : Action::read_remote_support_session;
+      MERIDIAN_TRY(load_for(s, who, id, action));
+      // Then the row locked and read again, so that concurrent changes queue (PostgreSQL).
+      MERIDIAN_TRY(storage::lock_row(s, "remote_support_sessions", id));
+      MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+      MERIDIAN_ASSIGN_OR_RETURN(auto side_now, side(who, rs));
+      if (side_now != needed)
+        return make_error(ErrorCode::forbidden, needed == Side::customer ? "only the customer answers for their screen"
+                                                                         : "only the session's agent asks");
+      if (rs.status != SessionStatus::active)
+        return make_error(ErrorCode::conflict, rs.status == SessionStatus::ended ? "this support session has ended"
+                                                                                 : "the customer has not joined yet");
+      MERIDIAN_ASSIGN_OR_RETURN(auto event_data, change(rs));
+      MERIDIAN_TRY(append_counts(s, rs, counts));
+      MERIDIAN_TRY(repo_.save_consent(s, id, rs.consent, rs.paused));
+      const auto sep = event_data.find(' ');
+      MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), event_data.substr(0, sep),
+                          sep == std::string::npos ? "{}" : event_data.substr(sep + 1)));
+      return reload(s, id);
+    });
+  });
+}
+
+Result<RemoteSession> RemoteSupportService::ask(const Subject& who, std::int64_t id, Step step, const std::string& ip) {
+  return consent_change(who, id, ip, Side::agent, [&](RemoteSession& rs) -> Result<std::string> {
+    if (step != Step::chat) {
+      auto share = screen_share(rs);
+      if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
+    }
+    MERIDIAN_TRY(rs.consent.ask(step));
+    return "consent_asked " + json_text({{"step", step_name(step)}});
+  });
+}
+
+Result<RemoteSession> RemoteSupportService::answer(const Subject& who, std::int64_t id, Step step, bool grant,
+                                                   const std::string& ip) {
+  return consent_change(who, id, ip, Side::customer, [&](RemoteSession& rs) -> Result<std::string> {
+    if (grant && step != Step::chat) {
+      auto share = screen_share(rs);
+      if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
+    }
+    MERIDIAN_TRY(rs.consent.answer(step, grant));
+    return std::string(grant ? "consent_granted " : "consent_denied ") + json_text({{"step", step_name(step)}});
+  });
+}
+
+Result<Revocation> RemoteSupportService::revoke(const Subject& who, std::int64_t id, Step step, const std::string& ip) {
+  std::vector<Step> revoked;
+  auto changed = consent_change(who, id, ip, Side::customer, [&](RemoteSession& rs) -> Result<std::string> {
+    MERIDIAN_ASSIGN_OR_RETURN(revoked, rs.consent.revoke(step));
+    if (!rs.consent.allows(Step::view)) rs.paused = false;
+    boost::json::array steps;
+    for (Step s : revoked) steps.push_back(boost::json::value(step_name(s)));
+    return "consent_revoked " + json_text({{"step", step_name(step)}, {"revoked", std::move(steps)}});
+  });
+  if (!changed.ok()) return changed.error();
+  return Revocation{std::move(*changed), std::move(revoked)};
+}
+
+Result<RemoteSession> RemoteSupportService::set_paused(const Subject& who, std::int64_t id, bool paused,
+                                                       const std::string& ip) {
+  return consent_change(who, id, ip, Side::customer, [&](RemoteSession& rs) -> Result<std::string> {
+    if (!rs.consent.allows(Step::view)) return make_error(ErrorCode::conflict, "the screen is not being shared");
+    if (rs.paused == paused)
+      return make_error(ErrorCode::conflict, paused ? "sharing is paused already" : "sharing is not paused");
+    rs.paused = paused;
+    return std::string(paused ? "paused" : "resumed");
+  });
+}
+
+Result<RemoteSupportService::Ended> RemoteSupportService::end(const Subject& who, std::int64_t id,
+                                                              const std::string& ip) {
+  auto ended = live_.change(id, [&](LiveSessions::Counts counts) -> Result<RemoteSession> {
+    return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
+      MERIDIAN_TRY(load_for(s, who, id, Action::end_remote_support_session));
+      MERIDIAN_TRY(storage::lock_row(s, "remote_support_sessions", id));
+      MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+      if (rs.status == SessionStatus::ended) return make_error(ErrorCode::conflict, "this support session has ended");
+      const auto r = relationship(who, rs);
+      const std::string by = r == Relationship::owner ? "agent" : r == Relationship::member ? "customer" : "admin";
+      MERIDIAN_TRY(append_counts(s, rs, counts));
+      rs.consent.revoke_all();
+      rs.paused = false;
+      MERIDIAN_TRY(repo_.save_consent(s, id, rs.consent, rs.paused));
+      MERIDIAN_TRY(repo_.end(s, id, clock_.now_ms(), by));
+      boost::json::array granted;
+      for (Step step : kSteps)
+        if (rs.consent.ever_granted(step)) granted.push_back(boost::json::value(step_name(step)));
+      const UnixMillis from = rs.redeemed_at.value_or(rs.created_at);
+      MERIDIAN_TRY(append(
+          s, rs, actor_of(who, rs, ip), "ended",
+          json_text({{"by", by}, {"duration_ms", clock_.now_ms() - from}, {"steps_granted", std::move(granted)}})));
+      return reload(s, id);
+    });
+  });
+  if (!ended.ok()) return ended.error();
+  return Ended{std::move(*ended), live_.forget(id)};
+}
+
+}  // namespace meridian::remote_support

@@ -1,0 +1,313 @@
+#include "remote_support/remote_support_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/random.hpp"
+#include "region/feature_toggles.hpp"
+#include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+
+namespace meridian::remote_support {
+namespace {
+
+class RemoteSupportServiceTest : public testing::ModuleTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
+    init_crypto();
+    toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
+    options_.per_address.lock_after = 4;
+    options_.per_code.lock_after = 3;
+    make_service();
+    agent_ = person("ada", UserKind::agent, "PT");
+    other_agent_ = person("abe", UserKind::agent, "PT");
+    admin_ = person("root", UserKind::employee, std::vector<Role>{Role::admin});
+    emma_ = person("emma", UserKind::employee, "PT");
+    carl_ = person("carl", UserKind::customer, "DE");
+    gus_ = person("gus", UserKind::guest, "PT");
+  }
+
+  void make_service() {
+    service_ = std::make_unique<RemoteSupportService>(*db_, policy_, clock_, options_, *identity_, nullptr,
+                                                      toggles_.get(), audit_.get());
+  }
+
+  IssuedCode start(const Subject& agent, NewSession in = {}) {
+    auto issued = service_->create(agent, in, "192.0.2.1");
+    EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().message);
+    return issued.ok() ? *issued : IssuedCode{};
+  }
+
+  CustomerPass redeem(const std::string& code, const std::string& ip = "198.51.100.9") {
+    auto pass = service_->redeem({code, "Walter", "walter@example.test", "printer", "AT"}, ip);
+    EXPECT_TRUE(pass.ok()) << (pass.ok() ? "" : pass.error().message);
+    return pass.ok() ? *pass : CustomerPass{};
+  }
+
+  Subject customer_of(const CustomerPass& pass) {
+    auto s = service_->authenticate(pass.token);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? *s : Subject{};
+  }
+
+  // A running session whose agent (connection 1) and customer (connection 2) joined.
+  struct Running {
+    std::int64_t id = 0;
+    Subject customer;
+  };
+  Running running() {
+    auto issued = start(agent_);
+    auto pass = redeem(issued.code);
+    Running r{issued.session.id, customer_of(pass)};
+    EXPECT_TRUE(service_->join(agent_, r.id, 1, "192.0.2.1").ok());
+    EXPECT_TRUE(service_->join(r.customer, r.id, 2, "198.51.100.9").ok());
+    return r;
+  }
+
+  void grant(const Running& r, Step step) {
+    ASSERT_TRUE(service_->ask(agent_, r.id, step, "192.0.2.1").ok());
+    ASSERT_TRUE(service_->answer(r.customer, r.id, step, true, "198.51.100.9").ok());
+  }
+
+  // Whether a signal from `from` reaches the other side now.
+  Result<void> signal(std::int64_t id, std::uint64_t from, Relayed kind = Relayed::signal) {
+    return service_->live().relay(id, from, kind, [](std::uint64_t, Side) {});
+  }
+
+  RemoteSupportOptions options_;
+  std::unique_ptr<region::FeatureToggles> toggles_;
+  std::unique_ptr<RemoteSupportService> service_;
+  Subject agent_, other_agent_, admin_, emma_, carl_, gus_;
+};
+
+TEST_P(RemoteSupportServiceTest, OnlyAgentsAndAdminsStartSessions) {
+  auto issued = start(agent_);
+  EXPECT_EQ(issued.code.size(), 8u);
+  EXPECT_EQ(issued.session.code_expires_at, clock_.now_ms() + 600'000);
+  EXPECT_EQ(issued.session.status, SessionStatus::waiting);
+  EXPECT_TRUE(service_->create(admin_, {}, "").ok());
+  for (const auto* who : {&carl_, &emma_, &gus_}) {
+    auto refused = service_->create(*who, {}, "");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  }
+  NewSession for_employee;
+  for_employee.customer_user_id = emma_.user_id;
+  EXPECT_EQ(service_->create(agent_, for_employee, "").error().code, ErrorCode::invalid_argument);
+  NewSession for_carl;
+  for_carl.customer_user_id = carl_.user_id;
+  auto bound = start(agent_, for_carl);
+  EXPECT_EQ(bound.session.customer_user_id, carl_.user_id);
+  EXPECT_EQ(bound.session.customer_country, "DE");
+}
+
+TEST_P(RemoteSupportServiceTest, ACodeIsSingleUseAndNeverStoredInTheClear) {
+  auto issued = start(agent_);
+  EXPECT_TRUE(rows("SELECT * FROM remote_support_sessions WHERE code_hash = ?", {issued.code}).empty());
+  std::string lower = issued.code;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto pass = redeem(lower.substr(0, 4) + "-" + lower.substr(4));  // as typed from the phone
+  EXPECT_EQ(pass.session.id, issued.session.id);
+  EXPECT_EQ(pass.session.status, SessionStatus::active);
+  EXPECT_EQ(pass.session.customer_name, "Walter");
+  EXPECT_EQ(pass.session.customer_country, "AT");
+  auto again = service_->redeem({issued.code, "Mallory", "", "", ""}, "203.0.113.5");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(rows("SELECT * FROM remote_support_sessions WHERE token_hash = ?", {pass.token}).empty());
+}
+
+TEST_P(RemoteSupportServiceTest, ACodeExpiresAfterTenMinutesAndANewOneReplacesIt) {
+  auto issued = start(agent_);
+  clock_.advance_ms(600'000);
+  auto late = service_->redeem({issued.code, "Walter", "", "", ""}, "198.51.100.9");
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::conflict);
+  EXPECT_NE(late.error().message.find("expired"), std::string::npos);
+  EXPECT_EQ(service_->new_code(other_agent_, issued.session.id, "").error().code, ErrorCode::not_found);
+  auto fresh = service_->new_code(agent_, issued.session.id, "192.0.2.1");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(fresh->code, issued.code);
+  EXPECT_FALSE(service_->redeem({issued.code, "Walter", "", "", ""}, "198.51.100.9").ok()) << "the old code is gone";
+  redeem(fresh->code);
+  EXPECT_EQ(service_->new_code(agent_, issued.session.id, "").error().code, ErrorCode::conflict);
+}
+
+TEST_P(RemoteSupportServiceTest, WrongCodesLockTheAddressThenEvenTheRightCodeWaits) {
+  auto issued = start(agent_);
+  const std::string wrong[] = {"AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD"};
+  for (const auto& w : wrong) {
+    auto r = service_->redeem({w, "Eve", "", "", ""}, "203.0.113.66");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::not_found);
+  }
+  auto locked = service_->redeem({issued.code, "Eve", "", "", ""}, "203.0.113.66");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, ErrorCode::rate_limited);
+  EXPECT_GT(locked.error().retry_after_seconds, 0);
+  // Another address is not locked by it; the lock ends after its time.
+  clock_.advance_ms(options_.lockout_seconds * 1000 + 1);
+  auto later = service_->redeem({"EEEEEEEE", "Eve", "", "", ""}, "203.0.113.66");
+  EXPECT_EQ(later.error().code, ErrorCode::not_found);
+}
+
+TEST_P(RemoteSupportServiceTest, OneCodeGuessedFromManyAddressesIsLockedToo) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(service_->redeem({"HHHHHHHH", "Eve", "", "", ""}, "203.0.113." + std::to_string(i)).error().code,
+              ErrorCode::not_found);
+  EXPECT_EQ(service_->redeem({"HHHHHHHH", "Eve", "", "", ""}, "203.0.113.99").error().code, ErrorCode::rate_limited);
+}
+
+TEST_P(RemoteSupportServiceTest, TheCustomerTokenIsScopedToItsSessionAndEndsWithIt) {
+  auto r = running();
+  auto other = start(agent_);
+  EXPECT_EQ(r.customer.scope, "remote_support:" + std::to_string(r.id));
+  EXPECT_LT(r.customer.user_id, 0);
+  EXPECT_TRUE(service_->get(r.customer, r.id).ok());
+  EXPECT_EQ(service_->get(r.customer, other.session.id).error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(service_->log(r.customer, other.session.id).error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(service_->list(r.customer, std::nullopt, 10).error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(service_->create(r.customer, {}, "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->authenticate("mrs_forged").error().code, ErrorCode::not_found);
+  auto ended = service_->end(r.customer, r.id, "198.51.100.9");
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(ended->session.ended_by, "customer");
+  EXPECT_EQ(ended->connections.agent, 1u);
+  EXPECT_EQ(ended->connections.customer, 2u);
+  EXPECT_EQ(service_->end(agent_, r.id, "").error().code, ErrorCode::conflict);
+  auto pass_rows = rows("SELECT token_hash FROM remote_support_sessions WHERE id = ?", {r.id});
+  ASSERT_EQ(pass_rows.size(), 1u);
+}
+
+TEST_P(RemoteSupportServiceTest, ATokenStopsWorkingWhenTheSessionEnds) {
+  auto issued = start(agent_);
+  auto pass = redeem(issued.code);
+  ASSERT_TRUE(service_->authenticate(pass.token).ok());
+  ASSERT_TRUE(service_->end(agent_, issued.session.id, "").ok());
+  EXPECT_EQ(service_->authenticate(pass.token).error().code, ErrorCode::unauthenticated);
+  auto issued2 = start(agent_);
+  auto pass2 = redeem(issued2.code);
+  clock_.advance_ms(options_.token_ttl_seconds * 1000);
+  EXPECT_EQ(service_->authenticate(pass2.token).error().code, ErrorCode::unauthenticated);
+}
+
+TEST_P(RemoteSupportServiceTest, NothingIsRelayedBeforeConsentOrAfterRevocation) {
+  auto r = running();
+  EXPECT_EQ(signal(r.id, 1).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(signal(r.id, 2).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(signal(r.id, 1, Relayed::chat).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(signal(r.id, 3).error().code, ErrorCode::conflict) << "a connection that did not join";
+  grant(r, Step::chat);
+  EXPECT_TRUE(signal(r.id, 1, Relayed::chat).ok());
+  EXPECT_EQ(signal(r.id, 2).error().code, ErrorCode::forbidden) << "chat is not viewing";
+  ASSERT_TRUE(service_->ask(agent_, r.id, Step::view, "").ok());
+  EXPECT_EQ(signal(r.id, 2).error().code, ErrorCode::forbidden) << "asked is not granted";
+  // Only the customer answers for their screen; only the agent asks.
+  EXPECT_EQ(service_->answer(agent_, r.id, Step::view, true, "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->ask(r.customer, r.id, Step::annotate, "").error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(service_->answer(r.customer, r.id, Step::view, true, "").ok());
+  EXPECT_TRUE(signal(r.id, 2).ok());
+  EXPECT_TRUE(signal(r.id, 1).ok());
+  EXPECT_EQ(signal(r.id, 1, Relayed::annotation).error().code, ErrorCode::forbidden);
+  grant(r, Step::annotate);
+  EXPECT_TRUE(signal(r.id, 1, Relayed::annotation).ok());
+  EXPECT_EQ(signal(r.id, 2, Relayed::annotation).error().code, ErrorCode::forbidden) << "the customer does not draw";
+  ASSERT_TRUE(service_->set_paused(r.customer, r.id, true, "").ok());
+  EXPECT_EQ(signal(r.id, 1, Relayed::annotation).error().code, ErrorCode::conflict);
+  ASSERT_TRUE(service_->set_paused(r.customer, r.id, false, "").ok());
+  auto revoked = service_->revoke(r.customer, r.id, Step::view, "198.51.100.9");
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(revoked->revoked, (std::vector<Step>{Step::view, Step::annotate}));
+  EXPECT_EQ(signal(r.id, 2).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(signal(r.id, 1).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(signal(r.id, 1, Relayed::annotation).error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(signal(r.id, 2, Relayed::chat).ok());
+  // A new process (another service on the same store) reads the consent back as stored.
+  make_service();
+  auto back = service_->get(agent_, r.id);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->consent.state(Step::view), ConsentState::revoked);
+  EXPECT_TRUE(back->consent.ever_granted(Step::annotate));
+  EXPECT_EQ(back->annotations, 1);
+}
+
+TEST_P(RemoteSupportServiceTest, ScreenSharingSwitchedOffForTheCustomersCountryIsRefusedWithTheReason) {
+  region::ToggleChange off;
+  off.countries = {{"AT", false}};
+  ASSERT_TRUE(toggles_->change(audit::Actor{}, kScreenShareFeature, off).ok());
+  auto r = running();  // the caller stated AT
+  EXPECT_FALSE(service_->screen_share(*service_->get(agent_, r.id)).allowed);
+  grant(r, Step::chat);
+  auto refused = service_->ask(agent_, r.id, Step::view, "");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_NE(refused.error().message.find("AT"), std::string::npos) << refused.error().message;
+}
+
+TEST_P(RemoteSupportServiceTest, WhoSeesASession) {
+  auto r = running();
+  EXPECT_TRUE(service_->get(agent_, r.id).ok());
+  EXPECT_TRUE(service_->log(admin_, r.id).ok());
+  EXPECT_TRUE(service_->log(admin_, r.id)->with_addresses);
+  EXPECT_TRUE(service_->log(agent_, r.id)->with_addresses);
+  EXPECT_FALSE(service_->log(r.customer, r.id)->with_addresses);
+  for (const auto* who : {&other_agent_, &emma_, &carl_, &gus_}) {
+    EXPECT_EQ(service_->get(*who, r.id).error().code, ErrorCode::not_found);
+    EXPECT_EQ(service_->verify(*who, r.id).error().code, ErrorCode::not_found);
+    EXPECT_EQ(service_->end(*who, r.id, "").error().code, ErrorCode::not_found);
+  }
+  // An admin reviews but does not conduct.
+  EXPECT_EQ(service_->ask(admin_, r.id, Step::chat, "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->list(other_agent_, std::nullopt, 10)->size(), 0u);
+  EXPECT_EQ(service_->list(agent_, std::nullopt, 10)->size(), 1u);
+  EXPECT_EQ(service_->list(admin_, std::nullopt, 10)->size(), 1u);
+}
+
+TEST_P(RemoteSupportServiceTest, TheLogIsAChainAndATamperedRowIsDetected) {
+  auto r = running();
+  grant(r, Step::chat);
+  auto log = service_->log(agent_, r.id);
+  ASSERT_TRUE(log.ok());
+  std::vector<std::string> events;
+  for (const auto& row : log->rows) events.push_back(row.entry.event);
+  EXPECT_EQ(events, (std::vector<std::string>{"requested", "code_issued", "code_redeemed", "joined", "joined",
+                                              "consent_asked", "consent_granted"}));
+  EXPECT_EQ(log->rows[2].entry.actor, "caller:" + std::to_string(r.id));
+  EXPECT_EQ(log->rows[2].entry.country, "AT");
+  EXPECT_EQ(log->rows[2].person.name, "Walter");
+  EXPECT_EQ(log->rows[2].person.address, "198.51.100.9");
+  for (const auto& row : log->rows) {
+    EXPECT_EQ(row.entry.data.find("Walter"), std::string::npos) << "names stay out of the chain";
+    EXPECT_EQ(row.entry.data.find("198.51.100.9"), std::string::npos);
+  }
+  EXPECT_TRUE(service_->verify(agent_, r.id)->intact);
+
+  ASSERT_TRUE(db_->write([&](storage::Session& s) {
+                   return storage::exec(s,
+                                        "UPDATE remote_support_log SET data = '{\"step\":\"annotate\"}' "
+                                        "WHERE session_id = ? AND seq = 6",
+                                        {r.id});
+                 })
+                  .ok());
+  auto check = service_->verify(agent_, r.id);
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->intact);
+  EXPECT_EQ(check->first_bad_seq, 6);
+}
+
+TEST_P(RemoteSupportServiceTest, ARemovedLastEntryIsDetectedToo) {
+  auto r = running();
+  ASSERT_TRUE(db_->write([&](storage::Session& s) -> Result<void> {
+                   MERIDIAN_TRY(storage::exec(
+                       s, "DELETE FROM remote_support_log_people WHERE session_id = ? AND seq = 5", {r.id}));
+                   return storage::exec(s, "DELETE FROM remote_support_log WHERE session_id = ? AND seq = 5", {r.id});
+                 })
+                  .ok());
+  EXPECT_FALSE(service_->verify(admin_, r.id)->intact);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, RemoteSupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::remote_support

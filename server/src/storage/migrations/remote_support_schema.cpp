@@ -1,0 +1,78 @@
+// The remote_support module's schema (versions 400-499).
+#include "storage/migrations/schema_parts.hpp"
+
+namespace meridian::storage {
+namespace {
+
+const Migration kMigrations[] = {
+    // A session, its single-use code and customer token (hashes only), the consent ladder's
+    // state, and the head of its hash-chained log (log_count, log_head) so that a removed
+    // last entry is noticed too. The customer's name, e-mail and topic and the log's names
+    // and addresses are personal data in tables of their own: an erasure clears them and
+    // the chain, which holds pseudonymous ids only, stays intact.
+    {400, "remote support sessions and their hash-chained log", R"sql(
+CREATE TABLE remote_support_sessions (
+  id {{ID}},
+  conversation_id BIGINT REFERENCES conversations(id),
+  agent_id BIGINT NOT NULL REFERENCES users(id),
+  customer_user_id BIGINT REFERENCES users(id),
+  customer_country TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  code_hash TEXT,
+  code_expires_at BIGINT,
+  code_used_at BIGINT,
+  token_hash TEXT,
+  token_expires_at BIGINT,
+  consent_chat TEXT NOT NULL DEFAULT 'not_asked',
+  consent_view TEXT NOT NULL DEFAULT 'not_asked',
+  consent_annotate TEXT NOT NULL DEFAULT 'not_asked',
+  ever_granted TEXT NOT NULL DEFAULT '',
+  paused BIGINT NOT NULL DEFAULT 0,
+  annotations BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  redeemed_at BIGINT,
+  ended_at BIGINT,
+  ended_by TEXT NOT NULL DEFAULT '',
+  log_count BIGINT NOT NULL DEFAULT 0,
+  log_head TEXT NOT NULL
+);
+CREATE INDEX remote_support_sessions_code ON remote_support_sessions(code_hash);
+CREATE UNIQUE INDEX remote_support_sessions_token ON remote_support_sessions(token_hash) WHERE token_hash IS NOT NULL;
+CREATE INDEX remote_support_sessions_agent ON remote_support_sessions(agent_id, id);
+CREATE INDEX remote_support_sessions_customer ON remote_support_sessions(customer_user_id, id);
+CREATE TABLE remote_support_customers (
+  session_id BIGINT PRIMARY KEY REFERENCES remote_support_sessions(id),
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE remote_support_log (
+  session_id BIGINT NOT NULL REFERENCES remote_support_sessions(id),
+  seq BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  event TEXT NOT NULL,
+  country TEXT NOT NULL,
+  data TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE remote_support_log_people (
+  session_id BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  user_id BIGINT REFERENCES users(id),
+  name TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (session_id, seq),
+  FOREIGN KEY (session_id, seq) REFERENCES remote_support_log(session_id, seq)
+);
+CREATE INDEX remote_support_log_people_user ON remote_support_log_people(user_id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> remote_support_migrations() { return kMigrations; }
+
+}  // namespace meridian::storage
