@@ -110,7 +110,8 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   }
   if (storing_types_.contains(handler->first) && !admit(conn, id, true)) return;
   if (!conn.subject().scope.empty() && !scoped_types_.contains(handler->first)) {
-    conn.send(error_envelope_for(id, ErrorCode::unauthenticated, "this token is valid only for its own meeting or support session"));
+    conn.send(error_envelope_for(id, ErrorCode::unauthenticated,
+                                 "this token is valid only for its own meeting or support session"));
     return;
   }
   try {

@@ -240,7 +240,8 @@ const char* action_key(Action action) {
 const std::vector<Action>& all_actions() {
   static const std::vector<Action> actions = [] {
     std::vector<Action> out;
-    for (int i = 0; i <= static_cast<int>(Action::conduct_remote_support_session); ++i) out.push_back(static_cast<Action>(i));
+    for (int i = 0; i <= static_cast<int>(Action::conduct_remote_support_session); ++i)
+      out.push_back(static_cast<Action>(i));
     return out;
   }();
   return actions;

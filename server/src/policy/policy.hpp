@@ -66,7 +66,16 @@ enum class Action {
 };
 
 // What an action is done on; the resource's relationships depend on its kind.
-enum class ResourceKind { system, user, conversation, support_conversation, file, meeting, alert, remote_support_session };
+enum class ResourceKind {
+  system,
+  user,
+  conversation,
+  support_conversation,
+  file,
+  meeting,
+  alert,
+  remote_support_session
+};
 
 // The subject's relationship to the resource, as the resource's module establishes it.
 enum class Relationship { none, member, manager, owner };
