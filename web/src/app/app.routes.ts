@@ -22,6 +22,12 @@ export const routes: Routes = [
     loadComponent: () => import('./files/link-page').then((m) => m.LinkPage),
   },
   {
+    // Remote support for customers: the code from the agent, no account, no install.
+    path: 'remote-support/join',
+    title: 'Remote support · Meridian',
+    loadComponent: () => import('./remote-support/customer-page').then((m) => m.CustomerPage),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
@@ -51,6 +57,11 @@ export const routes: Routes = [
         path: 'support',
         title: 'Support · Meridian',
         loadComponent: () => import('./support/support-page').then((m) => m.SupportPage),
+      },
+      {
+        path: 'remote-support',
+        title: 'Remote support · Meridian',
+        loadComponent: () => import('./remote-support/agent-page').then((m) => m.AgentPage),
       },
       {
         // Sending and tracking alerts: admins only (the bell in the shell is everyone's).

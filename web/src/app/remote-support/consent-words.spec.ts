@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, groupCode, nextAsk, pendingQuestion } from './consent-words';
+import { ConsentState, ConsentStep, RemoteSupportSession } from './remote-support-types';
+
+function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Partial<RemoteSupportSession> = {}): RemoteSupportSession {
+  return {
+    id: 1,
+    status: 'active',
+    conversation_id: null,
+    agent: { id: 2, name: 'Ada' },
+    customer: { name: 'Carla', country: 'DE', walk_in: true },
+    topic: '',
+    consent: { chat: 'not_asked', view: 'not_asked', annotate: 'not_asked', ...consent },
+    paused: false,
+    screen_share: { allowed: true, reason: '' },
+    agent_sees: '',
+    created_at: 0,
+    code_expires_at: null,
+    redeemed_at: 0,
+    ended_at: null,
+    ended_by: '',
+    ...extra,
+  };
+}
+
+describe('the consent ladder as the pages see it', () => {
+  it('offers the agent one step at a time, from the bottom', () => {
+    expect(nextAsk(session({}))).toBe('chat');
+    expect(nextAsk(session({ chat: 'granted' }))).toBe('view');
+    expect(nextAsk(session({ chat: 'granted', view: 'granted' }))).toBe('annotate');
+    expect(nextAsk(session({ chat: 'granted', view: 'granted', annotate: 'granted' }))).toBeNull();
+  });
+
+  it('offers nothing while a question waits, above a refused step, or before the customer joined', () => {
+    expect(nextAsk(session({ chat: 'asked' }))).toBeNull();
+    expect(nextAsk(session({ chat: 'granted', view: 'asked' }))).toBeNull();
+    // A step the customer declined or withdrew may be asked again; the one above may not.
+    expect(nextAsk(session({ chat: 'granted', view: 'revoked', annotate: 'revoked' }))).toBe('view');
+    expect(nextAsk(session({ chat: 'denied' }))).toBe('chat');
+    expect(nextAsk(session({}, { status: 'waiting' }))).toBeNull();
+    expect(nextAsk(session({}, { status: 'ended' }))).toBeNull();
+  });
+
+  it('does not offer viewing where screen sharing is switched off for the customer', () => {
+    expect(nextAsk(session({ chat: 'granted' }, { screen_share: { allowed: false, reason: 'off in DE' } }))).toBeNull();
+  });
+
+  it('names the question the customer is being asked', () => {
+    expect(pendingQuestion(session({}))).toBeNull();
+    expect(pendingQuestion(session({ chat: 'granted', view: 'asked' }))).toBe('view');
+  });
+
+  it('writes codes in two groups and durations in minutes and seconds', () => {
+    expect(groupCode('ABCD2345')).toBe('ABCD 2345');
+    expect(groupCode('ABC')).toBe('ABC');
+    expect(formatDuration(9_400)).toBe('9 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(-5)).toBe('0 s');
+  });
+});

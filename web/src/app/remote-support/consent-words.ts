@@ -1,0 +1,61 @@
+import { ConsentState, ConsentStep, RemoteSupportSession, STEPS } from './remote-support-types';
+
+/** What the customer is asked, in plain words, one step at a time. */
+export const ASK_WORDS: Record<ConsentStep, { title: string; text: string; allow: string }> = {
+  chat: {
+    title: 'Chat with the agent',
+    text: 'The agent would like to write to you here. They cannot see your screen.',
+    allow: 'Allow chat',
+  },
+  view: {
+    title: 'Show your screen',
+    text: 'The agent would like to see your screen. You choose the whole screen, one window or one tab. They can only look: they cannot click or type. You can stop at any moment.',
+    allow: 'Choose what to show',
+  },
+  annotate: {
+    title: 'Let the agent point and draw',
+    text: 'The agent would like to highlight things and draw on the picture of your screen. The drawings appear here on this page; nothing on your computer is changed.',
+    allow: 'Allow drawing',
+  },
+};
+
+export const STEP_LABEL: Record<ConsentStep, string> = { chat: 'Chat', view: 'Screen', annotate: 'Drawing' };
+
+export const STATE_LABEL: Record<ConsentState, string> = {
+  not_asked: 'not asked',
+  asked: 'waiting for the customer',
+  granted: 'allowed',
+  denied: 'declined',
+  revoked: 'withdrawn',
+};
+
+/** The step the customer is being asked now (the agent asks one at a time), or null. */
+export function pendingQuestion(s: RemoteSupportSession): ConsentStep | null {
+  return STEPS.find((step) => s.consent[step] === 'asked') ?? null;
+}
+
+/** The next step the agent may ask: the lowest not granted whose step below is granted. */
+export function nextAsk(s: RemoteSupportSession): ConsentStep | null {
+  if (s.status !== 'active') return null;
+  for (const [i, step] of STEPS.entries()) {
+    if (s.consent[step] === 'granted') continue;
+    if (s.consent[step] === 'asked') return null;
+    if (i > 0 && s.consent[STEPS[i - 1]] !== 'granted') return null;
+    if (step !== 'chat' && !s.screen_share.allowed) return null;
+    return step;
+  }
+  return null;
+}
+
+/** "4 min 05 s" for a summary. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+}
+
+/** Codes are read out as two groups of four: "ABCD EFGH". */
+export function groupCode(code: string): string {
+  return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
+}

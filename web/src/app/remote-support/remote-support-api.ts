@@ -1,0 +1,42 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import { API_BASE } from '../core/api-client';
+import { Items } from '../core/api-types';
+import { LogEntry, RemoteSupportSession, StartedSession } from './remote-support-types';
+
+/** The agent's side of /api/v1/remote-support (the customer page uses plain fetch). */
+@Injectable({ providedIn: 'root' })
+export class RemoteSupportApi {
+  private readonly http = inject(HttpClient);
+  private readonly base = `${API_BASE}/remote-support`;
+
+  start(body: { conversation_id?: number; customer_user_id?: number }): Promise<StartedSession> {
+    return firstValueFrom(this.http.post<StartedSession>(`${this.base}/sessions`, body));
+  }
+
+  list(status?: RemoteSupportSession['status']): Promise<Items<RemoteSupportSession>> {
+    const params = status ? new HttpParams().set('status', status) : undefined;
+    return firstValueFrom(this.http.get<Items<RemoteSupportSession>>(`${this.base}/sessions`, { params }));
+  }
+
+  get(id: number): Promise<RemoteSupportSession> {
+    return firstValueFrom(this.http.get<RemoteSupportSession>(`${this.base}/sessions/${id}`));
+  }
+
+  newCode(id: number): Promise<{ id: number; code: string; code_expires_at: number }> {
+    return firstValueFrom(this.http.post<{ id: number; code: string; code_expires_at: number }>(`${this.base}/sessions/${id}/code`, {}));
+  }
+
+  end(id: number): Promise<RemoteSupportSession> {
+    return firstValueFrom(this.http.post<RemoteSupportSession>(`${this.base}/sessions/${id}/end`, {}));
+  }
+
+  log(id: number): Promise<Items<LogEntry>> {
+    return firstValueFrom(this.http.get<Items<LogEntry>>(`${this.base}/sessions/${id}/log`));
+  }
+
+  verify(id: number): Promise<{ intact: boolean; entries: number; first_bad_seq: number | null }> {
+    return firstValueFrom(this.http.get<{ intact: boolean; entries: number; first_bad_seq: number | null }>(`${this.base}/sessions/${id}/log/verify`));
+  }
+}
