@@ -92,12 +92,15 @@ describe('remote support in the browser', () => {
     assert.equal(await agent.getByTestId('rs-video').getAttribute('data-live'), 'false');
     await ask.click();
     await customer.getByTestId('rs-ask-view').waitFor();
+    const allowedAt = Date.now();
     await customer.getByTestId('rs-allow').click();
     const video = agent.getByTestId('rs-video');
     const frames = await until(async () => Number(await video.getAttribute('data-frames')), (n) => n > 0, { timeout: DEADLINE });
     const firstFrameMs = Date.now() - redeemedAt;
+    const fromAllowMs = Date.now() - allowedAt;
     assert.ok(frames > 0, `the agent's page decoded no frame of the customer's tab (${frames})`);
-    console.log(`remote support: code redeemed to first decoded frame (incl. two consent clicks) ${firstFrameMs} ms`);
+    // Figures for BENCHMARKS.md (polled every 100 ms, so up to 100 ms late); not asserted.
+    console.log(`remote support: code redeemed to first decoded frame ${firstFrameMs} ms (incl. the test's chat and view asks), viewing allowed to first decoded frame ${fromAllowMs} ms`);
     assert.match(await customer.getByTestId('rs-agent-sees').innerText(), /shared screen/);
     const track = await video.evaluate((v) => {
       const t = v.srcObject?.getVideoTracks()[0];

@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { MinuteClock } from '../core/clock';
 import { ChatMessage } from '../chat/chat-types';
 import { formatLocalTime } from '../core/local-time';
@@ -38,7 +38,7 @@ const COMPOSER = '[data-testid="support-composer"], [data-testid="support-reopen
  */
 @Component({
   selector: 'mer-support-page',
-  imports: [UiButton, AttachmentPicker, FormsModule, MessageAttachments, PresenceDot],
+  imports: [UiButton, AttachmentPicker, FormsModule, MessageAttachments, PresenceDot, RouterLink],
   providers: [SupportStore, PresenceStore],
   templateUrl: './support-page.html',
   styleUrl: './support-page.css',
