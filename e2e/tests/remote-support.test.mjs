@@ -124,6 +124,7 @@ describe('remote support in the browser', () => {
     assert.equal(await until(() => drawn.count(), (n) => n >= 1, { timeout: DEADLINE }), 1);
     await screenshot(agent, 'remote-support-agent-viewing-1280');
     await screenshot(customer, 'remote-support-customer-sharing-390');
+    assert.ok((await customer.evaluate(() => document.scrollingElement.scrollWidth)) <= 390, 'the customer page scrolls sideways at 390 px');
 
     // The customer withdraws viewing: the agent's picture stops, drawing goes with it.
     const revokedAt = Date.now();
@@ -145,6 +146,12 @@ describe('remote support in the browser', () => {
     assert.equal(await until(() => agent.getByTestId('rs-log-intact').getAttribute('data-intact').catch(() => null), (s) => s !== null), 'true');
     await screenshot(customer, 'remote-support-customer-summary-390');
     await screenshot(agent, 'remote-support-agent-ended-1280');
+    // Both pages on the other size too, without sideways scrolling on the phone.
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await customer.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(agent, 'remote-support-agent-ended-390');
+    await screenshot(customer, 'remote-support-customer-summary-1280');
+    assert.ok((await agent.evaluate(() => document.scrollingElement.scrollWidth)) <= 390, 'the agent page scrolls sideways at 390 px');
 
     assert.deepEqual(problems, []);
   });
