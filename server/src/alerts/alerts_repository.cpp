@@ -471,7 +471,10 @@ Result<bool> AlertsRepository::cancel_claimed(S& s, std::int64_t step_id, const 
 
 Result<std::vector<std::int64_t>> AlertsRepository::unacknowledged(
     S& s, std::int64_t alert_id, const std::optional<std::vector<std::int64_t>>& among) {
-  std::string sql = "SELECT user_id FROM alert_recipients WHERE alert_id = ? AND acknowledged_at IS NULL";
+  // Someone an info or warning alert is still held for (quiet hours) is not interrupted
+  // by its escalation either: they get it when their working hours begin.
+  std::string sql =
+      "SELECT user_id FROM alert_recipients WHERE alert_id = ? AND acknowledged_at IS NULL AND held_until IS NULL";
   Params params{alert_id};
   if (among) {
     if (among->empty()) return std::vector<std::int64_t>{};

@@ -90,7 +90,8 @@ class AlertsRepository final {
   Result<bool> mark_fired(S& s, std::int64_t step_id, const std::string& node, UnixMillis at, std::int64_t notified);
   Result<bool> cancel_claimed(S& s, std::int64_t step_id, const std::string& node, UnixMillis at,
                               const std::string& reason);
-  // Recipients who have not acknowledged, all of them or only those among `among`.
+  // Recipients who have not acknowledged and are not held (quiet hours), all of them or
+  // only those among `among`.
   Result<std::vector<std::int64_t>> unacknowledged(S& s, std::int64_t alert_id,
                                                    const std::optional<std::vector<std::int64_t>>& among);
   // Scheduled alerts. Claims work as for steps: due = active with next_at <= now, and no

@@ -115,6 +115,31 @@ TEST_P(QuietHoursTest, InfoWaitsForWorkingHoursCriticalAndEmergencyInterrupt) {
   EXPECT_TRUE(now_pending) << "undelivered from now on: pushed when she connects";
 }
 
+TEST_P(QuietHoursTest, EscalationDoesNotInterruptSomeoneAWarningIsHeldFor) {
+  Subject ops = person("ops", UserKind::employee, "PT", "UTC");
+  ASSERT_TRUE(db_->write([&](storage::Session& s) {
+                   return storage::exec(s,
+                                        "UPDATE users SET work_start_minute = 0, work_end_minute = 1440, "
+                                        "work_days = '1,2,3,4,5,6,7' WHERE id = ?",
+                                        {ops.user_id});
+                 })
+                  .ok());
+  NewAlert in;
+  in.title = "Disk 91%";
+  in.priority = Priority::warning;
+  in.audience.user_ids = {berta_.user_id, ops.user_id};
+  in.escalation.push_back(EscalationStep{});
+  in.escalation[0].after_ms = 5 * 60'000;
+  auto sent = alerts_->send(admin_, in);
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  EXPECT_EQ(sent->recipients, (std::vector<std::int64_t>{ops.user_id}));
+  clock_.advance_ms(5 * 60'000);
+  ASSERT_TRUE(node_a_->run_due().ok());
+  auto steps = sink_.taken_steps();
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].notified, (std::vector<std::int64_t>{ops.user_id})) << "Berta is off on Saturday";
+}
+
 TEST_P(QuietHoursTest, AHeldAlertResolvedMeanwhileIsNotPushed) {
   auto info = send(Priority::info);
   ASSERT_TRUE(alerts_->resolve(admin_, info.alert.id).ok());
