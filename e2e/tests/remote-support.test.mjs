@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, liveLink, watchProblems } from '../lib/session.mjs';
+import { createPeople, liveLink, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 const SHOWN_TAB = 'Invoice 2026 - customer app';
@@ -22,6 +22,8 @@ describe('remote support in the browser', () => {
   let customerBrowser;
   const problems = [];
   const tag = randomBytes(3).toString('hex');
+  const cleo = { email: `cleo.${tag}@example.test`, name: 'Cleo Customer', password: `pw-${randomBytes(8).toString('hex')}` };
+  const cora = { email: `cora.${tag}@example.test`, name: 'Cora Other', password: `pw-${randomBytes(8).toString('hex')}` };
   const ada = { email: `ada.${tag}@example.test`, name: 'Ada Agent', password: `pw-${randomBytes(8).toString('hex')}`, kind: 'agent' };
 
   before(async () => {
@@ -30,6 +32,7 @@ describe('remote support in the browser', () => {
     // The customer's browser: real tab capture, no fake media device.
     customerBrowser = await launchChromium([`--auto-select-tab-capture-source-by-title=${SHOWN_TAB}`]);
     await createPeople(server, [ada]);
+    await createPeople(server, [cleo, cora], { kind: 'customer', country: 'DE', timeZone: 'Europe/Berlin' });
     const res = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -153,6 +156,33 @@ describe('remote support in the browser', () => {
     await screenshot(customer, 'remote-support-customer-summary-1280');
     assert.ok((await agent.evaluate(() => document.scrollingElement.scrollWidth)) <= 390, 'the agent page scrolls sideways at 390 px');
 
+    assert.deepEqual(problems, []);
+  });
+
+  it('a customer account joins from its support view without a code; another customer sees no invitation', async () => {
+    const started = await request(server.url, 'POST', '/api/v1/remote-support/sessions', ada.login.token, { customer_user_id: cleo.id });
+    assert.equal(started.status, 201, JSON.stringify(started.json));
+    const id = started.json.id;
+
+    const coraPage = await (await customerBrowser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await signIn(coraPage, server.url, cora);
+    await coraPage.goto(`${server.url}/support`);
+    await coraPage.getByTestId('support-page').waitFor();
+
+    const context = await customerBrowser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    watchProblems(page, 'cleo', problems);
+    await signIn(page, server.url, cleo);
+    await page.goto(`${server.url}/support`);
+    await page.getByTestId(`rs-invite-${id}`).waitFor();
+    await screenshot(page, 'remote-support-invite-390');
+    await page.getByTestId('rs-invite-join').click();
+    await page.getByTestId('rs-join-account').click();
+    await page.getByTestId('rs-agent-sees').waitFor();
+    const status = await until(async () => (await request(server.url, 'GET', `/api/v1/remote-support/sessions/${id}`, ada.login.token)).json?.status, (s) => s === 'active');
+    assert.equal(status, 'active');
+    // The invitation was Cleo's only: Cora's support view, loaded before Cleo joined, shows none.
+    assert.equal(await coraPage.locator('[data-testid^="rs-invite-"]').count(), 0);
     assert.deepEqual(problems, []);
   });
 });

@@ -1,4 +1,6 @@
-import { ChangeDetectionStrategy, Component, DestroyableInjector, Injector, OnDestroy, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyableInjector, Injector, OnDestroy, OnInit, computed, inject, signal } from '@angular/core';
+import { ActivatedRoute } from '@angular/router';
+import { SessionStore } from '../core/session.store';
 import { FormsModule } from '@angular/forms';
 import { Subscription, filter, first } from 'rxjs';
 import { API_BASE } from '../core/api-client';
@@ -36,8 +38,13 @@ const MAX_DRAWINGS = 50;
   styleUrl: './remote-support.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class CustomerPage implements OnDestroy {
+export class CustomerPage implements OnInit, OnDestroy {
   private readonly injector = inject(Injector);
+  private readonly route = inject(ActivatedRoute, { optional: true });
+  private readonly account = inject(SessionStore);
+
+  /** A signed-in customer invited from their support view (?session=<id>): joins without a code. */
+  protected readonly invitedTo = signal<number | null>(null);
 
   protected readonly steps = STEPS;
   protected readonly words = ASK_WORDS;
@@ -73,6 +80,34 @@ export class CustomerPage implements OnDestroy {
   private capture: MediaStream | null = null;
   private iceServers: RTCIceServer[] = [];
   private subscriptions: Subscription[] = [];
+
+  ngOnInit(): void {
+    const id = Number(this.route?.snapshot.queryParamMap.get('session'));
+    if (Number.isInteger(id) && id > 0 && this.account.token()) this.invitedTo.set(id);
+  }
+
+  /** The account the session is for joins it (POST .../join spends the code) for the same scoped token. */
+  protected async joinFromAccount(): Promise<void> {
+    const id = this.invitedTo();
+    const token = this.account.token();
+    if (!id || !token) return;
+    this.error.set('');
+    this.busy.set(true);
+    try {
+      const res = await fetch(`${API_BASE}/remote-support/sessions/${id}/join`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json().catch(() => ({}))) as RemoteSupportPass & { error?: { message?: string } };
+      if (!res.ok) {
+        this.error.set(body.error?.message ?? 'This session cannot be joined any more. Ask the agent for a new one.');
+        return;
+      }
+      this.pass = body;
+      this.openLink(body);
+    } catch {
+      this.error.set('The server could not be reached. Check your connection and try again.');
+    } finally {
+      this.busy.set(false);
+    }
+  }
 
   protected async connect(e: Event): Promise<void> {
     e.preventDefault();

@@ -14,6 +14,7 @@ import {
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
+import { RemoteSupportInvites } from '../remote-support/remote-support-invites';
 import { MinuteClock } from '../core/clock';
 import { ChatMessage } from '../chat/chat-types';
 import { formatLocalTime } from '../core/local-time';
@@ -38,7 +39,7 @@ const COMPOSER = '[data-testid="support-composer"], [data-testid="support-reopen
  */
 @Component({
   selector: 'mer-support-page',
-  imports: [UiButton, AttachmentPicker, FormsModule, MessageAttachments, PresenceDot, RouterLink],
+  imports: [UiButton, AttachmentPicker, FormsModule, MessageAttachments, PresenceDot, RouterLink, RemoteSupportInvites],
   providers: [SupportStore, PresenceStore],
   templateUrl: './support-page.html',
   styleUrl: './support-page.css',
