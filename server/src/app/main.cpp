@@ -13,6 +13,7 @@
 #include "alerts/alerts_module.hpp"
 #include "attachments/chat_attachments.hpp"
 #include "audit/audit_module.hpp"
+#include "availability/availability_module.hpp"
 #include "chat/chat_module.hpp"
 #include "cluster/relay.hpp"
 #include "core/log.hpp"
@@ -68,8 +69,11 @@ int run(const Config& c) {
   ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
   remote_support::RemoteSupportModule remote_support(ctx, identity.service(), chat.support(), meetings.service(),
                                                      region.toggles());
-  const std::vector<platform::Module*> modules{&region,   &audit,     &identity, &presence, &files,         &chat,
-                                               &meetings, &retention, &alerts,   &ai,       &remote_support};
+  availability::AvailabilityModule availability(ctx);
+  availability::SchedulingModule scheduling(ctx, availability.service(), meetings.busy_times());
+  const std::vector<platform::Module*> modules{&region,         &audit,        &identity,  &presence, &files,
+                                               &chat,           &meetings,     &retention, &alerts,   &ai,
+                                               &remote_support, &availability, &scheduling};
 
   auto bootstrap = identity.service().ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);

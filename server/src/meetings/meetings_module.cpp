@@ -11,7 +11,8 @@ MeetingsModule::MeetingsModule(const platform::ModuleContext& ctx, identity::Ide
                                region::FeatureToggles& toggles, chat::ChatService& chat, chat::RoomGuests& room_guests)
     : webhooks_(ctx.db, ctx.clock, load_webhook_options(ctx.settings.config_file), std::make_unique<CurlPoster>()),
       meetings_(ctx.db, identity, ctx.policy, ctx.clock, load_meetings_options(ctx.settings.config_file), &toggles,
-                &webhooks_, &chat, &room_guests) {
+                &webhooks_, &chat, &room_guests),
+      busy_times_(ctx.db) {
   add_meetings_routes(ctx.router, ctx.hub, meetings_, ctx.policy, &webhooks_);
 }
 

@@ -6,6 +6,7 @@
 #include "chat/chat_service.hpp"
 #include "chat/conversation_access.hpp"
 #include "identity/identity_service.hpp"
+#include "meetings/meeting_busy_times.hpp"
 #include "meetings/meetings_service.hpp"
 #include "meetings/webhooks.hpp"
 #include "platform/module.hpp"
@@ -22,10 +23,13 @@ class MeetingsModule final : public platform::Module {
   void stop() override { webhooks_.stop(); }
 
   MeetingsService& service() { return meetings_; }
+  // When people are in meetings, for scheduling (platform::BusyTimes).
+  platform::BusyTimes& busy_times() { return busy_times_; }
 
  private:
   WebhookDispatcher webhooks_;
   MeetingsService meetings_;
+  MeetingBusyTimes busy_times_;
 };
 
 }  // namespace meridian::meetings

@@ -19,14 +19,15 @@ const Grant kGrants[] = {
       Action::manage_users, Action::manage_teams, Action::manage_roles, Action::manage_feature_toggles,
       Action::read_audit_log, Action::start_conversation, Action::host_meeting, Action::read_webhook_log,
       Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert,
-      Action::use_ai_copilot, Action::start_remote_support, Action::review_remote_support}},
+      Action::use_ai_copilot, Action::start_remote_support, Action::review_remote_support,
+      Action::read_availability, Action::manage_holidays}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
-      Action::start_conversation, Action::host_meeting, Action::use_ai_copilot}},
+      Action::start_conversation, Action::host_meeting, Action::use_ai_copilot, Action::read_availability}},
     {Role::agent,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::start_conversation, Action::host_meeting, Action::work_support_queue, Action::use_ai_copilot,
-      Action::start_remote_support}},
+      Action::start_remote_support, Action::read_availability}},
     {Role::customer, {Action::read_own_profile, Action::open_support_conversation, Action::use_ai_copilot}},
     {Role::guest, {Action::read_own_profile}},
 };
@@ -111,6 +112,8 @@ const char* action_name(Action action) {
       return "browse the customer directory";
     case Action::read_user_profile:
       return "view this person's profile";
+    case Action::read_availability:
+      return "see this person's working hours";
     case Action::manage_users:
       return "manage users";
     case Action::manage_teams:
@@ -139,6 +142,8 @@ const char* action_name(Action action) {
       return "send alerts";
     case Action::use_ai_copilot:
       return "use the AI copilot";
+    case Action::manage_holidays:
+      return "manage holiday calendars";
     case Action::read_conversation:
       return "read this conversation";
     case Action::post_message:
@@ -196,6 +201,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(read_directory)
     MERIDIAN_ACTION_KEY(read_customer_directory)
     MERIDIAN_ACTION_KEY(read_user_profile)
+    MERIDIAN_ACTION_KEY(read_availability)
     MERIDIAN_ACTION_KEY(manage_users)
     MERIDIAN_ACTION_KEY(manage_teams)
     MERIDIAN_ACTION_KEY(manage_roles)
@@ -212,6 +218,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(use_ai_copilot)
     MERIDIAN_ACTION_KEY(start_remote_support)
     MERIDIAN_ACTION_KEY(review_remote_support)
+    MERIDIAN_ACTION_KEY(manage_holidays)
     MERIDIAN_ACTION_KEY(read_conversation)
     MERIDIAN_ACTION_KEY(post_message)
     MERIDIAN_ACTION_KEY(moderate_conversation)
@@ -251,7 +258,7 @@ const char* role_key(Role role) { return role_name(role); }
 
 ResourceKind resource_kind_of(Action action) {
   if (const auto* rule = resource_rule(action)) return rule->kind;
-  if (action == Action::read_user_profile) return ResourceKind::user;
+  if (action == Action::read_user_profile || action == Action::read_availability) return ResourceKind::user;
   return ResourceKind::system;
 }
 
@@ -317,12 +324,13 @@ bool Policy::permits(const Subject& subject, Action action, const Resource& reso
     if (static_cast<int>(resource.relationship) < static_cast<int>(rule->least)) return false;
     return !rule->needs_capability || permits(subject, Action::work_support_queue);
   }
-  if (action == Action::read_user_profile && resource.relationship == Relationship::owner) return true;
-  // Customers and guests see their own profile only, whatever else a role says.
-  if (action == Action::read_user_profile && resource.owner_id == subject.user_id) return true;
+  const bool about_a_person = action == Action::read_user_profile || action == Action::read_availability;
+  if (about_a_person && resource.relationship == Relationship::owner) return true;
+  // Customers and guests see their own profile and hours only, whatever else a role says.
+  if (about_a_person && resource.owner_id == subject.user_id) return true;
   if ((subject.kind == UserKind::customer || subject.kind == UserKind::guest) &&
-      (action == Action::read_directory || action == Action::read_customer_directory ||
-       action == Action::read_user_profile || action == Action::start_conversation || action == Action::host_meeting) &&
+      (action == Action::read_directory || action == Action::read_customer_directory || about_a_person ||
+       action == Action::start_conversation || action == Action::host_meeting) &&
       !subject.has_role(Role::admin)) {
     return false;
   }

@@ -16,6 +16,7 @@ enum class Action {
   read_directory,           // list employees and agents, and teams; never customers or guests
   read_customer_directory,  // staff: find customers to invite or share with; never customers or guests
   read_user_profile,        // another user's profile (resource.owner_id)
+  read_availability,        // another user's working hours, days off, holidays (as their profile)
   manage_users,             // admin: create, update, deactivate, reset passwords
   manage_teams,
   manage_roles,
@@ -32,6 +33,7 @@ enum class Action {
   use_ai_copilot,             // summaries, questions, notes over what one may read (not meeting guests)
   start_remote_support,       // agents and admins: remote support sessions and their codes
   review_remote_support,      // admins: every remote support session and its log
+  manage_holidays,            // admins: public holiday calendars (availability)
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.

@@ -1,0 +1,74 @@
+// Availability's SQL: people's weekly hours, days off and travel zone, and the holiday
+// calendars. People's identity fields (kind, country, home zone, the band identity keeps
+// for accounts that never saved weekly hours) are read from users, as presence reads them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "availability/holidays.hpp"
+#include "availability/schedule.hpp"
+#include "core/result.hpp"
+#include "core/subject.hpp"
+#include "storage/database.hpp"
+
+namespace meridian::availability {
+
+struct DayOff {
+  Day day = 0;
+  std::string note;
+};
+
+// A person's own settings (what PUT /me/availability replaces).
+struct Settings {
+  WeeklyHours weekly;
+  std::vector<DayOff> days_off;
+  std::optional<Travel> travel;
+  std::string holiday_subdivision;  // ISO 3166-2 code of the region whose calendar applies, or ""
+};
+
+struct Person {
+  std::int64_t id = 0;
+  std::string display_name;
+  UserKind kind = UserKind::employee;
+  std::string country;
+  std::string time_zone;
+  bool active = true;
+  Settings settings;
+};
+
+struct HolidayCalendar {
+  std::int64_t id = 0;
+  std::string country;
+  std::string subdivision;
+  std::string name;
+  std::string source;
+  std::int64_t holiday_count = 0;
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+};
+
+class AvailabilityRepository final {
+ public:
+  // The people with these ids (absent: no such user), in the order asked.
+  Result<std::vector<Person>> people(storage::Session& s, const std::vector<std::int64_t>& ids);
+  Result<void> save_settings(storage::Session& s, std::int64_t user_id, const Settings& settings, UnixMillis now);
+
+  // The holidays of the calendars that apply to a country and subdivision, between two dates.
+  Result<std::vector<Holiday>> holidays_for(storage::Session& s, const std::string& country,
+                                            const std::string& subdivision, Day from, Day until);
+
+  Result<std::vector<HolidayCalendar>> calendars(storage::Session& s);
+  Result<std::optional<HolidayCalendar>> calendar(storage::Session& s, std::int64_t id);
+  Result<HolidayCalendar> create_calendar(storage::Session& s, const HolidayCalendar& c, UnixMillis now);
+  Result<void> delete_calendar(storage::Session& s, std::int64_t id);
+  // Adds or renames the calendar's holidays on these dates; answers how many were new.
+  Result<std::int64_t> put_holidays(storage::Session& s, std::int64_t calendar_id, const std::vector<Holiday>& hs,
+                                    UnixMillis now);
+  Result<bool> delete_holiday(storage::Session& s, std::int64_t calendar_id, Day day);
+  Result<std::vector<Holiday>> calendar_holidays(storage::Session& s, std::int64_t calendar_id, Day from, Day until);
+};
+
+}  // namespace meridian::availability
