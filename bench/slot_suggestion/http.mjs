@@ -15,7 +15,7 @@ const rounds = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'meridian-slots-'));
 const child = spawn(bin, ['--port', '0', '--address', '127.0.0.1', '--data-dir', join(dir, 'data')], {
   env: { ...process.env, MERIDIAN_ADMIN_EMAIL: 'admin@bench.test', MERIDIAN_ADMIN_PASSWORD: 'bench admin password', MERIDIAN_PASSWORD_COST: 'minimum', MERIDIAN_LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 const stop = () => {
   child.kill('SIGTERM');
@@ -25,11 +25,14 @@ process.on('exit', stop);
 
 const port = await new Promise((ok, fail) => {
   let buf = '';
-  child.stdout.on('data', (d) => {
+  // The start-up banner ("Meridian is running at http://127.0.0.1:PORT/") goes to stderr.
+  const read = (d) => {
     buf += d;
     const m = buf.match(/running at http:\/\/127\.0\.0\.1:(\d+)\//);
     if (m) ok(Number(m[1]));
-  });
+  };
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
   child.on('exit', (c) => fail(new Error(`meridian exited ${c}`)));
 });
 const base = `http://127.0.0.1:${port}`;

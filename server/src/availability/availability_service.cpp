@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/log.hpp"
+#include "core/text_rules.hpp"
 #include "region/countries.hpp"
 
 namespace meridian::availability {
@@ -40,6 +41,7 @@ Result<void> validate(const Settings& s) {
       return make_error(ErrorCode::invalid_argument, "day off " + format_date(d.day) + " is listed twice");
     if (d.note.size() > 200)
       return make_error(ErrorCode::invalid_argument, "a day off's note is at most 200 characters");
+    MERIDIAN_TRY(text::check(d.note, "a day off's note", text::Lines::single));
   }
   if (s.travel) {
     if (!region::is_time_zone(s.travel->time_zone))
@@ -187,6 +189,8 @@ Result<HolidayCalendar> AvailabilityService::create_calendar(const Subject& who,
   if (c.name.empty() || c.name.size() > 120)
     return make_error(ErrorCode::invalid_argument, "name must be 1 to 120 characters");
   if (c.source.size() > 500) return make_error(ErrorCode::invalid_argument, "source is at most 500 characters");
+  MERIDIAN_TRY(text::check(c.name, "the calendar's name", text::Lines::single));
+  MERIDIAN_TRY(text::check(c.source, "the calendar's source", text::Lines::single));
   return write_value<HolidayCalendar>(db_, [&](storage::Session& s) -> Result<HolidayCalendar> {
     MERIDIAN_ASSIGN_OR_RETURN(auto made, repo_.create_calendar(s, c, clock_.now_ms()));
     MERIDIAN_TRY(
@@ -229,6 +233,9 @@ Result<ImportResult> AvailabilityService::import_ical(const Subject& who, std::i
   const int year = year_of(static_cast<Day>(clock_.now_ms() / kDayMs));
   // Past years matter for nothing here; recurring entries are expanded five years ahead.
   MERIDIAN_ASSIGN_OR_RETURN(auto parsed, parse_holidays(ics, day_of(year - 1, 1, 1), day_of(year + 5, 12, 31)));
+  // A name breaking the rules of typed text refuses the whole file: nothing is stored.
+  for (const auto& h : parsed.holidays)
+    MERIDIAN_TRY(text::check(h.name, "the name of the holiday on " + format_date(h.day), text::Lines::single));
   return put(who, id, parsed.holidays, parsed.skipped, "admin.holidays.import", ip);
 }
 
@@ -275,9 +282,11 @@ Result<std::vector<Holiday>> AvailabilityService::calendar_holidays(const Subjec
 Result<ImportResult> AvailabilityService::add_holidays(const Subject& who, std::int64_t id,
                                                        std::vector<Holiday> holidays, const std::string& ip) {
   MERIDIAN_TRY(policy_.require(who, Action::manage_holidays));
-  for (const auto& h : holidays)
+  for (const auto& h : holidays) {
     if (h.name.empty() || h.name.size() > 200)
       return make_error(ErrorCode::invalid_argument, "a holiday's name must be 1 to 200 characters");
+    MERIDIAN_TRY(text::check(h.name, "a holiday's name", text::Lines::single));
+  }
   return put(who, id, holidays, 0, "admin.holidays.add", ip);
 }
 

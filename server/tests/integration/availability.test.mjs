@@ -106,6 +106,9 @@ describe('availability and scheduling', () => {
     const badTime = await api(server, 'PUT', '/api/v1/me/availability', { token: bob.token, body: { weekly: [{ weekday: 1, start: '9am', end: '17:00' }] } });
     assert.equal(badTime.status, 400, badTime.text);
     assert.match(badTime.json.error.message, /start/);
+    const badNote = await api(server, 'PUT', '/api/v1/me/availability', { token: bob.token, body: { weekly: [], days_off: [{ date: '2031-03-05', note: 'line\rbreak' }] } });
+    assert.equal(badNote.status, 400, badNote.text);
+    assert.match(badNote.json.error.message, /control characters/);
   });
 
   it('lets admins keep holiday calendars, imported from iCalendar, and holidays block slots', async () => {
@@ -123,6 +126,16 @@ describe('availability and scheduling', () => {
     const notIcs = await api(server, 'POST', `/api/v1/admin/holiday-calendars/${jp.json.id}/import`, { token: admin, raw: 'hello', headers: { 'content-type': 'text/calendar' } });
     assert.equal(notIcs.status, 400, notIcs.text);
     assert.equal((await api(server, 'POST', '/api/v1/admin/holiday-calendars/9999/import', { token: admin, raw: ics })).status, 404);
+    // Typed text keeps the house rules (core/text_rules.hpp): no bidi overrides, no line breaks in a name.
+    const bidi = await api(server, 'POST', `/api/v1/admin/holiday-calendars/${jp.json.id}/holidays`, { token: admin, body: { date: '2031-05-03', name: 'Constitution \u202eDay' } });
+    assert.equal(bidi.status, 400, bidi.text);
+    assert.match(bidi.json.error.message, /bidirectional/);
+    const badName = await api(server, 'POST', '/api/v1/admin/holiday-calendars', { token: admin, body: { country: 'JP', name: 'Japan\r' } });
+    assert.equal(badName.status, 400, badName.text);
+    const twoLines = ics.replace('SUMMARY:Vernal Equinox Day', 'SUMMARY:Vernal\\nEquinox Day').replace('20310320', '20310321');
+    const refused = await api(server, 'POST', `/api/v1/admin/holiday-calendars/${jp.json.id}/import`, { token: admin, raw: twoLines, headers: { 'content-type': 'text/calendar' } });
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(refused.json.error.message, /2031-03-21/);
     const list = await api(server, 'GET', '/api/v1/admin/holiday-calendars', { token: admin });
     assert.deepEqual(list.json.items.map((c) => [c.country, c.holiday_count]), [['JP', 1], ['PT', 13]]);
     const days = await api(server, 'GET', `/api/v1/admin/holiday-calendars/${jp.json.id}/holidays?year=2031`, { token: admin });
