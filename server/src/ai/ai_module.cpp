@@ -30,7 +30,8 @@ AiModule::AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, 
       files_(files),
       index_(ctx.db, files, ctx.clock),
       queue_(queue),
-      ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_, files_, index_}) {
+      ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_, files_, index_}),
+      personal_data_(ctx.db) {
   add_ai_routes(ctx.router, ai_, queue_);
 }
 

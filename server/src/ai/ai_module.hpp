@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "ai/ai_personal_data.hpp"
 #include "ai/ai_service.hpp"
 #include "ai/chat_source.hpp"
 #include "ai/file_index.hpp"
@@ -25,6 +26,8 @@ class AiModule final : public platform::Module {
   void stop() override;
 
   AiService& service() { return ai_; }
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
 
  private:
   static ProviderRegistry providers(const AiOptions& options);
@@ -38,6 +41,7 @@ class AiModule final : public platform::Module {
   FileIndex index_;
   IndexQueue& queue_;
   AiService ai_;
+  AiPersonalData personal_data_;
   std::thread worker_;
 };
 

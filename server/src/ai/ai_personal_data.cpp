@@ -46,6 +46,7 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 AiPersonalData::AiPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"ai", count_records, collect, erase_records}) {}
+    : StoredPersonalData(db,
+                         {"ai", count_records, collect, erase_records, {"ai_documents", "ai_chunks", "ai_postings"}}) {}
 
 }  // namespace meridian::ai

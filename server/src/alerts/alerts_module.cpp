@@ -9,7 +9,8 @@ namespace meridian::alerts {
 AlertsModule::AlertsModule(const platform::ModuleContext& ctx)
     : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit),
       sink_(ctx.relay),
-      escalation_(alerts_, sink_, load_scheduler_options(ctx.settings.config_file)) {
+      escalation_(alerts_, sink_, load_scheduler_options(ctx.settings.config_file)),
+      personal_data_(ctx.db) {
   add_alerts_routes(ctx.router, ctx.hub, ctx.relay, alerts_);
 }
 

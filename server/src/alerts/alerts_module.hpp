@@ -3,6 +3,7 @@
 #pragma once
 
 #include "alerts/alert_events.hpp"
+#include "alerts/alerts_personal_data.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/alert_scheduler.hpp"
 #include "platform/module.hpp"
@@ -17,11 +18,14 @@ class AlertsModule final : public platform::Module {
   void stop() override;
 
   AlertsService& service() { return alerts_; }
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
 
  private:
   AlertsService alerts_;
   RelaySchedulerSink sink_;
   AlertScheduler escalation_;
+  AlertsPersonalData personal_data_;
 };
 
 }  // namespace meridian::alerts

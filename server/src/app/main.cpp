@@ -22,6 +22,7 @@
 #include "net/server.hpp"
 #include "presence/presence_module.hpp"
 #include "remote_support/remote_support_module.hpp"
+#include "privacy/privacy_module.hpp"
 #include "storage/migrations.hpp"
 
 namespace meridian::app {
@@ -71,9 +72,17 @@ int run(const Config& c) {
                                                      region.toggles());
   availability::AvailabilityModule availability(ctx);
   availability::SchedulingModule scheduling(ctx, availability.service(), meetings.busy_times());
-  const std::vector<platform::Module*> modules{&region,         &audit,        &identity,  &presence, &files,
-                                               &chat,           &meetings,     &retention, &alerts,   &ai,
-                                               &remote_support, &availability, &scheduling};
+  // Erasure runs the ports in this order: chat reads the person's name and e-mail (to find
+  // mentions of them) before identity pseudonymises the account, last.
+  privacy::PrivacyModule privacy(ctx,
+                                 {&chat.personal_data(), &files.personal_data(), &meetings.personal_data(),
+                                  &alerts.personal_data(), &retention.personal_data(), &ai.personal_data(),
+                                  &remote_support.personal_data(), &availability.personal_data(),
+                                  &audit.personal_data(), &identity.personal_data()},
+                                 identity.service());
+  const std::vector<platform::Module*> modules{&region,         &audit,        &identity,   &presence, &files,
+                                               &chat,           &meetings,     &retention,  &alerts,   &ai,
+                                               &remote_support, &availability, &scheduling, &privacy};
 
   auto bootstrap = identity.service().ensure_admin(c.admin_email, c.admin_password);
   if (!bootstrap.ok()) throw std::runtime_error("cannot create the first administrator: " + bootstrap.error().message);

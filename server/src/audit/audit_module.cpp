@@ -4,6 +4,8 @@
 
 namespace meridian::audit {
 
-AuditModule::AuditModule(const platform::ModuleContext& ctx) { add_audit_routes(ctx.router, ctx.audit, ctx.policy); }
+AuditModule::AuditModule(const platform::ModuleContext& ctx) : personal_data_(ctx.db) {
+  add_audit_routes(ctx.router, ctx.audit, ctx.policy);
+}
 
 }  // namespace meridian::audit

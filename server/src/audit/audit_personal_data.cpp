@@ -136,6 +136,6 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 AuditPersonalData::AuditPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"audit", count_records, collect, erase_records}) {}
+    : StoredPersonalData(db, {"audit", count_records, collect, erase_records, {"audit_log"}}) {}
 
 }  // namespace meridian::audit

@@ -47,6 +47,7 @@ AvailabilityPersonalData::AvailabilityPersonalData(storage::Database& db)
                    report.erased.push_back({kind, n});
                  }
                  return {};
-               }}) {}
+               },
+               {"availability_hours", "availability_days_off", "availability_settings"}}) {}
 
 }  // namespace meridian::availability

@@ -3,6 +3,7 @@
 // because the files of a conversation ask the same question (attachments/).
 #pragma once
 
+#include "chat/chat_personal_data.hpp"
 #include "chat/chat_ports.hpp"
 #include "chat/chat_service.hpp"
 #include "chat/conversation_access.hpp"
@@ -25,11 +26,15 @@ class ChatModule final : public platform::Module {
   // Support conversations, for modules built on them (remote support).
   SupportService& support() { return support_; }
 
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
+
  private:
   LiveChat live_;
   ChatService chat_;
   SupportService support_;
   SearchService search_;
+  ChatPersonalData personal_data_;
 };
 
 }  // namespace meridian::chat

@@ -1,6 +1,8 @@
 #include "chat/chat_personal_data.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -101,6 +103,106 @@ Result<std::vector<std::int64_t>> conversations_of(storage::Session& s, std::int
       {user_id, user_id, user_id, user_id, user_id, user_id, user_id});
 }
 
+// How the person is named in others' texts: their e-mail, their @handle (the local part
+// of the e-mail, as mentions write it) and their display name; and what replaces each.
+// The replacements name the pseudonymised account as identity leaves it (erased-<id>,
+// "Former user"), so a mention still points at the same account.
+struct Naming {
+  std::string text;
+  std::string replacement;
+};
+
+Result<std::vector<Naming>> namings_of(storage::Session& s, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto rows, s.query("SELECT email, display_name FROM users WHERE id = ?", {user_id}));
+  std::vector<Naming> out;
+  if (rows.empty()) return out;
+  const std::string email = rows.front().text(0);
+  const std::string name = rows.front().text(1);
+  const std::string pseudonym = "erased-" + std::to_string(user_id);
+  if (email.rfind(pseudonym + "@", 0) == 0) return out;  // erased before: nothing names them any more
+  out.push_back(Naming{email, pseudonym + "@erased.invalid"});
+  if (auto at = email.find('@'); at != std::string::npos && at > 0)
+    out.push_back(Naming{"@" + email.substr(0, at), "@" + pseudonym});
+  if (name.size() >= 3 && name != "Former user") out.push_back(Naming{name, "Former user"});
+  return out;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool word_char(const std::string& s, std::size_t at) {
+  if (at >= s.size()) return false;
+  const auto c = static_cast<unsigned char>(s[at]);
+  return std::isalnum(c) || c == '_' || c >= 0x80;
+}
+
+// Every occurrence as a whole word, letter case aside (ASCII), replaced: "Ana" in
+// "banana" is not the person.
+std::string replace_namings(const std::string& text, const std::vector<Naming>& namings) {
+  std::string out = text;
+  for (const Naming& n : namings) {
+    const std::string needle = lower(n.text);
+    std::string folded = lower(out);
+    std::string next;
+    std::size_t from = 0;
+    for (std::size_t at = folded.find(needle); at != std::string::npos; at = folded.find(needle, at + 1)) {
+      const bool starts_word = at == 0 || !word_char(folded, at - 1) || !word_char(folded, at);
+      const bool ends_word = !word_char(folded, at + needle.size()) || !word_char(folded, at + needle.size() - 1);
+      if (at < from || !starts_word || !ends_word) continue;
+      next.append(out, from, at - from);
+      next += n.replacement;
+      from = at + needle.size();
+    }
+    next.append(out, from, std::string::npos);
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : lower(text)) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+// The rows of `table` whose `column` names the person: (id or key, conversation, text).
+struct Named {
+  std::int64_t id = 0;
+  std::int64_t version = 0;  // message_versions only
+  std::int64_t conversation_id = 0;
+  std::string text;
+};
+
+// Others' rows only: what the person wrote is erased with the rest of their data.
+Result<std::vector<Named>> named_rows(storage::Session& s, std::string_view select, const std::vector<Naming>& namings,
+                                      std::int64_t user_id) {
+  std::vector<Named> out;
+  for (const Naming& n : namings) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto rows, s.query(select, {like_pattern(n.text), user_id}));
+    for (const auto& r : rows) out.push_back(Named{r.integer(0), r.integer(1), r.integer(2), r.text(3)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Named& a, const Named& b) { return std::tie(a.id, a.version) < std::tie(b.id, b.version); });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Named& a, const Named& b) { return a.id == b.id && a.version == b.version; }),
+            out.end());
+  return out;
+}
+
+constexpr const char* kNamedMessages =
+    "SELECT id, 0, conversation_id, text FROM messages WHERE LOWER(text) LIKE ? ESCAPE '\\' AND author_id <> ?";
+constexpr const char* kNamedVersions =
+    "SELECT v.message_id, v.version, m.conversation_id, v.text FROM message_versions v JOIN messages m ON "
+    "m.id = v.message_id WHERE LOWER(v.text) LIKE ? ESCAPE '\\' AND m.author_id <> ?";
+constexpr const char* kNamedNotes =
+    "SELECT id, 0, conversation_id, text FROM support_notes WHERE LOWER(text) LIKE ? ESCAPE '\\' AND author_id <> ?";
+
 struct Hold {
   std::string scope;
   std::string reason;
@@ -190,16 +292,72 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
   MERIDIAN_ASSIGN_OR_RETURN(auto conversations, conversations_of(s, user_id));
   MERIDIAN_ASSIGN_OR_RETURN(auto on_person, holds_on_person(s, user_id));
 
-  std::map<std::string, std::int64_t> erased, kept;
+  // Others' messages, edit history and notes that name the person (mentions, their name
+  // in the text) are in conversations of their own; all are taken in one ascending pass.
+  MERIDIAN_ASSIGN_OR_RETURN(auto namings, namings_of(s, user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto named_messages, named_rows(s, kNamedMessages, namings, user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto named_versions, named_rows(s, kNamedVersions, namings, user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto named_notes, named_rows(s, kNamedNotes, namings, user_id));
+  std::set<std::int64_t> own(conversations.begin(), conversations.end());
+  std::set<std::int64_t> all = own;
+  for (const auto* rows : {&named_messages, &named_versions, &named_notes})
+    for (const auto& n : *rows) all.insert(n.conversation_id);
+
+  std::map<std::string, std::int64_t> erased, kept, renamed;
   std::set<std::string> reasons;
   std::int64_t released_files = 0;
-  for (std::int64_t c : conversations) {
+  for (std::int64_t c : all) {
     // The conversation first (docs/architecture.md "Lock order"), then its holds: a
     // hold placed meanwhile locks the conversation too, so it is either seen here or
     // placed after this erasure.
     MERIDIAN_TRY(storage::lock_row(s, "conversations", c));
     MERIDIAN_ASSIGN_OR_RETURN(auto held, holds_on_conversation(s, c));
     for (const auto& h : on_person) held.push_back(h);
+    auto naming_rows = [&](const std::vector<Named>& rows) {
+      return std::count_if(rows.begin(), rows.end(), [&](const Named& n) { return n.conversation_id == c; });
+    };
+    if (!held.empty()) {
+      kept["chat.texts_naming_them"] +=
+          naming_rows(named_messages) + naming_rows(named_versions) + naming_rows(named_notes);
+      if (!own.contains(c)) {
+        for (const auto& h : held) reasons.insert(describe(h));
+        continue;
+      }
+    } else {
+      // Texts that name the person now name the pseudonymised account; a message whose
+      // text changes takes a new place in the change order, as an edit does.
+      for (const auto& n : named_messages) {
+        const std::string text = replace_namings(n.text, namings);
+        if (n.conversation_id != c || text == n.text) continue;
+        MERIDIAN_ASSIGN_OR_RETURN(auto seq, repo.next_seq(s, c));
+        MERIDIAN_TRY(storage::exec(s, "UPDATE messages SET text = ?, change_seq = ? WHERE id = ?", {text, seq, n.id}));
+        ++renamed["chat.messages_naming_them"];
+      }
+      for (const auto& n : named_versions) {
+        const std::string text = replace_namings(n.text, namings);
+        if (n.conversation_id != c || text == n.text) continue;
+        MERIDIAN_TRY(storage::exec(s, "UPDATE message_versions SET text = ? WHERE message_id = ? AND version = ?",
+                                   {text, n.id, n.version}));
+        ++renamed["chat.message_versions_naming_them"];
+      }
+      for (const auto& n : named_notes) {
+        const std::string text = replace_namings(n.text, namings);
+        if (n.conversation_id != c || text == n.text) continue;
+        // support_note_search has no update trigger (notes are never edited): the
+        // external-content index is told of the old and the new text by hand.
+        const bool fts = s.dialect() == storage::Dialect::sqlite;
+        if (fts)
+          MERIDIAN_TRY(storage::exec(s,
+                                     "INSERT INTO support_note_search(support_note_search, rowid, text) VALUES "
+                                     "('delete', ?, ?)",
+                                     {n.id, n.text}));
+        MERIDIAN_TRY(storage::exec(s, "UPDATE support_notes SET text = ? WHERE id = ?", {text, n.id}));
+        if (fts)
+          MERIDIAN_TRY(storage::exec(s, "INSERT INTO support_note_search(rowid, text) VALUES (?, ?)", {n.id, text}));
+        ++renamed["chat.support_notes_naming_them"];
+      }
+      if (!own.contains(c)) continue;
+    }
     if (!held.empty()) {
       MERIDIAN_TRY(add_counts(s, kErasable, c, user_id, kept));
       MERIDIAN_TRY(add_counts(s, kPseudonymisable, c, user_id, kept));
@@ -278,8 +436,18 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
   }
   report.erased = as_counts(kErasable, erased, false);
   report.pseudonymised = as_counts(kPseudonymisable, pseudonymised, false);
+  for (const auto& [kind, n] : renamed) report.pseudonymised.push_back(PersonalRecordCount{kind, n});
+  // Search entries: on SQLite the FTS5 index keeps a deleted row's terms in its older
+  // segments until they are merged; merging them now leaves none of the old texts behind
+  // (PostgreSQL's GIN entries go with the rows' vacuum, see storage::Database::scrub).
+  if (s.dialect() == storage::Dialect::sqlite) {
+    MERIDIAN_TRY(storage::exec(s, "INSERT INTO message_search(message_search) VALUES ('optimize')", {}));
+    MERIDIAN_TRY(storage::exec(s, "INSERT INTO support_note_search(support_note_search) VALUES ('optimize')", {}));
+  }
   report.kept = as_counts(kErasable, kept, true);
   for (auto& k : as_counts(kPseudonymisable, kept, true)) report.kept.push_back(std::move(k));
+  if (auto it = kept.find("chat.texts_naming_them"); it != kept.end() && it->second > 0)
+    report.kept.push_back(PersonalRecordCount{it->first, it->second});
   report.reasons_kept.assign(reasons.begin(), reasons.end());
   if (released_files > 0) {
     report.kept.push_back(PersonalRecordCount{"chat.released_attachments", released_files});
@@ -293,6 +461,12 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
 }  // namespace
 
 ChatPersonalData::ChatPersonalData(storage::Database& db, const Clock& clock)
-    : StoredPersonalData(db, {"chat", count_records, collect, std::bind_front(erase_records, std::cref(clock))}) {}
+    : StoredPersonalData(db,
+                         {"chat",
+                          count_records,
+                          collect,
+                          std::bind_front(erase_records, std::cref(clock)),
+                          {"conversations", "conversation_members", "messages", "message_versions", "message_reactions",
+                           "message_mentions", "thread_followers", "support_conversations", "support_notes"}}) {}
 
 }  // namespace meridian::chat

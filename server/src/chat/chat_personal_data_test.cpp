@@ -107,7 +107,7 @@ TEST_P(ChatPersonalDataTest, ErasureTombstonesMessagesAndRemovesEverythingElseEx
   EXPECT_NE(exported->json.find("my secret plan"), std::string::npos);
 
   const auto carl_open = of(carl_.user_id, open);
-  const auto ben_open = of(ben_.user_id, open);
+  auto ben_open = of(ben_.user_id, open);
   const auto ana_held = of(ana_.user_id, held);
   const auto seq_before = rows("SELECT last_seq FROM conversations WHERE id = ?", {open});
   clock_.advance_ms(1000);
@@ -131,10 +131,16 @@ TEST_P(ChatPersonalDataTest, ErasureTombstonesMessagesAndRemovesEverythingElseEx
   for (const auto& line : left) EXPECT_NE(line.find("FROM messages"), std::string::npos) << line;
   EXPECT_TRUE(rows("SELECT id FROM messages WHERE text LIKE '%secret%' OR text LIKE '%thread%'").empty());
   EXPECT_TRUE(rows("SELECT 1 FROM message_versions").empty());
-  // Each change took its place in the change order (two tombstones, one reaction).
+  // Each change took its place in the change order (two tombstones, one reaction, and
+  // Ben's message that mentioned her).
   EXPECT_EQ(rows("SELECT last_seq FROM conversations WHERE id = ?", {open}).at(0),
-            std::to_string(std::stoll(seq_before.at(0)) + 3) + "|");
-  // Others' data untouched, the held conversation untouched.
+            std::to_string(std::stoll(seq_before.at(0)) + 4) + "|");
+  // Others' data untouched but for the mention of her, which now names the pseudonymised
+  // account; the held conversation untouched.
+  const std::string mention = "hello @ana";
+  for (auto& line : ben_open)
+    if (auto at = line.find(mention); at != std::string::npos)
+      line.replace(at, mention.size(), "hello @erased-" + std::to_string(ana_.user_id));
   EXPECT_EQ(carl_open, of(carl_.user_id, open));
   EXPECT_EQ(ben_open, of(ben_.user_id, open));
   EXPECT_EQ(ana_held, of(ana_.user_id, held));

@@ -39,7 +39,8 @@ FilesModule::FilesModule(const platform::ModuleContext& ctx, const FilesModuleOp
       links_(ctx.db, files_, toggles, hasher, ctx.clock),
       search_(ctx.db, files_),
       download_tokens_(ctx.clock, options.download_secret),
-      periodic_(options.maintenance_interval.count() > 0) {
+      periodic_(options.maintenance_interval.count() > 0),
+      personal_data_(ctx.db, ctx.clock, files_) {
   add_files_routes(ctx.router, files_);
   add_upload_routes(ctx.router, uploads_);
   add_link_routes(ctx.router, links_);

@@ -9,6 +9,7 @@
 
 #include "files/download_tokens.hpp"
 #include "files/file_search.hpp"
+#include "files/files_personal_data.hpp"
 #include "files/files_service.hpp"
 #include "files/maintenance_job.hpp"
 #include "files/resumable_uploads.hpp"
@@ -48,6 +49,8 @@ class FilesModule final : public platform::Module {
   void stop() override;
 
   FilesService& service() { return files_; }
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
 
  private:
   std::unique_ptr<objectstore::ObjectStore> objects_;
@@ -58,6 +61,7 @@ class FilesModule final : public platform::Module {
   FileSearch search_;
   DownloadTokens download_tokens_;
   bool periodic_;
+  FilesPersonalData personal_data_;
 };
 
 }  // namespace meridian::files

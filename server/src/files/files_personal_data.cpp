@@ -28,7 +28,6 @@ constexpr const char* kTouchedSpaces =
     "UNION SELECT space_id FROM file_links WHERE created_by = ? AND revoked_at = 0 "
     "UNION SELECT space_id FROM file_nodes WHERE locked_by = ? ORDER BY 1";
 
-constexpr const char* kBlobReleaseNotWired = "files: blob release through the service is not wired yet";
 constexpr const char* kUploadsExpire = "files: unfinished uploads expire and are removed by the files maintenance job";
 
 Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
@@ -96,13 +95,7 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
     MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
     report.pseudonymised.push_back(PersonalRecordCount{kind, n});
   }
-  MERIDIAN_ASSIGN_OR_RETURN(auto files, storage::query_integer(s, kCountFiles, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto uploads, storage::query_integer(s, kCountUploads, {user_id}));
-  MERIDIAN_ASSIGN_OR_RETURN(auto personal, storage::query_integers(s, kPersonalSpace, {user_id}));
-  if (!personal.empty() || files > 0) {
-    report.kept.push_back(PersonalRecordCount{"files.files", files});
-    report.reasons_kept.emplace_back(kBlobReleaseNotWired);
-  }
   if (uploads > 0) {
     report.kept.push_back(PersonalRecordCount{"files.uploads", uploads});
     report.reasons_kept.emplace_back(kUploadsExpire);
@@ -112,7 +105,27 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
 
 }  // namespace
 
-FilesPersonalData::FilesPersonalData(storage::Database& db, const Clock& clock)
-    : StoredPersonalData(db, {"files", count_records, collect, std::bind_front(erase_records, std::cref(clock))}) {}
+FilesPersonalData::FilesPersonalData(storage::Database& db, const Clock& clock, FilesService& files)
+    : files_(files),
+      rows_(db, {"files",
+                 count_records,
+                 collect,
+                 std::bind_front(erase_records, std::cref(clock)),
+                 {"file_spaces", "file_nodes", "file_versions", "file_grants", "file_links", "file_activity",
+                  "file_uploads"}}) {}
+
+Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto space, files_.erase_personal_files(user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto report, rows_.erase_personal_data(user_id));
+  report.erased.insert(report.erased.begin(), {PersonalRecordCount{"files.files", space.files},
+                                               PersonalRecordCount{"files.folders", space.folders},
+                                               PersonalRecordCount{"files.versions", space.versions},
+                                               PersonalRecordCount{"files.space_activity", space.activity}});
+  if (!space.holds.empty()) {
+    report.kept.insert(report.kept.begin(), PersonalRecordCount{"files.files", space.held_files});
+    report.reasons_kept.insert(report.reasons_kept.begin(), space.holds.begin(), space.holds.end());
+  }
+  return report;
+}
 
 }  // namespace meridian::files

@@ -24,7 +24,7 @@ class FilesPersonalDataTest : public testing::ModuleTest {
     toggles_ = std::make_unique<region::FeatureToggles>(*db_, *audit_, clock_, 0);
     files_ = std::make_unique<FilesService>(*db_, *store_, clock_);
     links_ = std::make_unique<ShareLinks>(*db_, *files_, *toggles_, hasher_, clock_);
-    port_ = std::make_unique<FilesPersonalData>(*db_, clock_);
+    port_ = std::make_unique<FilesPersonalData>(*db_, clock_, *files_);
     ana_ = caller("ana", UserKind::employee, "192.0.2.7");
     ben_ = caller("ben", UserKind::employee, "192.0.2.8");
   }
@@ -72,7 +72,7 @@ class FilesPersonalDataTest : public testing::ModuleTest {
   Caller ana_, ben_;
 };
 
-TEST_P(FilesPersonalDataTest, ErasureRevokesLinksDropsGrantsAndLocksAndKeepsTheFilesWithTheReason) {
+TEST_P(FilesPersonalDataTest, ErasureDeletesThePersonalSpacesFilesAndRevokesLinksDropsGrantsAndLocks) {
   const auto anas_space = personal(ana_);
   const auto anas_file = upload(ana_, anas_space, "diary.txt", "dear diary");
   ASSERT_TRUE(links_->create(ana_, anas_file, {}).ok());
@@ -102,10 +102,16 @@ TEST_P(FilesPersonalDataTest, ErasureRevokesLinksDropsGrantsAndLocksAndKeepsTheF
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(count_of(report->erased, "files.grants"), 1);
   EXPECT_EQ(count_of(report->erased, "files.locks"), 1);
-  EXPECT_EQ(count_of(report->pseudonymised, "files.share_links"), 1);
-  EXPECT_EQ(count_of(report->kept, "files.files"), 1);
-  ASSERT_EQ(report->reasons_kept.size(), 1u);
-  EXPECT_EQ(report->reasons_kept[0], "files: blob release through the service is not wired yet");
+  EXPECT_EQ(count_of(report->pseudonymised, "files.share_links"), 0);  // it went with her diary
+  EXPECT_EQ(count_of(report->erased, "files.files"), 1);
+  EXPECT_EQ(count_of(report->erased, "files.versions"), 1);
+  EXPECT_TRUE(report->kept.empty());
+  EXPECT_TRUE(report->reasons_kept.empty());
+  // The diary's object is gone from the store; Ben's files are still there.
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM file_nodes WHERE space_id = ?", {anas_space}), std::vector<std::string>{"0|"});
+  auto objects = store_->list("");
+  ASSERT_TRUE(objects.ok());
+  EXPECT_EQ(objects->size(), 2u);  // Ben's plan and Ana's notes in Ben's space
 
   // Of Ana: her revoked link and her activity without address; nothing else names her.
   for (const auto& line : of(ana_.subject.user_id)) {

@@ -168,6 +168,17 @@ class FilesService final {
   static constexpr std::int64_t kPendingAttachmentMs = 24LL * 3600 * 1000;
   Result<std::size_t> sweep_conversation_files(std::int64_t pending_ms = kPendingAttachmentMs);
 
+  // Erasure (the personal data port, files_personal_data.hpp): every file and folder of
+  // the person's personal space with all versions, their objects removed once nothing
+  // else holds them, and the space's activity log. A legal hold on the person keeps them
+  // all (the answer says which holds). Idempotent.
+  struct PersonalFilesErased {
+    std::int64_t files = 0, folders = 0, versions = 0, activity = 0;
+    std::vector<std::string> holds;  // "legal hold 'user:7': reason"; nothing erased then
+    std::int64_t held_files = 0;
+  };
+  Result<PersonalFilesErased> erase_personal_files(std::int64_t user_id);
+
  private:
   Result<Space> load_space(storage::Session& s, std::int64_t space_id);
   Result<Node> load_node(storage::Session& s, std::int64_t node_id);

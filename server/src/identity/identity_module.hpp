@@ -1,6 +1,7 @@
 // The identity module: people, teams, sign-in and sessions, the first administrator.
 #pragma once
 
+#include "identity/identity_personal_data.hpp"
 #include "identity/identity_service.hpp"
 #include "identity/password_hasher.hpp"
 #include "platform/module.hpp"
@@ -22,10 +23,13 @@ class IdentityModule final : public platform::Module {
 
   IdentityService& service() { return identity_; }
   const PasswordHasher& hasher() const { return hasher_; }
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
 
  private:
   PasswordHasher hasher_;
   IdentityService identity_;
+  IdentityPersonalData personal_data_;
 };
 
 }  // namespace meridian::identity

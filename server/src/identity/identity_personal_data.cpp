@@ -152,6 +152,10 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
 std::string erased_email(std::int64_t user_id) { return "erased-" + std::to_string(user_id) + "@erased.invalid"; }
 
 IdentityPersonalData::IdentityPersonalData(storage::Database& db, const Clock& clock)
-    : StoredPersonalData(db, {"identity", count_records, collect, std::bind_front(erase_records, std::cref(clock))}) {}
+    : StoredPersonalData(db, {"identity",
+                              count_records,
+                              collect,
+                              std::bind_front(erase_records, std::cref(clock)),
+                              {"users", "sessions", "user_roles", "team_members", "login_failures"}}) {}
 
 }  // namespace meridian::identity

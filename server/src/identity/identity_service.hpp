@@ -127,6 +127,10 @@ class IdentityService final {
   };
   Result<Bootstrap> ensure_admin(const std::string& email, std::optional<std::string> password);
 
+  // After the person's rows changed outside this service (an erasure): this node stops
+  // answering their sessions from memory at once.
+  void forget_cached_sessions(std::int64_t user_id) { sessions_.forget_user(user_id); }
+
  private:
   Result<void> validate_profile(const User& u) const;
   Result<void> known_region(const std::string& region) const;

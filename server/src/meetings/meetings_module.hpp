@@ -7,6 +7,7 @@
 #include "chat/conversation_access.hpp"
 #include "identity/identity_service.hpp"
 #include "meetings/meeting_busy_times.hpp"
+#include "meetings/meetings_personal_data.hpp"
 #include "meetings/meetings_service.hpp"
 #include "meetings/webhooks.hpp"
 #include "platform/module.hpp"
@@ -26,10 +27,14 @@ class MeetingsModule final : public platform::Module {
   // When people are in meetings, for scheduling (platform::BusyTimes).
   platform::BusyTimes& busy_times() { return busy_times_; }
 
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
+
  private:
   WebhookDispatcher webhooks_;
   MeetingsService meetings_;
   MeetingBusyTimes busy_times_;
+  MeetingsPersonalData personal_data_;
 };
 
 }  // namespace meridian::meetings

@@ -271,6 +271,11 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 MeetingsPersonalData::MeetingsPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"meetings", count_records, collect, erase_records}) {}
+    : StoredPersonalData(db, {"meetings",
+                              count_records,
+                              collect,
+                              erase_records,
+                              {"meetings", "meeting_invitees", "meeting_guests", "meeting_recordings",
+                               "meeting_recording_presence", "webhook_deliveries"}}) {}
 
 }  // namespace meridian::meetings

@@ -28,6 +28,16 @@ Result<ErasureReport> StoredPersonalData::erase_personal_data(std::int64_t user_
   });
 }
 
+Result<std::vector<std::string>> holds_on_person(storage::Session& s, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto rows, s.query("SELECT scope, reason FROM legal_holds WHERE kind = 'user' AND target_id = ? ORDER BY scope",
+                         {user_id}));
+  std::vector<std::string> out;
+  for (const auto& r : rows)
+    out.push_back("legal hold '" + r.text(0) + "'" + (r.text(1).empty() ? std::string() : ": " + r.text(1)));
+  return out;
+}
+
 Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql, const storage::Params& params,
                                        std::initializer_list<const char*> keys) {
   auto rows = s.query(sql, params);

@@ -51,6 +51,10 @@ class PersonalDataPort {
  public:
   virtual ~PersonalDataPort() = default;
   virtual std::string_view module() const = 0;
+  // The tables holding the person's data that this port answers for (read, exported,
+  // erased or knowingly kept): the export-completeness test checks that every table with
+  // a person column is some port's.
+  virtual std::vector<std::string_view> tables() const = 0;
   virtual Result<PersonalDataSummary> list_personal_data(std::int64_t user_id) = 0;
   virtual Result<PersonalDataExport> export_personal_data(std::int64_t user_id) = 0;
   // Deletes or pseudonymises the person's data in one write transaction, except what a
@@ -67,6 +71,8 @@ struct PersonalDataParts {
   std::function<Result<boost::json::object>(storage::Session&, std::int64_t user_id)> collect;
   // Erasure, all of it in one write transaction; the report comes with `module` filled in.
   std::function<Result<void>(storage::Session&, std::int64_t user_id, ErasureReport& report)> erase;
+  // The tables it answers for (PersonalDataPort::tables).
+  std::vector<std::string_view> tables = {};
 };
 
 // The port as the modules implement it: listing and export each in one read transaction,
@@ -77,6 +83,7 @@ class StoredPersonalData : public PersonalDataPort {
   StoredPersonalData(storage::Database& db, PersonalDataParts parts) : db_(db), parts_(std::move(parts)) {}
 
   std::string_view module() const final { return parts_.module; }
+  std::vector<std::string_view> tables() const final { return parts_.tables; }
   Result<PersonalDataSummary> list_personal_data(std::int64_t user_id) final;
   Result<PersonalDataExport> export_personal_data(std::int64_t user_id) final;
   Result<ErasureReport> erase_personal_data(std::int64_t user_id) final;
@@ -85,6 +92,10 @@ class StoredPersonalData : public PersonalDataPort {
   storage::Database& db_;
   PersonalDataParts parts_;
 };
+
+// The legal holds on the person (retention's table, read by every port that honours them),
+// each as a receipt names it: "legal hold 'user:7': case 17".
+Result<std::vector<std::string>> holds_on_person(storage::Session& s, std::int64_t user_id);
 
 // For exports: the query's rows as JSON objects with these keys, column by column.
 Result<boost::json::array> export_rows(storage::Session& s, std::string_view sql, const storage::Params& params,

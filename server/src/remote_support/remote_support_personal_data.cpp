@@ -74,6 +74,11 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 RemoteSupportPersonalData::RemoteSupportPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"remote_support", count_records, collect, erase_records}) {}
+    : StoredPersonalData(db, {"remote_support",
+                              count_records,
+                              collect,
+                              erase_records,
+                              {"remote_support_sessions", "remote_support_customers", "remote_support_log",
+                               "remote_support_log_people"}}) {}
 
 }  // namespace meridian::remote_support

@@ -15,7 +15,8 @@ RetentionModule::RetentionModule(const platform::ModuleContext& ctx, const Reten
       service_(ctx.db, ctx.audit, ctx.policy, ctx.clock, RetentionOptions{options.batch_size},
                with(&chat_purges_, std::move(listeners))),
       job_(service_, options.interval),
-      periodic_(options.interval.count() > 0) {
+      periodic_(options.interval.count() > 0),
+      personal_data_(ctx.db) {
   add_retention_routes(ctx.router, service_, chat, {options.allow_run_as_of});
 }
 

@@ -10,6 +10,7 @@
 #include "platform/module.hpp"
 #include "retention/chat_purges.hpp"
 #include "retention/retention_job.hpp"
+#include "retention/retention_personal_data.hpp"
 #include "retention/retention_routes.hpp"
 #include "retention/retention_service.hpp"
 
@@ -29,6 +30,9 @@ class RetentionModule final : public platform::Module {
   void start() override;
   void stop() override { job_.stop(); }
 
+  // Its share of the GDPR rights (platform/personal_data.hpp).
+  platform::PersonalDataPort& personal_data() { return personal_data_; }
+
  private:
   static std::vector<PurgeListener*> with(PurgeListener* first, std::vector<PurgeListener*> rest);
 
@@ -36,6 +40,7 @@ class RetentionModule final : public platform::Module {
   RetentionService service_;
   RetentionJob job_;
   bool periodic_;
+  RetentionPersonalData personal_data_;
 };
 
 }  // namespace meridian::retention

@@ -80,6 +80,15 @@ class Database {
   virtual Result<void> write(const SessionFn& fn) = 0;
   // Makes everything written so far durable and compact (WAL checkpoint); on shutdown.
   virtual Result<void> flush() = 0;
+  // After an erasure: leaves no copy of deleted or overwritten rows of these tables where
+  // a copy of the data files would find it. SQLite zeroes deleted content as it goes
+  // (secure_delete, set on every connection), so this is a checkpoint that empties the
+  // write-ahead log; PostgreSQL vacuums the tables (dead row versions and their index
+  // entries go; see docs/architecture.md "Privacy" for what VACUUM does not promise).
+  virtual Result<void> scrub(const std::vector<std::string>& tables) {
+    (void)tables;
+    return flush();
+  }
   // Cheap liveness probe for /readyz.
   virtual bool ready() = 0;
 };

@@ -151,7 +151,7 @@ std::span<const Migration> schema_migrations() {
     std::vector<Migration> v;
     for (auto part : {foundation_migrations(), chat_feature_migrations(), chat_operation_migrations(),
                       files_migrations(), meetings_migrations(), region_migrations(), alerts_migrations(),
-                      ai_migrations(), remote_support_migrations(), availability_migrations()})
+                      ai_migrations(), remote_support_migrations(), availability_migrations(), privacy_migrations()})
       v.insert(v.end(), part.begin(), part.end());
     std::sort(v.begin(), v.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return v;

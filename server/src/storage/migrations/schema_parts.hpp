@@ -4,7 +4,7 @@
 //   files 20-29                               meetings 30-39
 // Modules after these take 100 versions each, from 100 up: region (the cross-country
 // layer) 100-199, alerts 200-299, ai 300-399, remote_support 400-499 (docs/style.md).
-// Inside region's range: availability (working hours, holidays) 110-129.
+// Inside region's range: availability (working hours, holidays) 110-129, privacy (GDPR rights) 140-159.
 // Migrations apply by version, each once, so a part may add versions inside its range later.
 #pragma once
 
@@ -24,5 +24,6 @@ std::span<const Migration> alerts_migrations();
 std::span<const Migration> ai_migrations();
 std::span<const Migration> remote_support_migrations();
 std::span<const Migration> availability_migrations();  // 110-129
+std::span<const Migration> privacy_migrations();  // 140-159
 
 }  // namespace meridian::storage

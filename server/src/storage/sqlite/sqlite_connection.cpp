@@ -120,6 +120,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Ac
   sqlite3_busy_timeout(db, busy_timeout_ms);
   sqlite3_set_authorizer(db, &Connection::authorize, connection.get());
   MERIDIAN_TRY(connection->execute_script("PRAGMA foreign_keys = ON"));
+  // Deleted and overwritten content is zeroed, not left in free pages and cells where a
+  // copy of the file would still show it (GDPR erasure, privacy/).
+  MERIDIAN_TRY(connection->execute_script("PRAGMA secure_delete = ON"));
   return connection;
 }
 

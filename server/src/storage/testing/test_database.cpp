@@ -35,6 +35,7 @@ class DisposableDatabase final : public Database {
   Result<void> read(const SessionFn& fn) override { return inner_->read(fn); }
   Result<void> write(const SessionFn& fn) override { return inner_->write(fn); }
   Result<void> flush() override { return inner_->flush(); }
+  Result<void> scrub(const std::vector<std::string>& tables) override { return inner_->scrub(tables); }
   bool ready() override { return inner_->ready(); }
 
  private:

@@ -74,6 +74,7 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
     stderr: () => stderr,
     adminEmail,
     adminPassword,
+    databaseUrl: childEnv.MERIDIAN_DATABASE_URL, // PostgreSQL runs only; undefined on SQLite
     exited: new Promise((r) => child.on('exit', (code, signal) => r({ code, signal }))),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

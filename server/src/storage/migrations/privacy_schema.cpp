@@ -1,0 +1,32 @@
+// The GDPR rights of the cross-country layer (privacy/): versions 140-159 inside the
+// region range 100-199 (schema_parts.hpp).
+#include "storage/migrations/schema_parts.hpp"
+
+namespace meridian::storage {
+namespace {
+
+const Migration kMigrations[] = {
+    // An erasure, requested by the person (state 'requested') or done by an administrator
+    // ('done', 'failed'); its receipt (JSON: the stores checked and what was done in each,
+    // counts only, nothing about the person) stays readable afterwards as the proof.
+    {140, "privacy erasures and their receipts", R"sql(
+CREATE TABLE privacy_erasures (
+  id {{ID}},
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  state TEXT NOT NULL,
+  requested_by BIGINT REFERENCES users(id),
+  requested_at BIGINT NOT NULL,
+  erased_by BIGINT REFERENCES users(id),
+  finished_at BIGINT,
+  receipt TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX privacy_erasures_user ON privacy_erasures(user_id, id);
+CREATE INDEX privacy_erasures_state ON privacy_erasures(state, id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> privacy_migrations() { return kMigrations; }
+
+}  // namespace meridian::storage
