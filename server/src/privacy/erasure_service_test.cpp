@@ -9,6 +9,7 @@
 #include "ai/ai_personal_data.hpp"
 #include "alerts/alerts_personal_data.hpp"
 #include "audit/audit_personal_data.hpp"
+#include "availability/availability_personal_data.hpp"
 #include "chat/chat_personal_data.hpp"
 #include "files/files_personal_data.hpp"
 #include "identity/identity_personal_data.hpp"
@@ -44,6 +45,7 @@ class ErasureServiceTest : public testing::ChatTest {
     ports_.push_back(std::make_unique<retention::RetentionPersonalData>(*db_));
     ports_.push_back(std::make_unique<ai::AiPersonalData>(*db_));
     ports_.push_back(std::make_unique<remote_support::RemoteSupportPersonalData>(*db_));
+    ports_.push_back(std::make_unique<availability::AvailabilityPersonalData>(*db_));
     ports_.push_back(std::make_unique<audit::AuditPersonalData>(*db_));
     ports_.push_back(std::make_unique<identity::IdentityPersonalData>(*db_, clock_));
     std::vector<platform::PersonalDataPort*> ports;
