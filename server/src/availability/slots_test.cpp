@@ -117,7 +117,9 @@ TEST(Rotation, AQuarterOfWeeklyMeetingsSharesTheInconvenientSlotFairly) {
     one.range = {local_instant("Europe/Lisbon", q.first_day + 7 * w, 0),
                  local_instant("Europe/Lisbon", q.first_day + 7 * w + 7, 0)};
     one.limit = 1;
-    for (auto user : suggest_slots(one).front().outside) ++naive[user];
+    const auto best = suggest_slots(one);  // kept: a range-for over a temporary's member reads freed memory
+    ASSERT_FALSE(best.empty());
+    for (auto user : best.front().outside) ++naive[user];
   }
   int naive_most = 0;
   for (const auto& [user, n] : naive) naive_most = std::max(naive_most, n);
