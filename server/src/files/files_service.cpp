@@ -222,6 +222,23 @@ Result<FileRole> FilesService::require_role(Session& s, const Subject& who, cons
   return *role;
 }
 
+Result<FilesService::NodeAccess> FilesService::access_node(Session& s, const Subject& who, std::int64_t node_id,
+                                                           FileRole needed, SpaceLock lock) {
+  auto node = lock == SpaceLock::take ? load_node_locking_space(s, node_id) : load_node(s, node_id);
+  if (!node) return node.error();
+  auto space = load_space(s, node->space_id);
+  if (!space) return space.error();
+  auto role = require_role(s, who, *space, node_id, needed);
+  if (!role) return role.error();
+  return NodeAccess{std::move(*node), std::move(*space), *role};
+}
+
+Result<Node> FilesService::reload_node(Session& s, std::int64_t node_id, FileRole role) {
+  auto out = load_node(s, node_id);
+  if (out) out->role = role;
+  return out;
+}
+
 FilesService::FilesService(storage::Database& db, objectstore::ObjectStore& store, const Clock& clock,
                            FilesOptions options, const ConversationDirectory* conversations,
                            std::vector<FileListener*> listeners)
@@ -382,13 +399,10 @@ Result<std::vector<Node>> FilesService::list_children(const Subject& who, std::i
 
 Result<Node> FilesService::get_node(const Subject& who, std::int64_t node_id) {
   return storage::read_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node(s, node_id);
-    if (!node) return node.error();
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, who, *space, node_id, FileRole::viewer);
-    if (!role) return role.error();
-    node->role = *role;
+    auto access = access_node(s, who, node_id, FileRole::viewer, SpaceLock::none);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    node.role = role;
     return node;
   });
 }
@@ -560,24 +574,21 @@ Result<Download> FilesService::open_download(const Caller& caller, std::int64_t 
                                              bool preview) {
   const auto now = clock_.now_ms();
   return storage::write_value<Download>(db_, [&](Session& s) -> Result<Download> {
-    auto node = load_node(s, node_id);
-    if (!node) return node.error();
-    if (node->is_folder) return make_error(ErrorCode::invalid_argument, "a folder has no content");
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, caller.subject, *space, node_id, FileRole::viewer);
-    if (!role) return role.error();
-    const std::int64_t number = version > 0 ? version : node->version;
+    auto access = access_node(s, caller.subject, node_id, FileRole::viewer, SpaceLock::none);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    if (node.is_folder) return make_error(ErrorCode::invalid_argument, "a folder has no content");
+    const std::int64_t number = version > 0 ? version : node.version;
     auto stored = repo_.stored_version(s, node_id, number);
     if (!stored) return stored.error();
     if (!*stored) return make_error(ErrorCode::not_found, "no such version");
     Download d;
-    d.node = *node;
-    d.node.role = *role;
+    d.node = node;
+    d.node.role = role;
     d.version = std::move((*stored)->version);
-    d.version.current = d.version.number == node->version;
+    d.version.current = d.version.number == node.version;
     d.object_key = std::move((*stored)->object_key);
-    MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, preview ? "preview" : "download",
+    MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, preview ? "preview" : "download",
                               "version " + std::to_string(number), now));
     return d;
   });
@@ -615,18 +626,15 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
   const auto now = clock_.now_ms();
   std::vector<std::string> dead;
   auto result = storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node_locking_space(s, node_id);
-    if (!node) return node.error();
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
-    if (!role) return role.error();
-    MERIDIAN_TRY(check_lock(*node, caller.subject, now));
+    auto access = access_node(s, caller.subject, node_id, FileRole::editor, SpaceLock::take);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    MERIDIAN_TRY(check_lock(node, caller.subject, now));
     auto old = repo_.version_by_number(s, node_id, number);
     if (!old) return old.error();
     if (!*old) return make_error(ErrorCode::not_found, "no such version");
     const VersionRef& v = **old;
-    if (space->used_bytes + v.size > space->quota_bytes)
+    if (space.used_bytes + v.size > space.quota_bytes)
       return make_error(ErrorCode::too_large, "quota exceeded: restoring makes a new version");
     auto touched = blobs_.touched_by_new_version(s, node_id, options_.keep_versions, v.blob_id);
     if (!touched) return touched.error();
@@ -634,11 +642,9 @@ Result<Node> FilesService::restore_version(const Caller& caller, std::int64_t no
     // Restoring makes a new version with the old content (history stays linear).
     MERIDIAN_TRY(blobs_.add_reference(s, v.blob_id));
     MERIDIAN_TRY(
-        add_version(s, node->space_id, node_id, v.blob_id, v.size, v.content_type, caller.subject.user_id, now, dead));
-    MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "restore", "version " + std::to_string(number), now));
-    auto out = load_node(s, node_id);
-    if (out) out->role = *role;
-    return out;
+        add_version(s, node.space_id, node_id, v.blob_id, v.size, v.content_type, caller.subject.user_id, now, dead));
+    MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, "restore", "version " + std::to_string(number), now));
+    return reload_node(s, node_id, role);
   });
   blobs_.remove_objects(dead);
   stored(result);
@@ -655,47 +661,42 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
   }
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node_locking_space(s, node_id);
-    if (!node) return node.error();
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
-    if (!role) return role.error();
-    if (space->kind == SpaceKind::conversation) return attachment_fixed();
-    MERIDIAN_TRY(check_lock(*node, caller.subject, now));
-    if (new_parent && *new_parent != node->parent_id) {
+    auto access = access_node(s, caller.subject, node_id, FileRole::editor, SpaceLock::take);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    if (space.kind == SpaceKind::conversation) return attachment_fixed();
+    MERIDIAN_TRY(check_lock(node, caller.subject, now));
+    if (new_parent && *new_parent != node.parent_id) {
       if (*new_parent != 0) {
         auto parent = load_node(s, *new_parent);
         if (!parent) return parent.error();
-        if (parent->space_id != node->space_id || !parent->is_folder) return not_found();
+        if (parent->space_id != node.space_id || !parent->is_folder) return not_found();
         // Never into itself or below itself.
         auto path = ancestry(s, *new_parent);
         if (!path) return path.error();
         if (std::find(path->begin(), path->end(), node_id) != path->end())
           return make_error(ErrorCode::invalid_argument, "a folder can not move into itself");
       }
-      MERIDIAN_TRY(require_role(s, caller.subject, *space, *new_parent, FileRole::editor));
+      MERIDIAN_TRY(require_role(s, caller.subject, space, *new_parent, FileRole::editor));
       auto upd = repo_.move_node(s, node_id, *new_parent, now);
       if (!upd) {
         if (upd.error().code == ErrorCode::conflict)
           return make_error(ErrorCode::conflict, "a file or folder with that name exists there");
         return upd.error();
       }
-      MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "move",
-                                std::to_string(node->parent_id) + " -> " + std::to_string(*new_parent), now));
+      MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, "move",
+                                std::to_string(node.parent_id) + " -> " + std::to_string(*new_parent), now));
     }
-    if (name && *name != node->name) {
+    if (name && *name != node.name) {
       auto upd = repo_.rename_node(s, node_id, *name, now);
       if (!upd) {
         if (upd.error().code == ErrorCode::conflict)
           return make_error(ErrorCode::conflict, "a file or folder with that name exists here");
         return upd.error();
       }
-      MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "rename", node->name + " -> " + *name, now));
+      MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, "rename", node.name + " -> " + *name, now));
     }
-    auto out = load_node(s, node_id);
-    if (out) out->role = *role;
-    return out;
+    return reload_node(s, node_id, role);
   });
 }
 
@@ -704,27 +705,25 @@ Result<void> FilesService::remove(const Caller& caller, std::int64_t node_id) {
   std::vector<std::string> dead;
   auto r = db_.write([&](Session& s) -> Result<void> {
     dead.clear();
-    auto node = load_node_locking_space(s, node_id);
-    if (!node) return node.error();
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    MERIDIAN_TRY(require_role(s, caller.subject, *space, node_id, FileRole::editor));
-    if (space->kind == SpaceKind::conversation) {
+    auto access = access_node(s, caller.subject, node_id, FileRole::editor, SpaceLock::take);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    if (space.kind == SpaceKind::conversation) {
       // An attachment goes with its message; an upload not attached yet, by its uploader.
       auto state = repo_.attachment_state(s, node_id);
       if (!state) return state.error();
       if (*state == AttachmentState::attached)
         return make_error(ErrorCode::conflict, "delete the message to remove its attachment");
-      if (node->created_by != caller.subject.user_id)
+      if (node.created_by != caller.subject.user_id)
         return make_error(ErrorCode::forbidden, "only the uploader may remove a file not attached yet");
       MERIDIAN_TRY(repo_.forget_release(s, node_id));
     }
-    MERIDIAN_TRY(check_lock(*node, caller.subject, now));
-    auto touched = blobs_.touched_by_tree(s, node->space_id, node_id);
+    MERIDIAN_TRY(check_lock(node, caller.subject, now));
+    auto touched = blobs_.touched_by_tree(s, node.space_id, node_id);
     if (!touched) return touched.error();
     MERIDIAN_TRY(blobs_.lock(s, std::move(*touched)));
-    MERIDIAN_TRY(delete_tree(s, node->space_id, node_id, dead));
-    return log_activity(s, caller, node->space_id, node_id, "delete", node->name, now);
+    MERIDIAN_TRY(delete_tree(s, node.space_id, node_id, dead));
+    return log_activity(s, caller, node.space_id, node_id, "delete", node.name, now);
   });
   if (!r) return r;
   blobs_.remove_objects(dead);
@@ -737,40 +736,30 @@ Result<Node> FilesService::lock(const Caller& caller, std::int64_t node_id, std:
     return make_error(ErrorCode::invalid_argument, "a lock lasts between 1 second and 7 days");
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node_locking_space(s, node_id);
-    if (!node) return node.error();
-    if (node->is_folder) return make_error(ErrorCode::invalid_argument, "only files can be locked");
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
-    if (!role) return role.error();
-    if (space->kind == SpaceKind::conversation) return attachment_fixed();
-    MERIDIAN_TRY(check_lock(*node, caller.subject, now));
+    auto access = access_node(s, caller.subject, node_id, FileRole::editor, SpaceLock::take);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
+    if (node.is_folder) return make_error(ErrorCode::invalid_argument, "only files can be locked");
+    if (space.kind == SpaceKind::conversation) return attachment_fixed();
+    MERIDIAN_TRY(check_lock(node, caller.subject, now));
     MERIDIAN_TRY(repo_.set_lock(s, node_id, caller.subject.user_id, now + seconds * 1000));
-    MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "lock", std::to_string(seconds) + " s", now));
-    auto out = load_node(s, node_id);
-    if (out) out->role = *role;
-    return out;
+    MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, "lock", std::to_string(seconds) + " s", now));
+    return reload_node(s, node_id, role);
   });
 }
 
 Result<Node> FilesService::unlock(const Caller& caller, std::int64_t node_id) {
   const auto now = clock_.now_ms();
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
-    auto node = load_node_locking_space(s, node_id);
-    if (!node) return node.error();
-    auto space = load_space(s, node->space_id);
-    if (!space) return space.error();
-    auto role = require_role(s, caller.subject, *space, node_id, FileRole::editor);
-    if (!role) return role.error();
+    auto access = access_node(s, caller.subject, node_id, FileRole::editor, SpaceLock::take);
+    if (!access) return access.error();
+    auto& [node, space, role] = *access;
     // The holder, or a manager breaking someone else's lock.
-    if (node->locked_by != caller.subject.user_id && node->lock_expires_at > now && *role < FileRole::manager)
+    if (node.locked_by != caller.subject.user_id && node.lock_expires_at > now && role < FileRole::manager)
       return make_error(ErrorCode::conflict, "the file is locked by another user");
     MERIDIAN_TRY(repo_.clear_lock(s, node_id));
-    MERIDIAN_TRY(log_activity(s, caller, node->space_id, node_id, "unlock", "", now));
-    auto out = load_node(s, node_id);
-    if (out) out->role = *role;
-    return out;
+    MERIDIAN_TRY(log_activity(s, caller, node.space_id, node_id, "unlock", "", now));
+    return reload_node(s, node_id, role);
   });
 }
 

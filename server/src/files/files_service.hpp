@@ -184,6 +184,18 @@ class FilesService final {
   Result<Node> load_node(storage::Session& s, std::int64_t node_id);
   Result<Space> lock_space(storage::Session& s, std::int64_t space_id);
   Result<Node> load_node_locking_space(storage::Session& s, std::int64_t node_id);
+  // What most node operations start from: the node, its space and the caller's role on it,
+  // refused as require_role refuses. A write takes the space's lock first (lock order).
+  struct NodeAccess {
+    Node node;
+    Space space;
+    FileRole role = FileRole::none;
+  };
+  enum class SpaceLock { none, take };
+  Result<NodeAccess> access_node(storage::Session& s, const Subject& who, std::int64_t node_id, FileRole needed,
+                                 SpaceLock lock);
+  // The node as it stands after a write, carrying the caller's role (what the write answers).
+  Result<Node> reload_node(storage::Session& s, std::int64_t node_id, FileRole role);
   Result<std::vector<std::int64_t>> ancestry(storage::Session& s, std::int64_t node_id);
   Result<void> log_activity(storage::Session& s, const Caller& caller, std::int64_t space_id, std::int64_t node_id,
                             std::string_view action, std::string detail, UnixMillis at);
