@@ -20,8 +20,6 @@ using platform::PersonalRecordCount;
 constexpr std::int64_t kDefaultWorkStart = 540;
 constexpr std::int64_t kDefaultWorkEnd = 1020;
 constexpr const char* kDefaultWorkDays = "1,2,3,4,5";
-// No Argon2id hash has this form, so every sign-in fails verification (as for guest accounts).
-constexpr const char* kUnusablePasswordHash = "!";
 
 std::string email_key(const std::string& email) { return "email:" + email; }
 
@@ -138,9 +136,9 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
       "UPDATE users SET email = ?, display_name = ?, password_hash = ?, active = 0, work_start_minute = ?, "
       "work_end_minute = ?, work_days = ?, updated_at = ? WHERE id = ? AND (email <> ? OR display_name <> ? "
       "OR password_hash <> ? OR active <> 0 OR work_start_minute <> ? OR work_end_minute <> ? OR work_days <> ?)",
-      {pseudonym, std::string(kErasedDisplayName), std::string(kUnusablePasswordHash), kDefaultWorkStart,
+      {pseudonym, std::string(kErasedDisplayName), std::string(kNoPasswordHash), kDefaultWorkStart,
        kDefaultWorkEnd, std::string(kDefaultWorkDays), now, user_id, pseudonym, std::string(kErasedDisplayName),
-       std::string(kUnusablePasswordHash), kDefaultWorkStart, kDefaultWorkEnd, std::string(kDefaultWorkDays)}));
+       std::string(kNoPasswordHash), kDefaultWorkStart, kDefaultWorkEnd, std::string(kDefaultWorkDays)}));
   report.pseudonymised.push_back(PersonalRecordCount{"identity.users", 1});
   // Other nodes may answer a deleted session from memory for up to session_cache_ms
   // (IdentityOptions); the account is inactive, and the caches forget it within that time.

@@ -43,7 +43,7 @@ struct UserFilter {
   bool can_sign_in_only = false;  // leaves out accounts without a password (meeting guests)
 };
 
-// The password hash of an account nobody signs in to (a meeting guest's): no Argon2id hash
+// The password hash of an account nobody signs in to (a meeting guest's, an erased person's): no Argon2id hash
 // has this form, so every sign-in attempt fails verification.
 inline constexpr const char* kNoPasswordHash = "!";
 
