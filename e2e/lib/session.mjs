@@ -94,3 +94,14 @@ export async function newPage(browser, { timeout, timezoneId = 'UTC', ...context
   if (timeout) page.setDefaultTimeout(timeout);
   return page;
 }
+
+/** A fresh page (options as newPage) signed in as `who`, its errors recorded in `problems`, showing the Files page. */
+export async function openFilesPage(browser, baseUrl, who, problems, options = {}) {
+  const page = await newPage(browser, options);
+  watchErrors(page, who.name, problems);
+  await submitLogin(page, baseUrl, who);
+  await page.getByTestId('user-menu').waitFor();
+  await page.getByTestId('nav-files').click();
+  await page.getByTestId('files-page').waitFor();
+  return page;
+}

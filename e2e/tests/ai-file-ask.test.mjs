@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { makePdf } from '../../server/tests/integration/lib/pdf.mjs';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, submitLogin, watchErrors } from '../lib/session.mjs';
+import { createPeople, openFilesPage, request } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 30_000;
@@ -48,15 +48,7 @@ describe('the assistant answers over files with citations that open the file', (
     assert.equal(status, 'ready', `file ${id} indexed`);
   }
 
-  async function pageFor(who) {
-    const page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC' });
-    watchErrors(page, who.name, problems);
-    await submitLogin(page, server.url, who);
-    await page.getByTestId('user-menu').waitFor();
-    await page.getByTestId('nav-files').click();
-    await page.getByTestId('files-page').waitFor();
-    return page;
-  }
+  const pageFor = (who) => openFilesPage(browser, server.url, who, problems, { timeout: TIMEOUT });
 
   before(async () => {
     server = await startServer();

@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, submitLogin, watchErrors } from '../lib/session.mjs';
+import { createPeople, newPage, openFilesPage, request, watchErrors } from '../lib/session.mjs';
 
 const TIMEOUT = 30_000;
 
@@ -70,15 +70,7 @@ describe('file manager', () => {
   const api = (method, path, token, body) => request(server.url, method, path, token, body);
   const tokenOf = async (who) => (await api('POST', '/api/v1/auth/login', null, { email: who.email, password: who.password })).json.token;
 
-  async function pageFor(who, options = {}) {
-    const page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC', acceptDownloads: true, ...options });
-    watchErrors(page, who.name, problems);
-    await submitLogin(page, server.url, who);
-    await page.getByTestId('user-menu').waitFor();
-    await page.getByTestId('nav-files').click();
-    await page.getByTestId('files-page').waitFor();
-    return page;
-  }
+  const pageFor = (who, options = {}) => openFilesPage(browser, server.url, who, problems, { timeout: TIMEOUT, acceptDownloads: true, ...options });
 
   before(async () => {
     server = await startServer();

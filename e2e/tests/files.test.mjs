@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, newPage, request, submitLogin, watchErrors } from '../lib/session.mjs';
+import { createPeople, openFilesPage, request } from '../lib/session.mjs';
 
 const TIMEOUT = 20_000;
 
@@ -22,15 +22,7 @@ describe('files', () => {
 
   const api = (method, path, token, body) => request(server.url, method, path, token, body);
 
-  async function pageFor(who) {
-    const page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'UTC', acceptDownloads: true });
-    watchErrors(page, who.name, problems);
-    await submitLogin(page, server.url, who);
-    await page.getByTestId('user-menu').waitFor();
-    await page.getByTestId('nav-files').click();
-    await page.getByTestId('files-page').waitFor();
-    return page;
-  }
+  const pageFor = (who) => openFilesPage(browser, server.url, who, problems, { timeout: TIMEOUT, acceptDownloads: true });
 
   before(async () => {
     server = await startServer();
