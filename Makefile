@@ -6,7 +6,7 @@ MERIDIAN_PORT ?= 8080
 MERIDIAN_DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build server server-bin configure web deps test-deps bench clean
+.PHONY: run test build server server-bin configure web deps test-deps bench clean cluster
 
 run: deps server-bin web
 	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
@@ -16,6 +16,10 @@ test: test-deps build
 	scripts/run-tests.sh
 
 build: server web
+
+# Three nodes on PostgreSQL, Redis and s3rver behind nginx, on loopback (scripts/cluster.sh).
+cluster: test-deps server-bin web
+	scripts/cluster.sh --nodes $(or $(NODES),3)
 
 deps:
 	@scripts/install-deps.sh

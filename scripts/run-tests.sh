@@ -39,6 +39,9 @@ suite "integration (SQLite)" 900 bash -c "cd server/tests/integration && npm tes
 suite "integration (PostgreSQL, Redis)" 900 scripts/with-postgres.sh scripts/with-redis.sh bash -c \
   'cd server/tests/integration && MERIDIAN_TEST_DATABASE_URL="$MERIDIAN_TEST_PG_URL" MERIDIAN_SKIP_BIG_UPLOAD=1 npm test --silent'
 
+# scripts/cluster.sh (PostgreSQL, Redis, s3rver, three nodes, nginx) under a kill -9 and a rolling restart.
+suite "cluster (3 nodes behind nginx)" 600 node --test --test-timeout=300000 --test-reporter=spec server/tests/cluster/
+
 if [[ -f web/package.json ]]; then
   suite "web unit (Vitest)" 600 bash -c "cd web && npm test --silent"
 fi
