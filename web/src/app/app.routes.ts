@@ -70,6 +70,11 @@ export const routes: Routes = [
         loadChildren: () => import('./alerts/alerts.routes').then((m) => m.alertsRoutes),
       },
       {
+        // Overlap hours of a set of people, and my working hours (issue 14).
+        path: 'availability',
+        loadChildren: () => import('./availability/availability.routes').then((m) => m.availabilityRoutes),
+      },
+      {
         path: 'admin',
         canMatch: [adminGuard],
         loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),

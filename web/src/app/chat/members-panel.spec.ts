@@ -1,3 +1,4 @@
+import { provideRouter } from '@angular/router';
 import { TestBed } from '@angular/core/testing';
 import { computed, signal } from '@angular/core';
 import { ApiError } from '../core/api-error';
@@ -63,6 +64,7 @@ describe('MembersPanel: who may post in an announcement channel', () => {
     };
     TestBed.configureTestingModule({
       providers: [
+        provideRouter([]),
         {
           provide: ChatStore,
           useValue: {

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { ApiError, errorMessage } from '../core/api-error';
 import { User } from '../core/api-types';
 import { ConversationMember, ConversationRole } from './chat-types';
@@ -26,10 +27,11 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
   selector: 'mer-members-panel',
-  imports: [UiButton, UiBadge, PresenceDot],
+  imports: [RouterLink, UiButton, UiBadge, PresenceDot],
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
+      <a uiButton="ghost" uiSize="sm" routerLink="/availability" [queryParams]="{ user_ids: overlapIds() }" data-testid="members-overlap">Overlap hours</a>
       <button type="button" uiButton="ghost" (click)="closed.emit()" aria-label="Close members" data-testid="members-close">✕</button>
     </header>
     @if (error(); as message) {
@@ -208,6 +210,8 @@ export class MembersPanel {
   protected readonly members = computed(() =>
     [...(this.conversation()?.members ?? [])].sort((a, b) => a.display_name.localeCompare(b.display_name)),
   );
+  /** The members, for the overlap hours page (at most the 100 it takes). */
+  protected readonly overlapIds = computed(() => this.members().slice(0, 100).map((m) => m.user_id).join(','));
   protected readonly query = signal('');
   protected readonly people = signal<User[]>([]);
   protected readonly searching = signal(false);

@@ -10,6 +10,8 @@ import { SessionStore } from '../core/session.store';
 import { canHostMeetings } from './meetings-access';
 import './meeting-events';
 import { MeetingSummary, MeetingsApi } from './meetings-api';
+import { SchedulingApi, SuggestedSlot } from '../availability/availability-api';
+import { slotSentence } from '../availability/overlap-logic';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiInput, UiSwitch } from '../ui';
 
 /** Someone (or a team) to invite: people and customers by user id, teams by team id. */
@@ -65,6 +67,21 @@ export function toLocalInput(ms: number): string {
               <legend>Invite</legend>
               <input uiInput type="search" name="inviteQuery" [(ngModel)]="inviteQuery" (ngModelChange)="searchInvitees($event)" placeholder="Search people, customers, teams" aria-label="Search people, customers and teams to invite" data-testid="invite-search" />
               <ng-container *ngTemplateOutlet="inviteLists" />
+              @if (invitedPeople().length) {
+                <div class="suggest">
+                  <button type="button" uiButton uiSize="sm" (click)="suggestTimes()" [disabled]="suggesting()" data-testid="suggest-times">Suggest times</button>
+                  <a uiButton="ghost" uiSize="sm" routerLink="/availability" [queryParams]="{ user_ids: overlapIds() }" data-testid="invite-overlap">Overlap hours</a>
+                </div>
+                @if (slots(); as list) {
+                  @if (list.length) {
+                    <ul class="slots" aria-label="Suggested times">
+                      @for (s of list; track s.start) {
+                        <li><button type="button" uiButton uiSize="sm" [class.picked]="pickedSlot() === s.start" (click)="pickSlot(s)" data-testid="suggested-slot">{{ slotLabel(s) }}</button></li>
+                      }
+                    </ul>
+                  } @else { <p class="muted" data-testid="no-slots">No time in the next 7 days suits everyone: holidays, days off or meetings fill it.</p> }
+                }
+              }
             </fieldset>
           }
           <div><button type="submit" uiButton="primary" [disabled]="!title || !start">Schedule</button></div>
@@ -160,6 +177,10 @@ export function toLocalInput(ms: number): string {
     .schedule h2 { margin-bottom: var(--space-4); }
     .row > .field.narrow { flex: 0 1 9rem; }
     .invite { display: grid; gap: var(--space-2); }
+    .suggest { display: flex; gap: var(--space-2); flex-wrap: wrap; }
+    .slots { list-style: none; padding: 0; margin: 0; display: grid; gap: var(--space-1); }
+    .slots button { text-align: left; white-space: normal; height: auto; }
+    .slots .picked { outline: 2px solid var(--brand); }
     .suggestions, .chips, .list { list-style: none; padding: 0; margin: 0; }
     .suggestions, .chips { display: flex; flex-wrap: wrap; gap: var(--space-2); }
     .chip {
@@ -182,6 +203,7 @@ export function toLocalInput(ms: number): string {
 })
 export class MeetingsPage {
   private readonly api = inject(MeetingsApi);
+  private readonly scheduling = inject(SchedulingApi);
   private readonly router = inject(Router);
   private readonly dialogs = inject(UiDialog);
   /** Start and Schedule are offered only to whom the server lets host. */
@@ -194,6 +216,10 @@ export class MeetingsPage {
   protected editShare = false;
   protected title = '';
   protected start = '';
+  // Suggested times for me and the people invited (scheduling API, issue 14).
+  protected readonly slots = signal<SuggestedSlot[] | null>(null);
+  protected readonly suggesting = signal(false);
+  protected readonly pickedSlot = signal<number | null>(null);
   protected duration = 60;
   protected inviteQuery = '';
   protected readonly suggestions = signal<InviteCandidate[]>([]);
@@ -375,4 +401,38 @@ export class MeetingsPage {
       this.error.set(e instanceof ApiError ? e.message : String(e));
     }
   }
+
+  /** The people (not teams) invited, with me, for overlap hours and suggestions. */
+  protected readonly invitedPeople = computed(() => this.invitees().filter((c) => c.kind !== 'team').map((c) => c.id));
+  protected readonly overlapIds = computed(() => {
+    const me = this.session.user()?.id;
+    return [...(me ? [me] : []), ...this.invitedPeople().filter((id) => id !== me)].join(',');
+  });
+
+  protected async suggestTimes(): Promise<void> {
+    this.suggesting.set(true);
+    try {
+      const ids = this.overlapIds().split(',').map(Number);
+      const found = await this.scheduling.suggest({ user_ids: ids, duration_minutes: Math.max(5, Math.min(480, Number(this.duration) || 30)), days: 7, limit: 5 });
+      this.slots.set(found.items);
+    } catch (e) {
+      this.error.set(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      this.suggesting.set(false);
+    }
+  }
+
+  /** Fills the start field (the browser's local time, as datetime-local wants). */
+  protected pickSlot(s: SuggestedSlot): void {
+    const d = new Date(s.start);
+    const two = (n: number) => String(n).padStart(2, '0');
+    this.start = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    this.pickedSlot.set(s.start);
+  }
+
+  protected slotLabel(s: SuggestedSlot): string {
+    return slotSentence(s, this.session.user()?.id, this.nameOf);
+  }
+
+  private readonly nameOf = (id: number): string => this.invitees().find((c) => c.id === id && c.kind !== 'team')?.name ?? `#${id}`;
 }

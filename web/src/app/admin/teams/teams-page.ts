@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { SessionStore } from '../../core/session.store';
 import { errorMessage } from '../../core/api-error';
 import { TeamSummary, User } from '../../core/api-types';
@@ -8,7 +9,7 @@ import { UiFlag } from '../../ui/flag';
 import { UiInput } from '../../ui/form-controls';
 
 @Component({
-  imports: [UiButton, UiFlag, UiInput],
+  imports: [RouterLink, UiButton, UiFlag, UiInput],
   selector: 'mer-teams-page',
   providers: [TeamsStore],
   templateUrl: './teams-page.html',
@@ -137,5 +138,10 @@ export class TeamsPage {
     } finally {
       this.searching.set(false);
     }
+  }
+
+  /** The members, for the overlap hours page (at most the 100 it takes). */
+  protected memberIds(members: User[]): string {
+    return members.slice(0, 100).map((m) => m.id).join(',');
   }
 }
