@@ -19,3 +19,13 @@ export function clockDistance(a, b) {
   const d = Math.abs(a - b) % 1440;
   return Math.min(d, 1440 - d);
 }
+
+/** "2027-01-11T15:00": the wall-clock date and time of `ms` in an IANA zone (as a datetime-local field and the API write it). */
+export function localDateTime(ms, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}

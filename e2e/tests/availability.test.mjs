@@ -10,22 +10,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
-import { clockDistance, minutesNowIn, parseHhMm } from '../lib/local-time.mjs';
+import { clockDistance, localDateTime as localIn, minutesNowIn, parseHhMm } from '../lib/local-time.mjs';
 import { startServer } from '../lib/server.mjs';
 import { adminLogin, createPeople, newPage, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 20_000;
-
-/** "2027-01-11T15:00" for UTC ms in an IANA zone (what a datetime-local field or the API writes). */
-function localIn(ms, timeZone) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 const weekdays = (start, end, days = [1, 2, 3, 4, 5]) => days.map((weekday) => ({ weekday, start, end }));
 
