@@ -15,10 +15,13 @@ build_pkgs=(
   libpoppler-cpp-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata libical-dev
+  libarchive-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql wrk nginx chromium chromium-driver procps coturn redis-server
+  # Export archives are checked with the real unzip (privacy tests).
+  unzip
   # Emoji (reactions, pasted text) as people see them, so screenshots show what they see.
   fonts-noto-color-emoji
   # A screen for headed Chromium: remote support's e2e test captures a real display.

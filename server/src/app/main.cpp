@@ -79,7 +79,8 @@ int run(const Config& c) {
                                   &alerts.personal_data(), &retention.personal_data(), &ai.personal_data(),
                                   &remote_support.personal_data(), &availability.personal_data(),
                                   &audit.personal_data(), &identity.personal_data()},
-                                 identity.service());
+                                 identity.service(), files.service().store(),
+                                 c.files_download_secret.empty() ? "" : c.files_download_secret + ":exports");
   const std::vector<platform::Module*> modules{&region,         &audit,        &identity,   &presence, &files,
                                                &chat,           &meetings,     &retention,  &alerts,   &ai,
                                                &remote_support, &availability, &scheduling, &privacy};

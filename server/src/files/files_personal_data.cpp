@@ -106,7 +106,8 @@ Result<void> erase_records(const Clock& clock, storage::Session& s, std::int64_t
 }  // namespace
 
 FilesPersonalData::FilesPersonalData(storage::Database& db, const Clock& clock, FilesService& files)
-    : files_(files),
+    : db_(db),
+      files_(files),
       rows_(db, {"files",
                  count_records,
                  collect,
@@ -126,6 +127,20 @@ Result<platform::ErasureReport> FilesPersonalData::erase_personal_data(std::int6
     report.reasons_kept.insert(report.reasons_kept.begin(), space.holds.begin(), space.holds.end());
   }
   return report;
+}
+
+Result<std::vector<platform::PersonalObject>> FilesPersonalData::personal_objects(std::int64_t user_id) {
+  return storage::read_value<std::vector<platform::PersonalObject>>(db_, [&](storage::Session& s) {
+    return storage::query_rows(
+        s,
+        "SELECT n.id, v.number, n.name, b.object_key, v.size FROM file_versions v JOIN file_nodes n ON n.id = "
+        "v.node_id JOIN file_spaces sp ON sp.id = n.space_id JOIN file_blobs b ON b.id = v.blob_id WHERE sp.kind = "
+        "'personal' AND sp.owner_user_id = ? ORDER BY n.id, v.number",
+        {user_id}, [](const storage::Row& r) {
+          return platform::PersonalObject{"files/" + std::to_string(r.integer(0)) + "/v" + std::to_string(r.integer(1)),
+                                          r.text(2), r.text(3), r.integer(4)};
+        });
+  });
 }
 
 }  // namespace meridian::files

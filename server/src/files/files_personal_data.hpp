@@ -34,8 +34,12 @@ class FilesPersonalData final : public platform::PersonalDataPort {
     return rows_.export_personal_data(user_id);
   }
   Result<platform::ErasureReport> erase_personal_data(std::int64_t user_id) override;
+  // Every version of every file in the person's personal space, oldest first
+  // ("files/<file id>/v<number>/<name>"; the bytes are in the files' object store).
+  Result<std::vector<platform::PersonalObject>> personal_objects(std::int64_t user_id) override;
 
  private:
+  storage::Database& db_;
   FilesService& files_;
   platform::StoredPersonalData rows_;
 };

@@ -47,6 +47,15 @@ struct ErasureReport {
   std::vector<std::string> reasons_kept;           // "legal hold 'case-17'", ...
 };
 
+// An original the person's export carries as it is: a stored object (a file version's
+// bytes) and where it goes in the archive ("<folder>/<name>"; privacy makes the name safe).
+struct PersonalObject {
+  std::string folder;  // "files/12/v3"
+  std::string name;
+  std::string object_key;
+  std::int64_t size = 0;
+};
+
 class PersonalDataPort {
  public:
   virtual ~PersonalDataPort() = default;
@@ -60,6 +69,12 @@ class PersonalDataPort {
   // Deletes or pseudonymises the person's data in one write transaction, except what a
   // legal hold keeps. Idempotent: a second call erases nothing more and still answers.
   virtual Result<ErasureReport> erase_personal_data(std::int64_t user_id) = 0;
+  // The stored objects an export carries besides the JSON (the files module's originals);
+  // none for most modules.
+  virtual Result<std::vector<PersonalObject>> personal_objects(std::int64_t user_id) {
+    (void)user_id;
+    return std::vector<PersonalObject>{};
+  }
 };
 
 // What a module does for each right, given an open transaction of its store.

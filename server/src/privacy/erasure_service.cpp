@@ -34,7 +34,7 @@ ErasureService::ErasureService(storage::Database& db, const policy::Policy& poli
     : db_(db), policy_(policy), clock_(clock), audit_(audit), ports_(std::move(ports)), hooks_(std::move(hooks)) {}
 
 std::vector<std::string> ErasureService::tables() const {
-  std::set<std::string> all{"privacy_erasures"};
+  std::set<std::string> all{"privacy_erasures", "privacy_exports"};
   for (auto* port : ports_)
     for (auto t : port->tables()) all.emplace(t);
   return {all.begin(), all.end()};
@@ -78,7 +78,14 @@ Result<Erasure> ErasureService::erase(const Subject& admin, std::int64_t user_id
 
   Receipt receipt;
   std::string failure;
+  // Their exports first: an archive being built for them is withdrawn and never stored.
+  if (auto exports = hooks_.erase_exports(user_id); exports) {
+    receipt.stores.push_back(ReceiptLine{"privacy.exports", "privacy", "erased", *exports});
+  } else {
+    failure = "privacy: " + exports.error().message;
+  }
   for (auto* port : ports_) {
+    if (!failure.empty()) break;
     auto report = port->erase_personal_data(user_id);
     if (!report) {
       failure = std::string(port->module()) + ": " + report.error().message;

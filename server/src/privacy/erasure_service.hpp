@@ -29,6 +29,10 @@ struct ErasureHooks {
   std::function<Result<bool>(std::int64_t user_id)> is_active_admin;
   // The person's sockets on this node close, their sessions are forgotten from memory.
   std::function<std::int64_t(std::int64_t user_id)> disconnect;
+  // The person's exports and their archives go (ExportService::erase_of); how many.
+  std::function<Result<std::int64_t>(std::int64_t user_id)> erase_exports = [](std::int64_t) -> Result<std::int64_t> {
+    return std::int64_t{0};
+  };
 };
 
 class ErasureService final {

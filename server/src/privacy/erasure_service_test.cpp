@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <regex>
 #include <set>
 
@@ -14,6 +17,8 @@
 #include "files/files_personal_data.hpp"
 #include "identity/identity_personal_data.hpp"
 #include "meetings/meetings_personal_data.hpp"
+#include "privacy/export_service.hpp"
+#include "privacy/zip_writer.hpp"
 #include "remote_support/remote_support_personal_data.hpp"
 #include "retention/retention_personal_data.hpp"
 #include "storage/testing/test_database.hpp"
@@ -59,6 +64,14 @@ class ErasureServiceTest : public testing::ChatTest {
       disconnected_.push_back(id);
       return 0;
     };
+    ExportHooks export_hooks;
+    export_hooks.archive_prefix = [this](std::int64_t id) -> Result<std::string> {
+      MERIDIAN_ASSIGN_OR_RETURN(auto u, identity_->user(id));
+      return files::region_prefix(u.region);
+    };
+    export_hooks.queued = [this] { ++queued_; };
+    exports_ = std::make_unique<ExportService>(*db_, policy_, clock_, *audit_, ports, *store_, links_, export_hooks);
+    hooks.erase_exports = [this](std::int64_t id) { return exports_->erase_of(id); };
     erasures_ = std::make_unique<ErasureService>(*db_, policy_, clock_, *audit_, ports, hooks);
     ana_ = person("zelda.quintessa");
     ben_ = person("ben");
@@ -121,6 +134,9 @@ class ErasureServiceTest : public testing::ChatTest {
   std::unique_ptr<files::FilesService> files_;
   std::vector<std::unique_ptr<platform::PersonalDataPort>> ports_;
   std::unique_ptr<ErasureService> erasures_;
+  files::DownloadTokens links_{clock_, "privacy test links"};
+  std::unique_ptr<ExportService> exports_;
+  int queued_ = 0;
   std::vector<std::int64_t> disconnected_;
   Subject ana_, ben_;
 };
@@ -239,6 +255,214 @@ TEST_P(ErasureServiceTest, ALegalHoldKeepsWhatItHoldsAndTheReceiptSaysSo) {
   EXPECT_NE(std::find(e->receipt.held.begin(), e->receipt.held.end(), hold), e->receipt.held.end());
   EXPECT_EQ(rows("SELECT text FROM messages WHERE author_id = ?", {ana_.user_id}),
             std::vector<std::string>{"the contract is signed|"});
+}
+
+// Runs `command` and answers what it wrote (the archive checks use unzip, the real tool).
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) return out;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
+  EXPECT_EQ(::pclose(p), 0) << command;
+  return out;
+}
+
+TEST_P(ErasureServiceTest, ExportArchiveHoldsEveryModuleAndTheOriginalsAndIsDownloadedOnce) {
+  auto group = chat_->create_conversation(ana_, {chat::ConversationKind::group, "Launch", "", {}, {ben_.user_id}});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(chat_->post(ana_, group->conversation.id, "my plan for the launch", "a1").ok());
+  auto anas = testing::caller_of(ana_, "192.0.2.7");
+  auto spaces = files_->list_spaces(ana_);
+  ASSERT_TRUE(spaces.ok());
+  upload(anas, spaces->front().id, "cv.txt", "version one");
+  upload(anas, spaces->front().id, "cv.txt", "version two");
+
+  // Refusals first: another person neither asks for nor sees Ana's export.
+  auto by_ben = exports_->request(ben_, ana_.user_id, "");
+  ASSERT_FALSE(by_ben.ok());
+  EXPECT_EQ(by_ben.error().code, ErrorCode::forbidden);
+  auto unknown = exports_->request(admin_, 999999, "");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::not_found);
+
+  auto e = exports_->request(ana_, ana_.user_id, "192.0.2.7");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->state, ExportState::queued);
+  EXPECT_EQ(exports_->request(ana_, ana_.user_id, "")->id, e->id);  // one at a time
+  EXPECT_EQ(queued_, 2);
+  auto seen_by_ben = exports_->get(ben_, e->id);
+  ASSERT_FALSE(seen_by_ben.ok());
+  EXPECT_EQ(seen_by_ben.error().code, ErrorCode::not_found);
+  EXPECT_FALSE(exports_->download_url(ana_, *e));  // not ready yet
+
+  auto built = exports_->build_next();
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  EXPECT_TRUE(*built);
+  EXPECT_FALSE(*exports_->build_next());  // nothing more to do
+  auto ready = exports_->get(ana_, e->id);
+  ASSERT_TRUE(ready.ok());
+  ASSERT_EQ(ready->state, ExportState::ready) << ready->error;
+  EXPECT_EQ(ready->parts_done, ready->parts_total);
+  EXPECT_EQ(ready->parts_total, static_cast<std::int64_t>(ports_.size()) + 2 + 1);  // ports, 2 versions, start
+  EXPECT_FALSE(exports_->download_url(ben_, *ready));
+  auto url = exports_->download_url(ana_, *ready);
+  ASSERT_TRUE(url);
+  const std::string token = url->substr(url->find("token=") + 6);
+
+  auto forged = exports_->download(e->id, token + "x", "");
+  ASSERT_FALSE(forged.ok());
+  EXPECT_EQ(forged.error().code, ErrorCode::unauthenticated);
+  auto d = exports_->download(e->id, token, "192.0.2.7");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  auto bytes = objectstore::read_all(*d->source);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(static_cast<std::int64_t>(bytes->size()), ready->bytes);
+  auto again = exports_->download(e->id, token, "");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+
+  const auto zip = store_.root() / ("export-" + std::to_string(e->id) + ".zip");
+  {
+    std::ofstream out(zip, std::ios::binary);
+    out << *bytes;
+  }
+  run("unzip -tq " + zip.string());  // CRCs and sizes as unzip reads them
+  const auto names = run("unzip -Z1 " + zip.string());
+  for (const char* m : {"chat.json", "files.json", "meetings.json", "alerts.json", "retention.json", "ai.json",
+                        "remote_support.json", "availability.json", "audit.json", "identity.json", "manifest.json"})
+    EXPECT_NE(names.find(m), std::string::npos) << m << " in " << names;
+  EXPECT_NE(run("unzip -p " + zip.string() + " chat.json").find("my plan for the launch"), std::string::npos);
+  EXPECT_NE(run("unzip -p " + zip.string() + " identity.json").find("zelda.quintessa@example.test"), std::string::npos);
+  std::vector<std::string> originals;
+  std::istringstream lines(names);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with("files/")) originals.push_back(run("unzip -p " + zip.string() + " '" + line + "'"));
+  std::sort(originals.begin(), originals.end());
+  EXPECT_EQ(originals, (std::vector<std::string>{"version one", "version two"}));
+  EXPECT_EQ(rows("SELECT action FROM audit_log WHERE action LIKE 'privacy.export%' ORDER BY id"),
+            (std::vector<std::string>{"privacy.export.request|", "privacy.export.download|"}));
+}
+
+TEST_P(ErasureServiceTest, ExportArchivesExpireAndGoWithAnErasure) {
+  auto first = exports_->request(admin_, ana_.user_id, "");  // an administrator for Ana
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE(*exports_->build_next());
+  EXPECT_EQ(exports_->get(ana_, first->id)->state, ExportState::ready);
+  EXPECT_EQ(store_->list("")->size(), 1u);
+  clock_.advance_ms(ExportOptions{}.keep_ms);
+  auto swept = exports_->sweep();
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(*swept, 1);
+  EXPECT_EQ(exports_->get(ana_, first->id)->state, ExportState::expired);
+  EXPECT_TRUE(store_->list("")->empty());
+
+  auto second = exports_->request(ana_, ana_.user_id, "");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(*exports_->build_next());
+  EXPECT_EQ(store_->list("")->size(), 1u);
+  auto e = erasures_->erase(admin_, ana_.user_id, "");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(count_in(*e, "privacy.exports", "erased"), 2);
+  EXPECT_TRUE(store_->list("")->empty());
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM privacy_exports"), std::vector<std::string>{"0|"});
+}
+
+TEST_P(ErasureServiceTest, AnExportLinkExpiresAndAnArchivePastItsTimeIsRefused) {
+  auto e = exports_->request(ana_, ana_.user_id, "");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  ASSERT_TRUE(*exports_->build_next());
+  auto ready = exports_->get(ana_, e->id);
+  ASSERT_TRUE(ready.ok());
+  auto url = exports_->download_url(ana_, *ready);
+  ASSERT_TRUE(url);
+  const std::string stale_token = url->substr(url->find("token=") + 6);
+  clock_.advance_ms(links_.ttl_ms() + 1);
+  auto late = exports_->download(e->id, stale_token, "");
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::unauthenticated);  // the link is short-lived
+
+  // A fresh link for an export past its keeping time is refused too, and nothing is audited.
+  clock_.advance_ms(ExportOptions{}.keep_ms);
+  EXPECT_FALSE(exports_->download_url(ana_, *ready));                  // no link is offered any more
+  EXPECT_EQ(exports_->get(ana_, e->id)->state, ExportState::expired);  // before the sweep too
+  auto expired = exports_->download(e->id, links_.issue(ana_.user_id, e->id, 0).token, "");
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::conflict);
+  EXPECT_NE(expired.error().message.find("expired"), std::string::npos) << expired.error().message;
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM audit_log WHERE action = 'privacy.export.download'"),
+            std::vector<std::string>{"0|"});
+  // An admin's link is not another export's.
+  auto other = exports_->request(ben_, ben_.user_id, "");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(*exports_->build_next());
+  auto bens = exports_->download_url(ben_, *exports_->get(ben_, other->id));
+  ASSERT_TRUE(bens);
+  auto crossed = exports_->download(e->id, bens->substr(bens->find("token=") + 6), "");
+  ASSERT_FALSE(crossed.ok());
+  EXPECT_EQ(crossed.error().code, ErrorCode::forbidden);
+}
+
+TEST_P(ErasureServiceTest, ACustomerNeitherAsksForNorSeesAStaffMembersExport) {
+  auto cleo = person("cleo", UserKind::customer);
+  auto staff = exports_->request(ana_, ana_.user_id, "");
+  ASSERT_TRUE(staff.ok());
+  auto asked = exports_->request(cleo, ana_.user_id, "");
+  ASSERT_FALSE(asked.ok());
+  EXPECT_EQ(asked.error().code, ErrorCode::forbidden);
+  auto seen = exports_->get(cleo, staff->id);
+  ASSERT_FALSE(seen.ok());
+  EXPECT_EQ(seen.error().code, ErrorCode::not_found);
+  auto all = exports_->list(cleo, std::nullopt, 20);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.error().code, ErrorCode::forbidden);
+  // Her own is hers to ask for.
+  auto own = exports_->request(cleo, cleo.user_id, "");
+  ASSERT_TRUE(own.ok()) << own.error().message;
+  EXPECT_EQ(own->user_id, cleo.user_id);
+}
+
+TEST_P(ErasureServiceTest, OneBuilderHoldsAnExportUntilItsLeaseRunsOut) {
+  auto e = exports_->request(ana_, ana_.user_id, "");
+  ASSERT_TRUE(e.ok());
+  ExportRepository repo;
+  const UnixMillis lease = ExportOptions{}.lease_ms;
+  auto claim = [&](const std::string& node) {
+    auto c = storage::write_value<std::optional<Export>>(
+        *db_, [&](storage::Session& s) { return repo.claim(s, node, clock_.now_ms(), clock_.now_ms() + lease); });
+    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
+    return c.ok() ? *c : std::optional<Export>{};
+  };
+  auto progress = [&](const std::string& node) {
+    auto p = storage::write_value<bool>(
+        *db_, [&](storage::Session& s) { return repo.progress(s, e->id, node, 1, 3, 10, clock_.now_ms() + lease); });
+    EXPECT_TRUE(p.ok());
+    return p.ok() && *p;
+  };
+  auto first = claim("node-a");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, e->id);
+  EXPECT_FALSE(claim("node-b"));  // node-a holds it
+  clock_.advance_ms(lease - 1);
+  EXPECT_TRUE(progress("node-a"));  // renewing the lease
+  clock_.advance_ms(lease - 1);
+  EXPECT_FALSE(claim("node-b"));
+  clock_.advance_ms(2);  // node-a stopped renewing: node-b takes over from the start
+  auto second = claim("node-b");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->id, e->id);
+  EXPECT_EQ(second->parts_done, 0);
+  EXPECT_FALSE(progress("node-a"));  // no longer node-a's to build
+  EXPECT_TRUE(progress("node-b"));
+}
+
+TEST(ZipSafeName, KeepsAnEntryInsideItsFolder) {
+  EXPECT_EQ(zip_safe_name("../../etc/passwd"), "___.._etc_passwd");
+  EXPECT_EQ(zip_safe_name("..\\boot.ini"), "___boot.ini");
+  EXPECT_EQ(zip_safe_name(".profile"), "_profile");
+  EXPECT_EQ(zip_safe_name(std::string("a\nb\x7f", 4)), "a_b_");
+  EXPECT_EQ(zip_safe_name(""), "_");
+  EXPECT_EQ(zip_safe_name("Relatório 2026.pdf"), "Relatório 2026.pdf");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ErasureServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

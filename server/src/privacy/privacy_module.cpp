@@ -1,15 +1,24 @@
 #include "privacy/privacy_module.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "cluster/relay.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "files/files_service.hpp"
 #include "net/realtime.hpp"
+#include "privacy/export_routes.hpp"
 #include "privacy/privacy_routes.hpp"
 
 namespace meridian::privacy {
 namespace {
 
-ErasureHooks hooks_for(const platform::ModuleContext& ctx, identity::IdentityService& identity) {
+// How often the builder looks for exports queued on other nodes and archives past their time.
+constexpr auto kPoll = std::chrono::seconds(5);
+
+ErasureHooks hooks_for(const platform::ModuleContext& ctx, identity::IdentityService& identity,
+                       ExportService& exports) {
   ErasureHooks h;
   h.is_active_admin = [&identity](std::int64_t user_id) -> Result<bool> {
     MERIDIAN_ASSIGN_OR_RETURN(auto user, identity.user(user_id));
@@ -23,15 +32,72 @@ ErasureHooks hooks_for(const platform::ModuleContext& ctx, identity::IdentitySer
     identity.forget_cached_sessions(user_id);
     return here ? 1 : 0;
   };
+  h.erase_exports = [&exports](std::int64_t user_id) { return exports.erase_of(user_id); };
+  return h;
+}
+
+ExportHooks export_hooks(identity::IdentityService& identity) {
+  ExportHooks h;
+  // The archive is kept where the person's data lives: their region's prefix.
+  h.archive_prefix = [&identity](std::int64_t user_id) -> Result<std::string> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto user, identity.user(user_id));
+    return files::region_prefix(user.region);
+  };
   return h;
 }
 
 }  // namespace
 
 PrivacyModule::PrivacyModule(const platform::ModuleContext& ctx, std::vector<platform::PersonalDataPort*> ports,
-                             identity::IdentityService& identity)
-    : erasures_(ctx.db, ctx.policy, ctx.clock, ctx.audit, std::move(ports), hooks_for(ctx, identity)) {
+                             identity::IdentityService& identity, objectstore::ObjectStore& store,
+                             const std::string& link_secret)
+    : links_(ctx.clock, link_secret, 10 * 60 * 1000),
+      exports_(ctx.db, ctx.policy, ctx.clock, ctx.audit, ports, store, links_, export_hooks(identity),
+               ExportOptions{.node_id = random_token(6)}),
+      erasures_(ctx.db, ctx.policy, ctx.clock, ctx.audit, std::move(ports), hooks_for(ctx, identity, exports_)) {
+  exports_.on_queued([this] { wake(); });
   add_privacy_routes(ctx.router, erasures_);
+  add_export_routes(ctx.router, exports_);
+}
+
+void PrivacyModule::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void PrivacyModule::start() {
+  if (builder_.joinable()) return;
+  stopping_ = false;
+  builder_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      woken_ = false;
+      lock.unlock();
+      for (;;) {
+        auto built = exports_.build_next();
+        if (!built.ok()) log::error("privacy.export_build_failed", {{"message", built.error().message}});
+        if (!built.ok() || !*built) break;
+        std::lock_guard stop_check(mutex_);
+        if (stopping_) break;
+      }
+      if (auto swept = exports_.sweep(); !swept.ok())
+        log::error("privacy.export_sweep_failed", {{"message", swept.error().message}});
+      lock.lock();
+      cv_.wait_for(lock, kPoll, [this] { return stopping_ || woken_; });
+    }
+  });
+}
+
+void PrivacyModule::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (builder_.joinable()) builder_.join();
 }
 
 }  // namespace meridian::privacy

@@ -23,6 +23,29 @@ CREATE TABLE privacy_erasures (
 CREATE INDEX privacy_erasures_user ON privacy_erasures(user_id, id);
 CREATE INDEX privacy_erasures_state ON privacy_erasures(state, id);
 )sql"},
+    // An export: queued, built by one node at a time (claimed_by, lease_until), ready with
+    // its archive (object_key) until expires_at, downloaded once. An erasure deletes them.
+    {141, "privacy exports", R"sql(
+CREATE TABLE privacy_exports (
+  id {{ID}},
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  requested_by BIGINT NOT NULL REFERENCES users(id),
+  state TEXT NOT NULL,
+  parts_done BIGINT NOT NULL DEFAULT 0,
+  parts_total BIGINT NOT NULL DEFAULT 0,
+  bytes BIGINT NOT NULL DEFAULT 0,
+  object_key TEXT NOT NULL DEFAULT '',
+  claimed_by TEXT NOT NULL DEFAULT '',
+  lease_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  expires_at BIGINT,
+  downloaded_at BIGINT,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX privacy_exports_user ON privacy_exports(user_id, id);
+CREATE INDEX privacy_exports_state ON privacy_exports(state, id);
+)sql"},
 };
 
 }  // namespace
