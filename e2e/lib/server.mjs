@@ -43,6 +43,8 @@ function browserUrl(started) {
 export async function startServer({
   bin = process.env.MERIDIAN_BIN ? resolve(E2E_DIR, process.env.MERIDIAN_BIN) : DEFAULT_BIN,
   webRoot = DEFAULT_WEB_ROOT,
+  args = [], // more command-line arguments (e.g. --config for a test's own configuration)
+  env = {},
 } = {}) {
   if (!existsSync(bin)) {
     throw new Error(`meridian binary not found at ${bin}. Build the server first (or set MERIDIAN_BIN).`);
@@ -54,9 +56,9 @@ export async function startServer({
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
   const adminEmail = 'admin@example.test';
   const adminPassword = `e2e-${randomBytes(12).toString('hex')}`;
-  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--web-root', webRoot], {
+  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--web-root', webRoot, ...args], {
     cwd: E2E_DIR,
-    env: { ...process.env, MERIDIAN_ADMIN_EMAIL: adminEmail, MERIDIAN_ADMIN_PASSWORD: adminPassword },
+    env: { ...process.env, ...env, MERIDIAN_ADMIN_EMAIL: adminEmail, MERIDIAN_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -1,6 +1,7 @@
 #include "ai/ai_json.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include "core/json_fields.hpp"
 #include "core/json_values.hpp"
@@ -139,6 +140,26 @@ boost::json::object index_state_json(std::int64_t file_id, const std::optional<D
   out["bytes"] = d->bytes;
   out["detail"] = d->detail.empty() ? boost::json::value(nullptr) : boost::json::value(d->detail);
   out["updated_at"] = d->updated_at;
+  return out;
+}
+
+boost::json::object stored_answer_json(const StoredAnswer& a) {
+  boost::json::value result = nullptr;
+  if (!a.result.empty()) {
+    boost::system::error_code ec;
+    result = boost::json::parse(a.result, ec);
+    if (ec) result = nullptr;
+  }
+  boost::json::object out{{"id", a.id},
+                          {"status", a.status},
+                          {"scope", a.scope},
+                          {"question", a.question},
+                          {"provider", a.provider},
+                          {"text", a.text},
+                          {"result", std::move(result)},
+                          {"created_at", a.created_at},
+                          {"updated_at", a.updated_at}};
+  out["error"] = a.error.empty() ? boost::json::value(nullptr) : boost::json::value(a.error);
   return out;
 }
 

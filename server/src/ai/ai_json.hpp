@@ -16,6 +16,8 @@ boost::json::object status_json(const AiStatus& s);
 Result<std::pair<std::string, FileScope>> question_from(const boost::json::object& body);
 boost::json::object answer_json(const AskAnswer& a);
 // A file's index state; `waiting`: queued or being indexed now.
+// A stored answer: {id, status, scope, question, provider, text, result (answer_json) | null, error | null, ...}.
+boost::json::object stored_answer_json(const StoredAnswer& a);
 boost::json::object index_state_json(std::int64_t file_id, const std::optional<DocumentRecord>& d, bool waiting);
 
 }  // namespace meridian::ai

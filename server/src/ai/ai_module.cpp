@@ -31,8 +31,10 @@ AiModule::AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, 
       index_(ctx.db, files, ctx.clock),
       queue_(queue),
       ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_, files_, index_}),
+      answers_(ctx.db, ai_, ctx.hub, ctx.clock),
       personal_data_(ctx.db) {
   add_ai_routes(ctx.router, ai_, queue_);
+  add_answer_routes(ctx.router, ctx.hub, answers_);
 }
 
 void AiModule::start() {
@@ -41,10 +43,13 @@ void AiModule::start() {
     for (auto id : *unfinished) queue_.push({IndexJob::Kind::index, id});
   else
     log::error("ai.index_unavailable", {{"message", unfinished.error().message}});
+  if (auto failed = answers_.recover(); !failed)
+    log::error("ai.answers_unavailable", {{"message", failed.error().message}});
   worker_ = std::thread([this] { work(); });
 }
 
 void AiModule::stop() {
+  answers_.stop();
   queue_.close();
   if (worker_.joinable()) worker_.join();
 }

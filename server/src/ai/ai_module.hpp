@@ -7,6 +7,7 @@
 
 #include "ai/ai_personal_data.hpp"
 #include "ai/ai_service.hpp"
+#include "ai/answer_streams.hpp"
 #include "ai/chat_source.hpp"
 #include "ai/file_index.hpp"
 #include "ai/index_queue.hpp"
@@ -21,7 +22,8 @@ class AiModule final : public platform::Module {
   AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, identity::IdentityService& identity,
            region::FeatureToggles& toggles, files::FilesService& files, IndexQueue& queue);
   std::string_view name() const override { return "ai"; }
-  // The indexing worker: files interrupted by a restart first, then the queue.
+  // The indexing worker: files interrupted by a restart first, then the queue; answers
+  // left streaming by a node that went away are marked failed.
   void start() override;
   void stop() override;
 
@@ -41,6 +43,7 @@ class AiModule final : public platform::Module {
   FileIndex index_;
   IndexQueue& queue_;
   AiService ai_;
+  AnswerStreams answers_;
   AiPersonalData personal_data_;
   std::thread worker_;
 };

@@ -9,12 +9,16 @@ namespace {
 
 using platform::PersonalRecordCount;
 
+constexpr std::int64_t kAllAnswers = 1'000'000;
+
 Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
   MERIDIAN_ASSIGN_OR_RETURN(auto docs, AiRepository{}.documents_of(s, user_id));
   std::int64_t chunks = 0;
   for (const auto& d : docs) chunks += d.chunk_count;
+  MERIDIAN_ASSIGN_OR_RETURN(auto answers, AiRepository{}.answers_of(s, user_id, "", kAllAnswers));
   return std::vector<PersonalRecordCount>{{"ai.indexed_files", static_cast<std::int64_t>(docs.size())},
-                                          {"ai.index_chunks", chunks}};
+                                          {"ai.index_chunks", chunks},
+                                          {"ai.answers", static_cast<std::int64_t>(answers.size())}};
 }
 
 // What was indexed, not the index itself (its text is the files' own).
@@ -28,7 +32,18 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
                                         {"status", d.status},
                                         {"chunks", d.chunk_count},
                                         {"updated_at", d.updated_at}});
-  return boost::json::object{{"indexed_files", std::move(files)}};
+  // The questions they asked and the answers they were given (their own words and what was shown to them).
+  MERIDIAN_ASSIGN_OR_RETURN(auto asked, AiRepository{}.answers_of(s, user_id, "", kAllAnswers));
+  boost::json::array answers;
+  for (const auto& a : asked)
+    answers.push_back(boost::json::object{{"id", a.id},
+                                          {"scope", a.scope},
+                                          {"question", a.question},
+                                          {"status", a.status},
+                                          {"provider", a.provider},
+                                          {"answer", a.text},
+                                          {"created_at", a.created_at}});
+  return boost::json::object{{"indexed_files", std::move(files)}, {"answers", std::move(answers)}};
 }
 
 Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::ErasureReport& report) {
@@ -39,14 +54,18 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
     chunks += d.chunk_count;
     MERIDIAN_TRY(repo.delete_document(s, d.file_id));
   }
-  report.erased = {{"ai.indexed_files", static_cast<std::int64_t>(docs.size())}, {"ai.index_chunks", chunks}};
+  MERIDIAN_ASSIGN_OR_RETURN(auto answers, repo.delete_answers_of(s, user_id));
+  report.erased = {{"ai.indexed_files", static_cast<std::int64_t>(docs.size())},
+                   {"ai.index_chunks", chunks},
+                   {"ai.answers", answers}};
   return {};
 }
 
 }  // namespace
 
 AiPersonalData::AiPersonalData(storage::Database& db)
-    : StoredPersonalData(db,
-                         {"ai", count_records, collect, erase_records, {"ai_documents", "ai_chunks", "ai_postings"}}) {}
+    : StoredPersonalData(
+          db,
+          {"ai", count_records, collect, erase_records, {"ai_documents", "ai_chunks", "ai_postings", "ai_answers"}}) {}
 
 }  // namespace meridian::ai

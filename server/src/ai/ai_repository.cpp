@@ -15,6 +15,14 @@ DocumentRecord document_from(const Row& r) {
           r.text(7),    r.text(8),    r.integer(9), r.integer(10), r.integer(11), r.integer(12)};
 }
 
+constexpr const char* kAnswerColumns =
+    "id, asker_id, scope, question, status, provider, body, result, error, created_at, updated_at";
+
+StoredAnswer answer_from(const Row& r) {
+  return {r.integer(0), r.integer(1), r.text(2), r.text(3),    r.text(4),    r.text(5),
+          r.text(6),    r.text(7),    r.text(8), r.integer(9), r.integer(10)};
+}
+
 std::string placeholders(std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
@@ -142,6 +150,61 @@ Result<std::map<std::string, std::int64_t>> AiRepository::status_counts(storage:
   });
   if (!rows) return rows.error();
   return std::map<std::string, std::int64_t>(rows->begin(), rows->end());
+}
+
+Result<std::int64_t> AiRepository::create_answer(storage::Session& s, const StoredAnswer& a) {
+  return storage::query_integer(
+      s,
+      "INSERT INTO ai_answers (asker_id, scope, question, status, provider, body, created_at, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {a.asker_id, a.scope, a.question, a.status, a.provider, a.text, a.created_at, a.updated_at});
+}
+
+Result<void> AiRepository::save_answer_text(storage::Session& s, std::int64_t id, const std::string& text,
+                                            UnixMillis at) {
+  return storage::exec(s, "UPDATE ai_answers SET body = ?, updated_at = ? WHERE id = ? AND status = 'streaming'",
+                       {text, at, id});
+}
+
+Result<void> AiRepository::finish_answer(storage::Session& s, const StoredAnswer& a) {
+  return storage::exec(
+      s, "UPDATE ai_answers SET status = ?, provider = ?, body = ?, result = ?, error = ?, updated_at = ? WHERE id = ?",
+      {a.status, a.provider, a.text, a.result, a.error, a.updated_at, a.id});
+}
+
+Result<std::optional<StoredAnswer>> AiRepository::answer(storage::Session& s, std::int64_t id) {
+  return storage::query_row(s, std::string("SELECT ") + kAnswerColumns + " FROM ai_answers WHERE id = ?", {id},
+                            answer_from);
+}
+
+Result<std::vector<StoredAnswer>> AiRepository::answers_of(storage::Session& s, std::int64_t asker_id,
+                                                           const std::string& scope, std::int64_t limit) {
+  if (scope.empty())
+    return storage::query_rows(
+        s, std::string("SELECT ") + kAnswerColumns + " FROM ai_answers WHERE asker_id = ? ORDER BY id DESC LIMIT ?",
+        {asker_id, limit}, answer_from);
+  return storage::query_rows(s,
+                             std::string("SELECT ") + kAnswerColumns +
+                                 " FROM ai_answers WHERE asker_id = ? AND scope = ? ORDER BY id DESC LIMIT ?",
+                             {asker_id, scope, limit}, answer_from);
+}
+
+Result<std::int64_t> AiRepository::fail_stale_answers(storage::Session& s, UnixMillis before, const std::string& why,
+                                                      UnixMillis at) {
+  auto ids = storage::query_integers(
+      s,
+      "UPDATE ai_answers SET status = 'failed', error = ?, updated_at = ? WHERE status = 'streaming' AND "
+      "updated_at < ? RETURNING id",
+      {why, at, before});
+  if (!ids) return ids.error();
+  return static_cast<std::int64_t>(ids->size());
+}
+
+Result<std::int64_t> AiRepository::delete_answers_of(storage::Session& s, std::int64_t asker_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto n, storage::query_integer(s, "SELECT COUNT(*) FROM ai_answers WHERE asker_id = ?", {asker_id}));
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM ai_answers WHERE asker_id = ?", {asker_id}));
+  return n;
 }
 
 }  // namespace meridian::ai

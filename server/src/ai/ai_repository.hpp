@@ -57,6 +57,22 @@ struct PostingHit {
   std::int64_t length = 0;
 };
 
+// An answer written while the asker watches (AnswerStreams): the text so far, then the
+// finished answer. Only its asker reads it.
+struct StoredAnswer {
+  std::int64_t id = 0;
+  std::int64_t asker_id = 0;
+  std::string scope;  // "file:12", "folder:3", "space:4", "files:all"
+  std::string question;
+  std::string status;  // streaming, done, stopped, failed
+  std::string provider;
+  std::string text;    // the answer so far (all of it once done)
+  std::string result;  // the finished answer's JSON (answer_json), "" until then
+  std::string error;   // why it failed, for the asker
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+};
+
 struct IndexStats {
   std::int64_t chunks = 0;
   std::int64_t total_length = 0;
@@ -79,6 +95,20 @@ class AiRepository final {
                                            std::optional<std::int64_t> file_id, std::optional<std::int64_t> space_id);
   Result<std::vector<StoredChunk>> chunks(storage::Session& s, const std::vector<std::int64_t>& ids);
   Result<std::map<std::string, std::int64_t>> status_counts(storage::Session& s);
+
+  // Streamed answers.
+  Result<std::int64_t> create_answer(storage::Session& s, const StoredAnswer& a);
+  Result<void> save_answer_text(storage::Session& s, std::int64_t id, const std::string& text, UnixMillis at);
+  Result<void> finish_answer(storage::Session& s, const StoredAnswer& a);
+  Result<std::optional<StoredAnswer>> answer(storage::Session& s, std::int64_t id);
+  // The asker's latest answers, newest first, of one scope when given.
+  Result<std::vector<StoredAnswer>> answers_of(storage::Session& s, std::int64_t asker_id, const std::string& scope,
+                                               std::int64_t limit);
+  // Answers still marked streaming but untouched since `before` (their writer went away):
+  // failed with `why`; how many.
+  Result<std::int64_t> fail_stale_answers(storage::Session& s, UnixMillis before, const std::string& why,
+                                          UnixMillis at);
+  Result<std::int64_t> delete_answers_of(storage::Session& s, std::int64_t asker_id);
 };
 
 }  // namespace meridian::ai

@@ -42,14 +42,14 @@ std::string source_of(const DocumentRecord& d, const StoredChunk& c) {
   return out;
 }
 
+}  // namespace
+
 std::string scope_target(const FileScope& scope) {
   if (scope.file_id) return "file:" + std::to_string(*scope.file_id);
   if (scope.folder_id) return "folder:" + std::to_string(*scope.folder_id);
   if (scope.space_id) return "space:" + std::to_string(*scope.space_id);
   return "files:all";
 }
-
-}  // namespace
 
 Result<AiStatus> AiService::check(const Subject& who) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::use_ai_copilot));
@@ -220,31 +220,40 @@ Result<AiService::Retrieved> AiService::retrieve(const Subject& who, const std::
   return out;
 }
 
+Result<void> AiService::admit_question(const Subject& who, const std::string& question, const FileScope& scope) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto st, check(who));
+  if (!st.reason.empty()) return make_error(ErrorCode::forbidden, st.reason);
+  return validate_question(who, question, scope);
+}
+
+Result<void> AiService::validate_question(const Subject& who, const std::string& question, const FileScope& scope) {
+  if (squeezed(question).empty()) return make_error(ErrorCode::invalid_argument, "question is required");
+  if (question.size() > kMaxQuestionBytes)
+    return make_error(ErrorCode::invalid_argument,
+                      "question is longer than " + std::to_string(kMaxQuestionBytes) + " bytes");
+  const int scopes =
+      (scope.file_id ? 1 : 0) + (scope.folder_id ? 1 : 0) + (scope.space_id ? 1 : 0) + (scope.all ? 1 : 0);
+  if (scopes != 1)
+    return make_error(ErrorCode::invalid_argument, "scope needs exactly one of file_id, folder_id, space_id, all");
+  if (scope.file_id || scope.folder_id) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto node, ports_.files.readable(who, scope.file_id ? *scope.file_id : *scope.folder_id));
+    if (scope.file_id && node.is_folder)
+      return make_error(ErrorCode::invalid_argument, "file_id names a folder: ask with folder_id");
+    if (scope.folder_id && !node.is_folder)
+      return make_error(ErrorCode::invalid_argument, "folder_id names a file: ask with file_id");
+  }
+  if (scope.space_id) MERIDIAN_TRY(ports_.files.space_readable(who, *scope.space_id));
+  return {};
+}
+
 Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question, const FileScope& scope,
-                                 const std::string& ip) {
+                                 const std::string& ip, const AskStream* stream) {
   const auto started = Steady::now();
   const std::string target = scope_target(scope);
   auto answer = [&]() -> Result<AskAnswer> {
     MERIDIAN_ASSIGN_OR_RETURN(auto st, check(who));
     if (!st.reason.empty()) return make_error(ErrorCode::forbidden, st.reason);
-    if (squeezed(question).empty()) return make_error(ErrorCode::invalid_argument, "question is required");
-    if (question.size() > kMaxQuestionBytes)
-      return make_error(ErrorCode::invalid_argument,
-                        "question is longer than " + std::to_string(kMaxQuestionBytes) + " bytes");
-    const int scopes =
-        (scope.file_id ? 1 : 0) + (scope.folder_id ? 1 : 0) + (scope.space_id ? 1 : 0) + (scope.all ? 1 : 0);
-    if (scopes != 1)
-      return make_error(ErrorCode::invalid_argument, "scope needs exactly one of file_id, folder_id, space_id, all");
-    if (scope.file_id || scope.folder_id) {
-      MERIDIAN_ASSIGN_OR_RETURN(auto node,
-                                ports_.files.readable(who, scope.file_id ? *scope.file_id : *scope.folder_id));
-      if (scope.file_id && node.is_folder)
-        return make_error(ErrorCode::invalid_argument, "file_id names a folder: ask with folder_id");
-      if (scope.folder_id && !node.is_folder)
-        return make_error(ErrorCode::invalid_argument, "folder_id names a file: ask with file_id");
-    }
-    if (scope.space_id) MERIDIAN_TRY(ports_.files.space_readable(who, *scope.space_id));
-
+    MERIDIAN_TRY(validate_question(who, question, scope));
     MERIDIAN_ASSIGN_OR_RETURN(auto found, retrieve(who, question, scope));
     std::vector<std::string> regions{who.region};
     for (const auto& [id, d] : found.files) regions.push_back(d.region);
@@ -260,7 +269,8 @@ Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question
       out.passages = static_cast<std::int64_t>(found.passages.size());
       for (const auto& p : found.passages)
         sources.insert("file:" + std::to_string(found.chunks.at(p.chunk_id).file_id));
-      MERIDIAN_ASSIGN_OR_RETURN(auto reply, choice.provider->answer(question, found.passages, {}));
+      MERIDIAN_ASSIGN_OR_RETURN(auto reply,
+                                choice.provider->answer(question, found.passages, stream ? stream->on_piece : nullptr));
       out.answer = std::move(reply.text);
       out.citations.clear();
       out.dropped.clear();
@@ -293,6 +303,7 @@ Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question
         out.citations.push_back({chunk.file_id, chunk.version, chunk.id, chunk.page, chunk.section, doc.name, quote});
       }
       if (revoked.empty()) break;
+      if (stream && stream->on_restart) stream->on_restart();
       std::erase_if(found.passages,
                     [&](const Passage& p) { return revoked.contains(found.chunks.at(p.chunk_id).file_id); });
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ struct FileScope {
   bool all = false;
 };
 
+// The scope as one word: "file:12", "folder:3", "space:4", "files:all" (audit targets, stored answers).
+std::string scope_target(const FileScope& scope);
+
 inline constexpr std::size_t kMaxQuestionBytes = 2'000;
 inline constexpr std::size_t kPassagesPerAnswer = 5;
 
@@ -78,6 +82,13 @@ struct AskAnswer {
   std::string note;
 };
 
+// Where an answer's text goes as it is written: each piece, and a restart when the answer is
+// made again (a cited file's access went meanwhile: what was shown so far is void).
+struct AskStream {
+  StreamCallback on_piece;
+  std::function<void()> on_restart;
+};
+
 struct AiPorts {
   ConversationSource& conversations;
   AiExclusions& exclusions;
@@ -103,13 +114,17 @@ class AiService final {
   // access went meanwhile is taken out and the answer made again without it); a quote
   // that is not in the passage it cites is dropped and listed in `dropped`.
   Result<AskAnswer> ask(const Subject& who, const std::string& question, const FileScope& scope,
-                        const std::string& ip = "");
+                        const std::string& ip = "", const AskStream* stream = nullptr);
+  // The refusals ask() would answer before looking (the copilot off, a bad question or
+  // scope, a file or space the asker may not read), for a streamed answer to give at once.
+  Result<void> admit_question(const Subject& who, const std::string& question, const FileScope& scope);
   // The index state of a file the caller may read: its record, and whether it waits.
   Result<std::optional<DocumentRecord>> file_index_state(const Subject& who, std::int64_t file_id);
 
  private:
   // forbidden, in plain words, when the person may not use the copilot.
   Result<AiStatus> check(const Subject& who);
+  Result<void> validate_question(const Subject& who, const std::string& question, const FileScope& scope);
   struct Choice {
     Provider* provider = nullptr;
     std::string note;

@@ -32,6 +32,23 @@ class RecordingExternal final : public Provider {
   int calls = 0;
 };
 
+// A local provider that does what the built-in one does, for tests that change one step
+// (answer) around it: it derives and overrides answer().
+class BuiltinBacked : public Provider {
+ public:
+  bool external() const override { return false; }
+  Limits limits() const override { return builtin_.limits(); }
+  Result<Completion> complete(const CompletionRequest& r, const StreamCallback& s) override {
+    return builtin_.complete(r, s);
+  }
+  Result<Summary> summarise(const SummaryInput& in, const StreamCallback& s) override {
+    return builtin_.summarise(in, s);
+  }
+
+ protected:
+  BuiltinProvider builtin_;
+};
+
 class AiTest : public meridian::testing::ChatTest {
  protected:
   void SetUp() override;

@@ -19,21 +19,13 @@ const char* const kHandbook =
 
 // A provider that does something between retrieval and the answer: revokes access, lies
 // about its quotes. Otherwise the built-in one answers.
-class Meddling final : public Provider {
+class Meddling final : public testing::BuiltinBacked {
  public:
   std::function<void()> before_answer;
   std::function<void(Answer&, const std::vector<Passage>&)> after_answer;
   int answers = 0;
 
   std::string_view name() const override { return "meddling"; }
-  bool external() const override { return false; }
-  Limits limits() const override { return builtin_.limits(); }
-  Result<Completion> complete(const CompletionRequest& r, const StreamCallback& s) override {
-    return builtin_.complete(r, s);
-  }
-  Result<Summary> summarise(const SummaryInput& in, const StreamCallback& s) override {
-    return builtin_.summarise(in, s);
-  }
   Result<Answer> answer(const std::string& q, const std::vector<Passage>& passages, const StreamCallback& s) override {
     ++answers;
     if (before_answer) std::exchange(before_answer, nullptr)();
@@ -41,9 +33,6 @@ class Meddling final : public Provider {
     if (a && after_answer) after_answer(*a, passages);
     return a;
   }
-
- private:
-  BuiltinProvider builtin_;
 };
 
 class AskTest : public testing::AiTest {

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "ai/streamed_field.hpp"
 #include "core/log.hpp"
 
 namespace meridian::ai {
@@ -454,7 +455,15 @@ Result<Answer> OpenAiProvider::answer(const std::string& question, const std::ve
   CompletionRequest req;
   req.messages = {{ChatMessage::Role::system, kAnswerInstructions},
                   {ChatMessage::Role::user, fenced_question(question, given)}};
-  MERIDIAN_ASSIGN_OR_RETURN(auto done, complete(req, [&](std::string_view) { return true; }));
+  // The answer's words go to the asker as they stream in; the whole reply is parsed at the end.
+  StreamedField words("answer");
+  bool streamed = false;
+  MERIDIAN_ASSIGN_OR_RETURN(auto done, complete(req, [&](std::string_view piece) {
+                              auto text = words.feed(piece);
+                              if (text.empty() || !on_piece) return true;
+                              streamed = true;
+                              return on_piece(text);
+                            }));
   Answer out;
   auto o = reply_object(done.text);
   if (!o) {
@@ -469,7 +478,7 @@ Result<Answer> OpenAiProvider::answer(const std::string& question, const std::ve
              str(c.as_object().if_contains("quote"))});
       }
   }
-  if (on_piece && !out.text.empty()) on_piece(out.text);
+  if (on_piece && !streamed && !out.text.empty()) on_piece(out.text);
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "ai/openai_provider.hpp"
+#include "ai/streamed_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -112,6 +113,22 @@ TEST(OpenAiProvider, APromptLargerThanTheContextIsRefusedBeforeAnythingIsSent) {
   EXPECT_TRUE(waits.empty());
   EXPECT_EQ(p.limits().context_tokens, 1024);
   EXPECT_TRUE(p.external());
+}
+
+TEST(StreamedField, TheAnswerFieldIsDecodedPieceByPieceWhateverTheCutsAndTheJsonAroundIt) {
+  const std::string reply =
+      "Here you are:\n{\"citations\": [], \"answer\" : \"Caf\\u00e9 \\\"na\\u00efve\\\" \\ud83d\\ude00\\nend\", "
+      "\"x\": \"answer\"}";
+  for (std::size_t cut : {1u, 2u, 3u, 7u, 1000u}) {
+    StreamedField field("answer");
+    std::string out;
+    for (std::size_t i = 0; i < reply.size(); i += cut) out += field.feed(std::string_view(reply).substr(i, cut));
+    EXPECT_EQ(out, "Caf\xc3\xa9 \"na\xc3\xafve\" \xf0\x9f\x98\x80\nend") << cut;
+    EXPECT_TRUE(field.finished());
+  }
+  StreamedField none("answer");
+  EXPECT_EQ(none.feed("plain words, no JSON"), "");
+  EXPECT_FALSE(none.finished());
 }
 
 }  // namespace

@@ -7,12 +7,9 @@
 // summarised by map-reduce, every message reaching the model and no prompt over its context.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startServer, api, login, createUser } from './lib/server.mjs';
 import { eventually } from './lib/live.mjs';
-import { startFakeOpenAi } from './lib/fake-openai.mjs';
+import { openAiConfig, startFakeOpenAi } from './lib/fake-openai.mjs';
 
 const CONTEXT_TOKENS = 1024;
 
@@ -65,22 +62,7 @@ describe('ai with an OpenAI-compatible provider', () => {
 
   before(async () => {
     fake = await startFakeOpenAi();
-    const dir = mkdtempSync(join(tmpdir(), 'meridian-openai-'));
-    const config = join(dir, 'meridian.toml');
-    writeFileSync(config, [
-      '[ai]',
-      'provider = "openai"',
-      '[ai.providers.openai]',
-      `base_url = "${fake.url}"`,
-      'model = "fake-model"',
-      'regions = ["*"]',
-      `context_tokens = ${CONTEXT_TOKENS}`,
-      'output_tokens = 256',
-      'timeout_ms = 1500',
-      'retries = 2',
-      'backoff_ms = 50',
-      '',
-    ].join('\n'));
+    const config = openAiConfig(fake.url, { contextTokens: CONTEXT_TOKENS, timeoutMs: 1500, retries: 2, backoffMs: 50 });
     server = await startServer({ webRoot: false, args: ['--config', config], env: { MERIDIAN_AI_OPENAI_API_KEY: 'test-key' } });
     admin = await login(server, server.adminEmail, server.adminPassword);
     ana = await createUser(server, admin, { email: 'ana.oai@example.test', display_name: 'Ana Lima' });

@@ -46,6 +46,26 @@ CREATE TABLE ai_postings (
 );
 CREATE INDEX ai_postings_chunk ON ai_postings(chunk_id);
 )sql"},
+    // Answers written while the asker watches (streamed over /ws): the text so far is saved
+    // in small batches as it arrives, so a reload shows it and goes on streaming, or shows
+    // the finished answer (`result`: its JSON with citations). Only the asker reads a row.
+    {301, "ai: stored streamed answers", R"sql(
+CREATE TABLE ai_answers (
+  id {{ID}},
+  asker_id BIGINT NOT NULL,
+  scope TEXT NOT NULL,
+  question TEXT NOT NULL,
+  status TEXT NOT NULL,
+  provider TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  result TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ai_answers_asker ON ai_answers(asker_id, scope, id);
+CREATE INDEX ai_answers_status ON ai_answers(status, updated_at);
+)sql"},
 };
 
 }  // namespace

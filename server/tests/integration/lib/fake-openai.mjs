@@ -5,11 +5,40 @@
 // {error: {message, type, code}} with their HTTP status and Retry-After on 429. Each test
 // queues what the next requests get; every request is kept for assertions. Loopback only.
 import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A configuration file making `openai` (this fake at `url`) the provider of every feature,
+ * allowed for every region; the server reads the key from MERIDIAN_AI_OPENAI_API_KEY.
+ */
+export function openAiConfig(url, { contextTokens = 4096, outputTokens = 256, timeoutMs = 60000, retries = 0, backoffMs } = {}) {
+  const config = join(mkdtempSync(join(tmpdir(), 'meridian-openai-')), 'meridian.toml');
+  const lines = ['[ai]', 'provider = "openai"', '[ai.providers.openai]', `base_url = "${url}"`, 'model = "fake-model"', 'regions = ["*"]',
+    `context_tokens = ${contextTokens}`, `output_tokens = ${outputTokens}`, `timeout_ms = ${timeoutMs}`, `retries = ${retries}`];
+  if (backoffMs !== undefined) lines.push(`backoff_ms = ${backoffMs}`);
+  writeFileSync(config, lines.join('\n') + '\n');
+  return config;
+}
+
+/**
+ * The model's side of a question answered `answer` (first, so that it streams) citing
+ * `quote` from the first fenced passage that contains it.
+ */
+export function citingReply(answer, quote) {
+  return (body) => {
+    const user = body.messages.find((m) => m.role === 'user').content;
+    const passage = [...user.matchAll(/<<<passage chunk_id=(\d+)[^\n]*>>>\n([\s\S]*?)\n<<<end passage>>>/g)].find((m) => m[2].includes(quote));
+    return { content: JSON.stringify({ answer, citations: passage ? [{ chunk_id: Number(passage[1]), quote }] : [] }) };
+  };
+}
 
 export async function startFakeOpenAi() {
   const requests = [];
   const plan = [];
   const sockets = new Set();
+  const gates = [];
   let fallback = (body) => ({ content: JSON.stringify({ answer: 'nothing planned', citations: [] }), body });
   const server = createServer((req, res) => {
     let raw = '';
@@ -41,10 +70,20 @@ export async function startFakeOpenAi() {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         const pieces = content.match(/[\s\S]{1,7}/g) ?? [];
         res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant' } }] })}\n\n`);
-        for (const p of pieces)
-          res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`);
-        res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
-        res.end('data: [DONE]\n\n');
+        const rest = async () => {
+          for (let i = 0; i < pieces.length; i++) {
+            // A held stream: the first pieces go out, then it waits until the test opens the gate.
+            if (step.gate && i === step.gate.after) {
+              step.gate.reached();
+              await step.gate.opened;
+            }
+            if (res.destroyed) return;
+            res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: pieces[i] }, finish_reason: null }] })}\n\n`);
+          }
+          res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+          res.end('data: [DONE]\n\n');
+        };
+        void rest();
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({
@@ -63,11 +102,23 @@ export async function startFakeOpenAi() {
   return {
     url: `http://127.0.0.1:${server.address().port}/v1`,
     requests,
-    /** What the next requests get, in order: {reply: (body) => ({content})} | {status, retryAfter?, code?} | {hang: true}. */
+    /**
+     * What the next requests get, in order: {reply: (body) => ({content}), gate?} | {status, retryAfter?, code?} |
+     * {hang: true}. A `gate` (from gate(after)) holds a streamed reply after that many pieces until opened.
+     */
     queue: (...steps) => plan.push(...steps),
     otherwise: (reply) => (fallback = reply),
+    /** A gate for a streamed reply: `reachedP` resolves when the stream waits; open() lets it go on. */
+    gate(after) {
+      const g = { after };
+      g.reachedP = new Promise((r) => (g.reached = r));
+      g.opened = new Promise((r) => (g.open = r));
+      gates.push(g);
+      return g;
+    },
     pending: () => plan.length,
     async stop() {
+      for (const g of gates) g.open();
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
     },

@@ -78,6 +78,33 @@ export interface AskAnswer {
   note?: string;
 }
 
+export type AnswerStatus = 'streaming' | 'done' | 'stopped' | 'failed';
+
+/** An answer written while I watch (POST /ai/answers), stored so that a reload finds it. */
+export interface StoredAnswer {
+  id: number;
+  status: AnswerStatus;
+  /** "file:12", "folder:3", "space:4" or "files:all". */
+  scope: string;
+  question: string;
+  provider: string;
+  /** The words so far; all of them once done. */
+  text: string;
+  /** The finished answer with its verified citations (also when stopped); null while streaming or when failed. */
+  result: AskAnswer | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The scope as the server names it in stored answers. */
+export function scopeKey(scope: FileScope): string {
+  if (scope.file_id !== undefined) return `file:${scope.file_id}`;
+  if (scope.folder_id !== undefined) return `folder:${scope.folder_id}`;
+  if (scope.space_id !== undefined) return `space:${scope.space_id}`;
+  return 'files:all';
+}
+
 export type IndexStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'unsupported' | 'too_large' | 'not_indexed';
 
 export interface IndexState {
@@ -103,6 +130,20 @@ export class AiApi {
 
   ask(question: string, scope: FileScope): Promise<AskAnswer> {
     return firstValueFrom(this.http.post<AskAnswer>(`${API_BASE}/ai/ask`, { question, scope }));
+  }
+
+  /** Starts an answer written in the background; its words stream over /ws (ai.answer.*). */
+  startAnswer(question: string, scope: FileScope): Promise<StoredAnswer> {
+    return firstValueFrom(this.http.post<StoredAnswer>(`${API_BASE}/ai/answers`, { question, scope }));
+  }
+
+  /** My latest answers of one scope, newest first. */
+  answers(scope: string, limit = 1): Promise<{ items: StoredAnswer[] }> {
+    return firstValueFrom(this.http.get<{ items: StoredAnswer[] }>(`${API_BASE}/ai/answers`, { params: { scope, limit } }));
+  }
+
+  stopAnswer(id: number): Promise<StoredAnswer> {
+    return firstValueFrom(this.http.post<StoredAnswer>(`${API_BASE}/ai/answers/${id}/stop`, {}));
   }
 
   indexState(fileId: number): Promise<IndexState> {

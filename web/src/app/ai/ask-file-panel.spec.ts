@@ -2,7 +2,9 @@ import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { AskFilePanel, INDEX_POLL_MS } from './ask-file-panel';
-import { AskAnswer, Citation } from './ai-api';
+import { Subject, filter } from 'rxjs';
+import { AskAnswer, Citation, StoredAnswer } from './ai-api';
+import { RealtimeService, ServerMessage } from '../core/realtime.service';
 import { clampPage } from '../files/pdf-view';
 
 const flushAll = () => new Promise((r) => setTimeout(r, 0));
@@ -10,8 +12,35 @@ const flushAll = () => new Promise((r) => setTimeout(r, 0));
 const citation: Citation = { file_id: 7, version: 1, chunk_id: 3, page: 2, section: null, file_name: 'handbook.pdf', quote: 'Refunds are accepted within 30 days of purchase.' };
 const answer: AskAnswer = { provider: 'builtin', answer: 'Refunds are accepted within 30 days of purchase. [1]', citations: [citation], dropped_citations: [], passages: 2 };
 
+/** The app's one WebSocket as the panel uses it: what it asked for, and messages pushed by the test. */
+class FakeRealtime {
+  readonly incoming = new Subject<ServerMessage>();
+  readonly requests: { type: string; body: unknown }[] = [];
+  readonly notes: { type: string; body: unknown }[] = [];
+  messages(type: string) {
+    return this.incoming.pipe(filter((m) => m.type === type));
+  }
+  request(type: string, body: unknown): Promise<ServerMessage> {
+    this.requests.push({ type, body });
+    return new Promise(() => undefined);
+  }
+  notify(type: string, body: unknown): boolean {
+    this.notes.push({ type, body });
+    return true;
+  }
+  push(m: unknown): void {
+    this.incoming.next(m as ServerMessage);
+  }
+}
+
+const stored = (over: Partial<StoredAnswer> = {}): StoredAnswer => ({
+  id: 41, status: 'streaming', scope: 'file:7', question: 'How many days for a refund?', provider: '', text: '', result: null, error: null,
+  created_at: 1, updated_at: 1, ...over,
+});
+
 function setup(file: { id: number; name: string } | null) {
-  TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+  const realtime = new FakeRealtime();
+  TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), { provide: RealtimeService, useValue: realtime }] });
   const http = TestBed.inject(HttpTestingController);
   const fixture = TestBed.createComponent(AskFilePanel);
   fixture.componentRef.setInput('file', file);
@@ -30,7 +59,9 @@ function setup(file: { id: number; name: string } | null) {
     fixture.detectChanges();
     (el.querySelector('[data-testid="ask-submit"]') as HTMLButtonElement).click();
   };
-  return { http, fixture, el, render, ask };
+  const latest = (items: StoredAnswer[] = []) =>
+    http.expectOne((r) => r.url === '/api/v1/ai/answers' && r.method === 'GET').flush({ items });
+  return { http, fixture, el, render, ask, realtime, latest };
 }
 
 describe('AskFilePanel', () => {
@@ -38,7 +69,8 @@ describe('AskFilePanel', () => {
 
   it('shows the indexing progress and asks again until the file is read', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { http, el, fixture } = setup({ id: 7, name: 'handbook.pdf' });
+    const { http, el, fixture, latest } = setup({ id: 7, name: 'handbook.pdf' });
+    latest();
     const render = async () => {
       await vi.advanceTimersByTimeAsync(0);
       fixture.detectChanges();
@@ -56,18 +88,31 @@ describe('AskFilePanel', () => {
     http.verify();
   });
 
-  it('asks one file and shows citations that open the file at their page', async () => {
-    const { http, el, render, ask, fixture } = setup({ id: 7, name: 'handbook.pdf' });
+  it('asks one file, shows the words as they stream and then citations that open the file at their page', async () => {
+    const { http, el, render, ask, fixture, realtime, latest } = setup({ id: 7, name: 'handbook.pdf' });
     http.expectOne('/api/v1/ai/index/files/7').flush({ file_id: 7, status: 'ready' });
+    latest();
     await render();
     const opened: Citation[] = [];
     fixture.componentInstance.openCitation.subscribe((c) => opened.push(c));
     await ask('How many days for a refund?');
-    const req = http.expectOne('/api/v1/ai/ask');
+    const req = http.expectOne('/api/v1/ai/answers');
     expect(req.request.body).toEqual({ question: 'How many days for a refund?', scope: { file_id: 7 } });
-    req.flush(answer);
+    req.flush(stored());
+    await render();
+    expect(realtime.requests).toEqual([{ type: 'ai.answer.subscribe', body: { answer_id: 41 } }]);
+    realtime.push({ type: 'ai.answer.snapshot', answer: stored({ text: 'Refunds are' }) });
+    realtime.push({ type: 'ai.answer.delta', answer_id: 41, offset: 11, text: ' accepted' });
+    realtime.push({ type: 'ai.answer.delta', answer_id: 99, offset: 0, text: 'someone else' });
+    await render();
+    expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent).toContain('Refunds are accepted');
+    expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent).not.toContain('someone else');
+    expect(el.querySelector('[data-testid="ask-stop"]')).not.toBeNull();
+    expect((el.querySelector('[data-testid="ask-submit"]') as HTMLButtonElement).disabled).toBe(true);
+    realtime.push({ type: 'ai.answer.done', answer_id: 41, answer: stored({ status: 'done', provider: 'builtin', text: answer.answer, result: answer }) });
     await render();
     expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent).toContain('30 days');
+    expect(el.querySelector('[data-testid="ask-stop"]')).toBeNull();
     const open = el.querySelector('[data-testid="ask-citation-open"]') as HTMLButtonElement;
     expect(open.textContent?.trim()).toBe('handbook.pdf, page 2');
     open.click();
@@ -75,26 +120,64 @@ describe('AskFilePanel', () => {
     http.verify();
   });
 
+  it('after a reload shows the answer still being written and follows it again', async () => {
+    const { http, el, render, realtime, latest } = setup({ id: 7, name: 'handbook.pdf' });
+    http.expectOne('/api/v1/ai/index/files/7').flush({ file_id: 7, status: 'ready' });
+    latest([stored({ text: 'Refunds are' })]);
+    await render();
+    expect(el.querySelector('[data-testid="ask-answer"]')?.getAttribute('data-status')).toBe('streaming');
+    expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent).toContain('Refunds are');
+    expect(el.querySelector('.asked')?.textContent).toContain('How many days for a refund?');
+    expect(realtime.requests).toEqual([{ type: 'ai.answer.subscribe', body: { answer_id: 41 } }]);
+    // A delta out of step (one was missed): it subscribes again for a fresh snapshot.
+    realtime.push({ type: 'ai.answer.delta', answer_id: 41, offset: 30, text: 'later words' });
+    expect(realtime.requests.length).toBe(2);
+    // A reconnect subscribes again too.
+    realtime.push({ type: 'hello' });
+    expect(realtime.requests.length).toBe(3);
+    await render();
+    http.verify();
+  });
+
+  it('stops an answer at my word', async () => {
+    const { http, el, render, realtime, latest } = setup({ id: 7, name: 'handbook.pdf' });
+    http.expectOne('/api/v1/ai/index/files/7').flush({ file_id: 7, status: 'ready' });
+    latest([stored({ text: 'Refunds are' })]);
+    await render();
+    (el.querySelector('[data-testid="ask-stop"]') as HTMLButtonElement).click();
+    http.expectOne('/api/v1/ai/answers/41/stop').flush(stored({ text: 'Refunds are' }));
+    realtime.push({ type: 'ai.answer.done', answer_id: 41, answer: stored({ status: 'stopped', text: 'Refunds are', result: { ...answer, answer: 'Refunds are', citations: [] } }) });
+    await render();
+    expect(el.querySelector('[data-testid="ask-stopped"]')).not.toBeNull();
+    expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent?.trim()).toBe('Refunds are');
+    http.verify();
+  });
+
   it('asks over every file I can read when no file is given, and says so', async () => {
     const { http, el, render, ask } = setup(null);
     http.expectNone('/api/v1/ai/index/files/7');
     expect(el.querySelector('h3')?.textContent).toContain('Ask your files');
+    expect(http.expectOne((r) => r.url === '/api/v1/ai/answers' && r.method === 'GET').request.params.get('scope')).toBe('files:all');
     await render();
     await ask('refund');
-    expect(http.expectOne('/api/v1/ai/ask').request.body).toEqual({ question: 'refund', scope: { all: true } });
+    expect(http.expectOne('/api/v1/ai/answers').request.body).toEqual({ question: 'refund', scope: { all: true } });
     await render();
   });
 
   it('shows a refusal in plain words and counts dropped citations', async () => {
-    const { http, el, render, ask } = setup({ id: 7, name: 'handbook.pdf' });
+    const { http, el, render, ask, realtime, latest } = setup({ id: 7, name: 'handbook.pdf' });
     http.expectOne('/api/v1/ai/index/files/7').flush({ file_id: 7, status: 'ready' });
+    latest();
     await render();
     await ask('refund');
-    http.expectOne('/api/v1/ai/ask').flush({ ...answer, citations: [], dropped_citations: [{ chunk_id: 9, reason: 'quote_not_in_passage' }] });
+    http.expectOne('/api/v1/ai/answers').flush(stored({ question: 'refund' }));
+    await render();
+    const result = { ...answer, citations: [], dropped_citations: [{ chunk_id: 9, reason: 'quote_not_in_passage' }] };
+    realtime.push({ type: 'ai.answer.done', answer_id: 41, answer: stored({ status: 'done', question: 'refund', text: answer.answer, result }) });
     await render();
     expect(el.querySelector('[data-testid="ask-dropped"]')?.textContent).toContain('1 quoted passage');
     await ask('refund');
-    http.expectOne('/api/v1/ai/ask').flush({ error: { code: 'not_found', message: 'no such file' } }, { status: 404, statusText: 'Not Found' });
+    http.expectOne('/api/v1/ai/answers').flush({ error: { code: 'not_found', message: 'no such file' } }, { status: 404, statusText: 'Not Found' });
     await render();
     expect(el.querySelector('[data-testid="ask-error"]')?.textContent).toContain("can't read it");
     expect(el.querySelector('[data-testid="ask-answer"]')).toBeNull();

@@ -1,9 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { UiButton } from '../ui/button';
 import { UiInput } from '../ui/form-controls';
 import { UiIcon } from '../ui/icon';
-import { AiApi, AskAnswer, Citation, IndexState } from './ai-api';
+import { RealtimeService } from '../core/realtime.service';
+import { AiApi, Citation, FileScope, IndexState, StoredAnswer, scopeKey } from './ai-api';
+import { AnswerFollower } from './answer-follower';
 import { aiFailure, citationPlace, providerLabel } from './ai-format';
 
 /** How often the panel asks again while the file waits to be indexed. */
@@ -37,28 +39,50 @@ const INDEX_WORDS: Record<string, string> = {
     <form (submit)="$event.preventDefault(); ask()">
       <label for="ask-question">Your question</label>
       <textarea uiInput id="ask-question" rows="2" maxlength="2000" [ngModel]="question()" (ngModelChange)="question.set($event)" name="question" data-testid="ask-question"></textarea>
-      <button type="submit" uiButton="primary" uiSize="sm" [disabled]="busy() || !question().trim()" data-testid="ask-submit">{{ busy() ? 'Looking…' : 'Ask' }}</button>
+      <button type="submit" uiButton="primary" uiSize="sm" [disabled]="busy() || !question().trim()" data-testid="ask-submit">{{ starting() ? 'Looking…' : busy() ? 'Writing…' : 'Ask' }}</button>
     </form>
     @if (error(); as message) {
       <div class="alert alert-error" role="alert" data-testid="ask-error">{{ message }}</div>
     }
-    @if (answer(); as a) {
-      <section aria-live="polite" data-testid="ask-answer">
-        <p class="answer">{{ a.answer }}</p>
-        @if (a.citations.length) {
-          <ol class="citations">
-            @for (c of a.citations; track $index) {
-              <li data-testid="ask-citation">
-                <button type="button" uiButton="ghost" class="place" (click)="openCitation.emit(c)" data-testid="ask-citation-open">{{ place(c) }}</button>
-                <blockquote>{{ c.quote }}</blockquote>
-              </li>
-            }
-          </ol>
+    @if (current(); as a) {
+      <section aria-live="polite" data-testid="ask-answer" [attr.data-status]="a.status">
+        @if (a.question !== question().trim()) {
+          <p class="hint asked">You asked: {{ a.question }}</p>
         }
-        @if (a.dropped_citations.length) {
-          <p class="hint" data-testid="ask-dropped">{{ a.dropped_citations.length }} quoted passage(s) could not be found in the file and are not shown as sources.</p>
+        <p class="answer">{{ a.text }}@if (a.status === 'streaming') {<span class="cursor" aria-hidden="true">▍</span>}</p>
+        @if (a.status === 'streaming') {
+          <div class="writing">
+            <span class="hint" data-testid="ask-writing">Writing… (a reload keeps this answer)</span>
+            <button type="button" uiButton="secondary" uiSize="sm" (click)="stop(a)" data-testid="ask-stop">Stop</button>
+          </div>
         }
-        <p class="hint">Made by: {{ provider(a.provider) }}</p>
+        @if (a.status === 'stopped') {
+          <p class="hint" data-testid="ask-stopped">Stopped{{ a.error ? ': ' + a.error : '.' }}</p>
+        }
+        @if (a.status === 'failed') {
+          <div class="alert alert-error" role="alert" data-testid="ask-failed">The answer could not be finished: {{ a.error }}</div>
+        }
+        @if (a.result; as r) {
+          @if (r.citations.length) {
+            <ol class="citations">
+              @for (c of r.citations; track $index) {
+                <li data-testid="ask-citation">
+                  <button type="button" uiButton="ghost" class="place" (click)="openCitation.emit(c)" data-testid="ask-citation-open">{{ place(c) }}</button>
+                  <blockquote>{{ c.quote }}</blockquote>
+                </li>
+              }
+            </ol>
+          }
+          @if (r.dropped_citations.length) {
+            <p class="hint" data-testid="ask-dropped">{{ r.dropped_citations.length }} quoted passage(s) could not be found in the file and are not shown as sources.</p>
+          }
+          @if (r.note) {
+            <p class="hint">{{ r.note }}</p>
+          }
+        }
+        @if (a.provider) {
+          <p class="hint">Made by: {{ provider(a.provider) }}</p>
+        }
       </section>
     }
   `,
@@ -73,6 +97,10 @@ const INDEX_WORDS: Record<string, string> = {
     .answer { margin: 0; overflow-wrap: anywhere; }
     .citations { margin: 0; padding-left: var(--space-5); display: flex; flex-direction: column; gap: var(--space-2); }
     .place { padding: 0; font-size: var(--text-sm); }
+    .writing { display: flex; gap: var(--space-2); align-items: center; flex-wrap: wrap; }
+    .cursor { animation: blink 1s steps(1) infinite; color: var(--text-muted); }
+    @keyframes blink { 50% { opacity: 0; } }
+    .asked { font-style: italic; }
     blockquote { margin: var(--space-1) 0 0; padding-left: var(--space-2); border-left: 3px solid var(--border); color: var(--text-muted); font-size: var(--text-sm); }
   `,
 })
@@ -84,9 +112,12 @@ export class AskFilePanel {
   readonly openCitation = output<Citation>();
 
   protected readonly question = signal('');
-  protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly answer = signal<AskAnswer | null>(null);
+  private readonly follower = new AnswerFollower(inject(RealtimeService));
+  /** The answer shown: the one I asked last about this file, streaming or finished (it survives a reload). */
+  protected readonly current = this.follower.answer;
+  protected readonly busy = computed(() => this.starting() || this.current()?.status === 'streaming');
+  protected readonly starting = signal(false);
   protected readonly indexNote = signal<string | null>(null);
   protected readonly indexState = signal<string | null>(null);
 
@@ -94,16 +125,18 @@ export class AskFilePanel {
     effect(() => {
       const id = this.file()?.id;
       untracked(() => {
-        this.answer.set(null);
+        this.follower.follow(null);
         this.error.set(null);
         this.indexNote.set(null);
         clearTimeout(this.timer);
         if (id !== undefined) void this.watchIndex(id);
+        void this.loadLatest(this.scope());
       });
     });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
       clearTimeout(this.timer);
+      this.follower.destroy();
     });
   }
 
@@ -133,19 +166,43 @@ export class AskFilePanel {
     return providerLabel(p);
   }
 
+  private scope(): FileScope {
+    const file = this.file();
+    return file ? { file_id: file.id } : { all: true };
+  }
+
+  /** The last answer I asked about this file: after a reload it is shown, and goes on streaming if it still is. */
+  private async loadLatest(scope: FileScope): Promise<void> {
+    const key = scopeKey(scope);
+    try {
+      const latest = (await this.api.answers(key, 1)).items[0] ?? null;
+      if (this.destroyed || scopeKey(this.scope()) !== key || this.current() || !latest) return;
+      this.follower.follow(latest);
+    } catch {
+      // Nothing to show again: asking still works.
+    }
+  }
+
   protected async ask(): Promise<void> {
     const q = this.question().trim();
     if (!q) return;
-    this.busy.set(true);
+    this.starting.set(true);
     this.error.set(null);
     try {
-      const file = this.file();
-      this.answer.set(await this.api.ask(q, file ? { file_id: file.id } : { all: true }));
+      this.follower.follow(await this.api.startAnswer(q, this.scope()));
     } catch (failure) {
-      this.answer.set(null);
+      this.follower.follow(null);
       this.error.set(aiFailure(failure));
     } finally {
-      this.busy.set(false);
+      this.starting.set(false);
+    }
+  }
+
+  protected async stop(a: StoredAnswer): Promise<void> {
+    try {
+      await this.api.stopAnswer(a.id); // the end comes as ai.answer.done
+    } catch (failure) {
+      this.error.set(aiFailure(failure));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnDestroy, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnDestroy, OnInit, computed, effect, inject, signal } from '@angular/core';
 import { DecimalPipe } from '@angular/common';
 import { LocalDatePipe } from '../core/local-date.pipe';
 import { FormsModule } from '@angular/forms';
@@ -12,6 +12,7 @@ import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiIcon, UiInput, UiSkeleton } from '../ui';
 import { AskFilePanel } from '../ai/ask-file-panel';
+import { rememberAsk, rememberedAsk } from '../ai/ask-memory';
 import { Citation } from '../ai/ai-api';
 
 export { formatBytes } from './files-logic';
@@ -50,8 +51,8 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly activityOf = signal<ActivityTarget | null>(null);
   protected readonly previewOf = signal<FileNode | null>(null);
   protected readonly previewPage = signal<number | null>(null);
-  /** What the assistant is asked about (web/src/app/ai/): one file, or all I can read. */
-  protected readonly askOf = signal<FileNode | 'all' | null>(null);
+  /** What the assistant is asked about (web/src/app/ai/): one file, or all I can read; open again after a reload. */
+  protected readonly askOf = signal<FileNode | 'all' | null>(rememberedAsk<FileNode>());
   protected readonly searchText = signal('');
   protected readonly results = signal<SearchHit[] | null>(null);
   protected readonly searchedFor = signal('');
@@ -82,6 +83,10 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly canPreview = (n: FileNode) => n.kind === 'file' && previewKind(n.content_type) !== null;
   protected readonly label = (s: FileSpace) => spaceLabel(s, this.myId());
   protected readonly subtitle = (s: FileSpace) => spaceSubtitle(s, this.myId());
+
+  constructor() {
+    effect(() => rememberAsk(this.askOf()));
+  }
 
   async ngOnInit(): Promise<void> {
     await this.loadSpaces();
