@@ -208,6 +208,28 @@ describe('availability: working hours, overlap across Berlin, New York and Tokyo
     }
   });
 
+  it('a person’s local time in a direct message and in the members panel opens overlap hours with them', async () => {
+    const dm = await api('POST', '/api/v1/conversations', await tokenOf(bea), { kind: 'direct', member_ids: [tomo.id] });
+    assert.equal(dm.status, 201, JSON.stringify(dm.json));
+    await page.goto(`${server.url}/chat/${dm.json.id}`);
+    const peer = page.getByTestId('peer-local-time');
+    await until(() => peer.textContent(), (t) => /in Tokyo/.test(t ?? ''));
+    assert.match(await peer.textContent(), /\d{2}:\d{2} in Tokyo, (inside|outside) working hours/);
+    await peer.click();
+    await page.waitForURL(/\/availability\?user_ids=/);
+    await row(tomo).waitFor();
+    assert.equal(await page.getByTestId('overlap-person').count(), 2, 'Bea and Tomo');
+    await row(bea).waitFor();
+
+    await page.goto(`${server.url}/chat/${dm.json.id}`);
+    await page.getByTestId('member-count').click();
+    const member = page.getByTestId('member').filter({ hasText: tomo.name });
+    await member.getByTestId('member-local-time').click();
+    await page.waitForURL(/\/availability\?user_ids=/);
+    await row(tomo).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('user_ids'), `${bea.id},${tomo.id}`);
+  });
+
   it('a customer is refused staff hours: the page says so and the server answers 404', async () => {
     const customer = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'Europe/Berlin' });
     // The refusal is a 404 the browser logs; anything else going wrong still counts.

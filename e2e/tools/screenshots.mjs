@@ -71,6 +71,8 @@ try {
     { name: 'home-employee', path: '/', who: erinLogin },
     { name: 'support-customer', path: '/support', who: cleoLogin },
     { name: 'home-customer', path: '/', who: cleoLogin },
+    { name: 'availability-overlap', path: `/availability?user_ids=${admin.user.id},${erinLogin.user.id}`, who: admin },
+    { name: 'availability-settings', path: '/availability/settings', who: erinLogin },
     { name: 'admin-users', path: '/admin/users', who: admin },
     { name: 'admin-teams', path: '/admin/teams', who: admin },
     { name: 'admin-feature-toggles', path: '/admin/feature-toggles', who: admin },

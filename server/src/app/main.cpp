@@ -54,8 +54,11 @@ int run(const Config& c) {
   // rule, built first because the files of a conversation ask it too (attachments/).
   region::RegionModule region(ctx, region_options(c));
   audit::AuditModule audit(ctx);
-  identity::IdentityModule identity(ctx, identity_options(c), region.regions(), region.toggles());
-  presence::PresenceModule presence(ctx);
+  // Availability answers "is this person working at T" (platform::WorkingTime) for /me and presence.
+  availability::AvailabilityModule availability(ctx);
+  identity::IdentityModule identity(ctx, identity_options(c), region.regions(), region.toggles(),
+                                    &availability.working_time());
+  presence::PresenceModule presence(ctx, &availability.working_time());
   chat::ConversationAccess conversation_access(policy);
   attachments::ConversationsForFiles files_conversations(conversation_access);
   ai::IndexQueue ai_index_queue;  // files tells it of new content; the ai module indexes it
@@ -70,7 +73,6 @@ int run(const Config& c) {
   ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
   remote_support::RemoteSupportModule remote_support(ctx, identity.service(), chat.support(), meetings.service(),
                                                      region.toggles());
-  availability::AvailabilityModule availability(ctx);
   availability::SchedulingModule scheduling(ctx, availability.service(), meetings.busy_times());
   // Erasure runs the ports in this order: chat reads the person's name and e-mail (to find
   // mentions of them) before identity pseudonymises the account, last.

@@ -5,6 +5,7 @@
 #include "identity/identity_service.hpp"
 #include "identity/password_hasher.hpp"
 #include "platform/module.hpp"
+#include "platform/ports.hpp"
 #include "region/countries.hpp"
 #include "region/feature_toggles.hpp"
 
@@ -17,8 +18,10 @@ struct IdentityModuleOptions {
 
 class IdentityModule final : public platform::Module {
  public:
+  // `working_time`: who is working at an instant (availability), for /me; null: identity's band.
   IdentityModule(const platform::ModuleContext& ctx, const IdentityModuleOptions& options,
-                 const region::RegionMap& regions, region::FeatureToggles& toggles);
+                 const region::RegionMap& regions, region::FeatureToggles& toggles,
+                 platform::WorkingTime* working_time = nullptr);
   std::string_view name() const override { return "identity"; }
 
   IdentityService& service() { return identity_; }

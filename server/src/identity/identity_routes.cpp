@@ -178,7 +178,9 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                                   ? local->minute_of_day >= wh.start_minute && local->minute_of_day < wh.end_minute
                                   : local->minute_of_day >= wh.start_minute || local->minute_of_day < wh.end_minute;
                  out["local_time"] = local->iso;
-                 out["within_working_hours"] = day && hours;
+                 std::optional<bool> working;
+                 if (d.working_time) working = d.working_time->working_at(user.id, d.clock.now_ms());
+                 out["within_working_hours"] = working.value_or(day && hours);
                }
                return net::json_ok(out);
              }),

@@ -5,7 +5,7 @@
 
 namespace meridian::presence {
 
-PresenceModule::PresenceModule(const platform::ModuleContext& ctx)
+PresenceModule::PresenceModule(const platform::ModuleContext& ctx, platform::WorkingTime* working_time)
     : directory_(ctx.db),
       service_(
           directory_,
@@ -14,7 +14,7 @@ PresenceModule::PresenceModule(const platform::ModuleContext& ctx)
           },
           {}, &changes_),
       cluster_(ctx.bus, service_, changes_) {
-  add_presence_routes(ctx.router, ctx.hub, service_);
+  add_presence_routes(ctx.router, ctx.hub, service_, {working_time, &ctx.clock});
 }
 
 void PresenceModule::start() {

@@ -11,7 +11,8 @@ namespace meridian::presence {
 
 class PresenceModule final : public platform::Module, public platform::OnlineCheck {
  public:
-  explicit PresenceModule(const platform::ModuleContext& ctx);
+  // `working_time`: who is working now (availability), added to GET /presence as working_now.
+  explicit PresenceModule(const platform::ModuleContext& ctx, platform::WorkingTime* working_time = nullptr);
   std::string_view name() const override { return "presence"; }
   void start() override;
   void stop() override;

@@ -83,7 +83,8 @@ Result<std::vector<std::int64_t>> subscription_ids(const boost::json::object& en
 
 }  // namespace
 
-void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceService& presence) {
+void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceService& presence,
+                         WorkingNow working_now) {
   // A connection with a scoped token (a meeting guest pass) is not a chat presence.
   hub.on_open([&presence](net::RealtimeConnection& conn) {
     if (conn.subject().scope.empty()) presence.connected(conn.subject(), conn.id());
@@ -131,10 +132,18 @@ void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceSer
            return {};
          }));
 
-  router.add("GET", "/api/v1/presence", net::answer([&presence](net::HttpRequest& req) -> Result<net::HttpResponse> {
+  router.add("GET", "/api/v1/presence",
+             net::answer([&presence, working_now](net::HttpRequest& req) -> Result<net::HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto ids, parse_ids(req.query_param("user_ids")));
                boost::json::array items;
-               for (const auto& v : presence.visible(*req.subject, ids)) items.push_back(to_json(v));
+               for (const auto& v : presence.visible(*req.subject, ids)) {
+                 auto o = to_json(v);
+                 // Someone whose hours are known (locale filled) is working now or not.
+                 if (v.locale && working_now.working_time && working_now.clock)
+                   if (auto working = working_now.working_time->working_at(v.user_id, working_now.clock->now_ms()))
+                     o["working_now"] = *working;
+                 items.push_back(std::move(o));
+               }
                return net::json_ok(boost::json::object{{"items", std::move(items)}});
              }));
 }

@@ -166,4 +166,32 @@ describe('availability and scheduling', () => {
     assert.equal(counts.length, 3);
     assert.ok(Math.min(...counts) >= 1 && Math.max(...counts) < 6, JSON.stringify(rot.json.inconvenienced));
   });
+
+  it('presence and /me say whether someone is working from availability (per weekday, days off), not identity\'s one band', async () => {
+    // Identity's band says "always" (every day 00:00-24:00); availability's hours decide.
+    const allDay = { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
+    const wen = await createUser(server, admin, { email: 'wen.avail@example.test', display_name: 'Wen', country: 'GB', time_zone: 'UTC', working_hours: allDay });
+    const say = async () => {
+      const me = await api(server, 'GET', '/api/v1/me', { token: wen.token });
+      assert.equal(me.status, 200, me.text);
+      const p = await api(server, 'GET', `/api/v1/presence?user_ids=${wen.user.id}`, { token: ana.token });
+      assert.equal(p.status, 200, p.text);
+      assert.equal(p.json.items.length, 1, p.text);
+      return [me.json.within_working_hours, p.json.items[0].working_now];
+    };
+    const put = async (settings) => {
+      const r = await api(server, 'PUT', '/api/v1/me/availability', { token: wen.token, body: { days_off: [], travel: null, holiday_subdivision: '', ...settings } });
+      assert.equal(r.status, 200, r.text);
+    };
+    assert.deepEqual(await say(), [true, true], 'no hours of her own yet: identity\'s band');
+    await put({ weekly: [] });
+    assert.deepEqual(await say(), [false, false], 'no working day at all');
+    const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    await put({ weekly: everyDay });
+    assert.deepEqual(await say(), [true, true]);
+    // A day off today (and the days either side, so that the date the server reads is one of them).
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await put({ weekly: everyDay, days_off: [-1, 0, 1].map((o) => ({ date: day(o), note: '' })) });
+    assert.deepEqual(await say(), [false, false], 'on a day off');
+  });
 });

@@ -1,4 +1,4 @@
-import { addDays, clockIn, hourTicks, overlapFailure, overlapSentence, parseIds, segment, slotSentence, todayIn } from './overlap-logic';
+import { addDays, canSeeHours, clockIn, hourTicks, overlapFailure, pairIds, overlapSentence, parseIds, segment, slotSentence, todayIn } from './overlap-logic';
 import { OverlapDay } from './availability-api';
 import { ApiError } from '../core/api-error';
 
@@ -60,5 +60,16 @@ describe('overlap band logic', () => {
     expect(overlapFailure(new ApiError(404, 'not_found', 'no such user'))).toContain('not shared with you');
     expect(overlapFailure(new ApiError(400, 'invalid_argument', 'user_ids names at most 100 people'))).toBe('user_ids names at most 100 people');
     expect(overlapFailure(new Error('boom'))).toContain('could not be loaded');
+  });
+
+  it('offers overlap hours to staff only, and pairs me with the person', () => {
+    expect(canSeeHours({ kind: 'employee' })).toBe(true);
+    expect(canSeeHours({ kind: 'agent' })).toBe(true);
+    expect(canSeeHours({ kind: 'customer' })).toBe(false);
+    expect(canSeeHours({ kind: 'guest' })).toBe(false);
+    expect(canSeeHours(null)).toBe(false);
+    expect(pairIds(3, 8)).toBe('3,8');
+    expect(pairIds(8, 8)).toBe('8');
+    expect(pairIds(undefined, 8)).toBe('8');
   });
 });

@@ -92,3 +92,13 @@ export function overlapFailure(e: unknown): string {
   if (e instanceof ApiError && e.message) return e.message;
   return 'Working hours could not be loaded. Check your connection and try again.';
 }
+
+/** Whether this signed-in person may see colleagues' working hours (the server's read_availability: staff, not customers or guests). */
+export function canSeeHours(user: { kind?: string; roles?: readonly string[] } | null | undefined): boolean {
+  return !!user && (user.kind === 'employee' || user.kind === 'agent' || !!user.roles?.includes('admin'));
+}
+
+/** The ids for "overlap hours with this person": me first, then them (once). */
+export function pairIds(me: number | null | undefined, them: number): string {
+  return me && me !== them ? `${me},${them}` : String(them);
+}

@@ -14,7 +14,8 @@ import {
 } from '@angular/core';
 import { MinuteClock } from '../core/clock';
 import { SessionStore } from '../core/session.store';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
+import { canSeeHours, pairIds } from '../availability/overlap-logic';
 import { errorMessage } from '../core/api-error';
 import { DisplayMessage } from './chat-messages';
 import { ChatStore } from './chat-store';
@@ -47,7 +48,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar, AssistantPanel],
+  imports: [RouterLink, UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar, AssistantPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -124,6 +125,12 @@ export class ConversationPage {
     const info = this.presence.all().get(peer.user_id);
     const local = describeLocalTime(info, this.clock.now());
     return local ? `${flagOf(info)} ${local}`.trim() : '';
+  });
+  /** A direct message's "me and them" for overlap hours, when I may see colleagues' hours. */
+  protected readonly peerOverlap = computed(() => {
+    const c = this.conversation();
+    const peer = c?.kind === 'direct' ? c.members.find((m) => m.user_id !== this.myId()) : undefined;
+    return peer && canSeeHours(this.session.user()) ? pairIds(this.myId(), peer.user_id) : '';
   });
   protected readonly canModerate = this.store.canModerate;
   /** Agents and admins in a support conversation get the support bar (claim, notes...). */

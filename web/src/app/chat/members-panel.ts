@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { canSeeHours, pairIds } from '../availability/overlap-logic';
+import { SessionStore } from '../core/session.store';
 import { ApiError, errorMessage } from '../core/api-error';
 import { User } from '../core/api-types';
 import { ConversationMember, ConversationRole } from './chat-types';
@@ -31,7 +33,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
-      <a uiButton="ghost" uiSize="sm" routerLink="/availability" [queryParams]="{ user_ids: overlapIds() }" data-testid="members-overlap">Overlap hours</a>
+      @if (canSeeHours()) { <a uiButton="ghost" uiSize="sm" routerLink="/availability" [queryParams]="{ user_ids: overlapIds() }" data-testid="members-overlap">Overlap hours</a> }
       <button type="button" uiButton="ghost" (click)="closed.emit()" aria-label="Close members" data-testid="members-close">✕</button>
     </header>
     @if (error(); as message) {
@@ -97,7 +99,11 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
           <mer-presence-dot [userId]="member.user_id" />
           <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }
             @if (member.guest) { <ui-badge tone="info" title="From outside the company, invited to this conversation" data-testid="member-guest">Guest</ui-badge> }
-            @if (localTime(member.user_id); as local) { <small class="local" data-testid="member-local-time">{{ local }}</small> }
+            @if (localTime(member.user_id); as local) {
+              @if (canSeeHours()) {
+                <a class="local" routerLink="/availability" [queryParams]="{ user_ids: pairIds(myId(), member.user_id) }" [attr.aria-label]="local + ': overlap hours with ' + member.display_name" data-testid="member-local-time">{{ local }}</a>
+              } @else { <small class="local" data-testid="member-local-time">{{ local }}</small> }
+            }
           </span>
           @if (canChangeRoles() && member.user_id !== myId()) {
             <label class="sr-only" [attr.for]="'role-' + member.user_id">Role of {{ member.display_name }}</label>
@@ -171,6 +177,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
     .candidates li span { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .name { flex: 1; }
     .local { display: block; color: var(--text-muted); font-size: 0.75rem; }
+    a.local { text-decoration: underline; text-underline-offset: 2px; width: fit-content; }
     .role { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--brand-strong); background: var(--brand-soft); border-radius: 4px; padding: 0 0.3rem; }
     .danger { color: var(--danger); font-size: 0.8rem; }
     select { font: inherit; font-size: 0.78rem; padding: 0.05rem 0.2rem; border: 1px solid var(--border); border-radius: 4px; }
@@ -201,6 +208,10 @@ export class MembersPanel {
   private readonly api = inject(ChatApi);
   private readonly presence = inject(PresenceStore);
   private readonly clock = inject(MinuteClock);
+  private readonly session = inject(SessionStore);
+  /** Overlap hours are offered only to whom the server shows colleagues' hours. */
+  protected readonly canSeeHours = computed(() => canSeeHours(this.session.user()));
+  protected readonly pairIds = pairIds;
 
   readonly closed = output<void>();
   readonly left = output<void>();

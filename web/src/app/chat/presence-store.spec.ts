@@ -26,6 +26,15 @@ describe('describeLocalTime', () => {
     expect(describeLocalTime(undefined, 0)).toBe('');
     expect(cityOf('America/Argentina/Buenos_Aires')).toBe('Buenos Aires');
   });
+
+  it("prefers the server's working_now (a holiday, a day off, per-weekday hours) while it is fresh", () => {
+    const at = Date.UTC(2025, 2, 4, 10, 5); // a Tuesday inside the weekly band
+    const onHoliday = { ...LISBON, working_now: false, checked_at: at - 60_000 };
+    expect(describeLocalTime(onHoliday, at)).toBe('10:05 in Lisbon, outside working hours');
+    // Long after it was asked, the band decides again.
+    expect(describeLocalTime(onHoliday, at + 60 * 60_000)).toBe('11:05 in Lisbon, inside working hours');
+    expect(describeLocalTime({ ...LISBON, working_hours: undefined, working_now: true, checked_at: at }, at)).toBe('10:05 in Lisbon, inside working hours');
+  });
 });
 
 describe('PresenceStore', () => {

@@ -14,7 +14,14 @@ export interface PresenceInfo {
   country?: string;
   time_zone?: string;
   working_hours?: WorkingHours;
+  /** The server's answer (availability: hours per weekday, travel zone, holidays, days off) when fetched. */
+  working_now?: boolean;
+  /** When `working_now` was fetched (ms). */
+  checked_at?: number;
 }
+
+/** How long the server's working_now stands before the weekly band decides again. */
+export const WORKING_NOW_FRESH_MS = 10 * 60_000;
 
 /** No input for this long (or the tab hidden) reports this tab idle; all tabs idle = away. */
 export const IDLE_AFTER_MS = new InjectionToken<number>('IDLE_AFTER_MS', { providedIn: 'root', factory: () => 5 * 60_000 });
@@ -32,6 +39,8 @@ export function describeLocalTime(info: PresenceInfo | undefined, now: number): 
   if (!info?.time_zone || !isValidTimeZone(info.time_zone)) return '';
   const time = formatLocalTime(now, info.time_zone);
   const where = `${time} in ${cityOf(info.time_zone)}`;
+  const fresh = typeof info.working_now === 'boolean' && info.checked_at !== undefined && Math.abs(now - info.checked_at) < WORKING_NOW_FRESH_MS;
+  if (fresh) return `${where}, ${info.working_now ? 'inside' : 'outside'} working hours`;
   if (!info.working_hours) return where;
   const inside = isWithinWorkingHours(now, info.working_hours, info.time_zone);
   return `${where}, ${inside ? 'inside' : 'outside'} working hours`;
@@ -179,7 +188,8 @@ export class PresenceStore {
         );
         this.state.update((all) => {
           const next = new Map(all);
-          for (const item of page.items) next.set(item.user_id, item);
+          const checked_at = Date.now();
+          for (const item of page.items) next.set(item.user_id, { ...item, checked_at });
           return next;
         });
       } catch {
