@@ -41,8 +41,15 @@ Result<Audience> stored_audience(const Schedule& x) {
 }  // namespace
 
 Result<Schedule> AlertsService::schedule(const Subject& who, NewSchedule in, const std::string& ip) {
-  MERIDIAN_TRY(policy_.require(who, Action::send_alert));
+  MERIDIAN_TRY(storage::read_value<bool>(db_, [&](storage::Session& s) -> Result<bool> {
+    MERIDIAN_TRY(may_send_some(s, who));
+    return true;
+  }));
   MERIDIAN_TRY(validate(in.alert));
+  MERIDIAN_TRY(storage::read_value<bool>(db_, [&](storage::Session& s) -> Result<bool> {
+    MERIDIAN_TRY(may_send(s, who, in.alert));
+    return true;
+  }));
   if (!in.series.rrule.empty()) MERIDIAN_TRY(recurrence::check_rule(in.series.rrule));
   if (in.recipient_local && in.alert.dedup_key)
     return make_error(ErrorCode::invalid_argument,
@@ -90,9 +97,9 @@ Result<Schedule> AlertsService::schedule(const Subject& who, NewSchedule in, con
 Result<std::vector<Schedule>> AlertsService::schedules(const Subject& who, int limit) {
   if (limit < 1 || limit > kMaxPage)
     return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kMaxPage));
-  MERIDIAN_TRY(policy_.require(who, Action::send_alert));
   const std::int64_t sender = who.has_role(Role::admin) ? 0 : who.user_id;
   return storage::read_value<std::vector<Schedule>>(db_, [&](storage::Session& s) -> Result<std::vector<Schedule>> {
+    MERIDIAN_TRY(may_send_some(s, who));
     MERIDIAN_ASSIGN_OR_RETURN(auto list, repo_.schedules(s, sender, limit));
     for (auto& x : list) {
       if (!x.recipient_local) continue;
@@ -229,11 +236,15 @@ Result<AlertsService::Occurrence> AlertsService::send_occurrence(storage::Sessio
   };
   MERIDIAN_ASSIGN_OR_RETURN(auto sender, repo_.active_subject(s, x.sender_id));
   if (!sender) return stop("the sender's account is deactivated");
-  if (!policy_.require(*sender, Action::send_alert).ok()) return stop("the sender may no longer send alerts");
   auto body = json::parse_object(x.alert_json);
   if (!body.ok()) return stop("the stored alert is unreadable");
   auto in = new_alert_from(*body);
   if (!in.ok()) return stop(in.error().message);
+  // The right to send is checked again at each occurrence (a lead who no longer leads the team).
+  if (auto may = may_send(s, *sender, *in); !may.ok()) {
+    if (may.error().code != ErrorCode::forbidden) return may.error();
+    return stop("the sender may no longer send this alert: " + may.error().message);
+  }
   in->audience.time_zone = zone;
   auto sent = send_in(s, *sender, *in, "scheduler", now);
   if (!sent.ok() && sent.error().code != ErrorCode::invalid_argument) return sent.error();

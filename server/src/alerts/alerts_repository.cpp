@@ -200,6 +200,20 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
   return out;
 }
 
+Result<policy::Relationship> AlertsRepository::team_relationship(S& s, std::int64_t team_id, std::int64_t user_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto role,
+                            storage::query_row(s,
+                                               "SELECT role FROM team_members WHERE team_id = ? AND "
+                                               "user_id = ?",
+                                               {team_id, user_id}, [](const storage::Row& r) { return r.text(0); }));
+  if (!role) return policy::Relationship::none;
+  return *role == "lead" ? policy::Relationship::manager : policy::Relationship::member;
+}
+
+Result<bool> AlertsRepository::leads_a_team(S& s, std::int64_t user_id) {
+  return storage::query_exists(s, "SELECT 1 FROM team_members WHERE user_id = ? AND role = 'lead'", {user_id});
+}
+
 Result<std::string> AlertsRepository::display_name(S& s, std::int64_t user_id) {
   auto rows = s.query("SELECT display_name FROM users WHERE id = ?", {user_id});
   if (!rows.ok()) return rows.error();

@@ -10,6 +10,7 @@
 #include "alerts/alert.hpp"
 #include "alerts/quiet_hours.hpp"
 #include "core/result.hpp"
+#include "policy/policy.hpp"
 #include "storage/database.hpp"
 
 namespace meridian::alerts {
@@ -35,6 +36,9 @@ class AlertsRepository final {
   // The audience's recipients now: active employees and agents only, by id.
   Result<std::vector<Resolved>> resolve(S& s, const Audience& audience);
   Result<std::string> display_name(S& s, std::int64_t user_id);
+  // The person's relationship to a team: manager = a lead of it, member, or none.
+  Result<policy::Relationship> team_relationship(S& s, std::int64_t team_id, std::int64_t user_id);
+  Result<bool> leads_a_team(S& s, std::int64_t user_id);
   // The open (unresolved) alert with this deduplication key.
   Result<std::optional<std::int64_t>> open_with_key(S& s, const std::string& dedup_key);
   // nullopt: the key was taken meanwhile (another node sent the same alert first).

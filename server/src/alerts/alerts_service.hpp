@@ -171,6 +171,12 @@ class AlertsService final {
   Result<std::optional<Sent>> send_in(storage::Session& s, const Subject& who, const NewAlert& in,
                                       const std::string& ip, UnixMillis now);
   Result<Alert> load(storage::Session& s, std::int64_t id);
+  // The policy's word on sending this alert: admins (send_alert) to anyone; a team lead
+  // (send_alert_to_team) when the audience and every step's audience are teams they lead;
+  // everyone else 403.
+  Result<void> may_send(storage::Session& s, const Subject& who, const NewAlert& in);
+  // May send to someone at all (admins, or the lead of a team): the composer and schedules.
+  Result<void> may_send_some(storage::Session& s, const Subject& who);
   // Scheduled alerts' helpers (alert_schedules.cpp).
   Result<Schedule> owned_schedule(storage::Session& s, const Subject& who, std::int64_t id);
   Result<Schedule> load_schedule(storage::Session& s, std::int64_t id);

@@ -63,11 +63,12 @@ Result<void> IdentityRepository::load_roles_and_teams(S& s, User& user) {
     if (parse_role(r.text(0), role)) user.roles.push_back(role);
   }
   auto teams = s.query(
-      "SELECT t.id, t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name",
+      "SELECT t.id, t.name, m.role FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? "
+      "ORDER BY t.name",
       {user.id});
   if (!teams.ok()) return teams.error();
   user.teams.clear();
-  for (const auto& r : *teams) user.teams.push_back(TeamRef{r.integer(0), r.text(1)});
+  for (const auto& r : *teams) user.teams.push_back(TeamRef{r.integer(0), r.text(1), r.text(2) == "lead"});
   return {};
 }
 
@@ -261,23 +262,53 @@ Result<void> IdentityRepository::clear_login_failures(S& s, const std::string& k
 }
 
 Result<std::vector<Team>> IdentityRepository::teams(S& s) {
-  return storage::query_rows(
-      s,
-      "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
-      "FROM teams t ORDER BY lower(t.name)",
-      {}, [](const storage::Row& r) {
-        return Team{r.integer(0), r.text(1), r.text(2), r.integer(3)};
-      });
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto teams,
+      storage::query_rows(s,
+                          "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
+                          "FROM teams t ORDER BY lower(t.name)",
+                          {}, [](const storage::Row& r) {
+                            return Team{r.integer(0), r.text(1), r.text(2), r.integer(3), {}};
+                          }));
+  auto leads = s.query("SELECT team_id, user_id FROM team_members WHERE role = 'lead' ORDER BY team_id, user_id", {});
+  if (!leads.ok()) return leads.error();
+  for (auto& t : teams)
+    for (const auto& r : *leads)
+      if (r.integer(0) == t.id) t.lead_ids.push_back(r.integer(1));
+  return teams;
 }
 
 Result<std::optional<Team>> IdentityRepository::team(S& s, std::int64_t id) {
-  return storage::query_row(
-      s,
-      "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
-      "FROM teams t WHERE t.id = ?",
-      {id}, [](const storage::Row& r) {
-        return Team{r.integer(0), r.text(1), r.text(2), r.integer(3)};
-      });
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto team,
+      storage::query_row(s,
+                         "SELECT t.id, t.name, t.region, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) "
+                         "FROM teams t WHERE t.id = ?",
+                         {id}, [](const storage::Row& r) {
+                           return Team{r.integer(0), r.text(1), r.text(2), r.integer(3), {}};
+                         }));
+  if (team) {
+    MERIDIAN_ASSIGN_OR_RETURN(team->lead_ids, team_leads(s, id));
+  }
+  return team;
+}
+
+Result<std::vector<std::int64_t>> IdentityRepository::team_leads(S& s, std::int64_t team_id) {
+  return storage::query_rows(s, "SELECT user_id FROM team_members WHERE team_id = ? AND role = 'lead' ORDER BY user_id",
+                             {team_id}, [](const storage::Row& r) { return r.integer(0); });
+}
+
+Result<std::optional<std::string>> IdentityRepository::team_role(S& s, std::int64_t team_id, std::int64_t user_id) {
+  return storage::query_row(s, "SELECT role FROM team_members WHERE team_id = ? AND user_id = ?", {team_id, user_id},
+                            [](const storage::Row& r) { return r.text(0); });
+}
+
+Result<void> IdentityRepository::set_team_role(S& s, std::int64_t team_id, std::int64_t user_id,
+                                               const std::string& role) {
+  return storage::exec(s,
+                       "INSERT INTO team_members (team_id, user_id, role) VALUES (?, ?, ?) "
+                       "ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
+                       {team_id, user_id, role});
 }
 
 Result<std::int64_t> IdentityRepository::insert_team(S& s, const std::string& name, const std::string& region,

@@ -83,6 +83,11 @@ class IdentityRepository final {
   // The team's region and its team file space's (which follows the team).
   Result<void> set_team_region(S& s, std::int64_t team_id, const std::string& region);
   Result<std::vector<User>> team_members(S& s, std::int64_t team_id);
+  // A member's role in a team: "member" or "lead" (nullopt: not a member).
+  Result<std::vector<std::int64_t>> team_leads(S& s, std::int64_t team_id);
+  Result<std::optional<std::string>> team_role(S& s, std::int64_t team_id, std::int64_t user_id);
+  // Adds the member with this role, or changes the role of one already there.
+  Result<void> set_team_role(S& s, std::int64_t team_id, std::int64_t user_id, const std::string& role);
   Result<bool> add_team_member(S& s, std::int64_t team_id, std::int64_t user_id);
   Result<bool> remove_team_member(S& s, std::int64_t team_id, std::int64_t user_id);
 

@@ -221,8 +221,12 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
           [d](HttpRequest&) -> Result<HttpResponse> {
             MERIDIAN_ASSIGN_OR_RETURN(auto teams, d.identity.teams());
             boost::json::array items;
-            for (const auto& t : teams)
-              items.push_back(boost::json::object{{"id", t.id}, {"name", t.name}, {"member_count", t.member_count}});
+            for (const auto& t : teams) {
+              boost::json::array leads;
+              for (auto id : t.lead_ids) leads.emplace_back(id);
+              items.push_back(boost::json::object{
+                  {"id", t.id}, {"name", t.name}, {"member_count", t.member_count}, {"lead_ids", std::move(leads)}});
+            }
             return net::json_ok(boost::json::object{{"items", std::move(items)}});
           }),
       kSmall);
@@ -370,7 +374,13 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                          MERIDIAN_ASSIGN_OR_RETURN(auto team, d.identity.team(id));
                          boost::json::object out = to_json(team.team);
                          boost::json::array members;
-                         for (const auto& u : team.members) members.push_back(to_json(u));
+                         for (const auto& u : team.members) {
+                           auto m = to_json(u);
+                           const auto& leads = team.team.lead_ids;
+                           m["team_role"] =
+                               std::find(leads.begin(), leads.end(), u.id) != leads.end() ? "lead" : "member";
+                           members.push_back(std::move(m));
+                         }
                          out["members"] = std::move(members);
                          return net::json_ok(out);
                        }),
@@ -380,8 +390,23 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
     return permitted(Action::manage_teams, [d, add](HttpRequest& req) -> Result<HttpResponse> {
       MERIDIAN_ASSIGN_OR_RETURN(auto team_id, net::path_id(req, "id"));
       MERIDIAN_ASSIGN_OR_RETURN(auto user_id, net::path_id(req, "user_id"));
-      MERIDIAN_TRY(add ? d.identity.add_team_member(actor_of(req), team_id, user_id)
-                       : d.identity.remove_team_member(actor_of(req), team_id, user_id));
+      if (!add) {
+        MERIDIAN_TRY(d.identity.remove_team_member(actor_of(req), team_id, user_id));
+        return HttpResponse::no_content();
+      }
+      // Optional body {"role": "member"|"lead"}: without it a new member joins as a member
+      // and one already there keeps their role.
+      std::optional<bool> lead;
+      if (!req.body.empty()) {
+        MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"role"}));
+        MERIDIAN_ASSIGN_OR_RETURN(auto role, json::optional_string(body, "role", 10));
+        if (role) {
+          if (*role != "member" && *role != "lead")
+            return make_error(ErrorCode::invalid_argument, "role must be 'member' or 'lead'");
+          lead = *role == "lead";
+        }
+      }
+      MERIDIAN_TRY(d.identity.add_team_member(actor_of(req), team_id, user_id, lead));
       return HttpResponse::no_content();
     });
   };

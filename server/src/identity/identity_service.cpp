@@ -403,7 +403,8 @@ Result<Team> IdentityService::set_team_region(const audit::Actor& actor, std::in
   });
 }
 
-Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id) {
+Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id,
+                                              std::optional<bool> lead) {
   auto r = db_.write([&](storage::Session& s) -> Result<void> {
     auto t = repo_.team(s, team_id);
     if (!t.ok()) return t.error();
@@ -411,14 +412,30 @@ Result<void> IdentityService::add_team_member(const audit::Actor& actor, std::in
     auto u = repo_.user(s, user_id);
     if (!u.ok()) return u.error();
     if (!*u) return make_error(ErrorCode::not_found, "no user with id " + std::to_string(user_id));
-    auto added = repo_.add_team_member(s, team_id, user_id);
-    if (!added.ok()) return added.error();
-    if (!*added) return {};
-    return audit_.record(s, actor, "admin.team.add_member", target_team(team_id), "ok",
-                         "{\"user_id\":" + std::to_string(user_id) + "}");
+    if (lead.value_or(false) && (*u)->kind != UserKind::employee && (*u)->kind != UserKind::agent)
+      return make_error(ErrorCode::invalid_argument, "only employees and agents can lead a team");
+    MERIDIAN_ASSIGN_OR_RETURN(auto was, repo_.team_role(s, team_id, user_id));
+    const std::string role = lead ? (*lead ? "lead" : "member") : was.value_or("member");
+    if (was == role) return {};
+    MERIDIAN_TRY(repo_.set_team_role(s, team_id, user_id, role));
+    const std::string detail = boost::json::serialize(boost::json::object{{"user_id", user_id}, {"role", role}});
+    return audit_.record(s, actor, was ? "admin.team.member_role" : "admin.team.add_member", target_team(team_id), "ok",
+                         detail);
   });
   profiles_.erase(user_id);
   return r;
+}
+
+Result<std::vector<std::int64_t>> IdentityService::team_leads(std::int64_t team_id) {
+  return storage::read_value<std::vector<std::int64_t>>(
+      db_, [&](storage::Session& s) { return repo_.team_leads(s, team_id); });
+}
+
+Result<bool> IdentityService::is_team_lead(std::int64_t team_id, std::int64_t user_id) {
+  return storage::read_value<bool>(db_, [&](storage::Session& s) -> Result<bool> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto role, repo_.team_role(s, team_id, user_id));
+    return role && *role == "lead";
+  });
 }
 
 Result<void> IdentityService::remove_team_member(const audit::Actor& actor, std::int64_t team_id,

@@ -115,7 +115,15 @@ class IdentityService final {
   // Moves the team to another region, and its team file space with it: files stored from
   // now on go to the new region; files already stored stay where they were stored.
   Result<Team> set_team_region(const audit::Actor& actor, std::int64_t team_id, const std::string& region);
-  Result<void> add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id);
+  // Adds the person to the team (lead: with that role; nullopt: as a member, or keeping the
+  // role of one already there), or sets the role of a member. Leads are employees or agents
+  // (a customer or guest is refused); a lead may send alerts to their team.
+  Result<void> add_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id,
+                               std::optional<bool> lead = std::nullopt);
+  // For other modules (alerts' policy, a supervisor in remote support): the leads of a team,
+  // and whether a person leads it.
+  Result<std::vector<std::int64_t>> team_leads(std::int64_t team_id);
+  Result<bool> is_team_lead(std::int64_t team_id, std::int64_t user_id);
   Result<void> remove_team_member(const audit::Actor& actor, std::int64_t team_id, std::int64_t user_id);
 
   // First start: creates an admin when no active admin exists. Returns the generated

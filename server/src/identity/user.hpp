@@ -24,6 +24,7 @@ struct GdprFlags {
 struct TeamRef {
   std::int64_t id = 0;
   std::string name;
+  bool lead = false;  // a team lead: may send alerts to this team (policy: send_alert_to_team)
 };
 
 struct User {
@@ -47,6 +48,7 @@ struct Team {
   std::string name;
   std::string region;
   std::int64_t member_count = 0;
+  std::vector<std::int64_t> lead_ids;  // members whose role in the team is lead
 };
 
 // "09:00" <-> 540

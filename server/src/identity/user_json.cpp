@@ -8,7 +8,8 @@ boost::json::object to_json(const User& u) {
   boost::json::array roles;
   for (Role r : u.roles) roles.emplace_back(role_name(r));
   boost::json::array teams;
-  for (const auto& t : u.teams) teams.emplace_back(boost::json::object{{"id", t.id}, {"name", t.name}});
+  for (const auto& t : u.teams)
+    teams.emplace_back(boost::json::object{{"id", t.id}, {"name", t.name}, {"role", t.lead ? "lead" : "member"}});
   boost::json::array days;
   for (int d : u.working_hours.days) days.emplace_back(d);
   return boost::json::object{
@@ -33,7 +34,13 @@ boost::json::object to_json(const User& u) {
 }
 
 boost::json::object to_json(const Team& t) {
-  return boost::json::object{{"id", t.id}, {"name", t.name}, {"region", t.region}, {"member_count", t.member_count}};
+  boost::json::array leads;
+  for (auto id : t.lead_ids) leads.emplace_back(id);
+  return boost::json::object{{"id", t.id},
+                             {"name", t.name},
+                             {"region", t.region},
+                             {"member_count", t.member_count},
+                             {"lead_ids", std::move(leads)}};
 }
 
 Result<WorkingHours> working_hours_from_json(const boost::json::value& v) {

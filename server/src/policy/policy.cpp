@@ -61,6 +61,7 @@ const ResourceRule kResourceRules[] = {
     {Action::read_remote_support_session, ResourceKind::remote_support_session, Relationship::member, false},
     {Action::end_remote_support_session, ResourceKind::remote_support_session, Relationship::member, false},
     {Action::conduct_remote_support_session, ResourceKind::remote_support_session, Relationship::owner, false},
+    {Action::send_alert_to_team, ResourceKind::team, Relationship::manager, false},
 };
 
 const ResourceRule* resource_rule(Action action) {
@@ -86,6 +87,7 @@ std::optional<Action> read_action_of(ResourceKind kind) {
       return Action::read_remote_support_session;
     case ResourceKind::system:
     case ResourceKind::user:
+    case ResourceKind::team:  // teams are in the directory: a refusal is forbidden, not not_found
       return std::nullopt;
   }
   return std::nullopt;
@@ -188,6 +190,8 @@ const char* action_name(Action action) {
       return "end this remote support session";
     case Action::conduct_remote_support_session:
       return "conduct this remote support session";
+    case Action::send_alert_to_team:
+      return "send alerts to this team";
   }
   return "do this";
 }
@@ -239,6 +243,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(read_remote_support_session)
     MERIDIAN_ACTION_KEY(end_remote_support_session)
     MERIDIAN_ACTION_KEY(conduct_remote_support_session)
+    MERIDIAN_ACTION_KEY(send_alert_to_team)
 #undef MERIDIAN_ACTION_KEY
   }
   return "unknown";
@@ -247,8 +252,7 @@ const char* action_key(Action action) {
 const std::vector<Action>& all_actions() {
   static const std::vector<Action> actions = [] {
     std::vector<Action> out;
-    for (int i = 0; i <= static_cast<int>(Action::conduct_remote_support_session); ++i)
-      out.push_back(static_cast<Action>(i));
+    for (int i = 0; i <= static_cast<int>(Action::send_alert_to_team); ++i) out.push_back(static_cast<Action>(i));
     return out;
   }();
   return actions;
@@ -280,6 +284,8 @@ const char* resource_kind_name(ResourceKind kind) {
       return "alert";
     case ResourceKind::remote_support_session:
       return "remote_support_session";
+    case ResourceKind::team:
+      return "team";
   }
   return "unknown";
 }
@@ -305,6 +311,7 @@ std::vector<Relationship> relationships_of(ResourceKind kind) {
     case ResourceKind::user:
       return {Relationship::none, Relationship::owner};  // owner: the person themselves
     case ResourceKind::support_conversation:
+    case ResourceKind::team:
       return {Relationship::none, Relationship::member, Relationship::manager};
     case ResourceKind::conversation:
     case ResourceKind::file:
@@ -322,6 +329,9 @@ bool Policy::permits(const Subject& subject, Action action, const Resource& reso
     // The relationship decides (a guest member of a conversation reads it; an admin who
     // is not in it does not). Some actions also need a capability of the role.
     if (static_cast<int>(resource.relationship) < static_cast<int>(rule->least)) return false;
+    // Alerts are internal: a customer or guest never sends one, whatever a team says.
+    if (action == Action::send_alert_to_team && (subject.kind == UserKind::customer || subject.kind == UserKind::guest))
+      return false;
     return !rule->needs_capability || permits(subject, Action::work_support_queue);
   }
   const bool about_a_person = action == Action::read_user_profile || action == Action::read_availability;

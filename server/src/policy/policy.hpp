@@ -65,6 +65,9 @@ enum class Action {
   read_remote_support_session,     // the session, its log, verify, export
   end_remote_support_session,      // either side, or an admin
   conduct_remote_support_session,  // its agent: ask for consent, new codes, join as agent
+  // On one team: member = in the team, manager = a lead of it (a role of a team member, set
+  // in Admin -> Teams). Admins send to everyone through send_alert instead.
+  send_alert_to_team,  // a lead: alerts whose audience is their own teams only
 };
 
 // What an action is done on; the resource's relationships depend on its kind.
@@ -76,7 +79,8 @@ enum class ResourceKind {
   file,
   meeting,
   alert,
-  remote_support_session
+  remote_support_session,
+  team
 };
 
 // The subject's relationship to the resource, as the resource's module establishes it.

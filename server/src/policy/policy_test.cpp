@@ -73,6 +73,27 @@ TEST(Policy, OnlyStaffBrowseTheCustomerDirectory) {
   EXPECT_FALSE(Policy{}.permits(subject(UserKind::guest, {Role::guest}), Action::read_customer_directory));
 }
 
+TEST(Policy, ATeamLeadSendsAlertsToTheirTeamOnly) {
+  const Policy p;
+  auto employee = subject(UserKind::employee, {Role::employee});
+  // Leading a team (manager of it) is what lets a non-admin send to it.
+  EXPECT_TRUE(p.permits(employee, Action::send_alert_to_team, Resource{0, "", Relationship::manager}));
+  EXPECT_FALSE(p.permits(employee, Action::send_alert_to_team, Resource{0, "", Relationship::member}));
+  EXPECT_FALSE(p.permits(employee, Action::send_alert_to_team, Resource{0, "", Relationship::none}));
+  // A lead is not an admin: alerts to everyone stay refused.
+  EXPECT_FALSE(p.permits(employee, Action::send_alert));
+  auto refused = p.require(employee, Action::send_alert_to_team, Resource{0, "", Relationship::member});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);  // teams are in the directory: 403, not 404
+  EXPECT_EQ(refused.error().message, "you are not allowed to send alerts to this team");
+  // Admins send to everyone.
+  EXPECT_TRUE(p.permits(subject(UserKind::employee, {Role::admin}), Action::send_alert));
+  // Customers and guests never send alerts, even when a team names them its lead.
+  for (auto kind : {UserKind::customer, UserKind::guest})
+    EXPECT_FALSE(
+        p.permits(subject(kind, {Role::employee}), Action::send_alert_to_team, Resource{0, "", Relationship::manager}));
+}
+
 TEST(Policy, RequireExplainsTheRefusal) {
   auto r = Policy{}.require(subject(UserKind::employee, {Role::employee}), Action::read_audit_log);
   ASSERT_FALSE(r.ok());

@@ -25,7 +25,7 @@ describe('directories for pickers (teams, customers)', () => {
       const r = await api(server, 'GET', '/api/v1/teams', { token });
       assert.equal(r.status, 200, r.text);
       const t = r.json.items.find((x) => x.id === team.id);
-      assert.deepEqual(t, { id: team.id, name: 'Tax desk', member_count: 2 });
+      assert.deepEqual(t, { id: team.id, name: 'Tax desk', member_count: 2, lead_ids: [] });
     }
   });
 

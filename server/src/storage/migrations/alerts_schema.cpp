@@ -121,6 +121,13 @@ CREATE INDEX alert_schedule_zones_due ON alert_schedule_zones(state, next_at);
 ALTER TABLE alert_recipients ADD COLUMN held_until BIGINT;
 CREATE INDEX alert_recipients_held ON alert_recipients(held_until);
 )sql"},
+    // Team leads (issue 11: "lead" is a role of a team member, set in Admin -> Teams; a lead
+    // may send alerts to their team). The column is identity's; it lives in alerts' range
+    // because the alerts issue brought it.
+    {204, "team leads", R"sql(
+ALTER TABLE team_members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
+CREATE INDEX team_members_lead ON team_members(team_id, role);
+)sql"},
 };
 
 }  // namespace

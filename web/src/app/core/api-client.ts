@@ -15,6 +15,7 @@ import {
   Page,
   ResetPasswordResponse,
   TeamDetail,
+  TeamRole,
   TeamSummary,
   UpdateFeatureToggleRequest,
   UpdateUserRequest,
@@ -110,6 +111,11 @@ export class ApiClient {
 
   addTeamMember(teamId: number, userId: number): Promise<void> {
     return firstValueFrom(this.http.put<void>(`${API_BASE}/admin/teams/${teamId}/members/${userId}`, null));
+  }
+
+  /** Makes a member the team's lead (may send alerts to the team) or a plain member again. */
+  setTeamRole(teamId: number, userId: number, role: TeamRole): Promise<void> {
+    return firstValueFrom(this.http.put<void>(`${API_BASE}/admin/teams/${teamId}/members/${userId}`, { role }));
   }
 
   removeTeamMember(teamId: number, userId: number): Promise<void> {

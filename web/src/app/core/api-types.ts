@@ -24,7 +24,11 @@ export interface GdprFlags {
 export interface TeamRef {
   id: number;
   name: string;
+  /** "lead": may send alerts to this team. */
+  role?: TeamRole;
 }
+
+export type TeamRole = 'member' | 'lead';
 
 export interface User {
   id: number;
@@ -106,13 +110,20 @@ export interface TeamSummary {
   name: string;
   region: string;
   member_count: number;
+  /** Members whose role in the team is lead. */
+  lead_ids?: number[];
+}
+
+export interface TeamMember extends User {
+  team_role: TeamRole;
 }
 
 export interface TeamDetail {
   id: number;
   name: string;
   region: string;
-  members: User[];
+  lead_ids: number[];
+  members: TeamMember[];
 }
 
 export interface CreateTeamRequest {

@@ -2,14 +2,15 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { RouterLink } from '@angular/router';
 import { SessionStore } from '../../core/session.store';
 import { errorMessage } from '../../core/api-error';
-import { TeamSummary, User } from '../../core/api-types';
+import { TeamMember, TeamSummary, User } from '../../core/api-types';
 import { TeamsStore } from './teams.store';
+import { UiBadge } from '../../ui/badge';
 import { UiButton } from '../../ui/button';
 import { UiFlag } from '../../ui/flag';
 import { UiInput } from '../../ui/form-controls';
 
 @Component({
-  imports: [RouterLink, UiButton, UiFlag, UiInput],
+  imports: [RouterLink, UiBadge, UiButton, UiFlag, UiInput],
   selector: 'mer-teams-page',
   providers: [TeamsStore],
   templateUrl: './teams-page.html',
@@ -114,6 +115,15 @@ export class TeamsPage {
     try {
       await this.store.addMember(user);
       this.candidates.update((list) => list.filter((candidate) => candidate.id !== user.id));
+    } catch (failure) {
+      this.detailError.set(errorMessage(failure));
+    }
+  }
+
+  protected async toggleLead(member: TeamMember): Promise<void> {
+    this.detailError.set(null);
+    try {
+      await this.store.setRole(member, member.team_role === 'lead' ? 'member' : 'lead');
     } catch (failure) {
       this.detailError.set(errorMessage(failure));
     }

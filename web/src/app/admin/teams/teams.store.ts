@@ -1,7 +1,7 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { ApiClient } from '../../core/api-client';
 import { errorMessage } from '../../core/api-error';
-import { TeamDetail, TeamSummary, User } from '../../core/api-types';
+import { TeamDetail, TeamRole, TeamSummary, User } from '../../core/api-types';
 
 /** Teams and the one team the admin has open. */
 @Injectable()
@@ -69,6 +69,14 @@ export class TeamsStore {
     await this.refreshSelected(team.id);
   }
 
+  /** Makes a member the team's lead, or a plain member again. */
+  async setRole(user: User, role: TeamRole): Promise<void> {
+    const team = this.selectedState();
+    if (!team) return;
+    await this.api.setTeamRole(team.id, user.id, role);
+    await this.refreshSelected(team.id);
+  }
+
   async removeMember(user: User): Promise<void> {
     const team = this.selectedState();
     if (!team) return;
@@ -95,6 +103,6 @@ export class TeamsStore {
   private async refreshSelected(id: number): Promise<void> {
     const team = await this.api.getTeam(id);
     this.selectedState.set(team);
-    this.teamsState.update((teams) => teams.map((t) => (t.id === id ? { ...t, member_count: team.members.length } : t)));
+    this.teamsState.update((teams) => teams.map((t) => (t.id === id ? { ...t, member_count: team.members.length, lead_ids: team.lead_ids } : t)));
   }
 }
