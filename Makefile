@@ -6,7 +6,7 @@ MERIDIAN_PORT ?= 8080
 MERIDIAN_DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build server server-bin configure web deps test-deps bench clean cluster
+.PHONY: run test build server server-bin configure web deps test-deps bench fuzz clean cluster
 
 run: deps server-bin web
 	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
@@ -44,5 +44,10 @@ web:
 bench: test-deps build
 	scripts/run-bench.sh
 
+# A long libFuzzer run: every target for FUZZ_SECONDS (default 10 minutes) each.
+FUZZ_SECONDS ?= 600
+fuzz: test-deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan web/dist
+	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist

@@ -26,6 +26,8 @@ test_pkgs=(
   fonts-noto-color-emoji
   # A screen for headed Chromium: remote support's e2e test captures a real display.
   xvfb
+  # libFuzzer and its sanitizers for the fuzz targets (server/fuzz, scripts/fuzz.sh).
+  clang-16 libfuzzer-16-dev
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -2,6 +2,7 @@
 # Runs every test suite against real components and prints one summary line.
 # Expects `make build` to have run (the Makefile's `test` target does both).
 #   MERIDIAN_SKIP_SANITIZE=1  skip the ASan+UBSan build of the C++ tests (local speed-up)
+#   MERIDIAN_SKIP_FUZZ=1      skip the short libFuzzer run
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -47,6 +48,12 @@ if [[ -f web/package.json ]]; then
 fi
 if [[ -f e2e/package.json ]]; then
   suite "end-to-end (Chromium)" 1500 bash -c "cd e2e && npm test --silent"
+fi
+
+# A short libFuzzer run of every target in server/fuzz (its own clang-16 build in build-fuzz;
+# scripts/fuzz.sh alone runs it, for as long as asked).
+if [[ "${MERIDIAN_SKIP_FUZZ:-0}" != "1" ]]; then
+  suite "fuzz (libFuzzer + ASan + UBSan, short)" 1200 scripts/fuzz.sh
 fi
 
 if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then

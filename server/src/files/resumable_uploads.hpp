@@ -19,6 +19,7 @@
 #include <string>
 
 #include "files/files_service.hpp"
+#include "files/tus_headers.hpp"
 
 namespace meridian::files {
 
@@ -27,12 +28,6 @@ struct UploadState {
   std::int64_t offset = 0;
   std::int64_t length = 0;
   UnixMillis expires_at = 0;
-};
-
-// tus checksum extension: the digest of one PATCH's bytes.
-struct ChunkChecksum {
-  std::string algorithm;  // "sha1" | "sha256"
-  std::string digest;     // raw bytes
 };
 
 // One PATCH request's bytes, in order.

@@ -1,7 +1,4 @@
 // tus 1.0 resumable uploads: https://tus.io/protocols/resumable-upload
-#include <sodium.h>
-
-#include <charconv>
 #include <ctime>
 #include <limits>
 #include <map>
@@ -11,6 +8,7 @@
 
 #include "files/files_route_parts.hpp"
 #include "files/files_routes.hpp"
+#include "files/tus_headers.hpp"
 #include "net/route_kit.hpp"
 #include "net/streaming.hpp"
 
@@ -19,6 +17,8 @@ namespace {
 
 using net::HttpRequest;
 using net::HttpResponse;
+using tus_headers::parse_length;
+using tus_headers::parse_metadata;
 
 constexpr const char* kTusVersion = "1.0.0";
 constexpr const char* kUploadsPath = "/api/v1/uploads/";
@@ -54,45 +54,6 @@ std::string http_date(UnixMillis ms) {
   return buf;
 }
 
-std::optional<std::int64_t> parse_length(std::string_view v) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < 0) return std::nullopt;
-  return n;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out(text.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
-
-// Upload-Metadata: "key base64value,key base64value"
-std::optional<std::map<std::string, std::string>> parse_metadata(std::string_view header) {
-  std::map<std::string, std::string> out;
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    auto space = item.find(' ');
-    std::string key(item.substr(0, space));
-    std::string value;
-    if (space != std::string_view::npos) {
-      auto decoded = base64_decode(item.substr(space + 1));
-      if (!decoded) return std::nullopt;
-      value = *decoded;
-    }
-    if (!key.empty()) out[key] = value;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 bool version_ok(const HttpRequest& req) { return req.header("tus-resumable") == kTusVersion; }
 
 HttpResponse version_refused() {
@@ -124,21 +85,6 @@ class PatchSink final : public net::BodySink {
  private:
   std::unique_ptr<UploadPatch> patch_;
 };
-
-// The algorithm and digest of an Upload-Checksum header; none when the header is absent.
-Result<std::optional<ChunkChecksum>> checksum_of(const HttpRequest& req) {
-  auto header = req.header("upload-checksum");
-  if (header.empty()) return std::optional<ChunkChecksum>{};
-  auto space = header.find(' ');
-  ChunkChecksum c;
-  c.algorithm = std::string(header.substr(0, space));
-  if (c.algorithm != "sha1" && c.algorithm != "sha256")
-    return make_error(ErrorCode::invalid_argument, "checksum algorithm must be sha1 or sha256");
-  auto digest = space == std::string_view::npos ? std::nullopt : base64_decode(header.substr(space + 1));
-  if (!digest) return make_error(ErrorCode::invalid_argument, "Upload-Checksum digest must be base64");
-  c.digest = *digest;
-  return std::optional<ChunkChecksum>(std::move(c));
-}
 
 }  // namespace
 
@@ -203,7 +149,7 @@ void add_upload_routes(net::Router& router, ResumableUploads& uploads) {
                                                      "Content-Type must be application/offset+octet-stream"));
         auto offset = parse_length(req.header("upload-offset"));
         if (!offset) return make_error(ErrorCode::invalid_argument, "Upload-Offset is required");
-        MERIDIAN_ASSIGN_OR_RETURN(auto checksum, checksum_of(req));
+        MERIDIAN_ASSIGN_OR_RETURN(auto checksum, tus_headers::parse_checksum(req.header("upload-checksum")));
         MERIDIAN_ASSIGN_OR_RETURN(auto patch,
                                   uploads.patch(caller_of(req), req.path_param("token"), *offset, std::move(checksum)));
         net::BodyStart start;

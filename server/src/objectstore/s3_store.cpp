@@ -1,4 +1,5 @@
 #include "objectstore/s3_store.hpp"
+#include "objectstore/s3_xml.hpp"
 
 #include <sodium.h>
 #include <sys/socket.h>
@@ -70,42 +71,6 @@ std::string amz_now() {
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Text of every <tag>...</tag>, with the five XML entities decoded.
-std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
-  std::vector<std::string> out;
-  const std::string open = "<" + std::string(tag) + ">";
-  const std::string close = "</" + std::string(tag) + ">";
-  std::size_t pos = 0;
-  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
-    pos += open.size();
-    auto end = xml.find(close, pos);
-    if (end == std::string_view::npos) break;
-    std::string_view raw = xml.substr(pos, end - pos);
-    std::string value;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] != '&') {
-        value += raw[i];
-        continue;
-      }
-      static const std::pair<std::string_view, char> kEntities[] = {
-          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-      bool matched = false;
-      for (const auto& [entity, ch] : kEntities) {
-        if (raw.substr(i, entity.size()) == entity) {
-          value += ch;
-          i += entity.size() - 1;
-          matched = true;
-          break;
-        }
-      }
-      if (!matched) value += '&';
-    }
-    out.push_back(std::move(value));
-    pos = end + close.size();
-  }
   return out;
 }
 
