@@ -6,11 +6,12 @@
 
 namespace meridian::alerts {
 
-AlertsModule::AlertsModule(const platform::ModuleContext& ctx)
+AlertsModule::AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working)
     : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit),
       sink_(ctx.relay),
       escalation_(alerts_, sink_, load_scheduler_options(ctx.settings.config_file)),
       personal_data_(ctx.db) {
+  alerts_.use_working_time(working);
   add_alerts_routes(ctx.router, ctx.hub, ctx.relay, alerts_);
 }
 

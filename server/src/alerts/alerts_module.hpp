@@ -7,12 +7,14 @@
 #include "alerts/alerts_service.hpp"
 #include "alerts/alert_scheduler.hpp"
 #include "platform/module.hpp"
+#include "platform/ports.hpp"
 
 namespace meridian::alerts {
 
 class AlertsModule final : public platform::Module {
  public:
-  explicit AlertsModule(const platform::ModuleContext& ctx);
+  // working: the shared working-time component for quiet hours (availability's), or null.
+  explicit AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working = nullptr);
   std::string_view name() const override { return "alerts"; }
   void start() override;
   void stop() override;

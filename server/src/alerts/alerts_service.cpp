@@ -232,7 +232,8 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
   // Quiet hours: info and warning wait for the recipient's working hours; critical and
   // emergency interrupt.
   if (!a.interrupts())
-    for (auto& p : *people) p.held_until = quiet_until(p.working, now);
+    for (auto& p : *people)
+      p.held_until = working_ ? quiet_until(*working_, p.user_id, p.working, now) : quiet_until(p.working, now);
   MERIDIAN_TRY(repo_.insert_recipients(s, a.id, *people));
   for (std::size_t i = 0; i < in.escalation.size(); ++i) {
     const auto& step = in.escalation[i];

@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "platform/ports.hpp"
 #include "policy/policy.hpp"
 #include "storage/database.hpp"
 
@@ -96,6 +97,10 @@ class AlertsService final {
   AlertsService(storage::Database& db, const policy::Policy& policy, const Clock& clock,
                 audit::AuditLog* audit = nullptr)
       : db_(db), policy_(policy), clock_(clock), audit_(audit) {}
+
+  // Quiet hours ask the shared working-time component (availability) when there is one;
+  // without it, each recipient's single band (quiet_hours.hpp).
+  void use_working_time(platform::WorkingTime* working) { working_ = working; }
 
   // Who the audience reaches now, for the composer (nothing is stored).
   Result<AudienceCount> preview(const Subject& who, const Audience& audience);
@@ -203,6 +208,7 @@ class AlertsService final {
   const policy::Policy& policy_;
   const Clock& clock_;
   audit::AuditLog* audit_;
+  platform::WorkingTime* working_ = nullptr;
   AlertsRepository repo_;
 };
 

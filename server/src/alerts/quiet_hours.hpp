@@ -1,8 +1,9 @@
 // Quiet hours: an info or warning alert waits until the recipient's working hours begin.
-// Today's working time is each person's single band (users.work_start_minute ..
-// work_end_minute on work_days, in their time zone); the cross-country working-time
-// component (per-weekday hours, days off) takes this function's place when it lands, so
-// this is the one place alerts ask "is this person working now, and if not, from when".
+// This is the one place alerts ask "is this person working now, and if not, from when".
+// The answer comes from the shared working-time component (platform::WorkingTime, which
+// availability answers: per-weekday hours, days off, public holidays, a travel zone); a
+// person it does not know (or a server without it) falls back to identity's single band
+// (users.work_start_minute .. work_end_minute on work_days, in their time zone).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "platform/ports.hpp"
 
 namespace meridian::alerts {
 
@@ -25,5 +27,17 @@ struct WorkingBand {
 // band start skipped by a spring-forward begins the gap later. A band that cannot be read
 // (unknown zone, no days) never holds: better a message out of hours than one never seen.
 std::optional<UnixMillis> quiet_until(const WorkingBand& band, UnixMillis now);
+
+// How far ahead the working-time component is searched for the next start; none within it
+// (a long absence) never holds, as above.
+inline constexpr UnixMillis kQuietHorizonMs = 21LL * 24 * 3600 * 1000;
+
+// The same through the working-time component: nullopt when the person is working at `now`,
+// otherwise the first minute after `now` at which they are. Tried first: the band's next
+// start (the usual answer: someone who never set per-weekday hours has the band); then a
+// walk ahead in 15-minute steps, narrowed to the minute. When the component does not know
+// the person: quiet_until(band, now).
+std::optional<UnixMillis> quiet_until(platform::WorkingTime& working, std::int64_t user_id, const WorkingBand& band,
+                                      UnixMillis now);
 
 }  // namespace meridian::alerts

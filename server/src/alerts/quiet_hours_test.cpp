@@ -14,6 +14,7 @@
 #include "alerts/alert_scheduler.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/recording_sink.hpp"
+#include "availability/availability_service.hpp"
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 
@@ -146,6 +147,61 @@ TEST_P(QuietHoursTest, AHeldAlertResolvedMeanwhileIsNotPushed) {
   clock_.set_ms(utc(2026, 3, 30, 7, 0));
   ASSERT_TRUE(node_a_->run_due().ok());
   EXPECT_TRUE(sink_.taken_releases().empty());
+}
+
+// Through the shared working-time component (availability's platform::WorkingTime): her own
+// per-weekday hours, a day off and a trip decide, not identity's single 09:00-17:00 band.
+TEST_P(QuietHoursTest, PerWeekdayHoursDaysOffAndATripComeFromTheWorkingTimeComponent) {
+  availability::AvailabilityService availability(*db_, policy_, clock_, *audit_);
+  alerts_->use_working_time(&availability);
+  const availability::Day monday = availability::day_of(2026, 3, 30);
+  availability::Settings mine;
+  mine.weekly.days[0] = availability::Band{12 * 60, 16 * 60};      // Mondays 12:00-16:00
+  mine.weekly.days[1] = availability::Band{7 * 60 + 30, 17 * 60};  // Tuesdays 07:30-17:00
+  ASSERT_TRUE(availability.save(berta_, mine).ok());
+  auto held_until = [&](const Sent& sent) -> std::optional<UnixMillis> {
+    auto until = storage::read_value<std::optional<std::optional<UnixMillis>>>(*db_, [&](storage::Session& s) {
+      return storage::query_row(s, "SELECT held_until FROM alert_recipients WHERE alert_id = ? AND user_id = ?",
+                                {sent.alert.id, berta_.user_id},
+                                [](const storage::Row& r) { return r.optional_integer(0); });
+    });
+    EXPECT_TRUE(until.ok());
+    return until.ok() && *until ? **until : std::nullopt;
+  };
+
+  // Saturday 10:00 in Berlin: Monday 12:00 CEST (10:00 UTC), not the band's 09:00.
+  auto info = send(Priority::info);
+  EXPECT_EQ(info.held, (std::vector<std::int64_t>{berta_.user_id}));
+  EXPECT_EQ(held_until(info), utc(2026, 3, 30, 10, 0));
+
+  // Monday off: Tuesday 07:30 CEST (05:30 UTC), before the band's 09:00.
+  mine.days_off = {availability::DayOff{monday, "moving house"}};
+  ASSERT_TRUE(availability.save(berta_, mine).ok());
+  EXPECT_EQ(held_until(send(Priority::warning)), utc(2026, 3, 31, 5, 30));
+
+  // In New York on Tuesday: 07:30 EDT there (11:30 UTC).
+  mine.travel = availability::Travel{"America/New_York", monday + 1, monday + 1};
+  ASSERT_TRUE(availability.save(berta_, mine).ok());
+  EXPECT_EQ(held_until(send(Priority::info)), utc(2026, 3, 31, 11, 30));
+
+  // Inside her hours (Tuesday 10:00 in New York) nothing waits; critical never waits.
+  clock_.set_ms(utc(2026, 3, 31, 14, 0));
+  auto working = send(Priority::info);
+  EXPECT_EQ(working.recipients, (std::vector<std::int64_t>{berta_.user_id}));
+  EXPECT_TRUE(working.held.empty());
+  clock_.set_ms(utc(2026, 3, 31, 23, 0));
+  EXPECT_EQ(send(Priority::critical).recipients, (std::vector<std::int64_t>{berta_.user_id}));
+}
+
+// A person the component does not know falls back to the band (and a server without the
+// component uses the band for everyone: the tests above).
+TEST_P(QuietHoursTest, TheBandWhenTheComponentDoesNotKnowThePerson) {
+  availability::AvailabilityService availability(*db_, policy_, clock_, *audit_);
+  const WorkingBand berlin{"Europe/Berlin", 540, 1020, "1,2,3,4,5"};
+  EXPECT_EQ(quiet_until(availability, 987654, berlin, utc(2026, 3, 28, 9, 0)), utc(2026, 3, 30, 7, 0));
+  // Someone who never saved hours has identity's band through the component too.
+  EXPECT_EQ(quiet_until(availability, berta_.user_id, berlin, utc(2026, 3, 28, 9, 0)), utc(2026, 3, 30, 7, 0));
+  EXPECT_EQ(quiet_until(availability, berta_.user_id, berlin, utc(2026, 3, 30, 8, 0)), std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, QuietHoursTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -54,7 +54,8 @@ int run(const Config& c) {
   // rule, built first because the files of a conversation ask it too (attachments/).
   region::RegionModule region(ctx, region_options(c));
   audit::AuditModule audit(ctx);
-  // Availability answers "is this person working at T" (platform::WorkingTime) for /me and presence.
+  // Availability answers "is this person working at T" (platform::WorkingTime) for /me, presence
+  // and alerts' quiet hours.
   availability::AvailabilityModule availability(ctx);
   identity::IdentityModule identity(ctx, identity_options(c), region.regions(), region.toggles(),
                                     &availability.working_time());
@@ -69,7 +70,7 @@ int run(const Config& c) {
   meetings::MeetingsModule meetings(ctx, identity.service(), region.toggles(), chat.service(),
                                     conversation_access.room_guests());
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
-  alerts::AlertsModule alerts(ctx);
+  alerts::AlertsModule alerts(ctx, &availability.working_time());  // quiet hours
   ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
   remote_support::RemoteSupportModule remote_support(ctx, identity.service(), chat.support(), meetings.service(),
                                                      region.toggles());
