@@ -80,6 +80,12 @@ export const routes: Routes = [
         loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),
       },
       {
+        // Personal settings: "Your data" (export, erasure request).
+        path: 'settings/data',
+        title: 'Your data · Meridian',
+        loadComponent: () => import('./privacy/your-data-page').then((m) => m.YourDataPage),
+      },
+      {
         path: 'not-allowed',
         title: 'No access · Meridian',
         loadComponent: () => import('./shell/not-allowed-page').then((m) => m.NotAllowedPage),

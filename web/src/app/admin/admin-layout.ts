@@ -14,6 +14,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
           <a routerLink="feature-toggles" routerLinkActive="active">Feature toggles</a>
           <a routerLink="chat-operations" routerLinkActive="active" data-testid="admin-chat-operations">Chat operations</a>
           <a routerLink="audit" routerLinkActive="active">Audit log</a>
+          <a routerLink="privacy" routerLinkActive="active" data-testid="admin-privacy">Privacy requests</a>
         </nav>
       </aside>
       <div class="content"><router-outlet /></div>

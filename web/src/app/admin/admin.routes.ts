@@ -32,6 +32,11 @@ export const adminRoutes: Routes = [
         title: 'Audit log · Admin · Meridian',
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
       },
+      {
+        path: 'privacy',
+        title: 'Privacy requests · Admin · Meridian',
+        loadComponent: () => import('./privacy/privacy-admin-page').then((m) => m.PrivacyAdminPage),
+      },
     ],
   },
 ];
