@@ -118,6 +118,20 @@ AiOptions load_ai_options(const std::string& config_file) {
         o.regions.emplace(name, feature_choices(*per, where + "regions." + name + "."));
       }
     }
+    if (auto b = t["budgets"]) {
+      auto tbl = b.as_table();
+      if (!tbl) throw std::runtime_error(where + "budgets must be a table ([ai.budgets])");
+      for (const auto& [key, value] : *tbl) {
+        const std::string k(key.str());
+        auto n = value.value<std::int64_t>();
+        if (k != "person_day_tokens" && k != "organisation_month_tokens")
+          throw std::runtime_error(where + "budgets." + k +
+                                   " is not a setting (person_day_tokens, organisation_month_tokens)");
+        if (!n || *n < 0)
+          throw std::runtime_error(where + "budgets." + k + " must be a whole number >= 0 (0: no limit)");
+        (k == "person_day_tokens" ? o.person_day_tokens : o.organisation_month_tokens) = *n;
+      }
+    }
     if (auto p = t["providers"]) {
       auto tbl = p.as_table();
       if (!tbl) throw std::runtime_error(where + "providers must be a table per provider ([ai.providers.openai])");
@@ -142,6 +156,14 @@ AiOptions load_ai_options(const std::string& config_file) {
     }
   }
   if (const char* v = std::getenv("MERIDIAN_AI_PROVIDER"); v && *v) o.provider = v;
+  for (auto [name, field] : {std::pair{"MERIDIAN_AI_BUDGET_PERSON_DAY_TOKENS", &o.person_day_tokens},
+                             std::pair{"MERIDIAN_AI_BUDGET_ORGANISATION_MONTH_TOKENS", &o.organisation_month_tokens}})
+    if (const char* v = std::getenv(name); v && *v) {
+      char* end = nullptr;
+      const long long n = std::strtoll(v, &end, 10);
+      if (*end || n < 0) throw std::runtime_error(std::string(name) + " must be a whole number >= 0 (0: no limit)");
+      *field = n;
+    }
   if (o.provider.empty()) throw std::runtime_error("ai.provider must name a provider");
   return o;
 }

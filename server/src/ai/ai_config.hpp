@@ -10,8 +10,13 @@
 //   summaries = "builtin"
 //   [ai.providers.openai]         # an external provider: the regions whose data it may get
 //   regions = ["US"]              # ("*": all); none listed: it gets nothing
+//   [ai.budgets]                  # tokens sent to and received from external providers; 0: no limit
+//   person_day_tokens = 50000     # each person, per UTC day (MERIDIAN_AI_BUDGET_PERSON_DAY_TOKENS)
+//   organisation_month_tokens = 5000000  # everyone together, per calendar month (UTC)
+//                                 # (MERIDIAN_AI_BUDGET_ORGANISATION_MONTH_TOKENS)
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -47,6 +52,9 @@ struct AiOptions {
   std::map<std::string, std::vector<std::string>, std::less<>> provider_regions;
   // provider name -> its endpoint, for every [ai.providers.<name>] with a base_url.
   std::map<std::string, OpenAiSettings, std::less<>> openai;
+  // Budgets of tokens on external providers (0: none).
+  std::int64_t person_day_tokens = 0;
+  std::int64_t organisation_month_tokens = 0;
 
   // Whether an external provider may receive data of this region.
   bool allows(std::string_view provider, std::string_view region) const;

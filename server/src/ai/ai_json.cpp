@@ -75,6 +75,22 @@ boost::json::object summary_json(const SummaryAnswer& a) {
   return out;
 }
 
+namespace {
+
+boost::json::value one_budget(const Budget& b) {
+  if (b.limit == 0) return nullptr;
+  return boost::json::object{{"limit", b.limit}, {"used", b.used}, {"left", b.left()}, {"resets_at", b.resets_at}};
+}
+
+// Tokens on external providers; a budget not set is null. Built-in answers are not counted.
+boost::json::object budget_json(const BudgetState& b) {
+  return {{"counts", "tokens sent to and received from external providers; built-in answers are free"},
+          {"person_day", one_budget(b.person_day)},
+          {"organisation_month", one_budget(b.organisation_month)}};
+}
+
+}  // namespace
+
 boost::json::object status_json(const AiStatus& s) {
   boost::json::object providers;
   for (const auto& [f, p] : s.providers) providers[f] = p;
@@ -83,7 +99,8 @@ boost::json::object status_json(const AiStatus& s) {
           {"excluded", s.excluded},
           {"available", s.reason.empty()},
           {"reason", s.reason.empty() ? boost::json::value(nullptr) : boost::json::value(s.reason)},
-          {"providers", std::move(providers)}};
+          {"providers", std::move(providers)},
+          {"budget", budget_json(s.budget)}};
 }
 
 Result<std::pair<std::string, FileScope>> question_from(const boost::json::object& body) {

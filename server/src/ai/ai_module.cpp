@@ -29,8 +29,10 @@ AiModule::AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, 
       exclusions_(identity),
       files_(files),
       index_(ctx.db, files, ctx.clock),
+      usage_(ctx.db, ctx.clock),
       queue_(queue),
-      ai_(ctx.policy, ctx.audit, toggles, providers_, options_, AiPorts{conversations_, exclusions_, files_, index_}),
+      ai_(ctx.policy, ctx.audit, toggles, providers_, options_,
+          AiPorts{conversations_, exclusions_, files_, index_, usage_}),
       answers_(ctx.db, ai_, ctx.hub, ctx.clock),
       personal_data_(ctx.db) {
   add_ai_routes(ctx.router, ai_, queue_);

@@ -41,6 +41,7 @@ class AiModule final : public platform::Module {
   IdentityExclusions exclusions_;
   FilesAccess files_;
   FileIndex index_;
+  UsageLedger usage_;
   IndexQueue& queue_;
   AiService ai_;
   AnswerStreams answers_;

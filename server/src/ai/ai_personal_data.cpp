@@ -16,9 +16,11 @@ Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std:
   std::int64_t chunks = 0;
   for (const auto& d : docs) chunks += d.chunk_count;
   MERIDIAN_ASSIGN_OR_RETURN(auto answers, AiRepository{}.answers_of(s, user_id, "", kAllAnswers));
+  MERIDIAN_ASSIGN_OR_RETURN(auto usage, AiRepository{}.count_usage_of(s, user_id));
   return std::vector<PersonalRecordCount>{{"ai.indexed_files", static_cast<std::int64_t>(docs.size())},
                                           {"ai.index_chunks", chunks},
-                                          {"ai.answers", static_cast<std::int64_t>(answers.size())}};
+                                          {"ai.answers", static_cast<std::int64_t>(answers.size())},
+                                          {"ai.usage_days", usage}};
 }
 
 // What was indexed, not the index itself (its text is the files' own).
@@ -55,17 +57,23 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
     MERIDIAN_TRY(repo.delete_document(s, d.file_id));
   }
   MERIDIAN_ASSIGN_OR_RETURN(auto answers, repo.delete_answers_of(s, user_id));
+  // Their token counts go too (the organisation's month then counts them no more).
+  MERIDIAN_ASSIGN_OR_RETURN(auto usage, repo.count_usage_of(s, user_id));
+  MERIDIAN_TRY(repo.delete_usage_of(s, user_id));
   report.erased = {{"ai.indexed_files", static_cast<std::int64_t>(docs.size())},
                    {"ai.index_chunks", chunks},
-                   {"ai.answers", answers}};
+                   {"ai.answers", answers},
+                   {"ai.usage_days", usage}};
   return {};
 }
 
 }  // namespace
 
 AiPersonalData::AiPersonalData(storage::Database& db)
-    : StoredPersonalData(
-          db,
-          {"ai", count_records, collect, erase_records, {"ai_documents", "ai_chunks", "ai_postings", "ai_answers"}}) {}
+    : StoredPersonalData(db, {"ai",
+                              count_records,
+                              collect,
+                              erase_records,
+                              {"ai_documents", "ai_chunks", "ai_postings", "ai_answers", "ai_usage"}}) {}
 
 }  // namespace meridian::ai

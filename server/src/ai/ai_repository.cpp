@@ -207,4 +207,29 @@ Result<std::int64_t> AiRepository::delete_answers_of(storage::Session& s, std::i
   return n;
 }
 
+Result<void> AiRepository::add_usage(storage::Session& s, std::int64_t user_id, std::int64_t day, std::int64_t tokens) {
+  return storage::exec(s,
+                       "INSERT INTO ai_usage (user_id, day, tokens) VALUES (?, ?, ?) ON CONFLICT (user_id, day) DO "
+                       "UPDATE SET tokens = ai_usage.tokens + excluded.tokens",
+                       {user_id, day, tokens});
+}
+
+Result<std::int64_t> AiRepository::usage_of(storage::Session& s, std::int64_t user_id, std::int64_t from,
+                                            std::int64_t to) {
+  if (user_id == 0)
+    return storage::query_integer(s, "SELECT COALESCE(SUM(tokens), 0) FROM ai_usage WHERE day >= ? AND day < ?",
+                                  {from, to});
+  return storage::query_integer(
+      s, "SELECT COALESCE(SUM(tokens), 0) FROM ai_usage WHERE user_id = ? AND day >= ? AND day < ?",
+      {user_id, from, to});
+}
+
+Result<std::int64_t> AiRepository::count_usage_of(storage::Session& s, std::int64_t user_id) {
+  return storage::query_integer(s, "SELECT COUNT(*) FROM ai_usage WHERE user_id = ?", {user_id});
+}
+
+Result<void> AiRepository::delete_usage_of(storage::Session& s, std::int64_t user_id) {
+  return storage::exec(s, "DELETE FROM ai_usage WHERE user_id = ?", {user_id});
+}
+
 }  // namespace meridian::ai

@@ -109,6 +109,14 @@ class AiRepository final {
   Result<std::int64_t> fail_stale_answers(storage::Session& s, UnixMillis before, const std::string& why,
                                           UnixMillis at);
   Result<std::int64_t> delete_answers_of(storage::Session& s, std::int64_t asker_id);
+
+  // Tokens spent on external providers, per person and UTC day (days since 1970-01-01).
+  Result<void> add_usage(storage::Session& s, std::int64_t user_id, std::int64_t day, std::int64_t tokens);
+  // The tokens of one person (everyone's when user_id is 0) over days [from, to).
+  Result<std::int64_t> usage_of(storage::Session& s, std::int64_t user_id, std::int64_t from, std::int64_t to);
+  // Their usage rows: how many, then deleted.
+  Result<std::int64_t> count_usage_of(storage::Session& s, std::int64_t user_id);
+  Result<void> delete_usage_of(storage::Session& s, std::int64_t user_id);
 };
 
 }  // namespace meridian::ai

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "ai/text.hpp"
+#include "core/log.hpp"
 #include "core/json_fields.hpp"
 
 namespace meridian::ai {
@@ -66,7 +67,32 @@ Result<AiStatus> AiService::check(const Subject& who) {
     auto chosen = choose(feature, who, st, {who.region});
     if (chosen.ok()) st.providers.emplace(std::string(feature), std::string(chosen->provider->name()));
   }
+  MERIDIAN_ASSIGN_OR_RETURN(
+      st.budget, ports_.usage.state(who.user_id, options_.person_day_tokens, options_.organisation_month_tokens));
   return st;
+}
+
+Result<void> AiService::within_budget(const Subject& who, const Provider& provider) {
+  if (!provider.external() || (options_.person_day_tokens == 0 && options_.organisation_month_tokens == 0)) return {};
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto b, ports_.usage.state(who.user_id, options_.person_day_tokens, options_.organisation_month_tokens));
+  auto refuse = [](const Budget& spent, const std::string& whose, const std::string& when, UnixMillis now) {
+    Error e = make_error(ErrorCode::rate_limited, whose + " is spent: " + std::to_string(spent.used) + " of " +
+                                                      std::to_string(spent.limit) + " tokens used; it renews " + when);
+    e.retry_after_seconds = static_cast<int>(std::max<std::int64_t>(1, (spent.resets_at - now + 999) / 1000));
+    return e;
+  };
+  if (b.organisation_month.spent())
+    return refuse(b.organisation_month, "Your organisation's AI budget for this month",
+                  "on the first day of next month (00:00 UTC)", b.now);
+  if (b.person_day.spent()) return refuse(b.person_day, "Your AI budget for today", "at 00:00 UTC", b.now);
+  return {};
+}
+
+void AiService::charge(const Subject& who, const Provider& provider, std::int64_t tokens) {
+  if (!provider.external()) return;
+  if (auto r = ports_.usage.record(who.user_id, tokens); !r)
+    log::error("ai.usage_not_recorded", {{"user_id", who.user_id}, {"message", r.error().message}});
 }
 
 Result<AiStatus> AiService::status(const Subject& who) { return check(who); }
@@ -111,6 +137,7 @@ Result<SummaryAnswer> AiService::summarise(const Subject& who, const Conversatio
     if (!st.reason.empty()) return make_error(ErrorCode::forbidden, st.reason);
     MERIDIAN_ASSIGN_OR_RETURN(auto text, ports_.conversations.read(who, scope, kMaxSummaryMessages));
     MERIDIAN_ASSIGN_OR_RETURN(auto choice, choose(kFeatureSummaries, who, st, {who.region, text.region}));
+    MERIDIAN_TRY(within_budget(who, *choice.provider));
 
     std::set<std::int64_t> authors;
     for (const auto& m : text.messages) authors.insert(m.author_id);
@@ -131,6 +158,12 @@ Result<SummaryAnswer> AiService::summarise(const Subject& who, const Conversatio
     out.provider = std::string(choice.provider->name());
     out.note = choice.note;
     MERIDIAN_ASSIGN_OR_RETURN(out.summary, choice.provider->summarise(input, {}));
+    {
+      std::int64_t tokens = estimate_tokens(out.summary.summary);
+      for (const auto& m : input.messages) tokens += estimate_tokens(m.text);
+      for (const auto& p : out.summary.points) tokens += estimate_tokens(p.text);
+      charge(who, *choice.provider, tokens);
+    }
 
     std::size_t input_bytes = 0;
     for (const auto& m : input.messages) input_bytes += m.text.size();
@@ -223,7 +256,10 @@ Result<AiService::Retrieved> AiService::retrieve(const Subject& who, const std::
 Result<void> AiService::admit_question(const Subject& who, const std::string& question, const FileScope& scope) {
   MERIDIAN_ASSIGN_OR_RETURN(auto st, check(who));
   if (!st.reason.empty()) return make_error(ErrorCode::forbidden, st.reason);
-  return validate_question(who, question, scope);
+  MERIDIAN_TRY(validate_question(who, question, scope));
+  // A spent budget is said now, not after the answer was started.
+  MERIDIAN_ASSIGN_OR_RETURN(auto choice, choose(kFeatureAsk, who, st, {who.region}));
+  return within_budget(who, *choice.provider);
 }
 
 Result<void> AiService::validate_question(const Subject& who, const std::string& question, const FileScope& scope) {
@@ -258,6 +294,7 @@ Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question
     std::vector<std::string> regions{who.region};
     for (const auto& [id, d] : found.files) regions.push_back(d.region);
     MERIDIAN_ASSIGN_OR_RETURN(auto choice, choose(kFeatureAsk, who, st, regions));
+    MERIDIAN_TRY(within_budget(who, *choice.provider));
 
     AskAnswer out;
     out.provider = std::string(choice.provider->name());
@@ -271,6 +308,11 @@ Result<AskAnswer> AiService::ask(const Subject& who, const std::string& question
         sources.insert("file:" + std::to_string(found.chunks.at(p.chunk_id).file_id));
       MERIDIAN_ASSIGN_OR_RETURN(auto reply,
                                 choice.provider->answer(question, found.passages, stream ? stream->on_piece : nullptr));
+      {
+        std::int64_t tokens = estimate_tokens(question) + estimate_tokens(reply.text);
+        for (const auto& p : found.passages) tokens += estimate_tokens(p.text) + estimate_tokens(p.source);
+        charge(who, *choice.provider, tokens);
+      }
       out.answer = std::move(reply.text);
       out.citations.clear();
       out.dropped.clear();

@@ -15,6 +15,7 @@
 #include "ai/file_index.hpp"
 #include "ai/provider.hpp"
 #include "ai/sources.hpp"
+#include "ai/usage_ledger.hpp"
 #include "audit/audit_log.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
@@ -41,6 +42,7 @@ struct AiStatus {
   bool excluded = false;                         // their own exclude-from-AI flag
   std::string reason;                            // why they may not use it, in plain words; empty when they may
   std::map<std::string, std::string> providers;  // feature -> provider that would answer them
+  BudgetState budget;                            // tokens on external providers: theirs today, everyone's this month
 };
 
 // Where a question looks: one file, a folder (all below it), a space, or everything.
@@ -94,6 +96,7 @@ struct AiPorts {
   AiExclusions& exclusions;
   FileAccess& files;
   FileIndex& index;
+  UsageLedger& usage;
 };
 
 class AiService final {
@@ -139,6 +142,11 @@ class AiService final {
   };
   Result<Retrieved> retrieve(const Subject& who, const std::string& question, const FileScope& scope);
   Result<bool> in_folder(const Subject& who, std::int64_t folder_id, const FileFacts& file);
+  // rate_limited, saying which budget is spent and when it renews, when an external
+  // provider would answer and a budget is spent; built-in answers are never refused.
+  Result<void> within_budget(const Subject& who, const Provider& provider);
+  // Counts the tokens of a call to an external provider.
+  void charge(const Subject& who, const Provider& provider, std::int64_t tokens);
   void audit_refusal(const Subject& who, const std::string& ip, std::string_view action, const std::string& target,
                      const Error& error);
 

@@ -27,6 +27,7 @@ void AiTest::SetUp() {
   exclusions_ = std::make_unique<IdentityExclusions>(*identity_);
   file_access_ = std::make_unique<FilesAccess>(*files_);
   index_ = std::make_unique<FileIndex>(*db_, *files_, clock_);
+  usage_ = std::make_unique<UsageLedger>(*db_, clock_);
   providers_.add(std::make_unique<BuiltinProvider>());
   auto outside = std::make_unique<RecordingExternal>();
   outside_ = outside.get();
@@ -35,8 +36,9 @@ void AiTest::SetUp() {
 }
 
 void AiTest::rebuild(AiOptions options, ProviderRegistry* providers) {
-  ai_ = std::make_unique<AiService>(policy_, *audit_, *toggles_, providers ? *providers : providers_,
-                                    std::move(options), AiPorts{*source_, *exclusions_, *file_access_, *index_});
+  ai_ =
+      std::make_unique<AiService>(policy_, *audit_, *toggles_, providers ? *providers : providers_, std::move(options),
+                                  AiPorts{*source_, *exclusions_, *file_access_, *index_, *usage_});
 }
 
 std::int64_t AiTest::group(const Subject& owner, std::vector<std::int64_t> members) {

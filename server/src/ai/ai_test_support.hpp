@@ -75,6 +75,7 @@ class AiTest : public meridian::testing::ChatTest {
   std::unique_ptr<IdentityExclusions> exclusions_;
   std::unique_ptr<FilesAccess> file_access_;
   std::unique_ptr<FileIndex> index_;
+  std::unique_ptr<UsageLedger> usage_;
   ProviderRegistry providers_;
   RecordingExternal* outside_ = nullptr;
   std::unique_ptr<AiService> ai_;

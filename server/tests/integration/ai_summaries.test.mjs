@@ -56,7 +56,10 @@ describe('ai summaries', () => {
     }
     const status = await api(server, 'GET', '/api/v1/ai/status', { token: ben.token });
     assert.equal(status.status, 200, status.text);
-    assert.deepEqual(status.json, { copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin', ask: 'builtin' } });
+    assert.deepEqual(status.json, {
+      copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin', ask: 'builtin' },
+      budget: { counts: 'tokens sent to and received from external providers; built-in answers are free', person_day: null, organisation_month: null },
+    });
   });
 
   it('summarises only the unread part for catching up', async () => {

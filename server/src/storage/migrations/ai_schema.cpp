@@ -66,6 +66,17 @@ CREATE TABLE ai_answers (
 CREATE INDEX ai_answers_asker ON ai_answers(asker_id, scope, id);
 CREATE INDEX ai_answers_status ON ai_answers(status, updated_at);
 )sql"},
+    // Tokens spent on external providers per person and UTC day (days since 1970-01-01):
+    // the budgets per person per day and per organisation per month read from it.
+    {302, "ai: token usage for budgets", R"sql(
+CREATE TABLE ai_usage (
+  user_id BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  tokens BIGINT NOT NULL,
+  PRIMARY KEY (user_id, day)
+);
+CREATE INDEX ai_usage_day ON ai_usage(day);
+)sql"},
 };
 
 }  // namespace

@@ -13,11 +13,13 @@ import { join } from 'node:path';
  * A configuration file making `openai` (this fake at `url`) the provider of every feature,
  * allowed for every region; the server reads the key from MERIDIAN_AI_OPENAI_API_KEY.
  */
-export function openAiConfig(url, { contextTokens = 4096, outputTokens = 256, timeoutMs = 60000, retries = 0, backoffMs } = {}) {
+export function openAiConfig(url, { contextTokens = 4096, outputTokens = 256, timeoutMs = 60000, retries = 0, backoffMs, budgets } = {}) {
   const config = join(mkdtempSync(join(tmpdir(), 'meridian-openai-')), 'meridian.toml');
   const lines = ['[ai]', 'provider = "openai"', '[ai.providers.openai]', `base_url = "${url}"`, 'model = "fake-model"', 'regions = ["*"]',
     `context_tokens = ${contextTokens}`, `output_tokens = ${outputTokens}`, `timeout_ms = ${timeoutMs}`, `retries = ${retries}`];
   if (backoffMs !== undefined) lines.push(`backoff_ms = ${backoffMs}`);
+  // [ai.budgets]: {person_day_tokens, organisation_month_tokens}
+  if (budgets) lines.push('[ai.budgets]', ...Object.entries(budgets).map(([k, v]) => `${k} = ${v}`));
   writeFileSync(config, lines.join('\n') + '\n');
   return config;
 }

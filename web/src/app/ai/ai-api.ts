@@ -12,6 +12,16 @@ export interface AiStatus {
   available: boolean;
   reason: string | null;
   providers: Record<string, string>;
+  /** Tokens on external providers (built-in answers are free); a budget not set is null. */
+  budget?: { person_day: BudgetLeft | null; organisation_month: BudgetLeft | null };
+}
+
+export interface BudgetLeft {
+  limit: number;
+  used: number;
+  left: number;
+  /** Unix ms: 00:00 UTC of the next day, or of the first day of next month. */
+  resets_at: number;
 }
 
 export type PointKind = 'decision' | 'action_item' | 'open_question' | 'highlight';

@@ -1,7 +1,7 @@
 // Words the assistant panel shows, kept apart from the components so they are tested alone.
 import { HttpErrorResponse } from '@angular/common/http';
 import { ApiError, errorMessage, toApiError } from '../core/api-error';
-import { Citation, PointKind, Summary, SummaryPoint } from './ai-api';
+import { AiStatus, Citation, PointKind, Summary, SummaryPoint } from './ai-api';
 
 const LANGUAGES: Record<string, string> = { en: 'English', de: 'German', fr: 'French', es: 'Spanish', pt: 'Portuguese' };
 
@@ -58,4 +58,15 @@ export function aiFailure(failure: unknown): string {
     if (failure.status >= 500) return 'The server had a problem. Try again in a moment.';
   }
   return errorMessage(failure);
+}
+
+/** What is left of my AI budgets, in one line; null when no budget is set. */
+export function budgetText(status: AiStatus | null): string | null {
+  const b = status?.budget;
+  if (!b || (!b.person_day && !b.organisation_month)) return null;
+  const n = (x: number) => x.toLocaleString('en');
+  const parts: string[] = [];
+  if (b.person_day) parts.push(`${n(b.person_day.left)} of ${n(b.person_day.limit)} tokens left today`);
+  if (b.organisation_month) parts.push(`${n(b.organisation_month.left)} of ${n(b.organisation_month.limit)} left this month for your organisation`);
+  return `AI budget: ${parts.join('; ')} (external AI services only; the built-in assistant is free).`;
 }

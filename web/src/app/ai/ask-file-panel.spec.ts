@@ -33,6 +33,9 @@ class FakeRealtime {
   }
 }
 
+const status = { copilot: true, external: true, excluded: false, available: true, reason: null, providers: { ask: 'openai' },
+  budget: { person_day: { limit: 10000, used: 1800, left: 8200, resets_at: 0 }, organisation_month: null } };
+
 const stored = (over: Partial<StoredAnswer> = {}): StoredAnswer => ({
   id: 41, status: 'streaming', scope: 'file:7', question: 'How many days for a refund?', provider: '', text: '', result: null, error: null,
   created_at: 1, updated_at: 1, ...over,
@@ -45,6 +48,7 @@ function setup(file: { id: number; name: string } | null) {
   const fixture = TestBed.createComponent(AskFilePanel);
   fixture.componentRef.setInput('file', file);
   fixture.detectChanges();
+  for (const r of http.match('/api/v1/ai/status')) r.flush(status);
   const el = fixture.nativeElement as HTMLElement;
   const render = async () => {
     await flushAll();
@@ -113,6 +117,11 @@ describe('AskFilePanel', () => {
     await render();
     expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent).toContain('30 days');
     expect(el.querySelector('[data-testid="ask-stop"]')).toBeNull();
+    expect(el.querySelector('[data-testid="ask-budget"]')?.textContent).toContain('8,200 of 10,000 tokens left today');
+    // The answer ended: what is left is asked again.
+    http.expectOne('/api/v1/ai/status').flush({ ...status, budget: { ...status.budget, person_day: { limit: 10000, used: 2500, left: 7500, resets_at: 0 } } });
+    await render();
+    expect(el.querySelector('[data-testid="ask-budget"]')?.textContent).toContain('7,500 of 10,000');
     const open = el.querySelector('[data-testid="ask-citation-open"]') as HTMLButtonElement;
     expect(open.textContent?.trim()).toBe('handbook.pdf, page 2');
     open.click();
@@ -148,6 +157,7 @@ describe('AskFilePanel', () => {
     http.expectOne('/api/v1/ai/answers/41/stop').flush(stored({ text: 'Refunds are' }));
     realtime.push({ type: 'ai.answer.done', answer_id: 41, answer: stored({ status: 'stopped', text: 'Refunds are', result: { ...answer, answer: 'Refunds are', citations: [] } }) });
     await render();
+    http.expectOne('/api/v1/ai/status').flush(status);
     expect(el.querySelector('[data-testid="ask-stopped"]')).not.toBeNull();
     expect(el.querySelector('[data-testid="ask-answer"] .answer')?.textContent?.trim()).toBe('Refunds are');
     http.verify();

@@ -6,7 +6,7 @@ import { UiIcon } from '../ui/icon';
 import { RealtimeService } from '../core/realtime.service';
 import { AiApi, Citation, FileScope, IndexState, StoredAnswer, scopeKey } from './ai-api';
 import { AnswerFollower } from './answer-follower';
-import { aiFailure, citationPlace, providerLabel } from './ai-format';
+import { aiFailure, budgetText, citationPlace, providerLabel } from './ai-format';
 
 /** How often the panel asks again while the file waits to be indexed. */
 export const INDEX_POLL_MS = 1000;
@@ -41,6 +41,9 @@ const INDEX_WORDS: Record<string, string> = {
       <textarea uiInput id="ask-question" rows="2" maxlength="2000" [ngModel]="question()" (ngModelChange)="question.set($event)" name="question" data-testid="ask-question"></textarea>
       <button type="submit" uiButton="primary" uiSize="sm" [disabled]="busy() || !question().trim()" data-testid="ask-submit">{{ starting() ? 'Looking…' : busy() ? 'Writing…' : 'Ask' }}</button>
     </form>
+    @if (budget(); as line) {
+      <p class="hint" data-testid="ask-budget">{{ line }}</p>
+    }
     @if (error(); as message) {
       <div class="alert alert-error" role="alert" data-testid="ask-error">{{ message }}</div>
     }
@@ -119,6 +122,8 @@ export class AskFilePanel {
   protected readonly busy = computed(() => this.starting() || this.current()?.status === 'streaming');
   protected readonly starting = signal(false);
   protected readonly indexNote = signal<string | null>(null);
+  /** What is left of my AI budget; asked again when an answer ends. */
+  protected readonly budget = signal<string | null>(null);
   protected readonly indexState = signal<string | null>(null);
 
   constructor() {
@@ -132,6 +137,13 @@ export class AskFilePanel {
         if (id !== undefined) void this.watchIndex(id);
         void this.loadLatest(this.scope());
       });
+    });
+    void this.loadBudget();
+    let last: string | undefined;
+    effect(() => {
+      const status = this.current()?.status;
+      if (last === 'streaming' && status !== 'streaming' && this.budget()) void this.loadBudget();
+      last = status;
     });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
@@ -164,6 +176,15 @@ export class AskFilePanel {
 
   protected provider(p: string): string {
     return providerLabel(p);
+  }
+
+  private async loadBudget(): Promise<void> {
+    try {
+      const line = budgetText(await this.api.status());
+      if (!this.destroyed) this.budget.set(line);
+    } catch {
+      // The status is a courtesy here: asking still works and says why when it does not.
+    }
   }
 
   private scope(): FileScope {

@@ -3,7 +3,7 @@ import { RouterLink } from '@angular/router';
 import { UiButton } from '../ui/button';
 import { UiIcon } from '../ui/icon';
 import { AssistantStore } from './assistant-store';
-import { coverage, languageLabel, providerLabel, sections } from './ai-format';
+import { budgetText, coverage, languageLabel, providerLabel, sections } from './ai-format';
 
 /**
  * The assistant beside a conversation: "Catch me up" (what came after my read marker) and
@@ -38,6 +38,9 @@ import { coverage, languageLabel, providerLabel, sections } from './ai-format';
         </button>
       </div>
       <p class="hint">Catch me up: the messages after the last one you read. Summaries are made from what you can read; people who asked to be left out of AI are left out.</p>
+      @if (budgetLine(); as line) {
+        <p class="hint" data-testid="assistant-budget">{{ line }}</p>
+      }
     }
     @if (store.error(); as message) {
       <div class="alert alert-error" role="alert" data-testid="assistant-error">{{ message }}</div>
@@ -109,6 +112,7 @@ export class AssistantPanel {
     const s = this.store.summary();
     return s ? coverage(s) : '';
   });
+  protected readonly budgetLine = computed(() => budgetText(this.store.status()));
   protected readonly providerText = computed(() => providerLabel(this.store.summary()?.provider ?? ''));
   protected readonly languageText = computed(() => languageLabel(this.store.summary()?.language ?? ''));
 

@@ -46,6 +46,8 @@ export class AssistantStore {
     try {
       const summary = await this.api.summarise(request);
       if (generation === this.generation) this.summaryValue.set(summary);
+      // What is left of the budget changed: show it again.
+      if (this.statusValue()?.budget?.person_day || this.statusValue()?.budget?.organisation_month) void this.loadStatus();
     } catch (failure) {
       if (generation === this.generation) {
         this.summaryValue.set(null);
