@@ -12,9 +12,10 @@ MeetingsModule::MeetingsModule(const platform::ModuleContext& ctx, identity::Ide
     : webhooks_(ctx.db, ctx.clock, load_webhook_options(ctx.settings.config_file), std::make_unique<CurlPoster>()),
       meetings_(ctx.db, identity, ctx.policy, ctx.clock, load_meetings_options(ctx.settings.config_file), &toggles,
                 &webhooks_, &chat, &room_guests),
+      placement_(ctx.db, ctx.bus, ctx.hub, meetings_, ctx.clock),
       busy_times_(ctx.db),
       personal_data_(ctx.db) {
-  add_meetings_routes(ctx.router, ctx.hub, meetings_, ctx.policy, &webhooks_);
+  forwarded_ = add_meetings_routes(ctx.router, ctx.hub, meetings_, ctx.policy, &webhooks_, placement_);
 }
 
 }  // namespace meridian::meetings

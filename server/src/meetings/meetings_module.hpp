@@ -9,6 +9,7 @@
 #include "meetings/meeting_busy_times.hpp"
 #include "meetings/meetings_personal_data.hpp"
 #include "meetings/meetings_service.hpp"
+#include "meetings/room_placement.hpp"
 #include "meetings/webhooks.hpp"
 #include "platform/module.hpp"
 #include "region/feature_toggles.hpp"
@@ -20,8 +21,14 @@ class MeetingsModule final : public platform::Module {
   MeetingsModule(const platform::ModuleContext& ctx, identity::IdentityService& identity,
                  region::FeatureToggles& toggles, chat::ChatService& chat, chat::RoomGuests& room_guests);
   std::string_view name() const override { return "meetings"; }
-  void start() override { webhooks_.start(); }
-  void stop() override { webhooks_.stop(); }
+  void start() override {
+    webhooks_.start();
+    placement_.start(forwarded_);
+  }
+  void stop() override {
+    placement_.stop();
+    webhooks_.stop();
+  }
 
   MeetingsService& service() { return meetings_; }
   // When people are in meetings, for scheduling (platform::BusyTimes).
@@ -33,6 +40,8 @@ class MeetingsModule final : public platform::Module {
  private:
   WebhookDispatcher webhooks_;
   MeetingsService meetings_;
+  RoomPlacement placement_;            // which node runs each live room
+  RoomPlacement::Dispatch forwarded_;  // runs meet.* requests other nodes forward here
   MeetingBusyTimes busy_times_;
   MeetingsPersonalData personal_data_;
 };

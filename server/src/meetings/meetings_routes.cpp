@@ -31,8 +31,9 @@ void notify(net::RealtimeHub& hub, MeetingsService& meetings, const Meeting& m, 
 
 }  // namespace
 
-void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings,
-                         const policy::Policy& policy, WebhookDispatcher* webhooks) {
+RoomPlacement::Dispatch add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsService& meetings,
+                                            const policy::Policy& policy, WebhookDispatcher* webhooks,
+                                            RoomPlacement& placement) {
   constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
   constexpr net::RouteOptions kPublic{net::Auth::none, 4 * 1024};
   // The meeting as the caller sees it.
@@ -78,7 +79,7 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
       kSmall);
 
   router.add("PATCH", "/api/v1/meetings/{id}",
-             net::answer([&meetings, &hub, seen_by](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&meetings, &hub, &placement, seen_by](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "meeting id"));
                MERIDIAN_ASSIGN_OR_RETURN(auto body, json::parse_object(req.body));
                MERIDIAN_ASSIGN_OR_RETURN(auto patch, patch_from(body));
@@ -89,7 +90,7 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
                for (auto uid : changed.uninvited)
                  hub.send_to_user(uid, json::serialize(boost::json::object{
                                            {"type", "meeting.uninvited"}, {"meeting_id", m.id}, {"title", m.title}}));
-               deliver(hub, changed.live);
+               placement.deliver(changed.live);
                return net::json_ok(seen_by(req, m, m.time_zone));
              }),
              kSmall);
@@ -161,7 +162,7 @@ void add_meetings_routes(net::Router& router, net::RealtimeHub& hub, MeetingsSer
              }),
              kPublic);
 
-  add_meetings_socket_routes(hub, meetings);
+  return add_meetings_socket_routes(hub, meetings, placement);
 }
 
 }  // namespace meridian::meetings

@@ -49,8 +49,8 @@ boost::json::object region_json(const RegionChoice& choice) {
 
 MeetingsService::MeetingsService(storage::Database& db, identity::IdentityService& identity,
                                  const policy::Policy& policy, const Clock& clock, MeetingsOptions options,
-                                 region::FeatureToggles* toggles, WebhookDispatcher* webhooks,
-                                 chat::ChatService* chat, chat::RoomGuests* room_guests)
+                                 region::FeatureToggles* toggles, WebhookDispatcher* webhooks, chat::ChatService* chat,
+                                 chat::RoomGuests* room_guests)
     : db_(db),
       identity_(identity),
       policy_(policy),
@@ -585,6 +585,19 @@ Effects MeetingsService::leave(std::uint64_t peer_id) {
   sync_room_guests(meeting_id);
   record_presence(change);
   return fx;
+}
+
+bool MeetingsService::running_here(std::int64_t meeting_id) {
+  std::lock_guard lock(mutex_);
+  return rooms_.count(meeting_id) > 0;
+}
+
+std::vector<std::int64_t> MeetingsService::running_here() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::int64_t> out;
+  out.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) out.push_back(id);
+  return out;
 }
 
 Result<MeetingsService::LiveRoom*> MeetingsService::room_of(std::uint64_t peer_id, std::int64_t meeting_id) {

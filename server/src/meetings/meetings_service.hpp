@@ -102,6 +102,9 @@ class MeetingsService final {
   // Live rooms. peer_id is the WebSocket connection id.
   Result<Effects> join(const Subject& who, std::uint64_t peer_id, const std::string& code);
   Effects leave(std::uint64_t peer_id);
+  // The rooms live on this node (room_placement.hpp keeps their leases).
+  bool running_here(std::int64_t meeting_id);
+  std::vector<std::int64_t> running_here();
   // Runs a room command for a peer who is in the meeting's room.
   Result<Effects> command(std::uint64_t peer_id, std::int64_t meeting_id,
                           const std::function<Result<Effects>(Room&)>& fn);

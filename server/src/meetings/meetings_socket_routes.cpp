@@ -1,7 +1,10 @@
 #include "meetings/meetings_socket_routes.hpp"
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -32,20 +35,46 @@ Result<std::uint64_t> required_peer(const Envelope& env, std::string_view key) {
 
 }  // namespace
 
-void deliver(net::RealtimeHub& hub, const Effects& fx) {
-  for (const auto& d : fx.deliveries) hub.send_to_connection(d.peer_id, json::serialize(d.message));
-}
-
-void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings) {
+RoomPlacement::Dispatch add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings,
+                                                   RoomPlacement& placement) {
   constexpr bool kScopedTokens = true;  // a guest pass reaches these, for its one meeting
-  auto on = [&hub](std::string type, net::ResultWsHandler handler) {
-    hub.on(std::move(type), net::answer_ws(std::move(handler)), kScopedTokens);
+  // Every type's handler, for requests other nodes forward here.
+  auto handlers = std::make_shared<std::unordered_map<std::string, net::WsHandler>>();
+  // The meeting a request is about: its meeting_id, or the meeting of a join's code. When
+  // it cannot be read, the request runs here and its handler refuses it precisely.
+  auto meeting_of = [&meetings](const Envelope& env) -> std::optional<std::int64_t> {
+    if (auto type = env.if_contains("type"); type && type->is_string() && type->get_string() == "meet.join") {
+      auto code = json::required_string(env, "code", 64);
+      if (!code.ok()) return std::nullopt;
+      auto m = meetings.by_code(*code);
+      return m.ok() ? std::optional(m->id) : std::nullopt;
+    }
+    auto id = net::required_id_field(env, "meeting_id");
+    return id.ok() ? std::optional(*id) : std::nullopt;
   };
+  auto on = [&hub, &placement, handlers, meeting_of](std::string type, net::ResultWsHandler handler) {
+    auto run = net::answer_ws(std::move(handler));
+    (*handlers)[type] = run;
+    const bool joining = type == "meet.join";
+    hub.on(
+        std::move(type),
+        [&placement, run, meeting_of, joining](RealtimeConnection& conn, const Envelope& env) {
+          using Read = RoomPlacement::Read;
+          if (auto mid = meeting_of(env))
+            if (auto owner = placement.owner_elsewhere(*mid, joining ? Read::fresh : Read::cached))
+              return placement.forward(*owner, conn, env);
+          run(conn, env);
+        },
+        kScopedTokens);
+  };
+  auto deliver = [&placement](const Effects& fx) { placement.deliver(fx); };
 
-  hub.on_close(
-      [&meetings, &hub](std::uint64_t connection_id, const Subject&) { deliver(hub, meetings.leave(connection_id)); });
+  hub.on_close([&meetings, &placement](std::uint64_t connection_id, const Subject&) {
+    placement.deliver(meetings.leave(connection_id));
+    placement.connection_closed(connection_id);
+  });
 
-  on("meet.join", [&meetings, &hub](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
+  on("meet.join", [&meetings, deliver](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto code, json::required_string(env, "code", 64));
     MERIDIAN_ASSIGN_OR_RETURN(auto fx, meetings.join(conn.subject(), conn.id(), code));
     if (auto id = env.if_contains("id"))
@@ -54,18 +83,18 @@ void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings
           d.message["id"] = *id;
           break;
         }
-    deliver(hub, fx);
+    deliver(fx);
     return {};
   });
 
   // Requests about one meeting ({"meeting_id", ..}): acknowledged, then the room's events delivered.
   using MeetingRequest = std::function<Result<Effects>(RealtimeConnection&, std::int64_t meeting_id, const Envelope&)>;
-  auto on_meeting = [&on, &hub](std::string type, MeetingRequest fn) {
-    on(std::move(type), [&hub, fn](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
+  auto on_meeting = [&on, deliver](std::string type, MeetingRequest fn) {
+    on(std::move(type), [deliver, fn](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
       MERIDIAN_ASSIGN_OR_RETURN(auto mid, net::required_id_field(env, "meeting_id"));
       MERIDIAN_ASSIGN_OR_RETURN(auto fx, fn(conn, mid, env));
       ack(conn, env);
-      deliver(hub, fx);
+      deliver(fx);
       return {};
     });
   };
@@ -137,7 +166,7 @@ void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings
 
   // In-meeting chat: the meeting's own conversation, for admitted peers only (a guest's
   // scoped pass reaches exactly this, for its one meeting).
-  on("meet.chat.send", [&meetings, &hub](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
+  on("meet.chat.send", [&meetings, deliver](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
     MERIDIAN_TRY(json::reject_unknown_fields(env, {"type", "id", "meeting_id", "text", "client_id"}));
     MERIDIAN_ASSIGN_OR_RETURN(auto mid, net::required_id_field(env, "meeting_id"));
     MERIDIAN_ASSIGN_OR_RETURN(auto text, json::required_string(env, "text", kMaxChatMessageBytes));
@@ -149,7 +178,7 @@ void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings
                                                     {"for", "meet.chat.send"},
                                                     {"message", chat_json(posted.message)},
                                                     {"duplicate", posted.duplicate}}));
-    deliver(hub, posted.effects);
+    deliver(posted.effects);
     return {};
   });
 
@@ -177,6 +206,12 @@ void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings
   on_meeting("meet.end", [&meetings](RealtimeConnection& conn, std::int64_t mid, const Envelope&) {
     return meetings.end(conn.id(), mid);
   });
+
+  return [handlers](RealtimeConnection& conn, const Envelope& env) {
+    auto type = env.if_contains("type");
+    if (!type || !type->is_string()) return;
+    if (auto h = handlers->find(std::string(type->get_string())); h != handlers->end()) h->second(conn, env);
+  };
 }
 
 }  // namespace meridian::meetings

@@ -3,13 +3,15 @@
 #pragma once
 
 #include "meetings/meetings_service.hpp"
+#include "meetings/room_placement.hpp"
 #include "net/realtime.hpp"
 
 namespace meridian::meetings {
 
-void add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings);
-
-// Sends each of the room's events to the connection it is for.
-void deliver(net::RealtimeHub& hub, const Effects& fx);
+// Registers the meet.* types. A request for a room that runs on another node is forwarded
+// there (room_placement.hpp); the answer runs requests forwarded to this node, for
+// RoomPlacement::start.
+RoomPlacement::Dispatch add_meetings_socket_routes(net::RealtimeHub& hub, MeetingsService& meetings,
+                                                   RoomPlacement& placement);
 
 }  // namespace meridian::meetings

@@ -1,6 +1,7 @@
 #include "net/realtime.hpp"
 
 #include <exception>
+#include <random>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,6 +10,13 @@
 #include "core/log.hpp"
 
 namespace meridian::net {
+
+std::uint32_t RealtimeHub::random_node_tag() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint32_t> tags(1, (1u << 20) - 1);
+  return tags(device);
+}
+
 namespace {
 
 constexpr std::size_t kMaxEchoedTypeChars = 64;

@@ -47,7 +47,17 @@ using WsHandler = std::function<void(RealtimeConnection&, const boost::json::obj
 class RealtimeHub {
  public:
   explicit RealtimeHub(WsLimits limits = {})
-      : limits_(limits), person_frames_(limits.frames_per_person), person_writes_(limits.writes_per_person) {}
+      : limits_(limits),
+        node_tag_(random_node_tag()),
+        person_frames_(limits.frames_per_person),
+        person_writes_(limits.writes_per_person) {}
+
+  // This node's tag, chosen at random at start: the high 32 bits of every connection id the
+  // server hands out, so an id is unique across nodes and names the node that holds the
+  // socket (a meeting's room forwards to it). Below 2^20, so ids stay exact in JavaScript.
+  std::uint32_t node_tag() const { return node_tag_; }
+  static std::uint32_t node_of(std::uint64_t connection_id) { return static_cast<std::uint32_t>(connection_id >> 32); }
+  static std::uint32_t random_node_tag();
 
   // Connections opened with a scoped token (Subject::scope) are answered `unauthenticated`
   // for every type not registered with accepts_scoped_tokens. A type that `stores`
@@ -103,6 +113,7 @@ class RealtimeHub {
   bool admit(RealtimeConnection& conn, const boost::json::value* id, bool stores);
 
   WsLimits limits_;
+  std::uint32_t node_tag_;
   KeyedBuckets person_frames_;
   KeyedBuckets person_writes_;
   struct Flow {

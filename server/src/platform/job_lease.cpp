@@ -18,4 +18,18 @@ Result<bool> claim_job_lease(storage::Database& db, std::string_view name, std::
   });
 }
 
+Result<std::optional<std::string>> job_lease_holder(storage::Database& db, std::string_view name, UnixMillis now) {
+  return storage::read_value<std::optional<std::string>>(db, [&](storage::Session& s) {
+    return storage::query_row(s, "SELECT holder FROM job_leases WHERE name = ? AND lease_until > ?",
+                              {std::string(name), now}, [](const storage::Row& r) { return r.text(0); });
+  });
+}
+
+Result<void> release_job_lease(storage::Database& db, std::string_view name, std::string_view holder) {
+  return db.write([&](storage::Session& s) -> Result<void> {
+    return storage::exec(s, "DELETE FROM job_leases WHERE name = ? AND holder = ?",
+                         {std::string(name), std::string(holder)});
+  });
+}
+
 }  // namespace meridian::platform
