@@ -180,4 +180,14 @@ boost::json::object stored_answer_json(const StoredAnswer& a) {
   return out;
 }
 
+boost::json::object catch_up_json(const CatchUpAnswer& a) {
+  boost::json::array parts;
+  for (const auto& p : a.conversations)
+    parts.push_back(boost::json::object{{"conversation_id", p.conversation_id},
+                                        {"name", p.name},
+                                        {"unread", p.unread},
+                                        {"summary", summary_json(p.summary)}});
+  return {{"provider", a.provider}, {"conversations", std::move(parts)}, {"left_out", a.left_out}};
+}
+
 }  // namespace meridian::ai

@@ -11,6 +11,8 @@ namespace meridian::ai {
 // {conversation_id, thread_root_id?, since?, until?, unread_only?, after_seq?} (times in Unix ms)
 Result<ConversationScope> scope_from(const boost::json::object& body);
 boost::json::object summary_json(const SummaryAnswer& a);
+// {provider, conversations: [{conversation_id, name, unread, summary: summary_json}], left_out}
+boost::json::object catch_up_json(const CatchUpAnswer& a);
 boost::json::object status_json(const AiStatus& s);
 // {question, scope: {file_id | folder_id | space_id | all: true}}
 Result<std::pair<std::string, FileScope>> question_from(const boost::json::object& body);

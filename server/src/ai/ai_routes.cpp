@@ -31,6 +31,15 @@ void add_ai_routes(net::Router& router, AiService& ai, const IndexQueue& queue) 
              }),
              kSmall);
 
+  // Catch me up over every conversation of mine with unread messages, in one call.
+  router.add("POST", "/api/v1/ai/catch-up", net::answer([&ai](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {}, true));
+               (void)body;  // no fields: an unknown one is refused
+               MERIDIAN_ASSIGN_OR_RETURN(auto answer, ai.catch_up(*req.subject, req.remote_ip));
+               return net::json_ok(catch_up_json(answer));
+             }),
+             kSmall);
+
   router.add("POST", "/api/v1/ai/ask", net::answer([&ai](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"question", "scope"}));
                MERIDIAN_ASSIGN_OR_RETURN(auto asked, question_from(body));

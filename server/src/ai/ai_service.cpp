@@ -188,6 +188,39 @@ Result<SummaryAnswer> AiService::summarise(const Subject& who, const Conversatio
   return answer;
 }
 
+Result<CatchUpAnswer> AiService::catch_up(const Subject& who, const std::string& ip) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto st, check(who));
+  if (!st.reason.empty()) {
+    auto e = make_error(ErrorCode::forbidden, st.reason);
+    audit_refusal(who, ip, "ai.summary", "conversations:unread", e);
+    return e;
+  }
+  MERIDIAN_ASSIGN_OR_RETURN(auto unread, ports_.conversations.unread(who));
+  std::stable_sort(unread.begin(), unread.end(),
+                   [](const UnreadConversation& a, const UnreadConversation& b) { return a.unread > b.unread; });
+  CatchUpAnswer out;
+  if (unread.size() > kMaxCatchUpConversations) {
+    out.left_out = static_cast<std::int64_t>(unread.size() - kMaxCatchUpConversations);
+    unread.resize(kMaxCatchUpConversations);
+  }
+  for (const auto& u : unread) {
+    ConversationScope scope;
+    scope.conversation_id = u.conversation_id;
+    scope.after_seq = u.last_read_seq;
+    auto one = summarise(who, scope, ip);  // reads it as I may read it now, audited each
+    if (!one) {
+      // Gone from my reach since it was listed (removed, deleted): left out, not an error.
+      if (one.error().code == ErrorCode::not_found || one.error().code == ErrorCode::forbidden) continue;
+      return one.error();
+    }
+    if (one->message_count == 0) continue;
+    if (out.provider.empty()) out.provider = one->provider;
+    out.conversations.push_back({u.conversation_id, u.name, u.unread, std::move(*one)});
+  }
+  if (out.provider.empty()) out.provider = options_.choose(kFeatureSummaries, who.region);
+  return out;
+}
+
 Result<bool> AiService::in_folder(const Subject& who, std::int64_t folder_id, const FileFacts& file) {
   // Up the tree as the asker sees it; a folder they may not read ends the walk.
   auto parent = file.parent_id;

@@ -35,6 +35,21 @@ struct SummaryAnswer {
   std::string note;                    // why another provider than the configured one answered
 };
 
+inline constexpr std::size_t kMaxCatchUpConversations = 50;
+
+// "Catch me up" over every conversation of mine with unread messages, one summary each.
+struct CatchUpAnswer {
+  std::string provider;
+  struct Part {
+    std::int64_t conversation_id = 0;
+    std::string name;
+    std::int64_t unread = 0;
+    SummaryAnswer summary;
+  };
+  std::vector<Part> conversations;  // most unread first
+  std::int64_t left_out = 0;        // conversations beyond kMaxCatchUpConversations
+};
+
 // What the copilot may do for this person now, for the assistant panel.
 struct AiStatus {
   bool copilot = false;                          // the ai.copilot toggle of their country
@@ -112,6 +127,10 @@ class AiService final {
 
   Result<AiStatus> status(const Subject& who);
   Result<SummaryAnswer> summarise(const Subject& who, const ConversationScope& scope, const std::string& ip = "");
+  // My unread messages across all my conversations in one call: each conversation read
+  // as I may read it now (one I may no longer read is left out), summarised from my read
+  // marker, each point linking to its messages.
+  Result<CatchUpAnswer> catch_up(const Subject& who, const std::string& ip = "");
   // An answer from the passages of files the asker may read, found in the scope. Files are
   // checked at question time and the cited ones again just before answering (a file whose
   // access went meanwhile is taken out and the answer made again without it); a quote

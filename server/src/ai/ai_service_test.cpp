@@ -199,6 +199,51 @@ TEST_P(AiServiceTest, BadRequestsAreRefusedPrecisely) {
   EXPECT_EQ(ai_->summarise(ana_, {c, reply_root.id}).error().code, ErrorCode::invalid_argument);  // a reply, no root
 }
 
+TEST_P(AiServiceTest, CatchUpAcrossMyConversationsLinksEachPointAndLeavesOutWhatIMayNotRead) {
+  const auto launch = group(ana_, {ben_.user_id});
+  const auto hiring = group(ben_, {ana_.user_id, cleo_.user_id});
+  const auto secret = group(ben_, {cleo_.user_id});  // Ana is not in it
+  post(ana_, launch, "Hello all.");
+  const auto decided = post(ben_, launch, "We decided to ship the release on Friday.");
+  const auto task = post(cleo_, hiring, "Ana will send the offer letter tomorrow.");
+  post(ben_, secret, "We decided to cut the budget for the secret project.");
+  auto out = ai_->catch_up(ana_);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->provider, "builtin");
+  std::vector<std::int64_t> ids;
+  for (const auto& p : out->conversations) ids.push_back(p.conversation_id);
+  EXPECT_EQ(ids.size(), 2u);
+  EXPECT_TRUE(std::find(ids.begin(), ids.end(), launch) != ids.end());
+  EXPECT_TRUE(std::find(ids.begin(), ids.end(), hiring) != ids.end());
+  EXPECT_TRUE(std::find(ids.begin(), ids.end(), secret) == ids.end());
+  bool linked_decision = false, linked_task = false;
+  for (const auto& p : out->conversations)
+    for (const auto& point : p.summary.summary.points) {
+      EXPECT_FALSE(point.message_ids.empty()) << point.text;
+      EXPECT_EQ(point.text.find("secret"), std::string::npos);
+      for (auto id : point.message_ids) {
+        linked_decision |= id == decided.id && p.conversation_id == launch;
+        linked_task |= id == task.id && p.conversation_id == hiring;
+      }
+    }
+  EXPECT_TRUE(linked_decision);
+  EXPECT_TRUE(linked_task);
+  // Only what came after my read marker: Ana's own message is not news to her.
+  for (const auto& p : out->conversations)
+    if (p.conversation_id == launch) {
+      EXPECT_EQ(p.summary.message_count, 1);
+    }
+  // Cleo is in the secret conversation: hers includes it.
+  auto cleos = ai_->catch_up(cleo_);
+  ASSERT_TRUE(cleos.ok());
+  bool has_secret = false;
+  for (const auto& p : cleos->conversations) has_secret |= p.conversation_id == secret;
+  EXPECT_TRUE(has_secret);
+  // The copilot off for the country: refused with the reason.
+  toggle("ai.copilot", "PT", false);
+  EXPECT_EQ(ai_->catch_up(ana_).error().code, ErrorCode::forbidden);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, AiServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

@@ -94,4 +94,12 @@ Result<std::set<std::int64_t>> IdentityExclusions::excluded_from_ai(const std::s
   return out;
 }
 
+Result<std::vector<UnreadConversation>> ChatSource::unread(const Subject& who) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto views, chat_.conversations(who));
+  std::vector<UnreadConversation> out;
+  for (const auto& v : views)
+    if (v.unread > 0) out.push_back({v.conversation.id, v.conversation.name, v.unread, v.last_read_seq});
+  return out;
+}
+
 }  // namespace meridian::ai

@@ -14,6 +14,7 @@ class ChatSource final : public ConversationSource {
  public:
   explicit ChatSource(chat::ChatService& chat) : chat_(chat) {}
   Result<ConversationText> read(const Subject& who, const ConversationScope& scope, std::size_t max_messages) override;
+  Result<std::vector<UnreadConversation>> unread(const Subject& who) override;
 
  private:
   chat::ChatService& chat_;

@@ -34,9 +34,19 @@ struct ConversationText {
   bool older_left_out = false;          // more matched than the reader's cap: the newest were read
 };
 
+// A conversation the reader is a member of with messages they have not read.
+struct UnreadConversation {
+  std::int64_t conversation_id = 0;
+  std::string name;
+  std::int64_t unread = 0;
+  std::int64_t last_read_seq = 0;
+};
+
 class ConversationSource {
  public:
   virtual ~ConversationSource() = default;
+  // The reader's own conversations with unread messages, as chat lists them for them.
+  virtual Result<std::vector<UnreadConversation>> unread(const Subject& who) = 0;
   // Only for someone who may read the conversation: others get chat's own refusal
   // (not_found for a private conversation, as if it did not exist).
   virtual Result<ConversationText> read(const Subject& who, const ConversationScope& scope,
