@@ -254,6 +254,25 @@ describe('availability: working hours, overlap across Berlin, New York and Tokyo
     assert.deepEqual(hers.filter((p) => !/status of 404/.test(p)), []);
   });
 
+  it('the home page’s “Right now” is availability’s answer: a day off today is outside working hours', async () => {
+    const token = await tokenOf(bea);
+    const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const save = async (days_off) => {
+      const r = await api('PUT', '/api/v1/me/availability', token, { weekly: everyDay, days_off, travel: null, holiday_subdivision: '' });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    };
+    // Today, and the days either side so that Berlin's date is one of them.
+    await save([-1, 0, 1].map((o) => ({ date: day(o), note: 'Off' })));
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('working-now').getByText('Outside your working hours').waitFor();
+    await save([]);
+    await page.reload();
+    await page.getByTestId('working-now').getByText('Inside your working hours').waitFor();
+    await page.getByTestId('home-working-hours').click();
+    await page.waitForURL(/\/availability\/settings$/);
+  });
+
   it('on a phone both pages fit without sideways scrolling', async () => {
     const phone = await newPage(browser, { timeout: TIMEOUT, viewport: { width: 390, height: 844 }, timezoneId: 'Europe/Berlin' });
     watchProblems(phone, 'bea phone', problems);

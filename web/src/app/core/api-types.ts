@@ -54,6 +54,10 @@ export type FeatureFlags = Record<string, boolean>;
 
 export interface Me extends User {
   features: FeatureFlags;
+  /** Wall-clock time now, "YYYY-MM-DDTHH:MM" (GET /me only). */
+  local_time?: string;
+  /** Whether I am working now, as availability answers it (hours per weekday, holidays, days off). */
+  within_working_hours?: boolean;
 }
 
 export interface LoginRequest {

@@ -1,6 +1,7 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import { makeMe } from '../../testing/fixtures';
 import { apiInterceptor } from '../core/api.interceptor';
 import { SESSION_STORAGE, SessionStore } from '../core/session.store';
@@ -10,7 +11,7 @@ describe('HomePage features', () => {
   async function render(features: Record<string, boolean>, country = 'DE') {
     TestBed.configureTestingModule({
       imports: [HomePage],
-      providers: [provideHttpClient(withInterceptors([apiInterceptor])), provideHttpClientTesting(), { provide: SESSION_STORAGE, useValue: null }],
+      providers: [provideHttpClient(withInterceptors([apiInterceptor])), provideHttpClientTesting(), provideRouter([]), { provide: SESSION_STORAGE, useValue: null }],
     });
     const session = TestBed.inject(SessionStore);
     session.start({ token: 'tok', expires_at: Date.now() + 60_000, user: makeMe() });
