@@ -6,7 +6,7 @@ MERIDIAN_PORT ?= 8080
 MERIDIAN_DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build server server-bin configure web deps test-deps bench fuzz clean cluster
+.PHONY: run test build server server-bin configure web deps test-deps bench fuzz tsan clean cluster
 
 run: deps server-bin web
 	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
@@ -49,5 +49,9 @@ FUZZ_SECONDS ?= 600
 fuzz: test-deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The concurrency tests under ThreadSanitizer (SQLite only unless PostgreSQL/Redis are wrapped in).
+tsan: test-deps
+	scripts/with-postgres.sh scripts/with-redis.sh scripts/tsan.sh
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist
+	rm -rf $(BUILD_DIR) build-asan build-fuzz build-tsan web/dist

@@ -16,3 +16,13 @@ if(MERIDIAN_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# -DMERIDIAN_TSAN=ON builds with ThreadSanitizer: scripts/tsan.sh builds only the tests of
+# the code that shares state between threads and runs them.
+option(MERIDIAN_TSAN "Build with ThreadSanitizer" OFF)
+if(MERIDIAN_TSAN)
+  # GCC warns that TSan does not model std::atomic_thread_fence, which Asio's fenced_block
+  # uses around handlers; the handlers' queues are mutex-protected, which TSan does see.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer $<$<CXX_COMPILER_ID:GNU>:-Wno-tsan>)
+  add_link_options(-fsanitize=thread)
+endif()

@@ -2,7 +2,7 @@
 # Runs every test suite against real components and prints one summary line.
 # Expects `make build` to have run (the Makefile's `test` target does both).
 #   MERIDIAN_SKIP_SANITIZE=1  skip the ASan+UBSan build of the C++ tests (local speed-up)
-#   MERIDIAN_SKIP_FUZZ=1      skip the short libFuzzer run
+#   MERIDIAN_SKIP_FUZZ=1      skip the short libFuzzer run; MERIDIAN_SKIP_TSAN=1 the TSan tests
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -54,6 +54,10 @@ fi
 # scripts/fuzz.sh alone runs it, for as long as asked).
 if [[ "${MERIDIAN_SKIP_FUZZ:-0}" != "1" ]]; then
   suite "fuzz (libFuzzer + ASan + UBSan, short)" 1200 scripts/fuzz.sh
+fi
+# The concurrency tests under ThreadSanitizer (their own build in build-tsan; scripts/tsan.sh).
+if [[ "${MERIDIAN_SKIP_TSAN:-0}" != "1" ]]; then
+  suite "C++ concurrency tests under TSan" 1800 scripts/with-postgres.sh scripts/with-redis.sh scripts/tsan.sh
 fi
 
 if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then

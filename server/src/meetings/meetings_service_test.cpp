@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "core/random.hpp"
 #include "storage/testing/test_database.hpp"
@@ -326,6 +328,38 @@ TEST_P(MeetingsServiceTest, TwoChangesAtOnceBothApply) {
   EXPECT_EQ(after->title, "Tax review (moved)");
   ASSERT_EQ(after->invitees.size(), 1u);
   EXPECT_EQ(after->invitees.front().user_id, ben_.user_id);
+}
+
+// Live rooms are shared by every connection's I/O thread: people join, ask for the room's
+// region and leave one room at once, each on their own thread (several tabs each). Every
+// join is answered and the room ends up with its host alone. scripts/tsan.sh runs this
+// under ThreadSanitizer, which reports any access to the rooms outside their lock.
+TEST_P(MeetingsServiceTest, PeopleJoinAndLeaveOneRoomFromManyThreadsAtOnce) {
+  auto m = make(ana_, {ben_.user_id});
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 8;
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        const auto peer = static_cast<std::uint64_t>(100 + t * kRounds + i);
+        if (!meetings_->join(ben_, peer, m.code).ok()) ++refused;
+        if (!meetings_->media_region(ben_, m.id).ok()) ++refused;
+        meetings_->leave(peer);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(refused.load(), 0);
+  auto alone = meetings_->command(1, m.id, [](Room& room) -> Result<Effects> {
+    if (room.admitted_count() != 1 || !room.lobby().empty())
+      return make_error(ErrorCode::conflict, std::to_string(room.admitted_count()) + " admitted");
+    return Effects{};
+  });
+  EXPECT_TRUE(alone.ok()) << alone.error().message;
+  meetings_->leave(1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));
