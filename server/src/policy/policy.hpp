@@ -34,6 +34,7 @@ enum class Action {
   start_remote_support,       // agents and admins: remote support sessions and their codes
   review_remote_support,      // admins: every remote support session and its log
   manage_holidays,            // admins: public holiday calendars (availability)
+  approve_remote_support,     // supervisors (admins): approve viewing a sensitive customer's screen
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.

@@ -16,6 +16,12 @@ enum class SessionStatus { waiting, active, ended };
 const char* session_status_name(SessionStatus s);
 bool parse_session_status(std::string_view text, SessionStatus& out);
 
+// A supervisor's approval, needed before the agent asks to see a sensitive customer's
+// screen: none (not asked), pending, approved, refused (with a reason).
+enum class Approval { none, pending, approved, refused };
+const char* approval_name(Approval a);
+bool parse_approval(std::string_view text, Approval& out);
+
 // Which side of a session someone is on.
 enum class Side { agent, customer };
 const char* side_name(Side s);
@@ -44,6 +50,14 @@ struct RemoteSession {
   std::string ended_by;  // "agent", "customer", "system"
   std::int64_t log_count = 0;
   std::string log_head;
+  // The customer account is marked sensitive now (a walk-in caller never is).
+  bool customer_sensitive = false;
+  Approval approval = Approval::none;
+  std::string approval_reason;
+  std::optional<std::int64_t> approval_by;  // the supervisor who decided
+  std::string approval_by_name;
+  std::optional<UnixMillis> approval_requested_at;
+  std::optional<UnixMillis> approval_decided_at;
 };
 
 // The pseudonymous id the log's chain names the customer by.

@@ -55,7 +55,21 @@ boost::json::object session_json(const RemoteSession& s, const ScreenShare& shar
   boost::json::object customer{
       {"name", s.customer_name}, {"country", s.customer_country}, {"walk_in", !s.customer_user_id.has_value()}};
   if (s.customer_user_id) customer["user_id"] = *s.customer_user_id;
-  if (contact_details) customer["email"] = s.customer_email;
+  if (contact_details) {
+    customer["email"] = s.customer_email;
+    customer["sensitive"] = s.customer_sensitive;
+  }
+  // The customer sees whether a supervisor is being asked; staff also who decided and why.
+  boost::json::object approval{{"needed", s.customer_sensitive},
+                               {"status", approval_name(s.approval)},
+                               {"requested_at", json::nullable(s.approval_requested_at)},
+                               {"decided_at", json::nullable(s.approval_decided_at)}};
+  if (contact_details) {
+    approval["reason"] = s.approval_reason;
+    approval["decided_by"] =
+        s.approval_by ? boost::json::value(boost::json::object{{"id", *s.approval_by}, {"name", s.approval_by_name}})
+                      : boost::json::value(nullptr);
+  }
   boost::json::object out{{"id", s.id},
                           {"status", session_status_name(s.status)},
                           {"conversation_id", json::nullable(s.conversation_id)},
@@ -63,6 +77,7 @@ boost::json::object session_json(const RemoteSession& s, const ScreenShare& shar
                           {"customer", std::move(customer)},
                           {"topic", s.topic},
                           {"consent", std::move(consent)},
+                          {"approval", std::move(approval)},
                           {"paused", s.paused},
                           {"screen_share", boost::json::object{{"allowed", share.allowed}, {"reason", share.reason}}},
                           {"agent_sees", agent_sees(s)},
@@ -94,6 +109,18 @@ boost::json::object log_json(const SessionLog& log) {
     items.push_back(std::move(item));
   }
   return {{"items", std::move(items)}};
+}
+
+boost::json::object sensitive_json(const SensitiveCustomer& c) {
+  return {{"customer_id", c.customer_id},
+          {"name", c.name},
+          {"email", c.email},
+          {"country", c.country},
+          {"note", c.note},
+          {"marked_by", c.marked_by
+                            ? boost::json::value(boost::json::object{{"id", *c.marked_by}, {"name", c.marked_by_name}})
+                            : boost::json::value(nullptr)},
+          {"marked_at", c.marked_at}};
 }
 
 std::string log_csv(const SessionLog& log) {

@@ -22,6 +22,8 @@ Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std:
                      "SELECT COUNT(*) FROM remote_support_sessions WHERE agent_id = ?"},
            std::pair{"remote_support.customer_details", kCustomerDetails},
            std::pair{"remote_support.log_names", "SELECT COUNT(*) FROM remote_support_log_people WHERE user_id = ?"},
+           std::pair{"remote_support.sensitive_mark",
+                     "SELECT COUNT(*) FROM remote_support_sensitive_customers WHERE customer_id = ?"},
        }) {
     MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
     out.push_back({kind, n});
@@ -43,7 +45,10 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
        {"log_names",
         "SELECT session_id, seq, name, address FROM remote_support_log_people WHERE user_id = ? "
         "ORDER BY session_id, seq",
-        {"session_id", "seq", "name", "address"}}});
+        {"session_id", "seq", "name", "address"}},
+       {"sensitive_mark",
+        "SELECT note, marked_at FROM remote_support_sensitive_customers WHERE customer_id = ?",
+        {"note", "marked_at"}}});
 }
 
 Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::ErasureReport& report) {
@@ -57,6 +62,13 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
       storage::query_integer(s, "SELECT COUNT(*) FROM remote_support_log_people WHERE user_id = ?", {user_id}));
   MERIDIAN_TRY(storage::exec(
       s, "UPDATE remote_support_log_people SET name = '', address = '', user_id = NULL WHERE user_id = ?", {user_id}));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto marks, storage::query_integer(
+                      s, "SELECT COUNT(*) FROM remote_support_sensitive_customers WHERE customer_id = ?", {user_id}));
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM remote_support_sensitive_customers WHERE customer_id = ?", {user_id}));
+  MERIDIAN_TRY(storage::exec(s, "UPDATE remote_support_sensitive_customers SET marked_by = NULL WHERE marked_by = ?",
+                             {user_id}));
+  report.erased.push_back({"remote_support.sensitive_mark", marks});
   report.erased.push_back({"remote_support.customer_details", details});
   report.erased.push_back({"remote_support.log_names", names});
   MERIDIAN_ASSIGN_OR_RETURN(
@@ -79,6 +91,6 @@ RemoteSupportPersonalData::RemoteSupportPersonalData(storage::Database& db)
                               collect,
                               erase_records,
                               {"remote_support_sessions", "remote_support_customers", "remote_support_log",
-                               "remote_support_log_people"}}) {}
+                               "remote_support_log_people", "remote_support_sensitive_customers"}}) {}
 
 }  // namespace meridian::remote_support

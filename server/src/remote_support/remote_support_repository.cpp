@@ -13,10 +13,13 @@ constexpr const char* kSessionColumns = R"sql(
          COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.topic, ''), r.customer_country, r.status,
          r.code_expires_at, r.code_used_at, r.token_expires_at, r.consent_chat, r.consent_view, r.consent_annotate,
          r.ever_granted, r.paused, r.annotations, r.created_at, r.redeemed_at, r.ended_at, r.ended_by, r.log_count,
-         r.log_head
+         r.log_head, CASE WHEN sc.customer_id IS NULL THEN 0 ELSE 1 END, r.approval, r.approval_reason,
+         r.approval_by, COALESCE(ab.display_name, ''), r.approval_requested_at, r.approval_decided_at
   FROM remote_support_sessions r
   JOIN users a ON a.id = r.agent_id
   LEFT JOIN remote_support_customers c ON c.session_id = r.id
+  LEFT JOIN remote_support_sensitive_customers sc ON sc.customer_id = r.customer_user_id
+  LEFT JOIN users ab ON ab.id = r.approval_by
 )sql";
 
 ConsentState state_of(const std::string& text) {
@@ -54,6 +57,13 @@ RemoteSession session_from(const Row& r) {
   s.ended_by = r.text(23);
   s.log_count = r.integer(24);
   s.log_head = r.text(25);
+  s.customer_sensitive = r.integer(26) != 0;
+  parse_approval(r.text(27), s.approval);
+  s.approval_reason = r.text(28);
+  s.approval_by = r.optional_integer(29);
+  s.approval_by_name = r.text(30);
+  s.approval_requested_at = r.optional_integer(31);
+  s.approval_decided_at = r.optional_integer(32);
   return s;
 }
 
@@ -72,6 +82,27 @@ LogRow log_from(const Row& r) {
   out.person.name = r.text(10);
   out.person.address = r.text(11);
   return out;
+}
+
+constexpr const char* kSensitiveColumns = R"sql(
+  SELECT sc.customer_id, u.display_name, u.email, u.country, sc.note, sc.marked_by, COALESCE(m.display_name, ''),
+         sc.marked_at
+  FROM remote_support_sensitive_customers sc
+  JOIN users u ON u.id = sc.customer_id
+  LEFT JOIN users m ON m.id = sc.marked_by
+)sql";
+
+SensitiveCustomer sensitive_from(const Row& r) {
+  SensitiveCustomer c;
+  c.customer_id = r.integer(0);
+  c.name = r.text(1);
+  c.email = r.text(2);
+  c.country = r.text(3);
+  c.note = r.text(4);
+  c.marked_by = r.optional_integer(5);
+  c.marked_by_name = r.text(6);
+  c.marked_at = r.integer(7);
+  return c;
 }
 
 std::string ever_text(const ConsentLadder& c) {
@@ -130,6 +161,10 @@ Result<std::vector<RemoteSession>> RemoteSupportRepository::sessions(storage::Se
     sql += " AND r.status = ?";
     p.push_back(std::string(session_status_name(*f.status)));
   }
+  if (f.approval) {
+    sql += " AND r.approval = ?";
+    p.push_back(std::string(approval_name(*f.approval)));
+  }
   sql += " ORDER BY r.id DESC LIMIT ?";
   p.push_back(std::int64_t{f.limit});
   return storage::query_rows(s, sql, p, session_from);
@@ -180,6 +215,51 @@ Result<bool> RemoteSupportRepository::end(storage::Session& s, std::int64_t id, 
                                "UPDATE remote_support_sessions SET status = 'ended', ended_at = ?, ended_by = ?, "
                                "code_used_at = COALESCE(code_used_at, ?) WHERE id = ? AND status <> 'ended'",
                                {now, by, now, id});
+}
+
+Result<void> RemoteSupportRepository::set_approval(storage::Session& s, std::int64_t id, Approval approval,
+                                                   const std::string& reason, std::optional<std::int64_t> by,
+                                                   UnixMillis now) {
+  if (approval == Approval::pending)
+    return storage::exec(s,
+                         "UPDATE remote_support_sessions SET approval = 'pending', approval_reason = '', "
+                         "approval_by = NULL, approval_requested_at = ?, approval_decided_at = NULL WHERE id = ?",
+                         {now, id});
+  return storage::exec(s,
+                       "UPDATE remote_support_sessions SET approval = ?, approval_reason = ?, approval_by = ?, "
+                       "approval_decided_at = ? WHERE id = ?",
+                       {std::string(approval_name(approval)), reason, storage::nullable(by), now, id});
+}
+
+Result<std::optional<SensitiveCustomer>> RemoteSupportRepository::sensitive_customer(storage::Session& s,
+                                                                                     std::int64_t customer_id) {
+  return storage::query_row(s, std::string(kSensitiveColumns) + " WHERE sc.customer_id = ?", {customer_id},
+                            sensitive_from);
+}
+
+Result<std::vector<SensitiveCustomer>> RemoteSupportRepository::sensitive_customers(storage::Session& s) {
+  return storage::query_rows(s, std::string(kSensitiveColumns) + " ORDER BY u.display_name, u.id", {}, sensitive_from);
+}
+
+Result<void> RemoteSupportRepository::mark_sensitive(storage::Session& s, std::int64_t customer_id,
+                                                     const std::string& note, std::int64_t by, UnixMillis now) {
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM remote_support_sensitive_customers WHERE customer_id = ?", {customer_id}));
+  return storage::exec(s,
+                       "INSERT INTO remote_support_sensitive_customers (customer_id, note, marked_by, marked_at) "
+                       "VALUES (?, ?, ?, ?)",
+                       {customer_id, note, by, now});
+}
+
+Result<bool> RemoteSupportRepository::unmark_sensitive(storage::Session& s, std::int64_t customer_id) {
+  return storage::exec_changed(s, "DELETE FROM remote_support_sensitive_customers WHERE customer_id = ?",
+                               {customer_id});
+}
+
+Result<std::vector<std::int64_t>> RemoteSupportRepository::admin_ids(storage::Session& s) {
+  return storage::query_rows(s,
+                             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
+                             "WHERE r.role = 'admin' AND u.active = 1 ORDER BY u.id",
+                             {}, [](const Row& r) { return r.integer(0); });
 }
 
 Result<std::optional<LogEntry>> RemoteSupportRepository::last_entry(storage::Session& s, std::int64_t session_id) {

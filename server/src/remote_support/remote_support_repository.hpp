@@ -42,7 +42,20 @@ struct SessionFilter {
   std::optional<std::int64_t> agent_id;     // none: every agent's
   std::optional<std::int64_t> customer_id;  // a customer account's sessions
   std::optional<SessionStatus> status;
+  std::optional<Approval> approval;
   int limit = 50;
+};
+
+// A customer account an admin marked sensitive.
+struct SensitiveCustomer {
+  std::int64_t customer_id = 0;
+  std::string name;
+  std::string email;
+  std::string country;
+  std::string note;
+  std::optional<std::int64_t> marked_by;
+  std::string marked_by_name;
+  UnixMillis marked_at = 0;
 };
 
 class RemoteSupportRepository final {
@@ -65,6 +78,19 @@ class RemoteSupportRepository final {
   Result<void> add_annotations(storage::Session& s, std::int64_t id, std::int64_t count);
   // false when it had ended already.
   Result<bool> end(storage::Session& s, std::int64_t id, UnixMillis now, const std::string& by);
+
+  // pending (a new request: reason and decider cleared), or the decision with its reason.
+  Result<void> set_approval(storage::Session& s, std::int64_t id, Approval approval, const std::string& reason,
+                            std::optional<std::int64_t> by, UnixMillis now);
+
+  Result<std::optional<SensitiveCustomer>> sensitive_customer(storage::Session& s, std::int64_t customer_id);
+  Result<std::vector<SensitiveCustomer>> sensitive_customers(storage::Session& s);
+  Result<void> mark_sensitive(storage::Session& s, std::int64_t customer_id, const std::string& note, std::int64_t by,
+                              UnixMillis now);
+  // false when the customer was not marked.
+  Result<bool> unmark_sensitive(storage::Session& s, std::int64_t customer_id);
+  // Active accounts with the admin role (supervisors of every session).
+  Result<std::vector<std::int64_t>> admin_ids(storage::Session& s);
 
   Result<std::optional<LogEntry>> last_entry(storage::Session& s, std::int64_t session_id);
   // Appends the entry and its person and moves the session's head.

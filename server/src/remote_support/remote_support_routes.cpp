@@ -1,7 +1,9 @@
 #include "remote_support/remote_support_routes.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -21,6 +23,24 @@ constexpr net::RouteOptions kSmall{net::Auth::required, 16 * 1024};
 // The customer's token reaches these, for its own session only (the service checks).
 constexpr net::RouteOptions kCustomerToo{net::Auth::required, 16 * 1024, false, true};
 constexpr net::RouteOptions kPublic{net::Auth::none, 16 * 1024};
+
+// An approval request or decision, live: the supervisors (all their tabs), the session's
+// agent (all tabs, also away from the session page) and both sides' session connections.
+void tell_approval(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s) {
+  const std::string text =
+      json::serialize(boost::json::object{{"type", s.approval == Approval::pending ? "remote_support.approval_requested"
+                                                                                   : "remote_support.approval_decided"},
+                                          {"session_id", s.id},
+                                          {"session", session_json(s, service.screen_share(s), true)}});
+  auto supervisors = service.supervisor_ids();
+  std::vector<std::int64_t> to;
+  if (supervisors.ok()) to = std::move(*supervisors);
+  to.push_back(s.agent_id);
+  std::sort(to.begin(), to.end());
+  to.erase(std::unique(to.begin(), to.end()), to.end());
+  hub.send_to_users(to, text);
+  tell_session(hub, service, s);
+}
 
 }  // namespace
 
@@ -119,6 +139,70 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
                                                 service.sees_contact_details(*req.subject, ended.session)));
              }),
              kCustomerToo);
+
+  // The session's agent asks a supervisor before asking a sensitive customer for the screen.
+  router.add("POST", "/api/v1/remote-support/sessions/{id}/approval",
+             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto s, service.request_approval(*req.subject, id, req.remote_ip));
+               tell_approval(hub, service, s);
+               return net::json_ok(session_json(s, service.screen_share(s), true));
+             }),
+             kSmall);
+
+  // {"approve": bool, "reason": "..."} (a reason is required to refuse).
+  router.add("POST", "/api/v1/remote-support/sessions/{id}/approval/decision",
+             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"approve", "reason"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto approve, json::optional_bool(body, "approve"));
+               if (!approve) return make_error(ErrorCode::invalid_argument, "approve must be true or false");
+               MERIDIAN_ASSIGN_OR_RETURN(auto reason, json::optional_string(body, "reason", 1000));
+               MERIDIAN_ASSIGN_OR_RETURN(
+                   auto s, service.decide_approval(*req.subject, id, *approve, reason.value_or(""), req.remote_ip));
+               tell_approval(hub, service, s);
+               return net::json_ok(session_json(s, service.screen_share(s), true));
+             }),
+             kSmall);
+
+  // Supervisors: the requests waiting for them, oldest first.
+  router.add("GET", "/api/v1/remote-support/approvals",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, service.pending_approvals(*req.subject));
+               boost::json::array items;
+               for (const auto& s : list) items.push_back(session_json(s, service.screen_share(s), true));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+
+  // Admins: customer accounts marked sensitive.
+  router.add("GET", "/api/v1/remote-support/sensitive-customers",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, service.sensitive_customers(*req.subject));
+               boost::json::array items;
+               for (const auto& c : list) items.push_back(sensitive_json(c));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+
+  router.add("PUT", "/api/v1/remote-support/sensitive-customers/{user_id}",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "user_id", "customer id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"note"}, true));
+               MERIDIAN_ASSIGN_OR_RETURN(auto note, json::optional_string(body, "note", 1000));
+               MERIDIAN_ASSIGN_OR_RETURN(auto c,
+                                         service.mark_sensitive(*req.subject, id, note.value_or(""), req.remote_ip));
+               return net::json_ok(sensitive_json(c));
+             }),
+             kSmall);
+
+  router.add("DELETE", "/api/v1/remote-support/sensitive-customers/{user_id}",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "user_id", "customer id"));
+               MERIDIAN_TRY(service.unmark_sensitive(*req.subject, id, req.remote_ip));
+               return HttpResponse::no_content();
+             }),
+             kSmall);
 
   router.add("GET", "/api/v1/remote-support/sessions/{id}/log",
              net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {

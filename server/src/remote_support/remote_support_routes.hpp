@@ -8,6 +8,10 @@
 
 namespace meridian::remote_support {
 
+// The session's state to both sides' live connections (remote_support.state; each side
+// sees what it may see).
+void tell_session(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s);
+
 void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, RemoteSupportService& service);
 // meetings: the ICE servers (TURN credentials, media region) a joining side gets.
 void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportService& service,

@@ -26,6 +26,7 @@ constexpr std::int64_t kCallerIdBase = 1'000'000'000'000;
 constexpr std::size_t kMaxNameBytes = 100;
 constexpr std::size_t kMaxEmailBytes = 254;
 constexpr std::size_t kMaxTopicBytes = 500;
+constexpr std::size_t kMaxReasonBytes = 500;
 
 std::string code_key(const std::string& code_hash) { return "remote_support.code:" + code_hash; }
 std::string address_key(const std::string& ip) { return "remote_support.address:" + ip; }
@@ -43,6 +44,17 @@ Result<std::string> clean(std::string_view text, std::string_view what, std::siz
     return make_error(ErrorCode::invalid_argument,
                       std::string(what) + " must be at most " + std::to_string(max) + " bytes");
   return out;
+}
+
+// A sensitive customer's screen only after a supervisor approved (the server's rule, not
+// only the page's).
+Result<void> require_approval(const RemoteSession& rs) {
+  if (!rs.customer_sensitive || rs.approval == Approval::approved) return {};
+  if (rs.approval == Approval::refused)
+    return make_error(ErrorCode::forbidden,
+                      "a supervisor refused viewing this sensitive customer's screen: " + rs.approval_reason);
+  return make_error(ErrorCode::forbidden,
+                    "this customer is marked sensitive: a supervisor must approve before their screen is asked for");
 }
 
 // What a redeem found out: the pass, or the refusal to answer after the failure was counted.
@@ -73,7 +85,7 @@ RemoteSupportService::RemoteSupportService(storage::Database& db, const policy::
 Relationship RemoteSupportService::relationship(const Subject& who, const RemoteSession& s) const {
   if (!who.scope.empty()) return who.scope == session_scope(s.id) ? Relationship::member : Relationship::none;
   if (who.user_id == s.agent_id) return Relationship::owner;
-  if (policy_.permits(who, Action::review_remote_support)) return Relationship::manager;
+  if (policy_.permits(who, Action::review_remote_support) || is_supervisor(who)) return Relationship::manager;
   // A customer account sees its own sessions (and joins them for a token, join_as_customer).
   if (s.customer_user_id && *s.customer_user_id == who.user_id) return Relationship::member;
   return Relationship::none;
@@ -431,6 +443,7 @@ Result<RemoteSession> RemoteSupportService::ask(const Subject& who, std::int64_t
     if (step != Step::chat) {
       auto share = screen_share(rs);
       if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
+      MERIDIAN_TRY(require_approval(rs));
     }
     MERIDIAN_TRY(rs.consent.ask(step));
     return "consent_asked " + json_text({{"step", step_name(step)}});
@@ -443,6 +456,7 @@ Result<RemoteSession> RemoteSupportService::answer(const Subject& who, std::int6
     if (grant && step != Step::chat) {
       auto share = screen_share(rs);
       if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
+      MERIDIAN_TRY(require_approval(rs));
     }
     MERIDIAN_TRY(rs.consent.answer(step, grant));
     return std::string(grant ? "consent_granted " : "consent_denied ") + json_text({{"step", step_name(step)}});
@@ -500,6 +514,111 @@ Result<RemoteSupportService::Ended> RemoteSupportService::end(const Subject& who
   });
   if (!ended.ok()) return ended.error();
   return Ended{std::move(*ended), live_.forget(id)};
+}
+
+bool RemoteSupportService::is_supervisor(const Subject& who) const {
+  return who.scope.empty() && policy_.permits(who, Action::approve_remote_support);
+}
+
+Result<std::vector<std::int64_t>> RemoteSupportService::supervisor_ids() {
+  return read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& s) { return repo_.admin_ids(s); });
+}
+
+Result<RemoteSession> RemoteSupportService::request_approval(const Subject& who, std::int64_t id,
+                                                             const std::string& ip) {
+  return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
+    MERIDIAN_TRY(load_for(s, who, id, Action::conduct_remote_support_session));
+    MERIDIAN_TRY(storage::lock_row(s, "remote_support_sessions", id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+    if (rs.status == SessionStatus::ended) return make_error(ErrorCode::conflict, "this support session has ended");
+    if (!rs.customer_sensitive)
+      return make_error(ErrorCode::conflict, "this customer is not marked sensitive: no approval is needed");
+    if (rs.approval == Approval::pending) return make_error(ErrorCode::conflict, "an approval is pending already");
+    if (rs.approval == Approval::approved) return make_error(ErrorCode::conflict, "viewing is approved already");
+    MERIDIAN_TRY(repo_.set_approval(s, id, Approval::pending, "", std::nullopt, clock_.now_ms()));
+    MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "approval_requested", json_text({{"step", "view"}})));
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.approval.request",
+                                  "remote_support_session:" + std::to_string(id), "ok", "{}"));
+    return reload(s, id);
+  });
+}
+
+Result<RemoteSession> RemoteSupportService::decide_approval(const Subject& who, std::int64_t id, bool approve,
+                                                            const std::string& reason, const std::string& ip) {
+  if (!is_supervisor(who))
+    return make_error(ErrorCode::forbidden, "only a supervisor approves viewing a sensitive customer's screen");
+  MERIDIAN_ASSIGN_OR_RETURN(auto why, clean(reason, "reason", kMaxReasonBytes, !approve));
+  return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
+    MERIDIAN_TRY(load_for(s, who, id, Action::read_remote_support_session));
+    MERIDIAN_TRY(storage::lock_row(s, "remote_support_sessions", id));
+    MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+    if (rs.agent_id == who.user_id)
+      return make_error(ErrorCode::forbidden, "another supervisor decides on your own session's request");
+    if (rs.status == SessionStatus::ended) return make_error(ErrorCode::conflict, "this support session has ended");
+    if (rs.approval != Approval::pending)
+      return make_error(ErrorCode::conflict, "no approval is pending for this session");
+    MERIDIAN_TRY(
+        repo_.set_approval(s, id, approve ? Approval::approved : Approval::refused, why, who.user_id, clock_.now_ms()));
+    LogActor actor{"supervisor:" + std::to_string(who.user_id), who.country, LogPerson{who.user_id, who.email, ip}};
+    MERIDIAN_TRY(append(s, rs, actor, approve ? "approval_granted" : "approval_refused",
+                        json_text({{"step", "view"}, {"with_reason", !why.empty()}})));
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.approval.decide",
+                                  "remote_support_session:" + std::to_string(id), approve ? "approved" : "refused",
+                                  json_text({{"reason", why}})));
+    return reload(s, id);
+  });
+}
+
+Result<std::vector<RemoteSession>> RemoteSupportService::pending_approvals(const Subject& who) {
+  if (!is_supervisor(who))
+    return make_error(ErrorCode::forbidden, "only a supervisor sees the approvals waiting for a decision");
+  SessionFilter f;
+  f.approval = Approval::pending;
+  f.limit = 200;
+  auto out = read_value<std::vector<RemoteSession>>(db_, [&](storage::Session& s) { return repo_.sessions(s, f); });
+  if (out.ok()) std::reverse(out->begin(), out->end());
+  return out;
+}
+
+Result<std::vector<SensitiveCustomer>> RemoteSupportService::sensitive_customers(const Subject& who) {
+  MERIDIAN_TRY(policy_.require(who, Action::manage_support));
+  return read_value<std::vector<SensitiveCustomer>>(db_,
+                                                    [&](storage::Session& s) { return repo_.sensitive_customers(s); });
+}
+
+Result<SensitiveCustomer> RemoteSupportService::mark_sensitive(const Subject& who, std::int64_t customer_id,
+                                                               const std::string& note, const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::manage_support));
+  MERIDIAN_ASSIGN_OR_RETURN(auto text, clean(note, "note", kMaxReasonBytes, false));
+  auto u = identity_.user(customer_id);
+  if (!u.ok() && u.error().code == ErrorCode::not_found) return make_error(ErrorCode::not_found, "no such customer");
+  if (!u.ok()) return u.error();
+  if (u->kind != UserKind::customer)
+    return make_error(ErrorCode::invalid_argument, "only customer accounts are marked sensitive");
+  return write_value<SensitiveCustomer>(db_, [&](storage::Session& s) -> Result<SensitiveCustomer> {
+    MERIDIAN_TRY(repo_.mark_sensitive(s, customer_id, text, who.user_id, clock_.now_ms()));
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.customer.mark_sensitive",
+                                  "user:" + std::to_string(customer_id), "ok", json_text({{"note", text}})));
+    MERIDIAN_ASSIGN_OR_RETURN(auto out, repo_.sensitive_customer(s, customer_id));
+    if (!out) return make_error(ErrorCode::internal, "the sensitive mark was not stored");
+    return std::move(*out);
+  });
+}
+
+Result<void> RemoteSupportService::unmark_sensitive(const Subject& who, std::int64_t customer_id,
+                                                    const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::manage_support));
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_ASSIGN_OR_RETURN(bool removed, repo_.unmark_sensitive(s, customer_id));
+    if (!removed) return make_error(ErrorCode::not_found, "this customer is not marked sensitive");
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.customer.unmark_sensitive",
+                                  "user:" + std::to_string(customer_id), "ok", "{}"));
+    return {};
+  });
 }
 
 }  // namespace meridian::remote_support

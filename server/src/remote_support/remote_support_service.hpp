@@ -140,6 +140,25 @@ class RemoteSupportService final {
   };
   Result<Ended> end(const Subject& who, std::int64_t id, const std::string& ip);
 
+  // Supervisors approve viewing a sensitive customer's screen: admins (policy action
+  // approve_remote_support).
+  bool is_supervisor(const Subject& who) const;
+  // Who hears of an approval request live (every supervisor but the one asking).
+  Result<std::vector<std::int64_t>> supervisor_ids();
+  // The session's agent asks a supervisor before asking a sensitive customer for the screen.
+  Result<RemoteSession> request_approval(const Subject& who, std::int64_t id, const std::string& ip);
+  // A supervisor (not the session's agent) approves, or refuses with a reason.
+  Result<RemoteSession> decide_approval(const Subject& who, std::int64_t id, bool approve, const std::string& reason,
+                                        const std::string& ip);
+  // Supervisors: the requests waiting for a decision, oldest first.
+  Result<std::vector<RemoteSession>> pending_approvals(const Subject& who);
+
+  // Admins mark customer accounts sensitive (manage_support); agents see it on the session.
+  Result<std::vector<SensitiveCustomer>> sensitive_customers(const Subject& who);
+  Result<SensitiveCustomer> mark_sensitive(const Subject& who, std::int64_t customer_id, const std::string& note,
+                                           const std::string& ip);
+  Result<void> unmark_sensitive(const Subject& who, std::int64_t customer_id, const std::string& ip);
+
   LiveSessions& live() { return live_; }
   const RemoteSupportOptions& options() const { return options_; }
 

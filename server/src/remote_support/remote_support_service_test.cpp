@@ -306,6 +306,106 @@ TEST_P(RemoteSupportServiceTest, ARemovedLastEntryIsDetectedToo) {
   EXPECT_FALSE(service_->verify(admin_, r.id)->intact);
 }
 
+TEST_P(RemoteSupportServiceTest, OnlyAdminsMarkCustomersSensitiveAndItIsAudited) {
+  EXPECT_EQ(service_->mark_sensitive(agent_, carl_.user_id, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->mark_sensitive(admin_, emma_.user_id, "", "").error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(service_->mark_sensitive(admin_, 999'999, "", "").error().code, ErrorCode::not_found);
+  auto marked = service_->mark_sensitive(admin_, carl_.user_id, "tax client", "192.0.2.7");
+  ASSERT_TRUE(marked.ok()) << marked.error().message;
+  EXPECT_EQ(marked->note, "tax client");
+  EXPECT_EQ(marked->marked_by, admin_.user_id);
+  EXPECT_EQ(service_->sensitive_customers(admin_)->size(), 1u);
+  EXPECT_EQ(service_->sensitive_customers(agent_).error().code, ErrorCode::forbidden);
+  NewSession for_carl;
+  for_carl.customer_user_id = carl_.user_id;
+  EXPECT_TRUE(start(agent_, for_carl).session.customer_sensitive) << "the agent sees it on the session";
+  EXPECT_EQ(service_->unmark_sensitive(agent_, carl_.user_id, "").error().code, ErrorCode::forbidden);
+  ASSERT_TRUE(service_->unmark_sensitive(admin_, carl_.user_id, "").ok());
+  EXPECT_EQ(service_->unmark_sensitive(admin_, carl_.user_id, "").error().code, ErrorCode::not_found);
+  EXPECT_FALSE(start(agent_, for_carl).session.customer_sensitive);
+  EXPECT_EQ(rows("SELECT action FROM audit_log WHERE action LIKE 'remote_support.customer.%' ORDER BY id"),
+            (std::vector<std::string>{"remote_support.customer.mark_sensitive|",
+                                      "remote_support.customer.unmark_sensitive|"}));
+}
+
+TEST_P(RemoteSupportServiceTest, ASensitiveCustomersScreenWaitsForASupervisor) {
+  ASSERT_TRUE(service_->mark_sensitive(admin_, carl_.user_id, "", "").ok());
+  NewSession for_carl;
+  for_carl.customer_user_id = carl_.user_id;
+  auto issued = start(agent_, for_carl);
+  auto pass = redeem(issued.code);
+  const auto id = issued.session.id;
+  Running r{id, customer_of(pass)};
+  ASSERT_TRUE(service_->join(agent_, id, 1, "").ok());
+  ASSERT_TRUE(service_->join(r.customer, id, 2, "").ok());
+  grant(r, Step::chat);  // chat needs no approval
+
+  auto early = service_->ask(agent_, id, Step::view, "");
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::forbidden);
+  EXPECT_NE(early.error().message.find("supervisor"), std::string::npos);
+  EXPECT_EQ(service_->answer(r.customer, id, Step::view, true, "").error().code, ErrorCode::forbidden)
+      << "nor granted by the customer";
+  EXPECT_EQ(service_->decide_approval(admin_, id, true, "", "").error().code, ErrorCode::conflict) << "nothing asked";
+
+  auto asked = service_->request_approval(agent_, id, "192.0.2.1");
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  EXPECT_EQ(asked->approval, Approval::pending);
+  EXPECT_EQ(service_->request_approval(agent_, id, "").error().code, ErrorCode::conflict);
+  EXPECT_EQ(service_->request_approval(r.customer, id, "").error().code, ErrorCode::forbidden);
+  ASSERT_EQ(service_->pending_approvals(admin_)->size(), 1u);
+  EXPECT_EQ(service_->pending_approvals(agent_).error().code, ErrorCode::forbidden);
+  // Not a supervisor: neither the agent nor another agent decides.
+  EXPECT_EQ(service_->decide_approval(agent_, id, true, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->decide_approval(other_agent_, id, true, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->decide_approval(r.customer, id, true, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->decide_approval(admin_, id, false, "  ", "").error().code, ErrorCode::invalid_argument)
+      << "a refusal needs a reason";
+
+  auto refused = service_->decide_approval(admin_, id, false, "open audit: ask the customer to send the form", "");
+  ASSERT_TRUE(refused.ok()) << refused.error().message;
+  EXPECT_EQ(refused->approval, Approval::refused);
+  EXPECT_EQ(refused->approval_by, admin_.user_id);
+  auto after_refusal = service_->ask(agent_, id, Step::view, "");
+  ASSERT_FALSE(after_refusal.ok());
+  EXPECT_NE(after_refusal.error().message.find("open audit"), std::string::npos) << after_refusal.error().message;
+
+  ASSERT_TRUE(service_->request_approval(agent_, id, "").ok()) << "asked again after a refusal";
+  auto approved = service_->decide_approval(admin_, id, true, "", "");
+  ASSERT_TRUE(approved.ok());
+  EXPECT_EQ(approved->approval, Approval::approved);
+  EXPECT_EQ(approved->approval_reason, "");
+  EXPECT_TRUE(service_->pending_approvals(admin_)->empty());
+  grant(r, Step::view);
+  EXPECT_TRUE(signal(id, 2).ok());
+
+  std::vector<std::string> events;
+  auto log = service_->log(admin_, id);
+  ASSERT_TRUE(log.ok());
+  for (const auto& row : log->rows)
+    if (row.entry.event.rfind("approval_", 0) == 0) events.push_back(row.entry.actor + " " + row.entry.event);
+  const std::string sup = "supervisor:" + std::to_string(admin_.user_id);
+  const std::string agent = "agent:" + std::to_string(agent_.user_id);
+  EXPECT_EQ(events, (std::vector<std::string>{agent + " approval_requested", sup + " approval_refused",
+                                              agent + " approval_requested", sup + " approval_granted"}));
+  EXPECT_TRUE(service_->verify(admin_, id)->intact);
+  EXPECT_EQ(
+      rows("SELECT action, outcome FROM audit_log WHERE action LIKE 'remote_support.approval.%' ORDER BY id"),
+      (std::vector<std::string>{"remote_support.approval.request|ok|", "remote_support.approval.decide|refused|",
+                                "remote_support.approval.request|ok|", "remote_support.approval.decide|approved|"}));
+}
+
+TEST_P(RemoteSupportServiceTest, ASupervisorDoesNotApproveTheirOwnSessionAndOthersNeedNoApproval) {
+  auto plain = running();
+  EXPECT_EQ(service_->request_approval(agent_, plain.id, "").error().code, ErrorCode::conflict);
+  ASSERT_TRUE(service_->mark_sensitive(admin_, carl_.user_id, "", "").ok());
+  NewSession for_carl;
+  for_carl.customer_user_id = carl_.user_id;
+  auto own = start(admin_, for_carl);
+  ASSERT_TRUE(service_->request_approval(admin_, own.session.id, "").ok());
+  EXPECT_EQ(service_->decide_approval(admin_, own.session.id, true, "", "").error().code, ErrorCode::forbidden);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, RemoteSupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

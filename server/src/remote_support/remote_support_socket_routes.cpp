@@ -50,6 +50,21 @@ Result<const boost::json::object*> object_field(const Envelope& env, std::string
 
 }  // namespace
 
+void tell_session(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s) {
+  const auto conns = service.live().connections(s.id);
+  const auto share = service.screen_share(s);
+  for (auto [conn, side] : {std::pair{conns.agent, Side::agent}, std::pair{conns.customer, Side::customer}}) {
+    if (!conn) continue;
+    boost::json::object out{{"type", "remote_support.state"},
+                            {"session_id", s.id},
+                            {"side", side_name(side)},
+                            {"agent_connected", conns.agent.has_value()},
+                            {"customer_connected", conns.customer.has_value()},
+                            {"session", session_json(s, share, side == Side::agent)}};
+    hub.send_to_connection(*conn, json::serialize(out));
+  }
+}
+
 void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportService& service,
                                       const meetings::MeetingsService& meetings) {
   constexpr bool kScopedTokens = true;  // the customer's token reaches these, for its one session
@@ -58,21 +73,7 @@ void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportServic
   };
   auto ip = [](const RealtimeConnection& c) { return std::string(c.remote_ip()); };
 
-  // The session's state to both sides' connections (each sees what its side may see).
-  auto tell_both = [&hub, &service](const RemoteSession& s) {
-    const auto conns = service.live().connections(s.id);
-    const auto share = service.screen_share(s);
-    for (auto [conn, side] : {std::pair{conns.agent, Side::agent}, std::pair{conns.customer, Side::customer}}) {
-      if (!conn) continue;
-      boost::json::object out{{"type", "remote_support.state"},
-                              {"session_id", s.id},
-                              {"side", side_name(side)},
-                              {"agent_connected", conns.agent.has_value()},
-                              {"customer_connected", conns.customer.has_value()},
-                              {"session", session_json(s, share, side == Side::agent)}};
-      hub.send_to_connection(*conn, json::serialize(out));
-    }
-  };
+  auto tell_both = [&hub, &service](const RemoteSession& s) { tell_session(hub, service, s); };
 
   // The other side hears that this one went away.
   hub.on_close([&service, tell_both](std::uint64_t connection, const Subject& who) {

@@ -281,3 +281,139 @@ describe('remote support codes: expiry and guessing', () => {
     assert.equal((await api(server, 'GET', '/healthz')).status, 200, 'the server stays up');
   });
 });
+
+// A customer an admin marked sensitive: the agent's request reaches the supervisors live,
+// a supervisor approves or refuses with a reason, the agent hears it at once, and the
+// server refuses the view step until then (not only the page).
+describe('remote support: sensitive customers wait for a supervisor', () => {
+  let server, p, adminWs;
+  before(async () => {
+    server = await startServer({ webRoot: false });
+    p = await people(server);
+    adminWs = live(server, p.admin);
+    await adminWs.opened;
+  });
+  after(async () => {
+    adminWs?.close();
+    await server?.stop();
+  });
+
+  it('only admins mark a customer sensitive, and agents see the mark on the session', async () => {
+    const path = `${RS}/sensitive-customers/${p.carl.user.id}`;
+    assert.equal((await api(server, 'PUT', path, { token: p.ada.token, body: { note: 'x' } })).status, 403);
+    assert.equal((await api(server, 'PUT', `${RS}/sensitive-customers/${p.emma.user.id}`, { token: p.admin, body: {} })).status, 400);
+    assert.equal((await api(server, 'PUT', `${RS}/sensitive-customers/999999`, { token: p.admin, body: {} })).status, 404);
+    assert.equal((await api(server, 'PUT', path, { token: p.admin, body: { bogus: 1 } })).status, 400);
+    const marked = await api(server, 'PUT', path, { token: p.admin, body: { note: 'tax client' } });
+    assert.equal(marked.status, 200, marked.text);
+    assert.equal(marked.json.note, 'tax client');
+    const list = await api(server, 'GET', `${RS}/sensitive-customers`, { token: p.admin });
+    assert.deepEqual(list.json.items.map((c) => c.customer_id), [p.carl.user.id]);
+    assert.equal((await api(server, 'GET', `${RS}/sensitive-customers`, { token: p.ada.token })).status, 403);
+    const s = await start(server, p.ada, { customer_user_id: p.carl.user.id });
+    assert.equal(s.session.customer.sensitive, true);
+    assert.equal(s.session.approval.needed, true);
+    assert.equal(s.session.approval.status, 'none');
+    const audit = await api(server, 'GET', '/api/v1/admin/audit?action=remote_support.customer.mark_sensitive', { token: p.admin });
+    assert.equal(audit.status, 200, audit.text);
+    assert.equal(audit.json.items.length, 1);
+    assert.equal(audit.json.items[0].target, `user:${p.carl.user.id}`);
+  });
+
+  async function running() {
+    const s = await start(server, p.ada, { customer_user_id: p.carl.user.id });
+    const pass = await redeem(server, s.code);
+    const agent = live(server, p.ada.token);
+    const customer = live(server, pass.token);
+    await Promise.all([agent.opened, customer.opened]);
+    await ask(agent, { type: 'remote_support.join', session_id: s.id });
+    await ask(customer, { type: 'remote_support.join', session_id: s.id });
+    await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'chat' });
+    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'chat', grant: true })).type, 'remote_support.ack');
+    return { s, pass, agent, customer };
+  }
+
+  it('the view step is refused by the server without an approval; a supervisor approves live', async () => {
+    const { s, agent, customer } = await running();
+    let r = await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'view' });
+    assert.equal(r.error?.code, 'forbidden', JSON.stringify(r));
+    assert.match(r.error.message, /supervisor/);
+    r = await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'view', grant: true });
+    assert.equal(r.error?.code, 'forbidden', 'nor can the customer grant it');
+    r = await ask(customer, { type: 'remote_support.signal', session_id: s.id, signal: { type: 'offer', sdp: 'v=0' } });
+    assert.equal(r.error?.code, 'forbidden');
+
+    const requested = await api(server, 'POST', `${RS}/sessions/${s.id}/approval`, { token: p.ada.token });
+    assert.equal(requested.status, 200, requested.text);
+    assert.equal(requested.json.approval.status, 'pending');
+    const heard = await adminWs.next((m) => m.type === 'remote_support.approval_requested' && m.session_id === s.id);
+    assert.equal(heard.session.agent.name, 'Ada Agent');
+    assert.equal(heard.session.customer.sensitive, true);
+    const pending = await api(server, 'GET', `${RS}/approvals`, { token: p.admin });
+    assert.ok(pending.json.items.some((i) => i.id === s.id));
+    assert.equal((await api(server, 'POST', `${RS}/sessions/${s.id}/approval`, { token: p.ada.token })).status, 409, 'asked twice');
+
+    // Not supervisors: the agent, another agent, the customer's own token.
+    for (const token of [p.ada.token, p.abe.token, p.emma.token]) {
+      const no = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token, body: { approve: true } });
+      assert.equal(no.status, 403, no.text);
+    }
+    assert.equal((await api(server, 'GET', `${RS}/approvals`, { token: p.ada.token })).status, 403);
+    const approved = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: p.admin, body: { approve: true } });
+    assert.equal(approved.status, 200, approved.text);
+    assert.equal(approved.json.approval.status, 'approved');
+    const told = await agent.next((m) => m.type === 'remote_support.approval_decided' && m.session_id === s.id);
+    assert.equal(told.session.approval.status, 'approved');
+    await agent.next((m) => m.type === 'remote_support.state' && m.session.approval.status === 'approved');
+    const customerState = await customer.next((m) => m.type === 'remote_support.state' && m.session.approval.status === 'approved');
+    assert.equal(customerState.session.approval.reason, undefined, 'the customer is not sent the supervisor or the reason');
+
+    assert.equal((await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'view' })).type, 'remote_support.ack');
+    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'view', grant: true })).type, 'remote_support.ack');
+    r = await ask(customer, { type: 'remote_support.signal', session_id: s.id, signal: { type: 'offer', sdp: 'v=0' } });
+    assert.equal(r.type, 'remote_support.ack');
+
+    const log = await api(server, 'GET', `${RS}/sessions/${s.id}/log`, { token: p.admin });
+    const events = log.json.items.map((i) => i.event);
+    assert.ok(events.indexOf('approval_requested') < events.indexOf('approval_granted'));
+    assert.ok(events.indexOf('approval_granted') < events.lastIndexOf('consent_asked'));
+    assert.equal((await api(server, 'GET', `${RS}/sessions/${s.id}/log/verify`, { token: p.admin })).json.intact, true);
+    agent.close();
+    customer.close();
+  });
+
+  it('a refusal carries its reason to the agent at once, and the screen stays refused', async () => {
+    const { s, agent, customer } = await running();
+    assert.equal((await api(server, 'POST', `${RS}/sessions/${s.id}/approval`, { token: p.ada.token })).status, 200);
+    await adminWs.next((m) => m.type === 'remote_support.approval_requested' && m.session_id === s.id);
+    const noReason = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: p.admin, body: { approve: false } });
+    assert.equal(noReason.status, 400, noReason.text);
+    const bad = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: p.admin, body: { approve: 'yes' } });
+    assert.equal(bad.status, 400, bad.text);
+    const refused = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, {
+      token: p.admin,
+      body: { approve: false, reason: 'Open tax audit: ask for the form by mail instead.' },
+    });
+    assert.equal(refused.status, 200, refused.text);
+    const told = await agent.next((m) => m.type === 'remote_support.approval_decided' && m.session_id === s.id);
+    assert.equal(told.session.approval.status, 'refused');
+    assert.equal(told.session.approval.reason, 'Open tax audit: ask for the form by mail instead.');
+    assert.ok(told.session.approval.decided_by.id > 0);
+    const r = await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'view' });
+    assert.equal(r.error?.code, 'forbidden');
+    assert.match(r.error.message, /Open tax audit/);
+    const again = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: p.admin, body: { approve: true } });
+    assert.equal(again.status, 409, 'nothing pending any more');
+    agent.close();
+    customer.close();
+  });
+
+  it('customers who are not marked need no approval', async () => {
+    const s = await start(server, p.ada);
+    assert.equal(s.session.approval.needed, false);
+    assert.equal((await api(server, 'POST', `${RS}/sessions/${s.id}/approval`, { token: p.ada.token })).status, 409);
+    assert.equal((await api(server, 'DELETE', `${RS}/sensitive-customers/${p.carl.user.id}`, { token: p.ada.token })).status, 403);
+    assert.equal((await api(server, 'DELETE', `${RS}/sensitive-customers/${p.carl.user.id}`, { token: p.admin })).status, 204);
+    assert.equal((await api(server, 'DELETE', `${RS}/sensitive-customers/${p.carl.user.id}`, { token: p.admin })).status, 404);
+  });
+});

@@ -69,6 +69,23 @@ CREATE TABLE remote_support_log_people (
 );
 CREATE INDEX remote_support_log_people_user ON remote_support_log_people(user_id);
 )sql"},
+    // Customers marked sensitive (e.g. tax clients) by an admin: the agent needs a
+    // supervisor's approval before asking to see their screen. A session's approval
+    // (none, pending, approved, refused), its reason and who decided sit on the session.
+    {401, "remote support sensitive customers and supervisor approval", R"sql(
+CREATE TABLE remote_support_sensitive_customers (
+  customer_id BIGINT PRIMARY KEY REFERENCES users(id),
+  note TEXT NOT NULL DEFAULT '',
+  marked_by BIGINT REFERENCES users(id),
+  marked_at BIGINT NOT NULL
+);
+ALTER TABLE remote_support_sessions ADD COLUMN approval TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE remote_support_sessions ADD COLUMN approval_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE remote_support_sessions ADD COLUMN approval_by BIGINT REFERENCES users(id);
+ALTER TABLE remote_support_sessions ADD COLUMN approval_requested_at BIGINT;
+ALTER TABLE remote_support_sessions ADD COLUMN approval_decided_at BIGINT;
+CREATE INDEX remote_support_sessions_approval ON remote_support_sessions(approval);
+)sql"},
 };
 
 }  // namespace

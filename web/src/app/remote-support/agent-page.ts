@@ -16,12 +16,22 @@ import { Subscription, filter } from 'rxjs';
 import { errorMessage } from '../core/api-error';
 import { formatDate } from '../core/locale-format';
 import { RealtimeService } from '../core/realtime.service';
+import { SessionStore } from '../core/session.store';
 import { UiBadge, type BadgeTone } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiInput } from '../ui/form-controls';
-import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, nextAsk } from './consent-words';
-import { RemoteSupportApi } from './remote-support-api';
-import { Annotation, ConsentState, ConsentStep, LogEntry, RemoteSupportSession, RemoteSupportSummary, STEPS } from './remote-support-types';
+import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, needsApproval, nextAsk } from './consent-words';
+import { CustomerHit, RemoteSupportApi } from './remote-support-api';
+import {
+  Annotation,
+  ConsentState,
+  ConsentStep,
+  LogEntry,
+  RemoteSupportSession,
+  RemoteSupportSummary,
+  STEPS,
+  SensitiveCustomer,
+} from './remote-support-types';
 import { ScreenLink } from './screen-link';
 
 const TONE: Record<ConsentState, BadgeTone> = { not_asked: 'neutral', asked: 'info', granted: 'ok', denied: 'danger', revoked: 'danger' };
@@ -44,6 +54,7 @@ export class AgentPage implements OnInit, OnDestroy {
   private readonly api = inject(RemoteSupportApi);
   private readonly realtime = inject(RealtimeService);
   private readonly route = inject(ActivatedRoute);
+  private readonly me = inject(SessionStore);
 
   protected readonly steps = STEPS;
   protected readonly stepLabel = STEP_LABEL;
@@ -66,6 +77,18 @@ export class AgentPage implements OnInit, OnDestroy {
   protected readonly chat = signal<{ from: string; text: string; at: number }[]>([]);
   protected readonly log = signal<LogEntry[] | null>(null);
   protected readonly intact = signal<boolean | null>(null);
+  /** Supervisors: requests waiting for their decision (null: not a supervisor). */
+  protected readonly approvals = signal<RemoteSupportSession[] | null>(null);
+  protected readonly reasons: Record<number, string> = {};
+  /** Admins: customers marked sensitive, and the directory search to mark one. */
+  protected readonly sensitive = signal<SensitiveCustomer[] | null>(null);
+  protected readonly hits = signal<CustomerHit[]>([]);
+  protected customerQuery = '';
+  protected sensitiveNote = '';
+  protected readonly needsApproval = computed(() => {
+    const s = this.current();
+    return !!s && s.status !== 'ended' && needsApproval(s);
+  });
   protected readonly stream = computed(() => this.link()?.remoteStream() ?? null);
   protected readonly next = computed(() => {
     const s = this.current();
@@ -105,7 +128,15 @@ export class AgentPage implements OnInit, OnDestroy {
       rt.messages('remote_support.chat').pipe(filter(mine)).subscribe((m) => this.chat.update((c) => [...c, { from: m.from, text: m.text, at: Date.now() }])),
       rt.messages('remote_support.left').pipe(filter(mine)).subscribe((m) => this.notice.set(m.reason)),
       rt.statusChanges.pipe(filter((s) => s === 'connected')).subscribe(() => void this.join()),
+      // Supervisors hear requests live; the agent hears the decision at once.
+      rt.messages('remote_support.approval_requested').subscribe(() => void this.loadApprovals()),
+      rt.messages('remote_support.approval_decided').subscribe((m) => {
+        void this.loadApprovals();
+        if (mine(m)) this.onState(m.session, this.customerConnected());
+      }),
     ];
+    void this.loadApprovals();
+    if (this.me.isAdmin()) void this.loadSensitive();
     this.statsTimer = setInterval(() => void this.pollFrames(), 1000);
     await this.reload();
     const open = Number(q.get('session'));
@@ -157,6 +188,59 @@ export class AgentPage implements OnInit, OnDestroy {
     if (!s) return;
     this.notice.set('');
     await this.realtime.request('remote_support.ask', { session_id: s.id, step }).catch((e: Error) => this.notice.set(e.message));
+  }
+
+  protected async requestApproval(): Promise<void> {
+    const s = this.current();
+    if (!s) return;
+    this.notice.set('');
+    try {
+      this.current.set(await this.api.requestApproval(s.id));
+    } catch (e) {
+      this.notice.set(errorMessage(e));
+    }
+  }
+
+  protected async decide(s: RemoteSupportSession, approve: boolean): Promise<void> {
+    this.error.set('');
+    try {
+      await this.api.decide(s.id, approve, this.reasons[s.id] ?? '');
+      delete this.reasons[s.id];
+      await this.loadApprovals();
+    } catch (e) {
+      this.error.set(errorMessage(e));
+    }
+  }
+
+  protected async searchCustomers(): Promise<void> {
+    const q = this.customerQuery.trim();
+    if (!q) return this.hits.set([]);
+    try {
+      this.hits.set((await this.api.findCustomers(q)).items);
+    } catch (e) {
+      this.error.set(errorMessage(e));
+    }
+  }
+
+  protected async mark(c: CustomerHit): Promise<void> {
+    try {
+      await this.api.markSensitive(c.id, this.sensitiveNote.trim());
+      this.hits.set([]);
+      this.customerQuery = '';
+      this.sensitiveNote = '';
+      await this.loadSensitive();
+    } catch (e) {
+      this.error.set(errorMessage(e));
+    }
+  }
+
+  protected async unmark(c: SensitiveCustomer): Promise<void> {
+    try {
+      await this.api.unmarkSensitive(c.customer_id);
+      await this.loadSensitive();
+    } catch (e) {
+      this.error.set(errorMessage(e));
+    }
   }
 
   protected async end(): Promise<void> {
@@ -340,6 +424,23 @@ export class AgentPage implements OnInit, OnDestroy {
       this.sessions.set((await this.api.list()).items);
     } catch (e) {
       this.error.set(errorMessage(e));
+    }
+  }
+
+  /** Only a supervisor may list the requests: anyone else is answered 403 and sees no panel. */
+  private async loadApprovals(): Promise<void> {
+    try {
+      this.approvals.set((await this.api.approvals()).items);
+    } catch {
+      this.approvals.set(null);
+    }
+  }
+
+  private async loadSensitive(): Promise<void> {
+    try {
+      this.sensitive.set((await this.api.sensitiveCustomers()).items);
+    } catch {
+      this.sensitive.set(null);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, groupCode, nextAsk, pendingQuestion } from './consent-words';
+import { formatDuration, groupCode, needsApproval, nextAsk, pendingQuestion } from './consent-words';
 import { ConsentState, ConsentStep, RemoteSupportSession } from './remote-support-types';
 
 function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Partial<RemoteSupportSession> = {}): RemoteSupportSession {
@@ -11,6 +11,7 @@ function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Par
     customer: { name: 'Carla', country: 'DE', walk_in: true },
     topic: '',
     consent: { chat: 'not_asked', view: 'not_asked', annotate: 'not_asked', ...consent },
+    approval: { needed: false, status: 'none', requested_at: null, decided_at: null },
     paused: false,
     screen_share: { allowed: true, reason: '' },
     agent_sees: '',
@@ -43,6 +44,19 @@ describe('the consent ladder as the pages see it', () => {
 
   it('does not offer viewing where screen sharing is switched off for the customer', () => {
     expect(nextAsk(session({ chat: 'granted' }, { screen_share: { allowed: false, reason: 'off in DE' } }))).toBeNull();
+  });
+
+  it('does not offer viewing a sensitive customer\'s screen before a supervisor approved', () => {
+    const approval = (status: 'none' | 'pending' | 'approved' | 'refused') => ({ needed: true, status, requested_at: null, decided_at: null });
+    for (const status of ['none', 'pending', 'refused'] as const) {
+      const s = session({ chat: 'granted' }, { approval: approval(status) });
+      expect(needsApproval(s)).toBe(true);
+      expect(nextAsk(s)).toBeNull();
+    }
+    expect(nextAsk(session({}, { approval: approval('none') }))).toBe('chat');
+    const approved = session({ chat: 'granted' }, { approval: approval('approved') });
+    expect(needsApproval(approved)).toBe(false);
+    expect(nextAsk(approved)).toBe('view');
   });
 
   it('names the question the customer is being asked', () => {

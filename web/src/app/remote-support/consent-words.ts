@@ -42,9 +42,15 @@ export function nextAsk(s: RemoteSupportSession): ConsentStep | null {
     if (s.consent[step] === 'asked') return null;
     if (i > 0 && s.consent[STEPS[i - 1]] !== 'granted') return null;
     if (step !== 'chat' && !s.screen_share.allowed) return null;
+    if (step !== 'chat' && needsApproval(s)) return null;
     return step;
   }
   return null;
+}
+
+/** A sensitive customer's screen is not asked for before a supervisor approved. */
+export function needsApproval(s: RemoteSupportSession): boolean {
+  return !!s.approval?.needed && s.approval.status !== 'approved';
 }
 
 /** "4 min 05 s" for a summary. */

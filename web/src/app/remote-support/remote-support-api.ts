@@ -3,7 +3,14 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { Items } from '../core/api-types';
-import { LogEntry, RemoteSupportSession, StartedSession } from './remote-support-types';
+import { LogEntry, RemoteSupportSession, SensitiveCustomer, StartedSession } from './remote-support-types';
+
+export interface CustomerHit {
+  id: number;
+  display_name: string;
+  email: string;
+  country: string;
+}
 
 /** The agent's side of /api/v1/remote-support (the customer page uses plain fetch). */
 @Injectable({ providedIn: 'root' })
@@ -38,5 +45,34 @@ export class RemoteSupportApi {
 
   verify(id: number): Promise<{ intact: boolean; entries: number; first_bad_seq: number | null }> {
     return firstValueFrom(this.http.get<{ intact: boolean; entries: number; first_bad_seq: number | null }>(`${this.base}/sessions/${id}/log/verify`));
+  }
+
+  requestApproval(id: number): Promise<RemoteSupportSession> {
+    return firstValueFrom(this.http.post<RemoteSupportSession>(`${this.base}/sessions/${id}/approval`, {}));
+  }
+
+  decide(id: number, approve: boolean, reason: string): Promise<RemoteSupportSession> {
+    return firstValueFrom(this.http.post<RemoteSupportSession>(`${this.base}/sessions/${id}/approval/decision`, { approve, reason }));
+  }
+
+  approvals(): Promise<Items<RemoteSupportSession>> {
+    return firstValueFrom(this.http.get<Items<RemoteSupportSession>>(`${this.base}/approvals`));
+  }
+
+  sensitiveCustomers(): Promise<Items<SensitiveCustomer>> {
+    return firstValueFrom(this.http.get<Items<SensitiveCustomer>>(`${this.base}/sensitive-customers`));
+  }
+
+  markSensitive(customerId: number, note: string): Promise<SensitiveCustomer> {
+    return firstValueFrom(this.http.put<SensitiveCustomer>(`${this.base}/sensitive-customers/${customerId}`, { note }));
+  }
+
+  unmarkSensitive(customerId: number): Promise<void> {
+    return firstValueFrom(this.http.delete<void>(`${this.base}/sensitive-customers/${customerId}`));
+  }
+
+  /** The customer directory (staff), to pick whom to mark. */
+  findCustomers(q: string): Promise<Items<CustomerHit>> {
+    return firstValueFrom(this.http.get<Items<CustomerHit>>(`${API_BASE}/customers`, { params: new HttpParams().set('q', q).set('limit', 8) }));
   }
 }

@@ -20,9 +20,11 @@ export interface RemoteSupportSession {
   status: 'waiting' | 'active' | 'ended';
   conversation_id: number | null;
   agent: { id: number; name: string };
-  customer: { name: string; country: string; walk_in: boolean; user_id?: number; email?: string };
+  customer: { name: string; country: string; walk_in: boolean; user_id?: number; email?: string; sensitive?: boolean };
   topic: string;
   consent: Record<ConsentStep, ConsentState>;
+  /** A sensitive customer's screen waits for a supervisor (reason and decider: staff only). */
+  approval: Approval;
   paused: boolean;
   screen_share: { allowed: boolean; reason: string };
   agent_sees: string;
@@ -32,6 +34,28 @@ export interface RemoteSupportSession {
   ended_at: number | null;
   ended_by: string;
   summary?: RemoteSupportSummary;
+}
+
+export type ApprovalStatus = 'none' | 'pending' | 'approved' | 'refused';
+
+export interface Approval {
+  needed: boolean;
+  status: ApprovalStatus;
+  requested_at: number | null;
+  decided_at: number | null;
+  reason?: string;
+  decided_by?: { id: number; name: string } | null;
+}
+
+/** A customer account an admin marked sensitive. */
+export interface SensitiveCustomer {
+  customer_id: number;
+  name: string;
+  email: string;
+  country: string;
+  note: string;
+  marked_by: { id: number; name: string } | null;
+  marked_at: number;
 }
 
 export interface StartedSession {
@@ -89,6 +113,8 @@ declare module '../core/realtime.service' {
     'remote_support.chat': { type: 'remote_support.chat'; session_id: number; from: string; text: string };
     'remote_support.left': { type: 'remote_support.left'; session_id: number; reason: string };
     'remote_support.ended': { type: 'remote_support.ended'; session_id: number; summary: RemoteSupportSummary };
+    'remote_support.approval_requested': { type: 'remote_support.approval_requested'; session_id: number; session: RemoteSupportSession };
+    'remote_support.approval_decided': { type: 'remote_support.approval_decided'; session_id: number; session: RemoteSupportSession };
   }
   interface ClientMessageMap {
     'remote_support.join': { session_id: number };
