@@ -32,7 +32,7 @@ void tell_approval(net::RealtimeHub& hub, RemoteSupportService& service, const R
                                                                                    : "remote_support.approval_decided"},
                                           {"session_id", s.id},
                                           {"session", session_json(s, service.screen_share(s), true)}});
-  auto supervisors = service.supervisor_ids();
+  auto supervisors = service.supervisor_ids(s);
   std::vector<std::int64_t> to;
   if (supervisors.ok()) to = std::move(*supervisors);
   to.push_back(s.agent_id);

@@ -520,8 +520,30 @@ bool RemoteSupportService::is_supervisor(const Subject& who) const {
   return who.scope.empty() && policy_.permits(who, Action::approve_remote_support);
 }
 
-Result<std::vector<std::int64_t>> RemoteSupportService::supervisor_ids() {
-  return read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& s) { return repo_.admin_ids(s); });
+Result<bool> RemoteSupportService::supervises(const Subject& who, const RemoteSession& s) {
+  if (!who.scope.empty()) return false;
+  if (is_supervisor(who)) return true;
+  if (who.kind != UserKind::employee && who.kind != UserKind::agent) return false;
+  MERIDIAN_ASSIGN_OR_RETURN(auto me, identity_.user(who.user_id));
+  MERIDIAN_ASSIGN_OR_RETURN(auto agent, identity_.user(s.agent_id));
+  for (const auto& led : me.teams)
+    if (led.lead)
+      for (const auto& t : agent.teams)
+        if (t.id == led.id) return true;
+  return false;
+}
+
+Result<std::vector<std::int64_t>> RemoteSupportService::supervisor_ids(const RemoteSession& s) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto out, read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& ss) { return repo_.admin_ids(ss); }));
+  MERIDIAN_ASSIGN_OR_RETURN(auto agent, identity_.user(s.agent_id));
+  for (const auto& t : agent.teams) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto leads, identity_.team_leads(t.id));
+    out.insert(out.end(), leads.begin(), leads.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 Result<RemoteSession> RemoteSupportService::request_approval(const Subject& who, std::int64_t id,
@@ -546,11 +568,19 @@ Result<RemoteSession> RemoteSupportService::request_approval(const Subject& who,
 
 Result<RemoteSession> RemoteSupportService::decide_approval(const Subject& who, std::int64_t id, bool approve,
                                                             const std::string& reason, const std::string& ip) {
-  if (!is_supervisor(who))
-    return make_error(ErrorCode::forbidden, "only a supervisor approves viewing a sensitive customer's screen");
+  const auto refused = make_error(
+      ErrorCode::forbidden,
+      "only a supervisor (an admin, or a lead of the agent's team) approves viewing a sensitive customer's screen");
+  if (!who.scope.empty() || (who.kind != UserKind::employee && who.kind != UserKind::agent)) return refused;
   MERIDIAN_ASSIGN_OR_RETURN(auto why, clean(reason, "reason", kMaxReasonBytes, !approve));
+  // A team lead is no manager in the policy's sense: whether they supervise this session
+  // is asked of identity (outside the transaction: it reads through its own).
+  auto current = read_value<RemoteSession>(db_, [&](storage::Session& s) { return reload(s, id); });
+  if (!current.ok())
+    return is_supervisor(who) || current.error().code != ErrorCode::not_found ? current.error() : refused;
+  MERIDIAN_ASSIGN_OR_RETURN(bool supervisor, supervises(who, *current));
+  if (!supervisor) return refused;
   return write_value<RemoteSession>(db_, [&](storage::Session& s) -> Result<RemoteSession> {
-    MERIDIAN_TRY(load_for(s, who, id, Action::read_remote_support_session));
     MERIDIAN_TRY(storage::lock_row(s, "remote_support_sessions", id));
     MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
     if (rs.agent_id == who.user_id)
@@ -572,13 +602,25 @@ Result<RemoteSession> RemoteSupportService::decide_approval(const Subject& who, 
 }
 
 Result<std::vector<RemoteSession>> RemoteSupportService::pending_approvals(const Subject& who) {
-  if (!is_supervisor(who))
-    return make_error(ErrorCode::forbidden, "only a supervisor sees the approvals waiting for a decision");
+  const auto refused = make_error(ErrorCode::forbidden, "only a supervisor sees the approvals waiting for a decision");
+  if (!who.scope.empty()) return refused;
+  bool leads_a_team = false;
+  if (!is_supervisor(who)) {
+    if (who.kind != UserKind::employee && who.kind != UserKind::agent) return refused;
+    MERIDIAN_ASSIGN_OR_RETURN(auto me, identity_.user(who.user_id));
+    for (const auto& t : me.teams) leads_a_team = leads_a_team || t.lead;
+    if (!leads_a_team) return refused;
+  }
   SessionFilter f;
   f.approval = Approval::pending;
   f.limit = 200;
-  auto out = read_value<std::vector<RemoteSession>>(db_, [&](storage::Session& s) { return repo_.sessions(s, f); });
-  if (out.ok()) std::reverse(out->begin(), out->end());
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto all, read_value<std::vector<RemoteSession>>(db_, [&](storage::Session& s) { return repo_.sessions(s, f); }));
+  std::vector<RemoteSession> out;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    MERIDIAN_ASSIGN_OR_RETURN(bool mine, supervises(who, *it));
+    if (mine) out.push_back(std::move(*it));
+  }
   return out;
 }
 

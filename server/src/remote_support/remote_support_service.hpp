@@ -141,10 +141,12 @@ class RemoteSupportService final {
   Result<Ended> end(const Subject& who, std::int64_t id, const std::string& ip);
 
   // Supervisors approve viewing a sensitive customer's screen: admins (policy action
-  // approve_remote_support).
+  // approve_remote_support) for every session, and the leads of the session's agent's
+  // teams (the team role "lead", identity's) for that agent's sessions.
   bool is_supervisor(const Subject& who) const;
-  // Who hears of an approval request live (every supervisor but the one asking).
-  Result<std::vector<std::int64_t>> supervisor_ids();
+  Result<bool> supervises(const Subject& who, const RemoteSession& s);
+  // Who hears of this session's approval request live: admins and the agent's team leads.
+  Result<std::vector<std::int64_t>> supervisor_ids(const RemoteSession& s);
   // The session's agent asks a supervisor before asking a sensitive customer for the screen.
   Result<RemoteSession> request_approval(const Subject& who, std::int64_t id, const std::string& ip);
   // A supervisor (not the session's agent) approves, or refuses with a reason.

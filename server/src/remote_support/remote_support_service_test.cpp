@@ -1,5 +1,7 @@
 #include "remote_support/remote_support_service.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "core/random.hpp"
@@ -404,6 +406,50 @@ TEST_P(RemoteSupportServiceTest, ASupervisorDoesNotApproveTheirOwnSessionAndOthe
   auto own = start(admin_, for_carl);
   ASSERT_TRUE(service_->request_approval(admin_, own.session.id, "").ok());
   EXPECT_EQ(service_->decide_approval(admin_, own.session.id, true, "", "").error().code, ErrorCode::forbidden);
+}
+
+TEST_P(RemoteSupportServiceTest, ALeadOfTheAgentsTeamSupervisesItsSessionsAndNoOthers) {
+  auto lena = person("lena", UserKind::employee, "PT");
+  auto otto = person("otto", UserKind::agent, "PT");
+  const audit::Actor actor = audit::Actor::from(admin_, "");
+  auto support = identity_->create_team(actor, "Support DE", std::nullopt);
+  auto other = identity_->create_team(actor, "Sales", std::nullopt);
+  ASSERT_TRUE(support.ok() && other.ok());
+  ASSERT_TRUE(identity_->add_team_member(actor, support->id, agent_.user_id).ok());
+  ASSERT_TRUE(identity_->add_team_member(actor, support->id, lena.user_id, true).ok());
+  ASSERT_TRUE(identity_->add_team_member(actor, other->id, otto.user_id, true).ok());
+  ASSERT_TRUE(identity_->add_team_member(actor, other->id, other_agent_.user_id).ok());
+  ASSERT_TRUE(service_->mark_sensitive(admin_, carl_.user_id, "", "").ok());
+  NewSession for_carl;
+  for_carl.customer_user_id = carl_.user_id;
+  auto mine = start(agent_, for_carl);
+  auto theirs = start(other_agent_, for_carl);
+  ASSERT_TRUE(service_->request_approval(agent_, mine.session.id, "").ok());
+  ASSERT_TRUE(service_->request_approval(other_agent_, theirs.session.id, "").ok());
+
+  auto told = service_->supervisor_ids(mine.session);
+  ASSERT_TRUE(told.ok());
+  EXPECT_NE(std::find(told->begin(), told->end(), lena.user_id), told->end());
+  EXPECT_EQ(std::find(told->begin(), told->end(), otto.user_id), told->end());
+  auto lenas = service_->pending_approvals(lena);
+  ASSERT_TRUE(lenas.ok());
+  ASSERT_EQ(lenas->size(), 1u);
+  EXPECT_EQ(lenas->front().id, mine.session.id);
+  EXPECT_EQ(service_->pending_approvals(admin_)->size(), 2u);
+  EXPECT_EQ(service_->pending_approvals(emma_).error().code, ErrorCode::forbidden) << "leads no team";
+  EXPECT_EQ(service_->decide_approval(otto, mine.session.id, true, "", "").error().code, ErrorCode::forbidden)
+      << "a lead of another team";
+  EXPECT_EQ(service_->decide_approval(lena, theirs.session.id, true, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->decide_approval(lena, 999'999, true, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->decide_approval(admin_, 999'999, true, "", "").error().code, ErrorCode::not_found);
+  auto approved = service_->decide_approval(lena, mine.session.id, true, "", "");
+  ASSERT_TRUE(approved.ok()) << approved.error().message;
+  EXPECT_EQ(approved->approval_by, lena.user_id);
+  // A lead who is the session's own agent does not approve it either.
+  ASSERT_TRUE(identity_->add_team_member(actor, other->id, other_agent_.user_id, true).ok());
+  EXPECT_EQ(service_->decide_approval(other_agent_, theirs.session.id, true, "", "").error().code,
+            ErrorCode::forbidden);
+  EXPECT_TRUE(service_->decide_approval(otto, theirs.session.id, true, "", "").ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, RemoteSupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -408,6 +408,35 @@ describe('remote support: sensitive customers wait for a supervisor', () => {
     customer.close();
   });
 
+  it('a lead of the agent\'s team is a supervisor too; a lead of another team is not', async () => {
+    const team = (await api(server, 'POST', '/api/v1/admin/teams', { token: p.admin, body: { name: 'Support RS' } })).json;
+    const other = (await api(server, 'POST', '/api/v1/admin/teams', { token: p.admin, body: { name: 'Sales RS' } })).json;
+    const lara = await createUser(server, p.admin, { email: 'lara.rs@example.test', display_name: 'Lara Lead' });
+    const put = (t, u, role) => api(server, 'PUT', `/api/v1/admin/teams/${t}/members/${u}`, { token: p.admin, body: { role } });
+    assert.equal((await put(team.id, p.ada.user.id, 'member')).status < 300, true);
+    assert.equal((await put(team.id, lara.user.id, 'lead')).status < 300, true);
+    assert.equal((await put(other.id, p.emma.user.id, 'lead')).status < 300, true);
+    const laraWs = live(server, lara.token);
+    await laraWs.opened;
+    const { s, agent, customer } = await running();
+    assert.equal((await api(server, 'POST', `${RS}/sessions/${s.id}/approval`, { token: p.ada.token })).status, 200);
+    const heard = await laraWs.next((m) => m.type === 'remote_support.approval_requested' && m.session_id === s.id);
+    assert.equal(heard.session.agent.name, 'Ada Agent');
+    const laras = await api(server, 'GET', `${RS}/approvals`, { token: lara.token });
+    assert.deepEqual(laras.json.items.map((i) => i.id), [s.id]);
+    const emmas = await api(server, 'GET', `${RS}/approvals`, { token: p.emma.token });
+    assert.deepEqual(emmas.json.items, [], 'a lead of another team sees none of it');
+    const no = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: p.emma.token, body: { approve: true } });
+    assert.equal(no.status, 403, no.text);
+    const yes = await api(server, 'POST', `${RS}/sessions/${s.id}/approval/decision`, { token: lara.token, body: { approve: true } });
+    assert.equal(yes.status, 200, yes.text);
+    assert.equal(yes.json.approval.decided_by.name, 'Lara Lead');
+    await agent.next((m) => m.type === 'remote_support.approval_decided' && m.session.approval.status === 'approved');
+    laraWs.close();
+    agent.close();
+    customer.close();
+  });
+
   it('customers who are not marked need no approval', async () => {
     const s = await start(server, p.ada);
     assert.equal(s.session.approval.needed, false);
