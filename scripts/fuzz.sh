@@ -9,7 +9,12 @@
 # UBSan report or a failed property stops the target, leaves the input in
 # build-fuzz/artifacts/<target>/ and fails the run: reproduce it with
 #   build-fuzz/server/fuzz/<target> build-fuzz/artifacts/<target>/crash-...
+# The short run uses a fixed seed (MERIDIAN_FUZZ_SEED, default 1), so a red `make test` is
+# reproducible and does not depend on luck; a run given seconds uses a random seed. A
+# crash found by a long run becomes a committed seed in server/fuzz/corpus/<target>.
 set -uo pipefail
+seed="${MERIDIAN_FUZZ_SEED:-1}"
+(($# > 0)) && seed="${MERIDIAN_FUZZ_SEED:-0}"  # 0: libFuzzer picks one
 cd "$(dirname "$0")/.."
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 seconds="${1:-${MERIDIAN_FUZZ_SECONDS:-8}}"
@@ -40,7 +45,7 @@ for t in "${targets[@]}"; do
   [[ -f "server/fuzz/dict/$t.dict" ]] && dict=("-dict=server/fuzz/dict/$t.dict")
   start=$SECONDS
   if UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$build/server/fuzz/$t" "${dict[@]}" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts" "$corpus" "server/fuzz/corpus/$t" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
     echo "fuzz: $t ok (${runs:-?} inputs in $((SECONDS - start)) s, corpus $(ls "$corpus" | wc -l))"

@@ -1,5 +1,7 @@
 #include "core/json_fields.hpp"
 
+#include <cmath>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -7,8 +9,7 @@ namespace meridian::json {
 namespace {
 
 Error type_error(std::string_view key, std::string_view type) {
-  return make_error(ErrorCode::invalid_argument,
-                    "field '" + std::string(key) + "' must be " + std::string(type));
+  return make_error(ErrorCode::invalid_argument, "field '" + std::string(key) + "' must be " + std::string(type));
 }
 
 }  // namespace
@@ -24,7 +25,25 @@ Result<boost::json::object> parse_object(std::string_view body, bool allow_empty
   boost::json::value v = boost::json::parse(body, ec, {}, opts);
   if (ec) return make_error(ErrorCode::invalid_argument, "malformed JSON: " + ec.message());
   if (!v.is_object()) return make_error(ErrorCode::invalid_argument, "request body must be a JSON object");
+  if (!numbers_finite(v)) return make_error(ErrorCode::invalid_argument, "malformed JSON: a number is out of range");
   return std::move(v.as_object());
+}
+
+bool numbers_finite(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::double_:
+      return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& x : v.get_array())
+        if (!numbers_finite(x)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& x : v.get_object())
+        if (!numbers_finite(x.value())) return false;
+      return true;
+    default:
+      return true;
+  }
 }
 
 Result<std::optional<std::string>> optional_string(const boost::json::object& o, std::string_view key,

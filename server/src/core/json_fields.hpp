@@ -18,11 +18,15 @@ namespace meridian::json {
 // The body must be a JSON object; empty bodies parse as {} when allow_empty.
 Result<boost::json::object> parse_object(std::string_view body, bool allow_empty = false);
 
+// Whether every number in v is finite. Boost.JSON reads a number too large for a double
+// (1e999999) as infinity and would write it back as `Infinity`, which is not JSON: what a
+// client sends must never reach another client, or the store, in that form.
+bool numbers_finite(const boost::json::value& v);
+
 // Absent (or null when null_is_absent) -> nullopt; wrong type -> invalid_argument.
 Result<std::optional<std::string>> optional_string(const boost::json::object& o, std::string_view key,
                                                    std::size_t max_length = 1000);
-Result<std::string> required_string(const boost::json::object& o, std::string_view key,
-                                    std::size_t max_length = 1000);
+Result<std::string> required_string(const boost::json::object& o, std::string_view key, std::size_t max_length = 1000);
 Result<std::optional<bool>> optional_bool(const boost::json::object& o, std::string_view key);
 Result<std::optional<std::int64_t>> optional_int(const boost::json::object& o, std::string_view key);
 Result<std::optional<std::vector<std::string>>> optional_string_array(const boost::json::object& o,

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/json_fields.hpp"
 #include "core/log.hpp"
 
 namespace meridian::net {
@@ -90,6 +91,10 @@ void RealtimeHub::dispatch(RealtimeConnection& conn, std::string_view text) {
   boost::json::value parsed = boost::json::parse(text, ec);
   if (ec) {
     conn.send(error_envelope_for(nullptr, ErrorCode::invalid_argument, "malformed JSON: " + ec.message()));
+    return;
+  }
+  if (!json::numbers_finite(parsed)) {
+    conn.send(error_envelope_for(nullptr, ErrorCode::invalid_argument, "malformed JSON: a number is out of range"));
     return;
   }
   if (!parsed.is_object()) {

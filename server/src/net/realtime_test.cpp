@@ -1,5 +1,7 @@
 #include "net/realtime.hpp"
 
+#include "core/json_fields.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -92,6 +94,25 @@ TEST(RealtimeHub, MalformedJsonGetsAnInvalidArgumentEnvelope) {
   EXPECT_EQ(reply.at("type").as_string(), "error");
   EXPECT_EQ(reply.at("error").at("code").as_string(), "invalid_argument");
   EXPECT_EQ(std::string(reply.at("error").at("message").as_string()).rfind("malformed JSON: ", 0), 0u);
+}
+
+// Found by json_fields_fuzz: Boost.JSON reads 1e999999 as infinity and writes it back as
+// `Infinity` (not JSON), so a relayed signal would reach the other peer unreadable.
+TEST(RealtimeHub, ANumberOutOfRangeIsRefusedBeforeAnyHandlerSeesIt) {
+  RealtimeHub hub;
+  bool handled = false;
+  hub.on("meet.signal", [&](RealtimeConnection&, const boost::json::object&) { handled = true; });
+  FakeConnection conn(1, 1);
+  hub.dispatch(conn, R"({"type":"meet.signal","signal":{"x":[1844674e0551615]}})");
+  auto reply = conn.last();
+  EXPECT_FALSE(handled);
+  EXPECT_EQ(reply.at("error").at("code").as_string(), "invalid_argument");
+  EXPECT_EQ(reply.at("error").at("message").as_string(), "malformed JSON: a number is out of range");
+  EXPECT_TRUE(json::numbers_finite(boost::json::parse(R"({"a":[1,2.5,-1e300,{"b":null}]})")));
+  EXPECT_FALSE(json::numbers_finite(boost::json::parse(R"({"a":[{"b":-1e999}]})")));
+  auto body = json::parse_object(R"({"text":"hi","n":1e400})");
+  ASSERT_FALSE(body.ok());
+  EXPECT_EQ(body.error().message, "malformed JSON: a number is out of range");
 }
 
 TEST(RealtimeHub, EnvelopeWithoutStringTypeIsInvalid) {
