@@ -37,6 +37,13 @@ describe('your data', () => {
     await page.getByTestId('menu-your-data').click();
     await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
 
+    // Consent: she agrees to AI assistance, then withdraws; each answer shows its time.
+    const ai = page.locator('[data-purpose="ai_processing"]');
+    await page.getByTestId('consent-ai_processing').check();
+    await ai.getByText('Agreed on').waitFor();
+    await page.getByTestId('consent-ai_processing').uncheck();
+    await ai.getByText('Withdrawn on').waitFor();
+
     await page.getByTestId('export-request').click();
     const link = page.getByTestId('export-download');
     await link.waitFor();

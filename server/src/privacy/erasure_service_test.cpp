@@ -17,6 +17,7 @@
 #include "files/files_personal_data.hpp"
 #include "identity/identity_personal_data.hpp"
 #include "meetings/meetings_personal_data.hpp"
+#include "privacy/consent_service.hpp"
 #include "privacy/export_service.hpp"
 #include "privacy/zip_writer.hpp"
 #include "remote_support/remote_support_personal_data.hpp"
@@ -52,6 +53,7 @@ class ErasureServiceTest : public testing::ChatTest {
     ports_.push_back(std::make_unique<remote_support::RemoteSupportPersonalData>(*db_));
     ports_.push_back(std::make_unique<availability::AvailabilityPersonalData>(*db_));
     ports_.push_back(std::make_unique<audit::AuditPersonalData>(*db_));
+    ports_.push_back(std::make_unique<ConsentPersonalData>(*db_));
     ports_.push_back(std::make_unique<identity::IdentityPersonalData>(*db_, clock_));
     std::vector<platform::PersonalDataPort*> ports;
     for (auto& p : ports_) ports.push_back(p.get());
@@ -454,6 +456,51 @@ TEST_P(ErasureServiceTest, OneBuilderHoldsAnExportUntilItsLeaseRunsOut) {
   EXPECT_EQ(second->parts_done, 0);
   EXPECT_FALSE(progress("node-a"));  // no longer node-a's to build
   EXPECT_TRUE(progress("node-b"));
+}
+
+TEST_P(ErasureServiceTest, ConsentIsRecordedWithItsTextVersionWithdrawableAndErasedWithThePerson) {
+  ConsentService consents(*db_, policy_, clock_, *audit_);
+  const std::string version(consent_purposes()[1].version);
+  auto unknown = consents.set(ana_, "marketing", version, true, "");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::invalid_argument);
+  auto outdated = consents.set(ana_, "ai_processing", "2020-01-01", true, "");
+  ASSERT_FALSE(outdated.ok());
+  EXPECT_EQ(outdated.error().code, ErrorCode::conflict);
+  EXPECT_FALSE(*consents.granted(ana_.user_id, "ai_processing"));  // never asked: not granted
+
+  auto yes = consents.set(ana_, "ai_processing", version, true, "192.0.2.7");
+  ASSERT_TRUE(yes.ok()) << yes.error().message;
+  EXPECT_TRUE(yes->granted_now());
+  EXPECT_TRUE(*consents.granted(ana_.user_id, "ai_processing"));
+  EXPECT_FALSE(*consents.granted(ben_.user_id, "ai_processing"));  // hers, not his
+  clock_.advance_ms(1000);
+  ASSERT_TRUE(consents.set(ana_, "ai_processing", "", false, "").ok());  // withdrawn
+  EXPECT_FALSE(*consents.granted(ana_.user_id, "ai_processing"));
+  auto history = consents.history(ana_, ana_.user_id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);  // both answers kept, with their times
+  EXPECT_TRUE((*history)[0].granted);
+  EXPECT_FALSE((*history)[1].granted);
+  EXPECT_EQ((*history)[1].at - (*history)[0].at, 1000);
+
+  // Others do not read her answers; an administrator does.
+  auto by_ben = consents.states(ben_, ana_.user_id);
+  ASSERT_FALSE(by_ben.ok());
+  EXPECT_EQ(by_ben.error().code, ErrorCode::forbidden);
+  EXPECT_TRUE(consents.states(admin_, ana_.user_id).ok());
+  EXPECT_EQ(rows("SELECT action FROM audit_log WHERE action LIKE 'privacy.consent%' ORDER BY id"),
+            (std::vector<std::string>{"privacy.consent.grant|", "privacy.consent.withdraw|"}));
+
+  // Her export carries them; her erasure deletes them.
+  ConsentPersonalData port(*db_);
+  auto exported = port.export_personal_data(ana_.user_id);
+  ASSERT_TRUE(exported.ok());
+  EXPECT_NE(exported->json.find("ai_processing"), std::string::npos);
+  auto e = erasures_->erase(admin_, ana_.user_id, "");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(count_in(*e, "privacy.consents", "erased"), 2);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM privacy_consents"), std::vector<std::string>{"0|"});
 }
 
 TEST(ZipSafeName, KeepsAnEntryInsideItsFolder) {

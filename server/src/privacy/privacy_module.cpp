@@ -8,6 +8,7 @@
 #include "core/random.hpp"
 #include "files/files_service.hpp"
 #include "net/realtime.hpp"
+#include "privacy/consent_routes.hpp"
 #include "privacy/export_routes.hpp"
 #include "privacy/privacy_routes.hpp"
 
@@ -46,18 +47,29 @@ ExportHooks export_hooks(identity::IdentityService& identity) {
   return h;
 }
 
+// Every module's ports with privacy's own (consents) before identity's, which stays last.
+std::vector<platform::PersonalDataPort*> with_consents(std::vector<platform::PersonalDataPort*> ports,
+                                                       platform::PersonalDataPort* consents) {
+  ports.insert(ports.empty() ? ports.end() : ports.end() - 1, consents);
+  return ports;
+}
+
 }  // namespace
 
 PrivacyModule::PrivacyModule(const platform::ModuleContext& ctx, std::vector<platform::PersonalDataPort*> ports,
                              identity::IdentityService& identity, objectstore::ObjectStore& store,
                              const std::string& link_secret)
-    : links_(ctx.clock, link_secret, 10 * 60 * 1000),
-      exports_(ctx.db, ctx.policy, ctx.clock, ctx.audit, ports, store, links_, export_hooks(identity),
-               ExportOptions{.node_id = random_token(6)}),
-      erasures_(ctx.db, ctx.policy, ctx.clock, ctx.audit, std::move(ports), hooks_for(ctx, identity, exports_)) {
+    : consent_port_(ctx.db),
+      links_(ctx.clock, link_secret, 10 * 60 * 1000),
+      exports_(ctx.db, ctx.policy, ctx.clock, ctx.audit, with_consents(ports, &consent_port_), store, links_,
+               export_hooks(identity), ExportOptions{.node_id = random_token(6)}),
+      erasures_(ctx.db, ctx.policy, ctx.clock, ctx.audit, with_consents(std::move(ports), &consent_port_),
+                hooks_for(ctx, identity, exports_)),
+      consents_(ctx.db, ctx.policy, ctx.clock, ctx.audit) {
   exports_.on_queued([this] { wake(); });
   add_privacy_routes(ctx.router, erasures_);
   add_export_routes(ctx.router, exports_);
+  add_consent_routes(ctx.router, consents_);
 }
 
 void PrivacyModule::wake() {

@@ -14,6 +14,7 @@
 #include "objectstore/object_store.hpp"
 #include "platform/module.hpp"
 #include "platform/personal_data.hpp"
+#include "privacy/consent_service.hpp"
 #include "privacy/erasure_service.hpp"
 #include "privacy/export_service.hpp"
 
@@ -33,13 +34,17 @@ class PrivacyModule final : public platform::Module {
 
   ErasureService& erasures() { return erasures_; }
   ExportService& exports() { return exports_; }
+  ConsentService& consents() { return consents_; }
 
  private:
   void wake();
 
+  // The consent records' own port, run before identity's (the last) in every export and erasure.
+  ConsentPersonalData consent_port_;
   files::DownloadTokens links_;
   ExportService exports_;
   ErasureService erasures_;
+  ConsentService consents_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -46,6 +46,19 @@ CREATE TABLE privacy_exports (
 CREATE INDEX privacy_exports_user ON privacy_exports(user_id, id);
 CREATE INDEX privacy_exports_state ON privacy_exports(state, id);
 )sql"},
+    // Consent records: every grant and withdrawal is a row (the history stays), naming the
+    // purpose and the version of the text the person saw. An erasure deletes them.
+    {142, "privacy consent records", R"sql(
+CREATE TABLE privacy_consents (
+  id {{ID}},
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  purpose TEXT NOT NULL,
+  text_version TEXT NOT NULL,
+  granted BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX privacy_consents_user ON privacy_consents(user_id, purpose, id);
+)sql"},
 };
 
 }  // namespace

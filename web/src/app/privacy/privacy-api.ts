@@ -45,6 +45,17 @@ export interface Erasure {
   error?: string;
 }
 
+/** A purpose a person is asked to agree to, and their answer to its current text. */
+export interface Consent {
+  purpose: 'recording' | 'ai_processing' | 'remote_support';
+  title: string;
+  text: string;
+  version: string;
+  granted: boolean;
+  answered_version: string | null;
+  answered_at: number | null;
+}
+
 /** What each state is called on the pages. */
 export const EXPORT_STATE_WORDS: Record<ExportState, string> = {
   queued: 'Waiting',
@@ -80,6 +91,12 @@ export class PrivacyApi {
   }
   myExport(id: number): Promise<DataExport> {
     return firstValueFrom(this.http.get<DataExport>(`${API_BASE}/me/exports/${id}`));
+  }
+  myConsents(): Promise<{ items: Consent[] }> {
+    return firstValueFrom(this.http.get<{ items: Consent[] }>(`${API_BASE}/me/consents`));
+  }
+  setConsent(c: Consent, granted: boolean): Promise<Consent> {
+    return firstValueFrom(this.http.put<Consent>(`${API_BASE}/me/consents/${c.purpose}`, { granted, version: c.version }));
   }
   requestErasure(): Promise<Erasure> {
     return firstValueFrom(this.http.post<Erasure>(`${API_BASE}/me/erasure-request`, {}));

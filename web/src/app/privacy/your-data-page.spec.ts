@@ -40,6 +40,7 @@ describe('YourDataPage', () => {
     await settle(fixture);
     http.expectOne('/api/v1/me/exports').flush({ items: [] });
     http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
+    http.expectOne('/api/v1/me/consents').flush({ items: [] });
     await settle(fixture);
     const el: HTMLElement = fixture.nativeElement;
     const button = el.querySelector('[data-testid="export-request"]') as HTMLButtonElement;
@@ -79,6 +80,7 @@ describe('YourDataPage', () => {
     await settle(fixture);
     http.expectOne('/api/v1/me/exports').flush({ items: [] });
     http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
+    http.expectOne('/api/v1/me/consents').flush({ items: [] });
     await settle(fixture);
     const el: HTMLElement = fixture.nativeElement;
     (el.querySelector('[data-testid="erasure-request"]') as HTMLButtonElement).click();
@@ -100,6 +102,7 @@ describe('YourDataPage', () => {
     await settle(fixture);
     http.expectOne('/api/v1/me/exports').flush({ items: [exp({ id: 4, state: 'failed', error: 'store down' })] });
     http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
+    http.expectOne('/api/v1/me/consents').flush({ items: [] });
     await settle(fixture);
     const el: HTMLElement = fixture.nativeElement;
     expect(el.textContent).toContain('It could not be prepared: store down');
@@ -111,6 +114,28 @@ describe('YourDataPage', () => {
     http.expectOne('/api/v1/me/export').flush({ error: { code: 'rate_limited', message: 'Too many exports' } }, { status: 429, statusText: 'Too Many' });
     await settle(fixture);
     expect(el.querySelector('[data-testid="data-error"]')).not.toBeNull();
+  });
+
+  it('records a consent to the current text and shows when it was given', async () => {
+    const { http } = setup();
+    const fixture = TestBed.createComponent(YourDataPage);
+    await settle(fixture);
+    http.expectOne('/api/v1/me/exports').flush({ items: [] });
+    http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
+    const ai = { purpose: 'ai_processing', title: 'AI assistance', text: 'Indexed for answers.', version: 'v2', granted: false, answered_version: null, answered_at: null };
+    http.expectOne('/api/v1/me/consents').flush({ items: [ai] });
+    await settle(fixture);
+    const el: HTMLElement = fixture.nativeElement;
+    expect(el.querySelector('[data-purpose="ai_processing"]')!.textContent).toContain('Not answered yet');
+    (el.querySelector('[data-testid="consent-ai_processing"]') as HTMLInputElement).click();
+    await settle(fixture);
+    const put = http.expectOne('/api/v1/me/consents/ai_processing');
+    expect(put.request.method).toBe('PUT');
+    expect(put.request.body).toEqual({ granted: true, version: 'v2' });
+    put.flush({ ...ai, granted: true, answered_version: 'v2', answered_at: 5000 });
+    await settle(fixture);
+    expect(el.querySelector('[data-purpose="ai_processing"]')!.textContent).toContain('Agreed on');
+    http.verify();
   });
 
   it('computes the progress percentage', () => {

@@ -5,7 +5,8 @@ import { formatBytes } from '../files/files-logic';
 import { UiBadge, type BadgeTone } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
-import { DataExport, EXPORT_STATE_WORDS, Erasure, PrivacyApi, exportBusy, exportPercent } from './privacy-api';
+import { UiSwitch } from '../ui/form-controls';
+import { Consent, DataExport, EXPORT_STATE_WORDS, Erasure, PrivacyApi, exportBusy, exportPercent } from './privacy-api';
 
 /** How often a running export is asked for its progress. */
 export const POLL_MS = 1000;
@@ -21,7 +22,7 @@ const STATE_TONES: Record<DataExport['state'], BadgeTone> = {
 
 /** Personal settings, "Your data": download everything Meridian keeps about you; ask for your erasure. */
 @Component({
-  imports: [UiBadge, UiButton],
+  imports: [UiBadge, UiButton, UiSwitch],
   selector: 'mer-your-data-page',
   templateUrl: './your-data-page.html',
   styleUrl: './your-data-page.css',
@@ -35,6 +36,7 @@ export class YourDataPage {
   protected readonly current = signal<DataExport | null>(null);
   protected readonly earlier = signal<DataExport[]>([]);
   protected readonly erasure = signal<Erasure | null>(null);
+  protected readonly consents = signal<Consent[]>([]);
   protected readonly loaded = signal(false);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -60,9 +62,14 @@ export class YourDataPage {
 
   private async load(): Promise<void> {
     try {
-      const [exports, erasure] = await Promise.all([this.api.myExports(), this.api.myErasureRequest()]);
+      const [exports, erasure, consents] = await Promise.all([
+        this.api.myExports(),
+        this.api.myErasureRequest(),
+        this.api.myConsents(),
+      ]);
       this.show(exports.items[0] ?? null, exports.items.slice(1));
       this.erasure.set(erasure.item);
+      this.consents.set(consents.items);
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -100,6 +107,20 @@ export class YourDataPage {
       const e = await this.api.requestExport();
       const rest = previous && previous.id !== e.id ? [previous, ...this.earlier()] : this.earlier();
       this.show(e, rest);
+    } catch (err) {
+      this.error.set(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Agrees to the purpose's current text, or withdraws; every answer is kept with its time. */
+  protected async setConsent(c: Consent, granted: boolean): Promise<void> {
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      const now = await this.api.setConsent(c, granted);
+      this.consents.update((list) => list.map((x) => (x.purpose === now.purpose ? now : x)));
     } catch (err) {
       this.error.set(err instanceof ApiError ? err.message : String(err));
     } finally {
