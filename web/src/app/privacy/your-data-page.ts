@@ -1,24 +1,15 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { ApiError } from '../core/api-error';
 import { formatDate } from '../core/locale-format';
-import { formatBytes } from '../files/files-logic';
-import { UiBadge, type BadgeTone } from '../ui/badge';
+import { UiBadge } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
 import { UiSwitch } from '../ui/form-controls';
-import { Consent, DataExport, EXPORT_STATE_WORDS, Erasure, PrivacyApi, exportBusy, exportPercent } from './privacy-api';
+import { exportRow } from './export-row';
+import { Consent, DataExport, Erasure, PrivacyApi, exportBusy, exportPercent } from './privacy-api';
 
 /** How often a running export is asked for its progress. */
 export const POLL_MS = 1000;
-
-const STATE_TONES: Record<DataExport['state'], BadgeTone> = {
-  queued: 'info',
-  running: 'info',
-  ready: 'ok',
-  downloaded: 'neutral',
-  expired: 'neutral',
-  failed: 'danger',
-};
 
 /** Personal settings, "Your data": download everything Meridian keeps about you; ask for your erasure. */
 @Component({
@@ -41,7 +32,7 @@ export class YourDataPage {
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly percent = exportPercent;
-  protected readonly bytes = formatBytes;
+  protected readonly row = exportRow;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stopPolling());
@@ -52,13 +43,6 @@ export class YourDataPage {
     return formatDate(ms, 'medium');
   }
 
-  protected stateWord(e: DataExport): string {
-    return EXPORT_STATE_WORDS[e.state];
-  }
-
-  protected stateTone(e: DataExport): BadgeTone {
-    return STATE_TONES[e.state];
-  }
 
   private async load(): Promise<void> {
     try {

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { ApiError } from '../../core/api-error';
 import { formatDate } from '../../core/locale-format';
-import { formatBytes } from '../../files/files-logic';
-import { DataExport, ERASURE_STATE_WORDS, EXPORT_STATE_WORDS, Erasure, PrivacyApi } from '../../privacy/privacy-api';
+import { exportRow } from '../../privacy/export-row';
+import { DataExport, ERASURE_STATE_WORDS, Erasure, PrivacyApi } from '../../privacy/privacy-api';
 import { UiBadge, type BadgeTone } from '../../ui/badge';
 import { UiButton } from '../../ui/button';
 import { UiDialog } from '../../ui/dialog';
@@ -10,14 +10,6 @@ import { UiEmptyState } from '../../ui/empty-state';
 import { UiSwitch } from '../../ui/form-controls';
 
 const ERASURE_TONES: Record<Erasure['state'], BadgeTone> = { requested: 'warn', done: 'ok', failed: 'danger' };
-const EXPORT_TONES: Record<DataExport['state'], BadgeTone> = {
-  queued: 'info',
-  running: 'info',
-  ready: 'ok',
-  downloaded: 'neutral',
-  expired: 'neutral',
-  failed: 'danger',
-};
 
 /** How a person is named on this page: their name and e-mail as the directory has them. */
 export interface PersonName {
@@ -49,9 +41,8 @@ export class PrivacyAdminPage {
   protected readonly busy = signal<number | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly loaded = signal(false);
-  protected readonly size = formatBytes;
+  protected readonly row = exportRow;
   protected readonly erasureWord = (e: Erasure) => ERASURE_STATE_WORDS[e.state];
-  protected readonly exportWord = (x: DataExport) => EXPORT_STATE_WORDS[x.state];
 
   constructor() {
     inject(DestroyRef).onDestroy(() => {
@@ -67,10 +58,6 @@ export class PrivacyAdminPage {
 
   protected tone(e: Erasure): BadgeTone {
     return ERASURE_TONES[e.state];
-  }
-
-  protected exportTone(x: DataExport): BadgeTone {
-    return EXPORT_TONES[x.state];
   }
 
   /** "Inês Data" (or "user 12" while the directory has not answered). */
