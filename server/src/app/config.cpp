@@ -27,6 +27,14 @@ long long to_int(const std::string& text, const std::string& where) {
   }
 }
 
+// A number a setting cannot take (a negative frame size would become a huge size_t) stops
+// the start with the setting's name, instead of running with nonsense.
+long long in_range(long long v, long long low, long long high, const std::string& where) {
+  if (v < low || v > high)
+    throw std::runtime_error(where + " must be between " + std::to_string(low) + " and " + std::to_string(high));
+  return v;
+}
+
 std::uint16_t to_port(long long v, const std::string& where) {
   if (v < 0 || v > 65535) throw std::runtime_error(where + ": port must be 0..65535");
   return static_cast<std::uint16_t>(v);
@@ -42,10 +50,16 @@ void apply_toml(Config& c, const std::string& path) {
   const std::string where = "config file " + path;
   if (auto v = t["server"]["address"].value<std::string>()) c.address = *v;
   if (auto v = t["server"]["port"].value<long long>()) c.port = to_port(*v, where + " server.port");
-  if (auto v = t["server"]["threads"].value<long long>()) c.threads = static_cast<int>(*v);
+  if (auto v = t["server"]["threads"].value<long long>())
+    c.threads = static_cast<int>(in_range(*v, 0, 256, where + " server.threads"));
+  if (auto v = t["server"]["work_threads"].value<long long>())
+    c.work_threads = static_cast<int>(in_range(*v, 1, 256, where + " server.work_threads"));
   if (auto v = t["server"]["web_root"].value<std::string>()) c.web_root = *v;
-  if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>()) c.max_ws_frame_bytes = static_cast<std::size_t>(*v);
-  if (auto v = t["server"]["ws_idle_timeout_seconds"].value<long long>()) c.ws_idle_timeout_seconds = static_cast<int>(*v);
+  if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>())
+    c.max_ws_frame_bytes =
+        static_cast<std::size_t>(in_range(*v, 1024, 16 * 1024 * 1024, where + " server.max_ws_frame_bytes"));
+  if (auto v = t["server"]["ws_idle_timeout_seconds"].value<long long>())
+    c.ws_idle_timeout_seconds = static_cast<int>(in_range(*v, 2, 3600, where + " server.ws_idle_timeout_seconds"));
   if (auto v = t["server"]["ws_frames_per_second"].value<long long>()) c.ws_frames_per_second = *v;
   if (auto v = t["server"]["ws_frame_burst"].value<long long>()) c.ws_frame_burst = *v;
   if (auto v = t["server"]["ws_person_frames_per_second"].value<long long>()) c.ws_person_frames_per_second = *v;
@@ -96,7 +110,10 @@ void apply_toml(Config& c, const std::string& path) {
 void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_ADDRESS")) c.address = *v;
   if (auto v = env("MERIDIAN_PORT")) c.port = to_port(to_int(*v, "MERIDIAN_PORT"), "MERIDIAN_PORT");
-  if (auto v = env("MERIDIAN_THREADS")) c.threads = static_cast<int>(to_int(*v, "MERIDIAN_THREADS"));
+  if (auto v = env("MERIDIAN_THREADS"))
+    c.threads = static_cast<int>(in_range(to_int(*v, "MERIDIAN_THREADS"), 0, 256, "MERIDIAN_THREADS"));
+  if (auto v = env("MERIDIAN_WORK_THREADS"))
+    c.work_threads = static_cast<int>(in_range(to_int(*v, "MERIDIAN_WORK_THREADS"), 1, 256, "MERIDIAN_WORK_THREADS"));
   if (auto v = env("MERIDIAN_DATA_DIR")) c.data_dir = *v;
   if (auto v = env("MERIDIAN_DATABASE_URL")) c.database_url = *v;
   if (auto v = env("MERIDIAN_BUS_URL")) c.bus_url = *v;
@@ -182,7 +199,7 @@ ParsedConfig load_config(int argc, char** argv) {
   apply_env(c);
   if (!address.empty()) c.address = address;
   if (port >= 0) c.port = to_port(port, "--port");
-  if (threads >= 0) c.threads = static_cast<int>(threads);
+  if (threads >= 0) c.threads = static_cast<int>(in_range(threads, 0, 256, "--threads"));
   if (!data_dir.empty()) c.data_dir = data_dir;
   if (!database_url.empty()) c.database_url = database_url;
   if (!bus_url.empty()) c.bus_url = bus_url;

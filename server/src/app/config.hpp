@@ -29,6 +29,9 @@ struct Config {
   long long session_ttl_seconds = 0;          // when set (env MERIDIAN_SESSION_TTL_SECONDS) wins over hours
   long long auth_cache_ms = 5000;             // sessions, profiles, toggles kept in memory this long (0 = off)
   std::string password_cost = "interactive";  // or "minimum" (tests only: fast, weak)
+  // Threads for WebSocket frames and handshakes, which wait for the store (never the I/O
+  // threads); also how many writes can share one commit.
+  int work_threads = 16;
   std::size_t max_ws_frame_bytes = 64 * 1024;
   int ws_idle_timeout_seconds = 60;
   // WebSocket token buckets (docs/websocket.md "Limits and close codes"); 0 = no limit.

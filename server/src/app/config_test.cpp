@@ -116,5 +116,34 @@ TEST_F(ConfigTest, PortOutOfRangeIsRefused) {
   EXPECT_THROW(load({"--port", "70000"}), std::runtime_error);
 }
 
+// Before, these were cast as given: a negative frame size became a limit of 2^64 bytes.
+TEST_F(ConfigTest, ServerNumbersOutOfRangeAreRefusedWithTheSettingsName) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"threads", "-1"},           {"threads", "100000"},           {"work_threads", "0"},
+      {"max_ws_frame_bytes", "-1"}, {"max_ws_frame_bytes", "10"},    {"ws_idle_timeout_seconds", "0"},
+  };
+  for (const auto& [key, value] : bad) {
+    auto file = toml("[server]\n" + key + " = " + value + "\n");
+    try {
+      load({"--config", file});
+      ADD_FAILURE() << key << " = " << value << " was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("server." + key), std::string::npos) << e.what();
+    }
+  }
+  env("MERIDIAN_WORK_THREADS", "-3");
+  EXPECT_THROW(load({}), std::runtime_error);
+}
+
+TEST_F(ConfigTest, WorkThreadsComeFromTheFileOrTheEnvironment) {
+  EXPECT_EQ(load({}).config.work_threads, 16);
+  auto file = toml("[server]\nwork_threads = 4\nmax_ws_frame_bytes = 131072\n");
+  auto parsed = load({"--config", file});
+  EXPECT_EQ(parsed.config.work_threads, 4);
+  EXPECT_EQ(parsed.config.max_ws_frame_bytes, 131072u);
+  env("MERIDIAN_WORK_THREADS", "32");
+  EXPECT_EQ(load({"--config", file}).config.work_threads, 32);
+}
+
 }  // namespace
 }  // namespace meridian::app

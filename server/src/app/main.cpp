@@ -97,6 +97,7 @@ int run(const Config& c) {
   options.address = c.address;
   options.port = c.port;
   options.threads = c.threads;
+  options.work_threads = c.work_threads;
   options.web_root = c.web_root;
   options.ws_max_frame_bytes = c.max_ws_frame_bytes;
   options.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_seconds);

@@ -445,7 +445,21 @@ void HttpSession::upgrade_to_websocket() {
     res.set(http::field::www_authenticate, "Bearer");
     return reply(std::move(res), true);
   }
-  auto subject = state_->authenticate(offer.token, remote_ip_);
+  // The token is looked up in the store: on the work pool, so that a burst of handshakes
+  // does not stall the requests and frames of everyone else on this I/O thread. Nothing
+  // else runs on this session meanwhile: no read is pending until the upgrade is answered.
+  asio::post(state_->work_pool(), [self = shared_from_this(), offer = std::move(offer)]() mutable {
+    auto subject = self->state_->authenticate(offer.token, self->remote_ip_);
+    auto executor = self->stream_.get_executor();
+    asio::dispatch(executor,
+                   [self = std::move(self), offer = std::move(offer), subject = std::move(subject)]() mutable {
+                     self->finish_upgrade(offer.wants_meridian_v1, std::move(subject));
+                   });
+  });
+}
+
+void HttpSession::finish_upgrade(bool wants_meridian_v1, Result<Subject> subject) {
+  auto& req = parser_->get();
   if (!subject) {
     auto res = to_beast(HttpResponse::error(subject.error()), req.version());
     if (res.result_int() == 401) res.set(http::field::www_authenticate, "Bearer error=\"invalid_token\"");
@@ -461,7 +475,7 @@ void HttpSession::upgrade_to_websocket() {
   stream_.expires_never();
   auto session =
       std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(subject.value()), remote_ip_);
-  session->run(parser_->release(), offer.wants_meridian_v1);
+  session->run(parser_->release(), wants_meridian_v1);
 }
 
 void HttpSession::reply(OutgoingResponse response, bool close_after) {

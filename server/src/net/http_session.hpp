@@ -40,6 +40,8 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   void answer();
   void finish_answer(OutgoingResponse response);
   void upgrade_to_websocket();
+  // Back on the strand with the authentication's answer: accept or refuse the upgrade.
+  void finish_upgrade(bool wants_meridian_v1, Result<Subject> subject);
   // Streaming routes (RouteOptions::stream_body): the handler sees the header, then the
   // body goes to its sink in chunks (ServerOptions::stream_chunk_bytes). Two buffers:
   // while the sink takes one chunk (on the blocking pool for blocking routes), the next

@@ -64,8 +64,9 @@ struct Server::Impl {
     ioc.stop();
     for (auto& t : workers) t.join();
     workers.clear();
-    // Work handed to the pool finishes now, not while the application is going away.
+    // Work handed to the pools finishes now, not while the application is going away.
     state->blocking_pool().join();
+    state->work_pool().join();
     log::info("server.stopped", {{"drained", drained}, {"cut", !drained}, {"ended", ended}});
   }
 

@@ -23,6 +23,11 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0 picks a free port
   int threads = 0;            // 0 = hardware concurrency
   int blocking_threads = 4;   // pool for routes marked RouteOptions::blocking
+  // Pool for the work of WebSocket frames and handshakes (authentication, the greeting,
+  // every handler): it waits for the store, so it runs here and never on an I/O thread,
+  // where it would stall every other connection of that thread. Also the number of
+  // writes that can wait for one commit together.
+  int work_threads = 16;
   std::string web_root;       // built Angular app; empty = no static files
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds http_idle_timeout{60};

@@ -17,7 +17,8 @@ ServerState::ServerState(ServerOptions options, const Router& router, RealtimeHu
       ready_(std::move(ready)),
       metrics_(metrics),
       static_files_(options_.web_root),
-      blocking_pool_(static_cast<std::size_t>(options_.blocking_threads > 0 ? options_.blocking_threads : 1)) {
+      blocking_pool_(static_cast<std::size_t>(options_.blocking_threads > 0 ? options_.blocking_threads : 1)),
+      work_pool_(static_cast<std::size_t>(options_.work_threads > 0 ? options_.work_threads : 1)) {
   last_id_ = std::uint64_t{hub.node_tag()} << 32;
 }
 

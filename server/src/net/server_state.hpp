@@ -45,6 +45,7 @@ class ServerState final {
   Result<Subject> authenticate(std::string_view token, std::string_view remote_ip) const;
   bool ready() const;
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
+  boost::asio::thread_pool& work_pool() { return work_pool_; }
 
   std::uint64_t next_id() { return ++last_id_; }
   bool shutting_down() const { return shutting_down_.load(); }
@@ -69,6 +70,7 @@ class ServerState final {
   Metrics& metrics_;
   StaticFiles static_files_;
   boost::asio::thread_pool blocking_pool_;
+  boost::asio::thread_pool work_pool_;
   std::atomic<std::uint64_t> last_id_{0};
   std::atomic<bool> shutting_down_{false};
 

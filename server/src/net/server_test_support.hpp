@@ -48,6 +48,8 @@ using namespace std::chrono_literals;
 constexpr const char* kGoodToken = "good-token";
 // A session that ends 700 ms after it is presented.
 constexpr const char* kShortToken = "short-token";
+// A token whose lookup waits until /api/release, like a store that is slow to answer.
+constexpr const char* kSlowToken = "slow-token";
 constexpr const char* kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
@@ -224,6 +226,13 @@ class ServerTest : public ::testing::Test {
       for (int i = 0; i < count; ++i) conn.send(std::string(size, 'x'));
     });
 
+    // A handler that waits for the store, like message.send waiting for its commit.
+    hub_.on("slow", [this](RealtimeConnection& conn, const boost::json::object&) {
+      ++inside_slow_;
+      gate_opened_.wait();
+      conn.send(std::string(R"({"type":"slow.done"})"));
+    });
+
     options_.address = "127.0.0.1";
     options_.port = 0;
     options_.threads = 2;
@@ -314,9 +323,14 @@ class ServerTest : public ::testing::Test {
   void start() {
     server_ = std::make_unique<Server>(
         options_, router_, hub_,
-        [](std::string_view token, std::string_view) -> Result<Subject> {
+        [this](std::string_view token, std::string_view) -> Result<Subject> {
           Subject s;
           s.user_id = 42;
+          if (token == kSlowToken) {
+            ++inside_slow_;
+            gate_opened_.wait();
+            return s;
+          }
           if (token == kShortToken) {
             s.expires_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                (std::chrono::system_clock::now() + 700ms).time_since_epoch())

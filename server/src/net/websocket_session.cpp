@@ -247,7 +247,6 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");
   open_ = true;
   state_->metrics().ws_connection_opened();
-  state_->hub().attach(shared_from_this());
   log::debug("ws.open", {{"connection", static_cast<std::int64_t>(id_)},
                          {"user_id", subject_.user_id},
                          {"remote_ip", std::string_view(remote_ip_)}});
@@ -258,7 +257,13 @@ void WebSocketSession::on_accept(beast::error_code ec) {
     begin_close(websocket::close_code::going_away, "server shutting down");
   }
   watch_expiry();
-  read();
+  // The greeting reads the store (who you are, what waits for you): on the work pool. The
+  // first frame is read once it is queued, so that it is always the first to arrive.
+  asio::post(state_->work_pool(), [self = shared_from_this()]() mutable {
+    self->state_->hub().attach(self);
+    auto executor = self->ws_.get_executor();
+    asio::dispatch(executor, [self = std::move(self)] { self->read(); });
+  });
 }
 
 bool WebSocketSession::expired() const {
@@ -294,18 +299,30 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   state_->metrics().ws_message_received();
   // Between the expiry and its timer: refused like a request with the expired token.
   if (!closing_ && expired()) begin_close(websocket::close_code::policy_error, "session expired");
-  if (!closing_) {
-    if (ws_.got_text()) {
-      std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  if (!closing_ && ws_.got_text()) {
+    // Handlers wait for the store: on the work pool, never on this I/O thread, where they
+    // would stall every other connection it serves. One frame at a time per connection, as
+    // before: the next is read when this one is handled, so the order is kept and a client
+    // that sends faster than it is served waits in its own TCP window. The buffer is left
+    // alone until then (no read is pending).
+    asio::post(state_->work_pool(), [self = shared_from_this()]() mutable {
+      std::string_view text(static_cast<const char*>(self->buffer_.data().data()), self->buffer_.size());
       try {
-        state_->hub().dispatch(*this, text);
+        self->state_->hub().dispatch(*self, text);
       } catch (const std::exception& e) {
         log::error("ws.dispatch_exception", {{"what", std::string_view(e.what())}});
       }
-    } else {
-      send(RealtimeHub::error_envelope({}, make_error(ErrorCode::invalid_argument, "binary frames are not supported")));
-    }
+      auto executor = self->ws_.get_executor();
+      asio::dispatch(executor, [self = std::move(self)] { self->read_next(); });
+    });
+    return;
   }
+  if (!closing_)
+    send(RealtimeHub::error_envelope({}, make_error(ErrorCode::invalid_argument, "binary frames are not supported")));
+  read_next();
+}
+
+void WebSocketSession::read_next() {
   buffer_.consume(buffer_.size());
   if (buffer_.capacity() > kKeptReadBufferBytes) buffer_.shrink_to_fit();
   read();

@@ -201,6 +201,8 @@ class WebSocketSession final : public RealtimeConnection,
  private:
   void on_accept(boost::beast::error_code ec);
   void read();
+  // Frees the frame just handled and reads the next.
+  void read_next();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void drain_inbox();
   bool enqueue(SharedText text);
