@@ -43,13 +43,38 @@ Result<void> ConsentLadder::ask(Step s) {
   return {};
 }
 
+Result<void> ConsentLadder::ask_together(Step from, Step to) {
+  if (index(to) < index(from)) return make_error(ErrorCode::invalid_argument, "steps go from the lowest up");
+  MERIDIAN_TRY(ask(from));
+  for (auto j = index(from) + 1; j <= index(to); ++j) {
+    // (On a refusal the caller drops this ladder: nothing of it is stored.)
+    if (states_[j] == ConsentState::granted || states_[j] == ConsentState::asked)
+      return make_error(ErrorCode::conflict,
+                        std::string("the customer already allowed or is being asked about ") + step_words(kSteps[j]));
+    states_[j] = ConsentState::asked;
+  }
+  return {};
+}
+
 Result<void> ConsentLadder::answer(Step s, bool grant) {
   const auto i = index(s);
   if (states_[i] != ConsentState::asked)
     return make_error(ErrorCode::conflict, std::string("nobody is asking about ") + step_words(s) + " now");
-  states_[i] = grant ? ConsentState::granted : ConsentState::denied;
-  if (grant) ever_[i] = true;
+  if (i > 0 && states_[i - 1] == ConsentState::asked)
+    return make_error(ErrorCode::conflict, std::string(step_words(s)) + " was asked together with " +
+                                               step_words(kSteps[i - 1]) + ": answer that question");
+  for (auto j = i; j < states_.size() && states_[j] == ConsentState::asked; ++j) {
+    states_[j] = grant ? ConsentState::granted : ConsentState::denied;
+    if (grant) ever_[j] = true;
+  }
   return {};
+}
+
+Step ConsentLadder::asked_with(Step s) const {
+  auto j = index(s);
+  if (states_[j] != ConsentState::asked) return s;
+  while (j + 1 < states_.size() && states_[j + 1] == ConsentState::asked) ++j;
+  return kSteps[j];
 }
 
 Result<std::vector<Step>> ConsentLadder::revoke(Step s) {

@@ -39,8 +39,15 @@ class ConsentLadder final {
   // The agent asks. conflict: a lower step is not granted, or this one is pending or
   // granted already. A denied or revoked step may be asked again.
   Result<void> ask(Step s);
-  // The customer answers a pending question. conflict when nothing is asked.
+  // Several neighbouring steps asked as one question (from..to, lowest first), where the
+  // consent policy allows it: each as ask() would, the step below `from` granted.
+  Result<void> ask_together(Step from, Step to);
+  // The customer answers a pending question: the step and every step above it asked with
+  // it get the answer. conflict when nothing is asked, or when `s` was asked together with
+  // a step below it (the question is answered as asked, from its lowest step).
   Result<void> answer(Step s, bool grant);
+  // The highest step asked in one question with `s` (s itself when asked alone).
+  Step asked_with(Step s) const;
   // The customer takes back a granted or pending step; every step above it that was
   // granted or pending is revoked with it. Answers the steps revoked, lowest first.
   // conflict when there is nothing to take back.

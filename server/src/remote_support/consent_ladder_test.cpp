@@ -90,6 +90,34 @@ TEST(ConsentLadder, RevokeAllAtTheEnd) {
   }
 }
 
+TEST(ConsentLadder, StepsAskedTogetherAreOneQuestionAnsweredFromItsLowestStep) {
+  auto c = granted_up_to(Step::chat);
+  EXPECT_EQ(c.ask_together(Step::annotate, Step::view).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(c.ask_together(Step::chat, Step::view).error().code, ErrorCode::conflict) << "chat is granted already";
+  ASSERT_TRUE(c.ask_together(Step::view, Step::annotate).ok());
+  EXPECT_EQ(c.asked_with(Step::view), Step::annotate);
+  EXPECT_EQ(c.asked_with(Step::chat), Step::chat);
+  // The upper step is not answered on its own: that would grant it with view still pending.
+  auto upper = c.answer(Step::annotate, true);
+  ASSERT_FALSE(upper.ok());
+  EXPECT_EQ(upper.error().code, ErrorCode::conflict);
+  EXPECT_FALSE(c.allows(Step::annotate));
+  ASSERT_TRUE(c.answer(Step::view, true).ok());
+  EXPECT_TRUE(c.allows(Step::annotate));
+  // Withdrawn step by step all the same.
+  ASSERT_TRUE(c.revoke(Step::annotate).ok());
+  EXPECT_TRUE(c.allows(Step::view));
+  EXPECT_FALSE(c.allows(Step::annotate));
+}
+
+TEST(ConsentLadder, ADenialCoversEveryStepAskedWithIt) {
+  ConsentLadder c;
+  ASSERT_TRUE(c.ask_together(Step::chat, Step::annotate).ok());
+  ASSERT_TRUE(c.answer(Step::chat, false).ok());
+  for (Step s : kSteps) EXPECT_EQ(c.state(s), ConsentState::denied);
+  EXPECT_FALSE(c.ever_granted(Step::view));
+}
+
 TEST(ConsentLadder, NamesRoundTrip) {
   for (Step s : kSteps) {
     Step back;

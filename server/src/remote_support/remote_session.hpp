@@ -58,6 +58,10 @@ struct RemoteSession {
   std::string approval_by_name;
   std::optional<UnixMillis> approval_requested_at;
   std::optional<UnixMillis> approval_decided_at;
+  // The minimum consent policy the session started under (3: each step asked alone) and
+  // when an admin set it, if lower.
+  std::int64_t separate_questions = 3;
+  std::optional<UnixMillis> policy_changed_at;
 };
 
 // The pseudonymous id the log's chain names the customer by.

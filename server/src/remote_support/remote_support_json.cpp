@@ -78,6 +78,9 @@ boost::json::object session_json(const RemoteSession& s, const ScreenShare& shar
                           {"topic", s.topic},
                           {"consent", std::move(consent)},
                           {"approval", std::move(approval)},
+                          {"consent_policy", boost::json::object{{"separate_questions", s.separate_questions},
+                                                                 {"lowered", s.separate_questions < kSeparateQuestions},
+                                                                 {"changed_at", json::nullable(s.policy_changed_at)}}},
                           {"paused", s.paused},
                           {"screen_share", boost::json::object{{"allowed", share.allowed}, {"reason", share.reason}}},
                           {"agent_sees", agent_sees(s)},
@@ -109,6 +112,16 @@ boost::json::object log_json(const SessionLog& log) {
     items.push_back(std::move(item));
   }
   return {{"items", std::move(items)}};
+}
+
+boost::json::object consent_policy_json(const ConsentPolicy& p) {
+  return {{"separate_questions", p.separate_questions},
+          {"default", kSeparateQuestions},
+          {"lowered", p.separate_questions < kSeparateQuestions},
+          {"changed_at", json::nullable(p.changed_at)},
+          {"changed_by",
+           p.changed_by ? boost::json::value(boost::json::object{{"id", *p.changed_by}, {"name", p.changed_by_name}})
+                        : boost::json::value(nullptr)}};
 }
 
 boost::json::object sensitive_json(const SensitiveCustomer& c) {

@@ -16,6 +16,7 @@ boost::json::object session_json(const RemoteSession& s, const ScreenShare& shar
 boost::json::object summary_json(const RemoteSession& s);
 boost::json::object log_json(const SessionLog& log);
 boost::json::object sensitive_json(const SensitiveCustomer& c);
+boost::json::object consent_policy_json(const ConsentPolicy& p);
 // One row per entry: seq, at, actor, event, country, data, prev_hash, hash (and name,
 // address for those who see them).
 std::string log_csv(const SessionLog& log);

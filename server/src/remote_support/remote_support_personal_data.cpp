@@ -68,6 +68,8 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
   MERIDIAN_TRY(storage::exec(s, "DELETE FROM remote_support_sensitive_customers WHERE customer_id = ?", {user_id}));
   MERIDIAN_TRY(storage::exec(s, "UPDATE remote_support_sensitive_customers SET marked_by = NULL WHERE marked_by = ?",
                              {user_id}));
+  MERIDIAN_TRY(
+      storage::exec(s, "UPDATE remote_support_consent_policy SET changed_by = NULL WHERE changed_by = ?", {user_id}));
   report.erased.push_back({"remote_support.sensitive_mark", marks});
   report.erased.push_back({"remote_support.customer_details", details});
   report.erased.push_back({"remote_support.log_names", names});
@@ -86,11 +88,12 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 RemoteSupportPersonalData::RemoteSupportPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"remote_support",
-                              count_records,
-                              collect,
-                              erase_records,
-                              {"remote_support_sessions", "remote_support_customers", "remote_support_log",
-                               "remote_support_log_people", "remote_support_sensitive_customers"}}) {}
+    : StoredPersonalData(
+          db, {"remote_support",
+               count_records,
+               collect,
+               erase_records,
+               {"remote_support_sessions", "remote_support_customers", "remote_support_log",
+                "remote_support_log_people", "remote_support_sensitive_customers", "remote_support_consent_policy"}}) {}
 
 }  // namespace meridian::remote_support

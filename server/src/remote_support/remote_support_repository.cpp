@@ -14,7 +14,8 @@ constexpr const char* kSessionColumns = R"sql(
          r.code_expires_at, r.code_used_at, r.token_expires_at, r.consent_chat, r.consent_view, r.consent_annotate,
          r.ever_granted, r.paused, r.annotations, r.created_at, r.redeemed_at, r.ended_at, r.ended_by, r.log_count,
          r.log_head, CASE WHEN sc.customer_id IS NULL THEN 0 ELSE 1 END, r.approval, r.approval_reason,
-         r.approval_by, COALESCE(ab.display_name, ''), r.approval_requested_at, r.approval_decided_at
+         r.approval_by, COALESCE(ab.display_name, ''), r.approval_requested_at, r.approval_decided_at,
+         r.separate_questions, r.policy_changed_at
   FROM remote_support_sessions r
   JOIN users a ON a.id = r.agent_id
   LEFT JOIN remote_support_customers c ON c.session_id = r.id
@@ -64,6 +65,8 @@ RemoteSession session_from(const Row& r) {
   s.approval_by_name = r.text(30);
   s.approval_requested_at = r.optional_integer(31);
   s.approval_decided_at = r.optional_integer(32);
+  s.separate_questions = r.integer(33);
+  s.policy_changed_at = r.optional_integer(34);
   return s;
 }
 
@@ -121,10 +124,11 @@ Result<std::int64_t> RemoteSupportRepository::insert_session(storage::Session& s
   MERIDIAN_ASSIGN_OR_RETURN(
       auto rows,
       s.query("INSERT INTO remote_support_sessions (conversation_id, agent_id, customer_user_id, customer_country, "
-              "status, code_hash, code_expires_at, created_at, log_head) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?) "
-              "RETURNING id",
+              "status, code_hash, code_expires_at, created_at, log_head, separate_questions, policy_changed_at) "
+              "VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?) RETURNING id",
               {storage::nullable(row.conversation_id), row.agent_id, storage::nullable(row.customer_user_id),
-               row.customer_country, row.code_hash, row.code_expires_at, row.created_at, std::string(kGenesisHash)}));
+               row.customer_country, row.code_hash, row.code_expires_at, row.created_at, std::string(kGenesisHash),
+               row.separate_questions, storage::nullable(row.policy_changed_at)}));
   const std::int64_t id = rows.at(0).integer(0);
   MERIDIAN_TRY(storage::exec(s, "INSERT INTO remote_support_customers (session_id, name, email) VALUES (?, ?, ?)",
                              {id, row.customer_name, row.customer_email}));
@@ -260,6 +264,31 @@ Result<std::vector<std::int64_t>> RemoteSupportRepository::admin_ids(storage::Se
                              "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
                              "WHERE r.role = 'admin' AND u.active = 1 ORDER BY u.id",
                              {}, [](const Row& r) { return r.integer(0); });
+}
+
+Result<ConsentPolicy> RemoteSupportRepository::consent_policy(storage::Session& s) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto row, storage::query_row(s,
+                                   "SELECT p.separate_questions, p.changed_by, COALESCE(u.display_name, ''), "
+                                   "p.changed_at FROM remote_support_consent_policy p "
+                                   "LEFT JOIN users u ON u.id = p.changed_by ORDER BY p.id DESC LIMIT 1",
+                                   {}, [](const Row& r) {
+                                     ConsentPolicy p;
+                                     p.separate_questions = r.integer(0);
+                                     p.changed_by = r.optional_integer(1);
+                                     p.changed_by_name = r.text(2);
+                                     p.changed_at = r.integer(3);
+                                     return p;
+                                   }));
+  return row.value_or(ConsentPolicy{});
+}
+
+Result<void> RemoteSupportRepository::add_consent_policy(storage::Session& s, std::int64_t separate_questions,
+                                                         std::int64_t by, UnixMillis now) {
+  return storage::exec(s,
+                       "INSERT INTO remote_support_consent_policy (separate_questions, changed_by, changed_at) "
+                       "VALUES (?, ?, ?)",
+                       {separate_questions, by, now});
 }
 
 Result<std::optional<LogEntry>> RemoteSupportRepository::last_entry(storage::Session& s, std::int64_t session_id) {

@@ -24,6 +24,18 @@ struct NewSessionRow {
   std::string code_hash;
   UnixMillis code_expires_at = 0;
   UnixMillis created_at = 0;
+  std::int64_t separate_questions = 3;
+  std::optional<UnixMillis> policy_changed_at;
+};
+
+// The minimum consent policy in force: how many separate questions a session asks at
+// least (kSeparateQuestions, 3, unless an admin lowered it).
+inline constexpr std::int64_t kSeparateQuestions = 3;
+struct ConsentPolicy {
+  std::int64_t separate_questions = kSeparateQuestions;
+  std::optional<std::int64_t> changed_by;
+  std::string changed_by_name;
+  std::optional<UnixMillis> changed_at;
 };
 
 // Who an entry names, kept beside the chain (erasable).
@@ -91,6 +103,10 @@ class RemoteSupportRepository final {
   Result<bool> unmark_sensitive(storage::Session& s, std::int64_t customer_id);
   // Active accounts with the admin role (supervisors of every session).
   Result<std::vector<std::int64_t>> admin_ids(storage::Session& s);
+
+  Result<ConsentPolicy> consent_policy(storage::Session& s);
+  Result<void> add_consent_policy(storage::Session& s, std::int64_t separate_questions, std::int64_t by,
+                                  UnixMillis now);
 
   Result<std::optional<LogEntry>> last_entry(storage::Session& s, std::int64_t session_id);
   // Appends the entry and its person and moves the session's head.

@@ -175,6 +175,24 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
              }),
              kSmall);
 
+  // The minimum consent policy: staff read it, admins set it (a lowered one is shown to
+  // the customers of the sessions started under it, and audited).
+  router.add("GET", "/api/v1/remote-support/consent-policy",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto p, service.consent_policy(*req.subject));
+               return net::json_ok(consent_policy_json(p));
+             }),
+             kSmall);
+  router.add("PUT", "/api/v1/remote-support/consent-policy",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"separate_questions"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto n, json::optional_int(body, "separate_questions"));
+               if (!n) return make_error(ErrorCode::invalid_argument, "separate_questions must be 1, 2 or 3");
+               MERIDIAN_ASSIGN_OR_RETURN(auto p, service.set_consent_policy(*req.subject, *n, req.remote_ip));
+               return net::json_ok(consent_policy_json(p));
+             }),
+             kSmall);
+
   // Admins: customer accounts marked sensitive.
   router.add("GET", "/api/v1/remote-support/sensitive-customers",
              net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {

@@ -192,9 +192,13 @@ Result<IssuedCode> RemoteSupportService::create(const Subject& who, const NewSes
   }
   return write_value<IssuedCode>(db_, [&](storage::Session& s) -> Result<IssuedCode> {
     row.code_hash = "";  // issue_code sets the first code, logged after "requested"
+    MERIDIAN_ASSIGN_OR_RETURN(auto consent_policy, repo_.consent_policy(s));
+    row.separate_questions = consent_policy.separate_questions;
+    if (consent_policy.separate_questions < kSeparateQuestions) row.policy_changed_at = consent_policy.changed_at;
     MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_session(s, row));
     MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
-    boost::json::object data{{"customer", row.customer_user_id ? customer_actor(rs) : std::string("walk_in")}};
+    boost::json::object data{{"customer", row.customer_user_id ? customer_actor(rs) : std::string("walk_in")},
+                             {"separate_questions", row.separate_questions}};
     if (row.conversation_id) data["conversation_id"] = *row.conversation_id;
     MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "requested", json_text(std::move(data))));
     if (audit_) {
@@ -439,27 +443,82 @@ Result<RemoteSession> RemoteSupportService::consent_change(
 }
 
 Result<RemoteSession> RemoteSupportService::ask(const Subject& who, std::int64_t id, Step step, const std::string& ip) {
+  return ask_steps(who, id, {step}, ip);
+}
+
+Result<RemoteSession> RemoteSupportService::ask_steps(const Subject& who, std::int64_t id,
+                                                      const std::vector<Step>& steps, const std::string& ip) {
+  if (steps.empty() || steps.size() > kSteps.size())
+    return make_error(ErrorCode::invalid_argument, "steps must name one to three steps");
+  for (std::size_t i = 1; i < steps.size(); ++i)
+    if (static_cast<int>(steps[i]) != static_cast<int>(steps[i - 1]) + 1)
+      return make_error(ErrorCode::invalid_argument, "steps asked together are neighbours, lowest first");
   return consent_change(who, id, ip, Side::agent, [&](RemoteSession& rs) -> Result<std::string> {
-    if (step != Step::chat) {
+    // The policy the session started under: 3 separate questions means one step at a time.
+    const auto most = static_cast<std::size_t>(kSeparateQuestions - rs.separate_questions + 1);
+    if (steps.size() > most)
+      return make_error(ErrorCode::forbidden,
+                        "the consent policy asks at least " + std::to_string(rs.separate_questions) +
+                            " separate questions: " +
+                            (most == 1 ? std::string("ask these steps one at a time")
+                                       : "ask at most " + std::to_string(most) + " steps in one question"));
+    if (steps.back() != Step::chat) {
       auto share = screen_share(rs);
       if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
       MERIDIAN_TRY(require_approval(rs));
     }
-    MERIDIAN_TRY(rs.consent.ask(step));
-    return "consent_asked " + json_text({{"step", step_name(step)}});
+    MERIDIAN_TRY(rs.consent.ask_together(steps.front(), steps.back()));
+    if (steps.size() == 1) return "consent_asked " + json_text({{"step", step_name(steps.front())}});
+    boost::json::array names;
+    for (Step st : steps) names.push_back(boost::json::value(step_name(st)));
+    return "consent_asked " + json_text({{"step", step_name(steps.front())}, {"together", std::move(names)}});
+  });
+}
+
+Result<ConsentPolicy> RemoteSupportService::consent_policy(const Subject& who) {
+  if (!policy_.permits(who, Action::start_remote_support) && !policy_.permits(who, Action::manage_support))
+    return make_error(ErrorCode::forbidden, "only staff of remote support read the consent policy");
+  return read_value<ConsentPolicy>(db_, [&](storage::Session& s) { return repo_.consent_policy(s); });
+}
+
+Result<ConsentPolicy> RemoteSupportService::set_consent_policy(const Subject& who, std::int64_t separate_questions,
+                                                               const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::manage_support));
+  if (separate_questions < 1 || separate_questions > kSeparateQuestions)
+    return make_error(ErrorCode::invalid_argument, "separate_questions must be 1, 2 or 3");
+  return write_value<ConsentPolicy>(db_, [&](storage::Session& s) -> Result<ConsentPolicy> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto before, repo_.consent_policy(s));
+    MERIDIAN_TRY(repo_.add_consent_policy(s, separate_questions, who.user_id, clock_.now_ms()));
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.consent_policy.change",
+                                  "remote_support", separate_questions < before.separate_questions ? "lowered" : "ok",
+                                  json_text({{"from", before.separate_questions},
+                                             {"to", separate_questions},
+                                             {"lowered", separate_questions < before.separate_questions},
+                                             {"shown_to_customers", separate_questions < kSeparateQuestions}})));
+    return repo_.consent_policy(s);
   });
 }
 
 Result<RemoteSession> RemoteSupportService::answer(const Subject& who, std::int64_t id, Step step, bool grant,
                                                    const std::string& ip) {
   return consent_change(who, id, ip, Side::customer, [&](RemoteSession& rs) -> Result<std::string> {
-    if (grant && step != Step::chat) {
+    // The answer covers every step asked with this one (a lowered consent policy).
+    const Step top = rs.consent.asked_with(step);
+    if (grant && top != Step::chat) {
       auto share = screen_share(rs);
       if (!share.allowed) return make_error(ErrorCode::forbidden, share.reason);
       MERIDIAN_TRY(require_approval(rs));
     }
     MERIDIAN_TRY(rs.consent.answer(step, grant));
-    return std::string(grant ? "consent_granted " : "consent_denied ") + json_text({{"step", step_name(step)}});
+    boost::json::object data{{"step", step_name(step)}};
+    if (top != step) {
+      boost::json::array together;
+      for (auto j = static_cast<int>(step); j <= static_cast<int>(top); ++j)
+        together.push_back(boost::json::value(step_name(static_cast<Step>(j))));
+      data["together"] = std::move(together);
+    }
+    return std::string(grant ? "consent_granted " : "consent_denied ") + json_text(std::move(data));
   });
 }
 

@@ -130,6 +130,15 @@ class RemoteSupportService final {
   };
   Result<Joined> join(const Subject& who, std::int64_t id, std::uint64_t connection, const std::string& ip);
   Result<RemoteSession> ask(const Subject& who, std::int64_t id, Step step, const std::string& ip);
+  // Neighbouring steps as one question (lowest first), only as far as the session's
+  // consent policy allows (forbidden otherwise).
+  Result<RemoteSession> ask_steps(const Subject& who, std::int64_t id, const std::vector<Step>& steps,
+                                  const std::string& ip);
+
+  // The minimum consent policy: staff read it; admins (manage_support) set it, audited;
+  // a lowered policy is shown to the customers of the sessions started under it.
+  Result<ConsentPolicy> consent_policy(const Subject& who);
+  Result<ConsentPolicy> set_consent_policy(const Subject& who, std::int64_t separate_questions, const std::string& ip);
   Result<RemoteSession> answer(const Subject& who, std::int64_t id, Step step, bool grant, const std::string& ip);
   Result<Revocation> revoke(const Subject& who, std::int64_t id, Step step, const std::string& ip);
   Result<RemoteSession> set_paused(const Subject& who, std::int64_t id, bool paused, const std::string& ip);

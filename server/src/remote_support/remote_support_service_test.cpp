@@ -452,6 +452,52 @@ TEST_P(RemoteSupportServiceTest, ALeadOfTheAgentsTeamSupervisesItsSessionsAndNoO
   EXPECT_TRUE(service_->decide_approval(otto, theirs.session.id, true, "", "").ok());
 }
 
+TEST_P(RemoteSupportServiceTest, TheMinimumConsentPolicyIsSetByAdminsAuditedAndKeptBySessions) {
+  EXPECT_EQ(service_->consent_policy(agent_)->separate_questions, 3);
+  EXPECT_EQ(service_->consent_policy(carl_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->set_consent_policy(agent_, 2, "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->set_consent_policy(admin_, 0, "").error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(service_->set_consent_policy(admin_, 4, "").error().code, ErrorCode::invalid_argument);
+
+  // Under the default every step is its own question: asking two at once is refused.
+  auto strict = running();
+  ASSERT_TRUE(service_->ask(agent_, strict.id, Step::chat, "").ok());
+  ASSERT_TRUE(service_->answer(strict.customer, strict.id, Step::chat, true, "").ok());
+  auto together = service_->ask_steps(agent_, strict.id, {Step::view, Step::annotate}, "");
+  ASSERT_FALSE(together.ok());
+  EXPECT_EQ(together.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->get(agent_, strict.id)->consent.state(Step::view), ConsentState::not_asked);
+
+  clock_.advance_ms(1000);
+  auto lowered = service_->set_consent_policy(admin_, 2, "192.0.2.7");
+  ASSERT_TRUE(lowered.ok());
+  EXPECT_EQ(lowered->separate_questions, 2);
+  EXPECT_EQ(lowered->changed_by, admin_.user_id);
+  // The running session keeps the policy it started under.
+  EXPECT_EQ(service_->ask_steps(agent_, strict.id, {Step::view, Step::annotate}, "").error().code,
+            ErrorCode::forbidden);
+  auto r = running();
+  auto s = service_->get(r.customer, r.id);
+  EXPECT_EQ(s->separate_questions, 2);
+  EXPECT_EQ(s->policy_changed_at, lowered->changed_at) << "the customer is shown when it was lowered";
+  ASSERT_TRUE(service_->ask(agent_, r.id, Step::chat, "").ok());
+  ASSERT_TRUE(service_->answer(r.customer, r.id, Step::chat, true, "").ok());
+  EXPECT_EQ(service_->ask_steps(agent_, r.id, {Step::chat, Step::annotate}, "").error().code,
+            ErrorCode::invalid_argument);
+  ASSERT_TRUE(service_->ask_steps(agent_, r.id, {Step::view, Step::annotate}, "").ok());
+  auto both = service_->answer(r.customer, r.id, Step::view, true, "");
+  ASSERT_TRUE(both.ok());
+  EXPECT_TRUE(both->consent.allows(Step::annotate)) << "one answer for the one question";
+  // Withdrawing stays step by step.
+  auto back = service_->revoke(r.customer, r.id, Step::annotate, "");
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->session.consent.allows(Step::view));
+
+  ASSERT_TRUE(service_->set_consent_policy(admin_, 3, "").ok());
+  EXPECT_EQ(rows("SELECT outcome FROM audit_log WHERE action = 'remote_support.consent_policy.change' ORDER BY id"),
+            (std::vector<std::string>{"lowered|", "ok|"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, RemoteSupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

@@ -3,6 +3,7 @@
 // holds (LiveSessions decides under the session's lock).
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -108,11 +109,25 @@ void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportServic
        return {};
      });
 
+  // {"step"} or, where the consent policy allows it, {"steps": [...]} asked as one question.
   on("remote_support.ask", [&service, ip, tell_both](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
-    MERIDIAN_TRY(json::reject_unknown_fields(env, {"type", "id", "session_id", "step"}));
+    MERIDIAN_TRY(json::reject_unknown_fields(env, {"type", "id", "session_id", "step", "steps"}));
     MERIDIAN_ASSIGN_OR_RETURN(auto id, net::required_id_field(env, "session_id"));
-    MERIDIAN_ASSIGN_OR_RETURN(auto step, step_field(env));
-    MERIDIAN_ASSIGN_OR_RETURN(auto s, service.ask(conn.subject(), id, step, ip(conn)));
+    std::vector<Step> steps;
+    if (auto list = env.if_contains("steps"); list && !env.contains("step")) {
+      if (!list->is_array() || list->as_array().empty() || list->as_array().size() > kSteps.size())
+        return make_error(ErrorCode::invalid_argument, "steps must be a list of one to three steps");
+      for (const auto& v : list->as_array()) {
+        Step step;
+        if (!v.is_string() || !parse_step(v.as_string(), step))
+          return make_error(ErrorCode::invalid_argument, "steps must be chat, view or annotate");
+        steps.push_back(step);
+      }
+    } else {
+      MERIDIAN_ASSIGN_OR_RETURN(auto step, step_field(env));
+      steps.push_back(step);
+    }
+    MERIDIAN_ASSIGN_OR_RETURN(auto s, service.ask_steps(conn.subject(), id, steps, ip(conn)));
     ack(conn, env);
     tell_both(s);
     return {};

@@ -446,3 +446,85 @@ describe('remote support: sensitive customers wait for a supervisor', () => {
     assert.equal((await api(server, 'DELETE', `${RS}/sensitive-customers/${p.carl.user.id}`, { token: p.admin })).status, 404);
   });
 });
+
+// The minimum consent policy: every step its own question unless an admin lowers it; a
+// lowered policy is audited and shown to the customer of every session started under it.
+describe('remote support: the minimum consent policy', () => {
+  let server, p;
+  before(async () => {
+    server = await startServer({ webRoot: false });
+    p = await people(server);
+  });
+  after(async () => server?.stop());
+
+  async function running() {
+    const s = await start(server, p.ada);
+    const pass = await redeem(server, s.code);
+    const agent = live(server, p.ada.token);
+    const customer = live(server, pass.token);
+    await Promise.all([agent.opened, customer.opened]);
+    await ask(agent, { type: 'remote_support.join', session_id: s.id });
+    await ask(customer, { type: 'remote_support.join', session_id: s.id });
+    await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'chat' });
+    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'chat', grant: true })).type, 'remote_support.ack');
+    return { s, pass, agent, customer };
+  }
+
+  it('asking two steps as one question is refused under the default, and only admins lower it', async () => {
+    const policy = await api(server, 'GET', `${RS}/consent-policy`, { token: p.ada.token });
+    assert.equal(policy.status, 200, policy.text);
+    assert.equal(policy.json.separate_questions, 3);
+    assert.equal((await api(server, 'GET', `${RS}/consent-policy`, { token: p.carl.token })).status, 403);
+    const { s, pass, agent, customer } = await running();
+    const r = await ask(agent, { type: 'remote_support.ask', session_id: s.id, steps: ['view', 'annotate'] });
+    assert.equal(r.error?.code, 'forbidden', JSON.stringify(r));
+    assert.match(r.error.message, /one at a time/);
+    for (const bad of [{ steps: 'view' }, { steps: [] }, { steps: ['view', 'control'] }]) {
+      const b = await ask(agent, { type: 'remote_support.ask', session_id: s.id, ...bad });
+      assert.equal(b.error?.code, 'invalid_argument', JSON.stringify([bad, b]));
+    }
+    const mine = await api(server, 'GET', `${RS}/sessions/${s.id}`, { token: pass.token });
+    assert.equal(mine.json.consent_policy.lowered, false);
+    for (const [token, body, status] of [
+      [p.ada.token, { separate_questions: 2 }, 403],
+      [p.emma.token, { separate_questions: 2 }, 403],
+      [p.admin, { separate_questions: 0 }, 400],
+      [p.admin, { separate_questions: 'two' }, 400],
+      [p.admin, {}, 400],
+    ]) {
+      const res = await api(server, 'PUT', `${RS}/consent-policy`, { token, body });
+      assert.equal(res.status, status, `${JSON.stringify(body)}: ${res.text}`);
+    }
+    agent.close();
+    customer.close();
+  });
+
+  it('lowered by an admin: audited, shown to the customer, and two steps asked as one question', async () => {
+    const lowered = await api(server, 'PUT', `${RS}/consent-policy`, { token: p.admin, body: { separate_questions: 2 } });
+    assert.equal(lowered.status, 200, lowered.text);
+    assert.equal(lowered.json.lowered, true);
+    const audit = await api(server, 'GET', '/api/v1/admin/audit?action=remote_support.consent_policy.change', { token: p.admin });
+    assert.equal(audit.json.items.length, 1);
+    assert.equal(audit.json.items[0].outcome, 'lowered');
+    const { s, pass, agent, customer } = await running();
+    const seen = await api(server, 'GET', `${RS}/sessions/${s.id}`, { token: pass.token });
+    assert.equal(seen.json.consent_policy.lowered, true, 'the customer is shown the lowered policy');
+    assert.equal(seen.json.consent_policy.separate_questions, 2);
+    assert.equal(seen.json.consent_policy.changed_at, lowered.json.changed_at);
+    assert.equal((await ask(agent, { type: 'remote_support.ask', session_id: s.id, steps: ['view', 'annotate'] })).type, 'remote_support.ack');
+    const asked = await customer.next((m) => m.type === 'remote_support.state' && m.session.consent.annotate === 'asked');
+    assert.equal(asked.session.consent.view, 'asked');
+    const upper = await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'annotate', grant: true });
+    assert.equal(upper.error?.code, 'conflict', 'the upper step of a joint question is not answered alone');
+    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'view', grant: true })).type, 'remote_support.ack');
+    const granted = await agent.next((m) => m.type === 'remote_support.state' && m.session.consent.annotate === 'granted');
+    assert.equal(granted.session.consent.view, 'granted');
+    const log = await api(server, 'GET', `${RS}/sessions/${s.id}/log`, { token: p.admin });
+    assert.equal(log.json.items[0].data.separate_questions, 2);
+    assert.deepEqual(log.json.items.find((i) => i.event === 'consent_asked' && i.data?.together)?.data.together, ['view', 'annotate']);
+    assert.deepEqual(log.json.items.find((i) => i.event === 'consent_granted' && i.data?.step === 'view')?.data.together, ['view', 'annotate'],
+      JSON.stringify(log.json.items.map((i) => [i.event, i.data])));
+    agent.close();
+    customer.close();
+  });
+});

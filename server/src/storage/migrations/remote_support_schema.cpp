@@ -86,6 +86,20 @@ ALTER TABLE remote_support_sessions ADD COLUMN approval_requested_at BIGINT;
 ALTER TABLE remote_support_sessions ADD COLUMN approval_decided_at BIGINT;
 CREATE INDEX remote_support_sessions_approval ON remote_support_sessions(approval);
 )sql"},
+    // The minimum consent policy: how many separate questions a session asks at least (3:
+    // chat, view and annotate each alone; 2: two neighbouring steps may be asked as one;
+    // 1: all three at once). Every change is a row (the newest is in force); a session
+    // keeps the policy it started under, shown to its customer when lower than 3.
+    {402, "remote support minimum consent policy", R"sql(
+CREATE TABLE remote_support_consent_policy (
+  id {{ID}},
+  separate_questions BIGINT NOT NULL,
+  changed_by BIGINT REFERENCES users(id),
+  changed_at BIGINT NOT NULL
+);
+ALTER TABLE remote_support_sessions ADD COLUMN separate_questions BIGINT NOT NULL DEFAULT 3;
+ALTER TABLE remote_support_sessions ADD COLUMN policy_changed_at BIGINT;
+)sql"},
 };
 
 }  // namespace

@@ -20,10 +20,11 @@ import { SessionStore } from '../core/session.store';
 import { UiBadge, type BadgeTone } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiInput } from '../ui/form-controls';
-import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, needsApproval, nextAsk } from './consent-words';
+import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether } from './consent-words';
 import { CustomerHit, RemoteSupportApi } from './remote-support-api';
 import {
   Annotation,
+  ConsentPolicy,
   ConsentState,
   ConsentStep,
   LogEntry,
@@ -83,6 +84,9 @@ export class AgentPage implements OnInit, OnDestroy {
   /** Admins: customers marked sensitive, and the directory search to mark one. */
   protected readonly sensitive = signal<SensitiveCustomer[] | null>(null);
   protected readonly hits = signal<CustomerHit[]>([]);
+  /** Admins: the minimum consent policy in force, and the choice to set it. */
+  protected readonly policy = signal<ConsentPolicy | null>(null);
+  protected policyChoice = 3;
   protected customerQuery = '';
   protected sensitiveNote = '';
   protected readonly needsApproval = computed(() => {
@@ -93,6 +97,11 @@ export class AgentPage implements OnInit, OnDestroy {
   protected readonly next = computed(() => {
     const s = this.current();
     return s ? nextAsk(s) : null;
+  });
+  /** Steps the session's (lowered) consent policy lets the agent ask as one question. */
+  protected readonly nextTogether = computed(() => {
+    const s = this.current();
+    return s ? nextAskTogether(s) : null;
   });
   protected readonly viewing = computed(() => {
     const s = this.current();
@@ -136,7 +145,10 @@ export class AgentPage implements OnInit, OnDestroy {
       }),
     ];
     void this.loadApprovals();
-    if (this.me.isAdmin()) void this.loadSensitive();
+    if (this.me.isAdmin()) {
+      void this.loadSensitive();
+      void this.loadPolicy();
+    }
     this.statsTimer = setInterval(() => void this.pollFrames(), 1000);
     await this.reload();
     const open = Number(q.get('session'));
@@ -188,6 +200,29 @@ export class AgentPage implements OnInit, OnDestroy {
     if (!s) return;
     this.notice.set('');
     await this.realtime.request('remote_support.ask', { session_id: s.id, step }).catch((e: Error) => this.notice.set(e.message));
+  }
+
+  protected async askTogether(steps: ConsentStep[]): Promise<void> {
+    const s = this.current();
+    if (!s) return;
+    this.notice.set('');
+    await this.realtime.request('remote_support.ask', { session_id: s.id, steps }).catch((e: Error) => this.notice.set(e.message));
+  }
+
+  protected together(steps: ConsentStep[]): string {
+    return steps.map((step) => this.stepLabel[step]).join(' + ');
+  }
+
+  /** Admins set the minimum consent policy: lowering it is audited and shown to customers. */
+  protected async savePolicy(): Promise<void> {
+    this.error.set('');
+    try {
+      const p = await this.api.setConsentPolicy(Number(this.policyChoice));
+      this.policy.set(p);
+      this.policyChoice = p.separate_questions;
+    } catch (e) {
+      this.error.set(errorMessage(e));
+    }
   }
 
   protected async requestApproval(): Promise<void> {
@@ -314,6 +349,10 @@ export class AgentPage implements OnInit, OnDestroy {
     c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
   }
 
+  protected when(at: number | null | undefined): string {
+    return formatDate(at ?? null, 'short');
+  }
+
   protected time(at: number | null | undefined): string {
     return formatDate(at ?? null, 'time');
   }
@@ -433,6 +472,16 @@ export class AgentPage implements OnInit, OnDestroy {
       this.approvals.set((await this.api.approvals()).items);
     } catch {
       this.approvals.set(null);
+    }
+  }
+
+  private async loadPolicy(): Promise<void> {
+    try {
+      const p = await this.api.consentPolicy();
+      this.policy.set(p);
+      this.policyChoice = p.separate_questions;
+    } catch {
+      this.policy.set(null);
     }
   }
 

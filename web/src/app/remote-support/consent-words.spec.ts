@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, groupCode, needsApproval, nextAsk, pendingQuestion } from './consent-words';
+import { formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether, pendingQuestion } from './consent-words';
 import { ConsentState, ConsentStep, RemoteSupportSession } from './remote-support-types';
 
 function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Partial<RemoteSupportSession> = {}): RemoteSupportSession {
@@ -12,6 +12,7 @@ function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Par
     topic: '',
     consent: { chat: 'not_asked', view: 'not_asked', annotate: 'not_asked', ...consent },
     approval: { needed: false, status: 'none', requested_at: null, decided_at: null },
+    consent_policy: { separate_questions: 3, lowered: false, changed_at: null },
     paused: false,
     screen_share: { allowed: true, reason: '' },
     agent_sees: '',
@@ -23,6 +24,25 @@ function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Par
     ...extra,
   };
 }
+
+describe('steps asked together under a lowered consent policy', () => {
+  const policy = (n: number) => ({ consent_policy: { separate_questions: n, lowered: n < 3, changed_at: n < 3 ? 1 : null } });
+  it('never under the default policy', () => {
+    expect(nextAskTogether(session({}))).toBeNull();
+    expect(nextAskTogether(session({ chat: 'granted' }))).toBeNull();
+  });
+  it('as many steps as the policy allows, from the next one up', () => {
+    expect(nextAskTogether(session({}, policy(2)))).toEqual(['chat', 'view']);
+    expect(nextAskTogether(session({ chat: 'granted' }, policy(2)))).toEqual(['view', 'annotate']);
+    expect(nextAskTogether(session({}, policy(1)))).toEqual(['chat', 'view', 'annotate']);
+    expect(nextAskTogether(session({ chat: 'granted', view: 'granted' }, policy(1)))).toBeNull();
+  });
+  it('not the screen where it is off or waits for a supervisor', () => {
+    expect(nextAskTogether(session({}, { ...policy(1), screen_share: { allowed: false, reason: 'x' } }))).toBeNull();
+    const waiting = { ...policy(1), approval: { needed: true, status: 'pending' as const, requested_at: 1, decided_at: null } };
+    expect(nextAskTogether(session({}, waiting))).toBeNull();
+  });
+});
 
 describe('the consent ladder as the pages see it', () => {
   it('offers the agent one step at a time, from the bottom', () => {

@@ -48,6 +48,23 @@ export function nextAsk(s: RemoteSupportSession): ConsentStep | null {
   return null;
 }
 
+/**
+ * The steps the agent may ask as one question under the session's consent policy (at most
+ * 4 - separate_questions of them, from nextAsk up), or null when only one step may be asked.
+ */
+export function nextAskTogether(s: RemoteSupportSession): ConsentStep[] | null {
+  const first = nextAsk(s);
+  if (!first) return null;
+  const most = 4 - (s.consent_policy?.separate_questions ?? 3);
+  const out: ConsentStep[] = [];
+  for (const step of STEPS.slice(STEPS.indexOf(first))) {
+    if (out.length >= most) break;
+    if (step !== 'chat' && (!s.screen_share.allowed || needsApproval(s))) break;
+    out.push(step);
+  }
+  return out.length > 1 ? out : null;
+}
+
 /** A sensitive customer's screen is not asked for before a supervisor approved. */
 export function needsApproval(s: RemoteSupportSession): boolean {
   return !!s.approval?.needed && s.approval.status !== 'approved';

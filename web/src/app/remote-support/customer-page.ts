@@ -73,6 +73,19 @@ export class CustomerPage implements OnInit, OnDestroy {
     return s && s.status === 'active' ? pendingQuestion(s) : null;
   });
 
+  /** Steps above the question asked with it as one question (a lowered consent policy). */
+  protected readonly askedWith = computed(() => {
+    const s = this.session();
+    const q = this.question();
+    if (!s || !q) return [];
+    const out: ConsentStep[] = [];
+    for (const step of STEPS.slice(STEPS.indexOf(q) + 1)) {
+      if (s.consent[step] !== 'asked') break;
+      out.push(step);
+    }
+    return out;
+  });
+
   private pass: RemoteSupportPass | null = null;
   private link: DestroyableInjector | null = null;
   private realtime: RealtimeService | null = null;
@@ -211,6 +224,10 @@ export class CustomerPage implements OnInit, OnDestroy {
     const s = this.session();
     if (!s || !this.realtime) return;
     await this.realtime.request('remote_support.end', { session_id: s.id }).catch((e: Error) => this.notice.set(e.message));
+  }
+
+  protected day(at: number): string {
+    return formatDate(at, 'date');
   }
 
   protected time(at: number | null | undefined): string {

@@ -3,7 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { Items } from '../core/api-types';
-import { LogEntry, RemoteSupportSession, SensitiveCustomer, StartedSession } from './remote-support-types';
+import { ConsentPolicy, LogEntry, RemoteSupportSession, SensitiveCustomer, StartedSession } from './remote-support-types';
 
 export interface CustomerHit {
   id: number;
@@ -57,6 +57,14 @@ export class RemoteSupportApi {
 
   approvals(): Promise<Items<RemoteSupportSession>> {
     return firstValueFrom(this.http.get<Items<RemoteSupportSession>>(`${this.base}/approvals`));
+  }
+
+  consentPolicy(): Promise<ConsentPolicy> {
+    return firstValueFrom(this.http.get<ConsentPolicy>(`${this.base}/consent-policy`));
+  }
+
+  setConsentPolicy(separateQuestions: number): Promise<ConsentPolicy> {
+    return firstValueFrom(this.http.put<ConsentPolicy>(`${this.base}/consent-policy`, { separate_questions: separateQuestions }));
   }
 
   sensitiveCustomers(): Promise<Items<SensitiveCustomer>> {

@@ -25,6 +25,8 @@ export interface RemoteSupportSession {
   consent: Record<ConsentStep, ConsentState>;
   /** A sensitive customer's screen waits for a supervisor (reason and decider: staff only). */
   approval: Approval;
+  /** The minimum consent policy the session started under (lowered: shown to the customer). */
+  consent_policy: SessionConsentPolicy;
   paused: boolean;
   screen_share: { allowed: boolean; reason: string };
   agent_sees: string;
@@ -45,6 +47,19 @@ export interface Approval {
   decided_at: number | null;
   reason?: string;
   decided_by?: { id: number; name: string } | null;
+}
+
+export interface SessionConsentPolicy {
+  /** How many separate questions at least: 3 = each step alone (the default). */
+  separate_questions: number;
+  lowered: boolean;
+  changed_at: number | null;
+}
+
+/** The minimum consent policy in force (GET/PUT /remote-support/consent-policy). */
+export interface ConsentPolicy extends SessionConsentPolicy {
+  default: number;
+  changed_by: { id: number; name: string } | null;
 }
 
 /** A customer account an admin marked sensitive. */
@@ -118,7 +133,7 @@ declare module '../core/realtime.service' {
   }
   interface ClientMessageMap {
     'remote_support.join': { session_id: number };
-    'remote_support.ask': { session_id: number; step: ConsentStep };
+    'remote_support.ask': { session_id: number; step: ConsentStep } | { session_id: number; steps: ConsentStep[] };
     'remote_support.answer': { session_id: number; step: ConsentStep; grant: boolean };
     'remote_support.revoke': { session_id: number; step: ConsentStep };
     'remote_support.pause': { session_id: number };
