@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { createPeople, liveLink, request, signIn, watchProblems } from '../lib/session.mjs';
+import { agentPage, chatAllowed, customerJoins } from '../lib/remote-support.mjs';
+import { createPeople, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 describe('remote support: the minimum consent policy', () => {
@@ -32,28 +33,9 @@ describe('remote support: the minimum consent policy', () => {
   async function agentAndCustomer(login) {
     const started = await request(server.url, 'POST', '/api/v1/remote-support/sessions', login.token, {});
     assert.equal(started.status, 201, JSON.stringify(started.json));
-    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await agentContext.addInitScript((session) => localStorage.setItem('meridian.session', JSON.stringify(session)), {
-      token: login.token,
-      expiresAt: login.expires_at,
-    });
-    const agent = await agentContext.newPage();
-    watchProblems(agent, 'agent', problems);
-    await agent.goto(`${server.url}/remote-support?session=${started.json.id}`);
-    await liveLink(agent);
-    const customer = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-    watchProblems(customer, 'customer', problems);
-    await customer.goto(`${server.url}/remote-support/join`);
-    await customer.getByTestId('rs-code-input').fill(started.json.code);
-    await customer.getByTestId('rs-name-input').fill('Carla Caller');
-    await customer.getByTestId('rs-connect').click();
-    await customer.getByTestId('rs-agent-sees').waitFor();
-    const ask = agent.getByTestId('rs-ask');
-    assert.equal(await until(() => ask.getAttribute('data-step').catch(() => null), (s) => s === 'chat'), 'chat');
-    await ask.click();
-    await customer.getByTestId('rs-ask-chat').waitFor();
-    await customer.getByTestId('rs-allow').click();
-    assert.equal(await until(() => agent.getByTestId('rs-consent-chat').getAttribute('data-state'), (s) => s === 'granted'), 'granted');
+    const agent = await agentPage(browser, server, login, started.json.id, problems);
+    const customer = await customerJoins(browser, server, started.json.code, 'Carla Caller', problems);
+    await chatAllowed(agent, customer);
     return { id: started.json.id, agent, customer };
   }
 

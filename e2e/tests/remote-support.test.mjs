@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from '../lib/browser.mjs';
+import { chatAllowed } from '../lib/remote-support.mjs';
 import { startServer } from '../lib/server.mjs';
 import { createPeople, liveLink, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
@@ -83,12 +84,8 @@ describe('remote support in the browser', () => {
     assert.match(await customer.getByTestId('rs-agent-sees').innerText(), /Nothing/);
 
     // Nothing can be asked out of order: the agent's only ask button is chat.
+    await chatAllowed(agent, customer);
     const ask = agent.getByTestId('rs-ask');
-    assert.equal(await until(() => ask.getAttribute('data-step').catch(() => null), (s) => s === 'chat'), 'chat');
-    await ask.click();
-    await customer.getByTestId('rs-ask-chat').waitFor();
-    await customer.getByTestId('rs-allow').click();
-    assert.equal(await until(() => agent.getByTestId('rs-consent-chat').getAttribute('data-state'), (s) => s === 'granted'), 'granted');
 
     // Viewing: asked on its own, allowed by the customer, captured for real.
     assert.equal(await until(() => ask.getAttribute('data-step').catch(() => null), (s) => s === 'view'), 'view');

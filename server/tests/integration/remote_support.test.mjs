@@ -36,6 +36,20 @@ async function redeem(server, code, extra = {}) {
 // Sends a request on a socket and answers the reply (an ack or an error) carrying its id.
 const ask = (ws, msg) => ws.request({ id: rid(), ...msg });
 
+// A session started by the agent and redeemed, both sides joined on /ws, chat allowed.
+async function chatting(server, agentPerson, body = {}) {
+  const s = await start(server, agentPerson, body);
+  const pass = await redeem(server, s.code);
+  const agent = live(server, agentPerson.token);
+  const customer = live(server, pass.token);
+  await Promise.all([agent.opened, customer.opened]);
+  await ask(agent, { type: 'remote_support.join', session_id: s.id });
+  await ask(customer, { type: 'remote_support.join', session_id: s.id });
+  await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'chat' });
+  assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'chat', grant: true })).type, 'remote_support.ack');
+  return { s, pass, agent, customer };
+}
+
 describe('remote support', () => {
   let server, p;
   before(async () => {
@@ -320,18 +334,7 @@ describe('remote support: sensitive customers wait for a supervisor', () => {
     assert.equal(audit.json.items[0].target, `user:${p.carl.user.id}`);
   });
 
-  async function running() {
-    const s = await start(server, p.ada, { customer_user_id: p.carl.user.id });
-    const pass = await redeem(server, s.code);
-    const agent = live(server, p.ada.token);
-    const customer = live(server, pass.token);
-    await Promise.all([agent.opened, customer.opened]);
-    await ask(agent, { type: 'remote_support.join', session_id: s.id });
-    await ask(customer, { type: 'remote_support.join', session_id: s.id });
-    await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'chat' });
-    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'chat', grant: true })).type, 'remote_support.ack');
-    return { s, pass, agent, customer };
-  }
+  const running = () => chatting(server, p.ada, { customer_user_id: p.carl.user.id });
 
   it('the view step is refused by the server without an approval; a supervisor approves live', async () => {
     const { s, agent, customer } = await running();
@@ -457,18 +460,7 @@ describe('remote support: the minimum consent policy', () => {
   });
   after(async () => server?.stop());
 
-  async function running() {
-    const s = await start(server, p.ada);
-    const pass = await redeem(server, s.code);
-    const agent = live(server, p.ada.token);
-    const customer = live(server, pass.token);
-    await Promise.all([agent.opened, customer.opened]);
-    await ask(agent, { type: 'remote_support.join', session_id: s.id });
-    await ask(customer, { type: 'remote_support.join', session_id: s.id });
-    await ask(agent, { type: 'remote_support.ask', session_id: s.id, step: 'chat' });
-    assert.equal((await ask(customer, { type: 'remote_support.answer', session_id: s.id, step: 'chat', grant: true })).type, 'remote_support.ack');
-    return { s, pass, agent, customer };
-  }
+  const running = () => chatting(server, p.ada);
 
   it('asking two steps as one question is refused under the default, and only admins lower it', async () => {
     const policy = await api(server, 'GET', `${RS}/consent-policy`, { token: p.ada.token });
