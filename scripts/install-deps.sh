@@ -28,6 +28,8 @@ test_pkgs=(
   xvfb
   # libFuzzer and its sanitizers for the fuzz targets (server/fuzz, scripts/fuzz.sh).
   clang-16 libfuzzer-16-dev
+  # The real Alertmanager (0.25) the alerts bridge's integration test starts.
+  prometheus-alertmanager
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -115,7 +115,8 @@ struct Alert {
   Category category = Category::announcement;
   Status status = Status::open;
   std::optional<std::int64_t> sender_id;  // nullopt: an integration
-  std::string sender_name;
+  std::string sender_name;                // the integration's name when sent by one
+  std::optional<std::int64_t> integration_id;
   bool require_ack = false;
   std::optional<Quorum> quorum;
   std::optional<std::string> dedup_key;
@@ -163,6 +164,21 @@ struct Schedule {
   std::optional<UnixMillis> last_fired_at;
   std::optional<std::int64_t> last_alert_id;
   UnixMillis created_at = 0;
+};
+
+// An incoming integration (today: a Prometheus Alertmanager webhook receiver). Its
+// configuration is its policy: everything it sends goes to `audience` (resolved at each
+// send, like any alert's), nothing else. It authenticates with its own secret (a bearer
+// token; only its SHA-256 is stored). Created by an admin (who may send to anyone).
+struct Integration {
+  std::int64_t id = 0;
+  std::string name;  // [a-z0-9-], 1 to 64: the last segment of its webhook URL
+  std::string kind = "alertmanager";
+  Audience audience;
+  bool require_ack = false;
+  std::optional<std::int64_t> created_by;
+  UnixMillis created_at = 0;
+  bool active = true;
 };
 
 struct Receipt {

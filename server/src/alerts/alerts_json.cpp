@@ -89,7 +89,9 @@ bj::object alert_json(const Alert& a) {
                {"category", category_name(a.category)},
                {"status", status_name(a.status)},
                {"interrupts", a.interrupts()},
-               {"sender", bj::object{{"id", json::nullable(a.sender_id)}, {"name", a.sender_name}}},
+               {"sender", bj::object{{"id", json::nullable(a.sender_id)},
+                                     {"name", a.sender_name},
+                                     {"integration_id", json::nullable(a.integration_id)}}},
                {"require_ack", a.require_ack},
                {"repeat_count", a.repeat_count},
                {"recipient_count", a.recipient_count},
@@ -260,6 +262,32 @@ Result<NewSchedule> new_schedule_from(const bj::object& body) {
   MERIDIAN_ASSIGN_OR_RETURN(auto rrule, json::optional_string(body, "rrule", 500));
   in.series.rrule = rrule.value_or("");
   return in;
+}
+
+bj::object integration_json(const Integration& x) {
+  bj::object out{{"id", x.id},
+                 {"name", x.name},
+                 {"kind", x.kind},
+                 {"audience", audience_json(x.audience)},
+                 {"require_ack", x.require_ack},
+                 {"created_at", x.created_at},
+                 {"webhook_path", "/api/v1/integrations/" + x.kind + "/" + x.name}};
+  out["created_by"] = json::nullable(x.created_by);
+  return out;
+}
+
+Result<Integration> integration_from(const bj::object& body) {
+  MERIDIAN_TRY(json::reject_unknown_fields(body, {"name", "kind", "audience", "require_ack"}));
+  Integration x;
+  MERIDIAN_ASSIGN_OR_RETURN(x.name, json::required_string(body, "name", 64));
+  MERIDIAN_ASSIGN_OR_RETURN(auto kind, json::optional_string(body, "kind", 40));
+  x.kind = kind.value_or("alertmanager");
+  const auto* audience = body.if_contains("audience");
+  if (!audience) return make_error(ErrorCode::invalid_argument, "audience is required");
+  MERIDIAN_ASSIGN_OR_RETURN(x.audience, audience_from(*audience));
+  MERIDIAN_ASSIGN_OR_RETURN(auto ack, json::optional_bool(body, "require_ack"));
+  x.require_ack = ack.value_or(false);
+  return x;
 }
 
 }  // namespace meridian::alerts

@@ -32,6 +32,12 @@ inline const std::initializer_list<std::string_view> kAlertFields = {
 Result<NewAlert> new_alert_from(const boost::json::object& body);
 Result<Audience> audience_from(const boost::json::value& v);
 
+// An integration as admins see it (never its secret): {id, name, kind, audience,
+// require_ack, created_by, created_at, webhook_path}.
+boost::json::object integration_json(const Integration& x);
+// {name, kind?: "alertmanager", audience, require_ack?}
+Result<Integration> integration_from(const boost::json::object& body);
+
 // A schedule, with its next occurrences ("upcoming", at most 5) as instants.
 boost::json::object schedule_json(const Schedule& x);
 // {alert: {the POST /alerts body}, at: "2026-03-29T09:00", time_zone | recipient_local: true, rrule?}

@@ -13,13 +13,17 @@ constexpr const char* kErasedName = "Former user";
 constexpr const char* kCountReceipts = "SELECT COUNT(*) FROM alert_recipients WHERE user_id = ?";
 constexpr const char* kCountSent = "SELECT COUNT(*) FROM alerts WHERE sender_id = ?";
 constexpr const char* kCountSchedules = "SELECT COUNT(*) FROM alert_schedules WHERE sender_id = ?";
+constexpr const char* kCountIntegrations = "SELECT COUNT(*) FROM alert_integrations WHERE created_by = ?";
 
 Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std::int64_t user_id) {
   MERIDIAN_ASSIGN_OR_RETURN(auto receipts, storage::query_integer(s, kCountReceipts, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto sent, storage::query_integer(s, kCountSent, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto schedules, storage::query_integer(s, kCountSchedules, {user_id}));
-  return std::vector<PersonalRecordCount>{
-      {"alerts.receipts", receipts}, {"alerts.sent", sent}, {"alerts.schedules", schedules}};
+  MERIDIAN_ASSIGN_OR_RETURN(auto integrations, storage::query_integer(s, kCountIntegrations, {user_id}));
+  return std::vector<PersonalRecordCount>{{"alerts.receipts", receipts},
+                                          {"alerts.sent", sent},
+                                          {"alerts.schedules", schedules},
+                                          {"alerts.integrations", integrations}};
 }
 
 Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
@@ -39,16 +43,23 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
        {"schedules",
         "SELECT id, title, alert, starts_local, time_zone, rrule, state, fired_count, created_at FROM "
         "alert_schedules WHERE sender_id = ? ORDER BY id",
-        {"id", "title", "alert", "starts_local", "time_zone", "rrule", "state", "fired_count", "created_at"}}});
+        {"id", "title", "alert", "starts_local", "time_zone", "rrule", "state", "fired_count", "created_at"}},
+       {"integrations_created",
+        "SELECT id, name, kind, created_at FROM alert_integrations WHERE created_by = ? ORDER BY id",
+        {"id", "name", "kind", "created_at"}}});
 }
 
 Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::ErasureReport& report) {
   MERIDIAN_ASSIGN_OR_RETURN(auto receipts, storage::query_integer(s, kCountReceipts, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto sent, storage::query_integer(s, kCountSent, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto schedules, storage::query_integer(s, kCountSchedules, {user_id}));
+  MERIDIAN_ASSIGN_OR_RETURN(auto integrations, storage::query_integer(s, kCountIntegrations, {user_id}));
   MERIDIAN_ASSIGN_OR_RETURN(auto holds, platform::holds_on_person(s, user_id));
   if (!holds.empty()) {
-    report.kept = {{"alerts.receipts", receipts}, {"alerts.sent", sent}, {"alerts.schedules", schedules}};
+    report.kept = {{"alerts.receipts", receipts},
+                   {"alerts.sent", sent},
+                   {"alerts.schedules", schedules},
+                   {"alerts.integrations", integrations}};
     report.reasons_kept = std::move(holds);
     return {};
   }
@@ -63,7 +74,9 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
                              "WHERE sender_id = ?)",
                              {user_id}));
   MERIDIAN_TRY(storage::exec(s, "DELETE FROM alert_schedules WHERE sender_id = ?", {user_id}));
-  report.pseudonymised = {{"alerts.receipts", receipts}, {"alerts.sent", sent}};
+  // An integration they configured belongs to the organisation: it stays, without its creator.
+  MERIDIAN_TRY(storage::exec(s, "UPDATE alert_integrations SET created_by = NULL WHERE created_by = ?", {user_id}));
+  report.pseudonymised = {{"alerts.receipts", receipts}, {"alerts.sent", sent}, {"alerts.integrations", integrations}};
   report.erased = {{"alerts.schedules", schedules}};
   return {};
 }
@@ -71,10 +84,11 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 AlertsPersonalData::AlertsPersonalData(storage::Database& db)
-    : StoredPersonalData(db, {"alerts",
-                              count_records,
-                              collect,
-                              erase_records,
-                              {"alerts", "alert_recipients", "alert_schedules", "alert_schedule_zones"}}) {}
+    : StoredPersonalData(
+          db, {"alerts",
+               count_records,
+               collect,
+               erase_records,
+               {"alerts", "alert_recipients", "alert_schedules", "alert_schedule_zones", "alert_integrations"}}) {}
 
 }  // namespace meridian::alerts

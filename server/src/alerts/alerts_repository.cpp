@@ -14,8 +14,8 @@ using storage::Row;
 constexpr const char* kAlertColumns =
     "a.id, a.title, a.body, a.priority, a.category, a.status, a.sender_id, a.sender_name, a.require_ack, "
     "a.quorum_count, a.quorum_countries, a.quorum_team_ids, a.dedup_key, a.repeat_count, a.recipient_count, "
-    "a.ack_count, a.created_at, a.updated_at, a.expires_at, a.acknowledged_at, a.resolved_at";
-constexpr std::size_t kAlertColumnCount = 21;
+    "a.ack_count, a.created_at, a.updated_at, a.expires_at, a.acknowledged_at, a.resolved_at, a.integration_id";
+constexpr std::size_t kAlertColumnCount = 22;
 
 std::string placeholders(std::size_t n) {
   std::string out;
@@ -64,6 +64,7 @@ Alert alert_from(const Row& r) {
   a.expires_at = r.optional_integer(18);
   a.acknowledged_at = r.optional_integer(19);
   a.resolved_at = r.optional_integer(20);
+  a.integration_id = r.optional_integer(21);
   return a;
 }
 
@@ -141,6 +142,23 @@ ScheduleZone zone_from(const Row& r) {
   z.claimed_by = r.optional_text(4);
   z.fired_count = r.integer(5);
   return z;
+}
+
+constexpr const char* kIntegrationColumns = "id, name, kind, audience, require_ack, created_by, created_at, active";
+
+Integration integration_row(const Row& r) {
+  Integration x;
+  x.id = r.integer(0);
+  x.name = r.text(1);
+  x.kind = r.text(2);
+  // Written by insert_integration from a checked audience; an unreadable one reaches nobody.
+  if (auto o = json::parse_object(r.text(3)); o.ok())
+    if (auto a = audience_from(*o); a.ok()) x.audience = std::move(*a);
+  x.require_ack = r.integer(4) != 0;
+  x.created_by = r.optional_integer(5);
+  x.created_at = r.integer(6);
+  x.active = r.integer(7) != 0;
+  return x;
 }
 
 // A recipient-local schedule is never claimed itself: its zones are.
@@ -231,7 +249,7 @@ Result<std::optional<std::int64_t>> AlertsRepository::insert(S& s, const Alert& 
     for (auto id : a.quorum->team_ids) team_ids += (team_ids.empty() ? "" : ",") + std::to_string(id);
   // One by one: a braced list of this many variants trips GCC 12's maybe-uninitialized.
   Params params;
-  params.reserve(17);
+  params.reserve(18);
   params.emplace_back(a.title);
   params.emplace_back(a.body);
   params.emplace_back(std::string(priority_name(a.priority)));
@@ -249,10 +267,11 @@ Result<std::optional<std::int64_t>> AlertsRepository::insert(S& s, const Alert& 
   params.emplace_back(a.created_at);
   params.emplace_back(a.updated_at);
   params.push_back(storage::nullable(a.expires_at));
+  params.push_back(storage::nullable(a.integration_id));
   auto rows = s.query(
       "INSERT INTO alerts (title, body, priority, category, status, sender_id, sender_name, require_ack, "
       "quorum_count, quorum_countries, quorum_team_ids, dedup_key, audience, recipient_count, created_at, "
-      "updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "updated_at, expires_at, integration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       // The open-dedup index settles a race between two senders: the loser finds the winner's.
       "ON CONFLICT DO NOTHING RETURNING id",
       params);
@@ -664,6 +683,45 @@ Result<std::optional<Subject>> AlertsRepository::active_subject(S& s, std::int64
     if (parse_role(name, role)) (*who)->roles.push_back(role);
   }
   return who;
+}
+
+Result<std::optional<std::int64_t>> AlertsRepository::insert_integration(S& s, const Integration& x,
+                                                                         const std::string& secret_hash,
+                                                                         const std::string& audience_json) {
+  return storage::query_row(
+      s,
+      "INSERT INTO alert_integrations (name, kind, secret_hash, audience, require_ack, created_by, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      {x.name, x.kind, secret_hash, audience_json, std::int64_t{x.require_ack ? 1 : 0}, storage::nullable(x.created_by),
+       x.created_at},
+      [](const Row& r) { return r.integer(0); });
+}
+
+Result<std::optional<std::pair<Integration, std::string>>> AlertsRepository::integration_named(
+    S& s, const std::string& name) {
+  return storage::query_row(s,
+                            std::string("SELECT ") + kIntegrationColumns +
+                                ", secret_hash FROM alert_integrations WHERE name = ? AND active = 1",
+                            {name}, [](const Row& r) { return std::pair(integration_row(r), r.text(8)); });
+}
+
+Result<std::optional<Integration>> AlertsRepository::integration(S& s, std::int64_t id) {
+  return storage::query_row(s, std::string("SELECT ") + kIntegrationColumns + " FROM alert_integrations WHERE id = ?",
+                            {id}, integration_row);
+}
+
+Result<std::vector<Integration>> AlertsRepository::integrations(S& s) {
+  return storage::query_rows(
+      s, std::string("SELECT ") + kIntegrationColumns + " FROM alert_integrations WHERE active = 1 ORDER BY name", {},
+      integration_row);
+}
+
+Result<void> AlertsRepository::deactivate_integration(S& s, std::int64_t id) {
+  // Its name is freed for a new one; the alerts it sent keep their integration_id.
+  return storage::exec(s,
+                       "UPDATE alert_integrations SET active = 0, name = name || ':removed:' || CAST(id AS TEXT) "
+                       "WHERE id = ? AND active = 1",
+                       {id});
 }
 
 }  // namespace meridian::alerts

@@ -134,6 +134,15 @@ class AlertsRepository final {
   // nullopt when the account is gone or deactivated.
   Result<std::optional<Subject>> active_subject(S& s, std::int64_t user_id);
 
+  // Integrations. nullopt: the name is taken.
+  Result<std::optional<std::int64_t>> insert_integration(S& s, const Integration& x, const std::string& secret_hash,
+                                                         const std::string& audience_json);
+  // An active integration by name, with its secret's hash.
+  Result<std::optional<std::pair<Integration, std::string>>> integration_named(S& s, const std::string& name);
+  Result<std::optional<Integration>> integration(S& s, std::int64_t id);
+  Result<std::vector<Integration>> integrations(S& s);
+  Result<void> deactivate_integration(S& s, std::int64_t id);
+
   // Adds those not yet recipients, marked with the step that added them; recounts.
   Result<void> add_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& people, std::int64_t step_no);
 };

@@ -9,6 +9,7 @@
 #include "alerts/alert_events.hpp"
 #include "alerts/alerts_json.hpp"
 #include "core/json_fields.hpp"
+#include "net/http_handler.hpp"
 #include "net/route_kit.hpp"
 
 namespace meridian::alerts {
@@ -76,6 +77,65 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
                  return net::json_ok(schedule_json(x));
                }),
                kSmall);
+
+  // Integrations (admins): create (201 with its secret, shown once), list, remove.
+  router.add("POST", "/api/v1/alerts/integrations", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"name", "kind", "audience", "require_ack"}));
+               MERIDIAN_ASSIGN_OR_RETURN(auto in, integration_from(body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto made,
+                                         alerts.create_integration(*req.subject, std::move(in), req.remote_ip));
+               auto out = integration_json(made.integration);
+               out["secret"] = made.secret;
+               return net::json_ok(out, 201);
+             }),
+             kCompose);
+  router.add("GET", "/api/v1/alerts/integrations", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto list, alerts.integrations(*req.subject));
+               boost::json::array items;
+               for (const auto& x : list) items.push_back(integration_json(x));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+  router.add("DELETE", "/api/v1/alerts/integrations/{id}",
+             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "integration id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto x, alerts.remove_integration(*req.subject, id, req.remote_ip));
+               return net::json_ok(integration_json(x));
+             }),
+             kSmall);
+
+  // Alertmanager's webhook (payload version 4), authenticated by the integration's secret
+  // as a bearer token (http_config.authorization.credentials): 401 without it or with
+  // another, 404 for an unknown integration, 400 for a malformed payload. Payloads may be
+  // large and carry fields Meridian does not know (accepted). Answers what it did.
+  router.add("POST", "/api/v1/integrations/alertmanager/{integration}",
+             net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               const std::string name(req.path_param("integration"));
+               const auto token = net::bearer_token(req.header("authorization"));
+               if (token.empty())
+                 return make_error(ErrorCode::unauthenticated,
+                                   "the integration's secret is required as a bearer token");
+               MERIDIAN_ASSIGN_OR_RETURN(auto integration, alerts.integration_by_secret(name, token));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, json::parse_object(req.body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto payload, parse_alertmanager(body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto done, alerts.from_alertmanager(integration, payload, req.remote_ip));
+               std::int64_t created = 0, repeated = 0;
+               for (const auto& sent : done.sent) {
+                 ++(sent.deduplicated ? repeated : created);
+                 announce_sent(relay, sent);
+               }
+               for (const auto& [alert, recipients] : done.resolved)
+                 relay.send_to_users(recipients, updated_event(alert));
+               boost::json::array ids;
+               for (const auto& sent : done.sent) ids.push_back(sent.alert.id);
+               for (const auto& r : done.resolved) ids.push_back(r.first.id);
+               return net::json_ok(boost::json::object{{"created", created},
+                                                       {"repeated", repeated},
+                                                       {"resolved", static_cast<std::int64_t>(done.resolved.size())},
+                                                       {"ignored", done.ignored},
+                                                       {"alert_ids", std::move(ids)}});
+             }),
+             {net::Auth::none, 4 * 1024 * 1024});
 
   router.add("POST", "/api/v1/alerts/preview", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"audience"}));

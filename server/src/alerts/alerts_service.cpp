@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "alerts/alertmanager.hpp"
 #include "alerts/alerts_json.hpp"
 #include "alerts/quiet_hours.hpp"
 #include "core/json_fields.hpp"
@@ -80,6 +81,8 @@ Result<void> validate(const NewAlert& in) {
   }
   if (in.dedup_key && (in.dedup_key->empty() || in.dedup_key->size() > 200))
     return make_error(ErrorCode::invalid_argument, "dedup_key must be 1 to 200 bytes");
+  if (in.dedup_key && in.dedup_key->starts_with(kIntegrationKeyPrefix))
+    return make_error(ErrorCode::invalid_argument, "dedup_key must not begin with 'integration:' (integrations' keys)");
   return {};
 }
 
@@ -106,10 +109,15 @@ Result<Relationship> AlertsService::relationship(storage::Session& s, const Aler
   return *mine ? Relationship::member : Relationship::none;
 }
 
+Result<void> AlertsService::audit_as(storage::Session& s, const audit::Actor& actor, std::string_view action,
+                                     std::int64_t alert_id) {
+  if (!audit_) return {};
+  return audit_->record(s, actor, action, "alert:" + std::to_string(alert_id), "ok");
+}
+
 Result<void> AlertsService::audit(storage::Session& s, const Subject& who, const std::string& ip,
                                   std::string_view action, std::int64_t alert_id) {
-  if (!audit_) return {};
-  return audit_->record(s, audit::Actor::from(who, ip), action, "alert:" + std::to_string(alert_id), "ok");
+  return audit_as(s, audit::Actor::from(who, ip), action, alert_id);
 }
 
 Result<void> AlertsService::stop_escalation(storage::Session& s, std::int64_t alert_id, UnixMillis now,
@@ -188,6 +196,13 @@ Result<Sent> AlertsService::send(const Subject& who, NewAlert in, const std::str
 Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Subject& who, const NewAlert& in,
                                                    const std::string& ip, UnixMillis now) {
   MERIDIAN_TRY(may_send(s, who, in));
+  Sender sender{who.user_id, {}, std::nullopt, audit::Actor::from(who, ip)};
+  MERIDIAN_ASSIGN_OR_RETURN(sender.name, repo_.display_name(s, who.user_id));
+  return deliver_in(s, sender, in, now);
+}
+
+Result<std::optional<Sent>> AlertsService::deliver_in(storage::Session& s, const Sender& sender, const NewAlert& in,
+                                                      UnixMillis now) {
   const std::string audience = json::serialize(audience_json(in.audience));
   Sent out;
   if (in.dedup_key) {
@@ -195,7 +210,7 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
     if (!open.ok()) return open.error();
     if (*open) {
       MERIDIAN_TRY(repo_.repeat(s, **open, in, now));
-      MERIDIAN_TRY(audit(s, who, ip, "alert.repeat", **open));
+      MERIDIAN_TRY(audit_as(s, sender.actor, "alert.repeat", **open));
       MERIDIAN_ASSIGN_OR_RETURN(out.alert, load(s, **open));
       out.deduplicated = true;
       MERIDIAN_ASSIGN_OR_RETURN(out.informed, repo_.recipient_ids(s, **open));
@@ -217,8 +232,9 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
   a.body = in.body;
   a.priority = in.priority;
   a.category = in.category;
-  a.sender_id = who.user_id;
-  MERIDIAN_ASSIGN_OR_RETURN(a.sender_name, repo_.display_name(s, who.user_id));
+  a.sender_id = sender.user_id;
+  a.sender_name = sender.name;
+  a.integration_id = sender.integration_id;
   a.require_ack = in.require_ack;
   a.quorum = in.quorum;
   a.dedup_key = in.dedup_key;
@@ -242,7 +258,7 @@ Result<std::optional<Sent>> AlertsService::send_in(storage::Session& s, const Su
     MERIDIAN_TRY(
         repo_.insert_step(s, a.id, static_cast<std::int64_t>(i + 1), step, audience_text, now + step.after_ms));
   }
-  MERIDIAN_TRY(audit(s, who, ip, "alert.send", a.id));
+  MERIDIAN_TRY(audit_as(s, sender.actor, "alert.send", a.id));
   out.alert = std::move(a);
   for (const auto& p : *people) (p.held_until ? out.held : out.recipients).push_back(p.user_id);
   return std::optional<Sent>(std::move(out));
@@ -382,18 +398,24 @@ Result<AlertsService::Resolution> AlertsService::resolve(const Subject& who, std
     MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, id));
     MERIDIAN_ASSIGN_OR_RETURN(auto rel, relationship(s, a, who));
     MERIDIAN_TRY(policy_.require(who, Action::resolve_alert, {0, "", rel}));
-    Resolution out;
-    if (a.status != Status::resolved) {
-      MERIDIAN_TRY(repo_.set_status(s, id, Status::resolved, now));
-      MERIDIAN_TRY(stop_escalation(s, id, now, "resolved"));
-      MERIDIAN_TRY(audit(s, who, ip, "alert.resolve", id));
-      MERIDIAN_ASSIGN_OR_RETURN(a, load(s, id));
-      MERIDIAN_ASSIGN_OR_RETURN(out.recipients, repo_.recipient_ids(s, id));
-      out.changed = true;
-    }
-    out.alert = std::move(a);
-    return out;
+    return resolve_in(s, std::move(a), audit::Actor::from(who, ip), now);
   });
+}
+
+// Under the alert's lock: resolved, every pending step cancelled, audited; once.
+Result<AlertsService::Resolution> AlertsService::resolve_in(storage::Session& s, Alert a, const audit::Actor& actor,
+                                                            UnixMillis now) {
+  Resolution out;
+  if (a.status != Status::resolved) {
+    MERIDIAN_TRY(repo_.set_status(s, a.id, Status::resolved, now));
+    MERIDIAN_TRY(stop_escalation(s, a.id, now, "resolved"));
+    MERIDIAN_TRY(audit_as(s, actor, "alert.resolve", a.id));
+    MERIDIAN_ASSIGN_OR_RETURN(a, load(s, a.id));
+    MERIDIAN_ASSIGN_OR_RETURN(out.recipients, repo_.recipient_ids(s, a.id));
+    out.changed = true;
+  }
+  out.alert = std::move(a);
+  return out;
 }
 
 Result<std::vector<StepState>> AlertsService::escalation(const Subject& who, std::int64_t id) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "alerts/alert.hpp"
+#include "alerts/alertmanager.hpp"
 #include "alerts/alerts_repository.hpp"
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
@@ -79,6 +80,20 @@ struct Released {
 struct ReleaseRound {
   std::size_t rows = 0;  // holds ended (some may be of alerts resolved meanwhile)
   std::vector<Released> alerts;
+};
+
+// An integration just created: its secret is shown this once (only its hash is kept).
+struct CreatedIntegration {
+  Integration integration;
+  std::string secret;
+};
+
+// What one Alertmanager webhook did: alerts sent or repeated (dedup), alerts resolved,
+// and resolved alerts Meridian had no open alert for (ignored).
+struct Bridged {
+  std::vector<Sent> sent;
+  std::vector<std::pair<Alert, std::vector<std::int64_t>>> resolved;  // the alert and its recipients
+  std::int64_t ignored = 0;
 };
 
 struct RecipientPage {
@@ -159,6 +174,21 @@ class AlertsService final {
   // the still open, unexpired alerts among them to push to those people.
   Result<ReleaseRound> release_held(int limit);
 
+  // Integrations (alert_integrations.cpp). Admins (send_alert: they may send to anyone)
+  // create, list and remove them; an integration sends to its configured audience only.
+  Result<CreatedIntegration> create_integration(const Subject& who, Integration in, const std::string& ip = "");
+  Result<std::vector<Integration>> integrations(const Subject& who);
+  Result<Integration> remove_integration(const Subject& who, std::int64_t id, const std::string& ip = "");
+  // The active integration of this name whose secret is `token`: not_found for an unknown
+  // name, unauthenticated for a wrong secret.
+  Result<Integration> integration_by_secret(const std::string& name, std::string_view token);
+  // Alertmanager's webhook through this integration: each firing alert is sent (or, while
+  // the alert of its fingerprint is open, repeated: counted, nobody paged again); each
+  // resolved one resolves the open alert of its fingerprint. Every alert is checked first:
+  // one bad alert refuses the whole payload (400) before anything is stored.
+  Result<Bridged> from_alertmanager(const Integration& integration, const AmPayload& payload,
+                                    const std::string& ip = "");
+
   // The alert's escalation steps and their states (those who may track it).
   Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);
   // Claims due steps for `node` (an id unique to this process) for lease_ms; the claimed
@@ -175,6 +205,17 @@ class AlertsService final {
   // dedup_key was taken meanwhile, try again (it will be a repeat).
   Result<std::optional<Sent>> send_in(storage::Session& s, const Subject& who, const NewAlert& in,
                                       const std::string& ip, UnixMillis now);
+  // Who an alert is sent as: a person, or an integration (no user id).
+  struct Sender {
+    std::optional<std::int64_t> user_id;
+    std::string name;
+    std::optional<std::int64_t> integration_id;
+    audit::Actor actor;
+  };
+  // The send itself, for a sender the policy (or the integration's configuration) allowed.
+  Result<std::optional<Sent>> deliver_in(storage::Session& s, const Sender& sender, const NewAlert& in, UnixMillis now);
+  Result<Resolution> resolve_in(storage::Session& s, Alert a, const audit::Actor& actor, UnixMillis now);
+  Result<void> audit_as(storage::Session& s, const audit::Actor& actor, std::string_view action, std::int64_t alert_id);
   Result<Alert> load(storage::Session& s, std::int64_t id);
   // The policy's word on sending this alert: admins (send_alert) to anyone; a team lead
   // (send_alert_to_team) when the audience and every step's audience are teams they lead;

@@ -128,6 +128,23 @@ CREATE INDEX alert_recipients_held ON alert_recipients(held_until);
 ALTER TABLE team_members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
 CREATE INDEX team_members_lead ON team_members(team_id, role);
 )sql"},
+    // Incoming integrations (Alertmanager webhooks): a name (its URL), the SHA-256 of its
+    // secret, and its configuration, which is its policy (the audience it sends to, as JSON).
+    // An alert it sent keeps its id.
+    {205, "alert integrations", R"sql(
+CREATE TABLE alert_integrations (
+  id {{ID}},
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  require_ack BIGINT NOT NULL DEFAULT 0,
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  active BIGINT NOT NULL DEFAULT 1
+);
+ALTER TABLE alerts ADD COLUMN integration_id BIGINT REFERENCES alert_integrations(id);
+)sql"},
 };
 
 }  // namespace

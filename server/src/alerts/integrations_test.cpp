@@ -1,0 +1,199 @@
+// Alertmanager integrations: the webhook payload read (version 4, unknown fields accepted,
+// precise refusals), firing alerts sent to the integration's configured audience only and
+// deduplicated by fingerprint, resolved ones resolving them; secrets; on both stores.
+#include <gtest/gtest.h>
+
+#include "alerts/alertmanager.hpp"
+#include "alerts/alerts_service.hpp"
+#include "alerts/alerts_test_support.hpp"
+#include "core/json_fields.hpp"
+#include "core/random.hpp"
+#include "storage/testing/test_database.hpp"
+#include "testing/module_test.hpp"
+
+namespace meridian::alerts {
+namespace {
+
+Result<AmPayload> parse(std::string_view text) {
+  auto o = json::parse_object(text);
+  if (!o.ok()) return o.error();
+  return parse_alertmanager(*o);
+}
+
+std::string payload(const std::string& status, const std::string& fingerprint, const std::string& severity = "critical",
+                    const std::string& summary = "Disk full on db1") {
+  return R"({"version":"4","groupKey":"{}:{alertname=\"DiskFull\"}","status":")" + status +
+         R"(","receiver":"meridian","truncatedAlerts":0,"groupLabels":{"alertname":"DiskFull"},"commonLabels":{},)"
+         R"("externalURL":"http://am.example","futureField":{"x":[1,2]},"alerts":[{"status":")" +
+         status + R"(","labels":{"alertname":"DiskFull","severity":")" + severity +
+         R"(","instance":"db1"},"annotations":{"summary":")" + summary +
+         R"("},"startsAt":"2026-12-07T10:00:00Z","endsAt":"0001-01-01T00:00:00Z",)"
+         R"("generatorURL":"http://prometheus.example/graph","fingerprint":")" +
+         fingerprint + R"("}]})";
+}
+
+TEST(Alertmanager, ReadsVersion4AndAcceptsFieldsItDoesNotKnow) {
+  auto p = parse(payload("firing", "c0ffee"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_EQ(p->alerts.size(), 1u);
+  EXPECT_TRUE(p->alerts[0].firing);
+  EXPECT_EQ(p->alerts[0].fingerprint, "c0ffee");
+  EXPECT_EQ(p->alerts[0].labels.at("instance"), "db1");
+  Integration x;
+  x.id = 7;
+  x.audience.countries = {"DE"};
+  auto n = alert_from_alertmanager(p->alerts[0], x, p->group_key);
+  EXPECT_EQ(n.title, "DiskFull: Disk full on db1");
+  EXPECT_EQ(n.priority, Priority::critical);
+  EXPECT_EQ(n.category, Category::system);
+  EXPECT_EQ(n.dedup_key, "integration:7:c0ffee");
+  EXPECT_EQ(n.audience.countries, (std::vector<std::string>{"DE"}));
+  EXPECT_NE(n.body.find("- instance: db1"), std::string::npos) << n.body;
+  EXPECT_NE(n.body.find("http://prometheus.example/graph"), std::string::npos) << n.body;
+  auto warn = parse(payload("firing", "f", "warning"));
+  EXPECT_EQ(alert_from_alertmanager(warn->alerts[0], x, "").priority, Priority::warning);
+  auto none = parse(payload("firing", "f", "low"));
+  EXPECT_EQ(alert_from_alertmanager(none->alerts[0], x, "").priority, Priority::info);
+}
+
+TEST(Alertmanager, RefusesMalformedPayloadsPrecisely) {
+  auto message = [](std::string_view text) {
+    auto p = parse(text);
+    return p.ok() ? std::string("accepted") : p.error().message;
+  };
+  EXPECT_EQ(message(R"({"version":"3","alerts":[]})"),
+            "version must be \"4\" (Alertmanager's webhook payload version 4)");
+  EXPECT_EQ(message(R"({"version":"4"})"), "alerts must be an array");
+  EXPECT_EQ(message(R"({"version":"4","alerts":[7]})"), "alerts[0] must be an object");
+  EXPECT_EQ(message(R"({"version":"4","groupKey":"g","alerts":[{"status":"pending"}]})"),
+            "alerts[0].status must be firing or resolved");
+  EXPECT_EQ(message(R"({"version":"4","groupKey":"g","alerts":[{"status":"firing","labels":{"a":1}}]})"),
+            "alerts[0].labels.a must be a string");
+  EXPECT_EQ(message(R"({"version":"4","alerts":[{"status":"firing"}]})"),
+            "alerts[0] has no fingerprint and the payload no groupKey");
+  // No fingerprint: the group key identifies it.
+  auto grouped = parse(R"({"version":"4","groupKey":"g1","alerts":[{"status":"firing"}]})");
+  ASSERT_TRUE(grouped.ok());
+  EXPECT_EQ(integration_key(3, grouped->alerts[0], grouped->group_key), "integration:3:group:g1");
+}
+
+TEST(Alertmanager, CutsTextOnACharacterBoundary) {
+  EXPECT_EQ(cut_utf8("abc", 5), "abc");
+  EXPECT_EQ(cut_utf8("a\xC3\xA4x", 2), "a");  // "ä" is two bytes: not split
+  EXPECT_EQ(cut_utf8("a\xC3\xA4x", 3), "a\xC3\xA4");
+}
+
+class IntegrationsTest : public testing::ModuleTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ModuleTest::SetUp());
+    init_crypto();
+    alerts_ = std::make_unique<AlertsService>(*db_, policy_, clock_, audit_.get());
+    admin_ = person("root", UserKind::employee, "PT", "UTC", std::vector<Role>{Role::admin});
+    de_ = person("dora", UserKind::employee, "DE", "UTC");
+    at_ = person("anna", UserKind::employee, "AT", "UTC");
+    always_working(*db_, {de_.user_id, at_.user_id});
+    Integration x;
+    x.name = "prometheus-prod";
+    x.audience.countries = {"DE"};
+    auto made = alerts_->create_integration(admin_, x);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    integration_ = made->integration;
+    secret_ = made->secret;
+  }
+
+  Bridged hook(const std::string& text) {
+    auto p = parse(text);
+    EXPECT_TRUE(p.ok());
+    auto done = alerts_->from_alertmanager(integration_, *p);
+    EXPECT_TRUE(done.ok()) << (done.ok() ? "" : done.error().message);
+    return done.ok() ? std::move(*done) : Bridged{};
+  }
+
+  std::unique_ptr<AlertsService> alerts_;
+  Subject admin_, de_, at_;
+  Integration integration_;
+  std::string secret_;
+};
+
+TEST_P(IntegrationsTest, OnlyAdminsConfigureIntegrationsAndTheSecretIsChecked) {
+  Integration x;
+  x.name = "other";
+  x.audience.countries = {"AT"};
+  EXPECT_EQ(alerts_->create_integration(de_, x).error().code, ErrorCode::forbidden);
+  x.name = "Bad Name";
+  EXPECT_EQ(alerts_->create_integration(admin_, x).error().code, ErrorCode::invalid_argument);
+  x.name = "prometheus-prod";
+  EXPECT_EQ(alerts_->create_integration(admin_, x).error().code, ErrorCode::conflict);
+  EXPECT_EQ(alerts_->integration_by_secret("prometheus-prod", "wrong").error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(alerts_->integration_by_secret("nobody", secret_).error().code, ErrorCode::not_found);
+  auto found = alerts_->integration_by_secret("prometheus-prod", secret_);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, integration_.id);
+  // People cannot take over an integration's key.
+  NewAlert in;
+  in.title = "t";
+  in.audience.countries = {"DE"};
+  in.dedup_key = "integration:" + std::to_string(integration_.id) + ":c0ffee";
+  EXPECT_EQ(alerts_->send(admin_, in).error().code, ErrorCode::invalid_argument);
+  // Removed: its secret opens nothing.
+  ASSERT_TRUE(alerts_->remove_integration(admin_, integration_.id).ok());
+  EXPECT_EQ(alerts_->integration_by_secret("prometheus-prod", secret_).error().code, ErrorCode::not_found);
+}
+
+TEST_P(IntegrationsTest, FiringSendsToItsAudienceRepeatsDeduplicateResolvedResolves) {
+  auto first = hook(payload("firing", "c0ffee"));
+  ASSERT_EQ(first.sent.size(), 1u);
+  const auto& a = first.sent[0].alert;
+  EXPECT_FALSE(first.sent[0].deduplicated);
+  EXPECT_EQ(first.sent[0].recipients, (std::vector<std::int64_t>{de_.user_id})) << "DE only, as configured";
+  EXPECT_FALSE(a.sender_id.has_value());
+  EXPECT_EQ(a.sender_name, "prometheus-prod");
+  EXPECT_EQ(a.integration_id, integration_.id);
+
+  auto again = hook(payload("firing", "c0ffee", "critical", "Disk full on db1 (99%)"));
+  ASSERT_EQ(again.sent.size(), 1u);
+  EXPECT_TRUE(again.sent[0].deduplicated);
+  EXPECT_EQ(again.sent[0].alert.id, a.id);
+  EXPECT_EQ(again.sent[0].alert.repeat_count, 2);
+  EXPECT_EQ(again.sent[0].alert.title, "DiskFull: Disk full on db1 (99%)");
+  EXPECT_TRUE(again.sent[0].recipients.empty()) << "a repeat pages nobody";
+
+  // Acknowledged, then resolved by Alertmanager: resolve wins.
+  ASSERT_TRUE(alerts_->acknowledge(de_, a.id, "on it").ok());
+  auto resolved = hook(payload("resolved", "c0ffee"));
+  ASSERT_EQ(resolved.resolved.size(), 1u);
+  EXPECT_EQ(resolved.resolved[0].first.status, Status::resolved);
+  EXPECT_EQ(resolved.resolved[0].second, (std::vector<std::int64_t>{de_.user_id}));
+  // Resolved again (Alertmanager repeats): nothing open for it.
+  EXPECT_EQ(hook(payload("resolved", "c0ffee")).ignored, 1);
+  // Firing again later: a new alert.
+  auto refired = hook(payload("firing", "c0ffee"));
+  ASSERT_EQ(refired.sent.size(), 1u);
+  EXPECT_NE(refired.sent[0].alert.id, a.id);
+  // Another receiver (AT) never received any of it.
+  auto anna = alerts_->received(at_, 50);
+  ASSERT_TRUE(anna.ok());
+  EXPECT_TRUE(anna->empty());
+}
+
+TEST_P(IntegrationsTest, OneBadAlertRefusesThePayloadBeforeAnythingIsStored) {
+  const std::string text = R"({"version":"4","groupKey":"g","alerts":[)"
+                           R"({"status":"firing","fingerprint":"a1","labels":{"alertname":"Fine"}},)"
+                           R"({"status":"firing","fingerprint":"a2","labels":{"alertname":"Bad\u0007bell"}}]})";
+  auto p = parse(text);
+  ASSERT_TRUE(p.ok());
+  auto done = alerts_->from_alertmanager(integration_, *p);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(done.error().message.rfind("alerts[1]: ", 0), 0u) << done.error().message;
+  auto dora = alerts_->received(de_, 50);
+  ASSERT_TRUE(dora.ok());
+  EXPECT_TRUE(dora->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, IntegrationsTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace meridian::alerts
