@@ -6,7 +6,11 @@
 #include <thread>
 #include <vector>
 
+#include "bus/in_process_bus.hpp"
 #include "core/random.hpp"
+#include "meetings/room_placement.hpp"
+#include "net/realtime.hpp"
+#include "platform/job_lease.hpp"
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 
@@ -360,6 +364,34 @@ TEST_P(MeetingsServiceTest, PeopleJoinAndLeaveOneRoomFromManyThreadsAtOnce) {
   });
   EXPECT_TRUE(alone.ok()) << alone.error().message;
   meetings_->leave(1);
+}
+
+// Only a join starts a room, so only a join claims the room's lease (a store write on the
+// socket's path). Before, any stray meet.* request about a room running nowhere claimed it.
+TEST_P(MeetingsServiceTest, OnlyAJoinClaimsARoomOtherRequestsReadWhoRunsIt) {
+  using Request = RoomPlacement::Request;
+  bus::InProcessBus bus;
+  net::RealtimeHub hub;
+  RoomPlacement placement(*db_, bus, hub, *meetings_, clock_);
+  auto m = make(ana_);
+  const std::string lease = "meeting.room." + std::to_string(m.id);
+  auto holder = [&] {
+    auto h = platform::job_lease_holder(*db_, lease, clock_.now_ms());
+    EXPECT_TRUE(h.ok());
+    return h.ok() && *h ? **h : std::string("nobody");
+  };
+
+  EXPECT_EQ(placement.owner_elsewhere(m.id, Request::other), std::nullopt);  // running nowhere: refused here
+  EXPECT_EQ(holder(), "nobody");
+
+  ASSERT_TRUE(platform::claim_job_lease(*db_, lease, "node:77", clock_.now_ms(), std::chrono::seconds(15)).ok());
+  EXPECT_EQ(placement.owner_elsewhere(m.id, Request::other), std::optional<std::uint32_t>(77));
+  EXPECT_EQ(placement.owner_elsewhere(m.id, Request::join), std::optional<std::uint32_t>(77));
+  EXPECT_EQ(holder(), "node:77");
+
+  ASSERT_TRUE(platform::release_job_lease(*db_, lease, "node:77").ok());
+  EXPECT_EQ(placement.owner_elsewhere(m.id, Request::join), std::nullopt);  // the join starts it here
+  EXPECT_EQ(holder(), "node:" + std::to_string(hub.node_tag()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, MeetingsServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()));

@@ -59,9 +59,9 @@ RoomPlacement::Dispatch add_meetings_socket_routes(net::RealtimeHub& hub, Meetin
     hub.on(
         std::move(type),
         [&placement, run, meeting_of, joining](RealtimeConnection& conn, const Envelope& env) {
-          using Read = RoomPlacement::Read;
+          using Request = RoomPlacement::Request;
           if (auto mid = meeting_of(env))
-            if (auto owner = placement.owner_elsewhere(*mid, joining ? Read::fresh : Read::cached))
+            if (auto owner = placement.owner_elsewhere(*mid, joining ? Request::join : Request::other))
               return placement.forward(*owner, conn, env);
           run(conn, env);
         },

@@ -95,33 +95,40 @@ std::string RoomPlacement::lease_name(std::int64_t meeting_id) const {
 
 std::string RoomPlacement::holder() const { return "node:" + std::to_string(hub_.node_tag()); }
 
-std::optional<std::uint32_t> RoomPlacement::owner_elsewhere(std::int64_t meeting_id, Read read) {
+std::optional<std::uint32_t> RoomPlacement::owner_elsewhere(std::int64_t meeting_id, Request request) {
   if (meetings_.running_here(meeting_id)) return std::nullopt;
   const auto now = clock_.now_ms();
-  if (read == Read::cached) {
+  const bool joining = request == Request::join;
+  if (!joining) {
     std::lock_guard lock(mutex_);
     if (auto known = owners_.find(meeting_id); known != owners_.end() && now - known->second.read_at < kOwnerCacheMs)
       return known->second.node == hub_.node_tag() ? std::nullopt : std::optional(known->second.node);
   }
-  std::uint32_t owner = hub_.node_tag();
-  auto claimed = platform::claim_job_lease(db_, lease_name(meeting_id), holder(), now, kLease);
-  if (!claimed.ok()) {
-    log::warn("meetings.placement_unavailable", {{"meeting_id", meeting_id}, {"message", claimed.error().message}});
+  if (joining) {
+    auto claimed = platform::claim_job_lease(db_, lease_name(meeting_id), holder(), now, kLease);
+    if (!claimed.ok()) {
+      log::warn("meetings.placement_unavailable", {{"meeting_id", meeting_id}, {"message", claimed.error().message}});
+      return std::nullopt;
+    }
+    if (*claimed) {
+      std::lock_guard lock(mutex_);
+      owners_[meeting_id] = {hub_.node_tag(), now};
+      held_.insert(meeting_id);
+      return std::nullopt;
+    }
+  }
+  auto current = platform::job_lease_holder(db_, lease_name(meeting_id), now);
+  if (!current.ok()) {
+    log::warn("meetings.placement_unavailable", {{"meeting_id", meeting_id}, {"message", current.error().message}});
     return std::nullopt;
   }
-  if (!*claimed) {
-    auto current = platform::job_lease_holder(db_, lease_name(meeting_id), now);
-    // "node:<tag>"; gone in between (ran out): the next request claims it.
-    if (current.ok() && *current && current->value().rfind("node:", 0) == 0)
-      owner = static_cast<std::uint32_t>(std::stoul(current->value().substr(5)));
-  }
+  // Nobody ("node:<tag>" ran out in between, or the room runs nowhere): run here, where a
+  // join claims it next time and anything else is refused by its handler.
+  if (!*current || current->value().rfind("node:", 0) != 0) return std::nullopt;
+  const auto owner = static_cast<std::uint32_t>(std::stoul(current->value().substr(5)));
   std::lock_guard lock(mutex_);
   owners_[meeting_id] = {owner, now};
-  if (owner == hub_.node_tag()) {
-    held_.insert(meeting_id);
-    return std::nullopt;
-  }
-  return owner;
+  return owner == hub_.node_tag() ? std::nullopt : std::optional(owner);
 }
 
 void RoomPlacement::forward(std::uint32_t owner, net::RealtimeConnection& conn, const boost::json::object& envelope) {

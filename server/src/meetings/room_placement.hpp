@@ -46,11 +46,13 @@ class RoomPlacement {
   RoomPlacement& operator=(const RoomPlacement&) = delete;
 
   // The node that runs the meeting's room when that is another node; nullopt when it is
-  // (or now becomes) this one. A store failure answers nullopt: the room then runs here.
-  // A join reads the store; other requests may use what was read within kOwnerCacheMs
-  // (signalling is frequent, and a room moves only when its node stops or dies).
-  enum class Read { cached, fresh };
-  std::optional<std::uint32_t> owner_elsewhere(std::int64_t meeting_id, Read read);
+  // this one, or nowhere. Only a join starts a room, so only a join claims its lease (a
+  // store write), after reading the store afresh; any other request reads who holds it and
+  // may use what was read within kOwnerCacheMs (signalling is frequent, and a room moves
+  // only when its node stops or dies). A room running nowhere answers nullopt: the request
+  // runs here and its handler refuses it. A store failure answers nullopt too.
+  enum class Request { join, other };
+  std::optional<std::uint32_t> owner_elsewhere(std::int64_t meeting_id, Request request);
 
   // Hands the request to the owner, which answers the connection through the bus.
   void forward(std::uint32_t owner, net::RealtimeConnection& conn, const boost::json::object& envelope);
