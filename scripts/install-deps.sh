@@ -24,8 +24,6 @@ test_pkgs=(
   unzip
   # Emoji (reactions, pasted text) as people see them, so screenshots show what they see.
   fonts-noto-color-emoji
-  # A screen for headed Chromium: remote support's e2e test captures a real display.
-  xvfb
   # libFuzzer and its sanitizers for the fuzz targets (server/fuzz, scripts/fuzz.sh).
   clang-16 libfuzzer-16-dev
   # The real Alertmanager (0.25) the alerts bridge's integration test starts.

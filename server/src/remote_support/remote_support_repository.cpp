@@ -122,14 +122,15 @@ std::string ever_text(const ConsentLadder& c) {
 
 Result<std::int64_t> RemoteSupportRepository::insert_session(storage::Session& s, const NewSessionRow& row) {
   MERIDIAN_ASSIGN_OR_RETURN(
-      auto rows,
-      s.query("INSERT INTO remote_support_sessions (conversation_id, agent_id, customer_user_id, customer_country, "
-              "status, code_hash, code_expires_at, created_at, log_head, separate_questions, policy_changed_at) "
-              "VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?) RETURNING id",
-              {storage::nullable(row.conversation_id), row.agent_id, storage::nullable(row.customer_user_id),
-               row.customer_country, row.code_hash, row.code_expires_at, row.created_at, std::string(kGenesisHash),
-               row.separate_questions, storage::nullable(row.policy_changed_at)}));
-  const std::int64_t id = rows.at(0).integer(0);
+      const std::int64_t id,
+      storage::query_integer(
+          s,
+          "INSERT INTO remote_support_sessions (conversation_id, agent_id, customer_user_id, customer_country, "
+          "status, code_hash, code_expires_at, created_at, log_head, separate_questions, policy_changed_at) "
+          "VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?) RETURNING id",
+          {storage::nullable(row.conversation_id), row.agent_id, storage::nullable(row.customer_user_id),
+           row.customer_country, row.code_hash, row.code_expires_at, row.created_at, std::string(kGenesisHash),
+           row.separate_questions, storage::nullable(row.policy_changed_at)}));
   MERIDIAN_TRY(storage::exec(s, "INSERT INTO remote_support_customers (session_id, name, email) VALUES (?, ?, ?)",
                              {id, row.customer_name, row.customer_email}));
   return id;
