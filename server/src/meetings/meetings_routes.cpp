@@ -91,14 +91,18 @@ RoomPlacement::Dispatch add_meetings_routes(net::Router& router, net::RealtimeHu
                  hub.send_to_user(uid, json::serialize(boost::json::object{
                                            {"type", "meeting.uninvited"}, {"meeting_id", m.id}, {"title", m.title}}));
                placement.deliver(changed.live);
+               const bool touches_room = patch.lobby_for_external || patch.guests_can_share_screen || patch.locked;
+               if (touches_room && !meetings.running_here(id)) placement.settings_changed(id, patch.locked);
                return net::json_ok(seen_by(req, m, m.time_zone));
              }),
              kSmall);
 
   router.add("DELETE", "/api/v1/meetings/{id}",
-             net::answer([&meetings, &hub](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&meetings, &hub, &placement](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "meeting id"));
-               MERIDIAN_ASSIGN_OR_RETURN(auto cancelled, meetings.cancel(*req.subject, id));
+               MERIDIAN_ASSIGN_OR_RETURN(auto cancelled, meetings.cancel(*req.subject, id, [&placement, id] {
+                                           return placement.running_elsewhere(id);
+                                         }));
                if (cancelled) {
                  std::vector<std::int64_t> told{cancelled->host_id};
                  for (const auto& i : cancelled->invitees) told.push_back(i.user_id);

@@ -350,7 +350,8 @@ Result<MeetingChange> MeetingsService::update_once(const Subject& who, std::int6
   return out;
 }
 
-Result<std::optional<Meeting>> MeetingsService::cancel(const Subject& who, std::int64_t id) {
+Result<std::optional<Meeting>> MeetingsService::cancel(const Subject& who, std::int64_t id,
+                                                       const std::function<bool()>& running_elsewhere) {
   auto m = get(who, id);
   if (!m.ok()) return m.error();
   if (m->host_id != who.user_id) return make_error(ErrorCode::forbidden, "only the host may cancel this meeting");
@@ -359,6 +360,8 @@ Result<std::optional<Meeting>> MeetingsService::cancel(const Subject& who, std::
     std::lock_guard lock(mutex_);
     if (rooms_.count(id)) return make_error(ErrorCode::conflict, "the meeting is running: end it for all first");
   }
+  if (running_elsewhere && running_elsewhere())
+    return make_error(ErrorCode::conflict, "the meeting is running: end it for all first");
   const UnixMillis now = clock_.now_ms();
   MERIDIAN_TRY(db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_TRY(repo_.mark_cancelled(s, id, now));
@@ -585,6 +588,19 @@ Effects MeetingsService::leave(std::uint64_t peer_id) {
   sync_room_guests(meeting_id);
   record_presence(change);
   return fx;
+}
+
+Effects MeetingsService::apply_stored_settings(std::int64_t meeting_id, std::optional<bool> locked) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!rooms_.count(meeting_id)) return {};
+  }
+  auto m = read_value<std::optional<Meeting>>(db_, [&](storage::Session& s) { return repo_.meeting(s, meeting_id); });
+  if (!m.ok() || !*m) return {};
+  std::lock_guard lock(mutex_);
+  auto live = rooms_.find(meeting_id);
+  if (live == rooms_.end()) return {};
+  return live->second.room.update_settings((*m)->lobby_for_external, (*m)->guests_can_share_screen, locked);
 }
 
 bool MeetingsService::running_here(std::int64_t meeting_id) {

@@ -85,7 +85,9 @@ class MeetingsService final {
   // The host cancels: nobody can join any more, guest passes are revoked; refused while
   // the room is running (end it for all first). Returns the meeting (with its invitees, to
   // tell them), or nullopt when it was already cancelled.
-  Result<std::optional<Meeting>> cancel(const Subject& who, std::int64_t id);
+  // `running_elsewhere` asks whether the room runs on another node (room_placement.hpp).
+  Result<std::optional<Meeting>> cancel(const Subject& who, std::int64_t id,
+                                        const std::function<bool()>& running_elsewhere = {});
   // Host, invitees and admins; anyone else gets not_found.
   Result<Meeting> get(const Subject& who, std::int64_t id);
   Result<std::vector<Meeting>> mine(const Subject& who);
@@ -105,6 +107,10 @@ class MeetingsService final {
   // The rooms live on this node (room_placement.hpp keeps their leases).
   bool running_here(std::int64_t meeting_id);
   std::vector<std::int64_t> running_here();
+  // A host changed the meeting's settings on another node (update() there): the room here
+  // takes the stored settings, and `locked` when that was changed. Nothing when it does not
+  // run here.
+  Effects apply_stored_settings(std::int64_t meeting_id, std::optional<bool> locked);
   // Runs a room command for a peer who is in the meeting's room.
   Result<Effects> command(std::uint64_t peer_id, std::int64_t meeting_id,
                           const std::function<Result<Effects>(Room&)>& fn);

@@ -154,6 +154,14 @@ void RoomPlacement::deliver(const Effects& fx) {
   }
 }
 
+void RoomPlacement::settings_changed(std::int64_t meeting_id, std::optional<bool> locked) {
+  auto owner = owner_elsewhere(meeting_id, Request::other);
+  if (!owner) return;  // runs here (update() applied them) or nowhere
+  boost::json::object msg{{"settings", meeting_id}};
+  if (locked) msg["locked"] = *locked;
+  bus_.publish(requests_topic(*owner), boost::json::serialize(msg));
+}
+
 void RoomPlacement::connection_closed(std::uint64_t connection_id) {
   std::set<std::uint32_t> owners;
   {
@@ -171,6 +179,12 @@ void RoomPlacement::connection_closed(std::uint64_t connection_id) {
 void RoomPlacement::receive_request(std::string_view payload) {
   auto msg = parse_object(payload);
   if (!msg) return;
+  if (auto settings = msg->if_contains("settings"); settings && settings->is_int64()) {
+    std::optional<bool> locked;
+    if (auto l = msg->if_contains("locked"); l && l->is_bool()) locked = l->get_bool();
+    deliver(meetings_.apply_stored_settings(settings->get_int64(), locked));
+    return;
+  }
   auto conn = msg->if_contains("conn");
   if (!conn || !conn->is_number()) return;
   const auto id = conn->to_number<std::uint64_t>();

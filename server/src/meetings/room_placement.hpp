@@ -60,6 +60,12 @@ class RoomPlacement {
   // Sends each of the room's events to its connection, on whichever node holds it.
   void deliver(const Effects& fx);
 
+  // A host changed a meeting's settings over REST on this node (already stored): when its
+  // room runs on another node, that node applies them (MeetingsService::apply_stored_settings).
+  void settings_changed(std::int64_t meeting_id, std::optional<bool> locked);
+  // Whether the meeting's room runs on another node (a cancel is refused then, as here).
+  bool running_elsewhere(std::int64_t meeting_id) { return owner_elsewhere(meeting_id, Request::other).has_value(); }
+
   // A socket of this node closed: the owners of the rooms it was forwarded to let it leave.
   void connection_closed(std::uint64_t connection_id);
 

@@ -1,8 +1,8 @@
 // A meeting whose participants' sockets are on three different nodes (one PostgreSQL, one
 // Redis): the room runs on the node where it was joined first and the other nodes forward
 // meet.* requests to it (meetings/room_placement.hpp). Join, lobby and admission, signalling
-// both ways, in-meeting chat, refusals that travel back, a closed socket leaving, and a
-// stopping owner handing the room over.
+// both ways, in-meeting chat, refusals that travel back, REST changes made on another node,
+// a closed socket leaving, and a stopping owner handing the room over.
 // Needs MERIDIAN_TEST_DATABASE_URL and MERIDIAN_TEST_REDIS_URL (scripts/run-tests.sh runs it
 // under scripts/with-postgres.sh scripts/with-redis.sh); skipped otherwise.
 import { describe, it, before, after } from 'node:test';
@@ -97,6 +97,21 @@ describe('a meeting across three nodes', { skip: !pg || !redis ? 'needs MERIDIAN
     const wc = await open(nodeB, cleo.token);
     const stranger = await wc.request({ type: 'meet.signal', id: 'c1', meeting_id: m.id, to: anaPeer, signal: { description: { type: 'offer', sdp: 'x' } } });
     assert.equal(stranger.error?.code, 'forbidden');
+
+    // REST on node B while the room runs on node A: the host's settings reach the room;
+    // a cancel is refused as it is on the room's own node.
+    const patched = await api(nodeB, 'PATCH', `/api/v1/meetings/${m.id}`, { token: ana.token, body: { locked: true, guests_can_share_screen: false } });
+    assert.equal(patched.status, 200, patched.text);
+    const updated = await wg.next((x) => x.type === 'meet.room_updated');
+    assert.equal(updated.locked, true, JSON.stringify(updated));
+    assert.equal(updated.guests_can_share_screen, false);
+    assert.equal((await wa.next((x) => x.type === 'meet.room_updated')).locked, true);
+    const cancel = await api(nodeB, 'DELETE', `/api/v1/meetings/${m.id}`, { token: ana.token });
+    assert.equal(cancel.status, 409, cancel.text);
+    const strangerCancel = await api(nodeB, 'DELETE', `/api/v1/meetings/${m.id}`, { token: cleo.token });
+    assert.equal(strangerCancel.status, 404, 'someone not invited learns nothing, running or not');
+    assert.equal((await api(nodeC, 'PATCH', `/api/v1/meetings/${m.id}`, { token: ana.token, body: { locked: false } })).status, 200);
+    assert.equal((await wa.next((x) => x.type === 'meet.room_updated')).locked, false);
 
     // Ben's socket on node B closes: the room on node A lets him leave.
     wb.terminate();
