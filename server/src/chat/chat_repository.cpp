@@ -1,6 +1,7 @@
 #include "chat/chat_repository.hpp"
 
 #include "core/subject.hpp"
+#include "storage/row_columns.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -55,21 +56,14 @@ Member member_from(const storage::Row& r) {
 
 Conversation conversation_from(const storage::Row& r, std::size_t at = 0) {
   Conversation c;
-  c.id = r.integer(at + 0);
-  parse_kind(r.text(at + 1), c.kind);
-  c.name = r.text(at + 2);
-  c.topic = r.text(at + 3);
-  c.visibility = r.text(at + 4) == "public" ? Visibility::public_ : Visibility::private_;
-  c.region = r.text(at + 5);
-  c.created_by = r.integer(at + 6);
-  c.created_at = r.integer(at + 7);
-  c.last_seq = r.integer(at + 8);
-  c.settings.announcement = r.integer(at + 9) != 0;
-  parse_broadcast_mentions(r.text(at + 10), c.settings.broadcast_mentions);
-  c.settings.allowed_countries = split_list(r.text(at + 11));
-  c.settings.allowed_regions = split_list(r.text(at + 12));
-  c.details_seq = r.integer(at + 13);
-  c.meeting = r.integer(at + 14) != 0;
+  using storage::text_as;
+  storage::read_columns_from(
+      r, at, c.id, text_as([&](const std::string& t) { parse_kind(t, c.kind); }), c.name, c.topic,
+      text_as([&](const std::string& t) { c.visibility = t == "public" ? Visibility::public_ : Visibility::private_; }),
+      c.region, c.created_by, c.created_at, c.last_seq, c.settings.announcement,
+      text_as([&](const std::string& t) { parse_broadcast_mentions(t, c.settings.broadcast_mentions); }),
+      text_as([&](const std::string& t) { c.settings.allowed_countries = split_list(t); }),
+      text_as([&](const std::string& t) { c.settings.allowed_regions = split_list(t); }), c.details_seq, c.meeting);
   return c;
 }
 
@@ -79,12 +73,8 @@ constexpr const char* kMessageColumns =
 
 Message message_from(const storage::Row& r) {
   Message m{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.text(6), r.integer(7)};
-  m.change_seq = r.integer(8);
-  m.edited_at = r.optional_integer(9);
-  m.deleted_at = r.optional_integer(10);
-  m.thread_root_id = r.optional_integer(11);
-  m.reply_count = r.integer(12);
-  m.last_reply_at = r.optional_integer(13);
+  storage::read_columns_from(r, 8, m.change_seq, m.edited_at, m.deleted_at, m.thread_root_id, m.reply_count,
+                             m.last_reply_at);
   return m;
 }
 

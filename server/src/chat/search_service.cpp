@@ -1,4 +1,5 @@
 #include "chat/search_service.hpp"
+#include "storage/row_columns.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,15 +12,9 @@ bool word_byte(unsigned char c) { return std::isalnum(c) != 0 || c >= 0x80; }
 SearchHit hit_from(const storage::Row& r, SearchHit::Kind kind) {
   SearchHit h;
   h.kind = kind;
-  h.id = r.integer(0);
-  h.conversation_id = r.integer(1);
-  parse_kind(r.text(2), h.conversation_kind);
-  h.conversation_name = r.text(3);
-  h.seq = r.integer(4);
-  h.author_id = r.integer(5);
-  h.author_name = r.text(6);
-  h.snippet = r.text(7);
-  h.created_at = r.integer(8);
+  storage::read_columns(r, h.id, h.conversation_id,
+                        storage::text_as([&](const std::string& t) { parse_kind(t, h.conversation_kind); }),
+                        h.conversation_name, h.seq, h.author_id, h.author_name, h.snippet, h.created_at);
   return h;
 }
 

@@ -1,6 +1,7 @@
 #include "chat/support_repository.hpp"
 
 #include "core/names.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::chat {
 namespace {
@@ -16,20 +17,10 @@ constexpr const char* kSupportStatuses[] = {"queued", "assigned", "closed"};
 
 SupportConversation support_from(const storage::Row& r) {
   SupportConversation c;
-  c.conversation_id = r.integer(0);
-  c.subject = r.text(1);
-  parse_support_status(r.text(2), c.status);
-  c.customer_id = r.integer(3);
-  c.customer_name = r.text(4);
-  c.customer_country = r.text(5);
-  c.customer_region = r.text(6);
-  c.team_id = r.integer(7);
-  c.team_name = r.text(8);
-  c.assignee_id = r.optional_integer(9);
-  c.assignee_name = r.text(10);
-  c.created_at = r.integer(11);
-  c.updated_at = r.integer(12);
-  c.last_seq = r.integer(13);
+  storage::read_columns(r, c.conversation_id, c.subject,
+                        storage::text_as([&](const std::string& t) { parse_support_status(t, c.status); }),
+                        c.customer_id, c.customer_name, c.customer_country, c.customer_region, c.team_id, c.team_name,
+                        c.assignee_id, c.assignee_name, c.created_at, c.updated_at, c.last_seq);
   return c;
 }
 

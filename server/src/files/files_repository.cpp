@@ -1,4 +1,5 @@
 #include "files/files_repository.hpp"
+#include "storage/row_columns.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -24,45 +25,23 @@ constexpr const char* kGrantColumns = "id, space_id, node_id, grantee_kind, gran
 
 Space space_from(const Row& r) {
   Space s;
-  s.id = r.integer(0);
-  parse_space_kind(r.text(1), s.kind);
-  s.name = r.text(2);
-  s.owner_user_id = r.integer(3);
-  s.team_id = r.integer(4);
-  s.region = r.text(5);
-  s.quota_bytes = r.integer(6);
-  s.used_bytes = r.integer(7);
-  s.conversation_id = r.integer(8);
+  storage::read_columns(r, s.id, storage::text_as([&](const std::string& t) { parse_space_kind(t, s.kind); }), s.name,
+                        s.owner_user_id, s.team_id, s.region, s.quota_bytes, s.used_bytes, s.conversation_id);
   return s;
 }
 
 Node node_from(const Row& r) {
   Node n;
-  n.id = r.integer(0);
-  n.space_id = r.integer(1);
-  n.parent_id = r.integer(2);
-  n.is_folder = r.text(3) == "folder";
-  n.name = r.text(4);
-  n.created_by = r.integer(5);
-  n.created_at = r.integer(6);
-  n.updated_at = r.integer(7);
-  n.locked_by = r.integer(8);
-  n.lock_expires_at = r.integer(9);
-  n.version = r.integer(10);
-  n.size = r.integer(11);
-  n.content_type = r.text(12);
-  n.sha256 = r.text(13);
+  storage::read_columns(r, n.id, n.space_id, n.parent_id,
+                        storage::text_as([&](const std::string& t) { n.is_folder = t == "folder"; }), n.name,
+                        n.created_by, n.created_at, n.updated_at, n.locked_by, n.lock_expires_at, n.version, n.size,
+                        n.content_type, n.sha256);
   return n;
 }
 
 Version version_from(const Row& r) {
   Version v;
-  v.number = r.integer(0);
-  v.size = r.integer(1);
-  v.content_type = r.text(2);
-  v.sha256 = r.text(3);
-  v.created_by = r.integer(4);
-  v.created_at = r.integer(5);
+  storage::read_columns(r, v.number, v.size, v.content_type, v.sha256, v.created_by, v.created_at);
   return v;
 }
 
@@ -70,14 +49,9 @@ VersionRef version_ref_from(const Row& r) { return VersionRef{r.integer(0), r.in
 
 Grant grant_from(const Row& r) {
   Grant g;
-  g.id = r.integer(0);
-  g.space_id = r.integer(1);
-  g.node_id = r.integer(2);
-  g.grantee_kind = r.text(3);
-  g.grantee_id = r.integer(4);
-  parse_file_role(r.text(5), g.role);
-  g.created_by = r.integer(6);
-  g.created_at = r.integer(7);
+  storage::read_columns(r, g.id, g.space_id, g.node_id, g.grantee_kind, g.grantee_id,
+                        storage::text_as([&](const std::string& t) { parse_file_role(t, g.role); }), g.created_by,
+                        g.created_at);
   return g;
 }
 
@@ -509,26 +483,12 @@ Result<std::vector<Activity>> FilesRepository::activity(S& s, std::int64_t space
   }
   sql += " ORDER BY a.id DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(std::clamp(f.limit, 1, 10000)));
-  auto rows = s.query(sql, params);
-  if (!rows) return rows.error();
-  std::vector<Activity> out;
-  for (const auto& r : *rows) {
+  return storage::query_rows(s, sql, params, [](const Row& r) {
     Activity a;
-    a.id = r.integer(0);
-    a.space_id = r.integer(1);
-    a.node_id = r.integer(2);
-    a.actor_user_id = r.integer(3);
-    a.link_id = r.integer(4);
-    a.action = r.text(5);
-    a.detail = r.text(6);
-    a.ip = r.text(7);
-    a.country = r.text(8);
-    a.at = r.integer(9);
-    a.actor_name = r.is_null(10) ? std::string() : r.text(10);
-    a.node_name = r.is_null(11) ? std::string() : r.text(11);
-    out.push_back(std::move(a));
-  }
-  return out;
+    storage::read_columns(r, a.id, a.space_id, a.node_id, a.actor_user_id, a.link_id, a.action, a.detail, a.ip,
+                          a.country, a.at, a.actor_name, a.node_name);
+    return a;
+  });
 }
 
 // ---- chat attachments

@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "files/content_type.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::files {
 namespace fs = std::filesystem;
@@ -78,21 +79,10 @@ Result<std::optional<Record>> load(Session& s, std::string_view token) {
   if (rows->empty()) return std::optional<Record>{};
   const auto& r = rows->front();
   Record rec;
-  rec.token = r.text(0);
-  rec.user_id = r.integer(1);
-  rec.space_id = r.integer(2);
-  rec.parent_id = r.integer(3);
-  rec.name = r.text(4);
-  rec.region = r.text(5);
-  rec.object_key = r.text(6);
-  rec.multipart_id = r.text(7);
-  rec.length = r.integer(8);
-  rec.offset = r.integer(9);
-  rec.parts_bytes = r.integer(10);
-  rec.etags = split_etags(r.text(11));
-  rec.hash_state = r.text(12);
-  rec.expires_at = r.integer(13);
-  rec.in_place = r.integer(14) != 0;
+  storage::read_columns(r, rec.token, rec.user_id, rec.space_id, rec.parent_id, rec.name, rec.region, rec.object_key,
+                        rec.multipart_id, rec.length, rec.offset, rec.parts_bytes,
+                        storage::text_as([&](const std::string& t) { rec.etags = split_etags(t); }), rec.hash_state,
+                        rec.expires_at, rec.in_place);
   return std::optional<Record>(std::move(rec));
 }
 
@@ -392,7 +382,7 @@ class PatchImpl final : public UploadPatch {
   std::unique_ptr<objectstore::AppendFile> append_;       // in place only
   // write(), finish() and the end of the request against stop() (another thread).
   std::mutex mutex_;
-  bool detached_ = false;  // stopped: storage is not touched any more
+  bool detached_ = false;      // stopped: storage is not touched any more
   std::int64_t recorded_ = 0;  // bytes of this PATCH counted in the recorded offset
   int fd_ = -1;
   std::int64_t pending_start_ = 0;  // staging bytes before this PATCH

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/random.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::files {
 namespace {
@@ -29,18 +30,10 @@ struct Row {
 
 Row row_from(const storage::Row& r) {
   Row out;
-  out.link.id = r.integer(0);
-  out.link.node_id = r.integer(1);
-  out.link.created_by = r.integer(2);
-  out.password_hash = r.text(3);
+  storage::read_columns(r, out.link.id, out.link.node_id, out.link.created_by, out.password_hash, out.link.expires_at,
+                        out.link.max_downloads, out.link.download_count, out.link.revoked_at, out.link.created_at,
+                        out.space_id, out.creator_country);
   out.link.has_password = !out.password_hash.empty();
-  out.link.expires_at = r.integer(4);
-  out.link.max_downloads = r.integer(5);
-  out.link.download_count = r.integer(6);
-  out.link.revoked_at = r.integer(7);
-  out.link.created_at = r.integer(8);
-  out.space_id = r.integer(9);
-  out.creator_country = r.text(10);
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "identity/identity_repository.hpp"
+#include "storage/row_columns.hpp"
 
 #include <charconv>
 
@@ -34,23 +35,13 @@ std::vector<int> split_days(std::string_view text) {
 
 User user_from_row(const storage::Row& r) {
   User u;
-  u.id = r.integer(0);
-  u.email = r.text(1);
-  u.display_name = r.text(2);
-  parse_user_kind(r.text(3), u.kind);
-  u.country = r.text(4);
-  u.region = r.text(5);
-  u.time_zone = r.text(6);
-  u.working_hours.start_minute = static_cast<int>(r.integer(7));
-  u.working_hours.end_minute = static_cast<int>(r.integer(8));
-  u.working_hours.days = split_days(r.text(9));
-  u.active = r.integer(10) != 0;
-  u.gdpr.restrict_processing = r.integer(11) != 0;
-  u.gdpr.exclude_from_ai = r.integer(12) != 0;
-  u.created_at = r.integer(13);
+  storage::read_columns(r, u.id, u.email, u.display_name,
+                        storage::text_as([&](const std::string& t) { parse_user_kind(t, u.kind); }), u.country,
+                        u.region, u.time_zone, u.working_hours.start_minute, u.working_hours.end_minute,
+                        storage::text_as([&](const std::string& t) { u.working_hours.days = split_days(t); }), u.active,
+                        u.gdpr.restrict_processing, u.gdpr.exclude_from_ai, u.created_at);
   return u;
 }
-
 
 }  // namespace
 
@@ -231,8 +222,8 @@ Result<void> IdentityRepository::revoke_user_sessions(S& s, std::int64_t user_id
 }
 
 Result<LoginFailures> IdentityRepository::login_failures(S& s, const std::string& key) {
-  auto rows = s.query("SELECT failures, last_failure_at, locked_until FROM login_failures WHERE subject_key = ?",
-                      {key});
+  auto rows =
+      s.query("SELECT failures, last_failure_at, locked_until FROM login_failures WHERE subject_key = ?", {key});
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return LoginFailures{};
   const auto& r = rows->front();
@@ -313,8 +304,8 @@ Result<void> IdentityRepository::set_team_role(S& s, std::int64_t team_id, std::
 
 Result<std::int64_t> IdentityRepository::insert_team(S& s, const std::string& name, const std::string& region,
                                                      UnixMillis now) {
-  auto rows = s.query("INSERT INTO teams (name, region, created_at) VALUES (?, ?, ?) RETURNING id",
-                      {name, region, now});
+  auto rows =
+      s.query("INSERT INTO teams (name, region, created_at) VALUES (?, ?, ?) RETURNING id", {name, region, now});
   if (!rows.ok()) {
     if (rows.error().code == ErrorCode::conflict)
       return make_error(ErrorCode::conflict, "a team named '" + name + "' already exists");

@@ -1,4 +1,5 @@
 #include "meetings/meetings_repository.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::meetings {
 namespace {
@@ -9,21 +10,11 @@ constexpr const char* kMeetingColumns =
 
 Meeting meeting_from(const storage::Row& r) {
   Meeting m;
-  m.id = r.integer(0);
-  m.code = r.text(1);
-  m.title = r.text(2);
-  m.kind = r.text(3) == "scheduled" ? MeetingKind::scheduled : MeetingKind::instant;
-  m.host_id = r.integer(4);
-  m.host_name = r.text(5);
-  m.starts_at = r.optional_integer(6);
-  m.duration_minutes = r.integer(7);
-  m.time_zone = r.text(8);
-  m.lobby_for_external = r.integer(9) != 0;
-  m.guests_can_share_screen = r.integer(10) != 0;
-  m.created_at = r.integer(11);
-  m.ended_at = r.optional_integer(12);
-  m.cancelled_at = r.optional_integer(13);
-  m.locked = r.integer(14) != 0;
+  storage::read_columns(r, m.id, m.code, m.title, storage::text_as([&](const std::string& t) {
+                          m.kind = t == "scheduled" ? MeetingKind::scheduled : MeetingKind::instant;
+                        }),
+                        m.host_id, m.host_name, m.starts_at, m.duration_minutes, m.time_zone, m.lobby_for_external,
+                        m.guests_can_share_screen, m.created_at, m.ended_at, m.cancelled_at, m.locked);
   return m;
 }
 
@@ -35,10 +26,7 @@ Result<std::optional<Meeting>> one_meeting(storage::Session& s, const std::strin
 
 GuestRecord guest_from(const storage::Row& r) {
   GuestRecord g;
-  g.id = r.integer(0);
-  g.meeting_id = r.integer(1);
-  g.display_name = r.text(2);
-  g.expires_at = r.integer(3);
+  storage::read_columns(r, g.id, g.meeting_id, g.display_name, g.expires_at);
   g.revoked = !r.is_null(4);
   return g;
 }
@@ -78,9 +66,9 @@ Result<std::vector<Invitee>> MeetingsRepository::invitees(S& s, std::int64_t mee
       s, "SELECT user_id, role, via_team_id FROM meeting_invitees WHERE meeting_id = ? ORDER BY user_id", {meeting_id},
       [](const storage::Row& r) {
         Invitee i;
-        i.user_id = r.integer(0);
-        parse_meeting_role(r.text(1), i.role);
-        i.via_team_id = r.optional_integer(2);
+        storage::read_columns(r, i.user_id,
+                              storage::text_as([&](const std::string& t) { parse_meeting_role(t, i.role); }),
+                              i.via_team_id);
         return i;
       });
 }
@@ -200,14 +188,8 @@ Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t
   std::vector<Recording> out;
   for (const auto& r : *rows) {
     Recording rec;
-    rec.id = r.integer(0);
-    rec.meeting_id = r.integer(1);
-    rec.started_by = r.integer(2);
-    rec.started_by_name = r.text(3);
-    rec.started_at = r.integer(4);
-    rec.stopped_by = r.optional_integer(5);
-    rec.stopped_at = r.optional_integer(6);
-    rec.stop_reason = r.text(7);
+    storage::read_columns(r, rec.id, rec.meeting_id, rec.started_by, rec.started_by_name, rec.started_at,
+                          rec.stopped_by, rec.stopped_at, rec.stop_reason);
     auto people = s.query(
         "SELECT peer_id, user_id, display_name, role, country, joined_at, left_at, acknowledged_at "
         "FROM meeting_recording_presence WHERE recording_id = ? ORDER BY id",
@@ -216,13 +198,8 @@ Result<std::vector<Recording>> MeetingsRepository::recordings(S& s, std::int64_t
     for (const auto& p : *people) {
       RecordingPresence presence;
       presence.peer_id = static_cast<std::uint64_t>(p.integer(0));
-      presence.user_id = p.integer(1);
-      presence.display_name = p.text(2);
-      presence.role = p.text(3);
-      presence.country = p.text(4);
-      presence.joined_at = p.integer(5);
-      presence.left_at = p.optional_integer(6);
-      presence.acknowledged_at = p.optional_integer(7);
+      storage::read_columns(p, storage::skip_column, presence.user_id, presence.display_name, presence.role,
+                            presence.country, presence.joined_at, presence.left_at, presence.acknowledged_at);
       rec.participants.push_back(std::move(presence));
     }
     out.push_back(std::move(rec));

@@ -8,6 +8,7 @@
 
 #include "core/json_fields.hpp"
 #include "core/log.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::meetings {
 namespace {
@@ -25,17 +26,8 @@ std::string hex(const unsigned char* data, unsigned int length) {
 
 WebhookDelivery delivery_from(const storage::Row& r) {
   WebhookDelivery d;
-  d.id = r.integer(0);
-  d.event = r.text(1);
-  d.url = r.text(2);
-  d.payload = r.text(3);
-  d.status = r.text(4);
-  d.attempts = r.integer(5);
-  d.last_status_code = r.optional_integer(6);
-  d.last_error = r.text(7);
-  d.next_attempt_at = r.integer(8);
-  d.created_at = r.integer(9);
-  d.delivered_at = r.optional_integer(10);
+  storage::read_columns(r, d.id, d.event, d.url, d.payload, d.status, d.attempts, d.last_status_code, d.last_error,
+                        d.next_attempt_at, d.created_at, d.delivered_at);
   return d;
 }
 

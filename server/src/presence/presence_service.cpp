@@ -11,6 +11,7 @@
 
 #include "core/log.hpp"
 #include "core/text_rules.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::presence {
 
@@ -78,11 +79,7 @@ std::optional<Locale> SqlDirectory::locale(std::int64_t user_id) {
     if (rows->empty()) return {};
     const auto& row = rows->front();
     Locale l;
-    l.country = row.text(0);
-    l.time_zone = row.text(1);
-    l.work_start_minute = row.integer(2);
-    l.work_end_minute = row.integer(3);
-    l.work_days = row.text(4);
+    storage::read_columns(row, l.country, l.time_zone, l.work_start_minute, l.work_end_minute, l.work_days);
     out = std::move(l);
     return {};
   });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/row_columns.hpp"
 #include "storage/testing/test_database.hpp"
 
 namespace meridian::storage {
@@ -109,6 +110,41 @@ TEST_P(DatabaseConformanceTest, EveryValueTypeRoundTripsVerbatim) {
   EXPECT_EQ(nulls.optional_integer(0), std::nullopt);
 
   EXPECT_EQ(count("users"), 1) << "the injection text must not have run";
+}
+
+// What every repository's row reader relies on: columns land in the listed fields by position
+// and by the field's type, NULL reading as an empty optional, 0/1 as a boolean.
+TEST_P(DatabaseConformanceTest, ReadColumnsFillsFieldsInColumnOrderByType) {
+  migrate(kItems);
+  ASSERT_TRUE(db_->write([](Session& s) {
+                   return exec(s, "INSERT INTO items (n, r, t) VALUES (?, ?, ?)", {std::int64_t{1}, 2.5, "scheduled"});
+                 })
+                  .ok());
+  Rows rows = query("SELECT id, n, r, t, t, n, NULL, NULL, n, 7 FROM items");
+  ASSERT_EQ(rows.size(), 1u);
+  std::int64_t id = 0;
+  bool flag = false;
+  double real = 0;
+  std::string text;
+  bool scheduled = false;
+  std::optional<std::int64_t> none_int = 5, some_int;
+  std::optional<std::string> none_text = "x";
+  int small = 0;
+  read_columns(rows[0], id, flag, real, text, text_as([&](const std::string& t) { scheduled = t == "scheduled"; }),
+               skip_column, none_int, none_text, some_int, small);
+  EXPECT_GT(id, 0);
+  EXPECT_TRUE(flag);
+  EXPECT_DOUBLE_EQ(real, 2.5);
+  EXPECT_EQ(text, "scheduled");
+  EXPECT_TRUE(scheduled);
+  EXPECT_FALSE(none_int.has_value());
+  EXPECT_FALSE(none_text.has_value());
+  EXPECT_EQ(some_int, std::optional<std::int64_t>(1));
+  EXPECT_EQ(small, 7);
+
+  std::string from_third;
+  read_columns_from(rows[0], 3, from_third);
+  EXPECT_EQ(from_third, "scheduled");
 }
 
 TEST_P(DatabaseConformanceTest, ParametersMatchByValueNotBySqlText) {
