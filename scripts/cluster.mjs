@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForLine, waitForServerStarted } from './lib/meridian-process.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -63,29 +64,6 @@ function track(child, name) {
   return child;
 }
 
-// Resolves with the first stdout line `accept` maps to a value; rejects if the process exits first.
-function waitForLine(child, accept, what) {
-  return new Promise((resolveLine, reject) => {
-    let buffer = '';
-    const onData = (d) => {
-      buffer += d;
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const value = accept(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (value !== undefined) {
-          child.stdout.off('data', onData);
-          child.stdout.resume(); // keep draining: a full pipe would block the process
-          resolveLine(value);
-          return;
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`${what} exited (${code ?? signal}) before it was ready`)));
-  });
-}
-
 async function startS3() {
   const child = track(spawn(process.execPath, [s3rverJs, '-d', join(dir, 's3'), '-a', '127.0.0.1', '-p', '0', '--configure-bucket', 'meridian'], { stdio: ['ignore', 'pipe', 'pipe'] }), 's3rver');
   const match = (line) => /listening on 127\.0\.0\.1:(\d+)/.exec(line)?.[1];
@@ -113,15 +91,7 @@ async function startNode(index, port) {
   const args = ['--address', '127.0.0.1', '--port', String(port), '--data-dir', join(dir, `node${index}`)];
   if (existsSync(webRoot)) args.push('--web-root', webRoot);
   const child = track(spawn(bin, args, { env: nodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] }), `node${index}`);
-  const started = (line) => {
-    try {
-      const event = JSON.parse(line);
-      return event.event === 'server.started' ? event.port : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const actual = await waitForLine(child, started, `node ${index}`);
+  const { port: actual } = await waitForServerStarted(child, `node ${index}`);
   const node = { index, port: actual, child };
   nodes[index - 1] = node;
   // A node that dies is started again on its port after a second, as systemd's Restart= does.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { eachLine, waitForServerStarted } from '../../scripts/lib/meridian-process.mjs';
 
 const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_BIN = resolve(E2E_DIR, '../build/server/src/app/meridian');
@@ -87,33 +88,8 @@ export async function startServer({
   };
 
   try {
-    const started = await new Promise((resolveStart, rejectStart) => {
-      const timer = setTimeout(
-        () => rejectStart(new Error(`meridian did not report server.started within ${START_TIMEOUT_MS} ms`)),
-        START_TIMEOUT_MS,
-      );
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        remember('stdout', line);
-        let event;
-        try {
-          event = JSON.parse(line);
-        } catch {
-          return; // not a JSON log line
-        }
-        if (event?.event === 'server.started' && Number.isInteger(event.port) && event.port > 0) {
-          clearTimeout(timer);
-          resolveStart(event);
-        }
-      });
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        rejectStart(error);
-      });
-      exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        rejectStart(new Error(`meridian exited before it started (code ${code}, signal ${signal})`));
-      });
-    });
+    eachLine(child.stdout, (line) => remember('stdout', line));
+    const started = await waitForServerStarted(child, 'meridian', { timeoutMs: START_TIMEOUT_MS });
     const url = browserUrl(started);
     return { url, port: started.port, adminEmail, adminPassword, dataDir, output: () => lines.join('\n'), stop };
   } catch (error) {

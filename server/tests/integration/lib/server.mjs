@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { eachLine, waitForServerStarted } from '../../../../scripts/lib/meridian-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.MERIDIAN_BIN ?? resolve(here, '../../../../build/server/src/app/meridian');
@@ -43,27 +44,20 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
   const lines = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const started = new Promise((resolveStart, rejectStart) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const obj = JSON.parse(line);
-          lines.push(obj);
-          if (obj.event === 'server.started') resolveStart(obj);
-        } catch {
-          lines.push({ raw: line });
-        }
-      }
-    });
-    child.on('exit', (code) => rejectStart(new Error(`meridian exited with ${code} before start:\n${stderr}`)));
-    setTimeout(() => rejectStart(new Error(`meridian did not start in 20 s:\n${stderr}`)), 20000).unref();
+  eachLine(child.stdout, (line) => {
+    try {
+      lines.push(JSON.parse(line));
+    } catch {
+      lines.push({ raw: line });
+    }
   });
-  const info = await started;
+  let info;
+  try {
+    info = await waitForServerStarted(child, 'meridian', { timeoutMs: 20000 });
+  } catch (error) {
+    error.message += `:\n${stderr}`;
+    throw error;
+  }
   const base = `http://127.0.0.1:${info.port}`;
   const server = {
     base,
