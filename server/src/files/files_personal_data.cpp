@@ -21,6 +21,15 @@ constexpr const char* kCountLinks = "SELECT COUNT(*) FROM file_links WHERE creat
 constexpr const char* kCountLocks = "SELECT COUNT(*) FROM file_nodes WHERE locked_by = ?";
 constexpr const char* kCountActivity = "SELECT COUNT(*) FROM file_activity WHERE actor_user_id = ?";
 constexpr const char* kCountUploads = "SELECT COUNT(*) FROM file_uploads WHERE user_id = ?";
+// Versions the person uploaded into spaces not their own (a team's, a customer's, a
+// conversation's for chat attachments): theirs as uploaded, whoever owns the file.
+constexpr const char* kUploadedElsewhere =
+    "SELECT n.id, v.number, sp.id, sp.kind, n.name, v.size, v.content_type, v.created_at FROM file_versions v JOIN "
+    "file_nodes n ON n.id = v.node_id JOIN file_spaces sp ON sp.id = n.space_id WHERE v.created_by = ? AND NOT "
+    "(sp.kind = 'personal' AND sp.owner_user_id = v.created_by) ORDER BY n.id, v.number";
+constexpr const char* kCountUploadedElsewhere =
+    "SELECT COUNT(*) FROM file_versions v JOIN file_nodes n ON n.id = v.node_id JOIN file_spaces sp ON sp.id = "
+    "n.space_id WHERE v.created_by = ? AND NOT (sp.kind = 'personal' AND sp.owner_user_id = v.created_by)";
 
 // The spaces an erasure changes (the person's id three times), ascending.
 constexpr const char* kTouchedSpaces =
@@ -38,6 +47,8 @@ Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std:
     MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
     out.push_back(PersonalRecordCount{kind, n});
   }
+  MERIDIAN_ASSIGN_OR_RETURN(auto elsewhere, storage::query_integer(s, kCountUploadedElsewhere, {user_id}));
+  out.push_back(PersonalRecordCount{"files.versions_uploaded_elsewhere", elsewhere});
   return out;
 }
 
@@ -51,6 +62,9 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
         "file_versions v WHERE v.node_id = n.id) FROM file_nodes n JOIN file_spaces sp ON sp.id = n.space_id "
         "WHERE sp.kind = 'personal' AND sp.owner_user_id = ? ORDER BY n.id",
         {"id", "parent_id", "kind", "name", "created_at", "updated_at", "versions"}},
+       {"uploaded_elsewhere",
+        kUploadedElsewhere,
+        {"file_id", "version", "space_id", "space_kind", "name", "size", "content_type", "uploaded_at"}},
        {"grants",
         "SELECT space_id, node_id, role, created_at FROM file_grants WHERE grantee_kind = 'user' AND "
         "grantee_id = ? ORDER BY id",
@@ -134,9 +148,10 @@ Result<std::vector<platform::PersonalObject>> FilesPersonalData::personal_object
     return storage::query_rows(
         s,
         "SELECT n.id, v.number, n.name, b.object_key, v.size FROM file_versions v JOIN file_nodes n ON n.id = "
-        "v.node_id JOIN file_spaces sp ON sp.id = n.space_id JOIN file_blobs b ON b.id = v.blob_id WHERE sp.kind = "
-        "'personal' AND sp.owner_user_id = ? ORDER BY n.id, v.number",
-        {user_id}, [](const storage::Row& r) {
+        "v.node_id JOIN file_spaces sp ON sp.id = n.space_id JOIN file_blobs b ON b.id = v.blob_id WHERE (sp.kind = "
+        "'personal' AND sp.owner_user_id = ?) OR (v.created_by = ? AND NOT (sp.kind = 'personal' AND "
+        "sp.owner_user_id = v.created_by)) ORDER BY n.id, v.number",
+        {user_id, user_id}, [](const storage::Row& r) {
           return platform::PersonalObject{"files/" + std::to_string(r.integer(0)) + "/v" + std::to_string(r.integer(1)),
                                           r.text(2), r.text(3), r.integer(4)};
         });

@@ -503,6 +503,109 @@ TEST_P(ErasureServiceTest, ConsentIsRecordedWithItsTextVersionWithdrawableAndEra
   EXPECT_EQ(rows("SELECT COUNT(*) FROM privacy_consents"), std::vector<std::string>{"0|"});
 }
 
+// Files a person uploaded outside their own space (a team's space, a conversation's for
+// chat attachments) are theirs too: their own versions go in their export, not the
+// versions others uploaded of the same file; the other person's export holds theirs.
+TEST_P(ErasureServiceTest, ExportCarriesTheVersionsAPersonUploadedIntoOtherSpacesAndOnlyThose) {
+  auto team = identity_->create_team(audit::Actor::from(admin_, ""), "Launch crew", std::nullopt);
+  ASSERT_TRUE(team.ok()) << team.error().message;
+  for (auto* who : {&ana_, &ben_})
+    ASSERT_TRUE(identity_->add_team_member(audit::Actor::from(admin_, ""), team->id, who->user_id).ok());
+  auto anas = testing::caller_of(ana_, "192.0.2.7");
+  auto bens = testing::caller_of(ben_, "192.0.2.8");
+  files::NewSpace ns;
+  ns.kind = files::SpaceKind::team;
+  ns.name = "Launch files";
+  ns.team_id = team->id;
+  auto space = files_->create_space(anas, ns);
+  ASSERT_TRUE(space.ok()) << space.error().message;
+  auto personal = files_->list_spaces(ana_);
+  ASSERT_TRUE(personal.ok());
+  upload(anas, personal->front().id, "cv.txt", "ana's cv");
+  upload(bens, space->id, "plan.txt", "ben's first plan");
+  upload(anas, space->id, "plan.txt", "ana's second plan");  // her version of his file
+  upload(anas, space->id, "budget.txt", "ana's budget");
+
+  const auto originals_of = [&](const Subject& who) {
+    auto e = exports_->request(who, who.user_id, "");
+    EXPECT_TRUE(e.ok());
+    EXPECT_TRUE(*exports_->build_next());
+    auto url = exports_->download_url(who, *exports_->get(who, e->id));
+    EXPECT_TRUE(url);
+    auto d = exports_->download(e->id, url->substr(url->find("token=") + 6), "");
+    EXPECT_TRUE(d.ok()) << d.error().message;
+    const auto zip = store_.root() / ("export-" + std::to_string(e->id) + ".zip");
+    {
+      std::ofstream out(zip, std::ios::binary);
+      out << *objectstore::read_all(*d->source);
+    }
+    std::vector<std::string> originals;
+    std::istringstream lines(run("unzip -Z1 " + zip.string()));
+    for (std::string line; std::getline(lines, line);)
+      if (line.starts_with("files/")) originals.push_back(run("unzip -p " + zip.string() + " '" + line + "'"));
+    std::sort(originals.begin(), originals.end());
+    return std::make_pair(originals, run("unzip -p " + zip.string() + " files.json"));
+  };
+  const auto [hers, her_json] = originals_of(ana_);
+  EXPECT_EQ(hers, (std::vector<std::string>{"ana's budget", "ana's cv", "ana's second plan"}));
+  // The metadata says where each one is: the team's space, the version that is hers.
+  EXPECT_NE(her_json.find("\"uploaded_elsewhere\""), std::string::npos) << her_json;
+  EXPECT_NE(her_json.find("\"space_kind\":\"team\""), std::string::npos) << her_json;
+  EXPECT_NE(her_json.find("\"version\":2"), std::string::npos) << her_json;
+  const auto [his, his_json] = originals_of(ben_);
+  EXPECT_EQ(his, (std::vector<std::string>{"ben's first plan"}));
+  EXPECT_EQ(his_json.find("budget.txt"), std::string::npos) << his_json;
+}
+
+// An administrator checking a person's export takes their own copy: the person's one
+// download is still theirs, and each side downloads once.
+TEST_P(ErasureServiceTest, AnAdministratorsDownloadDoesNotUseUpThePersonsOwn) {
+  auto e = exports_->request(admin_, ana_.user_id, "");  // asked for on her behalf
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  ASSERT_TRUE(*exports_->build_next());
+  auto ready = exports_->get(admin_, e->id);
+  ASSERT_TRUE(ready.ok());
+  EXPECT_FALSE(exports_->download_url(ben_, *ready));  // neither hers nor an administrator
+  auto admins = exports_->download_url(admin_, *ready);
+  ASSERT_TRUE(admins);
+  auto copy = exports_->download(e->id, admins->substr(admins->find("token=") + 6), "203.0.113.9");
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  EXPECT_EQ(static_cast<std::int64_t>(objectstore::read_all(*copy->source)->size()), ready->bytes);
+  auto again = exports_->download(e->id, admins->substr(admins->find("token=") + 6), "");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  EXPECT_NE(again.error().message.find("administrator downloaded"), std::string::npos) << again.error().message;
+
+  // Still ready for her; no second administrator's link is offered.
+  auto after = exports_->get(ana_, e->id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state, ExportState::ready);
+  EXPECT_TRUE(after->admin_downloaded_at);
+  EXPECT_FALSE(exports_->download_url(admin_, *after));
+  auto hers = exports_->download_url(ana_, *after);
+  ASSERT_TRUE(hers);
+  auto own = exports_->download(e->id, hers->substr(hers->find("token=") + 6), "192.0.2.7");
+  ASSERT_TRUE(own.ok()) << own.error().message;
+  EXPECT_EQ(exports_->get(ana_, e->id)->state, ExportState::downloaded);
+  auto twice = exports_->download(e->id, hers->substr(hers->find("token=") + 6), "");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+  EXPECT_EQ(rows("SELECT actor_id FROM audit_log WHERE action = 'privacy.export.download' ORDER BY id"),
+            (std::vector<std::string>{std::to_string(admin_.user_id) + "|", std::to_string(ana_.user_id) + "|"}));
+
+  // The other way round: after her download an administrator may still take one copy
+  // while the archive is kept, then not again.
+  auto second = exports_->request(ana_, ana_.user_id, "");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(*exports_->build_next());
+  auto mine = exports_->download_url(ana_, *exports_->get(ana_, second->id));
+  ASSERT_TRUE(exports_->download(second->id, mine->substr(mine->find("token=") + 6), "").ok());
+  auto late = exports_->download_url(admin_, *exports_->get(admin_, second->id));
+  ASSERT_TRUE(late);
+  ASSERT_TRUE(exports_->download(second->id, late->substr(late->find("token=") + 6), "").ok());
+  EXPECT_FALSE(exports_->download_url(admin_, *exports_->get(admin_, second->id)));
+}
+
 TEST(ZipSafeName, KeepsAnEntryInsideItsFolder) {
   EXPECT_EQ(zip_safe_name("../../etc/passwd"), "___.._etc_passwd");
   EXPECT_EQ(zip_safe_name("..\\boot.ini"), "___boot.ini");

@@ -32,6 +32,8 @@ struct Export {
   std::optional<UnixMillis> expires_at;  // ready: the archive goes then
   std::string error;                     // failed: why
   std::string object_key;                // never shown: where the archive is stored
+  // An administrator's one copy (their download leaves the person's own download alone).
+  std::optional<UnixMillis> admin_downloaded_at;
 };
 
 }  // namespace meridian::privacy

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT id, user_id, requested_by, state, parts_done, parts_total, bytes, created_at, finished_at, expires_at, "
-    "error, object_key FROM privacy_exports ";
+    "error, object_key, admin_downloaded_at FROM privacy_exports ";
 
 Export export_from(const storage::Row& r) {
   Export e;
@@ -23,6 +23,7 @@ Export export_from(const storage::Row& r) {
   e.expires_at = r.optional_integer(9);
   e.error = r.text(10);
   e.object_key = r.text(11);
+  e.admin_downloaded_at = r.optional_integer(12);
   return e;
 }
 
@@ -104,6 +105,14 @@ Result<void> ExportRepository::fail(S& s, std::int64_t id, const std::string& no
 Result<bool> ExportRepository::mark_downloaded(S& s, std::int64_t id, UnixMillis now) {
   MERIDIAN_ASSIGN_OR_RETURN(auto n, s.execute("UPDATE privacy_exports SET state = 'downloaded', downloaded_at = ? "
                                               "WHERE id = ? AND state = 'ready' AND expires_at > ?",
+                                              {now, id, now}));
+  return n == 1;
+}
+
+Result<bool> ExportRepository::mark_admin_downloaded(S& s, std::int64_t id, UnixMillis now) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto n, s.execute("UPDATE privacy_exports SET admin_downloaded_at = ? WHERE id = ? AND "
+                                              "admin_downloaded_at IS NULL AND object_key <> '' AND state IN "
+                                              "('ready', 'downloaded') AND expires_at > ?",
                                               {now, id, now}));
   return n == 1;
 }

@@ -34,6 +34,9 @@ class ExportRepository final {
   Result<void> fail(S& s, std::int64_t id, const std::string& node, const std::string& error, UnixMillis now);
   // ready -> downloaded, once; false when it was not ready or has expired.
   Result<bool> mark_downloaded(S& s, std::int64_t id, UnixMillis now);
+  // An administrator's copy, once, while the archive is kept (ready, or downloaded by the
+  // person and not yet removed); the person's state is left alone.
+  Result<bool> mark_admin_downloaded(S& s, std::int64_t id, UnixMillis now);
 
   // Archives to remove: ready ones past their expiry, downloaded ones after `grace_before`.
   Result<std::vector<Export>> stale(S& s, UnixMillis now, UnixMillis downloaded_before);

@@ -16,7 +16,7 @@ constexpr net::RouteOptions kSmall{net::Auth::required, 4 * 1024};
 constexpr net::RouteOptions kByToken{net::Auth::none, 0, true};
 
 // {id, user_id, requested_by, state, progress: {done, total}, bytes, created_at,
-//  finished_at, expires_at, error?, download_url?}
+//  finished_at, expires_at, admin_downloaded_at, error?, download_url?}
 boost::json::object export_json(const ExportService& exports, const Subject& who, const Export& e) {
   boost::json::object o{{"id", e.id},
                         {"user_id", e.user_id},
@@ -26,7 +26,8 @@ boost::json::object export_json(const ExportService& exports, const Subject& who
                         {"bytes", e.bytes},
                         {"created_at", e.created_at},
                         {"finished_at", json::nullable(e.finished_at)},
-                        {"expires_at", json::nullable(e.expires_at)}};
+                        {"expires_at", json::nullable(e.expires_at)},
+                        {"admin_downloaded_at", json::nullable(e.admin_downloaded_at)}};
   if (!e.error.empty()) o["error"] = e.error;
   if (auto url = exports.download_url(who, e)) o["download_url"] = *url;
   return o;

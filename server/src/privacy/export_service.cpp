@@ -80,9 +80,28 @@ Result<std::vector<Export>> ExportService::list(const Subject& who, std::optiona
   return list;
 }
 
+namespace {
+
+// The archive is still kept for an administrator's copy: ready, or downloaded by the
+// person and not removed yet, and not past its time.
+bool kept_for_admin(const Export& e, UnixMillis now) {
+  return (e.state == ExportState::ready || e.state == ExportState::downloaded) && !e.object_key.empty() &&
+         e.expires_at && *e.expires_at > now;
+}
+
+}  // namespace
+
+// The person's link spends their one download; an administrator's spends the one
+// administrator's copy instead, so that checking an export on someone's behalf leaves the
+// person's download to them.
 std::optional<std::string> ExportService::download_url(const Subject& who, const Export& e) const {
-  if (e.state != ExportState::ready || (e.expires_at && *e.expires_at <= clock_.now_ms())) return std::nullopt;
-  if (e.user_id != who.user_id && !policy_.require(who, policy::Action::manage_users).ok()) return std::nullopt;
+  const UnixMillis now = clock_.now_ms();
+  if (e.user_id == who.user_id) {
+    if (e.state != ExportState::ready || (e.expires_at && *e.expires_at <= now)) return std::nullopt;
+  } else {
+    if (!policy_.require(who, policy::Action::manage_users).ok()) return std::nullopt;
+    if (e.admin_downloaded_at || !kept_for_admin(e, now)) return std::nullopt;
+  }
   const auto issued = tokens_.issue(who.user_id, e.id, 0);
   return "/api/v1/exports/" + std::to_string(e.id) + "/archive?token=" + issued.token;
 }
@@ -94,20 +113,28 @@ Result<ExportDownload> ExportService::download(std::int64_t id, std::string_view
   auto r = db_.write([&](storage::Session& s) -> Result<void> {
     MERIDIAN_ASSIGN_OR_RETURN(auto e, repo_.find(s, id));
     if (!e) return no_export(id);
-    if (e->state != ExportState::ready || (e->expires_at && *e->expires_at <= now))
+    // Only the person's own link or an administrator's (download_url) names someone else.
+    const bool own = claims.user_id == e->user_id;
+    if (own && (e->state != ExportState::ready || (e->expires_at && *e->expires_at <= now)))
       return make_error(ErrorCode::conflict,
                         std::string("this export is ") +
                             (e->state == ExportState::ready ? "expired" : export_state_name(e->state)) +
                             ": an archive is downloaded once; ask for a new export");
+    if (!own && (e->admin_downloaded_at || !kept_for_admin(*e, now)))
+      return make_error(ErrorCode::conflict, e->admin_downloaded_at
+                                                 ? "an administrator downloaded this export already"
+                                                 : "this export's archive is no longer kept; ask for a new export");
     MERIDIAN_ASSIGN_OR_RETURN(auto opened, store_.get(e->object_key));
     source = std::move(opened);
-    MERIDIAN_ASSIGN_OR_RETURN(auto marked, repo_.mark_downloaded(s, id, now));
+    MERIDIAN_ASSIGN_OR_RETURN(auto marked,
+                              own ? repo_.mark_downloaded(s, id, now) : repo_.mark_admin_downloaded(s, id, now));
     if (!marked) return make_error(ErrorCode::conflict, "this export was downloaded already");
     audit::Actor actor;
     actor.user_id = claims.user_id;
     actor.ip = ip;
     return audit_.record(s, actor, "privacy.export.download", "user:" + std::to_string(e->user_id), "ok",
-                         json::serialize(boost::json::object{{"export_id", id}, {"bytes", e->bytes}}));
+                         json::serialize(boost::json::object{
+                             {"export_id", id}, {"bytes", e->bytes}, {"copy", own ? "person" : "administrator"}}));
   });
   if (!r) return r.error();
   return ExportDownload{std::move(source), "meridian-export-" + std::to_string(id) + ".zip"};

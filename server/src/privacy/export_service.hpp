@@ -59,9 +59,11 @@ class ExportService final {
   // The person's own (user_id = theirs) or, for administrators, everyone's (no user_id).
   Result<std::vector<Export>> list(const Subject& who, std::optional<std::int64_t> user_id, int limit);
   // For a ready export the caller may see: a link valid for a short while (the token
-  // names the caller and the export); nullopt otherwise.
+  // names the caller and the export); nullopt otherwise. The person's link spends their
+  // one download; an administrator's spends the one administrator's copy, kept apart.
   std::optional<std::string> download_url(const Subject& who, const Export& e) const;
-  // The archive, once: the token must be this export's and fresh, the export ready.
+  // The archive, once for the person and once for an administrator: the token must be
+  // this export's and fresh, the archive still kept.
   Result<ExportDownload> download(std::int64_t id, std::string_view token, const std::string& ip);
 
   // The builder: builds the next export due; false when there was none.

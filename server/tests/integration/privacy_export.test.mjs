@@ -123,5 +123,69 @@ describe('privacy: export', () => {
     // Ben cannot use the administrator's link for another export.
     const other = ready.download_url.replace(`/exports/${r.json.id}/`, '/exports/1/');
     assert.equal((await fetch(server.base + other)).status, 403);
+
+    // The administrator's copy is their own: Ada's one download is still hers.
+    assert.equal(ready.admin_downloaded_at, null);
+    const copy = await fetch(server.base + ready.download_url);
+    assert.equal(copy.status, 200);
+    await copy.arrayBuffer();
+    assert.equal((await fetch(server.base + ready.download_url)).status, 409, 'one administrator copy');
+    const seen = await api(server, 'GET', `/api/v1/admin/exports/${r.json.id}`, { token: admin });
+    assert.equal(seen.json.state, 'ready');
+    assert.equal(typeof seen.json.admin_downloaded_at, 'number');
+    assert.equal(seen.json.download_url, undefined);
+    const hers = await api(server, 'GET', `/api/v1/me/exports/${r.json.id}`, { token: ada.token });
+    assert.equal(hers.json.state, 'ready');
+    assert.ok(hers.json.download_url, hers.text);
+    const own = await fetch(server.base + hers.json.download_url);
+    assert.equal(own.status, 200);
+    await own.arrayBuffer();
+    assert.equal((await fetch(server.base + hers.json.download_url)).status, 409);
+    assert.equal((await api(server, 'GET', `/api/v1/me/exports/${r.json.id}`, { token: ada.token })).json.state, 'downloaded');
+  });
+
+  it('carries the files she uploaded into a team space and as chat attachments, her versions only', async () => {
+    const team = await api(server, 'POST', '/api/v1/admin/teams', { token: admin, body: { name: 'Export crew' } });
+    assert.equal(team.status, 201, team.text);
+    for (const who of [ada, ben])
+      assert.ok([200, 204].includes((await api(server, 'PUT', `/api/v1/admin/teams/${team.json.id}/members/${who.user.id}`, { token: admin })).status));
+    const space = await api(server, 'POST', '/api/v1/spaces', { token: ada.token, body: { kind: 'team', name: 'Crew files', team_id: team.json.id } });
+    assert.equal(space.status, 201, space.text);
+    const upload = async (who, spaceId, name, text) => {
+      const up = await api(server, 'POST', `/api/v1/spaces/${spaceId}/files?${new URLSearchParams({ name, parent_id: '0' })}`, {
+        token: who.token, raw: Buffer.from(text), headers: { 'content-type': 'application/octet-stream' },
+      });
+      assert.equal(up.status, 201, up.text);
+      return up.json;
+    };
+    await upload(ben, space.json.id, 'crew.txt', 'ben wrote the crew list');
+    await upload(ada, space.json.id, 'crew.txt', 'ada rewrote the crew list');
+    const conv = await api(server, 'POST', '/api/v1/conversations', {
+      token: ada.token, body: { kind: 'group', name: 'Attachments', member_ids: [ben.user.id] },
+    });
+    const chatSpace = await api(server, 'GET', `/api/v1/conversations/${conv.json.id}/space`, { token: ada.token });
+    assert.equal(chatSpace.status, 200, chatSpace.text);
+    const photo = await upload(ada, chatSpace.json.id, 'photo.txt', 'ada attached this');
+    const sent = await api(server, 'POST', `/api/v1/conversations/${conv.json.id}/messages`, {
+      token: ada.token, body: { text: 'see attached', client_id: 'att1', attachments: [photo.id] },
+    });
+    assert.equal(sent.status, 201, sent.text);
+
+    const asked = await api(server, 'POST', '/api/v1/me/export', { token: ada.token });
+    assert.equal(asked.status, 202, asked.text);
+    const ready = await eventually(async () => {
+      const g = await api(server, 'GET', `/api/v1/me/exports/${asked.json.id}`, { token: ada.token });
+      return g.json?.state === 'ready' ? g.json : null;
+    }, { what: 'the export is ready' });
+    const res = await fetch(server.base + ready.download_url);
+    assert.equal(res.status, 200);
+    const file = join(dir, 'export-elsewhere.zip');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const names = unzip('-Z1', file).trim().split('\n');
+    const originals = names.filter((n) => n.startsWith('files/')).map((n) => unzip('-p', file, n)).sort();
+    assert.deepEqual(originals, ['ada attached this', 'ada rewrote the crew list', 'first draft', 'second draft']);
+    const files = JSON.parse(unzip('-p', file, 'files.json'));
+    assert.deepEqual(files.uploaded_elsewhere.map((f) => [f.name, f.space_kind, f.version]).sort(),
+      [['crew.txt', 'team', 2], ['photo.txt', 'conversation', 1]]);
   });
 });

@@ -59,6 +59,11 @@ CREATE TABLE privacy_consents (
 );
 CREATE INDEX privacy_consents_user ON privacy_consents(user_id, purpose, id);
 )sql"},
+    // An administrator's copy of a person's export is counted apart: it does not use up
+    // the person's one download (downloaded_at and state stay theirs).
+    {143, "privacy exports: an administrator's download apart", R"sql(
+ALTER TABLE privacy_exports ADD COLUMN admin_downloaded_at BIGINT;
+)sql"},
 };
 
 }  // namespace

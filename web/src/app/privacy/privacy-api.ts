@@ -20,6 +20,8 @@ export interface DataExport {
   created_at: number;
   finished_at: number | null;
   expires_at: number | null;
+  /** When an administrator downloaded their one copy (the person's own download is counted apart). */
+  admin_downloaded_at?: number | null;
   error?: string;
   download_url?: string;
 }

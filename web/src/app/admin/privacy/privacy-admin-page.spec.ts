@@ -71,6 +71,32 @@ describe('PrivacyAdminPage', () => {
     http.verify();
   });
 
+  it("says when the administrator's copy was taken instead of offering it again", async () => {
+    const { http } = setup(true);
+    const fixture = TestBed.createComponent(PrivacyAdminPage);
+    await settle(fixture);
+    http.expectOne('/api/v1/admin/erasures?state=requested').flush({ items: [] });
+    const base = { user_id: 12, requested_by: 1, progress: { done: 9, total: 9 }, bytes: 2048, created_at: 1000, finished_at: 2000, expires_at: 99000 };
+    http.expectOne('/api/v1/admin/exports').flush({
+      items: [
+        { ...base, id: 2, state: 'ready', admin_downloaded_at: 3000 },
+        { ...base, id: 1, state: 'ready', admin_downloaded_at: null, download_url: '/api/v1/exports/1/archive?token=t' },
+      ],
+    });
+    await settle(fixture);
+    http.expectOne('/api/v1/admin/users/12').flush(ines);
+    http.expectOne('/api/v1/admin/users/1').flush({ id: 1, email: 'root@example.test', display_name: 'Root' });
+    await settle(fixture);
+    const el: HTMLElement = fixture.nativeElement;
+    const rows = el.querySelectorAll('[data-testid="exports-table"] tbody tr');
+    expect(rows.length).toBe(2);
+    expect(rows[0].querySelector('[data-testid="admin-copy"]')?.textContent).toContain('Copy downloaded');
+    expect(rows[0].querySelector('a[download]')).toBeNull();
+    expect(rows[1].querySelector('a[download]')?.getAttribute('href')).toBe('/api/v1/exports/1/archive?token=t');
+    expect(rows[1].textContent).toContain('2.0 KB');
+    http.verify();
+  });
+
   it('erases nothing when the confirmation is declined', async () => {
     const { http } = setup(false);
     const fixture = await open(http);
