@@ -208,14 +208,10 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
     for (auto id : a.exclude_user_ids) params.push_back(id);
   }
   sql += " ORDER BY u.id";
-  auto rows = s.query(sql, params);
-  if (!rows.ok()) return rows.error();
-  std::vector<Resolved> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows)
-    out.push_back(Resolved{
-        r.integer(0), r.text(1), r.text(2), WorkingBand{r.text(2), r.integer(3), r.integer(4), r.text(5)}, {}});
-  return out;
+  return storage::query_rows(s, sql, params, [](const Row& r) {
+    return Resolved{
+        r.integer(0), r.text(1), r.text(2), WorkingBand{r.text(2), r.integer(3), r.integer(4), r.text(5)}, {}};
+  });
 }
 
 Result<policy::Relationship> AlertsRepository::team_relationship(S& s, std::int64_t team_id, std::int64_t user_id) {
@@ -233,9 +229,9 @@ Result<bool> AlertsRepository::leads_a_team(S& s, std::int64_t user_id) {
 }
 
 Result<std::string> AlertsRepository::display_name(S& s, std::int64_t user_id) {
-  auto rows = s.query("SELECT display_name FROM users WHERE id = ?", {user_id});
-  if (!rows.ok()) return rows.error();
-  return rows->empty() ? std::string() : rows->front().text(0);
+  MERIDIAN_ASSIGN_OR_RETURN(auto name, storage::query_row(s, "SELECT display_name FROM users WHERE id = ?", {user_id},
+                                                          [](const Row& r) { return r.text(0); }));
+  return name.value_or(std::string());
 }
 
 Result<std::optional<std::int64_t>> AlertsRepository::open_with_key(S& s, const std::string& dedup_key) {
@@ -268,16 +264,14 @@ Result<std::optional<std::int64_t>> AlertsRepository::insert(S& s, const Alert& 
   params.emplace_back(a.updated_at);
   params.push_back(storage::nullable(a.expires_at));
   params.push_back(storage::nullable(a.integration_id));
-  auto rows = s.query(
+  return storage::query_row(
+      s,
       "INSERT INTO alerts (title, body, priority, category, status, sender_id, sender_name, require_ack, "
       "quorum_count, quorum_countries, quorum_team_ids, dedup_key, audience, recipient_count, created_at, "
       "updated_at, expires_at, integration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       // The open-dedup index settles a race between two senders: the loser finds the winner's.
       "ON CONFLICT DO NOTHING RETURNING id",
-      params);
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(rows->front().integer(0));
+      params, [](const Row& r) { return r.integer(0); });
 }
 
 Result<void> AlertsRepository::insert_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& recipients) {
@@ -322,15 +316,12 @@ Result<std::optional<Receipt>> AlertsRepository::receipt(S& s, std::int64_t aler
 
 Result<std::vector<std::pair<Alert, Receipt>>> AlertsRepository::received(S& s, std::int64_t user_id,
                                                                           std::int64_t limit) {
-  auto rows =
-      s.query(std::string("SELECT ") + kAlertColumns + ", " + kReceiptColumns +
-                  " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id JOIN users u ON u.id = r.user_id "
-                  "WHERE r.user_id = ? ORDER BY a.id DESC LIMIT ?",
-              {user_id, limit});
-  if (!rows.ok()) return rows.error();
-  std::vector<std::pair<Alert, Receipt>> out;
-  for (const auto& r : *rows) out.emplace_back(alert_from(r), receipt_from(r, kAlertColumnCount));
-  return out;
+  return storage::query_rows(
+      s,
+      std::string("SELECT ") + kAlertColumns + ", " + kReceiptColumns +
+          " FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id JOIN users u ON u.id = r.user_id "
+          "WHERE r.user_id = ? ORDER BY a.id DESC LIMIT ?",
+      {user_id, limit}, [](const Row& r) { return std::pair(alert_from(r), receipt_from(r, kAlertColumnCount)); });
 }
 
 Result<std::vector<Alert>> AlertsRepository::sent(S& s, std::int64_t sender_id, std::int64_t limit) {
@@ -544,12 +535,15 @@ Result<std::int64_t> AlertsRepository::insert_schedule(S& s, const Schedule& x) 
   params.push_back(storage::nullable(x.next_at));
   params.emplace_back(x.created_at);
   params.emplace_back(x.created_at);
-  auto rows = s.query(
-      "INSERT INTO alert_schedules (sender_id, title, alert, starts_local, time_zone, rrule, recipient_local, state, "
-      "next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      params);
-  if (!rows.ok()) return rows.error();
-  return rows->front().integer(0);
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto id,
+      storage::query_row(
+          s,
+          "INSERT INTO alert_schedules (sender_id, title, alert, starts_local, time_zone, rrule, recipient_local, "
+          "state, next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+          params, [](const Row& r) { return r.integer(0); }));
+  if (!id) return make_error(ErrorCode::internal, "the schedule was not stored");
+  return *id;
 }
 
 Result<std::optional<Schedule>> AlertsRepository::schedule(S& s, std::int64_t id) {
