@@ -8,7 +8,8 @@ import { FileNode, FileSpace, FileVersion, FilesApi, SearchHit } from './files-a
 import { fileIcon, formatBytes, previewKind, showsQuota, spaceLabel, spaceSubtitle } from './files-logic';
 import { FilePreview } from './file-preview';
 import { ShareDialog, message } from './share-dialog';
-import { Transfer, TransferQueue, transferPercent } from './transfer-queue';
+import { TransferList } from './transfer-list';
+import { Transfer, TransferQueue } from './transfer-queue';
 import { TusUploader } from './tus-uploader';
 import { UiBadge, UiButton, UiDialog, UiEmptyState, UiIcon, UiInput, UiSkeleton } from '../ui';
 import { AskFilePanel } from '../ai/ask-file-panel';
@@ -23,7 +24,7 @@ const VIEW_KEY = 'meridian.files.view';
 /** The file manager: spaces, breadcrumbs, list or grid, uploads, previews, versions, sharing, activity, search. */
 @Component({
   selector: 'app-files-page',
-  imports: [FormsModule, DecimalPipe, LocalDatePipe, ShareDialog, ActivityPanel, FilePreview, AskFilePanel, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
+  imports: [FormsModule, DecimalPipe, LocalDatePipe, ShareDialog, ActivityPanel, FilePreview, TransferList, AskFilePanel, UiBadge, UiButton, UiEmptyState, UiIcon, UiInput, UiSkeleton],
   templateUrl: './files-page.html',
   styleUrl: './files-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -57,7 +58,7 @@ export class FilesPage implements OnInit, OnDestroy {
   protected readonly results = signal<SearchHit[] | null>(null);
   protected readonly searchedFor = signal('');
 
-  private readonly queue = new TransferQueue(
+  protected readonly queue = new TransferQueue(
     (job, cb) => this.uploader.create(job, cb),
     (t) => this.transfers.set(t),
     (_t, job) => this.uploaded(job.spaceId),
@@ -75,11 +76,9 @@ export class FilesPage implements OnInit, OnDestroy {
     const s = this.space();
     return s && s.quota_bytes > 0 ? Math.min(100, (100 * s.used_bytes) / s.quota_bytes) : 0;
   });
-  protected readonly activeTransfers = computed(() => this.transfers().filter((t) => t.state !== 'done' && t.state !== 'cancelled').length);
   protected readonly formatBytes = formatBytes;
   protected readonly fileIcon = fileIcon;
   protected readonly showsQuota = showsQuota;
-  protected readonly percent = transferPercent;
   protected readonly canPreview = (n: FileNode) => n.kind === 'file' && previewKind(n.content_type) !== null;
   protected readonly label = (s: FileSpace) => spaceLabel(s, this.myId());
   protected readonly subtitle = (s: FileSpace) => spaceSubtitle(s, this.myId());
@@ -202,25 +201,6 @@ export class FilesPage implements OnInit, OnDestroy {
     const space = this.space();
     if (!space || !files.length) return;
     this.queue.add(files, space.id, this.parentId());
-  }
-
-  protected pause(t: Transfer): void {
-    this.queue.pause(t.id);
-  }
-  protected resume(t: Transfer): void {
-    this.queue.resume(t.id);
-  }
-  protected retry(t: Transfer): void {
-    this.queue.retry(t.id);
-  }
-  protected cancel(t: Transfer): void {
-    this.queue.cancel(t.id);
-  }
-  protected dismiss(t: Transfer): void {
-    this.queue.dismiss(t.id);
-  }
-  protected clearFinished(): void {
-    this.queue.clearFinished();
   }
 
   private uploaded(spaceId: number): void {
