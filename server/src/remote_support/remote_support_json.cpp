@@ -124,6 +124,22 @@ boost::json::object consent_policy_json(const ConsentPolicy& p) {
                         : boost::json::value(nullptr)}};
 }
 
+boost::json::object request_json(const SupportRequest& q, UnixMillis now) {
+  const UnixMillis until = q.status == "waiting" ? now : q.closed_at.value_or(now);
+  return {
+      {"id", q.id},
+      {"customer", boost::json::object{{"id", q.customer_user_id}, {"name", q.customer_name}, {"country", q.country}}},
+      {"topic", q.topic},
+      {"status", q.status},
+      {"created_at", q.created_at},
+      {"waiting_ms", until - q.created_at},
+      {"accepted_by",
+       q.accepted_by ? boost::json::value(boost::json::object{{"id", *q.accepted_by}, {"name", q.accepted_by_name}})
+                     : boost::json::value(nullptr)},
+      {"accepted_at", json::nullable(q.accepted_at)},
+      {"session_id", json::nullable(q.session_id)}};
+}
+
 boost::json::object sensitive_json(const SensitiveCustomer& c) {
   return {{"customer_id", c.customer_id},
           {"name", c.name},

@@ -17,6 +17,8 @@ boost::json::object summary_json(const RemoteSession& s);
 boost::json::object log_json(const SessionLog& log);
 boost::json::object sensitive_json(const SensitiveCustomer& c);
 boost::json::object consent_policy_json(const ConsentPolicy& p);
+// A request in the queue; waiting_ms counts to `now` while it waits, else to its acceptance.
+boost::json::object request_json(const SupportRequest& q, UnixMillis now);
 // One row per entry: seq, at, actor, event, country, data, prev_hash, hash (and name,
 // address for those who see them).
 std::string log_csv(const SessionLog& log);

@@ -24,6 +24,8 @@ Result<std::vector<PersonalRecordCount>> count_records(storage::Session& s, std:
            std::pair{"remote_support.log_names", "SELECT COUNT(*) FROM remote_support_log_people WHERE user_id = ?"},
            std::pair{"remote_support.sensitive_mark",
                      "SELECT COUNT(*) FROM remote_support_sensitive_customers WHERE customer_id = ?"},
+           std::pair{"remote_support.requests",
+                     "SELECT COUNT(*) FROM remote_support_requests WHERE customer_user_id = ?"},
        }) {
     MERIDIAN_ASSIGN_OR_RETURN(auto n, storage::query_integer(s, sql, {user_id}));
     out.push_back({kind, n});
@@ -48,7 +50,11 @@ Result<boost::json::object> collect(storage::Session& s, std::int64_t user_id) {
         {"session_id", "seq", "name", "address"}},
        {"sensitive_mark",
         "SELECT note, marked_at FROM remote_support_sensitive_customers WHERE customer_id = ?",
-        {"note", "marked_at"}}});
+        {"note", "marked_at"}},
+       {"requests",
+        "SELECT id, created_at, status, country, topic FROM remote_support_requests WHERE customer_user_id = ? "
+        "ORDER BY id",
+        {"id", "created_at", "status", "country", "topic"}}});
 }
 
 Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::ErasureReport& report) {
@@ -70,6 +76,13 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
                              {user_id}));
   MERIDIAN_TRY(
       storage::exec(s, "UPDATE remote_support_consent_policy SET changed_by = NULL WHERE changed_by = ?", {user_id}));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto requests,
+      storage::query_integer(s, "SELECT COUNT(*) FROM remote_support_requests WHERE customer_user_id = ?", {user_id}));
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM remote_support_requests WHERE customer_user_id = ?", {user_id}));
+  MERIDIAN_TRY(
+      storage::exec(s, "UPDATE remote_support_requests SET accepted_by = NULL WHERE accepted_by = ?", {user_id}));
+  report.erased.push_back({"remote_support.requests", requests});
   report.erased.push_back({"remote_support.sensitive_mark", marks});
   report.erased.push_back({"remote_support.customer_details", details});
   report.erased.push_back({"remote_support.log_names", names});
@@ -88,12 +101,12 @@ Result<void> erase_records(storage::Session& s, std::int64_t user_id, platform::
 }  // namespace
 
 RemoteSupportPersonalData::RemoteSupportPersonalData(storage::Database& db)
-    : StoredPersonalData(
-          db, {"remote_support",
-               count_records,
-               collect,
-               erase_records,
-               {"remote_support_sessions", "remote_support_customers", "remote_support_log",
-                "remote_support_log_people", "remote_support_sensitive_customers", "remote_support_consent_policy"}}) {}
+    : StoredPersonalData(db, {"remote_support",
+                              count_records,
+                              collect,
+                              erase_records,
+                              {"remote_support_sessions", "remote_support_customers", "remote_support_log",
+                               "remote_support_log_people", "remote_support_sensitive_customers",
+                               "remote_support_consent_policy", "remote_support_requests"}}) {}
 
 }  // namespace meridian::remote_support

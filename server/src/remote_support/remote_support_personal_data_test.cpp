@@ -39,6 +39,7 @@ TEST_P(RemoteSupportPersonalDataTest, ErasureClearsNamesAndAddressesAndKeepsTheC
   auto token = service_->authenticate(pass->token);
   ASSERT_TRUE(token.ok());
   ASSERT_TRUE(service_->end(*token, issued->session.id, "198.51.100.7").ok());
+  ASSERT_TRUE(service_->request_help(carl_, "tax form 2026", "").ok());
 
   auto listed = port_->list_personal_data(carl_.user_id);
   ASSERT_TRUE(listed.ok());
@@ -47,10 +48,14 @@ TEST_P(RemoteSupportPersonalDataTest, ErasureClearsNamesAndAddressesAndKeepsTheC
   auto exported = port_->export_personal_data(carl_.user_id);
   ASSERT_TRUE(exported.ok());
   EXPECT_NE(exported->json.find("198.51.100.7"), std::string::npos);
+  EXPECT_EQ(count_of(listed->records, "remote_support.requests"), 1);
+  EXPECT_NE(exported->json.find("tax form 2026"), std::string::npos);
 
   auto report = port_->erase_personal_data(carl_.user_id);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(count_of(report->erased, "remote_support.log_names"), 2);
+  EXPECT_EQ(count_of(report->erased, "remote_support.requests"), 1);
+  EXPECT_TRUE(rows("SELECT * FROM remote_support_requests").empty());
   EXPECT_EQ(count_of(report->kept, "remote_support.sessions"), 1);
   EXPECT_FALSE(report->reasons_kept.empty());
   EXPECT_TRUE(rows("SELECT * FROM remote_support_log_people WHERE address = '198.51.100.7'").empty());

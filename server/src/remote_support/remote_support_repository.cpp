@@ -108,6 +108,31 @@ SensitiveCustomer sensitive_from(const Row& r) {
   return c;
 }
 
+constexpr const char* kRequestColumns = R"sql(
+  SELECT q.id, q.customer_user_id, u.display_name, q.country, q.topic, q.status, q.created_at, q.accepted_by,
+         COALESCE(a.display_name, ''), q.accepted_at, q.session_id, q.closed_at
+  FROM remote_support_requests q
+  JOIN users u ON u.id = q.customer_user_id
+  LEFT JOIN users a ON a.id = q.accepted_by
+)sql";
+
+SupportRequest request_from(const Row& r) {
+  SupportRequest q;
+  q.id = r.integer(0);
+  q.customer_user_id = r.integer(1);
+  q.customer_name = r.text(2);
+  q.country = r.text(3);
+  q.topic = r.text(4);
+  q.status = r.text(5);
+  q.created_at = r.integer(6);
+  q.accepted_by = r.optional_integer(7);
+  q.accepted_by_name = r.text(8);
+  q.accepted_at = r.optional_integer(9);
+  q.session_id = r.optional_integer(10);
+  q.closed_at = r.optional_integer(11);
+  return q;
+}
+
 std::string ever_text(const ConsentLadder& c) {
   std::string out;
   for (Step step : kSteps) {
@@ -265,6 +290,81 @@ Result<std::vector<std::int64_t>> RemoteSupportRepository::admin_ids(storage::Se
                              "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
                              "WHERE r.role = 'admin' AND u.active = 1 ORDER BY u.id",
                              {}, [](const Row& r) { return r.integer(0); });
+}
+
+Result<std::int64_t> RemoteSupportRepository::insert_request(storage::Session& s, std::int64_t customer_id,
+                                                             const std::string& country, const std::string& topic,
+                                                             UnixMillis now) {
+  return storage::query_integer(s,
+                                "INSERT INTO remote_support_requests (customer_user_id, country, topic, status, "
+                                "created_at) VALUES (?, ?, ?, 'waiting', ?) RETURNING id",
+                                {customer_id, country, topic, now});
+}
+
+Result<std::optional<SupportRequest>> RemoteSupportRepository::request(storage::Session& s, std::int64_t id) {
+  return storage::query_row(s, std::string(kRequestColumns) + " WHERE q.id = ?", {id}, request_from);
+}
+
+Result<std::optional<SupportRequest>> RemoteSupportRepository::waiting_request_of(storage::Session& s,
+                                                                                  std::int64_t customer_id) {
+  return storage::query_row(
+      s, std::string(kRequestColumns) + " WHERE q.customer_user_id = ? AND q.status = 'waiting' ORDER BY q.id LIMIT 1",
+      {customer_id}, request_from);
+}
+
+Result<std::vector<SupportRequest>> RemoteSupportRepository::waiting_requests(storage::Session& s) {
+  return storage::query_rows(s, std::string(kRequestColumns) + " WHERE q.status = 'waiting' ORDER BY q.id", {},
+                             request_from);
+}
+
+Result<bool> RemoteSupportRepository::accept_request(storage::Session& s, std::int64_t id, std::int64_t agent_id,
+                                                     UnixMillis now) {
+  return storage::exec_changed(s,
+                               "UPDATE remote_support_requests SET status = 'accepted', accepted_by = ?, "
+                               "accepted_at = ?, closed_at = ? WHERE id = ? AND status = 'waiting'",
+                               {agent_id, now, now, id});
+}
+
+Result<void> RemoteSupportRepository::set_request_session(storage::Session& s, std::int64_t id,
+                                                          std::int64_t session_id) {
+  return storage::exec(s, "UPDATE remote_support_requests SET session_id = ? WHERE id = ?", {session_id, id});
+}
+
+Result<bool> RemoteSupportRepository::withdraw_request(storage::Session& s, std::int64_t id, UnixMillis now) {
+  return storage::exec_changed(
+      s, "UPDATE remote_support_requests SET status = 'withdrawn', closed_at = ? WHERE id = ? AND status = 'waiting'",
+      {now, id});
+}
+
+Result<std::vector<AgentTimes>> RemoteSupportRepository::agent_times(storage::Session& s) {
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto agents, storage::query_rows(s,
+                                       "SELECT u.id, u.display_name, (SELECT COUNT(*) FROM remote_support_sessions r "
+                                       "WHERE r.agent_id = u.id) FROM users u WHERE u.id IN "
+                                       "(SELECT agent_id FROM remote_support_sessions UNION "
+                                       "SELECT accepted_by FROM remote_support_requests WHERE accepted_by IS NOT NULL) "
+                                       "ORDER BY u.display_name, u.id",
+                                       {}, [](const Row& r) {
+                                         AgentTimes a;
+                                         a.agent_id = r.integer(0);
+                                         a.name = r.text(1);
+                                         a.sessions = r.integer(2);
+                                         return a;
+                                       }));
+  for (auto& a : agents) {
+    MERIDIAN_ASSIGN_OR_RETURN(a.accept_ms,
+                              storage::query_integers(s,
+                                                      "SELECT accepted_at - created_at FROM remote_support_requests "
+                                                      "WHERE accepted_by = ? AND status = 'accepted' ORDER BY id",
+                                                      {a.agent_id}));
+    MERIDIAN_ASSIGN_OR_RETURN(
+        a.duration_ms, storage::query_integers(s,
+                                               "SELECT ended_at - redeemed_at FROM remote_support_sessions WHERE "
+                                               "agent_id = ? AND ended_at IS NOT NULL AND redeemed_at IS NOT NULL "
+                                               "ORDER BY id",
+                                               {a.agent_id}));
+  }
+  return agents;
 }
 
 Result<ConsentPolicy> RemoteSupportRepository::consent_policy(storage::Session& s) {

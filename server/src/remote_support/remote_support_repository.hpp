@@ -38,6 +38,32 @@ struct ConsentPolicy {
   std::optional<UnixMillis> changed_at;
 };
 
+// A customer's request for help in the queue (waiting, accepted or withdrawn).
+struct SupportRequest {
+  std::int64_t id = 0;
+  std::int64_t customer_user_id = 0;
+  std::string customer_name;
+  std::string country;
+  std::string topic;
+  std::string status;  // waiting, accepted, withdrawn
+  UnixMillis created_at = 0;
+  std::optional<std::int64_t> accepted_by;
+  std::string accepted_by_name;
+  std::optional<UnixMillis> accepted_at;
+  std::optional<std::int64_t> session_id;
+  std::optional<UnixMillis> closed_at;
+};
+
+// One agent's figures: sessions, and each accepted request's wait and each ended
+// session's duration (the service takes the medians).
+struct AgentTimes {
+  std::int64_t agent_id = 0;
+  std::string name;
+  std::int64_t sessions = 0;
+  std::vector<std::int64_t> accept_ms;
+  std::vector<std::int64_t> duration_ms;
+};
+
 // Who an entry names, kept beside the chain (erasable).
 struct LogPerson {
   std::optional<std::int64_t> user_id;
@@ -103,6 +129,19 @@ class RemoteSupportRepository final {
   Result<bool> unmark_sensitive(storage::Session& s, std::int64_t customer_id);
   // Active accounts with the admin role (supervisors of every session).
   Result<std::vector<std::int64_t>> admin_ids(storage::Session& s);
+
+  Result<std::int64_t> insert_request(storage::Session& s, std::int64_t customer_id, const std::string& country,
+                                      const std::string& topic, UnixMillis now);
+  Result<std::optional<SupportRequest>> request(storage::Session& s, std::int64_t id);
+  Result<std::optional<SupportRequest>> waiting_request_of(storage::Session& s, std::int64_t customer_id);
+  // Waiting requests, oldest first.
+  Result<std::vector<SupportRequest>> waiting_requests(storage::Session& s);
+  // false when it is no longer waiting (another agent took it, or it was withdrawn).
+  Result<bool> accept_request(storage::Session& s, std::int64_t id, std::int64_t agent_id, UnixMillis now);
+  Result<void> set_request_session(storage::Session& s, std::int64_t id, std::int64_t session_id);
+  Result<bool> withdraw_request(storage::Session& s, std::int64_t id, UnixMillis now);
+  // Every agent with a session or an accepted request, by name.
+  Result<std::vector<AgentTimes>> agent_times(storage::Session& s);
 
   Result<ConsentPolicy> consent_policy(storage::Session& s);
   Result<void> add_consent_policy(storage::Session& s, std::int64_t separate_questions, std::int64_t by,

@@ -193,6 +193,59 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
              }),
              kSmall);
 
+  // The queue: a customer asks for help, staff see what waits and accept; admins' figures.
+  router.add("POST", "/api/v1/remote-support/requests",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"topic"}, true));
+               MERIDIAN_ASSIGN_OR_RETURN(auto topic, json::optional_string(body, "topic", 500));
+               MERIDIAN_ASSIGN_OR_RETURN(auto q, service.request_help(*req.subject, topic.value_or(""), req.remote_ip));
+               return net::json_ok(request_json(q, service.now()), 201);
+             }),
+             kSmall);
+  router.add("GET", "/api/v1/remote-support/requests",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto waiting, service.queue(*req.subject));
+               boost::json::array items;
+               const auto now = service.now();
+               for (const auto& q : waiting) items.push_back(request_json(q, now));
+               return net::json_ok(boost::json::object{{"items", std::move(items)}});
+             }),
+             kSmall);
+  router.add("POST", "/api/v1/remote-support/requests/{id}/accept",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "request id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto a, service.accept(*req.subject, id, req.remote_ip));
+               const auto& s = a.issued.session;
+               return net::json_ok(boost::json::object{{"id", s.id},
+                                                       {"code", a.issued.code},
+                                                       {"code_expires_at", s.code_expires_at},
+                                                       {"request", request_json(a.request, service.now())},
+                                                       {"session", session_json(s, service.screen_share(s), true)}},
+                                   201);
+             }),
+             kSmall);
+  router.add("DELETE", "/api/v1/remote-support/requests/{id}",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "request id"));
+               MERIDIAN_TRY(service.withdraw(*req.subject, id));
+               return HttpResponse::no_content();
+             }),
+             kSmall);
+  router.add(
+      "GET", "/api/v1/remote-support/figures", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto figures, service.figures(*req.subject));
+        boost::json::array agents;
+        for (const auto& f : figures)
+          agents.push_back(boost::json::object{{"agent", boost::json::object{{"id", f.agent_id}, {"name", f.name}}},
+                                               {"sessions", f.sessions},
+                                               {"accepted", f.accepted},
+                                               {"median_accept_ms", json::nullable(f.median_accept_ms)},
+                                               {"ended", f.ended},
+                                               {"median_duration_ms", json::nullable(f.median_duration_ms)}});
+        return net::json_ok(boost::json::object{{"agents", std::move(agents)}});
+      }),
+      kSmall);
+
   // Admins: customer accounts marked sensitive.
   router.add("GET", "/api/v1/remote-support/sensitive-customers",
              net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {

@@ -180,34 +180,123 @@ Result<IssuedCode> RemoteSupportService::create(const Subject& who, const NewSes
     row.customer_country = sc.customer_country;
     row.customer_name = sc.customer_name;
   } else if (in.customer_user_id) {
-    auto u = identity_.user(*in.customer_user_id);
-    if (!u.ok() && u.error().code == ErrorCode::not_found) return make_error(ErrorCode::not_found, "no such customer");
-    if (!u.ok()) return u.error();
-    if (u->kind != UserKind::customer || !u->active)
-      return make_error(ErrorCode::invalid_argument, "customer_user_id must name an active customer account");
-    row.customer_user_id = u->id;
-    row.customer_country = u->country;
-    row.customer_name = u->display_name;
-    row.customer_email = u->email;
+    MERIDIAN_TRY(customer_into(*in.customer_user_id, row));
   }
-  return write_value<IssuedCode>(db_, [&](storage::Session& s) -> Result<IssuedCode> {
-    row.code_hash = "";  // issue_code sets the first code, logged after "requested"
-    MERIDIAN_ASSIGN_OR_RETURN(auto consent_policy, repo_.consent_policy(s));
-    row.separate_questions = consent_policy.separate_questions;
-    if (consent_policy.separate_questions < kSeparateQuestions) row.policy_changed_at = consent_policy.changed_at;
-    MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_session(s, row));
-    MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
-    boost::json::object data{{"customer", row.customer_user_id ? customer_actor(rs) : std::string("walk_in")},
-                             {"separate_questions", row.separate_questions}};
-    if (row.conversation_id) data["conversation_id"] = *row.conversation_id;
-    MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "requested", json_text(std::move(data))));
-    if (audit_) {
-      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.session.create",
-                                  "remote_support_session:" + std::to_string(id), "ok",
-                                  json_text({{"walk_in", !row.customer_user_id.has_value()}})));
-    }
-    return issue_code(s, who, rs, ip, false);
+  return write_value<IssuedCode>(db_, [&](storage::Session& s) { return insert_new(s, who, row, ip); });
+}
+
+Result<void> RemoteSupportService::customer_into(std::int64_t customer_id, NewSessionRow& row) {
+  auto u = identity_.user(customer_id);
+  if (!u.ok() && u.error().code == ErrorCode::not_found) return make_error(ErrorCode::not_found, "no such customer");
+  if (!u.ok()) return u.error();
+  if (u->kind != UserKind::customer || !u->active)
+    return make_error(ErrorCode::invalid_argument, "customer_user_id must name an active customer account");
+  row.customer_user_id = u->id;
+  row.customer_country = u->country;
+  row.customer_name = u->display_name;
+  row.customer_email = u->email;
+  return {};
+}
+
+Result<IssuedCode> RemoteSupportService::insert_new(storage::Session& s, const Subject& who, NewSessionRow& row,
+                                                    const std::string& ip) {
+  row.code_hash = "";  // issue_code sets the first code, logged after "requested"
+  MERIDIAN_ASSIGN_OR_RETURN(auto consent_policy, repo_.consent_policy(s));
+  row.separate_questions = consent_policy.separate_questions;
+  if (consent_policy.separate_questions < kSeparateQuestions) row.policy_changed_at = consent_policy.changed_at;
+  MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_session(s, row));
+  MERIDIAN_ASSIGN_OR_RETURN(auto rs, reload(s, id));
+  boost::json::object data{{"customer", row.customer_user_id ? customer_actor(rs) : std::string("walk_in")},
+                           {"separate_questions", row.separate_questions}};
+  if (row.conversation_id) data["conversation_id"] = *row.conversation_id;
+  MERIDIAN_TRY(append(s, rs, actor_of(who, rs, ip), "requested", json_text(std::move(data))));
+  if (audit_) {
+    MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "remote_support.session.create",
+                                "remote_support_session:" + std::to_string(id), "ok",
+                                json_text({{"walk_in", !row.customer_user_id.has_value()}})));
+  }
+  return issue_code(s, who, rs, ip, false);
+}
+
+Result<SupportRequest> RemoteSupportService::request_help(const Subject& who, const std::string& topic,
+                                                          const std::string& /*ip*/) {
+  if (who.kind != UserKind::customer || !who.scope.empty())
+    return make_error(ErrorCode::forbidden, "only a customer account asks for remote support");
+  if (topic.size() > 500) return make_error(ErrorCode::invalid_argument, "topic is longer than 500 characters");
+  return write_value<SupportRequest>(db_, [&](storage::Session& s) -> Result<SupportRequest> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto waiting, repo_.waiting_request_of(s, who.user_id));
+    if (waiting) return make_error(ErrorCode::conflict, "you are already waiting for an agent");
+    MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_request(s, who.user_id, who.country, topic, clock_.now_ms()));
+    MERIDIAN_ASSIGN_OR_RETURN(auto q, repo_.request(s, id));
+    return *q;
   });
+}
+
+Result<std::vector<SupportRequest>> RemoteSupportService::queue(const Subject& who) {
+  MERIDIAN_TRY(policy_.require(who, Action::start_remote_support));
+  return read_value<std::vector<SupportRequest>>(db_, [&](storage::Session& s) { return repo_.waiting_requests(s); });
+}
+
+Result<RemoteSupportService::Accepted> RemoteSupportService::accept(const Subject& who, std::int64_t request_id,
+                                                                    const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::start_remote_support));
+  MERIDIAN_ASSIGN_OR_RETURN(auto found, read_value<std::optional<SupportRequest>>(
+                                            db_, [&](storage::Session& s) { return repo_.request(s, request_id); }));
+  if (!found) return make_error(ErrorCode::not_found, "no such request");
+  NewSessionRow row;
+  row.agent_id = who.user_id;
+  row.created_at = clock_.now_ms();
+  MERIDIAN_TRY(customer_into(found->customer_user_id, row));
+  return write_value<Accepted>(db_, [&](storage::Session& s) -> Result<Accepted> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto taken, repo_.accept_request(s, request_id, who.user_id, row.created_at));
+    if (!taken) return make_error(ErrorCode::conflict, "this request was accepted by another agent or withdrawn");
+    MERIDIAN_ASSIGN_OR_RETURN(auto issued, insert_new(s, who, row, ip));
+    MERIDIAN_TRY(repo_.set_request_session(s, request_id, issued.session.id));
+    MERIDIAN_TRY(append(s, issued.session, actor_of(who, issued.session, ip), "accepted",
+                        json_text({{"request_id", request_id}, {"waited_ms", row.created_at - found->created_at}})));
+    MERIDIAN_ASSIGN_OR_RETURN(auto q, repo_.request(s, request_id));
+    MERIDIAN_ASSIGN_OR_RETURN(issued.session, reload(s, issued.session.id));
+    return Accepted{*q, std::move(issued)};
+  });
+}
+
+Result<void> RemoteSupportService::withdraw(const Subject& who, std::int64_t request_id) {
+  return db_.write([&](storage::Session& s) -> Result<void> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto q, repo_.request(s, request_id));
+    if (!q || q->customer_user_id != who.user_id || !who.scope.empty())
+      return make_error(ErrorCode::not_found, "no such request");
+    MERIDIAN_ASSIGN_OR_RETURN(auto changed, repo_.withdraw_request(s, request_id, clock_.now_ms()));
+    if (!changed) return make_error(ErrorCode::conflict, "this request is no longer waiting");
+    return {};
+  });
+}
+
+namespace {
+std::optional<std::int64_t> median(std::vector<std::int64_t> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+}  // namespace
+
+Result<std::vector<RemoteSupportService::AgentFigures>> RemoteSupportService::figures(const Subject& who) {
+  MERIDIAN_TRY(policy_.require(who, Action::review_remote_support));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto times, read_value<std::vector<AgentTimes>>(db_, [&](storage::Session& s) { return repo_.agent_times(s); }));
+  std::vector<AgentFigures> out;
+  for (auto& t : times) {
+    AgentFigures f;
+    f.agent_id = t.agent_id;
+    f.name = t.name;
+    f.sessions = t.sessions;
+    f.accepted = static_cast<std::int64_t>(t.accept_ms.size());
+    f.median_accept_ms = median(t.accept_ms);
+    f.ended = static_cast<std::int64_t>(t.duration_ms.size());
+    f.median_duration_ms = median(t.duration_ms);
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 Result<IssuedCode> RemoteSupportService::new_code(const Subject& who, std::int64_t id, const std::string& ip) {

@@ -139,6 +139,31 @@ class RemoteSupportService final {
   // a lowered policy is shown to the customers of the sessions started under it.
   Result<ConsentPolicy> consent_policy(const Subject& who);
   Result<ConsentPolicy> set_consent_policy(const Subject& who, std::int64_t separate_questions, const std::string& ip);
+  // The queue. A customer account asks for help (one waiting request at a time); staff who
+  // start sessions see the waiting requests and accept one, which starts a session for
+  // that customer bound to the accepting agent (logged 'accepted' with the wait); the
+  // customer withdraws their own waiting request.
+  Result<SupportRequest> request_help(const Subject& who, const std::string& topic, const std::string& ip);
+  Result<std::vector<SupportRequest>> queue(const Subject& who);
+  struct Accepted {
+    SupportRequest request;
+    IssuedCode issued;
+  };
+  Result<Accepted> accept(const Subject& who, std::int64_t request_id, const std::string& ip);
+  Result<void> withdraw(const Subject& who, std::int64_t request_id);
+  // Per-agent figures for admins: sessions, median time to accept, median duration.
+  struct AgentFigures {
+    std::int64_t agent_id = 0;
+    std::string name;
+    std::int64_t sessions = 0;
+    std::int64_t accepted = 0;
+    std::optional<std::int64_t> median_accept_ms;
+    std::int64_t ended = 0;
+    std::optional<std::int64_t> median_duration_ms;
+  };
+  Result<std::vector<AgentFigures>> figures(const Subject& who);
+  UnixMillis now() const { return clock_.now_ms(); }
+
   Result<RemoteSession> answer(const Subject& who, std::int64_t id, Step step, bool grant, const std::string& ip);
   Result<Revocation> revoke(const Subject& who, std::int64_t id, Step step, const std::string& ip);
   Result<RemoteSession> set_paused(const Subject& who, std::int64_t id, bool paused, const std::string& ip);
@@ -190,6 +215,10 @@ class RemoteSupportService final {
                       std::string data = "{}");
   // Annotation and chat counts relayed since the last write, as log entries.
   Result<void> append_counts(storage::Session& s, const RemoteSession& rs, const LiveSessions::Counts& counts);
+  // Inserts a new session (the policy in force, 'requested' logged and audited) and its code.
+  Result<IssuedCode> insert_new(storage::Session& s, const Subject& who, NewSessionRow& row, const std::string& ip);
+  // Fills the row's customer from an active customer account.
+  Result<void> customer_into(std::int64_t customer_id, NewSessionRow& row);
   Result<IssuedCode> issue_code(storage::Session& s, const Subject& who, const RemoteSession& rs, const std::string& ip,
                                 bool replaces);
   Result<CustomerPass> issue_token(storage::Session& s, const RemoteSession& rs);

@@ -498,6 +498,94 @@ TEST_P(RemoteSupportServiceTest, TheMinimumConsentPolicyIsSetByAdminsAuditedAndK
             (std::vector<std::string>{"lowered|", "ok|"}));
 }
 
+TEST_P(RemoteSupportServiceTest, ACustomerWaitsInTheQueueAndOneAgentAcceptsWithTheWaitCounted) {
+  // Only a customer account asks; one waiting request at a time.
+  for (const auto* who : {&agent_, &emma_, &gus_})
+    EXPECT_EQ(service_->request_help(*who, "", "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->request_help(carl_, std::string(501, 'x'), "").error().code, ErrorCode::invalid_argument);
+  auto q = service_->request_help(carl_, "my invoice", "198.51.100.9");
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->status, "waiting");
+  EXPECT_EQ(q->country, "DE");
+  EXPECT_EQ(service_->request_help(carl_, "again", "").error().code, ErrorCode::conflict);
+
+  // Staff who start sessions see the queue; others do not.
+  EXPECT_EQ(service_->queue(carl_).error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->queue(emma_).error().code, ErrorCode::forbidden);
+  auto waiting = service_->queue(agent_);
+  ASSERT_TRUE(waiting.ok());
+  ASSERT_EQ(waiting->size(), 1u);
+  EXPECT_EQ(waiting->front().customer_name, "carl");
+  EXPECT_EQ(service_->accept(carl_, q->id, "").error().code, ErrorCode::forbidden);
+  EXPECT_EQ(service_->accept(agent_, 999999, "").error().code, ErrorCode::not_found);
+
+  clock_.advance_ms(90'000);
+  auto accepted = service_->accept(agent_, q->id, "192.0.2.1");
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_EQ(accepted->request.status, "accepted");
+  EXPECT_EQ(accepted->request.accepted_by, agent_.user_id);
+  EXPECT_EQ(accepted->request.session_id, accepted->issued.session.id);
+  EXPECT_EQ(accepted->issued.session.customer_user_id, carl_.user_id);
+  EXPECT_EQ(accepted->issued.session.agent_id, agent_.user_id);
+  EXPECT_EQ(accepted->issued.code.size(), 8u);
+  // The second agent is too late; the queue is empty again.
+  EXPECT_EQ(service_->accept(other_agent_, q->id, "").error().code, ErrorCode::conflict);
+  EXPECT_TRUE(service_->queue(agent_)->empty());
+  auto log = service_->log(agent_, accepted->issued.session.id);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->rows.back().entry.event, "accepted");
+  EXPECT_NE(log->rows.back().entry.data.find("\"waited_ms\":90000"), std::string::npos) << log->rows.back().entry.data;
+  EXPECT_TRUE(service_->verify(admin_, accepted->issued.session.id)->intact);
+}
+
+TEST_P(RemoteSupportServiceTest, OnlyTheCustomerWithdrawsTheirWaitingRequest) {
+  auto q = service_->request_help(carl_, "", "");
+  ASSERT_TRUE(q.ok());
+  auto dora = person("dora", UserKind::customer, "AT");
+  EXPECT_EQ(service_->withdraw(dora, q->id).error().code, ErrorCode::not_found) << "another customer's request";
+  EXPECT_EQ(service_->withdraw(agent_, q->id).error().code, ErrorCode::not_found);
+  ASSERT_TRUE(service_->withdraw(carl_, q->id).ok());
+  EXPECT_EQ(service_->withdraw(carl_, q->id).error().code, ErrorCode::conflict);
+  EXPECT_EQ(service_->accept(agent_, q->id, "").error().code, ErrorCode::conflict) << "withdrawn: nothing to accept";
+  EXPECT_TRUE(service_->queue(agent_)->empty());
+  EXPECT_TRUE(service_->request_help(carl_, "", "").ok()) << "asking again after withdrawing";
+}
+
+TEST_P(RemoteSupportServiceTest, FiguresPerAgentAreMediansOfTheWaitAndTheDuration) {
+  EXPECT_EQ(service_->figures(agent_).error().code, ErrorCode::forbidden);
+  // Ada accepts two requests after 10 s and 30 s; one session of 60 s ends.
+  auto dora = person("dora", UserKind::customer, "AT");
+  std::int64_t first_session = 0;
+  for (auto [who, wait] : {std::pair{&carl_, 10'000}, std::pair{&dora, 30'000}}) {
+    auto q = service_->request_help(*who, "", "");
+    ASSERT_TRUE(q.ok());
+    clock_.advance_ms(wait);
+    auto a = service_->accept(agent_, q->id, "");
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    if (!first_session) first_session = a->issued.session.id;
+  }
+  auto pass = service_->join_as_customer(carl_, first_session, "");
+  ASSERT_TRUE(pass.ok()) << pass.error().message;
+  clock_.advance_ms(60'000);
+  ASSERT_TRUE(service_->end(agent_, first_session, "").ok());
+  start(other_agent_);
+
+  auto figures = service_->figures(admin_);
+  ASSERT_TRUE(figures.ok()) << figures.error().message;
+  ASSERT_EQ(figures->size(), 2u);
+  const auto& abe = (*figures)[0];
+  const auto& ada = (*figures)[1];
+  EXPECT_EQ(abe.name, "abe");
+  EXPECT_EQ(abe.sessions, 1);
+  EXPECT_EQ(abe.accepted, 0);
+  EXPECT_FALSE(abe.median_accept_ms.has_value());
+  EXPECT_EQ(ada.sessions, 2);
+  EXPECT_EQ(ada.accepted, 2);
+  EXPECT_EQ(ada.median_accept_ms, 20'000);
+  EXPECT_EQ(ada.ended, 1);
+  EXPECT_EQ(ada.median_duration_ms, 60'000);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, RemoteSupportServiceTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

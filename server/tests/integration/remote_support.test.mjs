@@ -520,3 +520,77 @@ describe('remote support: the minimum consent policy', () => {
     customer.close();
   });
 });
+
+// The queue: a customer asks for help, agents see the wait, one accepts (the session is
+// theirs and the customer's), the other is too late; figures per agent for admins.
+describe('remote support: the queue and the figures', () => {
+  let server, p;
+  before(async () => {
+    server = await startServer({ webRoot: false });
+    p = await people(server);
+  });
+  after(async () => server?.stop());
+
+  it('a customer waits, one agent accepts, the customer joins the session; refusals on every side', async () => {
+    for (const [token, status] of [[p.ada.token, 403], [p.emma.token, 403], [null, 401]]) {
+      const r = await api(server, 'POST', `${RS}/requests`, { token, body: { topic: 'x' } });
+      assert.equal(r.status, status, r.text);
+    }
+    assert.equal((await api(server, 'POST', `${RS}/requests`, { token: p.carl.token, body: { topic: 'x', extra: 1 } })).status, 400);
+    assert.equal((await api(server, 'POST', `${RS}/requests`, { token: p.carl.token, body: { topic: 'x'.repeat(501) } })).status, 400);
+    const q = await api(server, 'POST', `${RS}/requests`, { token: p.carl.token, body: { topic: 'My invoice' } });
+    assert.equal(q.status, 201, q.text);
+    assert.equal(q.json.status, 'waiting');
+    assert.equal(q.json.customer.country, 'DE');
+    assert.equal((await api(server, 'POST', `${RS}/requests`, { token: p.carl.token, body: {} })).status, 409);
+
+    assert.equal((await api(server, 'GET', `${RS}/requests`, { token: p.carl.token })).status, 403);
+    const queue = await api(server, 'GET', `${RS}/requests`, { token: p.ada.token });
+    assert.equal(queue.status, 200, queue.text);
+    assert.deepEqual(queue.json.items.map((i) => [i.id, i.customer.name, i.topic]), [[q.json.id, 'Carl', 'My invoice']]);
+    assert.ok(queue.json.items[0].waiting_ms >= 0);
+
+    assert.equal((await api(server, 'POST', `${RS}/requests/${q.json.id}/accept`, { token: p.carl.token })).status, 403);
+    assert.equal((await api(server, 'POST', `${RS}/requests/999999/accept`, { token: p.ada.token })).status, 404);
+    const accepted = await api(server, 'POST', `${RS}/requests/${q.json.id}/accept`, { token: p.ada.token });
+    assert.equal(accepted.status, 201, accepted.text);
+    assert.equal(accepted.json.request.status, 'accepted');
+    assert.equal(accepted.json.request.accepted_by.id, p.ada.user.id);
+    assert.equal(accepted.json.session.customer.user_id, p.carl.user.id);
+    assert.match(accepted.json.code, /^[A-HJKMNP-Z2-9]{8}$/);
+    assert.equal((await api(server, 'POST', `${RS}/requests/${q.json.id}/accept`, { token: p.abe.token })).status, 409, 'too late');
+    assert.deepEqual((await api(server, 'GET', `${RS}/requests`, { token: p.abe.token })).json.items, []);
+
+    // The customer finds the session waiting for them and joins it without a code.
+    const mine = await api(server, 'GET', `${RS}/sessions?status=waiting`, { token: p.carl.token });
+    assert.deepEqual(mine.json.items.map((s) => s.id), [accepted.json.id]);
+    const joined = await api(server, 'POST', `${RS}/sessions/${accepted.json.id}/join`, { token: p.carl.token });
+    assert.equal(joined.status, 200, joined.text);
+    const log = await api(server, 'GET', `${RS}/sessions/${accepted.json.id}/log`, { token: p.ada.token });
+    assert.ok(log.json.items.some((i) => i.event === 'accepted' && i.data.request_id === q.json.id));
+  });
+
+  it('only the customer withdraws their own waiting request; a session token is refused', async () => {
+    const q = await api(server, 'POST', `${RS}/requests`, { token: p.carl.token, body: {} });
+    assert.equal(q.status, 201, q.text);
+    const s = await start(server, p.ada);
+    const pass = await redeem(server, s.code);
+    assert.equal((await api(server, 'DELETE', `${RS}/requests/${q.json.id}`, { token: pass.token })).status, 401, 'scoped token outside its scope');
+    assert.equal((await api(server, 'POST', `${RS}/requests`, { token: pass.token, body: {} })).status, 401);
+    assert.equal((await api(server, 'DELETE', `${RS}/requests/${q.json.id}`, { token: p.ada.token })).status, 404);
+    assert.equal((await api(server, 'DELETE', `${RS}/requests/${q.json.id}`, { token: p.carl.token })).status, 204);
+    assert.equal((await api(server, 'DELETE', `${RS}/requests/${q.json.id}`, { token: p.carl.token })).status, 409);
+    assert.equal((await api(server, 'POST', `${RS}/requests/${q.json.id}/accept`, { token: p.ada.token })).status, 409);
+  });
+
+  it('figures per agent for admins only', async () => {
+    assert.equal((await api(server, 'GET', `${RS}/figures`, { token: p.ada.token })).status, 403);
+    const f = await api(server, 'GET', `${RS}/figures`, { token: p.admin });
+    assert.equal(f.status, 200, f.text);
+    const ada = f.json.agents.find((a) => a.agent.id === p.ada.user.id);
+    assert.equal(ada.accepted, 1);
+    assert.equal(ada.sessions, 2);
+    assert.equal(typeof ada.median_accept_ms, 'number');
+    assert.equal(ada.median_duration_ms, null, 'no session of hers ended yet');
+  });
+});

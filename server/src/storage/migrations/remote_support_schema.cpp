@@ -100,6 +100,24 @@ CREATE TABLE remote_support_consent_policy (
 ALTER TABLE remote_support_sessions ADD COLUMN separate_questions BIGINT NOT NULL DEFAULT 3;
 ALTER TABLE remote_support_sessions ADD COLUMN policy_changed_at BIGINT;
 )sql"},
+    // The queue: a customer asks for help from their support view; an agent accepts (the
+    // session is then started for that customer, bound to the agent) or the customer withdraws.
+    {403, "remote support queue of waiting requests", R"sql(
+CREATE TABLE remote_support_requests (
+  id {{ID}},
+  customer_user_id BIGINT NOT NULL REFERENCES users(id),
+  country TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  accepted_by BIGINT REFERENCES users(id),
+  accepted_at BIGINT,
+  session_id BIGINT REFERENCES remote_support_sessions(id),
+  closed_at BIGINT
+);
+CREATE INDEX remote_support_requests_status ON remote_support_requests(status, id);
+CREATE INDEX remote_support_requests_customer ON remote_support_requests(customer_user_id, id);
+)sql"},
 };
 
 }  // namespace
