@@ -44,6 +44,17 @@ describe('your data', () => {
     await page.getByTestId('consent-ai_processing').uncheck();
     await ai.getByText('Withdrawn on').waitFor();
 
+    // Restriction of processing: she restricts it, sees what stops, and the server keeps it.
+    const restriction = page.getByTestId('restriction');
+    await page.getByTestId('restriction-switch').check();
+    await restriction.getByText('Processing of your data is restricted').waitFor();
+    await restriction.getByText('The AI copilot does not work for you', { exact: false }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
+    await restriction.getByText('Processing of your data is restricted').waitFor();  // kept by the server
+    await page.getByTestId('restriction-switch').uncheck();
+    await restriction.getByText('Restrict processing of my data').waitFor();
+
     await page.getByTestId('export-request').click();
     const link = page.getByTestId('export-download');
     await link.waitFor();

@@ -35,6 +35,7 @@ AiModule::AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, 
           AiPorts{conversations_, exclusions_, files_, index_, usage_}),
       answers_(ctx.db, ai_, ctx.hub, ctx.clock),
       personal_data_(ctx.db) {
+  index_.leave_out_restricted(exclusions_);
   add_ai_routes(ctx.router, ai_, queue_);
   add_answer_routes(ctx.router, ctx.hub, answers_);
 }

@@ -61,8 +61,12 @@ Result<AiStatus> AiService::check(const Subject& who) {
   st.excluded = excluded.contains(who.user_id);
   if (!st.copilot)
     st.reason = "The AI copilot is switched off for your country (" + who.country + ") by your organisation.";
-  else if (st.excluded)
-    st.reason = "You asked to be excluded from AI processing, so the copilot does not work for you.";
+  else if (st.excluded) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto restricted, ports_.exclusions.restricted(who.user_id));
+    st.reason = restricted ? "Processing of your data is restricted at your request (GDPR art. 18), so the AI "
+                             "copilot does not work for you until the restriction is lifted."
+                           : "You asked to be excluded from AI processing, so the copilot does not work for you.";
+  }
   for (auto feature : known_ai_features()) {
     auto chosen = choose(feature, who, st, {who.region});
     if (chosen.ok()) st.providers.emplace(std::string(feature), std::string(chosen->provider->name()));

@@ -111,6 +111,41 @@ TEST_P(AiServiceTest, PeopleExcludedFromAiHaveTheirMessagesLeftOut) {
   EXPECT_TRUE(ai_->status(ben_)->excluded);
 }
 
+// Restriction of processing (GDPR art. 18, set through privacy's RestrictionService):
+// the person's messages are left out, their own copilot is refused with that reason, and
+// a file they upload is not read into the index.
+TEST_P(AiServiceTest, APersonWhoRestrictedProcessingIsLeftOutOfAiAndToldWhy) {
+  index_->leave_out_restricted(*exclusions_);
+  const auto c = group(ana_, {ben_.user_id});
+  post(ana_, c, "The staging build is green again.");
+  post(ben_, c, "We decided to rename the product to Falcon.");
+  identity::UserChange change;
+  change.gdpr_restrict_processing = true;
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, ben_.user_id, change).ok());
+  auto s = ai_->summarise(ana_, {c});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->excluded_messages, 1);
+  EXPECT_EQ(s->summary.summary.find("Falcon"), std::string::npos) << s->summary.summary;
+  auto refused = ai_->summarise(ben_, {c});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_NE(refused.error().message.find("restricted"), std::string::npos) << refused.error().message;
+  EXPECT_NE(ai_->status(ben_)->reason.find("GDPR art. 18"), std::string::npos);
+
+  const auto file = upload(ben_, personal_space(ben_), 0, "falcon.txt", "Falcon launch plan and budget.");
+  auto doc = index_->document(file.id);
+  ASSERT_TRUE(doc.ok());
+  ASSERT_TRUE(doc->has_value());
+  EXPECT_EQ((*doc)->status, "restricted");
+  EXPECT_EQ((*doc)->chunk_count, 0);
+  // Lifted: his next upload is read again.
+  change.gdpr_restrict_processing = false;
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, ben_.user_id, change).ok());
+  const auto later = upload(ben_, personal_space(ben_), 0, "later.txt", "Falcon launch plan, second part.");
+  EXPECT_EQ((*index_->document(later.id))->status, "ready");
+  EXPECT_TRUE(ai_->summarise(ben_, {c}).ok());
+}
+
 TEST_P(AiServiceTest, AThreadATimeRangeAndTheUnreadAreSummarisedAlone) {
   const auto c = group(ana_, {ben_.user_id});
   const auto first = post(ana_, c, "We decided to keep the old logo.");

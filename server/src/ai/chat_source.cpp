@@ -89,9 +89,18 @@ Result<std::set<std::int64_t>> IdentityExclusions::excluded_from_ai(const std::s
       if (user.error().code == ErrorCode::not_found) continue;  // erased since: nothing of theirs to leave out
       return user.error();
     }
-    if (user->gdpr.exclude_from_ai) out.insert(id);
+    if (user->gdpr.exclude_from_ai || user->gdpr.restrict_processing) out.insert(id);
   }
   return out;
+}
+
+Result<bool> IdentityExclusions::restricted(std::int64_t user_id) {
+  auto user = identity_.user(user_id);
+  if (!user.ok()) {
+    if (user.error().code == ErrorCode::not_found) return false;
+    return user.error();
+  }
+  return user->gdpr.restrict_processing;
 }
 
 Result<std::vector<UnreadConversation>> ChatSource::unread(const Subject& who) {

@@ -33,7 +33,9 @@ class FilesAccess final : public FileAccess {
 class IdentityExclusions final : public AiExclusions {
  public:
   explicit IdentityExclusions(identity::IdentityService& identity) : identity_(identity) {}
+  // Those who asked to be left out of AI, and those who restricted processing.
   Result<std::set<std::int64_t>> excluded_from_ai(const std::set<std::int64_t>& user_ids) override;
+  Result<bool> restricted(std::int64_t user_id) override;
 
  private:
   identity::IdentityService& identity_;

@@ -59,6 +59,15 @@ Result<std::optional<DocumentRecord>> FileIndex::index_file(std::int64_t file_id
   d.bytes = download->version.size;
   const auto kind = document_kind(download->version.content_type, d.name);
   d.kind = document_kind_name(kind);
+  if (exclusions_) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto restricted, exclusions_->restricted(d.uploaded_by));
+    if (restricted) {  // nothing is read; chunks of an earlier version go
+      d.status = "restricted";
+      d.detail = "the person who uploaded it restricted the processing of their data";
+      MERIDIAN_TRY(record(d, {}));
+      return std::optional<DocumentRecord>(d);
+    }
+  }
   d.status = "indexing";
   d.updated_at = clock_.now_ms();
   MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.put_document(s, d); }));

@@ -11,6 +11,7 @@
 
 #include "ai/ai_repository.hpp"
 #include "ai/index_queue.hpp"
+#include "ai/sources.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "files/files_service.hpp"
@@ -34,6 +35,10 @@ class FileIndex final {
  public:
   FileIndex(storage::Database& db, files::FilesService& files, const Clock& clock, IndexOptions options = {})
       : db_(db), files_(files), clock_(clock), options_(options) {}
+
+  // Files uploaded by someone who restricted the processing of their data are recorded as
+  // "restricted" and not read (the AI module passes its exclusions).
+  void leave_out_restricted(AiExclusions& exclusions) { exclusions_ = &exclusions; }
 
   // One job of the queue: index a file, or forget what went. Logs what it did.
   void run(const IndexJob& job);
@@ -61,6 +66,7 @@ class FileIndex final {
   files::FilesService& files_;
   const Clock& clock_;
   IndexOptions options_;
+  AiExclusions* exclusions_ = nullptr;
   AiRepository repo_;
 };
 

@@ -58,6 +58,12 @@ class AiExclusions {
   virtual ~AiExclusions() = default;
   // Those of these people who asked that their content be left out of AI processing.
   virtual Result<std::set<std::int64_t>> excluded_from_ai(const std::set<std::int64_t>& user_ids) = 0;
+  // Whether the person restricted the processing of their data (GDPR art. 18): they are
+  // among the excluded above too, and their files are not indexed.
+  virtual Result<bool> restricted(std::int64_t user_id) {
+    (void)user_id;
+    return false;
+  }
 };
 
 // A file or folder as the files module shows it to someone who may read it.

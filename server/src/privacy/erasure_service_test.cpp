@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ai/ai_personal_data.hpp"
+#include "ai/chat_source.hpp"
 #include "alerts/alerts_personal_data.hpp"
 #include "audit/audit_personal_data.hpp"
 #include "availability/availability_personal_data.hpp"
@@ -19,6 +20,7 @@
 #include "meetings/meetings_personal_data.hpp"
 #include "privacy/consent_service.hpp"
 #include "privacy/export_service.hpp"
+#include "privacy/restriction_service.hpp"
 #include "privacy/zip_writer.hpp"
 #include "remote_support/remote_support_personal_data.hpp"
 #include "retention/retention_personal_data.hpp"
@@ -604,6 +606,44 @@ TEST_P(ErasureServiceTest, AnAdministratorsDownloadDoesNotUseUpThePersonsOwn) {
   ASSERT_TRUE(late);
   ASSERT_TRUE(exports_->download(second->id, late->substr(late->find("token=") + 6), "").ok());
   EXPECT_FALSE(exports_->download_url(admin_, *exports_->get(admin_, second->id)));
+}
+
+// Restriction of processing (GDPR art. 18): the person, or an administrator for them, and
+// nobody else; each change audited, a repeat changes nothing; AI then leaves them out.
+TEST_P(ErasureServiceTest, RestrictionOfProcessingIsThePersonsOrAnAdministratorsAuditedAndLeavesThemOutOfAi) {
+  RestrictionService restrictions(*db_, policy_, *audit_, *identity_);
+  ai::IdentityExclusions exclusions(*identity_);
+  EXPECT_FALSE(restrictions.get(ana_, ana_.user_id)->restricted);
+  for (bool on : {true, false}) {
+    auto by_ben = restrictions.set(ben_, ana_.user_id, on, "");
+    ASSERT_FALSE(by_ben.ok());
+    EXPECT_EQ(by_ben.error().code, ErrorCode::forbidden);
+  }
+  auto read_by_ben = restrictions.get(ben_, ana_.user_id);
+  ASSERT_FALSE(read_by_ben.ok());
+  EXPECT_EQ(read_by_ben.error().code, ErrorCode::forbidden);
+  auto unknown = restrictions.set(admin_, 999999, true, "");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::not_found);
+
+  auto on = restrictions.set(ana_, ana_.user_id, true, "192.0.2.7");
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_TRUE(on->restricted);
+  EXPECT_TRUE(identity_->user(ana_.user_id)->gdpr.restrict_processing);
+  EXPECT_TRUE(restrictions.set(ana_, ana_.user_id, true, "")->restricted);  // again: nothing new
+  EXPECT_TRUE(*exclusions.restricted(ana_.user_id));
+  EXPECT_FALSE(*exclusions.restricted(ben_.user_id));
+  EXPECT_EQ(*exclusions.excluded_from_ai({ana_.user_id, ben_.user_id}), (std::set<std::int64_t>{ana_.user_id}));
+  EXPECT_TRUE(restrictions.get(admin_, ana_.user_id)->restricted);
+
+  auto off = restrictions.set(admin_, ana_.user_id, false, "");  // lifted on her behalf
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->restricted);
+  EXPECT_TRUE(exclusions.excluded_from_ai({ana_.user_id})->empty());
+  EXPECT_EQ(rows("SELECT action, target, detail FROM audit_log WHERE action LIKE 'privacy.restriction%' ORDER BY id"),
+            (std::vector<std::string>{
+                "privacy.restriction.set|user:" + std::to_string(ana_.user_id) + "|{\"by\":\"person\"}|",
+                "privacy.restriction.lift|user:" + std::to_string(ana_.user_id) + "|{\"by\":\"administrator\"}|"}));
 }
 
 TEST(ZipSafeName, KeepsAnEntryInsideItsFolder) {

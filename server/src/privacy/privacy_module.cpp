@@ -11,6 +11,7 @@
 #include "privacy/consent_routes.hpp"
 #include "privacy/export_routes.hpp"
 #include "privacy/privacy_routes.hpp"
+#include "privacy/restriction_routes.hpp"
 
 namespace meridian::privacy {
 namespace {
@@ -65,11 +66,13 @@ PrivacyModule::PrivacyModule(const platform::ModuleContext& ctx, std::vector<pla
                export_hooks(identity), ExportOptions{.node_id = random_token(6)}),
       erasures_(ctx.db, ctx.policy, ctx.clock, ctx.audit, with_consents(std::move(ports), &consent_port_),
                 hooks_for(ctx, identity, exports_)),
-      consents_(ctx.db, ctx.policy, ctx.clock, ctx.audit) {
+      consents_(ctx.db, ctx.policy, ctx.clock, ctx.audit),
+      restrictions_(ctx.db, ctx.policy, ctx.audit, identity) {
   exports_.on_queued([this] { wake(); });
   add_privacy_routes(ctx.router, erasures_);
   add_export_routes(ctx.router, exports_);
   add_consent_routes(ctx.router, consents_);
+  add_restriction_routes(ctx.router, restrictions_);
 }
 
 void PrivacyModule::wake() {

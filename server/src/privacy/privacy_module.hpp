@@ -17,6 +17,7 @@
 #include "privacy/consent_service.hpp"
 #include "privacy/erasure_service.hpp"
 #include "privacy/export_service.hpp"
+#include "privacy/restriction_service.hpp"
 
 namespace meridian::privacy {
 
@@ -35,6 +36,7 @@ class PrivacyModule final : public platform::Module {
   ErasureService& erasures() { return erasures_; }
   ExportService& exports() { return exports_; }
   ConsentService& consents() { return consents_; }
+  RestrictionService& restrictions() { return restrictions_; }
 
  private:
   void wake();
@@ -45,6 +47,7 @@ class PrivacyModule final : public platform::Module {
   ExportService exports_;
   ErasureService erasures_;
   ConsentService consents_;
+  RestrictionService restrictions_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -115,7 +115,7 @@ export function scopeKey(scope: FileScope): string {
   return 'files:all';
 }
 
-export type IndexStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'unsupported' | 'too_large' | 'not_indexed';
+export type IndexStatus = 'queued' | 'indexing' | 'ready' | 'failed' | 'unsupported' | 'too_large' | 'restricted' | 'not_indexed';
 
 export interface IndexState {
   file_id: number;

@@ -17,6 +17,7 @@ const INDEX_WORDS: Record<string, string> = {
   failed: 'The assistant could not read this file',
   unsupported: 'The assistant reads text, Markdown, CSV, HTML and PDF files; not this kind.',
   too_large: 'This file is too large for the assistant to read.',
+  restricted: 'The person who uploaded this file restricted the processing of their data, so the assistant does not read it.',
   not_indexed: 'The assistant has not read this file yet; upload a new version to have it read.',
 };
 

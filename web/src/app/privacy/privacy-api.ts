@@ -58,6 +58,13 @@ export interface Consent {
   answered_at: number | null;
 }
 
+/** Restriction of processing (GDPR art. 18): whether it holds and what stops while it does. */
+export interface Restriction {
+  user_id: number;
+  restricted: boolean;
+  effects: string[];
+}
+
 /** What each state is called on the pages. */
 export const EXPORT_STATE_WORDS: Record<ExportState, string> = {
   queued: 'Waiting',
@@ -99,6 +106,12 @@ export class PrivacyApi {
   }
   setConsent(c: Consent, granted: boolean): Promise<Consent> {
     return firstValueFrom(this.http.put<Consent>(`${API_BASE}/me/consents/${c.purpose}`, { granted, version: c.version }));
+  }
+  myRestriction(): Promise<Restriction> {
+    return firstValueFrom(this.http.get<Restriction>(`${API_BASE}/me/restriction`));
+  }
+  setRestriction(restricted: boolean): Promise<Restriction> {
+    return firstValueFrom(this.http.put<Restriction>(`${API_BASE}/me/restriction`, { restricted }));
   }
   requestErasure(): Promise<Erasure> {
     return firstValueFrom(this.http.post<Erasure>(`${API_BASE}/me/erasure-request`, {}));

@@ -18,6 +18,8 @@ const exp = (extra: Partial<DataExport> = {}): DataExport => ({
   finished_at: null, expires_at: null, ...extra,
 });
 
+const restriction = (restricted = false) => ({ user_id: 3, restricted, effects: ['The AI copilot does not work for you.'] });
+
 function setup(confirm = true) {
   const asked: string[] = [];
   TestBed.configureTestingModule({
@@ -31,17 +33,24 @@ function setup(confirm = true) {
   return { http: TestBed.inject(HttpTestingController), asked };
 }
 
+/** The page over a person with no exports, no erasure request and no consents yet. */
+async function openEmpty(http: HttpTestingController) {
+  const fixture = TestBed.createComponent(YourDataPage);
+  await settle(fixture);
+  http.expectOne('/api/v1/me/exports').flush({ items: [] });
+  http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
+  http.expectOne('/api/v1/me/consents').flush({ items: [] });
+  http.expectOne('/api/v1/me/restriction').flush(restriction());
+  await settle(fixture);
+  return fixture;
+}
+
 describe('YourDataPage', () => {
   afterEach(() => document.body.replaceChildren());
 
   it('prepares an export, shows its progress until ready, then offers the download link', async () => {
     const { http } = setup();
-    const fixture = TestBed.createComponent(YourDataPage);
-    await settle(fixture);
-    http.expectOne('/api/v1/me/exports').flush({ items: [] });
-    http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
-    http.expectOne('/api/v1/me/consents').flush({ items: [] });
-    await settle(fixture);
+    const fixture = await openEmpty(http);
     const el: HTMLElement = fixture.nativeElement;
     const button = el.querySelector('[data-testid="export-request"]') as HTMLButtonElement;
     expect(button.textContent!.trim()).toBe('Prepare my data');
@@ -76,12 +85,7 @@ describe('YourDataPage', () => {
 
   it('asks for erasure only after a clear confirmation and shows that it is waiting for an administrator', async () => {
     const { http, asked } = setup();
-    const fixture = TestBed.createComponent(YourDataPage);
-    await settle(fixture);
-    http.expectOne('/api/v1/me/exports').flush({ items: [] });
-    http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
-    http.expectOne('/api/v1/me/consents').flush({ items: [] });
-    await settle(fixture);
+    const fixture = await openEmpty(http);
     const el: HTMLElement = fixture.nativeElement;
     (el.querySelector('[data-testid="erasure-request"]') as HTMLButtonElement).click();
     await settle(fixture);
@@ -103,6 +107,7 @@ describe('YourDataPage', () => {
     http.expectOne('/api/v1/me/exports').flush({ items: [exp({ id: 4, state: 'failed', error: 'store down' })] });
     http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
     http.expectOne('/api/v1/me/consents').flush({ items: [] });
+    http.expectOne('/api/v1/me/restriction').flush(restriction());
     await settle(fixture);
     const el: HTMLElement = fixture.nativeElement;
     expect(el.textContent).toContain('It could not be prepared: store down');
@@ -116,6 +121,25 @@ describe('YourDataPage', () => {
     expect(el.querySelector('[data-testid="data-error"]')).not.toBeNull();
   });
 
+  it('restricts processing and lists what stops meanwhile', async () => {
+    const { http } = setup();
+    const fixture = await openEmpty(http);
+    const el: HTMLElement = fixture.nativeElement;
+    const box = el.querySelector('[data-testid="restriction"]')!;
+    expect(box.textContent).toContain('Restrict processing of my data');
+    expect(box.querySelector('[data-testid="restriction-effects"]')!.textContent).toContain('AI copilot');
+    (box.querySelector('[data-testid="restriction-switch"]') as HTMLInputElement).click();
+    await settle(fixture);
+    const put = http.expectOne('/api/v1/me/restriction');
+    expect(put.request.method).toBe('PUT');
+    expect(put.request.body).toEqual({ restricted: true });
+    put.flush(restriction(true));
+    await settle(fixture);
+    expect(box.textContent).toContain('Processing of your data is restricted');
+    expect((box.querySelector('[data-testid="restriction-switch"]') as HTMLInputElement).checked).toBe(true);
+    http.verify();
+  });
+
   it('records a consent to the current text and shows when it was given', async () => {
     const { http } = setup();
     const fixture = TestBed.createComponent(YourDataPage);
@@ -124,6 +148,7 @@ describe('YourDataPage', () => {
     http.expectOne('/api/v1/me/erasure-request').flush({ item: null });
     const ai = { purpose: 'ai_processing', title: 'AI assistance', text: 'Indexed for answers.', version: 'v2', granted: false, answered_version: null, answered_at: null };
     http.expectOne('/api/v1/me/consents').flush({ items: [ai] });
+    http.expectOne('/api/v1/me/restriction').flush(restriction());
     await settle(fixture);
     const el: HTMLElement = fixture.nativeElement;
     expect(el.querySelector('[data-purpose="ai_processing"]')!.textContent).toContain('Not answered yet');

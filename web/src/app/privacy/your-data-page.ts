@@ -6,7 +6,7 @@ import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
 import { UiSwitch } from '../ui/form-controls';
 import { exportRow } from './export-row';
-import { Consent, DataExport, Erasure, PrivacyApi, exportBusy, exportPercent } from './privacy-api';
+import { Consent, DataExport, Erasure, PrivacyApi, Restriction, exportBusy, exportPercent } from './privacy-api';
 
 /** How often a running export is asked for its progress. */
 export const POLL_MS = 1000;
@@ -28,6 +28,7 @@ export class YourDataPage {
   protected readonly earlier = signal<DataExport[]>([]);
   protected readonly erasure = signal<Erasure | null>(null);
   protected readonly consents = signal<Consent[]>([]);
+  protected readonly restriction = signal<Restriction | null>(null);
   protected readonly loaded = signal(false);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -46,14 +47,16 @@ export class YourDataPage {
 
   private async load(): Promise<void> {
     try {
-      const [exports, erasure, consents] = await Promise.all([
+      const [exports, erasure, consents, restriction] = await Promise.all([
         this.api.myExports(),
         this.api.myErasureRequest(),
         this.api.myConsents(),
+        this.api.myRestriction(),
       ]);
       this.show(exports.items[0] ?? null, exports.items.slice(1));
       this.erasure.set(erasure.item);
       this.consents.set(consents.items);
+      this.restriction.set(restriction);
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -105,6 +108,19 @@ export class YourDataPage {
     try {
       const now = await this.api.setConsent(c, granted);
       this.consents.update((list) => list.map((x) => (x.purpose === now.purpose ? now : x)));
+    } catch (err) {
+      this.error.set(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Restricts the processing of your data (GDPR art. 18), or lifts the restriction. */
+  protected async setRestriction(restricted: boolean): Promise<void> {
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      this.restriction.set(await this.api.setRestriction(restricted));
     } catch (err) {
       this.error.set(err instanceof ApiError ? err.message : String(err));
     } finally {
