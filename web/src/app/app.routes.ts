@@ -1,4 +1,5 @@
 import { Routes } from '@angular/router';
+import { alertSenderGuard } from './alerts/alert-access';
 import { adminGuard, authGuard, signedOutGuard } from './core/auth.guards';
 import { chatGuard } from './chat/chat.guard';
 
@@ -64,9 +65,9 @@ export const routes: Routes = [
         loadComponent: () => import('./remote-support/agent-page').then((m) => m.AgentPage),
       },
       {
-        // Sending and tracking alerts: admins only (the bell in the shell is everyone's).
+        // Sending and tracking alerts: admins, and team leads to their teams (the bell in the shell is everyone's).
         path: 'alerts',
-        canMatch: [adminGuard],
+        canMatch: [alertSenderGuard],
         loadChildren: () => import('./alerts/alerts.routes').then((m) => m.alertsRoutes),
       },
       {

@@ -4,6 +4,7 @@ import { CdkConnectedOverlay, CdkOverlayOrigin, ConnectedPosition } from '@angul
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { SessionStore } from '../core/session.store';
+import { ledTeamIds } from './alert-access';
 import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
 import { UiEmptyState } from '../ui/empty-state';
@@ -104,7 +105,7 @@ const EMPTY: Record<Tab, { heading: string; text: string }> = {
               <span class="muted small">Desktop notifications are blocked in this browser's site settings.</span>
             }
           }
-          @if (isAdmin()) {
+          @if (canSend()) {
             <span class="spacer"></span>
             <a uiButton="ghost" uiSize="sm" routerLink="/alerts" (click)="close()">Sent alerts</a>
             <a uiButton="primary" uiSize="sm" routerLink="/alerts/new" (click)="close()" data-testid="alert-new"><ui-icon name="send" /> New alert</a>
@@ -166,6 +167,8 @@ export class AlertBell {
   protected readonly open = signal(false);
   protected readonly tab = signal<Tab>('all');
   protected readonly isAdmin = this.session.isAdmin;
+  /** Admins and team leads send alerts (leads to their teams). */
+  protected readonly canSend = computed(() => this.isAdmin() || ledTeamIds(this.session.user()).length > 0);
   protected readonly shown = computed(() => {
     switch (this.tab()) {
       case 'ack':

@@ -1,9 +1,10 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { countryOptions } from '../admin/countries';
 import { ApiClient } from '../core/api-client';
 import { ApiError } from '../core/api-error';
 import { TeamSummary } from '../core/api-types';
+import { SessionStore } from '../core/session.store';
 import { UiBadge } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiDialog } from '../ui/dialog';
@@ -11,7 +12,9 @@ import { UiInput } from '../ui/form-controls';
 import { UiIcon } from '../ui/icon';
 import { Toasts } from '../ui/toast';
 import { AlertAudience, AlertCategory, AlertPriority, AudienceCount, AlertsApi, CATEGORIES, NewAlert, PRIORITIES } from './alerts-api';
+import { ledTeamIds } from './alert-access';
 import { CATEGORY_WORD, PRIORITY_LOOK, describeAudience } from './alert-format';
+import { Repeat, WEEKDAYS, buildRrule, timeZones } from './alert-schedule-format';
 import { PersonPicker, PersonRef } from './person-picker';
 
 type AckRule = 'first' | 'everyone' | 'quorum';
@@ -26,9 +29,12 @@ const AUDIENCE_ROLES = [
 const PREVIEW_DELAY_MS = 400;
 
 /**
- * /alerts/new (admins): title, body, priority, category, the audience (countries, teams,
- * people, roles, minus people), the acknowledgement rule, and the live recipient count from
- * POST /alerts/preview ("412 people: 300 in DE, 80 in AT"), then send.
+ * /alerts/new: title, body, priority, category, the audience (countries, teams, people,
+ * roles, minus people), the acknowledgement rule, and the live recipient count from
+ * POST /alerts/preview ("412 people: 300 in DE, 80 in AT"), then send now or schedule
+ * (a wall-clock time in a time zone, or in each recipient's own, once or repeating).
+ * Admins choose any audience; a team lead only the teams they lead (and exclusions): the
+ * server refuses anything else, so nothing else is offered (?when=later opens "Later").
  */
 @Component({
   selector: 'mer-alert-composer-page',
@@ -43,6 +49,13 @@ export class AlertComposerPage {
   private readonly dialogs = inject(UiDialog);
   private readonly toasts = inject(Toasts);
   private readonly router = inject(Router);
+  private readonly session = inject(SessionStore);
+
+  /** Admins send to anyone; a lead to the teams they lead only. */
+  protected readonly isAdmin = this.session.isAdmin;
+  protected readonly ledIds = computed(() => ledTeamIds(this.session.user()));
+  protected readonly weekdays = WEEKDAYS;
+  protected readonly zones = timeZones(this.session.user()?.time_zone);
 
   protected readonly priorities = PRIORITIES;
   protected readonly categories = CATEGORIES;
@@ -73,6 +86,22 @@ export class AlertComposerPage {
   protected readonly error = signal('');
   protected readonly submitted = signal(false);
 
+  // When: now, or later at a wall-clock time in a zone (or each recipient's own), maybe repeating.
+  protected readonly later = signal(inject(ActivatedRoute).snapshot.queryParamMap.get('when') === 'later');
+  protected readonly date = signal('');
+  protected readonly time = signal('09:00');
+  protected readonly zone = signal(this.session.user()?.time_zone || 'UTC');
+  protected readonly recipientLocal = signal(false);
+  protected readonly repeat = signal<Repeat>('none');
+  protected readonly days = signal<string[]>([]);
+  protected readonly times = signal<number | null>(null);
+  protected readonly whenMissing = computed(() => this.later() && (!/^\d{4}-\d{2}-\d{2}$/.test(this.date()) || !/^\d{2}:\d{2}$/.test(this.time())));
+  /** The teams offered: all (admins) or those I lead. */
+  protected readonly teamChoices = computed(() => {
+    const ids = this.ledIds();
+    return this.isAdmin() ? this.teams() : this.teams().filter((t) => ids.includes(t.id));
+  });
+
   protected readonly audience = computed<AlertAudience>(() => {
     const a: AlertAudience = {};
     if (this.countries().length) a.countries = this.countries();
@@ -93,11 +122,18 @@ export class AlertComposerPage {
   protected readonly interrupts = computed(() => this.priority() === 'critical' || this.category() === 'emergency');
   protected readonly titleMissing = computed(() => this.title().trim() === '');
   protected readonly canSend = computed(
-    () => !this.titleMissing() && !this.audienceEmpty() && (this.count()?.recipient_count ?? 0) > 0 && !this.sending(),
+    () =>
+      !this.titleMissing() &&
+      !this.audienceEmpty() &&
+      !this.whenMissing() &&
+      (this.count()?.recipient_count ?? 0) > 0 &&
+      !this.sending(),
   );
   protected readonly sendHint = computed(() => {
     if (this.titleMissing()) return 'Give the alert a title.';
-    if (this.audienceEmpty()) return 'Choose who receives it: countries, teams, people or roles.';
+    if (this.audienceEmpty())
+      return this.isAdmin() ? 'Choose who receives it: countries, teams, people or roles.' : 'Choose one of the teams you lead.';
+    if (this.whenMissing()) return 'Give the date and time to send it.';
     if (this.counting() || !this.count()) return 'Counting recipients…';
     if (this.count()?.recipient_count === 0) return 'Nobody matches this audience.';
     return '';
@@ -124,7 +160,8 @@ export class AlertComposerPage {
 
   private async loadTeams(): Promise<void> {
     try {
-      this.teams.set((await this.core.listTeams()).items);
+      // Admins read Admin -> Teams; a lead the directory's list (the admin one is closed to them).
+      this.teams.set((this.isAdmin() ? await this.core.listTeams() : await this.api.teams()).items);
     } catch (e) {
       this.teamsError.set(e instanceof ApiError ? e.message : 'The teams could not be loaded.');
     }
@@ -178,6 +215,15 @@ export class AlertComposerPage {
     (target === 'title' ? this.title : this.body).set(value);
   }
 
+  protected onWhen(target: 'date' | 'time', event: Event): void {
+    (target === 'date' ? this.date : this.time).set((event.target as HTMLInputElement).value);
+  }
+
+  protected onTimes(event: Event): void {
+    const n = Number((event.target as HTMLInputElement).value);
+    this.times.set(Number.isFinite(n) && n >= 1 ? Math.floor(n) : null);
+  }
+
   protected onQuorumCount(event: Event): void {
     const n = Number((event.target as HTMLInputElement).value);
     this.quorumCount.set(Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1);
@@ -188,7 +234,7 @@ export class AlertComposerPage {
     this.submitted.set(true);
     if (!this.canSend()) return;
     const recipients = this.count()?.recipient_count ?? 0;
-    if (this.interrupts()) {
+    if (this.interrupts() && !this.later()) {
       const ok = await this.dialogs.confirm({
         title: 'Send a critical alert?',
         message: `It opens on top of the screen of ${describeAudience(this.count()!)} and stays until each acknowledges it.`,
@@ -211,6 +257,10 @@ export class AlertComposerPage {
     }
     this.sending.set(true);
     this.error.set('');
+    if (this.later()) {
+      await this.scheduleIt(body);
+      return;
+    }
     try {
       const sent = await this.api.send(body);
       this.toasts.show(
@@ -220,6 +270,25 @@ export class AlertComposerPage {
       await this.router.navigate(['/alerts', sent.id]);
     } catch (e) {
       this.error.set(e instanceof ApiError ? e.message : 'The alert could not be sent; try again.');
+    } finally {
+      this.sending.set(false);
+    }
+  }
+
+  private async scheduleIt(alert: NewAlert): Promise<void> {
+    const monthDay = Number(this.date().slice(8, 10)) || 1;
+    const rrule = buildRrule(this.repeat(), this.days(), monthDay, this.times());
+    try {
+      await this.api.schedule({
+        alert,
+        at: `${this.date()}T${this.time()}`,
+        ...(this.recipientLocal() ? { recipient_local: true } : { time_zone: this.zone() }),
+        ...(rrule ? { rrule } : {}),
+      });
+      this.toasts.show(`Scheduled “${alert.title}”`, { tone: 'ok' });
+      await this.router.navigate(['/alerts/schedules']);
+    } catch (e) {
+      this.error.set(e instanceof ApiError ? e.message : 'The alert could not be scheduled; try again.');
     } finally {
       this.sending.set(false);
     }

@@ -26,14 +26,14 @@ const receipt = (user_id: number, country: string, extra: Partial<AlertReceipt> 
   user_id, display_name: `Person ${user_id}`, country, delivered_at: null, read_at: null, acknowledged_at: null, comment: '', ...extra,
 });
 
-function setup() {
+function setup(session: { user: unknown; isAdmin: boolean } = { user: { id: 1, display_name: 'Admin', country: 'PT', time_zone: 'UTC' }, isAdmin: true }) {
   const incoming = new Subject<ServerMessage>();
   TestBed.configureTestingModule({
     providers: [
       provideHttpClient(),
       provideHttpClientTesting(),
       provideRouter([]),
-      { provide: SessionStore, useValue: { user: signal({ id: 1, display_name: 'Admin', country: 'PT', time_zone: 'UTC' }), isAdmin: signal(true) } },
+      { provide: SessionStore, useValue: { user: signal(session.user), isAdmin: signal(session.isAdmin) } },
       { provide: RealtimeService, useValue: { status: signal('connected'), messages: (t: string) => incoming.pipe(filter((m) => m.type === t)), notify: () => true } },
     ],
   });
@@ -130,5 +130,28 @@ describe('AlertComposerPage', () => {
     sent.flush({ ...alert({ priority: 'info', category: 'announcement', interrupts: false, recipient_count: 412 }), deduplicated: false });
     await settle(fixture);
     expect(navigate).toHaveBeenCalledWith(['/alerts', 12]);
+  });
+});
+
+describe('AlertComposerPage for a team lead', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it('offers only the teams they lead, from the directory, and no countries, roles or people', async () => {
+    const lead = { id: 5, display_name: 'Lina', country: 'DE', time_zone: 'Europe/Berlin', teams: [{ id: 7, name: 'Support', role: 'lead' }, { id: 8, name: 'Sales', role: 'member' }] };
+    const { http } = setup({ user: lead, isAdmin: false });
+    const fixture = TestBed.createComponent(AlertComposerPage);
+    await settle(fixture);
+    http.expectOne('/api/v1/teams').flush({
+      items: [{ id: 7, name: 'Support', region: '', member_count: 2 }, { id: 8, name: 'Sales', region: '', member_count: 4 }, { id: 9, name: 'Ops', region: '', member_count: 1 }],
+    });
+    http.expectNone('/api/v1/admin/teams');
+    await settle(fixture);
+    const el: HTMLElement = fixture.nativeElement;
+    expect([...el.querySelectorAll('[data-testid="alert-team"]')].length).toBe(1);
+    expect(el.textContent).toContain('Support');
+    expect(el.textContent).not.toContain('Sales');
+    expect(el.querySelector('[data-testid="alert-country"]')).toBeNull();
+    expect(el.querySelector('[data-testid="alert-role-employee"]')).toBeNull();
+    expect(el.querySelector('[data-testid="alert-lead-hint"]')).not.toBeNull();
   });
 });

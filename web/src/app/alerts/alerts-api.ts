@@ -3,7 +3,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, params } from '../core/api-client';
-import { Items } from '../core/api-types';
+import { Items, TeamSummary } from '../core/api-types';
 
 export type AlertPriority = 'info' | 'warning' | 'critical';
 export type AlertCategory = 'system' | 'announcement' | 'compliance' | 'emergency';
@@ -47,7 +47,7 @@ export interface Alert {
   status: AlertStatus;
   /** Critical priority or the emergency category: delivered as a modal that stays until acknowledged. */
   interrupts: boolean;
-  sender: { id: number | null; name: string };
+  sender: { id: number | null; name: string; integration_id?: number | null };
   require_ack: boolean;
   quorum: AlertQuorum | null;
   dedup_key: string | null;
@@ -86,6 +86,36 @@ export interface AudienceCount {
 export interface RecipientsPage {
   items: AlertReceipt[];
   next?: number;
+}
+
+/** A scheduled alert (GET /alerts/schedules): wall-clock `at` in `time_zone`, or in each recipient's own zone. */
+export interface AlertSchedule {
+  id: number;
+  sender_id: number;
+  title: string;
+  /** "2026-03-29T09:00" */
+  at: string;
+  time_zone: string | null;
+  recipient_local: boolean;
+  rrule: string;
+  state: 'active' | 'paused' | 'done' | 'stopped' | 'cancelled';
+  next_at: number | null;
+  /** The next occurrences (Unix ms, at most 5; one time zone only). */
+  upcoming: number[];
+  fired_count: number;
+  last_fired_at: number | null;
+  last_alert_id: number | null;
+  created_at: number;
+  alert?: NewAlert;
+  zones?: { time_zone: string; state: string; next_at: number | null; fired_count: number }[];
+}
+
+export interface NewSchedule {
+  alert: NewAlert;
+  at: string;
+  time_zone?: string;
+  recipient_local?: boolean;
+  rrule?: string;
 }
 
 @Injectable({ providedIn: 'root' })
@@ -127,6 +157,27 @@ export class AlertsApi {
   acknowledge(id: number, comment = ''): Promise<AlertView> {
     const body = comment.trim() ? { comment: comment.trim() } : {};
     return firstValueFrom(this.http.post<AlertView>(`${API_BASE}/alerts/${id}/ack`, body));
+  }
+
+  /** The organisation's teams (the directory's list, open to staff): what a team lead picks from. */
+  teams(): Promise<Items<TeamSummary>> {
+    return firstValueFrom(this.http.get<Items<TeamSummary>>(`${API_BASE}/teams`));
+  }
+
+  schedules(): Promise<Items<AlertSchedule>> {
+    return firstValueFrom(this.http.get<Items<AlertSchedule>>(`${API_BASE}/alerts/schedules`, { params: params({ limit: 200 }) }));
+  }
+
+  schedule(body: NewSchedule): Promise<AlertSchedule> {
+    return firstValueFrom(this.http.post<AlertSchedule>(`${API_BASE}/alerts/schedules`, body));
+  }
+
+  /** pause, resume or cancel (DELETE: kept as cancelled). */
+  changeSchedule(id: number, change: 'pause' | 'resume' | 'cancel'): Promise<AlertSchedule> {
+    const url = `${API_BASE}/alerts/schedules/${id}`;
+    return firstValueFrom(
+      change === 'cancel' ? this.http.delete<AlertSchedule>(url) : this.http.post<AlertSchedule>(`${url}/${change}`, null),
+    );
   }
 
   resolve(id: number): Promise<Alert> {

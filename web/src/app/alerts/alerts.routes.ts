@@ -1,8 +1,9 @@
 import { Routes } from '@angular/router';
 
 /**
- * /alerts (admins only: the whole tree is behind adminGuard in app.routes.ts, since only
- * admins may send and track): the sent list, the composer and one alert's tracking view.
+ * /alerts (admins and team leads: the whole tree is behind alertSenderGuard in
+ * app.routes.ts): the sent list, the composer, the scheduled alerts and one alert's
+ * tracking view.
  * The notification center itself (alert-bell.ts) lives in the shell for everyone.
  */
 export const alertsRoutes: Routes = [
@@ -16,6 +17,11 @@ export const alertsRoutes: Routes = [
     path: 'new',
     title: 'New alert · Meridian',
     loadComponent: () => import('./alert-composer-page').then((m) => m.AlertComposerPage),
+  },
+  {
+    path: 'schedules',
+    title: 'Scheduled alerts · Meridian',
+    loadComponent: () => import('./alert-schedules-page').then((m) => m.AlertSchedulesPage),
   },
   {
     path: ':id',

@@ -10,7 +10,7 @@ import { UiSkeleton } from '../ui/skeleton';
 import { Alert, AlertsApi } from './alerts-api';
 import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
 
-/** /alerts (admins): the alerts I sent, newest first, each leading to its tracking view. */
+/** /alerts (admins and team leads): the alerts I sent, newest first, each leading to its tracking view. */
 @Component({
   selector: 'mer-sent-alerts-page',
   imports: [RouterLink, UiBadge, UiButton, UiEmptyState, UiIcon, UiSkeleton],
@@ -21,7 +21,10 @@ import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
           <h1>Sent alerts</h1>
           <p>Who received, read and acknowledged each alert you sent.</p>
         </div>
-        <a uiButton="primary" routerLink="/alerts/new" data-testid="sent-new"><ui-icon name="send" /> New alert</a>
+        <div class="links">
+          <a uiButton="ghost" routerLink="/alerts/schedules" data-testid="sent-schedules"><ui-icon name="clock" /> Scheduled</a>
+          <a uiButton="primary" routerLink="/alerts/new" data-testid="sent-new"><ui-icon name="send" /> New alert</a>
+        </div>
       </header>
       @if (error(); as text) {
         <div class="alert alert-error" role="alert">{{ text }}</div>
@@ -52,7 +55,7 @@ import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
       }
     </section>
   `,
-  styles: `.badge { display: inline-flex; align-items: center; gap: var(--space-1); }`,
+  styles: `.badge { display: inline-flex; align-items: center; gap: var(--space-1); } .links { display: flex; gap: var(--space-2); flex-wrap: wrap; }`,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SentAlertsPage {

@@ -4,7 +4,7 @@ import { ApiClient } from './api-client';
 import { SessionStore } from './session.store';
 
 /** Loads /me once per session so every page can read the profile synchronously. */
-async function ensureProfile(session: SessionStore, api: ApiClient): Promise<boolean> {
+export async function ensureProfile(session: SessionStore, api: ApiClient): Promise<boolean> {
   if (session.user()) return true;
   try {
     session.setProfile(await api.me());

@@ -7,6 +7,7 @@ import { UiButton } from '../ui/button';
 const REASONS: Record<string, string> = {
   admin: 'Administration is for users with the admin role. If you need it, ask an administrator of your Meridian.',
   chat: 'Chat is for the people who work here (employees and support agents).',
+  alerts: 'Sending alerts is for administrators and for team leads (to the teams they lead). An administrator makes someone a lead in Admin → Teams.',
 };
 
 /** /not-allowed?area=chat|admin: what was refused and where to go instead. */
