@@ -23,6 +23,7 @@ import { UiInput } from '../ui/form-controls';
 import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether } from './consent-words';
 import { CustomerHit, RemoteSupportApi } from './remote-support-api';
 import {
+  AgentFigures,
   Annotation,
   ConsentPolicy,
   ConsentState,
@@ -32,6 +33,7 @@ import {
   RemoteSupportSummary,
   STEPS,
   SensitiveCustomer,
+  SupportRequest,
 } from './remote-support-types';
 import { ScreenLink } from './screen-link';
 
@@ -84,6 +86,12 @@ export class AgentPage implements OnInit, OnDestroy {
   /** Admins: customers marked sensitive, and the directory search to mark one. */
   protected readonly sensitive = signal<SensitiveCustomer[] | null>(null);
   protected readonly hits = signal<CustomerHit[]>([]);
+  /** Customers waiting for an agent (null: not staff who start sessions), read every 5 s. */
+  protected readonly queue = signal<SupportRequest[] | null>(null);
+  private queueReadAt = 0;
+  protected readonly tick = signal(Date.now());
+  /** Admins: per-agent figures. */
+  protected readonly figures = signal<AgentFigures[] | null>(null);
   /** Admins: the minimum consent policy in force, and the choice to set it. */
   protected readonly policy = signal<ConsentPolicy | null>(null);
   protected policyChoice = 3;
@@ -147,9 +155,15 @@ export class AgentPage implements OnInit, OnDestroy {
     void this.loadApprovals();
     if (this.me.isAdmin()) {
       void this.loadSensitive();
+      void this.loadFigures();
       void this.loadPolicy();
     }
-    this.statsTimer = setInterval(() => void this.pollFrames(), 1000);
+    this.statsTimer = setInterval(() => {
+      void this.pollFrames();
+      this.tick.set(Date.now());
+      if (Date.now() - this.queueReadAt >= 5000) void this.loadQueue();
+    }, 1000);
+    void this.loadQueue();
     await this.reload();
     const open = Number(q.get('session'));
     if (Number.isInteger(open) && open > 0) await this.open(open);
@@ -174,6 +188,29 @@ export class AgentPage implements OnInit, OnDestroy {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** Accepts a waiting customer: the session is started for them, with its code. */
+  protected async accept(q: SupportRequest): Promise<void> {
+    this.error.set('');
+    try {
+      const started = await this.api.accept(q.id);
+      await this.select(started.session);
+      this.code.set({ code: started.code, expires: started.code_expires_at });
+      await Promise.all([this.reload(), this.loadQueue()]);
+    } catch (e) {
+      this.error.set(errorMessage(e));
+      await this.loadQueue();
+    }
+  }
+
+  /** How long a request has waited, counted on from when the queue was read. */
+  protected waitedFor(q: SupportRequest): string {
+    return formatDuration(q.waiting_ms + Math.max(0, this.tick() - this.queueReadAt));
+  }
+
+  protected ms(value: number | null): string {
+    return value === null ? '–' : formatDuration(value);
   }
 
   protected async open(id: number): Promise<void> {
@@ -472,6 +509,24 @@ export class AgentPage implements OnInit, OnDestroy {
       this.approvals.set((await this.api.approvals()).items);
     } catch {
       this.approvals.set(null);
+    }
+  }
+
+  private async loadQueue(): Promise<void> {
+    this.queueReadAt = Date.now();
+    try {
+      this.queue.set((await this.api.queue()).items);
+      this.queueReadAt = Date.now();
+    } catch {
+      this.queue.set(null);
+    }
+  }
+
+  private async loadFigures(): Promise<void> {
+    try {
+      this.figures.set((await this.api.figures()).agents);
+    } catch {
+      this.figures.set(null);
     }
   }
 

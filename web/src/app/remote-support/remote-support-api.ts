@@ -3,7 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { Items } from '../core/api-types';
-import { ConsentPolicy, LogEntry, RemoteSupportSession, SensitiveCustomer, StartedSession } from './remote-support-types';
+import { AgentFigures, ConsentPolicy, LogEntry, RemoteSupportSession, SensitiveCustomer, StartedSession, SupportRequest } from './remote-support-types';
 
 export interface CustomerHit {
   id: number;
@@ -57,6 +57,18 @@ export class RemoteSupportApi {
 
   approvals(): Promise<Items<RemoteSupportSession>> {
     return firstValueFrom(this.http.get<Items<RemoteSupportSession>>(`${this.base}/approvals`));
+  }
+
+  queue(): Promise<Items<SupportRequest>> {
+    return firstValueFrom(this.http.get<Items<SupportRequest>>(`${this.base}/requests`));
+  }
+
+  accept(id: number): Promise<StartedSession & { request: SupportRequest }> {
+    return firstValueFrom(this.http.post<StartedSession & { request: SupportRequest }>(`${this.base}/requests/${id}/accept`, {}));
+  }
+
+  figures(): Promise<{ agents: AgentFigures[] }> {
+    return firstValueFrom(this.http.get<{ agents: AgentFigures[] }>(`${this.base}/figures`));
   }
 
   consentPolicy(): Promise<ConsentPolicy> {

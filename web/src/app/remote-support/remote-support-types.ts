@@ -62,6 +62,29 @@ export interface ConsentPolicy extends SessionConsentPolicy {
   changed_by: { id: number; name: string } | null;
 }
 
+/** A customer's request for help in the queue. */
+export interface SupportRequest {
+  id: number;
+  customer: { id: number; name: string; country: string };
+  topic: string;
+  status: 'waiting' | 'accepted' | 'withdrawn';
+  created_at: number;
+  waiting_ms: number;
+  accepted_by: { id: number; name: string } | null;
+  accepted_at: number | null;
+  session_id: number | null;
+}
+
+/** One agent's figures (admins). */
+export interface AgentFigures {
+  agent: { id: number; name: string };
+  sessions: number;
+  accepted: number;
+  median_accept_ms: number | null;
+  ended: number;
+  median_duration_ms: number | null;
+}
+
 /** A customer account an admin marked sensitive. */
 export interface SensitiveCustomer {
   customer_id: number;
