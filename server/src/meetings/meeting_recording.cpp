@@ -3,6 +3,7 @@
 #include "meetings/meetings_service.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "core/json_values.hpp"
 #include "core/log.hpp"
@@ -150,6 +151,19 @@ Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int
   rec.started_by = actor.user_id;
   rec.started_by_name = actor.display_name;
   rec.started_at = clock_.now_ms();
+  // Restriction of processing (GDPR art. 18): a restricted person's name is not sent to
+  // integrations (the webhook says a participant was there, with their role).
+  std::set<std::int64_t> restricted;
+  if (webhooks_) {
+    for (const auto& p : present) {
+      if (p.user_id <= 0) continue;  // guests have no account flags
+      MERIDIAN_ASSIGN_OR_RETURN(auto user, identity_.user(p.user_id));
+      if (user.gdpr.restrict_processing) restricted.insert(p.user_id);
+    }
+  }
+  const auto name_for_integrations = [&restricted](std::int64_t user_id, const std::string& name) {
+    return restricted.contains(user_id) ? boost::json::value(nullptr) : boost::json::value(name);
+  };
   auto id = write_value<std::int64_t>(db_, [&](storage::Session& s) -> Result<std::int64_t> {
     auto rid = repo_.insert_recording(s, rec);
     if (!rid.ok()) return rid;
@@ -159,14 +173,17 @@ Result<Effects> MeetingsService::start_recording(std::uint64_t peer_id, std::int
           repo_.insert_presence(s, *rid,
                                 RecordingPresence{p.peer_id, p.user_id, p.display_name, meeting_role_name(p.role),
                                                   p.country, rec.started_at, std::nullopt, std::nullopt}));
-      people.push_back(boost::json::object{{"display_name", p.display_name}, {"role", meeting_role_name(p.role)}});
+      people.push_back(boost::json::object{{"display_name", name_for_integrations(p.user_id, p.display_name)},
+                                           {"role", meeting_role_name(p.role)}});
     }
     if (webhooks_) {
       boost::json::object data{
           {"meeting_id", meeting_id},
           {"recording_id", *rid},
           {"started_at", rec.started_at},
-          {"started_by", boost::json::object{{"user_id", rec.started_by}, {"display_name", rec.started_by_name}}},
+          {"started_by",
+           boost::json::object{{"user_id", rec.started_by},
+                               {"display_name", name_for_integrations(rec.started_by, rec.started_by_name)}}},
           {"participants", std::move(people)}};
       MERIDIAN_TRY(webhooks_->enqueue(s, "recording.started", data));
     }

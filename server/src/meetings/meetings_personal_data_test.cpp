@@ -69,6 +69,37 @@ class MeetingsPersonalDataTest : public testing::ModuleTest {
   Subject ana_, ben_, carl_;
 };
 
+// Restriction of processing (GDPR art. 18, privacy/): a restricted person's name does not
+// go to integrations; the recording itself (shown in the meeting) still lists them.
+TEST_P(MeetingsPersonalDataTest, ARestrictedPersonsNameIsNotSentToWebhooks) {
+  identity::UserChange change;
+  change.gdpr_restrict_processing = true;
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, ben_.user_id, change).ok());
+  auto m = make(ana_, {ben_.user_id, carl_.user_id});
+  ASSERT_TRUE(meetings_->join(ana_, 1, m.code).ok());
+  ASSERT_TRUE(meetings_->join(ben_, 2, m.code).ok());
+  ASSERT_TRUE(meetings_->join(carl_, 3, m.code).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, m.id).ok());
+  const auto payloads = rows("SELECT payload FROM webhook_deliveries WHERE event = 'recording.started'");
+  ASSERT_EQ(payloads.size(), 1u);
+  EXPECT_EQ(payloads[0].find("\"ben\""), std::string::npos) << payloads[0];
+  EXPECT_NE(payloads[0].find("\"ana\""), std::string::npos) << payloads[0];
+  EXPECT_NE(payloads[0].find("\"carl\""), std::string::npos) << payloads[0];
+  EXPECT_NE(payloads[0].find("{\"display_name\":null,\"role\":\"participant\"}"), std::string::npos) << payloads[0];
+  EXPECT_EQ(rows("SELECT display_name FROM meeting_recording_presence WHERE user_id = ?", {ben_.user_id}),
+            std::vector<std::string>{"ben|"});
+  // The host restricted: their name goes too.
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, ana_.user_id, change).ok());
+  ASSERT_TRUE(meetings_->stop_recording(1, m.id).ok());
+  ASSERT_TRUE(meetings_->start_recording(1, m.id).ok());
+  const auto second = rows("SELECT payload FROM webhook_deliveries WHERE event = 'recording.started' ORDER BY id");
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[1].find("\"ana\""), std::string::npos) << second[1];
+  meetings_->leave(1);
+  meetings_->leave(2);
+  meetings_->leave(3);
+}
+
 TEST_P(MeetingsPersonalDataTest, ErasureLeavesNothingOfThePersonButTheMeetingsTheyHosted) {
   // Ana hosts and records with Ben present; Ben acknowledges.
   auto ana_meeting = make(ana_, {ben_.user_id, carl_.user_id});
@@ -137,10 +168,10 @@ TEST_P(MeetingsPersonalDataTest, AGuestAccountLosesItsPassesAndPresence) {
   auto account = identity_->create_meeting_guest_account("meeting-guest-1@guests.invalid", "Gina", "PT", "UTC");
   ASSERT_TRUE(account.ok());
   ASSERT_TRUE(db_->write([&](storage::Session& s) -> Result<void> {
-                    auto n = s.execute("UPDATE meeting_guests SET user_id = ?", {*account});
-                    if (!n.ok()) return n.error();
-                    return {};
-                  })
+                   auto n = s.execute("UPDATE meeting_guests SET user_id = ?", {*account});
+                   if (!n.ok()) return n.error();
+                   return {};
+                 })
                   .ok());
   ASSERT_EQ(rows("SELECT id FROM meeting_recording_presence WHERE display_name = 'Gina'").size(), 1u);
 

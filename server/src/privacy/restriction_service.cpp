@@ -10,6 +10,7 @@ const std::vector<std::string>& restriction_effects() {
       "The AI copilot does not work for you (summaries, catch-up, questions about files).",
       "Your messages are left out of AI summaries that others ask for.",
       "Your files are not indexed for AI answers, and files you uploaded before are not used in them.",
+      "Your name is not sent to connected integrations (meeting recording webhooks).",
   };
   return kEffects;
 }

@@ -1,7 +1,8 @@
 // Restriction of processing (GDPR art. 18): a person, or an administrator on their behalf,
 // restricts the processing of their data; while it holds, AI does not process their
 // content (their own copilot requests are refused with the reason, their messages are
-// left out of everyone's summaries, their files are neither indexed nor used in answers).
+// left out of everyone's summaries, their files are neither indexed nor used in answers)
+// and their name is not sent to integrations (meeting webhooks).
 // The flag is identity's (users.gdpr_restrict_processing), read with the user by every
 // module; this service sets it for the person themselves and audits each change.
 #pragma once
