@@ -53,37 +53,10 @@ std::optional<UnixMillis> quiet_until(const WorkingBand& band, UnixMillis now) {
 
 std::optional<UnixMillis> quiet_until(platform::WorkingTime& working, std::int64_t user_id, const WorkingBand& band,
                                       UnixMillis now) {
-  constexpr UnixMillis kMinute = 60'000;
-  constexpr UnixMillis kStep = 15 * kMinute;
-  const auto now_working = working.working_at(user_id, now);
-  if (!now_working) return quiet_until(band, now);
-  if (*now_working) return std::nullopt;
-  // The first working minute in (from, to], knowing `from` is not working and `to` is.
-  auto narrow = [&](UnixMillis from, UnixMillis to) {
-    while (to - from > kMinute) {
-      const UnixMillis mid = from + (to - from) / 2 / kMinute * kMinute;
-      const auto w = working.working_at(user_id, mid);
-      if (w && *w)
-        to = mid;
-      else
-        from = mid;
-    }
-    return to;
-  };
-  // The band's next start, when the component agrees that work begins right then.
-  if (auto guess = quiet_until(band, now)) {
-    const auto at = working.working_at(user_id, *guess);
-    const auto before = working.working_at(user_id, *guess - kMinute);
-    if (at && *at && before && !*before) return guess;
-  }
-  // Walk ahead from the next whole minute.
-  UnixMillis from = now;
-  for (UnixMillis t = (now / kMinute + 1) * kMinute; t <= now + kQuietHorizonMs; t += kStep) {
-    const auto w = working.working_at(user_id, t);
-    if (w && *w) return t - from <= kMinute ? t : narrow(from, t);
-    from = t;
-  }
-  return std::nullopt;
+  const auto next = working.next_working_start(user_id, now, kQuietHorizonMs);
+  if (!next) return quiet_until(band, now);
+  if (!next->at || *next->at <= now) return std::nullopt;
+  return next->at;
 }
 
 }  // namespace meridian::alerts

@@ -33,10 +33,8 @@ std::optional<UnixMillis> quiet_until(const WorkingBand& band, UnixMillis now);
 inline constexpr UnixMillis kQuietHorizonMs = 21LL * 24 * 3600 * 1000;
 
 // The same through the working-time component: nullopt when the person is working at `now`,
-// otherwise the first minute after `now` at which they are. Tried first: the band's next
-// start (the usual answer: someone who never set per-weekday hours has the band); then a
-// walk ahead in 15-minute steps, narrowed to the minute. When the component does not know
-// the person: quiet_until(band, now).
+// otherwise the instant their work next begins (next_working_start: one store read). When
+// the component does not know the person: quiet_until(band, now).
 std::optional<UnixMillis> quiet_until(platform::WorkingTime& working, std::int64_t user_id, const WorkingBand& band,
                                       UnixMillis now);
 

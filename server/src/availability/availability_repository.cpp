@@ -117,15 +117,34 @@ Result<void> AvailabilityRepository::save_settings(storage::Session& s, std::int
   return {};
 }
 
-Result<std::vector<Holiday>> AvailabilityRepository::holidays_for(storage::Session& s, const std::string& country,
-                                                                  const std::string& subdivision, Day from, Day until) {
+std::vector<Holiday> holidays_for(const std::vector<CalendarHoliday>& all, const std::string& country,
+                                  const std::string& subdivision) {
+  std::map<Day, std::string> days;
+  for (const auto& h : all) {
+    if (h.country != country || !(h.subdivision.empty() || h.subdivision == subdivision)) continue;
+    auto [it, added] = days.emplace(h.holiday.day, h.holiday.name);
+    if (!added && h.holiday.name < it->second) it->second = h.holiday.name;
+  }
+  std::vector<Holiday> out;
+  out.reserve(days.size());
+  for (auto& [day, name] : days) out.push_back({day, std::move(name)});
+  return out;
+}
+
+Result<std::vector<CalendarHoliday>> AvailabilityRepository::holidays_of(storage::Session& s,
+                                                                         const std::vector<std::string>& countries,
+                                                                         Day from, Day until) {
+  if (countries.empty()) return std::vector<CalendarHoliday>{};
+  storage::Params params(countries.begin(), countries.end());
+  params.push_back(format_date(from));
+  params.push_back(format_date(until));
   return storage::query_rows(
       s,
-      "SELECT h.day, MIN(h.name) FROM holidays h JOIN holiday_calendars c ON c.id = h.calendar_id "
-      "WHERE c.country = ? AND (c.subdivision = '' OR c.subdivision = ?) AND h.day >= ? AND h.day <= ? "
-      "GROUP BY h.day ORDER BY h.day",
-      {country, subdivision, format_date(from), format_date(until)}, [](const storage::Row& r) {
-        return Holiday{parse_date(r.text(0)).value_or(0), r.text(1)};
+      "SELECT c.country, c.subdivision, h.day, h.name FROM holidays h JOIN holiday_calendars c ON c.id = "
+      "h.calendar_id WHERE c.country IN (" +
+          placeholders(countries.size()) + ") AND h.day >= ? AND h.day <= ?",
+      params, [](const storage::Row& r) {
+        return CalendarHoliday{r.text(0), r.text(1), Holiday{parse_date(r.text(2)).value_or(0), r.text(3)}};
       });
 }
 

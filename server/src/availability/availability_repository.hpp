@@ -50,15 +50,29 @@ struct HolidayCalendar {
   UnixMillis updated_at = 0;
 };
 
+// A holiday with the country and subdivision ("" for the whole country) of its calendar.
+struct CalendarHoliday {
+  std::string country;
+  std::string subdivision;
+  Holiday holiday;
+};
+
+// The holidays of these calendar entries that apply to a person of this country and
+// subdivision: the country's national calendars and their subdivision's, one per date
+// (the first name in byte order when calendars disagree), sorted by date.
+std::vector<Holiday> holidays_for(const std::vector<CalendarHoliday>& all, const std::string& country,
+                                  const std::string& subdivision);
+
 class AvailabilityRepository final {
  public:
   // The people with these ids (absent: no such user), in the order asked.
   Result<std::vector<Person>> people(storage::Session& s, const std::vector<std::int64_t>& ids);
   Result<void> save_settings(storage::Session& s, std::int64_t user_id, const Settings& settings, UnixMillis now);
 
-  // The holidays of the calendars that apply to a country and subdivision, between two dates.
-  Result<std::vector<Holiday>> holidays_for(storage::Session& s, const std::string& country,
-                                            const std::string& subdivision, Day from, Day until);
+  // Every holiday between two dates of the calendars of these countries (national and
+  // subdivision calendars alike), in one query whatever the number of people asking.
+  Result<std::vector<CalendarHoliday>> holidays_of(storage::Session& s, const std::vector<std::string>& countries,
+                                                   Day from, Day until);
 
   Result<std::vector<HolidayCalendar>> calendars(storage::Session& s);
   Result<std::optional<HolidayCalendar>> calendar(storage::Session& s, std::int64_t id);

@@ -61,28 +61,65 @@ Result<void> validate(const Settings& s) {
 Result<std::vector<PersonSchedule>> AvailabilityService::load(storage::Session& s, const std::vector<std::int64_t>& ids,
                                                               Day from, Day until) {
   MERIDIAN_ASSIGN_OR_RETURN(auto people, repo_.people(s, ids));
+  std::vector<std::string> countries;
+  for (const auto& p : people)
+    if (std::find(countries.begin(), countries.end(), p.country) == countries.end()) countries.push_back(p.country);
+  // Two days of margin: a viewer's date can be the person's day before or after.
+  MERIDIAN_ASSIGN_OR_RETURN(auto holidays, repo_.holidays_of(s, countries, from - 2, until + 2));
   std::vector<PersonSchedule> out;
   out.reserve(people.size());
   for (auto& p : people) {
-    // Two days of margin: a viewer's date can be the person's day before or after.
-    MERIDIAN_ASSIGN_OR_RETURN(auto holidays,
-                              repo_.holidays_for(s, p.country, p.settings.holiday_subdivision, from - 2, until + 2));
-    auto schedule = schedule_of(p, holidays);
+    auto schedule = schedule_of(p, holidays_for(holidays, p.country, p.settings.holiday_subdivision));
     out.push_back({std::move(p), std::move(schedule)});
   }
   return out;
 }
 
-std::optional<bool> AvailabilityService::working_at(std::int64_t user_id, std::int64_t unix_ms) {
-  const Day around = static_cast<Day>(unix_ms / kDayMs);
-  auto people = read_value<std::vector<PersonSchedule>>(
-      db_, [&](storage::Session& s) { return load(s, {user_id}, around - 1, around + 1); });
+std::optional<std::vector<PersonSchedule>> AvailabilityService::known(const std::vector<std::int64_t>& ids, Day from,
+                                                                      Day until) {
+  auto people =
+      read_value<std::vector<PersonSchedule>>(db_, [&](storage::Session& s) { return load(s, ids, from, until); });
   if (!people.ok()) {
     log::warn("availability.working_time_failed", {{"message", people.error().message}});
     return std::nullopt;
   }
-  if (people->empty() || !region::is_time_zone(people->front().schedule.time_zone)) return std::nullopt;
-  return availability::working_at(people->front().schedule, unix_ms);
+  // Someone without a valid zone has no working time to tell.
+  std::erase_if(*people, [](const PersonSchedule& p) { return !region::is_time_zone(p.schedule.time_zone); });
+  return std::move(*people);
+}
+
+std::optional<bool> AvailabilityService::working_at(std::int64_t user_id, std::int64_t unix_ms) {
+  auto found = working_at(std::vector<std::int64_t>{user_id}, unix_ms);
+  if (auto it = found.find(user_id); it != found.end()) return it->second;
+  return std::nullopt;
+}
+
+std::map<std::int64_t, bool> AvailabilityService::working_at(const std::vector<std::int64_t>& user_ids,
+                                                             std::int64_t unix_ms) {
+  std::map<std::int64_t, bool> out;
+  std::vector<std::int64_t> ids;
+  for (auto id : user_ids)
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  if (ids.empty()) return out;
+  const Day around = static_cast<Day>(unix_ms / kDayMs);
+  auto people = known(ids, around - 1, around + 1);
+  if (!people) return out;
+  for (const auto& p : *people) out[p.person.id] = availability::working_at(p.schedule, unix_ms);
+  return out;
+}
+
+std::optional<platform::WorkingTime::NextStart> AvailabilityService::next_working_start(std::int64_t user_id,
+                                                                                        std::int64_t unix_ms,
+                                                                                        std::int64_t within_ms) {
+  within_ms = std::clamp<std::int64_t>(within_ms, 0, kMaxNextStartDays * kDayMs);
+  const Day first = static_cast<Day>(unix_ms / kDayMs);
+  auto people = known({user_id}, first - 1, static_cast<Day>((unix_ms + within_ms) / kDayMs) + 1);
+  if (!people || people->empty()) return std::nullopt;
+  // Clipped to the range, so an interval running at unix_ms starts at unix_ms itself.
+  const auto intervals = working_intervals(people->front().schedule, unix_ms, unix_ms + within_ms);
+  NextStart next;
+  if (!intervals.empty()) next.at = intervals.front().start;
+  return next;
 }
 
 Result<std::vector<PersonSchedule>> AvailabilityService::people(const Subject& viewer,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ namespace meridian::availability {
 inline constexpr std::size_t kMaxPeople = 100;
 inline constexpr int kMaxDays = 31;
 inline constexpr std::size_t kMaxDaysOff = 400;
+// How far ahead next_working_start looks at most (a longer horizon asked is cut to this).
+inline constexpr int kMaxNextStartDays = 62;
 
 // A person with their schedule filled in for a range of dates (holidays and days off).
 struct PersonSchedule {
@@ -55,6 +58,9 @@ class AvailabilityService final : public platform::WorkingTime {
       : db_(db), policy_(policy), clock_(clock), audit_(audit) {}
 
   std::optional<bool> working_at(std::int64_t user_id, std::int64_t unix_ms) override;
+  std::map<std::int64_t, bool> working_at(const std::vector<std::int64_t>& user_ids, std::int64_t unix_ms) override;
+  std::optional<NextStart> next_working_start(std::int64_t user_id, std::int64_t unix_ms,
+                                              std::int64_t within_ms) override;
 
   // The people (each at most once, in the order given), their schedules covering the dates
   // from..until. Any id the viewer may not see: not_found naming no one.
@@ -90,6 +96,9 @@ class AvailabilityService final : public platform::WorkingTime {
  private:
   Result<std::vector<PersonSchedule>> load(storage::Session& s, const std::vector<std::int64_t>& ids, Day from,
                                            Day until);
+  // The working-time port's read: these people's schedules (those with a valid zone), or
+  // nullopt when the store failed (logged).
+  std::optional<std::vector<PersonSchedule>> known(const std::vector<std::int64_t>& ids, Day from, Day until);
   Result<ImportResult> put(const Subject& who, std::int64_t id, const std::vector<Holiday>& holidays, int skipped,
                            std::string_view action, const std::string& ip);
 

@@ -21,6 +21,8 @@ using test_dates::date;
 using test_dates::kHour;
 using test_dates::utc;
 
+constexpr UnixMillis kWeek = 7 * kDayMs;
+
 class AvailabilityServiceTest : public testing::ModuleTest {
  protected:
   void SetUp() override {
@@ -67,6 +69,83 @@ TEST_P(AvailabilityServiceTest, AnAccountWorksIdentitysBandUntilItSavesHoursPerW
   EXPECT_EQ(service_->working_at(ana_.user_id, utc("2026-03-06", 14)), false);  // Friday afternoon
   EXPECT_EQ(service_->working_at(ana_.user_id, utc("2026-03-11", 1)), true);    // in Tokyo
   EXPECT_EQ(service_->working_at(999999, utc("2026-03-03", 10)), std::nullopt);
+}
+
+// The batch answer is each person's own answer (per weekday, zone, travel, days off and the
+// holidays of their own country and subdivision), read once for everyone; unknown ids are absent.
+TEST_P(AvailabilityServiceTest, ManyPeopleAtOnceAnswerAsEachAlone) {
+  ASSERT_TRUE(service_->install_defaults(admin_, "PT", 2026, 1).ok());
+  ASSERT_TRUE(service_->install_defaults(admin_, "US", 2026, 1).ok());
+  HolidayCalendar ny;
+  ny.country = "US";
+  ny.subdivision = "US-NY";
+  ny.name = "New York State";
+  auto made = service_->create_calendar(admin_, ny);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  ASSERT_TRUE(service_->add_holidays(admin_, made->id, {Holiday{date("2026-06-10"), "A New York day"}}).ok());
+  Settings off = weekdays();
+  off.days_off.push_back({date("2026-06-10"), "dentist"});
+  ASSERT_TRUE(service_->save(kei_, off).ok());
+  std::vector<std::int64_t> ids{ana_.user_id, bob_.user_id, kei_.user_id, carl_.user_id, 999999};
+  // Forty more New Yorkers, every second one keeping New York's calendar.
+  for (int i = 0; i < 40; ++i) {
+    auto p = person("ny" + std::to_string(i), UserKind::employee, "US", "America/New_York");
+    if (i % 2 == 0) {
+      Settings s = weekdays(Band{8 * 60, 20 * 60});
+      s.holiday_subdivision = "US-NY";
+      ASSERT_TRUE(service_->save(p, s).ok());
+    }
+    ids.push_back(p.user_id);
+  }
+  // 10 June 2026 (a Wednesday): Portugal's day, New York's made-up day, Kei's day off.
+  for (UnixMillis at : {utc("2026-06-10", 1), utc("2026-06-10", 10), utc("2026-06-10", 14), utc("2026-06-10", 19),
+                        utc("2026-06-11", 14), utc("2026-06-13", 14)}) {
+    auto all = service_->working_at(ids, at);
+    EXPECT_EQ(all.size(), ids.size() - 1) << "every id but the unknown one";
+    EXPECT_EQ(all.count(999999), 0u);
+    for (auto id : ids) {
+      auto alone = service_->working_at(id, at);
+      if (!alone) continue;
+      ASSERT_EQ(all.count(id), 1u);
+      EXPECT_EQ(all.at(id), *alone) << "user " << id << " at " << at;
+    }
+  }
+  auto wednesday = service_->working_at(ids, utc("2026-06-10", 14));
+  EXPECT_FALSE(wednesday.at(ana_.user_id)) << "Dia de Portugal";
+  EXPECT_TRUE(wednesday.at(bob_.user_id)) << "not a federal holiday, and Bob is not under New York's calendar";
+  EXPECT_FALSE(wednesday.at(ids[5])) << "a New Yorker under the state calendar";
+  EXPECT_TRUE(wednesday.at(ids[6])) << "a New Yorker without it";
+  EXPECT_FALSE(service_->working_at(ids, utc("2026-06-10", 3)).at(kei_.user_id)) << "Kei's day off in Tokyo";
+  EXPECT_TRUE(service_->working_at(ids, utc("2026-06-11", 3)).at(kei_.user_id));
+  EXPECT_TRUE(service_->working_at(std::vector<std::int64_t>{}, utc("2026-06-10", 14)).empty());
+}
+
+// When work next begins: now when working; else the next band, skipping days off, holidays
+// and weekends, in the zone of the day (a trip), across a DST change; none within the horizon
+// says so; an unknown person is unknown.
+TEST_P(AvailabilityServiceTest, NextWorkingStartSkipsAbsencesAndFollowsTheZoneOfTheDay) {
+  Settings s = weekdays();
+  s.days_off.push_back({date("2026-03-02"), "Monday off"});
+  s.travel = Travel{"Asia/Tokyo", date("2026-03-04"), date("2026-03-04")};
+  ASSERT_TRUE(service_->save(ana_, s).ok());
+  auto next = [&](std::int64_t id, UnixMillis at, UnixMillis within = kWeek) -> std::optional<UnixMillis> {
+    auto n = service_->next_working_start(id, at, within);
+    EXPECT_TRUE(n.has_value());
+    return n ? n->at : std::nullopt;
+  };
+  // Saturday 28 February: Monday is off, so Tuesday 09:00 Lisbon (WET = UTC).
+  EXPECT_EQ(next(ana_.user_id, utc("2026-02-28", 12)), utc("2026-03-03", 9));
+  // Inside Tuesday's hours: now.
+  EXPECT_EQ(next(ana_.user_id, utc("2026-03-03", 10, 17)), utc("2026-03-03", 10, 17));
+  // Tuesday evening: Wednesday is lived in Tokyo, 09:00 JST is 00:00 UTC.
+  EXPECT_EQ(next(ana_.user_id, utc("2026-03-03", 18)), utc("2026-03-04", 0));
+  // Bob on Friday 6 March evening: Monday 9 March 09:00 EDT (13:00 UTC), the day after the US switch.
+  EXPECT_EQ(next(bob_.user_id, utc("2026-03-06", 23)), utc("2026-03-09", 13));
+  // Nothing within a day from Saturday noon.
+  auto none = service_->next_working_start(ana_.user_id, utc("2026-03-07", 12), kDayMs);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->at, std::nullopt);
+  EXPECT_FALSE(service_->next_working_start(999999, utc("2026-03-03", 10), kWeek).has_value());
 }
 
 TEST_P(AvailabilityServiceTest, BadSettingsAreRefusedNamingTheProblem) {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <map>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -135,13 +137,21 @@ void add_presence_routes(net::Router& router, net::RealtimeHub& hub, PresenceSer
   router.add("GET", "/api/v1/presence",
              net::answer([&presence, working_now](net::HttpRequest& req) -> Result<net::HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto ids, parse_ids(req.query_param("user_ids")));
+               const auto views = presence.visible(*req.subject, ids);
+               // Someone whose hours are known (locale filled) is working now or not: asked
+               // for all of them at once, one store read.
+               std::map<std::int64_t, bool> working;
+               if (working_now.working_time && working_now.clock) {
+                 std::vector<std::int64_t> with_hours;
+                 for (const auto& v : views)
+                   if (v.locale) with_hours.push_back(v.user_id);
+                 if (!with_hours.empty())
+                   working = working_now.working_time->working_at(with_hours, working_now.clock->now_ms());
+               }
                boost::json::array items;
-               for (const auto& v : presence.visible(*req.subject, ids)) {
+               for (const auto& v : views) {
                  auto o = to_json(v);
-                 // Someone whose hours are known (locale filled) is working now or not.
-                 if (v.locale && working_now.working_time && working_now.clock)
-                   if (auto working = working_now.working_time->working_at(v.user_id, working_now.clock->now_ms()))
-                     o["working_now"] = *working;
+                 if (auto it = working.find(v.user_id); v.locale && it != working.end()) o["working_now"] = it->second;
                  items.push_back(std::move(o));
                }
                return net::json_ok(boost::json::object{{"items", std::move(items)}});

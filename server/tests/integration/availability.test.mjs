@@ -194,4 +194,20 @@ describe('availability and scheduling', () => {
     await put({ weekly: everyDay, days_off: [-1, 0, 1].map((o) => ({ date: day(o), note: '' })) });
     assert.deepEqual(await say(), [false, false], 'on a day off');
   });
+  it('presence answers working_now for many people in one request', async () => {
+    const allDay = { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
+    const yan = await createUser(server, admin, { email: 'yan.avail@example.test', display_name: 'Yan', country: 'GB', time_zone: 'UTC', working_hours: allDay });
+    const zoe = await createUser(server, admin, { email: 'zoe.avail@example.test', display_name: 'Zoe', country: 'GB', time_zone: 'UTC', working_hours: allDay });
+    const r = await api(server, 'PUT', '/api/v1/me/availability', { token: zoe.token, body: { weekly: [], days_off: [], travel: null, holiday_subdivision: '' } });
+    assert.equal(r.status, 200, r.text);
+    const ids = [yan.user.id, zoe.user.id, ana.user.id, bob.user.id, kei.user.id];
+    const all = await api(server, 'GET', `/api/v1/presence?user_ids=${ids.join(',')},987654`, { token: ana.token });
+    assert.equal(all.status, 200, all.text);
+    const working = Object.fromEntries(all.json.items.map((i) => [i.user_id, i.working_now]));
+    assert.equal(working[yan.user.id], true, 'identity\'s band: every hour of every day');
+    assert.equal(working[zoe.user.id], false, 'no working day at all');
+    assert.ok(!(987654 in working), 'nobody by that id');
+    // The others' answers depend on the hour the test runs; each one is there.
+    for (const id of ids) assert.equal(typeof working[id], 'boolean', `user ${id}`);
+  });
 });
