@@ -5,6 +5,7 @@
 # stopped and deleted when the command ends. The command sees
 #   MERIDIAN_TEST_PG_URL=postgresql://meridian@127.0.0.1:<port>/meridian
 #   MERIDIAN_REQUIRE_PG=1
+#   MERIDIAN_TEST_PG_RESTART=<a script that restarts the server on the same port>
 # and its exit code is this script's exit code.
 set -euo pipefail
 
@@ -129,6 +130,17 @@ fi
 
 export MERIDIAN_TEST_PG_URL="postgresql://meridian@127.0.0.1:$port/meridian"
 export MERIDIAN_REQUIRE_PG=1
+
+# A test of what survives a PostgreSQL restart runs this: a fast stop (every connection cut)
+# and a start on the same port and data.
+cat >"$tmp_dir/restart" <<RESTART
+#!/usr/bin/env bash
+set -euo pipefail
+$(declare -f as_server_user)
+as_server_user "$pg_bin/pg_ctl" -D "$data_dir" -l "$log_file" -m fast -w -t 60 -o "-p $port" restart >/dev/null
+RESTART
+chmod +x "$tmp_dir/restart"
+export MERIDIAN_TEST_PG_RESTART="$tmp_dir/restart"
 
 set +e
 "$@"

@@ -3,6 +3,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/log.hpp"
+
 namespace meridian::net {
 
 std::string_view HttpRequest::header(std::string_view lower_name) const {
@@ -38,7 +40,13 @@ HttpResponse HttpResponse::no_content() {
 }
 
 HttpResponse HttpResponse::error(const Error& error) {
-  return HttpResponse::error(http_status_for(error.code), error_code_name(error.code), error.message);
+  return HttpResponse::error(http_status_for(error.code), error_code_name(error.code), client_message(error));
+}
+
+std::string client_message(const Error& error) {
+  if (error.code != ErrorCode::internal) return error.message;
+  log::error("internal_error", {{"message", std::string_view(error.message)}});
+  return std::string(kInternalErrorText);
 }
 
 HttpResponse HttpResponse::error(int status, std::string_view code, std::string_view message) {

@@ -54,4 +54,10 @@ struct HttpResponse {
 // The one mapping from domain error codes to HTTP status codes.
 int http_status_for(ErrorCode code);
 
+// What a client is told about an error (REST and WebSocket alike). An internal error's
+// message names tables, files or hosts: it is for the operator, so it is logged and the
+// client gets a fixed text instead. Every other code's message is written for people.
+std::string client_message(const Error& error);
+inline constexpr std::string_view kInternalErrorText = "internal error (logged on the server)";
+
 }  // namespace meridian::net

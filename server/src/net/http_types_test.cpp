@@ -28,6 +28,17 @@ TEST(HttpTypes, ErrorBodyIsEscapedJson) {
   EXPECT_EQ(body.at("error").at("message").as_string(), "name \"x\" taken");
 }
 
+// An internal error's message (SQL, paths, hosts) is for the log, never for the client.
+TEST(HttpTypes, AnInternalErrorsDetailIsLoggedNotShown) {
+  auto res = HttpResponse::error(make_error(ErrorCode::internal, "sqlite: no such table: secret_things"));
+  EXPECT_EQ(res.status, 500);
+  auto body = boost::json::parse(res.body).as_object();
+  EXPECT_EQ(body.at("error").at("code").as_string(), "internal");
+  EXPECT_EQ(body.at("error").at("message").as_string(), kInternalErrorText);
+  EXPECT_EQ(res.body.find("secret_things"), std::string::npos);
+  EXPECT_EQ(client_message(make_error(ErrorCode::unavailable, "the server is stopping")), "the server is stopping");
+}
+
 TEST(HttpTypes, RequestHelpersFindHeadersQueryAndPathParams) {
   HttpRequest req;
   req.headers = {{"content-type", "text/plain"}};

@@ -9,6 +9,7 @@
 
 #include "core/json_fields.hpp"
 #include "core/log.hpp"
+#include "net/http_types.hpp"
 
 namespace meridian::net {
 
@@ -301,9 +302,9 @@ void RealtimeHub::close_all(std::uint16_t code, const std::string& reason) {
 }
 
 std::string RealtimeHub::error_envelope(std::string_view id, const Error& error) {
-  if (id.empty()) return error_envelope_for(nullptr, error.code, error.message);
+  if (id.empty()) return error_envelope_for(nullptr, error.code, client_message(error));
   boost::json::value id_value(id);
-  return error_envelope_for(&id_value, error.code, error.message);
+  return error_envelope_for(&id_value, error.code, client_message(error));
 }
 
 }  // namespace meridian::net

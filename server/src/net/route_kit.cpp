@@ -86,7 +86,7 @@ Result<std::int64_t> required_id_field(const boost::json::object& o, std::string
 void send_ws_error(RealtimeConnection& conn, const boost::json::object& request, const Error& error) {
   boost::json::object out{
       {"type", "error"},
-      {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", error.message}}}};
+      {"error", boost::json::object{{"code", error_code_name(error.code)}, {"message", client_message(error)}}}};
   if (auto id = request.if_contains("id")) out["id"] = *id;  // the client matches its request by it
   conn.send(boost::json::serialize(out));
 }

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/log.hpp"
+
 namespace meridian::storage {
 
 std::string number_placeholders(std::string_view sql) {
@@ -104,8 +106,15 @@ std::string clean_message(std::string_view what) {
 }
 
 bool connection_lost_state(std::string_view sqlstate) {
-  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
-         sqlstate == "57P03";
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
+// What a client is told when the database cannot be reached: libpq's own text names the
+// host and port, which is for the operator's log.
+constexpr std::string_view kUnreachable = "the database cannot be reached; nothing was stored, try again shortly";
+Error unreachable(std::string_view what, std::string_view detail) {
+  log::warn("storage.postgres_unavailable", {{"what", what}, {"detail", std::string_view(clean_message(detail))}});
+  return make_error(ErrorCode::unavailable, std::string(kUnreachable));
 }
 
 // Maps the exception being handled to an Error; marks the connection for replacement
@@ -115,25 +124,29 @@ Error translate_current_exception(PooledConnection* conn) {
     throw;
   } catch (const pqxx::broken_connection& e) {
     if (conn) conn->broken = true;
-    return make_error(ErrorCode::unavailable, "database connection lost: " + clean_message(e.what()));
+    return unreachable("connection_lost", e.what());
   } catch (const pqxx::transaction_rollback& e) {
     // Chosen to break a deadlock, or a serialization failure (SQLSTATE class 40; pqxx 6
     // does not derive these from sql_error): nothing was stored, and the same request can
     // simply be sent again.
-    return make_error(ErrorCode::unavailable, "the database was busy with a conflicting change; nothing was stored, "
-                                              "try again (" + clean_message(e.what()) + ")");
+    log::info("storage.postgres_rollback", {{"detail", std::string_view(clean_message(e.what()))}});
+    return make_error(ErrorCode::unavailable,
+                      "the database was busy with a conflicting change; nothing was stored, "
+                      "try again");
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     if (state == "23505") return make_error(ErrorCode::conflict, clean_message(e.what()));
     if (state.starts_with("23")) return make_error(ErrorCode::invalid_argument, clean_message(e.what()));
     if (connection_lost_state(state)) {
       if (conn) conn->broken = true;
-      return make_error(ErrorCode::unavailable, "database unavailable: " + clean_message(e.what()));
+      return unreachable("unavailable", e.what());
     }
     return make_error(ErrorCode::internal, clean_message(e.what()));
   } catch (const pqxx::in_doubt_error& e) {
     if (conn) conn->broken = true;
-    return make_error(ErrorCode::unavailable, "commit outcome unknown: " + clean_message(e.what()));
+    log::warn("storage.postgres_unavailable",
+              {{"what", "commit_in_doubt"}, {"detail", std::string_view(clean_message(e.what()))}});
+    return make_error(ErrorCode::unavailable, "the database connection was lost during the commit; try again");
   } catch (const std::exception& e) {
     return make_error(ErrorCode::internal, clean_message(e.what()));
   } catch (...) {
@@ -332,7 +345,8 @@ class ConnectionPool final {
       } catch (...) {
         give_back(nullptr);
         Error e = translate_current_exception(nullptr);
-        return make_error(ErrorCode::unavailable, "cannot connect to PostgreSQL: " + e.message);
+        log::warn("storage.postgres_unavailable", {{"what", "connect"}, {"detail", std::string_view(e.message)}});
+        return make_error(ErrorCode::unavailable, std::string(kUnreachable));
       }
     }
     return Lease(this, std::move(conn));
