@@ -213,6 +213,25 @@ void add_identity_routes(net::Router& router, IdentityRoutesDeps d) {
                 }),
       kSmall);
 
+  // One person, for their profile card: who they are in the directory's shape (kind, roles,
+  // teams, country, region, zone). Staff see anyone active; customers and guests only
+  // themselves; any other id is answered 404, as for one that does not exist.
+  router.add("GET", "/api/v1/users/{id}", net::answer([d](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "user id"));
+               const Subject& me = *req.subject;
+               const policy::Resource about{
+                   id, "", id == me.user_id ? policy::Relationship::owner : policy::Relationship::none};
+               if (!d.policy.permits(me, Action::read_user_profile, about))
+                 return make_error(ErrorCode::not_found, "no such user");
+               MERIDIAN_ASSIGN_OR_RETURN(auto user, d.identity.user(id));
+               if (!user.active && id != me.user_id) return make_error(ErrorCode::not_found, "no such user");
+               boost::json::object o = to_json(user);
+               o.erase("gdpr");
+               o.erase("active");
+               return net::json_ok(o);
+             }),
+             kSmall);
+
   // Teams, for pickers (invite a team to a meeting, share with a team): staff only.
   router.add(
       "GET", "/api/v1/teams",

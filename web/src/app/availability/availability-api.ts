@@ -4,6 +4,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, params } from '../core/api-client';
+import { User } from '../core/api-types';
 
 export interface Interval { start: number; end: number }
 
@@ -55,6 +56,11 @@ export class AvailabilityApi {
     return firstValueFrom(
       this.http.get<Overlap>(`${API_BASE}/overlap`, { params: params({ user_ids: userIds.join(','), from, days, tz }) }),
     );
+  }
+
+  /** Who someone is (GET /users/{id}: kind, roles, teams, country, region), for their profile card. */
+  profile(userId: number): Promise<User> {
+    return firstValueFrom(this.http.get<User>(`${API_BASE}/users/${userId}`));
   }
 
   mine(): Promise<PersonAvailability> {

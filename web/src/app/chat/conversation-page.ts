@@ -16,6 +16,7 @@ import { MinuteClock } from '../core/clock';
 import { SessionStore } from '../core/session.store';
 import { Router, RouterLink } from '@angular/router';
 import { canSeeHours, pairIds } from '../availability/overlap-logic';
+import { ProfileCardTrigger } from '../availability/profile-card';
 import { errorMessage } from '../core/api-error';
 import { DisplayMessage } from './chat-messages';
 import { ChatStore } from './chat-store';
@@ -48,7 +49,7 @@ export const STEP = 50;
 /** One open conversation: header, messages, composer. */
 @Component({
   selector: 'mer-conversation-page',
-  imports: [RouterLink, UiButton, UiEmptyState, UiIcon, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar, AssistantPanel],
+  imports: [RouterLink, UiButton, UiEmptyState, UiIcon, ProfileCardTrigger, AttachmentPicker, Composer, MembersPanel, MessageAttachments, PresenceDot, ThreadPanel, SupportBar, AssistantPanel],
   templateUrl: './conversation-page.html',
   styleUrl: './conversation-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -125,6 +126,11 @@ export class ConversationPage {
     const info = this.presence.all().get(peer.user_id);
     const local = describeLocalTime(info, this.clock.now());
     return local ? `${flagOf(info)} ${local}`.trim() : '';
+  });
+  /** A direct message's other person (their name in the header opens their profile card). */
+  protected readonly peerId = computed(() => {
+    const c = this.conversation();
+    return c?.kind === 'direct' ? (c.members.find((m) => m.user_id !== this.myId())?.user_id ?? 0) : 0;
   });
   /** A direct message's "me and them" for overlap hours, when I may see colleagues' hours. */
   protected readonly peerOverlap = computed(() => {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { canSeeHours, pairIds } from '../availability/overlap-logic';
+import { ProfileCardTrigger } from '../availability/profile-card';
 import { SessionStore } from '../core/session.store';
 import { ApiError, errorMessage } from '../core/api-error';
 import { User } from '../core/api-types';
@@ -29,7 +30,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
 /** The open conversation's people: add (groups: anyone; channels: owners/moderators), remove, leave. */
 @Component({
   selector: 'mer-members-panel',
-  imports: [RouterLink, UiButton, UiBadge, PresenceDot],
+  imports: [RouterLink, UiButton, UiBadge, PresenceDot, ProfileCardTrigger],
   template: `
     <header>
       <h2>Members <span class="muted">{{ members().length }}</span></h2>
@@ -97,7 +98,7 @@ export function posterFailure(name: string, canPost: boolean, failure: unknown):
       @for (member of members(); track member.user_id) {
         <li data-testid="member">
           <mer-presence-dot [userId]="member.user_id" />
-          <span class="name">{{ member.display_name }}@if (member.user_id === myId()) { <span class="muted">(you)</span> }
+          <span class="name"><button type="button" [merProfileCard]="member.user_id" [merProfileCardName]="member.display_name" data-testid="member-name">{{ member.display_name }}</button>@if (member.user_id === myId()) { <span class="muted">(you)</span> }
             @if (member.guest) { <ui-badge tone="info" title="From outside the company, invited to this conversation" data-testid="member-guest">Guest</ui-badge> }
             @if (localTime(member.user_id); as local) {
               @if (canSeeHours()) {

@@ -5,7 +5,8 @@ import { ConversationView, ConversationVisibility } from './chat-types';
 import { SessionStore } from '../core/session.store';
 import { ChatApi } from './chat-api';
 import { ChatStore } from './chat-store';
-import { UiBadge, UiButton, UiModal } from '../ui';
+import { UiBadge, UiButton, UiIcon, UiModal } from '../ui';
+import { ProfileCardTrigger } from '../availability/profile-card';
 
 export type NewConversationKind = 'direct' | 'group' | 'channel';
 
@@ -13,7 +14,7 @@ const SEARCH_DELAY_MS = 200;
 
 /** Start a direct message (one person), a group (several) or a channel (name, topic, visibility). */
 @Component({
-  imports: [UiBadge, UiButton, UiModal],
+  imports: [UiBadge, UiButton, UiIcon, UiModal, ProfileCardTrigger],
   selector: 'mer-new-conversation-dialog',
   templateUrl: './new-conversation-dialog.html',
   styleUrl: './new-conversation-dialog.css',
