@@ -1,6 +1,10 @@
 #include "remote_support/remote_support_repository.hpp"
 
+#include <array>
+#include <string>
 #include <string_view>
+
+#include "storage/row_columns.hpp"
 
 namespace meridian::remote_support {
 namespace {
@@ -29,61 +33,40 @@ ConsentState state_of(const std::string& text) {
   return s;
 }
 
-RemoteSession session_from(const Row& r) {
-  RemoteSession s;
-  s.id = r.integer(0);
-  s.conversation_id = r.optional_integer(1);
-  s.agent_id = r.integer(2);
-  s.agent_name = r.text(3);
-  s.agent_country = r.text(4);
-  s.customer_user_id = r.optional_integer(5);
-  s.customer_name = r.text(6);
-  s.customer_email = r.text(7);
-  s.topic = r.text(8);
-  s.customer_country = r.text(9);
-  parse_session_status(r.text(10), s.status);
-  s.code_expires_at = r.integer(11);
-  s.code_used_at = r.optional_integer(12);
-  s.token_expires_at = r.optional_integer(13);
-  const std::string ever = "," + r.text(17) + ",";
+// The steps a comma-separated list names ("chat,view").
+std::array<bool, 3> ever_of(const std::string& text) {
+  const std::string ever = "," + text + ",";
   std::array<bool, 3> granted{};
   for (Step step : kSteps)
     granted[static_cast<std::size_t>(step)] = ever.find("," + std::string(step_name(step)) + ",") != std::string::npos;
-  s.consent = ConsentLadder({state_of(r.text(14)), state_of(r.text(15)), state_of(r.text(16))}, granted);
-  s.paused = r.integer(18) != 0;
-  s.annotations = r.integer(19);
-  s.created_at = r.integer(20);
-  s.redeemed_at = r.optional_integer(21);
-  s.ended_at = r.optional_integer(22);
-  s.ended_by = r.text(23);
-  s.log_count = r.integer(24);
-  s.log_head = r.text(25);
-  s.customer_sensitive = r.integer(26) != 0;
-  parse_approval(r.text(27), s.approval);
-  s.approval_reason = r.text(28);
-  s.approval_by = r.optional_integer(29);
-  s.approval_by_name = r.text(30);
-  s.approval_requested_at = r.optional_integer(31);
-  s.approval_decided_at = r.optional_integer(32);
-  s.separate_questions = r.integer(33);
-  s.policy_changed_at = r.optional_integer(34);
+  return granted;
+}
+
+RemoteSession session_from(const Row& r) {
+  RemoteSession s;
+  std::array<ConsentState, 3> states{};
+  std::array<bool, 3> granted{};
+  const auto state = [&states](std::size_t i) {
+    return storage::text_as([&states, i](const std::string& t) { states[i] = state_of(t); });
+  };
+  storage::read_columns(
+      r, s.id, s.conversation_id, s.agent_id, s.agent_name, s.agent_country, s.customer_user_id, s.customer_name,
+      s.customer_email, s.topic, s.customer_country,
+      storage::text_as([&s](const std::string& t) { parse_session_status(t, s.status); }), s.code_expires_at,
+      s.code_used_at, s.token_expires_at, state(0), state(1), state(2),
+      storage::text_as([&granted](const std::string& t) { granted = ever_of(t); }), s.paused, s.annotations,
+      s.created_at, s.redeemed_at, s.ended_at, s.ended_by, s.log_count, s.log_head, s.customer_sensitive,
+      storage::text_as([&s](const std::string& t) { parse_approval(t, s.approval); }), s.approval_reason, s.approval_by,
+      s.approval_by_name, s.approval_requested_at, s.approval_decided_at, s.separate_questions, s.policy_changed_at);
+  s.consent = ConsentLadder(states, granted);
   return s;
 }
 
 LogRow log_from(const Row& r) {
   LogRow out;
-  out.entry.session_id = r.integer(0);
-  out.entry.seq = r.integer(1);
-  out.entry.at = r.integer(2);
-  out.entry.actor = r.text(3);
-  out.entry.event = r.text(4);
-  out.entry.country = r.text(5);
-  out.entry.data = r.text(6);
-  out.entry.prev_hash = r.text(7);
-  out.entry.hash = r.text(8);
-  out.person.user_id = r.optional_integer(9);
-  out.person.name = r.text(10);
-  out.person.address = r.text(11);
+  auto& e = out.entry;
+  storage::read_columns(r, e.session_id, e.seq, e.at, e.actor, e.event, e.country, e.data, e.prev_hash, e.hash,
+                        out.person.user_id, out.person.name, out.person.address);
   return out;
 }
 
@@ -97,14 +80,8 @@ constexpr const char* kSensitiveColumns = R"sql(
 
 SensitiveCustomer sensitive_from(const Row& r) {
   SensitiveCustomer c;
-  c.customer_id = r.integer(0);
-  c.name = r.text(1);
-  c.email = r.text(2);
-  c.country = r.text(3);
-  c.note = r.text(4);
-  c.marked_by = r.optional_integer(5);
-  c.marked_by_name = r.text(6);
-  c.marked_at = r.integer(7);
+  storage::read_columns(r, c.customer_id, c.name, c.email, c.country, c.note, c.marked_by, c.marked_by_name,
+                        c.marked_at);
   return c;
 }
 
@@ -118,18 +95,8 @@ constexpr const char* kRequestColumns = R"sql(
 
 SupportRequest request_from(const Row& r) {
   SupportRequest q;
-  q.id = r.integer(0);
-  q.customer_user_id = r.integer(1);
-  q.customer_name = r.text(2);
-  q.country = r.text(3);
-  q.topic = r.text(4);
-  q.status = r.text(5);
-  q.created_at = r.integer(6);
-  q.accepted_by = r.optional_integer(7);
-  q.accepted_by_name = r.text(8);
-  q.accepted_at = r.optional_integer(9);
-  q.session_id = r.optional_integer(10);
-  q.closed_at = r.optional_integer(11);
+  storage::read_columns(r, q.id, q.customer_user_id, q.customer_name, q.country, q.topic, q.status, q.created_at,
+                        q.accepted_by, q.accepted_by_name, q.accepted_at, q.session_id, q.closed_at);
   return q;
 }
 
@@ -286,10 +253,9 @@ Result<bool> RemoteSupportRepository::unmark_sensitive(storage::Session& s, std:
 }
 
 Result<std::vector<std::int64_t>> RemoteSupportRepository::admin_ids(storage::Session& s) {
-  return storage::query_rows(s,
-                             "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
-                             "WHERE r.role = 'admin' AND u.active = 1 ORDER BY u.id",
-                             {}, [](const Row& r) { return r.integer(0); });
+  return storage::query_integers(s,
+                                 "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
+                                 "WHERE r.role = 'admin' AND u.active = 1 ORDER BY u.id");
 }
 
 Result<std::int64_t> RemoteSupportRepository::insert_request(storage::Session& s, std::int64_t customer_id,
@@ -346,9 +312,7 @@ Result<std::vector<AgentTimes>> RemoteSupportRepository::agent_times(storage::Se
                                        "ORDER BY u.display_name, u.id",
                                        {}, [](const Row& r) {
                                          AgentTimes a;
-                                         a.agent_id = r.integer(0);
-                                         a.name = r.text(1);
-                                         a.sessions = r.integer(2);
+                                         storage::read_columns(r, a.agent_id, a.name, a.sessions);
                                          return a;
                                        }));
   for (auto& a : agents) {
@@ -375,10 +339,8 @@ Result<ConsentPolicy> RemoteSupportRepository::consent_policy(storage::Session& 
                                    "LEFT JOIN users u ON u.id = p.changed_by ORDER BY p.id DESC LIMIT 1",
                                    {}, [](const Row& r) {
                                      ConsentPolicy p;
-                                     p.separate_questions = r.integer(0);
-                                     p.changed_by = r.optional_integer(1);
-                                     p.changed_by_name = r.text(2);
-                                     p.changed_at = r.integer(3);
+                                     storage::read_columns(r, p.separate_questions, p.changed_by, p.changed_by_name,
+                                                           p.changed_at);
                                      return p;
                                    }));
   return row.value_or(ConsentPolicy{});
