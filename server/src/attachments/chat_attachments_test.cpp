@@ -33,9 +33,9 @@ class ChatAttachmentsTest : public testing::ModuleTest {
     chat_ = std::make_unique<chat::ChatService>(*db_, policy_, clock_, *access_,
                                                 chat::ChatPorts{nullptr, nullptr, chat_files_.get()});
     support_ = std::make_unique<chat::SupportService>(*db_, policy_, clock_, *access_);
-    retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
-                                                               retention::RetentionOptions{},
-                                                               std::vector<retention::PurgeListener*>{chat_files_.get()});
+    retention_ =
+        std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_, retention::RetentionOptions{},
+                                                      std::vector<retention::PurgeListener*>{chat_files_.get()});
     admin_ = caller("root", UserKind::employee, "192.0.2.7", std::vector<Role>{Role::admin});
     ana_ = caller("ana", UserKind::employee);
     ben_ = caller("ben", UserKind::employee);
@@ -44,11 +44,8 @@ class ChatAttachmentsTest : public testing::ModuleTest {
     abe_ = caller("abe", UserKind::agent);
     carl_ = caller("carl", UserKind::customer);
     dora_ = caller("dora", UserKind::customer);
-    auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
-    ASSERT_TRUE(team.ok());
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada_.subject.user_id).ok());
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, abe_.subject.user_id).ok());
-    ASSERT_TRUE(support_->set_route(admin_.subject, "default", team->id).ok());
+    const std::int64_t team_id = team("Support", {ada_.subject.user_id, abe_.subject.user_id});
+    ASSERT_TRUE(support_->set_route(admin_.subject, "default", team_id).ok());
   }
 
   std::int64_t group(const files::Caller& owner, std::vector<std::int64_t> members) {

@@ -20,8 +20,8 @@ class ChatPersonalDataTest : public testing::ChatTest {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
-    retention_ = std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_,
-                                                               retention::RetentionOptions{3});
+    retention_ =
+        std::make_unique<retention::RetentionService>(*db_, *audit_, policy_, clock_, retention::RetentionOptions{3});
     port_ = std::make_unique<ChatPersonalData>(*db_, clock_);
     ana_ = person("ana", UserKind::employee);
     ben_ = person("ben", UserKind::employee);
@@ -161,16 +161,15 @@ TEST_P(ChatPersonalDataTest, AHoldOnThePersonKeepsAllOfTheirChat) {
   auto report = port_->erase_personal_data(ana_.user_id);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(count_of(report->kept, "chat.messages"), 1);
-  EXPECT_EQ(report->reasons_kept, std::vector<std::string>{"legal hold 'user:" + std::to_string(ana_.user_id) + "': case 7"});
+  EXPECT_EQ(report->reasons_kept,
+            std::vector<std::string>{"legal hold 'user:" + std::to_string(ana_.user_id) + "': case 7"});
   EXPECT_EQ(before, everything());
 }
 
 TEST_P(ChatPersonalDataTest, ACustomersSupportConversationLosesTheirWordsAndTheNotesAboutThem) {
   Subject ada = person("ada", UserKind::agent);
   Subject dora = person("dora", UserKind::customer);
-  auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
-  ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada.user_id).ok());
-  ASSERT_TRUE(support_->set_route(admin_, "default", team->id).ok());
+  support_team("Support", {ada.user_id});
   auto opened = support_->open(dora, OpenSupport{"My invoice 4711", "Please fix my address", "d1"});
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   const std::int64_t id = opened->conversation.conversation_id;

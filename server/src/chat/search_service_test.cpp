@@ -34,12 +34,8 @@ class SearchServiceTest : public testing::ChatTest {
     bo_ = person("bo", UserKind::agent);
     carl_ = person("carl", UserKind::customer);
     dora_ = person("dora", UserKind::customer);
-    auto team_a = identity_->create_team(audit::Actor{}, "Support A", std::nullopt);
-    auto team_b = identity_->create_team(audit::Actor{}, "Support B", std::nullopt);
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_a->id, ada_.user_id).ok());
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_b->id, bo_.user_id).ok());
-    ASSERT_TRUE(support_->set_route(admin_, "default", team_a->id).ok());
-    team_b_ = team_b->id;
+    support_team("Support A", {ada_.user_id});
+    team_b_ = team("Support B", {bo_.user_id});
   }
 
   std::int64_t make(const Subject& who, ConversationKind kind, std::vector<std::int64_t> members, std::string name,

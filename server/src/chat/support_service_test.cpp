@@ -16,8 +16,6 @@ class SupportServiceTest : public testing::ChatTest {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ChatTest::SetUp());
-    lisbon_ = team("Support Lisbon");
-    berlin_ = team("Support Berlin");
     ada_ = person("ada", UserKind::agent, "PT");
     abe_ = person("abe", UserKind::agent, "PT");
     bo_ = person("bo", UserKind::agent, "DE");
@@ -25,18 +23,10 @@ class SupportServiceTest : public testing::ChatTest {
     carl_ = person("carl", UserKind::customer, "PT");
     dora_ = person("dora", UserKind::customer, "DE");
     gus_ = person("gus", UserKind::guest, "PT");
-    join(lisbon_, ada_);
-    join(lisbon_, abe_);
-    join(berlin_, bo_);
-    join(lisbon_, emma_);  // an employee in a support team is still not an agent
-    ASSERT_TRUE(support_->set_route(admin_, "default", lisbon_).ok());
+    // emma: an employee in a support team is still not an agent
+    lisbon_ = support_team("Support Lisbon", {ada_.user_id, abe_.user_id, emma_.user_id});
+    berlin_ = team("Support Berlin", {bo_.user_id});
     ASSERT_TRUE(support_->set_route(admin_, "country:DE", berlin_).ok());
-  }
-
-  std::int64_t team(const std::string& name) {
-    auto t = identity_->create_team(audit::Actor{}, name, std::nullopt);
-    EXPECT_TRUE(t.ok());
-    return t->id;
   }
 
   void join(std::int64_t team_id, const Subject& who) {

@@ -30,11 +30,7 @@ class FilesServiceTest : public testing::ModuleTest {
     eve_ = caller("eve", UserKind::employee);
     carl_ = caller("carl", UserKind::customer);
     cora_ = caller("cora", UserKind::customer);
-    auto team = identity_->create_team(audit::Actor{}, "Design", std::nullopt);
-    ASSERT_TRUE(team.ok());
-    team_id_ = team->id;
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_id_, ana_.subject.user_id).ok());
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team_id_, ben_.subject.user_id).ok());
+    team_id_ = team("Design", {ana_.subject.user_id, ben_.subject.user_id});
   }
 
   std::int64_t personal(const Caller& who) {

@@ -50,9 +50,7 @@ class RetentionServiceTest : public testing::ChatTest {
     ada_ = person("ada", UserKind::agent, "PT");
     dora_ = person("dora", UserKind::customer, "DE");
     carl_ = person("carl", UserKind::customer, "PT");
-    auto team = identity_->create_team(audit::Actor{}, "Support", std::nullopt);
-    ASSERT_TRUE(identity_->add_team_member(audit::Actor{}, team->id, ada_.user_id).ok());
-    ASSERT_TRUE(support_->set_route(admin_, "default", team->id).ok());
+    support_team("Support", {ada_.user_id});
   }
 
   std::int64_t group(const std::string& name) {
@@ -394,7 +392,8 @@ TEST_P(RetentionServiceTest, TwoNodesJobsOnOneStorePurgeOneAtATime) {
   RetentionJob b(other, std::chrono::milliseconds(10));
   a.start();
   b.start();
-  for (int i = 0; i < 500 && (a.runs() < 5 || b.runs() < 5); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && (a.runs() < 5 || b.runs() < 5); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   a.stop();
   b.stop();
   ASSERT_GE(a.runs(), 5);

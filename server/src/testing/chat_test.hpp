@@ -16,6 +16,10 @@ class ChatTest : public ModuleTest {
  protected:
   void SetUp() override;
 
+  // A support team of these agents that new support conversations go to (the "default"
+  // route, set by admin_); its id.
+  std::int64_t support_team(const std::string& name, std::initializer_list<std::int64_t> agent_ids);
+
   std::unique_ptr<chat::ConversationAccess> access_;
   std::unique_ptr<chat::ChatService> chat_;
   std::unique_ptr<chat::SupportService> support_;

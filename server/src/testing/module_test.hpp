@@ -62,8 +62,12 @@ class ModuleTest : public StoreTest {
   // The same, in Portugal, with these roles (e.g. {Role::admin}).
   Subject person(const std::string& name, UserKind kind, std::vector<Role> roles);
   // A person as files sees them: from this address, in Portugal.
-  files::Caller caller(const std::string& name, UserKind kind = UserKind::employee,
-                       const std::string& ip = "192.0.2.7", std::optional<std::vector<Role>> roles = std::nullopt);
+  files::Caller caller(const std::string& name, UserKind kind = UserKind::employee, const std::string& ip = "192.0.2.7",
+                       std::optional<std::vector<Role>> roles = std::nullopt);
+
+  // A team of these people (made as an administrator would; the test fails when identity
+  // refuses); its id, 0 when it could not be made.
+  std::int64_t team(const std::string& name, std::initializer_list<std::int64_t> member_ids = {});
 
   region::RegionMap regions_;
   identity::PasswordHasher hasher_{identity::PasswordCost::minimum()};
