@@ -11,6 +11,7 @@
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 #include "testing/temp_disk_store.hpp"
+#include "testing/upload.hpp"
 
 namespace meridian::attachments {
 namespace {
@@ -60,14 +61,7 @@ class ChatAttachmentsTest : public testing::ModuleTest {
                              const std::string& bytes) {
     auto space = files_->conversation_space(who, conversation_id);
     if (!space) return space.error();
-    auto ticket = files_->begin_upload(who, space->id, 0, name, static_cast<std::int64_t>(bytes.size()));
-    if (!ticket) return ticket.error();
-    auto writer = store_->put(ticket->object_key);
-    if (!writer) return writer.error();
-    MERIDIAN_TRY((*writer)->write(bytes));
-    auto info = (*writer)->commit();
-    if (!info) return info.error();
-    return files_->complete_upload(who, *ticket, *info, "text/plain");
+    return testing::upload_bytes(*files_, *store_, who, space->id, 0, name, bytes);
   }
 
   Result<chat::Posted> post(const files::Caller& who, std::int64_t conversation_id, std::vector<std::int64_t> ids,

@@ -11,6 +11,7 @@
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 #include "testing/temp_disk_store.hpp"
+#include "testing/upload.hpp"
 
 namespace meridian::files {
 namespace {
@@ -36,8 +37,7 @@ TEST(DownloadTokensTest, ATokenOpensOneFileUntilItExpires) {
   std::string other_node = "7.43.3." + std::to_string(t.expires_at) + t.token.substr(t.token.rfind('.'));
   EXPECT_EQ(tokens.verify(other_node, 43).error().code, ErrorCode::unauthenticated);
   const std::vector<std::string> malformed{"", ".", "a.b.c.d.e", "7.42.3", std::string(300, 'x')};
-  for (const auto& bad : malformed)
-    EXPECT_EQ(tokens.verify(bad, 42).error().code, ErrorCode::unauthenticated) << bad;
+  for (const auto& bad : malformed) EXPECT_EQ(tokens.verify(bad, 42).error().code, ErrorCode::unauthenticated) << bad;
   // Expiry, to the millisecond.
   clock.advance_ms(59'999);
   EXPECT_TRUE(tokens.verify(t.token, 42).ok());
@@ -74,14 +74,9 @@ class FileSearchDbTest : public testing::ModuleTest {
   }
 
   std::int64_t put(const Caller& who, std::int64_t space, std::int64_t parent, const std::string& name) {
-    auto ticket = files_->begin_upload(who, space, parent, name, 5);
-    EXPECT_TRUE(ticket.ok()) << ticket.error().message;
-    auto writer = store_->put(ticket->object_key);
-    EXPECT_TRUE((*writer)->write("hello").ok());
-    auto info = (*writer)->commit();
-    auto node = files_->complete_upload(who, *ticket, *info, "text/plain");
-    EXPECT_TRUE(node.ok());
-    return node->id;
+    auto node = testing::upload_bytes(*files_, *store_, who, space, parent, name, "hello");
+    EXPECT_TRUE(node.ok()) << (node.ok() ? "" : node.error().message);
+    return node.ok() ? node->id : 0;
   }
 
   std::vector<std::string> names(const Caller& who, const std::string& text, std::int64_t space = 0) {

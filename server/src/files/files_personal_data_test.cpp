@@ -11,6 +11,7 @@
 #include "testing/module_test.hpp"
 #include "testing/personal_data_checks.hpp"
 #include "testing/temp_disk_store.hpp"
+#include "testing/upload.hpp"
 
 namespace meridian::files {
 namespace {
@@ -39,12 +40,7 @@ class FilesPersonalDataTest : public testing::ModuleTest {
   }
 
   std::int64_t upload(const Caller& who, std::int64_t space, const std::string& name, const std::string& bytes) {
-    auto ticket = files_->begin_upload(who, space, 0, name, static_cast<std::int64_t>(bytes.size()));
-    EXPECT_TRUE(ticket.ok()) << (ticket.ok() ? "" : ticket.error().message);
-    auto writer = store_->put(ticket->object_key);
-    EXPECT_TRUE((*writer)->write(bytes).ok());
-    auto info = (*writer)->commit();
-    auto node = files_->complete_upload(who, *ticket, *info, "text/plain");
+    auto node = testing::upload_bytes(*files_, *store_, who, space, 0, name, bytes);
     EXPECT_TRUE(node.ok()) << (node.ok() ? "" : node.error().message);
     return node.ok() ? node->id : 0;
   }

@@ -60,6 +60,14 @@ Result<Node> FilesService::load_node(Session& s, std::int64_t node_id) {
   return std::move(**node);
 }
 
+Result<void> FilesService::check_folder(Session& s, std::int64_t space_id, std::int64_t folder_id) {
+  if (folder_id == 0) return {};
+  auto folder = load_node(s, folder_id);
+  if (!folder) return folder.error();
+  if (folder->space_id != space_id || !folder->is_folder) return not_found();
+  return {};
+}
+
 // Lock order (docs/architecture.md): a write that changes a space's nodes, versions or
 // usage first takes the space row, then the blobs it touches (BlobStore::lock). On
 // PostgreSQL two uploads then can not both pass the quota check, and an upload into a
@@ -365,11 +373,7 @@ Result<std::vector<Node>> FilesService::list_children(const Subject& who, std::i
   return storage::read_value<std::vector<Node>>(db_, [&](Session& s) -> Result<std::vector<Node>> {
     auto space = load_space(s, space_id);
     if (!space) return space.error();
-    if (parent_id != 0) {
-      auto parent = load_node(s, parent_id);
-      if (!parent) return parent.error();
-      if (parent->space_id != space_id || !parent->is_folder) return not_found();
-    }
+    MERIDIAN_TRY(check_folder(s, space_id, parent_id));
     auto parent_role = role_in(s, who, *space, parent_id);
     if (!parent_role) return parent_role.error();
     auto children = repo_.children(s, space_id, parent_id);
@@ -415,11 +419,7 @@ Result<Node> FilesService::create_folder(const Caller& caller, std::int64_t spac
   return storage::write_value<Node>(db_, [&](Session& s) -> Result<Node> {
     auto space = lock_space(s, space_id);
     if (!space) return space.error();
-    if (parent_id != 0) {
-      auto parent = load_node(s, parent_id);
-      if (!parent) return parent.error();
-      if (parent->space_id != space_id || !parent->is_folder) return not_found();
-    }
+    MERIDIAN_TRY(check_folder(s, space_id, parent_id));
     auto role = require_role(s, caller.subject, *space, parent_id, FileRole::editor);
     if (!role) return role.error();
     if (space->kind == SpaceKind::conversation)
@@ -448,11 +448,7 @@ Result<UploadTicket> FilesService::begin_upload(const Caller& caller, std::int64
   auto ticket = storage::read_value<UploadTicket>(db_, [&](Session& s) -> Result<UploadTicket> {
     auto space = load_space(s, space_id);
     if (!space) return space.error();
-    if (parent_id != 0) {
-      auto parent = load_node(s, parent_id);
-      if (!parent) return parent.error();
-      if (parent->space_id != space_id || !parent->is_folder) return not_found();
-    }
+    MERIDIAN_TRY(check_folder(s, space_id, parent_id));
     auto found = repo_.child(s, space_id, parent_id, *name);
     if (!found) return found.error();
     // In a conversation every upload is a file of its own (named apart at completion).
@@ -668,9 +664,7 @@ Result<Node> FilesService::rename_or_move(const Caller& caller, std::int64_t nod
     MERIDIAN_TRY(check_lock(node, caller.subject, now));
     if (new_parent && *new_parent != node.parent_id) {
       if (*new_parent != 0) {
-        auto parent = load_node(s, *new_parent);
-        if (!parent) return parent.error();
-        if (parent->space_id != node.space_id || !parent->is_folder) return not_found();
+        MERIDIAN_TRY(check_folder(s, node.space_id, *new_parent));
         // Never into itself or below itself.
         auto path = ancestry(s, *new_parent);
         if (!path) return path.error();

@@ -182,6 +182,9 @@ class FilesService final {
  private:
   Result<Space> load_space(storage::Session& s, std::int64_t space_id);
   Result<Node> load_node(storage::Session& s, std::int64_t node_id);
+  // The root (0) or a folder of this space; not_found for anything else (a file, another
+  // space's folder, no such node).
+  Result<void> check_folder(storage::Session& s, std::int64_t space_id, std::int64_t folder_id);
   Result<Space> lock_space(storage::Session& s, std::int64_t space_id);
   Result<Node> load_node_locking_space(storage::Session& s, std::int64_t node_id);
   // What most node operations start from: the node, its space and the caller's role on it,

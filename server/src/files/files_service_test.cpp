@@ -10,6 +10,7 @@
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 #include "testing/temp_disk_store.hpp"
+#include "testing/upload.hpp"
 
 namespace meridian::files {
 namespace {
@@ -64,14 +65,7 @@ class FilesServiceTest : public testing::ModuleTest {
 
   Result<Node> upload(const Caller& who, std::int64_t space, std::int64_t parent, const std::string& name,
                       const std::string& bytes) {
-    auto ticket = files_->begin_upload(who, space, parent, name, static_cast<std::int64_t>(bytes.size()));
-    if (!ticket) return ticket.error();
-    auto writer = store_->put(ticket->object_key);
-    if (!writer) return writer.error();
-    MERIDIAN_TRY((*writer)->write(bytes));
-    auto info = (*writer)->commit();
-    if (!info) return info.error();
-    return files_->complete_upload(who, *ticket, *info, "text/plain");
+    return testing::upload_bytes(*files_, *store_, who, space, parent, name, bytes);
   }
 
   std::string download(const Caller& who, std::int64_t node, std::int64_t version = 0) {
