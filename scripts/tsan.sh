@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 build="${TSAN_BUILD_DIR:-build-tsan}"
 tests=("$@")
 ((${#tests[@]})) || tests=(sqlite_database_test postgres_database_test database_conformance_test bus_test
-  chat_stream_test presence_test)
+  chat_stream_test presence_test net_test)
 
 export CCACHE_BASEDIR="$PWD"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMERIDIAN_TSAN=ON -DMERIDIAN_BUILD_BENCH=OFF \

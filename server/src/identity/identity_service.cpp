@@ -491,7 +491,15 @@ Result<IdentityService::Bootstrap> IdentityService::ensure_admin(const std::stri
   admin.time_zone = "UTC";
   admin.roles = std::vector<Role>{Role::admin, Role::employee};
   auto created = create_user(system, std::move(admin));
-  if (!created.ok()) return created.error();
+  if (!created.ok()) {
+    // Several nodes started at once on an empty store: another one created it just now.
+    if (created.error().code == ErrorCode::conflict) {
+      auto now = storage::read_value<std::int64_t>(
+          db_, [&](storage::Session& s) { return repo_.count_with_role(s, Role::admin); });
+      if (now.ok() && *now > 0) return Bootstrap{};
+    }
+    return created.error();
+  }
   return out;
 }
 
