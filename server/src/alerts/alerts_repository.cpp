@@ -4,12 +4,14 @@
 
 #include "alerts/alerts_json.hpp"
 #include "core/json_fields.hpp"
+#include "storage/row_columns.hpp"
 
 namespace meridian::alerts {
 namespace {
 
 using storage::Params;
 using storage::Row;
+using storage::text_as;
 
 constexpr const char* kAlertColumns =
     "a.id, a.title, a.body, a.priority, a.category, a.status, a.sender_id, a.sender_name, a.require_ack, "
@@ -37,47 +39,39 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
+// An audience stored as JSON (written from a checked one); an unreadable one reads as
+// empty (it reaches nobody).
+Audience stored_audience(const std::string& text) {
+  if (auto o = json::parse_object(text); o.ok())
+    if (auto a = audience_from(*o); a.ok()) return std::move(*a);
+  return {};
+}
+
 Alert alert_from(const Row& r) {
   Alert a;
-  a.id = r.integer(0);
-  a.title = r.text(1);
-  a.body = r.text(2);
-  parse_priority(r.text(3), a.priority);
-  parse_category(r.text(4), a.category);
-  parse_status(r.text(5), a.status);
-  a.sender_id = r.optional_integer(6);
-  a.sender_name = r.text(7);
-  a.require_ack = r.integer(8) != 0;
-  if (r.integer(9) > 0) {
+  std::int64_t quorum_count = 0;
+  std::string quorum_countries, quorum_team_ids;
+  storage::read_columns(r, a.id, a.title, a.body, text_as([&](const std::string& t) { parse_priority(t, a.priority); }),
+                        text_as([&](const std::string& t) { parse_category(t, a.category); }),
+                        text_as([&](const std::string& t) { parse_status(t, a.status); }), a.sender_id, a.sender_name,
+                        a.require_ack, quorum_count, quorum_countries, quorum_team_ids, a.dedup_key, a.repeat_count,
+                        a.recipient_count, a.ack_count, a.created_at, a.updated_at, a.expires_at, a.acknowledged_at,
+                        a.resolved_at, a.integration_id);
+  if (quorum_count > 0) {
     Quorum q;
-    q.count = r.integer(9);
-    q.countries = split(r.text(10));
-    for (const auto& id : split(r.text(11))) q.team_ids.push_back(std::stoll(id));
+    q.count = quorum_count;
+    q.countries = split(quorum_countries);
+    for (const auto& id : split(quorum_team_ids)) q.team_ids.push_back(std::stoll(id));
     a.quorum = std::move(q);
   }
-  a.dedup_key = r.optional_text(12);
-  a.repeat_count = r.integer(13);
-  a.recipient_count = r.integer(14);
-  a.ack_count = r.integer(15);
-  a.created_at = r.integer(16);
-  a.updated_at = r.integer(17);
-  a.expires_at = r.optional_integer(18);
-  a.acknowledged_at = r.optional_integer(19);
-  a.resolved_at = r.optional_integer(20);
-  a.integration_id = r.optional_integer(21);
   return a;
 }
 
 // Receipt columns starting at `at`: user_id, display_name, country, delivered, read, acknowledged, comment.
 Receipt receipt_from(const Row& r, std::size_t at) {
   Receipt x;
-  x.user_id = r.integer(at);
-  x.display_name = r.text(at + 1);
-  x.country = r.text(at + 2);
-  x.delivered_at = r.optional_integer(at + 3);
-  x.read_at = r.optional_integer(at + 4);
-  x.acknowledged_at = r.optional_integer(at + 5);
-  x.comment = r.text(at + 6);
+  storage::read_columns_from(r, at, x.user_id, x.display_name, x.country, x.delivered_at, x.read_at, x.acknowledged_at,
+                             x.comment);
   return x;
 }
 
@@ -90,22 +84,10 @@ constexpr const char* kStepColumns =
 
 StepState step_from(const Row& r) {
   StepState x;
-  x.id = r.integer(0);
-  x.alert_id = r.integer(1);
-  x.step_no = r.integer(2);
-  x.step.after_ms = r.integer(3);
-  parse_step_notify(r.text(4), x.step.notify);
-  // Written by insert_step from a checked audience; an unreadable one reads as empty.
-  if (auto o = json::parse_object(r.text(5)); o.ok())
-    if (auto a = audience_from(*o); a.ok()) x.step.audience = std::move(*a);
-  x.state = r.text(6);
-  x.due_at = r.integer(7);
-  x.claimed_by = r.optional_text(8);
-  x.lease_until = r.optional_integer(9);
-  x.fired_at = r.optional_integer(10);
-  x.notified = r.integer(11);
-  x.cancelled_at = r.optional_integer(12);
-  x.cancel_reason = r.text(13);
+  storage::read_columns(r, x.id, x.alert_id, x.step_no, x.step.after_ms,
+                        text_as([&](const std::string& t) { parse_step_notify(t, x.step.notify); }),
+                        text_as([&](const std::string& t) { x.step.audience = stored_audience(t); }), x.state, x.due_at,
+                        x.claimed_by, x.lease_until, x.fired_at, x.notified, x.cancelled_at, x.cancel_reason);
   return x;
 }
 
@@ -115,32 +97,17 @@ constexpr const char* kScheduleColumns =
 
 Schedule schedule_from(const Row& r) {
   Schedule x;
-  x.id = r.integer(0);
-  x.sender_id = r.integer(1);
-  x.title = r.text(2);
-  x.alert_json = r.text(3);
-  if (auto start = recurrence::parse_local(r.text(4)); start.ok()) x.series.start = *start;
-  x.series.zone = r.text(5);
-  x.series.rrule = r.text(6);
-  x.state = r.text(7);
-  x.next_at = r.optional_integer(8);
-  x.fired_count = r.integer(9);
-  x.last_fired_at = r.optional_integer(10);
-  x.last_alert_id = r.optional_integer(11);
-  x.created_at = r.integer(12);
-  x.claimed_by = r.optional_text(13);
-  x.recipient_local = r.integer(14) != 0;
+  storage::read_columns(r, x.id, x.sender_id, x.title, x.alert_json, text_as([&](const std::string& t) {
+                          if (auto start = recurrence::parse_local(t); start.ok()) x.series.start = *start;
+                        }),
+                        x.series.zone, x.series.rrule, x.state, x.next_at, x.fired_count, x.last_fired_at,
+                        x.last_alert_id, x.created_at, x.claimed_by, x.recipient_local);
   return x;
 }
 
 ScheduleZone zone_from(const Row& r) {
   ScheduleZone z;
-  z.id = r.integer(0);
-  z.time_zone = r.text(1);
-  z.state = r.text(2);
-  z.next_at = r.optional_integer(3);
-  z.claimed_by = r.optional_text(4);
-  z.fired_count = r.integer(5);
+  storage::read_columns(r, z.id, z.time_zone, z.state, z.next_at, z.claimed_by, z.fired_count);
   return z;
 }
 
@@ -148,16 +115,9 @@ constexpr const char* kIntegrationColumns = "id, name, kind, audience, require_a
 
 Integration integration_row(const Row& r) {
   Integration x;
-  x.id = r.integer(0);
-  x.name = r.text(1);
-  x.kind = r.text(2);
-  // Written by insert_integration from a checked audience; an unreadable one reaches nobody.
-  if (auto o = json::parse_object(r.text(3)); o.ok())
-    if (auto a = audience_from(*o); a.ok()) x.audience = std::move(*a);
-  x.require_ack = r.integer(4) != 0;
-  x.created_by = r.optional_integer(5);
-  x.created_at = r.integer(6);
-  x.active = r.integer(7) != 0;
+  storage::read_columns(r, x.id, x.name, x.kind,
+                        text_as([&](const std::string& t) { x.audience = stored_audience(t); }), x.require_ack,
+                        x.created_by, x.created_at, x.active);
   return x;
 }
 
