@@ -8,7 +8,7 @@ namespace {
 const char* kPriorities[] = {"info", "warning", "critical"};
 const char* kCategories[] = {"system", "announcement", "compliance", "emergency"};
 const char* kStatuses[] = {"open", "acknowledged", "resolved"};
-const char* kStepNotify[] = {"again", "audience"};
+const char* kStepNotify[] = {"again", "audience", "leads"};
 
 }  // namespace
 

@@ -62,8 +62,11 @@ struct Quorum {
 // One step of an escalation policy: `after_ms` after the alert was sent, while it is still
 // open (not acknowledged by its rule, not resolved, not expired), notify again those
 // recipients who have not acknowledged (again), or a named target (audience: resolved when
-// the step fires; those not yet recipients become recipients of this step).
-enum class StepNotify { again, audience };
+// the step fires; those not yet recipients become recipients of this step), or the team
+// leads of the recipients still waiting (leads: the leads of every team a recipient of the
+// frozen list who has not acknowledged belongs to, resolved when the step fires; they become
+// recipients of this step, as a named target's people do).
+enum class StepNotify { again, audience, leads };
 const char* step_notify_name(StepNotify n);
 bool parse_step_notify(std::string_view text, StepNotify& out);
 

@@ -63,12 +63,14 @@ Result<EscalationStep> step_from(const bj::value& v, std::size_t n) {
   const auto* audience = o.if_contains("audience");
   step.notify = audience ? StepNotify::audience : StepNotify::again;
   if (notify && !parse_step_notify(*notify, step.notify))
-    return make_error(ErrorCode::invalid_argument, where + ".notify must be again or audience");
+    return make_error(ErrorCode::invalid_argument, where + ".notify must be again, audience or leads");
   if (step.notify == StepNotify::audience) {
     if (!audience) return make_error(ErrorCode::invalid_argument, where + " notifies an audience but names none");
     MERIDIAN_ASSIGN_OR_RETURN(step.audience, audience_from(*audience));
   } else if (audience) {
-    return make_error(ErrorCode::invalid_argument, where + " notifies again: it takes no audience");
+    return make_error(ErrorCode::invalid_argument, where + " notifies " +
+                                                       (step.notify == StepNotify::leads ? "the team leads" : "again") +
+                                                       ": it takes no audience");
   }
   return step;
 }

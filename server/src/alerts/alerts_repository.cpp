@@ -121,6 +121,16 @@ Integration integration_row(const Row& r) {
   return x;
 }
 
+// A person as an audience resolves them, from kResolvedColumns.
+constexpr const char* kResolvedColumns =
+    "SELECT u.id, u.country, u.time_zone, u.work_start_minute, u.work_end_minute, u.work_days FROM users u "
+    "WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND ";
+
+Resolved resolved_from(const Row& r) {
+  return Resolved{
+      r.integer(0), r.text(1), r.text(2), WorkingBand{r.text(2), r.integer(3), r.integer(4), r.text(5)}, {}};
+}
+
 // A recipient-local schedule is never claimed itself: its zones are.
 constexpr const char* kScheduleDue =
     "(state = 'active' AND recipient_local = 0 AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?))";
@@ -155,10 +165,7 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
     for (const auto& r : a.roles) params.push_back(r);
   }
   if (any.empty()) return std::vector<Resolved>{};
-  std::string sql =
-      "SELECT u.id, u.country, u.time_zone, u.work_start_minute, u.work_end_minute, u.work_days FROM users u "
-      "WHERE u.active = 1 AND u.kind IN ('employee', 'agent') AND (" +
-      any + ")";
+  std::string sql = std::string(kResolvedColumns) + "(" + any + ")";
   if (a.time_zone) {
     sql += " AND u.time_zone = ?";
     params.push_back(*a.time_zone);
@@ -168,10 +175,7 @@ Result<std::vector<Resolved>> AlertsRepository::resolve(S& s, const Audience& a)
     for (auto id : a.exclude_user_ids) params.push_back(id);
   }
   sql += " ORDER BY u.id";
-  return storage::query_rows(s, sql, params, [](const Row& r) {
-    return Resolved{
-        r.integer(0), r.text(1), r.text(2), WorkingBand{r.text(2), r.integer(3), r.integer(4), r.text(5)}, {}};
-  });
+  return storage::query_rows(s, sql, params, resolved_from);
 }
 
 Result<policy::Relationship> AlertsRepository::team_relationship(S& s, std::int64_t team_id, std::int64_t user_id) {
@@ -676,6 +680,17 @@ Result<void> AlertsRepository::deactivate_integration(S& s, std::int64_t id) {
                        "UPDATE alert_integrations SET active = 0, name = name || ':removed:' || CAST(id AS TEXT) "
                        "WHERE id = ? AND active = 1",
                        {id});
+}
+
+Result<std::vector<Resolved>> AlertsRepository::leads_of_waiting(S& s, std::int64_t alert_id) {
+  return storage::query_rows(
+      s,
+      std::string(kResolvedColumns) +
+          "u.id IN (SELECT l.user_id FROM team_members l WHERE l.role = 'lead' AND l.team_id IN "
+          "(SELECT m.team_id FROM team_members m JOIN alert_recipients r ON r.user_id = "
+          "m.user_id WHERE r.alert_id = ? AND r.via_step IS NULL AND r.acknowledged_at IS NULL)) "
+          "ORDER BY u.id",
+      {alert_id}, resolved_from);
 }
 
 }  // namespace meridian::alerts

@@ -143,6 +143,10 @@ class AlertsRepository final {
   Result<std::vector<Integration>> integrations(S& s);
   Result<void> deactivate_integration(S& s, std::int64_t id);
 
+  // The team leads (active employees and agents) of every team that a recipient of the
+  // frozen list who has not acknowledged belongs to.
+  Result<std::vector<Resolved>> leads_of_waiting(S& s, std::int64_t alert_id);
+
   // Adds those not yet recipients, marked with the step that added them; recounts.
   Result<void> add_recipients(S& s, std::int64_t alert_id, const std::vector<Resolved>& people, std::int64_t step_no);
 };

@@ -457,7 +457,9 @@ Result<std::optional<Escalated>> AlertsService::fire_step(std::int64_t step_id, 
     if (st->step.notify == StepNotify::again) {
       MERIDIAN_ASSIGN_OR_RETURN(out.notified, repo_.unacknowledged(s, a.id, std::nullopt));
     } else {
-      MERIDIAN_ASSIGN_OR_RETURN(auto people, repo_.resolve(s, st->step.audience));
+      MERIDIAN_ASSIGN_OR_RETURN(auto people, st->step.notify == StepNotify::leads
+                                                 ? repo_.leads_of_waiting(s, a.id)
+                                                 : repo_.resolve(s, st->step.audience));
       MERIDIAN_TRY(repo_.add_recipients(s, a.id, people, st->step_no));
       std::vector<std::int64_t> ids;
       for (const auto& p : people) ids.push_back(p.user_id);

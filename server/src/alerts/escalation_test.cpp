@@ -230,6 +230,41 @@ TEST_P(EscalationTest, AnAcknowledgementRacingTheStepNeverLetsItRunAfterwards) {
   }
 }
 
+TEST_P(EscalationTest, ALeadsStepNotifiesTheTeamLeadsOfThoseStillWaiting) {
+  // Dora's team is led by Lena (PT, not a recipient); Dirk's by Leo; Uma leads a team with
+  // nobody of the alert in it. Dora acknowledges: only Leo (Dirk's lead) is notified.
+  const auto lena = person("lena", UserKind::employee, "PT", "UTC");
+  const auto leo = person("leo", UserKind::agent, "PT", "UTC");
+  const auto gone = person("gone", UserKind::employee, "PT", "UTC");
+  auto team = [&](const char* name, std::vector<std::pair<std::int64_t, bool>> members) {
+    auto t = identity_->create_team(audit::Actor{}, name, std::nullopt);
+    EXPECT_TRUE(t.ok());
+    for (auto [id, lead] : members) EXPECT_TRUE(identity_->add_team_member(audit::Actor{}, t->id, id, lead).ok());
+  };
+  team("Ops", {{dora_.user_id, false}, {lena.user_id, true}});
+  team("Support", {{dirk_.user_id, false}, {leo.user_id, true}, {gone.user_id, true}});
+  team("Sales", {{uma_.user_id, true}});
+  ASSERT_TRUE(identity_->deactivate_user(audit::Actor{}, gone.user_id).ok());
+  NewAlert in;
+  in.title = "Database primary down";
+  in.priority = Priority::critical;
+  in.audience.countries = {"DE"};
+  in.require_ack = true;
+  in.escalation.push_back(EscalationStep{5 * kMinute, StepNotify::leads, {}});
+  auto a = send(in);
+  ASSERT_TRUE(alerts_->acknowledge(dora_, a.id, "on it").ok());
+  clock_.advance_ms(5 * kMinute);
+  EXPECT_EQ(run(*node_a_), 1);
+  auto fired = sink_.taken_steps();
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].notified, (std::vector<std::int64_t>{leo.user_id})) << "not Lena (Dora acknowledged), not a deactivated lead";
+  EXPECT_EQ(fired[0].alert.recipient_count, 3);
+  // Leo acknowledges for himself; the frozen list (Dirk) still decides require_ack.
+  ASSERT_TRUE(alerts_->acknowledge(leo, a.id, "chasing Dirk").ok());
+  EXPECT_EQ(alerts_->get(admin_, a.id)->alert.status, Status::open);
+  EXPECT_EQ(steps(a.id)[0].step.notify, StepNotify::leads);
+}
+
 TEST_P(EscalationTest, BadStepsAreRefusedAndOnlyItsTrackersSeeTheSteps) {
   auto too_soon = escalating();
   too_soon.escalation[0].after_ms = 500;
