@@ -103,6 +103,17 @@ AiOptions load_ai_options(const std::string& config_file) {
     const std::string where = "config file " + config_file + ": ai.";
     const auto t = file["ai"];
     if (auto v = t["provider"].value<std::string>()) o.provider = *v;
+    if (auto v = t["index_files"]) {
+      auto b = v.value<bool>();
+      if (!b) throw std::runtime_error(where + "index_files must be true or false");
+      o.index_files = *b;
+    }
+    if (auto v = t["backfill_files_per_second"]) {
+      auto n = v.value<std::int64_t>();
+      if (!n || *n < 0 || *n > 1'000'000)
+        throw std::runtime_error(where + "backfill_files_per_second must be a whole number >= 0 (0: no limit)");
+      o.backfill_files_per_second = *n;
+    }
     if (auto f = t["features"]) {
       auto tbl = f.as_table();
       if (!tbl) throw std::runtime_error(where + "features must be a table of feature = provider");
@@ -157,13 +168,19 @@ AiOptions load_ai_options(const std::string& config_file) {
   }
   if (const char* v = std::getenv("MERIDIAN_AI_PROVIDER"); v && *v) o.provider = v;
   for (auto [name, field] : {std::pair{"MERIDIAN_AI_BUDGET_PERSON_DAY_TOKENS", &o.person_day_tokens},
-                             std::pair{"MERIDIAN_AI_BUDGET_ORGANISATION_MONTH_TOKENS", &o.organisation_month_tokens}})
+                             std::pair{"MERIDIAN_AI_BUDGET_ORGANISATION_MONTH_TOKENS", &o.organisation_month_tokens},
+                             std::pair{"MERIDIAN_AI_BACKFILL_FILES_PER_SECOND", &o.backfill_files_per_second}})
     if (const char* v = std::getenv(name); v && *v) {
       char* end = nullptr;
       const long long n = std::strtoll(v, &end, 10);
       if (*end || n < 0) throw std::runtime_error(std::string(name) + " must be a whole number >= 0 (0: no limit)");
       *field = n;
     }
+  if (const char* v = std::getenv("MERIDIAN_AI_INDEX_FILES"); v && *v) {
+    const std::string_view x(v);
+    if (x != "true" && x != "false") throw std::runtime_error("MERIDIAN_AI_INDEX_FILES must be true or false");
+    o.index_files = x == "true";
+  }
   if (o.provider.empty()) throw std::runtime_error("ai.provider must name a provider");
   return o;
 }

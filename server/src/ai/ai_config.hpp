@@ -4,6 +4,11 @@
 //
 //   [ai]
 //   provider = "builtin"          # every feature, unless chosen below (MERIDIAN_AI_PROVIDER)
+//   index_files = true            # index file contents for questions (MERIDIAN_AI_INDEX_FILES);
+//                                 # false: nothing is indexed, and turning it on again indexes
+//                                 # every stored file in the background (the backfill)
+//   backfill_files_per_second = 0 # the backfill's pace (0: as fast as it goes between uploads),
+//                                 # to spare a busy server (MERIDIAN_AI_BACKFILL_FILES_PER_SECOND)
 //   [ai.features]
 //   summaries = "builtin"
 //   [ai.regions.EU]               # people and sources of region EU
@@ -46,6 +51,8 @@ struct OpenAiSettings {
 
 struct AiOptions {
   std::string provider = "builtin";
+  bool index_files = true;
+  std::int64_t backfill_files_per_second = 0;
   std::map<std::string, std::string, std::less<>> features;  // feature -> provider
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> regions;
   // provider -> the regions whose people and data it may receive ("*": all).

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include "ai/ai_service.hpp"
+#include "ai/index_backfill.hpp"
 #include "core/result.hpp"
 
 namespace meridian::ai {
@@ -20,6 +21,9 @@ boost::json::object answer_json(const AskAnswer& a);
 // A file's index state; `waiting`: queued or being indexed now.
 // A stored answer: {id, status, scope, question, provider, text, result (answer_json) | null, error | null, ...}.
 boost::json::object stored_answer_json(const StoredAnswer& a);
+// {state: pending|running|done|off, handled, indexed, failed, remaining, total, after_file_id,
+//  started_at, finished_at, updated_at, working, documents: {status: count}}
+boost::json::object backfill_json(const BackfillProgress& p);
 boost::json::object index_state_json(std::int64_t file_id, const std::optional<DocumentRecord>& d, bool waiting);
 
 }  // namespace meridian::ai

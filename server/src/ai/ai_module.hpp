@@ -10,6 +10,7 @@
 #include "ai/answer_streams.hpp"
 #include "ai/chat_source.hpp"
 #include "ai/file_index.hpp"
+#include "ai/index_backfill.hpp"
 #include "ai/index_queue.hpp"
 #include "ai/provider.hpp"
 #include "platform/module.hpp"
@@ -22,8 +23,10 @@ class AiModule final : public platform::Module {
   AiModule(const platform::ModuleContext& ctx, chat::ChatService& chat, identity::IdentityService& identity,
            region::FeatureToggles& toggles, files::FilesService& files, IndexQueue& queue);
   std::string_view name() const override { return "ai"; }
-  // The indexing worker: files interrupted by a restart first, then the queue; answers
-  // left streaming by a node that went away are marked failed.
+  // The indexing worker: files interrupted by a restart first, then the queue, and the
+  // backfill of files stored before (index_backfill.hpp) whenever the queue is empty;
+  // answers left streaming by a node that went away are marked failed. With [ai]
+  // index_files = false nothing is indexed and the backfill starts over when it is on again.
   void start() override;
   void stop() override;
 
@@ -43,6 +46,7 @@ class AiModule final : public platform::Module {
   FileIndex index_;
   UsageLedger usage_;
   IndexQueue& queue_;
+  IndexBackfill backfill_;
   AiService ai_;
   AnswerStreams answers_;
   AiPersonalData personal_data_;

@@ -152,6 +152,38 @@ Result<std::map<std::string, std::int64_t>> AiRepository::status_counts(storage:
   return std::map<std::string, std::int64_t>(rows->begin(), rows->end());
 }
 
+Result<BackfillRecord> AiRepository::backfill(storage::Session& s) {
+  auto row = storage::query_row(
+      s,
+      "SELECT state, after_id, handled, indexed, failed, started_at, finished_at, updated_at FROM ai_backfill WHERE "
+      "name = 'files'",
+      {}, [](const Row& r) {
+        return BackfillRecord{r.text(0),    r.integer(1), r.integer(2), r.integer(3),
+                              r.integer(4), r.integer(5), r.integer(6), r.integer(7)};
+      });
+  if (!row) return row.error();
+  if (!*row) return make_error(ErrorCode::internal, "the backfill's row is missing (migration 303)");
+  return std::move(**row);
+}
+
+Result<bool> AiRepository::save_backfill(storage::Session& s, const BackfillRecord& r, std::int64_t expected_after_id,
+                                         const std::string& expected_state) {
+  return storage::exec_changed(
+      s,
+      "UPDATE ai_backfill SET state = ?, after_id = ?, handled = ?, indexed = ?, failed = ?, started_at = ?, "
+      "finished_at = ?, updated_at = ? WHERE name = 'files' AND after_id = ? AND state = ?",
+      {r.state, r.after_id, r.handled, r.indexed, r.failed, r.started_at, r.finished_at, r.updated_at,
+       expected_after_id, expected_state});
+}
+
+Result<void> AiRepository::reset_backfill(storage::Session& s, UnixMillis at) {
+  return storage::exec(s,
+                       "INSERT INTO ai_backfill (name, state, updated_at) VALUES ('files', 'pending', ?) ON CONFLICT "
+                       "(name) DO UPDATE SET state = 'pending', after_id = 0, handled = 0, indexed = 0, failed = 0, "
+                       "started_at = 0, finished_at = 0, updated_at = excluded.updated_at",
+                       {at});
+}
+
 Result<std::int64_t> AiRepository::create_answer(storage::Session& s, const StoredAnswer& a) {
   return storage::query_integer(
       s,

@@ -73,6 +73,18 @@ struct StoredAnswer {
   UnixMillis updated_at = 0;
 };
 
+// The backfill of the file index (index_backfill.hpp): its state and checkpoint.
+struct BackfillRecord {
+  std::string state;          // pending, running, done
+  std::int64_t after_id = 0;  // every file up to this id is handled
+  std::int64_t handled = 0;   // files handled by this run (indexed, already current, or failed)
+  std::int64_t indexed = 0;   // of which indexed by it
+  std::int64_t failed = 0;    // of which could not be read or indexed
+  UnixMillis started_at = 0;
+  UnixMillis finished_at = 0;
+  UnixMillis updated_at = 0;
+};
+
 struct IndexStats {
   std::int64_t chunks = 0;
   std::int64_t total_length = 0;
@@ -95,6 +107,15 @@ class AiRepository final {
                                            std::optional<std::int64_t> file_id, std::optional<std::int64_t> space_id);
   Result<std::vector<StoredChunk>> chunks(storage::Session& s, const std::vector<std::int64_t>& ids);
   Result<std::map<std::string, std::int64_t>> status_counts(storage::Session& s);
+
+  // The backfill's one row.
+  Result<BackfillRecord> backfill(storage::Session& s);
+  // Saves `r` if the checkpoint is still `expected_after_id` and the run `expected_state`;
+  // false when another node moved it meanwhile.
+  Result<bool> save_backfill(storage::Session& s, const BackfillRecord& r, std::int64_t expected_after_id,
+                             const std::string& expected_state);
+  // A new run from the first file, pending.
+  Result<void> reset_backfill(storage::Session& s, UnixMillis at);
 
   // Streamed answers.
   Result<std::int64_t> create_answer(storage::Session& s, const StoredAnswer& a);

@@ -57,6 +57,17 @@ void add_ai_routes(net::Router& router, AiService& ai, const IndexQueue& queue) 
              kSmall);
 }
 
+void add_backfill_routes(net::Router& router, const policy::Policy& policy, IndexBackfill& backfill, bool indexing_on) {
+  router.add("GET", "/api/v1/ai/index/backfill",
+             net::answer([&policy, &backfill, indexing_on](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_TRY(policy.require(*req.subject, policy::Action::manage_ai));
+               MERIDIAN_ASSIGN_OR_RETURN(auto p, backfill.progress());
+               p.indexing_on = indexing_on;
+               return net::json_ok(backfill_json(p));
+             }),
+             kSmall);
+}
+
 void add_answer_routes(net::Router& router, net::RealtimeHub& hub, AnswerStreams& answers) {
   // A question answered in the background: 202 with the stored answer; its text streams over /ws.
   router.add("POST", "/api/v1/ai/answers", net::answer([&answers](HttpRequest& req) -> Result<HttpResponse> {

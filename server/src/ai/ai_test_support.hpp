@@ -66,6 +66,9 @@ class AiTest : public meridian::testing::ChatTest {
   // Uploads and indexes at once (the module's worker does it in the background).
   files::Node upload(const Subject& who, std::int64_t space, std::int64_t parent, const std::string& name,
                      const std::string& bytes, const std::string& content_type = "text/plain");
+  // Uploads without indexing, as files stored before the index existed (its queued jobs dropped).
+  files::Node store_unindexed(const Subject& who, std::int64_t space, std::int64_t parent, const std::string& name,
+                              const std::string& bytes, const std::string& content_type = "text/plain");
 
   std::unique_ptr<region::FeatureToggles> toggles_;
   meridian::testing::TempDiskStore store_{"meridian-ai"};

@@ -214,6 +214,19 @@ Result<std::vector<std::int64_t>> FilesRepository::child_ids(S& s, std::int64_t 
   return integers(s.query("SELECT id FROM file_nodes WHERE parent_id = ? AND space_id = ?", {parent_id, space_id}));
 }
 
+Result<std::vector<std::int64_t>> FilesRepository::file_ids_after(S& s, std::int64_t after_id, std::int64_t limit) {
+  return integers(
+      s.query("SELECT id FROM file_nodes WHERE kind = 'file' AND current_version_id IS NOT NULL AND id > ? "
+              "ORDER BY id LIMIT ?",
+              {after_id, limit}));
+}
+
+Result<std::int64_t> FilesRepository::count_files_after(S& s, std::int64_t after_id) {
+  return storage::query_integer(
+      s, "SELECT COUNT(*) FROM file_nodes WHERE kind = 'file' AND current_version_id IS NOT NULL AND id > ?",
+      {after_id});
+}
+
 Result<std::int64_t> FilesRepository::insert_node(S& s, std::int64_t space_id, std::int64_t parent_id, bool is_folder,
                                                   const std::string& name, std::int64_t created_by, UnixMillis now) {
   return inserted_id(

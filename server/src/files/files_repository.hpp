@@ -80,6 +80,9 @@ class FilesRepository final {
   // Folders first, then by name.
   Result<std::vector<Node>> children(S& s, std::int64_t space_id, std::int64_t parent_id);
   Result<std::vector<std::int64_t>> child_ids(S& s, std::int64_t space_id, std::int64_t parent_id);
+  // Files with content, by id after `after_id` (the AI index's backfill walks them), and how many.
+  Result<std::vector<std::int64_t>> file_ids_after(S& s, std::int64_t after_id, std::int64_t limit);
+  Result<std::int64_t> count_files_after(S& s, std::int64_t after_id);
   // conflict when the name is taken in that folder.
   Result<std::int64_t> insert_node(S& s, std::int64_t space_id, std::int64_t parent_id, bool is_folder,
                                    const std::string& name, std::int64_t created_by, UnixMillis now);

@@ -607,6 +607,15 @@ Result<Download> FilesService::open_current(std::int64_t node_id) {
   });
 }
 
+Result<std::vector<std::int64_t>> FilesService::file_ids_after(std::int64_t after_id, std::int64_t limit) {
+  return storage::read_value<std::vector<std::int64_t>>(
+      db_, [&](Session& s) { return repo_.file_ids_after(s, after_id, limit); });
+}
+
+Result<std::int64_t> FilesService::count_files_after(std::int64_t after_id) {
+  return storage::read_value<std::int64_t>(db_, [&](Session& s) { return repo_.count_files_after(s, after_id); });
+}
+
 Result<std::vector<Version>> FilesService::list_versions(const Subject& who, std::int64_t node_id) {
   auto node = get_node(who, node_id);
   if (!node) return node.error();

@@ -123,6 +123,11 @@ class FilesService final {
   // subject, no activity entry here).
   Result<Download> open_current(std::int64_t node_id);
 
+  // Every stored file with content, by id after `after_id`, at most `limit`, and how many
+  // there are after `after_id`: for the AI index's backfill (a system walk, no subject; reading a file
+  // stays checked for whoever asks).
+  Result<std::vector<std::int64_t>> file_ids_after(std::int64_t after_id, std::int64_t limit);
+  Result<std::int64_t> count_files_after(std::int64_t after_id);
   Result<std::vector<Version>> list_versions(const Subject& who, std::int64_t node_id);
   Result<Node> restore_version(const Caller& caller, std::int64_t node_id, std::int64_t number);
   Result<Node> rename_or_move(const Caller& caller, std::int64_t node_id, std::optional<std::string> name,

@@ -20,7 +20,8 @@ const Grant kGrants[] = {
       Action::read_audit_log, Action::start_conversation, Action::host_meeting, Action::read_webhook_log,
       Action::work_support_queue, Action::manage_support, Action::manage_retention, Action::send_alert,
       Action::use_ai_copilot, Action::start_remote_support, Action::review_remote_support,
-      Action::read_availability, Action::manage_holidays, Action::approve_remote_support}},
+      Action::read_availability, Action::manage_holidays, Action::approve_remote_support,
+      Action::manage_ai}},
     {Role::employee,
      {Action::read_own_profile, Action::read_directory, Action::read_customer_directory, Action::read_user_profile,
       Action::start_conversation, Action::host_meeting, Action::use_ai_copilot, Action::read_availability}},
@@ -148,6 +149,8 @@ const char* action_name(Action action) {
       return "approve viewing a sensitive customer's screen";
     case Action::manage_holidays:
       return "manage holiday calendars";
+    case Action::manage_ai:
+      return "manage the AI copilot's index";
     case Action::read_conversation:
       return "read this conversation";
     case Action::post_message:
@@ -226,6 +229,7 @@ const char* action_key(Action action) {
     MERIDIAN_ACTION_KEY(review_remote_support)
     MERIDIAN_ACTION_KEY(manage_holidays)
     MERIDIAN_ACTION_KEY(approve_remote_support)
+    MERIDIAN_ACTION_KEY(manage_ai)
     MERIDIAN_ACTION_KEY(read_conversation)
     MERIDIAN_ACTION_KEY(post_message)
     MERIDIAN_ACTION_KEY(moderate_conversation)

@@ -35,6 +35,7 @@ enum class Action {
   review_remote_support,      // admins: every remote support session and its log
   manage_holidays,            // admins: public holiday calendars (availability)
   approve_remote_support,     // supervisors (admins): approve viewing a sensitive customer's screen
+  manage_ai,                  // admins: the AI copilot's file index (the backfill's progress)
 
   // On one conversation (chat): the subject's relationship to it is member, manager
   // (moderator) or owner.

@@ -77,6 +77,24 @@ CREATE TABLE ai_usage (
 );
 CREATE INDEX ai_usage_day ON ai_usage(day);
 )sql"},
+    // The backfill: indexing every file stored before the index existed (or while indexing
+    // was off), in id order, one node at a time (job lease ai.index.backfill). `after_id` is
+    // its checkpoint: every file up to it is handled, so a restart goes on from there.
+    // Admins read its progress. Pending from the start, so an upgrade indexes what is there.
+    {303, "ai: the backfill of the file index", R"sql(
+CREATE TABLE ai_backfill (
+  name TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  after_id BIGINT NOT NULL DEFAULT 0,
+  handled BIGINT NOT NULL DEFAULT 0,
+  indexed BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
+  started_at BIGINT NOT NULL DEFAULT 0,
+  finished_at BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO ai_backfill (name, state) VALUES ('files', 'pending');
+)sql"},
 };
 
 }  // namespace
