@@ -41,6 +41,15 @@ void AiTest::rebuild(AiOptions options, ProviderRegistry* providers) {
                                   AiPorts{*source_, *exclusions_, *file_access_, *index_, *usage_});
 }
 
+void AiTest::use_for_ask(std::unique_ptr<BuiltinBacked> provider) {
+  AiOptions options;
+  options.features[std::string(kFeatureAsk)] = std::string(provider->name());
+  ask_providers_ = std::make_unique<ProviderRegistry>();
+  ask_providers_->add(std::make_unique<BuiltinProvider>());
+  ask_providers_->add(std::move(provider));
+  rebuild(options, ask_providers_.get());
+}
+
 std::int64_t AiTest::group(const Subject& owner, std::vector<std::int64_t> members) {
   auto c = chat_->create_conversation(
       owner, NewConversation{ConversationKind::group, "Release", "", chat::Visibility::private_, std::move(members)});

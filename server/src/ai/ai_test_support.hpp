@@ -53,6 +53,13 @@ class AiTest : public meridian::testing::ChatTest {
  protected:
   void SetUp() override;
   void rebuild(AiOptions options, ProviderRegistry* providers = nullptr);
+  // Questions over files answered by `provider` (next to the built-in one); returns it.
+  template <class P>
+  P* ask_with(std::unique_ptr<P> provider) {
+    auto* raw = provider.get();
+    use_for_ask(std::move(provider));
+    return raw;
+  }
 
   std::int64_t group(const Subject& owner, std::vector<std::int64_t> members);
   chat::Message post(const Subject& who, std::int64_t conversation, const std::string& text,
@@ -81,11 +88,15 @@ class AiTest : public meridian::testing::ChatTest {
   std::unique_ptr<UsageLedger> usage_;
   ProviderRegistry providers_;
   RecordingExternal* outside_ = nullptr;
+  std::unique_ptr<ProviderRegistry> ask_providers_;  // ask_with's
   std::unique_ptr<AiService> ai_;
   int client_ = 0;
 
   // Runs every job files queued (what the module's worker does).
   void drain();
+
+ private:
+  void use_for_ask(std::unique_ptr<BuiltinBacked> provider);
 };
 
 }  // namespace meridian::ai::testing

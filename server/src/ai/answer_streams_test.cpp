@@ -109,13 +109,7 @@ class AnswerStreamsTest : public testing::AiTest {
     ASSERT_NO_FATAL_FAILURE(AiTest::SetUp());
     ana_ = person("ana");
     ben_ = person("ben");
-    auto g = std::make_unique<Gated>();
-    gated_ = g.get();
-    registry_.add(std::make_unique<BuiltinProvider>());
-    registry_.add(std::move(g));
-    AiOptions options;
-    options.features["ask"] = "gated";
-    rebuild(options, &registry_);
+    gated_ = ask_with(std::make_unique<Gated>());
     AnswerStreamOptions o;
     o.flush_bytes = 1;  // every piece saved: the test reads the store mid-way
     o.flush_ms = 1'000'000;
@@ -135,7 +129,6 @@ class AnswerStreamsTest : public testing::AiTest {
 
   Subject ana_, ben_;
   files::Node file_;
-  ProviderRegistry registry_;
   Gated* gated_ = nullptr;
   net::RealtimeHub hub_;
   std::unique_ptr<AnswerStreams> streams_;

@@ -61,20 +61,10 @@ class AskTest : public testing::AiTest {
   }
 
   // The meddling provider answers questions over files.
-  Meddling* meddle() {
-    auto m = std::make_unique<Meddling>();
-    auto* raw = m.get();
-    meddling_.add(std::make_unique<BuiltinProvider>());
-    meddling_.add(std::move(m));
-    AiOptions options;
-    options.features["ask"] = "meddling";
-    rebuild(options, &meddling_);
-    return raw;
-  }
+  Meddling* meddle() { return ask_with(std::make_unique<Meddling>()); }
 
   Subject ana_, ben_, carl_;
   std::int64_t team_id_ = 0;
-  ProviderRegistry meddling_;
 };
 
 TEST_P(AskTest, AnAnswerQuotesTheFileWithItsVersionAndSection) {
