@@ -62,6 +62,14 @@ export interface SummaryRequest {
   after_seq?: number;
 }
 
+/** Catch me up across conversations: one summary per conversation with unread messages. */
+export interface CatchUp {
+  provider: string;
+  conversations: { conversation_id: number; name: string; unread: number; summary: Summary }[];
+  /** Conversations with unread messages not read this time (50 at most are). */
+  left_out: number;
+}
+
 export interface FileScope {
   file_id?: number;
   folder_id?: number;
@@ -136,6 +144,11 @@ export class AiApi {
 
   summarise(body: SummaryRequest): Promise<Summary> {
     return firstValueFrom(this.http.post<Summary>(`${API_BASE}/ai/summaries`, body));
+  }
+
+  /** Every conversation of mine with unread messages, most unread first, each summarised. */
+  catchUp(): Promise<CatchUp> {
+    return firstValueFrom(this.http.post<CatchUp>(`${API_BASE}/ai/catch-up`, {}));
   }
 
   ask(question: string, scope: FileScope): Promise<AskAnswer> {

@@ -21,6 +21,11 @@ export const chatRoutes: Routes = [
         loadComponent: () => import('./search-page').then((m) => m.SearchPage),
       },
       {
+        path: 'catch-up',
+        title: 'Catch me up · Chat · Meridian',
+        loadComponent: () => import('../ai/catch-up-page').then((m) => m.CatchUpPage),
+      },
+      {
         path: ':id',
         title: 'Chat · Meridian',
         loadComponent: () => import('./conversation-page').then((m) => m.ConversationPage),
