@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, createUser, login } from '../integration/lib/server.mjs';
 import { eventually, live } from '../integration/lib/live.mjs';
+import { assertStoredAsAcknowledged } from '../integration/lib/acked.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -112,20 +113,7 @@ describe('three nodes behind nginx, one PostgreSQL, Redis and S3', () => {
     }
     socket.close();
 
-    const stored = [];
-    for (let before = ''; ;) {
-      const page = await api(front, 'GET', `/api/v1/conversations/${conversationId}/messages?limit=200${before}`, { token: ben.token });
-      assert.equal(page.status, 200, page.text);
-      if (page.json.items.length === 0) break;
-      stored.push(...page.json.items.map((m) => ({ seq: m.seq, client_id: m.client_id })));
-      before = `&before=${Math.min(...page.json.items.map((m) => m.seq))}`;
-    }
-    stored.sort((a, b) => a.seq - b.seq);
-    assert.equal(stored.length, total, 'every acknowledged message stored once, none twice');
-    stored.forEach((m, i) => {
-      assert.equal(m.seq, i + 1, 'no hole in the conversation');
-      assert.equal(acked.get(m.client_id), m.seq, `${m.client_id} stored with the seq its ack named`);
-    });
+    await assertStoredAsAcknowledged(front, ben.token, conversationId, acked);
     t.diagnostic(`${total} messages acknowledged, Ana's socket replaced ${reconnects} times`);
     assert.ok(reconnects >= 1, 'the kill -9 or the rolling restart cut Ana\'s socket at least once');
 

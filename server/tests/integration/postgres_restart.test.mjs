@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
 import { eventually, live } from './lib/live.mjs';
+import { assertStoredAsAcknowledged } from './lib/acked.mjs';
 
 const pg = process.env.MERIDIAN_TEST_DATABASE_URL;
 const restartScript = process.env.MERIDIAN_TEST_PG_RESTART;
@@ -94,20 +95,7 @@ describe('a PostgreSQL restart under chat traffic', { skip: !pg || !restartScrip
     const me = await api(node, 'GET', '/api/v1/me', { token: ben.token });
     assert.equal(me.status, 200, me.text);
 
-    const stored = [];
-    for (let before = ''; ;) {
-      const page = await api(node, 'GET', `/api/v1/conversations/${conversationId}/messages?limit=200${before}`, { token: ben.token });
-      assert.equal(page.status, 200, page.text);
-      if (page.json.items.length === 0) break;
-      stored.push(...page.json.items.map((m) => ({ seq: m.seq, client_id: m.client_id })));
-      before = `&before=${Math.min(...page.json.items.map((m) => m.seq))}`;
-    }
-    stored.sort((a, b) => a.seq - b.seq);
-    assert.equal(stored.length, total, 'every acknowledged message stored once, none twice');
-    stored.forEach((m, i) => {
-      assert.equal(m.seq, i + 1, 'no hole in the conversation');
-      assert.equal(acked.get(m.client_id), m.seq, `${m.client_id} stored with the seq its ack named`);
-    });
+    await assertStoredAsAcknowledged(node, ben.token, conversationId, acked);
     // What the sender was told names no host, port or library text: that is for the log.
     if (firstRefusal) {
       assert.equal(firstRefusal.code, 'unavailable');
