@@ -141,11 +141,10 @@ void HttpSession::on_body(beast::error_code ec, std::size_t) {
 void HttpSession::answer() {
   if (plan_.kind == RequestPlan::Kind::route && plan_.route && plan_.route->options.blocking) {
     // Nothing else runs on this session meanwhile: no read is pending until the reply.
-    asio::post(state_->blocking_pool(), [self = shared_from_this()]() mutable {
+    asio::post(state_->blocking_pool(), [self = shared_from_this(), home = tracked(stream_.get_executor())]() mutable {
       OutgoingResponse response =
           answer_request(*self->state_, self->plan_, self->parser_->get(), self->remote_ip_, self->request_id_);
-      auto executor = self->stream_.get_executor();
-      asio::dispatch(executor, [self = std::move(self), response = std::move(response)]() mutable {
+      asio::dispatch(home, [self = std::move(self), response = std::move(response)]() mutable {
         self->finish_answer(std::move(response));
       });
     });
@@ -166,11 +165,11 @@ void HttpSession::route_work(std::function<void()> work, std::function<void()> t
     then();
     return;
   }
-  asio::post(state_->blocking_pool(),
-             [self = shared_from_this(), work = std::move(work), then = std::move(then)]() mutable {
-               work();
-               asio::dispatch(self->stream_.get_executor(), std::move(then));
-             });
+  asio::post(state_->blocking_pool(), [self = shared_from_this(), home = tracked(stream_.get_executor()),
+                                       work = std::move(work), then = std::move(then)]() mutable {
+    work();
+    asio::dispatch(home, std::move(then));
+  });
 }
 
 void HttpSession::start_stream() {
@@ -368,10 +367,9 @@ void HttpSession::write_to_sink(int slot) {
     return;
   }
   // Only this slot's bytes are touched on the pool; the strand reads into the other one.
-  asio::post(state_->blocking_pool(), [self, work = std::move(work)]() mutable {
+  asio::post(state_->blocking_pool(), [self, home = tracked(stream_.get_executor()), work = std::move(work)]() mutable {
     auto refusal = work();
-    auto executor = self->stream_.get_executor();
-    asio::dispatch(executor, [self = std::move(self), refusal = std::move(refusal)]() mutable {
+    asio::dispatch(home, [self = std::move(self), refusal = std::move(refusal)]() mutable {
       self->on_written(std::move(refusal));
     });
   });
@@ -448,13 +446,12 @@ void HttpSession::upgrade_to_websocket() {
   // The token is looked up in the store: on the work pool, so that a burst of handshakes
   // does not stall the requests and frames of everyone else on this I/O thread. Nothing
   // else runs on this session meanwhile: no read is pending until the upgrade is answered.
-  asio::post(state_->work_pool(), [self = shared_from_this(), offer = std::move(offer)]() mutable {
+  asio::post(state_->work_pool(), [self = shared_from_this(), home = tracked(stream_.get_executor()),
+                                   offer = std::move(offer)]() mutable {
     auto subject = self->state_->authenticate(offer.token, self->remote_ip_);
-    auto executor = self->stream_.get_executor();
-    asio::dispatch(executor,
-                   [self = std::move(self), offer = std::move(offer), subject = std::move(subject)]() mutable {
-                     self->finish_upgrade(offer.wants_meridian_v1, std::move(subject));
-                   });
+    asio::dispatch(home, [self = std::move(self), offer = std::move(offer), subject = std::move(subject)]() mutable {
+      self->finish_upgrade(offer.wants_meridian_v1, std::move(subject));
+    });
   });
 }
 

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "net/server.hpp"
@@ -29,6 +31,16 @@ class Session {
   // ends as if the client had gone (a streamed body's sink is dropped and keeps what arrived).
   virtual void abort() = 0;
 };
+
+// The executor to come back on after work handed to a pool: `home` (a connection's strand),
+// counted as outstanding work of its I/O context for as long as the copy lives. While a
+// session's work is on a pool it has no socket operation pending; uncounted, a shutting-down
+// I/O context with nothing else to do would return from run(), and the answer (a reply, a
+// finished handshake) would never be written: the session would hang until it is cut.
+template <class Executor>
+auto tracked(const Executor& home) {
+  return boost::asio::prefer(home, boost::asio::execution::outstanding_work.tracked);
+}
 
 class ServerState final {
  public:

@@ -365,5 +365,54 @@ TEST_F(ServerTest, StopClosesWebSocketsWith1001AndWaitReturnsWithinGrace) {
   EXPECT_LT(std::chrono::steady_clock::now() - began, options_.shutdown_grace);
 }
 
+// Until the listener refuses connections (the stop has begun), then a little longer: the I/O
+// threads finish what else they had and would return from run() if nothing counted as work.
+void wait_until_the_stop_has_begun(std::uint16_t port) {
+  for (;;) {
+    asio::io_context ioc;
+    tcp::socket probe(ioc);
+    beast::error_code ec;
+    probe.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  std::this_thread::sleep_for(200ms);
+}
+
+// Work on a pool when the server stops still comes back and is answered. Nothing else keeps
+// the I/O threads busy by then (the listener is closed, the session has no socket operation
+// pending), and an I/O context without work returns from run(): before, the finished work
+// was queued on a context nobody ran, the answer was never written and the session hung
+// until it was cut after the grace (CI saw the handshake case: 1006 and a 6 s stop).
+TEST_F(ServerTest, AHandshakeWaitingForTheStoreWhenTheServerStopsIsAnsweredThenClosedWith1001) {
+  auto closed_with = std::async(std::launch::async, [this] {
+    WsClient client(port_);
+    beast::error_code ec;
+    client.handshake(ec, std::string("Bearer ") + kSlowToken);
+    return ec ? std::uint16_t{0} : client.read_until_closed();
+  });
+  while (inside_slow_.load() < 1) std::this_thread::sleep_for(1ms);
+  std::thread waiter([this] { server_->wait(); });
+  server_->stop();
+  wait_until_the_stop_has_begun(port_);
+  gate_.set_value();
+  EXPECT_EQ(closed_with.get(), websocket::close_code::going_away);
+  waiter.join();
+}
+
+TEST_F(ServerTest, ABlockingRequestStillRunningWhenTheServerStopsIsAnswered) {
+  auto status = std::async(std::launch::async, [this] {
+    HttpClient client(port_);
+    return static_cast<int>(client.request(http::verb::post, "/api/slow").result_int());
+  });
+  while (inside_slow_.load() < 1) std::this_thread::sleep_for(1ms);
+  std::thread waiter([this] { server_->wait(); });
+  server_->stop();
+  wait_until_the_stop_has_begun(port_);
+  gate_.set_value();
+  EXPECT_EQ(status.get(), 200);
+  waiter.join();
+}
+
 }  // namespace
 }  // namespace meridian::net

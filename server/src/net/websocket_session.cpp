@@ -259,10 +259,9 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   watch_expiry();
   // The greeting reads the store (who you are, what waits for you): on the work pool. The
   // first frame is read once it is queued, so that it is always the first to arrive.
-  asio::post(state_->work_pool(), [self = shared_from_this()]() mutable {
+  asio::post(state_->work_pool(), [self = shared_from_this(), home = tracked(ws_.get_executor())]() mutable {
     self->state_->hub().attach(self);
-    auto executor = self->ws_.get_executor();
-    asio::dispatch(executor, [self = std::move(self)] { self->read(); });
+    asio::dispatch(home, [self = std::move(self)] { self->read(); });
   });
 }
 
@@ -305,15 +304,14 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
     // before: the next is read when this one is handled, so the order is kept and a client
     // that sends faster than it is served waits in its own TCP window. The buffer is left
     // alone until then (no read is pending).
-    asio::post(state_->work_pool(), [self = shared_from_this()]() mutable {
+    asio::post(state_->work_pool(), [self = shared_from_this(), home = tracked(ws_.get_executor())]() mutable {
       std::string_view text(static_cast<const char*>(self->buffer_.data().data()), self->buffer_.size());
       try {
         self->state_->hub().dispatch(*self, text);
       } catch (const std::exception& e) {
         log::error("ws.dispatch_exception", {{"what", std::string_view(e.what())}});
       }
-      auto executor = self->ws_.get_executor();
-      asio::dispatch(executor, [self = std::move(self)] { self->read_next(); });
+      asio::dispatch(home, [self = std::move(self)] { self->read_next(); });
     });
     return;
   }

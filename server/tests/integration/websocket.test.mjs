@@ -135,6 +135,8 @@ describe('graceful shutdown', () => {
       const exit = await server.exited;
       assert.equal(exit.code, 0);
       assert.ok(Date.now() - t0 < 5000, `exited after ${Date.now() - t0} ms`);
+      // 'exit' may come before the last of stdout has been read.
+      if (!server.child.stdout.readableEnded) await new Promise((r) => server.child.stdout.once('end', r));
       assert.ok(server.lines.some((l) => l.event === 'server.exited'));
     } finally {
       await server.stop();
