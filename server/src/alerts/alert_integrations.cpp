@@ -7,6 +7,7 @@
 #include "alerts/alerts_json.hpp"
 #include "alerts/alerts_service.hpp"
 #include "core/json_fields.hpp"
+#include "core/log.hpp"
 #include "core/random.hpp"
 
 namespace meridian::alerts {
@@ -82,17 +83,68 @@ Result<Integration> AlertsService::remove_integration(const Subject& who, std::i
 }
 
 Result<Integration> AlertsService::integration_by_secret(const std::string& name, std::string_view token) {
+  // One answer for every way of getting it wrong (no secret, a wrong one, a name that does
+  // not exist or was removed): the caller learns nothing about which names exist. The
+  // hash is compared also when there is no such integration.
+  auto refused = [] {
+    return make_error(ErrorCode::unauthenticated,
+                      "unknown integration or wrong secret (send the integration's secret as a bearer token)");
+  };
   auto found = storage::read_value<std::optional<std::pair<Integration, std::string>>>(
       db_, [&](storage::Session& s) { return repo_.integration_named(s, name); });
   if (!found.ok()) return found.error();
-  if (!*found) return make_error(ErrorCode::not_found, "no such integration");
-  if (token.empty() || !same_hash(sha256_hex(token), (*found)->second))
-    return make_error(ErrorCode::unauthenticated, "the integration's secret is required as a bearer token");
+  static const std::string kNoHash(64, '0');
+  const bool same = same_hash(sha256_hex(token), *found ? (*found)->second : kNoHash);
+  if (!*found || token.empty() || !same) return refused();
   return std::move((*found)->first);
+}
+
+Result<std::optional<std::string>> AlertsService::suspension(const Integration& x) {
+  // An integration sends with its creator's right to send to anyone: when no administrator
+  // stands behind it any more, its sends are refused until an administrator rotates its
+  // secret (and so takes it over) or removes it.
+  auto why = storage::read_value<std::optional<std::string>>(
+      db_, [&](storage::Session& s) -> Result<std::optional<std::string>> {
+        if (!x.created_by) return std::optional<std::string>("its creator's account was erased");
+        MERIDIAN_ASSIGN_OR_RETURN(auto creator, repo_.active_subject(s, *x.created_by));
+        if (!creator) return std::optional<std::string>("its creator's account is deactivated");
+        if (!policy_.require(*creator, Action::send_alert).ok())
+          return std::optional<std::string>("its creator may no longer send alerts to everyone (not an administrator)");
+        return std::optional<std::string>{};
+      });
+  if (!why.ok() || !*why) return why;
+  return std::optional<std::string>("integration '" + x.name + "' is suspended: " + **why +
+                                    "; an administrator takes it over by rotating its secret");
+}
+
+Result<void> AlertsService::vouched_for(const Integration& x) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto why, suspension(x));
+  if (!why) return {};
+  log::warn("alerts.integration_refused", {{"integration", x.name}, {"reason", *why}});
+  return make_error(ErrorCode::forbidden, *why);
+}
+
+Result<CreatedIntegration> AlertsService::rotate_integration(const Subject& who, std::int64_t id,
+                                                             const std::string& ip) {
+  MERIDIAN_TRY(policy_.require(who, Action::send_alert));
+  CreatedIntegration out;
+  out.secret = random_token(32);
+  return storage::write_value<CreatedIntegration>(db_, [&](storage::Session& s) -> Result<CreatedIntegration> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto x, repo_.integration(s, id));
+    if (!x || !x->active) return make_error(ErrorCode::not_found, "no such integration");
+    MERIDIAN_TRY(repo_.rotate_integration(s, id, sha256_hex(out.secret), who.user_id));
+    if (audit_)
+      MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "alert.integration.rotate",
+                                  "alert_integration:" + std::to_string(id), "ok"));
+    x->created_by = who.user_id;
+    out.integration = std::move(*x);
+    return out;
+  });
 }
 
 Result<Bridged> AlertsService::from_alertmanager(const Integration& integration, const AmPayload& payload,
                                                  const std::string& ip) {
+  MERIDIAN_TRY(vouched_for(integration));
   // Everything is checked before anything is stored.
   std::vector<NewAlert> alerts;
   for (std::size_t i = 0; i < payload.alerts.size(); ++i) {

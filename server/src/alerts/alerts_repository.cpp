@@ -682,6 +682,12 @@ Result<void> AlertsRepository::deactivate_integration(S& s, std::int64_t id) {
                        {id});
 }
 
+Result<void> AlertsRepository::rotate_integration(S& s, std::int64_t id, const std::string& secret_hash,
+                                                  std::int64_t by) {
+  return storage::exec(s, "UPDATE alert_integrations SET secret_hash = ?, created_by = ? WHERE id = ? AND active = 1",
+                       {secret_hash, by, id});
+}
+
 Result<std::vector<Resolved>> AlertsRepository::leads_of_waiting(S& s, std::int64_t alert_id) {
   return storage::query_rows(
       s,

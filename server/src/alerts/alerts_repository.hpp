@@ -142,6 +142,7 @@ class AlertsRepository final {
   Result<std::optional<Integration>> integration(S& s, std::int64_t id);
   Result<std::vector<Integration>> integrations(S& s);
   Result<void> deactivate_integration(S& s, std::int64_t id);
+  Result<void> rotate_integration(S& s, std::int64_t id, const std::string& secret_hash, std::int64_t by);
 
   // The team leads (active employees and agents) of every team that a recipient of the
   // frozen list who has not acknowledged belongs to.

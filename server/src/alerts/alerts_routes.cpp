@@ -9,6 +9,7 @@
 #include "alerts/alert_events.hpp"
 #include "alerts/alerts_json.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_values.hpp"
 #include "net/http_handler.hpp"
 #include "net/route_kit.hpp"
 
@@ -92,7 +93,13 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
   router.add("GET", "/api/v1/alerts/integrations", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto list, alerts.integrations(*req.subject));
                boost::json::array items;
-               for (const auto& x : list) items.push_back(integration_json(x));
+               for (const auto& x : list) {
+                 auto item = integration_json(x);
+                 // Why its sends are refused now (null: they are not).
+                 MERIDIAN_ASSIGN_OR_RETURN(auto suspended, alerts.suspension(x));
+                 item["suspended"] = json::nullable(suspended);
+                 items.push_back(std::move(item));
+               }
                return net::json_ok(boost::json::object{{"items", std::move(items)}});
              }),
              kSmall);
@@ -104,17 +111,27 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
              }),
              kSmall);
 
+  // A new secret (201, shown once); the rotating admin vouches for it from now on.
+  router.add("POST", "/api/v1/alerts/integrations/{id}/rotate",
+             net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "integration id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto made, alerts.rotate_integration(*req.subject, id, req.remote_ip));
+               auto out = integration_json(made.integration);
+               out["secret"] = made.secret;
+               return net::json_ok(out);
+             }),
+             kSmall);
+
   // Alertmanager's webhook (payload version 4), authenticated by the integration's secret
-  // as a bearer token (http_config.authorization.credentials): 401 without it or with
-  // another, 404 for an unknown integration, 400 for a malformed payload. Payloads may be
-  // large and carry fields Meridian does not know (accepted). Answers what it did.
+  // as a bearer token (http_config.authorization.credentials): 401, one answer for no
+  // secret, a wrong one and an unknown integration; 403 with the reason when the
+  // integration is suspended (its creator is no longer an administrator); 400 for a
+  // malformed payload. Payloads may be large and carry fields Meridian does not know
+  // (accepted). Answers what it did.
   router.add("POST", "/api/v1/integrations/alertmanager/{integration}",
              net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
                const std::string name(req.path_param("integration"));
                const auto token = net::bearer_token(req.header("authorization"));
-               if (token.empty())
-                 return make_error(ErrorCode::unauthenticated,
-                                   "the integration's secret is required as a bearer token");
                MERIDIAN_ASSIGN_OR_RETURN(auto integration, alerts.integration_by_secret(name, token));
                MERIDIAN_ASSIGN_OR_RETURN(auto body, json::parse_object(req.body));
                MERIDIAN_ASSIGN_OR_RETURN(auto payload, parse_alertmanager(body));

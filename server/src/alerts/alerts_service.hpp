@@ -179,9 +179,16 @@ class AlertsService final {
   Result<CreatedIntegration> create_integration(const Subject& who, Integration in, const std::string& ip = "");
   Result<std::vector<Integration>> integrations(const Subject& who);
   Result<Integration> remove_integration(const Subject& who, std::int64_t id, const std::string& ip = "");
-  // The active integration of this name whose secret is `token`: not_found for an unknown
-  // name, unauthenticated for a wrong secret.
+  // A new secret (shown this once); the admin who rotates it vouches for it from now on
+  // (created_by), which lifts a suspension.
+  Result<CreatedIntegration> rotate_integration(const Subject& who, std::int64_t id, const std::string& ip = "");
+  // The active integration of this name whose secret is `token`; one refusal
+  // (unauthenticated, the same message) for a missing or wrong secret and an unknown name.
   Result<Integration> integration_by_secret(const std::string& name, std::string_view token);
+  // An integration sends with its creator's right: forbidden, saying why, when its creator
+  // is deactivated, erased or no longer an administrator. suspension(): that reason, or nullopt.
+  Result<void> vouched_for(const Integration& x);
+  Result<std::optional<std::string>> suspension(const Integration& x);
   // Alertmanager's webhook through this integration: each firing alert is sent (or, while
   // the alert of its fingerprint is open, repeated: counted, nobody paged again); each
   // resolved one resolves the open alert of its fingerprint. Every alert is checked first:

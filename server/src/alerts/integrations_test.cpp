@@ -8,6 +8,7 @@
 #include "alerts/alerts_test_support.hpp"
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
+#include "identity/identity_service.hpp"
 #include "storage/testing/test_database.hpp"
 #include "testing/module_test.hpp"
 
@@ -125,8 +126,15 @@ TEST_P(IntegrationsTest, OnlyAdminsConfigureIntegrationsAndTheSecretIsChecked) {
   EXPECT_EQ(alerts_->create_integration(admin_, x).error().code, ErrorCode::invalid_argument);
   x.name = "prometheus-prod";
   EXPECT_EQ(alerts_->create_integration(admin_, x).error().code, ErrorCode::conflict);
-  EXPECT_EQ(alerts_->integration_by_secret("prometheus-prod", "wrong").error().code, ErrorCode::unauthenticated);
-  EXPECT_EQ(alerts_->integration_by_secret("nobody", secret_).error().code, ErrorCode::not_found);
+  // No secret, a wrong one and an unknown name get one answer: names are not told apart.
+  const auto wrong = alerts_->integration_by_secret("prometheus-prod", "wrong");
+  const auto none = alerts_->integration_by_secret("prometheus-prod", "");
+  const auto unknown = alerts_->integration_by_secret("nobody", secret_);
+  for (const auto* r : {&wrong, &none, &unknown}) {
+    ASSERT_FALSE(r->ok());
+    EXPECT_EQ(r->error().code, ErrorCode::unauthenticated);
+    EXPECT_EQ(r->error().message, wrong.error().message);
+  }
   auto found = alerts_->integration_by_secret("prometheus-prod", secret_);
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, integration_.id);
@@ -136,9 +144,52 @@ TEST_P(IntegrationsTest, OnlyAdminsConfigureIntegrationsAndTheSecretIsChecked) {
   in.audience.countries = {"DE"};
   in.dedup_key = "integration:" + std::to_string(integration_.id) + ":c0ffee";
   EXPECT_EQ(alerts_->send(admin_, in).error().code, ErrorCode::invalid_argument);
-  // Removed: its secret opens nothing.
+  // Removed: its secret opens nothing, with the same answer.
   ASSERT_TRUE(alerts_->remove_integration(admin_, integration_.id).ok());
-  EXPECT_EQ(alerts_->integration_by_secret("prometheus-prod", secret_).error().code, ErrorCode::not_found);
+  const auto removed = alerts_->integration_by_secret("prometheus-prod", secret_);
+  EXPECT_EQ(removed.error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(removed.error().message, wrong.error().message);
+}
+
+TEST_P(IntegrationsTest, AnIntegrationIsSuspendedWhenItsCreatorNoLongerVouchesForIt) {
+  auto firing = parse(payload("firing", "c0ffee"));
+  ASSERT_TRUE(firing.ok());
+  ASSERT_TRUE(alerts_->from_alertmanager(integration_, *firing).ok());
+  // The creator loses the admin role (another admin remains): its sends are refused, saying why.
+  Subject other = person("ops", UserKind::employee, "PT", "UTC", std::vector<Role>{Role::admin});
+  identity::UserChange demote;
+  demote.roles = std::vector<Role>{Role::employee};
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, admin_.user_id, demote).ok());
+  auto refused = alerts_->from_alertmanager(integration_, *parse(payload("firing", "beef")));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_NE(refused.error().message.find("is suspended: its creator may no longer send alerts to everyone"),
+            std::string::npos)
+      << refused.error().message;
+  auto why = alerts_->suspension(integration_);
+  ASSERT_TRUE(why.ok());
+  EXPECT_EQ(*why, refused.error().message);
+  // Nothing of it was stored: Dora has only the first alert.
+  EXPECT_EQ(alerts_->received(de_, 50)->size(), 1u);
+  // Another admin rotates its secret and so vouches for it: it sends again, with the new secret only.
+  EXPECT_EQ(alerts_->rotate_integration(de_, integration_.id).error().code, ErrorCode::forbidden);
+  auto rotated = alerts_->rotate_integration(other, integration_.id);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+  EXPECT_NE(rotated->secret, secret_);
+  EXPECT_EQ(rotated->integration.created_by, other.user_id);
+  EXPECT_EQ(alerts_->integration_by_secret("prometheus-prod", secret_).error().code, ErrorCode::unauthenticated);
+  auto again = alerts_->integration_by_secret("prometheus-prod", rotated->secret);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(alerts_->from_alertmanager(*again, *parse(payload("firing", "beef"))).ok());
+  EXPECT_EQ(*alerts_->suspension(*again), std::nullopt);
+  // Its new creator is deactivated (a third admin remains): suspended again.
+  person("third", UserKind::employee, "PT", "UTC", std::vector<Role>{Role::admin});
+  ASSERT_TRUE(identity_->deactivate_user(audit::Actor{}, other.user_id).ok());
+  auto gone = alerts_->from_alertmanager(*again, *parse(payload("firing", "f00d")));
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, ErrorCode::forbidden);
+  EXPECT_NE(gone.error().message.find("its creator's account is deactivated"), std::string::npos)
+      << gone.error().message;
 }
 
 TEST_P(IntegrationsTest, FiringSendsToItsAudienceRepeatsDeduplicateResolvedResolves) {

@@ -2,8 +2,9 @@
 // admin configures an integration (its audience is its policy); Alertmanager posts its
 // webhook (payload version 4) with the integration's secret as bearer token; a firing alert
 // reaches the integration's audience only, its repeats are deduplicated by fingerprint, and
-// its resolution resolves it. Refusals: no or a wrong secret (401), an unknown integration
-// (404), malformed payloads (400); large payloads with unknown fields are accepted.
+// its resolution resolves it. Refusals: no or a wrong secret and an unknown integration get
+// one 401; a suspended integration (its creator no longer an admin) 403 with the reason;
+// malformed payloads 400; large payloads with unknown fields are accepted.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
@@ -112,12 +113,15 @@ describe('alerts from Prometheus Alertmanager', () => {
         startsAt: '2026-12-07T10:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'b16b16b16',
         someFutureField: { nested: ['y'.repeat(20000)] } }],
     };
+    // No secret, a wrong one and an unknown integration: one answer, so names cannot be probed.
     const none = await hook('prometheus-prod', { body: good });
-    assert.equal(none.status, 401, none.text);
     const wrong = await hook('prometheus-prod', { secret: 'not-the-secret', body: good });
-    assert.equal(wrong.status, 401, wrong.text);
     const unknown = await hook('no-such-integration', { secret: integration.secret, body: good });
-    assert.equal(unknown.status, 404, unknown.text);
+    for (const r of [none, wrong, unknown]) {
+      assert.equal(r.status, 401, r.text);
+      assert.deepEqual(r.json.error.code, wrong.json.error.code);
+      assert.equal(r.json.error.message, wrong.json.error.message);
+    }
 
     const notJson = await hook('prometheus-prod', { secret: integration.secret, raw: '{"version":"4",' });
     assert.equal(notJson.status, 400, notJson.text);
@@ -145,6 +149,51 @@ describe('alerts from Prometheus Alertmanager', () => {
     // A removed integration's secret opens nothing any more.
     const removed = await api(server, 'DELETE', `/api/v1/alerts/integrations/${integration.id}`, { token: admin });
     assert.equal(removed.status, 200, removed.text);
-    assert.equal((await hook('prometheus-prod', { secret: integration.secret, raw: body })).status, 404);
+    const gone = await hook('prometheus-prod', { secret: integration.secret, raw: body });
+    assert.equal(gone.status, 401, gone.text);
+    assert.equal(gone.json.error.message, wrong.json.error.message);
+  });
+
+  it('suspends an integration whose creator is no longer an administrator or is deactivated; a rotation by another admin takes it over', async () => {
+    const root2 = await createUser(server, admin, { email: 'root2@example.test', display_name: 'Root Two', roles: ['admin'] });
+    const rita = await createUser(server, admin, { email: 'rita@example.test', display_name: 'Rita', roles: ['admin'] });
+    const made = await api(server, 'POST', '/api/v1/alerts/integrations', {
+      token: rita.token, body: { name: 'ritas-hook', audience: { countries: ['DE'] } },
+    });
+    assert.equal(made.status, 201, made.text);
+    const firing = (fp) => ({
+      version: '4', groupKey: 'g', status: 'firing',
+      alerts: [{ status: 'firing', labels: { alertname: 'Rita', severity: 'warning' }, fingerprint: fp }],
+    });
+    const ok = await hook('ritas-hook', { secret: made.json.secret, body: firing('r1') });
+    assert.equal(ok.status, 200, ok.text);
+
+    const demoted = await api(server, 'PUT', `/api/v1/admin/users/${rita.user.id}/roles`, { token: admin, body: { roles: ['employee'] } });
+    assert.equal(demoted.status, 200, demoted.text);
+    const refused = await hook('ritas-hook', { secret: made.json.secret, body: firing('r2') });
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.json.error.message, /integration 'ritas-hook' is suspended: its creator may no longer send alerts to everyone/);
+    const listed = await api(server, 'GET', '/api/v1/alerts/integrations', { token: admin });
+    assert.equal(listed.json.items.find((x) => x.name === 'ritas-hook').suspended, refused.json.error.message);
+    // A wrong secret still gets the one 401, not the reason.
+    assert.equal((await hook('ritas-hook', { secret: 'nope', body: firing('r2') })).status, 401);
+
+    // Another admin rotates it: the old secret stops, the new one sends, it is no longer suspended.
+    assert.equal((await api(server, 'POST', `/api/v1/alerts/integrations/${made.json.id}/rotate`, { token: dora.token })).status, 403);
+    const rotated = await api(server, 'POST', `/api/v1/alerts/integrations/${made.json.id}/rotate`, { token: root2.token });
+    assert.equal(rotated.status, 200, rotated.text);
+    assert.equal(rotated.json.created_by, root2.user.id);
+    assert.equal((await hook('ritas-hook', { secret: made.json.secret, body: firing('r2') })).status, 401);
+    const back = await hook('ritas-hook', { secret: rotated.json.secret, body: firing('r2') });
+    assert.equal(back.status, 200, back.text);
+    const relisted = await api(server, 'GET', '/api/v1/alerts/integrations', { token: admin });
+    assert.equal(relisted.json.items.find((x) => x.name === 'ritas-hook').suspended, null);
+
+    // Its new vouching admin is deactivated: suspended again.
+    const deactivated = await api(server, 'POST', `/api/v1/admin/users/${root2.user.id}/deactivate`, { token: admin });
+    assert.equal(deactivated.status, 200, deactivated.text);
+    const again = await hook('ritas-hook', { secret: rotated.json.secret, body: firing('r3') });
+    assert.equal(again.status, 403, again.text);
+    assert.match(again.json.error.message, /its creator's account is deactivated/);
   });
 });
