@@ -71,6 +71,11 @@ describe('catch me up across my conversations', () => {
     const sideways = await pageB.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(sideways, false, 'no sideways scroll');
     await screenshot(pageB, 'ai-catch-up-all-phone');
+    // One thing at a time: the summaries without the conversation list above them, and a way back to it.
+    assert.equal(await pageB.getByTestId('chat-sidebar').isVisible(), false);
+    await pageB.getByTestId('chat-back').click();
+    await pageB.waitForURL(/\/chat$/);
+    await pageB.getByTestId('chat-sidebar').waitFor();
     await pageB.setViewportSize({ width: 1280, height: 800 });
   });
 

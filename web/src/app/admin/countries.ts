@@ -1,4 +1,4 @@
-import { countryName } from '../core/local-time';
+import { countryName, knownTimeZones } from '../core/local-time';
 
 // ISO 3166-1 alpha-2 codes; names come from the browser (Intl.DisplayNames).
 const CODES =
@@ -28,12 +28,7 @@ export function countryOptions(): CountryOption[] {
 
 /** The runtime's IANA zones, with UTC first. */
 export function timeZoneOptions(): string[] {
-  let zones: string[] = [];
-  try {
-    zones = Intl.supportedValuesOf('timeZone');
-  } catch {
-    zones = [];
-  }
+  const zones = knownTimeZones();
   return ['UTC', ...zones.filter((zone) => zone !== 'UTC')];
 }
 

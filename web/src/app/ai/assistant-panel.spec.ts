@@ -3,21 +3,8 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
 import { AssistantPanel } from './assistant-panel';
-import { Summary } from './ai-api';
+import { aiStatus, flushAll, makeSummary } from '../../testing/ai';
 import { citationPlace, coverage, sections } from './ai-format';
-
-const flushAll = () => new Promise((r) => setTimeout(r, 0));
-
-const status = { copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin' } };
-
-function summary(extra: Partial<Summary> = {}): Summary {
-  const decision = { kind: 'decision' as const, text: 'We decided to ship on Monday.', message_ids: [11, 15], message_seqs: [3, 7] };
-  const task = { kind: 'action_item' as const, text: '@ben can you write the notes?', message_ids: [12], message_seqs: [4], owner_user_id: 2, owner_name: 'Ben Stone' };
-  return {
-    provider: 'builtin', language: 'en', summary: '…', points: [decision, task], decisions: [decision], action_items: [task],
-    open_questions: [], message_count: 5, excluded_messages: 0, older_left_out: false, ...extra,
-  };
-}
 
 function setup() {
   TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])] });
@@ -36,12 +23,12 @@ function setup() {
 describe('AssistantPanel', () => {
   it('catches me up with points linked to their messages, and names the provider', async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     (el.querySelector('[data-testid="assistant-catch-up"]') as HTMLButtonElement).click();
     const req = http.expectOne('/api/v1/ai/summaries');
     expect(req.request.body).toEqual({ conversation_id: 42, unread_only: true });
-    req.flush(summary());
+    req.flush(makeSummary());
     await render();
     const points = el.querySelectorAll('[data-testid="assistant-point"]');
     expect(points.length).toBe(2);
@@ -58,7 +45,7 @@ describe('AssistantPanel', () => {
   it('catches up from the read marker I had when I opened the conversation', async () => {
     const { http, el, render, fixture } = setup();
     fixture.componentRef.setInput('readUpTo', 12);
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     (el.querySelector('[data-testid="assistant-catch-up"]') as HTMLButtonElement).click();
     expect(http.expectOne('/api/v1/ai/summaries').request.body).toEqual({ conversation_id: 42, after_seq: 12 });
@@ -67,7 +54,7 @@ describe('AssistantPanel', () => {
   it('explains plainly when the copilot is off for my country, and offers no buttons', async () => {
     const { http, el, render } = setup();
     const reason = 'The AI copilot is switched off for your country (DE) by your organisation.';
-    http.expectOne('/api/v1/ai/status').flush({ ...status, copilot: false, available: false, reason });
+    http.expectOne('/api/v1/ai/status').flush({ ...aiStatus, copilot: false, available: false, reason });
     await render();
     expect(el.querySelector('[data-testid="assistant-unavailable"]')?.textContent).toContain(reason);
     expect(el.querySelector('[data-testid="assistant-catch-up"]')).toBeNull();
@@ -76,7 +63,7 @@ describe('AssistantPanel', () => {
 
   it("shows the server's refusal and keeps no stale summary", async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     (el.querySelector('[data-testid="assistant-summarise"]') as HTMLButtonElement).click();
     http.expectOne('/api/v1/ai/summaries').flush(
@@ -91,11 +78,11 @@ describe('AssistantPanel', () => {
 
 describe('ai-format', () => {
   it('groups points by kind and counts what was read and left out', () => {
-    expect(sections(summary()).map((s) => s.title)).toEqual(['Decisions', 'Action items']);
-    expect(coverage(summary({ excluded_messages: 2, message_count: 1 }))).toBe(
+    expect(sections(makeSummary()).map((s) => s.title)).toEqual(['Decisions', 'Action items']);
+    expect(coverage(makeSummary({ excluded_messages: 2, message_count: 1 }))).toBe(
       '1 message summarised; 2 left out (their authors asked to be excluded from AI).',
     );
-    expect(coverage(summary({ message_count: 0 }))).toBe('No messages to summarise.');
+    expect(coverage(makeSummary({ message_count: 0 }))).toBe('No messages to summarise.');
   });
 
   it('says where a citation points', () => {

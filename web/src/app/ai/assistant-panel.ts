@@ -1,9 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, untracked } from '@angular/core';
-import { RouterLink } from '@angular/router';
 import { UiButton } from '../ui/button';
 import { UiIcon } from '../ui/icon';
 import { AssistantStore } from './assistant-store';
-import { budgetText, coverage, languageLabel, providerLabel, sections } from './ai-format';
+import { budgetText, coverage, languageLabel, providerLabel } from './ai-format';
+import { SummaryPoints } from './summary-points';
 
 /**
  * The assistant beside a conversation: "Catch me up" (what came after my read marker) and
@@ -13,7 +13,7 @@ import { budgetText, coverage, languageLabel, providerLabel, sections } from './
  */
 @Component({
   selector: 'mer-assistant-panel',
-  imports: [RouterLink, UiButton, UiIcon],
+  imports: [UiButton, UiIcon, SummaryPoints],
   providers: [AssistantStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -48,29 +48,7 @@ import { budgetText, coverage, languageLabel, providerLabel, sections } from './
     @if (store.summary(); as s) {
       <section class="summary" data-testid="assistant-summary" aria-live="polite">
         <p class="meta" data-testid="assistant-coverage">{{ coverageText() }}</p>
-        @for (section of sectionList(); track section.kind) {
-          <h3>{{ section.title }}</h3>
-          <ul>
-            @for (point of section.points; track $index) {
-              <li [attr.data-kind]="point.kind" data-testid="assistant-point">
-                <span class="text">{{ point.text }}</span>
-                @if (point.kind === 'action_item' && point.owner_name) {
-                  <span class="owner">Owner: {{ point.owner_name }}</span>
-                }
-                <span class="links">
-                  @for (seq of point.message_seqs; track seq; let i = $index) {
-                    <a [routerLink]="['/chat', conversationId()]" [queryParams]="{ seq }" data-testid="assistant-point-link"
-                       [attr.aria-label]="'Open message ' + (i + 1) + ' of this point'">
-                      {{ point.message_seqs.length > 1 ? 'Message ' + (i + 1) : 'Go to message' }}
-                    </a>
-                  }
-                </span>
-              </li>
-            }
-          </ul>
-        } @empty {
-          <p class="hint">Nothing to report: no decisions, tasks or questions were found.</p>
-        }
+        <mer-summary-points [summary]="s" [conversationId]="conversationId()" testIds="assistant" />
         <p class="meta provider" data-testid="assistant-provider">
           Made by: {{ providerText() }} · written in {{ languageText() }}
           @if (s.note) { <span class="note">{{ s.note }}</span> }
@@ -82,14 +60,9 @@ import { budgetText, coverage, languageLabel, providerLabel, sections } from './
     :host { display: flex; flex-direction: column; gap: var(--space-3); width: 340px; padding: var(--space-3) var(--space-4); border-left: 1px solid var(--border); background: var(--surface); overflow-y: auto; min-height: 0; }
     header { display: flex; justify-content: space-between; align-items: center; }
     h2 { font-size: var(--text-lg); margin: 0; display: flex; gap: var(--space-2); align-items: center; }
-    h3 { font-size: var(--text-sm); margin: var(--space-2) 0 0; color: var(--text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
     .actions { display: flex; flex-wrap: wrap; gap: var(--space-2); }
     .hint, .meta { font-size: var(--text-xs); color: var(--text-muted); margin: 0; }
     .alert p { margin: var(--space-1) 0 0; }
-    ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: var(--space-2); }
-    li { display: flex; flex-direction: column; gap: var(--space-1); font-size: var(--text-md); padding: var(--space-2); border-radius: var(--radius-sm); background: var(--surface-muted); overflow-wrap: anywhere; }
-    .owner { font-size: var(--text-xs); font-weight: 600; color: var(--brand-strong); }
-    .links { display: flex; flex-wrap: wrap; gap: var(--space-2); font-size: var(--text-xs); }
     .provider { border-top: 1px solid var(--border); padding-top: var(--space-2); }
     .note { display: block; }
     @media (max-width: 760px) {
@@ -104,10 +77,6 @@ export class AssistantPanel {
   readonly readUpTo = input<number | null>(null);
   readonly closed = output<void>();
 
-  protected readonly sectionList = computed(() => {
-    const s = this.store.summary();
-    return s ? sections(s) : [];
-  });
   protected readonly coverageText = computed(() => {
     const s = this.store.summary();
     return s ? coverage(s) : '';

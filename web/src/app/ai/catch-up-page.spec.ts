@@ -3,20 +3,8 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
 import { CatchUpPage } from './catch-up-page';
-import { CatchUp, Summary } from './ai-api';
-
-const flushAll = () => new Promise((r) => setTimeout(r, 0));
-
-const status = { copilot: true, external: false, excluded: false, available: true, reason: null, providers: { summaries: 'builtin' } };
-
-function summary(extra: Partial<Summary> = {}): Summary {
-  const decision = { kind: 'decision' as const, text: 'We decided to ship on Monday.', message_ids: [11, 15], message_seqs: [3, 7] };
-  const task = { kind: 'action_item' as const, text: '@ben can you write the notes?', message_ids: [12], message_seqs: [4], owner_user_id: 2, owner_name: 'Ben Stone' };
-  return {
-    provider: 'builtin', language: 'en', summary: '…', points: [decision, task], decisions: [decision], action_items: [task],
-    open_questions: [], message_count: 5, excluded_messages: 0, older_left_out: false, ...extra,
-  };
-}
+import { CatchUp } from './ai-api';
+import { aiStatus, flushAll, makeSummary } from '../../testing/ai';
 
 function setup() {
   TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])] });
@@ -34,7 +22,7 @@ function setup() {
 describe('CatchUpPage', () => {
   it('catches me up at once, shows progress meanwhile, and links each point to its messages', async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     const req = http.expectOne('/api/v1/ai/catch-up');
     expect(req.request.method).toBe('POST');
@@ -44,8 +32,8 @@ describe('CatchUpPage', () => {
     const answer: CatchUp = {
       provider: 'builtin',
       conversations: [
-        { conversation_id: 42, name: 'Launch', unread: 5, summary: summary() },
-        { conversation_id: 43, name: 'Ops', unread: 1, summary: summary({ points: [], decisions: [], action_items: [], message_count: 1 }) },
+        { conversation_id: 42, name: 'Launch', unread: 5, summary: makeSummary() },
+        { conversation_id: 43, name: 'Ops', unread: 1, summary: makeSummary({ points: [], decisions: [], action_items: [], message_count: 1 }) },
       ],
       left_out: 2,
     };
@@ -73,7 +61,7 @@ describe('CatchUpPage', () => {
 
   it('says plainly when nothing is unread', async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     http.expectOne('/api/v1/ai/catch-up').flush({ provider: 'builtin', conversations: [], left_out: 0 });
     await render();
@@ -84,7 +72,7 @@ describe('CatchUpPage', () => {
 
   it('explains why the copilot is off and asks for nothing', async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush({ ...status, copilot: false, available: false, reason: 'AI is switched off for Portugal.' });
+    http.expectOne('/api/v1/ai/status').flush({ ...aiStatus, copilot: false, available: false, reason: 'AI is switched off for Portugal.' });
     await render();
     expect(el.querySelector('[data-testid="catch-up-unavailable"]')?.textContent).toContain('switched off for Portugal');
     expect(el.querySelector('[data-testid="catch-up-run"]')).toBeNull();
@@ -94,7 +82,7 @@ describe('CatchUpPage', () => {
 
   it('shows the server refusal in its own words', async () => {
     const { http, el, render } = setup();
-    http.expectOne('/api/v1/ai/status').flush(status);
+    http.expectOne('/api/v1/ai/status').flush(aiStatus);
     await render();
     http.expectOne('/api/v1/ai/catch-up').flush({ error: { code: 'rate_limited', message: 'Your AI budget for today is spent.' } }, { status: 429, statusText: 'Too Many Requests' });
     await render();

@@ -5,7 +5,8 @@ import { UiEmptyState } from '../ui/empty-state';
 import { UiIcon } from '../ui/icon';
 import { ChatStore } from '../chat/chat-store';
 import { AiApi, AiStatus, CatchUp } from './ai-api';
-import { aiFailure, coverage, providerLabel, sections } from './ai-format';
+import { aiFailure, coverage, providerLabel } from './ai-format';
+import { SummaryPoints } from './summary-points';
 
 /**
  * Catch me up across conversations (/chat/catch-up, POST /ai/catch-up): every conversation
@@ -15,7 +16,7 @@ import { aiFailure, coverage, providerLabel, sections } from './ai-format';
  */
 @Component({
   selector: 'mer-catch-up-page',
-  imports: [RouterLink, UiButton, UiEmptyState, UiIcon],
+  imports: [RouterLink, UiButton, UiEmptyState, UiIcon, SummaryPoints],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header>
@@ -54,29 +55,7 @@ import { aiFailure, coverage, providerLabel, sections } from './ai-format';
               <span class="count" [attr.aria-label]="c.unread + ' unread'">{{ c.unread }} unread</span>
             </h2>
             <p class="meta">{{ coverageOf(c.summary) }}</p>
-            @for (section of sectionsOf(c.summary); track section.kind) {
-              <h3>{{ section.title }}</h3>
-              <ul>
-                @for (point of section.points; track $index) {
-                  <li [attr.data-kind]="point.kind" data-testid="catch-up-point">
-                    <span class="text">{{ point.text }}</span>
-                    @if (point.kind === 'action_item' && point.owner_name) {
-                      <span class="owner">Owner: {{ point.owner_name }}</span>
-                    }
-                    <span class="links">
-                      @for (seq of point.message_seqs; track seq; let i = $index) {
-                        <a [routerLink]="['/chat', c.conversation_id]" [queryParams]="{ seq }" data-testid="catch-up-point-link"
-                           [attr.aria-label]="'Open message ' + (i + 1) + ' of this point in ' + labelOf(c)">
-                          {{ point.message_seqs.length > 1 ? 'Message ' + (i + 1) : 'Go to message' }}
-                        </a>
-                      }
-                    </span>
-                  </li>
-                }
-              </ul>
-            } @empty {
-              <p class="hint">Nothing to report: no decisions, tasks or questions were found.</p>
-            }
+            <mer-summary-points [summary]="c.summary" [conversationId]="c.conversation_id" [place]="labelOf(c)" testIds="catch-up" />
           </section>
         }
         @if (r.left_out > 0) {
@@ -91,17 +70,12 @@ import { aiFailure, coverage, providerLabel, sections } from './ai-format';
     header { display: flex; justify-content: space-between; align-items: center; gap: var(--space-2); flex-wrap: wrap; }
     h1 { font-size: var(--text-xl); margin: 0; display: flex; gap: var(--space-2); align-items: center; }
     h2 { font-size: var(--text-lg); margin: 0; display: flex; gap: var(--space-2); align-items: baseline; flex-wrap: wrap; }
-    h3 { font-size: var(--text-sm); margin: var(--space-2) 0 0; color: var(--text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
     .hint, .meta { font-size: var(--text-xs); color: var(--text-muted); margin: 0; }
     .alert p { margin: var(--space-1) 0 0; }
     .working { display: flex; flex-direction: column; gap: var(--space-2); font-size: var(--text-sm); color: var(--text-muted); }
     .working progress { width: 100%; max-width: 28rem; }
     .conversation { display: flex; flex-direction: column; gap: var(--space-2); padding: var(--space-3); border: 1px solid var(--border); border-radius: var(--radius-md); max-width: 48rem; }
     .count { font-size: var(--text-xs); font-weight: 600; color: var(--brand-strong); }
-    ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: var(--space-2); }
-    li { display: flex; flex-direction: column; gap: var(--space-1); font-size: var(--text-md); padding: var(--space-2); border-radius: var(--radius-sm); background: var(--surface-muted); overflow-wrap: anywhere; }
-    .owner { font-size: var(--text-xs); font-weight: 600; color: var(--brand-strong); }
-    .links { display: flex; flex-wrap: wrap; gap: var(--space-2); font-size: var(--text-xs); }
     .provider { border-top: 1px solid var(--border); padding-top: var(--space-2); max-width: 48rem; }
   `,
 })
@@ -142,7 +116,6 @@ export class CatchUpPage {
     return this.labels().get(c.conversation_id) || c.name || 'Conversation';
   }
   protected readonly providerText = computed(() => providerLabel(this.result()?.provider ?? ''));
-  protected readonly sectionsOf = sections;
   protected readonly coverageOf = coverage;
 
   constructor() {

@@ -3,6 +3,7 @@
 import { BadgeTone } from '../ui/badge';
 import { IconName } from '../ui/icon';
 import { Alert, AlertCategory, AlertPriority, AlertReceipt, AudienceCount } from './alerts-api';
+import { formatDate } from '../core/locale-format';
 
 /** Colour and icon by priority, with the word too (never colour alone). */
 export const PRIORITY_LOOK: Record<AlertPriority, { word: string; tone: BadgeTone; icon: IconName }> = {
@@ -89,19 +90,7 @@ export function receiptsCsv(receipts: readonly AlertReceipt[]): string {
   return [head.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
-const whenFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "2 Mar 2026, 14:05" in the browser's locale and the person's time zone. */
+/** "2 Mar 2026, 14:05" in the browser's locale and the person's time zone (the browser's without one). */
 export function formatWhen(at: number, timeZone: string | null | undefined): string {
-  const key = timeZone ?? '';
-  let f = whenFormats.get(key);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || undefined });
-    } catch {
-      f = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-    }
-    whenFormats.set(key, f);
-  }
-  return f.format(at);
+  return formatDate(at, 'medium', timeZone || undefined);
 }

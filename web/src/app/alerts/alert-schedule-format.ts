@@ -1,6 +1,7 @@
 // Scheduled alerts in words, and the RRULE subset the server takes (FREQ=DAILY, WEEKLY with
 // BYDAY, MONTHLY with BYMONTHDAY, and COUNT): pure functions for the composer and the
 // schedules page.
+import { knownTimeZones } from '../core/local-time';
 import { AlertSchedule } from './alerts-api';
 
 export type Repeat = 'none' | 'daily' | 'weekly' | 'monthly';
@@ -78,7 +79,8 @@ export const SCHEDULE_STATE_WORD: Record<AlertSchedule['state'], string> = {
 
 /** The IANA zones this browser knows, with `mine` first (or just `mine` and UTC where it cannot list them). */
 export function timeZones(mine: string | undefined): string[] {
-  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
+  const known = knownTimeZones();
+  const all = known.length ? known : ['UTC'];
   const first = mine && mine.length ? [mine] : [];
   return [...first, ...all.filter((z) => z !== mine)];
 }

@@ -52,9 +52,3 @@ export function weeklyHours(days: DayRow[]): number {
   }
   return Math.round((total / 60) * 10) / 10;
 }
-
-/** The IANA zones this browser knows, for the travel zone's suggestions. */
-export function knownZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
-  return intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
-}

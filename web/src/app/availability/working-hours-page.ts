@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { ApiError } from '../core/api-error';
+import { knownTimeZones } from '../core/local-time';
 import { SessionStore } from '../core/session.store';
 import { UiButton } from '../ui/button';
 import { UiInput, UiSwitch } from '../ui/form-controls';
@@ -9,7 +10,7 @@ import { UiIcon } from '../ui/icon';
 import { UiSkeleton } from '../ui/skeleton';
 import { Toasts } from '../ui/toast';
 import { AvailabilityApi, PersonAvailability } from './availability-api';
-import { HoursForm, formFrom, knownZones, settingsFrom, weeklyHours } from './working-hours-logic';
+import { HoursForm, formFrom, settingsFrom, weeklyHours } from './working-hours-logic';
 
 /**
  * /availability/settings: my working hours per weekday (wall-clock time in the zone I am in
@@ -123,7 +124,8 @@ export class WorkingHoursPage {
   private readonly version = signal(0);
   protected readonly total = computed(() => (this.version(), weeklyHours(this.form()?.days ?? [])));
   protected readonly myId = computed(() => this.session.user()?.id);
-  protected readonly zones = knownZones();
+  /** The IANA zones this browser knows, for the travel zone's suggestions. */
+  protected readonly zones = knownTimeZones();
   protected offDate = '';
   protected offNote = '';
 

@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
 import { ConversationView } from './chat-types';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { ChatStore } from './chat-store';
@@ -12,7 +14,11 @@ import { PresenceStore } from './presence-store';
 import { PresenceMode } from './presence-events';
 import { IconName, UiIcon } from '../ui';
 
-/** The chat page: conversation sidebar on the left, the open conversation on the right. */
+/**
+ * The chat page: conversation sidebar on the left, the open conversation (or search, catch-up)
+ * on the right. On a phone /chat is the list alone, and a sub-page takes the whole screen
+ * with a "Conversations" link back to the list.
+ */
 @Component({
   selector: 'mer-chat-layout',
   imports: [RouterOutlet, RouterLink, RouterLinkActive, NewConversationDialog, BrowseChannelsDialog, PresenceDot, UiIcon],
@@ -31,6 +37,16 @@ export class ChatLayout {
   protected readonly browsing = signal(false);
 
   protected readonly presence = inject(PresenceStore);
+
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((e) => e instanceof NavigationEnd),
+      map(() => this.router.url),
+    ),
+    { initialValue: this.router.url },
+  );
+  /** Something below /chat is open (not the list's welcome). */
+  protected readonly subPage = computed(() => this.url().split(/[?#]/)[0].replace(/\/+$/, '') !== '/chat');
 
   constructor() {
     void this.store.load();

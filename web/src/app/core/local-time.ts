@@ -32,6 +32,16 @@ export function isValidTimeZone(timeZone: string): boolean {
   return valid;
 }
 
+/** The IANA zones this runtime knows (empty where it cannot list them). */
+export function knownTimeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  try {
+    return intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** "14:05" — the wall-clock time in `timeZone`, 24-hour. Unknown zones fall back to UTC. */
 export function formatLocalTime(at: Date | number, timeZone: string): string {
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
