@@ -53,11 +53,16 @@ describe('the assistant catches me up in chat with points linked to the messages
     // The point opens its message: scrolled to and highlighted.
     await decision.getByTestId('assistant-point-link').click();
     await pageB.locator('[data-testid="message"][data-seq="5"].highlighted').waitFor();
-    const inView = await pageB.locator('[data-testid="message"][data-seq="5"]').evaluate((el) => {
-      const list = el.closest('[data-testid="message-list"]').getBoundingClientRect();
-      const box = el.getBoundingClientRect();
-      return box.top >= list.top && box.bottom <= list.bottom;
-    });
+    // The scroll may still be going on when the highlight is drawn: wait for it to settle there.
+    const inView = await until(
+      () =>
+        pageB.locator('[data-testid="message"][data-seq="5"]').evaluate((el) => {
+          const list = el.closest('[data-testid="message-list"]').getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          return box.top >= list.top && box.bottom <= list.bottom;
+        }),
+      (v) => v,
+    );
     assert.equal(inView, true, 'the message is scrolled into view');
 
     // Summarise the whole conversation too: the same decision, linked.
