@@ -1,6 +1,7 @@
 // Setup shared by the browser tests: the REST helper, creating people as the admin,
 // signing in through the login page, and collecting what went wrong on a page.
 import assert from 'node:assert/strict';
+import { launchChromium } from './browser.mjs';
 
 /** REST call against the server: { status, json } (json undefined when the body is not JSON). */
 export async function request(baseUrl, method, path, token, body) {
@@ -104,4 +105,24 @@ export async function openFilesPage(browser, baseUrl, who, problems, options = {
   await page.getByTestId('nav-files').click();
   await page.getByTestId('files-page').waitFor();
   return page;
+}
+
+/**
+ * One person's browser for a test file: Chromium and a fresh page (options as newPage, e.g.
+ * { timeout, timezoneId }) whose dialogs, console errors and page errors land in `problems`
+ * under `name`, signed in as `who`. `browser` opens more pages; close() closes it all (safe
+ * to call when something failed before).
+ */
+export async function browserSession(server, who, { problems, name = who.name, ...pageOptions } = {}) {
+  const browser = await launchChromium();
+  const close = () => browser.close().catch(() => undefined);
+  try {
+    const page = await newPage(browser, pageOptions);
+    watchProblems(page, name, problems);
+    await signIn(page, server.url, who);
+    return { browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { launchChromium, screenshot } from '../lib/browser.mjs';
+import { screenshot } from '../lib/browser.mjs';
 import { clockDistance, localDateTime as localIn, minutesNowIn, parseHhMm } from '../lib/local-time.mjs';
 import { startServer } from '../lib/server.mjs';
-import { adminLogin, createPeople, newPage, request, signIn, watchProblems } from '../lib/session.mjs';
+import { adminLogin, browserSession, createPeople, newPage, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until } from '../lib/wait.mjs';
 
 const TIMEOUT = 20_000;
@@ -27,7 +27,7 @@ describe('availability: working hours, overlap across Berlin, New York and Tokyo
   const tomo = { email: `tomo.${tag}@example.test`, name: `Tomo Tokyo ${tag}`, password: pw('tomo') };
   const cora = { email: `cora.${tag}@example.test`, name: `Cora Customer ${tag}`, password: pw('cora'), kind: 'customer' };
   const problems = [];
-  let server, browser, page;
+  let server, session, browser, page;
   const api = (method, path, token, body) => request(server.url, method, path, token, body);
   const tokenOf = async (who) => (await api('POST', '/api/v1/auth/login', null, { email: who.email, password: who.password })).json.token;
   const overlapUrl = (people, from) => `${server.url}/availability?user_ids=${people.map((p) => p.id).join(',')}${from ? `&from=${from}` : ''}`;
@@ -57,14 +57,12 @@ describe('availability: working hours, overlap across Berlin, New York and Tokyo
     const holiday = await api('POST', `/api/v1/admin/holiday-calendars/${calendar.json.id}/holidays`, admin, { date: '2027-01-18', name: 'Martin Luther King Jr. Day' });
     assert.ok([200, 201].includes(holiday.status), JSON.stringify(holiday.json));
 
-    browser = await launchChromium();
-    page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'Europe/Berlin' });
-    watchProblems(page, 'bea', problems);
-    await signIn(page, server.url, bea);
+    session = await browserSession(server, bea, { problems, name: 'bea', timeout: TIMEOUT, timezoneId: 'Europe/Berlin' });
+    ({ browser, page } = session);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
+    await session?.close();
     await server?.stop();
   });
 

@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { launchChromium, screenshot } from '../lib/browser.mjs';
+import { screenshot } from '../lib/browser.mjs';
 import { minutesNowIn } from '../lib/local-time.mjs';
 import { startServer } from '../lib/server.mjs';
-import { adminLogin, createPeople, newPage, request, signIn, watchProblems } from '../lib/session.mjs';
+import { adminLogin, browserSession, createPeople, newPage, request, signIn, watchProblems } from '../lib/session.mjs';
 import { until, untilCount } from '../lib/wait.mjs';
 
 const TIMEOUT = 20_000;
@@ -24,7 +24,7 @@ describe('profile card: who someone is, their time and hours, from their name', 
   const ned = { email: `ned.card.${tag}@example.test`, name: `Ned NewYork ${tag}`, password: pw('ned') };
   const tomo = { email: `tomo.card.${tag}@example.test`, name: `Tomo Tokyo ${tag}`, password: pw('tomo') };
   const problems = [];
-  let server, browser, page, group, direct;
+  let server, session, browser, page, group, direct;
   const api = (method, path, token, body) => request(server.url, method, path, token, body);
   const tokenOf = async (who) => (await api('POST', '/api/v1/auth/login', null, { email: who.email, password: who.password })).json.token;
   const card = () => page.getByTestId('profile-card');
@@ -71,14 +71,12 @@ describe('profile card: who someone is, their time and hours, from their name', 
     const posted = await api('POST', `/api/v1/conversations/${group.id}/messages`, await tokenOf(ned), { text: 'Morning from New York', client_id: `c-${tag}` });
     assert.equal(posted.status, 201, JSON.stringify(posted.json));
 
-    browser = await launchChromium();
-    page = await newPage(browser, { timeout: TIMEOUT, timezoneId: 'Europe/Berlin' });
-    watchProblems(page, 'bea', problems);
-    await signIn(page, server.url, bea);
+    session = await browserSession(server, bea, { problems, name: 'bea', timeout: TIMEOUT, timezoneId: 'Europe/Berlin' });
+    ({ browser, page } = session);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
+    await session?.close();
     await server?.stop();
   });
 
