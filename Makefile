@@ -6,7 +6,7 @@ MERIDIAN_PORT ?= 8080
 MERIDIAN_DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build server server-bin configure web deps test-deps bench fuzz tsan clean cluster
+.PHONY: run test build server server-bin configure web deps test-deps bench fuzz tsan clean cluster soak
 
 run: deps server-bin web
 	MERIDIAN_PORT=$(MERIDIAN_PORT) MERIDIAN_DATA_DIR=$(MERIDIAN_DATA_DIR) \
@@ -20,6 +20,12 @@ build: server web
 # Three nodes on PostgreSQL, Redis and s3rver behind nginx, on loopback (scripts/cluster.sh).
 cluster: test-deps server-bin web
 	scripts/cluster.sh --nodes $(or $(NODES),3)
+
+# The long fault tests: SOAK_ROUNDS rounds (default 20) of kill -9, rolling restart, Redis
+# restart and PostgreSQL restart under chat traffic on the three-node cluster (scripts/soak.sh).
+SOAK_ROUNDS ?= 20
+soak: test-deps server-bin
+	scripts/soak.sh --rounds $(SOAK_ROUNDS)
 
 deps:
 	@scripts/install-deps.sh

@@ -57,7 +57,7 @@ if [[ "${MERIDIAN_SKIP_FUZZ:-0}" != "1" ]]; then
 fi
 # The concurrency tests under ThreadSanitizer (their own build in build-tsan; scripts/tsan.sh).
 if [[ "${MERIDIAN_SKIP_TSAN:-0}" != "1" ]]; then
-  suite "C++ concurrency tests under TSan" 1800 scripts/with-postgres.sh scripts/with-redis.sh scripts/tsan.sh
+  suite "C++ concurrency tests under TSan" 2400 scripts/with-postgres.sh scripts/with-redis.sh scripts/tsan.sh
 fi
 
 if [[ "${MERIDIAN_SKIP_SANITIZE:-0}" != "1" ]]; then
