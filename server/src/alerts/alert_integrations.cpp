@@ -6,6 +6,7 @@
 
 #include "alerts/alerts_json.hpp"
 #include "alerts/alerts_service.hpp"
+#include "alerts/webhook.hpp"
 #include "core/json_fields.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -28,6 +29,18 @@ audit::Actor integration_actor(const Integration& x, const std::string& ip) {
   return audit::Actor::anonymous("integration:" + x.name, ip);
 }
 
+// HMAC verification needs the secret itself: kept for webhook integrations only.
+std::optional<std::string> signing_key(const Integration& x, const CreatedIntegration& made) {
+  if (x.kind != "webhook") return std::nullopt;
+  return made.secret;
+}
+
+Error refused() {
+  return make_error(ErrorCode::unauthenticated,
+                    "unknown integration or wrong credentials (the integration's secret as a bearer token, or "
+                    "X-Meridian-Timestamp and X-Meridian-Signature)");
+}
+
 }  // namespace
 
 Result<CreatedIntegration> AlertsService::create_integration(const Subject& who, Integration in,
@@ -38,7 +51,8 @@ Result<CreatedIntegration> AlertsService::create_integration(const Subject& who,
   if (!good_name(in.name))
     return make_error(ErrorCode::invalid_argument,
                       "name must be 1 to 64 lower-case letters, digits and dashes, beginning with a letter or digit");
-  if (in.kind != "alertmanager") return make_error(ErrorCode::invalid_argument, "kind must be alertmanager");
+  if (in.kind != "alertmanager" && in.kind != "webhook")
+    return make_error(ErrorCode::invalid_argument, "kind must be alertmanager or webhook");
   NewAlert probe;
   probe.title = "probe";
   probe.audience = in.audience;
@@ -50,7 +64,8 @@ Result<CreatedIntegration> AlertsService::create_integration(const Subject& who,
   out.secret = random_token(32);
   const std::string audience = json::serialize(audience_json(in.audience));
   return storage::write_value<CreatedIntegration>(db_, [&](storage::Session& s) -> Result<CreatedIntegration> {
-    MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.insert_integration(s, in, sha256_hex(out.secret), audience));
+    MERIDIAN_ASSIGN_OR_RETURN(auto id,
+                              repo_.insert_integration(s, in, sha256_hex(out.secret), audience, signing_key(in, out)));
     if (!id) return make_error(ErrorCode::conflict, "an integration named '" + in.name + "' exists");
     in.id = *id;
     if (audit_) {
@@ -86,17 +101,63 @@ Result<Integration> AlertsService::integration_by_secret(const std::string& name
   // One answer for every way of getting it wrong (no secret, a wrong one, a name that does
   // not exist or was removed): the caller learns nothing about which names exist. The
   // hash is compared also when there is no such integration.
-  auto refused = [] {
-    return make_error(ErrorCode::unauthenticated,
-                      "unknown integration or wrong secret (send the integration's secret as a bearer token)");
-  };
-  auto found = storage::read_value<std::optional<std::pair<Integration, std::string>>>(
+  auto found = storage::read_value<std::optional<StoredIntegration>>(
       db_, [&](storage::Session& s) { return repo_.integration_named(s, name); });
   if (!found.ok()) return found.error();
   static const std::string kNoHash(64, '0');
-  const bool same = same_hash(sha256_hex(token), *found ? (*found)->second : kNoHash);
+  const bool same = same_hash(sha256_hex(token), *found ? (*found)->secret_hash : kNoHash);
   if (!*found || token.empty() || !same) return refused();
-  return std::move((*found)->first);
+  return std::move((*found)->integration);
+}
+
+Result<SignedIntegration> AlertsService::webhook_integration(const std::string& name, const WebhookCredentials& c,
+                                                             std::string_view body) {
+  if (c.signature.empty() && c.timestamp.empty()) {
+    MERIDIAN_ASSIGN_OR_RETURN(auto x, integration_by_secret(name, c.bearer));
+    if (x.kind != "webhook") return refused();
+    return SignedIntegration{std::move(x), std::nullopt};
+  }
+  auto found = storage::read_value<std::optional<StoredIntegration>>(
+      db_, [&](storage::Session& s) { return repo_.integration_named(s, name); });
+  if (!found.ok()) return found.error();
+  const bool known = *found && (*found)->integration.kind == "webhook" && (*found)->signing_key;
+  // Signed also for an unknown name, so that the answer's timing tells nothing either.
+  static const std::string kNoKey(43, 'x');
+  const auto expected = webhook_signature(known ? *(*found)->signing_key : kNoKey, c.timestamp, body);
+  if (!same_signature(expected, c.signature) || !known) return refused();
+  // Signed with the key: what is wrong now may be told.
+  const auto at = webhook_timestamp(c.timestamp);
+  if (!at) return make_error(ErrorCode::unauthenticated, "X-Meridian-Timestamp must be Unix seconds");
+  const UnixMillis now = clock_.now_ms();
+  if (*at < now - kWebhookWindowMs || *at > now + kWebhookWindowMs)
+    return make_error(ErrorCode::unauthenticated,
+                      "X-Meridian-Timestamp is more than 5 minutes from the server's time: sign the request anew");
+  return SignedIntegration{std::move((*found)->integration), std::string(c.signature)};
+}
+
+Result<Bridged> AlertsService::from_webhook(const SignedIntegration& in, const WebhookAlert& a, const std::string& ip) {
+  const Integration& integration = in.integration;
+  MERIDIAN_TRY(vouched_for(integration));
+  {
+    NewAlert n = a.alert;
+    n.dedup_key.reset();
+    MERIDIAN_TRY(validate(n));
+  }
+  const UnixMillis now = clock_.now_ms();
+  if (in.signature) {
+    // Remembered for twice the window: a request is accepted only within it.
+    MERIDIAN_ASSIGN_OR_RETURN(auto fresh, storage::write_value<bool>(db_, [&](storage::Session& s) {
+                                return repo_.remember_signature(s, integration.id, *in.signature, now,
+                                                                now - 2 * kWebhookWindowMs);
+                              }));
+    if (!fresh)
+      return make_error(ErrorCode::conflict,
+                        "this signed request was received before (a replay): sign each request with a new timestamp");
+  }
+  const Sender sender{std::nullopt, integration.name, integration.id, integration_actor(integration, ip)};
+  Bridged out;
+  MERIDIAN_TRY(apply_bridged(sender, a.alert, a.firing, now, out));
+  return out;
 }
 
 Result<std::optional<std::string>> AlertsService::suspension(const Integration& x) {
@@ -132,7 +193,7 @@ Result<CreatedIntegration> AlertsService::rotate_integration(const Subject& who,
   return storage::write_value<CreatedIntegration>(db_, [&](storage::Session& s) -> Result<CreatedIntegration> {
     MERIDIAN_ASSIGN_OR_RETURN(auto x, repo_.integration(s, id));
     if (!x || !x->active) return make_error(ErrorCode::not_found, "no such integration");
-    MERIDIAN_TRY(repo_.rotate_integration(s, id, sha256_hex(out.secret), who.user_id));
+    MERIDIAN_TRY(repo_.rotate_integration(s, id, sha256_hex(out.secret), signing_key(*x, out), who.user_id));
     if (audit_)
       MERIDIAN_TRY(audit_->record(s, audit::Actor::from(who, ip), "alert.integration.rotate",
                                   "alert_integration:" + std::to_string(id), "ok"));
@@ -159,40 +220,44 @@ Result<Bridged> AlertsService::from_alertmanager(const Integration& integration,
   const Sender sender{std::nullopt, integration.name, integration.id, integration_actor(integration, ip)};
   const UnixMillis now = clock_.now_ms();
   Bridged out;
-  for (std::size_t i = 0; i < alerts.size(); ++i) {
-    const NewAlert& n = alerts[i];
-    if (payload.alerts[i].firing) {
-      std::optional<Sent> sent;
-      for (int tries = 0; tries < 3 && !sent; ++tries) {
-        auto r = storage::write_value<std::optional<Sent>>(
-            db_, [&](storage::Session& s) { return deliver_in(s, sender, n, now); });
-        // Its configured audience reaches nobody now: nothing to send (not the payload's fault).
-        if (!r.ok() && r.error().code == ErrorCode::invalid_argument) break;
-        if (!r.ok()) return r.error();
-        sent = std::move(*r);
-      }
-      if (sent)
-        out.sent.push_back(std::move(*sent));
-      else
-        ++out.ignored;
-      continue;
+  for (std::size_t i = 0; i < alerts.size(); ++i)
+    MERIDIAN_TRY(apply_bridged(sender, alerts[i], payload.alerts[i].firing, now, out));
+  return out;
+}
+
+Result<void> AlertsService::apply_bridged(const Sender& sender, const NewAlert& n, bool firing, UnixMillis now,
+                                          Bridged& out) {
+  if (firing) {
+    std::optional<Sent> sent;
+    for (int tries = 0; tries < 3 && !sent; ++tries) {
+      auto r = storage::write_value<std::optional<Sent>>(
+          db_, [&](storage::Session& s) { return deliver_in(s, sender, n, now); });
+      // Its configured audience reaches nobody now: nothing to send (not the payload's fault).
+      if (!r.ok() && r.error().code == ErrorCode::invalid_argument) break;
+      if (!r.ok()) return r.error();
+      sent = std::move(*r);
     }
-    auto done = storage::write_value<std::optional<Resolution>>(
-        db_, [&](storage::Session& s) -> Result<std::optional<Resolution>> {
-          MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.open_with_key(s, *n.dedup_key));
-          if (!id) return std::optional<Resolution>{};
-          MERIDIAN_TRY(lock(s, *id));
-          MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, *id));
-          MERIDIAN_ASSIGN_OR_RETURN(auto r, resolve_in(s, std::move(a), sender.actor, now));
-          return std::optional<Resolution>(std::move(r));
-        });
-    if (!done.ok()) return done.error();
-    if (*done && (*done)->changed)
-      out.resolved.emplace_back(std::move((*done)->alert), std::move((*done)->recipients));
+    if (sent)
+      out.sent.push_back(std::move(*sent));
     else
       ++out.ignored;
+    return {};
   }
-  return out;
+  auto done = storage::write_value<std::optional<Resolution>>(
+      db_, [&](storage::Session& s) -> Result<std::optional<Resolution>> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.open_with_key(s, *n.dedup_key));
+        if (!id) return std::optional<Resolution>{};
+        MERIDIAN_TRY(lock(s, *id));
+        MERIDIAN_ASSIGN_OR_RETURN(auto a, load(s, *id));
+        MERIDIAN_ASSIGN_OR_RETURN(auto r, resolve_in(s, std::move(a), sender.actor, now));
+        return std::optional<Resolution>(std::move(r));
+      });
+  if (!done.ok()) return done.error();
+  if (*done && (*done)->changed)
+    out.resolved.emplace_back(std::move((*done)->alert), std::move((*done)->recipients));
+  else
+    ++out.ignored;
+  return {};
 }
 
 }  // namespace meridian::alerts

@@ -643,24 +643,39 @@ Result<std::optional<Subject>> AlertsRepository::active_subject(S& s, std::int64
   return who;
 }
 
-Result<std::optional<std::int64_t>> AlertsRepository::insert_integration(S& s, const Integration& x,
-                                                                         const std::string& secret_hash,
-                                                                         const std::string& audience_json) {
+Result<std::optional<std::int64_t>> AlertsRepository::insert_integration(
+    S& s, const Integration& x, const std::string& secret_hash, const std::string& audience_json,
+    const std::optional<std::string>& signing_key) {
   return storage::query_row(
       s,
-      "INSERT INTO alert_integrations (name, kind, secret_hash, audience, require_ack, created_by, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      "INSERT INTO alert_integrations (name, kind, secret_hash, audience, require_ack, created_by, created_at, "
+      "signing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       {x.name, x.kind, secret_hash, audience_json, std::int64_t{x.require_ack ? 1 : 0}, storage::nullable(x.created_by),
-       x.created_at},
+       x.created_at, storage::nullable(signing_key)},
       [](const Row& r) { return r.integer(0); });
 }
 
-Result<std::optional<std::pair<Integration, std::string>>> AlertsRepository::integration_named(
-    S& s, const std::string& name) {
+Result<std::optional<StoredIntegration>> AlertsRepository::integration_named(S& s, const std::string& name) {
   return storage::query_row(s,
                             std::string("SELECT ") + kIntegrationColumns +
-                                ", secret_hash FROM alert_integrations WHERE name = ? AND active = 1",
-                            {name}, [](const Row& r) { return std::pair(integration_row(r), r.text(8)); });
+                                ", secret_hash, signing_key FROM alert_integrations WHERE name = ? AND active = 1",
+                            {name}, [](const Row& r) {
+                              StoredIntegration x{integration_row(r), r.text(8), std::nullopt};
+                              if (!r.is_null(9)) x.signing_key = r.text(9);
+                              return x;
+                            });
+}
+
+Result<bool> AlertsRepository::remember_signature(S& s, std::int64_t integration_id, const std::string& signature,
+                                                  UnixMillis now, UnixMillis forget_before) {
+  MERIDIAN_TRY(storage::exec(s, "DELETE FROM alert_webhook_seen WHERE seen_at < ?", {forget_before}));
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto added, storage::query_row(s,
+                                     "INSERT INTO alert_webhook_seen (integration_id, signature, "
+                                     "seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING "
+                                     "RETURNING integration_id",
+                                     {integration_id, signature, now}, [](const Row& r) { return r.integer(0); }));
+  return added.has_value();
 }
 
 Result<std::optional<Integration>> AlertsRepository::integration(S& s, std::int64_t id) {
@@ -683,9 +698,10 @@ Result<void> AlertsRepository::deactivate_integration(S& s, std::int64_t id) {
 }
 
 Result<void> AlertsRepository::rotate_integration(S& s, std::int64_t id, const std::string& secret_hash,
-                                                  std::int64_t by) {
-  return storage::exec(s, "UPDATE alert_integrations SET secret_hash = ?, created_by = ? WHERE id = ? AND active = 1",
-                       {secret_hash, by, id});
+                                                  const std::optional<std::string>& signing_key, std::int64_t by) {
+  return storage::exec(
+      s, "UPDATE alert_integrations SET secret_hash = ?, signing_key = ?, created_by = ? WHERE id = ? AND active = 1",
+      {secret_hash, storage::nullable(signing_key), by, id});
 }
 
 Result<std::vector<Resolved>> AlertsRepository::leads_of_waiting(S& s, std::int64_t alert_id) {

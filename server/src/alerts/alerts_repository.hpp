@@ -29,6 +29,13 @@ struct HeldRelease {
   std::int64_t user_id = 0;
 };
 
+// An integration with what authenticates it.
+struct StoredIntegration {
+  Integration integration;
+  std::string secret_hash;
+  std::optional<std::string> signing_key;
+};
+
 class AlertsRepository final {
  public:
   using S = storage::Session;
@@ -134,15 +141,21 @@ class AlertsRepository final {
   // nullopt when the account is gone or deactivated.
   Result<std::optional<Subject>> active_subject(S& s, std::int64_t user_id);
 
-  // Integrations. nullopt: the name is taken.
+  // Integrations. nullopt: the name is taken. signing_key: a webhook integration's secret.
   Result<std::optional<std::int64_t>> insert_integration(S& s, const Integration& x, const std::string& secret_hash,
-                                                         const std::string& audience_json);
-  // An active integration by name, with its secret's hash.
-  Result<std::optional<std::pair<Integration, std::string>>> integration_named(S& s, const std::string& name);
+                                                         const std::string& audience_json,
+                                                         const std::optional<std::string>& signing_key);
+  // An active integration by name, with its secret's hash (and signing key).
+  Result<std::optional<StoredIntegration>> integration_named(S& s, const std::string& name);
+  // Remembers a signed request's signature; false: it was seen before (a replay). Forgets
+  // those seen before `forget_before` first.
+  Result<bool> remember_signature(S& s, std::int64_t integration_id, const std::string& signature, UnixMillis now,
+                                  UnixMillis forget_before);
   Result<std::optional<Integration>> integration(S& s, std::int64_t id);
   Result<std::vector<Integration>> integrations(S& s);
   Result<void> deactivate_integration(S& s, std::int64_t id);
-  Result<void> rotate_integration(S& s, std::int64_t id, const std::string& secret_hash, std::int64_t by);
+  Result<void> rotate_integration(S& s, std::int64_t id, const std::string& secret_hash,
+                                  const std::optional<std::string>& signing_key, std::int64_t by);
 
   // The team leads (active employees and agents) of every team that a recipient of the
   // frozen list who has not acknowledged belongs to.

@@ -154,6 +154,39 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
              }),
              {net::Auth::none, 4 * 1024 * 1024});
 
+  // The generic JSON webhook (kind webhook, webhook.hpp): signed with X-Meridian-Timestamp
+  // and X-Meridian-Signature (HMAC-SHA256 of "timestamp.body" with the secret), or the
+  // secret as a bearer token. The one 401 for a wrong signature or secret and an unknown
+  // integration; 401 for a signed timestamp outside 5 minutes; 409 for a replay (on any
+  // node); 403 while suspended; 400 for a bad body. 201 created, 200 otherwise.
+  router.add("POST", "/api/v1/integrations/webhook/{integration}",
+             net::answer([&alerts, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               const std::string name(req.path_param("integration"));
+               const WebhookCredentials credentials{net::bearer_token(req.header("authorization")),
+                                                    req.header("x-meridian-timestamp"),
+                                                    req.header("x-meridian-signature")};
+               MERIDIAN_ASSIGN_OR_RETURN(auto signed_in, alerts.webhook_integration(name, credentials, req.body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto body, json::parse_object(req.body));
+               MERIDIAN_ASSIGN_OR_RETURN(auto alert, parse_webhook(body, signed_in.integration));
+               MERIDIAN_ASSIGN_OR_RETURN(auto done, alerts.from_webhook(signed_in, alert, req.remote_ip));
+               boost::json::object out{{"status", "ignored"}};
+               int code = 200;
+               for (const auto& sent : done.sent) {
+                 announce_sent(relay, sent);
+                 out = boost::json::object{{"status", sent.deduplicated ? "repeated" : "created"},
+                                           {"alert_id", sent.alert.id},
+                                           {"repeat_count", sent.alert.repeat_count},
+                                           {"recipient_count", sent.alert.recipient_count}};
+                 if (!sent.deduplicated) code = 201;
+               }
+               for (const auto& [a, recipients] : done.resolved) {
+                 relay.send_to_users(recipients, updated_event(a));
+                 out = boost::json::object{{"status", "resolved"}, {"alert_id", a.id}};
+               }
+               return net::json_ok(out, code);
+             }),
+             {net::Auth::none, 256 * 1024});
+
   router.add("POST", "/api/v1/alerts/preview", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"audience"}));
                const auto* audience = body.if_contains("audience");

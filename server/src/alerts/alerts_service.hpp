@@ -14,6 +14,7 @@
 #include "alerts/alert.hpp"
 #include "alerts/alertmanager.hpp"
 #include "alerts/alerts_repository.hpp"
+#include "alerts/webhook.hpp"
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -94,6 +95,19 @@ struct Bridged {
   std::vector<Sent> sent;
   std::vector<std::pair<Alert, std::vector<std::int64_t>>> resolved;  // the alert and its recipients
   std::int64_t ignored = 0;
+};
+
+// What may authenticate a request to the generic webhook: the secret as a bearer token, or
+// a signature with its timestamp (webhook.hpp).
+struct WebhookCredentials {
+  std::string_view bearer;
+  std::string_view timestamp;
+  std::string_view signature;
+};
+// An integration that authenticated a request; with its signature when it was signed.
+struct SignedIntegration {
+  Integration integration;
+  std::optional<std::string> signature;
 };
 
 struct RecipientPage {
@@ -196,6 +210,17 @@ class AlertsService final {
   Result<Bridged> from_alertmanager(const Integration& integration, const AmPayload& payload,
                                     const std::string& ip = "");
 
+  // The generic webhook (kind webhook): the integration that signed this body (or sent its
+  // secret as a bearer token). A wrong signature or secret and an unknown name get the one
+  // 401 of integration_by_secret; a request signed with the key but with a timestamp more
+  // than kWebhookWindowMs from now is refused (401, saying so).
+  Result<SignedIntegration> webhook_integration(const std::string& name, const WebhookCredentials& c,
+                                                std::string_view body);
+  // Its alert: refused while the integration is suspended, checked, then (when signed) its
+  // signature is remembered in the store: the same signed request a second time, on any
+  // node, is refused (conflict) and sends nothing. Then sent or resolved as Alertmanager's.
+  Result<Bridged> from_webhook(const SignedIntegration& in, const WebhookAlert& a, const std::string& ip = "");
+
   // The alert's escalation steps and their states (those who may track it).
   Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);
   // Claims due steps for `node` (an id unique to this process) for lease_ms; the claimed
@@ -222,6 +247,9 @@ class AlertsService final {
   // The send itself, for a sender the policy (or the integration's configuration) allowed.
   Result<std::optional<Sent>> deliver_in(storage::Session& s, const Sender& sender, const NewAlert& in, UnixMillis now);
   Result<Resolution> resolve_in(storage::Session& s, Alert a, const audit::Actor& actor, UnixMillis now);
+  // One alert from an integration: firing sends (or repeats) it, resolved resolves the open
+  // alert of its key; what happened is added to `out`.
+  Result<void> apply_bridged(const Sender& sender, const NewAlert& n, bool firing, UnixMillis now, Bridged& out);
   Result<void> audit_as(storage::Session& s, const audit::Actor& actor, std::string_view action, std::int64_t alert_id);
   Result<Alert> load(storage::Session& s, std::int64_t id);
   // The policy's word on sending this alert: admins (send_alert) to anyone; a team lead

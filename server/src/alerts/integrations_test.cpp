@@ -6,6 +6,7 @@
 #include "alerts/alertmanager.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/alerts_test_support.hpp"
+#include "alerts/webhook.hpp"
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
 #include "identity/identity_service.hpp"
@@ -241,6 +242,136 @@ TEST_P(IntegrationsTest, OneBadAlertRefusesThePayloadBeforeAnythingIsStored) {
   auto dora = alerts_->received(de_, 50);
   ASSERT_TRUE(dora.ok());
   EXPECT_TRUE(dora->empty());
+}
+
+TEST(Webhook, SignsWithHmacSha256OverTimestampDotBody) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(webhook_signature("k", "1700000000", R"({"title":"x"})"),
+            "sha256=" + hmac_sha256_hex("k", R"(1700000000.{"title":"x"})"));
+  EXPECT_TRUE(same_signature("sha256=ab", "sha256=ab"));
+  EXPECT_FALSE(same_signature("sha256=ab", "sha256=ac"));
+  EXPECT_FALSE(same_signature("sha256=ab", "sha256=abc"));
+  EXPECT_EQ(webhook_timestamp("1700000000"), 1'700'000'000'000);
+  for (const char* bad : {"", "-1", "1.5", "17e8", "1234567890123"})
+    EXPECT_EQ(webhook_timestamp(bad), std::nullopt) << bad;
+}
+
+TEST(Webhook, ReadsItsPayloadAndRefusesPrecisely) {
+  Integration x;
+  x.id = 4;
+  x.kind = "webhook";
+  x.audience.countries = {"DE"};
+  x.require_ack = true;
+  auto read = [&](std::string_view text) { return parse_webhook(*json::parse_object(text), x); };
+  auto ok = read(R"({"title":"Backup failed","body":"on db1","priority":"critical","key":"backup-db1"})");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_TRUE(ok->firing);
+  EXPECT_EQ(ok->alert.title, "Backup failed");
+  EXPECT_EQ(ok->alert.priority, Priority::critical);
+  EXPECT_EQ(ok->alert.category, Category::system);
+  EXPECT_EQ(ok->alert.dedup_key, "integration:4:key:backup-db1");
+  EXPECT_EQ(ok->alert.audience.countries, (std::vector<std::string>{"DE"}));
+  EXPECT_TRUE(ok->alert.require_ack);
+  auto message = [&](std::string_view text) {
+    auto r = read(text);
+    return r.ok() ? std::string("accepted") : r.error().message;
+  };
+  EXPECT_EQ(message(R"({"body":"no title"})"), read(R"({})").error().message);
+  EXPECT_NE(message(R"({"title":"t","audience":{"countries":["AT"]}})").find("audience"), std::string::npos)
+      << "the audience is the integration's, not the caller's";
+  EXPECT_EQ(message(R"({"title":"t","priority":"urgent"})"), "priority must be info, warning or critical");
+  EXPECT_EQ(message(R"({"title":"t","status":"pending"})"), "status must be firing or resolved");
+  EXPECT_EQ(message(R"({"status":"resolved"})"), "a resolved alert needs its key");
+  EXPECT_EQ(message(R"({"status":"resolved","key":"k"})"), "accepted");
+}
+
+TEST_P(IntegrationsTest, ASignedWebhookIsAcceptedOnceWithinItsWindow) {
+  Integration w;
+  w.kind = "webhook";
+  w.name = "backups";
+  w.audience.countries = {"DE"};
+  auto made = alerts_->create_integration(admin_, w);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  const std::string key = made->secret;
+  const std::string body = R"({"title":"Backup failed","priority":"warning","key":"db1"})";
+  const std::string ts = std::to_string(clock_.now_ms() / 1000);
+  const std::string sig = webhook_signature(key, ts, body);
+
+  // The one refusal: a wrong signature, an unknown name, another kind of integration, a wrong bearer.
+  const auto bad = alerts_->webhook_integration("backups", {"", ts, webhook_signature("not-the-key", ts, body)}, body);
+  const auto unknown = alerts_->webhook_integration("nobody", {"", ts, sig}, body);
+  const auto other_kind = alerts_->webhook_integration("prometheus-prod", {secret_, "", ""}, body);
+  const auto other_kind_signed =
+      alerts_->webhook_integration("prometheus-prod", {"", ts, webhook_signature(secret_, ts, body)}, body);
+  const auto changed = alerts_->webhook_integration("backups", {"", ts, sig}, body + " ");
+  const auto bearer_wrong = alerts_->webhook_integration("backups", {"nope", "", ""}, body);
+  for (const auto* r : {&bad, &unknown, &other_kind, &other_kind_signed, &changed, &bearer_wrong}) {
+    ASSERT_FALSE(r->ok());
+    EXPECT_EQ(r->error().code, ErrorCode::unauthenticated);
+    EXPECT_EQ(r->error().message, alerts_->integration_by_secret("nobody", "x").error().message);
+  }
+
+  // Valid: sent to the integration's audience.
+  auto in = alerts_->webhook_integration("backups", {"", ts, sig}, body);
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->signature, sig);
+  auto alert = parse_webhook(*json::parse_object(body), in->integration);
+  ASSERT_TRUE(alert.ok());
+  auto done = alerts_->from_webhook(*in, *alert);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  ASSERT_EQ(done->sent.size(), 1u);
+  EXPECT_EQ(done->sent[0].recipients, (std::vector<std::int64_t>{de_.user_id}));
+  EXPECT_EQ(done->sent[0].alert.sender_name, "backups");
+
+  // Replayed, here and on another node with the same store: refused, nothing sent.
+  auto replay = alerts_->from_webhook(*in, *alert);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error().code, ErrorCode::conflict);
+  AlertsService other_node(*db_, policy_, clock_, audit_.get());
+  auto there = other_node.webhook_integration("backups", {"", ts, sig}, body);
+  ASSERT_TRUE(there.ok());
+  EXPECT_EQ(other_node.from_webhook(*there, *alert).error().code, ErrorCode::conflict);
+  EXPECT_EQ(alerts_->get(de_, done->sent[0].alert.id)->alert.repeat_count, 1);
+
+  // Stale (and from the future): refused, saying so.
+  clock_.advance_ms(kWebhookWindowMs + 1000);
+  auto stale = alerts_->webhook_integration("backups", {"", ts, sig}, body);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::unauthenticated);
+  EXPECT_NE(stale.error().message.find("more than 5 minutes"), std::string::npos) << stale.error().message;
+  const std::string future = std::to_string(clock_.now_ms() / 1000 + 400);
+  EXPECT_EQ(
+      alerts_->webhook_integration("backups", {"", future, webhook_signature(key, future, body)}, body).error().code,
+      ErrorCode::unauthenticated);
+
+  // Signed anew: a repeat of the open alert of its key (counted); then resolved by its key.
+  const std::string ts2 = std::to_string(clock_.now_ms() / 1000);
+  auto again = alerts_->webhook_integration("backups", {"", ts2, webhook_signature(key, ts2, body)}, body);
+  ASSERT_TRUE(again.ok());
+  auto repeated = alerts_->from_webhook(*again, *alert);
+  ASSERT_TRUE(repeated.ok()) << repeated.error().message;
+  EXPECT_TRUE(repeated->sent.at(0).deduplicated);
+  const std::string resolve = R"({"status":"resolved","key":"db1"})";
+  // The secret as a bearer token works too (no replay protection then).
+  auto by_bearer = alerts_->webhook_integration("backups", {key, "", ""}, resolve);
+  ASSERT_TRUE(by_bearer.ok()) << by_bearer.error().message;
+  EXPECT_EQ(by_bearer->signature, std::nullopt);
+  auto resolved =
+      alerts_->from_webhook(*by_bearer, *parse_webhook(*json::parse_object(resolve), by_bearer->integration));
+  ASSERT_TRUE(resolved.ok()) << resolved.error().message;
+  ASSERT_EQ(resolved->resolved.size(), 1u);
+  EXPECT_EQ(resolved->resolved[0].first.status, Status::resolved);
+
+  // Rotated: the old key signs nothing any more.
+  auto rotated = alerts_->rotate_integration(admin_, made->integration.id);
+  ASSERT_TRUE(rotated.ok());
+  const std::string ts3 = std::to_string(clock_.now_ms() / 1000);
+  EXPECT_EQ(alerts_->webhook_integration("backups", {"", ts3, webhook_signature(key, ts3, body)}, body).error().code,
+            ErrorCode::unauthenticated);
+  EXPECT_TRUE(
+      alerts_->webhook_integration("backups", {"", ts3, webhook_signature(rotated->secret, ts3, body)}, body).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IntegrationsTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

@@ -145,6 +145,19 @@ CREATE TABLE alert_integrations (
 );
 ALTER TABLE alerts ADD COLUMN integration_id BIGINT REFERENCES alert_integrations(id);
 )sql"},
+    // The generic JSON webhook (kind webhook): its signing key (HMAC verification needs the
+    // secret itself; only webhook integrations have one), and the signatures of the signed
+    // requests it accepted within the time window, so a replay is refused by every node.
+    {206, "alert webhook signatures", R"sql(
+ALTER TABLE alert_integrations ADD COLUMN signing_key TEXT;
+CREATE TABLE alert_webhook_seen (
+  integration_id BIGINT NOT NULL REFERENCES alert_integrations(id),
+  signature TEXT NOT NULL,
+  seen_at BIGINT NOT NULL,
+  PRIMARY KEY (integration_id, signature)
+);
+CREATE INDEX alert_webhook_seen_at ON alert_webhook_seen(seen_at);
+)sql"},
 };
 
 }  // namespace
