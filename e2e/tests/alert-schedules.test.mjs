@@ -46,6 +46,13 @@ describe('alerts: schedules page and team leads in the composer', () => {
     await signIn(page, server.url, { email: server.adminEmail, password: server.adminPassword });
     await page.goto(`${server.url}/alerts/schedules`);
     await page.getByText('Nothing scheduled').waitFor();
+    // One way to a new scheduled alert (the header's), not a second one in the empty state.
+    assert.equal(await page.getByText('New scheduled alert').count(), 1);
+    await screenshot(page, 'alert-schedules-empty');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scroll at 390 px');
+    await screenshot(page, 'alert-schedules-empty-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('schedule-new').click();
     await page.getByTestId('alert-date').waitFor();
     await page.getByTestId('alert-title').fill(title);

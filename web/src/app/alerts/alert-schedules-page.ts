@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { ApiError } from '../core/api-error';
 import { SessionStore } from '../core/session.store';
 import { UiBadge } from '../ui/badge';
@@ -39,7 +39,7 @@ import { AlertSchedule, AlertsApi } from './alerts-api';
       }
       @if (schedules(); as list) {
         @if (list.length === 0) {
-          <ui-empty-state heading="Nothing scheduled" text="Schedule an alert for a time in a time zone, or for 09:00 in each recipient's own, once or repeating." action="New scheduled alert" (act)="compose()" />
+          <ui-empty-state heading="Nothing scheduled" text="Schedule an alert for a time in a time zone, or for 09:00 in each recipient's own, once or repeating." />
         } @else {
           <div class="table-wrap">
             <table class="data cards" aria-label="Scheduled alerts">
@@ -83,7 +83,6 @@ import { AlertSchedule, AlertsApi } from './alerts-api';
 export class AlertSchedulesPage {
   private readonly api = inject(AlertsApi);
   private readonly session = inject(SessionStore);
-  private readonly router = inject(Router);
   private readonly dialogs = inject(UiDialog);
   private readonly toasts = inject(Toasts);
   protected readonly schedules = signal<AlertSchedule[] | null>(null);
@@ -113,10 +112,6 @@ export class AlertSchedulesPage {
 
   protected tone(s: AlertSchedule): 'ok' | 'warn' | 'neutral' {
     return s.state === 'active' ? 'ok' : s.state === 'paused' ? 'warn' : 'neutral';
-  }
-
-  protected compose(): void {
-    void this.router.navigate(['/alerts/new'], { queryParams: { when: 'later' } });
   }
 
   protected async remove(s: AlertSchedule): Promise<void> {
