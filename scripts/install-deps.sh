@@ -15,7 +15,7 @@ build_pkgs=(
   libpoppler-cpp-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libhowardhinnant-date-dev tzdata libical-dev
-  libarchive-dev
+  libarchive-dev libxml2-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev

@@ -20,22 +20,6 @@ std::int64_t elapsed_ms(Steady::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - since).count();
 }
 
-// White space as single spaces, for comparing a quote with its passage.
-std::string squeezed(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 std::string source_of(const DocumentRecord& d, const StoredChunk& c) {
   std::string out = d.name;
   if (c.page) out += ", page " + std::to_string(*c.page);
@@ -314,6 +298,12 @@ Result<void> AiService::validate_question(const Subject& who, const std::string&
       return make_error(ErrorCode::invalid_argument, "file_id names a folder: ask with folder_id");
     if (scope.folder_id && !node.is_folder)
       return make_error(ErrorCode::invalid_argument, "folder_id names a file: ask with file_id");
+    if (scope.file_id) {  // a file the index could not read (at its current version) is said so, not answered
+      MERIDIAN_ASSIGN_OR_RETURN(auto doc, ports_.index.document(*scope.file_id));
+      if (doc && doc->version == node.version &&
+          (doc->status == "failed" || doc->status == "unsupported" || doc->status == "too_large"))
+        return make_error(ErrorCode::invalid_argument, "the assistant cannot read this file: " + doc->detail);
+    }
   }
   if (scope.space_id) MERIDIAN_TRY(ports_.files.space_readable(who, *scope.space_id));
   return {};

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "ai/ai_test_support.hpp"
+#include "ai/test_office.hpp"
 #include "ai/test_pdf.hpp"
 #include "storage/testing/test_database.hpp"
 
@@ -98,6 +99,40 @@ TEST_P(AskTest, APdfAnswerCitesThePage) {
   ASSERT_FALSE(a.citations.empty()) << a.answer;
   EXPECT_EQ(a.citations[0].page, 2);
   EXPECT_EQ(a.citations[0].quote, "Parking is free in the east garage.");
+}
+
+TEST_P(AskTest, AWordDocumentIsAnsweredUnderItsHeading) {
+  const auto docx = meridian::ai::testing::make_docx({{"Title", "Travel policy"},
+                                                      {"", "Trains are preferred for short trips."},
+                                                      {"Heading1", "Per diem"},
+                                                      {"", "The daily meal allowance abroad is 45 euros."}});
+  const auto file = upload(ana_, personal_space(ana_), 0, "travel.docx", docx,
+                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  auto state = ai_->file_index_state(ana_, file.id);
+  ASSERT_TRUE(state.ok() && *state);
+  EXPECT_EQ((*state)->status, "ready") << (*state)->detail;
+  EXPECT_EQ((*state)->kind, "docx");
+  auto a = ask(ana_, "What is the meal allowance abroad?", {.file_id = file.id});
+  ASSERT_FALSE(a.citations.empty()) << a.answer;
+  EXPECT_EQ(a.citations[0].section, "Per diem");
+  EXPECT_EQ(a.citations[0].page, std::nullopt);
+  EXPECT_EQ(a.citations[0].quote, "The daily meal allowance abroad is 45 euros.");
+}
+
+TEST_P(AskTest, AnOfficeFileTheIndexCouldNotReadIsSaidSoNotAnswered) {
+  const auto broken =
+      upload(ana_, personal_space(ana_), 0, "notes.docx", "PK\x03\x04 not really a zip", "application/zip");
+  auto state = ai_->file_index_state(ana_, broken.id);
+  ASSERT_TRUE(state.ok() && *state);
+  EXPECT_EQ((*state)->status, "failed");
+  EXPECT_NE((*state)->detail.find("not a readable Office file"), std::string::npos) << (*state)->detail;
+  auto a = ai_->ask(ana_, "notes", {.file_id = broken.id});
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, ErrorCode::invalid_argument);
+  EXPECT_NE(a.error().message.find("cannot read this file"), std::string::npos) << a.error().message;
+  // Everything else still answers, and a readable new version is read.
+  upload(ana_, personal_space(ana_), 0, "handbook.md", kHandbook);
+  EXPECT_FALSE(ask(ana_, "refund days").citations.empty());
 }
 
 TEST_P(AskTest, AFileTheAskerMayNotReadIsNeverCited) {

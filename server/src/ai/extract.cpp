@@ -7,6 +7,7 @@
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include "ai/office_extract.hpp"
 #include "ai/text.hpp"
 #include "core/log.hpp"
 
@@ -22,22 +23,6 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   const auto e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
-}
-
-// Runs of white space as one space.
-std::string squeeze(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
-  }
-  return out;
 }
 
 std::vector<std::string_view> lines_of(std::string_view text) {
@@ -57,7 +42,7 @@ void add_paragraphs(ExtractedText& out, std::string_view text, const std::string
                     std::optional<int> page = std::nullopt) {
   std::string paragraph;
   auto flush = [&] {
-    auto t = squeeze(paragraph);
+    auto t = squeezed(paragraph);
     if (!t.empty()) out.parts.push_back({page, section, std::move(t)});
     paragraph.clear();
   };
@@ -230,7 +215,7 @@ ExtractedText from_html(std::string_view bytes) {
       heading.clear();
     } else if (name == "/h1" || name == "/h2" || name == "/h3" || name == "/h4") {
       in_heading = false;
-      section = squeeze(decode_entities(heading));
+      section = squeezed(decode_entities(heading));
     } else if (name == "p" || name == "/p" || name == "br" || name == "div" || name == "/div" || name == "li" ||
                name == "tr" || name == "/tr" || name == "/li") {
       body += "\n\n";
@@ -277,6 +262,12 @@ const char* document_kind_name(DocumentKind k) {
       return "html";
     case DocumentKind::pdf:
       return "pdf";
+    case DocumentKind::docx:
+      return "docx";
+    case DocumentKind::xlsx:
+      return "xlsx";
+    case DocumentKind::pptx:
+      return "pptx";
     case DocumentKind::unsupported:
       return "unsupported";
   }
@@ -290,6 +281,11 @@ DocumentKind document_kind(std::string_view content_type, std::string_view name)
   if (type == "text/csv" || ends_with(name, ".csv")) return DocumentKind::csv;
   if (type == "text/html" || ends_with(name, ".html") || ends_with(name, ".htm")) return DocumentKind::html;
   if (type == "text/plain" || ends_with(name, ".txt") || ends_with(name, ".log")) return DocumentKind::text;
+  constexpr std::string_view office = "application/vnd.openxmlformats-officedocument.";
+  if (type == std::string(office) + "wordprocessingml.document" || ends_with(name, ".docx")) return DocumentKind::docx;
+  if (type == std::string(office) + "spreadsheetml.sheet" || ends_with(name, ".xlsx")) return DocumentKind::xlsx;
+  if (type == std::string(office) + "presentationml.presentation" || ends_with(name, ".pptx"))
+    return DocumentKind::pptx;
   return DocumentKind::unsupported;
 }
 
@@ -308,6 +304,12 @@ Result<ExtractedText> extract_text(DocumentKind kind, std::string_view bytes) {
       return from_html(bytes);
     case DocumentKind::pdf:
       return from_pdf(bytes);
+    case DocumentKind::docx:
+      return from_docx(bytes);
+    case DocumentKind::xlsx:
+      return from_xlsx(bytes);
+    case DocumentKind::pptx:
+      return from_pptx(bytes);
     case DocumentKind::unsupported:
       break;
   }

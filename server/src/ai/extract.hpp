@@ -1,6 +1,7 @@
 // Text out of a file, kept with where it stands: plain text, Markdown (sections from its
 // headings), CSV (each row as "column: value" pairs), HTML (no markup, scripts or styles;
-// sections from its headings) and PDF (page by page, through poppler). Then chunks of it
+// sections from its headings), PDF (page by page, through poppler) and DOCX/XLSX/PPTX
+// (office_extract.hpp: their XML through libarchive and libxml2). Then chunks of it
 // for the index, each inside one page and one section.
 #pragma once
 
@@ -13,7 +14,7 @@
 
 namespace meridian::ai {
 
-enum class DocumentKind { text, markdown, csv, html, pdf, unsupported };
+enum class DocumentKind { text, markdown, csv, html, pdf, docx, xlsx, pptx, unsupported };
 const char* document_kind_name(DocumentKind k);
 
 // By content type first, then by the name's extension.

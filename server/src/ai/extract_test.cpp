@@ -2,17 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "ai/test_office.hpp"
 #include "ai/test_pdf.hpp"
 
 namespace meridian::ai {
 namespace {
 
-std::string joined(const ExtractedText& t) {
-  std::string out;
-  for (const auto& p : t.parts)
-    out += (p.page ? "p" + std::to_string(*p.page) : "") + "[" + p.section + "]" + p.text + "\n";
-  return out;
-}
+using testing::joined;
 
 TEST(Extract, TheKindComesFromTheContentTypeThenTheName) {
   EXPECT_EQ(document_kind("application/pdf", "x.bin"), DocumentKind::pdf);

@@ -74,7 +74,7 @@ Result<std::optional<DocumentRecord>> FileIndex::index_file(std::int64_t file_id
 
   if (kind == DocumentKind::unsupported) {
     d.status = "unsupported";
-    d.detail = "files of this kind are not indexed (text, Markdown, CSV, HTML and PDF are)";
+    d.detail = "files of this kind are not indexed (text, Markdown, CSV, HTML, PDF, DOCX, XLSX and PPTX are)";
   } else if (d.bytes > options_.max_file_bytes) {
     d.status = "too_large";
     d.detail = "larger than " + std::to_string(options_.max_file_bytes) + " bytes";

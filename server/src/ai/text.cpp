@@ -157,4 +157,19 @@ std::vector<std::string> index_terms(std::string_view text) {
 
 int estimate_tokens(std::string_view text) { return std::max<int>(1, static_cast<int>((text.size() + 3) / 4)); }
 
+std::string squeezed(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace meridian::ai

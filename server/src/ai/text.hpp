@@ -38,6 +38,9 @@ std::vector<std::string> index_terms(std::string_view text);
 // Lower-cased copy (ASCII only).
 std::string lower(std::string_view text);
 
+// Runs of white space (space, tab, line breaks, form feed) as one space, none at the ends.
+std::string squeezed(std::string_view text);
+
 // A rough count of tokens as language models count them (4 bytes a token, at least 1).
 int estimate_tokens(std::string_view text);
 

@@ -6,27 +6,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { eventually } from './lib/live.mjs';
+import { indexedState, uploadFile as upload } from './lib/ai-files.mjs';
 import { makePdf } from './lib/pdf.mjs';
-
-async function upload(server, token, spaceId, name, bytes) {
-  const q = new URLSearchParams({ name, parent_id: '0' });
-  const r = await api(server, 'POST', `/api/v1/spaces/${spaceId}/files?${q}`, {
-    token,
-    raw: bytes,
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-}
 
 describe('ai questions over files', () => {
   let server, admin, ana, ben, carl, anaSpace, handbook;
-  const indexed = (token, id, status = 'ready') =>
-    eventually(async () => {
-      const r = await api(server, 'GET', `/api/v1/ai/index/files/${id}`, { token });
-      return r.status === 200 && r.json.status === status ? r.json : false;
-    }, { ms: 60000, what: `file ${id} indexed (${status})` });
+  const indexed = (token, id, status = 'ready') => indexedState(server, token, id, status);
 
   before(async () => {
     server = await startServer({ webRoot: false });

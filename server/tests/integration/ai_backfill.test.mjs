@@ -9,19 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
 import { eventually } from './lib/live.mjs';
+import { uploadFile as upload } from './lib/ai-files.mjs';
 
 const TOPICS = ['refunds', 'travel', 'payroll', 'security', 'onboarding', 'parking', 'canteen', 'laptops', 'holidays', 'salaries'];
-
-async function upload(server, token, spaceId, name, text) {
-  const q = new URLSearchParams({ name, parent_id: '0' });
-  const r = await api(server, 'POST', `/api/v1/spaces/${spaceId}/files?${q}`, {
-    token,
-    raw: Buffer.from(text),
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-}
 
 const progress = async (server, token) => {
   const r = await api(server, 'GET', '/api/v1/ai/index/backfill', { token });

@@ -9,20 +9,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
 import { eventually } from './lib/live.mjs';
+import { uploadFile as upload } from './lib/ai-files.mjs';
 import { openAiConfig, startFakeOpenAi } from './lib/fake-openai.mjs';
 
 const CONTEXT_TOKENS = 1024;
-
-async function upload(server, token, spaceId, name, bytes) {
-  const q = new URLSearchParams({ name, parent_id: '0' });
-  const r = await api(server, 'POST', `/api/v1/spaces/${spaceId}/files?${q}`, {
-    token,
-    raw: bytes,
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-}
 
 /** The model's side of a question: cites the passage about refunds, and makes one quote up. */
 function answerFromPassages(body) {

@@ -15,7 +15,7 @@ const INDEX_WORDS: Record<string, string> = {
   queued: 'This file waits to be read by the assistant. Ask in a moment.',
   indexing: 'The assistant is reading this file. Ask in a moment.',
   failed: 'The assistant could not read this file',
-  unsupported: 'The assistant reads text, Markdown, CSV, HTML and PDF files; not this kind.',
+  unsupported: 'The assistant reads text, Markdown, CSV, HTML, PDF, Word, Excel and PowerPoint files; not this kind.',
   too_large: 'This file is too large for the assistant to read.',
   restricted: 'The person who uploaded this file restricted the processing of their data, so the assistant does not read it.',
   not_indexed: 'The assistant has not read this file yet; upload a new version to have it read.',
