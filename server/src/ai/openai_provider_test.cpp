@@ -13,13 +13,30 @@
 namespace meridian::ai {
 namespace {
 
-std::string write_config(const std::string& body) {
-  static int n = 0;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("meridian-ai-openai-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".toml");
-  std::ofstream(path) << body;
-  return path.string();
-}
+// A configuration file for one call: `load_ai_options(write_config(...))` reads it, and it
+// is removed at the end of that statement (also when the call throws).
+class TempConfig {
+ public:
+  explicit TempConfig(const std::string& body) {
+    static int n = 0;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("meridian-ai-openai-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".toml"))
+                .string();
+    std::ofstream(path_) << body;
+  }
+  ~TempConfig() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TempConfig(const TempConfig&) = delete;
+  TempConfig& operator=(const TempConfig&) = delete;
+  operator const std::string&() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TempConfig write_config(const std::string& body) { return TempConfig(body); }
 
 std::string provider_table(const std::string& extra) {
   return "[ai]\nprovider = \"llm\"\n[ai.providers.llm]\nregions = [\"*\"]\n" + extra;

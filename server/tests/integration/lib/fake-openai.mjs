@@ -5,16 +5,28 @@
 // {error: {message, type, code}} with their HTTP status and Retry-After on 429. Each test
 // queues what the next requests get; every request is kept for assertions. Loopback only.
 import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The folders openAiConfig made, removed when the test process exits (passed or failed;
+// node's runner ends each test file's process normally, also after a failure or a timeout).
+const configDirs = new Set();
+const removeConfigDirs = () => {
+  for (const dir of configDirs) rmSync(dir, { recursive: true, force: true });
+  configDirs.clear();
+};
+
 /**
  * A configuration file making `openai` (this fake at `url`) the provider of every feature,
- * allowed for every region; the server reads the key from MERIDIAN_AI_OPENAI_API_KEY.
+ * allowed for every region; the server reads the key from MERIDIAN_AI_OPENAI_API_KEY. Its
+ * folder goes when the test process exits.
  */
 export function openAiConfig(url, { contextTokens = 4096, outputTokens = 256, timeoutMs = 60000, retries = 0, backoffMs, budgets } = {}) {
-  const config = join(mkdtempSync(join(tmpdir(), 'meridian-openai-')), 'meridian.toml');
+  if (!process.listeners('exit').includes(removeConfigDirs)) process.on('exit', removeConfigDirs);
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-openai-'));
+  configDirs.add(dir);
+  const config = join(dir, 'meridian.toml');
   const lines = ['[ai]', 'provider = "openai"', '[ai.providers.openai]', `base_url = "${url}"`, 'model = "fake-model"', 'regions = ["*"]',
     `context_tokens = ${contextTokens}`, `output_tokens = ${outputTokens}`, `timeout_ms = ${timeoutMs}`, `retries = ${retries}`];
   if (backoffMs !== undefined) lines.push(`backoff_ms = ${backoffMs}`);

@@ -56,6 +56,8 @@ export async function startServer({ env = {}, args = [], webRoot = true } = {}) 
     info = await waitForServerStarted(child, 'meridian', { timeoutMs: 20000 });
   } catch (error) {
     error.message += `:\n${stderr}`;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true }); // a server that never started leaves nothing behind
     throw error;
   }
   const base = `http://127.0.0.1:${info.port}`;
