@@ -148,18 +148,25 @@ boost::json::object backfill_json(const BackfillProgress& p) {
   boost::json::object index;
   for (const auto& [status, n] : p.index) index[status] = n;
   auto at = [](UnixMillis t) { return t ? boost::json::value(t) : boost::json::value(nullptr); };
-  return {{"state", p.indexing_on ? r.state : std::string("off")},
-          {"handled", r.handled},
-          {"indexed", r.indexed},
-          {"failed", r.failed},
-          {"remaining", p.remaining},
-          {"total", r.handled + p.remaining},
-          {"after_file_id", r.after_id},
-          {"started_at", at(r.started_at)},
-          {"finished_at", at(r.finished_at)},
-          {"updated_at", at(r.updated_at)},
-          {"working", p.holder.has_value()},
-          {"documents", std::move(index)}};
+  return {
+      {"state", p.indexing_on ? r.state : std::string("off")},
+      {"handled", r.handled},
+      {"indexed", r.indexed},
+      {"failed", r.failed},
+      {"remaining", p.remaining},
+      {"total", r.handled + p.remaining},
+      {"after_file_id", r.after_id},
+      {"started_at", at(r.started_at)},
+      {"finished_at", at(r.finished_at)},
+      {"updated_at", at(r.updated_at)},
+      {"working", p.holder.has_value()},
+      {"skipped_restricted", r.skipped_restricted},
+      {"skipped_unsupported", r.skipped_unsupported},
+      {"last_error", r.last_error.empty()
+                         ? boost::json::value(nullptr)
+                         : boost::json::value(boost::json::object{
+                               {"message", r.last_error}, {"file_id", r.last_error_file_id}, {"at", r.last_error_at}})},
+      {"documents", std::move(index)}};
 }
 
 boost::json::object index_state_json(std::int64_t file_id, const std::optional<DocumentRecord>& d, bool waiting) {

@@ -155,11 +155,12 @@ Result<std::map<std::string, std::int64_t>> AiRepository::status_counts(storage:
 Result<BackfillRecord> AiRepository::backfill(storage::Session& s) {
   auto row = storage::query_row(
       s,
-      "SELECT state, after_id, handled, indexed, failed, started_at, finished_at, updated_at FROM ai_backfill WHERE "
-      "name = 'files'",
+      "SELECT state, after_id, handled, indexed, failed, started_at, finished_at, updated_at, skipped_restricted, "
+      "skipped_unsupported, last_error, last_error_file_id, last_error_at FROM ai_backfill WHERE name = 'files'",
       {}, [](const Row& r) {
-        return BackfillRecord{r.text(0),    r.integer(1), r.integer(2), r.integer(3),
-                              r.integer(4), r.integer(5), r.integer(6), r.integer(7)};
+        return BackfillRecord{r.text(0),    r.integer(1),  r.integer(2), r.integer(3), r.integer(4),
+                              r.integer(5), r.integer(6),  r.integer(7), r.integer(8), r.integer(9),
+                              r.text(10),   r.integer(11), r.integer(12)};
       });
   if (!row) return row.error();
   if (!*row) return make_error(ErrorCode::internal, "the backfill's row is missing (migration 303)");
@@ -171,8 +172,10 @@ Result<bool> AiRepository::save_backfill(storage::Session& s, const BackfillReco
   return storage::exec_changed(
       s,
       "UPDATE ai_backfill SET state = ?, after_id = ?, handled = ?, indexed = ?, failed = ?, started_at = ?, "
-      "finished_at = ?, updated_at = ? WHERE name = 'files' AND after_id = ? AND state = ?",
+      "finished_at = ?, updated_at = ?, skipped_restricted = ?, skipped_unsupported = ?, last_error = ?, "
+      "last_error_file_id = ?, last_error_at = ? WHERE name = 'files' AND after_id = ? AND state = ?",
       {r.state, r.after_id, r.handled, r.indexed, r.failed, r.started_at, r.finished_at, r.updated_at,
+       r.skipped_restricted, r.skipped_unsupported, r.last_error, r.last_error_file_id, r.last_error_at,
        expected_after_id, expected_state});
 }
 
@@ -180,7 +183,8 @@ Result<void> AiRepository::reset_backfill(storage::Session& s, UnixMillis at) {
   return storage::exec(s,
                        "INSERT INTO ai_backfill (name, state, updated_at) VALUES ('files', 'pending', ?) ON CONFLICT "
                        "(name) DO UPDATE SET state = 'pending', after_id = 0, handled = 0, indexed = 0, failed = 0, "
-                       "started_at = 0, finished_at = 0, updated_at = excluded.updated_at",
+                       "started_at = 0, finished_at = 0, updated_at = excluded.updated_at, skipped_restricted = 0, "
+                       "skipped_unsupported = 0, last_error = '', last_error_file_id = 0, last_error_at = 0",
                        {at});
 }
 

@@ -77,12 +77,17 @@ struct StoredAnswer {
 struct BackfillRecord {
   std::string state;          // pending, running, done
   std::int64_t after_id = 0;  // every file up to this id is handled
-  std::int64_t handled = 0;   // files handled by this run (indexed, already current, or failed)
+  std::int64_t handled = 0;   // files handled by this run (indexed, already current, failed or skipped)
   std::int64_t indexed = 0;   // of which indexed by it
   std::int64_t failed = 0;    // of which could not be read or indexed
   UnixMillis started_at = 0;
   UnixMillis finished_at = 0;
   UnixMillis updated_at = 0;
+  std::int64_t skipped_restricted = 0;   // of which not read: the uploader restricted processing (GDPR art. 18)
+  std::int64_t skipped_unsupported = 0;  // of which not read: a kind the index does not read, or too large
+  std::string last_error;                // the last failure of this run ("" for none)
+  std::int64_t last_error_file_id = 0;
+  UnixMillis last_error_at = 0;
 };
 
 struct IndexStats {

@@ -71,13 +71,25 @@ Result<IndexBackfill::Step> IndexBackfill::step() {
     next.after_id = id;
     ++next.handled;
     if (!current(id)) {
+      auto failed = [&](const std::string& why) {
+        ++next.failed;
+        next.last_error = why;
+        next.last_error_file_id = id;
+        next.last_error_at = clock_.now_ms();
+      };
       auto done = index_.index_file(id);
       if (!done) {
-        ++next.failed;
+        failed(done.error().message);
         log::error("ai.backfill_file_failed", {{"file_id", id}, {"message", done.error().message}});
-      } else if (*done && (*done)->status == "failed") {
-        ++next.failed;
-      } else if (*done) {
+      } else if (!*done) {
+        // gone meanwhile: handled, nothing to read
+      } else if ((*done)->status == "failed") {
+        failed((*done)->detail);
+      } else if ((*done)->status == "restricted") {
+        ++next.skipped_restricted;
+      } else if ((*done)->status == "unsupported" || (*done)->status == "too_large") {
+        ++next.skipped_unsupported;
+      } else {
         ++next.indexed;
       }
     }

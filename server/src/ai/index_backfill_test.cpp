@@ -103,6 +103,44 @@ TEST_P(IndexBackfillTest, FilesStoredBeforeTheIndexBecomeAnswerable) {
   EXPECT_EQ(step(*node("node-b")), IndexBackfill::Step::done);
 }
 
+// What the backfill did not read is counted apart, not as indexed: files of a person who
+// restricted the processing of their data, files of a kind it does not read; a failure is
+// counted and the last one kept (which file, why).
+TEST_P(IndexBackfillTest, SkippedFilesAreCountedApartAndTheLastFailureIsKept) {
+  index_->leave_out_restricted(*exclusions_);
+  const auto readable = store_unindexed(ana_, personal_space(ana_), 0, "refunds.md", "# Refunds\nWithin 30 days.\n");
+  store_unindexed(ben_, personal_space(ben_), 0, "bens-plan.md", "# Plan\nFalcon launch in May.\n");
+  store_unindexed(ben_, personal_space(ben_), 0, "bens-notes.txt", "Falcon budget notes.");
+  store_unindexed(ana_, personal_space(ana_), 0, "chart.png", "\x89PNG not text", "image/png");
+  const auto broken =
+      store_unindexed(ana_, personal_space(ana_), 0, "minutes.docx", "PK\x03\x04 not really a zip", "application/zip");
+  identity::UserChange change;
+  change.gdpr_restrict_processing = true;
+  ASSERT_TRUE(identity_->update_user(audit::Actor{}, ben_.user_id, change).ok());
+
+  auto b = node("node-a", 16);
+  ASSERT_NO_FATAL_FAILURE(run_to_end(*b));
+  auto p = progress(*b);
+  EXPECT_EQ(p.run.handled, 5);
+  EXPECT_EQ(p.run.indexed, 1);
+  EXPECT_EQ(p.run.skipped_restricted, 2);
+  EXPECT_EQ(p.run.skipped_unsupported, 1);
+  EXPECT_EQ(p.run.failed, 1);
+  EXPECT_EQ(p.run.last_error_file_id, broken.id);
+  EXPECT_NE(p.run.last_error.find("not a readable Office file"), std::string::npos) << p.run.last_error;
+  EXPECT_GT(p.run.last_error_at, 0);
+  EXPECT_EQ(p.index["restricted"], 2);
+  EXPECT_EQ(cited(ana_, "refunds days"), std::vector<std::int64_t>{readable.id});
+
+  // A new run starts its figures and its last error afresh.
+  ASSERT_TRUE(b->restart().ok());
+  auto fresh = progress(*b);
+  EXPECT_EQ(fresh.run.skipped_restricted, 0);
+  EXPECT_EQ(fresh.run.skipped_unsupported, 0);
+  EXPECT_EQ(fresh.run.last_error, "");
+  EXPECT_EQ(fresh.run.last_error_file_id, 0);
+}
+
 TEST_P(IndexBackfillTest, ARestartGoesOnFromTheCheckpointAndIndexesNothingTwice) {
   const auto old = five_old_files();
   {

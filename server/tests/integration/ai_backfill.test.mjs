@@ -39,7 +39,7 @@ describe('ai: indexing files stored before', () => {
   it('indexes them in the background, goes on after a restart, and honours revoked access', async () => {
     // 1. Indexing off: ten files stored, none indexed.
     let server = await startServer({ webRoot: false, args, env: { ...env, MERIDIAN_AI_INDEX_FILES: 'false' } });
-    let admin, ana, ben, files, grant;
+    let admin, ana, ben, files, grant, cleosFiles;
     try {
       admin = await login(server, server.adminEmail, server.adminPassword);
       ana = await createUser(server, admin, { email: 'ana.backfill@example.test', display_name: 'Ana' });
@@ -48,6 +48,14 @@ describe('ai: indexing files stored before', () => {
       files = {};
       for (const t of TOPICS)
         files[t] = await upload(server, ana.token, space.id, `${t}.md`, `# ${t}\nThe ${t} policy changed in March: ask the ${t} desk first.\n`);
+      // Cleo's two files are stored, then she restricts the processing of her data (GDPR art. 18).
+      const cleo = await createUser(server, admin, { email: 'cleo.backfill@example.test', display_name: 'Cleo' });
+      const cleoSpace = (await api(server, 'GET', '/api/v1/spaces', { token: cleo.token })).json.items.find((s) => s.kind === 'personal');
+      cleosFiles = [];
+      for (const t of ['falcon', 'osprey'])
+        cleosFiles.push(await upload(server, cleo.token, cleoSpace.id, `${t}.md`, `# ${t}\nThe ${t} launch is in May.\n`));
+      const restricted = await api(server, 'PUT', '/api/v1/me/restriction', { token: cleo.token, body: { restricted: true } });
+      assert.equal(restricted.status, 200, restricted.text);
       grant = await api(server, 'POST', `/api/v1/files/${files.salaries.id}/grants`, {
         token: ana.token,
         body: { grantee_kind: 'user', grantee_id: ben.user.id, role: 'viewer' },
@@ -58,7 +66,7 @@ describe('ai: indexing files stored before', () => {
       assert.deepEqual(await cited(server, ana.token, 'What about payroll?'), []);
       const off = await progress(server, admin);
       assert.equal(off.state, 'off');
-      assert.equal(off.remaining, 10);
+      assert.equal(off.remaining, 12);
       // Only admins see it.
       const refused = await api(server, 'GET', '/api/v1/ai/index/backfill', { token: ana.token });
       assert.equal(refused.status, 403, refused.text);
@@ -76,7 +84,7 @@ describe('ai: indexing files stored before', () => {
         return p.handled >= 2 ? p : false;
       }, { ms: 60000, what: 'two files indexed by the backfill' });
       assert.equal(midway.state, 'running');
-      assert.equal(midway.total, 10);
+      assert.equal(midway.total, 12);
     } finally {
       await server.stop();
     }
@@ -90,13 +98,17 @@ describe('ai: indexing files stored before', () => {
       }, { ms: 60000, what: 'the backfill done' });
       const resumed = server.lines.find((l) => l.event === 'ai.backfill_resumed');
       assert.ok(resumed, 'the restarted server went on with the run');
-      assert.ok(resumed.handled >= midway.handled && resumed.handled < 10, `resumed at ${resumed.handled} of 10`);
+      assert.ok(resumed.handled >= midway.handled && resumed.handled < 12, `resumed at ${resumed.handled} of 12`);
       assert.ok(!server.lines.some((l) => l.event === 'ai.backfill_started'), 'a new run was begun');
-      assert.equal(done.handled, 10);
-      assert.equal(done.indexed, 10, 'no file indexed twice');
+      assert.equal(done.handled, 12);
+      assert.equal(done.indexed, 10, 'no file indexed twice, none of the restricted counted as indexed');
+      assert.equal(done.skipped_restricted, 2);
+      assert.equal(done.skipped_unsupported, 0);
       assert.equal(done.failed, 0);
+      assert.equal(done.last_error, null);
       assert.equal(done.remaining, 0);
-      assert.equal(done.total, 10);
+      assert.equal(done.total, 12);
+      assert.equal(done.documents.restricted, 2);
       assert.equal(done.started_at, midway.started_at);
       assert.equal(done.documents.ready, 10);
       assert.equal(done.working, false);

@@ -95,6 +95,16 @@ CREATE TABLE ai_backfill (
 );
 INSERT INTO ai_backfill (name, state) VALUES ('files', 'pending');
 )sql"},
+    // The backfill counts apart what it did not read: files of people who restricted the
+    // processing of their data (GDPR art. 18) and files of a kind it does not read or too
+    // large; and keeps its last failure (which file, why, when) for the admins' page.
+    {304, "ai: the backfill's skipped files and last error", R"sql(
+ALTER TABLE ai_backfill ADD COLUMN skipped_restricted BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ai_backfill ADD COLUMN skipped_unsupported BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ai_backfill ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE ai_backfill ADD COLUMN last_error_file_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ai_backfill ADD COLUMN last_error_at BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace
