@@ -20,6 +20,8 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   postgresql wrk nginx chromium chromium-driver procps coturn redis-server
+  # Self-signed certificates for the TLS tests.
+  openssl
   # Export archives are checked with the real unzip (privacy tests).
   unzip
   # Emoji (reactions, pasted text) as people see them, so screenshots show what they see.

@@ -55,6 +55,8 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["server"]["work_threads"].value<long long>())
     c.work_threads = static_cast<int>(in_range(*v, 1, 256, where + " server.work_threads"));
   if (auto v = t["server"]["web_root"].value<std::string>()) c.web_root = *v;
+  if (auto v = t["server"]["tls_cert_file"].value<std::string>()) c.tls_cert_file = *v;
+  if (auto v = t["server"]["tls_key_file"].value<std::string>()) c.tls_key_file = *v;
   if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>())
     c.max_ws_frame_bytes =
         static_cast<std::size_t>(in_range(*v, 1024, 16 * 1024 * 1024, where + " server.max_ws_frame_bytes"));
@@ -88,8 +90,7 @@ void apply_toml(Config& c, const std::string& path) {
   if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
   if (auto v = t["files"]["fsync"].value<bool>()) c.files_fsync = *v;
   if (auto v = t["files"]["download_secret"].value<std::string>()) c.files_download_secret = *v;
-  if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>())
-    c.files_maintenance_interval_seconds = *v;
+  if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>()) c.files_maintenance_interval_seconds = *v;
   if (auto v = t["retention"]["interval_seconds"].value<long long>()) c.retention_interval_seconds = *v;
   if (auto v = t["retention"]["batch_size"].value<long long>()) c.retention_batch_size = static_cast<int>(*v);
   if (auto v = t["retention"]["allow_run_as_of"].value<bool>()) c.retention_allow_run_as_of = *v;
@@ -97,7 +98,8 @@ void apply_toml(Config& c, const std::string& path) {
     // [regions] EU = ["DE", "FR"]: every listed country belongs to that region.
     for (const auto& [region, countries] : *regions) {
       auto arr = countries.as_array();
-      if (!arr) throw std::runtime_error(where + ": regions." + std::string(region.str()) + " must be a list of country codes");
+      if (!arr)
+        throw std::runtime_error(where + ": regions." + std::string(region.str()) + " must be a list of country codes");
       for (const auto& c2 : *arr) {
         auto code = c2.value<std::string>();
         if (!code) throw std::runtime_error(where + ": regions." + std::string(region.str()) + " must hold strings");
@@ -119,12 +121,14 @@ void apply_env(Config& c) {
   if (auto v = env("MERIDIAN_BUS_URL")) c.bus_url = *v;
   if (auto v = env("MERIDIAN_BUS_PREFIX")) c.bus_prefix = *v;
   if (auto v = env("MERIDIAN_WEB_ROOT")) c.web_root = *v;
+  if (auto v = env("MERIDIAN_TLS_CERT_FILE")) c.tls_cert_file = *v;
+  if (auto v = env("MERIDIAN_TLS_KEY_FILE")) c.tls_key_file = *v;
   if (auto v = env("MERIDIAN_LOG_LEVEL")) c.log_level = *v;
   if (auto v = env("MERIDIAN_ADMIN_EMAIL")) c.admin_email = *v;
   if (auto v = env("MERIDIAN_ADMIN_PASSWORD")) c.admin_password = *v;
-  if (auto v = env("MERIDIAN_SESSION_TTL_HOURS")) c.session_ttl_hours = static_cast<int>(to_int(*v, "MERIDIAN_SESSION_TTL_HOURS"));
-  if (auto v = env("MERIDIAN_SESSION_TTL_SECONDS"))
-    c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
+  if (auto v = env("MERIDIAN_SESSION_TTL_HOURS"))
+    c.session_ttl_hours = static_cast<int>(to_int(*v, "MERIDIAN_SESSION_TTL_HOURS"));
+  if (auto v = env("MERIDIAN_SESSION_TTL_SECONDS")) c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
   if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
   if (auto v = env("MERIDIAN_AUTH_CACHE_MS")) c.auth_cache_ms = to_int(*v, "MERIDIAN_AUTH_CACHE_MS");
   if (auto v = env("MERIDIAN_OBJECT_STORE")) c.object_store = *v;
@@ -138,7 +142,8 @@ void apply_env(Config& c) {
     c.files_personal_quota_bytes = to_int(*v, "MERIDIAN_FILES_PERSONAL_QUOTA_BYTES");
   if (auto v = env("MERIDIAN_FILES_SPACE_QUOTA_BYTES"))
     c.files_space_quota_bytes = to_int(*v, "MERIDIAN_FILES_SPACE_QUOTA_BYTES");
-  if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES")) c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
+  if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES"))
+    c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
   if (auto v = env("MERIDIAN_FILES_KEEP_VERSIONS"))
     c.files_keep_versions = static_cast<int>(to_int(*v, "MERIDIAN_FILES_KEEP_VERSIONS"));
   if (auto v = env("MERIDIAN_FILES_FSYNC")) c.files_fsync = !(*v == "0" || *v == "false");
@@ -164,22 +169,27 @@ void apply_env(Config& c) {
 }  // namespace
 
 ParsedConfig load_config(int argc, char** argv) {
-  CLI::App cli{"Meridian: self-hosted chat, meetings, files, AI copilot, alerts and remote support.\n"
-               "Settings come from defaults < --config TOML file < MERIDIAN_* environment < flags.",
-               "meridian"};
-  std::string config_file, address, data_dir, database_url, bus_url, web_root, log_level;
+  CLI::App cli{
+      "Meridian: self-hosted chat, meetings, files, AI copilot, alerts and remote support.\n"
+      "Settings come from defaults < --config TOML file < MERIDIAN_* environment < flags.",
+      "meridian"};
+  std::string config_file, address, data_dir, database_url, bus_url, web_root, log_level, tls_cert, tls_key;
   long long port = -1, threads = -1;
   cli.add_option("-c,--config", config_file, "TOML configuration file (env MERIDIAN_CONFIG)");
   cli.add_option("--address", address, "Address to listen on (default 0.0.0.0; env MERIDIAN_ADDRESS)");
   cli.add_option("-p,--port", port, "Port to listen on, 0 = any free port (default 8080; env MERIDIAN_PORT)");
   cli.add_option("--threads", threads, "Worker threads, 0 = one per core (env MERIDIAN_THREADS)");
-  cli.add_option("-d,--data-dir", data_dir, "Data folder for SQLite and local objects (default ./data; env MERIDIAN_DATA_DIR)");
+  cli.add_option("-d,--data-dir", data_dir,
+                 "Data folder for SQLite and local objects (default ./data; env MERIDIAN_DATA_DIR)");
   cli.add_option("--database-url", database_url,
                  "postgresql://user:pass@host:port/db to use PostgreSQL instead of SQLite (env MERIDIAN_DATABASE_URL)");
   cli.add_option("--bus-url", bus_url,
                  "redis://host:port to fan out real-time events across nodes through Redis (default: in-process; "
                  "env MERIDIAN_BUS_URL)");
   cli.add_option("--web-root", web_root, "Folder of the built web app (env MERIDIAN_WEB_ROOT)");
+  cli.add_option("--tls-cert", tls_cert,
+                 "PEM certificate chain: serve HTTPS and WSS on the port (with --tls-key; env MERIDIAN_TLS_CERT_FILE)");
+  cli.add_option("--tls-key", tls_key, "PEM private key of --tls-cert (env MERIDIAN_TLS_KEY_FILE)");
   cli.add_option("--log-level", log_level, "debug, info, warn, error or off (default info; env MERIDIAN_LOG_LEVEL)");
   cli.set_version_flag("--version", "meridian 0.1.0");
 
@@ -205,6 +215,10 @@ ParsedConfig load_config(int argc, char** argv) {
   if (!bus_url.empty()) c.bus_url = bus_url;
   if (!web_root.empty()) c.web_root = web_root;
   if (!log_level.empty()) c.log_level = log_level;
+  if (!tls_cert.empty()) c.tls_cert_file = tls_cert;
+  if (!tls_key.empty()) c.tls_key_file = tls_key;
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+    throw std::runtime_error("TLS needs both tls_cert_file and tls_key_file (or neither)");
 
   if (c.password_cost != "interactive" && c.password_cost != "minimum")
     throw std::runtime_error("password_cost must be 'interactive' or 'minimum'");

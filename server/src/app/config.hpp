@@ -21,7 +21,11 @@ struct Config {
   // redis://[:password@]host[:port] = Redis pub/sub (several nodes behind a load balancer).
   std::string bus_url;
   std::string bus_prefix = "meridian:";  // Redis channel prefix: deployments sharing one Redis use different ones
-  std::string web_root;  // built web app; empty = look for web/dist/meridian/browser
+  std::string web_root;                  // built web app; empty = look for web/dist/meridian/browser
+  // TLS on the server itself, for a site without a proxy: both PEM files or neither; SIGHUP
+  // reads them again (a renewed certificate).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::string log_level = "info";
   std::string admin_email = "admin@meridian.local";
   std::optional<std::string> admin_password;  // generated and printed once when absent
@@ -41,9 +45,9 @@ struct Config {
   long long ws_person_frame_burst = 800;
   long long ws_writes_per_second = 20;  // per person: message.send, reaction.toggle
   long long ws_write_burst = 100;
-  long long retention_interval_seconds = 3600;  // how often the retention job runs; 0 = never by itself
-  int retention_batch_size = 500;              // messages deleted per write transaction
-  bool retention_allow_run_as_of = false;       // tests only: POST /admin/retention/run {"as_of"}
+  long long retention_interval_seconds = 3600;         // how often the retention job runs; 0 = never by itself
+  int retention_batch_size = 500;                      // messages deleted per write transaction
+  bool retention_allow_run_as_of = false;              // tests only: POST /admin/retention/run {"as_of"}
   std::map<std::string, std::string> country_regions;  // overrides, e.g. {"GB": "UK"}
   std::string config_file;  // the TOML file read, if any (modules read their own sections from it)
   // [files] Object store: "local" (data_dir/objects) or "s3" (path-style, Signature V4).

@@ -66,9 +66,9 @@ UK = ["GB", "IM"]
   env("MERIDIAN_PORT", "9100");
   env("MERIDIAN_LOG_LEVEL", "debug");
   auto c = load({"--config", file, "--port", "9200"}).config;
-  EXPECT_EQ(c.port, 9200);                    // flag beats env beats TOML
-  EXPECT_EQ(c.log_level, "debug");            // env beats TOML
-  EXPECT_EQ(c.data_dir, "/srv/from-toml");    // TOML beats default
+  EXPECT_EQ(c.port, 9200);                  // flag beats env beats TOML
+  EXPECT_EQ(c.log_level, "debug");          // env beats TOML
+  EXPECT_EQ(c.data_dir, "/srv/from-toml");  // TOML beats default
   EXPECT_EQ(c.address, "127.0.0.1");
   EXPECT_EQ(c.country_regions.at("GB"), "UK");
   EXPECT_EQ(c.country_regions.at("IM"), "UK");
@@ -112,15 +112,17 @@ TEST_F(ConfigTest, MalformedTomlIsRefusedWithTheFileName) {
   }
 }
 
-TEST_F(ConfigTest, PortOutOfRangeIsRefused) {
-  EXPECT_THROW(load({"--port", "70000"}), std::runtime_error);
-}
+TEST_F(ConfigTest, PortOutOfRangeIsRefused) { EXPECT_THROW(load({"--port", "70000"}), std::runtime_error); }
 
 // Before, these were cast as given: a negative frame size became a limit of 2^64 bytes.
 TEST_F(ConfigTest, ServerNumbersOutOfRangeAreRefusedWithTheSettingsName) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"threads", "-1"},           {"threads", "100000"},           {"work_threads", "0"},
-      {"max_ws_frame_bytes", "-1"}, {"max_ws_frame_bytes", "10"},    {"ws_idle_timeout_seconds", "0"},
+      {"threads", "-1"},
+      {"threads", "100000"},
+      {"work_threads", "0"},
+      {"max_ws_frame_bytes", "-1"},
+      {"max_ws_frame_bytes", "10"},
+      {"ws_idle_timeout_seconds", "0"},
   };
   for (const auto& [key, value] : bad) {
     auto file = toml("[server]\n" + key + " = " + value + "\n");
@@ -143,6 +145,24 @@ TEST_F(ConfigTest, WorkThreadsComeFromTheFileOrTheEnvironment) {
   EXPECT_EQ(parsed.config.max_ws_frame_bytes, 131072u);
   env("MERIDIAN_WORK_THREADS", "32");
   EXPECT_EQ(load({"--config", file}).config.work_threads, 32);
+}
+
+TEST_F(ConfigTest, TlsTakesBothFilesFromTheFileTheEnvironmentOrFlagsAndRefusesOneAlone) {
+  EXPECT_TRUE(load({}).config.tls_cert_file.empty());
+  auto file = toml("[server]\ntls_cert_file = \"/etc/meridian/site.crt\"\ntls_key_file = \"/etc/meridian/site.key\"\n");
+  auto parsed = load({"--config", file});
+  EXPECT_EQ(parsed.config.tls_cert_file, "/etc/meridian/site.crt");
+  EXPECT_EQ(parsed.config.tls_key_file, "/etc/meridian/site.key");
+  env("MERIDIAN_TLS_CERT_FILE", "/run/renewed.crt");
+  EXPECT_EQ(load({"--config", file}).config.tls_cert_file, "/run/renewed.crt");
+  auto flags = load({"--tls-cert", "a.crt", "--tls-key", "a.key"});
+  EXPECT_EQ(flags.config.tls_key_file, "a.key");
+  try {
+    load({"--tls-cert", "a.crt"});
+    ADD_FAILURE() << "a certificate without its key was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("tls_key_file"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -77,13 +77,13 @@ int run(const Config& c) {
   availability::SchedulingModule scheduling(ctx, availability.service(), meetings.busy_times());
   // Erasure runs the ports in this order: chat reads the person's name and e-mail (to find
   // mentions of them) before identity pseudonymises the account, last.
-  privacy::PrivacyModule privacy(ctx,
-                                 {&chat.personal_data(), &files.personal_data(), &meetings.personal_data(),
-                                  &alerts.personal_data(), &retention.personal_data(), &ai.personal_data(),
-                                  &remote_support.personal_data(), &availability.personal_data(),
-                                  &audit.personal_data(), &identity.personal_data()},
-                                 identity.service(), files.service().store(),
-                                 c.files_download_secret.empty() ? "" : c.files_download_secret + ":exports");
+  privacy::PrivacyModule privacy(
+      ctx,
+      {&chat.personal_data(), &files.personal_data(), &meetings.personal_data(), &alerts.personal_data(),
+       &retention.personal_data(), &ai.personal_data(), &remote_support.personal_data(), &availability.personal_data(),
+       &audit.personal_data(), &identity.personal_data()},
+      identity.service(), files.service().store(),
+      c.files_download_secret.empty() ? "" : c.files_download_secret + ":exports");
   const std::vector<platform::Module*> modules{&region,         &audit,        &identity,   &presence, &files,
                                                &chat,           &meetings,     &retention,  &alerts,   &ai,
                                                &remote_support, &availability, &scheduling, &privacy};
@@ -99,10 +99,12 @@ int run(const Config& c) {
   options.threads = c.threads;
   options.work_threads = c.work_threads;
   options.web_root = c.web_root;
+  options.tls_cert_file = c.tls_cert_file;
+  options.tls_key_file = c.tls_key_file;
   options.ws_max_frame_bytes = c.max_ws_frame_bytes;
   options.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_seconds);
   auto authenticate = [&identity, &meetings, &remote_support](std::string_view token,
-                                                             std::string_view) -> Result<Subject> {
+                                                              std::string_view) -> Result<Subject> {
     // Meeting guest passes and remote support customers' tokens are scoped tokens; anything
     // else is a session token.
     auto guest = meetings.service().authenticate_guest(token);
@@ -111,13 +113,18 @@ int run(const Config& c) {
     if (customer.ok() || customer.error().code != ErrorCode::not_found) return customer;
     return identity.service().authenticate(token);
   };
-  net::Server server(options, router, hub, authenticate, [&db, &bus] { return db->ready() && bus->ready(); }, metrics);
+  net::Server server(
+      options, router, hub, authenticate, [&db, &bus] { return db->ready() && bus->ready(); }, metrics);
   auto port = server.start();
-  if (!port.ok())
-    throw std::runtime_error("cannot listen on " + c.address + ":" + std::to_string(c.port) + ": " +
+  if (!port.ok()) {
+    // The modules' threads end before the error leaves main (a joinable thread would abort).
+    for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->stop();
+    throw std::runtime_error("cannot serve on " + c.address + ":" + std::to_string(c.port) + ": " +
                              port.error().message);
+  }
 
-  const std::string url = "http://" + printable_host(c.address) + ":" + std::to_string(*port) + "/";
+  const std::string url = (c.tls_cert_file.empty() ? "http://" : "https://") + printable_host(c.address) + ":" +
+                          std::to_string(*port) + "/";
   const auto startup_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   log::info("server.started", {{"url", url},

@@ -34,17 +34,20 @@ bool is_parse_error(beast::error_code ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_target).category();
 }
 
+// With TLS on the server itself: browsers keep to HTTPS for a year.
+constexpr std::string_view kHsts = "max-age=31536000";
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)), state_(std::move(state)), id_(state_->next_id()) {
+HttpSession::HttpSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote_ip)
+    : stream_(std::move(socket)), state_(std::move(state)), id_(state_->next_id()), remote_ip_(std::move(remote_ip)) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_ip_ = endpoint.address().to_string();
+  if (!ec && remote_ip_.empty()) remote_ip_ = endpoint.address().to_string();
   state_->metrics().http_connection_opened();
 }
 
@@ -492,6 +495,7 @@ void HttpSession::reply(OutgoingResponse response, bool close_after) {
     if (auto span = streamed->body()->file_span()) {
       // The header through Beast, the body by sendfile(2): one copy instead of two.
       apply_common_headers(*streamed, request_id_);
+      if (state_->tls()) streamed->set(http::field::strict_transport_security, kHsts);
       streamed->keep_alive(!close_after);
       auto header = std::make_shared<http::response<http::empty_body>>(streamed->result(), streamed->version());
       for (const auto& field : *streamed) header->insert(field.name_string(), field.value());
@@ -508,6 +512,7 @@ void HttpSession::reply(OutgoingResponse response, bool close_after) {
   std::visit(
       [&](auto& res) {
         apply_common_headers(res, request_id_);
+        if (state_->tls()) res.set(http::field::strict_transport_security, kHsts);
         res.keep_alive(!close_after);
         http::async_write(stream_, res,
                           beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));

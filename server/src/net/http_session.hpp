@@ -25,7 +25,9 @@ namespace meridian::net {
 
 class HttpSession final : public Session, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state);
+  // `remote_ip`: the client's address when `socket` is not the client's own connection (TLS
+  // arrives through a relay); empty means the socket's peer.
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote_ip = {});
   ~HttpSession() override;
 
   void run();

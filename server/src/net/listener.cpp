@@ -9,6 +9,7 @@
 
 #include "core/log.hpp"
 #include "net/http_session.hpp"
+#include "net/tls.hpp"
 
 namespace meridian::net {
 namespace asio = boost::asio;
@@ -38,7 +39,9 @@ Result<std::uint16_t> Listener::open(const std::string& address, std::uint16_t p
   return acceptor_.local_endpoint().port();
 }
 
-void Listener::run() { asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); }); }
+void Listener::run() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); });
+}
 
 void Listener::stop() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -65,7 +68,10 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<HttpSession>(std::move(socket), state_)->run();
+  if (const auto& tls = state_->tls())
+    start_tls_connection(std::move(socket), tls->current(), state_);
+  else
+    std::make_shared<HttpSession>(std::move(socket), state_)->run();
   accept();
 }
 

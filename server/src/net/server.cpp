@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "net/listener.hpp"
 #include "net/server_state.hpp"
+#include "net/tls.hpp"
 
 namespace meridian::net {
 namespace asio = boost::asio;
@@ -26,11 +27,11 @@ int thread_count(int requested) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions options, const Router& router, RealtimeHub& hub, Authenticator authenticate,
-       ReadinessProbe ready, Metrics& metrics)
+  Impl(ServerOptions options, const Router& router, RealtimeHub& hub, Authenticator authenticate, ReadinessProbe ready,
+       Metrics& metrics)
       : threads(thread_count(options.threads)),
-        state(std::make_shared<ServerState>(std::move(options), router, hub, std::move(authenticate),
-                                            std::move(ready), metrics)),
+        state(std::make_shared<ServerState>(std::move(options), router, hub, std::move(authenticate), std::move(ready),
+                                            metrics)),
         ioc(threads) {}
 
   void request_stop() {
@@ -51,6 +52,7 @@ struct Server::Impl {
     log::info("server.stopping", {{"grace_seconds", static_cast<std::int64_t>(grace.count())}});
     listener->stop();
     if (signals) signals->cancel();
+    if (reload_signal) reload_signal->cancel();
     state->shutdown_sessions();
     const bool drained = state->wait_until_no_sessions(deadline);
     bool ended = drained;
@@ -70,11 +72,28 @@ struct Server::Impl {
     log::info("server.stopped", {{"drained", drained}, {"cut", !drained}, {"ended", ended}});
   }
 
+  void wait_for_reload() {
+    reload_signal->async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (const auto& tls = state->tls()) {
+        auto reloaded = tls->reload();
+        if (reloaded.ok())
+          log::info("server.tls_reloaded", {{"certificate", std::string_view(state->options().tls_cert_file)}});
+        else
+          log::error("server.tls_reload_failed", {{"message", std::string_view(reloaded.error().message)}});
+      } else {
+        log::info("server.reload_ignored", {{"reason", "TLS is off: nothing to reload"}});
+      }
+      wait_for_reload();
+    });
+  }
+
   const int threads;
   std::shared_ptr<ServerState> state;
   asio::io_context ioc;
   std::shared_ptr<Listener> listener;
   std::optional<asio::signal_set> signals;
+  std::optional<asio::signal_set> reload_signal;
   std::vector<std::thread> workers;
 
   std::mutex mutex;
@@ -104,6 +123,13 @@ Result<std::uint16_t> Server::start() {
   // A client leaving mid-download must not kill the process: sendfile(2) has no
   // MSG_NOSIGNAL, so a write to a closed socket would raise SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty())
+      return make_error(ErrorCode::invalid_argument, "TLS needs both a certificate file and a key file");
+    auto tls = TlsCredentials::load(options.tls_cert_file, options.tls_key_file);
+    if (!tls) return tls.error();
+    impl.state->use_tls(std::move(*tls));
+  }
   impl.listener = std::make_shared<Listener>(impl.ioc, impl.state);
   auto port = impl.listener->open(options.address, options.port);
   if (!port) return port.error();
@@ -116,6 +142,11 @@ Result<std::uint16_t> Server::start() {
     impl.request_stop();
   });
 
+  // SIGHUP reads the TLS certificate and key again (after a renewal); connections already
+  // open keep theirs. Without TLS there is nothing to reload, and the signal is only logged.
+  impl.reload_signal.emplace(impl.ioc, SIGHUP);
+  impl.wait_for_reload();
+
   impl.workers.reserve(static_cast<std::size_t>(impl.threads));
   for (int i = 0; i < impl.threads; ++i) impl.workers.emplace_back([&impl] { impl.ioc.run(); });
   {
@@ -123,9 +154,10 @@ Result<std::uint16_t> Server::start() {
     impl.started = true;
   }
   log::info("server.listening", {{"address", std::string_view(options.address)},
-                               {"port", static_cast<std::int64_t>(*port)},
-                               {"threads", static_cast<std::int64_t>(impl.threads)},
-                               {"web_root", std::string_view(options.web_root)}});
+                                 {"port", static_cast<std::int64_t>(*port)},
+                                 {"threads", static_cast<std::int64_t>(impl.threads)},
+                                 {"tls", impl.state->tls() != nullptr},
+                                 {"web_root", std::string_view(options.web_root)}});
   return *port;
 }
 

@@ -43,6 +43,9 @@ struct ServerOptions {
   // long to wind down, so that nothing of theirs outlives wait() (the application's
   // objects, such as storage, go away after it returns).
   std::chrono::seconds shutdown_abort_grace{2};
+  // TLS on the server itself (both set): PEM certificate chain and key, read again on SIGHUP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Validates a bearer token (from the Authorization header, or for browsers the

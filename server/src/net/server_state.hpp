@@ -42,6 +42,8 @@ auto tracked(const Executor& home) {
   return boost::asio::prefer(home, boost::asio::execution::outstanding_work.tracked);
 }
 
+class TlsCredentials;
+
 class ServerState final {
  public:
   ServerState(ServerOptions options, const Router& router, RealtimeHub& hub, Authenticator authenticate,
@@ -58,6 +60,10 @@ class ServerState final {
   bool ready() const;
   boost::asio::thread_pool& blocking_pool() { return blocking_pool_; }
   boost::asio::thread_pool& work_pool() { return work_pool_; }
+
+  // Set before the listener runs when TLS is on (ServerOptions::tls_cert_file).
+  void use_tls(std::shared_ptr<TlsCredentials> tls) { tls_ = std::move(tls); }
+  const std::shared_ptr<TlsCredentials>& tls() const { return tls_; }
 
   std::uint64_t next_id() { return ++last_id_; }
   bool shutting_down() const { return shutting_down_.load(); }
@@ -83,6 +89,7 @@ class ServerState final {
   StaticFiles static_files_;
   boost::asio::thread_pool blocking_pool_;
   boost::asio::thread_pool work_pool_;
+  std::shared_ptr<TlsCredentials> tls_;
   std::atomic<std::uint64_t> last_id_{0};
   std::atomic<bool> shutting_down_{false};
 
