@@ -2,7 +2,8 @@
 # Authenticated GET /api/v1/me on meridian against Debian's nginx serving the same bytes as
 # a static file, both driven by the same wrk parameters in the same run. Prints a markdown
 # section on stdout; progress on stderr.
-#   bench/http_me.sh            (MERIDIAN_BIN, WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION, HTTP_ROUNDS)
+#   bench/http_me.sh            (MERIDIAN_BIN, WRK_THREADS, WRK_CONNECTIONS, WRK_DURATION, HTTP_ROUNDS,
+#                                HTTP_ME_PERF=DIR to profile one more run of each with perf)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -123,6 +124,30 @@ for ((round = 1; round <= HTTP_ROUNDS; round++)); do
   rows+=("| $round | meridian | $m_rps | $(wrk_field "$m" p50_ms) | $(wrk_field "$m" p99_ms) | $(wrk_field "$m" cpu_us_per_req) | $(wrk_field "$m" non2xx) / $(wrk_field "$m" socket_errors) | $ratio % |")
   rows+=("| $round | nginx | $n_rps | $(wrk_field "$n" p50_ms) | $(wrk_field "$n" p99_ms) | $(wrk_field "$n" cpu_us_per_req) | $(wrk_field "$n" non2xx) / $(wrk_field "$n" socket_errors) | |")
 done
+# HTTP_ME_PERF=DIR: one more wrk run of each, under `perf record` (cpu-clock, flat: the
+# RelWithDebInfo build keeps no frame pointers), after the measured rounds so that the
+# profiler's own cost is in none of the figures above. DIR receives meridian.data / nginx.data
+# and their reports by shared object and symbol (self time), BENCHMARKS.md ("Where /api/v1/me spends its CPU") reads them.
+if [[ -n "${HTTP_ME_PERF:-}" ]]; then
+  mkdir -p "$HTTP_ME_PERF"
+  perf_run() { # NAME URL PID...
+    local name="$1" url="$2" pids
+    shift 2
+    pids="$(IFS=,; echo "$*")"
+    perf record -e cpu-clock -F 4999 -o "$HTTP_ME_PERF/$name.data" -p "$pids" -- sleep 12 >/dev/null 2>&1 &
+    local perf_pid=$!
+    nap 1
+    MERIDIAN_TOKEN="$TOKEN" timeout 60 wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d10s -s "$BENCH_DIR/wrk_report.lua" "$url" |
+      grep '^WRK_RESULT' >"$HTTP_ME_PERF/$name.wrk" || true
+    wait "$perf_pid" || true
+    perf report -i "$HTTP_ME_PERF/$name.data" --stdio --no-children --sort dso >"$HTTP_ME_PERF/$name.dso.txt" 2>/dev/null || true
+    perf report -i "$HTTP_ME_PERF/$name.data" --stdio --no-children --sort dso,sym >"$HTTP_ME_PERF/$name.sym.txt" 2>/dev/null || true
+    log "perf: $HTTP_ME_PERF/$name.{data,dso.txt,sym.txt,wrk}"
+  }
+  perf_run meridian "$MERIDIAN_URL/api/v1/me" "$MERIDIAN_PID"
+  perf_run nginx "$NGINX_URL/api/v1/me" $(pgrep -P "$NGINX_PID")
+fi
+
 ratio="$(awk -v a="$m_total" -v b="$n_total" 'BEGIN { printf "%.0f", 100 * a / b }')"
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m }'; }
 m_rps_mean="$(awk -v a="$m_total" -v r="$HTTP_ROUNDS" 'BEGIN { printf "%.0f", a / r }')"
