@@ -94,8 +94,9 @@ describe('ai: indexing files stored before', () => {
     try {
       const done = await eventually(async () => {
         const p = await progress(server, admin);
-        return p.state === 'done' ? p : false;
-      }, { ms: 60000, what: 'the backfill done' });
+        // 'done' is saved before the lease is given up: wait for both.
+        return p.state === 'done' && !p.working ? p : false;
+      }, { ms: 60000, what: 'the backfill done and its lease given up' });
       const resumed = server.lines.find((l) => l.event === 'ai.backfill_resumed');
       assert.ok(resumed, 'the restarted server went on with the run');
       assert.ok(resumed.handled >= midway.handled && resumed.handled < 12, `resumed at ${resumed.handled} of 12`);
