@@ -29,7 +29,7 @@ process.on('exit', () => {
  * @property {string} adminPassword
  * @property {string} dataDir
  * @property {() => string} output   everything the server printed so far (for failure messages)
- * @property {() => Promise<void>} stop  kills the server and removes the data dir; safe to call twice
+ * @property {() => Promise<void>} stop  kills the server and removes the data dir (unless the test named it); safe to call twice
  */
 
 /** The address a browser on this machine should open: a wildcard bind address becomes loopback. */
@@ -54,10 +54,12 @@ export async function startServer({
     throw new Error(`no built web app at ${webRoot}. Run "npm ci && npm run build" in web/ first.`);
   }
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
+  // A test that restarts a server on the same data names it (`--data-dir` in args) and removes it.
+  const ownDataDir = !args.includes('--data-dir');
+  const dataDir = ownDataDir ? mkdtempSync(join(tmpdir(), 'meridian-e2e-')) : args[args.indexOf('--data-dir') + 1];
   const adminEmail = 'admin@example.test';
   const adminPassword = `e2e-${randomBytes(12).toString('hex')}`;
-  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--web-root', webRoot, ...args], {
+  const child = spawn(bin, ['--port', '0', ...(ownDataDir ? ['--data-dir', dataDir] : []), '--web-root', webRoot, ...args], {
     cwd: E2E_DIR,
     env: { ...process.env, ...env, MERIDIAN_ADMIN_EMAIL: adminEmail, MERIDIAN_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,7 +86,7 @@ export async function startServer({
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {

@@ -15,6 +15,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
           <a routerLink="chat-operations" routerLinkActive="active" data-testid="admin-chat-operations">Chat operations</a>
           <a routerLink="audit" routerLinkActive="active">Audit log</a>
           <a routerLink="privacy" routerLinkActive="active" data-testid="admin-privacy">Privacy requests</a>
+          <a routerLink="ai-index" routerLinkActive="active" data-testid="admin-ai-index">AI file index</a>
         </nav>
       </aside>
       <div class="content"><router-outlet /></div>

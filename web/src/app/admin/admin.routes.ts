@@ -33,6 +33,11 @@ export const adminRoutes: Routes = [
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
       },
       {
+        path: 'ai-index',
+        title: 'AI file index · Admin · Meridian',
+        loadComponent: () => import('../ai/index-backfill-page').then((m) => m.IndexBackfillPage),
+      },
+      {
         path: 'privacy',
         title: 'Privacy requests · Admin · Meridian',
         loadComponent: () => import('./privacy/privacy-admin-page').then((m) => m.PrivacyAdminPage),

@@ -134,6 +134,27 @@ export interface IndexState {
   detail?: string | null;
 }
 
+/** The backfill of the file index (GET /ai/index/backfill, admins). */
+export type BackfillState = 'pending' | 'running' | 'done' | 'off';
+
+export interface BackfillProgress {
+  state: BackfillState;
+  handled: number;
+  indexed: number;
+  failed: number;
+  skipped_restricted: number;
+  skipped_unsupported: number;
+  remaining: number;
+  total: number;
+  after_file_id: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number | null;
+  working: boolean;
+  last_error: { message: string; file_id: number; at: number } | null;
+  documents: Record<string, number>;
+}
+
 @Injectable({ providedIn: 'root' })
 export class AiApi {
   private readonly http = inject(HttpClient);
@@ -167,6 +188,11 @@ export class AiApi {
 
   stopAnswer(id: number): Promise<StoredAnswer> {
     return firstValueFrom(this.http.post<StoredAnswer>(`${API_BASE}/ai/answers/${id}/stop`, {}));
+  }
+
+  /** How far indexing the files stored before got (admins: manage_ai). */
+  backfill(): Promise<BackfillProgress> {
+    return firstValueFrom(this.http.get<BackfillProgress>(`${API_BASE}/ai/index/backfill`));
   }
 
   indexState(fileId: number): Promise<IndexState> {
