@@ -27,25 +27,48 @@ bool is_param(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// The next segment of a pattern or path from `rest` ("/a/b" gives "a", then "b"); false
+// at the end. No allocation: every request compares its path against every route.
+bool next_segment(std::string_view& rest, std::string_view& segment, bool& started) {
+  if (!started) {
+    started = true;
+    if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+  } else if (rest.data() == nullptr) {
+    return false;
+  }
+  std::size_t slash = rest.find('/');
+  segment = rest.substr(0, slash);
+  rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  if (slash == std::string_view::npos) rest = std::string_view(nullptr, 0);  // the last one was read
+  return true;
+}
+
 // Number of literal segments when the pattern matches, or -1. More literals = more specific.
 int match_pattern(std::string_view pattern, const std::vector<std::string_view>& path_segments,
                   std::map<std::string, std::string, std::less<>>* params) {
-  auto pattern_segments = split_segments(pattern);
-  if (pattern_segments.size() != path_segments.size()) return -1;
   int literals = 0;
-  for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
-    if (is_param(pattern_segments[i])) {
+  std::size_t i = 0;
+  std::string_view rest = pattern;
+  std::string_view segment;
+  bool started = false;
+  while (next_segment(rest, segment, started)) {
+    if (i == path_segments.size()) return -1;
+    if (is_param(segment)) {
       if (path_segments[i].empty()) return -1;
-      continue;
+    } else if (segment != path_segments[i]) {
+      return -1;
+    } else {
+      ++literals;
     }
-    if (pattern_segments[i] != path_segments[i]) return -1;
-    ++literals;
+    ++i;
   }
+  if (i != path_segments.size()) return -1;
   if (params) {
-    for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
-      if (!is_param(pattern_segments[i])) continue;
-      std::string_view name = pattern_segments[i].substr(1, pattern_segments[i].size() - 2);
-      (*params)[std::string(name)] = std::string(path_segments[i]);
+    rest = pattern;
+    started = false;
+    for (i = 0; next_segment(rest, segment, started); ++i) {
+      if (!is_param(segment)) continue;
+      (*params)[std::string(segment.substr(1, segment.size() - 2))] = std::string(path_segments[i]);
     }
   }
   return literals;
