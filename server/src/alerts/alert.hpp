@@ -182,6 +182,9 @@ struct Integration {
   std::optional<std::int64_t> created_by;
   UnixMillis created_at = 0;
   bool active = true;
+  // Alertmanager's base URL (http or https): an acknowledged alert of this integration is
+  // silenced there until it is resolved (alertmanager_silences.hpp). nullopt: no silences.
+  std::optional<std::string> alertmanager_url;
 };
 
 struct Receipt {

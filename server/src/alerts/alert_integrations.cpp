@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "alerts/alerts_json.hpp"
+#include "alerts/alertmanager_silences.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/webhook.hpp"
 #include "core/json_fields.hpp"
@@ -220,9 +221,85 @@ Result<Bridged> AlertsService::from_alertmanager(const Integration& integration,
   const Sender sender{std::nullopt, integration.name, integration.id, integration_actor(integration, ip)};
   const UnixMillis now = clock_.now_ms();
   Bridged out;
-  for (std::size_t i = 0; i < alerts.size(); ++i)
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const std::size_t before = out.sent.size();
     MERIDIAN_TRY(apply_bridged(sender, alerts[i], payload.alerts[i].firing, now, out));
+    // A new alert of an integration that silences: its labels are kept for the silence.
+    if (integration.alertmanager_url && out.sent.size() > before && !out.sent.back().deduplicated) {
+      boost::json::object labels;
+      for (const auto& [k, v] : payload.alerts[i].labels) labels[k] = v;
+      const std::string text = json::serialize(labels);
+      const std::int64_t id = out.sent.back().alert.id;
+      MERIDIAN_TRY(db_.write([&](storage::Session& s) { return repo_.keep_labels(s, id, text); }));
+    }
+  }
   return out;
+}
+
+Result<std::optional<std::string>> AlertsService::silence(const Alert& a) {
+  if (!a.integration_id || a.status != Status::acknowledged) return std::optional<std::string>{};
+  struct Claim {
+    std::string url;
+    std::string labels;
+  };
+  // One caller (on one node) claims it: none -> posting.
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto claim,
+      storage::write_value<std::optional<Claim>>(db_, [&](storage::Session& s) -> Result<std::optional<Claim>> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto x, repo_.integration(s, *a.integration_id));
+        if (!x || !x->alertmanager_url) return std::optional<Claim>{};
+        MERIDIAN_ASSIGN_OR_RETURN(auto labels, repo_.claim_silence(s, a.id, "none", "posting"));
+        if (!labels) return std::optional<Claim>{};
+        return std::optional<Claim>(Claim{*x->alertmanager_url, *labels});
+      }));
+  if (!claim) return std::optional<std::string>{};
+  std::map<std::string, std::string> labels;
+  if (auto o = json::parse_object(claim->labels); o.ok())
+    for (const auto& [k, v] : *o)
+      if (v.is_string()) labels[std::string(k)] = std::string(v.as_string());
+  const UnixMillis now = clock_.now_ms();
+  const UnixMillis ends = a.expires_at && *a.expires_at > now ? *a.expires_at : now + kDefaultSilenceMs;
+  auto made = create_silence(claim->url, silence_body(labels, now, ends, "meridian", a.id));
+  MERIDIAN_TRY(db_.write([&](storage::Session& s) {
+    return made.ok() ? repo_.set_silence(s, a.id, "created", *made, "")
+                     : repo_.set_silence(s, a.id, "failed", std::nullopt, made.error().message);
+  }));
+  if (!made.ok()) {
+    log::warn("alerts.silence_failed", {{"alert", a.id}, {"error", made.error().message}});
+    return made.error();
+  }
+  log::info("alerts.silenced", {{"alert", a.id}, {"silence", *made}});
+  return std::optional<std::string>(*made);
+}
+
+Result<void> AlertsService::unsilence(const Alert& a) {
+  if (!a.integration_id) return {};
+  struct Claim {
+    std::string url;
+    std::string silence_id;
+  };
+  MERIDIAN_ASSIGN_OR_RETURN(
+      auto claim,
+      storage::write_value<std::optional<Claim>>(db_, [&](storage::Session& s) -> Result<std::optional<Claim>> {
+        MERIDIAN_ASSIGN_OR_RETURN(auto x, repo_.integration(s, *a.integration_id));
+        if (!x || !x->alertmanager_url) return std::optional<Claim>{};
+        MERIDIAN_ASSIGN_OR_RETURN(auto id, repo_.claim_silence(s, a.id, "created", "removing"));
+        if (!id) return std::optional<Claim>{};
+        return std::optional<Claim>(Claim{*x->alertmanager_url, *id});
+      }));
+  if (!claim) return {};
+  auto done = expire_silence(claim->url, claim->silence_id);
+  MERIDIAN_TRY(db_.write([&](storage::Session& s) {
+    return done.ok() ? repo_.set_silence(s, a.id, "removed", std::nullopt, "")
+                     : repo_.set_silence(s, a.id, "failed", std::nullopt, done.error().message);
+  }));
+  if (!done.ok()) log::warn("alerts.unsilence_failed", {{"alert", a.id}, {"error", done.error().message}});
+  return done;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> AlertsService::silence_state(std::int64_t alert_id) {
+  return storage::read_value<std::optional<std::pair<std::string, std::string>>>(
+      db_, [&](storage::Session& s) { return repo_.silence_of(s, alert_id); });
 }
 
 Result<void> AlertsService::apply_bridged(const Sender& sender, const NewAlert& n, bool firing, UnixMillis now,

@@ -275,11 +275,12 @@ bj::object integration_json(const Integration& x) {
                  {"created_at", x.created_at},
                  {"webhook_path", "/api/v1/integrations/" + x.kind + "/" + x.name}};
   out["created_by"] = json::nullable(x.created_by);
+  out["alertmanager_url"] = json::nullable(x.alertmanager_url);
   return out;
 }
 
 Result<Integration> integration_from(const bj::object& body) {
-  MERIDIAN_TRY(json::reject_unknown_fields(body, {"name", "kind", "audience", "require_ack"}));
+  MERIDIAN_TRY(json::reject_unknown_fields(body, {"name", "kind", "audience", "require_ack", "alertmanager_url"}));
   Integration x;
   MERIDIAN_ASSIGN_OR_RETURN(x.name, json::required_string(body, "name", 64));
   MERIDIAN_ASSIGN_OR_RETURN(auto kind, json::optional_string(body, "kind", 40));
@@ -289,6 +290,17 @@ Result<Integration> integration_from(const bj::object& body) {
   MERIDIAN_ASSIGN_OR_RETURN(x.audience, audience_from(*audience));
   MERIDIAN_ASSIGN_OR_RETURN(auto ack, json::optional_bool(body, "require_ack"));
   x.require_ack = ack.value_or(false);
+  MERIDIAN_ASSIGN_OR_RETURN(x.alertmanager_url, json::optional_string(body, "alertmanager_url", 500));
+  if (x.alertmanager_url) {
+    auto& url = *x.alertmanager_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    const bool web = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+    if (!web || url.find_first_of(" \t\r\n") != std::string::npos)
+      return make_error(ErrorCode::invalid_argument,
+                        "alertmanager_url must be Alertmanager's base URL (http:// or https://)");
+    if (x.kind != "alertmanager")
+      return make_error(ErrorCode::invalid_argument, "alertmanager_url is for integrations of kind alertmanager");
+  }
   return x;
 }
 

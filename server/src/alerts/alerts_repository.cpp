@@ -111,13 +111,14 @@ ScheduleZone zone_from(const Row& r) {
   return z;
 }
 
-constexpr const char* kIntegrationColumns = "id, name, kind, audience, require_ack, created_by, created_at, active";
+constexpr const char* kIntegrationColumns =
+    "id, name, kind, audience, require_ack, created_by, created_at, active, alertmanager_url";
 
 Integration integration_row(const Row& r) {
   Integration x;
   storage::read_columns(r, x.id, x.name, x.kind,
                         text_as([&](const std::string& t) { x.audience = stored_audience(t); }), x.require_ack,
-                        x.created_by, x.created_at, x.active);
+                        x.created_by, x.created_at, x.active, x.alertmanager_url);
   return x;
 }
 
@@ -649,9 +650,9 @@ Result<std::optional<std::int64_t>> AlertsRepository::insert_integration(
   return storage::query_row(
       s,
       "INSERT INTO alert_integrations (name, kind, secret_hash, audience, require_ack, created_by, created_at, "
-      "signing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      "signing_key, alertmanager_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
       {x.name, x.kind, secret_hash, audience_json, std::int64_t{x.require_ack ? 1 : 0}, storage::nullable(x.created_by),
-       x.created_at, storage::nullable(signing_key)},
+       x.created_at, storage::nullable(signing_key), storage::nullable(x.alertmanager_url)},
       [](const Row& r) { return r.integer(0); });
 }
 
@@ -660,8 +661,8 @@ Result<std::optional<StoredIntegration>> AlertsRepository::integration_named(S& 
                             std::string("SELECT ") + kIntegrationColumns +
                                 ", secret_hash, signing_key FROM alert_integrations WHERE name = ? AND active = 1",
                             {name}, [](const Row& r) {
-                              StoredIntegration x{integration_row(r), r.text(8), std::nullopt};
-                              if (!r.is_null(9)) x.signing_key = r.text(9);
+                              StoredIntegration x{integration_row(r), r.text(9), std::nullopt};
+                              if (!r.is_null(10)) x.signing_key = r.text(10);
                               return x;
                             });
 }
@@ -702,6 +703,32 @@ Result<void> AlertsRepository::rotate_integration(S& s, std::int64_t id, const s
   return storage::exec(
       s, "UPDATE alert_integrations SET secret_hash = ?, signing_key = ?, created_by = ? WHERE id = ? AND active = 1",
       {secret_hash, storage::nullable(signing_key), by, id});
+}
+
+Result<void> AlertsRepository::keep_labels(S& s, std::int64_t alert_id, const std::string& labels_json) {
+  return storage::exec(s, "INSERT INTO alert_silences (alert_id, labels) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       {alert_id, labels_json});
+}
+
+Result<std::optional<std::string>> AlertsRepository::claim_silence(S& s, std::int64_t alert_id, const char* from,
+                                                                   const char* to) {
+  return storage::query_row(s,
+                            std::string("UPDATE alert_silences SET state = ? WHERE alert_id = ? AND state = ? "
+                                        "RETURNING ") +
+                                (std::string_view(from) == "none" ? "labels" : "silence_id"),
+                            {std::string(to), alert_id, std::string(from)}, [](const Row& r) { return r.text(0); });
+}
+
+Result<void> AlertsRepository::set_silence(S& s, std::int64_t alert_id, const std::string& state,
+                                           const std::optional<std::string>& silence_id, const std::string& error) {
+  return storage::exec(
+      s, "UPDATE alert_silences SET state = ?, silence_id = COALESCE(?, silence_id), error = ? WHERE alert_id = ?",
+      {state, storage::nullable(silence_id), error, alert_id});
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> AlertsRepository::silence_of(S& s, std::int64_t alert_id) {
+  return storage::query_row(s, "SELECT state, COALESCE(silence_id, '') FROM alert_silences WHERE alert_id = ?",
+                            {alert_id}, [](const Row& r) { return std::pair(r.text(0), r.text(1)); });
 }
 
 Result<std::vector<Resolved>> AlertsRepository::leads_of_waiting(S& s, std::int64_t alert_id) {

@@ -154,6 +154,15 @@ class AlertsRepository final {
   Result<std::optional<Integration>> integration(S& s, std::int64_t id);
   Result<std::vector<Integration>> integrations(S& s);
   Result<void> deactivate_integration(S& s, std::int64_t id);
+  // Silences in Alertmanager (alert_silences): the labels of an alert an Alertmanager
+  // integration sent; claim_silence moves it from state `from` to `to` for exactly one
+  // caller, answering its labels (from none) or its silence id (from created).
+  Result<void> keep_labels(S& s, std::int64_t alert_id, const std::string& labels_json);
+  Result<std::optional<std::string>> claim_silence(S& s, std::int64_t alert_id, const char* from, const char* to);
+  Result<void> set_silence(S& s, std::int64_t alert_id, const std::string& state,
+                           const std::optional<std::string>& silence_id, const std::string& error);
+  // Its state and silence id.
+  Result<std::optional<std::pair<std::string, std::string>>> silence_of(S& s, std::int64_t alert_id);
   Result<void> rotate_integration(S& s, std::int64_t id, const std::string& secret_hash,
                                   const std::optional<std::string>& signing_key, std::int64_t by);
 

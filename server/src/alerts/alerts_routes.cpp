@@ -81,7 +81,8 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
 
   // Integrations (admins): create (201 with its secret, shown once), list, remove.
   router.add("POST", "/api/v1/alerts/integrations", net::answer([&alerts](HttpRequest& req) -> Result<HttpResponse> {
-               MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"name", "kind", "audience", "require_ack"}));
+               MERIDIAN_ASSIGN_OR_RETURN(
+                   auto body, net::json_body(req, {"name", "kind", "audience", "require_ack", "alertmanager_url"}));
                MERIDIAN_ASSIGN_OR_RETURN(auto in, integration_from(body));
                MERIDIAN_ASSIGN_OR_RETURN(auto made,
                                          alerts.create_integration(*req.subject, std::move(in), req.remote_ip));
@@ -141,8 +142,10 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
                  ++(sent.deduplicated ? repeated : created);
                  announce_sent(relay, sent);
                }
-               for (const auto& [alert, recipients] : done.resolved)
+               for (const auto& [alert, recipients] : done.resolved) {
                  relay.send_to_users(recipients, updated_event(alert));
+                 (void)alerts.unsilence(alert);
+               }
                boost::json::array ids;
                for (const auto& sent : done.sent) ids.push_back(sent.alert.id);
                for (const auto& r : done.resolved) ids.push_back(r.first.id);
@@ -263,6 +266,9 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
         MERIDIAN_ASSIGN_OR_RETURN(auto comment, json::optional_string(body, "comment", 2001));
         MERIDIAN_ASSIGN_OR_RETURN(auto ack, alerts.acknowledge(*req.subject, id, comment.value_or(""), req.remote_ip));
         if (ack.changed) tell_sender(relay, ReceiptChange{ack.alert, ack.receipt, "acknowledged"});
+        // From Alertmanager and now acknowledged: silenced there (a failure is logged and
+        // stored; the acknowledgement stands).
+        if (ack.changed) (void)alerts.silence(ack.alert);
         return net::json_ok(view_json(AlertView{ack.alert, ack.receipt}));
       }),
       kSmall);
@@ -273,6 +279,7 @@ void add_alerts_routes(net::Router& router, net::RealtimeHub& hub, cluster::Rela
                MERIDIAN_ASSIGN_OR_RETURN(auto done, alerts.resolve(*req.subject, id, req.remote_ip));
                // Recipients' open modals close; the sender's tracking view updates.
                if (done.changed) {
+                 (void)alerts.unsilence(done.alert);
                  auto recipients = done.recipients;
                  if (done.alert.sender_id) recipients.push_back(*done.alert.sender_id);
                  relay.send_to_users(recipients, updated_event(done.alert));

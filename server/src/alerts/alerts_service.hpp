@@ -221,6 +221,17 @@ class AlertsService final {
   // node, is refused (conflict) and sends nothing. Then sent or resolved as Alertmanager's.
   Result<Bridged> from_webhook(const SignedIntegration& in, const WebhookAlert& a, const std::string& ip = "");
 
+  // Two-way Alertmanager bridge (an integration with alertmanager_url). silence(): when the
+  // alert is acknowledged, exactly one caller (on any node) creates a silence in
+  // Alertmanager with one matcher per label of the alert, until its expiry (or
+  // kDefaultSilenceMs); its id, nullopt when there is nothing to silence (not an
+  // acknowledged Alertmanager alert, no URL, done before). unsilence(): a resolved alert's
+  // silence is expired. A failure is stored (state failed) and answered; the
+  // acknowledgement or resolution stands either way. silence_state(): {state, silence id}.
+  Result<std::optional<std::string>> silence(const Alert& a);
+  Result<void> unsilence(const Alert& a);
+  Result<std::optional<std::pair<std::string, std::string>>> silence_state(std::int64_t alert_id);
+
   // The alert's escalation steps and their states (those who may track it).
   Result<std::vector<StepState>> escalation(const Subject& who, std::int64_t id);
   // Claims due steps for `node` (an id unique to this process) for lease_ms; the claimed

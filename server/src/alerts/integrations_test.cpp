@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "alerts/alertmanager.hpp"
+#include "alerts/alertmanager_silences.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/alerts_test_support.hpp"
 #include "alerts/webhook.hpp"
@@ -372,6 +373,48 @@ TEST_P(IntegrationsTest, ASignedWebhookIsAcceptedOnceWithinItsWindow) {
             ErrorCode::unauthenticated);
   EXPECT_TRUE(
       alerts_->webhook_integration("backups", {"", ts3, webhook_signature(rotated->secret, ts3, body)}, body).ok());
+}
+
+TEST(Silences, OneEqualityMatcherPerLabelUntilTheEnd) {
+  EXPECT_EQ(rfc3339(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
+  auto body = silence_body({{"alertname", "DiskFull"}, {"instance", "db1"}}, 1'700'000'000'000,
+                           1'700'000'000'000 + kDefaultSilenceMs, "meridian", 42);
+  EXPECT_EQ(json::serialize(body),
+            R"({"matchers":[{"name":"alertname","value":"DiskFull","isRegex":false,"isEqual":true},)"
+            R"({"name":"instance","value":"db1","isRegex":false,"isEqual":true}],)"
+            R"("startsAt":"2023-11-14T22:13:20.000Z","endsAt":"2023-11-15T22:13:20.000Z","createdBy":"meridian",)"
+            R"j("comment":"Acknowledged in Meridian (alert 42)"})j");
+}
+
+TEST_P(IntegrationsTest, AnAcknowledgedAlertmanagerAlertIsSilencedOnceAndAFailureIsKept) {
+  // An Alertmanager that cannot be reached (nothing listens on port 1 of the loopback).
+  Integration x;
+  x.name = "silencing";
+  x.audience.countries = {"DE"};
+  x.alertmanager_url = "http://127.0.0.1:1";
+  auto made = alerts_->create_integration(admin_, x);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  auto p = parse(payload("firing", "5170"));
+  auto done = alerts_->from_alertmanager(made->integration, *p);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  const Alert a = done->sent.at(0).alert;
+  EXPECT_EQ(alerts_->silence_state(a.id)->value().first, "none");
+  // Not acknowledged yet: nothing to silence.
+  EXPECT_EQ(*alerts_->silence(a), std::nullopt);
+  auto ack = alerts_->acknowledge(de_, a.id, "");
+  ASSERT_TRUE(ack.ok());
+  ASSERT_EQ(ack->alert.status, Status::acknowledged);
+  auto tried = alerts_->silence(ack->alert);
+  ASSERT_FALSE(tried.ok());
+  EXPECT_EQ(tried.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(alerts_->silence_state(a.id)->value().first, "failed");
+  // Claimed once: a second call (another node) does not try again.
+  EXPECT_EQ(*alerts_->silence(ack->alert), std::nullopt);
+  // The acknowledgement stands.
+  EXPECT_EQ(alerts_->get(de_, a.id)->alert.status, Status::acknowledged);
+  // An integration without a URL keeps no labels and calls nobody.
+  auto plain = hook(payload("firing", "fee1"));
+  EXPECT_EQ(*alerts_->silence_state(plain.sent.at(0).alert.id), std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IntegrationsTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),

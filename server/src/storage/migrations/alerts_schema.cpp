@@ -158,6 +158,19 @@ CREATE TABLE alert_webhook_seen (
 );
 CREATE INDEX alert_webhook_seen_at ON alert_webhook_seen(seen_at);
 )sql"},
+    // Two-way Alertmanager bridge: an integration may name its Alertmanager (v2 API); an
+    // alert it sent keeps its labels, and the silence made when it is acknowledged
+    // (state none -> posting -> created -> removing -> removed, or failed with the error).
+    {207, "alert silences", R"sql(
+ALTER TABLE alert_integrations ADD COLUMN alertmanager_url TEXT;
+CREATE TABLE alert_silences (
+  alert_id BIGINT PRIMARY KEY REFERENCES alerts(id),
+  labels TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'none',
+  silence_id TEXT,
+  error TEXT
+);
+)sql"},
 };
 
 }  // namespace

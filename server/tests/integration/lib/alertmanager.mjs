@@ -24,10 +24,11 @@ export function freePort() {
  * Starts Alertmanager with one route to one webhook receiver: `webhookUrl` with `secret` as
  * its bearer token (http_config.authorization). The timings keep a test short: a new group
  * is sent at once, changes after 1 s, and an unchanged firing alert again every 2 s.
+ * `port`: a free port chosen before (freePort()), when its URL must be known first.
  */
-export async function startAlertmanager({ webhookUrl, secret, repeatInterval = '2s' }) {
+export async function startAlertmanager({ webhookUrl, secret, repeatInterval = '2s', port: chosen }) {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-am-'));
-  const port = await freePort();
+  const port = chosen ?? (await freePort());
   const config = `route:
   receiver: meridian
   group_by: ['alertname']
@@ -72,6 +73,12 @@ receivers:
         clearTimeout(timer);
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+    // GET /api/v2/silences: every silence Alertmanager knows, with its status.state.
+    async silences() {
+      const res = await fetch(`${base}/api/v2/silences`);
+      if (res.status !== 200) throw new Error(`alertmanager silences: ${res.status} ${await res.text()}`);
+      return res.json();
     },
     // POST /api/v2/alerts (Alertmanager's own API, as Prometheus calls it).
     async post(alerts) {
