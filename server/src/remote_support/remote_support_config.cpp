@@ -31,6 +31,10 @@ RemoteSupportOptions load_remote_support_options(const std::string& config_file)
       {"failure_window_seconds", "MERIDIAN_REMOTE_SUPPORT_FAILURE_WINDOW_SECONDS", &o.failure_window_seconds, 1,
        7 * 24 * 3600},
       {"annotations_per_second", "MERIDIAN_REMOTE_SUPPORT_ANNOTATIONS_PER_SECOND", &annotations, 1, 10'000},
+      {"waiting_alert_seconds", "MERIDIAN_REMOTE_SUPPORT_WAITING_ALERT_SECONDS", &o.waiting_alert_seconds, 1,
+       7 * 24 * 3600},
+      {"request_ttl_seconds", "MERIDIAN_REMOTE_SUPPORT_REQUEST_TTL_SECONDS", &o.request_ttl_seconds, 1, 30 * 24 * 3600},
+      {"queue_check_ms", "MERIDIAN_REMOTE_SUPPORT_QUEUE_CHECK_MS", &o.queue_check_ms, 50, 3'600'000},
   };
   toml::table file;
   if (!config_file.empty()) {

@@ -137,7 +137,8 @@ boost::json::object request_json(const SupportRequest& q, UnixMillis now) {
        q.accepted_by ? boost::json::value(boost::json::object{{"id", *q.accepted_by}, {"name", q.accepted_by_name}})
                      : boost::json::value(nullptr)},
       {"accepted_at", json::nullable(q.accepted_at)},
-      {"session_id", json::nullable(q.session_id)}};
+      {"session_id", json::nullable(q.session_id)},
+      {"overdue_at", json::nullable(q.overdue_at)}};
 }
 
 boost::json::object sensitive_json(const SensitiveCustomer& c) {

@@ -87,7 +87,7 @@ SensitiveCustomer sensitive_from(const Row& r) {
 
 constexpr const char* kRequestColumns = R"sql(
   SELECT q.id, q.customer_user_id, u.display_name, q.country, q.topic, q.status, q.created_at, q.accepted_by,
-         COALESCE(a.display_name, ''), q.accepted_at, q.session_id, q.closed_at
+         COALESCE(a.display_name, ''), q.accepted_at, q.session_id, q.closed_at, q.overdue_at
   FROM remote_support_requests q
   JOIN users u ON u.id = q.customer_user_id
   LEFT JOIN users a ON a.id = q.accepted_by
@@ -96,7 +96,7 @@ constexpr const char* kRequestColumns = R"sql(
 SupportRequest request_from(const Row& r) {
   SupportRequest q;
   storage::read_columns(r, q.id, q.customer_user_id, q.customer_name, q.country, q.topic, q.status, q.created_at,
-                        q.accepted_by, q.accepted_by_name, q.accepted_at, q.session_id, q.closed_at);
+                        q.accepted_by, q.accepted_by_name, q.accepted_at, q.session_id, q.closed_at, q.overdue_at);
   return q;
 }
 
@@ -300,6 +300,32 @@ Result<bool> RemoteSupportRepository::withdraw_request(storage::Session& s, std:
   return storage::exec_changed(
       s, "UPDATE remote_support_requests SET status = 'withdrawn', closed_at = ? WHERE id = ? AND status = 'waiting'",
       {now, id});
+}
+
+Result<std::vector<SupportRequest>> RemoteSupportRepository::waiting_since(storage::Session& s, UnixMillis created_by,
+                                                                           bool unflagged) {
+  return storage::query_rows(s,
+                             std::string(kRequestColumns) + " WHERE q.status = 'waiting' AND q.created_at <= ?" +
+                                 (unflagged ? " AND q.overdue_at IS NULL" : "") + " ORDER BY q.id",
+                             {created_by}, request_from);
+}
+
+Result<bool> RemoteSupportRepository::flag_overdue(storage::Session& s, std::int64_t id, UnixMillis now) {
+  return storage::exec_changed(
+      s, "UPDATE remote_support_requests SET overdue_at = ? WHERE id = ? AND status = 'waiting' AND overdue_at IS NULL",
+      {now, id});
+}
+
+Result<bool> RemoteSupportRepository::expire_request(storage::Session& s, std::int64_t id, UnixMillis now) {
+  return storage::exec_changed(
+      s, "UPDATE remote_support_requests SET status = 'expired', closed_at = ? WHERE id = ? AND status = 'waiting'",
+      {now, id});
+}
+
+Result<std::vector<std::int64_t>> RemoteSupportRepository::queue_staff_ids(storage::Session& s) {
+  return storage::query_integers(s,
+                                 "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
+                                 "WHERE r.role IN ('agent', 'admin') AND u.active = 1 ORDER BY u.id");
 }
 
 Result<std::vector<AgentTimes>> RemoteSupportRepository::agent_times(storage::Session& s) {

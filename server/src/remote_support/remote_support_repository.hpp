@@ -38,20 +38,21 @@ struct ConsentPolicy {
   std::optional<UnixMillis> changed_at;
 };
 
-// A customer's request for help in the queue (waiting, accepted or withdrawn).
+// A customer's request for help in the queue (waiting, accepted, withdrawn or expired).
 struct SupportRequest {
   std::int64_t id = 0;
   std::int64_t customer_user_id = 0;
   std::string customer_name;
   std::string country;
   std::string topic;
-  std::string status;  // waiting, accepted, withdrawn
+  std::string status;  // waiting, accepted, withdrawn, expired
   UnixMillis created_at = 0;
   std::optional<std::int64_t> accepted_by;
   std::string accepted_by_name;
   std::optional<UnixMillis> accepted_at;
   std::optional<std::int64_t> session_id;
   std::optional<UnixMillis> closed_at;
+  std::optional<UnixMillis> overdue_at;  // when it was flagged as waiting too long
 };
 
 // One agent's figures: sessions, and each accepted request's wait and each ended
@@ -140,6 +141,14 @@ class RemoteSupportRepository final {
   Result<bool> accept_request(storage::Session& s, std::int64_t id, std::int64_t agent_id, UnixMillis now);
   Result<void> set_request_session(storage::Session& s, std::int64_t id, std::int64_t session_id);
   Result<bool> withdraw_request(storage::Session& s, std::int64_t id, UnixMillis now);
+  // Waiting requests created at or before `created_by`; `unflagged`: only those not yet
+  // flagged as waiting too long. Oldest first.
+  Result<std::vector<SupportRequest>> waiting_since(storage::Session& s, UnixMillis created_by, bool unflagged);
+  // Conditional updates: true only for the one call (of any node) that changed the row.
+  Result<bool> flag_overdue(storage::Session& s, std::int64_t id, UnixMillis now);
+  Result<bool> expire_request(storage::Session& s, std::int64_t id, UnixMillis now);
+  // Active accounts that work the queue (the agent and admin roles): who hears of its changes.
+  Result<std::vector<std::int64_t>> queue_staff_ids(storage::Session& s);
   // Every agent with a session or an accepted request, by name.
   Result<std::vector<AgentTimes>> agent_times(storage::Session& s);
 

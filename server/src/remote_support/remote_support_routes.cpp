@@ -11,6 +11,7 @@
 #include "core/json_fields.hpp"
 #include "core/json_values.hpp"
 #include "net/route_kit.hpp"
+#include "remote_support/queue_events.hpp"
 #include "remote_support/remote_support_json.hpp"
 
 namespace meridian::remote_support {
@@ -26,7 +27,8 @@ constexpr net::RouteOptions kPublic{net::Auth::none, 16 * 1024};
 
 // An approval request or decision, live: the supervisors (all their tabs), the session's
 // agent (all tabs, also away from the session page) and both sides' session connections.
-void tell_approval(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s) {
+void tell_approval(net::RealtimeHub& hub, cluster::Relay& relay, RemoteSupportService& service,
+                   const RemoteSession& s) {
   const std::string text =
       json::serialize(boost::json::object{{"type", s.approval == Approval::pending ? "remote_support.approval_requested"
                                                                                    : "remote_support.approval_decided"},
@@ -38,13 +40,14 @@ void tell_approval(net::RealtimeHub& hub, RemoteSupportService& service, const R
   to.push_back(s.agent_id);
   std::sort(to.begin(), to.end());
   to.erase(std::unique(to.begin(), to.end()), to.end());
-  hub.send_to_users(to, text);
+  relay.send_to_users(to, text);
   tell_session(hub, service, s);
 }
 
 }  // namespace
 
-void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, RemoteSupportService& service) {
+void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, cluster::Relay& relay,
+                               RemoteSupportService& service) {
   router.add(
       "POST", "/api/v1/remote-support/sessions", net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
         MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"conversation_id", "customer_user_id"}, true));
@@ -142,17 +145,17 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
 
   // The session's agent asks a supervisor before asking a sensitive customer for the screen.
   router.add("POST", "/api/v1/remote-support/sessions/{id}/approval",
-             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&service, &hub, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
                MERIDIAN_ASSIGN_OR_RETURN(auto s, service.request_approval(*req.subject, id, req.remote_ip));
-               tell_approval(hub, service, s);
+               tell_approval(hub, relay, service, s);
                return net::json_ok(session_json(s, service.screen_share(s), true));
              }),
              kSmall);
 
   // {"approve": bool, "reason": "..."} (a reason is required to refuse).
   router.add("POST", "/api/v1/remote-support/sessions/{id}/approval/decision",
-             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&service, &hub, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"approve", "reason"}));
                MERIDIAN_ASSIGN_OR_RETURN(auto approve, json::optional_bool(body, "approve"));
@@ -160,7 +163,7 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
                MERIDIAN_ASSIGN_OR_RETURN(auto reason, json::optional_string(body, "reason", 1000));
                MERIDIAN_ASSIGN_OR_RETURN(
                    auto s, service.decide_approval(*req.subject, id, *approve, reason.value_or(""), req.remote_ip));
-               tell_approval(hub, service, s);
+               tell_approval(hub, relay, service, s);
                return net::json_ok(session_json(s, service.screen_share(s), true));
              }),
              kSmall);
@@ -195,10 +198,11 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
 
   // The queue: a customer asks for help, staff see what waits and accept; admins' figures.
   router.add("POST", "/api/v1/remote-support/requests",
-             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&service, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto body, net::json_body(req, {"topic"}, true));
                MERIDIAN_ASSIGN_OR_RETURN(auto topic, json::optional_string(body, "topic", 500));
                MERIDIAN_ASSIGN_OR_RETURN(auto q, service.request_help(*req.subject, topic.value_or(""), req.remote_ip));
+               announce_queue_change(relay, service, QueueChange::created, q);
                return net::json_ok(request_json(q, service.now()), 201);
              }),
              kSmall);
@@ -211,10 +215,26 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
                return net::json_ok(boost::json::object{{"items", std::move(items)}});
              }),
              kSmall);
-  router.add("POST", "/api/v1/remote-support/requests/{id}/accept",
+  // The customer's own waiting request ({"request": null} when none waits).
+  router.add("GET", "/api/v1/remote-support/requests/mine",
+             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto q, service.my_request(*req.subject));
+               return net::json_ok(boost::json::object{
+                   {"request", q ? boost::json::value(request_json(*q, service.now())) : boost::json::value(nullptr)}});
+             }),
+             kSmall);
+  router.add("GET", "/api/v1/remote-support/requests/{id}",
              net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "request id"));
+               MERIDIAN_ASSIGN_OR_RETURN(auto q, service.request(*req.subject, id));
+               return net::json_ok(request_json(q, service.now()));
+             }),
+             kSmall);
+  router.add("POST", "/api/v1/remote-support/requests/{id}/accept",
+             net::answer([&service, &relay](HttpRequest& req) -> Result<HttpResponse> {
+               MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "request id"));
                MERIDIAN_ASSIGN_OR_RETURN(auto a, service.accept(*req.subject, id, req.remote_ip));
+               announce_queue_change(relay, service, QueueChange::taken, a.request);
                const auto& s = a.issued.session;
                return net::json_ok(boost::json::object{{"id", s.id},
                                                        {"code", a.issued.code},
@@ -225,9 +245,10 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, Remot
              }),
              kSmall);
   router.add("DELETE", "/api/v1/remote-support/requests/{id}",
-             net::answer([&service](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&service, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "request id"));
-               MERIDIAN_TRY(service.withdraw(*req.subject, id));
+               MERIDIAN_ASSIGN_OR_RETURN(auto q, service.withdraw(*req.subject, id));
+               announce_queue_change(relay, service, QueueChange::cancelled, q);
                return HttpResponse::no_content();
              }),
              kSmall);

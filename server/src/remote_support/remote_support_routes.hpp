@@ -1,6 +1,7 @@
 // REST routes (/api/v1/remote-support/...) and WebSocket types (remote_support.*).
 #pragma once
 
+#include "cluster/relay.hpp"
 #include "meetings/meetings_service.hpp"
 #include "net/realtime.hpp"
 #include "net/router.hpp"
@@ -12,7 +13,9 @@ namespace meridian::remote_support {
 // sees what it may see).
 void tell_session(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s);
 
-void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, RemoteSupportService& service);
+// relay: the queue's changes and approval requests reach people's sockets on every node.
+void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, cluster::Relay& relay,
+                               RemoteSupportService& service);
 // meetings: the ICE servers (TURN credentials, media region) a joining side gets.
 void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportService& service,
                                       const meetings::MeetingsService& meetings);

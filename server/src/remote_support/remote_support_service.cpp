@@ -237,6 +237,22 @@ Result<std::vector<SupportRequest>> RemoteSupportService::queue(const Subject& w
   return read_value<std::vector<SupportRequest>>(db_, [&](storage::Session& s) { return repo_.waiting_requests(s); });
 }
 
+Result<std::optional<SupportRequest>> RemoteSupportService::my_request(const Subject& who) {
+  if (who.kind != UserKind::customer || !who.scope.empty())
+    return make_error(ErrorCode::forbidden, "only a customer account has requests of their own");
+  return read_value<std::optional<SupportRequest>>(
+      db_, [&](storage::Session& s) { return repo_.waiting_request_of(s, who.user_id); });
+}
+
+Result<SupportRequest> RemoteSupportService::request(const Subject& who, std::int64_t request_id) {
+  MERIDIAN_ASSIGN_OR_RETURN(auto q, read_value<std::optional<SupportRequest>>(
+                                        db_, [&](storage::Session& s) { return repo_.request(s, request_id); }));
+  const bool own = q && who.scope.empty() && q->customer_user_id == who.user_id;
+  if (!q || (!own && !policy_.permits(who, Action::start_remote_support)))
+    return make_error(ErrorCode::not_found, "no such request");
+  return *q;
+}
+
 Result<RemoteSupportService::Accepted> RemoteSupportService::accept(const Subject& who, std::int64_t request_id,
                                                                     const std::string& ip) {
   MERIDIAN_TRY(policy_.require(who, Action::start_remote_support));
@@ -260,15 +276,50 @@ Result<RemoteSupportService::Accepted> RemoteSupportService::accept(const Subjec
   });
 }
 
-Result<void> RemoteSupportService::withdraw(const Subject& who, std::int64_t request_id) {
-  return db_.write([&](storage::Session& s) -> Result<void> {
+Result<SupportRequest> RemoteSupportService::withdraw(const Subject& who, std::int64_t request_id) {
+  return write_value<SupportRequest>(db_, [&](storage::Session& s) -> Result<SupportRequest> {
     MERIDIAN_ASSIGN_OR_RETURN(auto q, repo_.request(s, request_id));
     if (!q || q->customer_user_id != who.user_id || !who.scope.empty())
       return make_error(ErrorCode::not_found, "no such request");
     MERIDIAN_ASSIGN_OR_RETURN(auto changed, repo_.withdraw_request(s, request_id, clock_.now_ms()));
     if (!changed) return make_error(ErrorCode::conflict, "this request is no longer waiting");
-    return {};
+    MERIDIAN_ASSIGN_OR_RETURN(q, repo_.request(s, request_id));
+    return *q;
   });
+}
+
+Result<std::vector<std::int64_t>> RemoteSupportService::queue_audience() {
+  return read_value<std::vector<std::int64_t>>(db_, [&](storage::Session& s) { return repo_.queue_staff_ids(s); });
+}
+
+Result<RemoteSupportService::QueueSweep> RemoteSupportService::sweep_queue() {
+  const UnixMillis now = clock_.now_ms();
+  QueueSweep out;
+  // Each row in its own short transaction: the conditional update decides which node
+  // announces it, and a long queue does not hold the writer.
+  auto each = [&](UnixMillis created_by, bool unflagged, auto change,
+                  std::vector<SupportRequest>& into) -> Result<void> {
+    MERIDIAN_ASSIGN_OR_RETURN(auto due, read_value<std::vector<SupportRequest>>(db_, [&](storage::Session& s) {
+                                return repo_.waiting_since(s, created_by, unflagged);
+                              }));
+    for (const auto& q : due) {
+      MERIDIAN_ASSIGN_OR_RETURN(auto won, write_value<std::optional<SupportRequest>>(
+                                              db_, [&](storage::Session& s) -> Result<std::optional<SupportRequest>> {
+                                                MERIDIAN_ASSIGN_OR_RETURN(auto changed, change(s, q.id));
+                                                if (!changed) return std::optional<SupportRequest>{};
+                                                return repo_.request(s, q.id);
+                                              }));
+      if (won) into.push_back(std::move(*won));
+    }
+    return {};
+  };
+  MERIDIAN_TRY(each(
+      now - options_.request_ttl_seconds * 1000, false,
+      [&](storage::Session& s, std::int64_t id) { return repo_.expire_request(s, id, now); }, out.expired));
+  MERIDIAN_TRY(each(
+      now - options_.waiting_alert_seconds * 1000, true,
+      [&](storage::Session& s, std::int64_t id) { return repo_.flag_overdue(s, id, now); }, out.overdue));
+  return out;
 }
 
 namespace {

@@ -41,6 +41,11 @@ struct RemoteSupportOptions {
   std::int64_t lockout_seconds = 15 * 60;
   std::int64_t failure_window_seconds = 15 * 60;
   double annotations_per_second = 30;
+  // The queue: a request waiting this long is flagged to the agents once; one waiting
+  // this long is closed as expired; the check runs this often.
+  std::int64_t waiting_alert_seconds = 5 * 60;
+  std::int64_t request_ttl_seconds = 2 * 3600;
+  std::int64_t queue_check_ms = 5000;
 };
 
 struct NewSession {
@@ -145,12 +150,27 @@ class RemoteSupportService final {
   // customer withdraws their own waiting request.
   Result<SupportRequest> request_help(const Subject& who, const std::string& topic, const std::string& ip);
   Result<std::vector<SupportRequest>> queue(const Subject& who);
+  // The customer's own waiting request, if any (so a reloaded page shows the wait).
+  Result<std::optional<SupportRequest>> my_request(const Subject& who);
+  // One request: its customer, or staff who work the queue; anyone else not_found.
+  Result<SupportRequest> request(const Subject& who, std::int64_t request_id);
   struct Accepted {
     SupportRequest request;
     IssuedCode issued;
   };
   Result<Accepted> accept(const Subject& who, std::int64_t request_id, const std::string& ip);
-  Result<void> withdraw(const Subject& who, std::int64_t request_id);
+  // The withdrawn request.
+  Result<SupportRequest> withdraw(const Subject& who, std::int64_t request_id);
+  // Who hears of the queue's changes besides the request's customer: the active agents
+  // and admins (everyone who may read the queue).
+  Result<std::vector<std::int64_t>> queue_audience();
+  // Requests waiting past the options' times: flagged as waiting too long, or expired.
+  // Each is in the answer of exactly one call, on whichever node's conditional update won.
+  struct QueueSweep {
+    std::vector<SupportRequest> overdue;
+    std::vector<SupportRequest> expired;
+  };
+  Result<QueueSweep> sweep_queue();
   // Per-agent figures for admins: sessions, median time to accept, median duration.
   struct AgentFigures {
     std::int64_t agent_id = 0;

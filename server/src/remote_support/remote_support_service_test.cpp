@@ -551,6 +551,82 @@ TEST_P(RemoteSupportServiceTest, OnlyTheCustomerWithdrawsTheirWaitingRequest) {
   EXPECT_TRUE(service_->request_help(carl_, "", "").ok()) << "asking again after withdrawing";
 }
 
+TEST_P(RemoteSupportServiceTest, ACustomerReadsBackTheirOwnWaitingRequestAndNoOneElses) {
+  EXPECT_FALSE(service_->my_request(carl_)->has_value()) << "nothing waits yet";
+  auto q = service_->request_help(carl_, "my invoice", "");
+  ASSERT_TRUE(q.ok());
+  auto mine = service_->my_request(carl_);
+  ASSERT_TRUE(mine.ok() && mine->has_value());
+  EXPECT_EQ((*mine)->id, q->id);
+  EXPECT_EQ((*mine)->topic, "my invoice");
+  EXPECT_EQ(service_->request(carl_, q->id)->status, "waiting");
+  EXPECT_EQ(service_->request(agent_, q->id)->customer_user_id, carl_.user_id) << "staff read any request";
+  auto dora = person("dora", UserKind::customer, "AT");
+  EXPECT_FALSE(service_->my_request(dora)->has_value());
+  EXPECT_EQ(service_->request(dora, q->id).error().code, ErrorCode::not_found) << "another customer's request";
+  EXPECT_EQ(service_->request(emma_, q->id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(service_->request(carl_, 999999).error().code, ErrorCode::not_found);
+  for (const auto* who : {&agent_, &emma_, &gus_})
+    EXPECT_EQ(service_->my_request(*who).error().code, ErrorCode::forbidden);
+  // Once accepted, nothing of theirs waits any more; the request itself still reads back.
+  ASSERT_TRUE(service_->accept(agent_, q->id, "").ok());
+  EXPECT_FALSE(service_->my_request(carl_)->has_value());
+  EXPECT_EQ(service_->request(carl_, q->id)->status, "accepted");
+}
+
+TEST_P(RemoteSupportServiceTest, ARequestWaitingTooLongIsFlaggedOnceAcrossNodesThenExpires) {
+  options_.waiting_alert_seconds = 60;
+  options_.request_ttl_seconds = 600;
+  make_service();
+  // A second node: its own service on the same store.
+  RemoteSupportService other_node(*db_, policy_, clock_, options_, *identity_, nullptr, toggles_.get(), audit_.get());
+  auto q = service_->request_help(carl_, "", "");
+  ASSERT_TRUE(q.ok());
+  EXPECT_FALSE(q->overdue_at.has_value());
+  clock_.advance_ms(59'000);
+  auto early = service_->sweep_queue();
+  ASSERT_TRUE(early.ok()) << early.error().message;
+  EXPECT_TRUE(early->overdue.empty() && early->expired.empty()) << "not yet";
+  auto dora = person("dora", UserKind::customer, "AT");
+  auto later = service_->request_help(dora, "", "");
+  ASSERT_TRUE(later.ok());
+
+  clock_.advance_ms(1'000);
+  auto first = service_->sweep_queue();
+  auto second = other_node.sweep_queue();
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_EQ(first->overdue.size(), 1u);
+  EXPECT_EQ(first->overdue[0].id, q->id);
+  EXPECT_TRUE(first->overdue[0].overdue_at.has_value());
+  EXPECT_TRUE(second->overdue.empty()) << "flagged by the first node already";
+  EXPECT_TRUE(service_->sweep_queue()->overdue.empty()) << "once per request";
+  EXPECT_EQ(service_->queue(agent_)->front().overdue_at, first->overdue[0].overdue_at) << "kept for a reloaded page";
+
+  // Past its time to live it is closed as expired, once; Dora's, younger, is flagged now.
+  clock_.advance_ms(540'000);
+  auto expiring = other_node.sweep_queue();
+  auto again = service_->sweep_queue();
+  ASSERT_TRUE(expiring.ok() && again.ok());
+  ASSERT_EQ(expiring->expired.size(), 1u);
+  EXPECT_EQ(expiring->expired[0].id, q->id);
+  EXPECT_EQ(expiring->expired[0].status, "expired");
+  ASSERT_EQ(expiring->overdue.size(), 1u);
+  EXPECT_EQ(expiring->overdue[0].id, later->id);
+  EXPECT_TRUE(again->expired.empty() && again->overdue.empty());
+  ASSERT_EQ(service_->queue(agent_)->size(), 1u);
+  EXPECT_FALSE(service_->my_request(carl_)->has_value());
+  EXPECT_EQ(service_->accept(agent_, q->id, "").error().code, ErrorCode::conflict) << "expired: nothing to accept";
+  EXPECT_TRUE(service_->request_help(carl_, "", "").ok()) << "asking again after it expired";
+}
+
+TEST_P(RemoteSupportServiceTest, TheQueuesAudienceIsItsStaffNotCustomersOrEmployees) {
+  auto audience = service_->queue_audience();
+  ASSERT_TRUE(audience.ok());
+  auto has = [&](const Subject& s) { return std::count(audience->begin(), audience->end(), s.user_id) == 1; };
+  EXPECT_TRUE(has(agent_) && has(other_agent_) && has(admin_));
+  EXPECT_FALSE(has(carl_) || has(emma_) || has(gus_));
+}
+
 TEST_P(RemoteSupportServiceTest, FiguresPerAgentAreMediansOfTheWaitAndTheDuration) {
   EXPECT_EQ(service_->figures(agent_).error().code, ErrorCode::forbidden);
   // Ada accepts two requests after 10 s and 30 s; one session of 60 s ends.

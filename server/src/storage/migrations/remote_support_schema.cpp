@@ -118,6 +118,12 @@ CREATE TABLE remote_support_requests (
 CREATE INDEX remote_support_requests_status ON remote_support_requests(status, id);
 CREATE INDEX remote_support_requests_customer ON remote_support_requests(customer_user_id, id);
 )sql"},
+    // A request waiting longer than the configured time is flagged once (overdue_at, set by
+    // a conditional update, so exactly one node announces it); one waiting past its time to
+    // live is closed as expired.
+    {404, "remote support requests flagged as waiting too long", R"sql(
+ALTER TABLE remote_support_requests ADD COLUMN overdue_at BIGINT;
+)sql"},
 };
 
 }  // namespace

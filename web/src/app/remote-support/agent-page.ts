@@ -36,6 +36,7 @@ import {
   SupportRequest,
 } from './remote-support-types';
 import { ScreenLink } from './screen-link';
+import { applyQueueEvent, queueEvents } from './queue-events';
 
 const TONE: Record<ConsentState, BadgeTone> = { not_asked: 'neutral', asked: 'info', granted: 'ok', denied: 'danger', revoked: 'danger' };
 
@@ -89,6 +90,8 @@ export class AgentPage implements OnInit, OnDestroy {
   /** Customers waiting for an agent (null: not staff who start sessions), read every 5 s. */
   protected readonly queue = signal<SupportRequest[] | null>(null);
   private queueReadAt = 0;
+  /** When each request arrived by an event (its waiting_ms is from then), else queueReadAt. */
+  private readonly receivedAt = new Map<number, number>();
   protected readonly tick = signal(Date.now());
   /** Admins: per-agent figures. */
   protected readonly figures = signal<AgentFigures[] | null>(null);
@@ -145,6 +148,14 @@ export class AgentPage implements OnInit, OnDestroy {
       rt.messages('remote_support.chat').pipe(filter(mine)).subscribe((m) => this.chat.update((c) => [...c, { from: m.from, text: m.text, at: Date.now() }])),
       rt.messages('remote_support.left').pipe(filter(mine)).subscribe((m) => this.notice.set(m.reason)),
       rt.statusChanges.pipe(filter((s) => s === 'connected')).subscribe(() => void this.join()),
+      // The queue lives on /ws; it is read again over REST only on (re)connecting.
+      rt.messages('hello').subscribe(() => void this.loadQueue()),
+      queueEvents(rt).subscribe((e) => {
+        const list = this.queue();
+        if (!list) return;
+        this.receivedAt.set(e.request.id, Date.now());
+        this.queue.set(applyQueueEvent(list, e));
+      }),
       // Supervisors hear requests live; the agent hears the decision at once.
       rt.messages('remote_support.approval_requested').subscribe(() => void this.loadApprovals()),
       rt.messages('remote_support.approval_decided').subscribe((m) => {
@@ -161,7 +172,6 @@ export class AgentPage implements OnInit, OnDestroy {
     this.statsTimer = setInterval(() => {
       void this.pollFrames();
       this.tick.set(Date.now());
-      if (Date.now() - this.queueReadAt >= 5000) void this.loadQueue();
     }, 1000);
     void this.loadQueue();
     await this.reload();
@@ -206,7 +216,7 @@ export class AgentPage implements OnInit, OnDestroy {
 
   /** How long a request has waited, counted on from when the queue was read. */
   protected waitedFor(q: SupportRequest): string {
-    return formatDuration(q.waiting_ms + Math.max(0, this.tick() - this.queueReadAt));
+    return formatDuration(q.waiting_ms + Math.max(0, this.tick() - (this.receivedAt.get(q.id) ?? this.queueReadAt)));
   }
 
   protected ms(value: number | null): string {
@@ -517,6 +527,7 @@ export class AgentPage implements OnInit, OnDestroy {
     try {
       this.queue.set((await this.api.queue()).items);
       this.queueReadAt = Date.now();
+      this.receivedAt.clear();
     } catch {
       this.queue.set(null);
     }

@@ -1,10 +1,13 @@
 import { ChangeDetectionStrategy, Component, OnDestroy, OnInit, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { Subscription } from 'rxjs';
 import { API_BASE } from '../core/api-client';
 import { formatDate } from '../core/locale-format';
+import { RealtimeService } from '../core/realtime.service';
 import { SessionStore } from '../core/session.store';
 import { UiButton } from '../ui/button';
 import { UiIcon } from '../ui/icon';
+import { queueEvents } from './queue-events';
 import { RemoteSupportSession, SupportRequest } from './remote-support-types';
 
 /**
@@ -12,8 +15,9 @@ import { RemoteSupportSession, SupportRequest } from './remote-support-types';
  * them and that wait for them, each with a Join button (no code to type: the account is
  * the session's customer). Plain fetch, so the support page's own requests stay as they are;
  * nothing shows when there is none or the list cannot be read. Without one, the customer may
- * ask for screen help (the agents' queue) and withdraw it; while it waits, the list is read
- * again every 5 s so the invitation appears when an agent accepts.
+ * ask for screen help (the agents' queue) and withdraw it. A reloaded page reads the waiting
+ * request back. While it waits, the queue's events on /ws tell when an agent accepted it (the
+ * invitation is read then), or that it expired; the lists are read again only on (re)connecting.
  */
 @Component({
   selector: 'mer-remote-support-invites',
@@ -47,17 +51,34 @@ import { RemoteSupportSession, SupportRequest } from './remote-support-types';
 })
 export class RemoteSupportInvites implements OnInit, OnDestroy {
   private readonly session = inject(SessionStore);
+  private readonly realtime = inject(RealtimeService, { optional: true });
   protected readonly waiting = signal<RemoteSupportSession[]>([]);
   protected readonly request = signal<SupportRequest | null>(null);
   protected readonly note = signal('');
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly subscriptions: Subscription[] = [];
 
   async ngOnInit(): Promise<void> {
+    const rt = this.realtime;
+    if (rt?.messages) {
+      this.subscriptions.push(
+        rt.messages('hello').subscribe(() => void this.load()),
+        queueEvents(rt).subscribe((e) => {
+          const me = this.session.user?.()?.id;
+          if (me !== undefined && e.request.customer.id !== me) return;
+          if (e.type === 'remote_support.request_taken') void this.load();
+          else if (e.request.status === 'waiting') this.request.set(e.request);
+          else if (this.request()?.id === e.request.id) {
+            this.request.set(null);
+            if (e.type === 'remote_support.request_expired') this.note.set('Your request waited too long and was closed. You can ask again.');
+          }
+        }),
+      );
+    }
     await this.load();
   }
 
   ngOnDestroy(): void {
-    this.stopPolling();
+    for (const s of this.subscriptions) s.unsubscribe();
   }
 
   protected async ask(): Promise<void> {
@@ -65,7 +86,6 @@ export class RemoteSupportInvites implements OnInit, OnDestroy {
     const res = await this.call('POST', '/remote-support/requests', {});
     if (res?.ok) {
       this.request.set((await res.json()) as SupportRequest);
-      this.timer ??= setInterval(() => void this.load(), 5000);
     } else {
       this.note.set(res?.status === 409 ? 'You are already waiting for an agent.' : 'Asking did not work. Please try again.');
     }
@@ -74,7 +94,6 @@ export class RemoteSupportInvites implements OnInit, OnDestroy {
   protected async withdraw(id: number): Promise<void> {
     const res = await this.call('DELETE', `/remote-support/requests/${id}`);
     this.request.set(null);
-    this.stopPolling();
     if (!res?.ok && res?.status !== 409) this.note.set('Withdrawing did not work. Please try again.');
   }
 
@@ -90,10 +109,23 @@ export class RemoteSupportInvites implements OnInit, OnDestroy {
       this.waiting.set((body.items ?? []).filter((s) => s.status === 'waiting'));
       if (this.waiting().length) {
         this.request.set(null);
-        this.stopPolling();
+        return;
       }
     } catch {
       // no invitations shown
+    }
+    await this.loadRequest();
+  }
+
+  /** The customer's own waiting request, so that a reloaded page shows the wait, not Ask. */
+  private async loadRequest(): Promise<void> {
+    const res = await this.call('GET', '/remote-support/requests/mine');
+    if (!res?.ok) return;
+    try {
+      const body = (await res.json()) as { request?: SupportRequest | null };
+      this.request.set(body.request ?? null);
+    } catch {
+      // the offer to ask stays
     }
   }
 
@@ -110,10 +142,5 @@ export class RemoteSupportInvites implements OnInit, OnDestroy {
     } catch {
       return null;
     }
-  }
-
-  private stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }

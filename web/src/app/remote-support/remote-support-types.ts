@@ -67,12 +67,28 @@ export interface SupportRequest {
   id: number;
   customer: { id: number; name: string; country: string };
   topic: string;
-  status: 'waiting' | 'accepted' | 'withdrawn';
+  status: 'waiting' | 'accepted' | 'withdrawn' | 'expired';
   created_at: number;
   waiting_ms: number;
   accepted_by: { id: number; name: string } | null;
   accepted_at: number | null;
   session_id: number | null;
+  /** When it was flagged as waiting too long (null: not yet). */
+  overdue_at: number | null;
+}
+
+/** The queue's live changes (docs/websocket.md, "The queue, live"). */
+export const QUEUE_EVENTS = [
+  'remote_support.request_created',
+  'remote_support.request_taken',
+  'remote_support.request_cancelled',
+  'remote_support.request_expired',
+  'remote_support.request_overdue',
+] as const;
+export type QueueEventType = (typeof QUEUE_EVENTS)[number];
+export interface QueueEvent {
+  type: QueueEventType;
+  request: SupportRequest;
 }
 
 /** One agent's figures (admins). */
@@ -153,6 +169,11 @@ declare module '../core/realtime.service' {
     'remote_support.ended': { type: 'remote_support.ended'; session_id: number; summary: RemoteSupportSummary };
     'remote_support.approval_requested': { type: 'remote_support.approval_requested'; session_id: number; session: RemoteSupportSession };
     'remote_support.approval_decided': { type: 'remote_support.approval_decided'; session_id: number; session: RemoteSupportSession };
+    'remote_support.request_created': QueueEvent & { type: 'remote_support.request_created' };
+    'remote_support.request_taken': QueueEvent & { type: 'remote_support.request_taken' };
+    'remote_support.request_cancelled': QueueEvent & { type: 'remote_support.request_cancelled' };
+    'remote_support.request_expired': QueueEvent & { type: 'remote_support.request_expired' };
+    'remote_support.request_overdue': QueueEvent & { type: 'remote_support.request_overdue' };
   }
   interface ClientMessageMap {
     'remote_support.join': { session_id: number };
