@@ -5,6 +5,7 @@
 // picks the tab, no picker, no fake device), and the agent's page decodes its frames. The
 // agent draws, the drawing appears on the customer's page; the customer withdraws viewing
 // and the agent's picture stops; the session ends with a summary on both sides and an intact log.
+// The agent's list of sessions shows the consent and the pause live.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +123,14 @@ describe('remote support in the browser', () => {
     await agent.mouse.up();
     const drawn = customer.locator('[data-testid="rs-drawings"] polyline');
     assert.equal(await until(() => drawn.count(), (n) => n >= 1, { timeout: DEADLINE }), 1);
+    // The agent's list of sessions shows the consent live (no reload): all three steps, then paused.
+    const listed = agent.getByTestId('rs-session-consent').first();
+    assert.equal(await until(() => listed.getAttribute('data-granted'), (s) => s === 'chat,view,annotate'), 'chat,view,annotate');
+    await customer.getByTestId('rs-pause').click();
+    assert.equal(await until(() => listed.getAttribute('data-paused'), (s) => s === 'true'), 'true');
+    assert.match(await listed.innerText(), /Chat, Screen, Drawing allowed · sharing paused/);
+    await customer.getByTestId('rs-pause').click();
+    assert.equal(await until(() => listed.getAttribute('data-paused'), (s) => s === 'false'), 'false');
     await screenshot(agent, 'remote-support-agent-viewing-1280');
     await screenshot(customer, 'remote-support-customer-sharing-390');
     assert.ok((await customer.evaluate(() => document.scrollingElement.scrollWidth)) <= 390, 'the customer page scrolls sideways at 390 px');
@@ -133,6 +142,7 @@ describe('remote support in the browser', () => {
     console.log(`remote support: viewing withdrawn to the agent's picture stopped ${Date.now() - revokedAt} ms`);
     assert.equal(await until(() => agent.getByTestId('rs-consent-view').getAttribute('data-state'), (s) => s === 'revoked'), 'revoked');
     assert.equal(await agent.getByTestId('rs-consent-annotate').getAttribute('data-state'), 'revoked');
+    assert.equal(await until(() => listed.getAttribute('data-granted'), (s) => s === 'chat'), 'chat');
     assert.equal(await video.evaluate((v) => v.srcObject), null);
     assert.match(await customer.getByTestId('rs-agent-sees').innerText(), /Nothing of your screen/);
 

@@ -18,7 +18,7 @@ RemoteSupportModule::RemoteSupportModule(const platform::ModuleContext& ctx, ide
       personal_data_(ctx.db),
       queue_check_(std::chrono::milliseconds(service_.options().queue_check_ms), [this] { check_queue(); }) {
   add_remote_support_routes(ctx.router, ctx.hub, ctx.relay, service_);
-  add_remote_support_socket_routes(ctx.hub, service_, meetings);
+  add_remote_support_socket_routes(ctx.hub, ctx.relay, service_, meetings);
 }
 
 void RemoteSupportModule::start() { queue_check_.start(); }

@@ -41,7 +41,7 @@ void tell_approval(net::RealtimeHub& hub, cluster::Relay& relay, RemoteSupportSe
   std::sort(to.begin(), to.end());
   to.erase(std::unique(to.begin(), to.end()), to.end());
   relay.send_to_users(to, text);
-  tell_session(hub, service, s);
+  tell_session(hub, relay, service, s);
 }
 
 }  // namespace
@@ -131,13 +131,14 @@ void add_remote_support_routes(net::Router& router, net::RealtimeHub& hub, clust
              kSmall);
 
   router.add("POST", "/api/v1/remote-support/sessions/{id}/end",
-             net::answer([&service, &hub](HttpRequest& req) -> Result<HttpResponse> {
+             net::answer([&service, &hub, &relay](HttpRequest& req) -> Result<HttpResponse> {
                MERIDIAN_ASSIGN_OR_RETURN(auto id, net::path_id(req, "id", "session id"));
                MERIDIAN_ASSIGN_OR_RETURN(auto ended, service.end(*req.subject, id, req.remote_ip));
                const std::string text = json::serialize(boost::json::object{
                    {"type", "remote_support.ended"}, {"session_id", id}, {"summary", summary_json(ended.session)}});
                for (auto c : {ended.connections.agent, ended.connections.customer})
                  if (c) hub.send_to_connection(*c, text);
+               tell_agent(relay, service, ended.session);
                return net::json_ok(session_json(ended.session, service.screen_share(ended.session),
                                                 service.sees_contact_details(*req.subject, ended.session)));
              }),

@@ -51,7 +51,14 @@ Result<const boost::json::object*> object_field(const Envelope& env, std::string
 
 }  // namespace
 
-void tell_session(net::RealtimeHub& hub, RemoteSupportService& service, const RemoteSession& s) {
+void tell_agent(cluster::Relay& relay, RemoteSupportService& service, const RemoteSession& s) {
+  relay.send_to_user(s.agent_id,
+                     json::serialize(boost::json::object{{"type", "remote_support.session_updated"},
+                                                         {"session_id", s.id},
+                                                         {"session", session_json(s, service.screen_share(s), true)}}));
+}
+
+void tell_session(net::RealtimeHub& hub, cluster::Relay& relay, RemoteSupportService& service, const RemoteSession& s) {
   const auto conns = service.live().connections(s.id);
   const auto share = service.screen_share(s);
   for (auto [conn, side] : {std::pair{conns.agent, Side::agent}, std::pair{conns.customer, Side::customer}}) {
@@ -64,9 +71,10 @@ void tell_session(net::RealtimeHub& hub, RemoteSupportService& service, const Re
                             {"session", session_json(s, share, side == Side::agent)}};
     hub.send_to_connection(*conn, json::serialize(out));
   }
+  tell_agent(relay, service, s);
 }
 
-void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportService& service,
+void add_remote_support_socket_routes(net::RealtimeHub& hub, cluster::Relay& relay, RemoteSupportService& service,
                                       const meetings::MeetingsService& meetings) {
   constexpr bool kScopedTokens = true;  // the customer's token reaches these, for its one session
   auto on = [&hub](std::string type, net::ResultWsHandler handler) {
@@ -74,7 +82,7 @@ void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportServic
   };
   auto ip = [](const RealtimeConnection& c) { return std::string(c.remote_ip()); };
 
-  auto tell_both = [&hub, &service](const RemoteSession& s) { tell_session(hub, service, s); };
+  auto tell_both = [&hub, &relay, &service](const RemoteSession& s) { tell_session(hub, relay, service, s); };
 
   // The other side hears that this one went away.
   hub.on_close([&service, tell_both](std::uint64_t connection, const Subject& who) {
@@ -168,7 +176,7 @@ void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportServic
       return {};
     });
 
-  on("remote_support.end", [&service, &hub, ip](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
+  on("remote_support.end", [&service, &hub, &relay, ip](RealtimeConnection& conn, const Envelope& env) -> Result<void> {
     MERIDIAN_TRY(json::reject_unknown_fields(env, {"type", "id", "session_id"}));
     MERIDIAN_ASSIGN_OR_RETURN(auto id, net::required_id_field(env, "session_id"));
     MERIDIAN_ASSIGN_OR_RETURN(auto ended, service.end(conn.subject(), id, ip(conn)));
@@ -179,6 +187,7 @@ void add_remote_support_socket_routes(net::RealtimeHub& hub, RemoteSupportServic
       if (c) hub.send_to_connection(*c, text);
     if (ended.connections.agent != conn.id() && ended.connections.customer != conn.id())
       hub.send_to_connection(conn.id(), text);
+    tell_agent(relay, service, ended.session);
     return {};
   });
 

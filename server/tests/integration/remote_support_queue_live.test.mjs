@@ -1,7 +1,8 @@
 // The remote support queue, live (issue 13): a customer reads back their own waiting
 // request (another customer's answers 404); the queue's changes reach the agents and the
 // one customer over /ws, never another customer or an employee; a request waiting too long
-// is flagged once (once across two nodes on one PostgreSQL), then expires.
+// is flagged once (once across two nodes on one PostgreSQL), then expires. The agent's list
+// of sessions hears each session's consent and pause live, in every tab.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser, freshPostgresDatabase } from './lib/server.mjs';
@@ -205,5 +206,58 @@ describe('remote support: waiting too long on two nodes', { skip: !pg ? 'needs M
       assert.equal(logged('remote_support.request_overdue', id), 1, `request ${id} flagged ${logged('remote_support.request_overdue', id)} times`);
       assert.equal(logged('remote_support.request_expired', id), 1);
     }
+  });
+});
+
+describe('remote support: the consent state in the agent\'s list, live', () => {
+  let server, p;
+  const sockets = [];
+  before(async () => {
+    server = await startServer({ webRoot: false });
+    p = await people(server);
+    p.abe = await createUser(server, p.admin, { email: 'abe.rsq@example.test', display_name: 'Abe Agent', kind: 'agent' });
+  });
+  after(async () => {
+    for (const ws of sockets) ws.close();
+    await server?.stop();
+  });
+
+  it('every tab of the session\'s agent hears which steps are granted and paused; nobody else', async () => {
+    let n = 0;
+    const req = (ws, msg) => ws.request({ id: `c${++n}`, ...msg });
+    const started = await api(server, 'POST', `${RS}/sessions`, { token: p.ada.token, body: {} });
+    assert.equal(started.status, 201, started.text);
+    const id = started.json.id;
+    const pass = await api(server, 'POST', `${RS}/redeem`, { body: { code: started.json.code, name: 'Walter' } });
+    assert.equal(pass.status, 200, pass.text);
+    const agentSide = await connected(server, p.ada.token, sockets);
+    const agentList = await connected(server, p.ada.token, sockets); // another tab, on the list
+    const abe = await connected(server, p.abe.token, sockets);
+    const carl = await connected(server, p.carl.token, sockets);
+    const customer = await connected(server, pass.json.token, sockets);
+    await req(agentSide, { type: 'remote_support.join', session_id: id });
+    await req(customer, { type: 'remote_support.join', session_id: id });
+    const updated = (check) => (m) => m.type === 'remote_support.session_updated' && m.session_id === id && check(m.session);
+
+    for (const step of ['chat', 'view']) {
+      await req(agentSide, { type: 'remote_support.ask', session_id: id, step });
+      assert.equal((await req(customer, { type: 'remote_support.answer', session_id: id, step, grant: true })).type, 'remote_support.ack');
+    }
+    const granted = await agentList.next(updated((s) => s.consent.view === 'granted'));
+    assert.equal(granted.session.consent.chat, 'granted');
+    assert.equal(granted.session.status, 'active');
+    assert.equal(granted.session.paused, false);
+
+    await req(customer, { type: 'remote_support.pause', session_id: id });
+    assert.equal((await agentList.next(updated((s) => s.paused))).session.consent.view, 'granted');
+    await req(customer, { type: 'remote_support.revoke', session_id: id, step: 'view' });
+    await agentList.next(updated((s) => s.consent.view === 'revoked'));
+    assert.equal((await api(server, 'POST', `${RS}/sessions/${id}/end`, { token: p.ada.token })).status, 200);
+    await agentList.next(updated((s) => s.status === 'ended'));
+
+    const heard = (ws) => ws.inbox.filter((m) => m.type === 'remote_support.session_updated');
+    assert.deepEqual(heard(abe), [], 'another agent heard of the session');
+    assert.deepEqual(heard(carl), [], 'a customer account heard of the session');
+    assert.deepEqual(heard(customer), [], 'the customer\'s token got the agent\'s view');
   });
 });

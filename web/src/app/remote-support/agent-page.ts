@@ -20,7 +20,7 @@ import { SessionStore } from '../core/session.store';
 import { UiBadge, type BadgeTone } from '../ui/badge';
 import { UiButton } from '../ui/button';
 import { UiInput } from '../ui/form-controls';
-import { STATE_LABEL, STEP_LABEL, formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether } from './consent-words';
+import { STATE_LABEL, STEP_LABEL, consentLine, formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether } from './consent-words';
 import { CustomerHit, RemoteSupportApi } from './remote-support-api';
 import {
   AgentFigures,
@@ -62,6 +62,7 @@ export class AgentPage implements OnInit, OnDestroy {
 
   protected readonly steps = STEPS;
   protected readonly stepLabel = STEP_LABEL;
+  protected readonly consentLine = consentLine;
   protected readonly stateLabel = STATE_LABEL;
   protected readonly tone = TONE;
 
@@ -149,7 +150,14 @@ export class AgentPage implements OnInit, OnDestroy {
       rt.messages('remote_support.left').pipe(filter(mine)).subscribe((m) => this.notice.set(m.reason)),
       rt.statusChanges.pipe(filter((s) => s === 'connected')).subscribe(() => void this.join()),
       // The queue lives on /ws; it is read again over REST only on (re)connecting.
-      rt.messages('hello').subscribe(() => void this.loadQueue()),
+      rt.messages('hello').subscribe(() => {
+        void this.loadQueue();
+        void this.reload();
+      }),
+      // Each session's consent and pause, live in the list (every session of this agent).
+      rt.messages('remote_support.session_updated').subscribe((m) =>
+        this.sessions.update((list) => (list.some((s) => s.id === m.session_id) ? list.map((s) => (s.id === m.session_id ? m.session : s)) : [m.session, ...list])),
+      ),
       queueEvents(rt).subscribe((e) => {
         const list = this.queue();
         if (!list) return;
@@ -212,6 +220,11 @@ export class AgentPage implements OnInit, OnDestroy {
       this.error.set(errorMessage(e));
       await this.loadQueue();
     }
+  }
+
+  /** The steps allowed now, for tests and tools: "chat,view". */
+  protected granted(s: RemoteSupportSession): string {
+    return this.steps.filter((step) => s.consent[step] === 'granted').join(',');
   }
 
   /** How long a request has waited, counted on from when the queue was read. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether, pendingQuestion } from './consent-words';
+import { consentLine, formatDuration, groupCode, needsApproval, nextAsk, nextAskTogether, pendingQuestion } from './consent-words';
 import { ConsentState, ConsentStep, RemoteSupportSession } from './remote-support-types';
 
 function session(consent: Partial<Record<ConsentStep, ConsentState>>, extra: Partial<RemoteSupportSession> = {}): RemoteSupportSession {
@@ -90,5 +90,15 @@ describe('the consent ladder as the pages see it', () => {
     expect(formatDuration(9_400)).toBe('9 s');
     expect(formatDuration(245_000)).toBe('4 min 05 s');
     expect(formatDuration(-5)).toBe('0 s');
+  });
+});
+
+describe('consentLine', () => {
+  it('says which steps are allowed, asked and whether sharing is paused', () => {
+    expect(consentLine(session({}))).toBe('nothing allowed yet');
+    expect(consentLine(session({ chat: 'granted', view: 'asked' }))).toBe('Chat allowed · Screen asked');
+    expect(consentLine(session({ chat: 'granted', view: 'granted' }, { paused: true }))).toBe('Chat, Screen allowed · sharing paused');
+    expect(consentLine(session({ chat: 'granted', view: 'revoked', annotate: 'revoked' }))).toBe('Chat allowed');
+    expect(consentLine(session({ chat: 'granted' }, { status: 'ended' }))).toBe('ended');
   });
 });

@@ -82,3 +82,14 @@ export function formatDuration(ms: number): string {
 export function groupCode(code: string): string {
   return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
 }
+
+/** The agents' list of sessions, in one line: which steps are allowed now, and paused. */
+export function consentLine(s: Pick<RemoteSupportSession, 'consent' | 'paused' | 'status'>): string {
+  if (s.status === 'ended') return 'ended';
+  const allowed = STEPS.filter((step) => s.consent[step] === 'granted').map((step) => STEP_LABEL[step]);
+  const asked = STEPS.filter((step) => s.consent[step] === 'asked').map((step) => STEP_LABEL[step]);
+  const parts = [allowed.length ? `${allowed.join(', ')} allowed` : 'nothing allowed yet'];
+  if (asked.length) parts.push(`${asked.join(', ')} asked`);
+  if (s.paused) parts.push('sharing paused');
+  return parts.join(' · ');
+}

@@ -169,6 +169,7 @@ declare module '../core/realtime.service' {
     'remote_support.ended': { type: 'remote_support.ended'; session_id: number; summary: RemoteSupportSummary };
     'remote_support.approval_requested': { type: 'remote_support.approval_requested'; session_id: number; session: RemoteSupportSession };
     'remote_support.approval_decided': { type: 'remote_support.approval_decided'; session_id: number; session: RemoteSupportSession };
+    'remote_support.session_updated': { type: 'remote_support.session_updated'; session_id: number; session: RemoteSupportSession };
     'remote_support.request_created': QueueEvent & { type: 'remote_support.request_created' };
     'remote_support.request_taken': QueueEvent & { type: 'remote_support.request_taken' };
     'remote_support.request_cancelled': QueueEvent & { type: 'remote_support.request_cancelled' };
