@@ -88,6 +88,31 @@ export interface RecipientsPage {
   next?: number;
 }
 
+/** An incoming integration (GET /alerts/integrations, admins; docs/openapi.yaml AlertIntegration). */
+export interface AlertIntegration {
+  id: number;
+  name: string;
+  kind: 'alertmanager' | 'webhook';
+  audience: AlertAudience;
+  require_ack: boolean;
+  created_by: number | null;
+  created_at: number;
+  webhook_path: string;
+  alertmanager_url: string | null;
+  /** Why its sends are refused now (its creator no longer an admin), null when they are not. */
+  suspended?: string | null;
+  /** Only in the answer to create and rotate: shown once. */
+  secret?: string;
+}
+
+export interface NewIntegration {
+  name: string;
+  kind: 'alertmanager' | 'webhook';
+  audience: AlertAudience;
+  require_ack?: boolean;
+  alertmanager_url?: string;
+}
+
 /** A scheduled alert (GET /alerts/schedules): wall-clock `at` in `time_zone`, or in each recipient's own zone. */
 export interface AlertSchedule {
   id: number;
@@ -178,6 +203,24 @@ export class AlertsApi {
     return firstValueFrom(
       change === 'cancel' ? this.http.delete<AlertSchedule>(url) : this.http.post<AlertSchedule>(`${url}/${change}`, null),
     );
+  }
+
+  integrations(): Promise<Items<AlertIntegration>> {
+    return firstValueFrom(this.http.get<Items<AlertIntegration>>(`${API_BASE}/alerts/integrations`));
+  }
+
+  /** 201 with its secret, shown this once. */
+  createIntegration(body: NewIntegration): Promise<AlertIntegration> {
+    return firstValueFrom(this.http.post<AlertIntegration>(`${API_BASE}/alerts/integrations`, body));
+  }
+
+  /** A new secret (shown once); the old one stops working and I vouch for it from now on. */
+  rotateIntegration(id: number): Promise<AlertIntegration> {
+    return firstValueFrom(this.http.post<AlertIntegration>(`${API_BASE}/alerts/integrations/${id}/rotate`, null));
+  }
+
+  removeIntegration(id: number): Promise<AlertIntegration> {
+    return firstValueFrom(this.http.delete<AlertIntegration>(`${API_BASE}/alerts/integrations/${id}`));
   }
 
   resolve(id: number): Promise<Alert> {

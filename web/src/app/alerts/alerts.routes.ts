@@ -24,6 +24,11 @@ export const alertsRoutes: Routes = [
     loadComponent: () => import('./alert-schedules-page').then((m) => m.AlertSchedulesPage),
   },
   {
+    path: 'integrations',
+    title: 'Alert integrations · Meridian',
+    loadComponent: () => import('./alert-integrations-page').then((m) => m.AlertIntegrationsPage),
+  },
+  {
     path: ':id',
     title: 'Alert tracking · Meridian',
     loadComponent: () => import('./alert-tracking-page').then((m) => m.AlertTrackingPage),

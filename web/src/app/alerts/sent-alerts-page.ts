@@ -23,6 +23,9 @@ import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
         </div>
         <div class="links">
           <a uiButton="ghost" routerLink="/alerts/schedules" data-testid="sent-schedules"><ui-icon name="clock" /> Scheduled</a>
+          @if (session.isAdmin()) {
+            <a uiButton="ghost" routerLink="/alerts/integrations" data-testid="sent-integrations"><ui-icon name="siren" /> Integrations</a>
+          }
           <a uiButton="primary" routerLink="/alerts/new" data-testid="sent-new"><ui-icon name="send" /> New alert</a>
         </div>
       </header>
@@ -60,7 +63,7 @@ import { PRIORITY_LOOK, formatWhen, shownPriority } from './alert-format';
 })
 export class SentAlertsPage {
   private readonly api = inject(AlertsApi);
-  private readonly session = inject(SessionStore);
+  protected readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   protected readonly alerts = signal<Alert[] | null>(null);
   protected readonly error = signal('');
