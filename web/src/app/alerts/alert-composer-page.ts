@@ -11,7 +11,7 @@ import { UiDialog } from '../ui/dialog';
 import { UiInput } from '../ui/form-controls';
 import { UiIcon } from '../ui/icon';
 import { Toasts } from '../ui/toast';
-import { AlertAudience, AlertCategory, AlertPriority, AudienceCount, AlertsApi, CATEGORIES, NewAlert, PRIORITIES } from './alerts-api';
+import { AlertAudience, AlertCategory, AlertPriority, AudienceCount, AlertsApi, CATEGORIES, EscalationStepInput, NewAlert, PRIORITIES } from './alerts-api';
 import { ledTeamIds } from './alert-access';
 import { CATEGORY_WORD, PRIORITY_LOOK, describeAudience } from './alert-format';
 import { Repeat, WEEKDAYS, buildRrule, timeZones } from './alert-schedule-format';
@@ -74,6 +74,7 @@ export class AlertComposerPage {
   protected readonly roles = signal<string[]>([]);
   protected readonly excluded = signal<PersonRef[]>([]);
   protected readonly ackRule = signal<AckRule>('first');
+  protected readonly steps = signal<EscalationStepInput[]>([]);
   protected readonly quorumCount = signal(2);
   protected readonly quorumCountries = signal<string[]>([]);
 
@@ -251,6 +252,7 @@ export class AlertComposerPage {
       audience: this.audience(),
     };
     if (this.ackRule() === 'everyone') body.require_ack = true;
+    if (this.steps().length) body.escalation = [...this.steps()].sort((a, b) => a.after_minutes - b.after_minutes);
     if (this.ackRule() === 'quorum') {
       body.quorum = { count: this.quorumCount() };
       if (this.quorumCountries().length) body.quorum.countries = this.quorumCountries();
@@ -292,5 +294,25 @@ export class AlertComposerPage {
     } finally {
       this.sending.set(false);
     }
+  }
+
+  protected addStep(): void {
+    const last = this.steps().at(-1);
+    this.steps.update((list) => [...list, { after_minutes: last ? last.after_minutes + 15 : 15, notify: last ? 'leads' : 'again' }]);
+  }
+
+  protected removeStep(i: number): void {
+    this.steps.update((list) => list.filter((_, n) => n !== i));
+  }
+
+  protected onStepMinutes(i: number, e: Event): void {
+    const n = Math.round(Number((e.target as HTMLInputElement).value));
+    const minutes = Number.isFinite(n) ? Math.min(10080, Math.max(1, n)) : 1;
+    this.steps.update((list) => list.map((s, k) => (k === i ? { ...s, after_minutes: minutes } : s)));
+  }
+
+  protected onStepNotify(i: number, e: Event): void {
+    const notify = (e.target as HTMLSelectElement).value === 'leads' ? 'leads' : 'again';
+    this.steps.update((list) => list.map((s, k) => (k === i ? { ...s, notify } : s)));
   }
 }

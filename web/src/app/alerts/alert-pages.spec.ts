@@ -122,11 +122,26 @@ describe('AlertComposerPage', () => {
     await settle(fixture);
     expect(el.querySelector('[data-testid="alert-recipient-count"]')!.textContent!.trim()).toBe('412 people: 300 in DE, 80 in AT, 32 in CH');
 
+    // Escalation: two steps added, the first set to 10 minutes, one added and removed again.
+    for (let i = 0; i < 3; i++) (el.querySelector('[data-testid="alert-step-add"]') as HTMLButtonElement).click();
+    await settle(fixture);
+    expect(el.querySelectorAll('[data-testid="alert-step"]').length).toBe(3);
+    (el.querySelectorAll('[data-testid="alert-step-remove"]')[2] as HTMLButtonElement).click();
+    const minutes = el.querySelector('[data-testid="alert-step-minutes"]') as HTMLInputElement;
+    minutes.value = '10';
+    minutes.dispatchEvent(new Event('input'));
+    await settle(fixture);
+    const notify = [...el.querySelectorAll('[data-testid="alert-step-notify"]')].map((s) => (s as HTMLSelectElement).value);
+    expect(notify).toEqual(['again', 'leads']);
+
     const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     send.click();
     await settle(fixture);
     const sent = http.expectOne('/api/v1/alerts');
-    expect(sent.request.body).toEqual({ title: 'Office closed', body: '', priority: 'info', category: 'announcement', audience: { countries: ['DE', 'AT'] } });
+    expect(sent.request.body).toEqual({
+      title: 'Office closed', body: '', priority: 'info', category: 'announcement', audience: { countries: ['DE', 'AT'] },
+      escalation: [{ after_minutes: 10, notify: 'again' }, { after_minutes: 30, notify: 'leads' }],
+    });
     sent.flush({ ...alert({ priority: 'info', category: 'announcement', interrupts: false, recipient_count: 412 }), deduplicated: false });
     await settle(fixture);
     expect(navigate).toHaveBeenCalledWith(['/alerts', 12]);

@@ -76,6 +76,14 @@ export interface NewAlert {
   quorum?: AlertQuorum;
   dedup_key?: string;
   expires_at?: number;
+  /** Escalation steps, in order: after N minutes without the required acknowledgement. */
+  escalation?: EscalationStepInput[];
+}
+
+/** again: notify those who have not acknowledged once more; leads: their team leads. */
+export interface EscalationStepInput {
+  after_minutes: number;
+  notify: 'again' | 'leads';
 }
 
 export interface AudienceCount {
