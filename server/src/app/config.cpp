@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
+#include <concepts>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -40,6 +41,28 @@ std::uint16_t to_port(long long v, const std::string& where) {
   return static_cast<std::uint16_t>(v);
 }
 
+// A setting the file has replaces the default: text, true/false, or a whole number.
+using Node = toml::node_view<toml::node>;
+void read(Node node, std::string& field) {
+  if (auto v = node.value<std::string>()) field = *v;
+}
+void read(Node node, bool& field) {
+  if (auto v = node.value<bool>()) field = *v;
+}
+template <std::integral Number>
+void read(Node node, Number& field) {
+  if (auto v = node.value<long long>()) field = static_cast<Number>(*v);
+}
+
+// A MERIDIAN_* variable that is set (and not empty) replaces the file's setting.
+void read_env(const char* name, std::string& field) {
+  if (auto v = env(name)) field = *v;
+}
+template <std::integral Number>
+void read_env(const char* name, Number& field) {
+  if (auto v = env(name)) field = static_cast<Number>(to_int(*v, name));
+}
+
 void apply_toml(Config& c, const std::string& path) {
   toml::table t;
   try {
@@ -48,52 +71,52 @@ void apply_toml(Config& c, const std::string& path) {
     throw std::runtime_error("config file " + path + ": " + std::string(e.description()));
   }
   const std::string where = "config file " + path;
-  if (auto v = t["server"]["address"].value<std::string>()) c.address = *v;
+  read(t["server"]["address"], c.address);
   if (auto v = t["server"]["port"].value<long long>()) c.port = to_port(*v, where + " server.port");
   if (auto v = t["server"]["threads"].value<long long>())
     c.threads = static_cast<int>(in_range(*v, 0, 256, where + " server.threads"));
   if (auto v = t["server"]["work_threads"].value<long long>())
     c.work_threads = static_cast<int>(in_range(*v, 1, 256, where + " server.work_threads"));
-  if (auto v = t["server"]["web_root"].value<std::string>()) c.web_root = *v;
-  if (auto v = t["server"]["tls_cert_file"].value<std::string>()) c.tls_cert_file = *v;
-  if (auto v = t["server"]["tls_key_file"].value<std::string>()) c.tls_key_file = *v;
+  read(t["server"]["web_root"], c.web_root);
+  read(t["server"]["tls_cert_file"], c.tls_cert_file);
+  read(t["server"]["tls_key_file"], c.tls_key_file);
   if (auto v = t["server"]["max_ws_frame_bytes"].value<long long>())
     c.max_ws_frame_bytes =
         static_cast<std::size_t>(in_range(*v, 1024, 16 * 1024 * 1024, where + " server.max_ws_frame_bytes"));
   if (auto v = t["server"]["ws_idle_timeout_seconds"].value<long long>())
     c.ws_idle_timeout_seconds = static_cast<int>(in_range(*v, 2, 3600, where + " server.ws_idle_timeout_seconds"));
-  if (auto v = t["server"]["ws_frames_per_second"].value<long long>()) c.ws_frames_per_second = *v;
-  if (auto v = t["server"]["ws_frame_burst"].value<long long>()) c.ws_frame_burst = *v;
-  if (auto v = t["server"]["ws_person_frames_per_second"].value<long long>()) c.ws_person_frames_per_second = *v;
-  if (auto v = t["server"]["ws_person_frame_burst"].value<long long>()) c.ws_person_frame_burst = *v;
-  if (auto v = t["server"]["ws_writes_per_second"].value<long long>()) c.ws_writes_per_second = *v;
-  if (auto v = t["server"]["ws_write_burst"].value<long long>()) c.ws_write_burst = *v;
-  if (auto v = t["storage"]["data_dir"].value<std::string>()) c.data_dir = *v;
-  if (auto v = t["storage"]["database_url"].value<std::string>()) c.database_url = *v;
-  if (auto v = t["storage"]["pool_size"].value<long long>()) c.database_pool_size = static_cast<int>(*v);
-  if (auto v = t["bus"]["url"].value<std::string>()) c.bus_url = *v;
-  if (auto v = t["bus"]["prefix"].value<std::string>()) c.bus_prefix = *v;
-  if (auto v = t["log"]["level"].value<std::string>()) c.log_level = *v;
-  if (auto v = t["auth"]["admin_email"].value<std::string>()) c.admin_email = *v;
-  if (auto v = t["auth"]["session_ttl_hours"].value<long long>()) c.session_ttl_hours = static_cast<int>(*v);
-  if (auto v = t["auth"]["password_cost"].value<std::string>()) c.password_cost = *v;
-  if (auto v = t["auth"]["cache_ms"].value<long long>()) c.auth_cache_ms = *v;
-  if (auto v = t["files"]["object_store"].value<std::string>()) c.object_store = *v;
-  if (auto v = t["files"]["s3_endpoint"].value<std::string>()) c.s3_endpoint = *v;
-  if (auto v = t["files"]["s3_region"].value<std::string>()) c.s3_region = *v;
-  if (auto v = t["files"]["s3_bucket"].value<std::string>()) c.s3_bucket = *v;
-  if (auto v = t["files"]["s3_access_key"].value<std::string>()) c.s3_access_key = *v;
-  if (auto v = t["files"]["s3_secret_key"].value<std::string>()) c.s3_secret_key = *v;
-  if (auto v = t["files"]["personal_quota_bytes"].value<long long>()) c.files_personal_quota_bytes = *v;
-  if (auto v = t["files"]["space_quota_bytes"].value<long long>()) c.files_space_quota_bytes = *v;
-  if (auto v = t["files"]["max_file_bytes"].value<long long>()) c.files_max_file_bytes = *v;
-  if (auto v = t["files"]["keep_versions"].value<long long>()) c.files_keep_versions = static_cast<int>(*v);
-  if (auto v = t["files"]["fsync"].value<bool>()) c.files_fsync = *v;
-  if (auto v = t["files"]["download_secret"].value<std::string>()) c.files_download_secret = *v;
-  if (auto v = t["files"]["maintenance_interval_seconds"].value<long long>()) c.files_maintenance_interval_seconds = *v;
-  if (auto v = t["retention"]["interval_seconds"].value<long long>()) c.retention_interval_seconds = *v;
-  if (auto v = t["retention"]["batch_size"].value<long long>()) c.retention_batch_size = static_cast<int>(*v);
-  if (auto v = t["retention"]["allow_run_as_of"].value<bool>()) c.retention_allow_run_as_of = *v;
+  read(t["server"]["ws_frames_per_second"], c.ws_frames_per_second);
+  read(t["server"]["ws_frame_burst"], c.ws_frame_burst);
+  read(t["server"]["ws_person_frames_per_second"], c.ws_person_frames_per_second);
+  read(t["server"]["ws_person_frame_burst"], c.ws_person_frame_burst);
+  read(t["server"]["ws_writes_per_second"], c.ws_writes_per_second);
+  read(t["server"]["ws_write_burst"], c.ws_write_burst);
+  read(t["storage"]["data_dir"], c.data_dir);
+  read(t["storage"]["database_url"], c.database_url);
+  read(t["storage"]["pool_size"], c.database_pool_size);
+  read(t["bus"]["url"], c.bus_url);
+  read(t["bus"]["prefix"], c.bus_prefix);
+  read(t["log"]["level"], c.log_level);
+  read(t["auth"]["admin_email"], c.admin_email);
+  read(t["auth"]["session_ttl_hours"], c.session_ttl_hours);
+  read(t["auth"]["password_cost"], c.password_cost);
+  read(t["auth"]["cache_ms"], c.auth_cache_ms);
+  read(t["files"]["object_store"], c.object_store);
+  read(t["files"]["s3_endpoint"], c.s3_endpoint);
+  read(t["files"]["s3_region"], c.s3_region);
+  read(t["files"]["s3_bucket"], c.s3_bucket);
+  read(t["files"]["s3_access_key"], c.s3_access_key);
+  read(t["files"]["s3_secret_key"], c.s3_secret_key);
+  read(t["files"]["personal_quota_bytes"], c.files_personal_quota_bytes);
+  read(t["files"]["space_quota_bytes"], c.files_space_quota_bytes);
+  read(t["files"]["max_file_bytes"], c.files_max_file_bytes);
+  read(t["files"]["keep_versions"], c.files_keep_versions);
+  read(t["files"]["fsync"], c.files_fsync);
+  read(t["files"]["download_secret"], c.files_download_secret);
+  read(t["files"]["maintenance_interval_seconds"], c.files_maintenance_interval_seconds);
+  read(t["retention"]["interval_seconds"], c.retention_interval_seconds);
+  read(t["retention"]["batch_size"], c.retention_batch_size);
+  read(t["retention"]["allow_run_as_of"], c.retention_allow_run_as_of);
   if (auto regions = t["regions"].as_table()) {
     // [regions] EU = ["DE", "FR"]: every listed country belongs to that region.
     for (const auto& [region, countries] : *regions) {
@@ -110,59 +133,47 @@ void apply_toml(Config& c, const std::string& path) {
 }
 
 void apply_env(Config& c) {
-  if (auto v = env("MERIDIAN_ADDRESS")) c.address = *v;
+  read_env("MERIDIAN_ADDRESS", c.address);
   if (auto v = env("MERIDIAN_PORT")) c.port = to_port(to_int(*v, "MERIDIAN_PORT"), "MERIDIAN_PORT");
   if (auto v = env("MERIDIAN_THREADS"))
     c.threads = static_cast<int>(in_range(to_int(*v, "MERIDIAN_THREADS"), 0, 256, "MERIDIAN_THREADS"));
   if (auto v = env("MERIDIAN_WORK_THREADS"))
     c.work_threads = static_cast<int>(in_range(to_int(*v, "MERIDIAN_WORK_THREADS"), 1, 256, "MERIDIAN_WORK_THREADS"));
-  if (auto v = env("MERIDIAN_DATA_DIR")) c.data_dir = *v;
-  if (auto v = env("MERIDIAN_DATABASE_URL")) c.database_url = *v;
-  if (auto v = env("MERIDIAN_BUS_URL")) c.bus_url = *v;
-  if (auto v = env("MERIDIAN_BUS_PREFIX")) c.bus_prefix = *v;
-  if (auto v = env("MERIDIAN_WEB_ROOT")) c.web_root = *v;
-  if (auto v = env("MERIDIAN_TLS_CERT_FILE")) c.tls_cert_file = *v;
-  if (auto v = env("MERIDIAN_TLS_KEY_FILE")) c.tls_key_file = *v;
-  if (auto v = env("MERIDIAN_LOG_LEVEL")) c.log_level = *v;
-  if (auto v = env("MERIDIAN_ADMIN_EMAIL")) c.admin_email = *v;
+  read_env("MERIDIAN_DATA_DIR", c.data_dir);
+  read_env("MERIDIAN_DATABASE_URL", c.database_url);
+  read_env("MERIDIAN_BUS_URL", c.bus_url);
+  read_env("MERIDIAN_BUS_PREFIX", c.bus_prefix);
+  read_env("MERIDIAN_WEB_ROOT", c.web_root);
+  read_env("MERIDIAN_TLS_CERT_FILE", c.tls_cert_file);
+  read_env("MERIDIAN_TLS_KEY_FILE", c.tls_key_file);
+  read_env("MERIDIAN_LOG_LEVEL", c.log_level);
+  read_env("MERIDIAN_ADMIN_EMAIL", c.admin_email);
   if (auto v = env("MERIDIAN_ADMIN_PASSWORD")) c.admin_password = *v;
-  if (auto v = env("MERIDIAN_SESSION_TTL_HOURS"))
-    c.session_ttl_hours = static_cast<int>(to_int(*v, "MERIDIAN_SESSION_TTL_HOURS"));
-  if (auto v = env("MERIDIAN_SESSION_TTL_SECONDS")) c.session_ttl_seconds = to_int(*v, "MERIDIAN_SESSION_TTL_SECONDS");
-  if (auto v = env("MERIDIAN_PASSWORD_COST")) c.password_cost = *v;
-  if (auto v = env("MERIDIAN_AUTH_CACHE_MS")) c.auth_cache_ms = to_int(*v, "MERIDIAN_AUTH_CACHE_MS");
-  if (auto v = env("MERIDIAN_OBJECT_STORE")) c.object_store = *v;
-  if (auto v = env("MERIDIAN_S3_ENDPOINT")) c.s3_endpoint = *v;
-  if (auto v = env("MERIDIAN_S3_REGION")) c.s3_region = *v;
-  if (auto v = env("MERIDIAN_S3_BUCKET")) c.s3_bucket = *v;
-  if (auto v = env("MERIDIAN_S3_ACCESS_KEY")) c.s3_access_key = *v;
-  if (auto v = env("MERIDIAN_S3_SECRET_KEY")) c.s3_secret_key = *v;
-  if (auto v = env("MERIDIAN_FILES_DOWNLOAD_SECRET")) c.files_download_secret = *v;
-  if (auto v = env("MERIDIAN_FILES_PERSONAL_QUOTA_BYTES"))
-    c.files_personal_quota_bytes = to_int(*v, "MERIDIAN_FILES_PERSONAL_QUOTA_BYTES");
-  if (auto v = env("MERIDIAN_FILES_SPACE_QUOTA_BYTES"))
-    c.files_space_quota_bytes = to_int(*v, "MERIDIAN_FILES_SPACE_QUOTA_BYTES");
-  if (auto v = env("MERIDIAN_FILES_MAX_FILE_BYTES"))
-    c.files_max_file_bytes = to_int(*v, "MERIDIAN_FILES_MAX_FILE_BYTES");
-  if (auto v = env("MERIDIAN_FILES_KEEP_VERSIONS"))
-    c.files_keep_versions = static_cast<int>(to_int(*v, "MERIDIAN_FILES_KEEP_VERSIONS"));
+  read_env("MERIDIAN_SESSION_TTL_HOURS", c.session_ttl_hours);
+  read_env("MERIDIAN_SESSION_TTL_SECONDS", c.session_ttl_seconds);
+  read_env("MERIDIAN_PASSWORD_COST", c.password_cost);
+  read_env("MERIDIAN_AUTH_CACHE_MS", c.auth_cache_ms);
+  read_env("MERIDIAN_OBJECT_STORE", c.object_store);
+  read_env("MERIDIAN_S3_ENDPOINT", c.s3_endpoint);
+  read_env("MERIDIAN_S3_REGION", c.s3_region);
+  read_env("MERIDIAN_S3_BUCKET", c.s3_bucket);
+  read_env("MERIDIAN_S3_ACCESS_KEY", c.s3_access_key);
+  read_env("MERIDIAN_S3_SECRET_KEY", c.s3_secret_key);
+  read_env("MERIDIAN_FILES_DOWNLOAD_SECRET", c.files_download_secret);
+  read_env("MERIDIAN_FILES_PERSONAL_QUOTA_BYTES", c.files_personal_quota_bytes);
+  read_env("MERIDIAN_FILES_SPACE_QUOTA_BYTES", c.files_space_quota_bytes);
+  read_env("MERIDIAN_FILES_MAX_FILE_BYTES", c.files_max_file_bytes);
+  read_env("MERIDIAN_FILES_KEEP_VERSIONS", c.files_keep_versions);
   if (auto v = env("MERIDIAN_FILES_FSYNC")) c.files_fsync = !(*v == "0" || *v == "false");
-  if (auto v = env("MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS"))
-    c.files_maintenance_interval_seconds = to_int(*v, "MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS");
-  if (auto v = env("MERIDIAN_RETENTION_INTERVAL_SECONDS"))
-    c.retention_interval_seconds = to_int(*v, "MERIDIAN_RETENTION_INTERVAL_SECONDS");
-  if (auto v = env("MERIDIAN_RETENTION_BATCH_SIZE"))
-    c.retention_batch_size = static_cast<int>(to_int(*v, "MERIDIAN_RETENTION_BATCH_SIZE"));
-  if (auto v = env("MERIDIAN_WS_FRAMES_PER_SECOND"))
-    c.ws_frames_per_second = to_int(*v, "MERIDIAN_WS_FRAMES_PER_SECOND");
-  if (auto v = env("MERIDIAN_WS_FRAME_BURST")) c.ws_frame_burst = to_int(*v, "MERIDIAN_WS_FRAME_BURST");
-  if (auto v = env("MERIDIAN_WS_PERSON_FRAMES_PER_SECOND"))
-    c.ws_person_frames_per_second = to_int(*v, "MERIDIAN_WS_PERSON_FRAMES_PER_SECOND");
-  if (auto v = env("MERIDIAN_WS_PERSON_FRAME_BURST"))
-    c.ws_person_frame_burst = to_int(*v, "MERIDIAN_WS_PERSON_FRAME_BURST");
-  if (auto v = env("MERIDIAN_WS_WRITES_PER_SECOND"))
-    c.ws_writes_per_second = to_int(*v, "MERIDIAN_WS_WRITES_PER_SECOND");
-  if (auto v = env("MERIDIAN_WS_WRITE_BURST")) c.ws_write_burst = to_int(*v, "MERIDIAN_WS_WRITE_BURST");
+  read_env("MERIDIAN_FILES_MAINTENANCE_INTERVAL_SECONDS", c.files_maintenance_interval_seconds);
+  read_env("MERIDIAN_RETENTION_INTERVAL_SECONDS", c.retention_interval_seconds);
+  read_env("MERIDIAN_RETENTION_BATCH_SIZE", c.retention_batch_size);
+  read_env("MERIDIAN_WS_FRAMES_PER_SECOND", c.ws_frames_per_second);
+  read_env("MERIDIAN_WS_FRAME_BURST", c.ws_frame_burst);
+  read_env("MERIDIAN_WS_PERSON_FRAMES_PER_SECOND", c.ws_person_frames_per_second);
+  read_env("MERIDIAN_WS_PERSON_FRAME_BURST", c.ws_person_frame_burst);
+  read_env("MERIDIAN_WS_WRITES_PER_SECOND", c.ws_writes_per_second);
+  read_env("MERIDIAN_WS_WRITE_BURST", c.ws_write_burst);
   if (auto v = env("MERIDIAN_RETENTION_ALLOW_RUN_AS_OF")) c.retention_allow_run_as_of = *v == "1" || *v == "true";
 }
 

@@ -93,18 +93,16 @@ TEST_P(ChatPersonalDataTest, ErasureTombstonesMessagesAndRemovesEverythingElseEx
   const std::string hold_scope = "conversation:" + std::to_string(held);
   ASSERT_TRUE(retention_->set_hold(admin_, hold_scope, "case 12").ok());
 
-  auto listed = port_->list_personal_data(ana_.user_id);
-  ASSERT_TRUE(listed.ok()) << listed.error().message;
-  EXPECT_EQ(count_of(listed->records, "chat.messages"), 3);
-  EXPECT_EQ(count_of(listed->records, "chat.reactions"), 1);
-  EXPECT_EQ(count_of(listed->records, "chat.mentions"), 1);
-  EXPECT_EQ(count_of(listed->records, "chat.memberships"), 2);
-  auto exported = port_->export_personal_data(ana_.user_id);
-  ASSERT_TRUE(exported.ok());
-  auto json = boost::json::parse(exported->json);
+  const auto seen = testing::disclose(*port_, ana_.user_id);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(count_of(seen->records, "chat.messages"), 3);
+  EXPECT_EQ(count_of(seen->records, "chat.reactions"), 1);
+  EXPECT_EQ(count_of(seen->records, "chat.mentions"), 1);
+  EXPECT_EQ(count_of(seen->records, "chat.memberships"), 2);
+  const auto& json = seen->json;
   EXPECT_EQ(json.at("messages").as_array().size(), 3u);
   EXPECT_EQ(json.at("message_versions").as_array().size(), 1u);
-  EXPECT_NE(exported->json.find("my secret plan"), std::string::npos);
+  EXPECT_NE(seen->text.find("my secret plan"), std::string::npos);
 
   const auto carl_open = of(carl_.user_id, open);
   auto ben_open = of(ben_.user_id, open);

@@ -80,15 +80,13 @@ TEST_P(FilesPersonalDataTest, ErasureDeletesThePersonalSpacesFilesAndRevokesLink
   const auto bens_file = upload(ben_, bens_space, "plan.txt", "bens plan");
   ASSERT_TRUE(links_->create(ben_, bens_file, {}).ok());
 
-  auto listed = port_->list_personal_data(ana_.subject.user_id);
-  ASSERT_TRUE(listed.ok()) << listed.error().message;
-  EXPECT_EQ(count_of(listed->records, "files.files"), 1);
-  EXPECT_EQ(count_of(listed->records, "files.grants"), 1);
-  EXPECT_EQ(count_of(listed->records, "files.share_links"), 1);
-  EXPECT_EQ(count_of(listed->records, "files.locks"), 1);
-  auto exported = port_->export_personal_data(ana_.subject.user_id);
-  ASSERT_TRUE(exported.ok());
-  auto json = boost::json::parse(exported->json);
+  const auto seen = testing::disclose(*port_, ana_.subject.user_id);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(count_of(seen->records, "files.files"), 1);
+  EXPECT_EQ(count_of(seen->records, "files.grants"), 1);
+  EXPECT_EQ(count_of(seen->records, "files.share_links"), 1);
+  EXPECT_EQ(count_of(seen->records, "files.locks"), 1);
+  const auto& json = seen->json;
   EXPECT_EQ(json.at("personal_files").as_array().size(), 1u);
   EXPECT_FALSE(json.at("activity").as_array().empty());
 

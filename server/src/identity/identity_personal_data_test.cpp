@@ -63,17 +63,15 @@ TEST_P(IdentityPersonalDataTest, ErasureKeepsOnlyThePseudonymisedAccountRow) {
   ASSERT_FALSE(identity_->login("ana@example.test", "not her password", "10.0.0.1").ok());
   ASSERT_FALSE(identity_->login("ben@example.test", "not his password", "10.0.0.2").ok());
 
-  auto listed = port_->list_personal_data(ana.id);
-  ASSERT_TRUE(listed.ok());
-  EXPECT_EQ(count_of(listed->records, "identity.sessions"), 1);
-  EXPECT_EQ(count_of(listed->records, "identity.team_memberships"), 1);
-  EXPECT_EQ(count_of(listed->records, "identity.login_failures"), 1);
-  auto exported = port_->export_personal_data(ana.id);
-  ASSERT_TRUE(exported.ok());
-  auto json = boost::json::parse(exported->json).as_object();
+  const auto seen = testing::disclose(*port_, ana.id);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(count_of(seen->records, "identity.sessions"), 1);
+  EXPECT_EQ(count_of(seen->records, "identity.team_memberships"), 1);
+  EXPECT_EQ(count_of(seen->records, "identity.login_failures"), 1);
+  const auto& json = seen->json.as_object();
   EXPECT_EQ(json.at("user").at("email").as_string(), "ana@example.test");
   EXPECT_EQ(json.at("sessions").as_array().size(), 1u);
-  EXPECT_EQ(exported->json.find(rows("SELECT token_hash FROM sessions WHERE user_id = ?", {ana.id}).at(0).substr(0, 64)),
+  EXPECT_EQ(seen->text.find(rows("SELECT token_hash FROM sessions WHERE user_id = ?", {ana.id}).at(0).substr(0, 64)),
             std::string::npos);
 
   const auto ben_before = of(ben);
@@ -88,8 +86,8 @@ TEST_P(IdentityPersonalDataTest, ErasureKeepsOnlyThePseudonymisedAccountRow) {
   EXPECT_TRUE(report->kept.empty());
 
   // Nothing of Ana but her pseudonymised row.
-  auto row = rows("SELECT email, display_name, password_hash, active, gdpr_exclude_from_ai FROM users WHERE id = ?",
-                  {ana.id});
+  auto row =
+      rows("SELECT email, display_name, password_hash, active, gdpr_exclude_from_ai FROM users WHERE id = ?", {ana.id});
   ASSERT_EQ(row.size(), 1u);
   EXPECT_EQ(row[0], erased_email(ana.id) + "|Former user|!|0|1|");
   EXPECT_EQ(of(User{.id = ana.id, .email = "ana@example.test"}).size(), 1u);  // the users row only

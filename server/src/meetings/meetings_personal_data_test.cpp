@@ -119,15 +119,13 @@ TEST_P(MeetingsPersonalDataTest, ErasureLeavesNothingOfThePersonButTheMeetingsTh
   meetings_->leave(4);
   ASSERT_EQ(rows("SELECT id FROM webhook_deliveries WHERE payload LIKE '%\"ben\"%'").size(), 2u);
 
-  auto listed = port_->list_personal_data(ben_.user_id);
-  ASSERT_TRUE(listed.ok());
-  EXPECT_EQ(count_of(listed->records, "meetings.invitations"), 1);
-  EXPECT_EQ(count_of(listed->records, "meetings.recording_presence"), 2);
-  EXPECT_EQ(count_of(listed->records, "meetings.hosted"), 1);
-  EXPECT_EQ(count_of(listed->records, "meetings.recordings_started"), 1);
-  auto exported = port_->export_personal_data(ben_.user_id);
-  ASSERT_TRUE(exported.ok());
-  auto json = boost::json::parse(exported->json);
+  const auto seen = testing::disclose(*port_, ben_.user_id);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(count_of(seen->records, "meetings.invitations"), 1);
+  EXPECT_EQ(count_of(seen->records, "meetings.recording_presence"), 2);
+  EXPECT_EQ(count_of(seen->records, "meetings.hosted"), 1);
+  EXPECT_EQ(count_of(seen->records, "meetings.recordings_started"), 1);
+  const auto& json = seen->json;
   EXPECT_EQ(json.at("invitations").as_array().size(), 1u);
   EXPECT_EQ(json.at("hosted").as_array().size(), 1u);
 

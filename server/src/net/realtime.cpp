@@ -206,6 +206,30 @@ std::size_t RealtimeHub::connection_count() const {
   return connections_.size();
 }
 
+namespace {
+
+// The connections still alive: weak pointers are locked outside the hub's mutex.
+std::vector<std::shared_ptr<RealtimeConnection>> lock_live(const std::vector<std::weak_ptr<RealtimeConnection>>& weak) {
+  std::vector<std::shared_ptr<RealtimeConnection>> live;
+  live.reserve(weak.size());
+  for (const auto& w : weak)
+    if (auto c = w.lock()) live.push_back(std::move(c));
+  return live;
+}
+
+// Adds the connections of one user (under the hub's mutex).
+template <typename ByUser, typename Connections>
+void add_connections_of(const ByUser& by_user, const Connections& connections, std::int64_t user_id,
+                        std::vector<std::weak_ptr<RealtimeConnection>>& out) {
+  auto [first, last] = by_user.equal_range(user_id);
+  for (auto u = first; u != last; ++u) {
+    auto it = connections.find(u->second);
+    if (it != connections.end()) out.push_back(it->second.connection);
+  }
+}
+
+}  // namespace
+
 std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot() const {
   std::vector<std::weak_ptr<RealtimeConnection>> weak;
   {
@@ -213,28 +237,16 @@ std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot() const {
     weak.reserve(connections_.size());
     for (const auto& [id, entry] : connections_) weak.push_back(entry.connection);
   }
-  std::vector<std::shared_ptr<RealtimeConnection>> live;
-  live.reserve(weak.size());
-  for (auto& w : weak)
-    if (auto c = w.lock()) live.push_back(std::move(c));
-  return live;
+  return lock_live(weak);
 }
 
 std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot_user(std::int64_t user_id) const {
   std::vector<std::weak_ptr<RealtimeConnection>> weak;
   {
     std::lock_guard lock(mutex_);
-    auto [first, last] = connections_by_user_.equal_range(user_id);
-    for (auto u = first; u != last; ++u) {
-      auto it = connections_.find(u->second);
-      if (it != connections_.end()) weak.push_back(it->second.connection);
-    }
+    add_connections_of(connections_by_user_, connections_, user_id, weak);
   }
-  std::vector<std::shared_ptr<RealtimeConnection>> live;
-  live.reserve(weak.size());
-  for (auto& w : weak)
-    if (auto c = w.lock()) live.push_back(std::move(c));
-  return live;
+  return lock_live(weak);
 }
 
 bool RealtimeHub::user_connected(std::int64_t user_id) const {
@@ -248,19 +260,9 @@ std::vector<std::shared_ptr<RealtimeConnection>> RealtimeHub::snapshot_users(
   weak.reserve(user_ids.size());
   {
     std::lock_guard lock(mutex_);
-    for (std::int64_t user_id : user_ids) {
-      auto [first, last] = connections_by_user_.equal_range(user_id);
-      for (auto u = first; u != last; ++u) {
-        auto it = connections_.find(u->second);
-        if (it != connections_.end()) weak.push_back(it->second.connection);
-      }
-    }
+    for (std::int64_t user_id : user_ids) add_connections_of(connections_by_user_, connections_, user_id, weak);
   }
-  std::vector<std::shared_ptr<RealtimeConnection>> live;
-  live.reserve(weak.size());
-  for (auto& w : weak)
-    if (auto c = w.lock()) live.push_back(std::move(c));
-  return live;
+  return lock_live(weak);
 }
 
 // Locking the weak pointers and sending happen outside the mutex: send() posts to the

@@ -36,6 +36,13 @@ class FakeConnection final : public RealtimeConnection {
   Subject subject_;
 };
 
+// A connection of `user_id` the hub knows (attached), to send to it through the hub.
+std::shared_ptr<FakeConnection> attached(RealtimeHub& hub, std::uint64_t id, std::int64_t user_id) {
+  auto conn = std::make_shared<FakeConnection>(id, user_id);
+  hub.attach(conn);
+  return conn;
+}
+
 TEST(RealtimeHub, ScopedTokensReachOnlyTypesThatAcceptThem) {
   RealtimeHub hub;
   int plain = 0, scoped = 0;
@@ -63,10 +70,8 @@ TEST(RealtimeHub, SendsToOneConnectionAndTellsCloseHandlersAfterDetach) {
     closed.push_back(id);
     EXPECT_EQ(who.user_id, 7);
   });
-  auto a = std::make_shared<FakeConnection>(1, 7);
-  auto b = std::make_shared<FakeConnection>(2, 7);
-  hub.attach(a);
-  hub.attach(b);
+  auto a = attached(hub, 1, 7);
+  auto b = attached(hub, 2, 7);
   EXPECT_TRUE(hub.send_to_connection(2, "x"));
   EXPECT_TRUE(a->sent.empty());
   EXPECT_EQ(b->sent.size(), 1u);
@@ -145,12 +150,9 @@ TEST(RealtimeHub, HandlerExceptionBecomesInternalError) {
 
 TEST(RealtimeHub, SendsToEveryConnectionOfOneUserOnly) {
   RealtimeHub hub;
-  auto a1 = std::make_shared<FakeConnection>(1, 10);
-  auto a2 = std::make_shared<FakeConnection>(2, 10);
-  auto b = std::make_shared<FakeConnection>(3, 20);
-  hub.attach(a1);
-  hub.attach(a2);
-  hub.attach(b);
+  auto a1 = attached(hub, 1, 10);
+  auto a2 = attached(hub, 2, 10);
+  auto b = attached(hub, 3, 20);
   EXPECT_EQ(hub.connection_count(), 3u);
   hub.send_to_user(10, "hello");
   EXPECT_EQ(a1->sent.size(), 1u);
@@ -169,14 +171,10 @@ TEST(RealtimeHub, SendsToEveryConnectionOfOneUserOnly) {
 
 TEST(RealtimeHub, FanOutSharesOneFrameAcrossEveryConnectionOfTheUsers) {
   RealtimeHub hub;
-  auto a1 = std::make_shared<FakeConnection>(1, 10);
-  auto a2 = std::make_shared<FakeConnection>(2, 10);
-  auto b = std::make_shared<FakeConnection>(3, 20);
-  auto c = std::make_shared<FakeConnection>(4, 30);
-  hub.attach(a1);
-  hub.attach(a2);
-  hub.attach(b);
-  hub.attach(c);
+  auto a1 = attached(hub, 1, 10);
+  auto a2 = attached(hub, 2, 10);
+  auto b = attached(hub, 3, 20);
+  auto c = attached(hub, 4, 30);
   hub.send_to_users({10, 20, 99}, R"({"type":"message.new"})");
   ASSERT_EQ(a1->frames.size(), 1u);
   ASSERT_EQ(a2->frames.size(), 1u);
