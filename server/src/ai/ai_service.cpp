@@ -94,7 +94,8 @@ Result<AiService::Choice> AiService::choose(std::string_view feature, const Subj
   if (!configured->external()) return Choice{configured, ""};
   std::string note;
   if (!status.external) {
-    note = "answered by the built-in provider: external AI providers are switched off for your country";
+    note = "answered by the built-in provider: external AI providers are switched off for your country (" +
+           who.country + ")";
   } else if (!options_.allows(name, who.region)) {
     note = "answered by the built-in provider: '" + name + "' may not receive data of your region (" + who.region + ")";
   } else {

@@ -310,7 +310,8 @@ Result<void> AlertsService::apply_bridged(const Sender& sender, const NewAlert& 
       auto r = storage::write_value<std::optional<Sent>>(
           db_, [&](storage::Session& s) { return deliver_in(s, sender, n, now); });
       // Its configured audience reaches nobody now: nothing to send (not the payload's fault).
-      if (!r.ok() && r.error().code == ErrorCode::invalid_argument) break;
+      // Or only people in countries where its category is off (alerts.<category>).
+      if (!r.ok() && (r.error().code == ErrorCode::invalid_argument || r.error().code == ErrorCode::forbidden)) break;
       if (!r.ok()) return r.error();
       sent = std::move(*r);
     }

@@ -6,8 +6,9 @@
 
 namespace meridian::alerts {
 
-AlertsModule::AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working)
-    : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit),
+AlertsModule::AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working,
+                           platform::FeatureGate* features)
+    : alerts_(ctx.db, ctx.policy, ctx.clock, &ctx.audit, features),
       sink_(ctx.relay),
       escalation_(alerts_, sink_, load_scheduler_options(ctx.settings.config_file)),
       personal_data_(ctx.db) {

@@ -6,6 +6,7 @@
 #include "alerts/alerts_personal_data.hpp"
 #include "alerts/alerts_service.hpp"
 #include "alerts/alert_scheduler.hpp"
+#include "platform/feature_gate.hpp"
 #include "platform/module.hpp"
 #include "platform/ports.hpp"
 
@@ -14,7 +15,9 @@ namespace meridian::alerts {
 class AlertsModule final : public platform::Module {
  public:
   // working: the shared working-time component for quiet hours (availability's), or null.
-  explicit AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working = nullptr);
+  // features: the per-country toggles alerts.<category> (region's), or null.
+  explicit AlertsModule(const platform::ModuleContext& ctx, platform::WorkingTime* working = nullptr,
+                        platform::FeatureGate* features = nullptr);
   std::string_view name() const override { return "alerts"; }
   void start() override;
   void stop() override;

@@ -220,6 +220,7 @@ Result<std::optional<Sent>> AlertsService::deliver_in(storage::Session& s, const
   }
   auto people = repo_.resolve(s, in.audience);
   if (!people.ok()) return people.error();
+  MERIDIAN_TRY(withhold_by_country(in.category, *people, true));
   if (people->empty())
     return make_error(ErrorCode::invalid_argument,
                       "the audience reaches nobody (only active employees and agents receive alerts)");
@@ -262,6 +263,19 @@ Result<std::optional<Sent>> AlertsService::deliver_in(storage::Session& s, const
   out.alert = std::move(a);
   for (const auto& p : *people) (p.held_until ? out.held : out.recipients).push_back(p.user_id);
   return std::optional<Sent>(std::move(out));
+}
+
+Result<void> AlertsService::withhold_by_country(Category category, std::vector<Resolved>& people, bool refuse_empty) {
+  if (!features_ || people.empty()) return {};
+  MERIDIAN_ASSIGN_OR_RETURN(auto rule, features_->rule(std::string("alerts.") + category_name(category)));
+  std::string off_in;
+  std::erase_if(people, [&](const Resolved& p) {
+    if (rule.on_in(p.country)) return false;
+    if (off_in.empty()) off_in = p.country;
+    return true;
+  });
+  if (people.empty() && refuse_empty && !off_in.empty()) return rule.require_in(off_in);
+  return {};
 }
 
 Result<std::vector<AlertView>> AlertsService::received(const Subject& who, int limit) {
@@ -460,6 +474,7 @@ Result<std::optional<Escalated>> AlertsService::fire_step(std::int64_t step_id, 
       MERIDIAN_ASSIGN_OR_RETURN(auto people, st->step.notify == StepNotify::leads
                                                  ? repo_.leads_of_waiting(s, a.id)
                                                  : repo_.resolve(s, st->step.audience));
+      MERIDIAN_TRY(withhold_by_country(a.category, people, false));
       MERIDIAN_TRY(repo_.add_recipients(s, a.id, people, st->step_no));
       std::vector<std::int64_t> ids;
       for (const auto& p : people) ids.push_back(p.user_id);

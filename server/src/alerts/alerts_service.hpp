@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "platform/feature_gate.hpp"
 #include "platform/ports.hpp"
 #include "policy/policy.hpp"
 #include "storage/database.hpp"
@@ -123,9 +124,10 @@ struct AlertView {
 
 class AlertsService final {
  public:
+  // features: the per-country toggles alerts.<category> (null: every category everywhere).
   AlertsService(storage::Database& db, const policy::Policy& policy, const Clock& clock,
-                audit::AuditLog* audit = nullptr)
-      : db_(db), policy_(policy), clock_(clock), audit_(audit) {}
+                audit::AuditLog* audit = nullptr, platform::FeatureGate* features = nullptr)
+      : db_(db), policy_(policy), clock_(clock), audit_(audit), features_(features) {}
 
   // Quiet hours ask the shared working-time component (availability) when there is one;
   // without it, each recipient's single band (quiet_hours.hpp).
@@ -263,6 +265,9 @@ class AlertsService final {
   Result<void> apply_bridged(const Sender& sender, const NewAlert& n, bool firing, UnixMillis now, Bridged& out);
   Result<void> audit_as(storage::Session& s, const audit::Actor& actor, std::string_view action, std::int64_t alert_id);
   Result<Alert> load(storage::Session& s, std::int64_t id);
+  // alerts.<category>: people in a country where the category is off do not receive it;
+  // refused with the reason when that leaves nobody (and `refuse_empty`).
+  Result<void> withhold_by_country(Category category, std::vector<Resolved>& people, bool refuse_empty);
   // The policy's word on sending this alert: admins (send_alert) to anyone; a team lead
   // (send_alert_to_team) when the audience and every step's audience are teams they lead;
   // everyone else 403.
@@ -296,6 +301,7 @@ class AlertsService final {
   const Clock& clock_;
   audit::AuditLog* audit_;
   platform::WorkingTime* working_ = nullptr;
+  platform::FeatureGate* features_ = nullptr;
   AlertsRepository repo_;
 };
 

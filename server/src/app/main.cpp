@@ -60,7 +60,7 @@ int run(const Config& c) {
   identity::IdentityModule identity(ctx, identity_options(c), region.regions(), region.toggles(),
                                     &availability.working_time());
   presence::PresenceModule presence(ctx, &availability.working_time());
-  chat::ConversationAccess conversation_access(policy);
+  chat::ConversationAccess conversation_access(policy, &region.toggles());  // chat.support
   attachments::ConversationsForFiles files_conversations(conversation_access);
   ai::IndexQueue ai_index_queue;  // files tells it of new content; the ai module indexes it
   files::FilesModule files(ctx, files_options(c), files_conversations, identity.service(), identity.hasher(),
@@ -70,7 +70,7 @@ int run(const Config& c) {
   meetings::MeetingsModule meetings(ctx, identity.service(), region.toggles(), chat.service(),
                                     conversation_access.room_guests());
   retention::RetentionModule retention(ctx, retention_options(c), chat.service(), {&chat_files});
-  alerts::AlertsModule alerts(ctx, &availability.working_time());  // quiet hours
+  alerts::AlertsModule alerts(ctx, &availability.working_time(), &region.toggles());  // quiet hours, categories
   ai::AiModule ai(ctx, chat.service(), identity.service(), region.toggles(), files.service(), ai_index_queue);
   remote_support::RemoteSupportModule remote_support(ctx, identity.service(), chat.support(), meetings.service(),
                                                      region.toggles());

@@ -250,6 +250,7 @@ Result<Posted> ChatService::post(const Subject& who, std::int64_t id, std::strin
       if (me.role == MemberRole::read_only)
         return make_error(ErrorCode::forbidden, "you can read but not post in this conversation");
       MERIDIAN_TRY(access_.require_open(s, c));
+      if (c.kind == ConversationKind::support) MERIDIAN_TRY(access_.require_support_chat(who));
       if (c.kind == ConversationKind::channel && c.settings.announcement && !thread_root_id && !can_manage(me.role) &&
           !me.can_post)
         return make_error(ErrorCode::forbidden,
@@ -400,6 +401,7 @@ Result<ChatService::Changed> ChatService::change_message(const Subject& who, std
     MERIDIAN_TRY(require_participant(me, new_text ? "edit messages" : "delete messages"));
     // A closed support conversation is the record of the request: reopen it to change it.
     MERIDIAN_TRY(access_.require_open(s, c));
+    if (c.kind == ConversationKind::support) MERIDIAN_TRY(access_.require_support_chat(who));
     MERIDIAN_ASSIGN_OR_RETURN(auto current, repo_.message(s, id, message_id));
     if (!current) return make_error(ErrorCode::not_found, "no such message in this conversation");
     const Message& m = *current;

@@ -78,6 +78,11 @@ Result<void> ConversationAccess::require_open(storage::Session& s, const Convers
   return {};
 }
 
+Result<void> ConversationAccess::require_support_chat(const Subject& who) const {
+  if (!features_ || who.kind != UserKind::customer) return {};
+  return features_->require("chat.support", who.country);
+}
+
 Result<bool> ConversationAccess::may_work_on(storage::Session& s, const Subject& who, std::int64_t team_id) const {
   if (who.has_role(Role::admin)) return true;
   if (!policy_.permits(who, policy::Action::work_support_queue)) return false;

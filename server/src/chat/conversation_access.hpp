@@ -20,6 +20,7 @@
 #include "chat/support_repository.hpp"
 #include "core/result.hpp"
 #include "core/subject.hpp"
+#include "platform/feature_gate.hpp"
 #include "policy/policy.hpp"
 #include "storage/database.hpp"
 
@@ -49,7 +50,9 @@ class RoomGuests {
 
 class ConversationAccess final {
  public:
-  explicit ConversationAccess(const policy::Policy& policy) : policy_(policy) {}
+  // features: the per-country toggles (chat.support); null: support chat everywhere.
+  explicit ConversationAccess(const policy::Policy& policy, platform::FeatureGate* features = nullptr)
+      : policy_(policy), features_(features) {}
   ConversationAccess(const ConversationAccess&) = delete;
   ConversationAccess& operator=(const ConversationAccess&) = delete;
 
@@ -67,6 +70,9 @@ class ConversationAccess final {
 
   // Changes to a support conversation wait until it is reopened once it is closed.
   Result<void> require_open(storage::Session& s, const Conversation& c) const;
+  // A customer in a country where chat.support is off neither opens nor writes in a support
+  // conversation (the agents answering them are not refused: the toggle is about customers).
+  Result<void> require_support_chat(const Subject& who) const;
 
   // Agents of the team (and admins) work on its support conversations.
   Result<bool> may_work_on(storage::Session& s, const Subject& who, std::int64_t team_id) const;
@@ -78,6 +84,7 @@ class ConversationAccess final {
                                                  const Subject& who) const;
 
   const policy::Policy& policy_;
+  platform::FeatureGate* features_;
   mutable ChatRepository repo_;
   mutable SupportRepository support_;
   RoomGuests room_guests_;

@@ -100,6 +100,7 @@ Result<SupportUpdate> SupportService::updated(storage::Session& s, std::int64_t 
 
 Result<SupportUpdate> SupportService::open(const Subject& who, OpenSupport in) {
   MERIDIAN_TRY(policy_.require(who, policy::Action::open_support_conversation));
+  MERIDIAN_TRY(access_.require_support_chat(who));
   while (!in.subject.empty() && std::isspace(static_cast<unsigned char>(in.subject.back()))) in.subject.pop_back();
   if (in.subject.empty() || in.subject.size() > kMaxSubjectBytes || !text::printable(in.subject, text::Lines::single))
     return make_error(ErrorCode::invalid_argument,

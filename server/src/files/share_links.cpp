@@ -68,9 +68,7 @@ Result<Link> ShareLinks::create(const Caller& caller, std::int64_t node_id, cons
   if (!node) return node.error();
   if (node->is_folder) return make_error(ErrorCode::invalid_argument, "links are for files, not folders");
   if (node->role < FileRole::manager) return make_error(ErrorCode::forbidden, "only managers may share links");
-  auto allowed = toggles_.enabled(kExternalLinksFeature, caller.subject.country);
-  if (!allowed) return allowed.error();
-  if (!*allowed) return make_error(ErrorCode::forbidden, "external links are turned off in your country");
+  MERIDIAN_TRY(toggles_.require(kExternalLinksFeature, caller.subject.country));
   const auto now = clock_.now_ms();
   if (spec.expires_at != 0 && spec.expires_at <= now)
     return make_error(ErrorCode::invalid_argument, "expires_at must be in the future");
@@ -166,9 +164,8 @@ Result<ShareLinks::Checked> ShareLinks::check(std::string_view token, std::strin
   if (r.link.revoked_at != 0 || (r.link.expires_at != 0 && r.link.expires_at <= now)) return gone();
   if (r.link.max_downloads != 0 && r.link.download_count >= r.link.max_downloads)
     return make_error(ErrorCode::forbidden, "this link's download limit is reached");
-  auto allowed = toggles_.enabled(kExternalLinksFeature, r.creator_country);
-  if (!allowed) return allowed.error();
-  if (!*allowed) return make_error(ErrorCode::forbidden, "external links are turned off for this link");
+  // The creator's country rules the link: "... is not available in DE" names it.
+  MERIDIAN_TRY(toggles_.require(kExternalLinksFeature, r.creator_country));
   Checked checked{**row};
   MERIDIAN_TRY(check_password(checked, password, ip));
   return checked;

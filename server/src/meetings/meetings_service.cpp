@@ -385,6 +385,7 @@ Result<GuestPass> MeetingsService::guest_pass(const std::string& code, const std
   if (!name.ok()) return name.error();
   auto m = by_code(code);
   if (!m.ok()) return m.error();
+  MERIDIAN_TRY(guests_allowed(*m));
   GuestPass pass;
   pass.meeting_id = m->id;
   pass.display_name = *name;
@@ -397,6 +398,14 @@ Result<GuestPass> MeetingsService::guest_pass(const std::string& code, const std
   if (!id.ok()) return id.error();
   pass.guest_id = *id;
   return pass;
+}
+
+// meet.guests, by the host's country: guests come by the host's link.
+Result<void> MeetingsService::guests_allowed(const Meeting& m) {
+  if (!toggles_) return {};
+  auto host = identity_.user(m.host_id);
+  if (!host.ok()) return host.error();
+  return toggles_->require("meet.guests", host->country);
 }
 
 Result<Subject> MeetingsService::authenticate_guest(std::string_view token) {
@@ -501,7 +510,9 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
     peer.display_name = (*g)->display_name;
     peer.role = MeetingRole::guest;
     peer.external = true;
-    // A guest came by the host's link: the host's country's rules apply to them.
+    // A guest came by the host's link: the host's country's rules apply to them (a pass
+    // given before meet.guests was turned off there no longer lets anyone in).
+    MERIDIAN_TRY(guests_allowed(*m));
     if (auto host = identity_.user(m->host_id); host.ok()) peer.rules_country = host->country;
   } else {
     auto u = identity_.user(who.user_id);
@@ -520,6 +531,11 @@ Result<Effects> MeetingsService::join(const Subject& who, std::uint64_t peer_id,
       if (i.role == MeetingRole::cohost) peer.role = MeetingRole::cohost;
     }
     if (u->kind == UserKind::guest) peer.role = MeetingRole::guest;
+  }
+  if (toggles_ && !peer.rules_country.empty()) {
+    auto screen = toggles_->require("meet.screen_share", peer.rules_country);
+    if (!screen.ok() && screen.error().code != ErrorCode::forbidden) return screen.error();
+    if (!screen.ok()) peer.screen_share_refusal = screen.error().message;
   }
   RoomSettings settings;
   settings.lobby_for_external = m->lobby_for_external;

@@ -207,6 +207,7 @@ class MeetingsService final {
   Result<std::int64_t> chat_conversation(std::int64_t meeting_id);
   // Tells chat who is admitted to the meeting's live room now (once its chat is in use).
   void sync_room_guests(std::int64_t meeting_id);
+  Result<void> guests_allowed(const Meeting& m);
   // People and team members to invite (not the host; deduplicated; co-hosts marked).
   // Someone in `before` who was deactivated since is dropped instead of refused.
   Result<std::vector<Invitee>> resolve_invitees(std::int64_t host_id, const std::vector<std::int64_t>& user_ids,

@@ -338,6 +338,8 @@ Result<Effects> Room::update_media(std::uint64_t actor, const boost::json::objec
   MERIDIAN_TRY(flag("hand_raised", next.hand_raised));
   if (next.screen_sharing && !me.screen_sharing && me.role == MeetingRole::guest && !settings_.guests_can_share_screen)
     return make_error(ErrorCode::forbidden, "guests may not share their screen in this meeting");
+  if (next.screen_sharing && !me.screen_sharing && !me.screen_share_refusal.empty())
+    return make_error(ErrorCode::forbidden, me.screen_share_refusal);
   me = next;
   Effects fx;
   boost::json::object msg = event("meet.participant_updated", meeting_id_);
@@ -427,13 +429,16 @@ Result<Effects> Room::relay(std::uint64_t actor, std::uint64_t target, const boo
     return make_error(ErrorCode::not_found, "no admitted participant with that peer_id in this meeting");
   // Screen sharing is a second video track: a guest who may not share cannot offer (or
   // answer with) more than one sending video section, whatever meet.media says.
-  if (a->role == MeetingRole::guest && !settings_.guests_can_share_screen) {
+  const bool guest_barred = a->role == MeetingRole::guest && !settings_.guests_can_share_screen;
+  if (guest_barred || !a->screen_share_refusal.empty()) {
     const boost::json::value* d = signal.if_contains("description");
     const boost::json::value* sdp =
         d && d->is_object() ? d->get_object().if_contains("sdp") : signal.if_contains("sdp");
     if (sdp && sdp->is_string() && sending_video_sections(sdp->get_string()) > 1)
       return make_error(ErrorCode::forbidden,
-                        "guests may not share their screen in this meeting (the offer adds a second video track)");
+                        guest_barred ? "guests may not share their screen in this meeting (the offer adds a second "
+                                       "video track)"
+                                     : a->screen_share_refusal + ": the offer adds a second video track");
   }
   Effects fx;
   boost::json::object msg = event("meet.signal", meeting_id_);

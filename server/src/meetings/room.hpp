@@ -42,6 +42,9 @@ struct Peer {
   // The country whose rules (e.g. the recording toggle) apply: the person's own, or for a
   // guest the host's (the guest came by the host's link). Not shown to others.
   std::string rules_country;
+  // Why this peer may not share a screen (meet.screen_share is off in rules_country, read
+  // when they join); empty: they may. Not shown to others.
+  std::string screen_share_refusal;
   UnixMillis joined_at = 0;
   UnixMillis admitted_at = 0;  // 0 while in the lobby (see Room::stamp_admissions)
   // The meeting chat's newest sequence number when this peer was admitted: guests and

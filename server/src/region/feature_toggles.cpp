@@ -10,13 +10,23 @@ namespace {
 
 constexpr std::string_view kDefaultCountry = "*";  // the stored row that overrides the built-in default
 
+// The one toggle table: every key here is enforced on the server by its module, and the
+// integration test feature_matrix.test.mjs refuses a key it has no probe for.
 constexpr FeatureDefinition kFeatures[] = {
-    {"chat.support", "Customer support conversations", true},
-    {"meet.recording", "Recording of meetings (metadata and consent tracking)", true},
-    {"files.external_links", "Share links to files for people outside the company", true},
-    {"ai.copilot", "AI copilot: chat summaries, meeting notes, file Q&A", true},
-    {"remote_support.screen_share", "Screen sharing in remote support sessions", true},
-    {"ai.external", "AI copilot answers from an external (OpenAI-compatible) provider, not the built-in one", false},
+    {"chat.support", "Customer support conversations", true, "Support chat"},
+    {"meet.recording", "Recording of meetings (metadata and consent tracking)", true, "Meeting recording"},
+    {"meet.guests", "Guests from outside the company joining meetings by link", true, "Guest access to meetings"},
+    {"meet.screen_share", "Screen sharing in meetings", true, "Screen sharing in meetings"},
+    {"files.external_links", "Share links to files for people outside the company", true, "Sharing files by link"},
+    {"ai.copilot", "AI copilot: chat summaries, meeting notes, file Q&A", true, "The AI copilot"},
+    {"remote_support.screen_share", "Screen sharing in remote support sessions", true,
+     "Screen sharing in remote support"},
+    {"ai.external", "AI copilot answers from an external (OpenAI-compatible) provider, not the built-in one", false,
+     "An external AI provider"},
+    {"alerts.system", "Alerts of category system", true, "Alert category system"},
+    {"alerts.announcement", "Alerts of category announcement", true, "Alert category announcement"},
+    {"alerts.compliance", "Alerts of category compliance", true, "Alert category compliance"},
+    {"alerts.emergency", "Alerts of category emergency", true, "Alert category emergency"},
 };
 
 const FeatureDefinition* find_feature(std::string_view name) {
@@ -128,6 +138,20 @@ Result<FeatureToggle> FeatureToggles::change(const audit::Actor& actor, std::str
   });
   forget_cache();
   return result;
+}
+
+Result<platform::FeatureRule> FeatureToggles::rule(std::string_view feature) {
+  const FeatureDefinition* def = find_feature(feature);
+  if (!def) return make_error(ErrorCode::not_found, "unknown feature '" + std::string(feature) + "'");
+  auto all = list();
+  if (!all.ok()) return all.error();
+  for (const auto& t : *all) {
+    if (t.feature != feature) continue;
+    platform::FeatureRule out{t.feature, std::string(def->label), t.default_enabled, {}};
+    for (const auto& [country, on] : t.countries) out.countries.emplace(country, on);
+    return out;
+  }
+  return make_error(ErrorCode::internal, "feature vanished");
 }
 
 }  // namespace meridian::region

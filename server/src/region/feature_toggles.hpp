@@ -15,6 +15,7 @@
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "platform/feature_gate.hpp"
 #include "storage/database.hpp"
 
 namespace meridian::region {
@@ -23,6 +24,7 @@ struct FeatureDefinition {
   std::string_view name;
   std::string_view description;
   bool default_enabled;
+  std::string_view label;  // the refusal's subject: "<label> is not available in DE (<name>)"
 };
 
 // Every feature that can be toggled. Modules look theirs up by name.
@@ -40,7 +42,7 @@ struct ToggleChange {
   std::vector<std::pair<std::string, std::optional<bool>>> countries;  // nullopt removes the override
 };
 
-class FeatureToggles final {
+class FeatureToggles final : public platform::FeatureGate {
  public:
   // Toggles are read on every /me: they are kept in memory for `cache_ms`. A change on
   // this node applies at once; on other nodes within `cache_ms`.
@@ -52,6 +54,8 @@ class FeatureToggles final {
   Result<std::map<std::string, bool>> in_force_for(std::string_view country);
   Result<bool> enabled(std::string_view feature, std::string_view country);
   Result<FeatureToggle> change(const audit::Actor& actor, std::string_view feature, const ToggleChange& change);
+  // platform::FeatureGate: what every module asks before it acts.
+  Result<platform::FeatureRule> rule(std::string_view feature) override;
 
  private:
   storage::Database& db_;

@@ -73,6 +73,31 @@ TEST_P(FeatureTogglesTest, ChangesMadeElsewhereShowAfterTheCacheWindow) {
   EXPECT_FALSE(*node_b.enabled("ai.copilot", "FR"));  // ...until the window has passed
 }
 
+TEST_P(FeatureTogglesTest, AFeatureOffInACountryIsRefusedThereWithTheReason) {
+  audit::AuditLog audit(*db_, clock_);
+  FeatureToggles toggles(*db_, audit, clock_);
+  platform::FeatureGate& gate = toggles;  // what modules hold
+  ASSERT_TRUE(toggles.change(admin_, "meet.screen_share", ToggleChange{std::nullopt, {{"DE", false}}}).ok());
+  auto refused = gate.require("meet.screen_share", "DE");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::forbidden);
+  EXPECT_EQ(refused.error().message, "Screen sharing in meetings is not available in DE (meet.screen_share)");
+  EXPECT_TRUE(gate.require("meet.screen_share", "FR").ok());
+  // One rule read, asked for many countries (alerts filter their recipients with it).
+  auto rule = gate.rule("meet.screen_share");
+  ASSERT_TRUE(rule.ok());
+  EXPECT_FALSE(rule->on_in("DE"));
+  EXPECT_TRUE(rule->on_in("FR"));
+  EXPECT_EQ(gate.require("teleport", "DE").error().code, ErrorCode::not_found);
+}
+
+TEST(FeatureTable, EveryKeyHasALabelAndADescription) {
+  for (const auto& f : known_features()) {
+    EXPECT_FALSE(f.label.empty()) << f.name;
+    EXPECT_FALSE(f.description.empty()) << f.name;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FeatureTogglesTest, ::testing::ValuesIn(storage::testing::test_database_kinds()),
                          [](const auto& info) { return info.param; });
 

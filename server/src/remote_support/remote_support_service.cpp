@@ -514,10 +514,9 @@ Result<LogCheck> RemoteSupportService::verify(const Subject& who, std::int64_t i
 
 ScreenShare RemoteSupportService::screen_share(const RemoteSession& s) {
   if (!toggles_ || s.customer_country.empty()) return {};
-  auto on = toggles_->enabled(kScreenShareFeature, s.customer_country);
-  if (!on.ok() || *on) return {};
-  return ScreenShare{false, "screen sharing is switched off for customers in " + s.customer_country +
-                                " by the organisation (" + kScreenShareFeature + ")"};
+  auto refused = toggles_->require(kScreenShareFeature, s.customer_country);
+  if (refused.ok() || refused.error().code != ErrorCode::forbidden) return {};
+  return ScreenShare{false, refused.error().message};
 }
 
 Result<Side> RemoteSupportService::side(const Subject& who, const RemoteSession& s) {
