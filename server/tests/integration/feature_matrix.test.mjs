@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login, createUser } from './lib/server.mjs';
-import { live } from './lib/live.mjs';
+import { connected } from './lib/live.mjs';
 import { startFakeOpenAi, openAiConfig } from './lib/fake-openai.mjs';
 
 const OFF = 'DE';
@@ -25,12 +25,7 @@ describe('per-country feature toggles: every key enforced on the server', () => 
   let server, fake, admin, team;
   const sockets = [];
   const people = {};
-  const open = async (token) => {
-    const ws = live(server, token);
-    sockets.push(ws);
-    await ws.opened;
-    return ws;
-  };
+  const open = (token) => connected(server, token, sockets);
 
   before(async () => {
     fake = await startFakeOpenAi();
