@@ -109,6 +109,18 @@ void Room::to_everyone(Effects& fx, const boost::json::object& message) const {
   for (const auto& p : peers_) fx.deliveries.push_back({p.peer_id, message});
 }
 
+void Room::gone(Effects& fx, std::uint64_t peer_id, bool was_admitted, std::string_view reason) const {
+  fx.dropped.push_back(peer_id);
+  if (was_admitted) {
+    boost::json::object msg = event("meet.participant_left", meeting_id_);
+    msg["peer_id"] = peer_id;
+    msg["reason"] = reason;
+    to_admitted(fx, msg);
+  } else {
+    lobby_changed(fx);
+  }
+}
+
 void Room::lobby_changed(Effects& fx) const {
   boost::json::object msg = event("meet.lobby", meeting_id_);
   boost::json::array lobby;
@@ -151,15 +163,7 @@ Effects Room::leave(std::uint64_t peer_id) {
   if (it == peers_.end()) return fx;
   const bool was_admitted = it->admitted;
   peers_.erase(it);
-  fx.dropped.push_back(peer_id);
-  if (was_admitted) {
-    boost::json::object msg = event("meet.participant_left", meeting_id_);
-    msg["peer_id"] = peer_id;
-    msg["reason"] = "left";
-    to_admitted(fx, msg);
-  } else {
-    lobby_changed(fx);
-  }
+  gone(fx, peer_id, was_admitted, "left");
   return fx;
 }
 
@@ -244,15 +248,7 @@ Result<Effects> Room::remove(std::uint64_t actor, std::uint64_t target) {
   Effects fx;
   fx.deliveries.push_back({id, event("meet.removed", meeting_id_)});
   peers_.erase(std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.peer_id == id; }));
-  fx.dropped.push_back(id);
-  if (was_admitted) {
-    boost::json::object msg = event("meet.participant_left", meeting_id_);
-    msg["peer_id"] = id;
-    msg["reason"] = "removed";
-    to_admitted(fx, msg);
-  } else {
-    lobby_changed(fx);
-  }
+  gone(fx, id, was_admitted, "removed");
   return fx;
 }
 

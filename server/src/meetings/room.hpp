@@ -138,6 +138,9 @@ class Room final {
   void to_admitted(Effects& fx, const boost::json::object& message, std::uint64_t except = 0) const;
   void to_everyone(Effects& fx, const boost::json::object& message) const;
   void lobby_changed(Effects& fx) const;
+  // A peer left the room (reason "left" or "removed"), already erased: dropped, and the
+  // others told (the admitted ones; the lobby's watchers when it was still waiting).
+  void gone(Effects& fx, std::uint64_t peer_id, bool was_admitted, std::string_view reason) const;
   Result<void> check_capacity() const;
 
   std::int64_t meeting_id_;
