@@ -20,19 +20,18 @@ mkdir -p "$work/web/assets"
 echo '<!doctype html><title>bench</title>' >"$work/web/index.html"
 head -c 4194304 /dev/urandom >"$work/web/assets/big.bin"
 
-start() {  # name, extra flags...
-  local name="$1"
-  shift
-  local port
-  port="$(node bench/tool.mjs free-port)"
+start() {  # port, name, extra flags... (not in a subshell: the pid must reach cleanup)
+  local port="$1" name="$2"
+  shift 2
   MERIDIAN_ADMIN_PASSWORD=bench-password-1 MERIDIAN_PASSWORD_COST=minimum \
     "$bin" --port "$port" --address 127.0.0.1 --data-dir "$work/$name" --web-root "$work/web" \
     --log-level warn --threads 2 "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
-  echo "$port"
 }
-plain_port="$(start plain)"
-tls_port="$(start tls --tls-cert "$work/cert.pem" --tls-key "$work/key.pem")"
+plain_port="$(node bench/tool.mjs free-port)"
+tls_port="$(node bench/tool.mjs free-port)"
+start "$plain_port" plain
+start "$tls_port" tls --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
 node bench/tool.mjs wait-ready "http://127.0.0.1:$plain_port" 30
 until curl -sk -o /dev/null "https://127.0.0.1:$tls_port/healthz"; do sleep 0.2; done
 
